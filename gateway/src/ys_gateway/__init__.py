@@ -1,0 +1,1 @@
+"""Gateway: identity, tokens, routing, webhooks, console."""

@@ -1,0 +1,300 @@
+"""Token verification (zero trust) and per-route access declarations.
+
+Every service verifies the gateway-issued JWT itself from the JWKS; no header "added" by the
+gateway is trusted. Every route declares exactly one :class:`AccessRule` (public, staff roles,
+or client scope); :func:`route_access` enumerates them so a test fails for any route without one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import httpx
+from fastapi import Depends, FastAPI, Request
+from fastapi.routing import APIRoute
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from yingshang.problems import Forbidden, ServiceUnavailable, Unauthorized
+
+ALGORITHMS = ["Ed25519", "ES256"]
+ROLES = ("clerk", "staff", "head", "admin")
+Role = Literal["clerk", "staff", "head", "admin"]
+
+# Fixed department codes of the coordinating bodies (ARCHITECTURE.md, "Auth and access").
+COMMITTEE, BUREAU, HALL = "COMMITTEE", "BUREAU", "HALL"
+HOTLINE_CENTER, COMPLAINTS_CENTER, ENTERPRISE_CENTER = (
+    "HOTLINE_CENTER", "COMPLAINTS_CENTER", "ENTERPRISE_CENTER")
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """One post a person holds: department + role. People hold several (交叉挂职)."""
+
+    dept: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, as the verified token says."""
+
+    sub: str
+    name: str = ""
+    staff_no: str | None = None
+    positions: tuple[Position, ...] = ()
+    scopes: frozenset[str] = frozenset()
+    client_id: str | None = None
+    token_id: str | None = None
+    expires_at: float = 0.0
+    claims: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_client(self) -> bool:
+        return self.client_id is not None
+
+    def has(self, role: str | Iterable[str] | None = None, dept: str | None = None) -> bool:
+        """Holds a position with ``role`` (any of several) in ``dept`` (any dept if None)."""
+        roles = {role} if isinstance(role, str) else (set(role) if role is not None else None)
+        return any((roles is None or p.role in roles) and (dept is None or p.dept == dept)
+                   for p in self.positions)
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def depts(self, role: str | Iterable[str] | None = None) -> set[str]:
+        roles = {role} if isinstance(role, str) else (set(role) if role is not None else None)
+        return {p.dept for p in self.positions if roles is None or p.role in roles}
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has("admin")
+
+    def public_view(self) -> dict[str, Any]:
+        return {"sub": self.sub, "name": self.name, "staff_no": self.staff_no,
+                "positions": [{"dept": p.dept, "role": p.role} for p in self.positions],
+                "scopes": sorted(self.scopes), "client_id": self.client_id}
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    positions = tuple(Position(str(p["dept"]), str(p["role"]))
+                      for p in claims.get("positions") or [] if isinstance(p, dict))
+    scope = claims.get("scope") or ""
+    return Principal(
+        sub=str(claims["sub"]), name=str(claims.get("name") or ""),
+        staff_no=claims.get("staff_no"), positions=positions,
+        scopes=frozenset(scope.split() if isinstance(scope, str) else scope),
+        client_id=claims.get("client_id"), token_id=claims.get("jti"),
+        expires_at=float(claims.get("exp") or 0), claims=claims)
+
+
+class TokenVerifier:
+    """Verifies JWTs against a JWKS (file or URL), with key cache, rotation and a token cache."""
+
+    def __init__(self, *, issuer: str, audience: str, jwks_url: str | None = None,
+                 jwks_file: Path | None = None, jwks: dict[str, Any] | None = None,
+                 cache_size: int = 4096, refresh_min_seconds: float = 5.0) -> None:
+        self.issuer, self.audience = issuer, audience
+        self.jwks_url, self.jwks_file = jwks_url, jwks_file
+        self._keys: KeySet | None = KeySet.import_key_set(jwks) if jwks else None  # type: ignore[arg-type]
+        self._cache: OrderedDict[str, Principal] = OrderedDict()
+        self._cache_size = cache_size
+        self._refresh_min = refresh_min_seconds
+        self._last_refresh = 0.0
+        self._lock = asyncio.Lock()
+        self._claims = jwt.JWTClaimsRegistry(
+            leeway=5, iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": audience}, exp={"essential": True},
+            sub={"essential": True})
+
+    async def _load_keys(self, force: bool = False) -> KeySet:
+        async with self._lock:
+            fresh = time.monotonic() - self._last_refresh < self._refresh_min
+            if self._keys is not None and (not force or fresh):
+                return self._keys
+            document = await self._fetch_jwks()
+            self._keys = KeySet.import_key_set(document)
+            self._last_refresh = time.monotonic()
+            return self._keys
+
+    async def _fetch_jwks(self) -> Any:
+        if self.jwks_file is not None:
+            return json.loads(await asyncio.to_thread(self.jwks_file.read_text))
+        if not self.jwks_url:
+            raise ServiceUnavailable("no JWKS configured")
+        try:
+            async with httpx.AsyncClient(timeout=5) as client:
+                response = await client.get(self.jwks_url)
+                response.raise_for_status()
+                return response.json()
+        except httpx.HTTPError as exc:
+            raise ServiceUnavailable("token keys are unavailable right now") from exc
+
+    async def verify(self, token: str) -> Principal:
+        cached = self._cache.get(token)
+        if cached is not None and cached.expires_at > time.time():
+            self._cache.move_to_end(token)
+            return cached
+        principal = await self._verify_uncached(token)
+        self._cache[token] = principal
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return principal
+
+    async def _verify_uncached(self, token: str) -> Principal:
+        keys = await self._load_keys()
+        try:
+            decoded = jwt.decode(token, keys, algorithms=ALGORITHMS)
+        except (ValueError, JoseError) as exc:
+            if "kid" not in str(exc).lower() and not isinstance(exc, ValueError):
+                raise Unauthorized("invalid token") from exc
+            # Unknown key id: the issuer may have rotated; refetch once (rate-limited).
+            keys = await self._load_keys(force=True)
+            try:
+                decoded = jwt.decode(token, keys, algorithms=ALGORITHMS)
+            except (ValueError, JoseError) as exc2:
+                raise Unauthorized("invalid token") from exc2
+        try:
+            self._claims.validate(decoded.claims)
+        except JoseError as exc:
+            raise Unauthorized(f"token rejected: {exc.error}") from exc
+        return principal_from_claims(decoded.claims)
+
+    def forget(self, token: str) -> None:
+        self._cache.pop(token, None)
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Unauthorized("use an 'Authorization: Bearer <token>' header")
+    return value.strip()
+
+
+AccessKind = Literal["public", "staff", "scope", "any", "authenticated"]
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """A route's access declaration, usable as a FastAPI dependency returning the principal.
+
+    * ``public``: no token needed (a valid token is still read, an invalid one is ignored);
+    * ``staff``: a position with one of ``roles`` (in one of ``depts`` if given);
+    * ``scope``: an integration client holding ``scope``;
+    * ``any``: staff matching roles/depts OR a client with the scope.
+    """
+
+    kind: AccessKind
+    roles: tuple[str, ...] = ()
+    depts: tuple[str, ...] = ()
+    scope: str | None = None
+
+    async def __call__(self, request: Request) -> Principal | None:
+        token = bearer_token(request) if self.kind != "public" else _soft_token(request)
+        if token is None:
+            if self.kind == "public":
+                return None
+            raise Unauthorized("authentication required")
+        verifier: TokenVerifier = request.app.state.verifier
+        if self.kind == "public":
+            try:
+                principal: Principal | None = await verifier.verify(token)
+            except (Unauthorized, ServiceUnavailable):
+                principal = None
+        else:
+            principal = await verifier.verify(token)
+            self.check(principal)
+        request.state.principal = principal
+        return principal
+
+    def allows(self, principal: Principal) -> bool:
+        staff_ok = any(principal.has(self.roles, d) for d in (self.depts or (None,)))
+        scope_ok = self.scope is not None and principal.has_scope(self.scope)
+        if self.kind == "staff":
+            return staff_ok and not principal.is_client
+        if self.kind == "scope":
+            return scope_ok
+        if self.kind == "authenticated":
+            return True
+        return (staff_ok and not principal.is_client) or scope_ok
+
+    def check(self, principal: Principal) -> None:
+        if not self.allows(principal):
+            raise Forbidden("your positions do not allow this action")
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "roles": list(self.roles), "depts": list(self.depts),
+                "scope": self.scope}
+
+
+def _soft_token(request: Request) -> str | None:
+    try:
+        return bearer_token(request)
+    except Unauthorized:
+        return None
+
+
+def public() -> AccessRule:
+    return AccessRule("public")
+
+
+def staff(*roles: str, depts: Iterable[str] = ()) -> AccessRule:
+    """Staff holding a position with one of ``roles`` (default: any role)."""
+    return AccessRule("staff", tuple(roles or ROLES), tuple(depts))
+
+
+def authenticated() -> AccessRule:
+    """Any valid token, staff or client (e.g. ``/me``)."""
+    return AccessRule("authenticated")
+
+
+def client(scope: str) -> AccessRule:
+    return AccessRule("scope", scope=scope)
+
+
+def staff_or_client(scope: str, *roles: str, depts: Iterable[str] = ()) -> AccessRule:
+    return AccessRule("any", tuple(roles or ROLES), tuple(depts), scope)
+
+
+def _rules(dependant: Any) -> Iterator[AccessRule]:
+    for dep in dependant.dependencies:
+        if isinstance(dep.call, AccessRule):
+            yield dep.call
+        yield from _rules(dep)
+
+
+def route_access(app: FastAPI) -> dict[tuple[str, str], list[AccessRule]]:
+    """Every (method, path) of ``app`` with the access rules it declares."""
+    table: dict[tuple[str, str], list[AccessRule]] = {}
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            rules = list(_rules(route.dependant))
+            for method in route.methods:
+                table[(method, route.path)] = rules
+    return table
+
+
+def undeclared_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Routes with no access declaration, or with more than one kind (ambiguous)."""
+    return sorted(k for k, rules in route_access(app).items() if len({r.kind for r in rules}) != 1)
+
+
+def get_principal(request: Request) -> Principal:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        raise Unauthorized("authentication required")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -1,0 +1,234 @@
+"""Database plumbing: model bases, engines, and the request-owned transaction.
+
+* SQLite (default): WAL, busy timeout, ``BEGIN IMMEDIATE`` for writers and one in-process
+  write lock, so concurrent writers queue in Python instead of fighting for SQLite's lock.
+* PostgreSQL (production): asyncpg; row claiming uses ``FOR UPDATE SKIP LOCKED``.
+* The request owns the transaction (:class:`TransactionalRoute`): commit when the handler
+  succeeds, roll back on any error. Services only ``flush()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, Uuid, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from yingshang.clock import ensure_utc, now
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_metadata() -> MetaData:
+    """A metadata with the project's constraint naming convention (one per service)."""
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in Python, UTC in storage (naive on SQLite, timestamptz on PG)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = ensure_utc(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else ensure_utc(value)
+
+
+TYPE_MAP: dict[Any, Any] = {datetime: UTCDateTime(), uuid.UUID: Uuid(), str: String()}
+
+
+class PlumbingBase(DeclarativeBase):
+    """Base of the tables every service carries (outbox, inbox, timeline, audit, ...)."""
+
+    metadata = new_metadata()
+    type_annotation_map = TYPE_MAP
+
+
+class IdMixin:
+    id: Mapped[uuid.UUID] = mapped_column(Uuid(), primary_key=True, default=uuid.uuid4)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
+
+
+class VersionMixin:
+    """Optimistic concurrency: ``version`` bumps on every UPDATE and feeds the ETag."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # UPDATE ... WHERE version = :old; a lost race raises StaleDataError (-> 412).
+        return {"version_id_col": cls.version}  # type: ignore[attr-defined]
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain ``postgresql://`` / ``sqlite:///`` URLs and pick the async drivers."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.split(":///", 1)[1]
+    return url
+
+
+def _tune_sqlite(engine: AsyncEngine, *, immediate: bool) -> None:
+    """WAL + busy timeout; explicit BEGIN (IMMEDIATE for writers) per the SQLAlchemy recipe."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000",
+                       "foreign_keys=ON", "temp_store=MEMORY", "cache_size=-16000"):
+            cur.execute(f"PRAGMA {pragma}")
+        cur.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """Engines and session factories of one service database."""
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+        self.url = normalise_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        kwargs: dict[str, Any] = {"echo": echo}
+        if not self.is_sqlite:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        self.engine = create_async_engine(self.url, **kwargs)
+        self.write_engine = self.engine
+        if self.is_sqlite:
+            # A dedicated writer engine whose transactions start with BEGIN IMMEDIATE.
+            self.write_engine = create_async_engine(self.url, **kwargs)
+            _tune_sqlite(self.engine, immediate=False)
+            _tune_sqlite(self.write_engine, immediate=True)
+        self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        # SQLite allows one writer: queue writers of this process here, not in SQLite.
+        self.write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._commit_hooks: list[Callable[[], None]] = []
+
+    def on_commit(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` after every committed write transaction (e.g. wake the relay)."""
+        self._commit_hooks.append(hook)
+
+    def committed(self) -> None:
+        for hook in self._commit_hooks:
+            hook()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """One write transaction: commit on success, roll back on error."""
+        async with self._writer_slot(), self.write_sessions() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+        self.committed()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self.read_sessions() as session:
+            try:
+                yield session
+            finally:
+                await session.rollback()
+
+    @asynccontextmanager
+    async def _writer_slot(self) -> AsyncIterator[None]:
+        if self.write_lock is None:
+            yield
+            return
+        async with self.write_lock:
+            yield
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+        if self.write_engine is not self.engine:
+            await self.write_engine.dispose()
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class TransactionalRoute(APIRoute):
+    """The request owns the transaction.
+
+    Reads get a read session; anything else runs in one write transaction that commits only
+    when the handler returns a non-error response, and rolls back otherwise.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def run(request: Request) -> Response:
+            db: Database | None = getattr(request.app.state, "db", None)
+            if db is None:
+                return await handler(request)
+            if request.method in READ_METHODS:
+                async with db.read() as session:
+                    request.state.db_session = session
+                    return await handler(request)
+            return await _write_request(db, handler, request)
+
+        return run
+
+
+async def _write_request(
+    db: Database, handler: Callable[[Request], Awaitable[Response]], request: Request
+) -> Response:
+    async with db._writer_slot(), db.write_sessions() as session:
+        request.state.db_session = session
+        try:
+            response = await handler(request)
+        except BaseException:
+            await session.rollback()
+            raise
+        if response.status_code >= 400:
+            await session.rollback()
+            return response
+        await session.commit()
+    db.committed()
+    return response
+
+
+def get_session(request: Request) -> AsyncSession:
+    session: AsyncSession | None = getattr(request.state, "db_session", None)
+    if session is None:
+        raise RuntimeError("route is not a TransactionalRoute (use yingshang.app.router())")
+    return session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -1,0 +1,157 @@
+"""RFC 9457 problem details for every error, and domain exceptions that carry their status.
+
+Domain code raises :class:`DomainError` subclasses (never ``HTTPException``); one set of
+handlers renders ``application/problem+json``. No stack trace ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("yingshang.problems")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://yingshang.gov.cn/problems/"
+
+
+class DomainError(Exception):
+    """A rule was broken; rendered as a problem detail with ``status``."""
+
+    status: int = 400
+    code: str = "bad-request"
+    title: str = "Bad request"
+
+    def __init__(self, detail: str = "", *, code: str | None = None, **extra: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        if code:
+            self.code = code
+        self.extra = extra
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+
+class NotFound(DomainError):
+    status, code, title = 404, "not-found", "Not found"
+
+
+class Forbidden(DomainError):
+    status, code, title = 403, "forbidden", "Forbidden"
+
+
+class Unauthorized(DomainError):
+    status, code, title = 401, "unauthorized", "Authentication required"
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="yingshang"'}
+
+
+class Conflict(DomainError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class Invalid(DomainError):
+    """422 naming the offending field(s): ``Invalid("...", field="committed_limit")``."""
+
+    status, code, title = 422, "invalid", "Unprocessable content"
+
+
+class PreconditionFailed(DomainError):
+    status, code, title = 412, "stale", "The case changed since you read it"
+
+
+class PreconditionRequired(DomainError):
+    status, code, title = 428, "if-match-required", "If-Match header required"
+
+
+class TooManyRequests(DomainError):
+    status, code, title = 429, "rate-limited", "Too many requests"
+
+    def __init__(self, detail: str = "", *, retry_after: int = 1, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class ServiceUnavailable(DomainError):
+    status, code, title = 503, "unavailable", "Service temporarily unavailable"
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "1"}
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    code: str | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """Build a problem+json response."""
+    body: dict[str, Any] = {"type": PROBLEM_BASE + (code or str(status)), "title": title,
+                            "status": status}
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _request_id(request: Request) -> str | None:
+    rid = getattr(request.state, "request_id", None)
+    return str(rid) if rid else None
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem(exc.status, exc.title, exc.detail, code=exc.code, instance=request.url.path,
+                   headers=exc.headers(), request_id=_request_id(request), **exc.extra)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body",
+         "message": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors()
+    ]
+    fields = ", ".join(e["field"] for e in errors)
+    return problem(422, "Request validation failed", f"Invalid fields: {fields}", code="validation",
+                   instance=request.url.path, errors=errors, request_id=_request_id(request))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers) if exc.headers else None
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    title = {404: "Not found", 405: "Method not allowed", 401: "Authentication required",
+             413: "Request body too large"}.get(exc.status_code, "HTTP error")
+    return problem(exc.status_code, title, detail, instance=request.url.path, headers=headers,
+                   request_id=_request_id(request))
+
+
+async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, "Internal error", "The error was logged; quote the request id.",
+                   code="internal", instance=request.url.path, request_id=_request_id(request))
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Every error of ``app`` becomes RFC 9457 problem details."""
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unhandled)

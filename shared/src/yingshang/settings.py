@@ -1,0 +1,60 @@
+"""Settings base: pydantic-settings with the ``YS_`` prefix.
+
+Every service subclasses :class:`ServiceSettings`, sets ``service`` and its default port, and
+gets a per-service database URL (``YS_<SERVICE>_DATABASE_URL`` or ``YS_DATABASE_URL``).
+Production mode refuses the documented demo secrets.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_PASSWORD = "yingshang-demo"  # noqa: S105 - documented demo default, refused in production
+DEMO_SECRETS = frozenset({DEMO_PASSWORD, "change-me", "secret", ""})
+
+
+class ServiceSettings(BaseSettings):
+    """Common settings. Subclasses set ``service`` and ``port`` defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="YS_", env_file=".env", extra="ignore")
+
+    service: str = "service"
+    env: Literal["dev", "test", "production"] = "dev"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    var_dir: Path = Path("var")
+    database_url: str | None = None
+    nats_url: str = "nats://127.0.0.1:14222"
+    nats_stream_replicas: int = 1
+    # Token verification (zero trust: every service verifies tokens itself).
+    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    jwks_file: Path | None = None  # tests and offline runs: a JWKS document on disk
+    jwt_issuer: str = "yingshang-gateway"
+    jwt_audience: str = "yingshang"
+    demo_password: str = DEMO_PASSWORD
+    timezone: str = "Asia/Shanghai"
+    log_level: str = "INFO"
+    relay_poll_seconds: float = 1.0
+    sweep_interval_seconds: float = 1.0
+    workers_enabled: bool = Field(True, description="run relay, consumers and sweeper in-process")
+
+    @model_validator(mode="after")
+    def _refuse_demo_secrets_in_production(self) -> ServiceSettings:
+        if self.env == "production" and self.demo_password in DEMO_SECRETS:
+            raise ValueError("production mode refuses the demo password: set YS_DEMO_PASSWORD")
+        return self
+
+    def db_url(self) -> str:
+        """The service's database URL; SQLite file under ``var/`` by default."""
+        specific = os.environ.get(f"YS_{self.service.upper()}_DATABASE_URL")
+        if specific:
+            return specific
+        if self.database_url:
+            return self.database_url
+        path = (self.var_dir / f"{self.service}.sqlite3").resolve()
+        return f"sqlite+aiosqlite:///{path}"

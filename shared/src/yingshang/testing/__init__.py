@@ -1,0 +1,1 @@
+"""Test kit: token issuer, free ports, database templates, builders. Used by every suite."""

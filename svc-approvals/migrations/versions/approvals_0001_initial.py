@@ -1,0 +1,20 @@
+"""svc-approvals: initial (branch root).
+
+Revision ID: approvals_0001
+Revises:
+Create Date: 2026-11-26
+"""
+from collections.abc import Sequence
+
+revision: str = "approvals_0001"
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = ("approvals",)
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Branch root: the service's tables arrive in later revisions."""
+
+
+def downgrade() -> None:
+    """Nothing to undo."""

@@ -1,0 +1,1 @@
+"""Government service hall (政务服务中心)."""

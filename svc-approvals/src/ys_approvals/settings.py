@@ -1,0 +1,10 @@
+"""Settings of svc-approvals (env prefix ``YS_``; port moves with ``YS_APPROVALS_PORT``)."""
+
+from pydantic import AliasChoices, Field
+
+from yingshang.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    service: str = "approvals"
+    port: int = Field(8001, validation_alias=AliasChoices("YS_APPROVALS_PORT", "YS_PORT"))

@@ -1,0 +1,1 @@
+"""Enterprise infringement complaints center (侵权投诉中心)."""

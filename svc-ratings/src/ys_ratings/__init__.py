@@ -1,0 +1,1 @@
+"""Ratings (好差评), rectification and the bureau's oversight."""
