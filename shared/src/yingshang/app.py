@@ -45,7 +45,8 @@ ComponentFactory = Callable[[FastAPI], Component]
 
 def allow(rule: AccessRule) -> DependsParam:
     """Declare a route's access rule: ``dependencies=[allow(staff("head"))]``."""
-    return Depends(rule)
+    dependency: DependsParam = Depends(rule)
+    return dependency
 
 
 def router(prefix: str = "", **kwargs: Any) -> APIRouter:
@@ -60,22 +61,35 @@ def _ops_router(service: str) -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": service}
 
-    @ops.get("/readyz", dependencies=[allow(public())], summary="Readiness",
-             responses={503: {"description": "not ready"}})
+    @ops.get(
+        "/readyz",
+        dependencies=[allow(public())],
+        summary="Readiness",
+        responses={503: {"description": "not ready"}},
+    )
     async def readyz(request: Request) -> Response:
         report = await readiness_report(request.app)
         if report["status"] != "ok":
-            return problem(503, "Not ready", "see checks", code="not-ready", checks=report["checks"])
+            return problem(
+                503, "Not ready", "see checks", code="not-ready", checks=report["checks"]
+            )
         return _json(report)
 
-    @ops.get("/metrics", dependencies=[allow(public())], summary="Prometheus metrics",
-             response_class=Response)
+    @ops.get(
+        "/metrics",
+        dependencies=[allow(public())],
+        summary="Prometheus metrics",
+        response_class=Response,
+    )
     async def metrics(request: Request) -> Response:
         registry = request.app.state.metrics.registry
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
-    @ops.get(f"/api/v1/{service}/me", summary="The caller as this service sees it",
-             dependencies=[allow(authenticated())])
+    @ops.get(
+        f"/api/v1/{service}/me",
+        summary="The caller as this service sees it",
+        dependencies=[allow(authenticated())],
+    )
     async def me(request: Request) -> dict[str, Any]:
         principal: Principal = request.state.principal
         return principal.public_view()
@@ -142,8 +156,11 @@ def create_service_app(
     app.state.settings = settings
     app.state.db = database or Database(settings.db_url())
     app.state.verifier = verifier or TokenVerifier(
-        issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-        jwks_url=settings.jwks_url, jwks_file=settings.jwks_file)
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        jwks_url=settings.jwks_url,
+        jwks_file=settings.jwks_file,
+    )
     app.state.metrics = Metrics(settings.service)
     app.state.components = []
     install_problem_handlers(app)

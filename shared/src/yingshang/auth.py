@@ -32,7 +32,10 @@ Role = Literal["clerk", "staff", "head", "admin"]
 # Fixed department codes of the coordinating bodies (ARCHITECTURE.md, "Auth and access").
 COMMITTEE, BUREAU, HALL = "COMMITTEE", "BUREAU", "HALL"
 HOTLINE_CENTER, COMPLAINTS_CENTER, ENTERPRISE_CENTER = (
-    "HOTLINE_CENTER", "COMPLAINTS_CENTER", "ENTERPRISE_CENTER")
+    "HOTLINE_CENTER",
+    "COMPLAINTS_CENTER",
+    "ENTERPRISE_CENTER",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +67,10 @@ class Principal:
     def has(self, role: str | Iterable[str] | None = None, dept: str | None = None) -> bool:
         """Holds a position with ``role`` (any of several) in ``dept`` (any dept if None)."""
         roles = {role} if isinstance(role, str) else (set(role) if role is not None else None)
-        return any((roles is None or p.role in roles) and (dept is None or p.dept == dept)
-                   for p in self.positions)
+        return any(
+            (roles is None or p.role in roles) and (dept is None or p.dept == dept)
+            for p in self.positions
+        )
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
@@ -79,29 +84,50 @@ class Principal:
         return self.has("admin")
 
     def public_view(self) -> dict[str, Any]:
-        return {"sub": self.sub, "name": self.name, "staff_no": self.staff_no,
-                "positions": [{"dept": p.dept, "role": p.role} for p in self.positions],
-                "scopes": sorted(self.scopes), "client_id": self.client_id}
+        return {
+            "sub": self.sub,
+            "name": self.name,
+            "staff_no": self.staff_no,
+            "positions": [{"dept": p.dept, "role": p.role} for p in self.positions],
+            "scopes": sorted(self.scopes),
+            "client_id": self.client_id,
+        }
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:
-    positions = tuple(Position(str(p["dept"]), str(p["role"]))
-                      for p in claims.get("positions") or [] if isinstance(p, dict))
+    positions = tuple(
+        Position(str(p["dept"]), str(p["role"]))
+        for p in claims.get("positions") or []
+        if isinstance(p, dict)
+    )
     scope = claims.get("scope") or ""
     return Principal(
-        sub=str(claims["sub"]), name=str(claims.get("name") or ""),
-        staff_no=claims.get("staff_no"), positions=positions,
+        sub=str(claims["sub"]),
+        name=str(claims.get("name") or ""),
+        staff_no=claims.get("staff_no"),
+        positions=positions,
         scopes=frozenset(scope.split() if isinstance(scope, str) else scope),
-        client_id=claims.get("client_id"), token_id=claims.get("jti"),
-        expires_at=float(claims.get("exp") or 0), claims=claims)
+        client_id=claims.get("client_id"),
+        token_id=claims.get("jti"),
+        expires_at=float(claims.get("exp") or 0),
+        claims=claims,
+    )
 
 
 class TokenVerifier:
     """Verifies JWTs against a JWKS (file or URL), with key cache, rotation and a token cache."""
 
-    def __init__(self, *, issuer: str, audience: str, jwks_url: str | None = None,
-                 jwks_file: Path | None = None, jwks: dict[str, Any] | None = None,
-                 cache_size: int = 4096, refresh_min_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        jwks_url: str | None = None,
+        jwks_file: Path | None = None,
+        jwks: dict[str, Any] | None = None,
+        cache_size: int = 4096,
+        refresh_min_seconds: float = 5.0,
+    ) -> None:
         self.issuer, self.audience = issuer, audience
         self.jwks_url, self.jwks_file = jwks_url, jwks_file
         self._keys: KeySet | None = KeySet.import_key_set(jwks) if jwks else None  # type: ignore[arg-type]
@@ -111,9 +137,12 @@ class TokenVerifier:
         self._last_refresh = 0.0
         self._lock = asyncio.Lock()
         self._claims = jwt.JWTClaimsRegistry(
-            leeway=5, iss={"essential": True, "value": issuer},
-            aud={"essential": True, "value": audience}, exp={"essential": True},
-            sub={"essential": True})
+            leeway=5,
+            iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": audience},
+            exp={"essential": True},
+            sub={"essential": True},
+        )
 
     async def _load_keys(self, force: bool = False) -> KeySet:
         async with self._lock:
@@ -234,8 +263,12 @@ class AccessRule:
             raise Forbidden("your positions do not allow this action")
 
     def describe(self) -> dict[str, Any]:
-        return {"kind": self.kind, "roles": list(self.roles), "depts": list(self.depts),
-                "scope": self.scope}
+        return {
+            "kind": self.kind,
+            "roles": list(self.roles),
+            "depts": list(self.depts),
+            "scope": self.scope,
+        }
 
 
 def _soft_token(request: Request) -> str | None:
@@ -280,7 +313,7 @@ def route_access(app: FastAPI) -> dict[tuple[str, str], list[AccessRule]]:
     for route in app.routes:
         if isinstance(route, APIRoute):
             rules = list(_rules(route.dependant))
-            for method in route.methods:
+            for method in route.methods or ():
                 table[(method, route.path)] = rules
     return table
 

@@ -42,9 +42,12 @@ def upgrade(service_dir: Path, url: str, revision: str = "heads") -> None:
 
 
 def _do_run(connection: Connection, metadata: Sequence[MetaData]) -> None:
-    context.configure(connection=connection, target_metadata=list(metadata),
-                      render_as_batch=connection.dialect.name == "sqlite",
-                      compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=list(metadata),
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -18,10 +18,12 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id",
-                                                                            default=None)
-traceparent_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("traceparent",
-                                                                             default=None)
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None
+)
+traceparent_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "traceparent", default=None
+)
 _TRACEPARENT = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -42,7 +44,9 @@ class JsonFormatter(logging.Formatter):
         entry: dict[str, Any] = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
             + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
         }
         rid, tp = request_id_var.get(), traceparent_var.get()
         if rid:
@@ -75,10 +79,15 @@ class Metrics:
 
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter("ys_http_requests", "HTTP requests", ["method", "status"],
-                                registry=self.registry)
-        self.latency = Histogram("ys_http_request_seconds", "HTTP latency", registry=self.registry,
-                                 buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5))
+        self.requests = Counter(
+            "ys_http_requests", "HTTP requests", ["method", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "ys_http_request_seconds",
+            "HTTP latency",
+            registry=self.registry,
+            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5),
+        )
         self.service = service
 
 
@@ -106,8 +115,11 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode()),
-                                      (b"traceparent", traceparent.encode())]
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-request-id", rid.encode()),
+                    (b"traceparent", traceparent.encode()),
+                ]
             await send(message)
 
         try:

@@ -100,8 +100,11 @@ def problem(
     **extra: Any,
 ) -> JSONResponse:
     """Build a problem+json response."""
-    body: dict[str, Any] = {"type": PROBLEM_BASE + (code or str(status)), "title": title,
-                            "status": status}
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (code or str(status)),
+        "title": title,
+        "status": status,
+    }
     if detail:
         body["detail"] = detail
     if instance:
@@ -117,36 +120,70 @@ def _request_id(request: Request) -> str | None:
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem(exc.status, exc.title, exc.detail, code=exc.code, instance=request.url.path,
-                   headers=exc.headers(), request_id=_request_id(request), **exc.extra)
+    return problem(
+        exc.status,
+        exc.title,
+        exc.detail,
+        code=exc.code,
+        instance=request.url.path,
+        headers=exc.headers(),
+        request_id=_request_id(request),
+        **exc.extra,
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body",
-         "message": e.get("msg", ""), "type": e.get("type", "")}
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body",
+            "message": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
         for e in exc.errors()
     ]
     fields = ", ".join(e["field"] for e in errors)
-    return problem(422, "Request validation failed", f"Invalid fields: {fields}", code="validation",
-                   instance=request.url.path, errors=errors, request_id=_request_id(request))
+    return problem(
+        422,
+        "Request validation failed",
+        f"Invalid fields: {fields}",
+        code="validation",
+        instance=request.url.path,
+        errors=errors,
+        request_id=_request_id(request),
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers) if exc.headers else None
     detail = exc.detail if isinstance(exc.detail, str) else None
-    title = {404: "Not found", 405: "Method not allowed", 401: "Authentication required",
-             413: "Request body too large"}.get(exc.status_code, "HTTP error")
-    return problem(exc.status_code, title, detail, instance=request.url.path, headers=headers,
-                   request_id=_request_id(request))
+    title = {
+        404: "Not found",
+        405: "Method not allowed",
+        401: "Authentication required",
+        413: "Request body too large",
+    }.get(exc.status_code, "HTTP error")
+    return problem(
+        exc.status_code,
+        title,
+        detail,
+        instance=request.url.path,
+        headers=headers,
+        request_id=_request_id(request),
+    )
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem(500, "Internal error", "The error was logged; quote the request id.",
-                   code="internal", instance=request.url.path, request_id=_request_id(request))
+    return problem(
+        500,
+        "Internal error",
+        "The error was logged; quote the request id.",
+        code="internal",
+        instance=request.url.path,
+        request_id=_request_id(request),
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -1,15 +1,20 @@
-"""Government service hall (政务服务中心): the FastAPI app (``uvicorn --factory ys_approvals.app:create_app``)."""
+"""Government service hall (政务服务中心).
+
+Run: ``uvicorn --factory ys_approvals.app:create_app``."""
 
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from ys_approvals.settings import Settings
 from yingshang.app import create_service_app
+from ys_approvals.settings import Settings
 
+TITLE = "Yingshang 政务服务中心 (approvals)"
 SERVICE_DIR = Path(__file__).resolve().parents[2]  # holds alembic.ini and migrations/
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(settings, title="Yingshang 政务服务 — Government service hall (政务服务中心)")
+    return create_service_app(
+        settings, title=TITLE
+    )

@@ -1,15 +1,21 @@
-"""Enterprise infringement complaints center (侵权投诉中心): the FastAPI app (``uvicorn --factory ys_complaints.app:create_app``)."""
+"""Enterprise infringement complaints center (侵权投诉中心).
+
+Run: ``uvicorn --factory ys_complaints.app:create_app``."""
 
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from ys_complaints.settings import Settings
 from yingshang.app import create_service_app
+from ys_complaints.settings import Settings
 
+TITLE = "Yingshang 侵权投诉中心 (complaints)"
 SERVICE_DIR = Path(__file__).resolve().parents[2]  # holds alembic.ini and migrations/
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(settings, title="Yingshang 侵权投诉 — Enterprise infringement complaints center (侵权投诉中心)")
+    return create_service_app(
+        settings,
+        title=TITLE,
+    )

@@ -50,18 +50,23 @@ class TestIssuer:
         """``mint(("HOTLINE_CENTER", "clerk"), ("BUREAU", "staff"))`` → signed JWT."""
         issued = int(time.time())
         claims: dict[str, Any] = {
-            "iss": self.issuer, "aud": self.audience, "iat": issued, "exp": issued + ttl,
-            "jti": uuid.uuid4().hex, "sub": sub or (f"client:{client_id}" if client_id
-                                                    else f"user:{uuid.uuid4().hex[:8]}"),
-            "name": name, "staff_no": staff_no,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": issued,
+            "exp": issued + ttl,
+            "jti": uuid.uuid4().hex,
+            "sub": sub or (f"client:{client_id}" if client_id else f"user:{uuid.uuid4().hex[:8]}"),
+            "name": name,
+            "staff_no": staff_no,
             "positions": [{"dept": d, "role": r} for d, r in positions],
             "scope": " ".join(scopes),
         }
         if client_id:
             claims["client_id"] = client_id
         claims.update(extra)
-        return jwt.encode({"alg": "Ed25519", "kid": self.key.kid}, claims, self.keys,
-                          algorithms=["Ed25519"])
+        return jwt.encode(
+            {"alg": "Ed25519", "kid": self.key.kid}, claims, self.keys, algorithms=["Ed25519"]
+        )
 
     def headers(self, *positions: tuple[str, str], **kwargs: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.mint(*positions, **kwargs)}"}

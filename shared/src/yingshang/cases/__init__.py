@@ -1,0 +1,1 @@
+"""The case kit: state machines as data, timeline, ETags, pagination, case numbers."""

@@ -1,0 +1,90 @@
+"""Case timeline (who, which position, when, what, from→to, note) — one table per service DB.
+
+Every state change writes a timeline entry in the same transaction as the state and the
+outbox event (see ``yingshang.cases.statemachine.apply_transition``); deadline warnings and
+escalations are written here too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, String, Text, Uuid, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yingshang.auth import Principal
+from yingshang.clock import now
+from yingshang.db import IdMixin, PlumbingBase, UTCDateTime
+
+
+class TimelineEntry(IdMixin, PlumbingBase):
+    __tablename__ = "ys_timeline"
+    __table_args__ = (Index("ix_ys_timeline_case", "case_kind", "case_id", "at"),)
+
+    case_kind: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid())
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    action: Mapped[str] = mapped_column(String(60))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str | None] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(120))  # sub, or "system:<component>"
+    actor_name: Mapped[str | None] = mapped_column(String(120))
+    staff_no: Mapped[str | None] = mapped_column(String(40))
+    position_dept: Mapped[str | None] = mapped_column(String(60))
+    position_role: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    event_id: Mapped[str | None] = mapped_column(String(64))
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    case_kind: str,
+    case_id: uuid.UUID,
+    action: str,
+    actor: Principal | str,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    position: tuple[str, str] | None = None,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+    event_id: str | None = None,
+    at: datetime | None = None,
+) -> TimelineEntry:
+    """Append a timeline entry in the caller's transaction."""
+    if isinstance(actor, Principal):
+        sub, name, staff_no = actor.sub, actor.name, actor.staff_no
+    else:
+        sub, name, staff_no = actor, None, None
+    entry = TimelineEntry(
+        case_kind=case_kind,
+        case_id=case_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=sub,
+        actor_name=name,
+        staff_no=staff_no,
+        position_dept=position[0] if position else None,
+        position_role=position[1] if position else None,
+        note=note,
+        data=data,
+        event_id=event_id,
+        at=at or now(),
+    )
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def entries(session: AsyncSession, case_kind: str, case_id: uuid.UUID) -> list[TimelineEntry]:
+    rows = await session.execute(
+        select(TimelineEntry)
+        .where(TimelineEntry.case_kind == case_kind, TimelineEntry.case_id == case_id)
+        .order_by(TimelineEntry.at, TimelineEntry.id)
+    )
+    return list(rows.scalars())
