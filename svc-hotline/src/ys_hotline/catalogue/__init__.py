@@ -1,0 +1,1 @@
+"""Dispatch catalogue (派单目录): category → lead department + co-handling departments."""

@@ -1,0 +1,92 @@
+"""Dispatch catalogue: look up where a category goes; edit it keeping every revision."""
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.problems import Invalid, NotFound
+from ys_hotline.catalogue.models import TOWN, DispatchCategory, DispatchCategoryRevision
+from ys_hotline.catalogue.schemas import CategoryIn
+from ys_hotline.directory.models import Department
+
+
+async def get(session: AsyncSession, code: str) -> DispatchCategory:
+    category = await session.get(DispatchCategory, code)
+    if category is None:
+        raise NotFound(f"no dispatch category {code!r}")
+    return category
+
+
+async def find_active(session: AsyncSession, code: str) -> DispatchCategory:
+    """The category a ticket names; an unknown or retired one is the caller's mistake."""
+    category = await session.get(DispatchCategory, code)
+    if category is None or not category.active:
+        raise Invalid(f"unknown dispatch category {code!r}", field="category_code")
+    return category
+
+
+async def listing(session: AsyncSession, include_inactive: bool) -> list[DispatchCategory]:
+    stmt = select(DispatchCategory).order_by(DispatchCategory.code)
+    if not include_inactive:
+        stmt = stmt.where(DispatchCategory.active.is_(True))
+    return list((await session.execute(stmt)).scalars())
+
+
+async def revisions(session: AsyncSession, code: str) -> list[DispatchCategoryRevision]:
+    await get(session, code)
+    stmt = (
+        select(DispatchCategoryRevision)
+        .where(DispatchCategoryRevision.code == code)
+        .order_by(DispatchCategoryRevision.revision)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def department(session: AsyncSession, code: str, field: str) -> Department:
+    found = await session.get(Department, code)
+    if found is None:
+        raise Invalid(f"unknown department {code!r}", field=field)
+    return found
+
+
+async def check_routing(session: AsyncSession, body: CategoryIn) -> None:
+    """Departments exist; a county-level matter never names a town (国办函〔2025〕66号)."""
+    named = [("lead_department", body.lead_department)] if body.lead_department else []
+    named += [("co_departments", code) for code in body.co_departments]
+    for field, code in named:
+        dept = await department(session, code, field)
+        if body.level != TOWN and dept.is_town:
+            raise Invalid(
+                f"{dept.name} is a town: a county department's matter is never pushed down "
+                "to a town (国办函〔2025〕66号)",
+                field=field,
+                code="county-matter-to-town",
+            )
+
+
+async def upsert(
+    session: AsyncSession, code: str, body: CategoryIn, actor: Principal | str
+) -> DispatchCategory:
+    """Create or edit a category; every version is kept as a revision row."""
+    await check_routing(session, body)
+    actor_id = actor if isinstance(actor, str) else actor.sub
+    category = await session.get(DispatchCategory, code)
+    if category is None:
+        category = DispatchCategory(code=code, revision=1, **body.model_dump())
+        session.add(category)
+    else:
+        for key, value in body.model_dump().items():
+            setattr(category, key, value)
+        category.revision += 1
+    category.updated_by = actor_id
+    await session.flush()
+    session.add(
+        DispatchCategoryRevision(
+            code=code,
+            revision=category.revision,
+            snapshot=category.snapshot(),
+            changed_by=actor_id,
+        )
+    )
+    await session.flush()
+    return category

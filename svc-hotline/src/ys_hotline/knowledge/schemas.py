@@ -1,0 +1,43 @@
+"""Knowledge-base request and response bodies."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class EntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    question: str = Field(min_length=2, max_length=500)
+    answer: str = Field(min_length=1, max_length=10_000)
+    category_code: str | None = Field(None, max_length=60)
+    department: str | None = Field(None, max_length=60)
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+
+    @model_validator(mode="after")
+    def _window(self) -> "EntryIn":
+        if self.valid_from and self.valid_to and self.valid_to <= self.valid_from:
+            raise ValueError("valid_to must be after valid_from")
+        return self
+
+
+class EntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    question: str
+    answer: str
+    category_code: str | None
+    department: str | None
+    valid_from: datetime | None
+    valid_to: datetime | None
+    active: bool
+    version: int
+    updated_at: datetime
+
+
+class SearchResult(BaseModel):
+    query: str
+    items: list[EntryOut]
