@@ -15,6 +15,4 @@ SERVICE_DIR = Path(__file__).resolve().parents[2]  # holds alembic.ini and migra
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(
-        settings, title=TITLE
-    )
+    return create_service_app(settings, title=TITLE)

@@ -1,10 +1,99 @@
 """Settings of gateway (env prefix ``YS_``; port moves with ``YS_GATEWAY_PORT``)."""
 
-from pydantic import AliasChoices, Field
+from __future__ import annotations
 
-from yingshang.settings import ServiceSettings
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+
+from yingshang.settings import DEMO_SECRETS, ServiceSettings
+
+SERVICES: dict[str, int] = {
+    "approvals": 8001,
+    "hotline": 8002,
+    "complaints": 8003,
+    "visits": 8004,
+    "ratings": 8005,
+}
+DEMO_KEY_SECRET = "yingshang-demo-key-secret"  # noqa: S105 - refused in production
+SEED_FILE = Path(__file__).resolve().parents[3] / "deploy" / "seed" / "county.yaml"
 
 
 class Settings(ServiceSettings):
     service: str = "gateway"
     port: int = Field(8000, validation_alias=AliasChoices("YS_GATEWAY_PORT", "YS_PORT"))
+
+    # Routing: YS_UPSTREAMS="hotline=http://a:8002|http://b:8002,approvals=..." or, per
+    # service, YS_<SVC>_UPSTREAMS="http://a:8002,http://b:8002" (wins).
+    upstreams: str = ""
+    upstream_timeout_seconds: float = 30.0
+    upstream_connect_timeout_seconds: float = 2.0
+    upstream_cooldown_seconds: float = 5.0
+    upstream_pool_size: int = 256
+    max_body_bytes: int = 10 * 1024 * 1024
+    cors_origins: str = "*"
+
+    # Tokens (OAuth2 authorization server)
+    signing_alg: Literal["Ed25519", "ES256"] = "Ed25519"
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 8 * 3600
+    key_rotation_days: float = 30.0
+    key_secret: str = DEMO_KEY_SECRET  # encrypts private keys and webhook secrets at rest
+    # argon2id cost (RFC 9106 second recommended option by default); tests may lower it.
+    password_time_cost: int = 3
+    password_memory_kib: int = 65536
+
+    # Login lockout (state in the gateway DB): N failures within the window lock for a while.
+    lockout_threshold: int = 5
+    lockout_window_seconds: int = 900
+    lockout_seconds: int = 900
+
+    # Rate limits (token bucket per replica, in memory)
+    public_rate_per_minute: int = 600
+    public_burst: int = 60
+    client_burst_seconds: float = 10.0
+
+    # Demo seed on first start with an empty DB (never in production)
+    seed_file: Path = SEED_FILE
+    seed_demo: bool = True
+
+    # Webhooks
+    webhook_streams: str = "YS_APPROVALS,YS_HOTLINE,YS_COMPLAINTS,YS_VISITS,YS_RATINGS,YS_GATEWAY"
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_base_seconds: float = 2.0
+    webhook_retry_max_seconds: float = 300.0
+    webhook_give_up_hours: float = 72.0
+    webhook_poll_seconds: float = 1.0
+    webhook_concurrency: int = 16
+    webhook_consumer: str = "gateway-webhooks"
+
+    # Aggregations (health, docs)
+    aggregate_timeout_seconds: float = 2.0
+    openapi_cache_seconds: float = 30.0
+
+    @model_validator(mode="after")
+    def _refuse_demo_key_secret(self) -> Settings:
+        if self.env == "production" and self.key_secret in {DEMO_KEY_SECRET, *DEMO_SECRETS}:
+            raise ValueError("production mode refuses the demo key secret: set YS_KEY_SECRET")
+        return self
+
+    def upstream_map(self) -> dict[str, list[str]]:
+        """Service name → replica base URLs (per-service variables win over YS_UPSTREAMS)."""
+        table = {name: [f"http://127.0.0.1:{port}"] for name, port in SERVICES.items()}
+        for item in filter(None, (part.strip() for part in self.upstreams.split(","))):
+            name, _, urls = item.partition("=")
+            table[name.strip()] = _urls(urls.replace("|", ","))
+        for name in list(table):
+            specific = os.environ.get(f"YS_{name.upper()}_UPSTREAMS")
+            if specific:
+                table[name] = _urls(specific)
+        return table
+
+    def stream_names(self) -> list[str]:
+        return [s.strip() for s in self.webhook_streams.split(",") if s.strip()]
+
+
+def _urls(raw: str) -> list[str]:
+    return [u.strip().rstrip("/") for u in raw.split(",") if u.strip()]

@@ -1,0 +1,1 @@
+"""OAuth2 authorization server: signing keys, token issuing, grants, endpoints."""

@@ -1,0 +1,55 @@
+"""Login lockout: repeated failures lock a username for a while (state in the gateway DB).
+
+Counted per submitted username whether or not an account exists, so a lock reveals nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.clock import now
+from ys_gateway.models import LoginFailure
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    threshold: int
+    window: timedelta
+    duration: timedelta
+
+
+def normalise(username: str) -> str:
+    return username.strip().lower()[:64]
+
+
+async def is_locked(session: AsyncSession, username: str) -> bool:
+    row = await session.get(LoginFailure, normalise(username))
+    return row is not None and row.locked_until is not None and row.locked_until > now()
+
+
+async def record_failure(session: AsyncSession, username: str, policy: LockoutPolicy) -> bool:
+    """Count one failure; returns True when this failure locks the username."""
+    key, stamp = normalise(username), now()
+    row = await session.get(LoginFailure, key)
+    if row is None:
+        row = LoginFailure(username=key, failures=0, window_start=stamp)
+        session.add(row)
+    if stamp - row.window_start > policy.window:
+        row.failures, row.window_start = 0, stamp
+    row.failures += 1
+    locking = row.failures >= policy.threshold
+    if locking:
+        row.locked_until = stamp + policy.duration
+        row.failures, row.window_start = 0, stamp
+    await session.flush()
+    return locking
+
+
+async def reset(session: AsyncSession, username: str) -> None:
+    row = await session.get(LoginFailure, normalise(username))
+    if row is not None:
+        await session.delete(row)
+        await session.flush()
