@@ -1,0 +1,193 @@
+"""Validators for Chinese identifiers, as plain functions and as pydantic annotated types.
+
+The annotated types (``USCC``, ``MobilePhone``, ``ResidentId`` ...) normalise the input
+(trim, upper-case, drop separators) and raise ``ValueError``; inside a request body that becomes
+the 422 problem detail naming the field (``yingshang.problems``). Outside pydantic, call the
+``normalise_*`` functions (``ValueError`` on bad input) or the ``is_valid_*`` predicates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from yingshang.clock import SHANGHAI, now
+
+# 统一社会信用代码 unified social credit code, GB 32100-2015: 18 characters from this set
+# (no I, O, S, V, Z); the 18th is a check character over the first 17.
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_VALUES = {c: i for i, c in enumerate(USCC_CHARSET)}
+
+# 公民身份号码 resident identity number, GB 11643-1999: 17 digits + check (0-9 or X).
+RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_CHECKS = "10X98765432"
+_RESIDENT_ID = re.compile(r"^[1-9]\d{16}[\dX]$")
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Landline: area code (0 + 2-3 digits), 7-8 digit number, optional extension.
+_LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$")
+_SEPARATORS = re.compile(r"[\s()（）]+")
+# 实施编码 implementation code of a service item: the implementing body's USCC + 13 characters.
+_IMPLEMENTATION_TAIL = re.compile(r"^[0-9A-Z]{13}$")
+
+
+def uscc_check_char(first17: str) -> str:
+    """The GB 32100-2015 check character for the first 17 characters."""
+    total = sum(_USCC_VALUES[c] * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_CHARSET[(31 - total % 31) % 31]  # 31 → 0
+
+
+def normalise_uscc(value: str) -> str:
+    """Upper-cased, trimmed USCC; ``ValueError`` unless 18 valid chars with a matching check."""
+    code = value.strip().upper()
+    if len(code) != 18:
+        raise ValueError("a unified social credit code has 18 characters")
+    if any(c not in _USCC_VALUES for c in code):
+        raise ValueError("unified social credit code contains a character outside GB 32100")
+    if uscc_check_char(code[:17]) != code[17]:
+        raise ValueError("unified social credit code check character does not match")
+    return code
+
+
+def resident_id_check_char(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, RESIDENT_ID_WEIGHTS, strict=True))
+    return RESIDENT_ID_CHECKS[total % 11]
+
+
+def normalise_resident_id(value: str) -> str:
+    """18-digit resident ID (GB 11643): format, plausible birth date, check character."""
+    number = value.strip().upper()
+    if not _RESIDENT_ID.match(number):
+        raise ValueError("a resident ID number has 17 digits and a check digit or X")
+    _birth_date(number[6:14])
+    if resident_id_check_char(number[:17]) != number[17]:
+        raise ValueError("resident ID check character does not match")
+    return number
+
+
+def _birth_date(yyyymmdd: str) -> date:
+    try:
+        born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+    except ValueError as exc:
+        raise ValueError("resident ID holds no valid birth date") from exc
+    if not EARLIEST_BIRTH <= born <= now().astimezone(SHANGHAI).date():
+        raise ValueError("resident ID birth date is not plausible")
+    return born
+
+
+def normalise_mobile(value: str) -> str:
+    """Mainland mobile number, 11 digits; separators and a +86 / 0086 prefix are dropped."""
+    digits = _SEPARATORS.sub("", value).replace("-", "")
+    for prefix in ("+86", "0086"):
+        digits = digits.removeprefix(prefix)
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if not _MOBILE.match(digits):
+        raise ValueError("not a mainland mobile number (11 digits starting 13-19)")
+    return digits
+
+
+def normalise_landline(value: str) -> str:
+    """Landline as ``<area>-<number>[-<ext>]``, e.g. ``0851-28888888``."""
+    match = _LANDLINE.match(_SEPARATORS.sub("", value))
+    if not match:
+        raise ValueError("not a landline number (area code 0xx[x], 7-8 digits)")
+    area, number, ext = match.groups()
+    return f"{area}-{number}" + (f"-{ext}" if ext else "")
+
+
+def normalise_phone(value: str) -> str:
+    """A mobile or a landline number (mobile tried first)."""
+    try:
+        return normalise_mobile(value)
+    except ValueError:
+        pass
+    try:
+        return normalise_landline(value)
+    except ValueError:
+        raise ValueError("not a mobile or landline phone number") from None
+
+
+def normalise_implementation_code(value: str) -> str:
+    """31-char 实施编码: a valid 18-char USCC of the implementing body + 13 chars [0-9A-Z]."""
+    code = value.strip().upper()
+    if len(code) != 31:
+        raise ValueError("an implementation code has 31 characters")
+    try:
+        normalise_uscc(code[:18])
+    except ValueError as exc:
+        raise ValueError(f"implementation code: the first 18 characters: {exc}") from exc
+    if not _IMPLEMENTATION_TAIL.match(code[18:]):
+        raise ValueError("implementation code: the last 13 characters must be 0-9 or A-Z")
+    return code
+
+
+def _predicate(normalise: Callable[[str], str]) -> Callable[[str], bool]:
+    def check(value: str) -> bool:
+        try:
+            normalise(value)
+        except ValueError:
+            return False
+        return True
+
+    check.__name__ = normalise.__name__.replace("normalise", "is_valid")
+    return check
+
+
+is_valid_uscc = _predicate(normalise_uscc)
+is_valid_resident_id = _predicate(normalise_resident_id)
+is_valid_mobile = _predicate(normalise_mobile)
+is_valid_landline = _predicate(normalise_landline)
+is_valid_phone = _predicate(normalise_phone)
+is_valid_implementation_code = _predicate(normalise_implementation_code)
+
+
+def _str_only(value: object) -> object:
+    # Numbers must not sneak in as ints (a leading 0 of a landline would be lost).
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value
+
+
+USCC = Annotated[
+    str,
+    BeforeValidator(_str_only),
+    AfterValidator(normalise_uscc),
+    Field(examples=["91350100M000100Y43"], description="统一社会信用代码 (GB 32100-2015)"),
+]
+ResidentId = Annotated[
+    str,
+    BeforeValidator(_str_only),
+    AfterValidator(normalise_resident_id),
+    Field(description="居民身份证号码, 18 digits (GB 11643-1999)"),
+]
+MobilePhone = Annotated[
+    str,
+    BeforeValidator(_str_only),
+    AfterValidator(normalise_mobile),
+    Field(examples=["13812345678"], description="mainland mobile number"),
+]
+LandlinePhone = Annotated[
+    str,
+    BeforeValidator(_str_only),
+    AfterValidator(normalise_landline),
+    Field(examples=["0851-28888888"], description="landline: area code - number [- ext]"),
+]
+Phone = Annotated[
+    str,
+    BeforeValidator(_str_only),
+    AfterValidator(normalise_phone),
+    Field(examples=["13812345678", "0851-28888888"], description="mobile or landline"),
+]
+ImplementationCode = Annotated[
+    str,
+    BeforeValidator(_str_only),
+    AfterValidator(normalise_implementation_code),
+    Field(description="实施编码: implementing body's USCC (18) + 13 characters"),
+]

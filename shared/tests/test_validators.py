@@ -1,0 +1,161 @@
+"""Validators: USCC (GB 32100), resident ID (GB 11643), phones, implementation codes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from yingshang.clock import FrozenClock, get_clock, set_clock
+from yingshang.validators import (
+    USCC,
+    ImplementationCode,
+    MobilePhone,
+    Phone,
+    ResidentId,
+    is_valid_implementation_code,
+    is_valid_landline,
+    is_valid_mobile,
+    is_valid_resident_id,
+    is_valid_uscc,
+    normalise_landline,
+    normalise_mobile,
+    normalise_uscc,
+    resident_id_check_char,
+    uscc_check_char,
+)
+
+VALID_USCC = "91350100M000100Y43"
+# The sample number printed in GB 11643-1999.
+VALID_ID = "11010519491231002X"
+
+
+def test_the_reference_uscc_is_valid() -> None:
+    assert is_valid_uscc(VALID_USCC)
+    assert uscc_check_char(VALID_USCC[:17]) == "3"
+
+
+@pytest.mark.parametrize("last", [c for c in "0123456789ABCDEFGHJKLMNPQRTUWXY" if c != "3"])
+def test_changing_the_check_character_makes_the_uscc_invalid(last: str) -> None:
+    assert not is_valid_uscc(VALID_USCC[:17] + last)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["", "91350100M000100Y4", "91350100M000100Y433", "91350100M000100I43", "9135 100M000100Y43"],
+)
+def test_malformed_usccs_are_rejected(code: str) -> None:
+    assert not is_valid_uscc(code)
+
+
+def test_uscc_is_normalised_to_upper_case() -> None:
+    assert normalise_uscc(" 91350100m000100y43 ") == VALID_USCC
+
+
+def test_a_check_sum_of_zero_maps_to_character_zero() -> None:
+    # Search a body whose weighted sum is a multiple of 31: the check is "0", not "31".
+    body = next(
+        f"91350100MA{n:07d}" for n in range(10_000) if uscc_check_char(f"91350100MA{n:07d}") == "0"
+    )
+    assert is_valid_uscc(body + "0")
+
+
+def test_resident_id_sample_of_the_standard_is_valid() -> None:
+    assert is_valid_resident_id(VALID_ID)
+    assert resident_id_check_char(VALID_ID[:17]) == "X"
+    assert is_valid_resident_id(VALID_ID.lower())
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "110105194912310021",  # wrong check digit
+        "11010519491331002X",  # month 13
+        "11010518991231002X",  # born before 1900
+        "01010519491231002X",  # region cannot start with 0
+        "11010519491231002",  # 17 characters
+    ],
+)
+def test_implausible_resident_ids_are_rejected(number: str) -> None:
+    assert not is_valid_resident_id(number)
+
+
+def test_a_birth_date_in_the_future_is_rejected() -> None:
+    body = "11010520300101002"
+    future = body + resident_id_check_char(body)
+    previous = get_clock()
+    set_clock(FrozenClock(datetime(2026, 11, 26, tzinfo=UTC)))
+    try:
+        assert not is_valid_resident_id(future)
+    finally:
+        set_clock(previous)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("13812345678", "13812345678"),
+        ("138 1234 5678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("8613812345678", "13812345678"),
+        ("19912345678", "19912345678"),
+    ],
+)
+def test_mobile_numbers_are_normalised(raw: str, expected: str) -> None:
+    assert normalise_mobile(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["12812345678", "1381234567", "138123456789", "abc"])
+def test_bad_mobile_numbers_are_rejected(raw: str) -> None:
+    assert not is_valid_mobile(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0851-28888888", "0851-28888888"),
+        ("085128888888", "0851-28888888"),
+        ("010-12345678", "010-12345678"),
+        ("(0851) 2888 8888-123", "0851-28888888-123"),
+    ],
+)
+def test_landlines_are_normalised(raw: str, expected: str) -> None:
+    assert normalise_landline(raw) == expected
+
+
+def test_a_landline_needs_an_area_code() -> None:
+    assert not is_valid_landline("28888888")
+
+
+def test_implementation_code_is_a_uscc_and_thirteen_more() -> None:
+    assert is_valid_implementation_code(VALID_USCC + "4000117011001")
+    assert not is_valid_implementation_code(VALID_USCC[:17] + "4" + "4000117011001")
+    assert not is_valid_implementation_code(VALID_USCC + "400011701100")
+    assert not is_valid_implementation_code(VALID_USCC + "40001170110-1")
+
+
+class Enterprise(BaseModel):
+    uscc: USCC
+    contact: MobilePhone
+    legal_rep_id: ResidentId | None = None
+    office: Phone | None = None
+    item: ImplementationCode | None = None
+
+
+def test_annotated_types_normalise_valid_input() -> None:
+    e = Enterprise(uscc="91350100m000100y43", contact="+86 13812345678", office="085128888888")
+    assert (e.uscc, e.contact, e.office) == (VALID_USCC, "13812345678", "0851-28888888")
+
+
+def test_annotated_types_name_the_failing_field() -> None:
+    with pytest.raises(ValidationError) as info:
+        Enterprise(uscc=VALID_USCC[:17] + "4", contact="13812345678", legal_rep_id="1")
+    fields = {e["loc"][0] for e in info.value.errors()}
+    assert fields == {"uscc", "legal_rep_id"}
+
+
+def test_numbers_are_not_accepted_for_string_identifiers() -> None:
+    with pytest.raises(ValidationError) as info:
+        Enterprise.model_validate({"uscc": VALID_USCC, "contact": 13812345678})
+    assert [e["loc"] for e in info.value.errors()] == [("contact",)]
