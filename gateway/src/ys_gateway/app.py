@@ -1,18 +1,152 @@
 """Gateway: identity, tokens, routing, webhooks, console.
 
-Run: ``uvicorn --factory ys_gateway.app:create_app``."""
+Run: ``uvicorn --factory ys_gateway.app:create_app``. The returned FastAPI app serves the
+gateway's own routes; :class:`~ys_gateway.proxy.asgi.GatewayFront` sits in front of it as the
+outermost middleware and relays ``/api/v1/<service>/...`` without touching FastAPI.
+"""
 
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
-from yingshang.app import create_service_app
+from yingshang.app import Component, create_service_app
+from yingshang.events.relay import OutboxRelay
+from yingshang.events.streams import NatsConnection
+from ys_gateway.core import Core
+from ys_gateway.crypto import Passwords, SecretBox
+from ys_gateway.directory.router import admin
+from ys_gateway.docs import SpecCache, docs
+from ys_gateway.health import health
+from ys_gateway.oauth.grants import Grants
+from ys_gateway.oauth.keys import KeyStore
+from ys_gateway.oauth.lockout import LockoutPolicy
+from ys_gateway.oauth.router import auth, keys_router
+from ys_gateway.oauth.tokens import Issuer
+from ys_gateway.oauth.verifier import GatewayVerifier
+from ys_gateway.proxy.asgi import GatewayFront, Proxy
+from ys_gateway.proxy.clients import ClientCache
+from ys_gateway.proxy.ratelimit import RateLimiter
+from ys_gateway.proxy.upstreams import build_pools
 from ys_gateway.settings import Settings
 
 TITLE = "Yingshang 网关 (gateway)"
 SERVICE_DIR = Path(__file__).resolve().parents[2]  # holds alembic.ini and migrations/
+CONSOLE_DIR = Path(__file__).resolve().parent / "console"
+REPLACED = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(settings, title=TITLE)
+    app = create_service_app(
+        settings,
+        title=TITLE,
+        routers=[auth, keys_router, admin, docs],
+        components=[_nats, OutboxRelay.for_app],
+        description="OAuth2 tokens, org directory, routing to the services, webhooks.",
+    )
+    app.router.routes[:] = [r for r in app.router.routes if not _replaced(r)]
+    app.include_router(health)
+    # First match wins: the aggregated /healthz goes before the per-service one.
+    app.router.routes.insert(0, app.router.routes.pop())
+    app.router.routes.append(_console_route())
+    _install_state(app, settings)
+    essentials: list[Component] = [app.state.core, app.state.proxy]
+    app.router.lifespan_context = _with_essentials(app.router.lifespan_context, essentials)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=[o.strip() for o in settings.cors_origins.split(",")],
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["x-request-id", "traceparent", "etag", "retry-after"],
+    )
+    app.add_middleware(GatewayFront, proxy=app.state.proxy)  # outermost: the data path
+    return app
+
+
+def _install_state(app: FastAPI, settings: Settings) -> None:
+    state = app.state
+    state.passwords = Passwords(settings.password_time_cost, settings.password_memory_kib)
+    state.secrets = SecretBox(settings.key_secret)
+    state.keys = _keystore(settings, state.secrets)
+    state.verifier = GatewayVerifier(state.db, state.keys, settings)
+    state.clients = ClientCache()
+    state.limiter = RateLimiter(
+        settings.public_rate_per_minute, settings.public_burst, settings.client_burst_seconds
+    )
+    issuer = Issuer(
+        state.keys,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl=settings.access_token_ttl_seconds,
+        refresh_ttl=settings.refresh_token_ttl_seconds,
+    )
+    policy = LockoutPolicy.from_settings(settings)
+    state.grants = Grants(state.db, issuer, state.passwords, policy)
+    state.core = Core(settings, state.db, state.keys, state.clients, state.passwords)
+    state.proxy = Proxy(
+        build_pools(settings.upstream_map(), settings.upstream_cooldown_seconds),
+        limiter=state.limiter,
+        clients=state.clients,
+        state=state,
+        max_body=settings.max_body_bytes,
+        timeout=settings.upstream_timeout_seconds,
+        connect_timeout=settings.upstream_connect_timeout_seconds,
+        pool_size=settings.upstream_pool_size,
+        cors_origins=settings.cors_origins,
+    )
+    state.spec_cache = SpecCache(settings.openapi_cache_seconds, settings.aggregate_timeout_seconds)
+
+
+def _keystore(settings: Settings, box: SecretBox) -> KeyStore:
+    return KeyStore(
+        settings.signing_alg,
+        box.key_passphrase(settings.key_secret),
+        settings.access_token_ttl_seconds,
+    )
+
+
+def _nats(app: FastAPI) -> NatsConnection:
+    settings: Settings = app.state.settings
+    return NatsConnection(
+        settings.nats_url,
+        service="gateway",
+        replicas=settings.nats_stream_replicas,
+        streams=("gateway",),
+    )
+
+
+def _replaced(route: BaseRoute) -> bool:
+    return isinstance(route, Route) and route.path in REPLACED
+
+
+def _console_route() -> BaseRoute:
+    return Mount("/console", app=StaticFiles(directory=CONSOLE_DIR, html=True), name="console")
+
+
+def _with_essentials(inner: Any, essentials: list[Component]) -> Any:
+    """Start the gateway's essential parts (keys, seed, proxy) in every mode, workers or not."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        started: list[Component] = []
+        try:
+            for component in essentials:
+                await component.start(app)
+                started.append(component)
+                app.state.components.append(component)
+            context: AbstractAsyncContextManager[Any] = inner(app)
+            async with context:
+                yield
+        finally:
+            for component in reversed(started):
+                await component.stop()
+
+    return lifespan

@@ -61,6 +61,8 @@ class Grants:
             raise OAuthError("invalid_client", "client authentication required", status=401)
         async with self.db.read() as session:
             client = await session.get(Client, client_id)
+            if client is not None:
+                session.expunge(client)
         usable = client is not None and client.active
         ok = await self.passwords.averify(client.secret_hash if usable and client else None, secret)
         if not ok or client is None:
@@ -94,9 +96,12 @@ class Grants:
 
 
 async def _active_user(session: AsyncSession, username: str) -> User | None:
-    return await session.scalar(
+    user = await session.scalar(
         select(User).where(User.username == lockout.normalise(username), User.active.is_(True))
     )
+    if user is not None:
+        session.expunge(user)  # used after the read transaction ends (it expires on rollback)
+    return user
 
 
 async def _refresh_owner(session: AsyncSession, row: RefreshToken | None) -> User | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,14 @@ class LockoutPolicy:
     threshold: int
     window: timedelta
     duration: timedelta
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> LockoutPolicy:
+        return cls(
+            settings.lockout_threshold,
+            timedelta(seconds=settings.lockout_window_seconds),
+            timedelta(seconds=settings.lockout_seconds),
+        )
 
 
 def normalise(username: str) -> str:

@@ -1,0 +1,96 @@
+"""Start-up and upkeep of the gateway's own state: signing keys, seed, client limits.
+
+Runs in every mode (it is not a background "worker"): without keys there are no tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from yingshang.db import Database
+from ys_gateway.crypto import Passwords
+from ys_gateway.oauth.keys import KeyStore
+from ys_gateway.proxy.clients import ClientCache
+from ys_gateway.seed import load_county, seed_if_empty
+from ys_gateway.settings import Settings
+
+log = logging.getLogger("ys_gateway.core")
+REFRESH_SECONDS = 30.0
+
+
+class Core:
+    name = "directory"
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        keys: KeyStore,
+        clients: ClientCache,
+        passwords: Passwords,
+    ) -> None:
+        self.settings, self.db, self.keys = settings, db, keys
+        self.clients, self.passwords = clients, passwords
+        self.seeded = False
+        self._task: asyncio.Task[None] | None = None
+        self._last_error: str | None = None
+
+    async def start(self, app: Any = None) -> None:
+        county = await self._county()
+        async with self.db.write() as session:
+            await self.keys.load(session)
+            if county is not None:
+                self.seeded = await seed_if_empty(
+                    session,
+                    county,
+                    demo=self.settings.env != "production" and self.settings.seed_demo,
+                    passwords=self.passwords,
+                    demo_password=self.settings.demo_password,
+                )
+        async with self.db.read() as session:
+            await self.clients.reload(session)
+        self._task = asyncio.create_task(self._upkeep(), name="gateway-upkeep")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def readiness(self) -> dict[str, Any]:
+        report: dict[str, Any] = {"ok": True, "seeded_now": self.seeded}
+        if self._last_error:
+            report["warnings"] = [f"directory upkeep: {self._last_error}"]
+        return report
+
+    async def _county(self) -> dict[str, Any] | None:
+        if not self.settings.seed_file.exists():
+            log.warning("no county seed file at %s", self.settings.seed_file)
+            return None
+        return await load_county(self.settings.seed_file)
+
+    async def _upkeep(self) -> None:
+        """Pick up other replicas' changes (clients, keys) and rotate keys on schedule."""
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                await self.refresh()
+                self._last_error = None
+            except Exception as exc:  # keep serving with what we have; report in /readyz
+                self._last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("directory upkeep failed: %s", self._last_error)
+
+    async def refresh(self) -> None:
+        max_age = timedelta(days=self.settings.key_rotation_days)
+        async with self.db.read() as session:
+            await self.clients.reload(session)
+            due = await self.keys.needs_rotation(session, max_age)
+        async with self.db.write() as session:
+            if due:
+                await self.keys.rotate(session)
+            else:
+                await self.keys.load(session)

@@ -1,0 +1,1 @@
+"""The live org directory: departments, people and positions, halls, integration clients."""

@@ -1,0 +1,331 @@
+"""Directory operations (the routes stay thin). Services flush, never commit."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.problems import Conflict, Invalid, NotFound
+from ys_gateway.crypto import Passwords
+from ys_gateway.directory import schemas as s
+from ys_gateway.directory.changes import changed
+from ys_gateway.models import Client, Department, Hall, Position, User, Window
+from ys_gateway.pagination import page_rows
+
+
+# --- departments -----------------------------------------------------------------------------
+async def department_out(session: AsyncSession, dept: Department) -> s.DepartmentOut:
+    head = await session.get(User, dept.head_user_id) if dept.head_user_id else None
+    return s.DepartmentOut(
+        code=dept.code,
+        name=dept.name,
+        kind=dept.kind,
+        parent=dept.parent_code,
+        head_username=head.username if head else None,
+        active=dept.active,
+        updated_at=dept.updated_at,
+    )
+
+
+async def list_departments(
+    session: AsyncSession, limit: int, cursor: str | None, kind: str | None, active: bool | None
+) -> tuple[list[s.DepartmentOut], str | None]:
+    stmt = select(Department)
+    if kind:
+        stmt = stmt.where(Department.kind == kind)
+    if active is not None:
+        stmt = stmt.where(Department.active.is_(active))
+    rows, after = await page_rows(session, stmt, Department.code, limit, cursor)
+    return [await department_out(session, d) for d in rows], after
+
+
+async def get_department(session: AsyncSession, code: str) -> Department:
+    dept = await session.get(Department, code)
+    if dept is None:
+        raise NotFound(f"no department {code}")
+    return dept
+
+
+async def create_department(
+    session: AsyncSession, body: s.DepartmentIn, actor: Principal
+) -> Department:
+    if await session.get(Department, body.code) is not None:
+        raise Conflict(f"department {body.code} exists", code="duplicate")
+    if body.parent:
+        await _existing_dept(session, body.parent, "parent")
+    dept = Department(code=body.code, name=body.name, kind=body.kind, parent_code=body.parent)
+    session.add(dept)
+    await session.flush()
+    await changed(
+        session, actor, kind="department", key=dept.code, action="created", data=_dept_event(dept)
+    )
+    return dept
+
+
+async def update_department(
+    session: AsyncSession, code: str, patch: s.DepartmentPatch, actor: Principal
+) -> Department:
+    dept = await get_department(session, code)
+    fields = patch.model_dump(exclude_unset=True)
+    if "parent" in fields:
+        dept.parent_code = await _parent(session, dept, fields["parent"])
+    if "head_username" in fields:
+        dept.head_user_id = await _head(session, fields["head_username"])
+    dept.name = fields.get("name") or dept.name
+    was_active = dept.active
+    if fields.get("active") is not None:
+        dept.active = fields["active"]
+    await session.flush()
+    action = "deactivated" if was_active and not dept.active else "updated"
+    await changed(
+        session, actor, kind="department", key=code, action=action, data=_dept_event(dept)
+    )
+    return dept
+
+
+async def _parent(session: AsyncSession, dept: Department, parent: str | None) -> str | None:
+    if parent is None:
+        return None
+    if parent == dept.code:
+        raise Invalid("a department cannot be its own parent", field="parent")
+    await _existing_dept(session, parent, "parent")
+    return parent
+
+
+async def _head(session: AsyncSession, username: str | None) -> Any:
+    if username is None:
+        return None
+    user = await session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise Invalid(f"no user {username}", field="head_username")
+    return user.id
+
+
+async def _existing_dept(session: AsyncSession, code: str, field: str) -> Department:
+    dept = await session.get(Department, code)
+    if dept is None:
+        raise Invalid(f"no department {code}", field=field)
+    return dept
+
+
+def _dept_event(dept: Department) -> dict[str, Any]:
+    return {
+        "code": dept.code,
+        "name": dept.name,
+        "kind": dept.kind,
+        "parent": dept.parent_code,
+        "active": dept.active,
+    }
+
+
+# --- users -----------------------------------------------------------------------------------
+async def user_out(session: AsyncSession, user: User) -> s.UserOut:
+    rows = await session.execute(
+        select(Position, Department.name)
+        .join(Department, Department.code == Position.dept_code)
+        .where(Position.user_id == user.id)
+        .order_by(Position.dept_code, Position.role)
+    )
+    positions = [
+        s.PositionOut(dept=p.dept_code, role=p.role, title=p.title, dept_name=name)  # type: ignore[arg-type]
+        for p, name in rows
+    ]
+    return s.UserOut(
+        id=user.id,
+        username=user.username,
+        name=user.name,
+        staff_no=user.staff_no,
+        active=user.active,
+        positions=positions,
+    )
+
+
+async def list_users(
+    session: AsyncSession, limit: int, cursor: str | None, dept: str | None, active: bool | None
+) -> tuple[list[s.UserOut], str | None]:
+    stmt = select(User)
+    if dept:
+        stmt = stmt.where(User.id.in_(select(Position.user_id).where(Position.dept_code == dept)))
+    if active is not None:
+        stmt = stmt.where(User.active.is_(active))
+    rows, after = await page_rows(session, stmt, User.username, limit, cursor)
+    return [await user_out(session, u) for u in rows], after
+
+
+async def get_user(session: AsyncSession, username: str) -> User:
+    user = await session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username}")
+    return user
+
+
+async def create_user(
+    session: AsyncSession, body: s.UserIn, actor: Principal, passwords: Passwords
+) -> User:
+    if await session.scalar(select(User.id).where(User.username == body.username)):
+        raise Conflict(f"user {body.username} exists", code="duplicate")
+    await _staff_no_free(session, body.staff_no, None)
+    user = User(
+        username=body.username,
+        name=body.name,
+        staff_no=body.staff_no,
+        password_hash=await passwords.ahash(body.password),
+    )
+    session.add(user)
+    await session.flush()
+    await set_positions(session, user, body.positions)
+    await _user_changed(session, actor, user, "created")
+    return user
+
+
+async def update_user(
+    session: AsyncSession,
+    username: str,
+    patch: s.UserPatch,
+    actor: Principal,
+    passwords: Passwords,
+) -> User:
+    user = await get_user(session, username)
+    fields = patch.model_dump(exclude_unset=True)
+    if "staff_no" in fields:
+        await _staff_no_free(session, patch.staff_no, user)
+        user.staff_no = patch.staff_no
+    user.name = patch.name or user.name
+    if patch.password:
+        user.password_hash = await passwords.ahash(patch.password)
+    was_active = user.active
+    if patch.active is not None:
+        user.active = patch.active
+    if patch.positions is not None:
+        await set_positions(session, user, patch.positions)
+    await session.flush()
+    await _user_changed(
+        session, actor, user, "deactivated" if was_active and not user.active else "updated"
+    )
+    return user
+
+
+async def set_positions(
+    session: AsyncSession, user: User, positions: Sequence[s.PositionIn]
+) -> None:
+    """Replace the user's positions (a person may hold several: 交叉挂职)."""
+    unique = {(p.dept, p.role): p for p in positions}
+    for p in unique.values():
+        await _existing_dept(session, p.dept, "positions")
+    await session.execute(delete(Position).where(Position.user_id == user.id))
+    session.add_all(
+        Position(user_id=user.id, dept_code=p.dept, role=p.role, title=p.title)
+        for p in unique.values()
+    )
+    await session.flush()
+
+
+async def _staff_no_free(session: AsyncSession, staff_no: str | None, user: User | None) -> None:
+    if staff_no is None:
+        return
+    holder = await session.scalar(select(User).where(User.staff_no == staff_no))
+    if holder is not None and holder is not user:
+        raise Conflict(f"staff number {staff_no} is taken", code="duplicate", field="staff_no")
+
+
+async def _user_changed(session: AsyncSession, actor: Principal, user: User, action: str) -> None:
+    out = await user_out(session, user)
+    data = {
+        "username": user.username,
+        "name": user.name,
+        "staff_no": user.staff_no,
+        "active": user.active,
+        "positions": [{"dept": p.dept, "role": p.role} for p in out.positions],
+    }
+    await changed(session, actor, kind="user", key=user.username, action=action, data=data)
+
+
+# --- integration clients ---------------------------------------------------------------------
+async def list_clients(
+    session: AsyncSession, limit: int, cursor: str | None
+) -> tuple[Sequence[Client], str | None]:
+    return await page_rows(session, select(Client), Client.client_id, limit, cursor)
+
+
+async def get_client(session: AsyncSession, client_id: str) -> Client:
+    client = await session.get(Client, client_id)
+    if client is None:
+        raise NotFound(f"no client {client_id}")
+    return client
+
+
+async def create_client(
+    session: AsyncSession, body: s.ClientIn, actor: Principal, passwords: Passwords
+) -> tuple[Client, str]:
+    if await session.get(Client, body.client_id) is not None:
+        raise Conflict(f"client {body.client_id} exists", code="duplicate")
+    if body.owner_dept:
+        await _existing_dept(session, body.owner_dept, "owner_dept")
+    secret = secrets.token_urlsafe(32)
+    client = Client(**body.model_dump(), secret_hash=await passwords.ahash(secret))
+    session.add(client)
+    await session.flush()
+    await changed(
+        session,
+        actor,
+        kind="client",
+        key=client.client_id,
+        action="created",
+        data=body.model_dump(),
+        publish=False,
+    )
+    return client, secret
+
+
+async def update_client(
+    session: AsyncSession, client_id: str, patch: s.ClientPatch, actor: Principal
+) -> Client:
+    client = await get_client(session, client_id)
+    fields = patch.model_dump(exclude_unset=True)
+    if fields.get("owner_dept"):
+        await _existing_dept(session, fields["owner_dept"], "owner_dept")
+    for name, value in fields.items():
+        if value is not None or name == "owner_dept":
+            setattr(client, name, value)
+    await session.flush()
+    await changed(
+        session, actor, kind="client", key=client_id, action="updated", data=fields, publish=False
+    )
+    return client
+
+
+async def rotate_client_secret(
+    session: AsyncSession, client_id: str, actor: Principal, passwords: Passwords
+) -> tuple[Client, str]:
+    client = await get_client(session, client_id)
+    secret = secrets.token_urlsafe(32)
+    client.secret_hash = await passwords.ahash(secret)
+    await session.flush()
+    await changed(
+        session,
+        actor,
+        kind="client",
+        key=client_id,
+        action="secret_rotated",
+        data={},
+        publish=False,
+    )
+    return client, secret
+
+
+# --- halls -----------------------------------------------------------------------------------
+async def list_halls(session: AsyncSession) -> list[s.HallOut]:
+    halls = await session.scalars(select(Hall).order_by(Hall.code))
+    windows = await session.scalars(select(Window).order_by(Window.hall_code, Window.code))
+    by_hall: dict[str, list[s.WindowOut]] = {}
+    for w in windows:
+        by_hall.setdefault(w.hall_code, []).append(s.WindowOut.model_validate(w))
+    return [
+        s.HallOut(code=h.code, name=h.name, dept=h.dept_code, windows=by_hall.get(h.code, []))
+        for h in halls
+    ]

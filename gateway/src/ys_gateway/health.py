@@ -1,0 +1,60 @@
+"""``GET /healthz``: the gateway plus every replica of every service, and NATS."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from fastapi import Request
+
+from yingshang.app import allow, router
+from yingshang.auth import public
+from ys_gateway.proxy.asgi import Proxy
+
+health = router(tags=["operations"])
+
+
+@health.get(
+    "/healthz",
+    dependencies=[allow(public())],
+    summary="Health of the whole platform",
+    operation_id="platform_health",
+)
+async def healthz(request: Request) -> dict[str, Any]:
+    proxy: Proxy = request.app.state.proxy
+    timeout = request.app.state.settings.aggregate_timeout_seconds
+    async with httpx.AsyncClient(timeout=timeout) as client:
+        services = await asyncio.gather(
+            *(
+                _service(client, name, [r.base for r in pool.replicas])
+                for name, pool in proxy.pools.items()
+            )
+        )
+    nats = getattr(request.app.state, "nats", None)
+    report: dict[str, Any] = {
+        "service": "gateway",
+        "services": dict(services),
+        "nats": {"connected": bool(nats and nats.is_connected), "configured": nats is not None},
+    }
+    healthy = all(s["status"] == "ok" for s in report["services"].values())
+    healthy = healthy and (nats is None or nats.is_connected)
+    report["status"] = "ok" if healthy else "degraded"
+    return report
+
+
+async def _service(
+    client: httpx.AsyncClient, name: str, bases: list[str]
+) -> tuple[str, dict[str, Any]]:
+    replicas = await asyncio.gather(*(_replica(client, base) for base in bases))
+    up = sum(1 for r in replicas if r["ok"])
+    status = "ok" if up == len(replicas) else ("degraded" if up else "down")
+    return name, {"status": status, "replicas": list(replicas)}
+
+
+async def _replica(client: httpx.AsyncClient, base: str) -> dict[str, Any]:
+    try:
+        response = await client.get(base + "/healthz")
+    except httpx.HTTPError as exc:
+        return {"url": base, "ok": False, "error": type(exc).__name__}
+    return {"url": base, "ok": response.status_code == 200, "status": response.status_code}

@@ -1,0 +1,114 @@
+"""First-start seed from ``deploy/seed/county.yaml`` (only when the directory is empty).
+
+The organisation (departments, towns, halls, windows) is seeded in every mode; demo people
+and the provincial-platform client only outside production, all with the documented demo
+password (``YS_DEMO_PASSWORD``, default ``yingshang.settings.DEMO_PASSWORD``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ys_gateway.crypto import Passwords, shared_hash
+from ys_gateway.models import Client, Department, Hall, Position, User, Window
+
+log = logging.getLogger("ys_gateway.seed")
+
+
+async def load_county(path: Path) -> dict[str, Any]:
+    text = await asyncio.to_thread(path.read_text, "utf-8")
+    document = yaml.safe_load(text)
+    if not isinstance(document, dict) or "departments" not in document:
+        raise ValueError(f"{path} is not a county seed file (no 'departments')")
+    return document
+
+
+async def seed_if_empty(
+    session: AsyncSession,
+    county: dict[str, Any],
+    *,
+    demo: bool,
+    passwords: Passwords,
+    demo_password: str,
+) -> bool:
+    """Seed everything when no department exists yet; returns whether it seeded."""
+    if await session.scalar(select(func.count()).select_from(Department)):
+        return False
+    await _departments(session, county["departments"])
+    await _halls(session, county.get("halls") or [])
+    if demo:
+        hashed = await asyncio.to_thread(shared_hash, passwords, demo_password)
+        await _people(session, county.get("demo_users") or [], hashed)
+        await _clients(session, county.get("demo_clients") or [], hashed)
+    log.info("seeded the directory from the county file (demo=%s)", demo)
+    return True
+
+
+async def _departments(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    # Parents first: the file lists them before their children.
+    for row in rows:
+        session.add(
+            Department(
+                code=row["code"], name=row["name"], kind=row["kind"], parent_code=row.get("parent")
+            )
+        )
+        await session.flush()
+
+
+async def _halls(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        session.add(Hall(code=row["code"], name=row["name"], dept_code=row["dept"]))
+        await session.flush()
+        session.add_all(
+            Window(hall_code=row["code"], code=w["code"], name=w["name"], kind=w["kind"])
+            for w in row.get("windows") or []
+        )
+    await session.flush()
+
+
+async def _people(session: AsyncSession, rows: list[dict[str, Any]], hashed: str) -> None:
+    for row in rows:
+        user = User(
+            username=row["username"],
+            name=row["name"],
+            staff_no=row.get("staff_no"),
+            password_hash=hashed,
+        )
+        session.add(user)
+        await session.flush()
+        session.add_all(
+            Position(user_id=user.id, dept_code=p["dept"], role=p["role"], title=p.get("title"))
+            for p in row.get("positions") or []
+        )
+        await _make_head(session, user, row.get("positions") or [])
+    await session.flush()
+
+
+async def _make_head(session: AsyncSession, user: User, positions: list[dict[str, Any]]) -> None:
+    """The first head (一把手) seeded for a department becomes its head user."""
+    for p in positions:
+        dept = await session.get(Department, p["dept"])
+        if p["role"] == "head" and dept is not None and dept.head_user_id is None:
+            dept.head_user_id = user.id
+
+
+async def _clients(session: AsyncSession, rows: list[dict[str, Any]], hashed: str) -> None:
+    session.add_all(
+        Client(
+            client_id=row["client_id"],
+            name=row["name"],
+            secret_hash=hashed,
+            scopes=list(row.get("scopes") or []),
+            rate_limit_per_minute=int(row.get("rate_limit_per_minute") or 600),
+            allowed_cidrs=list(row.get("allowed_cidrs") or []),
+        )
+        for row in rows
+    )
+    await session.flush()
