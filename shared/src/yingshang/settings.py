@@ -40,7 +40,21 @@ class ServiceSettings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
     relay_poll_seconds: float = 1.0
+    relay_batch_size: int = 1000
+    relay_backlog_warn_seconds: float = 60.0  # readiness warns when the oldest unsent is older
+    outbox_retention_hours: float = 72.0  # sent outbox rows are purged after this
+    # Notifications (yingshang.notify): "file" writes JSON lines (dev, tests); "sms_http" posts
+    # to the county SMS gateway with the template ids below; "off" keeps them pending.
+    notify_channel: Literal["file", "sms_http", "off"] = "file"
+    notify_file: Path | None = None  # default: <var_dir>/notifications.jsonl
+    notify_poll_seconds: float = 2.0
+    sms_gateway_url: str | None = None
+    sms_templates: dict[str, str] = Field(default_factory=dict)  # template name -> gateway id
     sweep_interval_seconds: float = 1.0
+    # Working-day calendar (yingshang.time): holiday-cn year files to load at start-up, as a
+    # JSON list (YS_CALENDAR_FILES='["/etc/ys/2027.json"]'), and office hours on working days.
+    calendar_files: list[Path] = Field(default_factory=list)
+    office_hours: str = "09:00-12:00,13:30-17:30"
     workers_enabled: bool = Field(True, description="run relay, consumers and sweeper in-process")
 
     @model_validator(mode="after")

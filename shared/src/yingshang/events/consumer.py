@@ -1,0 +1,363 @@
+"""Event consumers: durable pull consumers whose handlers apply each event exactly once.
+
+One :class:`EventConsumer` Component per (consuming service, source stream, purpose). Replicas
+of a service share the durable consumer (same name), so each event goes to one of them.
+
+For every message: validate it like external input (catalogue); in ONE write transaction
+insert the inbox row and run the handler; acknowledge only after that commit. A redelivery
+(lost ack, crash between commit and ack, a second replica) finds the inbox row and is just
+acknowledged. A handler error is nak'ed with the configured backoff; on the last delivery,
+and at once for malformed, unknown or forged events, the message becomes a dead letter
+(``ys_dead_letters``) and is terminated, waiting for an admin to replay it.
+
+nats-py pull subscriptions can stop receiving after a server restart (nats-io/nats.py#504): the
+runner resubscribes after every reconnect, and when fetches keep timing out while the server
+reports pending messages, or the consumer lookup itself fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from fastapi import FastAPI
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from prometheus_client import CollectorRegistry, Counter
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.clock import now
+from yingshang.db import Database
+from yingshang.events.catalogue import EventCatalogue, EventRejected, ParsedEvent
+from yingshang.events.envelope import CloudEvent
+from yingshang.events.inbox import DeadLetter, Handler, apply_once, record_dead_letter
+from yingshang.events.streams import NatsConnection, ensure_stream, stream_name
+
+log = logging.getLogger("yingshang.events.consumer")
+
+PROBE_AFTER_IDLE_FETCHES = 5  # idle fetches before asking the server whether we are stuck
+
+
+@dataclass
+class ConsumerSpec:
+    """What a consumer reads and how it reacts: ``handlers`` maps event type → handler."""
+
+    service: str  # the consuming service, e.g. "ratings"
+    source: str  # the producing service whose stream is read, e.g. "hotline"
+    purpose: str  # why, e.g. "scorecards" (one durable consumer per purpose)
+    catalogue: EventCatalogue
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    max_deliver: int = 5
+    backoff: tuple[float, ...] = (5.0, 30.0, 120.0, 600.0)  # redelivery delays, seconds
+    batch: int = 64
+    fetch_seconds: float = 2.0
+    max_ack_pending: int = 1000
+
+    @property
+    def durable(self) -> str:
+        return f"{self.service}-{self.source}-{self.purpose}"
+
+    @property
+    def stream(self) -> str:
+        return stream_name(self.source)
+
+    def on(self, type_: str) -> Callable[[Handler], Handler]:
+        """Decorator: ``@spec.on("ys.hotline.ticket.closed")`` registers a handler."""
+
+        def register(handler: Handler) -> Handler:
+            self.add(type_, handler)
+            return handler
+
+        return register
+
+    def add(self, type_: str, handler: Handler) -> None:
+        if type_ not in self.catalogue:
+            raise ValueError(f"{type_} is not in the catalogue")
+        if not type_.startswith(f"ys.{self.source}."):
+            raise ValueError(f"{type_} is not on stream {self.stream}")
+        self.handlers[type_] = handler
+
+    def config(self) -> ConsumerConfig:
+        if not self.handlers:
+            raise ValueError(f"consumer {self.durable} has no handlers")
+        # JetStream refuses a backoff list as long as max_deliver or longer.
+        if self.max_deliver <= len(self.backoff):
+            raise ValueError("max_deliver must exceed the number of backoff steps")
+        subjects = sorted(self.handlers)
+        return ConsumerConfig(
+            name=self.durable,
+            durable_name=self.durable,
+            description=f"{self.service} reads {self.source} for {self.purpose}",
+            deliver_policy=DeliverPolicy.ALL,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=self.backoff[0],
+            max_deliver=self.max_deliver,
+            backoff=list(self.backoff),
+            filter_subject=subjects[0] if len(subjects) == 1 else None,
+            filter_subjects=subjects if len(subjects) > 1 else None,
+            max_ack_pending=self.max_ack_pending,
+        )
+
+    def delay_after(self, deliveries: int) -> float:
+        return self.backoff[min(max(deliveries, 1), len(self.backoff)) - 1]
+
+
+class ConsumerMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        labels = ["consumer"]
+        self.processed = Counter("ys_events_processed", "Events applied", labels, registry=registry)
+        self.duplicates = Counter(
+            "ys_events_duplicates", "Redeliveries absorbed by the inbox", labels, registry=registry
+        )
+        self.retried = Counter(
+            "ys_events_retried", "Handler failures nak'ed for retry", labels, registry=registry
+        )
+        self.dead = Counter(
+            "ys_events_dead_letters", "Events dead-lettered", labels, registry=registry
+        )
+
+
+_METRICS: weakref.WeakKeyDictionary[CollectorRegistry, ConsumerMetrics] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def consumer_metrics(registry: CollectorRegistry) -> ConsumerMetrics:
+    """One set of labelled counters per registry, shared by all consumers of an app."""
+    if registry not in _METRICS:
+        _METRICS[registry] = ConsumerMetrics(registry)
+    return _METRICS[registry]
+
+
+AfterCommit = Callable[[CloudEvent], Awaitable[None]]
+
+
+class EventConsumer:
+    """A Component running one :class:`ConsumerSpec` against the service database."""
+
+    def __init__(
+        self,
+        spec: ConsumerSpec,
+        db: Database,
+        nats: NatsConnection,
+        *,
+        registry: CollectorRegistry | None = None,
+        before_ack: AfterCommit | None = None,
+    ) -> None:
+        self.spec, self.db, self.nats = spec, db, nats
+        self.name = f"consumer:{spec.durable}"
+        self.metrics = consumer_metrics(registry or CollectorRegistry())
+        # Fault injection for tests: runs after the commit, before the ack.
+        self.before_ack = before_ack
+        self.processed = self.duplicates = self.dead_letters = self.subscriptions = 0
+        self.subscribed = False
+        self.last_error: str | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def factory(cls, spec: ConsumerSpec) -> Callable[[FastAPI], EventConsumer]:
+        def build(app: FastAPI) -> EventConsumer:
+            registry = app.state.metrics.registry
+            return cls(spec, app.state.db, app.state.nats, registry=registry)
+
+        return build
+
+    async def start(self, app: FastAPI | None = None) -> None:
+        self.spec.config()  # refuse a bad spec at start-up, not at the first message
+        self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def readiness(self) -> dict[str, Any]:
+        running = self._task is not None and not self._task.done()
+        report: dict[str, Any] = {
+            "ok": running,
+            "subscribed": self.subscribed,
+            "processed": self.processed,
+            "dead_letters": self.dead_letters,
+        }
+        if self.nats.is_connected and not self.subscribed:
+            report["warnings"] = [f"{self.spec.durable} not subscribed ({self.last_error})"]
+        return report
+
+    async def _run(self) -> None:
+        pause = 0.5
+        while True:
+            await self.nats.connected.wait()
+            try:
+                sub = await self._subscribe()
+            except Exception as exc:  # stream or consumer API not ready yet: try again
+                self._note(exc)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 15.0)
+                continue
+            pause = 0.5
+            try:
+                await self._consume(sub)
+            finally:
+                self.subscribed = False
+                with contextlib.suppress(Exception):
+                    await sub.unsubscribe()
+
+    async def _subscribe(self) -> JetStreamContext.PullSubscription:
+        js = self.nats.js
+        await ensure_stream(js, self.spec.source, self.nats.replicas)
+        await js.add_consumer(self.spec.stream, config=self.spec.config())
+        sub = await js.pull_subscribe_bind(durable=self.spec.durable, stream=self.spec.stream)
+        self.subscribed, self.last_error = True, None
+        self.subscriptions += 1
+        log.info("consumer %s subscribed (#%d)", self.spec.durable, self.subscriptions)
+        return sub
+
+    async def _consume(self, sub: JetStreamContext.PullSubscription) -> None:
+        """Fetch and handle until the connection changes or the subscription looks dead."""
+        generation, idle = self.nats.generation, 0
+        while self.nats.generation == generation:
+            try:
+                messages = await sub.fetch(self.spec.batch, timeout=self.spec.fetch_seconds)
+            except TimeoutError:
+                idle += 1
+                if idle % PROBE_AFTER_IDLE_FETCHES == 0 and await self._stuck(sub):
+                    return
+                continue
+            except Exception as exc:  # connection closed or reconnecting: resubscribe
+                self._note(exc)
+                await asyncio.sleep(0.2)
+                return
+            idle = 0
+            for message in messages:
+                try:
+                    await self.handle(message)
+                except Exception as exc:  # e.g. database down: not acked, so redelivered later
+                    self._note(exc)
+
+    async def _stuck(self, sub: JetStreamContext.PullSubscription) -> bool:
+        try:
+            info = await sub.consumer_info()
+        except Exception as exc:  # consumer gone or API unreachable: start over
+            self._note(exc)
+            return True
+        pending = (info.num_pending or 0) + (info.num_ack_pending or 0)
+        if pending:
+            log.warning("consumer %s idle with %d pending: resubscribing", self.name, pending)
+        return pending > 0
+
+    async def handle(self, msg: Msg) -> None:
+        """Validate, apply once, then ack (or nak / dead-letter)."""
+        deliveries = msg.metadata.num_delivered or 1
+        try:
+            parsed = self.spec.catalogue.parse(msg.data, subject=msg.subject)
+            handler = self._handler_for(parsed)
+        except EventRejected as exc:
+            await self._dead_letter(msg, f"{exc.kind}: {exc.reason}", deliveries)
+            return
+        try:
+            applied = await self._apply(parsed, handler)
+        except Exception as exc:  # the handler (or the database) failed: retry or give up
+            await self._failed(msg, parsed, exc, deliveries)
+            return
+        self._count(applied)
+        if self.before_ack is not None:
+            await self.before_ack(parsed.event)
+        await msg.ack()
+
+    def _handler_for(self, parsed: ParsedEvent) -> Handler:
+        handler = self.spec.handlers.get(parsed.event.type)
+        if handler is None:
+            raise EventRejected(f"no handler for {parsed.event.type}", kind="unknown")
+        return handler
+
+    async def _apply(self, parsed: ParsedEvent, handler: Handler) -> bool:
+        try:
+            async with self.db.write() as session:
+                return await apply_once(session, self.spec.durable, parsed, handler)
+        except IntegrityError:
+            # Another replica committed the same event first (inbox primary key).
+            return False
+
+    def _count(self, applied: bool) -> None:
+        if applied:
+            self.processed += 1
+            self.metrics.processed.labels(self.spec.durable).inc()
+        else:
+            self.duplicates += 1
+            self.metrics.duplicates.labels(self.spec.durable).inc()
+
+    async def _failed(self, msg: Msg, parsed: ParsedEvent, exc: Exception, deliveries: int) -> None:
+        reason = f"handler failed: {type(exc).__name__}: {exc}"
+        if deliveries >= self.spec.max_deliver:
+            await self._dead_letter(msg, reason, deliveries, event_id=parsed.event.id)
+            return
+        delay = self.spec.delay_after(deliveries)
+        log.warning(
+            "consumer %s: %s (delivery %d, retry in %.0fs)",
+            self.spec.durable,
+            reason,
+            deliveries,
+            delay,
+            extra={"event_id": parsed.event.id, "subject": msg.subject},
+        )
+        self.metrics.retried.labels(self.spec.durable).inc()
+        await msg.nak(delay=delay)
+
+    async def _dead_letter(
+        self, msg: Msg, reason: str, deliveries: int, event_id: str | None = None
+    ) -> None:
+        async with self.db.write() as session:
+            await record_dead_letter(
+                session,
+                consumer=self.spec.durable,
+                subject=msg.subject,
+                raw=msg.data,
+                reason=reason,
+                attempts=deliveries,
+                event_id=event_id or _loose_id(msg),
+                stream_seq=msg.metadata.sequence.stream,
+            )
+        self.dead_letters += 1
+        self.metrics.dead.labels(self.spec.durable).inc()
+        log.error("consumer %s dead-lettered %s: %s", self.spec.durable, msg.subject, reason)
+        await msg.term()
+
+    def _note(self, exc: BaseException) -> None:
+        first = self.last_error is None
+        self.last_error = f"{type(exc).__name__}: {exc}"
+        level = logging.WARNING if first else logging.DEBUG
+        log.log(level, "consumer %s: %s", self.spec.durable, self.last_error)
+
+
+def _loose_id(msg: Msg) -> str | None:
+    """The event id of a message that failed validation, if it can be told at all."""
+    header = (msg.headers or {}).get("Nats-Msg-Id")
+    if header:
+        return header[:64]
+    with contextlib.suppress(Exception):
+        value = orjson.loads(msg.data).get("id")
+        if isinstance(value, str):
+            return value[:64]
+    return None
+
+
+async def replay(session: AsyncSession, spec: ConsumerSpec, letter: DeadLetter) -> bool:
+    """Run a dead letter through the same inbox path; False if it had been applied already.
+
+    Raises :class:`EventRejected` while the stored event is still invalid for the catalogue.
+    """
+    parsed = spec.catalogue.parse(letter.payload.encode(), subject=letter.subject)
+    handler = spec.handlers.get(parsed.event.type)
+    if handler is None:
+        raise EventRejected(f"no handler for {parsed.event.type}", kind="unknown")
+    applied = await apply_once(session, spec.durable, parsed, handler)
+    letter.replayed_at = now()
+    return applied

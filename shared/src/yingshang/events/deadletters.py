@@ -1,0 +1,129 @@
+"""Admin endpoints for dead letters, mounted by every service that consumes events.
+
+``GET  /api/v1/<service>/admin/dead-letters`` lists them (newest first, ``limit`` + ``cursor``);
+``POST /api/v1/<service>/admin/dead-letters/{id}/replay`` runs one through the consumer's
+handler and inbox inside the request's transaction: it applies at most once, and a failure
+rolls everything back and leaves the letter as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+
+from yingshang.app import allow, router
+from yingshang.auth import staff
+from yingshang.db import SessionDep
+from yingshang.events.catalogue import EventRejected
+from yingshang.events.consumer import ConsumerSpec, replay
+from yingshang.events.inbox import DeadLetter
+from yingshang.problems import Conflict, DomainError, Invalid, NotFound
+
+ERRORS = {
+    404: {"description": "no such dead letter"},
+    409: {"description": "already replayed, consumer unknown, or the handler failed"},
+    422: {"description": "the stored event is still invalid"},
+}
+
+
+class DeadLetterOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    consumer: str
+    event_id: str | None
+    subject: str
+    payload: str
+    reason: str
+    attempts: int
+    stream_seq: int | None
+    at: datetime
+    replayed_at: datetime | None
+
+
+class DeadLetterPage(BaseModel):
+    items: list[DeadLetterOut]
+    next_cursor: str | None
+
+
+class ReplayOut(BaseModel):
+    id: int
+    applied: bool  # False: the inbox shows the event had been applied already
+    replayed_at: datetime
+
+
+def dead_letter_router(service: str, consumers: Sequence[ConsumerSpec]) -> APIRouter:
+    """The admin router of ``service`` for the dead letters of ``consumers``."""
+    specs = {spec.durable: spec for spec in consumers}
+    api = router(f"/api/v1/{service}/admin/dead-letters", tags=["events"])
+
+    @api.get(
+        "",
+        dependencies=[allow(staff("admin"))],
+        response_model=DeadLetterPage,
+        summary="List dead letters (events no handler could apply)",
+        responses={422: {"description": "bad cursor"}},
+    )
+    async def list_dead_letters(
+        session: SessionDep,
+        limit: int = Query(50, ge=1, le=200),
+        cursor: str | None = None,
+        pending: bool | None = Query(None, description="true: not yet replayed"),
+    ) -> DeadLetterPage:
+        query = select(DeadLetter).order_by(DeadLetter.id.desc()).limit(limit)
+        if cursor is not None:
+            query = query.where(DeadLetter.id < _cursor(cursor))
+        if pending is not None:
+            query = query.where(
+                DeadLetter.replayed_at.is_(None) if pending else DeadLetter.replayed_at.isnot(None)
+            )
+        rows = list((await session.execute(query)).scalars())
+        items = [DeadLetterOut.model_validate(r) for r in rows]
+        return DeadLetterPage(
+            items=items, next_cursor=str(rows[-1].id) if len(rows) == limit else None
+        )
+
+    @api.post(
+        "/{letter_id}/replay",
+        dependencies=[allow(staff("admin"))],
+        response_model=ReplayOut,
+        summary="Replay a dead letter through its consumer (applies at most once)",
+        responses=ERRORS,  # type: ignore[arg-type]
+    )
+    async def replay_dead_letter(letter_id: int, session: SessionDep) -> ReplayOut:
+        letter = await session.get(DeadLetter, letter_id, with_for_update=True)
+        if letter is None:
+            raise NotFound(f"no dead letter {letter_id}")
+        if letter.replayed_at is not None:
+            raise Conflict("this dead letter was replayed already", code="already-replayed")
+        spec = specs.get(letter.consumer)
+        if spec is None:
+            raise Conflict(f"no consumer {letter.consumer} in this service", code="no-consumer")
+        applied = await _replay(session, spec, letter)
+        assert letter.replayed_at is not None
+        return ReplayOut(id=letter.id, applied=applied, replayed_at=letter.replayed_at)
+
+    return api
+
+
+async def _replay(session: SessionDep, spec: ConsumerSpec, letter: DeadLetter) -> bool:
+    try:
+        return await replay(session, spec, letter)
+    except EventRejected as exc:
+        raise Invalid(exc.reason, code="still-invalid", field="payload") from exc
+    except DomainError:
+        raise
+    except Exception as exc:  # the handler failed: the request's transaction rolls back
+        raise Conflict(
+            f"handler failed: {type(exc).__name__}: {exc}", code="handler-failed"
+        ) from exc
+
+
+def _cursor(value: str) -> int:
+    if not value.isdigit():
+        raise Invalid("cursor is not one this API returned", field="cursor")
+    return int(value)
