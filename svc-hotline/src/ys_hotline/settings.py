@@ -8,3 +8,9 @@ from yingshang.settings import ServiceSettings
 class Settings(ServiceSettings):
     service: str = "hotline"
     port: int = Field(8002, validation_alias=AliasChoices("YS_HOTLINE_PORT", "YS_PORT"))
+    # Duplicate hints look back this many natural days (same phone / same matter).
+    duplicate_window_days: int = Field(7, ge=1, le=90)
+    # Public web form and tracking: requests per minute per client address.
+    public_submit_per_minute: int = Field(5, ge=1)
+    public_track_per_minute: int = Field(30, ge=1)
+    seed_on_start: bool = True

@@ -18,8 +18,9 @@ class CategoryIn(BaseModel):
 
     @model_validator(mode="after")
     def _routable(self) -> "CategoryIn":
-        if not self.transfer_to_complaints and not self.lead_department:
-            raise ValueError("a dispatched category needs a lead_department")
+        if self.level == "county" and not self.transfer_to_complaints and not self.lead_department:
+            # A town-level matter goes to the town of the place; the operator names it.
+            raise ValueError("a county-level dispatched category needs a lead_department")
         if self.lead_department and self.lead_department in self.co_departments:
             raise ValueError("the lead department cannot also be a co-handling department")
         return self

@@ -6,14 +6,18 @@ from datetime import datetime
 from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.problems import Invalid, NotFound
 from ys_hotline.knowledge.models import KnowledgeEntry
 from ys_hotline.knowledge.schemas import EntryIn
 from ys_hotline.knowledge.tokens import index_tokens, query_tokens
 
-FTS_TABLE = "hotline_kb_fts"  # SQLite FTS5 table (migration hotline_0002)
+# SQLite FTS5 table hotline_kb_fts (migration hotline_0002).
+_FTS_DELETE = text("DELETE FROM hotline_kb_fts WHERE entry_id = :id")
+_FTS_INSERT = text("INSERT INTO hotline_kb_fts (entry_id, tokens) VALUES (:id, :tokens)")
+_FTS_MATCH = text(
+    "SELECT entry_id FROM hotline_kb_fts WHERE hotline_kb_fts MATCH :m ORDER BY rank LIMIT :n"
+)
 
 
 def _is_sqlite(session: AsyncSession) -> bool:
@@ -26,14 +30,12 @@ async def _reindex(session: AsyncSession, entry: KnowledgeEntry) -> None:
     if _is_sqlite(session):
         # PostgreSQL indexes search_tokens itself (GIN on a 'simple' tsvector).
         params = {"id": entry.id.hex, "tokens": entry.search_tokens}
-        await session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE entry_id = :id"), params)
-        await session.execute(
-            text(f"INSERT INTO {FTS_TABLE} (entry_id, tokens) VALUES (:id, :tokens)"), params
-        )
+        await session.execute(_FTS_DELETE, params)
+        await session.execute(_FTS_INSERT, params)
 
 
-async def create(session: AsyncSession, body: EntryIn, actor: Principal) -> KnowledgeEntry:
-    entry = KnowledgeEntry(**body.model_dump(), created_by=actor.sub)
+async def create(session: AsyncSession, body: EntryIn, actor: str) -> KnowledgeEntry:
+    entry = KnowledgeEntry(**body.model_dump(), created_by=actor)
     session.add(entry)
     await _reindex(session, entry)
     return entry
@@ -61,7 +63,7 @@ async def retire(session: AsyncSession, entry_id: uuid.UUID) -> KnowledgeEntry:
     return entry
 
 
-def _valid_at(stmt: Select[tuple[KnowledgeEntry]], at: datetime) -> Select[tuple[KnowledgeEntry]]:
+def _valid_at(stmt: Select[KnowledgeEntry], at: datetime) -> Select[KnowledgeEntry]:
     return stmt.where(
         KnowledgeEntry.active.is_(True),
         or_(KnowledgeEntry.valid_from.is_(None), KnowledgeEntry.valid_from <= at),
@@ -96,7 +98,7 @@ async def _fts_hits(session: AsyncSession, tokens: list[str], limit: int) -> lis
     """Entry ids whose index holds every token (FTS5 implicit AND), best rank first."""
     match = " ".join(f'"{t}"' for t in tokens)  # tokens hold no quotes (see tokens.py)
     rows = await session.execute(
-        text(f"SELECT entry_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m ORDER BY rank LIMIT :n"),
+        _FTS_MATCH,
         {"m": match, "n": limit},
     )
     return [uuid.UUID(hex=r[0]) for r in rows]

@@ -24,7 +24,7 @@ class Ticket(IdMixin, TimestampMixin, VersionMixin, Base):
     )
 
     number: Mapped[str] = mapped_column(String(40), unique=True)
-    query_code: Mapped[str] = mapped_column(String(20))  # 查询码 for public tracking
+    query_code_hash: Mapped[str] = mapped_column(String(64))  # 查询码, hashed (shown once)
     source: Mapped[str] = mapped_column(String(20))
     external_id: Mapped[str | None] = mapped_column(String(80))
     origin_client: Mapped[str | None] = mapped_column(String(80))
@@ -42,15 +42,12 @@ class Ticket(IdMixin, TimestampMixin, VersionMixin, Base):
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     received_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(30))  # shown as "status"
     department: Mapped[str | None] = mapped_column(String(60))
     co_departments: Mapped[list[str]] = mapped_column(JSON, default=list)
     due_at: Mapped[datetime | None]  # 办理 (handling) due time, counted from received_at
-    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
-    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     urge_count: Mapped[int] = mapped_column(Integer, default=0)  # 催办
     supervised: Mapped[bool] = mapped_column(Boolean, default=False)  # 督办
-    bulletined: Mapped[bool] = mapped_column(Boolean, default=False)  # 通报
     extension_status: Mapped[str | None] = mapped_column(String(20))  # 延期
     extension_days: Mapped[int | None] = mapped_column(Integer)
     extension_reason: Mapped[str | None] = mapped_column(Text)
@@ -61,6 +58,7 @@ class Ticket(IdMixin, TimestampMixin, VersionMixin, Base):
     kb_entry_id: Mapped[uuid.UUID | None] = mapped_column(Uuid())
     signed_by: Mapped[str | None] = mapped_column(String(120))
     signed_at: Mapped[datetime | None]
+    handler_staff_no: Mapped[str | None] = mapped_column(String(40))  # who replied (工号)
     closed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(40))
     satisfaction: Mapped[int | None] = mapped_column(Integer)  # 回访 = the 好差评 rating

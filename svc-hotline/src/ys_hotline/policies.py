@@ -1,0 +1,40 @@
+"""五限时 defaults (DOMAIN.md, Hotline: Zunyi county level; *defaults*, admins edit the rows).
+
+办理 by type: 咨询 2 wd, 求助 5 wd, 意见建议 5 wd, 普通投诉/举报 12 wd, 表扬 5 wd, urgent 2
+natural hours (接诉即办); 签收 1 wd (urgent 30 min); 联系 1 wd; 回访 within 1 wd after 办结;
+反馈 (the center's review of a reply) 1 wd. Ladder: the foundation default — L1 at due to the
+department head, L2 (催办) one working day later, L3 (书面通报) five working days later.
+"""
+
+from typing import Any
+
+from yingshang.time.arithmetic import Unit
+from ys_hotline.tickets.machine import Stage
+from ys_hotline.tickets.models import CASE_KIND
+from ys_hotline.tickets.vocabulary import TicketType as T
+
+WD, HOURS, MINUTES = Unit.WORKING_DAYS, Unit.NATURAL_HOURS, Unit.NATURAL_MINUTES
+
+HANDLING_DAYS = {T.CONSULT: 2, T.HELP: 5, T.SUGGESTION: 5, T.COMPLAINT: 12, T.REPORT: 12,
+                 T.PRAISE: 5}  # fmt: skip
+URGENT: dict[Stage, tuple[int, Unit]] = {
+    Stage.SIGN: (30, MINUTES),
+    Stage.CONTACT: (1, HOURS),
+    Stage.HANDLE: (2, HOURS),
+    Stage.FEEDBACK: (1, HOURS),
+    Stage.REVISIT: (1, WD),
+}
+
+
+def _row(stage: Stage, urgency: str, amount: int, unit: Unit, text: str) -> dict[str, Any]:
+    return {"case_kind": CASE_KIND, "stage": stage.value, "urgency": urgency, "amount": amount,
+            "unit": unit.value, "description": text}  # fmt: skip
+
+
+def default_policies() -> list[dict[str, Any]]:
+    rows = [_row(Stage.HANDLE, t.value, d, WD, f"办理 {t.value}") for t, d in HANDLING_DAYS.items()]
+    for stage in (Stage.SIGN, Stage.CONTACT, Stage.FEEDBACK, Stage.REVISIT):
+        rows.append(_row(stage, "normal", 1, WD, f"{stage.value} 1 wd"))
+    for stage, (amount, unit) in URGENT.items():
+        rows.append(_row(stage, "urgent", amount, unit, f"{stage.value} urgent"))
+    return rows

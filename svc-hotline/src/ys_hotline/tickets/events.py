@@ -1,0 +1,176 @@
+"""Event payloads of the ticket (contract: /work event contract, ``ys.hotline.ticket.*``).
+
+Payloads carry ids and masked data only, except ``transferred`` (center to center: the
+complaints center needs the enterprise in full to open its linked case).
+"""
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from yingshang.events.envelope import CloudEvent, make_event
+from ys_hotline.tickets.models import CASE_KIND, Ticket
+
+SERVICE = "hotline"
+PREFIX = f"ys.{SERVICE}.{CASE_KIND}"
+
+
+class CaseEvent(BaseModel):
+    """Fields every case event carries."""
+
+    case_id: str
+    case_number: str
+    department: str | None
+    origin_client: str | None
+
+
+class Created(CaseEvent):
+    received_at: datetime
+    type: str
+    urgency: str
+    source: str
+    category_code: str | None
+
+
+class Dispatched(CaseEvent):
+    co_departments: list[str]
+    category_code: str | None
+
+
+class Signed(CaseEvent):
+    staff_no: str | None
+    signed_at: datetime
+
+
+class Returned(CaseEvent):
+    reason: str
+
+
+class Replied(CaseEvent):
+    replied_at: datetime
+
+
+class Closed(CaseEvent):
+    received_at: datetime
+    closed_at: datetime
+    outcome: str | None
+
+
+class Revisited(CaseEvent):
+    """The return visit IS the ticket's 好差评 rating (channel hotline): one score, not two."""
+
+    level: int
+    staff_no: str | None
+    comment: str | None
+    revisited_at: datetime
+    rater_type: Literal["person", "legal_person"]
+    service: str = SERVICE
+    case_kind: str = CASE_KIND
+    channel: str = "hotline"
+
+
+class Reopened(CaseEvent):
+    reason: str
+
+
+class Merged(CaseEvent):
+    into_ticket_id: str
+    into_case_number: str
+
+
+class Enterprise(BaseModel):
+    name: str
+    uscc: str | None
+    contact_name: str | None
+    phone: str | None
+
+
+class Transferred(CaseEvent):
+    ticket_id: str
+    enterprise: Enterprise
+    category: str | None
+    content: str
+    respondent_department: str | None
+    received_at: datetime
+
+
+def common(ticket: Ticket) -> dict[str, str | None]:
+    return {
+        "case_id": str(ticket.id),
+        "case_number": ticket.number,
+        "department": ticket.department,
+        "origin_client": ticket.origin_client,
+    }
+
+
+def case_key(ticket_id: uuid.UUID) -> str:
+    """CloudEvents ``subject``: the ordering key ``ticket/<id>``."""
+    return f"{CASE_KIND}/{ticket_id}"
+
+
+def event(ticket: Ticket, name: str, payload: CaseEvent) -> CloudEvent:
+    return make_event(SERVICE, f"{PREFIX}.{name}", payload, subject=case_key(ticket.id))
+
+
+def _closed(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
+    closed_at = ticket.closed_at or data["at"]
+    return Closed(
+        **common(ticket),
+        received_at=ticket.received_at,
+        closed_at=closed_at,
+        outcome=ticket.outcome,
+    )
+
+
+def _revisited(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
+    return Revisited(
+        **common(ticket),
+        level=data["level"],
+        staff_no=ticket.handler_staff_no,
+        comment=data.get("comment"),
+        revisited_at=ticket.revisited_at or data["at"],
+        rater_type=data.get("rater_type", "person"),
+    )
+
+
+def _transferred(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
+    enterprise = Enterprise(
+        name=ticket.enterprise_name or "",
+        uscc=ticket.enterprise_uscc,
+        contact_name=ticket.requester_name,
+        phone=ticket.requester_phone,
+    )
+    return Transferred(
+        **common(ticket),
+        ticket_id=str(ticket.id),
+        enterprise=enterprise,
+        category=ticket.category_code,
+        content=ticket.content,
+        respondent_department=data.get("respondent_department"),
+        received_at=ticket.received_at,
+    )
+
+
+_BUILDERS: dict[str, Callable[[Ticket, dict[str, Any]], CaseEvent]] = {
+    "dispatched": lambda t, d: Dispatched(
+        **common(t), co_departments=list(t.co_departments or []), category_code=t.category_code
+    ),
+    "signed": lambda t, d: Signed(**common(t), staff_no=d.get("staff_no"), signed_at=d["at"]),
+    "returned": lambda t, d: Returned(**common(t), reason=d["reason"]),
+    "replied": lambda t, d: Replied(**common(t), replied_at=d["at"]),
+    "closed": _closed,
+    "revisited": _revisited,
+    "reopened": lambda t, d: Reopened(**common(t), reason=d["reason"]),
+    "merged": lambda t, d: Merged(
+        **common(t), into_ticket_id=d["into_ticket_id"], into_case_number=d["into_case_number"]
+    ),
+    "transferred": _transferred,
+}
+
+
+def payload(ticket: Ticket, name: str, data: dict[str, Any]) -> CaseEvent:
+    """The payload of event ``name`` for ``ticket`` after an action (``data``: its details)."""
+    return _BUILDERS[name](ticket, data)

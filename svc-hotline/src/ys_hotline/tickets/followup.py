@@ -1,0 +1,181 @@
+"""Actions around the loop: 延期, 催办/督办, 回访, reopen, 归档, 并单, transfer to the
+complaints center and its closing."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.clock import now
+from yingshang.problems import Conflict, Invalid
+from ys_hotline.tickets import policy, schemas, stages
+from ys_hotline.tickets.models import Ticket
+from ys_hotline.tickets.transitions import SYSTEM, act, finish
+from ys_hotline.tickets.vocabulary import OPEN_STATES, Status, TicketType
+
+Data = dict[str, Any]
+DISSATISFIED = 2  # 回访 at 不满意 or 非常不满意 may reopen the ticket
+TRANSFERABLE = {TicketType.COMPLAINT.value, TicketType.REPORT.value}
+
+
+async def request_extension(
+    session: AsyncSession,
+    ticket_id: uuid.UUID,
+    body: schemas.ExtensionIn,
+    who: Principal,
+    etag: str | None,
+) -> Ticket:
+    """延期 must be asked for before the deadline, with the reason (DOMAIN.md, Hotline)."""
+
+    async def effect(ticket: Ticket) -> Data:
+        if ticket.extension_status == "requested":
+            raise Conflict("an extension request is already waiting for the center")
+        if ticket.due_at is not None and now() >= ticket.due_at:
+            raise Conflict("延期 must be requested before the deadline", code="deadline-passed")
+        ticket.extension_status, ticket.extension_days = "requested", body.days
+        ticket.extension_reason = body.reason
+        return {"days": body.days, "reason": body.reason}
+
+    return await act(
+        session, ticket_id, "request_extension", who, if_match=etag, note=body.reason, effect=effect
+    )
+
+
+async def decide_extension(
+    session: AsyncSession,
+    ticket_id: uuid.UUID,
+    body: schemas.DecisionIn,
+    who: Principal,
+    etag: str | None,
+) -> Ticket:
+    """The center approves (the 办理 limit grows) or refuses a requested 延期."""
+
+    async def effect(ticket: Ticket) -> Data:
+        if ticket.extension_status != "requested":
+            raise Conflict("no extension request is waiting")
+        ticket.extension_status = "approved" if body.approve else "refused"
+        if body.approve:
+            row = await stages.extend_handling(
+                session, ticket, ticket.extension_days or 0, who, ticket.extension_reason
+            )
+            ticket.due_at = row.due_at
+        return {"approve": body.approve, "days": ticket.extension_days}
+
+    return await act(
+        session, ticket_id, "decide_extension", who, if_match=etag, note=body.note, effect=effect
+    )
+
+
+async def urge(
+    session: AsyncSession,
+    ticket_id: uuid.UUID,
+    body: schemas.UrgeIn,
+    who: Principal,
+    etag: str | None,
+) -> Ticket:
+    """催办 (or 督办 when ``supervise``) by the center, the bureau or the committee."""
+
+    async def effect(ticket: Ticket) -> Data:
+        ticket.urge_count += 1
+        ticket.supervised = ticket.supervised or body.supervise
+        return {"supervise": body.supervise}
+
+    return await act(session, ticket_id, "urge", who, if_match=etag, note=body.note, effect=effect)
+
+
+async def revisit(
+    session: AsyncSession,
+    ticket_id: uuid.UUID,
+    body: schemas.RevisitIn,
+    who: Principal,
+    etag: str | None,
+) -> Ticket:
+    """回访: the requester's satisfaction 1–5 — the ticket's 好差评 rating (one score)."""
+
+    async def effect(ticket: Ticket) -> Data:
+        ticket.satisfaction, ticket.revisited_at = body.level, now()
+        return {"level": body.level, "comment": body.comment, "rater_type": body.rater_type,
+                "at": ticket.revisited_at}  # fmt: skip
+
+    return await act(
+        session, ticket_id, "revisit", who, if_match=etag, note=body.comment, effect=effect
+    )
+
+
+async def reopen(
+    session: AsyncSession,
+    ticket_id: uuid.UUID,
+    body: schemas.ReasonIn,
+    who: Principal,
+    etag: str | None,
+) -> Ticket:
+    """Reopen after a dissatisfied 回访: back to the same department, clocks from now."""
+
+    async def effect(ticket: Ticket) -> Data:
+        if ticket.satisfaction is None or ticket.satisfaction > DISSATISFIED:
+            raise Conflict("only a dissatisfied 回访 (1 or 2) reopens a ticket")
+        ticket.reopen_count += 1
+        ticket.closed_at = ticket.outcome = ticket.satisfaction = ticket.revisited_at = None
+        return {"reason": body.reason}
+
+    return await act(
+        session, ticket_id, "reopen", who, if_match=etag, note=body.reason, effect=effect
+    )
+
+
+async def merge(
+    session: AsyncSession,
+    ticket_id: uuid.UUID,
+    body: schemas.MergeIn,
+    who: Principal,
+    etag: str | None,
+) -> Ticket:
+    """并单: a duplicate (same requester, same matter) joins the earlier ticket."""
+
+    async def effect(ticket: Ticket) -> Data:
+        target = policy.ensure_visible(who, await session.get(Ticket, body.into_ticket_id))
+        if target.id == ticket.id or target.received_at > ticket.received_at:
+            raise Invalid("merge a ticket into an earlier one", field="into_ticket_id")
+        if target.state not in OPEN_STATES or target.state == Status.TRANSFERRED.value:
+            raise Conflict("the earlier ticket is no longer open", field="into_ticket_id")
+        ticket.merged_into_id, ticket.closed_at, ticket.outcome = target.id, now(), "merged"
+        return {"into_ticket_id": str(target.id), "into_case_number": target.number,
+                "at": ticket.closed_at}  # fmt: skip
+
+    return await act(session, ticket_id, "merge", who, if_match=etag, note=body.note, effect=effect)
+
+
+async def transfer(
+    session: AsyncSession,
+    ticket_id: uuid.UUID,
+    body: schemas.TransferIn,
+    who: Principal,
+    etag: str | None,
+) -> Ticket:
+    """An enterprise's complaint of infringement by a public body goes to the complaints
+    center as a linked case; the ticket closes when that case closes."""
+
+    async def effect(ticket: Ticket) -> Data:
+        if not ticket.enterprise_name:
+            raise Invalid("only an enterprise's complaint is transferred", field="enterprise_name")
+        if ticket.type not in TRANSFERABLE:
+            raise Invalid("only a 投诉 or 举报 is transferred", field="type")
+        return {"respondent_department": body.respondent_department}
+
+    return await act(
+        session, ticket_id, "transfer", who, if_match=etag, note=body.note, effect=effect
+    )
+
+
+async def complaint_closed(session: AsyncSession, ticket: Ticket, outcome: str | None) -> bool:
+    """The linked complaints case closed: close the ticket (idempotent: False if not waiting)."""
+    if ticket.state != Status.TRANSFERRED.value:
+        return False
+
+    async def effect(t: Ticket) -> Data:
+        t.closed_at, t.outcome = now(), (outcome or "complaint_closed")[:40]
+        return {"at": t.closed_at, "outcome": t.outcome}
+
+    await finish(session, ticket, "complaint_closed", SYSTEM, note=outcome, effect=effect)
+    return True

@@ -1,0 +1,163 @@
+"""Intake (受理): a ticket from an operator, the console, the public form or the province.
+
+The real creation path: validate, refuse excluded matters, look the category up in the
+dispatch catalogue, hint duplicates, number the ticket, start the 办理 clock from the
+original receipt time, and write the timeline entry and the ``created`` event.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.cases import timeline
+from yingshang.clock import now
+from yingshang.events.outbox import enqueue
+from yingshang.problems import Invalid
+from ys_hotline.access import CENTER
+from ys_hotline.catalogue import service as catalogue
+from ys_hotline.tickets import duplicates, events, kit, stages
+from ys_hotline.tickets.machine import Stage
+from ys_hotline.tickets.models import CASE_KIND, Ticket
+from ys_hotline.tickets.schemas import DuplicateHint, TicketIn
+from ys_hotline.tickets.vocabulary import REFERRALS, Source, Status
+
+CLOCK_SKEW = timedelta(minutes=5)  # a pushed received_at may not lie in the future
+
+
+@dataclass
+class Intake:
+    ticket: Ticket
+    duplicates: list[DuplicateHint]
+    query_code: str | None = None  # shown once, at creation
+    replayed: bool = False  # a provincial retry of a ticket we already hold
+
+
+def refuse_excluded(body: TicketIn) -> None:
+    """Matters 12345 does not take are refused with the reason and where to go instead."""
+    if body.excluded_matter is None:
+        return
+    reason, referral = REFERRALS[body.excluded_matter]
+    raise Invalid(
+        reason,
+        code="excluded-matter",
+        field="excluded_matter",
+        matter=body.excluded_matter.value,
+        referral=referral,
+    )
+
+
+def _source(body: TicketIn, principal: Principal | None) -> tuple[Source, str | None]:
+    if principal is not None and principal.is_client:
+        if not body.external_id:
+            raise Invalid("a pushed ticket carries the platform's external_id", field="external_id")
+        return Source.PROVINCE, principal.client_id
+    if principal is None:
+        return Source.WEB, None
+    return body.source, None
+
+
+async def _existing(session: AsyncSession, client: str, external_id: str) -> Ticket | None:
+    stmt = select(Ticket).where(Ticket.origin_client == client, Ticket.external_id == external_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def create(
+    session: AsyncSession, body: TicketIn, principal: Principal | None, *, window_days: int
+) -> Intake:
+    refuse_excluded(body)
+    source, client = _source(body, principal)
+    if client and body.external_id:
+        existing = await _existing(session, client, body.external_id)
+        if existing is not None:
+            return Intake(existing, [], replayed=True)
+    at = now()
+    received_at = body.received_at or at
+    if received_at > at + CLOCK_SKEW:
+        raise Invalid("received_at lies in the future", field="received_at")
+    category = (
+        await catalogue.find_active(session, body.category_code) if body.category_code else None
+    )
+    ticket = _new_ticket(body, source, client, principal, received_at)
+    ticket.number = await kit.next_number(session, received_at)
+    code = kit.new_query_code(ticket)
+    ticket.department = (category.lead_department if category else None) or CENTER
+    ticket.co_departments = list(category.co_departments) if category else []
+    hints = await duplicates.hints(
+        session,
+        phone=ticket.requester_phone,
+        category=ticket.category_code,
+        content=ticket.content,
+        since=duplicates.window_start(at, window_days),
+    )
+    ticket.duplicate_hints = [str(h.id) for h in hints]
+    session.add(ticket)
+    await session.flush()
+    await _record_created(session, ticket, principal)
+    return Intake(ticket, hints, query_code=code)
+
+
+def _new_ticket(
+    body: TicketIn,
+    source: Source,
+    client: str | None,
+    principal: Principal | None,
+    received_at: datetime,
+) -> Ticket:
+    who = body.requester
+    return Ticket(
+        query_code_hash="",
+        source=source.value,
+        external_id=body.external_id,
+        origin_client=client,
+        type=body.type.value,
+        urgency=body.urgency.value,
+        category_code=body.category_code,
+        title=body.title,
+        content=body.content,
+        content_digest=duplicates.digest(body.content),
+        location=body.location,
+        requester_name=None if who.anonymous else who.name,
+        requester_phone=who.phone,
+        enterprise_name=who.enterprise_name,
+        enterprise_uscc=who.enterprise_uscc,
+        anonymous=who.anonymous,
+        confidential=who.confidential,
+        received_at=received_at,
+        state=Status.RECEIVED.value,
+        co_departments=[],
+        duplicate_hints=[],
+        created_by=principal.sub if principal else "public",
+    )
+
+
+async def _record_created(
+    session: AsyncSession, ticket: Ticket, principal: Principal | None
+) -> None:
+    actor = principal or "public"
+    stage = await stages.start(
+        session, ticket, Stage.HANDLE, actor, counted_from=ticket.received_at
+    )
+    ticket.due_at = stage.due_at
+    payload = events.Created(
+        **events.common(ticket),
+        received_at=ticket.received_at,
+        type=ticket.type,
+        urgency=ticket.urgency,
+        source=ticket.source,
+        category_code=ticket.category_code,
+    )
+    event = events.event(ticket, "created", payload)
+    await enqueue(session, event)
+    await timeline.record(
+        session,
+        case_kind=CASE_KIND,
+        case_id=ticket.id,
+        action="receive",
+        actor=actor,
+        to_state=ticket.state,
+        note=f"受理 ({ticket.source})",
+        event_id=event.id,
+    )

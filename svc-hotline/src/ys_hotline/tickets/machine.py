@@ -1,0 +1,153 @@
+"""The closed loop of a ticket as data (国办发〔2020〕53号; DOMAIN.md, Hotline), on the
+foundation's case kit.
+
+受理 → 直接答复 (咨询, from the knowledge base) or 派单 → 签收 (the department's head only,
+一把手亲自接单) → 联系 → 办理 → 回复 → 审核 (accept / send back) → 办结 → 回访 (the 好差评
+rating) → 归档; plus 退单 → 派单异议审核 → re-dispatch, reopen after a dissatisfied 回访, 并单,
+and transfer of an enterprise's infringement complaint to the complaints center (closes when
+that case closes). 延期 and 催办/督办 change no state: they are ``NOTES`` (rule + states).
+
+``CLOCKS`` says which of the five timed stages (五限时) each transition starts, completes or
+cancels; ``EXTRA_EVENTS`` the events a transition publishes besides its own.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from yingshang.auth import ROLES
+from yingshang.cases.rules import Rule, any_of, of_case, roles, system
+from yingshang.cases.statemachine import StateMachine, Transition
+from ys_hotline.access import CENTER, CENTER_MANAGERS, OVERSIGHT
+from ys_hotline.tickets.events import SERVICE
+from ys_hotline.tickets.models import CASE_KIND, Ticket
+from ys_hotline.tickets.vocabulary import Status as S
+
+OPERATOR = roles(*ROLES, depts=[CENTER])  # 话务员 and center staff
+CENTER_REVIEW = roles(*CENTER_MANAGERS, depts=[CENTER])  # 审核
+DEPT_HEAD = of_case("head")  # the head (一把手) of the department holding the ticket
+DEPT = of_case(*ROLES)  # anyone of that department
+SUPERVISOR = any_of(CENTER_REVIEW, roles(*ROLES, depts=OVERSIGHT))  # 催办/督办
+SYSTEM = system()  # event consumers
+
+
+class Stage(StrEnum):
+    """五限时: five timed stages, each a policy row per type/urgency."""
+
+    SIGN = "sign"  # 签收: dispatch → sign
+    CONTACT = "contact"  # 联系: sign → first contact with the requester
+    HANDLE = "handle"  # 办理: received_at → 办结 (the type's time limit)
+    FEEDBACK = "feedback"  # 反馈: reply → the center's review decision
+    REVISIT = "revisit"  # 回访: 办结 → return visit
+
+
+def _t(
+    name: str, label: str, sources: set[S], target: S, who: object, **kw: object
+) -> Transition[Ticket]:  # type: ignore[type-var]  # see Ticket.state
+    return Transition(name, frozenset(sources), target.value, who, label=label, **kw)  # type: ignore[arg-type]
+
+
+TRANSITIONS = (
+    _t("answer", "直接答复", {S.RECEIVED}, S.CLOSED, OPERATOR, event="closed"),
+    _t("dispatch", "派单", {S.RECEIVED}, S.DISPATCHED, OPERATOR, event="dispatched"),
+    _t("sign", "签收", {S.DISPATCHED}, S.SIGNED, DEPT_HEAD, event="signed"),
+    _t("contact", "联系", {S.SIGNED}, S.HANDLING, DEPT),
+    _t("reply", "回复", {S.HANDLING}, S.REPLIED, DEPT, event="replied"),
+    _t("accept", "审核通过", {S.REPLIED}, S.CLOSED, CENTER_REVIEW, event="closed"),
+    _t("send_back", "审核退回", {S.REPLIED}, S.HANDLING, CENTER_REVIEW),
+    _t("return", "退单", {S.DISPATCHED, S.SIGNED}, S.RETURN_REQUESTED, DEPT_HEAD,
+       event="returned", note_required=True),
+    _t("approve_return", "退单审核通过", {S.RETURN_REQUESTED}, S.RECEIVED, CENTER_REVIEW),
+    _t("reject_return", "退单审核不通过", {S.RETURN_REQUESTED}, S.DISPATCHED, CENTER_REVIEW),
+    _t("revisit", "回访", {S.CLOSED}, S.REVISITED, OPERATOR, event="revisited"),
+    _t("reopen", "重新办理", {S.REVISITED}, S.DISPATCHED, CENTER_REVIEW, event="reopened",
+       note_required=True),
+    _t("archive", "归档", {S.CLOSED, S.REVISITED}, S.ARCHIVED, CENTER_REVIEW),
+    _t("merge", "并单", {S.RECEIVED, S.DISPATCHED}, S.MERGED, OPERATOR, event="merged"),
+    _t("transfer", "转侵权投诉中心", {S.RECEIVED}, S.TRANSFERRED, OPERATOR, event="transferred"),
+    _t("complaint_closed", "投诉案件办结", {S.TRANSFERRED}, S.CLOSED, SYSTEM, event="closed"),
+)  # fmt: skip
+
+# Mapped[...] columns do not satisfy the kit's CaseLike protocol under mypy; Ticket has
+# id, state and version all the same.
+MACHINE: StateMachine[Ticket] = StateMachine(  # type: ignore[type-var]
+    service=SERVICE,
+    kind=CASE_KIND,
+    states=tuple(s.value for s in S),
+    initial=S.RECEIVED.value,
+    transitions=TRANSITIONS,
+    final=frozenset({S.ARCHIVED.value, S.MERGED.value}),
+    labels={
+        S.RECEIVED: "已受理",
+        S.DISPATCHED: "已派单",
+        S.SIGNED: "已签收",
+        S.HANDLING: "办理中",
+        S.REPLIED: "已回复",
+        S.RETURN_REQUESTED: "退单审核中",
+        S.CLOSED: "已办结",
+        S.REVISITED: "已回访",
+        S.ARCHIVED: "已归档",
+        S.MERGED: "已并单",
+        S.TRANSFERRED: "已转办",
+    },
+)
+
+
+@dataclass(frozen=True)
+class Clocks:
+    starts: tuple[Stage, ...] = ()
+    completes: tuple[Stage, ...] = ()
+    cancels: tuple[Stage, ...] = ()
+
+
+EVERY_STAGE = tuple(Stage)
+CLOCKS: dict[str, Clocks] = {
+    "answer": Clocks(completes=(Stage.HANDLE,), starts=(Stage.REVISIT,)),
+    "dispatch": Clocks(starts=(Stage.SIGN,)),
+    "sign": Clocks(completes=(Stage.SIGN,), starts=(Stage.CONTACT,)),
+    "contact": Clocks(completes=(Stage.CONTACT,)),
+    "reply": Clocks(starts=(Stage.FEEDBACK,)),
+    "accept": Clocks(completes=(Stage.FEEDBACK, Stage.HANDLE), starts=(Stage.REVISIT,)),
+    "send_back": Clocks(completes=(Stage.FEEDBACK,)),
+    "return": Clocks(cancels=(Stage.SIGN, Stage.CONTACT)),
+    "reject_return": Clocks(starts=(Stage.SIGN,)),
+    "revisit": Clocks(completes=(Stage.REVISIT,)),
+    "reopen": Clocks(starts=(Stage.SIGN, Stage.HANDLE)),
+    "archive": Clocks(cancels=(Stage.REVISIT,)),
+    "merge": Clocks(cancels=EVERY_STAGE),
+    # The complaints center times the linked case itself: our 办理 clock stops here.
+    "transfer": Clocks(cancels=(Stage.HANDLE,)),
+    "complaint_closed": Clocks(starts=(Stage.REVISIT,)),
+}
+# A merged ticket is over for the scorecards too: it publishes ``closed`` besides ``merged``.
+EXTRA_EVENTS: dict[str, tuple[str, ...]] = {"merge": ("closed",)}
+
+
+@dataclass(frozen=True)
+class Note:
+    """An action that changes no state (延期, 催办): who, from which states, its label."""
+
+    name: str
+    label: str
+    sources: frozenset[str]
+    allowed: Rule[Ticket]
+
+
+AT_DEPARTMENT = frozenset({S.DISPATCHED.value, S.SIGNED.value, S.HANDLING.value})
+NOTES: dict[str, Note] = {
+    n.name: n
+    for n in (
+        Note("request_extension", "申请延期", AT_DEPARTMENT, DEPT_HEAD),
+        Note("decide_extension", "延期审核", AT_DEPARTMENT, CENTER_REVIEW),
+        Note(
+            "urge",
+            "催办/督办",
+            AT_DEPARTMENT | {S.REPLIED.value, S.RETURN_REQUESTED.value},
+            SUPERVISOR,
+        ),
+    )
+}
+
+
+def label(name: str) -> str:
+    note = NOTES.get(name)
+    return note.label if note else MACHINE.transition(name).label

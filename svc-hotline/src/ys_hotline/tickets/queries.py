@@ -1,0 +1,168 @@
+"""Reading tickets: lists and queues (visibility in SQL), detail with its full timeline."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, String, and_, cast, exists, false, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.cases import timeline
+from yingshang.cases.pagination import PageRequest, paginate
+from yingshang.clock import now
+from yingshang.time.models import OPEN_STATUSES, RUNNING, DeadlineStage
+from ys_hotline.access import sees_everything
+from ys_hotline.tickets import policy, stages, views
+from ys_hotline.tickets.models import CASE_KIND, Ticket, TicketReply
+from ys_hotline.tickets.schemas import (
+    ReplyOut,
+    StageOut,
+    TicketOut,
+    TicketSummary,
+    TimelineOut,
+)
+from ys_hotline.tickets.vocabulary import Status
+
+QUEUES = {
+    "to_sign": (Status.DISPATCHED,),
+    "to_contact": (Status.SIGNED,),
+    "to_handle": (Status.SIGNED, Status.HANDLING),
+    "to_review": (Status.REPLIED, Status.RETURN_REQUESTED),
+    "to_dispatch": (Status.RECEIVED,),
+    "to_revisit": (Status.CLOSED,),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: list[str] | None = None
+    type: str | None = None
+    department: str | None = None
+    overdue: bool | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+    keyword: str | None = None
+    queue: str | None = None
+
+
+def _visible(stmt: Select[Any], principal: Principal) -> Select[Any]:
+    if principal.is_client:
+        return stmt.where(Ticket.origin_client == principal.client_id)
+    if sees_everything(principal):
+        return stmt
+    depts = sorted(principal.depts())
+    if not depts:
+        return stmt.where(false())
+    as_co = [cast(Ticket.co_departments, String).like(f'%"{d}"%') for d in depts]
+    held = or_(Ticket.department.in_(depts), *as_co)
+    return stmt.where(held, Ticket.state.notin_(policy.UNASSIGNED))
+
+
+def _overdue_clause(at: datetime) -> Any:
+    return exists().where(
+        DeadlineStage.case_kind == CASE_KIND,
+        DeadlineStage.case_id == Ticket.id,
+        DeadlineStage.status == RUNNING,
+        DeadlineStage.due_at < at,
+    )
+
+
+def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
+    statuses = list(f.status or []) + [s.value for s in QUEUES.get(f.queue or "", ())]
+    conditions: list[Any] = []
+    if statuses:
+        conditions.append(Ticket.state.in_(statuses))
+    if f.type:
+        conditions.append(Ticket.type == f.type)
+    if f.department:
+        conditions.append(Ticket.department == f.department)
+    if f.received_from:
+        conditions.append(Ticket.received_at >= f.received_from)
+    if f.received_to:
+        conditions.append(Ticket.received_at < f.received_to)
+    if f.keyword:
+        pattern = f"%{f.keyword}%"
+        conditions.append(or_(Ticket.title.like(pattern), Ticket.content.like(pattern)))
+    if f.overdue is not None or f.queue == "overdue":
+        clause = _overdue_clause(now())
+        conditions.append(clause if f.overdue is not False else ~clause)
+    return stmt.where(and_(*conditions)) if conditions else stmt
+
+
+async def page(
+    session: AsyncSession, principal: Principal, f: Filters, request: PageRequest
+) -> tuple[list[TicketSummary], str | None]:
+    """One page, newest receipt first (index ``ix_hotline_tickets_received``)."""
+    stmt = _filtered(_visible(select(Ticket), principal), f)
+    rows, next_cursor = await paginate(
+        session, stmt, request, sort=Ticket.received_at, id_col=Ticket.id
+    )
+    by_case = await _open_stages(session, [t.id for t in rows])
+    return [views.summary(t, by_case.get(t.id, [])) for t in rows], next_cursor
+
+
+async def _open_stages(
+    session: AsyncSession, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[StageOut]]:
+    if not ids:
+        return {}
+    stmt = select(DeadlineStage).where(
+        DeadlineStage.case_kind == CASE_KIND,
+        DeadlineStage.case_id.in_(ids),
+        DeadlineStage.status.in_(OPEN_STATUSES),
+    )
+    found: dict[uuid.UUID, list[StageOut]] = {}
+    for row in (await session.execute(stmt)).scalars():
+        found.setdefault(row.case_id, []).append(stage_view(row))
+    return found
+
+
+def stage_view(row: DeadlineStage) -> StageOut:
+    state = row.status
+    if state == RUNNING and row.due_at < now():
+        state = "overdue"
+    return StageOut(
+        stage=row.stage,
+        started_at=row.started_at,
+        due_at=row.due_at,
+        completed_at=row.completed_at,
+        state=state,
+        level=row.level_emitted,
+        provisional=row.provisional,
+        on_time=row.on_time,
+    )
+
+
+async def detail(session: AsyncSession, ticket: Ticket, principal: Principal) -> TicketOut:
+    """The full ticket as ``principal`` may see it, with replies, clocks and timeline."""
+    seen = views.disclosure(principal, ticket)
+    all_stages = [stage_view(s) for s in await stages.of(session, ticket)]
+    open_now = [s for s in all_stages if s.completed_at is None and s.state != "cancelled"]
+    replies = await session.execute(
+        select(TicketReply).where(TicketReply.ticket_id == ticket.id).order_by(TicketReply.at)
+    )
+    entries = await timeline.entries(session, CASE_KIND, ticket.id)
+    return TicketOut(
+        **views.summary(ticket, open_now).model_dump(),
+        content=ticket.content,
+        location=ticket.location,
+        requester=views.requester(ticket, seen),
+        co_departments=list(ticket.co_departments or []),
+        external_id=ticket.external_id,
+        answer=ticket.answer,
+        extension_status=ticket.extension_status,
+        extension_days=ticket.extension_days,
+        return_reason=ticket.return_reason,
+        merged_into_id=ticket.merged_into_id,
+        duplicate_hints=list(ticket.duplicate_hints or []),
+        satisfaction=ticket.satisfaction,
+        closed_at=ticket.closed_at,
+        outcome=ticket.outcome,
+        reopen_count=ticket.reopen_count,
+        version=ticket.version,
+        replies=[ReplyOut.model_validate(r) for r in replies.scalars()],
+        stages=all_stages,
+        timeline=[TimelineOut.model_validate(e) for e in entries],
+    )

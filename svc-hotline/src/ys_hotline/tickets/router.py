@@ -1,0 +1,108 @@
+"""``/api/v1/hotline/tickets``: intake, lists and queues, detail (with ETag)."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+
+from yingshang.app import allow, router
+from yingshang.auth import ROLES, CurrentPrincipal, staff_or_client
+from yingshang.cases.etag import set_etag
+from yingshang.cases.pagination import PageParams
+from yingshang.db import SessionDep
+from yingshang.idempotency import HEADER, BadIdempotencyKey, idempotent_post
+from ys_hotline.access import CENTER
+from ys_hotline.settings import Settings
+from ys_hotline.tickets import intake, queries, transitions
+from ys_hotline.tickets.models import CASE_KIND
+from ys_hotline.tickets.schemas import CreatedOut, TicketIn, TicketOut, TicketPage
+from ys_hotline.tickets.vocabulary import Status, TicketType
+
+api = router("/api/v1/hotline/tickets", tags=["tickets"])
+WRITE_SCOPE = "hotline:write"  # the provincial platform pushes tickets with this scope
+INTAKE = staff_or_client(WRITE_SCOPE, *ROLES, depts=[CENTER])
+READERS = staff_or_client(WRITE_SCOPE)
+NOT_FOUND: dict[int | str, dict[str, str]] = {404: {"description": "no such ticket (or hidden)"}}
+
+
+@idempotent_post(
+    api,
+    "",
+    response_model=CreatedOut,
+    status_code=201,
+    summary="受理: take a ticket (operator, console, or a provincial push)",
+    responses={
+        200: {"description": "a push of an external_id already held: that ticket"},
+        422: {"description": "invalid, or an excluded matter (with the referral)"},
+    },
+    dependencies=[allow(INTAKE)],
+)
+async def create_ticket(
+    body: TicketIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> CreatedOut:
+    """A provincial push must carry an Idempotency-Key (and the platform's external_id): a
+    retried push never makes a second ticket."""
+    if principal.is_client and not request.headers.get(HEADER):
+        raise BadIdempotencyKey("a pushed ticket carries an Idempotency-Key")
+    settings: Settings = request.app.state.settings
+    made = await intake.create(session, body, principal, window_days=settings.duplicate_window_days)
+    if made.replayed:
+        response.status_code = 200
+    set_etag(response, made.ticket, CASE_KIND)
+    full = await queries.detail(session, made.ticket, principal)
+    return CreatedOut(**full.model_dump(), query_code=made.query_code, duplicates=made.duplicates)
+
+
+@api.get(
+    "",
+    response_model=TicketPage,
+    summary="Tickets and queues (department queue: to_sign, to_handle, overdue …)",
+    dependencies=[allow(READERS)],
+)
+async def list_tickets(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageParams,
+    status: Annotated[list[Status] | None, Query()] = None,
+    type: Annotated[TicketType | None, Query()] = None,
+    department: Annotated[str | None, Query(max_length=60)] = None,
+    overdue: Annotated[bool | None, Query()] = None,
+    received_from: Annotated[datetime | None, Query()] = None,
+    received_to: Annotated[datetime | None, Query()] = None,
+    q: Annotated[str | None, Query(max_length=100, description="keyword")] = None,
+    queue: Annotated[
+        str | None, Query(pattern="^(" + "|".join([*queries.QUEUES, "overdue"]) + ")$")
+    ] = None,
+) -> TicketPage:
+    filters = queries.Filters(
+        status=[s.value for s in status] if status else None,
+        type=type.value if type else None,
+        department=department,
+        overdue=overdue,
+        received_from=received_from,
+        received_to=received_to,
+        keyword=q,
+        queue=queue,
+    )
+    items, next_cursor = await queries.page(session, principal, filters, page)
+    return TicketPage(items=items, next_cursor=next_cursor)
+
+
+@api.get(
+    "/{ticket_id}",
+    response_model=TicketOut,
+    summary="A ticket with its replies, clocks (五限时) and full timeline",
+    responses=NOT_FOUND,
+    dependencies=[allow(READERS)],
+)
+async def get_ticket(
+    ticket_id: uuid.UUID, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> TicketOut:
+    ticket = await transitions.load(session, ticket_id, principal)
+    set_etag(response, ticket, CASE_KIND)
+    return await queries.detail(session, ticket, principal)

@@ -1,0 +1,228 @@
+"""Ticket request bodies (intake and actions) and the views returned."""
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from yingshang.validators import USCC, Phone
+from ys_hotline.tickets.vocabulary import ExcludedMatter, Source, TicketType, Urgency
+
+Text = Field(min_length=1, max_length=2000)
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Requester(Body):
+    name: str | None = Field(None, max_length=80)
+    phone: Phone | None = None
+    enterprise_name: str | None = Field(None, max_length=200)
+    enterprise_uscc: USCC | None = None
+    anonymous: bool = False
+    confidential: bool = False  # 保密: hidden from handling departments
+
+    @model_validator(mode="after")
+    def _anonymous_has_no_name(self) -> "Requester":
+        if self.anonymous and self.name:
+            raise ValueError("an anonymous request carries no name")
+        if self.enterprise_uscc and not self.enterprise_name:
+            raise ValueError("enterprise_uscc needs enterprise_name")
+        return self
+
+
+class TicketIn(Body):
+    """Intake by an operator, the console, or a push from the provincial platform."""
+
+    source: Source = Source.PHONE
+    type: TicketType
+    urgency: Urgency = Urgency.NORMAL
+    category_code: str | None = Field(None, max_length=60)
+    title: str = Field(min_length=2, max_length=200)
+    content: str = Field(min_length=2, max_length=10_000)
+    location: str | None = Field(None, max_length=200)
+    requester: Requester = Field(default_factory=Requester)
+    received_at: AwareDatetime | None = None  # a provincial push carries the original time
+    external_id: str | None = Field(None, min_length=1, max_length=80)
+    excluded_matter: ExcludedMatter | None = None
+    attachment_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
+
+
+class PublicTicketIn(Body):
+    """The public web form: anonymous allowed, no internal fields."""
+
+    type: TicketType
+    title: str = Field(min_length=2, max_length=200)
+    content: str = Field(min_length=2, max_length=5000)
+    location: str | None = Field(None, max_length=200)
+    category_code: str | None = Field(None, max_length=60)
+    requester: Requester = Field(default_factory=Requester)
+    excluded_matter: ExcludedMatter | None = None
+
+
+class NoteIn(Body):
+    note: str | None = Field(None, max_length=2000)
+
+
+class DispatchIn(NoteIn):
+    category_code: str | None = Field(None, max_length=60)
+    department: str | None = Field(None, max_length=60)
+    co_departments: list[str] | None = Field(None, max_length=10)
+
+
+class AnswerIn(NoteIn):
+    answer: str = Text
+    kb_entry_id: uuid.UUID | None = None
+
+
+class ReasonIn(Body):
+    reason: str = Text
+
+
+class ReplyIn(Body):
+    body: str = Field(min_length=2, max_length=10_000)
+
+
+class ExtensionIn(ReasonIn):
+    days: int = Field(ge=1, le=30)
+
+
+class DecisionIn(NoteIn):
+    approve: bool
+
+
+class UrgeIn(NoteIn):
+    supervise: bool = False  # 督办 (stronger than 催办)
+
+
+class TransferIn(NoteIn):
+    respondent_department: str | None = Field(None, max_length=60)  # the body complained about
+
+
+class MergeIn(NoteIn):
+    into_ticket_id: uuid.UUID
+
+
+class RevisitIn(Body):
+    level: int = Field(ge=1, le=5)  # 5 非常满意 … 1 非常不满意
+    comment: str | None = Field(None, max_length=2000)
+    rater_type: Literal["person", "legal_person"] = "person"
+
+
+class RequesterOut(BaseModel):
+    name: str | None
+    phone: str | None
+    enterprise_name: str | None
+    enterprise_uscc: str | None
+    anonymous: bool
+    confidential: bool
+    hidden: bool = False  # confidential requester hidden from this viewer
+
+
+class ReplyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    department: str
+    body: str
+    author_name: str | None
+    at: datetime
+    verdict: str | None
+
+
+class StageOut(BaseModel):
+    stage: str
+    started_at: datetime | None
+    due_at: datetime | None
+    completed_at: datetime | None
+    state: str
+    level: int
+    provisional: bool = False
+    on_time: bool | None = None
+
+
+class TimelineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    action: str
+    from_state: str | None
+    to_state: str | None
+    actor_name: str | None
+    staff_no: str | None
+    position_dept: str | None
+    position_role: str | None
+    note: str | None
+
+
+class TicketSummary(BaseModel):
+    id: uuid.UUID
+    number: str
+    type: str
+    urgency: str
+    source: str
+    category_code: str | None
+    title: str
+    status: str
+    department: str | None
+    received_at: datetime
+    due_at: datetime | None
+    overdue: bool
+    escalation_level: int
+    urge_count: int
+    supervised: bool
+    bulletined: bool
+
+
+class TicketPage(BaseModel):
+    items: list[TicketSummary]
+    next_cursor: str | None
+
+
+class TicketOut(TicketSummary):
+    content: str
+    location: str | None
+    requester: RequesterOut
+    co_departments: list[str]
+    external_id: str | None
+    answer: str | None
+    extension_status: str | None
+    extension_days: int | None
+    return_reason: str | None
+    merged_into_id: uuid.UUID | None
+    duplicate_hints: list[str]
+    satisfaction: int | None
+    closed_at: datetime | None
+    outcome: str | None
+    reopen_count: int
+    version: int
+    replies: list[ReplyOut] = []
+    stages: list[StageOut] = []
+    timeline: list[TimelineOut] = []
+
+
+class DuplicateHint(BaseModel):
+    id: uuid.UUID
+    number: str
+    title: str
+    status: str
+    reason: Literal["same_phone", "similar_content"]
+
+
+class CreatedOut(TicketOut):
+    query_code: str
+    duplicates: list[DuplicateHint] = []
+
+
+class TrackOut(BaseModel):
+    """Public tracking: status and replies only, no personal data."""
+
+    number: str
+    type: str
+    title: str
+    status: str
+    received_at: datetime
+    closed_at: datetime | None
+    replies: list[str]

@@ -1,0 +1,100 @@
+"""五限时 on the foundation's deadline engine: which policy row a ticket's stage uses.
+
+Policies are keyed by (service, case kind, stage, urgency). The hotline's 办理 limit depends on
+the request type (咨询 2 wd, 求助 5 wd, 投诉/举报 12 wd …) unless the ticket is urgent (2
+natural hours, 接诉即办), so for ``handle`` the urgency key is the type or ``urgent``; the
+other stages are keyed ``normal`` / ``urgent``.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.problems import Invalid
+from yingshang.time import deadlines
+from yingshang.time.arithmetic import Unit
+from yingshang.time.models import OPEN_STATUSES, DeadlineStage
+from ys_hotline.access import CENTER
+from ys_hotline.tickets.events import SERVICE
+from ys_hotline.tickets.machine import Stage
+from ys_hotline.tickets.models import CASE_KIND, Ticket
+from ys_hotline.tickets.vocabulary import Urgency
+
+Actor = deadlines.Actor
+DAY_UNITS = {Unit.WORKING_DAYS.value, Unit.NATURAL_DAYS.value}
+
+
+def policy_key(ticket: Ticket, stage: Stage) -> str:
+    if ticket.urgency == Urgency.URGENT.value:
+        return Urgency.URGENT.value
+    return ticket.type if stage is Stage.HANDLE else Urgency.NORMAL.value
+
+
+async def start(
+    session: AsyncSession,
+    ticket: Ticket,
+    stage: Stage,
+    actor: Actor,
+    *,
+    counted_from: datetime | None = None,
+) -> DeadlineStage:
+    return await deadlines.start_stage(
+        session,
+        service=SERVICE,
+        case_kind=CASE_KIND,
+        case_id=ticket.id,
+        case_number=ticket.number,
+        department=ticket.department or CENTER,
+        origin_client=ticket.origin_client,
+        stage=stage.value,
+        urgency=policy_key(ticket, stage),
+        actor=actor,
+        at=counted_from,
+    )
+
+
+async def _open(session: AsyncSession, ticket: Ticket, stage: Stage) -> DeadlineStage | None:
+    return await deadlines.open_stage(session, CASE_KIND, ticket.id, stage.value)
+
+
+async def complete(session: AsyncSession, ticket: Ticket, stage: Stage, actor: Actor) -> None:
+    row = await _open(session, ticket, stage)
+    if row is not None:
+        await deadlines.complete_stage(session, row, actor=actor)
+
+
+async def cancel(session: AsyncSession, ticket: Ticket, stage: Stage, actor: Actor) -> None:
+    row = await _open(session, ticket, stage)
+    if row is not None:
+        await deadlines.cancel(session, row, actor=actor)
+
+
+async def extend_handling(
+    session: AsyncSession, ticket: Ticket, days: int, actor: Actor, reason: str | None
+) -> DeadlineStage:
+    """An approved 延期 lengthens the 办理 limit by ``days`` in the stage's own day unit."""
+    row = await _open(session, ticket, Stage.HANDLE)
+    if row is None:
+        raise Invalid("the ticket has no running 办理 time limit to extend", field="days")
+    if row.unit not in DAY_UNITS:
+        raise Invalid("an urgent ticket's hour limit is not extended by days", field="days")
+    return await deadlines.extend(session, row, days, row.unit, actor=actor, reason=reason)
+
+
+async def reassign(session: AsyncSession, ticket: Ticket) -> None:
+    """After 派单 the running clocks answer to the department that now holds the ticket
+    (escalation L1 goes to its head)."""
+    rows = await session.execute(
+        select(DeadlineStage).where(
+            DeadlineStage.case_kind == CASE_KIND,
+            DeadlineStage.case_id == ticket.id,
+            DeadlineStage.status.in_(OPEN_STATUSES),
+        )
+    )
+    for row in rows.scalars():
+        row.department = ticket.department or CENTER
+
+
+async def of(session: AsyncSession, ticket: Ticket) -> list[DeadlineStage]:
+    return await deadlines.stages_of(session, CASE_KIND, ticket.id)

@@ -1,0 +1,125 @@
+"""Applying an action to a ticket with the case kit's :func:`apply_transition`.
+
+Order of checks (the kit's): 404 for a ticket the principal may not see, 403 for a position
+that may not take the step, 428/412 for If-Match, 409 for the wrong state — and only then the
+action's own rules (which may need the database), its effects, the state change with its
+timeline entry and event, and the five-limit clocks. All in the caller's transaction.
+"""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.cases import timeline
+from yingshang.cases.etag import check_if_match
+from yingshang.cases.rules import Rule, system_actor
+from yingshang.cases.statemachine import apply_transition
+from yingshang.events.outbox import enqueue
+from yingshang.problems import Conflict, Forbidden
+from ys_hotline.tickets import events, policy, stages
+from ys_hotline.tickets.machine import CLOCKS, EXTRA_EVENTS, MACHINE, NOTES, Clocks, Stage
+from ys_hotline.tickets.models import CASE_KIND, Ticket
+
+Data = dict[str, Any]
+Effect = Callable[[Ticket], Awaitable[Data | None]]
+SYSTEM = system_actor("hotline")
+_TIMELINE_KEYS = {"department", "co_departments", "reason", "level", "days", "approve",
+                  "into_ticket_id", "supervise", "outcome", "respondent_department"}  # fmt: skip
+
+
+async def load(session: AsyncSession, ticket_id: uuid.UUID, principal: Principal) -> Ticket:
+    return policy.ensure_visible(principal, await session.get(Ticket, ticket_id))
+
+
+def _precheck(
+    ticket: Ticket, name: str, rule: Rule[Ticket], sources: frozenset[str], who: Principal,
+    if_match: str | None,
+) -> None:  # fmt: skip
+    if rule(who, ticket) is None:
+        raise Forbidden(
+            "your positions do not allow this step on this ticket", code="transition-forbidden"
+        )
+    check_if_match(if_match, ticket, CASE_KIND)
+    if ticket.state not in sources:
+        raise Conflict(
+            f"cannot {name} a ticket that is {ticket.state}",
+            code="transition-not-allowed",
+            state=ticket.state,
+            allowed_from=sorted(sources),
+        )
+
+
+async def act(
+    session: AsyncSession,
+    ticket_id: uuid.UUID,
+    name: str,
+    who: Principal,
+    *,
+    if_match: str | None,
+    note: str | None = None,
+    effect: Effect | None = None,
+) -> Ticket:
+    """Take action ``name`` on a ticket as ``who`` (an HTTP caller)."""
+    ticket = await load(session, ticket_id, who)
+    if name in NOTES:
+        spec = NOTES[name]
+        _precheck(ticket, name, spec.allowed, spec.sources, who, if_match)
+        await _annotate(session, ticket, name, who, note, effect)
+        return ticket
+    transition = MACHINE.transition(name)
+    _precheck(ticket, name, transition.allowed, frozenset(transition.sources), who, if_match)
+    await finish(session, ticket, name, who, note=note, effect=effect, if_match=if_match)
+    return ticket
+
+
+async def finish(
+    session: AsyncSession,
+    ticket: Ticket,
+    name: str,
+    who: Principal,
+    *,
+    note: str | None = None,
+    effect: Effect | None = None,
+    if_match: str | None = None,
+) -> None:
+    """The transition itself; also used by event consumers acting as :data:`SYSTEM`."""
+    data = (await effect(ticket) if effect else None) or {}
+    event = MACHINE.transition(name).event
+    await apply_transition(  # type: ignore[type-var]  # see machine.MACHINE
+        session, MACHINE, ticket, name, who,
+        if_match=if_match or MACHINE.etag(ticket), note=note,
+        data={k: v for k, v in data.items() if k in _TIMELINE_KEYS} or None,
+        event_data=events.payload(ticket, event, data) if event else None,
+    )  # fmt: skip
+    for extra in EXTRA_EVENTS.get(name, ()):
+        await enqueue(session, events.event(ticket, extra, events.payload(ticket, extra, data)))
+    await _clocks(session, ticket, CLOCKS.get(name, Clocks()), who)
+
+
+async def _annotate(
+    session: AsyncSession, ticket: Ticket, name: str, who: Principal, note: str | None,
+    effect: Effect | None,
+) -> None:  # fmt: skip
+    """A step that changes no state (延期, 催办): effects + timeline entry, version bumped."""
+    data = (await effect(ticket) if effect else None) or {}
+    await session.flush()
+    position = policy.acting_position(who, ticket)
+    await timeline.record(
+        session, case_kind=CASE_KIND, case_id=ticket.id, action=name, actor=who,
+        from_state=ticket.state, to_state=ticket.state, position=position, note=note,
+        data={k: v for k, v in data.items() if k in _TIMELINE_KEYS} or None,
+    )  # fmt: skip
+
+
+async def _clocks(session: AsyncSession, ticket: Ticket, clocks: Clocks, who: Principal) -> None:
+    for stage in clocks.completes:
+        await stages.complete(session, ticket, stage, who)
+    for stage in clocks.cancels:
+        await stages.cancel(session, ticket, stage, who)
+    for stage in clocks.starts:
+        started = await stages.start(session, ticket, stage, who)
+        if stage is Stage.HANDLE:
+            ticket.due_at = started.due_at

@@ -1,0 +1,71 @@
+"""What a viewer sees of a ticket (DOMAIN.md, "Personal data"; Hotline confidentiality).
+
+* phone numbers unmasked only for hotline operators (the read is audited);
+* a confidential requester's name and phone are hidden from handling departments;
+* everyone else (center staff, the bureau, the committee, the pushing client) sees masks.
+"""
+
+from dataclasses import dataclass
+
+from yingshang.auth import Principal
+from ys_hotline.access import is_center, is_operator, is_oversight
+from ys_hotline.tickets import kit
+from ys_hotline.tickets.models import Ticket
+from ys_hotline.tickets.schemas import RequesterOut, StageOut, TicketSummary
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    unmasked: bool  # the phone in full (hotline operators)
+    hidden: bool  # confidential requester hidden (handling departments)
+
+
+def disclosure(principal: Principal, ticket: Ticket) -> Disclosure:
+    if is_operator(principal) and not principal.is_client:
+        return Disclosure(unmasked=True, hidden=False)
+    insider = is_center(principal) or is_oversight(principal) or principal.is_client
+    return Disclosure(unmasked=False, hidden=ticket.confidential and not insider)
+
+
+def requester(ticket: Ticket, seen: Disclosure) -> RequesterOut:
+    if seen.hidden:
+        return RequesterOut(
+            name=None,
+            phone=None,
+            enterprise_name=ticket.enterprise_name,
+            enterprise_uscc=ticket.enterprise_uscc,
+            anonymous=ticket.anonymous,
+            confidential=True,
+            hidden=True,
+        )
+    phone = ticket.requester_phone
+    return RequesterOut(
+        name=ticket.requester_name if seen.unmasked else kit.mask_name(ticket.requester_name),
+        phone=phone if seen.unmasked else kit.mask_phone(phone),
+        enterprise_name=ticket.enterprise_name,
+        enterprise_uscc=ticket.enterprise_uscc,
+        anonymous=ticket.anonymous,
+        confidential=ticket.confidential,
+    )
+
+
+def summary(ticket: Ticket, stages: list[StageOut]) -> TicketSummary:
+    level = max((s.level for s in stages), default=0)
+    return TicketSummary(
+        id=ticket.id,
+        number=ticket.number,
+        type=ticket.type,
+        urgency=ticket.urgency,
+        source=ticket.source,
+        category_code=ticket.category_code,
+        title=ticket.title,
+        status=ticket.state,
+        department=ticket.department,
+        received_at=ticket.received_at,
+        due_at=ticket.due_at,
+        overdue=any(s.state == "overdue" for s in stages),
+        escalation_level=level,
+        urge_count=ticket.urge_count,
+        supervised=ticket.supervised,
+        bulletined=level >= 3,  # L3 = 书面通报 (ARCHITECTURE.md ladder defaults)
+    )
