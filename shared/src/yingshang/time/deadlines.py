@@ -1,0 +1,488 @@
+"""The deadline engine: timed stages of cases (时限), started, paused, resumed, completed.
+
+Semantics (ARCHITECTURE.md, "Deadlines and escalation"; DOMAIN.md):
+
+* working days count from the day after the start and end at 24:00 Asia/Shanghai of the last
+  working day; working hours count inside office hours; natural units are elapsed time;
+* a pause (补正 during review, hearing, testing, expert review) stops the clock; on resume the
+  remaining amount counts again from the next working day (day units) or from the resume
+  instant (other units). The day of the pause is not used up (see ``arithmetic.consumed``);
+* a restart (intake 补正: materials complete) counts the full amount again from the day after;
+* an extension (e.g. 行政许可法 art. 42: +10 working days with the head's approval) adds to the
+  time limit in the stage's own measure.
+
+Every change writes a timeline entry and an outbox event in the caller's transaction; services
+never commit. Warnings and escalations are emitted by the sweeper (``yingshang.time.sweeper``).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.cases import timeline
+from yingshang.clock import ensure_utc, now
+from yingshang.events.envelope import make_event
+from yingshang.events.outbox import enqueue
+from yingshang.problems import Conflict, Invalid, NotFound
+from yingshang.time.arithmetic import (
+    Instant,
+    Measure,
+    Unit,
+    advance,
+    consumed,
+    measure_of,
+    to_measure,
+)
+from yingshang.time.calendar import WorkCalendar
+from yingshang.time.ladder import LevelTimes, Progress, next_fire_at
+from yingshang.time.models import (
+    CANCELLED,
+    COMPLETED,
+    OPEN_STATUSES,
+    PAUSED,
+    RUNNING,
+    DeadlineStage,
+    Policy,
+)
+from yingshang.time.policies import require_policy
+from yingshang.time.store import current_calendar
+from yingshang.time.terms import PolicyTerms, ladder_from_json
+
+Actor = Principal | str
+_SUBJECT_PART = re.compile(r"^[a-z_]+$")
+
+
+def iso_utc(at: datetime) -> str:
+    """ISO-8601 UTC with ``Z``, as the CloudEvents envelope serialises times."""
+    return ensure_utc(at).isoformat().replace("+00:00", "Z")
+
+
+def stage_data(stage: DeadlineStage, *, level: int, **extra: Any) -> dict[str, Any]:
+    """Event payload of the contract: common case fields + stage fields (+ ``extra``)."""
+    return {
+        "case_id": str(stage.case_id),
+        "case_number": stage.case_number,
+        "department": stage.department,
+        "origin_client": stage.origin_client,
+        "case_kind": stage.case_kind,
+        "stage": stage.stage,
+        "stage_id": str(stage.id),
+        "level": level,
+        "due_at": iso_utc(stage.due_at),
+        **extra,
+    }
+
+
+def due_for(
+    policy: PolicyTerms | Policy, start: datetime, calendar: WorkCalendar | None = None
+) -> Instant:
+    """When a stage held to ``policy`` and started at ``start`` is due (and if provisional)."""
+    cal = calendar or WorkCalendar()
+    return advance(cal, measure_of(policy.unit), start, to_measure(policy.amount, policy.unit))
+
+
+async def start_stage(
+    session: AsyncSession,
+    *,
+    service: str,
+    case_kind: str,
+    case_id: uuid.UUID,
+    case_number: str,
+    department: str,
+    stage: str,
+    actor: Actor,
+    urgency: str = "normal",
+    origin_client: str | None = None,
+    at: datetime | None = None,
+    amount: int | None = None,
+    unit: Unit | str | None = None,
+    terms: PolicyTerms | None = None,
+    position: tuple[str, str] | None = None,
+    note: str | None = None,
+) -> DeadlineStage:
+    """Start timing ``stage`` of a case under its policy (``amount``/``unit`` override the
+    policy's limit, e.g. an item's committed limit; ``terms`` replaces the policy lookup)."""
+    for name, value in (("service", service), ("case_kind", case_kind)):
+        if not _SUBJECT_PART.match(value):
+            raise Invalid(f"{name} must be lower-case letters and '_'", field=name)
+    policy: Policy | None = None
+    if terms is None:
+        policy = await require_policy(session, service, case_kind, stage, urgency)
+        terms = _terms_of(policy, amount, unit)
+    elif amount is not None or unit is not None:
+        overrides = {"amount": amount, "unit": unit}
+        terms = PolicyTerms.model_validate(
+            {**terms.model_dump(), **{k: v for k, v in overrides.items() if v is not None}}
+        )
+    if await open_stage(session, case_kind, case_id, stage) is not None:
+        raise Conflict(f"stage {stage!r} of this case is already being timed", code="stage-open")
+    start = ensure_utc(at or now())
+    total = to_measure(terms.amount, terms.unit)
+    row = DeadlineStage(
+        id=uuid.uuid4(),
+        service=service,
+        case_kind=case_kind,
+        case_id=case_id,
+        case_number=case_number,
+        department=department,
+        origin_client=origin_client,
+        stage=stage,
+        urgency=urgency,
+        policy_id=policy.id if policy else None,
+        policy_version=policy.version if policy else None,
+        amount=terms.amount,
+        unit=str(terms.unit),
+        warning_fraction=terms.warning_fraction,
+        ladder=terms.ladder_json(),
+        started_at=start,
+        counted_from=start,
+        total=total,
+        remaining=total,
+        status=RUNNING,
+        warning_emitted=False,
+        overdue_emitted=False,
+        level_emitted=0,
+    )
+    _schedule(row, await current_calendar(session))
+    session.add(row)
+    await session.flush()
+    await _record(session, row, "stage_started", actor, None, RUNNING, position, note)
+    return row
+
+
+def _terms_of(policy: Policy, amount: int | None, unit: Unit | str | None) -> PolicyTerms:
+    try:
+        return PolicyTerms(
+            amount=amount if amount is not None else policy.amount,
+            unit=Unit(unit if unit is not None else policy.unit),
+            warning_fraction=policy.warning_fraction,
+            ladder=ladder_from_json(policy.ladder),
+        )
+    except ValueError as exc:
+        raise Invalid(f"time limit override rejected: {exc}", field="amount") from exc
+
+
+async def pause(
+    session: AsyncSession,
+    stage: DeadlineStage | uuid.UUID,
+    *,
+    actor: Actor,
+    reason: str | None = None,
+    at: datetime | None = None,
+    position: tuple[str, str] | None = None,
+) -> DeadlineStage:
+    """Stop the clock (补正 during review, hearing, testing, expert review ...)."""
+    row = await _locked(session, stage, RUNNING)
+    when = _not_before(at, row.counted_from)
+    if when >= row.due_at:
+        row.remaining = 0.0  # already overdue: stays overdue, due time unchanged
+    else:
+        cal = await current_calendar(session)
+        used = consumed(cal, measure_of(row.unit), row.counted_from, when)
+        row.remaining = max(row.remaining - used, 0.0)
+    row.status, row.paused_at, row.next_fire_at = PAUSED, when, None
+    await _record(
+        session,
+        row,
+        "stage_paused",
+        actor,
+        RUNNING,
+        PAUSED,
+        position,
+        reason,
+        remaining=row.remaining,
+    )
+    return row
+
+
+async def resume(
+    session: AsyncSession,
+    stage: DeadlineStage | uuid.UUID,
+    *,
+    actor: Actor,
+    at: datetime | None = None,
+    position: tuple[str, str] | None = None,
+    note: str | None = None,
+) -> DeadlineStage:
+    """Restart the clock with what was left (from the next working day for day units)."""
+    row = await _locked(session, stage, PAUSED)
+    assert row.paused_at is not None
+    when = _not_before(at, row.paused_at)
+    row.counted_from = when if row.remaining > 0 else _anchor(row)
+    row.status, row.paused_at = RUNNING, None
+    _schedule(row, await current_calendar(session))
+    await _record(
+        session,
+        row,
+        "stage_resumed",
+        actor,
+        PAUSED,
+        RUNNING,
+        position,
+        note,
+        remaining=row.remaining,
+    )
+    return row
+
+
+async def restart(
+    session: AsyncSession,
+    stage: DeadlineStage | uuid.UUID,
+    *,
+    actor: Actor,
+    at: datetime | None = None,
+    position: tuple[str, str] | None = None,
+    note: str | None = None,
+) -> DeadlineStage:
+    """Count the full time limit again from the day after ``at`` (intake 补正 complete:
+    "the time limit starts only from the day after complete materials arrive", DOMAIN.md)."""
+    row = await _locked(session, stage, *OPEN_STATUSES)
+    before = row.status
+    row.counted_from = ensure_utc(at or now())
+    row.remaining, row.status, row.paused_at = row.total, RUNNING, None
+    _schedule(row, await current_calendar(session))
+    await _record(session, row, "stage_restarted", actor, before, RUNNING, position, note)
+    return row
+
+
+async def extend(
+    session: AsyncSession,
+    stage: DeadlineStage | uuid.UUID,
+    amount: int,
+    unit: Unit | str,
+    *,
+    actor: Actor,
+    reason: str | None = None,
+    position: tuple[str, str] | None = None,
+) -> DeadlineStage:
+    """Lengthen the time limit (延期; statutory +10 working days). ``unit`` must count like
+    the stage's own unit (days with days, office hours with office hours, elapsed time with
+    elapsed time)."""
+    row = await _locked(session, stage, *OPEN_STATUSES)
+    if amount <= 0:
+        raise Invalid("an extension must be positive", field="amount")
+    if unit not in set(Unit) or measure_of(unit) is not measure_of(row.unit):
+        raise Invalid(
+            f"this stage counts in {row.unit}; extend it in the same kind of unit", field="unit"
+        )
+    added = to_measure(amount, unit)
+    row.total += added
+    row.remaining += added
+    if row.status == RUNNING:
+        _schedule(row, await current_calendar(session))
+    await _record(
+        session,
+        row,
+        "stage_extended",
+        actor,
+        row.status,
+        row.status,
+        position,
+        reason,
+        extension={"amount": amount, "unit": str(unit)},
+    )
+    return row
+
+
+async def complete_stage(
+    session: AsyncSession,
+    stage: DeadlineStage | uuid.UUID,
+    *,
+    actor: Actor,
+    at: datetime | None = None,
+    position: tuple[str, str] | None = None,
+    note: str | None = None,
+) -> DeadlineStage:
+    """Finish the stage; emits ``stage_completed`` with ``on_time``."""
+    row = await _locked(session, stage, *OPEN_STATUSES)
+    before = row.status
+    when = ensure_utc(at or now())
+    # due_at is the first instant past the limit (24:00 of the last day): overdue from there.
+    row.on_time = row.remaining > 0 if before == PAUSED else when < row.due_at
+    row.status, row.completed_at, row.next_fire_at, row.paused_at = COMPLETED, when, None, None
+    await _record(
+        session,
+        row,
+        "stage_completed",
+        actor,
+        before,
+        COMPLETED,
+        position,
+        note,
+        level=row.level_emitted,
+        on_time=row.on_time,
+    )
+    return row
+
+
+async def cancel(
+    session: AsyncSession,
+    stage: DeadlineStage | uuid.UUID,
+    *,
+    actor: Actor,
+    reason: str | None = None,
+    position: tuple[str, str] | None = None,
+) -> DeadlineStage:
+    """Stop timing without an outcome (case withdrawn, merged, rejected at intake)."""
+    row = await _locked(session, stage, *OPEN_STATUSES)
+    before = row.status
+    row.status, row.completed_at, row.next_fire_at = CANCELLED, now(), None
+    await _record(session, row, "stage_cancelled", actor, before, CANCELLED, position, reason)
+    return row
+
+
+async def get_stage(
+    session: AsyncSession, stage_id: uuid.UUID, *, for_update: bool = False
+) -> DeadlineStage:
+    query = select(DeadlineStage).where(DeadlineStage.id == stage_id)
+    row = (await session.execute(query.with_for_update() if for_update else query)).scalar()
+    if row is None:
+        raise NotFound("no such deadline stage")
+    return row
+
+
+async def open_stage(
+    session: AsyncSession,
+    case_kind: str,
+    case_id: uuid.UUID,
+    stage: str,
+    *,
+    for_update: bool = False,
+) -> DeadlineStage | None:
+    """The running or paused ``stage`` of a case, if any."""
+    query = select(DeadlineStage).where(
+        DeadlineStage.case_kind == case_kind,
+        DeadlineStage.case_id == case_id,
+        DeadlineStage.stage == stage,
+        DeadlineStage.status.in_(OPEN_STATUSES),
+    )
+    return (await session.execute(query.with_for_update() if for_update else query)).scalar()
+
+
+async def stages_of(
+    session: AsyncSession, case_kind: str, case_id: uuid.UUID
+) -> list[DeadlineStage]:
+    """Every stage of a case, oldest first (for case views: due dates, overdue flags)."""
+    query = select(DeadlineStage).where(
+        DeadlineStage.case_kind == case_kind, DeadlineStage.case_id == case_id
+    )
+    return list((await session.execute(query.order_by(DeadlineStage.started_at))).scalars())
+
+
+async def recompute_provisional(session: AsyncSession, *, actor: Actor) -> int:
+    """Recompute every running provisional stage on the current calendar (after a year file
+    loads); returns how many due times moved. Paused stages recompute when they resume."""
+    cal = await current_calendar(session)
+    query = select(DeadlineStage).where(
+        DeadlineStage.provisional.is_(True), DeadlineStage.status == RUNNING
+    )
+    moved = 0
+    for row in (await session.execute(query.with_for_update())).scalars():
+        before = row.due_at
+        _schedule(row, cal)
+        if row.due_at != before:
+            moved += 1
+            await _record(
+                session,
+                row,
+                "stage_rescheduled",
+                actor,
+                RUNNING,
+                RUNNING,
+                None,
+                "working-day calendar loaded",
+                previous_due_at=iso_utc(before),
+            )
+    return moved
+
+
+def _schedule(row: DeadlineStage, cal: WorkCalendar) -> None:
+    """Due and warning times, provisional flag and ``next_fire_at`` of a running stage."""
+    measure = measure_of(row.unit)
+    provisional = False
+    if row.remaining > 0:
+        due = advance(cal, measure, row.counted_from, row.remaining)
+        row.due_at, provisional = due.at, due.provisional
+    if not row.warning_emitted:
+        # Warn once the warning fraction of the whole limit is used (DOMAIN: 预警).
+        distance = row.remaining - (1 - row.warning_fraction) * row.total
+        warning = advance(cal, measure, row.counted_from, distance)
+        row.warning_at = min(warning.at, row.due_at)
+    row.provisional = provisional
+    progress = Progress(row.warning_emitted, row.overdue_emitted, row.level_emitted)
+    row.next_fire_at = next_fire_at(
+        LevelTimes(cal), progress, row.warning_at, row.due_at, row.ladder
+    )
+
+
+def _anchor(row: DeadlineStage) -> datetime:
+    """A counting origin that reproduces the current (past) due time with nothing left, so
+    a later extension counts on from it (``after_due`` semantics)."""
+    day_measures = (Measure.WORKING_DAYS, Measure.NATURAL_DAYS)
+    if measure_of(row.unit) in day_measures:
+        return row.due_at - timedelta(microseconds=1)
+    return row.due_at
+
+
+def _not_before(at: datetime | None, floor: datetime) -> datetime:
+    when = ensure_utc(at or now())
+    if when < floor:
+        raise Invalid("the time given is before the stage's last change", field="at")
+    return when
+
+
+async def _locked(
+    session: AsyncSession, stage: DeadlineStage | uuid.UUID, *allowed: str
+) -> DeadlineStage:
+    """The stage, row-locked against the sweeper on PostgreSQL (SQLite: the writer lock)."""
+    if isinstance(stage, DeadlineStage):
+        if session.get_bind().dialect.name == "postgresql":
+            await session.refresh(stage, with_for_update=True)
+        row = stage
+    else:
+        row = await get_stage(session, stage, for_update=True)
+    if row.status not in allowed:
+        raise Conflict(f"the stage is {row.status}", code="stage-state", stage_status=row.status)
+    return row
+
+
+async def _record(
+    session: AsyncSession,
+    row: DeadlineStage,
+    event: str,
+    actor: Actor,
+    from_state: str | None,
+    to_state: str | None,
+    position: tuple[str, str] | None,
+    note: str | None,
+    *,
+    level: int = 0,
+    **extra: Any,
+) -> None:
+    """Timeline entry + outbox event of a stage change, in the caller's transaction."""
+    await session.flush()
+    data = stage_data(row, level=level, **extra)
+    cloud_event = make_event(
+        row.service, f"ys.{row.service}.{row.case_kind}.{event}", data, subject=row.case_key
+    )
+    await enqueue(session, cloud_event)
+    await timeline.record(
+        session,
+        case_kind=row.case_kind,
+        case_id=row.case_id,
+        action=event,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        position=position,
+        note=note,
+        data={**data, "remaining": row.remaining, "unit": row.unit},
+        event_id=cloud_event.id,
+    )

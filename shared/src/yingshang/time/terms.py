@@ -1,0 +1,97 @@
+"""Time-limit terms: amount + unit, warning fraction, escalation ladder (督办 levels).
+
+Validated once here, used by the policy rows, the admin API and the engine's snapshot.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from yingshang.time.arithmetic import NOMINAL_SECONDS, Unit
+
+# About ten years in any unit: keeps day counting bounded whatever an admin types.
+MAX_NOMINAL_SECONDS = 10 * 366 * 86400.0
+MAX_LEVELS = 5
+Target = Literal["responsible_head", "bureau", "committee"]
+NAME_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+KIND_PATTERN = r"^[a-z_]{1,40}$"  # case kinds and services name NATS subjects: [a-z_] only
+
+
+class Duration(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: int = Field(ge=0)
+    unit: Unit
+
+    def nominal_seconds(self) -> float:
+        return self.amount * NOMINAL_SECONDS[self.unit]
+
+
+class LadderLevel(BaseModel):
+    """One escalation level: ``after`` the due time, to ``target``, doing ``action``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    level: int = Field(ge=1, le=MAX_LEVELS)
+    after: Duration
+    target: Target
+    action: str = Field(min_length=1, max_length=60)
+
+
+def default_ladder() -> list[LadderLevel]:
+    """ARCHITECTURE.md defaults: L1 at due to the responsible department's head (一把手);
+    L2 one working day later to the bureau (催办); L3 five working days later to the
+    committee (书面通报)."""
+    wd = Unit.WORKING_DAYS
+    return [
+        LadderLevel(
+            level=1,
+            after=Duration(amount=0, unit=wd),
+            target="responsible_head",
+            action="notify_head",
+        ),
+        LadderLevel(level=2, after=Duration(amount=1, unit=wd), target="bureau", action="urge"),
+        LadderLevel(
+            level=3, after=Duration(amount=5, unit=wd), target="committee", action="written_notice"
+        ),
+    ]
+
+
+class PolicyTerms(BaseModel):
+    """What a stage is held to; copied onto each stage when it starts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount: int = Field(gt=0)
+    unit: Unit
+    warning_fraction: float = Field(0.8, gt=0, lt=1)
+    ladder: list[LadderLevel] = Field(default_factory=default_ladder, max_length=MAX_LEVELS)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> PolicyTerms:
+        if self.amount * NOMINAL_SECONDS[self.unit] > MAX_NOMINAL_SECONDS:
+            raise ValueError("amount: a time limit longer than ten years is not accepted")
+        check_ladder(self.ladder)
+        return self
+
+    def ladder_json(self) -> list[dict[str, Any]]:
+        return [level.model_dump(mode="json") for level in self.ladder]
+
+
+def check_ladder(ladder: list[LadderLevel]) -> None:
+    """Levels numbered 1, 2, 3 ... in order, each at or after the one before."""
+    for index, level in enumerate(ladder, start=1):
+        if level.level != index:
+            raise ValueError(f"ladder: level {level.level} where level {index} was expected")
+        if level.after.nominal_seconds() > MAX_NOMINAL_SECONDS:
+            raise ValueError("ladder: a level more than ten years after the due time")
+    gaps = [level.after.nominal_seconds() for level in ladder]
+    if any(later < earlier for earlier, later in itertools.pairwise(gaps)):
+        raise ValueError("ladder: each level must come at or after the level before it")
+
+
+def ladder_from_json(raw: list[dict[str, Any]]) -> list[LadderLevel]:
+    return [LadderLevel.model_validate(level) for level in raw]
