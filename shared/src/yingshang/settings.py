@@ -55,10 +55,6 @@ class ServiceSettings(BaseSettings):
     # JSON list (YS_CALENDAR_FILES='["/etc/ys/2027.json"]'), and office hours on working days.
     calendar_files: list[Path] = Field(default_factory=list)
     office_hours: str = "09:00-12:00,13:30-17:30"
-    # Working-day calendar (yingshang.time): holiday-cn year files to load at start-up, as a
-    # JSON list (YS_CALENDAR_FILES='["/etc/ys/2027.json"]'), and office hours on working days.
-    calendar_files: list[Path] = Field(default_factory=list)
-    office_hours: str = "09:00-12:00,13:30-17:30"
     workers_enabled: bool = Field(True, description="run relay, consumers and sweeper in-process")
 
     @model_validator(mode="after")
