@@ -6,15 +6,75 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from yingshang.app import create_service_app
+from yingshang.app import ComponentFactory, create_service_app
+from yingshang.events.consumer import EventConsumer
+from yingshang.events.deadletters import dead_letter_router
+from yingshang.events.relay import OutboxRelay
+from yingshang.events.streams import NatsConnection
+from yingshang.notify import NotificationSender
+from yingshang.time.policies import policies_router
+from yingshang.time.sweeper import DeadlineSweeper
+from yingshang.time.years import calendar_router
+from ys_approvals import consumers, tables
+from ys_approvals.applications.router import api as applications_api
+from ys_approvals.appointments.router import api as appointments_api
+from ys_approvals.catalog.router import api as catalog_api
+from ys_approvals.disclosure.router import api as disclosure_api
+from ys_approvals.halls.router import api as halls_api
+from ys_approvals.packages.router import api as packages_api
+from ys_approvals.public import api as public_api
+from ys_approvals.ratelimit import TokenBucket
+from ys_approvals.seed import Seeder
 from ys_approvals.settings import Settings
+from ys_approvals.stats.router import api as stats_api
 
 TITLE = "Yingshang 政务服务中心 (approvals)"
 SERVICE_DIR = Path(__file__).resolve().parents[2]  # holds alembic.ini and migrations/
+DESCRIPTION = (
+    "The government service hall: catalog of items (事项), 四公开 disclosure, applications "
+    "(办件) from intake to 办结 with committed limits, integrated packages (一件事一次办), "
+    "halls and windows, appointments, hall duty, statistics."
+)
+assert tables.Base  # every table is registered before the app starts
+
+
+def components() -> list[ComponentFactory]:
+    def nats(app: FastAPI) -> NatsConnection:
+        return NatsConnection.from_settings(app.state.settings)
+
+    def sweeper(app: FastAPI) -> DeadlineSweeper:
+        return DeadlineSweeper(app.state.db, interval=app.state.settings.sweep_interval_seconds)
+
+    return [
+        Seeder,
+        nats,
+        OutboxRelay.for_app,
+        *[EventConsumer.factory(spec) for spec in consumers.specs()],
+        sweeper,
+        NotificationSender.for_app,
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(
-        settings, title=TITLE
+    app = create_service_app(
+        settings,
+        title=TITLE,
+        description=DESCRIPTION,
+        routers=[
+            applications_api,
+            catalog_api,
+            packages_api,
+            halls_api,
+            appointments_api,
+            disclosure_api,
+            stats_api,
+            public_api,
+            policies_router("approvals"),
+            calendar_router("approvals"),
+            dead_letter_router("approvals", consumers.specs()),
+        ],
+        components=components(),
     )
+    app.state.lookup_limiter = TokenBucket(rate_per_minute=settings.lookup_rate_per_minute)
+    return app

@@ -1,0 +1,1 @@
+"""Applications (办件): intake, 受理, review, decision, delivery, 办结."""

@@ -1,0 +1,230 @@
+"""What staff do to an application after intake, each step one transition of the machine.
+
+Every step writes, in the request's transaction: the new state, a timeline entry and the
+outbox event(s) (``flow.step``); the clock follows (``timing``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.clock import now
+from yingshang.events.outbox import enqueue
+from yingshang.problems import Conflict, Forbidden, Invalid
+from ys_approvals.applications import events, flow, intake, timing
+from ys_approvals.applications.models import Application, ApplicationPart, PausedPeriod
+from ys_approvals.applications.schemas import (
+    DeliverIn,
+    DeliveryMethod,
+    ExtensionIn,
+    ReasonIn,
+    SupplementIn,
+    SupplementRequestIn,
+    SuspendIn,
+)
+from ys_approvals.applications.service import pauses_of
+from ys_approvals.catalog.models import HandlingKind
+
+
+async def request_supplement(
+    session: AsyncSession, app: Application, body: SupplementRequestIn, actor: Principal,
+    if_match: str | None,
+) -> None:  # fmt: skip
+    """补正: at intake it restarts the clock later; in review it pauses the clock."""
+    missing = sorted(set(body.missing))
+    if app.status == "received":
+        await flow.step(session, app, "request_materials", actor, if_match, body.note,
+                        missing=missing)  # fmt: skip
+        app.missing_materials = missing
+        await timing.pause(session, app, actor, "intake 补正")
+        return
+    await flow.step(session, app, "request_supplement", actor, if_match, body.note,
+                    missing=missing)  # fmt: skip
+    session.add(PausedPeriod(application_id=app.id, kind="review_supplement",
+                             started_at=now(), requested=missing, note=body.note))  # fmt: skip
+    await timing.pause(session, app, actor, "review 补正")
+
+
+async def receive_supplement(
+    session: AsyncSession, app: Application, body: SupplementIn, actor: Principal,
+    if_match: str | None,
+) -> None:  # fmt: skip
+    received = sorted(set(app.materials_received) | set(body.materials))
+    if app.status == "awaiting_materials":
+        still = [m for m in app.missing_materials if m not in received]
+        if still:
+            raise Invalid(f"still missing: {', '.join(still)}", field="materials", missing=still)
+        await flow.step(session, app, "materials_received", actor, if_match, body.note,
+                        received=body.materials)  # fmt: skip
+        app.materials_received = received
+        await intake.materials_complete(session, app, actor)
+        return
+    await flow.step(session, app, "supplement_received", actor, if_match, body.note,
+                    received=body.materials)  # fmt: skip
+    app.materials_received = received
+    await _end_pause(session, app)
+    await timing.resume(session, app, actor)
+
+
+async def _end_pause(session: AsyncSession, app: Application) -> None:
+    for period in await pauses_of(session, app):
+        if period.ended_at is None:
+            period.ended_at = now()
+    await session.flush()
+
+
+async def accept(
+    session: AsyncSession, app: Application, actor: Principal, if_match: str | None
+) -> None:
+    """受理: publishes the ``completed`` event of node ``accept`` (ratings invite)."""
+    await flow.step(session, app, "accept", actor, if_match, None)
+    app.accepted_at = now()
+    await enqueue(session, events.completed(app, "accept", actor))
+
+
+async def refuse(
+    session: AsyncSession, app: Application, body: ReasonIn, actor: Principal,
+    if_match: str | None,
+) -> None:  # fmt: skip
+    """不予受理 with the reason (行政许可法 art. 32 (1)-(2)); the case closes."""
+    await flow.step(session, app, "refuse", actor, if_match, body.reason, reason=body.reason)
+    app.outcome, app.decision_reason = "refused", body.reason
+    await timing.cancel(session, app, actor, "不予受理")
+    await _close(session, app)
+
+
+async def finish_on_the_spot(
+    session: AsyncSession, app: Application, actor: Principal, if_match: str | None
+) -> None:
+    """即办件: accepted, decided and finished at the window in one visit."""
+    if app.handling_kind != HandlingKind.instant:
+        raise Conflict("only a 即办件 is finished on the spot", code="not-instant")
+    await flow.step(session, app, "finish_on_the_spot", actor, if_match, None)
+    at = now()
+    app.accepted_at = app.decided_at = app.finished_at = at
+    app.outcome, app.working_days_used, app.on_time = "approved", 0, True
+    await enqueue(session, events.completed(app, "accept", actor))
+    await enqueue(session, events.completed(app, "finish", actor))
+    await _close(session, app)
+
+
+async def suspend(
+    session: AsyncSession, app: Application, body: SuspendIn, actor: Principal,
+    if_match: str | None,
+) -> None:  # fmt: skip
+    """听证/检验检测/专家评审 do not count (行政许可法 art. 45)."""
+    await flow.step(session, app, "suspend", actor, if_match, body.note, kind=body.kind)
+    session.add(PausedPeriod(application_id=app.id, kind=body.kind, started_at=now(),
+                             note=body.note))  # fmt: skip
+    await timing.pause(session, app, actor, body.kind)
+
+
+async def resume(
+    session: AsyncSession, app: Application, actor: Principal, if_match: str | None
+) -> None:
+    await flow.step(session, app, "resume", actor, if_match, None)
+    await _end_pause(session, app)
+    await timing.resume(session, app, actor)
+
+
+async def request_extension(
+    session: AsyncSession, app: Application, body: ExtensionIn, actor: Principal,
+    if_match: str | None,
+) -> None:  # fmt: skip
+    if app.extension_days:
+        raise Conflict("the statutory extension was already granted", code="extended-once")
+    await flow.step(session, app, "request_extension", actor, if_match, body.reason,
+                    reason=body.reason)  # fmt: skip
+    app.extension_request = {"reason": body.reason, "by": actor.staff_no, "at": now().isoformat()}
+
+
+async def approve_extension(
+    session: AsyncSession, app: Application, actor: Principal, if_match: str | None
+) -> None:
+    """+10 working days, the head's approval, and a notice to the applicant (art. 42)."""
+    if not app.extension_request or app.extension_days:
+        raise Conflict("no pending extension request", code="no-extension-request")
+    reason = str(app.extension_request["reason"])
+    await flow.step(session, app, "approve_extension", actor, if_match, reason,
+                    days=timing.STATUTORY_EXTENSION_DAYS)  # fmt: skip
+    app.extension_days = timing.STATUTORY_EXTENSION_DAYS
+    app.extension_request = {**app.extension_request, "approved_by": actor.staff_no}
+    await timing.extend(session, app, actor, reason)
+    await notify_applicant(session, app, "extension_notice", days=app.extension_days)
+
+
+async def notify_applicant(session: AsyncSession, app: Application, template: str,
+                           **params: object) -> None:  # fmt: skip
+    from yingshang import notify
+
+    await notify.enqueue(session, recipient=app.applicant_phone, template=template,
+                         params={"number": app.number, "item": app.item_name, **params})  # fmt: skip
+
+
+def _my_part(parts: list[ApplicationPart], actor: Principal) -> ApplicationPart:
+    mine = [p for p in parts if p.status == "pending" and actor.has(("staff", "head"), p.department)]
+    if not mine:
+        raise Forbidden("no undecided part of this application belongs to your department")
+    return mine[0]
+
+
+async def decide(
+    session: AsyncSession, app: Application, parts: list[ApplicationPart], approve: bool,
+    body: ReasonIn | None, actor: Principal, if_match: str | None,
+) -> None:  # fmt: skip
+    """A department decides its part; the application is approved when every part is,
+    rejected as soon as one is (packages are dispatched in parallel)."""
+    if not approve and body is None:
+        raise Invalid("a rejection needs its reason", field="reason")
+    flow.check_allowed(app, "approve" if approve else "reject", actor)
+    part = _my_part(parts, actor)
+    part.status = "approved" if approve else "rejected"
+    part.decided_at, part.decided_by = now(), actor.staff_no
+    part.reason = body.reason if body else None
+    pending = [p for p in parts if p.status == "pending"]
+    if approve and pending:
+        await flow.step(session, app, "decide_part", actor, if_match, None,
+                        item_code=part.item_code, decision=part.status)  # fmt: skip
+        return
+    name = "approve" if approve else "reject"
+    await flow.step(session, app, name, actor, if_match, part.reason, item_code=part.item_code)
+    app.decided_at, app.outcome = now(), "approved" if approve else "rejected"
+    app.decision_reason = part.reason
+
+
+async def deliver(
+    session: AsyncSession, app: Application, body: DeliverIn, actor: Principal,
+    if_match: str | None,
+) -> None:  # fmt: skip
+    """送达: window pickup, or free postal delivery with its tracking number."""
+    method = body.method or DeliveryMethod(app.delivery_method or "pickup")
+    if method == DeliveryMethod.postal and not body.tracking_number:
+        raise Invalid("postal delivery needs the tracking number", field="tracking_number")
+    if method == DeliveryMethod.postal and not (body.postal_address or app.postal_address):
+        raise Invalid("postal delivery needs an address", field="postal_address")
+    await flow.step(session, app, "deliver", actor, if_match, None, method=method,
+                    tracking_number=body.tracking_number)  # fmt: skip
+    app.delivery_method, app.tracking_number = method, body.tracking_number
+    app.postal_address = body.postal_address or app.postal_address
+    app.delivered_at = now()
+
+
+async def finish(
+    session: AsyncSession, app: Application, actor: Principal, if_match: str | None
+) -> None:
+    """办结: the clock stops; publishes ``completed`` (node ``finish``) and ``closed``."""
+    await flow.step(session, app, "finish", actor, if_match, None)
+    app.finished_at = now()
+    await timing.complete(session, app, actor, app.finished_at)
+    pauses = await pauses_of(session, app)
+    app.working_days_used = await timing.working_days_used(session, app, pauses, app.finished_at)
+    await enqueue(session, events.completed(app, "finish", actor))
+    await _close(session, app)
+
+
+async def _close(session: AsyncSession, app: Application) -> None:
+    if app.finished_at is None:
+        app.finished_at = now()
+    await session.flush()
+    await enqueue(session, events.closed(app))

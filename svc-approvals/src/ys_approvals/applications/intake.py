@@ -1,0 +1,245 @@
+"""Intake (收件): submission, 补正 at intake, numbers and query codes.
+
+行政许可法 art. 32: incomplete materials → tell the applicant everything missing at once;
+the time limit starts only from the day after complete materials arrive (DOMAIN.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import HALL, Principal
+from yingshang.cases import numbers, timeline
+from yingshang.clock import SHANGHAI, now
+from yingshang.events.envelope import make_event
+from yingshang.events.outbox import enqueue
+from yingshang.problems import Forbidden, Invalid, NotFound
+from ys_approvals.applications import events, timing
+from ys_approvals.applications.models import CASE_KIND, Application, ApplicationPart
+from ys_approvals.applications.schemas import ApplicationIn, SubmitChannel
+from ys_approvals.catalog.models import HandlingKind, ServiceItem
+from ys_approvals.catalog.service import get_by_ref
+from ys_approvals.halls.models import Hall, Window
+from ys_approvals.halls.service import get_window, window_takes
+from ys_approvals.packages.models import ItemPackage
+from ys_approvals.packages.service import package_items, get_package
+
+
+@dataclass
+class Target:
+    """What is applied for: one item, or a package of items."""
+
+    code: str
+    name: str
+    department: str
+    handling_kind: str
+    statutory_limit: int
+    committed_limit: int
+    trips_needed: int
+    required: list[str]
+    items: list[tuple[ServiceItem, str | None]]  # item and its fee waiver
+    package: ItemPackage | None = None
+
+
+async def resolve_target(session: AsyncSession, body: ApplicationIn) -> Target:
+    if body.package is not None:
+        package = await get_package(session, body.package)
+        items = await package_items(session, package)
+        waivers = {w["item_code"]: w["waiver"] for w in package.fee_waivers}
+        return Target(
+            code=package.code,
+            name=package.name,
+            department=package.lead_department,
+            handling_kind=HandlingKind.promised,
+            statutory_limit=package.statutory_limit,
+            committed_limit=package.committed_limit,
+            trips_needed=min(i.trips_needed for i in items),
+            required=[m["name"] for m in package.materials if m.get("required", True)],
+            items=[(i, waivers.get(i.code)) for i in items],
+            package=package,
+        )
+    item = await get_by_ref(session, body.item or "")
+    if not item.active:
+        raise Invalid("the item is no longer offered", field="item")
+    return Target(
+        code=item.code,
+        name=item.name,
+        department=item.department,
+        handling_kind=item.handling_kind,
+        statutory_limit=item.statutory_limit,
+        committed_limit=item.committed_limit,
+        trips_needed=item.trips_needed,
+        required=item.required_materials(),
+        items=[(item, None)],
+    )
+
+
+async def _window(
+    session: AsyncSession, body: ApplicationIn, target: Target, actor: Principal
+) -> tuple[Hall | None, Window | None]:
+    """Window submissions name the hall and window; the clerk must sit at that window."""
+    if body.channel != SubmitChannel.window:
+        return None, None
+    if not (body.hall_code and body.window_code):
+        raise Invalid("a window submission names hall_code and window_code", field="window_code")
+    window = await get_window(session, body.hall_code, body.window_code)
+    hall = await session.get(Hall, window.hall_id)
+    assert hall is not None
+    if actor.is_client or not actor.has(None, hall.department):
+        raise Forbidden("only the hall's own staff take in applications at its windows")
+    if actor.has("clerk", hall.department) and not actor.has(("staff", "head"), hall.department):
+        if actor.staff_no not in window.clerks:
+            raise Forbidden(f"you do not sit at window {window.code}")
+    for item, _ in target.items:
+        if not await window_takes(session, window, item.id):
+            raise Invalid(f"window {window.code} does not take {item.name}", field="window_code")
+    return hall, window
+
+
+def check_channel(body: ApplicationIn, actor: Principal) -> None:
+    """Online and cross-province submissions come from integration clients (the provincial
+    platform); staff take window and mail submissions."""
+    online = body.channel in (SubmitChannel.online, SubmitChannel.cross_province)
+    if actor.is_client and not online:
+        raise Invalid("integration clients submit online or cross-province", field="channel")
+    if not actor.is_client and body.channel == SubmitChannel.online:
+        raise Invalid("online applications arrive through the provincial platform", field="channel")
+
+
+async def next_number(session: AsyncSession, code: str) -> str:
+    """办件编号 = implementation code + yyyyMMdd + 4-digit daily sequence."""
+    day = now().astimezone(SHANGHAI).strftime("%Y%m%d")
+    seq = await numbers.next_value(session, f"application:{code}:{day}")
+    if seq > 9999:
+        raise Invalid("the day's numbers for this item are used up", field="item")
+    return f"{code}{day}{seq:04d}"
+
+
+async def submit(
+    session: AsyncSession, body: ApplicationIn, actor: Principal
+) -> tuple[Application, str]:
+    check_channel(body, actor)
+    target = await resolve_target(session, body)
+    hall, window = await _window(session, body, target, actor)
+    code = numbers.new_query_code()
+    app = _new_application(body, target, actor, hall, window)
+    app.number = await next_number(session, target.code)
+    app.query_code_hash = numbers.hash_query_code(code, salt=app.number)
+    session.add(app)
+    await session.flush()
+    session.add_all(_parts(app, target))
+    created = events.created(app)
+    await enqueue(session, created)
+    await timeline.record(
+        session,
+        case_kind=CASE_KIND,
+        case_id=app.id,
+        action="submit",
+        actor=actor,
+        to_state=app.status,
+        data={"channel": app.channel, "window": events.window_ref(app)},
+        event_id=created.id,
+    )
+    await _after_intake(session, app, actor)
+    return app, code
+
+
+def _new_application(
+    body: ApplicationIn,
+    target: Target,
+    actor: Principal,
+    hall: Hall | None,
+    window: Window | None,
+) -> Application:
+    applicant = body.applicant
+    received = set(body.materials)
+    return Application(
+        state="received",
+        item_id=None if target.package else target.items[0][0].id,
+        package_id=target.package.id if target.package else None,
+        item_code=target.code,
+        item_name=target.name,
+        department=target.department,
+        front_office=hall.department if hall else HALL,
+        handling_kind=target.handling_kind,
+        statutory_limit=target.statutory_limit,
+        committed_limit=target.committed_limit,
+        trips_needed=target.trips_needed,
+        channel=body.channel,
+        hall_code=hall.code if hall else None,
+        window_code=window.code if window else None,
+        staff_no=None if actor.is_client else actor.staff_no,
+        origin_client=actor.client_id,
+        green_channel=body.green_channel,
+        applicant_type=applicant.type,
+        applicant_name=applicant.name,
+        applicant_id_no=applicant.id_no,
+        applicant_phone=applicant.phone,
+        enterprise_name=applicant.enterprise_name,
+        uscc=applicant.uscc,
+        materials_received=sorted(received),
+        missing_materials=[m for m in target.required if m not in received],
+        form=body.form,
+        delivery_method=body.delivery_method,
+        postal_address=body.postal_address,
+        submitted_at=now(),
+    )
+
+
+def _parts(app: Application, target: Target) -> list[ApplicationPart]:
+    return [
+        ApplicationPart(
+            application_id=app.id,
+            item_id=item.id,
+            item_code=item.code,
+            item_name=item.name,
+            department=item.department,
+            fee_waiver=waiver,
+        )
+        for item, waiver in target.items
+    ]
+
+
+async def _after_intake(session: AsyncSession, app: Application, actor: Principal) -> None:
+    """Complete materials start the clock now; otherwise the 补正 notice lists them all."""
+    if app.missing_materials:
+        app.status = "awaiting_materials"
+        notice = make_event(
+            events.SERVICE,
+            f"{events.PREFIX}.supplement_requested",
+            events.transition_data(app, stage="intake", missing=app.missing_materials),
+            subject=app.case_key,
+        )
+        await enqueue(session, notice)
+        await timeline.record(
+            session,
+            case_kind=CASE_KIND,
+            case_id=app.id,
+            action="request_materials",
+            actor=actor,
+            from_state="received",
+            to_state=app.status,
+            data={"missing": app.missing_materials},
+            event_id=notice.id,
+        )
+        return
+    await materials_complete(session, app, actor)
+
+
+async def materials_complete(session: AsyncSession, app: Application, actor: Principal) -> None:
+    app.materials_complete_at = now()
+    app.missing_materials = []
+    if app.handling_kind == HandlingKind.promised:
+        await timing.start(session, app, actor, app.materials_complete_at)
+    await session.flush()
+
+
+async def find_by_number(session: AsyncSession, number: str) -> Application:
+    row = await session.execute(select(Application).where(Application.number == number))
+    app = row.scalar_one_or_none()
+    if app is None:
+        raise NotFound("no such application")
+    return app

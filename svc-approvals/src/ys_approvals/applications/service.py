@@ -1,0 +1,105 @@
+"""Reading applications: lookup with object-level checks, lists, and the response view."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.clock import now
+from yingshang.problems import NotFound
+from ys_approvals import access
+from ys_approvals.applications.machine import CLOSED
+from ys_approvals.applications.models import Application, ApplicationPart, PausedPeriod
+from ys_approvals.applications.schemas import ApplicationOut, PartOut, PauseOut
+from ys_approvals.people import masked
+
+
+async def parts_of(session: AsyncSession, app: Application) -> list[ApplicationPart]:
+    rows = await session.execute(
+        select(ApplicationPart)
+        .where(ApplicationPart.application_id == app.id)
+        .order_by(ApplicationPart.item_code)
+    )
+    parts = list(rows.scalars())
+    # The rules of the state machine read the deciding departments from the case.
+    app._departments = {p.department for p in parts} | {app.department}  # type: ignore[attr-defined]
+    return parts
+
+
+async def pauses_of(session: AsyncSession, app: Application) -> list[PausedPeriod]:
+    rows = await session.execute(
+        select(PausedPeriod)
+        .where(PausedPeriod.application_id == app.id)
+        .order_by(PausedPeriod.started_at)
+    )
+    return list(rows.scalars())
+
+
+async def visible_application(
+    session: AsyncSession, principal: Principal, app_id: uuid.UUID
+) -> tuple[Application, list[ApplicationPart]]:
+    """The application if ``principal`` may see it; 404 otherwise (never 403)."""
+    app = await session.get(Application, app_id)
+    if app is None:
+        raise NotFound("no such application")
+    parts = await parts_of(session, app)
+    if not access.may_see(principal, app, {p.department for p in parts}):
+        raise NotFound("no such application")
+    return app, parts
+
+
+def list_query(
+    principal: Principal,
+    *,
+    status: str | None,
+    department: str | None,
+    overdue: bool | None,
+) -> Select[tuple[Application]]:
+    query = select(Application).where(access.visible(principal))
+    if status:
+        query = query.where(Application.state == status)
+    if department:
+        query = query.where(Application.department == department)
+    if overdue is not None:
+        late = and_(Application.due_at < now(), Application.state.not_in(CLOSED))
+        on_track = or_(
+            Application.due_at.is_(None),
+            Application.due_at >= now(),
+            Application.state.in_(CLOSED),
+        )
+        query = query.where(late if overdue else on_track)
+    return query
+
+
+def is_overdue(app: Application) -> bool:
+    if app.state in CLOSED:
+        return app.on_time is False
+    return app.due_at is not None and app.due_at < now()
+
+
+def view(
+    app: Application,
+    parts: list[ApplicationPart],
+    pauses: list[PausedPeriod],
+    *,
+    actions: list[str],
+    reveal: bool,
+) -> ApplicationOut:
+    data: dict[str, Any] = {c.key: getattr(app, c.key) for c in Application.__table__.columns}
+    data, _ = masked(data, reveal=reveal)
+    return ApplicationOut.model_validate(
+        {
+            **data,
+            "status": app.state,
+            "package": app.package_id is not None,
+            "overdue": is_overdue(app),
+            "parts": [PartOut.model_validate(p) for p in parts],
+            "pauses": [PauseOut.model_validate(p) for p in pauses],
+            "actions": actions,
+            "masked": not reveal,
+        }
+    )

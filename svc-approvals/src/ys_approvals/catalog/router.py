@@ -1,0 +1,91 @@
+"""Catalog routes: public read, admin write (every change versioned)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Response
+from sqlalchemy import select
+
+from yingshang.app import allow, router
+from yingshang.auth import CurrentPrincipal, public, staff
+from yingshang.cases.etag import IfMatch, check_if_match, set_etag
+from yingshang.cases.pagination import Page, PageParams, paginate
+from yingshang.db import SessionDep
+from ys_approvals import history
+from ys_approvals.catalog import service
+from ys_approvals.catalog.models import ServiceItem
+from ys_approvals.catalog.schemas import ItemCreate, ItemOut, ItemUpdate, RevisionOut
+
+api = router("/api/v1/approvals/items", tags=["catalog"])
+ADMIN = staff("admin")
+ITEM_KIND = "item"
+
+
+@api.get("", response_model=Page[ItemOut], summary="The catalog (事项目录)",
+         dependencies=[allow(public())])  # fmt: skip
+async def list_items(
+    session: SessionDep,
+    page: PageParams,
+    department: Annotated[str | None, Query(max_length=40)] = None,
+    channel: Annotated[str | None, Query(max_length=20)] = None,
+    q: Annotated[str | None, Query(max_length=50, description="name contains")] = None,
+    include_retired: bool = False,
+) -> Page[ItemOut]:
+    query = select(ServiceItem)
+    if department:
+        query = query.where(ServiceItem.department == department)
+    if q:
+        query = query.where(ServiceItem.name.contains(q))
+    if not include_retired:
+        query = query.where(ServiceItem.active.is_(True))
+    rows, cursor = await paginate(
+        session, query, page, sort=ServiceItem.code, id_col=ServiceItem.id, direction="asc"
+    )
+    items = [service.item_out(i) for i in rows if not channel or channel in i.channels]
+    return Page(items=items, next_cursor=cursor)
+
+
+@api.get("/{ref}", response_model=ItemOut, summary="One item by id or implementation code",
+         dependencies=[allow(public())], responses={404: {"description": "no such item"}})  # fmt: skip
+async def read_item(ref: str, session: SessionDep, response: Response) -> ItemOut:
+    item = await service.get_by_ref(session, ref)
+    set_etag(response, item, ITEM_KIND)
+    return service.item_out(item)
+
+
+@api.get("/{ref}/history", response_model=list[RevisionOut], summary="Every version of an item",
+         dependencies=[allow(public())], responses={404: {"description": "no such item"}})  # fmt: skip
+async def item_history(ref: str, session: SessionDep) -> list[RevisionOut]:
+    item = await service.get_by_ref(session, ref)
+    return [RevisionOut.model_validate(r) for r in await history.revisions(session, "item", item.id)]
+
+
+@api.post("", response_model=ItemOut, status_code=201, summary="Add an item (admin)",
+          dependencies=[allow(ADMIN)],
+          responses={409: {"description": "code exists"}, 422: {"description": "invalid"}})  # fmt: skip
+async def create_item(
+    body: ItemCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> ItemOut:
+    item = await service.create_item(session, body, principal)
+    set_etag(response, item, ITEM_KIND)
+    return service.item_out(item)
+
+
+@api.patch("/{ref}", response_model=ItemOut, summary="Change an item (admin; versioned)",
+           dependencies=[allow(ADMIN)],
+           responses={404: {"description": "no such item"}, 412: {"description": "stale"},
+                      422: {"description": "invalid"}, 428: {"description": "If-Match"}})  # fmt: skip
+async def update_item(
+    ref: str,
+    body: ItemUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ItemOut:
+    item = await service.get_by_ref(session, ref)
+    check_if_match(if_match, item, ITEM_KIND)
+    await service.update_item(session, item, body, principal)
+    set_etag(response, item, ITEM_KIND)
+    return service.item_out(item)

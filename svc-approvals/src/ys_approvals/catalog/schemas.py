@@ -1,0 +1,110 @@
+"""Request and response bodies of the catalog."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ys_approvals.catalog.models import Channel, CrossProvinceMode, HandlingKind, ItemType
+
+
+class Material(BaseModel):
+    """One required material (申请材料)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    required: bool = True
+    copies: int = Field(1, ge=0, le=20)
+    original: bool = False  # 原件 needed for inspection
+    note: str | None = Field(None, max_length=500)
+
+
+class ItemFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    department: str = Field(min_length=1, max_length=40)
+    item_type: ItemType
+    handling_kind: HandlingKind = HandlingKind.promised
+    statutory_limit: int = Field(ge=0, le=3650, description="法定时限, working days")
+    committed_limit: int | None = Field(
+        None, ge=0, le=3650, description="承诺时限; default 40% of statutory (min 1)"
+    )
+    trips_needed: int = Field(1, ge=0, le=1)
+    fee_free: bool = True
+    fee_cents: int = Field(0, ge=0)
+    fee_basis: str | None = Field(None, max_length=1000)
+    materials: list[Material] = Field(default_factory=list, max_length=100)
+    steps: list[str] = Field(default_factory=list, max_length=50)
+    online_depth: int = Field(1, ge=1, le=4)
+    channels: list[Channel] = Field(default_factory=lambda: [Channel.window], max_length=4)
+    cross_province_mode: CrossProvinceMode | None = None
+    contact_phone: str | None = Field(None, max_length=40)
+    supervision_phone: str | None = Field(None, max_length=40)
+
+
+class ItemCreate(ItemFields):
+    code: str = Field(min_length=31, max_length=31, description="实施编码 (31 chars)")
+
+
+class ItemUpdate(BaseModel):
+    """Partial update; every change is versioned (history kept)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    item_type: ItemType | None = None
+    handling_kind: HandlingKind | None = None
+    statutory_limit: int | None = Field(None, ge=0, le=3650)
+    committed_limit: int | None = Field(None, ge=0, le=3650)
+    trips_needed: int | None = Field(None, ge=0, le=1)
+    fee_free: bool | None = None
+    fee_cents: int | None = Field(None, ge=0)
+    fee_basis: str | None = Field(None, max_length=1000)
+    materials: list[Material] | None = Field(None, max_length=100)
+    steps: list[str] | None = Field(None, max_length=50)
+    online_depth: int | None = Field(None, ge=1, le=4)
+    channels: list[Channel] | None = Field(None, max_length=4)
+    cross_province_mode: CrossProvinceMode | None = None
+    contact_phone: str | None = Field(None, max_length=40)
+    supervision_phone: str | None = Field(None, max_length=40)
+    active: bool | None = None
+
+
+class ItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+    department: str
+    item_type: str
+    handling_kind: str
+    statutory_limit: int
+    committed_limit: int
+    compression: float = Field(description="1 - committed/statutory (承诺压缩比)")
+    trips_needed: int
+    fee_free: bool
+    fee_cents: int
+    fee_basis: str | None
+    materials: list[Material]
+    steps: list[str]
+    online_depth: int
+    channels: list[str]
+    cross_province_mode: str | None
+    contact_phone: str | None
+    supervision_phone: str | None
+    active: bool
+    version: int
+    updated_at: datetime
+
+
+class RevisionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    change: str
+    changed_by: str
+    changed_at: datetime
+    snapshot: dict[str, object]

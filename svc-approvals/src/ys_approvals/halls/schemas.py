@@ -1,0 +1,74 @@
+"""Bodies of the halls and windows endpoints."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class WindowOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+    kind: str
+    accepts_all: bool
+    active: bool
+    item_codes: list[str] = Field(default_factory=list, description="dedicated items")
+
+
+class HallOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+    department: str
+    kind: str
+    address: str | None
+    seven_day: bool
+    windows: list[WindowOut] = Field(default_factory=list)
+
+
+class WindowItemsIn(BaseModel):
+    """Items a dedicated window takes (replaces the list)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item_codes: list[str] = Field(max_length=500)
+    accepts_all: bool = False
+
+
+class WindowClerksIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    staff_nos: list[str] = Field(max_length=50)
+
+
+class ScheduleRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+    weekday: int = Field(ge=0, le=6, description="0 = Monday .. 6 = Sunday (七天工作制)")
+    start: str = Field(pattern=HHMM)
+    end: str = Field(pattern=HHMM)
+    slot_minutes: int = Field(30, ge=5, le=240)
+    capacity: int = Field(4, ge=1, le=200)
+    extended: bool = False  # 延时服务
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: str, info: object) -> str:
+        start = getattr(info, "data", {}).get("start")
+        if start and end <= start:
+            raise ValueError("end must be after start")
+        return end
+
+
+class ScheduleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rows: list[ScheduleRow] = Field(max_length=100)

@@ -1,0 +1,45 @@
+"""Bodies of the integrated-package endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ys_approvals.catalog.schemas import Material
+
+
+class FeeWaiver(BaseModel):
+    item_code: str = Field(min_length=1, max_length=40)
+    waiver: str = Field(min_length=1, max_length=200)
+
+
+class PackageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{1,39}$")
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+    lead_department: str = Field(min_length=1, max_length=40)
+    item_codes: list[str] = Field(min_length=2, max_length=30)
+    committed_limit: int | None = Field(None, ge=1, le=3650)
+    materials: list[Material] = Field(default_factory=list, max_length=100)
+    fee_waivers: list[FeeWaiver] = Field(default_factory=list, max_length=30)
+
+
+class PackageOut(BaseModel):
+    id: uuid.UUID
+    code: str
+    name: str
+    description: str | None
+    lead_department: str
+    statutory_limit: int
+    committed_limit: int
+    departments: list[str]
+    item_codes: list[str]
+    materials: list[Material]
+    fee_waivers: list[FeeWaiver]
+    active: bool
+    version: int
+    updated_at: datetime

@@ -1,0 +1,98 @@
+"""一件事一次办: one application, one set of materials, one limit, dispatched in parallel."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.problems import Conflict, Invalid, NotFound
+from ys_approvals import history
+from ys_approvals.catalog.models import ServiceItem
+from ys_approvals.catalog.service import check_limits, default_committed
+from ys_approvals.packages.models import ItemPackage, PackageItem
+from ys_approvals.packages.schemas import PackageIn, PackageOut
+
+
+async def get_package(session: AsyncSession, code: str) -> ItemPackage:
+    row = await session.execute(select(ItemPackage).where(ItemPackage.code == code))
+    package = row.scalar_one_or_none()
+    if package is None:
+        raise NotFound(f"no package {code}")
+    if not package.active:
+        raise Invalid("the package is no longer offered", field="package")
+    return package
+
+
+async def package_items(session: AsyncSession, package: ItemPackage) -> list[ServiceItem]:
+    rows = await session.execute(
+        select(ServiceItem)
+        .join(PackageItem, PackageItem.item_id == ServiceItem.id)
+        .where(PackageItem.package_id == package.id)
+        .order_by(PackageItem.position)
+    )
+    return list(rows.scalars())
+
+
+async def package_out(session: AsyncSession, package: ItemPackage) -> PackageOut:
+    items = await package_items(session, package)
+    return PackageOut.model_validate(
+        {
+            **{c.key: getattr(package, c.key) for c in ItemPackage.__table__.columns},
+            "departments": sorted({i.department for i in items}),
+            "item_codes": [i.code for i in items],
+        }
+    )
+
+
+async def create_package(session: AsyncSession, body: PackageIn, actor: Principal) -> ItemPackage:
+    rows = await session.execute(select(ServiceItem).where(ServiceItem.code.in_(body.item_codes)))
+    by_code = {i.code: i for i in rows.scalars()}
+    unknown = [c for c in body.item_codes if c not in by_code]
+    if unknown:
+        raise Invalid(f"unknown items: {', '.join(unknown)}", field="item_codes")
+    stray = [w.item_code for w in body.fee_waivers if w.item_code not in by_code]
+    if stray:
+        raise Invalid(f"waivers for items outside the package: {stray}", field="fee_waivers")
+    existing = await session.execute(select(ItemPackage.id).where(ItemPackage.code == body.code))
+    if existing.first() is not None:
+        raise Conflict(f"package {body.code} already exists", field="code")
+    # The whole is held to the slowest item's statutory limit; one committed limit.
+    statutory = max(i.statutory_limit for i in by_code.values())
+    committed = body.committed_limit or default_committed(statutory)
+    check_limits("promised", statutory, committed)
+    package = ItemPackage(
+        code=body.code,
+        name=body.name,
+        description=body.description,
+        lead_department=body.lead_department,
+        statutory_limit=statutory,
+        committed_limit=committed,
+        materials=[m.model_dump() for m in body.materials],
+        fee_waivers=[w.model_dump() for w in body.fee_waivers],
+    )
+    session.add(package)
+    await session.flush()
+    session.add_all(
+        PackageItem(package_id=package.id, item_id=by_code[c].id, position=n)
+        for n, c in enumerate(body.item_codes)
+    )
+    await session.flush()
+    out = await package_out(session, package)
+    await history.remember(
+        session,
+        entity="package",
+        entity_id=package.id,
+        version=package.version,
+        change="created",
+        snapshot=out.model_dump(mode="json"),
+        actor=actor,
+    )
+    return package
+
+
+async def list_packages(session: AsyncSession) -> list[ItemPackage]:
+    rows = await session.execute(
+        select(ItemPackage).where(ItemPackage.active.is_(True)).order_by(ItemPackage.code)
+    )
+    return list(rows.scalars())

@@ -1,0 +1,70 @@
+"""Builders for the approvals tests: people with positions, application bodies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from yingshang.testing.tokens import TestIssuer
+
+
+class People:
+    """Authorization headers of the county's people, by what they do."""
+
+    def __init__(self, issuer: TestIssuer) -> None:
+        self.issuer = issuer
+
+    def clerk(self, staff_no: str = "ZW2001", dept: str = "HALL") -> dict[str, str]:
+        return self.issuer.headers((dept, "clerk"), staff_no=staff_no, name="周静")
+
+    def hall_head(self) -> dict[str, str]:
+        return self.issuer.headers(("HALL", "head"), staff_no="ZW2000", name="黄海")
+
+    def staff(self, dept: str, staff_no: str = "SC5001") -> dict[str, str]:
+        return self.issuer.headers((dept, "staff"), staff_no=staff_no, name="邓芳")
+
+    def head(self, dept: str, staff_no: str = "SC5000") -> dict[str, str]:
+        return self.issuer.headers((dept, "head"), staff_no=staff_no, name="冯涛")
+
+    def admin(self) -> dict[str, str]:
+        return self.issuer.headers(("BUREAU", "admin"), staff_no="YS0001", name="管理员")
+
+    def bureau(self) -> dict[str, str]:
+        return self.issuer.headers(("BUREAU", "staff"), staff_no="YS0003")
+
+    def province(self) -> dict[str, str]:
+        return self.issuer.headers(scopes=["approvals:write"], client_id="province")
+
+
+@dataclass
+class AnApplication:
+    """An application body with sensible defaults; ``with_(**kw)`` overrides."""
+
+    item: str | None = None
+    package: str | None = None
+    channel: str = "window"
+    hall_code: str | None = "HALL_COUNTY"
+    window_code: str | None = "W01"
+    materials: list[str] = field(default_factory=list)
+    applicant: dict[str, Any] = field(
+        default_factory=lambda: {
+            "type": "legal_person",
+            "name": "张三",
+            "phone": "13812345678",
+            "id_no": "520327199003070012",
+            "enterprise_name": "凤冈县锌硒茶业有限公司",
+            "uscc": "91350100M000100Y43",
+        }
+    )
+    delivery_method: str = "pickup"
+    postal_address: str | None = None
+
+    def with_(self, **kw: Any) -> AnApplication:
+        return AnApplication(**{**self.__dict__, **kw})
+
+    def build(self) -> dict[str, Any]:
+        body = {k: v for k, v in self.__dict__.items() if v is not None}
+        if self.channel != "window":
+            body.pop("hall_code", None)
+            body.pop("window_code", None)
+        return body

@@ -1,0 +1,47 @@
+"""Fixtures of the approvals suite: the service on its own migrated database, seeded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from yingshang.clock import FrozenClock, SHANGHAI, get_clock, set_clock
+from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.tokens import TestIssuer
+from ys_approvals.app import SERVICE_DIR, create_app
+from ys_approvals.seed import read_county, seed
+from ys_approvals.settings import Settings
+
+from .builders import People
+
+COUNTY = SERVICE_DIR.parent / "deploy" / "seed" / "county.yaml"
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """A frozen clock at Monday 2026-03-02 10:00 Asia/Shanghai (no holidays that month)."""
+    before = get_clock()
+    frozen = FrozenClock(datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI))
+    set_clock(frozen)
+    yield frozen
+    set_clock(before)
+
+
+async def _seeded(sut: ServiceUnderTest) -> ServiceUnderTest:
+    async with sut.app.state.db.write() as session:
+        await seed(session, read_county(COUNTY))
+    return sut
+
+
+@pytest.fixture
+async def hall(service_app: Callable[..., Any], clock: FrozenClock) -> ServiceUnderTest:
+    """The approvals service in-process (no broker), seeded with the county hall."""
+    return await _seeded(await service_app(create_app, Settings, SERVICE_DIR))
+
+
+@pytest.fixture
+def people(issuer: TestIssuer) -> People:
+    return People(issuer)
