@@ -91,15 +91,19 @@ def _install_state(app: FastAPI, settings: Settings) -> None:
     policy = LockoutPolicy.from_settings(settings)
     state.grants = Grants(state.db, issuer, state.passwords, policy)
     state.core = Core(settings, state.db, state.keys, state.clients, state.passwords)
+    pools = build_pools(
+        settings.upstream_map(),
+        settings.upstream_cooldown_seconds,
+        max_idle=settings.upstream_pool_size,
+        connect_within=settings.upstream_connect_timeout_seconds,
+        answer_within=settings.upstream_timeout_seconds,
+    )
     state.proxy = Proxy(
-        build_pools(settings.upstream_map(), settings.upstream_cooldown_seconds),
+        pools,
         limiter=state.limiter,
         clients=state.clients,
         state=state,
         max_body=settings.max_body_bytes,
-        timeout=settings.upstream_timeout_seconds,
-        connect_timeout=settings.upstream_connect_timeout_seconds,
-        pool_size=settings.upstream_pool_size,
         cors_origins=settings.cors_origins,
     )
     state.spec_cache = SpecCache(settings.openapi_cache_seconds, settings.aggregate_timeout_seconds)

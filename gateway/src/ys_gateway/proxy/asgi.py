@@ -2,7 +2,7 @@
 
 A raw ASGI callable in front of the FastAPI app (which serves only the gateway's own routes):
 FastAPI plus httpx kept ~3% of direct throughput here (encode/httpx#3215), so requests are
-relayed with one aiohttp keep-alive pool and as few per-request allocations as we can manage.
+relayed over keep-alive connections (``proxy.http1``) with the header bytes as received.
 The gateway checks a token if one is sent (a bad token is a 401 here), applies rate limits and
 forwards ``Authorization`` as is: the services verify it again (zero trust).
 """
@@ -14,15 +14,14 @@ import re
 import secrets
 from typing import Any
 
-import aiohttp
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
-from yarl import URL
 
 from yingshang.auth import Principal, TokenVerifier
 from yingshang.observability import child_traceparent
 from yingshang.problems import PROBLEM_BASE, DomainError
 from ys_gateway.proxy.clients import ClientCache
+from ys_gateway.proxy.http1 import Answer, UpstreamError, UpstreamTimeout
 from ys_gateway.proxy.ratelimit import RateLimiter
 from ys_gateway.proxy.upstreams import ServicePool
 
@@ -52,6 +51,7 @@ HOP_BY_HOP = frozenset(
 )
 DROP_FROM_UPSTREAM = frozenset(
     {
+        b"content-length",
         b"connection",
         b"keep-alive",
         b"transfer-encoding",
@@ -62,9 +62,8 @@ DROP_FROM_UPSTREAM = frozenset(
     }
 )
 RETRY_SAFE = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-BUFFER_LIMIT = 1 << 20  # responses up to 1 MiB are read whole, larger ones streamed
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")  # as yingshang.observability accepts
-RETRYABLE = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class ProxyError(Exception):
@@ -74,7 +73,7 @@ class ProxyError(Exception):
 
 
 class Proxy:
-    """Upstream pools and the aiohttp session (a Component: started in the app lifespan)."""
+    """Upstream pools and the shared data-path state (a Component of the app lifespan)."""
 
     name = "proxy"
 
@@ -86,34 +85,23 @@ class Proxy:
         clients: ClientCache,
         state: Any,
         max_body: int,
-        timeout: float,
-        connect_timeout: float,
-        pool_size: int,
         cors_origins: str = "*",
     ) -> None:
         self.pools, self.limiter, self.clients, self.state = pools, limiter, clients, state
         self.max_body = max_body
-        self.timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=connect_timeout)
-        self.pool_size = pool_size
         self.cors = Cors(cors_origins)
-        self.session: aiohttp.ClientSession | None = None
+        self.running = False
 
     async def start(self, app: Any) -> None:
-        connector = aiohttp.TCPConnector(limit=self.pool_size, ttl_dns_cache=300)
-        self.session = aiohttp.ClientSession(
-            connector=connector,
-            cookie_jar=aiohttp.DummyCookieJar(),
-            auto_decompress=False,
-            skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
-            timeout=self.timeout,
-        )
+        self.running = True
 
     async def stop(self) -> None:
-        if self.session is not None:
-            await self.session.close()
+        self.running = False
+        for pool in self.pools.values():
+            pool.close()
 
     def readiness(self) -> dict[str, Any]:
-        return {"ok": self.session is not None and not self.session.closed}
+        return {"ok": self.running, "services": sorted(self.pools)}
 
     def pool_for(self, path: str) -> ServicePool | None:
         if not path.startswith(PREFIX):
@@ -239,58 +227,57 @@ class Exchange:
         return b"".join(chunks) if size else None
 
     async def _forward(self, pool: ServicePool, body: bytes | None) -> None:
-        session = self.proxy.session
-        assert session is not None, "proxy not started"
-        method, headers = self.scope["method"], self._upstream_headers()
-        target = self.scope["raw_path"].decode("latin-1")
-        if self.scope["query_string"]:
-            target += "?" + self.scope["query_string"].decode("latin-1")
+        method = self.scope["method"]
+        head_only = method == "HEAD"
+        prefix, rest = self._request_parts(body)
         for replica in pool.order():
-            url = URL(replica.base + target, encoded=True)
+            request = b"".join((prefix, replica.pool.host_header, rest))
             try:
-                async with session.request(
-                    method, url, headers=headers, data=body, allow_redirects=False
-                ) as resp:
-                    await self._relay(resp)
-            except (*RETRYABLE, aiohttp.ServerDisconnectedError) as exc:
-                pool.failed(replica)
-                if isinstance(exc, RETRYABLE) or method in RETRY_SAFE:
-                    continue
-                raise ProxyError(502, "Bad gateway", f"{pool.name} closed the connection") from exc
-            except TimeoutError as exc:
+                answer = await replica.pool.request(request, head_only=head_only)
+            except UpstreamTimeout as exc:
                 raise ProxyError(504, "Gateway timeout", f"{pool.name} did not answer") from exc
-            except aiohttp.ClientError as exc:
+            except UpstreamError as exc:
                 pool.failed(replica)
-                raise ProxyError(502, "Bad gateway", f"{pool.name}: {type(exc).__name__}") from exc
+                if exc.connect or (not exc.sent and method in RETRY_SAFE):
+                    continue
+                raise ProxyError(502, "Bad gateway", f"{pool.name}: {exc}") from exc
             pool.succeeded(replica)
+            await self._relay(answer)
             return
         raise ProxyError(502, "Bad gateway", f"no replica of {pool.name} is reachable")
 
-    def _upstream_headers(self) -> list[tuple[str, str]]:
+    def _request_parts(self, body: bytes | None) -> tuple[bytes, bytes]:
+        """The request as bytes around the Host value (which differs per replica)."""
         scope = self.scope
-        headers = [
-            (k.decode("latin-1"), v.decode("latin-1"))
-            for k, v in scope["headers"]
-            if k not in HOP_BY_HOP
-        ]
-        rid = self.extra[0][1].decode("latin-1")
-        headers += [("X-Request-Id", rid), ("traceparent", self.tp)]
-        headers += [("X-Forwarded-For", self._ip() or ""), ("X-Forwarded-Proto", scope["scheme"])]
-        return headers
+        target = scope["raw_path"]
+        if scope["query_string"]:
+            target += b"?" + scope["query_string"]
+        prefix = b"%s %s HTTP/1.1\r\nhost: " % (scope["method"].encode(), target)
+        parts = [b"\r\n"]
+        for key, value in scope["headers"]:
+            if key not in HOP_BY_HOP:
+                parts += (key, b": ", value, b"\r\n")
+        for key, value in self.extra[:2]:  # request id and traceparent
+            parts += (key, b": ", value, b"\r\n")
+        ip, scheme = (self._ip() or "").encode(), scope["scheme"].encode()
+        parts += (b"x-forwarded-for: ", ip, b"\r\nx-forwarded-proto: ", scheme, b"\r\n")
+        if body is not None or scope["method"] in BODY_METHODS:
+            parts += (b"content-length: ", str(len(body or b"")).encode(), b"\r\n")
+        parts.append(b"\r\n")
+        if body:
+            parts.append(body)
+        return prefix, b"".join(parts)
 
-    async def _relay(self, resp: aiohttp.ClientResponse) -> None:
-        headers = [kv for kv in resp.raw_headers if kv[0].lower() not in DROP_FROM_UPSTREAM]
+    async def _relay(self, answer: Answer) -> None:
+        head = self.scope["method"] == "HEAD"
+        headers = [
+            kv
+            for kv in answer.headers
+            if kv[0].lower() not in DROP_FROM_UPSTREAM
+            or (head and kv[0].lower() == b"content-length")
+        ]
         headers += self.extra
-        length = resp.content_length
-        if length is not None and length <= BUFFER_LIMIT:
-            body = await resp.read()
-            await self._respond(resp.status, headers, body, length_known=True)
-            return
-        self.started = True
-        await self.send({"type": "http.response.start", "status": resp.status, "headers": headers})
-        async for chunk in resp.content.iter_any():
-            await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await self.send({"type": "http.response.body", "body": b""})
+        await self._respond(answer.status, headers, answer.body, length_known=head)
 
     async def _respond(
         self,
@@ -300,8 +287,9 @@ class Exchange:
         *,
         length_known: bool = False,
     ) -> None:
+        self.started = True
         if not length_known:
-            headers.append((b"content-length", str(len(body)).encode()))
+            headers.append((b"content-length", b"%d" % len(body)))
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
         await self.send({"type": "http.response.body", "body": body})
 

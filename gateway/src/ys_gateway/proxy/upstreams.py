@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from ys_gateway.proxy.http1 import HostPool
 
 
 @dataclass
 class Replica:
     base: str  # e.g. "http://127.0.0.1:8002"
+    pool: HostPool
     down_until: float = 0.0
     failures: int = 0
+
+    @classmethod
+    def from_url(cls, base: str, **pool_options: Any) -> Replica:
+        parts = urlsplit(base)
+        if parts.scheme != "http" or not parts.hostname:
+            raise ValueError(f"upstream {base!r}: only http://host:port is supported")
+        return cls(base, HostPool(parts.hostname, parts.port or 80, **pool_options))
 
 
 @dataclass
@@ -43,10 +55,17 @@ class ServicePool:
         if replica.failures:
             replica.failures, replica.down_until = 0, 0.0
 
+    def close(self) -> None:
+        for replica in self.replicas:
+            replica.pool.close()
 
-def build_pools(table: dict[str, list[str]], cooldown: float) -> dict[str, ServicePool]:
+
+def build_pools(
+    table: dict[str, list[str]], cooldown: float, **pool_options: Any
+) -> dict[str, ServicePool]:
+    """``pool_options``: see :class:`~ys_gateway.proxy.http1.HostPool`."""
     return {
-        name: ServicePool(name, [Replica(u) for u in urls], cooldown)
+        name: ServicePool(name, [Replica.from_url(u, **pool_options) for u in urls], cooldown)
         for name, urls in table.items()
         if urls
     }

@@ -1,0 +1,165 @@
+"""B1: the gateway's cost on the data path.
+
+Starts a service and the gateway with uvicorn (one worker each, free ports, throwaway SQLite
+files), takes a staff token from the gateway, then loads ``GET /api/v1/hotline/me`` directly
+and through the gateway: throughput at 32 connections and median latency at 1 connection.
+Prints the figures; targets: via-gateway ≥ 50% of direct at c=32, ≤ 0.5 ms added median at c=1.
+
+The service is by default the skeleton (``ys_gateway.testing.skeleton``: the ``/me`` route
+every service gets from ``create_service_app``); ``--service ys_hotline.app:create_app`` runs
+the real hotline service instead.
+
+    .venv/bin/python bench/b1_gateway.py [--seconds 5] [--service module:factory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import aiohttp
+import httpx
+
+from yingshang.migrate import upgrade
+from yingshang.processes import free_port, spawn, stop, wait_for_http
+from yingshang.settings import DEMO_PASSWORD
+from ys_gateway.app import SERVICE_DIR as GATEWAY_DIR
+
+PATH = "/api/v1/hotline/me"
+
+
+def uvicorn(factory: str, port: int, env: dict[str, str], log: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        factory,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+
+
+async def load(url: str, token: str, connections: int, seconds: float) -> tuple[int, list[float]]:
+    """Closed-loop load: each connection sends its next request when the last one answered."""
+    headers = {"Authorization": f"Bearer {token}"}
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    connector = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                async with session.get(url, headers=headers) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise RuntimeError(f"{url}: {response.status}")
+                latencies.append(time.perf_counter() - started)
+
+        await asyncio.gather(*(worker() for _ in range(connections)))
+    return len(latencies), latencies
+
+
+async def measure(direct: str, via: str, token: str, seconds: float, rounds: int) -> dict:
+    """Alternate direct and via-gateway runs (the machine is shared: noise hits both alike);
+    each figure is the median over the rounds."""
+    figures: dict[str, list[float]] = {}
+    for base in (direct, via):
+        await load(base + PATH, token, 8, 1.0)  # warm-up: pools, caches
+    for _ in range(rounds):
+        for name, base in (("direct", direct), ("via", via)):
+            count, _ = await load(base + PATH, token, 32, seconds)
+            figures.setdefault(f"{name}_rps_c32", []).append(count / seconds)
+        for name, base in (("direct", direct), ("via", via)):
+            _, single = await load(base + PATH, token, 1, seconds)
+            figures.setdefault(f"{name}_median_c1_ms", []).append(statistics.median(single) * 1e3)
+    return {key: statistics.median(values) for key, values in figures.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--service", default="ys_gateway.testing.skeleton:create_app")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        tmpdir = Path(tmp)
+        gw_port, svc_port = free_port(), free_port()
+        gw_db, svc_db = f"sqlite:///{tmpdir}/gateway.sqlite3", f"sqlite:///{tmpdir}/hotline.sqlite3"
+        upgrade(GATEWAY_DIR, gw_db)
+        if args.service.startswith("ys_hotline."):
+            from ys_hotline.app import SERVICE_DIR as HOTLINE_DIR
+
+            upgrade(HOTLINE_DIR, svc_db)
+        env = {
+            **os.environ,
+            "YS_ENV": "dev",
+            "YS_WORKERS_ENABLED": "false",
+            "YS_VAR_DIR": str(tmpdir),
+            "YS_GATEWAY_DATABASE_URL": gw_db,
+            "YS_HOTLINE_DATABASE_URL": svc_db,
+            "YS_SKELETON_SERVICE": "hotline",
+            "YS_HOTLINE_UPSTREAMS": f"http://127.0.0.1:{svc_port}",
+            "YS_JWKS_URL": f"http://127.0.0.1:{gw_port}/.well-known/jwks.json",
+        }
+        procs = []
+        for factory, port, name in (
+            ("ys_gateway.app:create_app", gw_port, "gateway"),
+            (args.service, svc_port, "hotline"),
+        ):
+            log = stack.enter_context(open(tmpdir / f"{name}.log", "wb"))
+            proc = spawn(uvicorn(factory, port, env, log), env=env, output=log)
+            procs.append(proc)
+            stack.callback(stop, proc)
+            wait_for_http(f"http://127.0.0.1:{port}/readyz", proc=proc)
+        token = httpx.post(
+            f"http://127.0.0.1:{gw_port}/auth/token",
+            data={"grant_type": "password", "username": "bureau", "password": DEMO_PASSWORD},
+        ).json()["access_token"]
+        try:
+            direct, via = f"http://127.0.0.1:{svc_port}", f"http://127.0.0.1:{gw_port}"
+            figures = asyncio.run(measure(direct, via, token, args.seconds, args.rounds))
+        except Exception:
+            for name in ("gateway", "hotline"):
+                print(f"--- {name}.log (tail)", file=sys.stderr)
+                print((tmpdir / f"{name}.log").read_text()[-3000:], file=sys.stderr)
+            raise
+    report(figures, args.rounds)
+
+
+def report(f: dict[str, float], rounds: int) -> None:
+    ratio = f["via_rps_c32"] / f["direct_rps_c32"]
+    added = f["via_median_c1_ms"] - f["direct_median_c1_ms"]
+    print(f"GET {PATH}, one uvicorn worker each, median of {rounds} alternating rounds")
+    print(
+        f"  c=32 throughput  direct {f['direct_rps_c32']:8.0f} req/s   "
+        f"via gateway {f['via_rps_c32']:8.0f} req/s   ratio {ratio:5.1%}  (target >= 50%)"
+    )
+    print(
+        f"  c=1 median       direct {f['direct_median_c1_ms']:8.3f} ms      "
+        f"via gateway {f['via_median_c1_ms']:8.3f} ms      added {added:6.3f} ms "
+        "(target <= 0.5)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Helpers for tests and benchmarks of the gateway (not used by the running gateway)."""
