@@ -2,7 +2,7 @@
 
 Revision ID: approvals_0002
 Revises: approvals_0001
-Create Date: 2026-11-26 23:31:56.175335
+Create Date: 2026-11-26 23:39:17.002742
 """
 from collections.abc import Sequence
 
@@ -150,7 +150,7 @@ def upgrade() -> None:
     op.create_table('applications',
     sa.Column('number', sa.String(length=60), nullable=False),
     sa.Column('query_code_hash', sa.String(length=128), nullable=False),
-    sa.Column('status', sa.String(length=30), nullable=False),
+    sa.Column('state', sa.String(length=30), nullable=False),
     sa.Column('item_id', sa.Uuid(), nullable=True),
     sa.Column('package_id', sa.Uuid(), nullable=True),
     sa.Column('item_code', sa.String(length=40), nullable=False),
@@ -206,7 +206,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_applications_department', ['department', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_applications_due_at'), ['due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_applications_item_id'), ['item_id'], unique=False)
-        batch_op.create_index('ix_applications_status', ['status', 'created_at'], unique=False)
+        batch_op.create_index('ix_applications_state', ['state', 'created_at'], unique=False)
 
     op.create_table('door_to_door_requests',
     sa.Column('item_id', sa.Uuid(), nullable=True),
@@ -369,7 +369,7 @@ def downgrade() -> None:
     op.drop_table('package_items')
     op.drop_table('door_to_door_requests')
     with op.batch_alter_table('applications', schema=None) as batch_op:
-        batch_op.drop_index('ix_applications_status')
+        batch_op.drop_index('ix_applications_state')
         batch_op.drop_index(batch_op.f('ix_applications_item_id'))
         batch_op.drop_index(batch_op.f('ix_applications_due_at'))
         batch_op.drop_index('ix_applications_department')

@@ -33,7 +33,7 @@ async def request_supplement(
 ) -> None:  # fmt: skip
     """补正: at intake it restarts the clock later; in review it pauses the clock."""
     missing = sorted(set(body.missing))
-    if app.status == "received":
+    if app.state == "received":
         await flow.step(session, app, "request_materials", actor, if_match, body.note,
                         missing=missing)  # fmt: skip
         app.missing_materials = missing
@@ -51,7 +51,7 @@ async def receive_supplement(
     if_match: str | None,
 ) -> None:  # fmt: skip
     received = sorted(set(app.materials_received) | set(body.materials))
-    if app.status == "awaiting_materials":
+    if app.state == "awaiting_materials":
         still = [m for m in app.missing_materials if m not in received]
         if still:
             raise Invalid(f"still missing: {', '.join(still)}", field="materials", missing=still)

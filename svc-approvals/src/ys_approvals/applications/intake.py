@@ -139,7 +139,7 @@ async def submit(
         case_id=app.id,
         action="submit",
         actor=actor,
-        to_state=app.status,
+        to_state=app.state,
         data={"channel": app.channel, "window": events.window_ref(app)},
         event_id=created.id,
     )
@@ -206,7 +206,7 @@ def _parts(app: Application, target: Target) -> list[ApplicationPart]:
 async def _after_intake(session: AsyncSession, app: Application, actor: Principal) -> None:
     """Complete materials start the clock now; otherwise the 补正 notice lists them all."""
     if app.missing_materials:
-        app.status = "awaiting_materials"
+        app.state = "awaiting_materials"
         notice = make_event(
             events.SERVICE,
             f"{events.PREFIX}.supplement_requested",
@@ -221,7 +221,7 @@ async def _after_intake(session: AsyncSession, app: Application, actor: Principa
             action="request_materials",
             actor=actor,
             from_state="received",
-            to_state=app.status,
+            to_state=app.state,
             data={"missing": app.missing_materials},
             event_id=notice.id,
         )
