@@ -1,0 +1,110 @@
+"""Human case numbers and query codes (查询码).
+
+Case numbers come from per-prefix-per-day counters in ``ys_sequences``, incremented in the
+caller's transaction with one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (PostgreSQL
+and SQLite ≥ 3.35): concurrent creators on PostgreSQL queue on the counter row until commit,
+SQLite's single writer serialises them anyway. A rolled-back creation rolls its number back
+too, so numbers have no gaps. The day is the Asia/Shanghai calendar day.
+
+Query codes let a citizen look a case up without an account (public lookup = number + code).
+Only a hash is stored: the code is shown once (receipt, SMS), never again to staff, in exports
+or in backups; a lost code is replaced, not read back. The hash is salted with the case
+number, so equal codes of two cases differ in storage. With ~40 bits an offline search over
+a stolen hash is cheap, but whoever holds the database holds the case; online guessing is
+bounded by the public endpoint's rate limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, String
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yingshang.clock import SHANGHAI, now
+from yingshang.db import PlumbingBase
+
+# No 0/O, 1/I/L: codes are read aloud on the phone and typed from paper receipts.
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+QUERY_CODE_LENGTHS = range(6, 9)
+
+
+class SequenceCounter(PlumbingBase):
+    """One counter per key, e.g. ``RX:20261126``."""
+
+    __tablename__ = "ys_sequences"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+def upsert_for(session: AsyncSession) -> Any:
+    """The dialect's ``insert`` (with ``on_conflict_do_*``) for the session's database."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+async def next_value(session: AsyncSession, key: str) -> int:
+    """Increment and return counter ``key`` (1 on first use) in the caller's transaction."""
+    table = SequenceCounter.__table__
+    stmt = (
+        upsert_for(session)(table)
+        .values(key=key, value=1)
+        .on_conflict_do_update(index_elements=[table.c.key], set_={"value": table.c.value + 1})
+        .returning(table.c.value)
+    )
+    value: int = (await session.execute(stmt)).scalar_one()
+    return value
+
+
+def shanghai_day(at: datetime | None = None) -> str:
+    """``yyyyMMdd`` of the Asia/Shanghai calendar day of ``at`` (default: now)."""
+    return (at or now()).astimezone(SHANGHAI).strftime("%Y%m%d")
+
+
+async def case_number(
+    session: AsyncSession,
+    prefix: str,
+    *,
+    at: datetime | None = None,
+    width: int = 5,
+    separator: str = "-",
+) -> str:
+    """Next number of the day: ``case_number(s, "RX")`` → ``RX20261126-00042``.
+
+    办件编号 of approvals: ``case_number(s, implementation_code, width=4, separator="")``
+    (implementation code + yyyyMMdd + 4-digit sequence). The counter never wraps: the
+    10 000th case of a 4-digit day simply gets 5 digits.
+    """
+    day = shanghai_day(at)
+    value = await next_value(session, f"{prefix}:{day}")
+    return f"{prefix}{day}{separator}{value:0{width}d}"
+
+
+def new_query_code(length: int = 8) -> str:
+    """A random query code (``secrets``), 6-8 characters from :data:`QUERY_CODE_ALPHABET`."""
+    if length not in QUERY_CODE_LENGTHS:
+        raise ValueError("query codes have 6 to 8 characters")
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(length))
+
+
+def normalise_query_code(code: str) -> str:
+    """What people type: any case, spaces or hyphens between groups."""
+    return code.upper().replace(" ", "").replace("-", "")
+
+
+def hash_query_code(code: str, *, salt: str) -> str:
+    """The stored form: SHA-256 over (salt = case number, normalised code)."""
+    material = f"{salt}\x1f{normalise_query_code(code)}".encode()
+    return hashlib.sha256(material).hexdigest()
+
+
+def query_code_matches(code: str, stored_hash: str, *, salt: str) -> bool:
+    """Constant-time comparison, so response timing says nothing about the code."""
+    return hmac.compare_digest(hash_query_code(code, salt=salt), stored_hash)

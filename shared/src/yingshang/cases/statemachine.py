@@ -1,0 +1,303 @@
+"""State machines as data, and the one function that applies a transition.
+
+A case kind declares its states and its transitions (name, source states, target state, who
+may do it, event suffix, timeline action) once, as a :class:`StateMachine`. Routes never change
+``case.state`` themselves: they call :func:`apply_transition`, which checks, in this order,
+
+1. who (403 ``Forbidden``): the transition's rule must allow the principal on this case; the
+   service answers 404 *before* calling for a case the principal may not see at all;
+2. ``If-Match`` (428 missing, 412 stale; RFC 9110 §13.2.2: preconditions after the normal
+   request checks, before the action);
+3. the current state (409 ``Conflict``: not allowed from here);
+4. a required note (422, e.g. the reason of a 退单 return);
+
+then sets the new state, flushes (``VersionMixin`` bumps ``version``; a lost race raises
+``StaleDataError`` → 412), appends the timeline entry and enqueues the CloudEvent in the
+outbox — all in the caller's transaction, which the request (or a background component)
+commits. A failure later in that transaction leaves no trace of the transition.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from yingshang.auth import Position, Principal
+from yingshang.cases import timeline
+from yingshang.cases.etag import check_if_match, etag_for
+from yingshang.cases.rules import Rule, describe_rule
+from yingshang.events.envelope import CloudEvent, make_event
+from yingshang.events.outbox import enqueue
+from yingshang.problems import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
+
+_NAME = re.compile(r"^[a-z][a-z_]*$")
+
+
+class CaseLike(Protocol):
+    """What a case row needs: a UUID id, a ``state`` column and a ``VersionMixin`` version."""
+
+    id: uuid.UUID
+    state: str
+    version: int
+
+
+C = TypeVar("C", bound=CaseLike)
+
+
+@dataclass(frozen=True)
+class Transition(Generic[C]):
+    """One allowed move. ``event`` is the event type suffix (``ys.<svc>.<kind>.<event>``;
+    ``None`` emits no event); ``action`` names the timeline entry (default: ``name``);
+    ``label`` is the Chinese term staff know it by (e.g. ``签收``)."""
+
+    name: str
+    sources: AbstractSet[str]
+    target: str
+    allowed: Rule[C]
+    event: str | None = None
+    action: str | None = None
+    note_required: bool = False
+    label: str = ""
+
+    @property
+    def timeline_action(self) -> str:
+        return self.action or self.name
+
+
+@dataclass(frozen=True)
+class StateMachine(Generic[C]):
+    """A case kind's life cycle. ``service``/``kind`` make the event types and the timeline's
+    ``case_kind``; ``labels`` map states to the Chinese terms shown in the console."""
+
+    service: str
+    kind: str
+    states: tuple[str, ...]
+    initial: str
+    transitions: tuple[Transition[C], ...]
+    final: AbstractSet[str] = frozenset()
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems = _inconsistencies(self)
+        if problems:
+            raise ValueError(f"state machine {self.kind}: " + "; ".join(problems))
+
+    def transition(self, name: str) -> Transition[C]:
+        """The transition called ``name``; 404 if the case kind has no such action."""
+        for transition in self.transitions:
+            if transition.name == name:
+                return transition
+        raise NotFound(f"a {self.kind} has no action {name!r}", code="unknown-action")
+
+    def available(self, case: C, principal: Principal) -> list[str]:
+        """The transitions ``principal`` may perform on ``case`` now (the console's buttons)."""
+        return [
+            t.name
+            for t in self.transitions
+            if case.state in t.sources and t.allowed(principal, case) is not None
+        ]
+
+    def event_type(self, transition: Transition[C]) -> str | None:
+        return f"ys.{self.service}.{self.kind}.{transition.event}" if transition.event else None
+
+    def etag(self, case: C) -> str:
+        return etag_for(case, self.kind)
+
+    def case_key(self, case: C) -> str:
+        """The CloudEvents ``subject`` of the case's events (ordering key)."""
+        return f"{self.kind}/{case.id}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine as data, for docs and the console."""
+        return {
+            "service": self.service,
+            "kind": self.kind,
+            "initial": self.initial,
+            "states": [{"name": s, "label": self.labels.get(s, "")} for s in self.states],
+            "final": sorted(self.final),
+            "transitions": [self._transition_dict(t) for t in self.transitions],
+        }
+
+    def _transition_dict(self, t: Transition[C]) -> dict[str, Any]:
+        return {
+            "name": t.name,
+            "label": t.label,
+            "from": sorted(t.sources),
+            "to": t.target,
+            "who": describe_rule(t.allowed),
+            "event": self.event_type(t),
+            "timeline_action": t.timeline_action,
+            "note_required": t.note_required,
+        }
+
+    def mermaid(self) -> str:
+        """A Mermaid ``stateDiagram-v2`` of the machine."""
+        lines = ["stateDiagram-v2", f"    [*] --> {self.initial}"]
+        labelled = [s for s in self.states if s in self.labels]
+        lines += [f'    state "{self.labels[s]} {s}" as {s}' for s in labelled]
+        for t in self.transitions:
+            text = f"{t.label} {t.name}".strip()
+            for source in sorted(t.sources):
+                lines.append(f"    {source} --> {t.target}: {text} ({describe_rule(t.allowed)})")
+        lines += [f"    {s} --> [*]" for s in sorted(self.final)]
+        return "\n".join(lines) + "\n"
+
+
+def _inconsistencies(machine: StateMachine[Any]) -> list[str]:
+    states = set(machine.states)
+    found = [f"bad name {n!r}" for n in (machine.service, machine.kind) if not _NAME.match(n)]
+    if len(states) != len(machine.states):
+        found.append("duplicate states")
+    if machine.initial not in states:
+        found.append(f"initial state {machine.initial!r} is not a state")
+    found += [f"final state {s!r} is not a state" for s in set(machine.final) - states]
+    names = [t.name for t in machine.transitions]
+    found += [f"transition {n!r} declared twice" for n in set(names) if names.count(n) > 1]
+    for t in machine.transitions:
+        found += _transition_inconsistencies(t, states, machine.final)
+    return found
+
+
+def _transition_inconsistencies(
+    t: Transition[Any], states: set[str], final: AbstractSet[str]
+) -> list[str]:
+    found = [f"{t.name}: unknown source {s!r}" for s in set(t.sources) - states]
+    if not t.sources:
+        found.append(f"{t.name}: no source state")
+    if t.target not in states:
+        found.append(f"{t.name}: unknown target {t.target!r}")
+    found += [f"{t.name}: leaves final state {s!r}" for s in set(t.sources) & set(final)]
+    if t.event is not None and not _NAME.match(t.event):
+        found.append(f"{t.name}: event suffix {t.event!r} must be [a-z_]+")
+    return found
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    """What :func:`apply_transition` did: the timeline entry, the event (if any), new ETag."""
+
+    name: str
+    from_state: str
+    to_state: str
+    position: Position
+    entry: timeline.TimelineEntry
+    event: CloudEvent | None
+    etag: str
+
+
+async def apply_transition(
+    session: AsyncSession,
+    machine: StateMachine[C],
+    case: C,
+    name: str,
+    principal: Principal,
+    *,
+    if_match: str | None,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+    event_data: Mapping[str, Any] | BaseModel | None = None,
+    effect: Callable[[C], None] | None = None,
+) -> TransitionResult:
+    """Apply transition ``name`` to ``case`` in the caller's transaction (flush only).
+
+    ``if_match`` is the request's ``If-Match`` header; a background component that holds the
+    row it just read passes ``machine.etag(case)`` (the version check at flush still
+    catches a concurrent change). ``effect`` runs after every check passes and before the
+    flush (e.g. assign the department a ticket is dispatched to). ``data`` goes on the
+    timeline entry, ``event_data`` into the event payload next to the standard fields.
+    """
+    transition = machine.transition(name)
+    position = _authorise(transition, principal, case)
+    check_if_match(if_match, case, machine.kind)
+    _check_source(machine, transition, case)
+    if transition.note_required and not (note and note.strip()):
+        raise Invalid(f"{transition.name} needs a note giving the reason", field="note")
+    from_state = case.state
+    if effect is not None:
+        effect(case)
+    case.state = transition.target
+    await _flush(session)
+    event = _event(machine, transition, case, from_state, principal, position, event_data)
+    entry = await timeline.record(
+        session,
+        case_kind=machine.kind,
+        case_id=case.id,
+        action=transition.timeline_action,
+        actor=principal,
+        from_state=from_state,
+        to_state=transition.target,
+        position=(position.dept, position.role),
+        note=note,
+        data=data,
+        event_id=event.id if event else None,
+    )
+    if event is not None:
+        await enqueue(session, event)
+    return TransitionResult(
+        name, from_state, transition.target, position, entry, event, machine.etag(case)
+    )
+
+
+def _authorise(transition: Transition[C], principal: Principal, case: C) -> Position:
+    position = transition.allowed(principal, case)
+    if position is None:
+        raise Forbidden(
+            f"your positions do not allow {transition.name} on this case",
+            code="transition-forbidden",
+        )
+    return position
+
+
+def _check_source(machine: StateMachine[C], transition: Transition[C], case: C) -> None:
+    if case.state not in transition.sources:
+        raise Conflict(
+            f"cannot {transition.name} a {machine.kind} that is {case.state}",
+            code="transition-not-allowed",
+            state=case.state,
+            allowed_from=sorted(transition.sources),
+        )
+
+
+async def _flush(session: AsyncSession) -> None:
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        # Another transaction changed the row between our read and this UPDATE.
+        raise PreconditionFailed("the case changed meanwhile; reload it and try again") from exc
+
+
+def _event(
+    machine: StateMachine[C],
+    transition: Transition[C],
+    case: C,
+    from_state: str,
+    principal: Principal,
+    position: Position,
+    extra: Mapping[str, Any] | BaseModel | None,
+) -> CloudEvent | None:
+    event_type = machine.event_type(transition)
+    if event_type is None:
+        return None
+    payload: dict[str, Any] = {
+        "case_id": str(case.id),
+        "case_kind": machine.kind,
+        "transition": transition.name,
+        "from_state": from_state,
+        "to_state": transition.target,
+        "version": case.version,
+        "by": {"dept": position.dept, "role": position.role, "staff_no": principal.staff_no},
+    }
+    number = getattr(case, "number", None)
+    if number is not None:
+        payload["case_number"] = str(number)
+    if extra is not None:
+        payload.update(extra.model_dump(mode="json") if isinstance(extra, BaseModel) else extra)
+    return make_event(machine.service, event_type, payload, subject=machine.case_key(case))

@@ -1,0 +1,395 @@
+"""``Idempotency-Key`` for POSTs that create something (draft-ietf-httpapi-idempotency-key-header).
+
+Semantics, per key and per client (scope = the token's client id, else its subject; callers
+without a token share the scope ``anonymous``):
+
+* first request: runs; a successful response (status < 400) is stored and replayed exactly
+  for 24 h (:data:`RETENTION`) — same status, headers and body, plus ``Idempotent-Replayed:
+  true``; an error response or an exception stores nothing and releases the key;
+* same key, same request, first one still running → 409 problem (``Retry-After: 1``);
+* same key, different request (method, path, query or canonical body) → 422 problem.
+
+How it stays exactly-once with the request-owned transaction (``TransactionalRoute``):
+
+1. before the request's write transaction, a separate short one commits an ``in_flight``
+   marker (insert-if-absent on the ``(scope, key)`` primary key: of two concurrent requests
+   one wins, the other is told 409 or gets the replay);
+2. the handler runs in the request's transaction; the stored response is written by an
+   UPDATE of the marker in that same transaction, conditional on still owning it, so the
+   effects and "done" commit together or not at all;
+3. on an error or a rollback the marker is deleted in its own transaction. If the process
+   dies instead, the marker's lease (:data:`LEASE`) runs out and the key can be used again.
+
+A dependency cannot do step 1: routes run inside the SQLite writer slot, so a second write
+transaction from inside the handler would wait on itself. Hence a route class, attached per
+route with :func:`idempotent_post`::
+
+    @idempotent_post(api, "/cases", status_code=201, response_model=CaseOut,
+                     dependencies=[allow(staff("clerk"))])
+    async def open_case(body: CaseIn, session: SessionDep, ...) -> CaseOut: ...
+
+Rows live until :func:`purge_expired` removes them (call it from a periodic sweep).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import JSON, Index, LargeBinary, String, and_, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yingshang.auth import bearer_token
+from yingshang.cases.numbers import upsert_for
+from yingshang.clock import now
+from yingshang.db import Database, PlumbingBase, TransactionalRoute, UTCDateTime, get_session
+from yingshang.problems import Conflict, DomainError, Invalid
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+RETENTION = timedelta(hours=24)
+LEASE = timedelta(seconds=60)
+IN_FLIGHT, DONE = "in_flight", "done"
+ANONYMOUS = "anonymous"
+_KEY = re.compile(r"^[\x21-\x7e]{8,255}$")  # visible ASCII, no spaces
+ANONYMOUS_MIN_LENGTH = 16  # shared scope: keys must be unguessable (use a UUID)
+_NOT_STORED = {"content-length", "x-request-id", "traceparent"}
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class IdempotencyRecord(PlumbingBase):
+    __tablename__ = "ys_idempotency"
+    __table_args__ = (Index("ix_ys_idempotency_expires_at", "expires_at"),)
+
+    scope: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(12))
+    owner: Mapped[str | None] = mapped_column(String(32))  # the claim's random token
+    status: Mapped[int | None]
+    headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class KeyInFlight(Conflict):
+    code, title = "idempotency-key-in-flight", "A request with this Idempotency-Key is running"
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "1"}
+
+
+class BadIdempotencyKey(DomainError):
+    status, code, title = 400, "idempotency-key", "Idempotency-Key missing or malformed"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """This request's ownership of ``(scope, key)`` while it runs."""
+
+    scope: str
+    key: str
+    request_hash: str
+    owner: str
+
+
+def _table() -> Any:
+    return IdempotencyRecord.__table__
+
+
+# --- the request hash ------------------------------------------------------------------------
+
+
+async def request_hash(request: Request) -> str:
+    """SHA-256 of method, path, query and canonical body (JSON key order and whitespace, and
+    multipart boundaries, do not make two requests different)."""
+    body = await request.body()
+    digest = hashlib.sha256(f"{request.method}\n{request.url.path}\n{request.url.query}\n".encode())
+    digest.update(_canonical_body(body, request.headers.get("content-type", "")))
+    return digest.hexdigest()
+
+
+def _canonical_body(body: bytes, content_type: str) -> bytes:
+    media, _, params = content_type.partition(";")
+    media = media.strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return body
+        return json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode()
+    if media.startswith("multipart/"):
+        boundary = re.search(r'boundary="?([^";]+)"?', params)
+        if boundary:
+            return body.replace(boundary.group(1).encode(), b"")
+    return body
+
+
+# --- claim, store, release --------------------------------------------------------------------
+
+
+async def claim(db: Database, scope: str, key: str, req_hash: str) -> Claim | Response:
+    """Commit an in-flight marker for ``(scope, key)``, or answer from an existing one
+    (a replay ``Response``, 409 while in flight, 422 for a different request)."""
+    async with db.read() as session:
+        existing = await _load(session, scope, key)
+        if existing is not None:
+            answer = _decide(existing, req_hash, now())
+            if answer is not None:
+                return answer
+    return await _insert_marker(db, Claim(scope, key, req_hash, secrets.token_hex(16)))
+
+
+async def _insert_marker(db: Database, mine: Claim) -> Claim | Response:
+    at, t = now(), _table()
+    async with db.write() as session:
+        # Expired, or abandoned by a process that died mid-request: free the key first.
+        stale = or_(t.c.expires_at <= at, and_(t.c.state == IN_FLIGHT, t.c.locked_until <= at))
+        await session.execute(delete(t).where(_same(mine.scope, mine.key), stale))
+        values = {
+            "scope": mine.scope,
+            "key": mine.key,
+            "request_hash": mine.request_hash,
+            "state": IN_FLIGHT,
+            "owner": mine.owner,
+            "created_at": at,
+            "locked_until": at + LEASE,
+            "expires_at": at + RETENTION,
+        }
+        stmt = upsert_for(session)(t).values(**values).on_conflict_do_nothing().returning(t.c.key)
+        if (await session.execute(stmt)).scalar_one_or_none() is not None:
+            return mine
+        existing = await _load(session, mine.scope, mine.key)
+    answer = _decide(existing, mine.request_hash, at) if existing is not None else None
+    if answer is None:  # vanished or freed in between: rare, let the client retry
+        raise KeyInFlight("the key is changing hands; retry")
+    return answer
+
+
+def _same(scope: str, key: str) -> Any:
+    t = _table()
+    return and_(t.c.scope == scope, t.c.key == key)
+
+
+async def _load(session: AsyncSession, scope: str, key: str) -> IdempotencyRecord | None:
+    stmt = select(IdempotencyRecord).where(
+        IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
+    )
+    return (await session.scalars(stmt)).one_or_none()
+
+
+def _decide(record: IdempotencyRecord, req_hash: str, at: datetime) -> Response | None:
+    """Replay, raise 422/409, or ``None`` when the record no longer holds the key."""
+    if record.expires_at <= at:
+        return None
+    if record.request_hash != req_hash:
+        raise Invalid(
+            "this Idempotency-Key was already used for a different request",
+            code="idempotency-key-reused",
+            field=HEADER,
+        )
+    if record.state == DONE:
+        return replay(record)
+    if record.locked_until <= at:
+        return None
+    raise KeyInFlight("the first request with this Idempotency-Key is still running")
+
+
+def replay(record: IdempotencyRecord) -> Response:
+    """The stored response, byte for byte, marked as a replay."""
+    response = Response(content=record.body or b"", status_code=record.status or 200)
+    for name, value in record.headers or []:
+        response.headers.append(name, value)
+    response.headers[REPLAYED_HEADER] = "true"
+    return response
+
+
+async def store(session: AsyncSession, mine: Claim, response: Response) -> None:
+    """Mark the claim done with ``response``, in the request's own transaction."""
+    body = getattr(response, "body", None)
+    if not isinstance(body, bytes):
+        raise RuntimeError("an idempotent route must return a complete, non-streaming response")
+    headers = [
+        [name.decode("latin-1"), value.decode("latin-1")]
+        for name, value in response.raw_headers
+        if name.decode("latin-1").lower() not in _NOT_STORED
+    ]
+    t = _table()
+    stmt = (
+        update(t)
+        .where(_same(mine.scope, mine.key), t.c.owner == mine.owner, t.c.state == IN_FLIGHT)
+        .values(state=DONE, owner=None, status=response.status_code, headers=headers, body=body)
+        .returning(t.c.key)
+    )
+    if (await session.execute(stmt)).scalar_one_or_none() is None:
+        # Our lease ran out and another request took the key: our effects must not commit.
+        raise KeyInFlight("the claim on this Idempotency-Key expired while the request ran")
+
+
+async def release(db: Database, mine: Claim) -> None:
+    """Free the key after a failed attempt (only if this request still owns it)."""
+    t = _table()
+    async with db.write() as session:
+        await session.execute(delete(t).where(_same(mine.scope, mine.key), t.c.owner == mine.owner))
+
+
+async def purge_expired(session: AsyncSession, *, at: datetime | None = None) -> int:
+    """Delete records past their retention; returns how many. Run periodically."""
+    t = _table()
+    result = await session.execute(
+        delete(t).where(t.c.expires_at <= (at or now())).returning(t.c.key)
+    )
+    return len(result.all())
+
+
+# --- the route class ----------------------------------------------------------------------------
+
+
+def parse_key(raw: str | None) -> str | None:
+    """The key from the header: a structured-field string (quoted) or a bare token."""
+    if raw is None:
+        return None
+    key = raw.strip()
+    if len(key) >= 2 and key[0] == key[-1] == '"':
+        key = key[1:-1]
+    if not _KEY.match(key):
+        raise BadIdempotencyKey("Idempotency-Key: 8-255 visible ASCII characters (use a UUID)")
+    return key
+
+
+async def scope_of(request: Request) -> str | None:
+    """Who the key belongs to; ``None`` when the token is bad (the access rule answers)."""
+    token = bearer_token(request)
+    if token is None:
+        return ANONYMOUS
+    try:
+        principal = await request.app.state.verifier.verify(token)
+    except DomainError:
+        return None
+    return f"client:{principal.client_id}" if principal.client_id else f"sub:{principal.sub}"
+
+
+class _StoresResponse(APIRoute):
+    """Innermost layer: after the handler, store a successful response under the claim."""
+
+    def get_route_handler(self) -> Handler:
+        handler = super().get_route_handler()
+
+        async def run(request: Request) -> Response:
+            response = await handler(request)
+            mine: Claim | None = getattr(request.state, "idempotency_claim", None)
+            if mine is not None and response.status_code < 400:
+                await store(get_session(request), mine, response)
+            return response
+
+        return run
+
+
+class IdempotentRoute(TransactionalRoute, _StoresResponse):
+    """A ``TransactionalRoute`` honouring ``Idempotency-Key`` on POST (key optional)."""
+
+    key_required = False
+
+    def get_route_handler(self) -> Handler:
+        transactional = super().get_route_handler()
+
+        async def run(request: Request) -> Response:
+            if request.method != "POST":
+                return await transactional(request)
+            key = parse_key(request.headers.get(HEADER))
+            if key is None and self.key_required:
+                raise BadIdempotencyKey(f"this request needs an {HEADER} header (a UUID)")
+            scope = await scope_of(request) if key is not None else None
+            if key is None or scope is None:
+                return await transactional(request)
+            if scope == ANONYMOUS and len(key) < ANONYMOUS_MIN_LENGTH:
+                raise BadIdempotencyKey("without a token, use a UUID as Idempotency-Key")
+            return await _run_claimed(request, transactional, scope, key)
+
+        return run
+
+
+class IdempotencyKeyRequiredRoute(IdempotentRoute):
+    """Like :class:`IdempotentRoute`, but a POST without the header gets a 400 problem."""
+
+    key_required = True
+
+
+async def _run_claimed(request: Request, handler: Handler, scope: str, key: str) -> Response:
+    db: Database = request.app.state.db
+    outcome = await claim(db, scope, key, await request_hash(request))
+    if isinstance(outcome, Response):
+        return outcome
+    request.state.idempotency_claim = outcome
+    try:
+        response = await handler(request)
+    except BaseException:
+        await release(db, outcome)
+        raise
+    if response.status_code >= 400:
+        await release(db, outcome)
+    return response
+
+
+def _optional_key(
+    key: Annotated[
+        str | None,
+        Header(
+            alias=HEADER,
+            description="A UUID per intended creation; a retry with the same key replays the "
+            "first response (24 h).",
+        ),
+    ] = None,
+) -> str | None:
+    return key
+
+
+def _required_key(
+    key: Annotated[
+        str,
+        Header(alias=HEADER, description="A UUID per intended creation (required)."),
+    ],
+) -> str:
+    return key
+
+
+IDEMPOTENCY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Idempotency-Key missing or malformed"},
+    409: {"description": "a request with this Idempotency-Key is still running"},
+    422: {"description": "invalid body, or the Idempotency-Key was used for another request"},
+}
+
+
+def idempotent_post(
+    api: APIRouter, path: str, *, key_required: bool = False, **route: Any
+) -> Callable[[F], F]:
+    """``@idempotent_post(router, path, **post_kwargs)``: a POST route with Idempotency-Key.
+
+    Takes the same keyword arguments as ``router.post`` (``dependencies`` must still carry
+    the route's ``allow(...)`` access rule).
+    """
+    route_class = IdempotencyKeyRequiredRoute if key_required else IdempotentRoute
+    header = Depends(_required_key if key_required else _optional_key)
+    route["dependencies"] = [*route.get("dependencies", []), header]
+    route["responses"] = {**IDEMPOTENCY_RESPONSES, **route.get("responses", {})}
+
+    def decorate(endpoint: F) -> F:
+        api.add_api_route(
+            path, endpoint, methods=["POST"], route_class_override=route_class, **route
+        )
+        return endpoint
+
+    return decorate
