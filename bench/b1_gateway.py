@@ -35,7 +35,7 @@ from ys_gateway.app import SERVICE_DIR as GATEWAY_DIR
 PATH = "/api/v1/hotline/me"
 
 
-def uvicorn(factory: str, port: int, env: dict[str, str], log: Path) -> list[str]:
+def uvicorn(factory: str, port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -79,7 +79,9 @@ async def load(url: str, token: str, connections: int, seconds: float) -> tuple[
     return len(latencies), latencies
 
 
-async def measure(direct: str, via: str, token: str, seconds: float, rounds: int) -> dict:
+async def measure(
+    direct: str, via: str, token: str, seconds: float, rounds: int
+) -> dict[str, float]:
     """Alternate direct and via-gateway runs (the machine is shared: noise hits both alike);
     each figure is the median over the rounds."""
     figures: dict[str, list[float]] = {}
@@ -127,7 +129,7 @@ def main() -> None:
             (args.service, svc_port, "hotline"),
         ):
             log = stack.enter_context(open(tmpdir / f"{name}.log", "wb"))
-            proc = spawn(uvicorn(factory, port, env, log), env=env, output=log)
+            proc = spawn(uvicorn(factory, port), env=env, output=log)
             procs.append(proc)
             stack.callback(stop, proc)
             wait_for_http(f"http://127.0.0.1:{port}/readyz", proc=proc)

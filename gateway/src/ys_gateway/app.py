@@ -36,6 +36,9 @@ from ys_gateway.proxy.clients import ClientCache
 from ys_gateway.proxy.ratelimit import RateLimiter
 from ys_gateway.proxy.upstreams import build_pools
 from ys_gateway.settings import Settings
+from ys_gateway.webhooks.intake import intake_factory
+from ys_gateway.webhooks.router import hooks
+from ys_gateway.webhooks.sender import WebhookSender
 
 TITLE = "Yingshang 网关 (gateway)"
 SERVICE_DIR = Path(__file__).resolve().parents[2]  # holds alembic.ini and migrations/
@@ -48,8 +51,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_service_app(
         settings,
         title=TITLE,
-        routers=[auth, keys_router, admin, docs],
-        components=[_nats, OutboxRelay.for_app],
+        routers=[auth, keys_router, admin, hooks, docs],
+        components=[
+            _nats,
+            OutboxRelay.for_app,
+            *(intake_factory(source) for source in settings.webhook_source_list()),
+            _sender,
+        ],
         description="OAuth2 tokens, org directory, routing to the services, webhooks.",
     )
     app.router.routes[:] = [r for r in app.router.routes if not _replaced(r)]
@@ -125,6 +133,10 @@ def _nats(app: FastAPI) -> NatsConnection:
         replicas=settings.nats_stream_replicas,
         streams=("gateway",),
     )
+
+
+def _sender(app: FastAPI) -> WebhookSender:
+    return WebhookSender(app.state.db, app.state.secrets, app.state.settings)
 
 
 def _replaced(route: BaseRoute) -> bool:

@@ -60,14 +60,14 @@ class SpecCache:
         return False
 
 
-def merge(own: dict[str, Any], services: dict[str, dict[str, Any]], missing: list[str]) -> dict:  # type: ignore[type-arg]
+def merge(
+    own: dict[str, Any], services: dict[str, dict[str, Any]], missing: list[str]
+) -> dict[str, Any]:
     merged = dict(own)
     paths = dict(own.get("paths", {}))
     schemas = dict(own.get("components", {}).get("schemas", {}))
     for name, spec in sorted(services.items()):
-        spec = orjson.loads(
-            orjson.dumps(spec).replace(SCHEMA_REF.encode(), f"{SCHEMA_REF}{name}.".encode())
-        )
+        spec = _namespaced(spec, name)
         prefix = f"/api/v1/{name}/"
         paths.update({p: ops for p, ops in spec.get("paths", {}).items() if p.startswith(prefix)})
         for key, schema in spec.get("components", {}).get("schemas", {}).items():
@@ -80,6 +80,13 @@ def merge(own: dict[str, Any], services: dict[str, dict[str, Any]], missing: lis
         "x-unavailable": missing,
     }
     return merged
+
+
+def _namespaced(spec: dict[str, Any], service: str) -> dict[str, Any]:
+    """Rename every schema reference ``X`` of a service to ``<service>.X``."""
+    raw = orjson.dumps(spec).replace(SCHEMA_REF.encode(), f"{SCHEMA_REF}{service}.".encode())
+    loaded: dict[str, Any] = orjson.loads(raw)
+    return loaded
 
 
 @docs.get("/openapi.json", dependencies=[allow(public())], include_in_schema=False)

@@ -183,6 +183,8 @@ class WebhookDelivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # sender replica holding it
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class WebhookAttempt(IdMixin, Base):

@@ -60,14 +60,14 @@ class Settings(ServiceSettings):
     seed_demo: bool = True
 
     # Webhooks
-    webhook_streams: str = "YS_APPROVALS,YS_HOTLINE,YS_COMPLAINTS,YS_VISITS,YS_RATINGS,YS_GATEWAY"
+    webhook_sources: str = "approvals,hotline,complaints,visits,ratings,gateway"  # streams read
     webhook_timeout_seconds: float = 10.0
     webhook_retry_base_seconds: float = 2.0
     webhook_retry_max_seconds: float = 300.0
     webhook_give_up_hours: float = 72.0
     webhook_poll_seconds: float = 1.0
     webhook_concurrency: int = 16
-    webhook_consumer: str = "gateway-webhooks"
+    webhook_lease_seconds: float = 60.0
 
     # Aggregations (health, docs)
     aggregate_timeout_seconds: float = 2.0
@@ -91,8 +91,8 @@ class Settings(ServiceSettings):
                 table[name] = _urls(specific)
         return table
 
-    def stream_names(self) -> list[str]:
-        return [s.strip() for s in self.webhook_streams.split(",") if s.strip()]
+    def webhook_source_list(self) -> list[str]:
+        return [s.strip() for s in self.webhook_sources.split(",") if s.strip()]
 
 
 def _urls(raw: str) -> list[str]:

@@ -6,17 +6,14 @@ current (ARCHITECTURE.md, event contract); they go through the outbox, never str
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang import audit
 from yingshang.auth import Principal
-from yingshang.cases.timeline import record
 from yingshang.events.envelope import make_event
 from yingshang.events.outbox import enqueue
-
-AUDIT_NAMESPACE = uuid.UUID("7d0c6f52-5a8e-4a57-9d1c-2a6c1f3e9b10")
 
 
 async def changed(
@@ -30,19 +27,18 @@ async def changed(
     publish: bool = True,
 ) -> None:
     """Audit ``action`` on ``kind``/``key`` and, for departments and users, publish it."""
-    event_id = None
+    detail = _without_secrets(data)
     if publish:
         event = make_event("gateway", f"ys.gateway.{kind}.{action}", data, subject=f"{kind}:{key}")
         await enqueue(session, event)
-        event_id = event.id
-    await record(
+        detail["event_id"] = event.id
+    await audit.record(
         session,
-        case_kind=f"gateway.{kind}",
-        case_id=uuid.uuid5(AUDIT_NAMESPACE, f"{kind}:{key}"),
-        action=action,
         actor=actor,
-        data=_without_secrets(data),
-        event_id=event_id,
+        action=f"gateway.{kind}.{action}",
+        object_kind=kind,
+        object_id=key,
+        detail=detail,
     )
 
 

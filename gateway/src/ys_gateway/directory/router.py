@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 
 from yingshang.app import allow, router
@@ -15,7 +17,7 @@ from ys_gateway.proxy.clients import ClientCache
 
 admin = router("/api/v1/admin", tags=["directory"])
 ADMIN = [allow(staff("admin"))]
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no or bad token"},
     403: {"description": "not an administrator"},
     404: {"description": "not found"},

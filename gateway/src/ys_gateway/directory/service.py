@@ -132,7 +132,7 @@ async def user_out(session: AsyncSession, user: User) -> s.UserOut:
         .order_by(Position.dept_code, Position.role)
     )
     positions = [
-        s.PositionOut(dept=p.dept_code, role=p.role, title=p.title, dept_name=name)  # type: ignore[arg-type]
+        s.PositionOut(dept=p.dept_code, role=p.role, title=p.title, dept_name=name)
         for p, name in rows
     ]
     return s.UserOut(

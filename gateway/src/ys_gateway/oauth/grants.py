@@ -66,7 +66,9 @@ class Grants:
         usable = client is not None and client.active
         ok = await self.passwords.averify(client.secret_hash if usable and client else None, secret)
         if not ok or client is None:
-            raise OAuthError("invalid_client", "client authentication failed", 401, basic=basic)
+            raise OAuthError(
+                "invalid_client", "client authentication failed", status=401, basic=basic
+            )
         if not ip_allowed(client.allowed_cidrs, ip):
             raise OAuthError("unauthorized_client", "this client may not connect from here")
         return self.issuer.for_client(client, _granted_scope(client, scope))

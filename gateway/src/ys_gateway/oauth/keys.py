@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from joserfc import jwt
-from joserfc.jwk import ECKey, OKPKey
+from joserfc.jwk import ECKey, KeyParameters, OKPKey
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,14 +23,14 @@ JoseKey = OKPKey | ECKey
 
 
 def _generate(alg: str, kid: str) -> JoseKey:
-    params: dict[str, Any] = {"kid": kid, "alg": alg, "use": "sig"}
+    params: KeyParameters = {"kid": kid, "alg": alg, "use": "sig"}
     if alg == "ES256":
         return ECKey.generate_key("P-256", parameters=params)
     return OKPKey.generate_key("Ed25519", parameters=params)
 
 
 def _load(row: SigningKey, passphrase: str) -> JoseKey:
-    params: dict[str, Any] = {"kid": row.kid, "alg": row.alg, "use": "sig"}
+    params: KeyParameters = {"kid": row.kid, "alg": row.alg, "use": "sig"}
     cls = ECKey if row.alg == "ES256" else OKPKey
     return cls.import_key(row.private_pem, parameters=params, password=passphrase)
 

@@ -149,7 +149,9 @@ def _client_auth(request: Request, form: FormData) -> tuple[str, str, bool]:
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode()
     except (binascii.Error, UnicodeDecodeError) as exc:
-        raise OAuthError("invalid_client", "malformed Basic credentials", 401, basic=True) from exc
+        raise OAuthError(
+            "invalid_client", "malformed Basic credentials", status=401, basic=True
+        ) from exc
     client_id, _, secret = decoded.partition(":")
     return unquote(client_id), unquote(secret), True
 

@@ -63,7 +63,7 @@ class Issuer:
         positions = await session.scalars(
             select(Position).where(Position.user_id == user.id).order_by(Position.dept_code)
         )
-        claims = {
+        claims: dict[str, Any] = {
             "sub": str(user.id),
             "name": user.name,
             "staff_no": user.staff_no,
@@ -75,7 +75,7 @@ class Issuer:
         return IssuedTokens(self.access_token(claims), self.ttl, "", refresh)
 
     def for_client(self, client: Client, scope: str) -> IssuedTokens:
-        claims = {
+        claims: dict[str, Any] = {
             "sub": f"client:{client.client_id}",
             "name": client.name,
             "staff_no": None,

@@ -1,0 +1,1 @@
+"""Webhooks out (Standard Webhooks): subscriptions, intake from NATS, ordered delivery."""

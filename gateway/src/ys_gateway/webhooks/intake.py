@@ -1,0 +1,98 @@
+"""Intake: a durable JetStream consumer per service stream turns events into deliveries.
+
+It reuses ``yingshang.events.consumer`` (inbox, acks after commit, dead letters, resubscribe
+after a server restart), widened to every type of the stream: webhooks forward whatever the
+producers publish, so the filter is ``ys.<service>.>`` and the payload is kept as it came
+(each event still has to be a well-formed CloudEvent from the stream's own producer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.events.catalogue import EventCatalogue, EventSpec, ParsedEvent, producer_of
+from yingshang.events.consumer import ConsumerSpec, EventConsumer
+from yingshang.events.envelope import CloudEvent
+from yingshang.events.inbox import Handler
+from ys_gateway.models import Client, Webhook, WebhookDelivery
+from ys_gateway.webhooks.rules import masked, matches, may_receive
+
+
+class AnyPayload(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class OpenCatalogue(EventCatalogue):
+    """Accepts every event type; only the envelope and its origin are checked."""
+
+    def spec(self, type_: str) -> EventSpec:
+        return EventSpec(type_, AnyPayload, "forwarded to webhooks", producer_of(type_))
+
+    def __contains__(self, type_: object) -> bool:
+        return True
+
+
+class StreamSpec(ConsumerSpec):
+    """All subjects of the source stream, one durable consumer shared by gateway replicas."""
+
+    def config(self) -> ConsumerConfig:
+        return ConsumerConfig(
+            name=self.durable,
+            durable_name=self.durable,
+            description=f"gateway webhooks read {self.source}",
+            deliver_policy=DeliverPolicy.ALL,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=self.backoff[0],
+            max_deliver=self.max_deliver,
+            backoff=list(self.backoff),
+            filter_subject=f"ys.{self.source}.>",
+            max_ack_pending=self.max_ack_pending,
+        )
+
+
+class WebhookIntake(EventConsumer):
+    """Every event of the stream goes to :func:`fan_out`."""
+
+    def _handler_for(self, parsed: ParsedEvent) -> Handler:
+        return fan_out
+
+
+async def fan_out(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+    """One pending delivery per subscribed, entitled webhook (same transaction as the inbox)."""
+    rows = await session.execute(
+        select(Webhook.id, Webhook.event_types, Client.client_id, Client.scopes)
+        .join(Client, Client.client_id == Webhook.client_id)
+        .where(Webhook.active.is_(True), Client.active.is_(True))
+    )
+    body = masked(event.model_dump(mode="json", exclude_none=True))
+    for hook_id, patterns, client_id, scopes in rows:
+        if matches(patterns, event.type) and may_receive(client_id, scopes, event.type, event.data):
+            session.add(
+                WebhookDelivery(
+                    webhook_id=hook_id,
+                    event_id=event.id,
+                    event_type=event.type,
+                    subject=event.subject or event.type,
+                    payload=body,
+                )
+            )
+    await session.flush()
+
+
+def intake_factory(source: str) -> Callable[[FastAPI], WebhookIntake]:
+    def build(app: FastAPI) -> WebhookIntake:
+        spec = StreamSpec(
+            service="gateway", source=source, purpose="webhooks", catalogue=OpenCatalogue()
+        )
+        return WebhookIntake(
+            spec, app.state.db, app.state.nats, registry=app.state.metrics.registry
+        )
+
+    return build
