@@ -7,11 +7,17 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from yingshang.app import ComponentFactory, create_service_app
+from yingshang.events import dead_letter_router, event_components
+from yingshang.time.policies import policies_router
+from yingshang.time.sweeper import sweeper_component
 from ys_hotline.catalogue.router import api as catalogue_api
 from ys_hotline.components import Seeder
+from ys_hotline.consumers import departments, transfers
 from ys_hotline.knowledge.router import api as knowledge_api
 from ys_hotline.models import load_models
+from ys_hotline.public.router import api as public_api
 from ys_hotline.settings import Settings
+from ys_hotline.stats.router import api as stats_api
 from ys_hotline.tickets.actions_router import api as actions_api
 from ys_hotline.tickets.router import api as tickets_api
 
@@ -21,10 +27,12 @@ DESCRIPTION = (
     "12345 hotline tickets (工单): intake, dispatch catalogue, the closed loop with 五限时, "
     "knowledge base, public submission and tracking, statistics."
 )
+CONSUMERS = (transfers, departments)
 
 
 def components() -> list[ComponentFactory]:
-    return [Seeder]
+    """Seed first; then NATS, the outbox relay, the consumers, notifications; the sweeper."""
+    return [Seeder, *event_components(*CONSUMERS), sweeper_component()]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -34,6 +42,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title=TITLE,
         description=DESCRIPTION,
-        routers=[tickets_api, actions_api, catalogue_api, knowledge_api],
+        routers=[
+            tickets_api,
+            actions_api,
+            catalogue_api,
+            knowledge_api,
+            public_api,
+            stats_api,
+            policies_router("hotline"),
+            dead_letter_router("hotline", list(CONSUMERS)),
+        ],
         components=components(),
     )

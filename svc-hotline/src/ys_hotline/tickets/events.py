@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.envelope import CloudEvent, make_event
 from ys_hotline.tickets.models import CASE_KIND, Ticket
 
@@ -174,3 +175,28 @@ _BUILDERS: dict[str, Callable[[Ticket, dict[str, Any]], CaseEvent]] = {
 def payload(ticket: Ticket, name: str, data: dict[str, Any]) -> CaseEvent:
     """The payload of event ``name`` for ``ticket`` after an action (``data``: its details)."""
     return _BUILDERS[name](ticket, data)
+
+
+PRODUCED: dict[str, tuple[type[CaseEvent], str]] = {
+    "created": (Created, "受理: a ticket was taken (phone, web, province, console)"),
+    "dispatched": (Dispatched, "派单: dispatched to the lead department (+ co-handlers)"),
+    "signed": (Signed, "签收: the department's head signed for the ticket"),
+    "returned": (Returned, "退单: the department returned the ticket, with the reason"),
+    "replied": (Replied, "回复: the department replied; the center reviews"),
+    "closed": (Closed, "办结 (or closed by 并单 / the linked complaints case)"),
+    "revisited": (Revisited, "回访: the requester's satisfaction, the ticket's 好差评 rating"),
+    "reopened": (Reopened, "Reopened after a dissatisfied 回访"),
+    "merged": (Merged, "并单: merged into an earlier ticket"),
+    "transferred": (Transferred, "Transferred to the complaints center (enterprise in full)"),
+}
+CONSUMERS = {"revisited": ("ratings",), "transferred": ("complaints",), "closed": ("ratings",),
+             "created": ("ratings",)}  # fmt: skip
+
+
+def register_produced(catalogue: EventCatalogue) -> EventCatalogue:
+    """Add the ticket's event types (payload models) to ``catalogue``."""
+    for name, (model, text) in PRODUCED.items():
+        catalogue.register(
+            f"{PREFIX}.{name}", model, description=text, consumers=CONSUMERS.get(name, ())
+        )
+    return catalogue

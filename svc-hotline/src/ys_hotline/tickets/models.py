@@ -16,7 +16,7 @@ class Ticket(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "hotline_tickets"
     __table_args__ = (
         Index("ix_hotline_tickets_origin_external", "origin_client", "external_id", unique=True),
-        Index("ix_hotline_tickets_status_dept", "status", "department"),
+        Index("ix_hotline_tickets_status_dept", "state", "department"),
         Index("ix_hotline_tickets_phone", "requester_phone", "received_at"),
         Index("ix_hotline_tickets_category", "category_code", "received_at"),
         Index("ix_hotline_tickets_received", "received_at"),

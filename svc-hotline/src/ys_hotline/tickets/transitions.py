@@ -71,7 +71,7 @@ async def act(
         return ticket
     transition = MACHINE.transition(name)
     _precheck(ticket, name, transition.allowed, frozenset(transition.sources), who, if_match)
-    await finish(session, ticket, name, who, note=note, effect=effect, if_match=if_match)
+    await finish(session, ticket, name, who, note=note, effect=effect)
     return ticket
 
 
@@ -83,14 +83,15 @@ async def finish(
     *,
     note: str | None = None,
     effect: Effect | None = None,
-    if_match: str | None = None,
 ) -> None:
-    """The transition itself; also used by event consumers acting as :data:`SYSTEM`."""
+    """The transition itself, after the checks (also used by event consumers as
+    :data:`SYSTEM`). The effect may flush the row, so the kit's If-Match check is given the
+    current tag: the caller's tag was checked before the effect ran."""
     data = (await effect(ticket) if effect else None) or {}
     event = MACHINE.transition(name).event
     await apply_transition(  # type: ignore[type-var]  # see machine.MACHINE
         session, MACHINE, ticket, name, who,
-        if_match=if_match or MACHINE.etag(ticket), note=note,
+        if_match=MACHINE.etag(ticket), note=note,  # the caller's tag was checked first
         data={k: v for k, v in data.items() if k in _TIMELINE_KEYS} or None,
         event_data=events.payload(ticket, event, data) if event else None,
     )  # fmt: skip

@@ -1,0 +1,82 @@
+"""Events the hotline consumes (validated like external input; applied once via the inbox).
+
+* ``ys.complaints.case.closed`` — the linked complaints case of a transferred ticket resolved:
+  the ticket closes (DOMAIN.md: "the ticket closes only when that case resolves");
+* ``ys.gateway.department.created|updated`` — keep department names and kinds current.
+"""
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.events import CloudEvent, ConsumerSpec, EventCatalogue
+from ys_hotline.directory import service as directory
+from ys_hotline.tickets import followup
+from ys_hotline.tickets.events import register_produced
+from ys_hotline.tickets.models import Ticket
+
+SERVICE = "hotline"
+
+
+class Origin(BaseModel):
+    ticket_id: uuid.UUID
+
+
+class ComplaintClosed(BaseModel):
+    """What the hotline needs of ``ys.complaints.case.closed`` (other fields are allowed)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    case_id: str
+    case_number: str
+    origin: Origin | None = None
+    outcome: str | None = None
+
+
+class DepartmentChanged(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    name: str
+    kind: str
+
+
+EVENTS = register_produced(EventCatalogue("Yingshang hotline events"))
+EVENTS.register(
+    "ys.complaints.case.closed",
+    ComplaintClosed,
+    description="A complaints case closed; its origin ticket (if any) closes too.",
+    consumers=(SERVICE,),
+)
+for _change in ("created", "updated"):
+    EVENTS.register(
+        f"ys.gateway.department.{_change}",
+        DepartmentChanged,
+        description=f"A department was {_change} in the gateway's directory.",
+        consumers=(SERVICE,),
+    )
+
+transfers = ConsumerSpec(SERVICE, "complaints", "transfers", catalogue=EVENTS)
+departments = ConsumerSpec(SERVICE, "gateway", "departments", catalogue=EVENTS)
+
+
+@transfers.on("ys.complaints.case.closed")
+async def on_complaint_closed(
+    session: AsyncSession, event: CloudEvent, payload: ComplaintClosed
+) -> None:
+    if payload.origin is None:
+        return  # a complaint filed directly with the center: not ours
+    ticket = await session.get(Ticket, payload.origin.ticket_id)
+    if ticket is not None:
+        await followup.complaint_closed(session, ticket, payload.outcome)
+
+
+async def on_department(
+    session: AsyncSession, event: CloudEvent, payload: DepartmentChanged
+) -> None:
+    await directory.upsert(session, payload.code, payload.name, payload.kind)
+
+
+departments.add("ys.gateway.department.created", on_department)
+departments.add("ys.gateway.department.updated", on_department)

@@ -1,0 +1,1 @@
+"""Public endpoints (no token): submit a request, track it by number + query code."""

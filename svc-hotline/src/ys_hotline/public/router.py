@@ -1,0 +1,112 @@
+"""``/api/v1/hotline/public``: the only hotline routes without a token (rate-limited).
+
+Submit a request (anonymous allowed) and track it by number + query code: status and the
+replies only, never personal data.
+"""
+
+import time
+from collections import defaultdict, deque
+
+from fastapi import Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from yingshang.app import allow, router
+from yingshang.auth import public
+from yingshang.db import SessionDep
+from yingshang.problems import NotFound, TooManyRequests
+from ys_hotline.settings import Settings
+from ys_hotline.tickets import intake, kit
+from ys_hotline.tickets.models import Ticket, TicketReply
+from ys_hotline.tickets.schemas import PublicTicketIn, TicketIn, TrackOut
+from ys_hotline.tickets.vocabulary import Source
+
+api = router("/api/v1/hotline/public", tags=["public"])
+WINDOW = 60.0
+
+
+class Window:
+    """Requests per client address in the last minute (per replica, in memory: ARCHITECTURE
+    "rate-limit buckets in memory per replica")."""
+
+    def __init__(self) -> None:
+        self.hits: dict[str, deque[float]] = defaultdict(deque)
+
+    def check(self, key: str, per_minute: int) -> None:
+        at, hits = time.monotonic(), self.hits[key]
+        while hits and at - hits[0] > WINDOW:
+            hits.popleft()
+        if len(hits) >= per_minute:
+            raise TooManyRequests("too many requests: try again in a minute", retry_after=60)
+        hits.append(at)
+
+
+def _limit(request: Request, name: str, per_minute: int) -> None:
+    windows: dict[str, Window] = request.app.state.__dict__.setdefault("public_windows", {})
+    address = request.client.host if request.client else "unknown"
+    windows.setdefault(name, Window()).check(address, per_minute)
+
+
+class Submitted(BaseModel):
+    number: str
+    query_code: str = Field(description="shown once: keep it to track the request")
+    status: str
+
+
+class TrackIn(BaseModel):
+    number: str = Field(min_length=5, max_length=40)
+    query_code: str = Field(min_length=4, max_length=20)
+
+
+@api.post(
+    "/tickets",
+    response_model=Submitted,
+    status_code=201,
+    summary="Submit a request (anonymous allowed)",
+    responses={
+        422: {"description": "invalid or an excluded matter"},
+        429: {"description": "rate limited"},
+    },
+    dependencies=[allow(public())],
+)
+async def submit(body: PublicTicketIn, request: Request, session: SessionDep) -> Submitted:
+    settings: Settings = request.app.state.settings
+    _limit(request, "submit", settings.public_submit_per_minute)
+    full = TicketIn(**body.model_dump(), source=Source.WEB)
+    made = await intake.create(session, full, None, window_days=settings.duplicate_window_days)
+    return Submitted(
+        number=made.ticket.number, query_code=made.query_code or "", status=made.ticket.state
+    )
+
+
+@api.post(
+    "/track",
+    response_model=TrackOut,
+    summary="Track a request by number + query code (status and replies only)",
+    responses={404: {"description": "no such number / code"}, 429: {"description": "rate limited"}},
+    dependencies=[allow(public())],
+)
+async def track(
+    body: TrackIn, request: Request, response: Response, session: SessionDep
+) -> TrackOut:
+    settings: Settings = request.app.state.settings
+    _limit(request, "track", settings.public_track_per_minute)
+    ticket = (await session.execute(select(Ticket).where(Ticket.number == body.number))).scalar()
+    if ticket is None or not kit.query_code_matches(ticket, body.query_code):
+        raise NotFound("no request with this number and query code")
+    accepted = await session.execute(
+        select(TicketReply.body)
+        .where(TicketReply.ticket_id == ticket.id, TicketReply.verdict == "accepted")
+        .order_by(TicketReply.at)
+    )
+    replies = list(accepted.scalars()) or ([ticket.answer] if ticket.answer else [])
+    response.headers["Cache-Control"] = "no-store"
+    return TrackOut(
+        number=ticket.number,
+        type=ticket.type,
+        title=ticket.title,
+        status=ticket.state,
+        received_at=ticket.received_at,
+        closed_at=ticket.closed_at,
+        replies=replies,
+    )

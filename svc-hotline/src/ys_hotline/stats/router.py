@@ -1,0 +1,29 @@
+"""``GET /api/v1/hotline/stats``: the center's and the bureau's statistics."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Query
+
+from yingshang.app import allow, router
+from yingshang.auth import ROLES, staff
+from yingshang.db import SessionDep
+from ys_hotline.access import CENTER, OVERSIGHT
+from ys_hotline.stats.service import GroupBy, StatRow, statistics
+
+api = router("/api/v1/hotline/stats", tags=["statistics"])
+
+
+@api.get(
+    "",
+    response_model=list[StatRow],
+    summary="Received, closed, on-time rate per stage, working days to close, satisfaction",
+    dependencies=[allow(staff(*ROLES, depts=[CENTER, *OVERSIGHT]))],
+)
+async def stats(
+    session: SessionDep,
+    by: Annotated[GroupBy, Query()] = "type",
+    received_from: Annotated[datetime | None, Query()] = None,
+    received_to: Annotated[datetime | None, Query()] = None,
+) -> list[StatRow]:
+    return await statistics(session, by, received_from, received_to)

@@ -1,0 +1,96 @@
+"""Statistics by type, department, channel or month over a receipt-date range.
+
+Per group: received, closed, on-time rate of each of the five stages (五限时), average working
+days from receipt to 办结, and satisfaction from 回访 (average, and the county's good rate:
+only 4–5 count as good, "基本满意就是基本不满意").
+"""
+
+import uuid
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.clock import SHANGHAI
+from yingshang.time.arithmetic import Measure, consumed
+from yingshang.time.models import COMPLETED, DeadlineStage
+from yingshang.time.store import current_calendar
+from ys_hotline.tickets.models import CASE_KIND, Ticket
+
+GroupBy = Literal["type", "department", "channel", "month"]
+GOOD = 4
+
+
+class StatRow(BaseModel):
+    key: str
+    received: int = 0
+    closed: int = 0
+    on_time_rate: dict[str, float] = {}
+    average_working_days_to_close: float | None = None
+    satisfaction_average: float | None = None
+    good_rate: float | None = None
+    revisited: int = 0
+
+
+def _key(ticket: Any, by: GroupBy) -> str:
+    if by == "month":
+        return f"{ticket.received_at.astimezone(SHANGHAI):%Y-%m}"
+    value = {"type": ticket.type, "department": ticket.department, "channel": ticket.source}[by]
+    return str(value or "-")
+
+
+async def statistics(
+    session: AsyncSession, by: GroupBy, since: datetime | None, until: datetime | None
+) -> list[StatRow]:
+    stmt = select(Ticket.id, Ticket.type, Ticket.department, Ticket.source, Ticket.received_at,
+                  Ticket.closed_at, Ticket.satisfaction)  # fmt: skip
+    if since:
+        stmt = stmt.where(Ticket.received_at >= since)
+    if until:
+        stmt = stmt.where(Ticket.received_at < until)
+    tickets = (await session.execute(stmt)).all()
+    keys = {t.id: _key(t, by) for t in tickets}
+    rows: dict[str, StatRow] = {}
+    days: dict[str, list[float]] = defaultdict(list)
+    levels: dict[str, list[int]] = defaultdict(list)
+    cal = await current_calendar(session)
+    for t in tickets:
+        row = rows.setdefault(keys[t.id], StatRow(key=keys[t.id]))
+        row.received += 1
+        if t.closed_at is not None:
+            row.closed += 1
+            days[row.key].append(consumed(cal, Measure.WORKING_DAYS, t.received_at, t.closed_at))
+        if t.satisfaction is not None:
+            levels[row.key].append(t.satisfaction)
+    await _on_time(session, keys, rows)
+    for key, row in rows.items():
+        _averages(row, days[key], levels[key])
+    return sorted(rows.values(), key=lambda r: r.key)
+
+
+def _averages(row: StatRow, days: list[float], levels: list[int]) -> None:
+    if days:
+        row.average_working_days_to_close = round(sum(days) / len(days), 2)
+    if levels:
+        row.revisited = len(levels)
+        row.satisfaction_average = round(sum(levels) / len(levels), 2)
+        row.good_rate = round(sum(1 for v in levels if v >= GOOD) / len(levels), 4)
+
+
+async def _on_time(
+    session: AsyncSession, keys: dict[uuid.UUID, str], rows: dict[str, StatRow]
+) -> None:
+    stmt = select(DeadlineStage.case_id, DeadlineStage.stage, DeadlineStage.on_time).where(
+        DeadlineStage.case_kind == CASE_KIND, DeadlineStage.status == COMPLETED
+    )
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for case_id, stage, on_time in (await session.execute(stmt)).all():
+        key = keys.get(case_id)
+        if key is not None:
+            counts[(key, stage)][0] += 1 if on_time else 0
+            counts[(key, stage)][1] += 1
+    for (key, stage), (good, total) in counts.items():
+        rows[key].on_time_rate[stage] = round(good / total, 4)
