@@ -212,7 +212,7 @@ class DuplicateHint(BaseModel):
 
 
 class CreatedOut(TicketOut):
-    query_code: str
+    query_code: str | None = None  # shown once, at creation (null for a retried push)
     duplicates: list[DuplicateHint] = []
 
 
