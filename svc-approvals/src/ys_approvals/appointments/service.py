@@ -39,7 +39,7 @@ async def slots(session: AsyncSession, window: Window, day: date) -> list[Slot]:
             SlotCounter.window_id == window.id, SlotCounter.day == day
         )
     )
-    booked: dict[str, int] = {s: b for s, b in counters.tuples()}
+    booked: dict[str, int] = {s: b for s, b in counters}
     return [
         Slot(
             day=day,

@@ -1,0 +1,139 @@
+"""Events on a real nats-server: 受理 and 办结 publish ``completed``; invitations and duty
+events published through the real outbox reach the hall."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+import nats
+import orjson
+import pytest
+from sqlalchemy import select
+
+from yingshang.events.envelope import make_event
+from yingshang.events.outbox import enqueue
+from yingshang.events.streams import ensure_stream
+from yingshang.notify import Notification
+from yingshang.testing.apps import ServiceUnderTest
+from ys_approvals.app import SERVICE_DIR, create_app
+from ys_approvals.settings import Settings
+
+from .builders import AnApplication, People
+from .test_applications_clock import BASE, act, food_item
+
+pytestmark = pytest.mark.nats
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], tries: int = 100) -> Any:
+    for _ in range(tries):
+        value = await check()
+        if value:
+            return value
+        await asyncio.sleep(0.1)
+    raise AssertionError("condition not reached")
+
+
+@pytest.fixture
+async def live(service_app: Callable[..., Any], nats_server: str) -> ServiceUnderTest:
+    sut: ServiceUnderTest = await service_app(create_app, Settings, SERVICE_DIR, nats=True)
+    await eventually(lambda: asyncio.sleep(0, result=sut.app.state.nats.is_connected))
+    return sut
+
+
+async def completed_events(url: str, case_id: str) -> list[dict[str, Any]]:
+    nc = await nats.connect(url)
+    try:
+        js = nc.jetstream()
+        sub = await js.pull_subscribe("ys.approvals.application.completed", durable=None)
+        found: list[dict[str, Any]] = []
+        for _ in range(20):
+            try:
+                msgs = await sub.fetch(50, timeout=0.5)
+            except nats.errors.TimeoutError:
+                msgs = []
+            for msg in msgs:
+                await msg.ack()
+                event = orjson.loads(msg.data)
+                if event["data"]["case_id"] == case_id:
+                    found.append(event)
+            if len(found) >= 2:
+                break
+        return found
+    finally:
+        await nc.close()
+
+
+async def test_accept_and_finish_publish_completed(
+    live: ServiceUnderTest, people: People, nats_server: str
+) -> None:
+    c = live.client
+    item = await food_item(c)
+    body = AnApplication(item=item["code"], materials=[m["name"] for m in item["materials"]])
+    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
+    app = (await c.post(f"{BASE}/applications", json=body.build(), headers=clerk)).json()
+    for action, who, payload in [
+        ("accept", clerk, None),
+        ("approve", people.staff("SCJGJ"), None),
+        ("deliver", clerk, {"method": "postal", "tracking_number": "EMS1234567890",
+                            "postal_address": "凤冈县龙泉镇1号"}),
+        ("finish", clerk, None),
+    ]:  # fmt: skip
+        r = await act(c, app, action, who, payload)
+        assert r.status_code == 200, r.text
+    events = await completed_events(nats_server, app["id"])
+    assert [e["data"]["node"] for e in events] == ["accept", "finish"]
+    for event in events:
+        data = event["data"]
+        assert event["subject"] == f"application/{app['id']}"
+        assert data["department"] == "SCJGJ"
+        assert data["item_code"] == item["code"]
+        assert data["window"] == "HALL_COUNTY/W01"
+        assert data["staff_no"] == "ZW2009"
+        assert data["rater_type"] == "legal_person"
+        assert "13812345678" not in orjson.dumps(data).decode()
+
+
+async def test_invitation_sends_sms_and_duty_shows(live: ServiceUnderTest, people: People) -> None:
+    c = live.client
+    item = await food_item(c)
+    body = AnApplication(item=item["code"], materials=[m["name"] for m in item["materials"]])
+    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
+    app = (await c.post(f"{BASE}/applications", json=body.build(), headers=clerk)).json()
+    js = live.app.state.nats.js
+    await ensure_stream(js, "ratings")
+    await ensure_stream(js, "visits")
+    today = date.today()
+    invitation = make_event("ratings", "ys.ratings.invitation.created", {
+        "case_id": app["id"], "case_number": app["number"], "department": "SCJGJ",
+        "origin_client": None, "invitation_id": "inv-1", "token_url": "/console/public/rate/t0k",
+        "service": "approvals", "case_kind": "application", "node": "accept",
+        "expires_at": "2026-12-31T00:00:00Z"}, subject=f"application/{app['id']}")  # fmt: skip
+    duty = make_event("visits", "ys.visits.duty.recorded", {
+        "leader_name": "冯涛", "hall": "HALL_COUNTY", "date": today.isoformat(),
+        "start": "09:00", "end": "12:00", "department": "SCJGJ", "duty_id": "d-1"})  # fmt: skip
+    async with live.app.state.db.write() as session:
+        await enqueue(session, invitation)
+        await enqueue(session, duty)
+
+    async def sms() -> list[tuple[str, dict[str, Any]]]:
+        async with live.app.state.db.read() as session:
+            rows = await session.execute(
+                select(Notification.recipient, Notification.params).where(
+                    Notification.template == "rating_invitation"
+                )
+            )
+            return [(r, p) for r, p in rows]
+
+    sent = await eventually(sms)
+    assert sent[0][0] == "13812345678"
+    assert sent[0][1]["url"] == "/console/public/rate/t0k"
+
+    async def board() -> list[dict[str, Any]]:
+        r = await c.get(f"{BASE}/halls/HALL_COUNTY/duty", params={"day": today.isoformat()})
+        return list(r.json())
+
+    sittings = await eventually(board)
+    assert sittings[0]["leader_name"] == "冯涛"
