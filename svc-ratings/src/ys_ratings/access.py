@@ -1,0 +1,110 @@
+"""Who may see what in svc-ratings.
+
+* The ratings center (好差评中心, a unit under the bureau) runs ratings: callbacks, classification,
+  rater identity. Its staff are positions at ``RATINGS_CENTER`` when ``county.yaml`` declares
+  that unit; otherwise the bureau's ``clerk``/``staff`` positions act for ratings. Settings
+  (``YS_RATINGS_CENTER_DEPT`` / ``YS_RATINGS_CENTER_ROLES``) override both.
+* Overseers (the bureau, the committee, the ratings center) see every department.
+* Anyone else sees only the departments where they hold a position; an object of another
+  department answers 404.
+* The rater's identity is shown to the ratings center only; overseers may unmask it with a
+  reason (audited); the rated department never sees it (DOMAIN.md, Ratings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from fastapi import Depends, Request
+
+from yingshang.auth import BUREAU, COMMITTEE, ROLES, CurrentPrincipal, Principal
+from yingshang.problems import NotFound
+
+RATINGS_CENTER = "RATINGS_CENTER"
+FALLBACK_ROLES = ("clerk", "staff")
+
+
+@dataclass(frozen=True)
+class RatingsCenter:
+    dept: str
+    roles: tuple[str, ...]
+
+    def includes(self, principal: Principal) -> bool:
+        return not principal.is_client and principal.has(self.roles, self.dept)
+
+
+def declared_departments(county_file: Path) -> set[str]:
+    """Department codes of ``county.yaml`` (empty when the file is absent)."""
+    if not county_file.exists():
+        return set()
+    document = yaml.safe_load(county_file.read_text(encoding="utf-8")) or {}
+    return {str(d["code"]) for d in document.get("departments") or [] if "code" in d}
+
+
+def resolve_center(
+    county_file: Path, dept: str | None = None, roles: list[str] | None = None
+) -> RatingsCenter:
+    """The ratings center's positions (explicit settings win; see the module docstring)."""
+    if dept is None:
+        dept = RATINGS_CENTER if RATINGS_CENTER in declared_departments(county_file) else BUREAU
+    if roles is None:
+        roles = list(ROLES) if dept != BUREAU else list(FALLBACK_ROLES)
+    return RatingsCenter(dept, tuple(roles))
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A principal as svc-ratings sees it."""
+
+    principal: Principal
+    center: RatingsCenter
+
+    @property
+    def is_center(self) -> bool:
+        return self.center.includes(self.principal)
+
+    @property
+    def is_overseer(self) -> bool:
+        p = self.principal
+        return self.is_center or (
+            not p.is_client and (p.has(None, BUREAU) or p.has(None, COMMITTEE))
+        )
+
+    @property
+    def may_unmask(self) -> bool:
+        """Overseers outside the center may unmask with a reason; the rated party never."""
+        return self.is_overseer and not self.is_center
+
+    def departments(self) -> set[str] | None:
+        """Departments this viewer may see (None: all)."""
+        if self.is_overseer or self.principal.is_client:
+            return None
+        return self.principal.depts()
+
+    def sees(self, department: str) -> bool:
+        depts = self.departments()
+        return depts is None or department in depts
+
+    def require(self, department: str, what: str = "object") -> None:
+        """Object-level check: an object you may not see does not exist for you."""
+        if not self.sees(department):
+            raise NotFound(f"no such {what}")
+
+    def acts_for(self, department: str) -> bool:
+        """Holds a position in the rated department itself (not merely oversight)."""
+        return not self.principal.is_client and self.principal.has(None, department)
+
+
+def current_viewer(request: Request, principal: CurrentPrincipal) -> Viewer:
+    return Viewer(principal, request.app.state.ratings_center)
+
+
+ViewerDep = Annotated[Viewer, Depends(current_viewer)]
+"""Route parameter: the caller with the county's ratings-center definition."""
+
+# Route-level declarations (the service then checks each object).
+OVERSIGHT_DEPTS = (BUREAU, COMMITTEE, RATINGS_CENTER)
+MONTH_CLOSERS = (BUREAU, RATINGS_CENTER)

@@ -1,0 +1,1 @@
+"""申诉复核: the rated unit appeals a rating; the bureau upholds or rejects it."""

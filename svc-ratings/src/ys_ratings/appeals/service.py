@@ -1,0 +1,127 @@
+"""申诉复核: the rated unit files, the bureau decides; upheld ratings leave the statistics."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import BUREAU, Principal
+from yingshang.cases import timeline
+from yingshang.cases.etag import check_if_match
+from yingshang.clock import now
+from yingshang.events.envelope import make_event
+from yingshang.events.outbox import enqueue
+from yingshang.problems import Conflict, Forbidden, NotFound
+from ys_ratings.access import Viewer
+from ys_ratings.appeals.models import PENDING, REJECTED, UPHELD, Appeal
+from ys_ratings.appeals.schemas import AppealIn, DecisionIn
+from ys_ratings.events import SERVICE, RatingExcluded
+from ys_ratings.ratings.models import Rating
+from ys_ratings.rectifications.actions import close_for_appeal
+
+CASE_KIND = "appeal"
+DECIDING_ROLES = ("head", "staff")  # the bureau decides (DOMAIN.md, Ratings)
+
+
+async def file(session: AsyncSession, rating: Rating, viewer: Viewer, body: AppealIn) -> Appeal:
+    """Only the rated unit appeals, once at a time, and only a rating that still counts."""
+    if not viewer.acts_for(rating.department):
+        raise Forbidden("only the rated department may appeal its rating", code="not-rated-unit")
+    if rating.excluded:
+        raise Conflict("this rating is already excluded from statistics", code="excluded")
+    pending = await session.scalar(
+        select(Appeal.id).where(Appeal.rating_id == rating.id, Appeal.state == PENDING)
+    )
+    if pending is not None:
+        raise Conflict("an appeal of this rating is pending", code="appeal-pending")
+    p = viewer.principal
+    appeal = Appeal(
+        rating_id=rating.id,
+        department=rating.department,
+        state=PENDING,
+        reason=body.reason,
+        filed_by=p.sub,
+        filed_by_name=p.name,
+    )
+    session.add(appeal)
+    await session.flush()
+    await timeline.record(
+        session,
+        case_kind=CASE_KIND,
+        case_id=appeal.id,
+        action="filed",
+        actor=p,
+        to_state=PENDING,
+        note=body.reason,
+    )
+    return appeal
+
+
+async def visible(session: AsyncSession, appeal_id: uuid.UUID, viewer: Viewer) -> Appeal:
+    appeal = await session.get(Appeal, appeal_id)
+    if appeal is None or not viewer.sees(appeal.department):
+        raise NotFound("no such appeal")
+    return appeal
+
+
+async def decide(
+    session: AsyncSession,
+    appeal_id: uuid.UUID,
+    viewer: Viewer,
+    if_match: str | None,
+    body: DecisionIn,
+    *,
+    uphold: bool,
+) -> Appeal:
+    appeal = await visible(session, appeal_id, viewer)
+    p = viewer.principal
+    if p.is_client or not p.has(DECIDING_ROLES, BUREAU):
+        raise Forbidden("the bureau decides appeals", code="not-bureau")
+    check_if_match(if_match, appeal, CASE_KIND)
+    if appeal.state != PENDING:
+        raise Conflict(f"the appeal is already {appeal.state}", code="appeal-decided")
+    appeal.state = UPHELD if uphold else REJECTED
+    appeal.decided_by, appeal.decided_at, appeal.decision_note = p.sub, now(), body.note
+    if uphold:
+        await _exclude(session, appeal, viewer, body.note)
+    await session.flush()
+    await timeline.record(
+        session,
+        case_kind=CASE_KIND,
+        case_id=appeal.id,
+        action=appeal.state,
+        actor=p,
+        from_state=PENDING,
+        to_state=appeal.state,
+        note=body.note,
+        position=_bureau_position(p),
+    )
+    return appeal
+
+
+def _bureau_position(p: Principal) -> tuple[str, str] | None:
+    return next(
+        ((q.dept, q.role) for q in p.positions if q.dept == BUREAU and q.role in DECIDING_ROLES),
+        None,
+    )
+
+
+async def _exclude(session: AsyncSession, appeal: Appeal, viewer: Viewer, note: str) -> None:
+    """Upheld: the rating stays (never deleted) but no statistic counts it any more."""
+    rating = await session.get(Rating, appeal.rating_id)
+    assert rating is not None
+    rating.excluded, rating.excluded_reason = True, note
+    await close_for_appeal(session, rating.id, viewer.center, note)
+    data = RatingExcluded(
+        case_id=rating.case_id,
+        case_number=rating.case_number,
+        department=rating.department,
+        origin_client=rating.origin_client,
+        rating_id=rating.id,
+        appeal_id=appeal.id,
+        service=rating.service,
+    )
+    subject = f"{rating.case_kind}/{rating.case_id}"
+    await enqueue(session, make_event(SERVICE, "ys.ratings.rating.excluded", data, subject=subject))

@@ -1,0 +1,1 @@
+"""Monthly bulletin (月通报) per window, staff member and department."""

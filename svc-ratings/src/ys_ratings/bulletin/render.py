@@ -1,0 +1,89 @@
+"""CSV and printable HTML of a bulletin. HTML is escaped and self-contained (no external assets)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from html import escape
+
+from ys_ratings.bulletin.schemas import BulletinLine, BulletinOut
+
+COLUMNS: list[tuple[str, str]] = [
+    ("key", "对象"),
+    ("count", "评价数"),
+    ("good_county", "好评数(4–5)"),
+    ("county_good_rate", "好评率%(县规则)"),
+    ("good_national", "非差评数(3–5)"),
+    ("national_good_rate", "好评率%(国家规则)"),
+    ("bad", "差评数"),
+    ("rectifications", "整改数"),
+    ("rectified_on_time", "按期整改"),
+    ("called_back", "已回访"),
+    ("callback_rate", "回访率%"),
+    ("rank", "排名"),
+    ("flagged", "连续两月末位"),
+]
+FLAGGED_ROW = '<tr class="flagged">'
+SECTIONS = [("departments", "部门"), ("windows", "窗口"), ("staff", "工作人员")]
+
+
+def _cell(line: BulletinLine, field: str) -> str:
+    value = getattr(line, field)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else ""
+    return str(value)
+
+
+def _safe_csv(text: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(report: BulletinOut) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["month", "scope", *[name for name, _ in COLUMNS]])
+    for line in report.all_lines():
+        writer.writerow(
+            [report.month, line.scope, *[_safe_csv(_cell(line, f)) for f, _ in COLUMNS]]
+        )
+    return "\ufeff" + out.getvalue()  # BOM: spreadsheet software then reads the Chinese right
+
+
+STYLE = """
+body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;margin:2em;color:#111}
+h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}
+table{border-collapse:collapse;width:100%;font-size:.85em}
+th,td{border:1px solid #999;padding:.25em .4em;text-align:right}
+th:first-child,td:first-child{text-align:left}
+tr.flagged td{background:#fde2e2;font-weight:bold}
+@media print{body{margin:0}h2{page-break-before:auto}tr{page-break-inside:avoid}}
+"""
+
+
+def _table(lines: list[BulletinLine]) -> str:
+    head = "".join(f"<th>{escape(label)}</th>" for _, label in COLUMNS)
+    body = "".join(
+        (FLAGGED_ROW if line.flagged else "<tr>")
+        + "".join(f"<td>{escape(_cell(line, f))}</td>" for f, _ in COLUMNS)
+        + "</tr>"
+        for line in lines
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def to_html(report: BulletinOut) -> str:
+    status = "已关账(快照)" if report.status == "closed" else "未关账(实时)"
+    sections = "".join(
+        f"<h2>{escape(title)}</h2>{_table(getattr(report, name))}" for name, title in SECTIONS
+    )
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{escape(report.month)} 好差评月通报</title><style>{STYLE}</style></head><body>"
+        f"<h1>{escape(report.month)} 政务服务好差评月通报</h1>"
+        f"<p>状态: {escape(status)} · 生成时间: {escape(report.computed_at.isoformat())}</p>"
+        "<p>县规则: 仅“满意”“非常满意”为好评(基本满意就是基本不满意); 国家规则: 非差评即好评。</p>"
+        f"<h2>全县</h2>{_table([report.total])}{sections}</body></html>"
+    )

@@ -1,0 +1,120 @@
+"""Monthly bulletin: live from rating rows for an open month, the snapshot once closed."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import case, false, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.clock import now
+from yingshang.problems import Conflict
+from ys_ratings.bulletin.figures import Tables, Tally
+from ys_ratings.bulletin.models import BulletinRow, ClosedMonth
+from ys_ratings.months import month_has_ended, previous_month
+from ys_ratings.ratings.models import Rating
+from ys_ratings.rectifications.models import Rectification
+
+COUNTY_KEY = "*"
+
+
+@dataclass
+class Bulletin:
+    month: str
+    tables: Tables
+    closed: ClosedMonth | None
+    computed_at: datetime
+
+
+async def _add_ratings(session: AsyncSession, month: str, tables: Tables) -> None:
+    # One scan of the covering index (month, excluded, department, window, staff_no, level):
+    # the groups come out in index order, so there is neither a sort nor a table lookup.
+    rows = await session.execute(
+        select(Rating.department, Rating.window, Rating.staff_no, Rating.level, func.count())
+        .where(Rating.month == month, Rating.excluded == false())
+        .group_by(Rating.department, Rating.window, Rating.staff_no, Rating.level)
+    )
+    for department, window, staff_no, level, n in rows:
+        tables.add_levels((department, window, staff_no), level, n)
+
+
+async def _add_rectifications(session: AsyncSession, month: str, tables: Tables) -> None:
+    r = Rectification
+    rows = await session.execute(
+        select(
+            r.department,
+            r.window,
+            r.staff_no,
+            func.count(),
+            func.sum(case((r.on_time.is_(True), 1), else_=0)),
+            func.sum(case((r.called_back_at.is_not(None), 1), else_=0)),
+        )
+        .join(Rating, Rating.id == r.rating_id)
+        .where(r.month == month, Rating.excluded == false())
+        .group_by(r.department, r.window, r.staff_no)
+    )
+    for department, window, staff_no, total, on_time, called in rows:
+        tables.add_rectifications((department, window, staff_no), total, on_time or 0, called or 0)
+
+
+async def live_tables(session: AsyncSession, month: str) -> Tables:
+    tables = Tables()
+    await _add_ratings(session, month, tables)
+    await _add_rectifications(session, month, tables)
+    tables.rank()
+    return tables
+
+
+async def snapshot_tables(session: AsyncSession, month: str) -> Tables:
+    tables = Tables()
+    rows = await session.execute(select(BulletinRow).where(BulletinRow.month == month))
+    for row in rows.scalars():
+        tally = Tally(**{f: getattr(row, f) for f in Tally.__dataclass_fields__})
+        if row.scope == "county":
+            tables.total = tally
+        else:
+            tables.scopes[row.scope][row.key] = tally
+    return tables
+
+
+async def _tables(session: AsyncSession, month: str) -> Tables:
+    """Flags need last month's ranks: its snapshot if closed, else computed live."""
+    if await session.get(ClosedMonth, month) is not None:
+        return await snapshot_tables(session, month)
+    return await live_tables(session, month)
+
+
+async def bulletin(session: AsyncSession, month: str) -> Bulletin:
+    closed = await session.get(ClosedMonth, month)
+    if closed is not None:
+        return Bulletin(month, await snapshot_tables(session, month), closed, closed.closed_at)
+    tables = await live_tables(session, month)
+    tables.flag(await _tables(session, previous_month(month)))
+    return Bulletin(month, tables, None, now())
+
+
+async def close_month(session: AsyncSession, month: str, actor: str) -> Bulletin:
+    """Store the month's snapshot; later events (late ratings, appeals) never change it."""
+    if await session.get(ClosedMonth, month) is not None:
+        raise Conflict(f"{month} is already closed", code="month-closed")
+    if not month_has_ended(month, now()):
+        raise Conflict(f"{month} has not ended yet", code="month-open")
+    report = await bulletin(session, month)
+    closed = ClosedMonth(
+        month=month, closed_at=now(), closed_by=actor, ratings=report.tables.total.count
+    )
+    session.add(closed)
+    session.add(_row(month, "county", COUNTY_KEY, report.tables.total))
+    for scope, lines in report.tables.scopes.items():
+        session.add_all(_row(month, scope, key, tally) for key, tally in lines.items())
+    await session.flush()
+    return Bulletin(month, report.tables, closed, closed.closed_at)
+
+
+def _row(month: str, scope: str, key: str, tally: Tally) -> BulletinRow:
+    return BulletinRow(month=month, scope=scope, key=key, **asdict(tally))
+
+
+async def is_closed(session: AsyncSession, month: str) -> bool:
+    return await session.get(ClosedMonth, month) is not None

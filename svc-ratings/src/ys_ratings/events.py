@@ -1,0 +1,123 @@
+"""Events svc-ratings produces (contract.md), registered in the service's catalogue."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from yingshang.events.catalogue import EventCatalogue
+
+SERVICE = "ratings"
+catalogue = EventCatalogue(title="svc-ratings events")
+
+
+class CaseRef(BaseModel):
+    """The contract's common fields of every case event."""
+
+    case_id: uuid.UUID
+    case_number: str
+    department: str
+    origin_client: str | None = None
+
+
+class InvitationCreated(CaseRef):
+    """The originating service sends the SMS link (it holds the phone number)."""
+
+    invitation_id: uuid.UUID
+    token_url: str
+    service: str
+    case_kind: str
+    node: str
+    expires_at: datetime
+
+
+class ProvincialRecord(BaseModel):
+    """The provincial 好差评 field set (upward reporting)."""
+
+    case_number: str = Field(description="办件编号")
+    item_code: str | None = Field(None, description="事项编码")
+    item_name: str | None = Field(None, description="事项名称")
+    department: str = Field(description="部门编码")
+    node: str = Field(description="评价节点: accept 受理 / finish 办结 / revisit 回访")
+    node_at: datetime | None = Field(None, description="受理/办结时间")
+    staff_no: str | None = Field(None, description="窗口工号")
+    window: str | None = None
+    rater_type: int = Field(description="0 自然人 / 1 法人")
+    level: int
+    indicators: dict[str, int] = Field(default_factory=dict)
+    channel: str
+    rated_at: datetime
+
+
+class RatingSubmitted(CaseRef):
+    """No rater identity (contract.md); ``province`` carries the upward-report record."""
+
+    rating_id: uuid.UUID
+    level: int
+    service: str
+    case_kind: str
+    node: str
+    channel: str
+    window: str | None = None
+    staff_no: str | None = None
+    rectification_opened: bool
+    province: ProvincialRecord
+
+
+class RectificationEvent(CaseRef):
+    """``case_*`` name the rectification itself (its own case key ``rectification/<id>``);
+    ``received_at``/``closed_at`` make ``opened``/``closed`` read like any case's
+    ``created``/``closed`` (the scorecards count rectifications like other cases)."""
+
+    rectification_id: uuid.UUID
+    rating_id: uuid.UUID
+    classification: str | None = None
+    state: str
+    rated_case_number: str
+    received_at: datetime
+    closed_at: datetime | None = None
+    outcome: str | None = None
+
+
+class RatingExcluded(CaseRef):
+    rating_id: uuid.UUID
+    appeal_id: uuid.UUID
+    service: str
+
+
+catalogue.register(
+    "ys.ratings.invitation.created",
+    InvitationCreated,
+    description="A one-time rating link for one evaluation node of a 办件",
+    consumers=("approvals", "complaints", "visits"),
+)
+catalogue.register(
+    "ys.ratings.rating.submitted",
+    RatingSubmitted,
+    description="A rating was recorded (upward-reported via webhooks)",
+    consumers=("gateway",),
+)
+catalogue.register(
+    "ys.ratings.rating.excluded",
+    RatingExcluded,
+    description="申诉复核 upheld: the rating no longer counts in statistics",
+    consumers=("gateway",),
+)
+for _action, _text in {
+    "opened": "差评 opened a rectification",
+    "called_back": "回访核实 done",
+    "classified": "classified (立行立改/限期整改/解释说明)",
+    "completed": "the department finished the rectification",
+    "claimed": "the department claimed the 差评 invalid or unfixable",
+    "reviewed": "a claim was reviewed",
+    "fed_back": "the result was fed back to the rater",
+    "closed": "closed (rater's verdict, approved claim or upheld appeal)",
+}.items():
+    catalogue.register(
+        f"ys.ratings.rectification.{_action}",
+        RectificationEvent,
+        description=f"Rectification: {_text}",
+        consumers=("gateway",),
+    )

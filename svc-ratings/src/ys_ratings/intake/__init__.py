@@ -1,0 +1,1 @@
+"""Events svc-ratings consumes from every service (contract.md), validated like input."""

@@ -1,0 +1,113 @@
+"""Durable consumers of every service's stream: what svc-ratings reads and what it does.
+
+* ``oversight``: created / closed / warning / overdue / escalated / stage_completed of every
+  case kind (its own rectifications included) → facts, scorecards, the 督办 ledger;
+* ``ratings``: ``completed`` (approvals, complaints, visits) → invitations; 12345
+  ``revisited`` → a rating through the hotline channel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.events.catalogue import EventCatalogue
+from yingshang.events.consumer import ConsumerSpec
+from yingshang.events.envelope import CloudEvent
+from yingshang.events.inbox import Handler
+from ys_ratings.events import SERVICE
+from ys_ratings.intake.payloads import (
+    CaseClosed,
+    CaseCompleted,
+    CaseCreated,
+    DeadlineEvent,
+    TicketRevisited,
+)
+from ys_ratings.invitations.service import invite
+from ys_ratings.oversight import service as oversight
+from ys_ratings.ratings.sources import record_revisit
+
+DEADLINE_EVENTS = ("warning", "overdue", "escalated", "stage_completed")
+RATED_SOURCES = frozenset({"approvals", "complaints", "visits"})  # send ``completed``
+OWN_KINDS = ["rectification"]
+# Own rectifications open and close under the contract's ratings names.
+OPENED = {"ratings": "opened"}
+
+
+def _parts(event: CloudEvent) -> tuple[str, str, str]:
+    _, service, kind, name = event.type.split(".")
+    return service, kind, name
+
+
+async def _created(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+    service, kind, _ = _parts(event)
+    await oversight.case_created(session, service, kind, payload)
+
+
+async def _closed(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+    service, kind, _ = _parts(event)
+    await oversight.case_closed(session, service, kind, payload)
+
+
+async def _deadline(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+    service, _, name = _parts(event)
+    await oversight.deadline_event(session, service, name, payload, event.time)
+
+
+async def _revisited(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+    await record_revisit(session, event, payload)
+
+
+def _inviter(link_prefix: str) -> Handler:
+    async def handle(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+        await invite(session, payload, completed_at=event.time, link_prefix=link_prefix)
+
+    return handle
+
+
+def _oversight_types(source: str, kinds: list[str]) -> dict[str, tuple[type[BaseModel], Handler]]:
+    types: dict[str, tuple[type[BaseModel], Handler]] = {}
+    for kind in kinds:
+        prefix = f"ys.{source}.{kind}"
+        types[f"{prefix}.{OPENED.get(source, 'created')}"] = (CaseCreated, _created)
+        types[f"{prefix}.closed"] = (CaseClosed, _closed)
+        for name in DEADLINE_EVENTS:
+            types[f"{prefix}.{name}"] = (DeadlineEvent, _deadline)
+    return types
+
+
+def _rating_types(
+    source: str, kinds: list[str], link_prefix: str
+) -> dict[str, tuple[type[BaseModel], Handler]]:
+    if source == "hotline":
+        return {f"ys.hotline.{kind}.revisited": (TicketRevisited, _revisited) for kind in kinds}
+    if source in RATED_SOURCES:
+        inviter = _inviter(link_prefix)
+        return {f"ys.{source}.{kind}.completed": (CaseCompleted, inviter) for kind in kinds}
+    return {}
+
+
+def _spec(
+    source: str, purpose: str, types: dict[str, tuple[type[BaseModel], Handler]]
+) -> ConsumerSpec:
+    catalogue = EventCatalogue(title=f"{SERVICE} reads {source} for {purpose}")
+    spec = ConsumerSpec(service=SERVICE, source=source, purpose=purpose, catalogue=catalogue)
+    for type_, (model, handler) in types.items():
+        catalogue.register(
+            type_, model, description=f"consumed for {purpose}", consumers=(SERVICE,)
+        )
+        spec.add(type_, handler)
+    return spec
+
+
+def consumer_specs(kinds: dict[str, list[str]], link_prefix: str) -> list[ConsumerSpec]:
+    """One durable consumer per (source stream, purpose)."""
+    specs = [_spec(SERVICE, "oversight", _oversight_types(SERVICE, OWN_KINDS))]
+    for source, source_kinds in sorted(kinds.items()):
+        specs.append(_spec(source, "oversight", _oversight_types(source, source_kinds)))
+        rating_types = _rating_types(source, source_kinds, link_prefix)
+        if rating_types:
+            specs.append(_spec(source, "ratings", rating_types))
+    return specs

@@ -1,0 +1,89 @@
+"""Payload models of the consumed events (the cross-service contract).
+
+Unknown fields are ignored (producers may add fields); missing or malformed required ones make
+the event invalid, which the consumer records as a dead letter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from yingshang.clock import ensure_utc
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Text = Annotated[str, StringConstraints(max_length=2000)]
+UTC = Annotated[datetime, AfterValidator(ensure_utc)]
+RaterType = Literal["person", "legal_person"]
+# The center of each producing service (ARCHITECTURE.md, "Auth and access").
+CENTERS = {
+    "approvals": "HALL",
+    "hotline": "HOTLINE_CENTER",
+    "complaints": "COMPLAINTS_CENTER",
+    "visits": "ENTERPRISE_CENTER",
+    "ratings": "BUREAU",
+}
+
+
+class CaseCommon(BaseModel):
+    """Fields every case event carries (contract.md)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    case_id: uuid.UUID
+    case_number: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    # Before dispatch a 12345 ticket has no responsible department yet: it counts for the
+    # center that received it (see ``responsible``).
+    department: Code | None = None
+    origin_client: str | None = Field(None, max_length=120)
+
+    def responsible(self, service: str) -> str:
+        return self.department or CENTERS.get(service, service.upper())
+
+
+class CaseCreated(CaseCommon):
+    received_at: UTC
+
+
+class CaseClosed(CaseCommon):
+    received_at: UTC | None = None
+    closed_at: UTC
+    outcome: str | None = Field(None, max_length=60)
+
+
+class CaseCompleted(CaseCommon):
+    """An evaluation node reached: 受理 (``accept``) or 办结 (``finish``)."""
+
+    node: Literal["accept", "finish"]
+    item_code: str | None = Field(None, max_length=64)
+    item_name: str | None = Field(None, max_length=200)
+    window: str | None = Field(None, max_length=60)
+    staff_no: str | None = Field(None, max_length=40)
+    channel: Code
+    rater_type: RaterType = "person"
+    service: Code
+    case_kind: Code
+
+
+class TicketRevisited(CaseCommon):
+    """12345 回访: the return visit IS the ticket's 好差评 rating (one score, not two)."""
+
+    level: int = Field(ge=1, le=5)
+    staff_no: str | None = Field(None, max_length=40)
+    comment: Text | None = None
+    revisited_at: UTC
+    rater_type: RaterType = "person"
+
+
+class DeadlineEvent(CaseCommon):
+    """warning / overdue / escalated / stage_completed from a service's deadline engine."""
+
+    case_kind: Code
+    stage: Code
+    level: int = Field(ge=0, le=3)
+    due_at: UTC | None = None
+    stage_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    on_time: bool | None = None

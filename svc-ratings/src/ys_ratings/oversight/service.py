@@ -1,0 +1,133 @@
+"""Folding every service's case and deadline events into facts and the 督办 ledger.
+
+Events of one case arrive in order (ordering key = case), but handlers still tolerate gaps and
+reordering: a fact row is created by whichever event comes first and completed by the others.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ys_ratings.intake.payloads import CaseClosed, CaseCommon, CaseCreated, DeadlineEvent
+from ys_ratings.months import month_of
+from ys_ratings.oversight.models import CaseFact, LedgerEntry, StageFact
+
+ESCALATING = frozenset({"overdue", "escalated"})
+
+
+async def _case(session: AsyncSession, service: str, kind: str, p: CaseCommon) -> CaseFact:
+    rows = await session.execute(
+        select(CaseFact).where(CaseFact.service == service, CaseFact.case_id == p.case_id)
+    )
+    fact = rows.scalar_one_or_none()
+    if fact is None:
+        fact = CaseFact(service=service, case_kind=kind, case_id=p.case_id)
+        session.add(fact)
+    # The latest event names the responsible department (a ticket may be re-dispatched).
+    fact.case_number = p.case_number
+    fact.department = p.department or fact.department or p.responsible(service)
+    fact.origin_client = p.origin_client or fact.origin_client
+    return fact
+
+
+async def case_created(session: AsyncSession, service: str, kind: str, p: CaseCreated) -> None:
+    fact = await _case(session, service, kind, p)
+    fact.received_at, fact.received_month = p.received_at, month_of(p.received_at)
+    await session.flush()
+
+
+async def case_closed(session: AsyncSession, service: str, kind: str, p: CaseClosed) -> None:
+    fact = await _case(session, service, kind, p)
+    if p.received_at is not None and fact.received_at is None:
+        fact.received_at, fact.received_month = p.received_at, month_of(p.received_at)
+    fact.closed_at, fact.closed_month, fact.outcome = p.closed_at, month_of(p.closed_at), p.outcome
+    await _close_ledger(session, LedgerEntry.case_id == p.case_id, p.closed_at, "closed", service)
+    await session.flush()
+
+
+async def _close_ledger(
+    session: AsyncSession, condition: object, at: datetime, why: str, service: str
+) -> None:
+    await session.execute(
+        update(LedgerEntry)
+        .where(condition, LedgerEntry.service == service, LedgerEntry.closed_at.is_(None))  # type: ignore[arg-type]
+        .values(closed_at=at, closed_by=why)
+    )
+
+
+async def _stage(session: AsyncSession, service: str, p: DeadlineEvent) -> StageFact:
+    rows = await session.execute(select(StageFact).where(StageFact.stage_id == p.stage_id))
+    fact = rows.scalar_one_or_none()
+    if fact is None:
+        fact = StageFact(stage_id=p.stage_id, service=service, case_id=p.case_id, level=0)
+        session.add(fact)
+    fact.case_kind, fact.case_number = p.case_kind, p.case_number
+    fact.department = p.department or fact.department or p.responsible(service)
+    fact.stage, fact.due_at = p.stage, p.due_at or fact.due_at
+    return fact
+
+
+async def deadline_event(
+    session: AsyncSession, service: str, name: str, p: DeadlineEvent, at: datetime
+) -> None:
+    """warning / overdue / escalated / stage_completed of any service's deadline engine."""
+    fact = await _stage(session, service, p)
+    if name == "warning":
+        fact.warned_at = fact.warned_at or at
+    elif name in ESCALATING:
+        fact.overdue_at = fact.overdue_at or at
+        fact.level = max(fact.level or 0, p.level)
+        if fact.completed_at is None and not await _case_closed(session, service, p.case_id):
+            await _raise(session, service, p, at)
+    elif name == "stage_completed":
+        await _stage_completed(session, service, fact, p, at)
+    await session.flush()
+
+
+async def _stage_completed(
+    session: AsyncSession, service: str, fact: StageFact, p: DeadlineEvent, at: datetime
+) -> None:
+    fact.completed_at, fact.completed_month = at, month_of(at)
+    on_time = p.on_time
+    if on_time is None:
+        on_time = fact.overdue_at is None and (fact.due_at is None or at <= fact.due_at)
+    fact.on_time = on_time
+    await _close_ledger(session, LedgerEntry.stage_id == p.stage_id, at, "stage_completed", service)
+
+
+async def _case_closed(session: AsyncSession, service: str, case_id: uuid.UUID) -> bool:
+    closed = await session.scalar(
+        select(CaseFact.closed_at).where(CaseFact.service == service, CaseFact.case_id == case_id)
+    )
+    return closed is not None
+
+
+async def _raise(session: AsyncSession, service: str, p: DeadlineEvent, at: datetime) -> None:
+    """Open the stage's ledger entry, or lift it to a higher level (催办 L2, 通报 L3)."""
+    rows = await session.execute(select(LedgerEntry).where(LedgerEntry.stage_id == p.stage_id))
+    entry = rows.scalar_one_or_none()
+    level = max(p.level, 1)
+    if entry is None:
+        session.add(
+            LedgerEntry(
+                stage_id=p.stage_id,
+                service=service,
+                case_kind=p.case_kind,
+                case_id=p.case_id,
+                case_number=p.case_number,
+                department=p.responsible(service),
+                origin_client=p.origin_client,
+                stage=p.stage,
+                level=level,
+                since=at,
+                since_month=month_of(at),
+                due_at=p.due_at,
+                raised_at=at,
+            )
+        )
+    elif entry.closed_at is None and level > entry.level:
+        entry.level, entry.raised_at, entry.department = level, at, p.responsible(service)

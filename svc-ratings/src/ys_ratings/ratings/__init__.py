@@ -1,0 +1,1 @@
+"""Ratings (好差评): levels, indicator scores, channels, rater identity (masked)."""

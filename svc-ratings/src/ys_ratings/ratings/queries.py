@@ -1,0 +1,86 @@
+"""Reading ratings: object-level visibility and filtered keyset pages."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.cases.pagination import PageRequest, paginate
+from yingshang.problems import NotFound
+from ys_ratings.access import Viewer
+from ys_ratings.ratings.models import BAD_MAX, Rating
+from ys_ratings.rectifications.models import Rectification
+
+
+@dataclass(frozen=True)
+class RatingFilter:
+    month: str | None = None
+    department: str | None = None
+    service: str | None = None
+    level: int | None = None
+    bad: bool | None = None
+    channel: str | None = None
+    window: str | None = None
+    staff_no: str | None = None
+    excluded: bool | None = None
+
+
+def _scoped(stmt: Select[Any], viewer: Viewer) -> Select[Any]:
+    """Clients see what they pushed or created; staff their departments (overseers: all)."""
+    principal = viewer.principal
+    if principal.is_client:
+        return stmt.where(Rating.origin_client == principal.client_id)
+    departments = viewer.departments()
+    return stmt if departments is None else stmt.where(Rating.department.in_(departments))
+
+
+def _filtered(stmt: Select[Any], f: RatingFilter) -> Select[Any]:
+    equal = {
+        "month": Rating.month,
+        "department": Rating.department,
+        "service": Rating.service,
+        "level": Rating.level,
+        "channel": Rating.channel,
+        "window": Rating.window,
+        "staff_no": Rating.staff_no,
+        "excluded": Rating.excluded,
+    }
+    for name, column in equal.items():
+        value = getattr(f, name)
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if f.bad is not None:
+        stmt = stmt.where(Rating.level <= BAD_MAX if f.bad else Rating.level > BAD_MAX)
+    return stmt
+
+
+async def page_of_ratings(
+    session: AsyncSession, viewer: Viewer, f: RatingFilter, page: PageRequest
+) -> tuple[list[Rating], str | None]:
+    stmt = _filtered(_scoped(select(Rating), viewer), f)
+    return await paginate(session, stmt, page, sort=Rating.rated_at, id_col=Rating.id)
+
+
+async def visible_rating(session: AsyncSession, rating_id: uuid.UUID, viewer: Viewer) -> Rating:
+    rows = await session.execute(_scoped(select(Rating).where(Rating.id == rating_id), viewer))
+    rating: Rating | None = rows.scalar_one_or_none()
+    if rating is None:
+        raise NotFound("no such rating")
+    return rating
+
+
+async def rectification_ids(
+    session: AsyncSession, ratings: list[Rating]
+) -> dict[uuid.UUID, uuid.UUID]:
+    if not ratings:
+        return {}
+    rows = await session.execute(
+        select(Rectification.rating_id, Rectification.id).where(
+            Rectification.rating_id.in_([r.id for r in ratings])
+        )
+    )
+    return dict(rows)

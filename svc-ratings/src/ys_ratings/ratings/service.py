@@ -1,0 +1,89 @@
+"""Recording ratings: one path for every source, then 差评 → rectification, then the event."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.events.envelope import CloudEvent, make_event
+from yingshang.events.outbox import enqueue
+from yingshang.problems import Conflict
+from ys_ratings.events import SERVICE, ProvincialRecord, RatingSubmitted
+from ys_ratings.indicators.service import check_scores, set_for_channel
+from ys_ratings.months import month_of
+from ys_ratings.ratings.drafts import RatingDraft
+from ys_ratings.ratings.models import Rating
+from ys_ratings.rectifications.service import open_for
+
+PROVINCE_RATER_TYPE = {"person": 0, "legal_person": 1}
+
+
+async def existing(session: AsyncSession, draft: RatingDraft) -> Rating | None:
+    rows = await session.execute(
+        select(Rating).where(
+            Rating.service == draft.service,
+            Rating.case_id == draft.case_id,
+            Rating.node == draft.node,
+            Rating.rater_key == draft.rater_key,
+        )
+    )
+    return rows.scalar_one_or_none()
+
+
+async def record(session: AsyncSession, draft: RatingDraft) -> Rating:
+    """Store the rating; a 差评 (1–2) opens a rectification in the same transaction."""
+    if await existing(session, draft) is not None:
+        # 国办发〔2019〕51号: one rating per 办件 per evaluation node per rater.
+        raise Conflict("this node of the 办件 has already been rated", code="already-rated")
+    indicator_set = await set_for_channel(session, draft.service_channel)
+    check_scores(indicator_set, draft.scores)
+    rating = Rating(
+        **vars(draft),
+        indicator_set_id=indicator_set.id if indicator_set and draft.scores else None,
+        month=month_of(draft.rated_at),
+        excluded=False,
+    )
+    session.add(rating)
+    await session.flush()
+    opened = await open_for(session, rating) if rating.is_bad else None
+    await enqueue(session, submitted_event(rating, rectification_opened=opened is not None))
+    return rating
+
+
+def provincial_record(rating: Rating) -> ProvincialRecord:
+    return ProvincialRecord(
+        case_number=rating.case_number,
+        item_code=rating.item_code,
+        item_name=rating.item_name,
+        department=rating.department,
+        node=rating.node,
+        node_at=rating.node_at,
+        staff_no=rating.staff_no,
+        window=rating.window,
+        rater_type=PROVINCE_RATER_TYPE.get(rating.rater_type, 0),
+        level=rating.level,
+        indicators={str(k): int(v) for k, v in (rating.scores or {}).items()},
+        channel=rating.channel,
+        rated_at=rating.rated_at,
+    )
+
+
+def submitted_event(rating: Rating, *, rectification_opened: bool) -> CloudEvent:
+    data = RatingSubmitted(
+        case_id=rating.case_id,
+        case_number=rating.case_number,
+        department=rating.department,
+        origin_client=rating.origin_client,
+        rating_id=rating.id,
+        level=rating.level,
+        service=rating.service,
+        case_kind=rating.case_kind,
+        node=rating.node,
+        channel=rating.channel,
+        window=rating.window,
+        staff_no=rating.staff_no,
+        rectification_opened=rectification_opened,
+        province=provincial_record(rating),
+    )
+    subject = f"{rating.case_kind}/{rating.case_id}"
+    return make_event(SERVICE, "ys.ratings.rating.submitted", data, subject=subject)

@@ -1,0 +1,105 @@
+"""The rectification actions with their effects on the case (one function per action)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.clock import now
+from ys_ratings.access import RatingsCenter, Viewer
+from ys_ratings.rectifications.machine import OPEN_STATES, rectification_machine
+from ys_ratings.rectifications.models import APPEAL_UPHELD, Rectification
+from ys_ratings.rectifications.schemas import (
+    CallBackIn,
+    ClassifyIn,
+    NoteIn,
+    OptionalNoteIn,
+    ReasonIn,
+    VerdictIn,
+)
+from ys_ratings.rectifications.service import SYSTEM, act, transition
+
+Id = uuid.UUID
+
+
+async def call_back(
+    s: AsyncSession, rid: Id, v: Viewer, if_match: str | None, body: CallBackIn
+) -> Rectification:
+    changes = {
+        "called_back_at": now(),
+        "rater_reached": body.reached,
+        "verified": body.verified,
+        "callback_note": body.note,
+    }
+    return await act(s, rid, "call_back", v, if_match, changes, note=body.note)
+
+
+async def classify(
+    s: AsyncSession, rid: Id, v: Viewer, if_match: str | None, body: ClassifyIn
+) -> Rectification:
+    changes = {"classification": body.classification}
+    return await act(s, rid, "classify", v, if_match, changes, note=body.note)
+
+
+async def claim(
+    s: AsyncSession, rid: Id, v: Viewer, if_match: str | None, body: ReasonIn, *, kind: str
+) -> Rectification:
+    """无效差评 (``invalid``) or 无法整改 (``unfixable``): reviewed before it takes effect."""
+    return await act(
+        s, rid, f"claim_{kind}", v, if_match, {"claim_reason": body.reason}, note=body.reason
+    )
+
+
+async def review(
+    s: AsyncSession,
+    rid: Id,
+    v: Viewer,
+    if_match: str | None,
+    body: OptionalNoteIn,
+    *,
+    approve: bool,
+) -> Rectification:
+    if not approve:
+        return await act(s, rid, "reject_claim", v, if_match, {}, note=body.note)
+    rect = await s.get(Rectification, rid)
+    outcome = "invalid" if rect is not None and rect.state == "invalid_review" else "unfixable"
+    return await act(s, rid, "approve_claim", v, if_match, {"outcome": outcome}, note=body.note)
+
+
+async def complete(
+    s: AsyncSession, rid: Id, v: Viewer, if_match: str | None, body: NoteIn
+) -> Rectification:
+    return await act(
+        s, rid, "complete", v, if_match, {"rectification_note": body.note}, note=body.note
+    )
+
+
+async def feed_back(
+    s: AsyncSession, rid: Id, v: Viewer, if_match: str | None, body: NoteIn
+) -> Rectification:
+    changes = {"fed_back_at": now(), "feedback_note": body.note}
+    return await act(s, rid, "feed_back", v, if_match, changes, note=body.note)
+
+
+async def record_verdict(
+    s: AsyncSession, rid: Id, v: Viewer, if_match: str | None, body: VerdictIn
+) -> Rectification:
+    changes = {"verdict": body.verdict, "verdict_at": now(), "outcome": "rectified"}
+    return await act(s, rid, "record_verdict", v, if_match, changes, note=body.note)
+
+
+async def close_for_appeal(
+    s: AsyncSession, rating_id: Id, center: RatingsCenter, note: str
+) -> Rectification | None:
+    """An upheld appeal ends the rating's rectification, whatever state it was in."""
+    rows = await s.execute(select(Rectification).where(Rectification.rating_id == rating_id))
+    rect = rows.scalar_one_or_none()
+    if rect is None or rect.state not in OPEN_STATES:
+        return rect
+    tag = rectification_machine(center).etag(rect)  # the system acts on the row it just read
+    await transition(
+        s, rect, "appeal_upheld", SYSTEM, center, tag, {"outcome": APPEAL_UPHELD}, note=note
+    )
+    return rect

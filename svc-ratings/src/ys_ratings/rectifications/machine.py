@@ -1,0 +1,145 @@
+"""The rectification's state machine, as data: who may do what from which state.
+
+States seen in deployed hall systems (DOMAIN.md, Ratings): 待回访核实 → 待分类 → 整改中 →
+整改完成(待反馈) → 待评价整改 → 已办结, with the side branches 无效差评审核 and 无法整改审核.
+The flag 整改超期 (``overdue``) is set by the deadline sweeper, not by a transition.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+from yingshang.auth import BUREAU, ROLES
+from yingshang.cases.rules import Rule, any_of, of_case, roles, system
+from yingshang.cases.statemachine import StateMachine, Transition
+from ys_ratings.access import RatingsCenter
+
+CASE_KIND = "rectification"
+
+
+class State(StrEnum):
+    AWAITING_CALLBACK = "awaiting_callback"
+    AWAITING_CLASSIFICATION = "awaiting_classification"
+    RECTIFYING = "rectifying"
+    INVALID_REVIEW = "invalid_review"
+    UNFIXABLE_REVIEW = "unfixable_review"
+    AWAITING_FEEDBACK = "awaiting_feedback"
+    AWAITING_VERDICT = "awaiting_verdict"
+    CLOSED = "closed"
+
+
+LABELS: dict[str, str] = {
+    State.AWAITING_CALLBACK: "待回访核实",
+    State.AWAITING_CLASSIFICATION: "待分类",
+    State.RECTIFYING: "整改中",
+    State.INVALID_REVIEW: "无效差评审核",
+    State.UNFIXABLE_REVIEW: "无法整改审核",
+    State.AWAITING_FEEDBACK: "整改完成待反馈",
+    State.AWAITING_VERDICT: "待评价整改",
+    State.CLOSED: "已办结",
+}
+OPEN_STATES = frozenset(State) - {State.CLOSED}
+REVIEWS = frozenset({State.INVALID_REVIEW, State.UNFIXABLE_REVIEW})
+# What a transition does to the timed ``rectify`` stage (15 working days by default).
+STAGE_EFFECTS = {"complete": "complete", "approve_claim": "complete", "appeal_upheld": "cancel"}
+
+
+def _t(
+    name: str,
+    label: str,
+    sources: set[State] | frozenset[State],
+    target: State,
+    allowed: Rule[Any],
+    event: str,
+    *,
+    note_required: bool = False,
+) -> Transition[Any]:
+    return Transition(
+        name,
+        frozenset(sources),
+        target,
+        allowed,
+        event=event,
+        label=label,
+        note_required=note_required,
+    )
+
+
+@lru_cache(maxsize=8)
+def rectification_machine(center: RatingsCenter) -> StateMachine[Any]:
+    """The machine for a county's ratings center (its positions come from settings)."""
+    center_staff = roles(*center.roles, depts=[center.dept])
+    department = of_case(*ROLES)
+    reviewer = any_of(roles("head", depts=[center.dept]), roles("head", depts=[BUREAU]))
+    s = State
+    transitions = (
+        _t(
+            "call_back",
+            "回访核实",
+            {s.AWAITING_CALLBACK},
+            s.AWAITING_CLASSIFICATION,
+            center_staff,
+            "called_back",
+            note_required=True,
+        ),
+        _t(
+            "classify",
+            "分类",
+            {s.AWAITING_CLASSIFICATION},
+            s.RECTIFYING,
+            center_staff,
+            "classified",
+        ),
+        _t(
+            "claim_invalid",
+            "申请无效差评",
+            {s.RECTIFYING},
+            s.INVALID_REVIEW,
+            department,
+            "claimed",
+            note_required=True,
+        ),
+        _t(
+            "claim_unfixable",
+            "申请无法整改",
+            {s.RECTIFYING},
+            s.UNFIXABLE_REVIEW,
+            department,
+            "claimed",
+            note_required=True,
+        ),
+        _t("approve_claim", "审核通过", REVIEWS, s.CLOSED, reviewer, "closed"),
+        _t("reject_claim", "审核驳回", REVIEWS, s.RECTIFYING, reviewer, "reviewed"),
+        _t(
+            "complete",
+            "整改完成",
+            {s.RECTIFYING},
+            s.AWAITING_FEEDBACK,
+            department,
+            "completed",
+            note_required=True,
+        ),
+        _t(
+            "feed_back",
+            "反馈评价人",
+            {s.AWAITING_FEEDBACK},
+            s.AWAITING_VERDICT,
+            any_of(department, center_staff),
+            "fed_back",
+            note_required=True,
+        ),
+        _t("record_verdict", "评价整改", {s.AWAITING_VERDICT}, s.CLOSED, center_staff, "closed"),
+        # 申诉复核 upheld: the 差评 no longer stands, so its rectification ends.
+        _t("appeal_upheld", "申诉成立", OPEN_STATES, s.CLOSED, system(), "closed"),
+    )
+    return StateMachine(
+        service="ratings",
+        kind=CASE_KIND,
+        states=tuple(State),
+        initial=State.AWAITING_CALLBACK,
+        transitions=transitions,
+        final=frozenset({State.CLOSED}),
+        labels=LABELS,
+    )

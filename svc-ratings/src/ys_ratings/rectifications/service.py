@@ -1,0 +1,178 @@
+"""Rectifications: opened by a 差评, moved by the transitions of ``machine``.
+
+Each transition writes, in the caller's transaction, the new state, a timeline entry and the
+``ys.ratings.rectification.<event>`` outbox event (``yingshang.cases.statemachine``); the
+``rectify`` stage of the deadline engine (15 working days by default) runs from the 差评 to the
+department's completion.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.cases import timeline
+from yingshang.cases.numbers import case_number
+from yingshang.cases.rules import system_actor
+from yingshang.cases.statemachine import apply_transition
+from yingshang.clock import now
+from yingshang.events.envelope import make_event
+from yingshang.events.outbox import enqueue
+from yingshang.problems import NotFound
+from yingshang.time import deadlines
+from ys_ratings.access import RatingsCenter, Viewer
+from ys_ratings.events import SERVICE, RectificationEvent
+from ys_ratings.rectifications.machine import (
+    CASE_KIND,
+    STAGE_EFFECTS,
+    State,
+    rectification_machine,
+)
+from ys_ratings.rectifications.models import Rectification
+
+if TYPE_CHECKING:
+    from ys_ratings.ratings.models import Rating
+
+STAGE = "rectify"  # 整改时限
+NUMBER_PREFIX = "ZG"  # 整改单
+SYSTEM = system_actor("ratings")
+EVENT_FIELDS = ("classification", "closed_at", "outcome")
+
+
+async def open_for(session: AsyncSession, rating: Rating) -> Rectification:
+    """Every 差评 (1–2) opens a rectification and starts its time limit."""
+    rect = Rectification(
+        number=await case_number(session, NUMBER_PREFIX),
+        rating_id=rating.id,
+        state=State.AWAITING_CALLBACK,
+        service=rating.service,
+        case_number=rating.case_number,
+        department=rating.department,
+        window=rating.window,
+        staff_no=rating.staff_no,
+        month=rating.month,
+        level=rating.level,
+        origin_client=rating.origin_client,
+        overdue=False,
+    )
+    session.add(rect)
+    await session.flush()
+    stage = await deadlines.start_stage(
+        session,
+        service=SERVICE,
+        case_kind=CASE_KIND,
+        case_id=rect.id,
+        case_number=rect.number,
+        department=rect.department,
+        stage=STAGE,
+        actor=SYSTEM,
+        origin_client=rect.origin_client,
+    )
+    rect.due_at = stage.due_at
+    event = make_event(
+        SERVICE,
+        f"ys.{SERVICE}.{CASE_KIND}.opened",
+        _payload(rect, {}),
+        subject=f"{CASE_KIND}/{rect.id}",
+    )
+    await enqueue(session, event)
+    await timeline.record(
+        session,
+        case_kind=CASE_KIND,
+        case_id=rect.id,
+        action="opened",
+        actor=SYSTEM,
+        to_state=rect.state,
+        event_id=event.id,
+    )
+    return rect
+
+
+async def visible(session: AsyncSession, rect_id: uuid.UUID, viewer: Viewer) -> Rectification:
+    rect = await session.get(Rectification, rect_id)
+    if rect is None or not viewer.sees(rect.department):
+        raise NotFound("no such rectification")
+    return rect
+
+
+async def act(
+    session: AsyncSession,
+    rect_id: uuid.UUID,
+    name: str,
+    viewer: Viewer,
+    if_match: str | None,
+    changes: dict[str, Any],
+    note: str | None = None,
+) -> Rectification:
+    """Apply transition ``name`` as ``viewer``: 404 unseen, 403, 428/412, 409, 422."""
+    rect = await visible(session, rect_id, viewer)
+    await transition(session, rect, name, viewer.principal, viewer.center, if_match, changes, note)
+    return rect
+
+
+async def transition(
+    session: AsyncSession,
+    rect: Rectification,
+    name: str,
+    actor: Principal,
+    center: RatingsCenter,
+    if_match: str | None,
+    changes: dict[str, Any],
+    note: str | None = None,
+) -> None:
+    machine = rectification_machine(center)
+    target = machine.transition(name).target
+    if target == State.CLOSED:
+        changes = {**changes, "closed_at": now()}
+
+    def effect(case: Rectification) -> None:
+        for field, value in changes.items():
+            setattr(case, field, value)
+
+    await apply_transition(
+        session,
+        machine,
+        rect,
+        name,
+        actor,
+        if_match=if_match,
+        note=note,
+        event_data=_payload(rect, {**changes, "state": target}),
+        effect=effect,
+    )
+    await _stage(session, rect, STAGE_EFFECTS.get(name), actor)
+
+
+async def _stage(
+    session: AsyncSession, rect: Rectification, what: str | None, actor: Principal
+) -> None:
+    stage = await deadlines.open_stage(session, CASE_KIND, rect.id, STAGE) if what else None
+    if stage is None:
+        return
+    if what == "cancel":
+        await deadlines.cancel(session, stage, actor=actor, reason="申诉成立 appeal upheld")
+        return
+    stage = await deadlines.complete_stage(session, stage, actor=actor)
+    rect.rectified_at, rect.on_time = stage.completed_at, stage.on_time
+    await session.flush()
+
+
+def _payload(rect: Rectification, changes: dict[str, Any]) -> dict[str, Any]:
+    """The contract's fields of a rectification event (the machine adds its own)."""
+    current = {field: getattr(rect, field) for field in EVENT_FIELDS}
+    current.update({k: v for k, v in changes.items() if k in EVENT_FIELDS})
+    return RectificationEvent(
+        case_id=rect.id,
+        case_number=rect.number,
+        department=rect.department,
+        origin_client=rect.origin_client,
+        rectification_id=rect.id,
+        rating_id=rect.rating_id,
+        state=str(changes.get("state", rect.state)),
+        rated_case_number=rect.case_number,
+        received_at=rect.created_at,
+        **current,
+    ).model_dump(mode="json")

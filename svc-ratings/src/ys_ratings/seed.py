@@ -1,0 +1,64 @@
+"""Idempotent default data: the national indicator sets, rating policies and the time limit
+of rectifications (DOMAIN.md defaults; an admin's later edits are never overwritten).
+
+Run by the app at start-up outside production; in production: ``python -m ys_ratings.seed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.db import Database
+from yingshang.time.policies import seed_policies as seed_time_policies
+from ys_ratings.indicators.service import seed_national
+from ys_ratings.invitations.policies import seed_policies
+from ys_ratings.rectifications.machine import CASE_KIND
+from ys_ratings.rectifications.service import STAGE
+from ys_ratings.settings import Settings
+
+log = logging.getLogger("ys_ratings.seed")
+
+# 差评整改: rectification within 15 working days by default (DOMAIN.md, Ratings); overdue
+# rectifications escalate along the default ladder (L1 head, L2 bureau, L3 committee).
+TIME_POLICIES = [
+    {
+        "case_kind": CASE_KIND,
+        "stage": STAGE,
+        "amount": 15,
+        "unit": "working_days",
+        "description": "差评整改时限(默认15个工作日)",
+    },
+]
+
+
+async def seed(session: AsyncSession) -> dict[str, int]:
+    return {
+        "indicator_sets": await seed_national(session),
+        "rating_policies": await seed_policies(session),
+        "time_policies": await seed_time_policies(session, "ratings", TIME_POLICIES),
+    }
+
+
+async def seed_database(db: Database) -> dict[str, int]:
+    async with db.write() as session:
+        return await seed(session)
+
+
+def main() -> None:  # pragma: no cover - operator command
+    settings = Settings()
+    db = Database(settings.db_url())
+
+    async def run() -> None:
+        try:
+            log.warning("seeded: %s", await seed_database(db))
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

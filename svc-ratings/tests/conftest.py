@@ -1,0 +1,36 @@
+"""Fixtures of the ratings suite: the service on its own migrated database, seeded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.tokens import TestIssuer
+from ys_ratings.app import SERVICE_DIR, create_app
+from ys_ratings.seed import seed_database
+from ys_ratings.settings import Settings
+
+from .builders import CENTER, Events, People
+
+
+@pytest.fixture
+async def ratings(service_app: Callable[..., Any]) -> ServiceUnderTest:
+    """svc-ratings in-process, no broker (events are applied by calling the handlers)."""
+    sut: ServiceUnderTest = await service_app(
+        create_app, Settings, SERVICE_DIR, ratings_center_dept=CENTER
+    )
+    await seed_database(sut.app.state.db)
+    return sut
+
+
+@pytest.fixture
+def people(issuer: TestIssuer) -> People:
+    return People(issuer)
+
+
+@pytest.fixture
+def events(ratings: ServiceUnderTest) -> Events:
+    return Events(ratings)
