@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 from pydantic import ValidationError
-
 from timesample.kit import FIXTURE_2027
+
 from yingshang.clock import SHANGHAI
 from yingshang.time.arithmetic import Measure, Unit, advance, after_due, consumed
 from yingshang.time.calendar import HolidayYear, OfficeHours, WorkCalendar
@@ -108,13 +108,18 @@ def test_ladder_levels_count_whole_working_days_after_the_last_day() -> None:
 @pytest.mark.parametrize(
     ("days", "message"),
     [
-        ([{"name": "x", "date": "2027-01-01", "isOffDay": True},
-          {"name": "x", "date": "2027-01-01", "isOffDay": False}], "both"),
+        (
+            [
+                {"name": "x", "date": "2027-01-01", "isOffDay": True},
+                {"name": "x", "date": "2027-01-01", "isOffDay": False},
+            ],
+            "both",
+        ),
         ([{"name": "x", "date": "2029-01-01", "isOffDay": True}], "outside"),
         ([{"name": "x", "date": "2027-02-30", "isOffDay": True}], "date"),
         ([{"name": "x", "date": "2027-01-01"}], "isOffDay"),
     ],
-)  # fmt: skip
+)
 def test_bad_holiday_documents_are_refused(days: list[dict[str, object]], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         HolidayYear.model_validate({"year": 2027, "days": days})
@@ -122,9 +127,13 @@ def test_bad_holiday_documents_are_refused(days: list[dict[str, object]], messag
 
 def test_holiday_document_keeps_neighbouring_new_year_days() -> None:
     doc = HolidayYear.model_validate(
-        {"year": 2027, "$schema": "ignored", "papers": [],
-         "days": [{"name": "元旦", "date": "2026-12-31", "isOffDay": True}]}
-    )  # fmt: skip
+        {
+            "year": 2027,
+            "$schema": "ignored",
+            "papers": [],
+            "days": [{"name": "元旦", "date": "2026-12-31", "isOffDay": True}],
+        }
+    )
     cal = WorkCalendar({2027: doc})
     assert cal.is_working_day(date(2026, 12, 31)) is False  # the file overrides the package
     assert cal.is_working_day(date(2026, 12, 30)) is True
@@ -136,5 +145,5 @@ def test_office_hours_parse_and_refuse_overlaps() -> None:
     assert str(hours) == "08:30-12:00,14:00-18:00"
     assert hours.seconds_per_day() == 7.5 * 3600
     for text in ("9-12", "13:00-12:00", "09:00-12:00,11:00-14:00"):
-        with pytest.raises(ValueError, match="office|HH:MM"):
+        with pytest.raises(ValueError, match=r"office|HH:MM"):
             OfficeHours.parse(text)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-
 from timesample.kit import SERVICE, database, frozen_clock, outbox, start
+
 from yingshang import time as deadlines
 from yingshang.cases import timeline
 from yingshang.clock import SHANGHAI
@@ -35,15 +35,25 @@ async def test_start_writes_stage_timeline_and_contract_event(tmp_path: Path) ->
         (event,) = await outbox(db)
     assert stage.due_at == sh(2026, 11, 17)  # 10 working days: Tue 3 … Mon 16, 24:00
     assert stage.warning_at == sh(2026, 11, 13)  # 80 %: after the 8th working day
-    assert (stage.status, stage.provisional, stage.next_fire_at) == ("running", False, stage.warning_at)
+    assert (stage.status, stage.provisional, stage.next_fire_at) == (
+        "running",
+        False,
+        stage.warning_at,
+    )
     cloud = CloudEvent.model_validate(event.payload)
     assert cloud.type == "ys.timesample.application.stage_started"
     assert cloud.subject == f"application/{stage.case_id}" == event.case_key
     assert cloud.data == {
-        "case_id": str(stage.case_id), "case_number": stage.case_number, "department": "HALL",
-        "origin_client": "province", "case_kind": "application", "stage": "review",
-        "stage_id": str(stage.id), "level": 0, "due_at": "2026-11-16T16:00:00Z",
-    }  # fmt: skip
+        "case_id": str(stage.case_id),
+        "case_number": stage.case_number,
+        "department": "HALL",
+        "origin_client": "province",
+        "case_kind": "application",
+        "stage": "review",
+        "stage_id": str(stage.id),
+        "level": 0,
+        "due_at": "2026-11-16T16:00:00Z",
+    }
     assert actions == [("stage_started", cloud.id)]
 
 
@@ -52,9 +62,13 @@ async def test_pause_after_three_days_for_five_days_resumes_with_seven_left(tmp_
         with frozen_clock(MONDAY):
             stage = await start(session)  # 10 working days from Tuesday 3 November
         paused_at = sh(2026, 11, 6, 10, 0)  # Friday: Tue, Wed, Thu used
-        stage = await deadlines.pause(session, stage, actor="user:x", reason="专家评审", at=paused_at)
+        stage = await deadlines.pause(
+            session, stage, actor="user:x", reason="专家评审", at=paused_at
+        )
         assert (stage.status, stage.remaining, stage.next_fire_at) == ("paused", 7, None)
-        stage = await deadlines.resume(session, stage, actor="user:x", at=paused_at + timedelta(days=5))
+        stage = await deadlines.resume(
+            session, stage, actor="user:x", at=paused_at + timedelta(days=5)
+        )
         assert (stage.status, stage.remaining) == ("running", 7)
         # Resumed Wednesday 11: Thu 12 … Fri 20 are the seven days.
         assert stage.due_at == sh(2026, 11, 21)
@@ -62,7 +76,9 @@ async def test_pause_after_three_days_for_five_days_resumes_with_seven_left(tmp_
     assert [e.action for e in entries] == ["stage_started", "stage_paused", "stage_resumed"]
     assert entries[1].note == "专家评审"
     assert [e.subject.rsplit(".", 1)[1] for e in await outbox(db)] == [
-        "stage_started", "stage_paused", "stage_resumed"
+        "stage_started",
+        "stage_paused",
+        "stage_resumed",
     ]
 
 
@@ -137,7 +153,9 @@ async def test_policy_edits_apply_to_new_stages_only(tmp_path: Path) -> None:
     async with database(tmp_path) as db, db.write() as session:
         with frozen_clock(MONDAY):
             before = await start(session, stage="handle", case_kind="ticket")
-            policy = (await session.execute(select(Policy).where(Policy.stage == "handle"))).scalar_one()
+            policy = (
+                await session.execute(select(Policy).where(Policy.stage == "handle"))
+            ).scalar_one()
             policy.amount = 2
             after = await start(session, stage="handle", case_kind="ticket")
     assert (before.amount, before.due_at) == (5, sh(2026, 11, 10))
@@ -149,7 +167,11 @@ async def test_override_amount_keeps_the_policy_ladder(tmp_path: Path) -> None:
         with frozen_clock(MONDAY):
             stage = await start(session, amount=3)
     assert (stage.amount, stage.unit, stage.due_at) == (3, "working_days", sh(2026, 11, 6))
-    assert [level["target"] for level in stage.ladder] == ["responsible_head", "bureau", "committee"]
+    assert [level["target"] for level in stage.ladder] == [
+        "responsible_head",
+        "bureau",
+        "committee",
+    ]
 
 
 async def test_refusals(tmp_path: Path) -> None:
@@ -171,7 +193,9 @@ async def test_refusals(tmp_path: Path) -> None:
         with pytest.raises(Invalid, match="positive"):
             await deadlines.extend(session, (await start(session)).id, 0, "working_days", actor="u")
     assert [e.subject.rsplit(".", 1)[1] for e in await outbox(db)] == [
-        "stage_started", "stage_cancelled", "stage_started"
+        "stage_started",
+        "stage_cancelled",
+        "stage_started",
     ]
 
 

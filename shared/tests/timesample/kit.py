@@ -32,23 +32,46 @@ FIXTURE_2027 = DATA / "holiday-cn-2027-fixture.json"
 _templates: dict[str, Path] = {}
 
 SECONDS_LADDER = [
-    {"level": 1, "after": {"amount": 0, "unit": "natural_seconds"}, "target": "responsible_head",
-     "action": "notify_head"},
-    {"level": 2, "after": {"amount": 1, "unit": "natural_seconds"}, "target": "bureau",
-     "action": "urge"},
-    {"level": 3, "after": {"amount": 2, "unit": "natural_seconds"}, "target": "committee",
-     "action": "written_notice"},
-]  # fmt: skip
+    {
+        "level": 1,
+        "after": {"amount": 0, "unit": "natural_seconds"},
+        "target": "responsible_head",
+        "action": "notify_head",
+    },
+    {
+        "level": 2,
+        "after": {"amount": 1, "unit": "natural_seconds"},
+        "target": "bureau",
+        "action": "urge",
+    },
+    {
+        "level": 3,
+        "after": {"amount": 2, "unit": "natural_seconds"},
+        "target": "committee",
+        "action": "written_notice",
+    },
+]
 
 POLICIES: list[dict[str, Any]] = [
     {"case_kind": "application", "stage": "review", "amount": 10, "unit": "working_days"},
     {"case_kind": "ticket", "stage": "handle", "amount": 5, "unit": "working_days"},
-    {"case_kind": "ticket", "stage": "sign_for", "urgency": "urgent", "amount": 4,
-     "unit": "working_hours"},
+    {
+        "case_kind": "ticket",
+        "stage": "sign_for",
+        "urgency": "urgent",
+        "amount": 4,
+        "unit": "working_hours",
+    },
     {"case_kind": "ticket", "stage": "contact", "amount": 2, "unit": "natural_hours"},
-    {"case_kind": "ticket", "stage": "quick", "amount": 2, "unit": "natural_seconds",
-     "warning_fraction": 0.5, "ladder": SECONDS_LADDER},
-]  # fmt: skip
+    {
+        "case_kind": "ticket",
+        "stage": "quick",
+        "amount": 2,
+        "unit": "natural_seconds",
+        "warning_fraction": 0.5,
+        "ladder": SECONDS_LADDER,
+    },
+]
 
 
 class Settings(ServiceSettings):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from yingshang.time.arithmetic import NOMINAL_SECONDS, Unit
 
@@ -70,11 +70,16 @@ class PolicyTerms(BaseModel):
     warning_fraction: float = Field(0.8, gt=0, lt=1)
     ladder: list[LadderLevel] = Field(default_factory=default_ladder, max_length=MAX_LEVELS)
 
+    @field_validator("ladder")
+    @classmethod
+    def _ordered(cls, ladder: list[LadderLevel]) -> list[LadderLevel]:
+        check_ladder(ladder)
+        return ladder
+
     @model_validator(mode="after")
     def _bounded(self) -> PolicyTerms:
         if self.amount * NOMINAL_SECONDS[self.unit] > MAX_NOMINAL_SECONDS:
             raise ValueError("amount: a time limit longer than ten years is not accepted")
-        check_ladder(self.ladder)
         return self
 
     def ladder_json(self) -> list[dict[str, Any]]:

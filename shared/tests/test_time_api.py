@@ -1,0 +1,223 @@
+"""Policies and calendar admin APIs on the sample app, over HTTP, with readiness warnings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from timesample.kit import FIXTURE_2027, frozen_clock, running_app, start
+
+from yingshang.auth import undeclared_routes
+from yingshang.clock import SHANGHAI
+from yingshang.time import deadlines
+from yingshang.time.models import DeadlineStage
+
+POLICIES = "/api/v1/timesample/policies"
+YEARS = "/api/v1/timesample/admin/calendar/years"
+ADMIN = ("BUREAU", "admin")
+STAFF = ("HALL", "staff")
+NEW = {"case_kind": "visit", "stage": "propose", "amount": 7, "unit": "natural_days"}
+
+
+def sh(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=SHANGHAI)  # type: ignore[misc]
+
+
+def problem_fields(response: httpx.Response) -> set[str]:
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    return {e["field"] for e in body.get("errors", [])} | {body.get("field", "")}
+
+
+async def test_every_route_declares_its_access(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (app, _client, _issuer):
+        assert undeclared_routes(app) == []
+
+
+async def test_staff_read_policies_and_admins_edit_them(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (_app, client, issuer):
+        listed = await client.get(
+            POLICIES, params={"case_kind": "ticket"}, headers=issuer.headers(STAFF)
+        )
+        assert listed.status_code == 200
+        assert [p["stage"] for p in listed.json()] == ["contact", "handle", "quick", "sign_for"]
+        assert (await client.get(POLICIES)).status_code == 401
+        refused = await client.post(POLICIES, json=NEW, headers=issuer.headers(STAFF))
+        assert refused.status_code == 403
+        created = await client.post(POLICIES, json=NEW, headers=issuer.headers(ADMIN))
+        assert created.status_code == 201
+        body = created.json()
+        assert (body["version"], body["warning_fraction"], len(body["ladder"])) == (1, 0.8, 3)
+        again = await client.post(POLICIES, json=NEW, headers=issuer.headers(ADMIN))
+        assert (again.status_code, again.json()["type"].rsplit("/", 1)[1]) == (409, "policy-exists")
+        url = f"{POLICIES}/{body['id']}"
+        read = await client.get(url, headers=issuer.headers(STAFF))
+        assert read.headers["etag"] == created.headers["etag"]
+        patch = {"amount": 5, "warning_fraction": 0.5}
+        edited = await client.patch(
+            url, json=patch, headers={**issuer.headers(ADMIN), "If-Match": read.headers["etag"]}
+        )
+        assert (edited.status_code, edited.json()["amount"], edited.json()["version"]) == (
+            200,
+            5,
+            2,
+        )
+        stale = await client.patch(
+            url, json=patch, headers={**issuer.headers(ADMIN), "If-Match": read.headers["etag"]}
+        )
+        assert stale.status_code == 412
+
+
+BAD_POLICIES: list[tuple[dict[str, Any], str]] = [
+    ({**NEW, "unit": "fortnights"}, "unit"),
+    ({**NEW, "amount": 0}, "amount"),
+    ({**NEW, "warning_fraction": 1.0}, "warning_fraction"),
+    ({**NEW, "warning_fraction": 0}, "warning_fraction"),
+    ({**NEW, "case_kind": "Visit-Case"}, "case_kind"),
+    ({**NEW, "amount": 100000, "unit": "working_days"}, "body"),
+    (
+        {
+            **NEW,
+            "ladder": [
+                {
+                    "level": 2,
+                    "after": {"amount": 0, "unit": "working_days"},
+                    "target": "bureau",
+                    "action": "urge",
+                }
+            ],
+        },
+        "ladder",
+    ),
+    (
+        {
+            **NEW,
+            "ladder": [
+                {
+                    "level": 1,
+                    "after": {"amount": 3, "unit": "working_days"},
+                    "target": "bureau",
+                    "action": "urge",
+                },
+                {
+                    "level": 2,
+                    "after": {"amount": 1, "unit": "working_days"},
+                    "target": "committee",
+                    "action": "written_notice",
+                },
+            ],
+        },
+        "ladder",
+    ),
+    (
+        {
+            **NEW,
+            "ladder": [
+                {
+                    "level": 1,
+                    "after": {"amount": 0, "unit": "working_days"},
+                    "target": "mayor",
+                    "action": "urge",
+                }
+            ],
+        },
+        "ladder.0.target",
+    ),
+]
+
+
+async def test_invalid_policies_are_refused_with_problem_details(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (_app, client, issuer):
+        for body, field in BAD_POLICIES:
+            response = await client.post(POLICIES, json=body, headers=issuer.headers(ADMIN))
+            assert response.status_code == 422, body
+            assert any(f.startswith(field) for f in problem_fields(response)), (
+                field,
+                response.text,
+            )
+        listed = await client.get(
+            POLICIES, params={"case_kind": "visit"}, headers=issuer.headers(STAFF)
+        )
+        assert listed.json() == []
+        (policy,) = (
+            await client.get(POLICIES, params={"stage": "handle"}, headers=issuer.headers(STAFF))
+        ).json()
+        bad = await client.patch(
+            f"{POLICIES}/{policy['id']}",
+            json={"warning_fraction": 2},
+            headers=issuer.headers(ADMIN),
+        )
+        assert (bad.status_code, problem_fields(bad)) == (422, {"warning_fraction"})
+        missing = await client.get(f"{POLICIES}/99999", headers=issuer.headers(STAFF))
+        assert missing.status_code == 404
+
+
+async def start_in_app(app: FastAPI, at: datetime, stage: str = "handle") -> DeadlineStage:
+    with frozen_clock(at):
+        async with app.state.db.write() as session:
+            return await start(session, stage=stage, case_kind="ticket")
+
+
+async def wait_for_warnings(
+    app: FastAPI, client: httpx.AsyncClient, present: bool
+) -> dict[str, Any]:
+    for _ in range(200):  # bounded wait for the sweeper's next status refresh
+        report = (await client.get("/readyz")).json()
+        if bool(report["warnings"]) is present:
+            return report  # type: ignore[no-any-return]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"readiness warnings never became {present}")
+
+
+async def test_loading_2027_moves_open_provisional_due_dates(tmp_path: Path) -> None:
+    fixture = json.loads(FIXTURE_2027.read_text(encoding="utf-8"))
+    async with running_app(tmp_path, status_interval=0.0) as (app, client, issuer):
+        stage = await start_in_app(app, sh(2026, 12, 28, 10, 0))  # 5 wd: Tue 29 … Mon 4
+        assert (stage.due_at, stage.provisional) == (sh(2027, 1, 5), True)
+        report = await wait_for_warnings(app, client, True)
+        assert report["checks"]["deadline_sweeper"]["years_without_data"] == [2027]
+        assert "2027" in report["warnings"][0]
+        refused = await client.post(YEARS, json=fixture, headers=issuer.headers(STAFF))
+        assert refused.status_code == 403
+        loaded = await client.post(YEARS, json=fixture, headers=issuer.headers(ADMIN))
+        assert loaded.status_code == 201, loaded.text
+        assert (loaded.json()["recomputed"], loaded.json()["off_days"]) == (1, 10)
+        async with app.state.db.read() as session:
+            moved = await deadlines.get_stage(session, stage.id)
+            assert (moved.due_at, moved.provisional) == (sh(2027, 1, 6), False)  # 1 Jan is off
+        await wait_for_warnings(app, client, False)
+        years = await client.get(YEARS, headers=issuer.headers(STAFF))
+        assert {y["year"]: y["source"] for y in years.json()}[2027] == "county-file"
+        document = await client.get(f"{YEARS}/2027", headers=issuer.headers(STAFF))
+        assert document.json()["days"][0] == {
+            "name": "元旦",
+            "date": "2027-01-01",
+            "isOffDay": True,
+        }
+
+
+async def test_a_bad_year_document_changes_nothing(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as (app, client, issuer):
+        stage = await start_in_app(app, sh(2026, 12, 28, 10, 0))
+        bad = {"year": 2027, "days": [{"name": "元旦", "date": "2027-13-01", "isOffDay": True}]}
+        response = await client.post(YEARS, json=bad, headers=issuer.headers(ADMIN))
+        assert response.status_code == 422
+        assert (await client.get(f"{YEARS}/2027", headers=issuer.headers(STAFF))).status_code == 404
+        async with app.state.db.read() as session:
+            assert (await deadlines.get_stage(session, stage.id)).provisional is True
+
+
+async def test_calendar_files_from_settings_load_at_start(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    async with running_app(tmp_path, calendar_files=[FIXTURE_2027, broken]) as (_a, client, issuer):
+        years = (await client.get(YEARS, headers=issuer.headers(STAFF))).json()
+        loaded = [y for y in years if y["source"] == "county-file"]
+        assert [(y["year"], y["loaded_by"]) for y in loaded] == [(2027, "system:calendar-file")]
+        report = (await client.get("/readyz")).json()
+        assert any("broken.json" in w for w in report["warnings"])
