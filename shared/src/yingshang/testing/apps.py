@@ -61,8 +61,8 @@ def service_settings(
     return settings_cls(**values)
 
 
-def _install(app: FastAPI, issuer: TestIssuer) -> FastAPI:
-    app.state.verifier = issuer.verifier()
+def _install(app: FastAPI, issuer: TestIssuer, settings: ServiceSettings) -> FastAPI:
+    app.state.verifier = issuer.verifier(settings.jwks_file)
     return app
 
 
@@ -71,7 +71,7 @@ async def in_process(
     create_app: AppFactory, settings: ServiceSettings, issuer: TestIssuer
 ) -> AsyncIterator[ServiceUnderTest]:
     """The app with its lifespan running and an httpx client over ASGITransport."""
-    app = _install(create_app(settings), issuer)
+    app = _install(create_app(settings), issuer, settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
@@ -83,7 +83,7 @@ async def on_uvicorn(
     create_app: AppFactory, settings: ServiceSettings, issuer: TestIssuer
 ) -> AsyncIterator[ServiceUnderTest]:
     """The app served by a real uvicorn on a free port inside this event loop (real HTTP)."""
-    app = _install(create_app(settings), issuer)
+    app = _install(create_app(settings), issuer, settings)
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)

@@ -44,6 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (YS_TEST_POSTGRES_URL)")
     config.addinivalue_line("markers", "nats: needs a real nats-server (started by the kit)")
     config.addinivalue_line("markers", "slow: longer-running test")
+    config.addinivalue_line("markers", "db: builds databases through the kit (set automatically)")
     backend = selected_backend()
     if backend == "postgres" and not postgres_admin_url():
         raise pytest.UsageError("YS_TEST_BACKEND=postgres needs YS_TEST_POSTGRES_URL")
@@ -55,6 +56,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     pg = "set" if postgres_admin_url() else "not set"
     return f"yingshang: backend={selected_backend()}, YS_TEST_POSTGRES_URL {pg}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tests whose databases come from the kit follow YS_TEST_BACKEND: `make test` reruns
+    # exactly these on PostgreSQL (suite unit-pg).
+    for item in items:
+        if "migrated_db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

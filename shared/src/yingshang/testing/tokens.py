@@ -33,7 +33,11 @@ class TestIssuer:
         path.write_text(json.dumps(self.jwks()))
         return path
 
-    def verifier(self) -> TokenVerifier:
+    def verifier(self, jwks_file: Path | None = None) -> TokenVerifier:
+        """A verifier trusting this issuer; from ``jwks_file`` (as written by :meth:`write_jwks`)
+        it also re-reads keys on an unknown key id, as services do with the gateway's JWKS."""
+        if jwks_file is not None:
+            return TokenVerifier(issuer=self.issuer, audience=self.audience, jwks_file=jwks_file)
         return TokenVerifier(issuer=self.issuer, audience=self.audience, jwks=self.jwks())
 
     def mint(

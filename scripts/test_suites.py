@@ -1,0 +1,134 @@
+"""``make test``: run the suites in order, print the time of each against its budget.
+
+    python scripts/test_suites.py [SUITE ...]      # e.g. unit, unit-pg, e2e, faults+security
+
+Budgets are guidance: a suite over budget prints a loud warning, it does not fail. A suite that
+collects no test fails (pytest exit code 5), so an empty run can never pass as green.
+Extra pytest arguments: ``PYTEST_ARGS="-k hotline -x"``; parallel workers: ``WORKERS=2``.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+PACKAGES = ["shared", "gateway", "svc-approvals", "svc-hotline", "svc-complaints", "svc-visits"]
+PACKAGES.append("svc-ratings")
+UNIT = [f"{p}/tests" for p in PACKAGES]
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    paths: list[str]
+    budget: float  # seconds
+    env: dict[str, str] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
+    needs_postgres: bool = False
+
+
+SUITES = [
+    Suite("unit", UNIT, 180),
+    # The same unit tests on PostgreSQL: those that build databases through the kit (marker
+    # `db`, set automatically) or say they need PostgreSQL.
+    Suite(
+        "unit-pg",
+        UNIT,
+        180,
+        env={"YS_TEST_BACKEND": "postgres"},
+        args=["-m", "db or postgres"],
+        needs_postgres=True,
+    ),
+    Suite("e2e", ["tests/e2e"], 180),
+    Suite("faults+security", ["tests/faults", "tests/security"], 180),
+    Suite("browser", ["tests/browser"], 90),
+    Suite("cluster", ["tests/cluster"], 90),
+]
+
+
+@dataclass
+class Outcome:
+    suite: str
+    status: str  # passed | FAILED | skipped
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def junit_counts(path: Path) -> dict[str, int]:
+    if not path.exists():
+        return {}
+    root = ET.parse(path).getroot()  # noqa: S314 - our own file
+    suites = [root] if root.tag == "testsuite" else list(root)
+    total = {k: sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors")}
+    total["skipped"] = sum(int(s.get("skipped", 0)) for s in suites)
+    total["passed"] = total["tests"] - total["failures"] - total["errors"] - total["skipped"]
+    return total
+
+
+def pytest_command(suite: Suite, junit: Path) -> list[str]:
+    paths = [p for p in suite.paths if (ROOT / p).exists()]
+    command = [sys.executable, "-m", "pytest", *paths, *suite.args, f"--junitxml={junit}", "-q"]
+    workers = os.environ.get("WORKERS")
+    if workers and workers != "0":
+        command += ["-n", workers]
+    return command + shlex.split(os.environ.get("PYTEST_ARGS", ""))
+
+
+def run_suite(suite: Suite) -> Outcome:
+    minutes = f"{suite.budget / 60:g} min"
+    if suite.needs_postgres and not os.environ.get("YS_TEST_POSTGRES_URL"):
+        print(f"--- suite {suite.name}: SKIPPED (YS_TEST_POSTGRES_URL is not set)", flush=True)
+        return Outcome(suite.name, "skipped")
+    print(f"=== suite {suite.name} (budget {minutes}) ===", flush=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    junit = ARTIFACTS / f"{suite.name.replace('+', '-')}.xml"
+    junit.unlink(missing_ok=True)
+    started = time.monotonic()
+    env = {**os.environ, **suite.env}
+    code = subprocess.call(pytest_command(suite, junit), cwd=ROOT, env=env)  # noqa: S603
+    seconds = time.monotonic() - started
+    if code == 5:
+        print(f"!!! suite {suite.name}: no test was collected; that counts as a failure")
+    status = "passed" if code == 0 else "FAILED"
+    print(f"--- suite {suite.name}: {status} in {seconds:.1f} s (budget {minutes})", flush=True)
+    if seconds > suite.budget:
+        print(
+            f"!!! WARNING: suite {suite.name} took {seconds:.0f} s, over its budget of "
+            f"{suite.budget:.0f} s: make it faster or move slow checks to bench/",
+            flush=True,
+        )
+    return Outcome(suite.name, status, seconds, junit_counts(junit))
+
+
+def summary(outcomes: list[Outcome]) -> None:
+    print("\n=== summary ===")
+    for o in outcomes:
+        counts = ", ".join(f"{k} {v}" for k, v in o.counts.items() if k != "tests")
+        print(f"  {o.suite:<16} {o.status:<8} {o.seconds:7.1f} s  {counts}")
+    total = {k: sum(o.counts.get(k, 0) for o in outcomes) for k in ("passed", "skipped")}
+    failed = sum(o.counts.get("failures", 0) + o.counts.get("errors", 0) for o in outcomes)
+    print(f"total: {total['passed']} passed, {failed} failed, {total['skipped']} skipped")
+
+
+def main(names: list[str]) -> int:
+    known = {s.name: s for s in SUITES}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        print(f"unknown suite(s) {unknown}; known: {', '.join(known)}", file=sys.stderr)
+        return 2
+    chosen = [known[n] for n in names] if names else SUITES
+    outcomes = [run_suite(s) for s in chosen]
+    summary(outcomes)
+    return 0 if all(o.status != "FAILED" for o in outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main([a for arg in sys.argv[1:] for a in arg.split(",") if a]))
