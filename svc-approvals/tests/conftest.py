@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from yingshang.clock import FrozenClock, SHANGHAI, get_clock, set_clock
+from yingshang.clock import SHANGHAI, FrozenClock, get_clock, set_clock
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.tokens import TestIssuer
 from ys_approvals.app import SERVICE_DIR, create_app

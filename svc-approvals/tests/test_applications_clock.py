@@ -27,9 +27,12 @@ def at(clock: FrozenClock, day: date, hour: int = 10) -> None:
 
 
 async def act(
-    client: httpx.AsyncClient, app: dict[str, Any], action: str, headers: dict[str, str],
+    client: httpx.AsyncClient,
+    app: dict[str, Any],
+    action: str,
+    headers: dict[str, str],
     body: dict[str, Any] | None = None,
-) -> httpx.Response:  # fmt: skip
+) -> httpx.Response:
     fresh = await client.get(f"{BASE}/applications/{app['id']}", headers=headers)
     etag = fresh.headers["ETag"]
     return await client.post(
@@ -48,12 +51,17 @@ async def food_item(client: httpx.AsyncClient) -> dict[str, Any]:
     return dict(items[0])
 
 
-async def test_committed_item_clock(hall: ServiceUnderTest, people: People, clock: FrozenClock) -> None:
+async def test_committed_item_clock(
+    hall: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
     c = hall.client
     item = await food_item(c)
     assert item["committed_limit"] == 8  # 40% of 20, rounded down
-    seat = await c.put(f"{BASE}/halls/HALL_COUNTY/windows/W01/clerks",
-                       json={"staff_nos": ["ZW2001"]}, headers=people.hall_head())  # fmt: skip
+    seat = await c.put(
+        f"{BASE}/halls/HALL_COUNTY/windows/W01/clerks",
+        json={"staff_nos": ["ZW2001"]},
+        headers=people.hall_head(),
+    )
     assert seat.status_code == 200, seat.text
 
     # Monday: submitted with one material missing -> 补正 at intake, no clock yet.
@@ -69,21 +77,28 @@ async def test_committed_item_clock(hall: ServiceUnderTest, people: People, cloc
 
     # Thursday: the last material arrives; the limit counts from Friday: 8 wd -> Tue 17th.
     at(clock, date(2026, 3, 5))
-    r = await act(c, app, "receive-supplement", people.clerk(),
-                  {"materials": [item["materials"][-1]["name"]]})  # fmt: skip
+    r = await act(
+        c, app, "receive-supplement", people.clerk(), {"materials": [item["materials"][-1]["name"]]}
+    )
     assert r.status_code == 200, r.text
     assert due(r) == end_of(date(2026, 3, 17))
     assert (await act(c, app, "accept", people.clerk())).status_code == 200
 
     # Review 补正 from Wednesday 11th to Friday 13th: three working days -> due Fri 20th.
     at(clock, date(2026, 3, 11))
-    r = await act(c, app, "request-supplement", people.staff("SCJGJ"),
-                  {"missing": ["经营场所平面图（修订）"]})  # fmt: skip
+    r = await act(
+        c, app, "request-supplement", people.staff("SCJGJ"), {"missing": ["经营场所平面图（修订）"]}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "review_supplement"
     at(clock, date(2026, 3, 13))
-    r = await act(c, app, "receive-supplement", people.staff("SCJGJ"),
-                  {"materials": ["经营场所平面图（修订）"]})  # fmt: skip
+    r = await act(
+        c,
+        app,
+        "receive-supplement",
+        people.staff("SCJGJ"),
+        {"materials": ["经营场所平面图（修订）"]},
+    )
     assert r.status_code == 200, r.text
     assert due(r) == end_of(date(2026, 3, 20))
 
@@ -111,4 +126,6 @@ async def test_if_match_is_required_and_checked(hall: ServiceUnderTest, people: 
     stale = {**clerk, "If-Match": f'"application-{app["id"]}-999"'}
     assert (await hall.client.post(url, headers=stale)).status_code == 412
     elsewhere = people.staff("ZJJ", "ZJ5101")
-    assert (await hall.client.get(f"{BASE}/applications/{app['id']}", headers=elsewhere)).status_code == 404
+    assert (
+        await hall.client.get(f"{BASE}/applications/{app['id']}", headers=elsewhere)
+    ).status_code == 404

@@ -77,10 +77,17 @@ async def test_accept_and_finish_publish_completed(
     for action, who, payload in [
         ("accept", clerk, None),
         ("approve", people.staff("SCJGJ"), None),
-        ("deliver", clerk, {"method": "postal", "tracking_number": "EMS1234567890",
-                            "postal_address": "凤冈县龙泉镇1号"}),
+        (
+            "deliver",
+            clerk,
+            {
+                "method": "postal",
+                "tracking_number": "EMS1234567890",
+                "postal_address": "凤冈县龙泉镇1号",
+            },
+        ),
         ("finish", clerk, None),
-    ]:  # fmt: skip
+    ]:
         r = await act(c, app, action, who, payload)
         assert r.status_code == 200, r.text
     events = await completed_events(nats_server, app["id"])
@@ -106,14 +113,36 @@ async def test_invitation_sends_sms_and_duty_shows(live: ServiceUnderTest, peopl
     await ensure_stream(js, "ratings")
     await ensure_stream(js, "visits")
     today = date.today()
-    invitation = make_event("ratings", "ys.ratings.invitation.created", {
-        "case_id": app["id"], "case_number": app["number"], "department": "SCJGJ",
-        "origin_client": None, "invitation_id": "inv-1", "token_url": "/console/public/rate/t0k",
-        "service": "approvals", "case_kind": "application", "node": "accept",
-        "expires_at": "2026-12-31T00:00:00Z"}, subject=f"application/{app['id']}")  # fmt: skip
-    duty = make_event("visits", "ys.visits.duty.recorded", {
-        "leader_name": "冯涛", "hall": "HALL_COUNTY", "date": today.isoformat(),
-        "start": "09:00", "end": "12:00", "department": "SCJGJ", "duty_id": "d-1"})  # fmt: skip
+    invitation = make_event(
+        "ratings",
+        "ys.ratings.invitation.created",
+        {
+            "case_id": app["id"],
+            "case_number": app["number"],
+            "department": "SCJGJ",
+            "origin_client": None,
+            "invitation_id": "inv-1",
+            "token_url": "/console/public/rate/t0k",
+            "service": "approvals",
+            "case_kind": "application",
+            "node": "accept",
+            "expires_at": "2026-12-31T00:00:00Z",
+        },
+        subject=f"application/{app['id']}",
+    )
+    duty = make_event(
+        "visits",
+        "ys.visits.duty.recorded",
+        {
+            "leader_name": "冯涛",
+            "hall": "HALL_COUNTY",
+            "date": today.isoformat(),
+            "start": "09:00",
+            "end": "12:00",
+            "department": "SCJGJ",
+            "duty_id": "d-1",
+        },
+    )
     async with live.app.state.db.write() as session:
         await enqueue(session, invitation)
         await enqueue(session, duty)

@@ -27,7 +27,9 @@ async def _run_one(hall: ServiceUnderTest, people: People, clock: FrozenClock, d
     return dict(r.json())
 
 
-async def test_on_time_rate_and_average(hall: ServiceUnderTest, people: People, clock: FrozenClock) -> None:
+async def test_on_time_rate_and_average(
+    hall: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
     # Submitted Monday 2 March with complete materials: 4, 8 and 10 working days later.
     ends = [date(2026, 3, 6), date(2026, 3, 12), date(2026, 3, 16)]
     done = [await _run_one(hall, people, clock, d) for d in ends]
@@ -52,9 +54,18 @@ async def test_public_lookup_shows_status_only(hall: ServiceUnderTest, people: P
     assert len(number) == 31 + 8 + 4
     ok = await hall.client.get(f"{BASE}/public/applications/{number}", params={"query_code": code})
     assert ok.status_code == 200
-    assert set(ok.json()) == {"number", "item_name", "status", "status_label", "submitted_at",
-                              "due_at", "finished_at"}  # fmt: skip
+    assert set(ok.json()) == {
+        "number",
+        "item_name",
+        "status",
+        "status_label",
+        "submitted_at",
+        "due_at",
+        "finished_at",
+    }
     wrong = "A" * len(code) if code != "A" * len(code) else "B" * len(code)
-    bad = await hall.client.get(f"{BASE}/public/applications/{number}", params={"query_code": wrong})
+    bad = await hall.client.get(
+        f"{BASE}/public/applications/{number}", params={"query_code": wrong}
+    )
     assert bad.status_code == 404
     assert bad.headers["content-type"].startswith("application/problem+json")

@@ -35,7 +35,7 @@ DESCRIPTION = (
     "(办件) from intake to 办结 with committed limits, integrated packages (一件事一次办), "
     "halls and windows, appointments, hall duty, statistics."
 )
-assert tables.Base  # every table is registered before the app starts
+METADATA = tables.Base.metadata  # every table registered before the app starts
 
 
 def components() -> list[ComponentFactory]:

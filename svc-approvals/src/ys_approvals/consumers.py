@@ -54,14 +54,20 @@ async def send_invitation(
         return  # another service's case: that service sends its own
     app = await session.get(Application, payload.case_id)
     if app is None:
-        raise LookupError(f"no application {payload.case_id} for invitation {payload.invitation_id}")
+        raise LookupError(
+            f"no application {payload.case_id} for invitation {payload.invitation_id}"
+        )
     await notify.enqueue(
         session,
         recipient=app.applicant_phone,
         template="rating_invitation",
-        params={"number": app.number, "item": app.item_name, "node": payload.node,
-                "url": payload.token_url},
-    )  # fmt: skip
+        params={
+            "number": app.number,
+            "item": app.item_name,
+            "node": payload.node,
+            "url": payload.token_url,
+        },
+    )
 
 
 async def record_duty(session: AsyncSession, event: CloudEvent, payload: DutyPayload) -> None:

@@ -19,11 +19,16 @@ from ys_approvals.ratelimit import client_key
 api = router("/api/v1/approvals/public", tags=["public"])
 
 
-@api.get("/applications/{number}", response_model=PublicStatusOut,
-         summary="Status of an application (number + query code); a wrong code answers 404",
-         dependencies=[allow(public())],
-         responses={404: {"description": "no such application"},
-                    429: {"description": "too many lookups"}})  # fmt: skip
+@api.get(
+    "/applications/{number}",
+    response_model=PublicStatusOut,
+    summary="Status of an application (number + query code); a wrong code answers 404",
+    dependencies=[allow(public())],
+    responses={
+        404: {"description": "no such application"},
+        429: {"description": "too many lookups"},
+    },
+)
 async def lookup(
     number: str,
     request: Request,
@@ -39,7 +44,11 @@ async def lookup(
     if not matches:
         raise NotFound("no application with that number and query code")
     return PublicStatusOut(
-        number=app.number, item_name=app.item_name, status=app.state,
-        status_label=STATUS_LABELS[app.state], submitted_at=app.submitted_at, due_at=app.due_at,
+        number=app.number,
+        item_name=app.item_name,
+        status=app.state,
+        status_label=STATUS_LABELS[app.state],
+        submitted_at=app.submitted_at,
+        due_at=app.due_at,
         finished_at=app.finished_at,
-    )  # fmt: skip
+    )

@@ -72,7 +72,9 @@ async def _seed_items(session: AsyncSession) -> dict[str, str]:
 
 async def _seed_packages(session: AsyncSession, codes: dict[str, str]) -> None:
     for entry in seed_data.PACKAGES:
-        found = await session.execute(select(ItemPackage.id).where(ItemPackage.code == entry["code"]))
+        found = await session.execute(
+            select(ItemPackage.id).where(ItemPackage.code == entry["code"])
+        )
         if found.first() is not None:
             continue
         waivers = [{"item_code": codes[k], "waiver": w} for k, w in entry["fee_waivers"].items()]
@@ -92,15 +94,25 @@ async def _seed_halls(
         if (await session.execute(select(Hall.id).where(Hall.code == spec["code"]))).first():
             continue
         county = spec["dept"] == "HALL"
-        hall = Hall(code=spec["code"], name=spec["name"], department=spec["dept"],
-                    kind="county" if county else "town", seven_day=county)  # fmt: skip
+        hall = Hall(
+            code=spec["code"],
+            name=spec["name"],
+            department=spec["dept"],
+            kind="county" if county else "town",
+            seven_day=county,
+        )
         session.add(hall)
         await session.flush()
         for w in spec.get("windows", []):
             dedicated = seed_data.WINDOW_ITEMS.get(w["code"]) if county else None
-            window = Window(hall_id=hall.id, code=w["code"], name=w["name"], kind=w["kind"],
-                            accepts_all=w["kind"] in seed_data.COMPREHENSIVE_KINDS and not dedicated,
-                            clerks=[])  # fmt: skip
+            window = Window(
+                hall_id=hall.id,
+                code=w["code"],
+                name=w["name"],
+                kind=w["kind"],
+                accepts_all=w["kind"] in seed_data.COMPREHENSIVE_KINDS and not dedicated,
+                clerks=[],
+            )
             session.add(window)
             await session.flush()
             for key in dedicated or []:
@@ -117,8 +129,11 @@ def _schedule(window: Window, *, seven_day: bool) -> list[WindowSchedule]:
         rows.append(WindowSchedule(window_id=window.id, weekday=day, start="09:00", end="12:00"))
         rows.append(WindowSchedule(window_id=window.id, weekday=day, start="13:30", end="17:30"))
         if day < 5 and window.kind == "intake":
-            rows.append(WindowSchedule(window_id=window.id, weekday=day, start="17:30",
-                                       end="19:00", extended=True))  # fmt: skip
+            rows.append(
+                WindowSchedule(
+                    window_id=window.id, weekday=day, start="17:30", end="19:00", extended=True
+                )
+            )
     return rows
 
 

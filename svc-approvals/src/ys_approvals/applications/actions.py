@@ -28,40 +28,55 @@ from ys_approvals.catalog.models import HandlingKind
 
 
 async def request_supplement(
-    session: AsyncSession, app: Application, body: SupplementRequestIn, actor: Principal,
+    session: AsyncSession,
+    app: Application,
+    body: SupplementRequestIn,
+    actor: Principal,
     if_match: str | None,
-) -> None:  # fmt: skip
+) -> None:
     """补正: at intake it restarts the clock later; in review it pauses the clock."""
     missing = sorted(set(body.missing))
     if app.state == "received":
-        await flow.step(session, app, "request_materials", actor, if_match, body.note,
-                        missing=missing)  # fmt: skip
+        await flow.step(
+            session, app, "request_materials", actor, if_match, body.note, missing=missing
+        )
         app.missing_materials = missing
         await timing.pause(session, app, actor, "intake 补正")
         return
-    await flow.step(session, app, "request_supplement", actor, if_match, body.note,
-                    missing=missing)  # fmt: skip
-    session.add(PausedPeriod(application_id=app.id, kind="review_supplement",
-                             started_at=now(), requested=missing, note=body.note))  # fmt: skip
+    await flow.step(session, app, "request_supplement", actor, if_match, body.note, missing=missing)
+    session.add(
+        PausedPeriod(
+            application_id=app.id,
+            kind="review_supplement",
+            started_at=now(),
+            requested=missing,
+            note=body.note,
+        )
+    )
     await timing.pause(session, app, actor, "review 补正")
 
 
 async def receive_supplement(
-    session: AsyncSession, app: Application, body: SupplementIn, actor: Principal,
+    session: AsyncSession,
+    app: Application,
+    body: SupplementIn,
+    actor: Principal,
     if_match: str | None,
-) -> None:  # fmt: skip
+) -> None:
     received = sorted(set(app.materials_received) | set(body.materials))
     if app.state == "awaiting_materials":
         still = [m for m in app.missing_materials if m not in received]
         if still:
             raise Invalid(f"still missing: {', '.join(still)}", field="materials", missing=still)
-        await flow.step(session, app, "materials_received", actor, if_match, body.note,
-                        received=body.materials)  # fmt: skip
+        await flow.step(
+            session, app, "materials_received", actor, if_match, body.note, received=body.materials
+        )
         app.materials_received = received
         await intake.materials_complete(session, app, actor)
         return
-    await flow.step(session, app, "supplement_received", actor, if_match, body.note,
-                    received=body.materials)  # fmt: skip
+    await flow.step(
+        session, app, "supplement_received", actor, if_match, body.note, received=body.materials
+    )
     app.materials_received = received
     await _end_pause(session, app)
     await timing.resume(session, app, actor)
@@ -84,9 +99,12 @@ async def accept(
 
 
 async def refuse(
-    session: AsyncSession, app: Application, body: ReasonIn, actor: Principal,
+    session: AsyncSession,
+    app: Application,
+    body: ReasonIn,
+    actor: Principal,
     if_match: str | None,
-) -> None:  # fmt: skip
+) -> None:
     """不予受理 with the reason (行政许可法 art. 32 (1)-(2)); the case closes."""
     await flow.step(session, app, "refuse", actor, if_match, body.reason, reason=body.reason)
     app.outcome, app.decision_reason = "refused", body.reason
@@ -110,13 +128,17 @@ async def finish_on_the_spot(
 
 
 async def suspend(
-    session: AsyncSession, app: Application, body: SuspendIn, actor: Principal,
+    session: AsyncSession,
+    app: Application,
+    body: SuspendIn,
+    actor: Principal,
     if_match: str | None,
-) -> None:  # fmt: skip
+) -> None:
     """听证/检验检测/专家评审 do not count (行政许可法 art. 45)."""
     await flow.step(session, app, "suspend", actor, if_match, body.note, kind=body.kind)
-    session.add(PausedPeriod(application_id=app.id, kind=body.kind, started_at=now(),
-                             note=body.note))  # fmt: skip
+    session.add(
+        PausedPeriod(application_id=app.id, kind=body.kind, started_at=now(), note=body.note)
+    )
     await timing.pause(session, app, actor, body.kind)
 
 
@@ -129,13 +151,17 @@ async def resume(
 
 
 async def request_extension(
-    session: AsyncSession, app: Application, body: ExtensionIn, actor: Principal,
+    session: AsyncSession,
+    app: Application,
+    body: ExtensionIn,
+    actor: Principal,
     if_match: str | None,
-) -> None:  # fmt: skip
+) -> None:
     if app.extension_days:
         raise Conflict("the statutory extension was already granted", code="extended-once")
-    await flow.step(session, app, "request_extension", actor, if_match, body.reason,
-                    reason=body.reason)  # fmt: skip
+    await flow.step(
+        session, app, "request_extension", actor, if_match, body.reason, reason=body.reason
+    )
     app.extension_request = {"reason": body.reason, "by": actor.staff_no, "at": now().isoformat()}
 
 
@@ -146,33 +172,52 @@ async def approve_extension(
     if not app.extension_request or app.extension_days:
         raise Conflict("no pending extension request", code="no-extension-request")
     reason = str(app.extension_request["reason"])
-    await flow.step(session, app, "approve_extension", actor, if_match, reason,
-                    days=timing.STATUTORY_EXTENSION_DAYS)  # fmt: skip
+    await flow.step(
+        session,
+        app,
+        "approve_extension",
+        actor,
+        if_match,
+        reason,
+        days=timing.STATUTORY_EXTENSION_DAYS,
+    )
     app.extension_days = timing.STATUTORY_EXTENSION_DAYS
     app.extension_request = {**app.extension_request, "approved_by": actor.staff_no}
     await timing.extend(session, app, actor, reason)
     await notify_applicant(session, app, "extension_notice", days=app.extension_days)
 
 
-async def notify_applicant(session: AsyncSession, app: Application, template: str,
-                           **params: object) -> None:  # fmt: skip
+async def notify_applicant(
+    session: AsyncSession, app: Application, template: str, **params: object
+) -> None:
     from yingshang import notify
 
-    await notify.enqueue(session, recipient=app.applicant_phone, template=template,
-                         params={"number": app.number, "item": app.item_name, **params})  # fmt: skip
+    await notify.enqueue(
+        session,
+        recipient=app.applicant_phone,
+        template=template,
+        params={"number": app.number, "item": app.item_name, **params},
+    )
 
 
 def _my_part(parts: list[ApplicationPart], actor: Principal) -> ApplicationPart:
-    mine = [p for p in parts if p.status == "pending" and actor.has(("staff", "head"), p.department)]
+    mine = [
+        p for p in parts if p.status == "pending" and actor.has(("staff", "head"), p.department)
+    ]
     if not mine:
         raise Forbidden("no undecided part of this application belongs to your department")
     return mine[0]
 
 
 async def decide(
-    session: AsyncSession, app: Application, parts: list[ApplicationPart], approve: bool,
-    body: ReasonIn | None, actor: Principal, if_match: str | None,
-) -> None:  # fmt: skip
+    session: AsyncSession,
+    app: Application,
+    parts: list[ApplicationPart],
+    approve: bool,
+    body: ReasonIn | None,
+    actor: Principal,
+    if_match: str | None,
+) -> None:
     """A department decides its part; the application is approved when every part is,
     rejected as soon as one is (packages are dispatched in parallel)."""
     if not approve and body is None:
@@ -184,8 +229,16 @@ async def decide(
     part.reason = body.reason if body else None
     pending = [p for p in parts if p.status == "pending"]
     if approve and pending:
-        await flow.step(session, app, "decide_part", actor, if_match, None,
-                        item_code=part.item_code, decision=part.status)  # fmt: skip
+        await flow.step(
+            session,
+            app,
+            "decide_part",
+            actor,
+            if_match,
+            None,
+            item_code=part.item_code,
+            decision=part.status,
+        )
         return
     name = "approve" if approve else "reject"
     await flow.step(session, app, name, actor, if_match, part.reason, item_code=part.item_code)
@@ -194,17 +247,28 @@ async def decide(
 
 
 async def deliver(
-    session: AsyncSession, app: Application, body: DeliverIn, actor: Principal,
+    session: AsyncSession,
+    app: Application,
+    body: DeliverIn,
+    actor: Principal,
     if_match: str | None,
-) -> None:  # fmt: skip
+) -> None:
     """送达: window pickup, or free postal delivery with its tracking number."""
     method = body.method or DeliveryMethod(app.delivery_method or "pickup")
     if method == DeliveryMethod.postal and not body.tracking_number:
         raise Invalid("postal delivery needs the tracking number", field="tracking_number")
     if method == DeliveryMethod.postal and not (body.postal_address or app.postal_address):
         raise Invalid("postal delivery needs an address", field="postal_address")
-    await flow.step(session, app, "deliver", actor, if_match, None, method=method,
-                    tracking_number=body.tracking_number)  # fmt: skip
+    await flow.step(
+        session,
+        app,
+        "deliver",
+        actor,
+        if_match,
+        None,
+        method=method,
+        tracking_number=body.tracking_number,
+    )
     app.delivery_method, app.tracking_number = method, body.tracking_number
     app.postal_address = body.postal_address or app.postal_address
     app.delivered_at = now()

@@ -25,7 +25,7 @@ from ys_approvals.catalog.service import get_by_ref
 from ys_approvals.halls.models import Hall, Window
 from ys_approvals.halls.service import get_window, window_takes
 from ys_approvals.packages.models import ItemPackage
-from ys_approvals.packages.service import package_items, get_package
+from ys_approvals.packages.service import get_package, package_items
 
 
 @dataclass
@@ -90,9 +90,9 @@ async def _window(
     assert hall is not None
     if actor.is_client or not actor.has(None, hall.department):
         raise Forbidden("only the hall's own staff take in applications at its windows")
-    if actor.has("clerk", hall.department) and not actor.has(("staff", "head"), hall.department):
-        if actor.staff_no not in window.clerks:
-            raise Forbidden(f"you do not sit at window {window.code}")
+    only_clerk = not actor.has(("staff", "head"), hall.department)
+    if only_clerk and actor.staff_no not in window.clerks:
+        raise Forbidden(f"you do not sit at window {window.code}")
     for item, _ in target.items:
         if not await window_takes(session, window, item.id):
             raise Invalid(f"window {window.code} does not take {item.name}", field="window_code")

@@ -8,7 +8,8 @@
                                              ├─ suspend (听证/检验检测/专家评审) ▶ suspended
                                              │     ─ resume ▶ in_review
                                              ├─ request_extension / approve_extension / decide_part
-                                             ├─ approve ▶ approved ─ deliver ▶ delivered ─ finish ▶ finished
+                                             ├─ approve ▶ approved ─ deliver ▶ delivered
+                                             │     ─ finish ▶ finished
                                              └─ reject ▶ rejected ─ finish ▶ finished
 """
 
@@ -38,38 +39,79 @@ CLOSED = ("refused", "finished")
 
 def _t(
     name: str, sources: str, target: str, rule: Rule[Any], event: str, label: str
-) -> Transition[Application]:
+) -> Transition[Application]:  # type: ignore[type-var]
     return Transition(name, frozenset(sources.split()), target, rule, event, label=label)
 
 
-TRANSITIONS: tuple[Transition[Application], ...] = (
-    _t("request_materials", "received", "awaiting_materials", rules.front_or_handler,
-       "supplement_requested", "一次性告知补正"),
-    _t("materials_received", "awaiting_materials", "received", rules.front_or_handler,
-       "supplement_received", "补正材料接收"),
+TRANSITIONS: tuple[Transition[Application], ...] = (  # type: ignore[type-var]
+    _t(
+        "request_materials",
+        "received",
+        "awaiting_materials",
+        rules.front_or_handler,
+        "supplement_requested",
+        "一次性告知补正",
+    ),
+    _t(
+        "materials_received",
+        "awaiting_materials",
+        "received",
+        rules.front_or_handler,
+        "supplement_received",
+        "补正材料接收",
+    ),
     _t("accept", "received", "in_review", rules.front_or_handler, "accepted", "受理"),
-    _t("refuse", "received awaiting_materials", "refused", rules.front_or_handler, "refused",
-       "不予受理"),
-    _t("finish_on_the_spot", "received", "finished", rules.front_or_handler, "finished",
-       "即办"),
-    _t("request_supplement", "in_review", "review_supplement", rules.handler,
-       "supplement_requested", "审查补正"),
-    _t("supplement_received", "review_supplement", "in_review", rules.front_or_handler,
-       "supplement_received", "补正材料接收"),
+    _t(
+        "refuse",
+        "received awaiting_materials",
+        "refused",
+        rules.front_or_handler,
+        "refused",
+        "不予受理",
+    ),
+    _t("finish_on_the_spot", "received", "finished", rules.front_or_handler, "finished", "即办"),
+    _t(
+        "request_supplement",
+        "in_review",
+        "review_supplement",
+        rules.handler,
+        "supplement_requested",
+        "审查补正",
+    ),
+    _t(
+        "supplement_received",
+        "review_supplement",
+        "in_review",
+        rules.front_or_handler,
+        "supplement_received",
+        "补正材料接收",
+    ),
     _t("suspend", "in_review", "suspended", rules.handler, "suspended", "特别程序"),
     _t("resume", "suspended", "in_review", rules.handler, "resumed", "特别程序结束"),
-    _t("request_extension", "in_review", "in_review", rules.handler, "extension_requested",
-       "延期申请"),
-    _t("approve_extension", "in_review", "in_review", rules.responsible_head, "extended",
-       "延期批准"),
+    _t(
+        "request_extension",
+        "in_review",
+        "in_review",
+        rules.handler,
+        "extension_requested",
+        "延期申请",
+    ),
+    _t(
+        "approve_extension",
+        "in_review",
+        "in_review",
+        rules.responsible_head,
+        "extended",
+        "延期批准",
+    ),
     _t("decide_part", "in_review", "in_review", rules.handler, "part_decided", "部门审批"),
     _t("approve", "in_review", "approved", rules.handler, "approved", "准予许可"),
     _t("reject", "in_review", "rejected", rules.handler, "rejected", "不予许可"),
     _t("deliver", "approved", "delivered", rules.front_or_handler, "delivered", "送达"),
     _t("finish", "delivered rejected", "finished", rules.front_or_handler, "finished", "办结"),
-)  # fmt: skip
+)
 
-MACHINE: StateMachine[Application] = StateMachine(
+MACHINE: StateMachine[Application] = StateMachine(  # type: ignore[type-var]
     service="approvals",
     kind=CASE_KIND,
     states=tuple(STATUS_LABELS),

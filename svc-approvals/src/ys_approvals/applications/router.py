@@ -36,7 +36,7 @@ api = router("/api/v1/approvals/applications", tags=["applications"])
 ANYONE = staff_or_client("approvals:write")
 STAFF = staff()
 F = TypeVar("F", bound=Callable[..., Any])
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such application (or not yours to see)"},
     409: {"description": "not allowed in the current state"},
     412: {"description": "stale If-Match"},
@@ -45,9 +45,13 @@ ERRORS = {
 
 
 async def _render(
-    request: Request, response: Response, app: Application, principal: CurrentPrincipal,
-    *, unmask: bool = False,
-) -> ApplicationOut:  # fmt: skip
+    request: Request,
+    response: Response,
+    app: Application,
+    principal: CurrentPrincipal,
+    *,
+    unmask: bool = False,
+) -> ApplicationOut:
     session = request.state.db_session
     parts = await service.parts_of(session, app)
     departments = {p.department for p in parts}
@@ -155,9 +159,14 @@ def _action(path: str, summary: str) -> Callable[[F], F]:
 
 @_action("request-supplement", "补正: list everything missing at once (intake or review)")
 async def request_supplement(
-    app_id: uuid.UUID, body: SupplementRequestIn, request: Request, response: Response,
-    session: SessionDep, principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    body: SupplementRequestIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, _ = await service.visible_application(session, principal, app_id)
     await actions.request_supplement(session, app, body, principal, if_match)
     return await _render(request, response, app, principal)
@@ -165,9 +174,14 @@ async def request_supplement(
 
 @_action("receive-supplement", "Supplementary materials arrived")
 async def receive_supplement(
-    app_id: uuid.UUID, body: SupplementIn, request: Request, response: Response,
-    session: SessionDep, principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    body: SupplementIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, _ = await service.visible_application(session, principal, app_id)
     await actions.receive_supplement(session, app, body, principal, if_match)
     return await _render(request, response, app, principal)
@@ -175,9 +189,13 @@ async def receive_supplement(
 
 @_action("accept", "受理")
 async def accept(
-    app_id: uuid.UUID, request: Request, response: Response, session: SessionDep,
-    principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, _ = await service.visible_application(session, principal, app_id)
     await actions.accept(session, app, principal, if_match)
     return await _render(request, response, app, principal)
@@ -185,9 +203,14 @@ async def accept(
 
 @_action("refuse", "不予受理 (reason required)")
 async def refuse(
-    app_id: uuid.UUID, body: ReasonIn, request: Request, response: Response,
-    session: SessionDep, principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    body: ReasonIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, _ = await service.visible_application(session, principal, app_id)
     await actions.refuse(session, app, body, principal, if_match)
     return await _render(request, response, app, principal)
@@ -195,9 +218,13 @@ async def refuse(
 
 @_action("finish-on-the-spot", "即办件: accept, decide and finish at the window")
 async def finish_on_the_spot(
-    app_id: uuid.UUID, request: Request, response: Response, session: SessionDep,
-    principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, _ = await service.visible_application(session, principal, app_id)
     await actions.finish_on_the_spot(session, app, principal, if_match)
     return await _render(request, response, app, principal)
@@ -205,9 +232,14 @@ async def finish_on_the_spot(
 
 @_action("suspend", "Pause for a hearing, testing or expert review")
 async def suspend(
-    app_id: uuid.UUID, body: SuspendIn, request: Request, response: Response,
-    session: SessionDep, principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    body: SuspendIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, _ = await service.visible_application(session, principal, app_id)
     await actions.suspend(session, app, body, principal, if_match)
     return await _render(request, response, app, principal)
@@ -215,9 +247,13 @@ async def suspend(
 
 @_action("resume", "End of the hearing, testing or expert review")
 async def resume(
-    app_id: uuid.UUID, request: Request, response: Response, session: SessionDep,
-    principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, _ = await service.visible_application(session, principal, app_id)
     await actions.resume(session, app, principal, if_match)
     return await _render(request, response, app, principal)
@@ -225,9 +261,14 @@ async def resume(
 
 @_action("extension-request", "Ask the head for the statutory extension (+10 wd)")
 async def request_extension(
-    app_id: uuid.UUID, body: ExtensionIn, request: Request, response: Response,
-    session: SessionDep, principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    body: ExtensionIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, _ = await service.visible_application(session, principal, app_id)
     await actions.request_extension(session, app, body, principal, if_match)
     return await _render(request, response, app, principal)
@@ -235,9 +276,13 @@ async def request_extension(
 
 @_action("extension-approval", "The head approves the extension; the applicant is told")
 async def approve_extension(
-    app_id: uuid.UUID, request: Request, response: Response, session: SessionDep,
-    principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, _ = await service.visible_application(session, principal, app_id)
     await actions.approve_extension(session, app, principal, if_match)
     return await _render(request, response, app, principal)
@@ -245,9 +290,14 @@ async def approve_extension(
 
 @_action("approve", "准予: your department approves its part")
 async def approve(
-    app_id: uuid.UUID, request: Request, response: Response, session: SessionDep,
-    principal: CurrentPrincipal, body: NoteIn | None = None, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    body: NoteIn | None = None,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, parts = await service.visible_application(session, principal, app_id)
     await actions.decide(session, app, parts, True, None, principal, if_match)
     return await _render(request, response, app, principal)
@@ -255,9 +305,14 @@ async def approve(
 
 @_action("reject", "不予许可 (reason required)")
 async def reject(
-    app_id: uuid.UUID, body: ReasonIn, request: Request, response: Response,
-    session: SessionDep, principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    body: ReasonIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, parts = await service.visible_application(session, principal, app_id)
     await actions.decide(session, app, parts, False, body, principal, if_match)
     return await _render(request, response, app, principal)
@@ -265,9 +320,14 @@ async def reject(
 
 @_action("deliver", "送达: window pickup or free postal delivery")
 async def deliver(
-    app_id: uuid.UUID, body: DeliverIn, request: Request, response: Response,
-    session: SessionDep, principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    body: DeliverIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, _ = await service.visible_application(session, principal, app_id)
     await actions.deliver(session, app, body, principal, if_match)
     return await _render(request, response, app, principal)
@@ -275,9 +335,13 @@ async def deliver(
 
 @_action("finish", "办结")
 async def finish(
-    app_id: uuid.UUID, request: Request, response: Response, session: SessionDep,
-    principal: CurrentPrincipal, if_match: IfMatch = None,
-) -> ApplicationOut:  # fmt: skip
+    app_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
     app, _ = await service.visible_application(session, principal, app_id)
     await actions.finish(session, app, principal, if_match)
     return await _render(request, response, app, principal)

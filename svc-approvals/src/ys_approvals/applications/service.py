@@ -58,7 +58,7 @@ def list_query(
     status: str | None,
     department: str | None,
     overdue: bool | None,
-) -> Select[tuple[Application]]:
+) -> Select[Any]:
     query = select(Application).where(access.visible(principal))
     if status:
         query = query.where(Application.state == status)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from fastapi import Query
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
-from yingshang.auth import CurrentPrincipal, HALL, Principal, staff, staff_or_client
+from yingshang.auth import HALL, CurrentPrincipal, Principal, staff, staff_or_client
 from yingshang.db import SessionDep
 from yingshang.masking import mask_phone
 from yingshang.problems import NotFound
@@ -29,7 +30,10 @@ from ys_approvals.halls.models import Hall, Window
 
 api = router("/api/v1/approvals", tags=["appointments"])
 BOOKERS = staff_or_client("approvals:write")
-NOT_FOUND = {404: {"description": "not found"}, 409: {"description": "not in that state"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "not found"},
+    409: {"description": "not in that state"},
+}
 
 
 async def _where(session: AsyncSession, appointment: Appointment) -> tuple[Hall, Window]:
@@ -50,12 +54,19 @@ async def _out(session: AsyncSession, appointment: Appointment) -> AppointmentOu
     hall, window = await _where(session, appointment)
     item = await session.get(ServiceItem, appointment.item_id) if appointment.item_id else None
     return AppointmentOut(
-        id=appointment.id, hall_code=hall.code, window_code=window.code, day=appointment.day,
-        start=appointment.start, status=appointment.status, item_code=item.code if item else None,
+        id=appointment.id,
+        hall_code=hall.code,
+        window_code=window.code,
+        day=appointment.day,
+        start=appointment.start,
+        status=appointment.status,
+        item_code=item.code if item else None,
         applicant_name=appointment.applicant_name,
-        applicant_phone=mask_phone(appointment.applicant_phone), note=appointment.note,
-        created_at=appointment.created_at, version=appointment.version,
-    )  # fmt: skip
+        applicant_phone=mask_phone(appointment.applicant_phone),
+        note=appointment.note,
+        created_at=appointment.created_at,
+        version=appointment.version,
+    )
 
 
 async def _visible(session: AsyncSession, principal: Principal, ref: uuid.UUID) -> Appointment:
@@ -66,21 +77,31 @@ async def _visible(session: AsyncSession, principal: Principal, ref: uuid.UUID) 
     return appointment
 
 
-@api.post("/appointments", response_model=AppointmentOut, status_code=201,
-          summary="Book a slot (hall staff, or the provincial platform for a citizen)",
-          dependencies=[allow(BOOKERS)],
-          responses={409: {"description": "slot full"}, 422: {"description": "invalid"}})  # fmt: skip
+@api.post(
+    "/appointments",
+    response_model=AppointmentOut,
+    status_code=201,
+    summary="Book a slot (hall staff, or the provincial platform for a citizen)",
+    dependencies=[allow(BOOKERS)],
+    responses={409: {"description": "slot full"}, 422: {"description": "invalid"}},
+)
 async def book(body: BookingIn, session: SessionDep, principal: CurrentPrincipal) -> AppointmentOut:
     return await _out(session, await service.book(session, body, principal))
 
 
-@api.get("/appointments", response_model=list[AppointmentOut],
-         summary="A hall's bookings of a day", dependencies=[allow(staff())],
-         responses={404: {"description": "no such hall"}})  # fmt: skip
+@api.get(
+    "/appointments",
+    response_model=list[AppointmentOut],
+    summary="A hall's bookings of a day",
+    dependencies=[allow(staff())],
+    responses={404: {"description": "no such hall"}},
+)
 async def list_appointments(
-    session: SessionDep, principal: CurrentPrincipal, hall_code: str = Query(max_length=40),
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    hall_code: str = Query(max_length=40),
     day: date = Query(),
-) -> list[AppointmentOut]:  # fmt: skip
+) -> list[AppointmentOut]:
     hall = (await session.execute(select(Hall).where(Hall.code == hall_code))).scalar()
     if hall is None or not (principal.is_admin or principal.has(None, hall.department)):
         raise NotFound("no such hall")
@@ -93,9 +114,13 @@ async def list_appointments(
     return [await _out(session, a) for a in rows.scalars()]
 
 
-@api.post("/appointments/{ref}/{action}", response_model=AppointmentOut,
-          summary="cancel | attend | no_show", dependencies=[allow(BOOKERS)],
-          responses=NOT_FOUND)  # fmt: skip
+@api.post(
+    "/appointments/{ref}/{action}",
+    response_model=AppointmentOut,
+    summary="cancel | attend | no_show",
+    dependencies=[allow(BOOKERS)],
+    responses=NOT_FOUND,
+)
 async def move(
     ref: uuid.UUID, action: str, session: SessionDep, principal: CurrentPrincipal
 ) -> AppointmentOut:
@@ -112,17 +137,26 @@ def _visit_out(request: DoorToDoorRequest) -> DoorToDoorOut:
     return out.model_copy(update={"applicant_phone": mask_phone(request.applicant_phone)})
 
 
-@api.post("/door-to-door", response_model=DoorToDoorOut, status_code=201,
-          summary="Ask for door-to-door service (上门服务)", dependencies=[allow(BOOKERS)],
-          responses={422: {"description": "invalid"}})  # fmt: skip
+@api.post(
+    "/door-to-door",
+    response_model=DoorToDoorOut,
+    status_code=201,
+    summary="Ask for door-to-door service (上门服务)",
+    dependencies=[allow(BOOKERS)],
+    responses={422: {"description": "invalid"}},
+)
 async def request_visit(
     body: DoorToDoorIn, session: SessionDep, principal: CurrentPrincipal
 ) -> DoorToDoorOut:
     return _visit_out(await service.request_visit(session, body, principal))
 
 
-@api.get("/door-to-door", response_model=list[DoorToDoorOut],
-         summary="Door-to-door requests (hall staff)", dependencies=[allow(staff(depts=[HALL]))])  # fmt: skip
+@api.get(
+    "/door-to-door",
+    response_model=list[DoorToDoorOut],
+    summary="Door-to-door requests (hall staff)",
+    dependencies=[allow(staff(depts=[HALL]))],
+)
 async def list_visits(session: SessionDep, status: str | None = None) -> list[DoorToDoorOut]:
     query = select(DoorToDoorRequest).order_by(DoorToDoorRequest.wanted_day)
     if status:
@@ -137,9 +171,13 @@ async def _visit(session: AsyncSession, ref: uuid.UUID) -> DoorToDoorRequest:
     return row
 
 
-@api.post("/door-to-door/{ref}/assign", response_model=DoorToDoorOut,
-          summary="The hall's head assigns staff", dependencies=[allow(staff("head", depts=[HALL]))],
-          responses=NOT_FOUND)  # fmt: skip
+@api.post(
+    "/door-to-door/{ref}/assign",
+    response_model=DoorToDoorOut,
+    summary="The hall's head assigns staff",
+    dependencies=[allow(staff("head", depts=[HALL]))],
+    responses=NOT_FOUND,
+)
 async def assign(ref: uuid.UUID, body: AssignIn, session: SessionDep) -> DoorToDoorOut:
     row = await _visit(session, ref)
     service.move_visit(row, "assign")
@@ -148,9 +186,13 @@ async def assign(ref: uuid.UUID, body: AssignIn, session: SessionDep) -> DoorToD
     return _visit_out(row)
 
 
-@api.post("/door-to-door/{ref}/complete", response_model=DoorToDoorOut,
-          summary="Record the visit's outcome", dependencies=[allow(staff(depts=[HALL]))],
-          responses=NOT_FOUND)  # fmt: skip
+@api.post(
+    "/door-to-door/{ref}/complete",
+    response_model=DoorToDoorOut,
+    summary="Record the visit's outcome",
+    dependencies=[allow(staff(depts=[HALL]))],
+    responses=NOT_FOUND,
+)
 async def complete(ref: uuid.UUID, body: OutcomeIn, session: SessionDep) -> DoorToDoorOut:
     row = await _visit(session, ref)
     service.move_visit(row, "complete")
@@ -159,9 +201,13 @@ async def complete(ref: uuid.UUID, body: OutcomeIn, session: SessionDep) -> Door
     return _visit_out(row)
 
 
-@api.post("/door-to-door/{ref}/cancel", response_model=DoorToDoorOut,
-          summary="Cancel a request", dependencies=[allow(staff(depts=[HALL]))],
-          responses=NOT_FOUND)  # fmt: skip
+@api.post(
+    "/door-to-door/{ref}/cancel",
+    response_model=DoorToDoorOut,
+    summary="Cancel a request",
+    dependencies=[allow(staff(depts=[HALL]))],
+    responses=NOT_FOUND,
+)
 async def cancel(ref: uuid.UUID, session: SessionDep) -> DoorToDoorOut:
     row = await _visit(session, ref)
     service.move_visit(row, "cancel")

@@ -39,7 +39,7 @@ async def slots(session: AsyncSession, window: Window, day: date) -> list[Slot]:
             SlotCounter.window_id == window.id, SlotCounter.day == day
         )
     )
-    booked: dict[str, int] = {s: b for s, b in counters}
+    booked: dict[str, int] = {row[0]: row[1] for row in counters}
     return [
         Slot(
             day=day,
@@ -94,7 +94,7 @@ async def _item_id(session: AsyncSession, code: str | None) -> uuid.UUID | None:
 
 async def _take_seat(session: AsyncSession, window_id: uuid.UUID, day: date, slot: Slot) -> None:
     """Guarded increment: safe under concurrent bookings on SQLite and PostgreSQL."""
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     values = {
         "id": uuid.uuid4(),

@@ -22,8 +22,12 @@ ADMIN = staff("admin")
 ITEM_KIND = "item"
 
 
-@api.get("", response_model=Page[ItemOut], summary="The catalog (事项目录)",
-         dependencies=[allow(public())])  # fmt: skip
+@api.get(
+    "",
+    response_model=Page[ItemOut],
+    summary="The catalog (事项目录)",
+    dependencies=[allow(public())],
+)
 async def list_items(
     session: SessionDep,
     page: PageParams,
@@ -46,24 +50,41 @@ async def list_items(
     return Page(items=items, next_cursor=cursor)
 
 
-@api.get("/{ref}", response_model=ItemOut, summary="One item by id or implementation code",
-         dependencies=[allow(public())], responses={404: {"description": "no such item"}})  # fmt: skip
+@api.get(
+    "/{ref}",
+    response_model=ItemOut,
+    summary="One item by id or implementation code",
+    dependencies=[allow(public())],
+    responses={404: {"description": "no such item"}},
+)
 async def read_item(ref: str, session: SessionDep, response: Response) -> ItemOut:
     item = await service.get_by_ref(session, ref)
     set_etag(response, item, ITEM_KIND)
     return service.item_out(item)
 
 
-@api.get("/{ref}/history", response_model=list[RevisionOut], summary="Every version of an item",
-         dependencies=[allow(public())], responses={404: {"description": "no such item"}})  # fmt: skip
+@api.get(
+    "/{ref}/history",
+    response_model=list[RevisionOut],
+    summary="Every version of an item",
+    dependencies=[allow(public())],
+    responses={404: {"description": "no such item"}},
+)
 async def item_history(ref: str, session: SessionDep) -> list[RevisionOut]:
     item = await service.get_by_ref(session, ref)
-    return [RevisionOut.model_validate(r) for r in await history.revisions(session, "item", item.id)]
+    return [
+        RevisionOut.model_validate(r) for r in await history.revisions(session, "item", item.id)
+    ]
 
 
-@api.post("", response_model=ItemOut, status_code=201, summary="Add an item (admin)",
-          dependencies=[allow(ADMIN)],
-          responses={409: {"description": "code exists"}, 422: {"description": "invalid"}})  # fmt: skip
+@api.post(
+    "",
+    response_model=ItemOut,
+    status_code=201,
+    summary="Add an item (admin)",
+    dependencies=[allow(ADMIN)],
+    responses={409: {"description": "code exists"}, 422: {"description": "invalid"}},
+)
 async def create_item(
     body: ItemCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
 ) -> ItemOut:
@@ -72,10 +93,18 @@ async def create_item(
     return service.item_out(item)
 
 
-@api.patch("/{ref}", response_model=ItemOut, summary="Change an item (admin; versioned)",
-           dependencies=[allow(ADMIN)],
-           responses={404: {"description": "no such item"}, 412: {"description": "stale"},
-                      422: {"description": "invalid"}, 428: {"description": "If-Match"}})  # fmt: skip
+@api.patch(
+    "/{ref}",
+    response_model=ItemOut,
+    summary="Change an item (admin; versioned)",
+    dependencies=[allow(ADMIN)],
+    responses={
+        404: {"description": "no such item"},
+        412: {"description": "stale"},
+        422: {"description": "invalid"},
+        428: {"description": "If-Match"},
+    },
+)
 async def update_item(
     ref: str,
     body: ItemUpdate,

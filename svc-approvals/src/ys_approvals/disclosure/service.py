@@ -84,7 +84,9 @@ async def revise(
     for key, value in changes.items():
         setattr(record, key, value)
     await session.flush()
-    await _remember(session, record, "retired" if changes.get("active") is False else "updated", actor)
+    await _remember(
+        session, record, "retired" if changes.get("active") is False else "updated", actor
+    )
     return record
 
 
@@ -97,7 +99,7 @@ async def get_record(session: AsyncSession, model: type[Record], record_id: uuid
 
 def documents_query(
     kind: str | None, department: str | None, include_retired: bool
-) -> Select[tuple[DisclosureDocument]]:
+) -> Select[DisclosureDocument]:
     query = select(DisclosureDocument)
     if kind:
         query = query.where(DisclosureDocument.kind == kind)
@@ -110,7 +112,7 @@ def documents_query(
 
 def powers_query(
     department: str | None, power_type: str | None, include_retired: bool
-) -> Select[tuple[PowerEntry]]:
+) -> Select[PowerEntry]:
     query = select(PowerEntry)
     if department:
         query = query.where(PowerEntry.department == department)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from fastapi import Query
 
@@ -26,32 +27,49 @@ from ys_approvals.halls.schemas import (
 
 api = router("/api/v1/approvals/halls", tags=["halls"])
 MANAGERS = staff("head", "admin")
-NOT_FOUND = {404: {"description": "no such hall or window"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such hall or window"}}
 
 
-@api.get("", response_model=list[HallOut], summary="The county hall and the town halls",
-         dependencies=[allow(public())])  # fmt: skip
+@api.get(
+    "",
+    response_model=list[HallOut],
+    summary="The county hall and the town halls",
+    dependencies=[allow(public())],
+)
 async def list_halls(session: SessionDep) -> list[HallOut]:
     return [await service.hall_out(session, h) for h in await service.list_halls(session)]
 
 
-@api.get("/{code}", response_model=HallOut, summary="One hall with its windows",
-         dependencies=[allow(public())], responses=NOT_FOUND)  # fmt: skip
+@api.get(
+    "/{code}",
+    response_model=HallOut,
+    summary="One hall with its windows",
+    dependencies=[allow(public())],
+    responses=NOT_FOUND,
+)
 async def read_hall(code: str, session: SessionDep) -> HallOut:
     return await service.hall_out(session, await service.get_hall(session, code))
 
 
-@api.get("/{code}/duty", response_model=list[DutyOut],
-         summary="Who sits in the hall on a day (坐班; default today)",
-         dependencies=[allow(public())], responses=NOT_FOUND)  # fmt: skip
+@api.get(
+    "/{code}/duty",
+    response_model=list[DutyOut],
+    summary="Who sits in the hall on a day (坐班; default today)",
+    dependencies=[allow(public())],
+    responses=NOT_FOUND,
+)
 async def duty(code: str, session: SessionDep, day: date | None = None) -> list[DutyOut]:
     hall = await service.get_hall(session, code)
     return await sittings(session, hall, day or today())
 
 
-@api.put("/{code}/windows/{window}/items", response_model=WindowOut,
-         summary="Which items a window takes (comprehensive windows take any)",
-         dependencies=[allow(MANAGERS)], responses=NOT_FOUND)  # fmt: skip
+@api.put(
+    "/{code}/windows/{window}/items",
+    response_model=WindowOut,
+    summary="Which items a window takes (comprehensive windows take any)",
+    dependencies=[allow(MANAGERS)],
+    responses=NOT_FOUND,
+)
 async def set_items(
     code: str, window: str, body: WindowItemsIn, session: SessionDep, principal: CurrentPrincipal
 ) -> WindowOut:
@@ -62,9 +80,13 @@ async def set_items(
     return WindowOut.model_validate(row).model_copy(update={"item_codes": codes.get(row.id, [])})
 
 
-@api.put("/{code}/windows/{window}/clerks", response_model=WindowOut,
-         summary="The clerks (工号) seated at a window", dependencies=[allow(MANAGERS)],
-         responses=NOT_FOUND)  # fmt: skip
+@api.put(
+    "/{code}/windows/{window}/clerks",
+    response_model=WindowOut,
+    summary="The clerks (工号) seated at a window",
+    dependencies=[allow(MANAGERS)],
+    responses=NOT_FOUND,
+)
 async def set_clerks(
     code: str, window: str, body: WindowClerksIn, session: SessionDep, principal: CurrentPrincipal
 ) -> WindowOut:
@@ -75,17 +97,25 @@ async def set_clerks(
     return WindowOut.model_validate(row)
 
 
-@api.get("/{code}/windows/{window}/schedule", response_model=list[ScheduleRow],
-         summary="Opening hours (七天工作制, 延时服务)", dependencies=[allow(public())],
-         responses=NOT_FOUND)  # fmt: skip
+@api.get(
+    "/{code}/windows/{window}/schedule",
+    response_model=list[ScheduleRow],
+    summary="Opening hours (七天工作制, 延时服务)",
+    dependencies=[allow(public())],
+    responses=NOT_FOUND,
+)
 async def read_schedule(code: str, window: str, session: SessionDep) -> list[ScheduleRow]:
     row = await service.get_window(session, code, window)
     return [ScheduleRow.model_validate(s) for s in await service.schedule_of(session, row)]
 
 
-@api.put("/{code}/windows/{window}/schedule", response_model=list[ScheduleRow],
-         summary="Replace a window's schedule", dependencies=[allow(MANAGERS)],
-         responses=NOT_FOUND)  # fmt: skip
+@api.put(
+    "/{code}/windows/{window}/schedule",
+    response_model=list[ScheduleRow],
+    summary="Replace a window's schedule",
+    dependencies=[allow(MANAGERS)],
+    responses=NOT_FOUND,
+)
 async def set_schedule(
     code: str, window: str, body: ScheduleIn, session: SessionDep, principal: CurrentPrincipal
 ) -> list[ScheduleRow]:
@@ -95,10 +125,16 @@ async def set_schedule(
     return [ScheduleRow.model_validate(s) for s in rows]
 
 
-@api.get("/{code}/windows/{window}/slots", response_model=list[Slot],
-         summary="Appointment slots of a day with what is left", dependencies=[allow(public())],
-         responses=NOT_FOUND)  # fmt: skip
-async def read_slots(code: str, window: str, session: SessionDep, day: date = Query()) -> list[Slot]:
+@api.get(
+    "/{code}/windows/{window}/slots",
+    response_model=list[Slot],
+    summary="Appointment slots of a day with what is left",
+    dependencies=[allow(public())],
+    responses=NOT_FOUND,
+)
+async def read_slots(
+    code: str, window: str, session: SessionDep, day: date = Query()
+) -> list[Slot]:
     return await slots(session, await service.get_window(session, code, window), day)
 
 

@@ -39,9 +39,9 @@ def check_hall_manager(principal: Principal, hall: Hall) -> None:
         raise Forbidden("only the hall's head or an admin may change its windows")
 
 
-async def window_item_codes(session: AsyncSession, window_ids: Sequence[uuid.UUID]) -> dict[
-    uuid.UUID, list[str]
-]:
+async def window_item_codes(
+    session: AsyncSession, window_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
     rows = await session.execute(
         select(WindowItem.window_id, ServiceItem.code)
         .join(ServiceItem, ServiceItem.id == WindowItem.item_id)

@@ -11,21 +11,35 @@ from ys_approvals.packages.schemas import PackageIn, PackageOut
 api = router("/api/v1/approvals/packages", tags=["packages"])
 
 
-@api.get("", response_model=list[PackageOut], summary="Integrated packages (一件事一次办)",
-         dependencies=[allow(public())])  # fmt: skip
+@api.get(
+    "",
+    response_model=list[PackageOut],
+    summary="Integrated packages (一件事一次办)",
+    dependencies=[allow(public())],
+)
 async def list_packages(session: SessionDep) -> list[PackageOut]:
     return [await service.package_out(session, p) for p in await service.list_packages(session)]
 
 
-@api.get("/{code}", response_model=PackageOut, summary="One package",
-         dependencies=[allow(public())], responses={404: {"description": "no such package"}})  # fmt: skip
+@api.get(
+    "/{code}",
+    response_model=PackageOut,
+    summary="One package",
+    dependencies=[allow(public())],
+    responses={404: {"description": "no such package"}},
+)
 async def read_package(code: str, session: SessionDep) -> PackageOut:
     return await service.package_out(session, await service.get_package(session, code))
 
 
-@api.post("", response_model=PackageOut, status_code=201, summary="Bundle items (admin)",
-          dependencies=[allow(staff("admin"))],
-          responses={409: {"description": "code exists"}, 422: {"description": "invalid"}})  # fmt: skip
+@api.post(
+    "",
+    response_model=PackageOut,
+    status_code=201,
+    summary="Bundle items (admin)",
+    dependencies=[allow(staff("admin"))],
+    responses={409: {"description": "code exists"}, 422: {"description": "invalid"}},
+)
 async def create_package(
     body: PackageIn, session: SessionDep, principal: CurrentPrincipal
 ) -> PackageOut:

@@ -63,9 +63,11 @@ def figures(apps: Sequence[Application], at: datetime) -> dict[str, Any]:
 
 
 def _grouped(
-    apps: Sequence[Application], key: Callable[[Application], str], at: datetime,
+    apps: Sequence[Application],
+    key: Callable[[Application], str],
+    at: datetime,
     names: dict[str, str] | None = None,
-) -> list[GroupFigures]:  # fmt: skip
+) -> list[GroupFigures]:
     groups: dict[str, list[Application]] = defaultdict(list)
     for app in apps:
         groups[key(app)].append(app)
