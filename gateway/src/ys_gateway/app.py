@@ -24,7 +24,7 @@ from ys_gateway.core import Core
 from ys_gateway.crypto import Passwords, SecretBox
 from ys_gateway.directory.router import admin
 from ys_gateway.docs import SpecCache, docs
-from ys_gateway.health import health
+from ys_gateway.health import health, prefer_in_schema
 from ys_gateway.oauth.grants import Grants
 from ys_gateway.oauth.keys import KeyStore
 from ys_gateway.oauth.lockout import LockoutPolicy
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health)
     # First match wins: the aggregated /healthz goes before the per-service one.
     app.router.routes.insert(0, app.router.routes.pop())
+    prefer_in_schema(app)
     app.router.routes.append(_console_route())
     _install_state(app, settings)
     essentials: list[Component] = [app.state.core, app.state.proxy]

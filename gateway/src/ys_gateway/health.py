@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 import httpx
-from fastapi import Request
+from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from yingshang.app import allow, router
 from yingshang.auth import public
@@ -15,11 +17,36 @@ from ys_gateway.proxy.asgi import Proxy
 health = router(tags=["operations"])
 
 
+class ReplicaHealth(BaseModel):
+    url: str
+    ok: bool
+    status: int | None = None
+    error: str | None = None
+
+
+class ServiceHealth(BaseModel):
+    status: Literal["ok", "degraded", "down"]
+    replicas: list[ReplicaHealth]
+
+
+class NatsHealth(BaseModel):
+    connected: bool
+    configured: bool
+
+
+class PlatformHealth(BaseModel):
+    status: Literal["ok", "degraded"]
+    service: str
+    services: dict[str, ServiceHealth]
+    nats: NatsHealth
+
+
 @health.get(
     "/healthz",
     dependencies=[allow(public())],
     summary="Health of the whole platform",
     operation_id="platform_health",
+    response_model=PlatformHealth,
 )
 async def healthz(request: Request) -> dict[str, Any]:
     proxy: Proxy = request.app.state.proxy
@@ -58,3 +85,18 @@ async def _replica(client: httpx.AsyncClient, base: str) -> dict[str, Any]:
     except httpx.HTTPError as exc:
         return {"url": base, "ok": False, "error": type(exc).__name__}
     return {"url": base, "ok": response.status_code == 200, "status": response.status_code}
+
+
+def prefer_in_schema(app: FastAPI) -> None:
+    """Document the aggregated ``/healthz`` (it shadows the per-service one in routing too)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec = generate()
+        own = get_openapi(title=app.title, version=app.version, routes=health.routes)
+        spec["paths"]["/healthz"] = own["paths"]["/healthz"]
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        schemas.update(own.get("components", {}).get("schemas", {}))
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]

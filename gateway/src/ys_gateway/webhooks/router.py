@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Request, Response
+from fastapi import Path, Request, Response
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 
@@ -29,6 +29,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "not found"},
     422: {"description": "invalid input"},
 }
+Seq = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Patterns = Annotated[list[str], Field(min_length=1, max_length=50)]
 
 
@@ -223,7 +224,7 @@ async def list_deliveries(
     response_model=list[AttemptOut],
     responses=ERRORS,
 )
-async def list_attempts(hook_id: uuid.UUID, seq: int, session: SessionDep) -> list[AttemptOut]:
+async def list_attempts(hook_id: uuid.UUID, seq: Seq, session: SessionDep) -> list[AttemptOut]:
     delivery = await session.get(WebhookDelivery, seq)
     if delivery is None or delivery.webhook_id != hook_id:
         raise NotFound(f"no delivery {seq} of webhook {hook_id}")

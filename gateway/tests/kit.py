@@ -1,0 +1,166 @@
+"""Builders for the gateway suite: the gateway and tiny upstreams on real uvicorn servers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from yingshang.app import create_service_app
+from yingshang.auth import TokenVerifier
+from yingshang.processes import free_port
+from yingshang.settings import DEMO_PASSWORD, ServiceSettings
+from ys_gateway.app import create_app
+from ys_gateway.settings import SERVICES, Settings
+
+
+@dataclass
+class Served:
+    """An ASGI app on a real uvicorn server on a free port of this event loop."""
+
+    app: Any
+    port: int
+    server: uvicorn.Server
+    task: asyncio.Task[None]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await self.task
+
+
+async def serve(app: ASGIApp, port: int | None = None) -> Served:
+    port = port or free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise RuntimeError("uvicorn stopped before it started")
+        await asyncio.sleep(0.01)
+    return Served(app, port, server, task)
+
+
+@asynccontextmanager
+async def served(app: ASGIApp, port: int | None = None) -> AsyncIterator[Served]:
+    server = await serve(app, port)
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+def nowhere() -> str:
+    """A URL on a free port where nothing listens."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+def upstreams(**given: str | list[str]) -> str:
+    """``YS_UPSTREAMS`` value: the given services, every other one pointed at nothing."""
+    table = {name: given.get(name) or nowhere() for name in SERVICES}
+    return ",".join(
+        f"{name}={'|'.join(urls) if isinstance(urls, list) else urls}" for name, urls in table.items()
+    )
+
+
+@dataclass
+class Gateway:
+    app: FastAPI
+    url: str
+    client: httpx.AsyncClient
+
+    async def login(self, username: str, password: str = DEMO_PASSWORD) -> dict[str, Any]:
+        response = await self.client.post(
+            "/auth/token",
+            data={"grant_type": "password", "username": username, "password": password},
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def headers(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {(await self.login(username))['access_token']}"}
+
+    async def client_token(self, client_id: str, secret: str = DEMO_PASSWORD) -> str:
+        response = await self.client.post(
+            "/auth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+        )
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+
+def gateway_settings(database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "workers_enabled": False,
+        "password_time_cost": 1,
+        "password_memory_kib": 8192,
+        "upstreams": upstreams(),
+        "upstream_cooldown_seconds": 30.0,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@asynccontextmanager
+async def gateway_on_uvicorn(settings: Settings, port: int | None = None) -> AsyncIterator[Gateway]:
+    app = create_app(settings)
+    async with served(app, port) as server, httpx.AsyncClient(base_url=server.url) as client:
+        yield Gateway(app, server.url, client)
+
+
+def skeleton_service(name: str, jwks_url: str, tmp: str) -> FastAPI:
+    """A service with exactly the common anatomy (``/me`` etc.), verifying gateway tokens."""
+    settings = ServiceSettings(
+        service=name, workers_enabled=False, database_url=f"sqlite:///{tmp}/{name}.sqlite3"
+    )
+    verifier = TokenVerifier(
+        issuer=settings.jwt_issuer, audience=settings.jwt_audience, jwks_url=jwks_url
+    )
+    return create_service_app(settings, title=f"skeleton {name}", verifier=verifier)
+
+
+@dataclass
+class Echo:
+    """An upstream that answers every request with what it received (and counts them)."""
+
+    name: str = "echo"
+    seen: list[dict[str, Any]] = field(default_factory=list)
+    delay: float = 0.0
+    status: int = 200
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route("/{path:path}", self.handle, methods=_METHODS)])
+
+    async def handle(self, request: Request) -> Response:
+        body = await request.body()
+        record = {
+            "replica": self.name,
+            "method": request.method,
+            "raw_path": request.scope["raw_path"].decode(),
+            "query": request.scope["query_string"].decode(),
+            "headers": {k.decode(): v.decode() for k, v in request.scope["headers"]},
+            "body_len": len(body),
+        }
+        self.seen.append(record)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return JSONResponse(record, status_code=self.status, headers={"x-upstream": self.name})
+
+
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
