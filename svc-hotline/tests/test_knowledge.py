@@ -1,9 +1,9 @@
 """Knowledge base: Chinese full-text search by bigrams (SQLite FTS5 / PostgreSQL)."""
 
 from yingshang.testing.apps import ServiceUnderTest
+from ys_hotline.knowledge.tokens import index_tokens, query_tokens
 
 from .builders import BASE, People
-from ys_hotline.knowledge.tokens import index_tokens, query_tokens
 
 
 def test_bigram_tokens() -> None:
@@ -20,7 +20,9 @@ async def test_search_finds_whole_word_and_part(hotline: ServiceUnderTest, peopl
     assert created.status_code == 201, created.text
     for q in ("营业执照", "执照", "食品经营"):
         found = await hotline.client.get(
-            f"{BASE}/knowledge/search", params={"q": q, "category": "SCJG_FOOD"}, headers=people.operator
+            f"{BASE}/knowledge/search",
+            params={"q": q, "category": "SCJG_FOOD"},
+            headers=people.operator,
         )
         assert [i["id"] for i in found.json()["items"]] == [created.json()["id"]], q
     missing = await hotline.client.get(

@@ -27,7 +27,8 @@ async def test_submit_and_track(hotline: ServiceUnderTest, people: People) -> No
     listed = await c.get(f"{BASE}/tickets", params={"q": "公交"}, headers=people.center_head)
     ticket = listed.json()["items"][0]
     detail = (await c.get(f"{BASE}/tickets/{ticket['id']}", headers=people.center_head)).json()
-    assert detail["requester"]["name"] is None and detail["source"] == "web"
+    assert detail["requester"]["name"] is None
+    assert detail["source"] == "web"
     t = await step(c, detail, "dispatch", people.operator)
     t = await step(c, t, "sign", people.head("JTJ"))
     t = await step(c, t, "contact", people.head("JTJ"))
@@ -48,7 +49,10 @@ async def test_submit_is_rate_limited(hotline: ServiceUnderTest) -> None:
 
 async def test_stats(hotline: ServiceUnderTest, people: People) -> None:
     await hotline.client.post(f"{BASE}/public/tickets", json=REQUEST)
-    rows = await hotline.client.get(f"{BASE}/stats", params={"by": "channel"}, headers=people.bureau)
-    assert rows.json()[0]["key"] == "web" and rows.json()[0]["received"] == 1
+    rows = await hotline.client.get(
+        f"{BASE}/stats", params={"by": "channel"}, headers=people.bureau
+    )
+    assert rows.json()[0]["key"] == "web"
+    assert rows.json()[0]["received"] == 1
     denied = await hotline.client.get(f"{BASE}/stats", headers=people.head("SCJGJ"))
     assert denied.status_code == 403

@@ -48,12 +48,15 @@ async def test_unsigned_ticket_escalates_once_per_level(
         clock.set(datetime(2026, 11, 25, 2, 0, tzinfo=UTC) + timedelta(seconds=seconds))
         await sweeper.sweep()
         await sweeper.sweep()  # a second sweep at the same instant fires nothing again
-    detail = (await hotline.client.get(f"{BASE}/tickets/{t['id']}", headers=people.center_head)).json()
+    detail = (
+        await hotline.client.get(f"{BASE}/tickets/{t['id']}", headers=people.center_head)
+    ).json()
     actions = [e["action"] for e in detail["timeline"]]
     assert actions.count("deadline_warning") == 1
     assert actions.count("deadline_overdue") == 1
     assert actions.count("deadline_escalated") == 2  # L1 and L2, once each
-    assert detail["overdue"] is True and detail["escalation_level"] == 2
+    assert detail["overdue"] is True
+    assert detail["escalation_level"] == 2
     queue = await hotline.client.get(
         f"{BASE}/tickets", params={"queue": "overdue"}, headers=people.head("SCJGJ")
     )

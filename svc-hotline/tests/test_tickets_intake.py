@@ -18,14 +18,17 @@ def _push(external_id: str = "GZ12345-0001", **overrides: object) -> dict[str, o
     return ticket_body(**{**fields, **overrides})
 
 
-async def test_push_due_time_counts_from_received_at(hotline: ServiceUnderTest, people: People) -> None:
+async def test_push_due_time_counts_from_received_at(
+    hotline: ServiceUnderTest, people: People
+) -> None:
     headers = {**people.province(), "Idempotency-Key": "push-0001"}
     response = await hotline.client.post(f"{BASE}/tickets", json=_push(), headers=headers)
     assert response.status_code == 201, response.text
     ticket = response.json()
     # 求助 5 working days from 2026-09-24 (Thu): 中秋/国庆 off → due 10-09 24:00 Asia/Shanghai.
     assert ticket["due_at"] == "2026-10-09T16:00:00Z"
-    assert ticket["source"] == "province" and ticket["number"].startswith("RX20260924-")
+    assert ticket["source"] == "province"
+    assert ticket["number"].startswith("RX20260924-")
     assert ticket["requester"]["phone"] == "138****5678"  # clients see masks
 
 
@@ -45,11 +48,15 @@ async def test_same_push_twice_makes_one_ticket(hotline: ServiceUnderTest, peopl
     assert (retried.status_code, retried.json()["id"]) == (200, first.json()["id"])
     listed = await hotline.client.get(f"{BASE}/tickets", headers=people.center_head)
     assert len(listed.json()["items"]) == 1
-    unkeyed = await hotline.client.post(f"{BASE}/tickets", json=_push("E-3"), headers=people.province())
+    unkeyed = await hotline.client.post(
+        f"{BASE}/tickets", json=_push("E-3"), headers=people.province()
+    )
     assert unkeyed.status_code == 400
 
 
-async def test_excluded_matter_is_refused_with_referral(hotline: ServiceUnderTest, people: People) -> None:
+async def test_excluded_matter_is_refused_with_referral(
+    hotline: ServiceUnderTest, people: People
+) -> None:
     body = ticket_body(excluded_matter="emergency")
     response = await hotline.client.post(f"{BASE}/tickets", json=body, headers=people.operator)
     assert response.status_code == 422
@@ -66,23 +73,30 @@ async def test_duplicate_hints(hotline: ServiceUnderTest, people: People) -> Non
     third = await create(hotline.client, people.operator, category_code="RS_WAGES",
                          content="老板拖欠三个月工资。")  # fmt: skip
     assert {d["id"]: d["reason"] for d in third["duplicates"]}[first["id"]] == "same_phone"
-    t = await step(hotline.client, second, "merge", people.operator, {"into_ticket_id": first["id"]})
+    t = await step(
+        hotline.client, second, "merge", people.operator, {"into_ticket_id": first["id"]}
+    )
     assert (t["status"], t["merged_into_id"]) == ("merged", first["id"])
 
 
-async def test_county_matter_never_goes_to_a_town(hotline: ServiceUnderTest, people: People) -> None:
+async def test_county_matter_never_goes_to_a_town(
+    hotline: ServiceUnderTest, people: People
+) -> None:
     t = await create(hotline.client, people.operator)
     refused = await hotline.client.post(
         f"{BASE}/tickets/{t['id']}/dispatch",
         json={"department": "LONGQUAN"},
         headers={**people.operator, "If-Match": f'"ticket-{t["id"]}-{t["version"]}"'},
     )
-    assert refused.status_code == 422 and refused.json()["type"].endswith("county-matter-to-town")
+    assert refused.status_code == 422
+    assert refused.json()["type"].endswith("county-matter-to-town")
     town = await create(hotline.client, people.operator, category_code="TOWN_VILLAGE")
     done = await step(hotline.client, town, "dispatch", people.operator, {"department": "LONGQUAN"})
     assert done["department"] == "LONGQUAN"
     edit = {"name": "市场监管/食品安全", "lead_department": "LONGQUAN"}
-    catalogue = await hotline.client.put(f"{BASE}/categories/SCJG_FOOD", json=edit, headers=people.center_head)
+    catalogue = await hotline.client.put(
+        f"{BASE}/categories/SCJG_FOOD", json=edit, headers=people.center_head
+    )
     assert catalogue.status_code == 422
 
 

@@ -8,15 +8,20 @@ from yingshang.testing.apps import ServiceUnderTest
 from .builders import BASE, People, create, step
 
 
-async def _timeline_actions(hotline: ServiceUnderTest, ticket: dict[str, Any], people: People) -> list[str]:
-    response = await hotline.client.get(f"{BASE}/tickets/{ticket['id']}", headers=people.center_head)
+async def _timeline_actions(
+    hotline: ServiceUnderTest, ticket: dict[str, Any], people: People
+) -> list[str]:
+    response = await hotline.client.get(
+        f"{BASE}/tickets/{ticket['id']}", headers=people.center_head
+    )
     return [e["action"] for e in response.json()["timeline"]]
 
 
 async def test_full_loop_with_wrong_positions(hotline: ServiceUnderTest, people: People) -> None:
     c = hotline.client
     t = await create(c, people.operator)
-    assert t["status"] == "received" and t["department"] == "SCJGJ"
+    assert t["status"] == "received"
+    assert t["department"] == "SCJGJ"
     assert t["requester"]["phone"] == "13812345678"  # operators see it in full
 
     await step(c, t, "dispatch", people.head("SCJGJ"), expect=404)  # not yet assigned to it
@@ -43,7 +48,8 @@ async def test_full_loop_with_wrong_positions(hotline: ServiceUnderTest, people:
     assert t["status"] == "handling"
     t = await step(c, t, "reply", people.staff("SCJGJ"), {"body": "餐馆已整改完毕，复查合格。"})
     t = await step(c, t, "review", people.center_head, {"approve": True})
-    assert t["status"] == "closed" and t["answer"] == "餐馆已整改完毕，复查合格。"
+    assert t["status"] == "closed"
+    assert t["answer"] == "餐馆已整改完毕，复查合格。"
 
     await step(c, t, "revisit", people.head("SCJGJ"), {"level": 5}, expect=403)
     t = await step(c, t, "revisit", people.operator, {"level": 2, "comment": "不满意"})
@@ -62,8 +68,20 @@ async def test_full_loop_with_wrong_positions(hotline: ServiceUnderTest, people:
     await step(c, t, "reopen", people.center_head, {"reason": "x"}, expect=409)
 
     actions = await _timeline_actions(hotline, t, people)
-    for expected in ("receive", "dispatch", "sign", "contact", "reply", "send_back", "accept",
-                     "revisit", "reopen", "archive", "stage_started", "stage_completed"):  # fmt: skip
+    for expected in (
+        "receive",
+        "dispatch",
+        "sign",
+        "contact",
+        "reply",
+        "send_back",
+        "accept",
+        "revisit",
+        "reopen",
+        "archive",
+        "stage_started",
+        "stage_completed",
+    ):
         assert expected in actions, expected
 
 
@@ -95,14 +113,22 @@ async def test_return_review_and_redispatch(hotline: ServiceUnderTest, people: P
 async def test_extension_urge_and_confidential(hotline: ServiceUnderTest, people: People) -> None:
     c = hotline.client
     requester = {"name": "李四", "phone": "13900001111", "confidential": True}
-    t = await step(c, await create(c, people.operator, requester=requester), "dispatch", people.operator)
+    t = await step(
+        c, await create(c, people.operator, requester=requester), "dispatch", people.operator
+    )
     seen = await c.get(f"{BASE}/tickets/{t['id']}", headers=people.head("SCJGJ"))
-    assert seen.json()["requester"] == {**seen.json()["requester"], "name": None, "phone": None, "hidden": True}
+    assert seen.json()["requester"] == {
+        **seen.json()["requester"],
+        "name": None,
+        "phone": None,
+        "hidden": True,
+    }
     due = t["due_at"]
     t = await step(c, t, "extension", people.head("SCJGJ"), {"days": 3, "reason": "需现场检测"})
     await step(c, t, "extension", people.head("SCJGJ"), {"days": 3, "reason": "再延"}, expect=409)
     t = await step(c, t, "extension-decision", people.center_head, {"approve": True})
-    assert t["extension_status"] == "approved" and t["due_at"] > due
+    assert t["extension_status"] == "approved"
+    assert t["due_at"] > due
     await step(c, t, "urge", people.head("SCJGJ"), {}, expect=403)
     t = await step(c, t, "urge", people.bureau, {"supervise": True, "note": "督办"})
     assert (t["urge_count"], t["supervised"]) == (1, True)

@@ -31,8 +31,9 @@ CONSUMERS = (transfers, departments)
 
 
 def components() -> list[ComponentFactory]:
-    """Seed first; then NATS, the outbox relay, the consumers, notifications; the sweeper."""
-    return [Seeder, *event_components(*CONSUMERS), sweeper_component()]
+    """Seed first; then NATS, the outbox relay, the consumers; the sweeper. The hotline sends
+    no notifications of its own (回访 is a phone call), so no notification sender runs."""
+    return [Seeder, *event_components(*CONSUMERS, notifications=False), sweeper_component()]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

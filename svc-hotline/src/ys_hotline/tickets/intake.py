@@ -5,6 +5,7 @@ dispatch catalogue, hint duplicates, number the ticket, start the 办理 clock f
 original receipt time, and write the timeline entry and the ``created`` event.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +17,7 @@ from yingshang.cases import timeline
 from yingshang.clock import now
 from yingshang.events.outbox import enqueue
 from yingshang.problems import Invalid
+from yingshang.time.models import DeadlineStage
 from ys_hotline.access import CENTER
 from ys_hotline.catalogue import service as catalogue
 from ys_hotline.tickets import duplicates, events, kit, stages
@@ -32,6 +34,7 @@ class Intake:
     ticket: Ticket
     duplicates: list[DuplicateHint]
     query_code: str | None = None  # shown once, at creation
+    stage: DeadlineStage | None = None  # the 办理 clock started at intake
     replayed: bool = False  # a provincial retry of a ticket we already hold
 
 
@@ -81,6 +84,7 @@ async def create(
         await catalogue.find_active(session, body.category_code) if body.category_code else None
     )
     ticket = _new_ticket(body, source, client, principal, received_at)
+    ticket.id = uuid.uuid4()  # known before the INSERT: the 办理 clock names it
     ticket.number = await kit.next_number(session, received_at)
     code = kit.new_query_code(ticket)
     ticket.department = (category.lead_department if category else None) or CENTER
@@ -93,10 +97,8 @@ async def create(
         since=duplicates.window_start(at, window_days),
     )
     ticket.duplicate_hints = [str(h.id) for h in hints]
-    session.add(ticket)
-    await session.flush()
-    await _record_created(session, ticket, principal)
-    return Intake(ticket, hints, query_code=code)
+    stage = await _record_created(session, ticket, principal)
+    return Intake(ticket, hints, query_code=code, stage=stage)
 
 
 def _new_ticket(
@@ -135,12 +137,15 @@ def _new_ticket(
 
 async def _record_created(
     session: AsyncSession, ticket: Ticket, principal: Principal | None
-) -> None:
+) -> DeadlineStage:
+    """办理 clock first (its due time goes into the ticket's one INSERT), then the event and
+    the timeline entry."""
     actor = principal or "public"
     stage = await stages.start(
         session, ticket, Stage.HANDLE, actor, counted_from=ticket.received_at
     )
     ticket.due_at = stage.due_at
+    session.add(ticket)
     payload = events.Created(
         **events.common(ticket),
         received_at=ticket.received_at,
@@ -161,3 +166,4 @@ async def _record_created(
         note=f"受理 ({ticket.source})",
         event_id=event.id,
     )
+    return stage

@@ -137,13 +137,21 @@ def stage_view(row: DeadlineStage) -> StageOut:
 
 async def detail(session: AsyncSession, ticket: Ticket, principal: Principal) -> TicketOut:
     """The full ticket as ``principal`` may see it, with replies, clocks and timeline."""
-    seen = views.disclosure(principal, ticket)
-    all_stages = [stage_view(s) for s in await stages.of(session, ticket)]
-    open_now = [s for s in all_stages if s.completed_at is None and s.state != "cancelled"]
+    clocks = [stage_view(s) for s in await stages.of(session, ticket)]
     replies = await session.execute(
         select(TicketReply).where(TicketReply.ticket_id == ticket.id).order_by(TicketReply.at)
     )
     entries = await timeline.entries(session, CASE_KIND, ticket.id)
+    view = view_of(ticket, principal, clocks)
+    view.replies = [ReplyOut.model_validate(r) for r in replies.scalars()]
+    view.timeline = [TimelineOut.model_validate(e) for e in entries]
+    return view
+
+
+def view_of(ticket: Ticket, principal: Principal, clocks: list[StageOut]) -> TicketOut:
+    """The ticket from what is in memory (no queries): replies and timeline left empty."""
+    seen = views.disclosure(principal, ticket)
+    open_now = [s for s in clocks if s.completed_at is None and s.state != "cancelled"]
     return TicketOut(
         **views.summary(ticket, open_now).model_dump(),
         content=ticket.content,
@@ -162,7 +170,5 @@ async def detail(session: AsyncSession, ticket: Ticket, principal: Principal) ->
         outcome=ticket.outcome,
         reopen_count=ticket.reopen_count,
         version=ticket.version,
-        replies=[ReplyOut.model_validate(r) for r in replies.scalars()],
-        stages=all_stages,
-        timeline=[TimelineOut.model_validate(e) for e in entries],
+        stages=clocks,
     )

@@ -53,8 +53,13 @@ async def create_ticket(
     made = await intake.create(session, body, principal, window_days=settings.duplicate_window_days)
     if made.replayed:
         response.status_code = 200
+    await session.flush()
     set_etag(response, made.ticket, CASE_KIND)
-    full = await queries.detail(session, made.ticket, principal)
+    if made.replayed:
+        full = await queries.detail(session, made.ticket, principal)
+    else:  # just written: answer from memory (the timeline is one GET away)
+        clocks = [queries.stage_view(made.stage)] if made.stage else []
+        full = queries.view_of(made.ticket, principal, clocks)
     return CreatedOut(**full.model_dump(), query_code=made.query_code, duplicates=made.duplicates)
 
 
