@@ -74,7 +74,8 @@ def upstreams(**given: str | list[str]) -> str:
     """``YS_UPSTREAMS`` value: the given services, every other one pointed at nothing."""
     table = {name: given.get(name) or nowhere() for name in SERVICES}
     return ",".join(
-        f"{name}={'|'.join(urls) if isinstance(urls, list) else urls}" for name, urls in table.items()
+        f"{name}={'|'.join(urls) if isinstance(urls, list) else urls}"
+        for name, urls in table.items()
     )
 
 

@@ -24,13 +24,31 @@ def test_county_file_has_the_fenggang_model() -> None:
     for dept in COUNTY["departments"]:
         kinds.setdefault(dept["kind"], []).append(dept["code"])
     assert set(kinds["coordinating"]) == {
-        "COMMITTEE", "BUREAU", "HALL", "HOTLINE_CENTER", "COMPLAINTS_CENTER", "ENTERPRISE_CENTER"
+        "COMMITTEE",
+        "BUREAU",
+        "HALL",
+        "HOTLINE_CENTER",
+        "COMPLAINTS_CENTER",
+        "ENTERPRISE_CENTER",
     }
     assert len(kinds["department"]) == 27
-    assert len(kinds["town"]) >= 14 and kinds["federation"] == ["GSL"]
+    assert len(kinds["town"]) >= 14
+    assert kinds["federation"] == ["GSL"]
     usernames = {u["username"] for u in COUNTY["demo_users"]}
-    assert {"admin", "bureau", "committee", "operator", "hotline_head", "clerk", "hall_head",
-            "complaints", "enterprise", "scjg_head", "zjj_head", "gsl_chair"} <= usernames
+    assert {
+        "admin",
+        "bureau",
+        "committee",
+        "operator",
+        "hotline_head",
+        "clerk",
+        "hall_head",
+        "complaints",
+        "enterprise",
+        "scjg_head",
+        "zjj_head",
+        "gsl_chair",
+    } <= usernames
 
 
 async def test_every_route_declares_its_access(gateway: Gateway) -> None:
@@ -55,14 +73,16 @@ async def test_cross_posted_chairman_holds_two_positions(gateway: Gateway) -> No
     headers = await gateway.headers("admin")
     chair = (await gateway.client.get(f"{USERS}/gsl_chair", headers=headers)).json()
     assert {(p["dept"], p["role"]) for p in chair["positions"]} == {
-        ("GSL", "head"), ("BUREAU", "staff")
+        ("GSL", "head"),
+        ("BUREAU", "staff"),
     }
 
 
 async def test_bad_cursor_and_limit_are_problems(gateway: Gateway) -> None:
     headers = await gateway.headers("admin")
     bad = await gateway.client.get(DEPARTMENTS, params={"cursor": "%%%"}, headers=headers)
-    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    assert bad.status_code == 422
+    assert bad.headers["content-type"] == "application/problem+json"
     big = await gateway.client.get(DEPARTMENTS, params={"limit": 201}, headers=headers)
     assert big.status_code == 422
 
@@ -71,7 +91,9 @@ async def test_only_admins_change_the_directory(gateway: Gateway) -> None:
     body = {"code": "KFQ", "name": "经济开发区管委会", "kind": "department"}
     anonymous = await gateway.client.post(DEPARTMENTS, json=body)
     assert anonymous.status_code == 401
-    head = await gateway.client.post(DEPARTMENTS, json=body, headers=await gateway.headers("bureau"))
+    head = await gateway.client.post(
+        DEPARTMENTS, json=body, headers=await gateway.headers("bureau")
+    )
     assert head.status_code == 403
 
 
@@ -94,7 +116,8 @@ async def test_bad_department_input_writes_nothing(gateway: Gateway) -> None:
     headers = await gateway.headers("admin")
     orphan = {"code": "XYZ", "name": "无上级", "kind": "department", "parent": "NOPE"}
     response = await gateway.client.post(DEPARTMENTS, json=orphan, headers=headers)
-    assert response.status_code == 422 and response.json()["field"] == "parent"
+    assert response.status_code == 422
+    assert response.json()["field"] == "parent"
     lower = {"code": "bad code", "name": "x", "kind": "department"}
     assert (await gateway.client.post(DEPARTMENTS, json=lower, headers=headers)).status_code == 422
     async with gateway.app.state.db.read() as session:
@@ -141,8 +164,12 @@ async def test_halls_with_windows(gateway: Gateway) -> None:
 
 async def test_new_client_secret_is_shown_once_and_works(gateway: Gateway) -> None:
     headers = await gateway.headers("admin")
-    body = {"client_id": "agency", "name": "市场监管系统", "scopes": ["hotline:write"],
-            "allowed_cidrs": ["127.0.0.0/8"]}
+    body = {
+        "client_id": "agency",
+        "name": "市场监管系统",
+        "scopes": ["hotline:write"],
+        "allowed_cidrs": ["127.0.0.0/8"],
+    }
     created = await gateway.client.post("/api/v1/admin/clients", json=body, headers=headers)
     assert created.status_code == 201, created.text
     secret = created.json()["client_secret"]

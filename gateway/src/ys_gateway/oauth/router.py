@@ -22,6 +22,7 @@ from yingshang.problems import TooManyRequests
 from ys_gateway.oauth.errors import NO_STORE, OAuthError
 from ys_gateway.oauth.grants import Grants
 from ys_gateway.oauth.keys import KeyStore
+from ys_gateway.oauth.verifier import GatewayVerifier
 from ys_gateway.proxy.ratelimit import RateLimiter
 
 auth = APIRouter(tags=["auth"])  # own transactions: see module docstring
@@ -106,6 +107,8 @@ async def jwks(request: Request, session: SessionDep) -> JSONResponse:
 async def rotate(request: Request, session: SessionDep) -> dict[str, str]:
     store: KeyStore = request.app.state.keys
     row = await store.rotate(session)
+    verifier: GatewayVerifier = request.app.state.verifier
+    verifier.keys_changed()
     return {"kid": row.kid, "alg": row.alg}
 
 

@@ -22,3 +22,7 @@ class GatewayVerifier(TokenVerifier):
     async def _fetch_jwks(self) -> Any:
         async with self._db.read() as session:
             return await self._store.jwks(session)
+
+    def keys_changed(self) -> None:
+        """This replica rotated keys: the next unknown key id refetches at once."""
+        self._last_refresh = 0.0
