@@ -28,7 +28,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, TypeDecorator, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -155,8 +155,11 @@ def _after(
 
 
 def _python_type(column: InstrumentedAttribute[Any]) -> type:
+    column_type = column.type
+    if isinstance(column_type, TypeDecorator):  # e.g. UTCDateTime: ask the stored type
+        column_type = column_type.impl_instance
     try:
-        kind: type = column.type.python_type
+        kind: type = column_type.python_type
     except NotImplementedError:
         return str
     return kind

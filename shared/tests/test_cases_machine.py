@@ -1,0 +1,97 @@
+"""State machines as data: validation, rules, availability, and the exported diagrams."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from kitservice.machine import CASE_MACHINE
+from kitservice.models import SampleCase
+
+from yingshang.auth import Position, Principal
+from yingshang.cases.rules import any_of, client_scope, of_case, roles, system, system_actor
+from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.problems import NotFound
+from yingshang.testing import a_clerk, a_client, a_head, a_staff
+
+
+def a_case(state: str, department: str | None = None) -> SampleCase:
+    return SampleCase(id=uuid.uuid4(), state=state, department=department, version=1)
+
+
+def test_inconsistent_machines_are_refused_at_import() -> None:
+    anyone = roles("staff")
+    with pytest.raises(ValueError, match="unknown target 'nowhere'") as info:
+        StateMachine[SampleCase](
+            service="kit",
+            kind="case",
+            states=("open", "closed"),
+            initial="open",
+            final={"closed"},
+            transitions=(
+                Transition("go", {"open"}, "nowhere", anyone),
+                Transition("reopen", {"closed"}, "open", anyone),
+                Transition("go", {"open"}, "closed", anyone, event="Closed!"),
+            ),
+        )
+    message = str(info.value)
+    assert "leaves final state 'closed'" in message
+    assert "'go' declared twice" in message
+    assert "event suffix 'Closed!'" in message
+
+
+def test_unknown_actions_are_not_found() -> None:
+    with pytest.raises(NotFound):
+        CASE_MACHINE.transition("explode")
+
+
+def test_available_lists_what_the_principal_may_do_now() -> None:
+    operator = a_clerk("HOTLINE_CENTER").build()
+    head = a_head("ROADS").build()
+    assert CASE_MACHINE.available(a_case("submitted"), operator) == ["dispatch"]
+    assert CASE_MACHINE.available(a_case("dispatched", "ROADS"), head) == ["accept", "return"]
+    assert CASE_MACHINE.available(a_case("dispatched", "WATER"), head) == []
+    assert CASE_MACHINE.available(a_case("closed", "ROADS"), head) == []
+
+
+def test_rules_answer_with_the_position_used() -> None:
+    # 交叉挂职: a person with two positions acts through the one the rule accepts.
+    person = a_staff("BUREAU").also("ROADS", "head").build()
+    assert of_case("head")(person, a_case("dispatched", "ROADS")) == Position("ROADS", "head")
+    assert roles("staff", depts=["BUREAU"])(person, None) == Position("BUREAU", "staff")
+    assert roles("clerk")(person, None) is None
+    assert of_case("head")(person, a_case("dispatched", None)) is None
+
+
+def test_clients_and_system_components_have_their_own_rules() -> None:
+    province = a_client("province", scopes=["hotline:write"]).build()
+    sweeper = system_actor("deadline-sweeper")
+    rule = any_of(roles("clerk"), client_scope("hotline:write"), system())
+    assert rule(province, None) == Position("province", "client")
+    assert rule(sweeper, None) == Position("SYSTEM", "system")
+    assert roles("clerk")(sweeper, None) is None
+    # A token cannot pose as a background component, whatever its subject says.
+    forged = Principal(sub="system:deadline-sweeper", positions=(Position("SYSTEM", "system"),))
+    assert system()(forged, None) is None
+    assert client_scope("hotline:write")(a_client("agency").build(), None) is None
+
+
+def test_the_machine_exports_as_data_and_mermaid() -> None:
+    data = CASE_MACHINE.as_dict()
+    accept = next(t for t in data["transitions"] if t["name"] == "accept")
+    assert accept == {
+        "name": "accept",
+        "label": "签收",
+        "from": ["dispatched"],
+        "to": "accepted",
+        "who": "head of case.department",
+        "event": "ys.kit.case.accepted",
+        "timeline_action": "accept",
+        "note_required": False,
+    }
+    assert data["states"][0] == {"name": "submitted", "label": "已受理"}
+    diagram = CASE_MACHINE.mermaid()
+    assert diagram.startswith("stateDiagram-v2\n    [*] --> submitted\n")
+    assert "    dispatched --> accepted: 签收 accept (head of case.department)\n" in diagram
+    assert "    returned --> dispatched: 派单 dispatch (clerk|staff @ HOTLINE_CENTER)\n" in diagram
+    assert diagram.endswith("    closed --> [*]\n")

@@ -1,0 +1,118 @@
+"""Case numbers from per-prefix-per-day counters; query codes hashed and compared safely."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from conftest_kit import KIT_DIR
+
+from yingshang.cases.numbers import (
+    QUERY_CODE_ALPHABET,
+    case_number,
+    hash_query_code,
+    new_query_code,
+    next_value,
+    query_code_matches,
+    shanghai_day,
+)
+from yingshang.db import Database
+from yingshang.testing.plugin import MigratedDb
+
+
+async def numbers(db: Database, prefix: str, at: datetime, n: int = 1, **kw: object) -> list[str]:
+    out = []
+    for _ in range(n):
+        async with db.write() as session:
+            out.append(await case_number(session, prefix, at=at, **kw))  # type: ignore[arg-type]
+    return out
+
+
+async def test_numbers_count_per_prefix_and_day(migrated_db: MigratedDb) -> None:
+    db = Database(migrated_db(KIT_DIR))
+    at = datetime(2026, 11, 26, 2, tzinfo=UTC)
+    try:
+        assert await numbers(db, "RX", at, 2) == ["RX20261126-00001", "RX20261126-00002"]
+        assert await numbers(db, "TS", at) == ["TS20261126-00001"]
+        code = "11520327MB1H3456XR4000117011001"
+        assert await numbers(db, code, at, width=4, separator="") == [f"{code}202611260001"]
+    finally:
+        await db.dispose()
+
+
+async def test_the_day_turns_at_midnight_in_shanghai(migrated_db: MigratedDb) -> None:
+    db = Database(migrated_db(KIT_DIR))
+    try:
+        before = datetime(2026, 11, 26, 15, 59, 59, tzinfo=UTC)  # 23:59:59 in Shanghai
+        after = datetime(2026, 11, 26, 16, 0, 0, tzinfo=UTC)  # 00:00 on the 27th
+        assert await numbers(db, "RX", before) == ["RX20261126-00001"]
+        assert await numbers(db, "RX", after) == ["RX20261127-00001"]
+        assert shanghai_day(after) == "20261127"
+    finally:
+        await db.dispose()
+
+
+async def failed_creation(db: Database) -> None:
+    async with db.write() as session:
+        assert await next_value(session, "RX:1") == 1
+        raise RuntimeError("creation failed")
+
+
+async def test_a_rolled_back_number_is_given_again(migrated_db: MigratedDb) -> None:
+    db = Database(migrated_db(KIT_DIR))
+    try:
+        with pytest.raises(RuntimeError, match="creation failed"):
+            await failed_creation(db)
+        async with db.write() as session:
+            assert await next_value(session, "RX:1") == 1
+    finally:
+        await db.dispose()
+
+
+async def _concurrent_numbers(url: str) -> None:
+    db = Database(url)
+
+    async def one() -> int:
+        async with db.write() as session:
+            return await next_value(session, "RX:concurrent")
+
+    try:
+        values = await asyncio.gather(*(one() for _ in range(20)))
+        assert sorted(values) == list(range(1, 21))
+    finally:
+        await db.dispose()
+
+
+async def test_concurrent_creators_get_distinct_numbers(migrated_db: MigratedDb) -> None:
+    await _concurrent_numbers(migrated_db(KIT_DIR))
+
+
+@pytest.mark.postgres
+async def test_concurrent_creators_get_distinct_numbers_on_postgres(
+    migrated_db: MigratedDb,
+) -> None:
+    await _concurrent_numbers(migrated_db(KIT_DIR, backend="postgres"))
+
+
+def test_query_codes_come_from_the_unambiguous_alphabet() -> None:
+    codes = {new_query_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(len(c) == 8 and set(c) <= set(QUERY_CODE_ALPHABET) for c in codes)
+    assert not set("01ILO") & set(QUERY_CODE_ALPHABET)
+    assert len(new_query_code(6)) == 6
+    for length in (5, 9):
+        with pytest.raises(ValueError, match="6 to 8"):
+            new_query_code(length)
+
+
+def test_query_codes_are_stored_hashed_per_case() -> None:
+    code = "ABCD2345"
+    stored = hash_query_code(code, salt="RX20261126-00001")
+    assert code not in stored
+    assert len(stored) == 64
+    assert stored != hash_query_code(code, salt="RX20261126-00002")
+    assert query_code_matches("abcd-2345", stored, salt="RX20261126-00001")
+    assert query_code_matches(" ABCD 2345", stored, salt="RX20261126-00001")
+    assert not query_code_matches("ABCD2346", stored, salt="RX20261126-00001")
+    assert not query_code_matches(code, stored, salt="RX20261126-00002")

@@ -1,0 +1,256 @@
+"""Idempotency-Key over HTTP on the kit sample: one effect, exact replays, 409, 422, scopes."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import pytest
+from conftest_kit import CASES, KIT_DIR, PHONE, count, db_of, frozen_at, operator
+from fastapi import Body, FastAPI, Request
+from fastapi.responses import JSONResponse
+from kitservice.app import Settings, create_app
+from kitservice.models import SampleCase
+from sqlalchemy import select
+
+from yingshang.app import allow, router
+from yingshang.auth import authenticated, public
+from yingshang.cases.numbers import SequenceCounter, next_value
+from yingshang.db import SessionDep
+from yingshang.idempotency import (
+    LEASE,
+    RETENTION,
+    Claim,
+    IdempotencyRecord,
+    KeyInFlight,
+    claim,
+    idempotent_post,
+    purge_expired,
+    store,
+)
+from yingshang.problems import Conflict
+from yingshang.testing import TestIssuer, a_staff
+from yingshang.testing.apps import ServiceUnderTest, in_process, service_settings
+from yingshang.testing.plugin import MigratedDb, StartService
+
+PROBE = "/api/v1/kit/probe"
+BODY = {"title": "路灯不亮", "requester_phone": PHONE}
+
+
+def with_probe(settings: Settings | None = None) -> FastAPI:
+    """The kit app plus probe routes whose one effect is a counter (``effects``)."""
+    probe = router(PROBE)
+
+    async def effect(request: Request, session: SessionDep, body: Annotated[Any, Body()]) -> Any:
+        value = await next_value(session, "effects")
+        gate: asyncio.Event | None = getattr(request.app.state, "gate", None)
+        if gate is not None:
+            request.app.state.entered.set()
+            await gate.wait()
+        if request.headers.get("x-fail"):
+            raise Conflict("failing as asked")
+        return {"effect": value, "body": body}
+
+    kw: dict[str, Any] = {"status_code": 201}
+    idempotent_post(probe, "/effects", dependencies=[allow(authenticated())], **kw)(effect)
+    staff_only = [allow(authenticated())]
+    idempotent_post(probe, "/required", key_required=True, dependencies=staff_only, **kw)(effect)
+    idempotent_post(probe, "/public", dependencies=[allow(public())], **kw)(effect)
+    app = create_app(settings)
+    app.include_router(probe)
+    return app
+
+
+async def start(service_app: StartService, **settings: Any) -> ServiceUnderTest:
+    return await service_app(with_probe, Settings, KIT_DIR, **settings)
+
+
+async def effects(sut: ServiceUnderTest) -> int:
+    async with db_of(sut).read() as session:
+        value = await session.scalar(
+            select(SequenceCounter.value).where(SequenceCounter.key == "effects")
+        )
+    return int(value or 0)
+
+
+def key_headers(sut: ServiceUnderTest, key: str, who: Any = operator) -> dict[str, str]:
+    return {**who.headers(sut.issuer), "Idempotency-Key": key}
+
+
+async def post_case(sut: ServiceUnderTest, key: str, body: Any = BODY) -> httpx.Response:
+    return await sut.client.post(CASES, json=body, headers=key_headers(sut, key))
+
+
+async def _one_effect_under_concurrency(sut: ServiceUnderTest) -> None:
+    key = str(uuid.uuid4())
+    responses = await asyncio.gather(*(post_case(sut, key) for _ in range(4)))
+    assert await count(sut, SampleCase) == 1
+    statuses = sorted(r.status_code for r in responses)
+    assert set(statuses) <= {201, 409}, [r.text for r in responses]
+    created = [r for r in responses if r.status_code == 201]
+    originals = [r for r in created if "idempotent-replayed" not in r.headers]
+    assert len(originals) == 1
+    assert all(r.content == originals[0].content for r in created)
+    conflicts = [r for r in responses if r.status_code == 409]
+    assert all(r.headers["retry-after"] == "1" for r in conflicts)
+
+
+async def test_concurrent_posts_with_one_key_have_one_effect(service_app: StartService) -> None:
+    await _one_effect_under_concurrency(await start(service_app))
+
+
+@pytest.mark.postgres
+async def test_concurrent_posts_with_one_key_have_one_effect_on_postgres(
+    migrated_db: MigratedDb, issuer: TestIssuer, tmp_path: Path
+) -> None:
+    settings = service_settings(
+        Settings,
+        database_url=migrated_db(KIT_DIR, backend="postgres"),
+        jwks_file=issuer.write_jwks(tmp_path / "jwks.json"),
+        var_dir=tmp_path,
+        nats_url=None,
+    )
+    async with in_process(with_probe, settings, issuer) as sut:
+        await _one_effect_under_concurrency(sut)
+
+
+async def test_a_retry_replays_the_first_response_exactly(service_app: StartService) -> None:
+    sut = await start(service_app)
+    key = str(uuid.uuid4())
+    first = await post_case(sut, key)
+    # Same JSON, other key order and spacing: the same request.
+    again = await sut.client.post(
+        CASES,
+        content=f'{{ "requester_phone": "{PHONE}",  "title": "路灯不亮" }}'.encode(),
+        headers={**key_headers(sut, key), "content-type": "application/json"},
+    )
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.content == first.content
+    assert again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    for header in ("etag", "location", "content-type"):
+        assert again.headers[header] == first.headers[header]
+    assert await count(sut, SampleCase) == 1
+
+
+async def test_the_same_key_for_another_request_is_422(service_app: StartService) -> None:
+    sut = await start(service_app)
+    key = str(uuid.uuid4())
+    assert (await post_case(sut, key)).status_code == 201
+    other_body = await post_case(sut, key, {**BODY, "title": "井盖缺失"})
+    assert other_body.status_code == 422
+    assert other_body.json()["type"].endswith("/idempotency-key-reused")
+    other_path = await sut.client.post(f"{PROBE}/effects", json=BODY, headers=key_headers(sut, key))
+    assert other_path.status_code == 422
+    assert await count(sut, SampleCase) == 1
+    assert await effects(sut) == 0
+
+
+async def test_the_same_key_while_the_first_runs_is_409(service_app: StartService) -> None:
+    sut = await start(service_app)
+    sut.app.state.gate, sut.app.state.entered = asyncio.Event(), asyncio.Event()
+    headers = key_headers(sut, str(uuid.uuid4()))
+    first = asyncio.create_task(sut.client.post(f"{PROBE}/effects", json=1, headers=headers))
+    await sut.app.state.entered.wait()
+    second = await sut.client.post(f"{PROBE}/effects", json=1, headers=headers)
+    assert second.status_code == 409
+    assert second.json()["type"].endswith("/idempotency-key-in-flight")
+    sut.app.state.gate.set()
+    assert (await first).status_code == 201
+    third = await sut.client.post(f"{PROBE}/effects", json=1, headers=headers)
+    assert (third.status_code, third.json()["effect"]) == (201, 1)
+    assert third.headers["idempotent-replayed"] == "true"
+    assert await effects(sut) == 1
+
+
+async def test_a_failed_attempt_releases_the_key(service_app: StartService) -> None:
+    sut = await start(service_app)
+    headers = key_headers(sut, str(uuid.uuid4()))
+    failed = await sut.client.post(f"{PROBE}/effects", json=1, headers={**headers, "x-fail": "1"})
+    assert failed.status_code == 409
+    assert await effects(sut) == 0  # the attempt's effect rolled back with it
+    retried = await sut.client.post(f"{PROBE}/effects", json=1, headers=headers)
+    assert (retried.status_code, retried.json()["effect"]) == (201, 1)
+    assert "idempotent-replayed" not in retried.headers
+
+
+async def test_keys_are_scoped_per_client(service_app: StartService) -> None:
+    sut = await start(service_app)
+    key = str(uuid.uuid4())
+    someone, other = a_staff("ROADS"), a_staff("ROADS")
+    for who in (someone, other, someone):
+        response = await sut.client.post(
+            f"{PROBE}/effects", json=1, headers=key_headers(sut, key, who)
+        )
+        assert response.status_code == 201
+    assert await effects(sut) == 2
+
+
+async def test_missing_and_malformed_keys(service_app: StartService) -> None:
+    sut = await start(service_app)
+    staff_headers = operator.headers(sut.issuer)
+    missing = await sut.client.post(f"{PROBE}/required", json=1, headers=staff_headers)
+    assert missing.status_code == 400
+    assert missing.json()["type"].endswith("/idempotency-key")
+    for bad in ("short", "has a space inside", "x" * 256):
+        response = await sut.client.post(
+            f"{PROBE}/effects", json=1, headers={**staff_headers, "Idempotency-Key": bad}
+        )
+        assert response.status_code == 400, bad
+    quoted = {**staff_headers, "Idempotency-Key": f'"{uuid.uuid4()}"'}  # structured field
+    for _ in range(2):
+        assert (await sut.client.post(f"{PROBE}/required", json=1, headers=quoted)).is_success
+    for _ in range(2):  # optional: without a key, every POST is a new request
+        assert (await sut.client.post(f"{PROBE}/effects", json=1, headers=staff_headers)).is_success
+    assert await effects(sut) == 3
+
+
+async def test_anonymous_callers_need_unguessable_keys(service_app: StartService) -> None:
+    sut = await start(service_app)
+    short = await sut.client.post(
+        f"{PROBE}/public", json=1, headers={"Idempotency-Key": "abcdefgh"}
+    )
+    assert short.status_code == 400
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    assert (await sut.client.post(f"{PROBE}/public", json=1, headers=key)).status_code == 201
+    again = await sut.client.post(f"{PROBE}/public", json=1, headers=key)
+    assert again.headers["idempotent-replayed"] == "true"
+
+
+async def test_a_key_can_be_reused_after_retention(service_app: StartService) -> None:
+    sut = await start(service_app)
+    headers = key_headers(sut, str(uuid.uuid4()))
+    with frozen_at(datetime(2026, 11, 26, 8, tzinfo=UTC)) as clock:
+        assert (await sut.client.post(f"{PROBE}/effects", json=1, headers=headers)).is_success
+        clock.advance(RETENTION - timedelta(seconds=1))
+        replay = await sut.client.post(f"{PROBE}/effects", json=1, headers=headers)
+        assert replay.headers["idempotent-replayed"] == "true"
+        clock.advance(timedelta(seconds=1))
+        fresh = await sut.client.post(f"{PROBE}/effects", json=2, headers=headers)
+        assert (fresh.status_code, fresh.json()["effect"]) == (201, 2)
+        clock.advance(RETENTION)
+        async with db_of(sut).write() as session:
+            assert await purge_expired(session) == 1
+    assert await count(sut, IdempotencyRecord) == 0
+
+
+async def test_an_abandoned_claim_is_taken_over(service_app: StartService) -> None:
+    sut = await start(service_app)
+    db = db_of(sut)
+    with frozen_at(datetime(2026, 11, 26, 8, tzinfo=UTC)) as clock:
+        crashed = await claim(db, "sub:u1", "k" * 16, "h" * 64)
+        assert isinstance(crashed, Claim)
+        with pytest.raises(KeyInFlight):
+            await claim(db, "sub:u1", "k" * 16, "h" * 64)
+        clock.advance(LEASE)  # the first process never came back
+        taker = await claim(db, "sub:u1", "k" * 16, "h" * 64)
+        assert isinstance(taker, Claim)
+        assert taker.owner != crashed.owner
+        # Were the first one still running, its effects could not commit as "done".
+        async with db.write() as session:
+            with pytest.raises(KeyInFlight):
+                await store(session, crashed, JSONResponse({"ok": True}, status_code=201))
