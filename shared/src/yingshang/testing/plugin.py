@@ -25,6 +25,7 @@ from yingshang.testing.apps import (
     process_env,
     service_settings,
 )
+from yingshang.testing.browser import Chromium, chromium_binary
 from yingshang.testing.databases import (
     Backend,
     TemplateDatabases,
@@ -123,6 +124,15 @@ def migrated_db(
         db_templates.drop(url)
 
 
+@pytest.fixture
+def chromium(tmp_path: Path) -> Chromium:
+    """Headless Chromium with a throwaway profile; skips where Chromium is not installed."""
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("browser test: install Debian's chromium and fonts-noto-cjk (.ci/run does)")
+    return Chromium(binary, tmp_path / "chromium-profile")
+
+
 @pytest.fixture(scope="session")
 def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of a nats-server (JetStream) shared by the session; never kill this one."""
@@ -143,13 +153,22 @@ def nats_process(tmp_path: Path) -> Iterator[NatsProcess]:
 def service_settings_for(
     migrated_db: MigratedDb, issuer: TestIssuer, tmp_var: Path, request: pytest.FixtureRequest
 ) -> SettingsFor:
-    """``(Settings, service_dir, nats=False, **overrides)`` → test settings on a migrated copy."""
+    """``(Settings, service_dir, nats=False, **overrides)`` → test settings on a migrated copy.
+
+    ``nats=True`` points the service at the session's nats-server (and runs its background
+    workers); ``nats="nats://..."`` at that one (a test's own ``nats_process``, say)."""
 
     def make(
-        settings_cls: type[ServiceSettings], service_dir: Path, *, nats: bool = False, **kw: Any
+        settings_cls: type[ServiceSettings],
+        service_dir: Path,
+        *,
+        nats: bool | str = False,
+        **kw: Any,
     ) -> ServiceSettings:
         jwks = issuer.write_jwks(tmp_var / "jwks.json")
-        nats_url = request.getfixturevalue("nats_server") if nats else None
+        nats_url = nats if isinstance(nats, str) else None
+        if nats is True:
+            nats_url = request.getfixturevalue("nats_server")
         return service_settings(
             settings_cls,
             database_url=migrated_db(service_dir),

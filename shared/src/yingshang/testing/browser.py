@@ -1,0 +1,64 @@
+"""Headless Chromium (Debian's ``chromium`` package) for browser tests: DOM dumps, screenshots.
+
+Chromium runs as a child process, so the page's server may live in the test's own event loop
+(the ``service_server`` fixture): every call here is async. Chinese renders as boxes unless a
+CJK font (``fonts-noto-cjk``) is installed; ``.ci/run`` installs both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+# No background traffic (this machine has no network beyond loopback), a throwaway profile.
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+]
+
+
+def chromium_binary() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class Chromium:
+    def __init__(self, binary: str, profile_dir: Path, timeout: float = 60.0) -> None:
+        self.binary, self.profile_dir, self.timeout = binary, profile_dir, timeout
+
+    async def _run(self, *args: str) -> bytes:
+        proc = await asyncio.create_subprocess_exec(
+            self.binary,
+            *FLAGS,
+            f"--user-data-dir={self.profile_dir}",
+            *args,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            out, _ = await asyncio.wait_for(proc.communicate(), self.timeout)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+            raise
+        if proc.returncode != 0:
+            raise RuntimeError(f"chromium exited with {proc.returncode}")
+        return out
+
+    async def dom(self, url: str, js_budget_ms: int = 3000) -> str:
+        """The DOM after the page's scripts ran (``--dump-dom``)."""
+        out = await self._run(f"--virtual-time-budget={js_budget_ms}", "--dump-dom", url)
+        return out.decode("utf-8", errors="replace")
+
+    async def screenshot(self, url: str, path: Path, width: int = 1024, height: int = 640) -> bytes:
+        """A PNG of the page (also written to ``path``, to look at when a test fails)."""
+        await self._run(f"--window-size={width},{height}", f"--screenshot={path}", url)
+        return path.read_bytes()
