@@ -61,4 +61,4 @@ class Chromium:
     async def screenshot(self, url: str, path: Path, width: int = 1024, height: int = 640) -> bytes:
         """A PNG of the page (also written to ``path``, to look at when a test fails)."""
         await self._run(f"--window-size={width},{height}", f"--screenshot={path}", url)
-        return path.read_bytes()
+        return await asyncio.to_thread(path.read_bytes)
