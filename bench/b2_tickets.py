@@ -17,6 +17,7 @@ import asyncio
 import os
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -90,11 +91,20 @@ def pending_events(db_file: Path) -> tuple[int, int]:
     return total, unsent
 
 
+def profile(pid: int, out: str, seconds: float) -> subprocess.Popen[bytes]:
+    """py-spy over the whole run (``--format raw``: collapsed stacks, one per line)."""
+    spy = Path(sys.executable).parent / "py-spy"
+    argv = [str(spy), "record", "--pid", str(pid), "--duration", str(int(seconds)), "--format",
+            "raw", "--output", out, "--rate", "200", "--nonblocking"]  # fmt: skip
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--gateway", default=None, help="gateway base URL to repeat the run through")
+    parser.add_argument("--py-spy", default=None, help="record the server with py-spy (raw stacks)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="b2-"))
     db_file = work / "hotline.sqlite3"
@@ -113,7 +123,10 @@ def main() -> None:
     try:
         wait_for_http(f"http://127.0.0.1:{port}/readyz", timeout=60, proc=server)
         headers = issuer.headers(("HOTLINE_CENTER", "clerk"), staff_no="RX1001", ttl=3600)
+        profiler = profile(server.pid, args.py_spy, args.seconds + 2) if args.py_spy else None
         asyncio.run(load(f"http://127.0.0.1:{port}{PATH}", headers, args.seconds, args.concurrency))
+        if profiler is not None:
+            profiler.wait()
         time.sleep(3)
         total, unsent = pending_events(db_file)
         print(f"outbox: {total:,} events written, {unsent:,} not yet published 3 s after the run")
