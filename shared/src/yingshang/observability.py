@@ -35,7 +35,7 @@ def new_traceparent() -> str:
 def child_traceparent(parent: str | None) -> str:
     """Same trace, new span id (W3C trace context)."""
     if parent and _TRACEPARENT.match(parent):
-        return f"{parent[:35]}{secrets.token_hex(8)}-{parent[-2:]}"
+        return f"{parent[:36]}{secrets.token_hex(8)}-{parent[-2:]}"
     return new_traceparent()
 
 
