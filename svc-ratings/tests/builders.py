@@ -125,10 +125,14 @@ class Events:
         return self.spec_for(type_).catalogue.validate(make_event(service, type_, data))
 
     async def outbox(self, type_: str) -> list[dict[str, Any]]:
+        """Events written to the outbox, in commit order (``type_`` may end with ``*``)."""
+        match = (
+            OutboxEvent.subject.startswith(type_[:-1])
+            if type_.endswith("*")
+            else OutboxEvent.subject == type_
+        )
         async with self.sut.app.state.db.read() as session:
-            rows = await session.scalars(
-                select(OutboxEvent).where(OutboxEvent.subject == type_).order_by(OutboxEvent.seq)
-            )
+            rows = await session.scalars(select(OutboxEvent).where(match).order_by(OutboxEvent.seq))
             return [dict(r.payload) for r in rows]
 
     async def invitation_token(self, node: str = "finish", **overrides: Any) -> str:
@@ -142,3 +146,18 @@ class Events:
             if e["data"]["case_id"] == data["case_id"] and e["data"]["node"] == node
         )
         return str(url).rsplit("/", 1)[1]
+
+
+async def rate_link(sut: ServiceUnderTest, token: str, level: int, **body: Any) -> dict[str, Any]:
+    response = await sut.client.post(
+        f"/api/v1/ratings/invitations/{token}/rating", json={"level": level, **body}
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def rated(sut: ServiceUnderTest, events: Events, level: int, **overrides: Any) -> str:
+    """One 办件 completed and rated ``level`` through its link; returns the rating id."""
+    token = await events.invitation_token(**overrides)
+    return str((await rate_link(sut, token, level))["rating_id"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from yingshang.clock import FrozenClock, SystemClock, set_clock
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.tokens import TestIssuer
 from ys_ratings.app import SERVICE_DIR, create_app
@@ -34,3 +36,12 @@ def people(issuer: TestIssuer) -> People:
 @pytest.fixture
 def events(ratings: ServiceUnderTest) -> Events:
     return Events(ratings)
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """A frozen clock in mid-October 2026 (a Thursday), restored afterwards."""
+    frozen = FrozenClock(datetime(2026, 10, 15, 2, 0, tzinfo=UTC))
+    set_clock(frozen)
+    yield frozen
+    set_clock(SystemClock())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.builders import Events, People
-from yingshang.clock import FrozenClock, now, set_clock
+from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
 
 BASE = "/api/v1/ratings/invitations"
@@ -43,18 +43,16 @@ async def test_a_second_rating_on_the_same_token_is_refused(
     assert shown.json()["rated"] is True
 
 
-async def test_unknown_and_expired_links(ratings: ServiceUnderTest, events: Events) -> None:
+async def test_unknown_and_expired_links(
+    ratings: ServiceUnderTest, events: Events, clock: FrozenClock
+) -> None:
     unknown = await ratings.client.get(f"{BASE}/{'x' * 43}")
     assert unknown.status_code == 404
     token = await events.invitation_token()
-    set_clock(FrozenClock(now() + timedelta(days=31)))
-    try:
-        expired = await ratings.client.post(f"{BASE}/{token}/rating", json={"level": 4})
-    finally:
-        from yingshang.clock import SystemClock
-
-        set_clock(SystemClock())
+    clock.advance(timedelta(days=31))  # the link lives 30 natural days (policy)
+    expired = await ratings.client.post(f"{BASE}/{token}/rating", json={"level": 4})
     assert expired.status_code == 410
+    assert (await ratings.client.get(f"{BASE}/{token}")).status_code == 410
 
 
 async def test_staff_may_not_rate_for_the_applicant(

@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 from ys_ratings.bulletin.figures import Tally, percent
 from ys_ratings.bulletin.service import Bulletin
 
-
 Scope = Literal["county", "window", "staff", "department"]
 
 

@@ -7,6 +7,7 @@ from fastapi import status
 from yingshang.app import allow, router
 from yingshang.auth import BUREAU, CurrentPrincipal, staff
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from yingshang.time.auditing import admin_change
 from ys_ratings.access import RATINGS_CENTER
 from ys_ratings.indicators import service
@@ -25,7 +26,8 @@ async def list_sets(session: SessionDep) -> list[IndicatorSetOut]:
     return [IndicatorSetOut.of(row) for row in await service.list_sets(session)]
 
 
-@api.post(
+@idempotent_post(
+    api,
     "",
     response_model=IndicatorSetOut,
     status_code=status.HTTP_201_CREATED,

@@ -11,6 +11,7 @@ from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, Principal, public, staff
 from yingshang.clock import now
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from yingshang.problems import Invalid, NotFound
 from yingshang.time.auditing import admin_change
 from ys_ratings.indicators.service import set_for_channel
@@ -61,7 +62,8 @@ async def show_invitation(token: Token, session: SessionDep) -> InvitationView:
     )
 
 
-@api.post(
+@idempotent_post(
+    api,
     "/invitations/{token}/rating",
     response_model=RatingReceipt,
     status_code=status.HTTP_201_CREATED,

@@ -83,4 +83,4 @@ async def rectification_ids(
             Rectification.rating_id.in_([r.id for r in ratings])
         )
     )
-    return dict(rows)
+    return dict(rows.all())  # Result has keys(): dict() must get the rows themselves

@@ -6,18 +6,20 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Query, status
+from fastapi import Query, Request, status
 
 from yingshang.app import allow, router
 from yingshang.auth import client, staff, staff_or_client
 from yingshang.cases.pagination import Page, PageParams
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from yingshang.problems import Forbidden
 from ys_ratings.access import OVERSIGHT_DEPTS, ViewerDep
 from ys_ratings.appeals import service as appeals
 from ys_ratings.appeals.schemas import AppealIn, AppealOut
 from ys_ratings.months import MONTH_PATTERN
 from ys_ratings.ratings import queries
+from ys_ratings.ratings.privacy import audit_reads, audit_unmask
 from ys_ratings.ratings.schemas import ProvinceRatingIn, RaterOut, RatingOut, UnmaskIn
 from ys_ratings.ratings.sources import record_push
 from ys_ratings.ratings.views import rater_out, rating_out
@@ -36,6 +38,7 @@ NOT_FOUND: Responses = {404: {"description": "no such rating (or not yours to se
 async def list_ratings(
     session: SessionDep,
     viewer: ViewerDep,
+    request: Request,
     page: PageParams,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
     department: Annotated[str | None, Query(max_length=60)] = None,
@@ -54,6 +57,8 @@ async def list_ratings(
     rectifications = await queries.rectification_ids(session, rows)
     reveal = viewer.is_center
     items = [rating_out(r, rater_out(r, reveal=reveal)[0], rectifications.get(r.id)) for r in rows]
+    if reveal:
+        await audit_reads(request.app.state.db, viewer.principal, rows)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -64,10 +69,14 @@ async def list_ratings(
     dependencies=[allow(staff_or_client("ratings:read"))],
     responses=NOT_FOUND,
 )
-async def read_rating(rating_id: uuid.UUID, session: SessionDep, viewer: ViewerDep) -> RatingOut:
+async def read_rating(
+    rating_id: uuid.UUID, session: SessionDep, viewer: ViewerDep, request: Request
+) -> RatingOut:
     rating = await queries.visible_rating(session, rating_id, viewer)
     rectifications = await queries.rectification_ids(session, [rating])
-    rater, _ = rater_out(rating, reveal=viewer.is_center)
+    rater, revealed = rater_out(rating, reveal=viewer.is_center)
+    if revealed:
+        await audit_reads(request.app.state.db, viewer.principal, [rating])
     return rating_out(rating, rater, rectifications.get(rating.id))
 
 
@@ -85,11 +94,14 @@ async def unmask_rater(
     if not (viewer.may_unmask or viewer.is_center):
         raise Forbidden("only the bureau and the committee may unmask a rater", code="no-unmask")
     rater, _ = rater_out(rating, reveal=True)
+    await audit_unmask(session, viewer.principal, rating, body.reason)
     return rater
 
 
-@api.post(
+@idempotent_post(
+    api,
     "",
+    key_required=True,
     response_model=RatingOut,
     status_code=status.HTTP_201_CREATED,
     summary="Push a rating collected by the provincial platform (Idempotency-Key)",
@@ -105,7 +117,8 @@ async def push_rating(body: ProvinceRatingIn, session: SessionDep, viewer: Viewe
     return rating_out(rating, rater)
 
 
-@api.post(
+@idempotent_post(
+    api,
     "/{rating_id}/appeals",
     response_model=AppealOut,
     status_code=status.HTTP_201_CREATED,

@@ -1,0 +1,135 @@
+"""The monthly bulletin: both good-rate rules, appeals, formats, closing, flags."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from yingshang.clock import FrozenClock
+from yingshang.testing.apps import ServiceUnderTest
+
+from ..builders import DEPT, OTHER_DEPT, Events, People, case_fields, rated
+
+REPORT = "/api/v1/ratings/reports/monthly"
+OCTOBER = "2026-10"
+
+
+async def bulletin(sut: ServiceUnderTest, people: People, month: str = OCTOBER) -> dict[str, Any]:
+    response = await sut.client.get(REPORT, params={"month": month}, headers=people.bureau())
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def line(body: dict[str, Any], section: str, key: str) -> dict[str, Any]:
+    return next(item for item in body[section] if item["key"] == key)
+
+
+async def uphold_appeal(sut: ServiceUnderTest, people: People, rating_id: str) -> None:
+    filed = await sut.client.post(
+        f"/api/v1/ratings/ratings/{rating_id}/appeals",
+        json={"reason": "评价人误操作，已电话核实"},
+        headers=people.department(role="head"),
+    )
+    assert filed.status_code == 201, filed.text
+    url = f"/api/v1/ratings/appeals/{filed.json()['id']}"
+    tag = (await sut.client.get(url, headers=people.bureau())).headers["ETag"]
+    decided = await sut.client.post(
+        f"{url}/uphold",
+        json={"note": "申诉成立"},
+        headers={**people.bureau("head"), "If-Match": tag},
+    )
+    assert decided.status_code == 200, decided.text
+
+
+async def test_county_rule_and_national_rule_then_an_upheld_appeal(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    ids = {level: await rated(ratings, events, level) for level in (5, 4, 3, 2, 1)}
+    total = (await bulletin(ratings, people))["total"]
+    assert (total["count"], total["bad"]) == (5, 2)
+    assert total["county_good_rate"] == 40.0  # 4–5 only: 基本满意就是基本不满意
+    assert total["national_good_rate"] == 60.0  # not 1–2
+    await uphold_appeal(ratings, people, ids[1])
+    after = await bulletin(ratings, people)
+    assert after["total"]["county_good_rate"] == 50.0
+    assert after["total"]["national_good_rate"] == 75.0
+    department = line(after, "departments", DEPT)
+    assert (department["count"], department["bad"], department["rectifications"]) == (4, 1, 1)
+    kept = await ratings.client.get(f"/api/v1/ratings/ratings/{ids[1]}", headers=people.bureau())
+    assert kept.json()["excluded"] is True  # never deleted
+
+
+async def test_lines_per_window_staff_and_department_with_ranks(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    await rated(ratings, events, 5, window="HALL_COUNTY/W01", staff_no="ZW0001")
+    await rated(ratings, events, 3, window="HALL_COUNTY/W02", staff_no="ZW0002",
+                department=OTHER_DEPT)  # fmt: skip
+    body = await bulletin(ratings, people)
+    assert [(d["key"], d["rank"]) for d in body["departments"]] == [(DEPT, 1), (OTHER_DEPT, 2)]
+    assert line(body, "windows", "HALL_COUNTY/W02")["county_good_rate"] == 0.0
+    assert line(body, "staff", "ZW0001")["national_good_rate"] == 100.0
+
+
+async def test_csv_and_printable_html_are_safe(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    await rated(ratings, events, 4, window="<script>alert(1)</script>", staff_no="=SUM(A1)")
+    params = {"month": OCTOBER}
+    csv = await ratings.client.get(REPORT, params={**params, "format": "csv"},
+                                   headers=people.bureau())  # fmt: skip
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert "'=SUM(A1)" in csv.text  # no formula injection
+    html = await ratings.client.get(REPORT, params={**params, "format": "html"},
+                                    headers=people.bureau())  # fmt: skip
+    assert html.headers["content-type"].startswith("text/html")
+    assert "<script>" not in html.text and "&lt;script&gt;" in html.text
+    assert "http" not in html.text.lower()  # no third-party assets
+
+
+async def test_closing_freezes_the_month_against_late_events(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    await rated(ratings, events, 5)
+    await rated(ratings, events, 1)
+    early = await ratings.client.post(f"{REPORT}/{OCTOBER}/close", headers=people.bureau())
+    assert early.status_code == 409  # October has not ended yet
+    clock.set(datetime(2026, 11, 2, 1, 0, tzinfo=UTC))
+    closed = await ratings.client.post(f"{REPORT}/{OCTOBER}/close", headers=people.bureau())
+    assert closed.status_code == 201, closed.text
+    frozen = closed.json()
+    # A late 12345 return visit made in October arrives after the close.
+    late = {**case_fields(), "level": 5, "revisited_at": "2026-10-30T08:00:00Z",
+            "rater_type": "person", "staff_no": "RX1001"}  # fmt: skip
+    await events.send("ys.hotline.ticket.revisited", late)
+    again = await bulletin(ratings, people)
+    assert again["status"] == "closed"
+    assert again["total"] == frozen["total"]
+    assert again["total"]["count"] == 2
+    twice = await ratings.client.post(f"{REPORT}/{OCTOBER}/close", headers=people.bureau())
+    assert twice.status_code == 409
+
+
+async def test_bottom_two_months_running_is_flagged(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    for _month in range(2):
+        await rated(ratings, events, 5)
+        await rated(ratings, events, 2, department=OTHER_DEPT)
+        clock.advance(timedelta(days=31))
+    november = await bulletin(ratings, people, "2026-11")
+    assert line(november, "departments", OTHER_DEPT)["flagged"] is True
+    assert line(november, "departments", DEPT)["flagged"] is False
+    october = await bulletin(ratings, people)
+    assert line(october, "departments", OTHER_DEPT)["flagged"] is False  # first time only
+
+
+async def test_bulletin_input_and_access(ratings: ServiceUnderTest, people: People) -> None:
+    bad = await ratings.client.get(REPORT, params={"month": "2026-13"}, headers=people.bureau())
+    assert bad.status_code == 422
+    anonymous = await ratings.client.get(REPORT, params={"month": OCTOBER})
+    assert anonymous.status_code == 401
+    department = await ratings.client.post(f"{REPORT}/{OCTOBER}/close",
+                                           headers=people.department(role="head"))  # fmt: skip
+    assert department.status_code == 403

@@ -1,0 +1,173 @@
+"""Ratings: rater identity for the ratings center only, unmask with a reason (audited),
+provincial pushes with Idempotency-Key, 12345 return visits, default ratings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from yingshang import audit
+from yingshang.clock import FrozenClock
+from yingshang.testing.apps import ServiceUnderTest
+from ys_ratings.components import DefaultRatings
+
+from ..builders import OTHER_DEPT, Events, People, case_fields, rate_link
+
+BASE = "/api/v1/ratings/ratings"
+RATER = {"name": "张三丰", "phone": "13812345678", "id_no": "520302199001011230"}
+
+
+async def audit_entries(sut: ServiceUnderTest) -> list[tuple[str | None, dict[str, Any]]]:
+    """(object id, detail) of every unmasked-read entry of the audit log."""
+    entry = audit.AuditEntry
+    async with sut.app.state.db.read() as session:
+        rows = await session.execute(
+            select(entry.object_id, entry.detail).where(entry.action == audit.READ_UNMASKED)
+        )
+        return [(object_id, detail) for object_id, detail in rows]
+
+
+async def named_rating(sut: ServiceUnderTest, events: Events, **overrides: Any) -> str:
+    token = await events.invitation_token(**overrides)
+    return str((await rate_link(sut, token, 2, rater=RATER, comment="等了两个小时"))["rating_id"])
+
+
+async def test_only_the_ratings_center_sees_the_rater(
+    ratings: ServiceUnderTest, events: Events, people: People
+) -> None:
+    rating_id = await named_rating(ratings, events)
+    center = (await ratings.client.get(f"{BASE}/{rating_id}", headers=people.center())).json()
+    assert center["rater"] == {"masked": False, **RATER}
+    assert len(await audit_entries(ratings)) == 1  # every unmasked read is audited
+    for headers in (people.bureau(), people.committee(), people.department(role="head")):
+        seen = (await ratings.client.get(f"{BASE}/{rating_id}", headers=headers)).json()
+        assert seen["rater"] == {"masked": True, "name": "张**", "phone": "138****5678",
+                                 "id_no": "5203**********1230"}  # fmt: skip
+    listed = await ratings.client.get(BASE, headers=people.department())
+    assert "13812345678" not in listed.text
+    assert len(await audit_entries(ratings)) == 1
+
+
+async def test_unmask_needs_a_reason_and_is_for_overseers_only(
+    ratings: ServiceUnderTest, events: Events, people: People
+) -> None:
+    rating_id = await named_rating(ratings, events)
+    url = f"{BASE}/{rating_id}/unmask"
+    no_reason = await ratings.client.post(url, json={}, headers=people.bureau())
+    assert no_reason.status_code == 422
+    rated_party = await ratings.client.post(url, json={"reason": "想知道是谁"},
+                                            headers=people.department(role="head"))  # fmt: skip
+    assert rated_party.status_code == 403  # the rated party never learns who rated it
+    shown = await ratings.client.post(url, json={"reason": "督查核实差评"}, headers=people.bureau())
+    assert shown.status_code == 200
+    assert shown.json()["phone"] == "13812345678"
+    [(object_id, detail)] = await audit_entries(ratings)
+    assert (object_id, detail["reason"]) == (rating_id, "督查核实差评")
+
+
+async def test_departments_see_only_their_own_ratings(
+    ratings: ServiceUnderTest, events: Events, people: People
+) -> None:
+    rating_id = await named_rating(ratings, events)
+    other = await ratings.client.get(f"{BASE}/{rating_id}", headers=people.department(OTHER_DEPT))
+    assert other.status_code == 404
+    listed = await ratings.client.get(BASE, headers=people.department(OTHER_DEPT))
+    assert listed.json()["items"] == []
+
+
+def pushed(**overrides: Any) -> dict[str, Any]:
+    return {
+        "external_id": f"GZ{uuid.uuid4().hex[:12]}",
+        "case": {"case_number": "BJX0001", "node": "finish", "service": "approvals",
+                 "case_kind": "application", "case_id": str(uuid.uuid4()), "department": "RSJ",
+                 "item_name": "社会保险登记", "service_channel": "online"},
+        "level": 5,
+        "scores": {"overall": 5, "usability": 4},
+        "channel": "app",
+        "rater": {"account": "gz-123", "name": "李四", "phone": "13900001111"},
+        "rated_at": "2026-10-20T03:00:00Z",
+    } | overrides  # fmt: skip
+
+
+async def test_provincial_push_is_idempotent_and_once_per_node(
+    ratings: ServiceUnderTest, people: People
+) -> None:
+    body = pushed()
+    headers = {**people.province(), "Idempotency-Key": str(uuid.uuid4())}
+    first = await ratings.client.post(BASE, json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert first.json()["rater"]["masked"] is True
+    replay = await ratings.client.post(BASE, json=body, headers=headers)
+    assert replay.status_code == 201
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.json()["id"] == first.json()["id"]
+    again = await ratings.client.post(BASE, json=body,
+                                      headers={**people.province(), "Idempotency-Key": "k" * 20})  # fmt: skip
+    assert again.status_code == 409  # one rating per 办件 per node per rater
+    no_key = await ratings.client.post(BASE, json=pushed(), headers=people.province())
+    assert no_key.status_code == 400
+    staff = await ratings.client.post(BASE, json=pushed(),
+                                      headers={**people.center(), "Idempotency-Key": "s" * 20})  # fmt: skip
+    assert staff.status_code == 403
+
+
+async def test_push_of_a_known_case_uses_the_invitation_and_closes_the_link(
+    ratings: ServiceUnderTest, events: Events, people: People
+) -> None:
+    token = await events.invitation_token()
+    view = (await ratings.client.get(f"/api/v1/ratings/invitations/{token}")).json()
+    body = pushed(case={"case_number": view["case_number"], "node": "finish"}, scores={})
+    pushed_ok = await ratings.client.post(
+        BASE, json=body, headers={**people.province(), "Idempotency-Key": str(uuid.uuid4())}
+    )
+    assert pushed_ok.status_code == 201, pushed_ok.text
+    assert pushed_ok.json()["item_name"] == "食品经营许可"
+    link = await ratings.client.post(f"/api/v1/ratings/invitations/{token}/rating",
+                                     json={"level": 3})  # fmt: skip
+    assert link.status_code == 409
+
+
+async def test_push_validation(ratings: ServiceUnderTest, people: People) -> None:
+    headers = {**people.province(), "Idempotency-Key": str(uuid.uuid4())}
+    anonymous_rater = pushed(rater={"name": "无名"})
+    assert (
+        await ratings.client.post(BASE, json=anonymous_rater, headers=headers)
+    ).status_code == 422
+    unknown_case = pushed(case={"case_number": "NOPE", "node": "finish"})
+    response = await ratings.client.post(BASE, json=unknown_case, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["field"] == "case"
+
+
+async def test_a_return_visit_is_the_tickets_rating(
+    ratings: ServiceUnderTest, events: Events, people: People
+) -> None:
+    visit = {**case_fields(), "level": 1, "staff_no": "RX1001", "comment": "没人联系我",
+             "revisited_at": "2026-10-10T08:00:00Z", "rater_type": "person"}  # fmt: skip
+    await events.send("ys.hotline.ticket.revisited", visit)
+    await events.send("ys.hotline.ticket.revisited", visit)  # re-sent under a new event id
+    listed = await ratings.client.get(BASE, params={"channel": "hotline"}, headers=people.bureau())
+    [rating] = listed.json()["items"]
+    assert (rating["level"], rating["node"], rating["month"]) == (1, "revisit", "2026-10")
+    assert rating["rectification_id"]  # a 差评 through 12345 is rectified too
+
+
+async def test_default_rating_is_a_policy_off_by_default(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    await events.invitation_token()
+    defaults = DefaultRatings(ratings.app)
+    clock.advance(timedelta(days=8))
+    assert await defaults.run_once() == 0
+    admin = people.as_(("BUREAU", "admin"))
+    policy = {"enabled": True, "natural_days": 7, "level": 3}
+    changed = await ratings.client.put("/api/v1/ratings/rating-policies/default_rating",
+                                       json=policy, headers=admin)  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    assert await defaults.run_once() == 1
+    listed = await ratings.client.get(BASE, params={"channel": "system"}, headers=people.bureau())
+    assert [r["level"] for r in listed.json()["items"]] == [3]
+    assert await defaults.run_once() == 0
