@@ -326,4 +326,4 @@ async def counts(session: AsyncSession) -> dict[str, int]:
     result = await session.execute(
         select(Notification.status, func.count()).group_by(Notification.status)
     )
-    return {status: int(count) for status, count in result.tuples()}
+    return {status: int(count) for status, count in result}

@@ -1,13 +1,15 @@
-"""Claiming outbox rows so that relays on several replicas never send one row concurrently.
+"""Taking outbox rows to publish, so that relays never send one row concurrently.
 
-A claim is a lease: ``claimed_by`` + ``claimed_until``, taken in one short write transaction.
-PostgreSQL adds ``FOR UPDATE SKIP LOCKED`` so two relays claiming at once take disjoint rows;
-SQLite serialises claims through its single writer (``BEGIN IMMEDIATE`` + the write lock).
-A relay that dies keeps its rows only until the lease ends; another relay then takes them and
-JetStream's duplicate window (``Nats-Msg-Id``) plus the consumers' inbox absorb the repeat.
+* PostgreSQL (several replicas): a claim is a lease (``claimed_by`` + ``claimed_until``) taken
+  in a short transaction with ``FOR UPDATE SKIP LOCKED``, so relays claiming at once take
+  disjoint rows. A relay that dies keeps its rows only until the lease ends; another relay then
+  sends them again and JetStream's duplicate window plus the consumers' inbox absorb the repeat.
+* SQLite (one writer): the relay holds the write transaction (``BEGIN IMMEDIATE`` + the write
+  lock) from selecting a batch to marking it sent, which excludes every other relay without a
+  lease write; ``claimed_until`` then only marks rows pausing after a row-level error.
 
-Order per case: a row is claimable only if no earlier unsent row of the same ``case_key`` is
-outside the claim (held by another relay, backing off after an error, or not yet claimed).
+Order per case: a row is taken only if no earlier unsent row of the same ``case_key`` stays
+behind (leased by another relay, pausing after an error, or locked by a concurrent claim).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Text, delete, func, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, Text, delete, func, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import ensure_utc, now
@@ -24,7 +26,7 @@ from yingshang.events.outbox import OutboxEvent
 
 @dataclass(slots=True)
 class Claimed:
-    """One claimed row, ready to publish (``body`` is the stored CloudEvent JSON)."""
+    """One row taken for publishing (``body`` is the stored CloudEvent JSON)."""
 
     seq: int
     event_id: str
@@ -33,77 +35,137 @@ class Claimed:
     body: bytes
 
 
+# The stored CloudEvent JSON as is: no decode and re-encode on the way to NATS.
+BODY = type_coerce(OutboxEvent.payload, Text)
+
+
+class LockedTaker:
+    """SQLite: takes successive batches of unsent rows inside one write transaction.
+
+    Rows pausing after a row-level error are skipped and block the later rows of their case;
+    ``full`` tells whether the last batch filled ``limit`` (more may be waiting).
+    """
+
+    def __init__(self, session: AsyncSession, limit: int) -> None:
+        self.session, self.limit = session, limit
+        self.after, self.full = 0, True
+        self.blocked: set[str] = set()
+
+    async def next(self) -> list[Claimed]:
+        at, o = now(), OutboxEvent
+        result = await self.session.execute(
+            select(o.seq, o.event_id, o.subject, o.case_key, BODY, o.claimed_until)
+            .where(o.sent_at.is_(None), o.seq > self.after)
+            .order_by(o.seq)
+            .limit(self.limit)
+        )
+        rows: list[Claimed] = []
+        seen = 0
+        for seq, event_id, subject, key, body, until in result:
+            seen, self.after = seen + 1, seq
+            if until is not None and ensure_utc(until) > at:
+                self.blocked.add(key or "")
+            elif key is None or key not in self.blocked:
+                rows.append(Claimed(seq, event_id, subject, key, body.encode()))
+        self.full = seen == self.limit
+        return rows
+
+
 async def claim(
-    session: AsyncSession, owner: str, *, limit: int, lease: timedelta, postgres: bool
+    session: AsyncSession, owner: str, *, limit: int, lease: timedelta
 ) -> list[Claimed]:
-    at = now()
-    candidates = await _candidates(session, at, limit, postgres)
+    """PostgreSQL: lease up to ``limit`` rows to ``owner`` (commit, then publish)."""
+    at, o = now(), OutboxEvent
+    result = await session.execute(
+        select(o.seq, o.event_id, o.subject, o.case_key, BODY)
+        .where(o.sent_at.is_(None), or_(o.claimed_until.is_(None), o.claimed_until < at))
+        .order_by(o.seq)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=o)
+    )
+    candidates = [Claimed(s, e, subj, k, body.encode()) for s, e, subj, k, body in result]
     rows = await _keep_case_heads(session, candidates)
     if rows:
         await session.execute(
-            update(OutboxEvent)
-            .where(OutboxEvent.seq.in_([r.seq for r in rows]))
-            .values(claimed_by=owner, claimed_until=at + lease, attempts=OutboxEvent.attempts + 1)
+            update(o)
+            .where(_seq_in([r.seq for r in rows]))
+            .values(claimed_by=owner, claimed_until=at + lease)
+            .execution_options(synchronize_session=False)
         )
     return rows
 
 
-async def _candidates(
-    session: AsyncSession, at: datetime, limit: int, postgres: bool
-) -> list[Claimed]:
-    o = OutboxEvent
-    query = (
-        select(o.seq, o.event_id, o.subject, o.case_key, type_coerce(o.payload, Text))
-        .where(o.sent_at.is_(None), or_(o.claimed_until.is_(None), o.claimed_until < at))
-        .order_by(o.seq)
-        .limit(limit)
-    )
-    if postgres:
-        query = query.with_for_update(skip_locked=True, of=o)
-    result = await session.execute(query)
-    return [Claimed(s, e, subj, k, body.encode()) for s, e, subj, k, body in result.tuples()]
-
-
 async def _keep_case_heads(session: AsyncSession, rows: list[Claimed]) -> list[Claimed]:
-    """Drop rows whose case has an earlier unsent row that is not in ``rows``."""
-    keys = {r.case_key for r in rows if r.case_key is not None}
-    if not keys:
+    """Drop rows whose case has an earlier unsent row that is not in ``rows``.
+
+    Such a row has a lower seq than the row it blocks, so only unsent rows up to the batch's
+    last seq need a look, which keeps this a short index range scan.
+    """
+    if not rows:
         return rows
     o = OutboxEvent
+    mine = {r.seq for r in rows}
     result = await session.execute(
-        select(o.case_key, func.min(o.seq))
-        .where(o.sent_at.is_(None), o.case_key.in_(keys))
-        .group_by(o.case_key)
+        select(o.seq, o.case_key).where(
+            o.sent_at.is_(None), o.seq <= rows[-1].seq, o.case_key.isnot(None)
+        )
     )
-    heads = dict(result.tuples().all())
-    first: dict[str, int] = {}
-    for row in rows:
-        if row.case_key is not None:
-            first.setdefault(row.case_key, row.seq)
-    return [r for r in rows if r.case_key is None or heads.get(r.case_key) == first[r.case_key]]
+    blocking: dict[str, int] = {}
+    for seq, key in result:
+        if key is not None and seq not in mine and seq < blocking.get(key, seq + 1):
+            blocking[key] = seq
+    if not blocking:
+        return rows
+    return [r for r in rows if r.case_key is None or r.seq < blocking.get(r.case_key, r.seq + 1)]
+
+
+def _seq_in(seqs: list[int]) -> ColumnElement[bool]:
+    """``seq IN (...)`` as a few BETWEEN ranges: batches are mostly one contiguous run."""
+    ranges: list[tuple[int, int]] = []
+    for seq in sorted(seqs):
+        if ranges and seq == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], seq)
+        else:
+            ranges.append((seq, seq))
+    if len(ranges) > 20:
+        return OutboxEvent.seq.in_(seqs)
+    return or_(*(OutboxEvent.seq.between(first, last) for first, last in ranges))
 
 
 async def mark_sent(session: AsyncSession, seqs: list[int]) -> None:
     if seqs:
         await session.execute(
             update(OutboxEvent)
-            .where(OutboxEvent.seq.in_(seqs), OutboxEvent.sent_at.is_(None))
-            .values(sent_at=now(), claimed_by=None, claimed_until=None, last_error=None)
+            .where(_seq_in(seqs), OutboxEvent.sent_at.is_(None))
+            .execution_options(synchronize_session=False)
+            .values(
+                sent_at=now(),
+                claimed_by=None,
+                claimed_until=None,
+                attempts=OutboxEvent.attempts + 1,
+            )
         )
 
 
 async def release(
     session: AsyncSession, seqs: list[int], *, error: str | None, retry_after: float = 0.0
 ) -> None:
-    """Give rows back: at once (``retry_after`` 0) or after a pause for a row-level error."""
+    """Give rows back: at once (``retry_after`` 0) or after a pause for a row-level error.
+
+    With ``error`` the publish was tried and failed: counted in ``attempts``."""
     if not seqs:
         return
     values: dict[str, object] = {"claimed_by": None, "claimed_until": None}
     if retry_after > 0:
         values.update(claimed_by="retry", claimed_until=now() + timedelta(seconds=retry_after))
     if error is not None:
-        values["last_error"] = error[:2000]
-    await session.execute(update(OutboxEvent).where(OutboxEvent.seq.in_(seqs)).values(values))
+        values.update(last_error=error[:2000], attempts=OutboxEvent.attempts + 1)
+    await session.execute(
+        update(OutboxEvent)
+        .where(_seq_in(seqs))
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
@@ -129,5 +191,7 @@ async def purge_sent(session: AsyncSession, older_than: datetime, limit: int = 5
     """Delete up to ``limit`` rows sent before ``older_than``; returns how many."""
     o = OutboxEvent
     doomed = select(o.seq).where(o.sent_at < older_than).limit(limit).scalar_subquery()
-    result = await session.execute(delete(o).where(o.seq.in_(doomed)))
+    result = await session.execute(
+        delete(o).where(o.seq.in_(doomed)).execution_options(synchronize_session=False)
+    )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -23,7 +23,7 @@ import logging
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from fastapi import FastAPI
@@ -34,11 +34,15 @@ from prometheus_client import CollectorRegistry, Counter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.clock import now
 from yingshang.db import Database
 from yingshang.events.catalogue import EventCatalogue, EventRejected, ParsedEvent
 from yingshang.events.envelope import CloudEvent
-from yingshang.events.inbox import DeadLetter, Handler, apply_once, record_dead_letter
+from yingshang.events.inbox import (
+    Handler,
+    apply_many,
+    apply_once,
+    record_dead_letter,
+)
 from yingshang.events.streams import NatsConnection, ensure_stream, stream_name
 
 log = logging.getLogger("yingshang.events.consumer")
@@ -140,6 +144,18 @@ def consumer_metrics(registry: CollectorRegistry) -> ConsumerMetrics:
 AfterCommit = Callable[[CloudEvent], Awaitable[None]]
 
 
+@dataclass(slots=True)
+class Verdict:
+    """What to tell JetStream about one message once the transaction has committed."""
+
+    msg: Msg
+    action: Literal["ack", "nak", "term"]
+    event: CloudEvent | None = None
+    applied: bool = False
+    reason: str = ""
+    delay: float = 0.0
+
+
 class EventConsumer:
     """A Component running one :class:`ConsumerSpec` against the service database."""
 
@@ -236,11 +252,10 @@ class EventConsumer:
                 await asyncio.sleep(0.2)
                 return
             idle = 0
-            for message in messages:
-                try:
-                    await self.handle(message)
-                except Exception as exc:  # e.g. database down: not acked, so redelivered later
-                    self._note(exc)
+            try:
+                await self.handle(messages)
+            except Exception as exc:  # e.g. database down: nothing acked, so redelivered later
+                self._note(exc)
 
     async def _stuck(self, sub: JetStreamContext.PullSubscription) -> bool:
         try:
@@ -253,24 +268,58 @@ class EventConsumer:
             log.warning("consumer %s idle with %d pending: resubscribing", self.name, pending)
         return pending > 0
 
-    async def handle(self, msg: Msg) -> None:
-        """Validate, apply once, then ack (or nak / dead-letter)."""
+    async def handle(self, messages: list[Msg]) -> None:
+        """Apply a fetched batch in ONE write transaction, commit, then ack each message:
+        nothing is acknowledged before its effects commit. If anything in the batch fails,
+        it is redone message by message (a savepoint each), so one bad event holds up no other.
+        """
+        try:
+            async with self.db.write() as session:
+                verdicts = await self._decide_batch(session, messages)
+        except Exception:  # a handler failed or a replica raced us: one by one instead
+            async with self.db.write() as session:
+                verdicts = [await self._decide(session, msg) for msg in messages]
+        for verdict in verdicts:
+            await self._finish(verdict)
+
+    async def _decide_batch(self, session: AsyncSession, messages: list[Msg]) -> list[Verdict]:
+        verdicts: list[Verdict | None] = []
+        items: list[tuple[ParsedEvent, Handler]] = []
+        for msg in messages:
+            try:
+                parsed = self.spec.catalogue.parse(msg.data, subject=msg.subject)
+                items.append((parsed, self._handler_for(parsed)))
+                verdicts.append(None)
+            except EventRejected as exc:
+                verdicts.append(await self._reject(session, msg, exc))
+        applied = iter(await apply_many(session, self.spec.durable, items))
+        events = iter(items)
+        return [
+            v or Verdict(m, "ack", event=next(events)[0].event, applied=next(applied))
+            for m, v in zip(messages, verdicts, strict=True)
+        ]
+
+    async def _reject(self, session: AsyncSession, msg: Msg, exc: EventRejected) -> Verdict:
+        reason = f"{exc.kind}: {exc.reason}"
+        await self._dead_letter(session, msg, reason, msg.metadata.num_delivered or 1)
+        return Verdict(msg, "term", reason=reason)
+
+    async def _decide(self, session: AsyncSession, msg: Msg) -> Verdict:
         deliveries = msg.metadata.num_delivered or 1
         try:
             parsed = self.spec.catalogue.parse(msg.data, subject=msg.subject)
             handler = self._handler_for(parsed)
         except EventRejected as exc:
-            await self._dead_letter(msg, f"{exc.kind}: {exc.reason}", deliveries)
-            return
+            return await self._reject(session, msg, exc)
         try:
-            applied = await self._apply(parsed, handler)
-        except Exception as exc:  # the handler (or the database) failed: retry or give up
-            await self._failed(msg, parsed, exc, deliveries)
-            return
-        self._count(applied)
-        if self.before_ack is not None:
-            await self.before_ack(parsed.event)
-        await msg.ack()
+            async with session.begin_nested():
+                applied = await apply_once(session, self.spec.durable, parsed, handler)
+        except IntegrityError:
+            # Another replica committed the same event first (inbox primary key).
+            return Verdict(msg, "ack", event=parsed.event, applied=False)
+        except Exception as exc:  # the handler failed: its savepoint is rolled back
+            return await self._failed(session, msg, parsed, exc, deliveries)
+        return Verdict(msg, "ack", event=parsed.event, applied=applied)
 
     def _handler_for(self, parsed: ParsedEvent) -> Handler:
         handler = self.spec.handlers.get(parsed.event.type)
@@ -278,13 +327,50 @@ class EventConsumer:
             raise EventRejected(f"no handler for {parsed.event.type}", kind="unknown")
         return handler
 
-    async def _apply(self, parsed: ParsedEvent, handler: Handler) -> bool:
-        try:
-            async with self.db.write() as session:
-                return await apply_once(session, self.spec.durable, parsed, handler)
-        except IntegrityError:
-            # Another replica committed the same event first (inbox primary key).
-            return False
+    async def _failed(
+        self, session: AsyncSession, msg: Msg, parsed: ParsedEvent, exc: Exception, deliveries: int
+    ) -> Verdict:
+        reason = f"handler failed: {type(exc).__name__}: {exc}"
+        if deliveries >= self.spec.max_deliver:
+            await self._dead_letter(session, msg, reason, deliveries, event_id=parsed.event.id)
+            return Verdict(msg, "term", reason=reason)
+        return Verdict(msg, "nak", reason=reason, delay=self.spec.delay_after(deliveries))
+
+    async def _dead_letter(
+        self,
+        session: AsyncSession,
+        msg: Msg,
+        reason: str,
+        deliveries: int,
+        event_id: str | None = None,
+    ) -> None:
+        await record_dead_letter(
+            session,
+            consumer=self.spec.durable,
+            subject=msg.subject,
+            raw=msg.data,
+            reason=reason,
+            attempts=deliveries,
+            event_id=event_id or _loose_id(msg),
+            stream_seq=msg.metadata.sequence.stream,
+        )
+
+    async def _finish(self, verdict: Verdict) -> None:
+        msg, durable = verdict.msg, self.spec.durable
+        if verdict.action == "ack":
+            self._count(verdict.applied)
+            if self.before_ack is not None and verdict.event is not None:
+                await self.before_ack(verdict.event)
+            await msg.ack()
+        elif verdict.action == "nak":
+            log.warning("consumer %s: %s (retry in %.0fs)", durable, verdict.reason, verdict.delay)
+            self.metrics.retried.labels(durable).inc()
+            await msg.nak(delay=verdict.delay)
+        else:
+            self.dead_letters += 1
+            self.metrics.dead.labels(durable).inc()
+            log.error("consumer %s dead-lettered %s: %s", durable, msg.subject, verdict.reason)
+            await msg.term()
 
     def _count(self, applied: bool) -> None:
         if applied:
@@ -293,42 +379,6 @@ class EventConsumer:
         else:
             self.duplicates += 1
             self.metrics.duplicates.labels(self.spec.durable).inc()
-
-    async def _failed(self, msg: Msg, parsed: ParsedEvent, exc: Exception, deliveries: int) -> None:
-        reason = f"handler failed: {type(exc).__name__}: {exc}"
-        if deliveries >= self.spec.max_deliver:
-            await self._dead_letter(msg, reason, deliveries, event_id=parsed.event.id)
-            return
-        delay = self.spec.delay_after(deliveries)
-        log.warning(
-            "consumer %s: %s (delivery %d, retry in %.0fs)",
-            self.spec.durable,
-            reason,
-            deliveries,
-            delay,
-            extra={"event_id": parsed.event.id, "subject": msg.subject},
-        )
-        self.metrics.retried.labels(self.spec.durable).inc()
-        await msg.nak(delay=delay)
-
-    async def _dead_letter(
-        self, msg: Msg, reason: str, deliveries: int, event_id: str | None = None
-    ) -> None:
-        async with self.db.write() as session:
-            await record_dead_letter(
-                session,
-                consumer=self.spec.durable,
-                subject=msg.subject,
-                raw=msg.data,
-                reason=reason,
-                attempts=deliveries,
-                event_id=event_id or _loose_id(msg),
-                stream_seq=msg.metadata.sequence.stream,
-            )
-        self.dead_letters += 1
-        self.metrics.dead.labels(self.spec.durable).inc()
-        log.error("consumer %s dead-lettered %s: %s", self.spec.durable, msg.subject, reason)
-        await msg.term()
 
     def _note(self, exc: BaseException) -> None:
         first = self.last_error is None
@@ -347,17 +397,3 @@ def _loose_id(msg: Msg) -> str | None:
         if isinstance(value, str):
             return value[:64]
     return None
-
-
-async def replay(session: AsyncSession, spec: ConsumerSpec, letter: DeadLetter) -> bool:
-    """Run a dead letter through the same inbox path; False if it had been applied already.
-
-    Raises :class:`EventRejected` while the stored event is still invalid for the catalogue.
-    """
-    parsed = spec.catalogue.parse(letter.payload.encode(), subject=letter.subject)
-    handler = spec.handlers.get(parsed.event.type)
-    if handler is None:
-        raise EventRejected(f"no handler for {parsed.event.type}", kind="unknown")
-    applied = await apply_once(session, spec.durable, parsed, handler)
-    letter.replayed_at = now()
-    return applied

@@ -14,13 +14,15 @@ from datetime import datetime
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
 from yingshang.auth import staff
+from yingshang.clock import now
 from yingshang.db import SessionDep
 from yingshang.events.catalogue import EventRejected
-from yingshang.events.consumer import ConsumerSpec, replay
-from yingshang.events.inbox import DeadLetter
+from yingshang.events.consumer import ConsumerSpec
+from yingshang.events.inbox import DeadLetter, apply_once
 from yingshang.problems import Conflict, DomainError, Invalid, NotFound
 
 ERRORS = {
@@ -127,3 +129,17 @@ def _cursor(value: str) -> int:
     if not value.isdigit():
         raise Invalid("cursor is not one this API returned", field="cursor")
     return int(value)
+
+
+async def replay(session: AsyncSession, spec: ConsumerSpec, letter: DeadLetter) -> bool:
+    """Run a dead letter through the same inbox path; False if it had been applied already.
+
+    Raises :class:`EventRejected` while the stored event is still invalid for the catalogue.
+    """
+    parsed = spec.catalogue.parse(letter.payload.encode(), subject=letter.subject)
+    handler = spec.handlers.get(parsed.event.type)
+    if handler is None:
+        raise EventRejected(f"no handler for {parsed.event.type}", kind="unknown")
+    applied = await apply_once(session, spec.durable, parsed, handler)
+    letter.replayed_at = now()
+    return applied

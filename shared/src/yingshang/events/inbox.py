@@ -77,6 +77,44 @@ async def apply_once(
     return True
 
 
+async def seen_many(session: AsyncSession, consumer: str, event_ids: list[str]) -> set[str]:
+    if not event_ids:
+        return set()
+    result = await session.execute(
+        select(InboxEntry.event_id).where(
+            InboxEntry.consumer == consumer, InboxEntry.event_id.in_(event_ids)
+        )
+    )
+    return set(result.scalars())
+
+
+async def apply_many(
+    session: AsyncSession, consumer: str, items: list[tuple[ParsedEvent, Handler]]
+) -> list[bool]:
+    """:func:`apply_once` for a batch with a few statements in all, not a few per event.
+
+    All inbox rows are flushed before the first handler runs; any error (a racing replica's
+    inbox row, a failing handler) aborts the whole batch and the caller retries event by event.
+    """
+    known = await seen_many(session, consumer, [p.event.id for p, _ in items])
+    fresh: list[tuple[ParsedEvent, Handler]] = []
+    applied: list[bool] = []
+    for parsed, handler in items:
+        is_new = parsed.event.id not in known
+        applied.append(is_new)
+        if is_new:
+            known.add(parsed.event.id)
+            fresh.append((parsed, handler))
+            session.add(
+                InboxEntry(event_id=parsed.event.id, consumer=consumer, subject=parsed.event.type)
+            )
+    await session.flush()
+    for parsed, handler in fresh:
+        await handler(session, parsed.event, parsed.payload)
+    await session.flush()
+    return applied
+
+
 async def record_dead_letter(
     session: AsyncSession,
     *,

@@ -20,11 +20,7 @@ from yingshang.events.envelope import CloudEvent
 
 class OutboxEvent(PlumbingBase):
     __tablename__ = "ys_outbox"
-    __table_args__ = (
-        Index("ix_ys_outbox_pending", "sent_at", "seq"),
-        # The relay's per-case order check (earliest unsent row of a case); ys_events_0001.
-        Index("ix_ys_outbox_case", "case_key", "sent_at", "seq"),
-    )
+    __table_args__ = (Index("ix_ys_outbox_pending", "sent_at", "seq"),)
 
     # seq orders publication (per case order follows commit order).
     seq: Mapped[int] = mapped_column(

@@ -2,8 +2,9 @@
 
 * Woken right after each commit (``db.on_commit``); polls every ``relay_poll_seconds`` as a
   fallback (commits of other processes, rows released after a pause).
-* Claims a batch under a lease (:mod:`yingshang.events.claims`), publishes it asynchronously
-  with ``Nats-Msg-Id`` = event id, and marks a row sent only after its PubAck (ARCHITECTURE.md,
+* Takes a batch (:mod:`yingshang.events.claims`: a lease on PostgreSQL, the writer lock on
+  SQLite), publishes it pipelined (:mod:`yingshang.events.publisher`) with ``Nats-Msg-Id`` =
+  event id, and marks a row sent only after its PubAck (ARCHITECTURE.md,
   "Known pitfalls": awaiting each ack is round-trip bound, ~3,500/s; nats-py buffers publishes
   while disconnected, so the outbox, not that buffer, is the truth).
 * Events of one case go out in ``seq`` order: within a batch they are sent in waves (the n-th
@@ -27,24 +28,21 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
-from nats.errors import BadHeaderError, BadSubjectError, MaxPayloadError
-from nats.js.api import PubAck
-from nats.js.errors import APIError, ServiceUnavailableError
 from prometheus_client import CollectorRegistry, Counter, Gauge
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import now
 from yingshang.db import Database
 from yingshang.events import claims
 from yingshang.events.claims import Claimed
+from yingshang.events.publisher import Ack, Outgoing, publish_batch
 from yingshang.events.streams import NatsConnection
 from yingshang.settings import ServiceSettings
 
 log = logging.getLogger("yingshang.events.relay")
 
-# Errors that belong to one row (the server or client refuses that message); anything else
-# (timeouts, disconnects, no stream responders, JetStream unavailable) is the connection's.
-ROW_ERRORS = (MaxPayloadError, BadSubjectError, BadHeaderError)
 ROW_RETRY_SECONDS = 30.0  # pause of a row the server rejected, so its case waits, not the relay
+LOCK_BUDGET_SECONDS = 0.25  # SQLite: longest a relay round keeps other writers waiting
 HOUSEKEEPING_SECONDS = 5.0
 PURGE_EVERY_SECONDS = 600.0
 
@@ -56,6 +54,13 @@ class BatchOutcome:
     transient: dict[int, str] = field(default_factory=dict)  # seq → error (connection-level)
     rejected: dict[int, str] = field(default_factory=dict)  # seq → error (row-level)
     held: list[int] = field(default_factory=list)  # later rows of a case whose event failed
+
+    def merge(self, other: BatchOutcome) -> None:
+        self.sent += other.sent
+        self.duplicates += other.duplicates
+        self.transient.update(other.transient)
+        self.rejected.update(other.rejected)
+        self.held += other.held
 
 
 class RelayMetrics:
@@ -157,12 +162,12 @@ class OutboxRelay:
         return report
 
     async def drain(self) -> int:
-        """Publish until nothing is claimable; returns rows sent. (Tests, tools, the bench.)"""
+        """Publish until nothing is left to take; returns rows sent. (Tests, tools, bench.)"""
         total = 0
         while True:
-            outcome, claimed = await self._one_batch()
+            outcome, more = await self._round()
             total += len(outcome.sent)
-            if outcome.transient or outcome.rejected or claimed < self.batch_size:
+            if outcome.transient or outcome.rejected or not more:
                 return total
 
     async def _run(self) -> None:
@@ -198,31 +203,53 @@ class OutboxRelay:
     async def _drain_quietly(self) -> bool:
         """Drain; True when a batch failed at the connection level (the relay backs off)."""
         while self.nats.is_connected:
-            outcome, claimed = await self._one_batch()
+            outcome, more = await self._round()
             if outcome.transient:
                 return True
             if outcome.sent:
                 self._recovered()
-            if claimed < self.batch_size:
+            if not more:
                 return False
         return False
 
-    async def _one_batch(self) -> tuple[BatchOutcome, int]:
+    async def _round(self) -> tuple[BatchOutcome, bool]:
+        """Publish one or more batches; also says whether more rows may be waiting."""
+        if self.db.is_sqlite:
+            return await self._locked_round()
         async with self.db.write() as session:
-            rows = await claims.claim(
-                session,
-                self.owner,
-                limit=self.batch_size,
-                lease=self.lease,
-                postgres=not self.db.is_sqlite,
-            )
-        if not rows:
-            return BatchOutcome(), 0
+            rows = await claims.claim(session, self.owner, limit=self.batch_size, lease=self.lease)
         outcome = await self._publish(rows)
-        await self._settle(outcome)
-        if self.on_published is not None:
+        async with self.db.write() as session:
+            await _settle(session, outcome)
+        await self._done(rows, outcome)
+        return outcome, len(rows) == self.batch_size
+
+    async def _locked_round(self) -> tuple[BatchOutcome, bool]:
+        """SQLite, one writer: hold the write transaction from taking batches to settling them.
+
+        Batches follow back to back for up to ``LOCK_BUDGET_SECONDS`` (requests wait that long
+        at most), and the next batch is read while the current one awaits its PubAcks.
+        """
+        started, total = time.monotonic(), BatchOutcome()
+        async with self.db.write() as session:
+            taker = claims.LockedTaker(session, self.batch_size)
+            rows = await taker.next()
+            while rows:
+                publishing = asyncio.create_task(self._publish(rows))
+                upcoming = await _read_ahead(taker, rows, started, publishing)
+                outcome = await publishing
+                await _settle(session, outcome)
+                await self._done(rows, outcome)
+                total.merge(outcome)
+                if outcome.transient or outcome.rejected:
+                    return total, False
+                rows = upcoming
+        return total, taker.full
+
+    async def _done(self, rows: list[Claimed], outcome: BatchOutcome) -> None:
+        self._count(outcome)
+        if self.on_published is not None and rows:
             await self.on_published(rows, outcome)
-        return outcome, len(rows)
 
     async def _publish(self, rows: list[Claimed]) -> BatchOutcome:
         outcome = BatchOutcome()
@@ -236,31 +263,15 @@ class OutboxRelay:
         return outcome
 
     async def _publish_wave(self, rows: list[Claimed], outcome: BatchOutcome) -> None:
-        futures: list[asyncio.Future[PubAck]] = []
-        js = self.nats.js
-        for row in rows:
-            try:
-                future = await js.publish_async(
-                    row.subject, row.body, headers={"Nats-Msg-Id": row.event_id}
-                )
-            except Exception as exc:  # refused before sending (payload size, closed, ...)
-                future = asyncio.get_running_loop().create_future()
-                future.set_exception(exc)
-            futures.append(future)
-        if futures:
-            await asyncio.wait(futures, timeout=self.ack_timeout)
-        for row, future in zip(rows, futures, strict=True):
-            _record(row, future, outcome)
-
-    async def _settle(self, outcome: BatchOutcome) -> None:
-        async with self.db.write() as session:
-            await claims.mark_sent(session, outcome.sent)
-            await claims.release(session, outcome.held, error=None)
-            for seq, error in outcome.transient.items():
-                await claims.release(session, [seq], error=error)
-            for seq, error in outcome.rejected.items():
-                await claims.release(session, [seq], error=error, retry_after=ROW_RETRY_SECONDS)
-        self._count(outcome)
+        if not rows:
+            return
+        nc = self.nats.nc
+        if nc is None:
+            raise ConnectionError("NATS is not connected")
+        batch = [Outgoing(r.subject, r.body, r.event_id) for r in rows]
+        acks = await publish_batch(nc, batch, self.ack_timeout)
+        for row, ack in zip(rows, acks, strict=True):
+            _record(row, ack, outcome)
 
     def _count(self, outcome: BatchOutcome) -> None:
         failures = len(outcome.transient) + len(outcome.rejected)
@@ -322,6 +333,38 @@ class OutboxRelay:
                 return total
 
 
+async def _read_ahead(
+    taker: claims.LockedTaker,
+    rows: list[Claimed],
+    started: float,
+    publishing: asyncio.Task[BatchOutcome],
+) -> list[Claimed]:
+    """The next batch, read while ``publishing`` runs (nothing if the time budget is spent)."""
+    if not taker.full or time.monotonic() - started > LOCK_BUDGET_SECONDS:
+        return []
+    try:
+        return await taker.next()
+    except BaseException:
+        publishing.cancel()
+        raise
+
+
+async def _settle(session: AsyncSession, outcome: BatchOutcome) -> None:
+    await claims.mark_sent(session, outcome.sent)
+    await claims.release(session, outcome.held, error=None)
+    for error, seqs in _by_error(outcome.transient).items():
+        await claims.release(session, seqs, error=error)
+    for error, seqs in _by_error(outcome.rejected).items():
+        await claims.release(session, seqs, error=error, retry_after=ROW_RETRY_SECONDS)
+
+
+def _by_error(failed: dict[int, str]) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = {}
+    for seq, error in failed.items():
+        grouped.setdefault(error, []).append(seq)
+    return grouped
+
+
 def _waves(rows: list[Claimed]) -> list[list[Claimed]]:
     """The n-th row of every case goes in wave n; rows without a case all go in wave 0."""
     waves: list[list[Claimed]] = []
@@ -337,22 +380,13 @@ def _waves(rows: list[Claimed]) -> list[list[Claimed]]:
     return waves
 
 
-def _record(row: Claimed, future: asyncio.Future[PubAck], outcome: BatchOutcome) -> None:
-    if not future.done():
-        future.cancel()
+def _record(row: Claimed, ack: Ack | None, outcome: BatchOutcome) -> None:
+    if ack is None:
         outcome.transient[row.seq] = "no PubAck before the timeout"
-        return
-    error = future.exception()
-    if error is None:
+    elif ack.error is None:
         outcome.sent.append(row.seq)
-        outcome.duplicates += bool(future.result().duplicate)
-    elif _row_error(error):
-        outcome.rejected[row.seq] = f"{type(error).__name__}: {error}"
+        outcome.duplicates += ack.duplicate
+    elif ack.transient:
+        outcome.transient[row.seq] = ack.error
     else:
-        outcome.transient[row.seq] = f"{type(error).__name__}: {error}"
-
-
-def _row_error(error: BaseException) -> bool:
-    if isinstance(error, ServiceUnavailableError):
-        return False
-    return isinstance(error, ROW_ERRORS | APIError)
+        outcome.rejected[row.seq] = ack.error

@@ -1,4 +1,4 @@
-"""yingshang events: inbox, dead letters, notifications; per-case index on the outbox.
+"""yingshang events: inbox, dead letters, notifications.
 
 Revision ID: ys_events_0001
 Revises:
@@ -14,14 +14,12 @@ from yingshang.db import UTCDateTime
 revision: str = "ys_events_0001"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("ys_events",)
-# The outbox table comes from the core branch; this revision adds an index to it.
-depends_on: str | Sequence[str] | None = ("ys_core_0002",)
+depends_on: str | Sequence[str] | None = None
 
 BIGINT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
-    op.create_index("ix_ys_outbox_case", "ys_outbox", ["case_key", "sent_at", "seq"])
     op.create_table(
         "ys_inbox",
         sa.Column("event_id", sa.String(64), nullable=False),
@@ -71,4 +69,3 @@ def downgrade() -> None:
     op.drop_table("ys_notifications")
     op.drop_table("ys_dead_letters")
     op.drop_table("ys_inbox")
-    op.drop_index("ix_ys_outbox_case", table_name="ys_outbox")
