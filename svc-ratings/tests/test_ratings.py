@@ -14,7 +14,7 @@ from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
 from ys_ratings.components import DefaultRatings
 
-from ..builders import OTHER_DEPT, Events, People, case_fields, rate_link
+from .builders import OTHER_DEPT, Events, People, case_fields, rate_link
 
 BASE = "/api/v1/ratings/ratings"
 RATER = {"name": "张三丰", "phone": "13812345678", "id_no": "520302199001011230"}
@@ -44,8 +44,12 @@ async def test_only_the_ratings_center_sees_the_rater(
     assert len(await audit_entries(ratings)) == 1  # every unmasked read is audited
     for headers in (people.bureau(), people.committee(), people.department(role="head")):
         seen = (await ratings.client.get(f"{BASE}/{rating_id}", headers=headers)).json()
-        assert seen["rater"] == {"masked": True, "name": "张**", "phone": "138****5678",
-                                 "id_no": "5203**********1230"}  # fmt: skip
+        assert seen["rater"] == {
+            "masked": True,
+            "name": "张**",
+            "phone": "138****5678",
+            "id_no": "5203**********1230",
+        }
     listed = await ratings.client.get(BASE, headers=people.department())
     assert "13812345678" not in listed.text
     assert len(await audit_entries(ratings)) == 1
@@ -58,8 +62,9 @@ async def test_unmask_needs_a_reason_and_is_for_overseers_only(
     url = f"{BASE}/{rating_id}/unmask"
     no_reason = await ratings.client.post(url, json={}, headers=people.bureau())
     assert no_reason.status_code == 422
-    rated_party = await ratings.client.post(url, json={"reason": "想知道是谁"},
-                                            headers=people.department(role="head"))  # fmt: skip
+    rated_party = await ratings.client.post(
+        url, json={"reason": "想知道是谁"}, headers=people.department(role="head")
+    )
     assert rated_party.status_code == 403  # the rated party never learns who rated it
     shown = await ratings.client.post(url, json={"reason": "督查核实差评"}, headers=people.bureau())
     assert shown.status_code == 200
@@ -81,15 +86,22 @@ async def test_departments_see_only_their_own_ratings(
 def pushed(**overrides: Any) -> dict[str, Any]:
     return {
         "external_id": f"GZ{uuid.uuid4().hex[:12]}",
-        "case": {"case_number": "BJX0001", "node": "finish", "service": "approvals",
-                 "case_kind": "application", "case_id": str(uuid.uuid4()), "department": "RSJ",
-                 "item_name": "社会保险登记", "service_channel": "online"},
+        "case": {
+            "case_number": "BJX0001",
+            "node": "finish",
+            "service": "approvals",
+            "case_kind": "application",
+            "case_id": str(uuid.uuid4()),
+            "department": "RSJ",
+            "item_name": "社会保险登记",
+            "service_channel": "online",
+        },
         "level": 5,
         "scores": {"overall": 5, "usability": 4},
         "channel": "app",
         "rater": {"account": "gz-123", "name": "李四", "phone": "13900001111"},
         "rated_at": "2026-10-20T03:00:00Z",
-    } | overrides  # fmt: skip
+    } | overrides
 
 
 async def test_provincial_push_is_idempotent_and_once_per_node(
@@ -104,13 +116,15 @@ async def test_provincial_push_is_idempotent_and_once_per_node(
     assert replay.status_code == 201
     assert replay.headers["Idempotent-Replayed"] == "true"
     assert replay.json()["id"] == first.json()["id"]
-    again = await ratings.client.post(BASE, json=body,
-                                      headers={**people.province(), "Idempotency-Key": "k" * 20})  # fmt: skip
+    again = await ratings.client.post(
+        BASE, json=body, headers={**people.province(), "Idempotency-Key": "k" * 20}
+    )
     assert again.status_code == 409  # one rating per 办件 per node per rater
     no_key = await ratings.client.post(BASE, json=pushed(), headers=people.province())
     assert no_key.status_code == 400
-    staff = await ratings.client.post(BASE, json=pushed(),
-                                      headers={**people.center(), "Idempotency-Key": "s" * 20})  # fmt: skip
+    staff = await ratings.client.post(
+        BASE, json=pushed(), headers={**people.center(), "Idempotency-Key": "s" * 20}
+    )
     assert staff.status_code == 403
 
 
@@ -125,8 +139,9 @@ async def test_push_of_a_known_case_uses_the_invitation_and_closes_the_link(
     )
     assert pushed_ok.status_code == 201, pushed_ok.text
     assert pushed_ok.json()["item_name"] == "食品经营许可"
-    link = await ratings.client.post(f"/api/v1/ratings/invitations/{token}/rating",
-                                     json={"level": 3})  # fmt: skip
+    link = await ratings.client.post(
+        f"/api/v1/ratings/invitations/{token}/rating", json={"level": 3}
+    )
     assert link.status_code == 409
 
 
@@ -145,8 +160,14 @@ async def test_push_validation(ratings: ServiceUnderTest, people: People) -> Non
 async def test_a_return_visit_is_the_tickets_rating(
     ratings: ServiceUnderTest, events: Events, people: People
 ) -> None:
-    visit = {**case_fields(), "level": 1, "staff_no": "RX1001", "comment": "没人联系我",
-             "revisited_at": "2026-10-10T08:00:00Z", "rater_type": "person"}  # fmt: skip
+    visit = {
+        **case_fields(),
+        "level": 1,
+        "staff_no": "RX1001",
+        "comment": "没人联系我",
+        "revisited_at": "2026-10-10T08:00:00Z",
+        "rater_type": "person",
+    }
     await events.send("ys.hotline.ticket.revisited", visit)
     await events.send("ys.hotline.ticket.revisited", visit)  # re-sent under a new event id
     listed = await ratings.client.get(BASE, params={"channel": "hotline"}, headers=people.bureau())
@@ -164,8 +185,9 @@ async def test_default_rating_is_a_policy_off_by_default(
     assert await defaults.run_once() == 0
     admin = people.as_(("BUREAU", "admin"))
     policy = {"enabled": True, "natural_days": 7, "level": 3}
-    changed = await ratings.client.put("/api/v1/ratings/rating-policies/default_rating",
-                                       json=policy, headers=admin)  # fmt: skip
+    changed = await ratings.client.put(
+        "/api/v1/ratings/rating-policies/default_rating", json=policy, headers=admin
+    )
     assert changed.status_code == 200, changed.text
     assert await defaults.run_once() == 1
     listed = await ratings.client.get(BASE, params={"channel": "system"}, headers=people.bureau())

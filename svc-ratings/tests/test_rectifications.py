@@ -7,7 +7,7 @@ from typing import Any
 from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
 
-from ..builders import OTHER_DEPT, Events, People, rated
+from .builders import OTHER_DEPT, Events, People, rated
 
 BASE = "/api/v1/ratings/rectifications"
 
@@ -21,9 +21,12 @@ async def rectification_of(sut: ServiceUnderTest, people: People, rating_id: str
 
 
 async def act(
-    sut: ServiceUnderTest, rect: dict[str, Any], path: str, body: dict[str, Any],
+    sut: ServiceUnderTest,
+    rect: dict[str, Any],
+    path: str,
+    body: dict[str, Any],
     headers: dict[str, str],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     response = await sut.client.post(
         f"{BASE}/{rect['id']}/{path}", json=body, headers={**headers, "If-Match": rect["etag"]}
     )
@@ -38,8 +41,13 @@ async def test_the_whole_loop_on_time(
     assert rect["state"] == "awaiting_callback"
     assert rect["due_at"] == "2026-11-05T16:00:00Z"  # 15 working days, 24:00 Shanghai
     center, dept = people.center(), people.department()
-    rect = await act(ratings, rect, "call-back",
-                     {"reached": True, "verified": True, "note": "已联系评价人"}, center)  # fmt: skip
+    rect = await act(
+        ratings,
+        rect,
+        "call-back",
+        {"reached": True, "verified": True, "note": "已联系评价人"},
+        center,
+    )
     rect = await act(ratings, rect, "classify", {"classification": "deadline"}, center)
     assert rect["state"] == "rectifying"
     rect = await act(ratings, rect, "complete", {"note": "窗口补充告知单"}, dept)
@@ -49,8 +57,16 @@ async def test_the_whole_loop_on_time(
     assert (rect["state"], rect["outcome"], rect["verdict"]) == ("closed", "rectified", "satisfied")
     sent = await events.outbox("ys.ratings.rectification.*")
     names = [e["type"].rsplit(".", 1)[1] for e in sent if e["data"]["case_id"] == rect["id"]]
-    assert names == ["stage_started", "opened", "called_back", "classified", "completed",
-                     "stage_completed", "fed_back", "closed"]  # fmt: skip
+    assert names == [
+        "stage_started",
+        "opened",
+        "called_back",
+        "classified",
+        "completed",
+        "stage_completed",
+        "fed_back",
+        "closed",
+    ]
     timeline = await ratings.client.get(f"{BASE}/{rect['id']}/timeline", headers=center)
     assert {"opened", "call_back", "record_verdict"} <= {t["action"] for t in timeline.json()}
 
@@ -63,17 +79,19 @@ async def test_preconditions_roles_and_states(
     body = {"reached": True, "verified": True, "note": "核实"}
     missing = await ratings.client.post(url, json=body, headers=people.center())
     assert missing.status_code == 428
-    stale = await ratings.client.post(url, json=body,
-                                      headers={**people.center(), "If-Match": '"x"'})  # fmt: skip
+    stale = await ratings.client.post(
+        url, json=body, headers={**people.center(), "If-Match": '"x"'}
+    )
     assert stale.status_code == 412
     department = await ratings.client.post(
         url, json=body, headers={**people.department(), "If-Match": rect["etag"]}
     )
     assert department.status_code == 403  # 回访核实 is the ratings center's
     wrong_state = await ratings.client.post(
-        f"{BASE}/{rect['id']}/complete", json={"note": "x"},
+        f"{BASE}/{rect['id']}/complete",
+        json={"note": "x"},
         headers={**people.department(), "If-Match": rect["etag"]},
-    )  # fmt: skip
+    )
     assert wrong_state.status_code == 409
     unseen = await ratings.client.get(f"{BASE}/{rect['id']}", headers=people.department(OTHER_DEPT))
     assert unseen.status_code == 404
@@ -84,16 +102,23 @@ async def test_a_claim_of_invalid_rating_is_reviewed(
 ) -> None:
     rect = await rectification_of(ratings, people, await rated(ratings, events, 2))
     center = people.center()
-    rect = await act(ratings, rect, "call-back",
-                     {"reached": False, "verified": False, "note": "未接通"}, center)  # fmt: skip
+    rect = await act(
+        ratings, rect, "call-back", {"reached": False, "verified": False, "note": "未接通"}, center
+    )
     rect = await act(ratings, rect, "classify", {"classification": "explanation"}, center)
-    rect = await act(ratings, rect, "claim-invalid",
-                     {"reason": "评价对象错误，非本部门办件"}, people.department())  # fmt: skip
+    rect = await act(
+        ratings,
+        rect,
+        "claim-invalid",
+        {"reason": "评价对象错误，非本部门办件"},
+        people.department(),
+    )
     assert rect["state"] == "invalid_review"
     rejected = await ratings.client.post(
-        f"{BASE}/{rect['id']}/approve-claim", json={},
+        f"{BASE}/{rect['id']}/approve-claim",
+        json={},
         headers={**people.center("staff"), "If-Match": rect["etag"]},
-    )  # fmt: skip
+    )
     assert rejected.status_code == 403  # reviews are for heads
     rect = await act(ratings, rect, "approve-claim", {"note": "核实属实"}, people.bureau("head"))
     assert (rect["state"], rect["outcome"]) == ("closed", "invalid")
@@ -106,10 +131,13 @@ async def test_lists_filter_and_stay_within_the_department(
     await rated(ratings, events, 1, department=OTHER_DEPT)
     mine = await ratings.client.get(BASE, headers=people.department())
     assert [r["department"] for r in mine.json()["items"]] == ["SCJGJ"]
-    everyone = await ratings.client.get(BASE, params={"state": "awaiting_callback", "limit": 1},
-                                        headers=people.bureau())  # fmt: skip
+    everyone = await ratings.client.get(
+        BASE, params={"state": "awaiting_callback", "limit": 1}, headers=people.bureau()
+    )
     page = everyone.json()
-    assert len(page["items"]) == 1 and page["next_cursor"]
-    rest = await ratings.client.get(BASE, params={"cursor": page["next_cursor"]},
-                                    headers=people.bureau())  # fmt: skip
+    assert len(page["items"]) == 1
+    assert page["next_cursor"]
+    rest = await ratings.client.get(
+        BASE, params={"cursor": page["next_cursor"]}, headers=people.bureau()
+    )
     assert len(rest.json()["items"]) == 1

@@ -28,8 +28,13 @@ async def audit_reads(db: Database, principal: Principal, ratings: list[Rating])
         await audit.record_unmasked_read(db, principal, (OBJECT_KIND, rating_id), fields)
         return
     async with db.write() as session:
-        await audit.record(session, actor=principal, action=audit.READ_UNMASKED,
-                           object_kind=OBJECT_KIND, detail={"ratings": shown})  # fmt: skip
+        await audit.record(
+            session,
+            actor=principal,
+            action=audit.READ_UNMASKED,
+            object_kind=OBJECT_KIND,
+            detail={"ratings": shown},
+        )
 
 
 async def audit_unmask(
