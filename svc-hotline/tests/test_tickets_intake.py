@@ -108,3 +108,21 @@ async def test_consult_answered_directly(hotline: ServiceUnderTest, people: Peop
     t = await step(hotline.client, t, "answer", people.operator,
                    {"answer": entry["answer"], "kb_entry_id": entry["id"]})  # fmt: skip
     assert (t["status"], t["outcome"]) == ("closed", "answered")
+
+
+async def test_attachments(hotline: ServiceUnderTest, people: People) -> None:
+    t = await create(hotline.client, people.operator)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    files = {"file": ("现场照片说明.pdf", pdf, "application/pdf")}
+    made = await hotline.client.post(
+        f"{BASE}/tickets/{t['id']}/attachments", files=files, headers=people.operator
+    )
+    assert made.status_code == 201, made.text
+    listed = await hotline.client.get(
+        f"{BASE}/tickets/{t['id']}/attachments", headers=people.operator
+    )
+    assert [a["id"] for a in listed.json()] == [made.json()["id"]]
+    hidden = await hotline.client.get(
+        f"{BASE}/tickets/{t['id']}/attachments", headers=people.head("ZJJ")
+    )
+    assert hidden.status_code == 404

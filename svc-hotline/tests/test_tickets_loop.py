@@ -3,6 +3,9 @@
 
 from typing import Any
 
+from sqlalchemy import select
+
+from yingshang.audit import AuditEntry
 from yingshang.testing.apps import ServiceUnderTest
 
 from .builders import BASE, People, create, step
@@ -22,7 +25,14 @@ async def test_full_loop_with_wrong_positions(hotline: ServiceUnderTest, people:
     t = await create(c, people.operator)
     assert t["status"] == "received"
     assert t["department"] == "SCJGJ"
-    assert t["requester"]["phone"] == "13812345678"  # operators see it in full
+    assert t["requester"]["phone"] == "138****5678"  # a write's response shows masks
+    read = await c.get(f"{BASE}/tickets/{t['id']}", headers=people.operator)
+    assert read.json()["requester"]["phone"] == "13812345678"  # operators read it in full …
+    async with hotline.app.state.db.read() as session:
+        audited = await session.scalar(
+            select(AuditEntry.detail).where(AuditEntry.object_id == t["id"])
+        )
+    assert audited == {"fields": ["requester_name", "requester_phone"]}  # … audited
 
     await step(c, t, "dispatch", people.head("SCJGJ"), expect=404)  # not yet assigned to it
     t = await step(c, t, "dispatch", people.operator)

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from yingshang.app import ComponentFactory, create_service_app
+from yingshang.attachments import LocalDiskStore
 from yingshang.events import dead_letter_router, event_components
 from yingshang.time.policies import policies_router
 from yingshang.time.sweeper import sweeper_component
@@ -19,6 +20,7 @@ from ys_hotline.public.router import api as public_api
 from ys_hotline.settings import Settings
 from ys_hotline.stats.router import api as stats_api
 from ys_hotline.tickets.actions_router import api as actions_api
+from ys_hotline.tickets.attachments_router import api as attachments_api
 from ys_hotline.tickets.router import api as tickets_api
 
 TITLE = "Yingshang 12345热线 (hotline)"
@@ -39,13 +41,14 @@ def components() -> list[ComponentFactory]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     load_models()
-    return create_service_app(
+    app = create_service_app(
         settings,
         title=TITLE,
         description=DESCRIPTION,
         routers=[
             tickets_api,
             actions_api,
+            attachments_api,
             catalogue_api,
             knowledge_api,
             public_api,
@@ -55,3 +58,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         components=components(),
     )
+    app.state.attachments = LocalDiskStore(settings.var_dir)
+    return app

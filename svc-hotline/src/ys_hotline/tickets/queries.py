@@ -135,22 +135,27 @@ def stage_view(row: DeadlineStage) -> StageOut:
     )
 
 
-async def detail(session: AsyncSession, ticket: Ticket, principal: Principal) -> TicketOut:
-    """The full ticket as ``principal`` may see it, with replies, clocks and timeline."""
+async def detail(
+    session: AsyncSession, ticket: Ticket, principal: Principal, *, reveal: bool = False
+) -> TicketOut:
+    """The full ticket as ``principal`` may see it, with replies, clocks and timeline
+    (``reveal``: operators get the phone in full — the caller audits that read)."""
     clocks = [stage_view(s) for s in await stages.of(session, ticket)]
     replies = await session.execute(
         select(TicketReply).where(TicketReply.ticket_id == ticket.id).order_by(TicketReply.at)
     )
     entries = await timeline.entries(session, CASE_KIND, ticket.id)
-    view = view_of(ticket, principal, clocks)
+    view = view_of(ticket, principal, clocks, reveal=reveal)
     view.replies = [ReplyOut.model_validate(r) for r in replies.scalars()]
     view.timeline = [TimelineOut.model_validate(e) for e in entries]
     return view
 
 
-def view_of(ticket: Ticket, principal: Principal, clocks: list[StageOut]) -> TicketOut:
+def view_of(
+    ticket: Ticket, principal: Principal, clocks: list[StageOut], *, reveal: bool = False
+) -> TicketOut:
     """The ticket from what is in memory (no queries): replies and timeline left empty."""
-    seen = views.disclosure(principal, ticket)
+    seen = views.disclosure(principal, ticket, reveal=reveal)
     open_now = [s for s in clocks if s.completed_at is None and s.state != "cancelled"]
     return TicketOut(
         **views.summary(ticket, open_now).model_dump(),

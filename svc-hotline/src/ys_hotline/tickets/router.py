@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
+from yingshang import audit
 from yingshang.app import allow, router
 from yingshang.auth import ROLES, CurrentPrincipal, staff_or_client
 from yingshang.cases.etag import set_etag
@@ -14,7 +15,7 @@ from yingshang.db import SessionDep
 from yingshang.idempotency import HEADER, BadIdempotencyKey, idempotent_post
 from ys_hotline.access import CENTER
 from ys_hotline.settings import Settings
-from ys_hotline.tickets import intake, queries, transitions
+from ys_hotline.tickets import intake, queries, transitions, views
 from ys_hotline.tickets.models import CASE_KIND
 from ys_hotline.tickets.schemas import CreatedOut, TicketIn, TicketOut, TicketPage
 from ys_hotline.tickets.vocabulary import Status, TicketType
@@ -106,8 +107,15 @@ async def list_tickets(
     dependencies=[allow(READERS)],
 )
 async def get_ticket(
-    ticket_id: uuid.UUID, response: Response, session: SessionDep, principal: CurrentPrincipal
+    ticket_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> TicketOut:
+    """Hotline operators see the requester's phone in full; each such read is audited."""
     ticket = await transitions.load(session, ticket_id, principal)
     set_etag(response, ticket, CASE_KIND)
-    return await queries.detail(session, ticket, principal)
+    shown = views.revealed(ticket, views.disclosure(principal, ticket))
+    await audit.record_unmasked_read(request.app.state.db, principal, (CASE_KIND, ticket.id), shown)
+    return await queries.detail(session, ticket, principal, reveal=True)

@@ -47,7 +47,6 @@ class TicketIn(Body):
     received_at: AwareDatetime | None = None  # a provincial push carries the original time
     external_id: str | None = Field(None, min_length=1, max_length=80)
     excluded_matter: ExcludedMatter | None = None
-    attachment_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
 
 
 class PublicTicketIn(Body):

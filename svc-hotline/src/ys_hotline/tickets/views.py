@@ -20,8 +20,9 @@ class Disclosure:
     hidden: bool  # confidential requester hidden (handling departments)
 
 
-def disclosure(principal: Principal, ticket: Ticket) -> Disclosure:
-    if is_operator(principal) and not principal.is_client:
+def disclosure(principal: Principal, ticket: Ticket, *, reveal: bool = True) -> Disclosure:
+    """``reveal=False``: masks even for operators (responses to writes: nothing to audit)."""
+    if reveal and is_operator(principal) and not principal.is_client:
         return Disclosure(unmasked=True, hidden=False)
     insider = is_center(principal) or is_oversight(principal) or principal.is_client
     return Disclosure(unmasked=False, hidden=ticket.confidential and not insider)
@@ -47,6 +48,13 @@ def requester(ticket: Ticket, seen: Disclosure) -> RequesterOut:
         anonymous=ticket.anonymous,
         confidential=ticket.confidential,
     )
+
+
+def revealed(ticket: Ticket, seen: Disclosure) -> list[str]:
+    """The personal fields this view shows unmasked (each such read is audited)."""
+    if not seen.unmasked:
+        return []
+    return [f for f in ("requester_name", "requester_phone") if getattr(ticket, f)]
 
 
 def summary(ticket: Ticket, stages: list[StageOut]) -> TicketSummary:
