@@ -1,0 +1,71 @@
+"""Merged OpenAPI, the docs page, the event catalogue, aggregated health, the console."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ys_gateway.settings import Settings
+
+from .kit import gateway_on_uvicorn, nowhere, served, skeleton_service, upstreams
+
+
+async def test_openapi_merges_services_and_survives_one_down(
+    settings_for: Callable[..., Settings], tmp_path: Path
+) -> None:
+    hotline_url = nowhere()
+    port = int(hotline_url.rsplit(":", 1)[1])
+    settings = settings_for(upstreams=upstreams(hotline=hotline_url))
+    async with gateway_on_uvicorn(settings) as gateway:
+        jwks = f"{gateway.url}/.well-known/jwks.json"
+        async with served(skeleton_service("hotline", jwks, str(tmp_path)), port):
+            spec = (await gateway.client.get("/openapi.json")).json()
+            page = await gateway.client.get("/docs")
+    assert "/api/v1/hotline/me" in spec["paths"]
+    assert "/auth/token" in spec["paths"]
+    assert "/api/v1/admin/departments" in spec["paths"]
+    assert "/metrics" not in [p for p in spec["paths"] if p.startswith("/api/v1/hotline")]
+    assert set(spec["info"]["x-unavailable"]) == {"approvals", "complaints", "visits", "ratings"}
+    assert all(
+        not k.startswith("hotline.") or k.split(".", 1)[1] for k in spec["components"]["schemas"]
+    )
+    assert page.status_code == 200
+    assert "/api/v1/hotline/me" in page.text
+    assert "暂不可用的服务" in page.text
+
+
+async def test_event_catalogue_lists_directory_events(
+    settings_for: Callable[..., Settings],
+) -> None:
+    async with gateway_on_uvicorn(settings_for()) as gateway:
+        catalogue = (await gateway.client.get("/events/catalogue")).json()
+    addresses = {c["address"] for c in catalogue["channels"].values()}
+    assert catalogue["asyncapi"].startswith("3.")
+    assert {"ys.gateway.department.created", "ys.gateway.user.updated"} <= addresses
+
+
+async def test_health_aggregates_every_replica(
+    settings_for: Callable[..., Settings], tmp_path: Path
+) -> None:
+    up = nowhere()
+    port = int(up.rsplit(":", 1)[1])
+    settings = settings_for(upstreams=upstreams(hotline=[up, nowhere()]))
+    async with gateway_on_uvicorn(settings) as gateway:
+        jwks = f"{gateway.url}/.well-known/jwks.json"
+        async with served(skeleton_service("hotline", jwks, str(tmp_path)), port):
+            health = (await gateway.client.get("/healthz")).json()
+            ready = await gateway.client.get("/readyz")
+    assert health["status"] == "degraded"
+    assert health["services"]["hotline"]["status"] == "degraded"
+    assert [r["ok"] for r in health["services"]["hotline"]["replicas"]] == [True, False]
+    assert health["services"]["visits"]["status"] == "down"
+    assert health["nats"] == {"connected": False, "configured": False}
+    assert ready.status_code == 200
+
+
+async def test_console_placeholder_is_served(settings_for: Callable[..., Settings]) -> None:
+    async with gateway_on_uvicorn(settings_for()) as gateway:
+        page = await gateway.client.get("/console/")
+    assert page.status_code == 200
+    assert "控制台" in page.text
+    assert 'href="/docs"' in page.text
