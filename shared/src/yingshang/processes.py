@@ -7,6 +7,8 @@ spawned; stopping escalates from SIGTERM to SIGKILL after a grace period, so not
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import os
 import shutil
 import signal
@@ -21,6 +23,7 @@ from typing import IO
 import httpx
 
 LOOPBACK = "127.0.0.1"
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def free_port(host: str = LOOPBACK) -> int:
@@ -53,14 +56,23 @@ def nats_server_binary() -> Path:
     return Path(found)
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGKILL me when my parent dies (Linux ``PR_SET_PDEATHSIG``),
+    so a killed test run or supervisor cannot leave servers behind."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def spawn(
     argv: Sequence[str],
     *,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     output: IO[bytes] | int | None = None,
+    die_with_parent: bool = False,
 ) -> subprocess.Popen[bytes]:
     """Start ``argv`` in a new session; ``output`` receives stdout and stderr."""
+    linux = sys.platform.startswith("linux")
     return subprocess.Popen(  # noqa: S603 - argv is built by the caller from known parts
         list(argv),
         env=dict(env) if env is not None else None,
@@ -69,6 +81,7 @@ def spawn(
         stdout=output,
         stderr=subprocess.STDOUT if output is not None else None,
         start_new_session=True,
+        preexec_fn=_die_with_parent if die_with_parent and linux else None,
     )
 
 

@@ -180,7 +180,9 @@ class Supervisor:
 
     def start(self, name: str, argv: list[str], env: Mapping[str, str]) -> Child:
         log = (self.plan.var_dir / "log" / f"{name}.log").open("ab")
-        proc = spawn(argv, env=env, cwd=self.plan.root, output=subprocess.PIPE)
+        proc = spawn(
+            argv, env=env, cwd=self.plan.root, output=subprocess.PIPE, die_with_parent=True
+        )
         assert proc.stdout is not None
         child = Child(name, proc, log, self.console.pump(name, proc.stdout, log))
         self.children.append(child)

@@ -130,7 +130,7 @@ class ServiceProcess:
     def start(self, timeout: float = 30.0) -> ServiceProcess:
         argv = [*self.argv(), "--host", "127.0.0.1", "--port", str(self.port)]
         with self.log_path.open("ab") as log:
-            self.proc = spawn(argv, env=self.env, output=log)
+            self.proc = spawn(argv, env=self.env, output=log, die_with_parent=True)
         wait_for_http(f"{self.base_url}/healthz", timeout=timeout, proc=self.proc)
         return self
 

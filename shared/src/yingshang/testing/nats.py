@@ -33,7 +33,7 @@ class NatsProcess:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             argv = [*nats_argv(self.port, self.store_dir), *self.extra]
-            self.proc = spawn(argv, output=log)
+            self.proc = spawn(argv, output=log, die_with_parent=True)
         wait_for_port(self.port, timeout=timeout)
         return self
 

@@ -44,7 +44,7 @@ class SupervisedStack:
         argv = [sys.executable, "-m", "yingshang.supervisor", "--var", str(self.var_dir)]
         argv += ["--config", str(self.root / "deploy" / "services.toml")]
         with self.output.open("ab") as out:
-            self.proc = spawn(argv, env=self.env, cwd=self.root, output=out)
+            self.proc = spawn(argv, env=self.env, cwd=self.root, output=out, die_with_parent=True)
         for name in self.ports:
             wait_for_http(f"{self.url(name)}/healthz", timeout=timeout, proc=self.proc)
         self._wait_for_banner(timeout)
