@@ -1,0 +1,130 @@
+"""Every step of a case on the case kit's :func:`apply_transition`, with its effects.
+
+Order of checks (the kit's): 404 for a case the caller may not see, 403 for a position that
+may not take the step, 428/412 for If-Match, 409 for the wrong state — only then the step's
+own rules (which may need the database), its effects, the state change with its timeline
+entry and event, and the clocks. All in the caller's transaction.
+"""
+
+import uuid
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Position, Principal
+from yingshang.cases import timeline
+from yingshang.cases.etag import check_if_match
+from yingshang.cases.rules import Rule
+from yingshang.cases.statemachine import apply_transition
+from yingshang.events.outbox import enqueue
+from yingshang.problems import Conflict, Forbidden, NotFound
+from ys_complaints.access import may_see
+from ys_complaints.cases import events, stages
+from ys_complaints.cases.machine import CLOCKS, EXTRA_EVENTS, MACHINE, URGE, Clocks
+from ys_complaints.cases.models import CASE_KIND, ComplaintCase
+from ys_complaints.cases.notes import write_note
+from ys_complaints.cases.steps import EFFECTS, rated
+from ys_complaints.cases.vocabulary import NoteKind
+
+
+async def load(session: AsyncSession, case_id: uuid.UUID, who: Principal) -> ComplaintCase:
+    """The case, or 404 — also when it exists but ``who`` may not see it."""
+    case = await session.get(ComplaintCase, case_id)
+    if case is None or not may_see(who, case):
+        raise NotFound("no such case", code="case-not-found")
+    return case
+
+
+def precheck(
+    case: ComplaintCase,
+    name: str,
+    rule: Rule[ComplaintCase],
+    sources: frozenset[str],
+    who: Principal,
+    if_match: str | None,
+) -> Position:
+    position = rule(who, case)
+    if position is None:
+        raise Forbidden(
+            "your positions do not allow this step on this case", code="transition-forbidden"
+        )
+    check_if_match(if_match, case, CASE_KIND)
+    if case.state not in sources:
+        raise Conflict(
+            f"cannot {name} a case that is {case.state}",
+            code="transition-not-allowed",
+            state=case.state,
+            allowed_from=sorted(sources),
+        )
+    return position
+
+
+async def act(
+    session: AsyncSession,
+    case_id: uuid.UUID,
+    name: str,
+    body: BaseModel,
+    who: Principal,
+    if_match: str | None,
+) -> ComplaintCase:
+    """Take step ``name`` on a case as ``who`` (an HTTP caller)."""
+    case = await load(session, case_id, who)
+    if name == URGE.name:
+        position = precheck(case, name, URGE.allowed, URGE.sources, who, if_match)
+        await urge(session, case, str(getattr(body, "note", "")), who, position)
+        return case
+    transition = MACHINE.transition(name)
+    position = precheck(
+        case, name, transition.allowed, frozenset(transition.sources), who, if_match
+    )
+    await perform(session, case, name, body, who, position)
+    return case
+
+
+async def perform(
+    session: AsyncSession,
+    case: ComplaintCase,
+    name: str,
+    body: BaseModel,
+    who: Principal,
+    position: Position,
+) -> None:
+    """The step itself, after the checks (also the public page's, as a system actor). The
+    effect may flush the row, so the kit is given the current tag: the caller's was checked."""
+    step = await EFFECTS[name](session, case, body, who, position)
+    event = MACHINE.transition(name).event
+    await apply_transition(  # type: ignore[type-var]  # see machine.MACHINE
+        session,
+        MACHINE,
+        case,
+        name,
+        who,
+        if_match=MACHINE.etag(case),
+        note=step.note,
+        data=step.data or None,
+        event_data=events.payload(case, event, step.data) if event else None,
+    )
+    for extra in EXTRA_EVENTS.get(name, ()):
+        if extra != "completed" or rated(case):
+            await enqueue(session, events.event(case, extra, step.data))
+    await stages.apply(session, case, CLOCKS.get(name, Clocks()), who)
+
+
+async def urge(
+    session: AsyncSession, case: ComplaintCase, note: str, who: Principal, position: Position
+) -> None:
+    """催办 / 督办: a note on the case and its timeline; the state does not change."""
+    write_note(session, case, NoteKind.URGE, note, who, position)
+    case.supervised = True
+    await session.flush()
+    await timeline.record(
+        session,
+        case_kind=CASE_KIND,
+        case_id=case.id,
+        action=URGE.name,
+        actor=who,
+        from_state=case.state,
+        to_state=case.state,
+        position=(position.dept, position.role),
+        note=note,
+    )

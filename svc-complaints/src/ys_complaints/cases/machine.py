@@ -1,0 +1,133 @@
+"""The flow of a complaint case as data (DOMAIN.md, "Enterprise complaints").
+
+登记 → 受理决定 (accept / 不予受理 with reason and referral) → 交办 the responsible unit →
+调查核实 (notes) → the unit's 答复 → the center's 审核 (send back, or 反馈 the result to the
+enterprise) → the enterprise confirms (办结) or disputes → 回访 + 督办 (L2 bureau) → reopen or
+close → after the policy period, the anti-retaliation check-back (回访核查).
+
+``CLOCKS`` says which timed stages (policies as rows, ``yingshang.time``) each step starts,
+completes or cancels; ``EXTRA_EVENTS`` the events a step publishes besides its own.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from yingshang.cases.rules import Rule, any_of, of_case, roles, system
+from yingshang.cases.statemachine import StateMachine, Transition
+from ys_complaints.access import CENTER, DECIDERS, OVERSIGHT
+from ys_complaints.cases.models import CASE_KIND, ComplaintCase
+from ys_complaints.cases.vocabulary import LABELS
+from ys_complaints.cases.vocabulary import State as S
+
+SERVICE = "complaints"
+CENTER_ANY = roles("clerk", "staff", "head", depts=[CENTER])  # 登记, 回访, records answers
+CENTER_DECIDES = roles(*DECIDERS, depts=[CENTER])  # 受理决定, 交办, 审核, reopen, close
+UNIT = of_case("staff", "head")  # the responsible unit (``case.department``)
+UNIT_HEAD = of_case("head")  # its head (一把手) signs the reply
+# The enterprise answers through the public page (a system actor) or by telling the center.
+ENTERPRISE = any_of(CENTER_ANY, system())
+SUPERVISORS = any_of(CENTER_DECIDES, roles("staff", "head", depts=OVERSIGHT))  # 催办 / 督办
+
+
+class Stage(StrEnum):
+    """Timed stages, each a policy row (service ``complaints``, kind ``case``)."""
+
+    ACCEPTANCE = "acceptance"  # 受理决定: 3 wd
+    REPLY = "reply"  # the responsible unit replies: 15 wd
+    FEEDBACK = "feedback"  # the result to the enterprise: 5 wd after the reply
+    SUPERVISION = "supervision"  # 督办 after a dispute
+    CHECKBACK = "checkback"  # anti-retaliation check-back, once the waiting period is over
+
+
+CHECKBACK_WAIT = "checkback_wait"  # policy row only: the period after closure (30 days)
+
+
+def _t(
+    name: str, label: str, sources: set[S], target: S, who: Rule[ComplaintCase], **kw: object
+) -> Transition[ComplaintCase]:  # type: ignore[type-var]  # Mapped columns, see MACHINE
+    return Transition(name, frozenset(sources), target.value, who, label=label, **kw)  # type: ignore[type-var, arg-type]
+
+
+AT_UNIT = {S.ASSIGNED, S.INVESTIGATING}
+TRANSITIONS = (
+    _t("accept", "受理", {S.REGISTERED}, S.ACCEPTED, CENTER_DECIDES, event="accepted"),
+    _t("reject", "不予受理", {S.REGISTERED}, S.NOT_ACCEPTED, CENTER_DECIDES, event="rejected",
+       note_required=True),
+    _t("assign", "交办", {S.ACCEPTED}, S.ASSIGNED, CENTER_DECIDES, event="assigned"),
+    _t("investigate", "调查核实", AT_UNIT, S.INVESTIGATING, UNIT, note_required=True),
+    _t("reply", "答复", {S.INVESTIGATING}, S.REPLIED, UNIT_HEAD, event="replied"),
+    _t("send_back", "审核退回", {S.REPLIED}, S.INVESTIGATING, CENTER_DECIDES, note_required=True),
+    _t("resolve", "反馈结果", {S.REPLIED}, S.RESOLVED, CENTER_DECIDES, event="resolved"),
+    _t("confirm", "企业确认", {S.RESOLVED}, S.CLOSED, ENTERPRISE, event="closed"),
+    _t("dispute", "企业有异议", {S.RESOLVED}, S.DISPUTED, ENTERPRISE, event="disputed",
+       note_required=True),
+    _t("revisit", "回访", {S.DISPUTED}, S.REVISITED, CENTER_ANY, note_required=True),
+    _t("reopen", "重新交办", {S.REVISITED}, S.ASSIGNED, CENTER_DECIDES, event="reopened",
+       note_required=True),
+    _t("close", "办结", {S.REVISITED}, S.CLOSED, CENTER_DECIDES, event="closed",
+       note_required=True),
+    _t("check_back", "回访核查", {S.CLOSED}, S.CHECKED_BACK, CENTER_ANY, note_required=True),
+)  # fmt: skip
+
+# Mapped[...] columns do not satisfy the kit's CaseLike protocol under mypy; ComplaintCase
+# has id, state and version all the same.
+MACHINE: StateMachine[ComplaintCase] = StateMachine(  # type: ignore[type-var]
+    service=SERVICE,
+    kind=CASE_KIND,
+    states=tuple(s.value for s in S),
+    initial=S.REGISTERED.value,
+    transitions=TRANSITIONS,
+    final=frozenset({S.NOT_ACCEPTED.value, S.CHECKED_BACK.value}),
+    labels={s.value: text for s, text in LABELS.items()},
+)
+
+
+@dataclass(frozen=True)
+class Clocks:
+    starts: tuple[Stage, ...] = ()
+    completes: tuple[Stage, ...] = ()
+    cancels: tuple[Stage, ...] = ()
+
+
+CLOCKS: dict[str, Clocks] = {
+    "accept": Clocks(completes=(Stage.ACCEPTANCE,)),
+    "reject": Clocks(completes=(Stage.ACCEPTANCE,)),
+    "assign": Clocks(starts=(Stage.REPLY,)),
+    "reply": Clocks(completes=(Stage.REPLY,), starts=(Stage.FEEDBACK,)),
+    "send_back": Clocks(cancels=(Stage.FEEDBACK,), starts=(Stage.REPLY,)),
+    "resolve": Clocks(completes=(Stage.FEEDBACK,)),
+    "confirm": Clocks(starts=(Stage.CHECKBACK,)),
+    "dispute": Clocks(starts=(Stage.SUPERVISION,)),
+    "reopen": Clocks(completes=(Stage.SUPERVISION,), starts=(Stage.REPLY,)),
+    "close": Clocks(completes=(Stage.SUPERVISION,), starts=(Stage.CHECKBACK,)),
+    "check_back": Clocks(completes=(Stage.CHECKBACK,)),
+}
+# A case not accepted is over for the scorecards and the hotline too: ``closed`` as well.
+# 办结 is the 好差评 evaluation node (``completed``, node ``finish``) of a real-name case.
+EXTRA_EVENTS: dict[str, tuple[str, ...]] = {
+    "reject": ("closed",),
+    "confirm": ("completed",),
+    "close": ("completed",),
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    """A step that changes no state (催办 / 督办): who, and from which states."""
+
+    name: str
+    label: str
+    sources: frozenset[str]
+    allowed: Rule[ComplaintCase]
+
+
+URGE = Note(
+    "urge",
+    "催办/督办",
+    frozenset(s.value for s in (S.ASSIGNED, S.INVESTIGATING, S.REPLIED, S.DISPUTED)),
+    SUPERVISORS,
+)
+
+
+def label(name: str) -> str:
+    return URGE.label if name == URGE.name else MACHINE.transition(name).label

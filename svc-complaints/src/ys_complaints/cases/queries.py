@@ -1,0 +1,131 @@
+"""Lists, search and exports of cases (what each caller may see, filtered)."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.cases.pagination import PageRequest, paginate
+from yingshang.clock import now
+from yingshang.problems import Forbidden
+from ys_complaints.access import sees_identity, visible
+from ys_complaints.cases.models import ComplaintCase
+from ys_complaints.cases.schemas import CaseSummary
+from ys_complaints.cases.views import summary
+from ys_complaints.cases.vocabulary import OPEN_STATES
+
+EXPORT_LIMIT = 5000  # one export; narrow the filters for more
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: list[str] | None = None
+    department: str | None = None
+    respondent: str | None = None
+    category: str | None = None
+    source: str | None = None
+    overdue: bool | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+    # Identity search (center only): who complains must not be findable by anyone else.
+    uscc: str | None = None
+    enterprise: str | None = None
+    phone: str | None = None
+    q: str | None = None
+
+    def searches_identity(self) -> bool:
+        return any(v is not None for v in (self.uscc, self.enterprise, self.phone, self.q))
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def query(principal: Principal, f: Filters) -> Select[ComplaintCase]:
+    """The cases of a list or export request, before pagination."""
+    if f.searches_identity() and not sees_identity(principal):
+        raise Forbidden(
+            "searching by the complainant's identity is reserved to the complaints center",
+            code="identity-search-forbidden",
+        )
+    c = ComplaintCase
+    stmt = select(c).where(visible(principal))
+    for column, value in (
+        (c.department, f.department),
+        (c.respondent, f.respondent),
+        (c.category, f.category),
+        (c.source, f.source),
+        (c.enterprise_uscc, f.uscc.upper() if f.uscc else None),
+        (c.contact_phone, f.phone),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if f.status:
+        stmt = stmt.where(c.state.in_(f.status))
+    if f.received_from is not None:
+        stmt = stmt.where(c.received_at >= f.received_from)
+    if f.received_to is not None:
+        stmt = stmt.where(c.received_at < f.received_to)
+    if f.enterprise:
+        stmt = stmt.where(c.enterprise_name.like(_like(f.enterprise), escape="\\"))
+    if f.q:
+        pattern = _like(f.q)
+        stmt = stmt.where(
+            or_(c.title.like(pattern, escape="\\"), c.facts.like(pattern, escape="\\"))
+        )
+    return _overdue(stmt, f.overdue)
+
+
+def _overdue(stmt: Select[ComplaintCase], overdue: bool | None) -> Select[ComplaintCase]:
+    if overdue is None:
+        return stmt
+    c, at = ComplaintCase, now()
+    late = c.due_at.is_not(None) & (c.due_at <= at) & c.state.in_([s.value for s in OPEN_STATES])
+    return stmt.where(late) if overdue else stmt.where(~late)
+
+
+async def page(
+    session: AsyncSession, principal: Principal, f: Filters, request: PageRequest
+) -> tuple[list[CaseSummary], str | None]:
+    rows, cursor = await paginate(
+        session,
+        query(principal, f),
+        request,
+        sort=ComplaintCase.received_at,
+        id_col=ComplaintCase.id,
+    )
+    return [summary(row, principal) for row in rows], cursor
+
+
+EXPORT_COLUMNS = (
+    "number",
+    "state_label",
+    "category_label",
+    "respondent",
+    "department",
+    "title",
+    "enterprise_name",
+    "real_name",
+    "received_at",
+    "due_at",
+    "overdue",
+    "supervised",
+)
+
+
+async def export_csv(session: AsyncSession, principal: Principal, f: Filters) -> str:
+    """The filtered cases as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
+    stmt = query(principal, f).order_by(ComplaintCase.received_at.desc()).limit(EXPORT_LIMIT)
+    rows = (await session.scalars(stmt)).all()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        view = summary(row, principal).model_dump()
+        writer.writerow(["" if view[k] is None else view[k] for k in EXPORT_COLUMNS])
+    return "\ufeff" + out.getvalue()

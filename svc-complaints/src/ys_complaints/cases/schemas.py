@@ -1,0 +1,285 @@
+"""Request and response bodies of complaint cases (validated like any external input)."""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from yingshang.cases.pagination import Page
+from yingshang.validators import USCC, Phone
+from ys_complaints.cases.vocabulary import Category, Exclusion, Verdict
+
+Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,59}$", description="department code")]
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
+Text = Annotated[str, Field(min_length=1, max_length=5000)]
+Reason = Annotated[str, Field(min_length=2, max_length=2000)]
+EVIDENCE_KINDS = Literal["document", "contract", "invoice", "photo", "audio", "video", "other"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EnterpriseIn(Strict):
+    """The complainant (投诉企业) and its contact; kept confidential at the center."""
+
+    name: str = Field(min_length=2, max_length=200)
+    uscc: USCC
+    contact_name: str = Field(min_length=1, max_length=80)
+    contact_phone: Phone
+
+
+class EvidenceIn(Strict):
+    title: str = Field(min_length=1, max_length=200)
+    kind: EVIDENCE_KINDS = "document"
+    description: str | None = Field(None, max_length=2000)
+    identifying: bool = Field(
+        True, description="names or shows the enterprise: hidden from the respondent"
+    )
+    provided_on: date | None = None
+
+
+class ComplaintIn(Strict):
+    """What every complaint states; ``real_name: false`` = anonymous (no identity at all)."""
+
+    real_name: bool = True
+    enterprise: EnterpriseIn | None = None
+    disclose_to_respondent: bool = Field(
+        False, description="the enterprise consents to the respondent seeing who complains"
+    )
+    respondent: Code | None = Field(None, description="被投诉单位: a department or town code")
+    category: Category
+    category_other: str | None = Field(None, min_length=2, max_length=200)
+    title: str = Field(min_length=2, max_length=200)
+    facts: str = Field(min_length=10, max_length=20000)
+    claimed_amount: Money | None = Field(None, description="e.g. the unpaid bill, yuan")
+    bill_due_date: date | None = Field(None, description="when the bill was due to be paid")
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.real_name and self.enterprise is None:
+            raise ValueError("enterprise: a real-name complaint names the enterprise")
+        if not self.real_name and (self.enterprise is not None or self.disclose_to_respondent):
+            raise ValueError("enterprise: an anonymous complaint carries no identity")
+        if self.category is Category.OTHER and not self.category_other:
+            raise ValueError("category_other: say what the matter is")
+        if self.category is Category.UNPAID_BILLS and (
+            self.claimed_amount is None or self.bill_due_date is None
+        ):
+            raise ValueError("claimed_amount: an unpaid bill needs its amount and due date")
+        return self
+
+
+class CaseIn(ComplaintIn):
+    """Intake by the center (or a provincial push, where the source is ``province``)."""
+
+    source: Literal["web", "walk_in", "inspection", "province"] = "web"
+
+
+class EnterpriseOut(BaseModel):
+    name: str | None
+    uscc: str | None
+    contact_name: str | None
+    contact_phone: str | None
+
+
+class EvidenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    title: str
+    kind: str
+    description: str | None
+    identifying: bool
+    provided_on: date | None
+
+
+class NoteOut(BaseModel):
+    kind: str
+    body: str
+    department: str | None
+    author_name: str | None
+    staff_no: str | None
+    at: datetime
+
+
+class StageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    stage: str
+    status: str
+    started_at: datetime
+    due_at: datetime
+    provisional: bool
+    completed_at: datetime | None
+    on_time: bool | None
+    level_emitted: int
+
+
+class CaseSummary(BaseModel):
+    """A case in lists and exports, as the caller may see it."""
+
+    id: uuid.UUID
+    number: str
+    state: str
+    state_label: str
+    source: str
+    real_name: bool
+    identity: str = Field(description="center | masked | redacted | consented")
+    enterprise_name: str | None
+    category: str
+    category_label: str
+    respondent: str | None
+    department: str
+    title: str
+    received_at: datetime
+    due_at: datetime | None
+    overdue: bool
+    supervised: bool
+    version: int
+
+
+class CaseOut(CaseSummary):
+    enterprise: EnterpriseOut | None
+    disclose_to_respondent: bool
+    category_other: str | None
+    facts: str
+    claimed_amount: Decimal | None
+    bill_due_date: date | None
+    payment_overdue_days: int | None
+    recovered_amount: Decimal | None
+    evidence: list[EvidenceOut]
+    origin_ticket_number: str | None
+    decided_at: datetime | None
+    exclusion: str | None
+    referral: str | None
+    assigned_at: datetime | None
+    replied_at: datetime | None
+    resolved_at: datetime | None
+    verdict: str | None
+    dispute_count: int
+    closed_at: datetime | None
+    outcome: str | None
+    checkback_from: datetime | None
+    checked_back_at: datetime | None
+    retaliation_found: bool | None
+    stages: list[StageOut]
+    notes: list[NoteOut]
+    actions: list[str] = Field(description="what the caller may do now")
+
+
+class CreatedOut(CaseOut):
+    query_code: str = Field(description="查询码: shown once, for the enterprise's tracking")
+
+
+CasePage = Page[CaseSummary]
+
+
+class IdentityOut(BaseModel):
+    """The complainant's identity, unmasked for a stated reason (audited)."""
+
+    real_name: bool
+    enterprise_name: str | None
+    enterprise_uscc: str | None
+    contact_name: str | None
+    contact_phone: str | None
+
+
+class TimelineOut(BaseModel):
+    at: datetime
+    action: str
+    from_state: str | None
+    to_state: str | None
+    actor_name: str | None
+    staff_no: str | None
+    position_dept: str | None
+    position_role: str | None
+    note: str | None
+
+
+# --- action bodies ---------------------------------------------------------------------------
+
+
+class NoteIn(Strict):
+    note: Text | None = None
+
+
+class ReasonIn(Strict):
+    note: Reason
+
+
+class AcceptIn(Strict):
+    note: Text | None = None
+    category: Category | None = None
+    category_other: str | None = Field(None, min_length=2, max_length=200)
+    respondent: Code | None = None
+
+
+class RejectIn(Strict):
+    """不予受理: the reason (told to the enterprise) and where to go instead."""
+
+    note: Reason
+    exclusion: Exclusion
+    referral: str = Field(min_length=2, max_length=2000)
+
+
+class AssignIn(Strict):
+    department: Code | None = Field(None, description="the responsible unit (default: respondent)")
+    note: Text | None = None
+
+
+class ReplyIn(Strict):
+    reply: str = Field(min_length=5, max_length=20000)
+
+
+class ResolveIn(Strict):
+    result: str = Field(min_length=5, max_length=20000, description="told to the enterprise")
+    recovered_amount: Money | None = Field(None, description="e.g. the part of the bill paid")
+
+
+class CheckBackIn(Strict):
+    note: Reason
+    retaliation_found: bool
+
+
+class TrackIn(Strict):
+    number: str = Field(min_length=5, max_length=40)
+    query_code: str = Field(min_length=4, max_length=20)
+
+
+class RespondIn(TrackIn):
+    verdict: Verdict
+    reason: str | None = Field(None, min_length=2, max_length=2000)
+
+    @model_validator(mode="after")
+    def _reason_for_dispute(self) -> Self:
+        if self.verdict is Verdict.DISPUTED and not self.reason:
+            raise ValueError("reason: say what the enterprise disagrees with")
+        return self
+
+
+class PublicMessage(BaseModel):
+    kind: str
+    body: str
+    at: datetime
+
+
+class TrackOut(BaseModel):
+    """What the enterprise sees with number + query code: status and replies only."""
+
+    number: str
+    state: str
+    state_label: str
+    received_at: datetime
+    closed_at: datetime | None
+    messages: list[PublicMessage]
+    may_respond: bool = Field(description="the result awaits the enterprise's confirmation")
+
+
+class SubmittedOut(BaseModel):
+    number: str
+    query_code: str = Field(description="shown once: keep it to track the complaint")
+    state: str

@@ -1,0 +1,199 @@
+"""The effects of each step of a case (what changes besides the state), keyed by step name.
+
+Each runs after the kit's checks passed and before the state changes; it may refuse (422,
+409) and then nothing of the step is written.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Position, Principal
+from yingshang.clock import now
+from yingshang.problems import Conflict, Invalid
+from ys_complaints.cases import schemas as s
+from ys_complaints.cases.models import ComplaintCase
+from ys_complaints.cases.notes import tell, write_note
+from ys_complaints.cases.vocabulary import EXCLUSION_LABELS, Category, NoteKind, Verdict
+from ys_complaints.directory import service as directory
+
+
+@dataclass
+class Step:
+    """What an effect hands the transition: the timeline note and data (also event details)."""
+
+    note: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Effect = Callable[[AsyncSession, ComplaintCase, Any, Principal, Position], Awaitable[Step]]
+EFFECTS: dict[str, Effect] = {}
+
+
+def effect(name: str) -> Callable[[Effect], Effect]:
+    def register(fn: Effect) -> Effect:
+        EFFECTS[name] = fn
+        return fn
+
+    return register
+
+
+def rated(case: ComplaintCase) -> bool:
+    """好差评 is real-name (DOMAIN.md, Ratings): only a case with a contact to invite."""
+    return case.real_name and bool(case.contact_phone)
+
+
+def _fen(amount: Any) -> int | None:
+    return None if amount is None else int(amount * 100)
+
+
+@effect("accept")
+async def accept(
+    session: AsyncSession, case: ComplaintCase, body: s.AcceptIn, who: Principal, at: Position
+) -> Step:
+    """受理: the category and respondent may be settled now; a respondent is required."""
+    if body.respondent:
+        await directory.require(session, body.respondent, field="respondent")
+        case.respondent = body.respondent
+    if body.category:
+        case.category = body.category.value
+        case.category_other = body.category_other
+    if not case.respondent:
+        raise Invalid("name the respondent (被投诉单位) to accept the case", field="respondent")
+    if case.category == Category.OTHER and not case.category_other:
+        raise Invalid("say what an 'other' matter is", field="category_other")
+    case.decided_at = now()
+    text = "您反映的问题已受理，将交责任单位调查处理。" + (body.note or "")
+    write_note(session, case, NoteKind.DECISION, text, who, at)
+    await tell(session, case, "complaint_decision", decision="accepted")
+    return Step(note=body.note, data={"respondent": case.respondent, "category": case.category})
+
+
+@effect("reject")
+async def reject(
+    session: AsyncSession, case: ComplaintCase, body: s.RejectIn, who: Principal, at: Position
+) -> Step:
+    """不予受理: the reason and the route are told to the enterprise (DOMAIN.md)."""
+    case.exclusion, case.referral = body.exclusion.value, body.referral
+    case.decided_at = case.closed_at = now()
+    case.outcome = "not_accepted"
+    label = EXCLUSION_LABELS[body.exclusion]
+    text = f"不予受理（{label}）：{body.note} 建议途径：{body.referral}"
+    write_note(session, case, NoteKind.DECISION, text, who, at)
+    await tell(session, case, "complaint_decision", decision="not_accepted")
+    return Step(note=body.note, data={"exclusion": case.exclusion})
+
+
+@effect("assign")
+async def assign(
+    session: AsyncSession, case: ComplaintCase, body: s.AssignIn, who: Principal, at: Position
+) -> Step:
+    """交办: to the responsible unit — the respondent itself unless the center names another."""
+    unit = body.department or case.respondent
+    if not unit:
+        raise Invalid("name the responsible unit", field="department")
+    await directory.require(session, unit, field="department")
+    case.department, case.assigned_at = unit, now()
+    return Step(note=body.note, data={"department": unit})
+
+
+@effect("investigate")
+async def investigate(
+    session: AsyncSession, case: ComplaintCase, body: s.ReasonIn, who: Principal, at: Position
+) -> Step:
+    write_note(session, case, NoteKind.INVESTIGATION, body.note, who, at)
+    return Step(note=body.note)
+
+
+@effect("reply")
+async def reply(
+    session: AsyncSession, case: ComplaintCase, body: s.ReplyIn, who: Principal, at: Position
+) -> Step:
+    write_note(session, case, NoteKind.REPLY, body.reply, who, at)
+    case.replied_at = now()
+    return Step()
+
+
+@effect("send_back")
+async def send_back(
+    session: AsyncSession, case: ComplaintCase, body: s.ReasonIn, who: Principal, at: Position
+) -> Step:
+    write_note(session, case, NoteKind.REVIEW, body.note, who, at)
+    return Step(note=body.note)
+
+
+@effect("resolve")
+async def resolve(
+    session: AsyncSession, case: ComplaintCase, body: s.ResolveIn, who: Principal, at: Position
+) -> Step:
+    """审核通过 + 反馈: the result goes to the enterprise, which confirms or disputes it."""
+    write_note(session, case, NoteKind.RESULT, body.result, who, at)
+    case.resolved_at, case.verdict = now(), None
+    if body.recovered_amount is not None:
+        case.recovered_fen = _fen(body.recovered_amount)
+    await tell(session, case, "complaint_result")
+    return Step()
+
+
+@effect("confirm")
+async def confirm(
+    session: AsyncSession, case: ComplaintCase, body: s.NoteIn, who: Principal, at: Position
+) -> Step:
+    case.verdict, case.outcome = Verdict.CONFIRMED.value, "resolved"
+    case.closed_at = now()
+    return Step(note=body.note, data={"staff_no": who.staff_no})
+
+
+@effect("dispute")
+async def dispute(
+    session: AsyncSession, case: ComplaintCase, body: s.ReasonIn, who: Principal, at: Position
+) -> Step:
+    case.verdict = Verdict.DISPUTED.value
+    case.dispute_count += 1
+    write_note(session, case, NoteKind.DISPUTE, body.note, who, at)
+    return Step(note=body.note)
+
+
+@effect("revisit")
+async def revisit(
+    session: AsyncSession, case: ComplaintCase, body: s.ReasonIn, who: Principal, at: Position
+) -> Step:
+    write_note(session, case, NoteKind.REVISIT, body.note, who, at)
+    return Step(note=body.note)
+
+
+@effect("reopen")
+async def reopen(
+    session: AsyncSession, case: ComplaintCase, body: s.ReasonIn, who: Principal, at: Position
+) -> Step:
+    case.verdict, case.resolved_at, case.replied_at = None, None, None
+    return Step(note=body.note)
+
+
+@effect("close")
+async def close(
+    session: AsyncSession, case: ComplaintCase, body: s.ReasonIn, who: Principal, at: Position
+) -> Step:
+    """办结 despite the dispute, after the 回访 (the reason is recorded)."""
+    case.closed_at, case.outcome = now(), "closed_after_dispute"
+    return Step(note=body.note, data={"staff_no": who.staff_no})
+
+
+@effect("check_back")
+async def check_back(
+    session: AsyncSession, case: ComplaintCase, body: s.CheckBackIn, who: Principal, at: Position
+) -> Step:
+    """回访核查: only once the waiting period after closure is over (anti-retaliation)."""
+    opens: datetime | None = case.checkback_from
+    if opens is not None and now() < opens:
+        raise Conflict(
+            "the anti-retaliation check-back opens later",
+            code="checkback-not-due",
+            opens_at=opens.isoformat(),
+        )
+    case.checked_back_at, case.retaliation_found = now(), body.retaliation_found
+    write_note(session, case, NoteKind.CHECKBACK, body.note, who, at)
+    return Step(note=body.note, data={"retaliation_found": body.retaliation_found})

@@ -1,0 +1,201 @@
+"""Events svc-complaints consumes (validated like external input; applied once via the inbox).
+
+* ``ys.hotline.ticket.transferred`` — an enterprise's infringement complaint taken by 12345:
+  open ONE linked case per ticket, however often the event arrives (inbox + the unique
+  ``origin_ticket_id``); when the case closes, ``ys.complaints.case.closed`` names the ticket;
+* ``ys.ratings.invitation.created`` — the 好差评 link of one of our cases: SMS it to the
+  contact we hold (ratings never sees the phone);
+* ``ys.gateway.department.*`` — keep the local list of departments and towns current.
+"""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.cases import timeline
+from yingshang.cases.rules import system_actor
+from yingshang.events import CloudEvent, ConsumerSpec, EventCatalogue
+from yingshang.validators import is_valid_uscc, normalise_phone, normalise_uscc
+from ys_complaints.cases import intake
+from ys_complaints.cases.models import CASE_KIND, ComplaintCase
+from ys_complaints.cases.notes import tell
+from ys_complaints.cases.schemas import ComplaintIn
+from ys_complaints.cases.vocabulary import Category, Source
+from ys_complaints.directory import service as directory
+from ys_complaints.directory.models import Department
+
+SERVICE = "complaints"
+TRANSFER = "ys.hotline.ticket.transferred"
+INVITATION = "ys.ratings.invitation.created"
+HOTLINE = system_actor("hotline-transfer")
+
+
+class TransferredEnterprise(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    uscc: str | None = Field(None, max_length=40)
+    contact_name: str | None = Field(None, max_length=80)
+    phone: str | None = Field(None, max_length=40)
+
+
+class TicketTransferred(BaseModel):
+    """``ys.hotline.ticket.transferred`` (contract): the enterprise in full, center to center."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    case_id: uuid.UUID
+    case_number: str = Field(min_length=1, max_length=40)
+    department: str | None = None
+    origin_client: str | None = None
+    ticket_id: uuid.UUID
+    enterprise: TransferredEnterprise
+    category: str | None = Field(None, max_length=60)
+    content: str = Field(min_length=1, max_length=20000)
+    respondent_department: str | None = Field(None, max_length=60)
+    received_at: datetime
+
+
+class InvitationCreated(BaseModel):
+    """``ys.ratings.invitation.created``: ids and the one-time link, no identity."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    case_id: uuid.UUID
+    case_number: str
+    invitation_id: str
+    token_url: str = Field(min_length=1, max_length=500)
+    service: str
+    case_kind: str | None = None
+    node: str
+    expires_at: datetime | None = None
+
+
+class DepartmentChanged(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    code: str = Field(min_length=1, max_length=60)
+    name: str = Field(min_length=1, max_length=120)
+    kind: str = Field(min_length=1, max_length=20)
+    active: bool = True
+
+
+def catalogue() -> EventCatalogue:
+    cat = EventCatalogue("svc-complaints reads")
+    cat.register(
+        TRANSFER, TicketTransferred, description="12345 → complaints center", consumers=(SERVICE,)
+    )
+    cat.register(
+        INVITATION,
+        InvitationCreated,
+        description="好差评 link to send by SMS",
+        consumers=(SERVICE,),
+    )
+    for change in ("created", "updated", "deactivated"):
+        cat.register(
+            f"ys.gateway.department.{change}",
+            DepartmentChanged,
+            description=f"department {change}",
+            consumers=(SERVICE,),
+        )
+    return cat
+
+
+EVENTS = catalogue()
+transfers = ConsumerSpec(SERVICE, "hotline", "transfers", catalogue=EVENTS)
+invitations = ConsumerSpec(SERVICE, "ratings", "invitations", catalogue=EVENTS)
+departments = ConsumerSpec(SERVICE, "gateway", "departments", catalogue=EVENTS)
+
+
+def _uscc(value: str | None) -> str | None:
+    return normalise_uscc(value) if value and is_valid_uscc(value) else None
+
+
+def _phone(value: str | None) -> str | None:
+    try:
+        return normalise_phone(value) if value else None
+    except ValueError:
+        return None
+
+
+async def _respondent(session: AsyncSession, code: str | None) -> str | None:
+    dept = await session.get(Department, code) if code else None
+    return code if dept is not None and dept.active else None
+
+
+def _complaint(p: TicketTransferred, respondent: str | None) -> ComplaintIn:
+    """The transfer as a complaint; already validated above, so built without re-checking the
+    intake form's rules (the center completes the category and respondent when accepting)."""
+    return ComplaintIn.model_construct(
+        real_name=True,
+        enterprise=None,
+        disclose_to_respondent=False,
+        respondent=respondent,
+        category=Category.OTHER,
+        category_other=f"12345 转办 ({p.category or '未分类'})",
+        title=f"12345 转办: {p.content[:60]}",
+        facts=p.content,
+        claimed_amount=None,
+        bill_due_date=None,
+        evidence=[],
+    )
+
+
+@transfers.on(TRANSFER)
+async def on_transferred(
+    session: AsyncSession, event: CloudEvent, payload: TicketTransferred
+) -> None:
+    if await intake.by_ticket(session, payload.ticket_id) is not None:
+        return  # the ticket already opened its case (a republished event has a new id)
+    e = payload.enterprise
+    who = intake.Identity(e.name, _uscc(e.uscc), e.contact_name, _phone(e.phone))
+    origin = intake.Origin(
+        Source.HOTLINE,
+        HOTLINE,
+        ("SYSTEM", "system"),
+        ticket_id=payload.ticket_id,
+        ticket_number=payload.case_number,
+    )
+    respondent = await _respondent(session, payload.respondent_department)
+    made = await intake.register(session, _complaint(payload, respondent), who, origin)
+    if e.uscc and who.uscc is None:
+        await _note(session, made.case, "12345 提供的统一社会信用代码未通过校验, 待核实")
+    await intake.tell_registered(session, made.case, made.query_code)
+
+
+async def _note(session: AsyncSession, case: ComplaintCase, text: str) -> None:
+    await timeline.record(
+        session,
+        case_kind=CASE_KIND,
+        case_id=case.id,
+        action="note",
+        actor=HOTLINE,
+        from_state=case.state,
+        to_state=case.state,
+        note=text,
+    )
+
+
+@invitations.on(INVITATION)
+async def on_invitation(
+    session: AsyncSession, event: CloudEvent, payload: InvitationCreated
+) -> None:
+    if payload.service != SERVICE or payload.case_kind not in (None, CASE_KIND):
+        return  # another service's case: that service sends its own
+    case = await session.get(ComplaintCase, payload.case_id)
+    if case is None:
+        raise LookupError(f"no case {payload.case_id} for invitation {payload.invitation_id}")
+    await tell(session, case, "rating_invitation", node=payload.node, url=payload.token_url)
+
+
+async def on_department(
+    session: AsyncSession, event: CloudEvent, payload: DepartmentChanged
+) -> None:
+    active = payload.active and not event.type.endswith(".deactivated")
+    await directory.upsert(session, payload.code, payload.name, payload.kind, active=active)
+
+
+for _change in ("created", "updated", "deactivated"):
+    departments.add(f"ys.gateway.department.{_change}", on_department)
+
+CONSUMERS = (transfers, invitations, departments)

@@ -1,0 +1,1 @@
+"""Undercover inspections (暗访) and their findings, each a rectification task."""

@@ -1,0 +1,40 @@
+"""Requests per client address per minute for the public (token-less) routes.
+
+Buckets live in memory per replica (ARCHITECTURE.md: "rate-limit buckets in memory per
+replica"; the gateway limits in front as well).
+"""
+
+import time
+from collections import OrderedDict, deque
+
+from fastapi import Request
+
+from yingshang.problems import TooManyRequests
+
+WINDOW_SECONDS = 60.0
+MAX_ADDRESSES = 10_000
+
+
+class MinuteWindow:
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self.hits: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def check(self, key: str) -> None:
+        at = time.monotonic()
+        hits = self.hits.pop(key, deque())
+        while hits and at - hits[0] > WINDOW_SECONDS:
+            hits.popleft()
+        self.hits[key] = hits
+        while len(self.hits) > MAX_ADDRESSES:
+            self.hits.popitem(last=False)
+        if len(hits) >= self.per_minute:
+            raise TooManyRequests("too many requests: try again in a minute", retry_after=60)
+        hits.append(at)
+
+
+def limit(request: Request, name: str, per_minute: int) -> None:
+    """429 once the caller's address used up ``per_minute`` calls of ``name``."""
+    windows: dict[str, MinuteWindow] = request.app.state.__dict__.setdefault("public_limits", {})
+    window = windows.setdefault(name, MinuteWindow(per_minute))
+    window.check(request.client.host if request.client else "unknown")

@@ -1,0 +1,46 @@
+"""Idempotent default data: departments and towns (deploy/seed/county.yaml), the time-limit
+policies and the enforcement-mix targets. Never overwrites what an admin changed."""
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.time.policies import seed_policies
+from ys_complaints.directory import service as directory
+from ys_complaints.enforcement import service as enforcement
+from ys_complaints.policies import default_policies
+from ys_complaints.settings import COUNTY_YAML
+
+log = logging.getLogger("ys_complaints.seed")
+
+# Used only when deploy/seed/county.yaml is missing (a bare checkout of this service).
+FALLBACK_DEPARTMENTS: list[dict[str, Any]] = [
+    {"code": "COMPLAINTS_CENTER", "name": "非公有制经济发展侵权投诉中心", "kind": "coordinating"},
+    {"code": "BUREAU", "name": "营商环境建设局", "kind": "coordinating"},
+    {"code": "COMMITTEE", "name": "营商环境建设委员会", "kind": "coordinating"},
+    {"code": "SCJGJ", "name": "市场监督管理局", "kind": "department"},
+    {"code": "ZJJ", "name": "住房和城乡建设局", "kind": "department"},
+    {"code": "XZSPJ", "name": "行政审批服务局", "kind": "department"},
+    {"code": "ZHZFJ", "name": "综合行政执法局", "kind": "department"},
+    {"code": "LONGQUAN", "name": "龙泉镇", "kind": "town"},
+]
+
+
+def read_departments(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        log.warning("seed file %s missing: using the built-in departments", path)
+        return FALLBACK_DEPARTMENTS
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return list(document.get("departments") or FALLBACK_DEPARTMENTS)
+
+
+async def seed(session: AsyncSession, county_yaml: Path = COUNTY_YAML) -> None:
+    """Add what is missing."""
+    await seed_policies(session, "complaints", default_policies())
+    for dept in await asyncio.to_thread(read_departments, county_yaml):
+        await directory.add_missing(session, dept["code"], dept["name"], dept["kind"])
+    await enforcement.ensure_targets(session)

@@ -1,0 +1,32 @@
+"""``GET /api/v1/complaints/statistics``: the center's figures (center and oversight)."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Query
+
+from yingshang.app import allow, router
+from yingshang.auth import staff
+from yingshang.clock import SHANGHAI, now
+from yingshang.db import SessionDep
+from ys_complaints.access import CENTER, OVERSIGHT
+from ys_complaints.stats import service
+from ys_complaints.stats.schemas import Statistics
+
+api = router("/api/v1/complaints/statistics", tags=["statistics"])
+
+
+@api.get(
+    "",
+    response_model=Statistics,
+    summary="Cases received in a period (default: this year) by category, respondent, month",
+    responses={422: {"description": "the period ends before it starts"}},
+    dependencies=[allow(staff(depts=[CENTER, *OVERSIGHT]))],
+)
+async def statistics(
+    session: SessionDep,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[date | None, Query(alias="to")] = None,
+) -> Statistics:
+    today = now().astimezone(SHANGHAI).date()
+    return await service.statistics(session, since or today.replace(month=1, day=1), until or today)
