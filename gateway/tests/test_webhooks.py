@@ -1,0 +1,241 @@
+"""Webhooks out, end to end: a producer's real outbox → relay → nats-server → the gateway's
+intake → signed deliveries to receivers on free ports, verified with the independent
+``standardwebhooks`` library."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from standardwebhooks.webhooks import Webhook as Verifier
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from yingshang.db import Database
+from yingshang.events.envelope import make_event
+from yingshang.events.outbox import enqueue
+from yingshang.events.relay import OutboxRelay
+from yingshang.events.streams import NatsConnection
+from yingshang.processes import free_port
+from ys_gateway.app import SERVICE_DIR, create_app
+from ys_gateway.models import WebhookAttempt, WebhookDelivery
+
+from .kit import Gateway, gateway_settings, serve, served
+
+pytestmark = pytest.mark.nats
+HOOKS = "/api/v1/admin/webhooks"
+
+
+@dataclass
+class Receiver:
+    """An integrator's endpoint: checks every signature with the standardwebhooks library."""
+
+    secret: str = ""
+    got: list[dict[str, Any]] = field(default_factory=list)
+    bad_signatures: int = 0
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route("/hook", self.handle, methods=["POST"])])
+
+    async def handle(self, request: Request) -> Response:
+        body = await request.body()
+        try:
+            event = Verifier(self.secret).verify(body, dict(request.headers))
+        except Exception:  # the library's verification error: refuse like a real receiver
+            self.bad_signatures += 1
+            return Response(status_code=401)
+        self.got.append({"webhook_id": request.headers["webhook-id"], **event})
+        return Response(status_code=204)
+
+    def subjects(self) -> dict[str, list[str]]:
+        """Event ids per CloudEvents subject, in order of first receipt (retries deduped)."""
+        order: dict[str, list[str]] = {}
+        for event in self.got:
+            ids = order.setdefault(event["subject"], [])
+            if event["id"] not in ids:
+                ids.append(event["id"])
+        return order
+
+
+async def until(
+    check: Callable[[], Awaitable[bool] | bool], what: str, seconds: float = 30
+) -> None:
+    """Wait for a condition (a bounded wait, not a timing assertion)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        result = check()
+        if isinstance(result, Awaitable):
+            result = await result
+        if result:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+@asynccontextmanager
+async def producer(nats_url: str, db_url: str) -> AsyncIterator[Database]:
+    """The hotline's transactional outbox and relay (until the hotline produces these itself)."""
+    db = Database(db_url)
+    nats = NatsConnection(nats_url, service="hotline", streams=("hotline",))
+    relay = OutboxRelay(db, nats, poll_seconds=0.2)
+    await nats.start()
+    await relay.start()
+    try:
+        yield db
+    finally:
+        await relay.stop()
+        await nats.stop()
+        await db.dispose()
+
+
+async def publish(db: Database, kind: str, subject: str, **data: Any) -> str:
+    event = make_event("hotline", f"ys.hotline.ticket.{kind}", data, subject=subject)
+    async with db.write() as session:
+        await enqueue(session, event)
+    return event.id
+
+
+@asynccontextmanager
+async def running_gateway(db_url: str, nats_url: str) -> AsyncIterator[Gateway]:
+    settings = gateway_settings(
+        db_url,
+        workers_enabled=True,
+        nats_url=nats_url,
+        webhook_sources="hotline,gateway",
+        webhook_poll_seconds=0.2,
+        webhook_retry_base_seconds=0.2,
+        webhook_retry_max_seconds=0.5,
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+            yield Gateway(app, "http://gw", client)
+
+
+async def subscribe(gateway: Gateway, client_id: str, url: str) -> str:
+    admin = await gateway.headers("admin")
+    if client_id != "province":
+        body = {"client_id": client_id, "name": "另一平台", "scopes": ["events:subscribe"]}
+        created = await gateway.client.post("/api/v1/admin/clients", json=body, headers=admin)
+        assert created.status_code == 201, created.text
+    hook = {"client_id": client_id, "url": url, "event_types": ["ys.hotline.ticket.*"]}
+    response = await gateway.client.post(HOOKS, json=hook, headers=admin)
+    assert response.status_code == 201, response.text
+    secret: str = response.json()["secret"]
+    assert secret.startswith("whsec_")
+    return secret
+
+
+async def count(gateway: Gateway, model: Any) -> int:
+    async with gateway.app.state.db.read() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_clients_get_only_their_own_events_signed(
+    migrated_db: Callable[..., str], nats_server: str
+) -> None:
+    mine, theirs = Receiver(), Receiver()
+    async with (
+        served(mine.app()) as mine_at,
+        served(theirs.app()) as theirs_at,
+        running_gateway(migrated_db(SERVICE_DIR), nats_server) as gateway,
+        producer(nats_server, migrated_db(SERVICE_DIR)) as hotline,
+    ):
+        mine.secret = await subscribe(gateway, "province", f"{mine_at.url}/hook")
+        theirs.secret = await subscribe(gateway, "other", f"{theirs_at.url}/hook")
+        first = await publish(
+            hotline,
+            "created",
+            "ticket:1",
+            origin_client="province",
+            phone="13812345678",
+            case_number="12345-1",
+        )
+        second = await publish(hotline, "dispatched", "ticket:1", origin_client="province")
+        await publish(hotline, "created", "ticket:2", origin_client="other")
+        await publish(hotline, "created", "ticket:3")  # no owner: no client gets it
+        await until(lambda: len(mine.got) >= 2 and len(theirs.got) >= 1, "deliveries")
+        await until(lambda: _intake_done(gateway, 4), "intake of the four events")
+        deliveries = await count(gateway, WebhookDelivery)
+    assert [e["id"] for e in mine.got] == [first, second]
+    assert [e["data"]["origin_client"] for e in theirs.got] == ["other"]
+    assert mine.got[0]["data"]["phone"] == "138****5678"
+    assert mine.got[0]["webhook_id"] == first
+    assert mine.bad_signatures == theirs.bad_signatures == 0
+    assert deliveries == 3
+
+
+def _intake_done(gateway: Gateway, events: int) -> bool:
+    consumers = [c for c in gateway.app.state.components if c.name.startswith("consumer:")]
+    return sum(c.processed for c in consumers) >= events
+
+
+async def test_receiver_down_gets_everything_in_order_after_a_gateway_restart(
+    migrated_db: Callable[..., str], nats_server: str
+) -> None:
+    receiver = Receiver()
+    port = free_port()  # nothing listens here yet: the receiver is down
+    gateway_db = migrated_db(SERVICE_DIR)
+    published: dict[str, list[str]] = {}
+    async with producer(nats_server, migrated_db(SERVICE_DIR)) as hotline:
+        async with running_gateway(gateway_db, nats_server) as gateway:
+            receiver.secret = await subscribe(gateway, "province", f"http://127.0.0.1:{port}/hook")
+            for step in ("created", "dispatched", "signed", "closed"):
+                for case in ("ticket:a", "ticket:b", "ticket:c"):
+                    event_id = await publish(hotline, step, case, origin_client="province")
+                    published.setdefault(case, []).append(event_id)
+            await until(lambda: _intake_done(gateway, 12), "intake while the receiver is down")
+            await until(lambda: _attempted(gateway, 3), "failed attempts at the queue heads")
+        # the gateway went down with every delivery pending; it comes back, then the receiver
+        async with running_gateway(gateway_db, nats_server) as gateway:
+            server = await serve(receiver.app(), port)
+            try:
+                await until(lambda: len(receiver.subjects().get("ticket:c", [])) == 4, "catch-up")
+                await until(lambda: _all_delivered(gateway), "all deliveries marked")
+                attempts = await count(gateway, WebhookAttempt)
+            finally:
+                await server.stop()
+    assert receiver.subjects() == published
+    assert receiver.bad_signatures == 0
+    assert attempts > 12  # the failed ones are on record too
+
+
+async def _attempted(gateway: Gateway, heads: int) -> bool:
+    return await count(gateway, WebhookAttempt) >= heads
+
+
+async def _all_delivered(gateway: Gateway) -> bool:
+    async with gateway.app.state.db.read() as session:
+        statuses = list(await session.scalars(select(WebhookDelivery.status)))
+    return len(statuses) == 12 and set(statuses) == {"delivered"}
+
+
+async def test_webhook_admin_refuses_bad_subscriptions(
+    migrated_db: Callable[..., str],
+) -> None:
+    settings = gateway_settings(migrated_db(SERVICE_DIR))
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+            gateway = Gateway(app, "http://gw", client)
+            admin = await gateway.headers("admin")
+            bad_pattern = {"client_id": "province", "url": "http://x/h", "event_types": ["foo"]}
+            no_client = {"client_id": "ghost", "url": "http://x/h", "event_types": ["ys.>"]}
+            answers = [
+                await client.post(HOOKS, json=body, headers=admin)
+                for body in (bad_pattern, no_client)
+            ]
+            listed = await client.get(HOOKS, headers=admin)
+    assert [a.status_code for a in answers] == [422, 422]
+    assert listed.json()["items"] == []
