@@ -1,0 +1,60 @@
+"""The `make run` supervisor's plan: ports from the environment, clear refusals, the banner."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from yingshang.processes import free_port
+from yingshang.supervisor import banner, busy_ports, child_env, load_plan, run
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "deploy" / "services.toml"
+
+
+def test_every_port_moves_with_its_variable(tmp_path: Path) -> None:
+    plan = load_plan(CONFIG, tmp_path, {"YS_HOTLINE_PORT": "9102", "YS_NATS_PORT": "9222"})
+    assert plan.service("hotline").port == 9102
+    assert plan.service("gateway").port == 8000  # untouched defaults stay
+    assert plan.nats_url == "nats://127.0.0.1:9222"
+    assert plan.services[0].name == "gateway"  # started first: it serves the JWKS
+
+
+def test_external_nats_replaces_the_embedded_one(tmp_path: Path) -> None:
+    plan = load_plan(CONFIG, tmp_path, {"YS_NATS_URL": "nats://broker.example:4222"})
+    assert plan.nats_url == "nats://broker.example:4222"
+    assert child_env(plan, plan.service("ratings"), {})["YS_NATS_URL"] == plan.nats_url
+
+
+def test_children_learn_where_nats_var_and_the_keys_are(tmp_path: Path) -> None:
+    plan = load_plan(CONFIG, tmp_path, {"YS_GATEWAY_PORT": "9100"})
+    env = child_env(plan, plan.service("hotline"), {"PATH": "/usr/bin"})
+    assert env["YS_JWKS_URL"] == "http://127.0.0.1:9100/.well-known/jwks.json"
+    assert env["YS_VAR_DIR"] == str(tmp_path.resolve())
+    assert env["YS_HOTLINE_UPSTREAMS"] == plan.service("hotline").url
+    assert env["PATH"] == "/usr/bin"
+
+
+def test_a_taken_port_is_refused_naming_the_variable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        plan = load_plan(CONFIG, tmp_path, {"YS_VISITS_PORT": str(port)})
+        assert busy_ports(plan)[0].startswith(f"port {port} (visits) is already in use")
+        assert run(plan, {}) == 2
+    assert "YS_VISITS_PORT" in capsys.readouterr().err
+    assert not (tmp_path / "log").exists()  # refused before starting anything
+
+
+def test_banner_shows_console_docs_and_demo_logins(tmp_path: Path) -> None:
+    plan = load_plan(CONFIG, tmp_path, {})
+    text = banner(plan, {"YS_DEMO_PASSWORD": "s3cret-demo"})
+    assert "http://127.0.0.1:8000/console/" in text
+    assert "http://127.0.0.1:8000/docs" in text
+    if (ROOT / "deploy" / "seed" / "county.yaml").exists():
+        assert "password: s3cret-demo" in text
