@@ -113,27 +113,6 @@ async def read_case(
     return out
 
 
-@api.post(
-    "/cases/{case_id}/{action}",
-    response_model=CaseOut,
-    summary="Act on a case (派单/签收/退单/反馈/办结); needs If-Match",
-    responses=ACTION_ERRORS,
-    dependencies=[allow(staff())],
-)
-async def act_on_case(
-    case_id: uuid.UUID,
-    action: ActionName,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatch = None,
-    body: Annotated[ActionIn | None, Body()] = None,
-) -> CaseOut:
-    case = await service.act(session, case_id, action, body or ActionIn(), principal, if_match)
-    set_etag(response, case, KIND)
-    return service.view(case, principal, reveal=False)[0]
-
-
 @api.get(
     "/cases/{case_id}/timeline",
     response_model=list[TimelineOut],
@@ -209,6 +188,28 @@ async def download(
     return await attachments.open(
         session, store, owner_kind=KIND, owner_id=case.id, attachment_id=attachment_id
     )
+
+
+# Declared after the other /cases/{case_id}/<name> routes: its path matches those too.
+@api.post(
+    "/cases/{case_id}/{action}",
+    response_model=CaseOut,
+    summary="Act on a case (派单/签收/退单/反馈/办结); needs If-Match",
+    responses=ACTION_ERRORS,
+    dependencies=[allow(staff())],
+)
+async def act_on_case(
+    case_id: uuid.UUID,
+    action: ActionName,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+    body: Annotated[ActionIn | None, Body()] = None,
+) -> CaseOut:
+    case = await service.act(session, case_id, action, body or ActionIn(), principal, if_match)
+    set_etag(response, case, KIND)
+    return service.view(case, principal, reveal=False)[0]
 
 
 @api.get("/machine", summary="The case life cycle, as data", dependencies=[allow(staff())])
