@@ -10,8 +10,11 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import select
 from timesample.kit import FIXTURE_2027, frozen_clock, running_app, start
 
+from yingshang import audit
+from yingshang.audit import AuditEntry
 from yingshang.auth import undeclared_routes
 from yingshang.clock import SHANGHAI
 from yingshang.time import deadlines
@@ -221,3 +224,24 @@ async def test_calendar_files_from_settings_load_at_start(tmp_path: Path) -> Non
         assert [(y["year"], y["loaded_by"]) for y in loaded] == [(2027, "system:calendar-file")]
         report = (await client.get("/readyz")).json()
         assert any("broken.json" in w for w in report["warnings"])
+
+
+async def test_admin_changes_are_audited(tmp_path: Path) -> None:
+    fixture = json.loads(FIXTURE_2027.read_text(encoding="utf-8"))
+    async with running_app(tmp_path) as (app, client, issuer):
+        headers = issuer.headers(ADMIN, sub="user:admin1", staff_no="A001")
+        created = (await client.post(POLICIES, json=NEW, headers=headers)).json()
+        await client.patch(f"{POLICIES}/{created['id']}", json={"amount": 9}, headers=headers)
+        await client.post(YEARS, json=fixture, headers=headers)
+        await client.post(YEARS, json=fixture, headers=headers)  # same document: no change
+        async with app.state.db.read() as session:
+            rows = (await session.execute(select(AuditEntry).order_by(AuditEntry.seq))).scalars()
+            trail = [(e.action, e.object_id, e.actor, e.staff_no, e.position) for e in rows]
+            report = await audit.verify(session)
+    policy_id = str(created["id"])
+    assert trail == [
+        ("policy.create", policy_id, "user:admin1", "A001", "BUREAU:admin"),
+        ("policy.update", policy_id, "user:admin1", "A001", "BUREAU:admin"),
+        ("calendar.load_year", "2027", "user:admin1", "A001", "BUREAU:admin"),
+    ]
+    assert report.ok

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -96,6 +97,7 @@ async def test_sweeper_events_match_the_contract_and_the_envelope(tmp_path: Path
         "action": "written_notice",
     }
     assert len({e.id for e in events}) == 5
+    assert all(re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-01", e.traceparent or "") for e in events)
 
 
 async def test_paused_completed_and_cancelled_stages_stay_quiet(tmp_path: Path) -> None:

@@ -37,7 +37,8 @@ from yingshang.time.policies import (
     seed_policies,
 )
 from yingshang.time.store import configure_office_hours, current_calendar
-from yingshang.time.sweeper import DeadlineSweeper, Firing, FiringHook, sweeper_component
+from yingshang.time.sweep_batch import Firing
+from yingshang.time.sweeper import DeadlineSweeper, FiringHook, sweeper_component
 from yingshang.time.terms import Duration, LadderLevel, PolicyTerms, default_ladder
 from yingshang.time.years import calendar_router, load_year, years_without_data
 

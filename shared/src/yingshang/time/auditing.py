@@ -1,5 +1,6 @@
-"""Admin changes of time limits and calendars go to the audit log (等保 2.0: administrative
-operations are audited). The hook list lets the audit module, or a service, receive them."""
+"""Admin changes of time limits and calendars are audited (等保 2.0: administrative operations
+are recorded in the tamper-evident audit log, ``yingshang.audit``), and handed to any hooks a
+service registers (e.g. to notify the bureau of a changed time limit)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang import audit
 from yingshang.auth import Principal
 
 AdminChangeHook = Callable[
@@ -30,18 +32,16 @@ async def admin_change(
     object_id: str,
     detail: dict[str, Any],
 ) -> None:
-    """Record an admin change in the caller's transaction (audit log + registered hooks)."""
-    await _audit_log(session, principal, action, object_kind, object_id, detail)
+    """Audit an admin change in the caller's transaction, then call the registered hooks."""
+    admin = next((p for p in principal.positions if p.role == "admin"), None)
+    await audit.record(
+        session,
+        actor=principal,
+        action=action,
+        object_kind=object_kind,
+        object_id=object_id,
+        detail=detail,
+        position=admin,
+    )
     for hook in list(_hooks):
         await hook(session, principal, action, object_kind, object_id, detail)
-
-
-async def _audit_log(
-    session: AsyncSession,
-    principal: Principal,
-    action: str,
-    object_kind: str,
-    object_id: str,
-    detail: dict[str, Any],
-) -> None:
-    return None

@@ -88,12 +88,13 @@ def fire_due_steps(
     due_at: datetime,
     ladder: Sequence[dict[str, Any]],
     now: datetime,
-) -> list[Step]:
-    """The steps due at ``now`` (in order); advances ``progress`` past them."""
+) -> tuple[list[Step], datetime | None]:
+    """The steps due at ``now`` (in order) and the instant of the next one (``None``: the
+    ladder is done); advances ``progress`` past the fired steps."""
     fired: list[Step] = []
     for step in pending_steps(times, progress, warning_at, due_at, ladder):
         if step.at > now:
-            break
+            return fired, step.at
         fired.append(step)
         if step.event == WARNING:
             progress.warning_emitted = True
@@ -101,4 +102,4 @@ def fire_due_steps(
             progress.overdue_emitted = True
         else:
             progress.level_emitted += 1
-    return fired
+    return fired, None

@@ -10,7 +10,8 @@ idle pass is cheap. When something is due it drains batches, each in one write t
   stage update is conditional on the emission cursor it read, so a stage that moved on is never
   emitted twice (the batch rolls back instead).
 
-Events and timeline rows are written with bulk inserts, the stages with one bulk update.
+Events and timeline rows are written with bulk inserts, the stages with one bulk update
+(``yingshang.time.sweep_batch``).
 Services learn about what fired through hooks called inside the same transaction.
 """
 
@@ -20,77 +21,26 @@ import asyncio
 import contextlib
 import logging
 import time as monotonic_time
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 from fastapi import FastAPI
-from sqlalchemy import CursorResult, Table, and_, bindparam, insert, select, update
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.cases.timeline import TimelineEntry
 from yingshang.clock import now
 from yingshang.db import Database
-from yingshang.events.outbox import OutboxEvent
-from yingshang.observability import child_traceparent, traceparent_var
+from yingshang.time.bulk import DriverForm
 from yingshang.time.calendar import OfficeHours
-from yingshang.time.deadlines import iso_utc
-from yingshang.time.ladder import (
-    ESCALATED,
-    LevelTimes,
-    Progress,
-    Step,
-    fire_due_steps,
-    next_fire_at,
-)
+from yingshang.time.ladder import LevelTimes
 from yingshang.time.models import RUNNING, DeadlineStage
 from yingshang.time.store import configure_office_hours, current_calendar
+from yingshang.time.sweep_batch import Batch, Firing, stage_columns
 from yingshang.time.years import load_year_files, missing_years_warning, years_without_data
 
 log = logging.getLogger("yingshang.time.sweeper")
-ACTOR = "system:deadline-sweeper"
 STAGES = cast(Table, DeadlineStage.__table__)
-OUTBOX = cast(Table, OutboxEvent.__table__)
-TIMELINE = cast(Table, TimelineEntry.__table__)
-_COLUMNS = (
-    STAGES.c.id,
-    STAGES.c.service,
-    STAGES.c.case_kind,
-    STAGES.c.case_id,
-    STAGES.c.case_number,
-    STAGES.c.department,
-    STAGES.c.origin_client,
-    STAGES.c.stage,
-    STAGES.c.ladder,
-    STAGES.c.due_at,
-    STAGES.c.warning_at,
-    STAGES.c.warning_emitted,
-    STAGES.c.overdue_emitted,
-    STAGES.c.level_emitted,
-)
-_NOTES = {"warning": "时限预警 deadline warning", "overdue": "超期 overdue"}
-
-
-@dataclass(frozen=True, slots=True)
-class Firing:
-    """One emitted step of one stage, handed to the hooks."""
-
-    stage_id: uuid.UUID
-    case_kind: str
-    case_id: uuid.UUID
-    case_number: str
-    department: str
-    stage: str
-    event: str  # warning | overdue | escalated
-    level: int
-    target: str | None
-    action: str | None
-    due_at: datetime
-    event_id: str
-
-
 FiringHook = Callable[[AsyncSession, Sequence[Firing]], Awaitable[None]]
 
 
@@ -187,7 +137,7 @@ class DeadlineSweeper:
         """One batch in one write transaction: (events written, stages claimed)."""
         async with self.db.write() as session:
             query = (
-                select(*_COLUMNS)
+                select(*stage_columns(self.db.engine.dialect))
                 .where(STAGES.c.next_fire_at <= at, STAGES.c.status == RUNNING)
                 .order_by(STAGES.c.next_fire_at)
                 .limit(self.batch_size)
@@ -197,9 +147,10 @@ class DeadlineSweeper:
             if not rows:
                 return 0, 0
             times = LevelTimes(await current_calendar(session))
-            batch = _Batch(at)
+            form = DriverForm.of(session.get_bind().dialect)
+            batch = Batch(at, times, form, keep_firings=bool(self.hooks))
             for row in rows:
-                batch.add(row, times)
+                batch.add(row)
             await batch.write(session)
             for hook in self.hooks:
                 await hook(session, batch.firings)
@@ -207,138 +158,7 @@ class DeadlineSweeper:
         return len(batch.outbox), len(rows)
 
 
-class _Batch:
-    """The rows one sweep batch writes."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at, self.at_text = at, iso_utc(at)
-        self.outbox: list[dict[str, Any]] = []
-        self.timeline: list[dict[str, Any]] = []
-        self.updates: list[dict[str, Any]] = []
-        self.firings: list[Firing] = []
-        self.parent_trace = traceparent_var.get()
-
-    def add(self, row: Any, times: LevelTimes) -> None:
-        before = Progress(row.warning_emitted, row.overdue_emitted, row.level_emitted)
-        progress = Progress(before.warning_emitted, before.overdue_emitted, before.level_emitted)
-        steps = fire_due_steps(times, progress, row.warning_at, row.due_at, row.ladder, self.at)
-        for step in steps:
-            self._emit(row, step)
-        self.updates.append(
-            {
-                "b_id": row.id,
-                "b_warning": before.warning_emitted,
-                "b_overdue": before.overdue_emitted,
-                "b_level": before.level_emitted,
-                "n_warning": progress.warning_emitted,
-                "n_overdue": progress.overdue_emitted,
-                "n_level": progress.level_emitted,
-                "n_next": next_fire_at(times, progress, row.warning_at, row.due_at, row.ladder),
-                "n_updated": self.at,
-            }
-        )
-
-    def _emit(self, row: Any, step: Step) -> None:
-        event_id = str(uuid.uuid4())
-        data = {
-            "case_id": str(row.case_id),
-            "case_number": row.case_number,
-            "department": row.department,
-            "origin_client": row.origin_client,
-            "case_kind": row.case_kind,
-            "stage": row.stage,
-            "stage_id": str(row.id),
-            "level": step.level,
-            "due_at": iso_utc(row.due_at),
-        }
-        if step.event == ESCALATED:
-            data.update(target=step.target, action=step.action)
-        event_type = f"ys.{row.service}.{row.case_kind}.{step.event}"
-        case_key = f"{row.case_kind}/{row.case_id}"
-        # The same document CloudEvent.model_dump(mode="json", exclude_none=True) gives; built
-        # directly because validating 10,000s of envelopes per batch costs more than the writes.
-        payload = {
-            "specversion": "1.0",
-            "id": event_id,
-            "source": f"/yingshang/{row.service}",
-            "type": event_type,
-            "subject": case_key,
-            "time": self.at_text,
-            "datacontenttype": "application/json",
-            "traceparent": child_traceparent(self.parent_trace),
-            "data": data,
-        }
-        self.outbox.append(
-            {
-                "event_id": event_id,
-                "subject": event_type,
-                "case_key": case_key,
-                "payload": payload,
-                "created_at": self.at,
-                "attempts": 0,
-            }
-        )
-        note = _NOTES.get(step.event) or f"督办 L{step.level} → {step.target} ({step.action})"
-        self.timeline.append(
-            {
-                "id": uuid.uuid4(),
-                "case_kind": row.case_kind,
-                "case_id": row.case_id,
-                "at": self.at,
-                "action": f"deadline_{step.event}",
-                "actor": ACTOR,
-                "note": note,
-                "data": data,
-                "event_id": event_id,
-            }
-        )
-        self.firings.append(
-            Firing(
-                row.id,
-                row.case_kind,
-                row.case_id,
-                row.case_number,
-                row.department,
-                row.stage,
-                step.event,
-                step.level,
-                step.target,
-                step.action,
-                row.due_at,
-                event_id,
-            )
-        )
-
-    async def write(self, session: AsyncSession) -> None:
-        if self.outbox:
-            await session.execute(insert(OUTBOX), self.outbox)
-            await session.execute(insert(TIMELINE), self.timeline)
-        result = cast(CursorResult[Any], await session.execute(_CONDITIONAL_UPDATE, self.updates))
-        dialect = session.get_bind().dialect
-        if dialect.supports_sane_multi_rowcount and result.rowcount != len(self.updates):
-            # Another sweeper moved one of these stages on: emit nothing from this batch.
-            raise RuntimeError("deadline stages changed under the sweep; batch rolled back")
-
-
-_CONDITIONAL_UPDATE = (
-    update(STAGES)
-    .where(
-        and_(
-            STAGES.c.id == bindparam("b_id"),
-            STAGES.c.status == RUNNING,
-            STAGES.c.warning_emitted == bindparam("b_warning"),
-            STAGES.c.overdue_emitted == bindparam("b_overdue"),
-            STAGES.c.level_emitted == bindparam("b_level"),
-        )
-    )
-    .values(
-        warning_emitted=bindparam("n_warning"),
-        overdue_emitted=bindparam("n_overdue"),
-        level_emitted=bindparam("n_level"),
-        next_fire_at=bindparam("n_next"),
-        updated_at=bindparam("n_updated"),
-    )
-)
+__all__ = ["DeadlineSweeper", "Firing", "FiringHook", "sweeper_component"]
 
 
 def sweeper_component(
