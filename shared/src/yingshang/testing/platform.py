@@ -95,8 +95,9 @@ def _httpx_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
         out["content"] = data
     elif data is not None:
         out["data"] = data
-    if kwargs.get("files"):
-        out["files"] = kwargs["files"]
+    if kwargs.get("files"):  # httpx takes str/bytes parts only (schemathesis may give numbers)
+        out["files"] = [(n, (f, c if isinstance(c, bytes | str) else str(c), *r))
+                        for n, (f, c, *r) in kwargs["files"]]  # fmt: skip
     return out
 
 
