@@ -219,6 +219,16 @@ async def test_anonymous_callers_need_unguessable_keys(service_app: StartService
     assert (await sut.client.post(f"{PROBE}/public", json=1, headers=key)).status_code == 201
     again = await sut.client.post(f"{PROBE}/public", json=1, headers=key)
     assert again.headers["idempotent-replayed"] == "true"
+    # A bad token on a public route counts as none, as the route's access rule sees it.
+    spoiled = {**key, "Authorization": "Bearer not-a-token"}
+    assert (await sut.client.post(f"{PROBE}/public", json=1, headers=spoiled)).headers[
+        "idempotent-replayed"
+    ] == "true"
+    assert await effects(sut) == 1
+    # Elsewhere a bad token is the access rule's to refuse, before any key is claimed.
+    refused = await sut.client.post(f"{PROBE}/effects", json=1, headers=spoiled)
+    assert refused.status_code == 401
+    assert await count(sut, IdempotencyRecord) == 1
 
 
 async def test_a_key_can_be_reused_after_retention(service_app: StartService) -> None:

@@ -7,7 +7,9 @@ without a token share the scope ``anonymous``):
   for 24 h (:data:`RETENTION`) — same status, headers and body, plus ``Idempotent-Replayed:
   true``; an error response or an exception stores nothing and releases the key;
 * same key, same request, first one still running → 409 problem (``Retry-After: 1``);
-* same key, different request (method, path, query or canonical body) → 422 problem.
+* same key, different request (method, path, query or canonical body) → 422 problem;
+* keys: 8-255 visible ASCII characters, 16+ without a token (a UUID is right); the header
+  may be a bare token or a quoted structured-field string.
 
 How it stays exactly-once with the request-owned transaction (``TransactionalRoute``):
 
@@ -48,7 +50,7 @@ from sqlalchemy import JSON, Index, LargeBinary, String, and_, delete, or_, sele
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yingshang.auth import bearer_token
+from yingshang.auth import AccessRule, bearer_token
 from yingshang.cases.numbers import upsert_for
 from yingshang.clock import now
 from yingshang.db import Database, PlumbingBase, TransactionalRoute, UTCDateTime, get_session
@@ -270,16 +272,31 @@ def parse_key(raw: str | None) -> str | None:
     return key
 
 
-async def scope_of(request: Request) -> str | None:
-    """Who the key belongs to; ``None`` when the token is bad (the access rule answers)."""
-    token = bearer_token(request)
+async def scope_of(request: Request, *, public_route: bool) -> str | None:
+    """Who the key belongs to. A bad token counts as no token on a public route (as its
+    access rule treats it); elsewhere ``None``: the access rule will answer 401."""
+    token = bearer_token(request) if not public_route else _soft_bearer(request)
     if token is None:
         return ANONYMOUS
     try:
         principal = await request.app.state.verifier.verify(token)
     except DomainError:
-        return None
+        return ANONYMOUS if public_route else None
     return f"client:{principal.client_id}" if principal.client_id else f"sub:{principal.sub}"
+
+
+def _soft_bearer(request: Request) -> str | None:
+    try:
+        return bearer_token(request)
+    except DomainError:
+        return None
+
+
+def _is_public(route: APIRoute) -> bool:
+    return any(
+        isinstance(dep.call, AccessRule) and dep.call.kind == "public"
+        for dep in route.dependant.dependencies
+    )
 
 
 class _StoresResponse(APIRoute):
@@ -305,6 +322,7 @@ class IdempotentRoute(TransactionalRoute, _StoresResponse):
 
     def get_route_handler(self) -> Handler:
         transactional = super().get_route_handler()
+        public_route = _is_public(self)
 
         async def run(request: Request) -> Response:
             if request.method != "POST":
@@ -312,7 +330,7 @@ class IdempotentRoute(TransactionalRoute, _StoresResponse):
             key = parse_key(request.headers.get(HEADER))
             if key is None and self.key_required:
                 raise BadIdempotencyKey(f"this request needs an {HEADER} header (a UUID)")
-            scope = await scope_of(request) if key is not None else None
+            scope = await scope_of(request, public_route=public_route) if key else None
             if key is None or scope is None:
                 return await transactional(request)
             if scope == ANONYMOUS and len(key) < ANONYMOUS_MIN_LENGTH:
