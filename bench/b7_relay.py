@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "shared" / "tests" / "eventprocs"))
 
 import sample  # noqa: E402
+from load import figure  # noqa: E402
 
 from yingshang.db import Database  # noqa: E402
 from yingshang.events.envelope import make_event  # noqa: E402
@@ -76,8 +77,10 @@ async def run(events: int, cases: int, batch: int, db_url: str | None) -> None:
         sent = await relay.drain()
         elapsed = time.perf_counter() - started
         info = await nats.js.stream_info(stream_name("sample"))
-        print(f"drained: {sent:,} events in {elapsed:.2f} s = {sent / elapsed:,.0f} events/s "
-              f"(batch {batch}, {'SQLite' if db.is_sqlite else 'PostgreSQL'})")  # fmt: skip
+        backend = "SQLite" if db.is_sqlite else "PostgreSQL"
+        print(f"drained: {sent:,} events in {elapsed:.2f} s (batch {batch}, {backend})")
+        label = f"relay drain of a {events:,}-event backlog ({backend})"
+        print(figure("B7", label, sent / elapsed, "events/s", target=10_000))
         print(f"stream {stream_name('sample')}: {info.state.messages:,} messages; "
               f"duplicates flagged {relay.duplicates}; failures {relay.failures}")  # fmt: skip
     finally:

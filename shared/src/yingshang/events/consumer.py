@@ -271,12 +271,18 @@ class EventConsumer:
     async def handle(self, messages: list[Msg]) -> None:
         """Apply a fetched batch in ONE write transaction, commit, then ack each message:
         nothing is acknowledged before its effects commit. If anything in the batch fails,
-        it is redone message by message (a savepoint each), so one bad event holds up no other.
+        it is redone message by message (a savepoint each), so one bad event holds up no other;
+        a handler may then run twice for one delivery, which is harmless because its effects
+        live only in the session that was rolled back.
         """
-        try:
-            async with self.db.write() as session:
-                verdicts = await self._decide_batch(session, messages)
-        except Exception:  # a handler failed or a replica raced us: one by one instead
+        verdicts: list[Verdict] = []
+        if len(messages) > 1:
+            try:
+                async with self.db.write() as session:
+                    verdicts = await self._decide_batch(session, messages)
+            except Exception:  # a handler failed or a replica raced us: one by one instead
+                verdicts = []
+        if not verdicts:
             async with self.db.write() as session:
                 verdicts = [await self._decide(session, msg) for msg in messages]
         for verdict in verdicts:
@@ -363,7 +369,7 @@ class EventConsumer:
                 await self.before_ack(verdict.event)
             await msg.ack()
         elif verdict.action == "nak":
-            log.warning("consumer %s: %s (retry in %.0fs)", durable, verdict.reason, verdict.delay)
+            log.warning("consumer %s: %s (retry in %.1fs)", durable, verdict.reason, verdict.delay)
             self.metrics.retried.labels(durable).inc()
             await msg.nak(delay=verdict.delay)
         else:

@@ -1,0 +1,101 @@
+"""The event catalogue: registration, validation of incoming events, the AsyncAPI document."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from pydantic import BaseModel
+
+from yingshang.events.catalogue import EventCatalogue, EventRejected
+from yingshang.events.envelope import make_event
+
+
+class TicketClosed(BaseModel):
+    case_number: str
+    department: str
+
+
+def a_catalogue() -> EventCatalogue:
+    events = EventCatalogue()
+    events.register(
+        "ys.hotline.ticket.closed",
+        TicketClosed,
+        description="a 12345 ticket was closed (办结)",
+        consumers=("ratings",),
+    )
+    return events
+
+
+def closed_event(**data: object) -> bytes:
+    payload = {"case_number": "T1", "department": "HOTLINE_CENTER", **data}
+    return make_event("hotline", "ys.hotline.ticket.closed", payload, subject="T1").to_json()
+
+
+def test_a_valid_event_parses_into_its_payload_model() -> None:
+    parsed = a_catalogue().parse(closed_event(), subject="ys.hotline.ticket.closed")
+    assert isinstance(parsed.payload, TicketClosed)
+    assert parsed.payload.case_number == "T1"
+    assert parsed.spec.producer == "hotline"
+    assert parsed.event.subject == "T1"
+
+
+@pytest.mark.parametrize(
+    ("raw", "subject", "kind", "says"),
+    [
+        (b"{not json", None, "malformed", "not JSON"),
+        (b'{"type": "ys.hotline.ticket.closed"}', None, "malformed", "not a CloudEvent"),
+        (closed_event(department=None), None, "invalid", "department"),
+        (closed_event(), "ys.hotline.ticket.opened", "forged", "differs from type"),
+    ],
+)
+def test_bad_events_are_rejected_with_a_reason(
+    raw: bytes, subject: str | None, kind: str, says: str
+) -> None:
+    with pytest.raises(EventRejected) as caught:
+        a_catalogue().parse(raw, subject=subject)
+    assert caught.value.kind == kind
+    assert says in caught.value.reason
+
+
+def test_an_unknown_type_is_rejected() -> None:
+    raw = make_event("hotline", "ys.hotline.ticket.vanished", {}).to_json()
+    with pytest.raises(EventRejected, match="unknown event type") as caught:
+        a_catalogue().parse(raw)
+    assert caught.value.kind == "unknown"
+
+
+def test_an_event_claiming_another_producer_is_forged() -> None:
+    document = orjson.loads(closed_event())
+    document["source"] = "/yingshang/ratings"
+    with pytest.raises(EventRejected, match="not the producer") as caught:
+        a_catalogue().parse(orjson.dumps(document))
+    assert caught.value.kind == "forged"
+
+
+def test_registration_refuses_bad_and_repeated_types() -> None:
+    events = a_catalogue()
+    with pytest.raises(ValueError, match="already registered"):
+        events.register("ys.hotline.ticket.closed", TicketClosed, description="again")
+    with pytest.raises(ValueError, match="is not ys"):
+        events.register("hotline.closed", TicketClosed, description="bad subject")
+    events.register("ys.hotline.ticket.closed", TicketClosed, description="v2", replace=True)
+    assert events.spec("ys.hotline.ticket.closed").description == "v2"
+
+
+def test_asyncapi_document_describes_every_type() -> None:
+    events = a_catalogue().include(EventCatalogue())
+    document = events.asyncapi()
+    assert document["asyncapi"] == "3.0.0"
+    channel = document["channels"]["ys_hotline_ticket_closed"]
+    assert channel["address"] == "ys.hotline.ticket.closed"
+    message = document["components"]["messages"]["ys_hotline_ticket_closed"]
+    assert message["payload"]["properties"]["data"] == {"$ref": "#/components/schemas/TicketClosed"}
+    assert message["payload"]["properties"]["source"] == {"const": "/yingshang/hotline"}
+    schema = document["components"]["schemas"]["TicketClosed"]
+    assert set(schema["required"]) == {"case_number", "department"}
+    actions = {k: v["action"] for k, v in document["operations"].items()}
+    assert actions == {
+        "hotline_send_ys_hotline_ticket_closed": "send",
+        "ratings_receive_ys_hotline_ticket_closed": "receive",
+    }
+    orjson.dumps(document)  # JSON-ready as it is
