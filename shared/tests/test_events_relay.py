@@ -1,0 +1,178 @@
+"""The outbox relay against a real nats-server: order per case, Nats-Msg-Id, row-level errors,
+outages (backlog in /metrics and /readyz, no busy loop), duplicate window, purge."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import nats
+import pytest
+from sqlalchemy import select, update
+
+sys.path.insert(0, str(Path(__file__).parent / "eventprocs"))
+
+import sample
+from kit import eventually, stream_bodies, stream_messages
+
+from yingshang.app import create_service_app
+from yingshang.db import Database
+from yingshang.events import event_components
+from yingshang.events.envelope import make_event
+from yingshang.events.outbox import OutboxEvent, enqueue
+from yingshang.events.relay import OutboxRelay
+from yingshang.events.streams import NatsConnection
+from yingshang.settings import ServiceSettings
+from yingshang.testing.nats import NatsProcess
+
+pytestmark = pytest.mark.nats
+MigratedDb = Callable[..., str]
+
+
+@asynccontextmanager
+async def relay_on(url: str, nats_url: str, **options: float) -> AsyncIterator[OutboxRelay]:
+    db = Database(url)
+    connection = NatsConnection(nats_url, service="sample", reconnect_wait=0.25)
+    await connection.start()
+    await connection.wait_connected(20)
+    relay = OutboxRelay(db, connection, **options)
+    try:
+        yield relay
+    finally:
+        await relay.stop()
+        await connection.stop()
+        await db.dispose()
+
+
+async def outbox_rows(db: Database) -> list[OutboxEvent]:
+    async with db.read() as session:
+        rows = list(
+            (await session.execute(select(OutboxEvent).order_by(OutboxEvent.seq))).scalars()
+        )
+        session.expunge_all()
+    return rows
+
+
+async def test_events_go_out_in_case_order_with_the_event_id_as_message_id(
+    migrated_db: MigratedDb, nats_process: NatsProcess
+) -> None:
+    url = migrated_db(sample.SERVICE_DIR)
+    async with relay_on(url, nats_process.url, batch_size=5) as relay:
+        ids = await sample.open_cases(relay.db, 0, 3, events_per_case=4)
+        sent = await relay.drain()
+        rows = await outbox_rows(relay.db)
+    bodies = await stream_bodies(nats_process.url)
+    nc = await nats.connect(nats_process.url)
+    first = await nc.jetstream().get_msg("YS_SAMPLE", 1)
+    await nc.close()
+    assert sent == 12
+    assert sorted(b["id"] for b in bodies) == sorted(ids)
+    for case in ("C0", "C1", "C2"):
+        assert [b["data"]["n"] for b in bodies if b["subject"] == case] == [0, 1, 2, 3]
+    assert (first.headers or {})["Nats-Msg-Id"] == bodies[0]["id"]
+    assert all(r.sent_at is not None and r.attempts == 1 for r in rows)
+
+
+async def test_a_row_the_server_refuses_holds_back_its_case_only(
+    migrated_db: MigratedDb, nats_process: NatsProcess
+) -> None:
+    url = migrated_db(sample.SERVICE_DIR)
+    async with relay_on(url, nats_process.url) as relay:
+        async with relay.db.write() as session:
+            huge = {"case_number": "C1", "n": 0, "notes": "x" * 2_000_000}  # > max_payload
+            await enqueue(session, make_event("sample", sample.OPENED, huge, subject="C1"))
+        await sample.open_cases(relay.db, 1, 1)  # C1, n=0 again: must wait behind the refused
+        await sample.open_cases(relay.db, 2, 1)  # C2: unaffected
+        await relay.drain()
+        too_big, held, other = await outbox_rows(relay.db)
+    bodies = await stream_bodies(nats_process.url)
+    assert [b["subject"] for b in bodies] == ["C2"]
+    assert too_big.sent_at is None
+    assert "MaxPayloadError" in (too_big.last_error or "")
+    assert too_big.claimed_until is not None, "paused before its next try"
+    assert (held.sent_at, held.attempts) == (None, 0)
+    assert other.sent_at is not None
+
+
+@asynccontextmanager
+async def producer_app(url: str, nats_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    settings = ServiceSettings(
+        service="sample",
+        database_url=url,
+        nats_url=nats_url,
+        relay_poll_seconds=0.2,
+        relay_backlog_warn_seconds=0.0,
+    )
+    app = create_service_app(
+        settings, title="sample", components=event_components(notifications=False)
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
+        client.app = app  # type: ignore[attr-defined]
+        yield client
+
+
+async def test_while_nats_is_down_events_wait_and_backlog_shows_in_metrics_and_readiness(
+    migrated_db: MigratedDb, nats_process: NatsProcess
+) -> None:
+    url = migrated_db(sample.SERVICE_DIR)
+    nats_process.stop()  # the service starts while the broker is down
+    async with producer_app(url, nats_process.url) as client:
+        app = client.app  # type: ignore[attr-defined]
+        await sample.open_cases(app.state.db, 0, 5)
+        relay = next(c for c in app.state.components if isinstance(c, OutboxRelay))
+        await relay.refresh_backlog()
+        metrics = (await client.get("/metrics")).text
+        ready = await client.get("/readyz")
+        attempts_while_down = [r.attempts for r in await outbox_rows(app.state.db)]
+
+        nats_process.start()
+        await eventually(lambda: _drained(relay), "backlog drained after the broker is back", 30)
+        ready_after = (await client.get("/readyz")).json()
+    assert "ys_outbox_backlog 5.0" in metrics
+    assert ready.status_code == 200, "NATS down is a warning: requests still commit"
+    warnings = " ".join(ready.json()["warnings"])
+    assert "NATS disconnected" in warnings
+    assert "outbox: 5 unsent" in warnings
+    assert attempts_while_down == [0] * 5, "no publish attempts while disconnected"
+    assert await stream_messages(nats_process.url) == 5
+    assert ready_after["checks"]["outbox-relay"]["backlog"] == 0
+
+
+async def _drained(relay: OutboxRelay) -> bool:
+    await relay.refresh_backlog()
+    return relay.backlog_count == 0
+
+
+async def test_a_republish_inside_the_duplicate_window_is_stored_once(
+    migrated_db: MigratedDb, nats_process: NatsProcess
+) -> None:
+    url = migrated_db(sample.SERVICE_DIR)
+    async with relay_on(url, nats_process.url) as relay:
+        await sample.open_cases(relay.db, 0, 3)
+        await relay.drain()
+        async with relay.db.write() as session:  # as if the PubAcks had been lost
+            await session.execute(update(OutboxEvent).values(sent_at=None))
+        again = await relay.drain()
+    assert (again, relay.duplicates) == (3, 3)
+    assert await stream_messages(nats_process.url) == 3
+
+
+async def test_purge_removes_only_sent_rows_past_retention(
+    migrated_db: MigratedDb, nats_process: NatsProcess
+) -> None:
+    url = migrated_db(sample.SERVICE_DIR)
+    async with relay_on(url, nats_process.url, retention_hours=0.0) as relay:
+        await sample.open_cases(relay.db, 0, 4)
+        await relay.drain()
+        await sample.open_cases(relay.db, 4, 2)  # not sent yet: must survive
+        purged = await relay.purge()
+        left = await outbox_rows(relay.db)
+    assert purged == 4
+    assert [r.sent_at for r in left] == [None, None]
