@@ -20,17 +20,12 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.auth import Principal
-from yingshang.cases import timeline
 from yingshang.clock import ensure_utc, now
-from yingshang.events.envelope import make_event
-from yingshang.events.outbox import enqueue
-from yingshang.problems import Conflict, Invalid, NotFound
+from yingshang.problems import Conflict, Invalid
 from yingshang.time.arithmetic import (
     Instant,
     Measure,
@@ -52,32 +47,37 @@ from yingshang.time.models import (
     Policy,
 )
 from yingshang.time.policies import require_policy
+from yingshang.time.stages import (
+    Actor,
+    get_stage,
+    iso_utc,
+    locked,
+    open_stage,
+    record_change,
+    stage_data,
+    stages_of,
+)
 from yingshang.time.store import current_calendar
 from yingshang.time.terms import PolicyTerms, ladder_from_json
 
-Actor = Principal | str
+__all__ = [
+    "Actor",
+    "cancel",
+    "complete_stage",
+    "due_for",
+    "extend",
+    "get_stage",
+    "iso_utc",
+    "open_stage",
+    "pause",
+    "recompute_provisional",
+    "restart",
+    "resume",
+    "stage_data",
+    "stages_of",
+    "start_stage",
+]
 _SUBJECT_PART = re.compile(r"^[a-z_]+$")
-
-
-def iso_utc(at: datetime) -> str:
-    """ISO-8601 UTC with ``Z``, as the CloudEvents envelope serialises times."""
-    return ensure_utc(at).isoformat().replace("+00:00", "Z")
-
-
-def stage_data(stage: DeadlineStage, *, level: int, **extra: Any) -> dict[str, Any]:
-    """Event payload of the contract: common case fields + stage fields (+ ``extra``)."""
-    return {
-        "case_id": str(stage.case_id),
-        "case_number": stage.case_number,
-        "department": stage.department,
-        "origin_client": stage.origin_client,
-        "case_kind": stage.case_kind,
-        "stage": stage.stage,
-        "stage_id": str(stage.id),
-        "level": level,
-        "due_at": iso_utc(stage.due_at),
-        **extra,
-    }
 
 
 def due_for(
@@ -153,7 +153,7 @@ async def start_stage(
     _schedule(row, await current_calendar(session))
     session.add(row)
     await session.flush()
-    await _record(session, row, "stage_started", actor, None, RUNNING, position, note)
+    await record_change(session, row, "stage_started", actor, None, RUNNING, position, note)
     return row
 
 
@@ -179,7 +179,7 @@ async def pause(
     position: tuple[str, str] | None = None,
 ) -> DeadlineStage:
     """Stop the clock (补正 during review, hearing, testing, expert review ...)."""
-    row = await _locked(session, stage, RUNNING)
+    row = await locked(session, stage, RUNNING)
     when = _not_before(at, row.counted_from)
     if when >= row.due_at:
         row.remaining = 0.0  # already overdue: stays overdue, due time unchanged
@@ -188,7 +188,7 @@ async def pause(
         used = consumed(cal, measure_of(row.unit), row.counted_from, when)
         row.remaining = max(row.remaining - used, 0.0)
     row.status, row.paused_at, row.next_fire_at = PAUSED, when, None
-    await _record(
+    await record_change(
         session,
         row,
         "stage_paused",
@@ -212,13 +212,13 @@ async def resume(
     note: str | None = None,
 ) -> DeadlineStage:
     """Restart the clock with what was left (from the next working day for day units)."""
-    row = await _locked(session, stage, PAUSED)
+    row = await locked(session, stage, PAUSED)
     assert row.paused_at is not None
     when = _not_before(at, row.paused_at)
     row.counted_from = when if row.remaining > 0 else _anchor(row)
     row.status, row.paused_at = RUNNING, None
     _schedule(row, await current_calendar(session))
-    await _record(
+    await record_change(
         session,
         row,
         "stage_resumed",
@@ -243,12 +243,12 @@ async def restart(
 ) -> DeadlineStage:
     """Count the full time limit again from the day after ``at`` (intake 补正 complete:
     "the time limit starts only from the day after complete materials arrive", DOMAIN.md)."""
-    row = await _locked(session, stage, *OPEN_STATUSES)
+    row = await locked(session, stage, *OPEN_STATUSES)
     before = row.status
     row.counted_from = ensure_utc(at or now())
     row.remaining, row.status, row.paused_at = row.total, RUNNING, None
     _schedule(row, await current_calendar(session))
-    await _record(session, row, "stage_restarted", actor, before, RUNNING, position, note)
+    await record_change(session, row, "stage_restarted", actor, before, RUNNING, position, note)
     return row
 
 
@@ -265,7 +265,7 @@ async def extend(
     """Lengthen the time limit (延期; statutory +10 working days). ``unit`` must count like
     the stage's own unit (days with days, office hours with office hours, elapsed time with
     elapsed time)."""
-    row = await _locked(session, stage, *OPEN_STATUSES)
+    row = await locked(session, stage, *OPEN_STATUSES)
     if amount <= 0:
         raise Invalid("an extension must be positive", field="amount")
     if unit not in set(Unit) or measure_of(unit) is not measure_of(row.unit):
@@ -277,7 +277,7 @@ async def extend(
     row.remaining += added
     if row.status == RUNNING:
         _schedule(row, await current_calendar(session))
-    await _record(
+    await record_change(
         session,
         row,
         "stage_extended",
@@ -301,13 +301,13 @@ async def complete_stage(
     note: str | None = None,
 ) -> DeadlineStage:
     """Finish the stage; emits ``stage_completed`` with ``on_time``."""
-    row = await _locked(session, stage, *OPEN_STATUSES)
+    row = await locked(session, stage, *OPEN_STATUSES)
     before = row.status
     when = ensure_utc(at or now())
     # due_at is the first instant past the limit (24:00 of the last day): overdue from there.
     row.on_time = row.remaining > 0 if before == PAUSED else when < row.due_at
     row.status, row.completed_at, row.next_fire_at, row.paused_at = COMPLETED, when, None, None
-    await _record(
+    await record_change(
         session,
         row,
         "stage_completed",
@@ -331,49 +331,11 @@ async def cancel(
     position: tuple[str, str] | None = None,
 ) -> DeadlineStage:
     """Stop timing without an outcome (case withdrawn, merged, rejected at intake)."""
-    row = await _locked(session, stage, *OPEN_STATUSES)
+    row = await locked(session, stage, *OPEN_STATUSES)
     before = row.status
     row.status, row.completed_at, row.next_fire_at = CANCELLED, now(), None
-    await _record(session, row, "stage_cancelled", actor, before, CANCELLED, position, reason)
+    await record_change(session, row, "stage_cancelled", actor, before, CANCELLED, position, reason)
     return row
-
-
-async def get_stage(
-    session: AsyncSession, stage_id: uuid.UUID, *, for_update: bool = False
-) -> DeadlineStage:
-    query = select(DeadlineStage).where(DeadlineStage.id == stage_id)
-    row = (await session.execute(query.with_for_update() if for_update else query)).scalar()
-    if row is None:
-        raise NotFound("no such deadline stage")
-    return row
-
-
-async def open_stage(
-    session: AsyncSession,
-    case_kind: str,
-    case_id: uuid.UUID,
-    stage: str,
-    *,
-    for_update: bool = False,
-) -> DeadlineStage | None:
-    """The running or paused ``stage`` of a case, if any."""
-    query = select(DeadlineStage).where(
-        DeadlineStage.case_kind == case_kind,
-        DeadlineStage.case_id == case_id,
-        DeadlineStage.stage == stage,
-        DeadlineStage.status.in_(OPEN_STATUSES),
-    )
-    return (await session.execute(query.with_for_update() if for_update else query)).scalar()
-
-
-async def stages_of(
-    session: AsyncSession, case_kind: str, case_id: uuid.UUID
-) -> list[DeadlineStage]:
-    """Every stage of a case, oldest first (for case views: due dates, overdue flags)."""
-    query = select(DeadlineStage).where(
-        DeadlineStage.case_kind == case_kind, DeadlineStage.case_id == case_id
-    )
-    return list((await session.execute(query.order_by(DeadlineStage.started_at))).scalars())
 
 
 async def recompute_provisional(session: AsyncSession, *, actor: Actor) -> int:
@@ -389,7 +351,7 @@ async def recompute_provisional(session: AsyncSession, *, actor: Actor) -> int:
         _schedule(row, cal)
         if row.due_at != before:
             moved += 1
-            await _record(
+            await record_change(
                 session,
                 row,
                 "stage_rescheduled",
@@ -436,53 +398,3 @@ def _not_before(at: datetime | None, floor: datetime) -> datetime:
     if when < floor:
         raise Invalid("the time given is before the stage's last change", field="at")
     return when
-
-
-async def _locked(
-    session: AsyncSession, stage: DeadlineStage | uuid.UUID, *allowed: str
-) -> DeadlineStage:
-    """The stage, row-locked against the sweeper on PostgreSQL (SQLite: the writer lock)."""
-    if isinstance(stage, DeadlineStage):
-        if session.get_bind().dialect.name == "postgresql":
-            await session.refresh(stage, with_for_update=True)
-        row = stage
-    else:
-        row = await get_stage(session, stage, for_update=True)
-    if row.status not in allowed:
-        raise Conflict(f"the stage is {row.status}", code="stage-state", stage_status=row.status)
-    return row
-
-
-async def _record(
-    session: AsyncSession,
-    row: DeadlineStage,
-    event: str,
-    actor: Actor,
-    from_state: str | None,
-    to_state: str | None,
-    position: tuple[str, str] | None,
-    note: str | None,
-    *,
-    level: int = 0,
-    **extra: Any,
-) -> None:
-    """Timeline entry + outbox event of a stage change, in the caller's transaction."""
-    await session.flush()
-    data = stage_data(row, level=level, **extra)
-    cloud_event = make_event(
-        row.service, f"ys.{row.service}.{row.case_kind}.{event}", data, subject=row.case_key
-    )
-    await enqueue(session, cloud_event)
-    await timeline.record(
-        session,
-        case_kind=row.case_kind,
-        case_id=row.case_id,
-        action=event,
-        actor=actor,
-        from_state=from_state,
-        to_state=to_state,
-        position=position,
-        note=note,
-        data={**data, "remaining": row.remaining, "unit": row.unit},
-        event_id=cloud_event.id,
-    )

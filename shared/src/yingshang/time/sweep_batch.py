@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.clock import ensure_utc
 from yingshang.observability import child_traceparent, traceparent_var
 from yingshang.time.bulk import DriverForm, canonical_uuid, executemany, random_uuid_hex
-from yingshang.time.deadlines import iso_utc
 from yingshang.time.ladder import (
     ESCALATED,
     LevelTimes,
@@ -30,6 +29,7 @@ from yingshang.time.ladder import (
     fire_due_steps,
 )
 from yingshang.time.models import RUNNING, DeadlineStage
+from yingshang.time.stages import iso_utc
 
 ACTOR = "system:deadline-sweeper"
 # Table names of the plumbing tables the sweep writes (yingshang.events.outbox.OutboxEvent,
