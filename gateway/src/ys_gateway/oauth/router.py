@@ -107,8 +107,9 @@ async def jwks(request: Request, session: SessionDep) -> JSONResponse:
 async def rotate(request: Request, session: SessionDep) -> dict[str, str]:
     store: KeyStore = request.app.state.keys
     row = await store.rotate(session)
-    verifier: GatewayVerifier = request.app.state.verifier
-    verifier.keys_changed()
+    verifier = request.app.state.verifier
+    if isinstance(verifier, GatewayVerifier):  # tests may install another verifier
+        verifier.keys_changed()
     return {"kid": row.kid, "alg": row.alg}
 
 
