@@ -112,6 +112,7 @@ def _cases() -> None:
         "complaints_case_notes",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("department", sa.String(60)),
@@ -125,7 +126,9 @@ def _cases() -> None:
             name="fk_complaints_case_notes_case_id_complaints_cases",
         ),
     )
-    op.create_index("ix_complaints_case_notes_case", "complaints_case_notes", ["case_id", "at"])
+    op.create_index(
+        "ix_complaints_case_notes_case", "complaints_case_notes", ["case_id", "seq"], unique=True
+    )
 
 
 def _inspections() -> None:

@@ -114,7 +114,7 @@ async def urge(
     session: AsyncSession, case: ComplaintCase, note: str, who: Principal, position: Position
 ) -> None:
     """催办 / 督办: a note on the case and its timeline; the state does not change."""
-    write_note(session, case, NoteKind.URGE, note, who, position)
+    await write_note(session, case, NoteKind.URGE, note, who, position)
     case.supervised = True
     await session.flush()
     await timeline.record(

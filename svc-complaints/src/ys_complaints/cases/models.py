@@ -94,11 +94,12 @@ class CaseNote(IdMixin, Base):
     """What was written on a case: investigation notes, the unit's reply, the result ..."""
 
     __tablename__ = "complaints_case_notes"
-    __table_args__ = (Index("ix_complaints_case_notes_case", "case_id", "at"),)
+    __table_args__ = (Index("ix_complaints_case_notes_case", "case_id", "seq", unique=True),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("complaints_cases.id", ondelete="CASCADE")
     )
+    seq: Mapped[int] = mapped_column(Integer)  # order within the case (same instant, too)
     kind: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
     department: Mapped[str | None] = mapped_column(String(60))  # position acted in

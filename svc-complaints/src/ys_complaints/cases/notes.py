@@ -1,5 +1,6 @@
 """What is written on a case besides its state: notes, and messages to the complainant."""
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang import notify
@@ -9,7 +10,7 @@ from ys_complaints.cases.models import CaseNote, ComplaintCase
 from ys_complaints.cases.vocabulary import NoteKind
 
 
-def write_note(
+async def write_note(
     session: AsyncSession,
     case: ComplaintCase,
     kind: NoteKind,
@@ -17,9 +18,14 @@ def write_note(
     who: Principal,
     position: Position,
 ) -> CaseNote:
-    """Add a note in the caller's transaction (flushed with the step)."""
+    """Add a note in the caller's transaction. The step holds the case row (its version
+    check), so the next ``seq`` cannot be taken twice."""
+    last = await session.scalar(
+        select(func.coalesce(func.max(CaseNote.seq), 0)).where(CaseNote.case_id == case.id)
+    )
     row = CaseNote(
         case_id=case.id,
+        seq=int(last or 0) + 1,
         kind=kind.value,
         body=body,
         department=position.dept,

@@ -80,7 +80,7 @@ async def _track(session: AsyncSession, case: ComplaintCase) -> TrackOut:
     rows = await session.scalars(
         select(CaseNote)
         .where(CaseNote.case_id == case.id, CaseNote.kind.in_([k.value for k in PUBLIC_NOTES]))
-        .order_by(CaseNote.at, CaseNote.id)
+        .order_by(CaseNote.seq)
     )
     messages = [PublicMessage(kind=NoteKind(r.kind).value, body=r.body, at=r.at) for r in rows]
     return TrackOut(

@@ -67,7 +67,7 @@ async def accept(
         raise Invalid("say what an 'other' matter is", field="category_other")
     case.decided_at = now()
     text = "您反映的问题已受理，将交责任单位调查处理。" + (body.note or "")
-    write_note(session, case, NoteKind.DECISION, text, who, at)
+    await write_note(session, case, NoteKind.DECISION, text, who, at)
     await tell(session, case, "complaint_decision", decision="accepted")
     return Step(note=body.note, data={"respondent": case.respondent, "category": case.category})
 
@@ -82,7 +82,7 @@ async def reject(
     case.outcome = "not_accepted"
     label = EXCLUSION_LABELS[body.exclusion]
     text = f"不予受理（{label}）：{body.note} 建议途径：{body.referral}"
-    write_note(session, case, NoteKind.DECISION, text, who, at)
+    await write_note(session, case, NoteKind.DECISION, text, who, at)
     await tell(session, case, "complaint_decision", decision="not_accepted")
     return Step(note=body.note, data={"exclusion": case.exclusion})
 
@@ -104,7 +104,7 @@ async def assign(
 async def investigate(
     session: AsyncSession, case: ComplaintCase, body: s.ReasonIn, who: Principal, at: Position
 ) -> Step:
-    write_note(session, case, NoteKind.INVESTIGATION, body.note, who, at)
+    await write_note(session, case, NoteKind.INVESTIGATION, body.note, who, at)
     return Step(note=body.note)
 
 
@@ -112,7 +112,7 @@ async def investigate(
 async def reply(
     session: AsyncSession, case: ComplaintCase, body: s.ReplyIn, who: Principal, at: Position
 ) -> Step:
-    write_note(session, case, NoteKind.REPLY, body.reply, who, at)
+    await write_note(session, case, NoteKind.REPLY, body.reply, who, at)
     case.replied_at = now()
     return Step()
 
@@ -121,7 +121,7 @@ async def reply(
 async def send_back(
     session: AsyncSession, case: ComplaintCase, body: s.ReasonIn, who: Principal, at: Position
 ) -> Step:
-    write_note(session, case, NoteKind.REVIEW, body.note, who, at)
+    await write_note(session, case, NoteKind.REVIEW, body.note, who, at)
     return Step(note=body.note)
 
 
@@ -130,7 +130,7 @@ async def resolve(
     session: AsyncSession, case: ComplaintCase, body: s.ResolveIn, who: Principal, at: Position
 ) -> Step:
     """审核通过 + 反馈: the result goes to the enterprise, which confirms or disputes it."""
-    write_note(session, case, NoteKind.RESULT, body.result, who, at)
+    await write_note(session, case, NoteKind.RESULT, body.result, who, at)
     case.resolved_at, case.verdict = now(), None
     if body.recovered_amount is not None:
         case.recovered_fen = _fen(body.recovered_amount)
@@ -153,7 +153,7 @@ async def dispute(
 ) -> Step:
     case.verdict = Verdict.DISPUTED.value
     case.dispute_count += 1
-    write_note(session, case, NoteKind.DISPUTE, body.note, who, at)
+    await write_note(session, case, NoteKind.DISPUTE, body.note, who, at)
     return Step(note=body.note)
 
 
@@ -161,7 +161,7 @@ async def dispute(
 async def revisit(
     session: AsyncSession, case: ComplaintCase, body: s.ReasonIn, who: Principal, at: Position
 ) -> Step:
-    write_note(session, case, NoteKind.REVISIT, body.note, who, at)
+    await write_note(session, case, NoteKind.REVISIT, body.note, who, at)
     return Step(note=body.note)
 
 
@@ -195,5 +195,5 @@ async def check_back(
             opens_at=opens.isoformat(),
         )
     case.checked_back_at, case.retaliation_found = now(), body.retaliation_found
-    write_note(session, case, NoteKind.CHECKBACK, body.note, who, at)
+    await write_note(session, case, NoteKind.CHECKBACK, body.note, who, at)
     return Step(note=body.note, data={"retaliation_found": body.retaliation_found})

@@ -103,7 +103,7 @@ async def _evidence(
 
 async def notes(session: AsyncSession, case: ComplaintCase, seen_as: Audience) -> list[NoteOut]:
     rows = await session.scalars(
-        select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.at, CaseNote.id)
+        select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.seq)
     )
     redact = Redactor.for_case(case, seen_as)
     return [

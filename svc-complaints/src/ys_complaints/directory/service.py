@@ -36,4 +36,4 @@ async def require(session: AsyncSession, code: str, *, field: str) -> Department
 
 async def names(session: AsyncSession) -> dict[str, str]:
     rows = await session.execute(select(Department.code, Department.name))
-    return {str(code): str(name) for code, name in rows.tuples()}
+    return {row.code: row.name for row in rows}
