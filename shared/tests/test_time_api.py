@@ -11,13 +11,16 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
-from timesample.kit import FIXTURE_2027, frozen_clock, running_app, start
+from timesample.kit import FIXTURE_2027, frozen_clock, outbox, running_app, start
 
 from yingshang import audit
 from yingshang.audit import AuditEntry
 from yingshang.auth import undeclared_routes
 from yingshang.clock import SHANGHAI
+from yingshang.events.catalogue import EventCatalogue
+from yingshang.events.envelope import CloudEvent
 from yingshang.time import deadlines
+from yingshang.time.events import register_deadline_events
 from yingshang.time.models import DeadlineStage
 
 POLICIES = "/api/v1/timesample/policies"
@@ -193,6 +196,10 @@ async def test_loading_2027_moves_open_provisional_due_dates(tmp_path: Path) -> 
         async with app.state.db.read() as session:
             moved = await deadlines.get_stage(session, stage.id)
             assert (moved.due_at, moved.provisional) == (sh(2027, 1, 6), False)  # 1 Jan is off
+        (event,) = await outbox(app.state.db, "stage_rescheduled")
+        catalogue = register_deadline_events(EventCatalogue(), "timesample", ("ticket",))
+        parsed = catalogue.validate(CloudEvent.model_validate(event.payload)).payload
+        assert parsed.model_dump()["previous_due_at"] == sh(2027, 1, 5)
         await wait_for_warnings(app, client, False)
         years = await client.get(YEARS, headers=issuer.headers(STAFF))
         assert {y["year"]: y["source"] for y in years.json()}[2027] == "county-file"

@@ -17,7 +17,9 @@ from yingshang import time as deadlines
 from yingshang.cases import timeline
 from yingshang.clock import SHANGHAI
 from yingshang.db import Database
+from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.envelope import CloudEvent
+from yingshang.time.events import DEADLINE_EVENTS, register_deadline_events
 from yingshang.time.models import DeadlineStage
 from yingshang.time.sweeper import DeadlineSweeper, Firing
 
@@ -97,7 +99,9 @@ async def test_sweeper_events_match_the_contract_and_the_envelope(tmp_path: Path
         "action": "written_notice",
     }
     assert len({e.id for e in events}) == 5
-    assert all(re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-01", e.traceparent or "") for e in events)
+    assert all(
+        re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-01", e.traceparent or "") for e in events
+    )
 
 
 async def test_paused_completed_and_cancelled_stages_stay_quiet(tmp_path: Path) -> None:
@@ -204,3 +208,26 @@ async def _wait_until_all_escalated(db: Database, count: int) -> None:
                 return
         await asyncio.sleep(0.025)
     raise AssertionError("the sweepers did not finish the ladder")
+
+
+async def test_every_deadline_event_validates_against_the_catalogue(tmp_path: Path) -> None:
+    catalogue = register_deadline_events(EventCatalogue(), "timesample", ("application",))
+    async with database(tmp_path) as db:
+        with frozen_clock(MONDAY):
+            async with db.write() as session:
+                stage = await start(session)
+                await deadlines.pause(session, stage, actor="u", reason="补正")
+                await deadlines.resume(session, stage, actor="u")
+                await deadlines.extend(session, stage, 2, "working_days", actor="u")
+                await deadlines.restart(session, stage, actor="u")
+        await fired_at(db, DeadlineSweeper(db), sh(2026, 12, 31))
+        async with db.write() as session:
+            await deadlines.complete_stage(session, stage.id, actor="u")
+            other = await start(session)
+            await deadlines.cancel(session, other, actor="u")
+        rows = await outbox(db)
+    parsed = [catalogue.validate(CloudEvent.model_validate(r.payload)) for r in rows]
+    names = {p.event.type.rsplit(".", 1)[1] for p in parsed}
+    assert names == set(DEADLINE_EVENTS) - {"stage_rescheduled"}
+    completed = next(p for p in parsed if p.event.type.endswith(".stage_completed"))
+    assert completed.payload.model_dump()["on_time"] is False

@@ -28,6 +28,7 @@ from yingshang.time.deadlines import (
     stages_of,
     start_stage,
 )
+from yingshang.time.events import DEADLINE_EVENTS, register_deadline_events
 from yingshang.time.models import CalendarYear, DeadlineStage, Policy
 from yingshang.time.policies import (
     PolicyIn,
@@ -43,6 +44,7 @@ from yingshang.time.terms import Duration, LadderLevel, PolicyTerms, default_lad
 from yingshang.time.years import calendar_router, load_year, years_without_data
 
 __all__ = [
+    "DEADLINE_EVENTS",
     "CalendarYear",
     "DeadlineStage",
     "DeadlineSweeper",
@@ -74,6 +76,7 @@ __all__ = [
     "pause",
     "policies_router",
     "recompute_provisional",
+    "register_deadline_events",
     "require_policy",
     "restart",
     "resume",
