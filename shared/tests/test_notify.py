@@ -1,0 +1,188 @@
+"""Notifications outbox: written with the change, sent after commit, retried, masked in logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request, Response
+from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).parent / "eventprocs"))
+
+import sample
+from kit import eventually
+
+from yingshang import notify
+from yingshang.app import allow, create_service_app, router
+from yingshang.auth import staff
+from yingshang.db import Database, SessionDep
+from yingshang.notify import Notification, NotificationSender, SmsHttpChannel
+from yingshang.problems import Invalid
+from yingshang.settings import ServiceSettings
+from yingshang.testing.tokens import TestIssuer
+
+MigratedDb = Callable[..., str]
+PHONE = "13812345678"
+
+
+def app_with_notifications(settings: ServiceSettings) -> FastAPI:
+    """A service whose routes queue a message; one of them then fails (rolled back)."""
+    api = router("/api/v1/sample")
+
+    @api.post("/committed", dependencies=[allow(staff())])
+    async def committed(session: SessionDep) -> dict[str, str]:
+        await notify.enqueue(session, recipient=PHONE, template="committed", params={"n": 1})
+        return {"status": "ok"}
+
+    @api.post("/rolled-back", dependencies=[allow(staff())])
+    async def rolled_back(session: SessionDep) -> dict[str, str]:
+        await notify.enqueue(session, recipient=PHONE, template="rolled_back")
+        raise Invalid("the change is refused", field="body")
+
+    return create_service_app(
+        settings, title="sample", routers=[api], components=[NotificationSender.for_app]
+    )
+
+
+async def counts(db: Database) -> dict[str, int]:
+    async with db.read() as session:
+        return await notify.counts(session)
+
+
+async def test_the_file_channel_gets_committed_changes_and_not_rolled_back_ones(
+    migrated_db: MigratedDb, tmp_path: Path, issuer: TestIssuer
+) -> None:
+    outbox_file = tmp_path / "var" / "notifications.jsonl"
+    settings = ServiceSettings(
+        service="sample",
+        database_url=migrated_db(sample.SERVICE_DIR),
+        notify_channel="file",
+        notify_file=outbox_file,
+        notify_poll_seconds=0.2,
+    )
+    app = app_with_notifications(settings)
+    app.state.verifier = issuer.verifier()
+    headers = issuer.headers(("HALL", "staff"))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
+        refused = await client.post("/api/v1/sample/rolled-back", headers=headers)
+        accepted = await client.post("/api/v1/sample/committed", headers=headers)
+        db: Database = app.state.db
+        await eventually(lambda: _sent(db, 1), "the message is sent")
+        async with db.read() as session:
+            row = (await session.execute(select(Notification))).scalar_one()
+            status, attempts = row.status, row.attempts
+    assert (refused.status_code, accepted.status_code) == (422, 200)
+    lines = [json.loads(line) for line in outbox_file.read_text().splitlines()]
+    assert [(m["template"], m["recipient"], m["params"]) for m in lines] == [
+        ("committed", PHONE, {"n": 1})
+    ]
+    assert (status, attempts) == ("sent", 1)
+
+
+async def _sent(db: Database, count: int) -> bool:
+    return await counts(db) == {"sent": count}
+
+
+class FakeSmsGateway:
+    """The county SMS gateway as a real ASGI app: fails ``failures`` times, then accepts."""
+
+    def __init__(self, failures: int, status: int = 503) -> None:
+        self.failures, self.status = failures, status
+        self.received: list[dict[str, object]] = []
+        self.app = FastAPI()
+        self.app.post("/sms/send")(self.send)
+
+    async def send(self, request: Request) -> Response:
+        self.received.append(await request.json())
+        if len(self.received) <= self.failures:
+            return Response(status_code=self.status)
+        return Response(status_code=202)
+
+    def channel(self) -> SmsHttpChannel:
+        return SmsHttpChannel(
+            "http://sms.county/sms/send",
+            {"rating_invitation": "SMS_0001"},
+            transport=httpx.ASGITransport(app=self.app),
+        )
+
+
+async def send_one(url: str, gateway: FakeSmsGateway, **options: float) -> Notification:
+    db = Database(url)
+    async with db.write() as session:
+        await notify.enqueue(
+            session, recipient=PHONE, template="rating_invitation", params={"link": "https://x/1"}
+        )
+    sender = NotificationSender(db, gateway.channel(), poll_seconds=0.1, **options)  # type: ignore[arg-type]
+    await sender.start()
+    try:
+        await eventually(lambda: _settled(db), "the notification is settled")
+    finally:
+        await sender.stop()
+    async with db.read() as session:
+        row = (await session.execute(select(Notification))).scalar_one()
+        session.expunge(row)
+    await db.dispose()
+    return row
+
+
+async def _settled(db: Database) -> bool:
+    return "pending" not in await counts(db)
+
+
+async def test_sms_gateway_failures_are_retried_with_backoff(
+    migrated_db: MigratedDb, caplog: pytest.LogCaptureFixture
+) -> None:
+    gateway = FakeSmsGateway(failures=2)
+    with caplog.at_level(logging.WARNING, logger="yingshang.notify"):
+        row = await send_one(migrated_db(sample.SERVICE_DIR), gateway, base_backoff=0.05)
+    assert (row.status, row.attempts) == ("sent", 3)
+    assert [r["template_id"] for r in gateway.received] == ["SMS_0001"] * 3
+    assert {r["message_id"] for r in gateway.received} == {str(row.id)}, "one id: dedupe"
+    assert gateway.received[0]["phone"] == PHONE
+    assert gateway.received[0]["params"] == {"link": "https://x/1"}
+    assert "138****5678" in caplog.text
+    assert PHONE not in caplog.text, "a phone number is never logged in full"
+
+
+async def test_a_message_the_gateway_never_accepts_ends_failed(migrated_db: MigratedDb) -> None:
+    gateway = FakeSmsGateway(failures=99, status=500)
+    row = await send_one(
+        migrated_db(sample.SERVICE_DIR), gateway, base_backoff=0.05, max_attempts=2
+    )
+    assert (row.status, row.attempts, len(gateway.received)) == ("failed", 2, 2)
+    assert row.last_error == "RuntimeError: SMS gateway answered 500"
+
+
+async def test_channel_choice_follows_the_settings(tmp_path: Path) -> None:
+    file_channel = notify.channel_from_settings(
+        ServiceSettings(notify_channel="file", var_dir=tmp_path)
+    )
+    assert isinstance(file_channel, notify.FileChannel)
+    assert file_channel.path == tmp_path / "notifications.jsonl"
+    sms = notify.channel_from_settings(
+        ServiceSettings(notify_channel="sms_http", sms_gateway_url="http://sms.county/send")
+    )
+    assert isinstance(sms, SmsHttpChannel)
+    assert notify.channel_from_settings(ServiceSettings(notify_channel="off")) is None
+    with pytest.raises(ValueError, match="YS_SMS_GATEWAY_URL"):
+        notify.channel_from_settings(ServiceSettings(notify_channel="sms_http"))
+    off = NotificationSender(Database("sqlite:///unused.sqlite3"), None)
+    await off.start()
+    assert off.readiness()["warnings"] == ["notifications are off"]
+
+
+@pytest.mark.parametrize(
+    ("recipient", "shown"), [("13812345678", "138****5678"), ("12345", "*****")]
+)
+def test_phone_numbers_are_masked_for_logs(recipient: str, shown: str) -> None:
+    assert notify.mask(recipient) == shown
