@@ -34,3 +34,14 @@ async def test_edit_keeps_history(hotline: ServiceUnderTest, people: People) -> 
         f"{BASE}/categories/X_NEW", json=unknown, headers=people.center_head
     )
     assert bad.status_code == 422
+
+
+def test_event_catalogue_lists_every_produced_type() -> None:
+    from ys_hotline.consumers import EVENTS
+
+    types = {spec.type for spec in EVENTS}
+    for name in ("created", "dispatched", "signed", "returned", "replied", "closed", "revisited",
+                 "reopened", "merged", "transferred", "warning", "overdue", "escalated",
+                 "stage_completed"):  # fmt: skip
+        assert f"ys.hotline.ticket.{name}" in types
+    assert EVENTS.asyncapi()["asyncapi"].startswith("3.")

@@ -11,10 +11,11 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.events import CloudEvent, ConsumerSpec, EventCatalogue
+from yingshang.time.events import register_deadline_events
 from ys_hotline.directory import service as directory
 from ys_hotline.tickets import followup
 from ys_hotline.tickets.events import register_produced
-from ys_hotline.tickets.models import Ticket
+from ys_hotline.tickets.models import CASE_KIND, Ticket
 
 SERVICE = "hotline"
 
@@ -42,7 +43,9 @@ class DepartmentChanged(BaseModel):
     kind: str
 
 
+# Everything the hotline publishes (ticket events, 五限时 deadline events) and consumes.
 EVENTS = register_produced(EventCatalogue("Yingshang hotline events"))
+register_deadline_events(EVENTS, SERVICE, (CASE_KIND,))
 EVENTS.register(
     "ys.complaints.case.closed",
     ComplaintClosed,
