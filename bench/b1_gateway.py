@@ -79,18 +79,29 @@ async def load(url: str, token: str, connections: int, seconds: float) -> tuple[
     return len(latencies), latencies
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def measure(
-    direct: str, via: str, token: str, seconds: float, rounds: int
+    direct: str, via: str, token: str, seconds: float, rounds: int, pids: dict[str, int]
 ) -> dict[str, float]:
     """Alternate direct and via-gateway runs (the machine is shared: noise hits both alike);
-    each figure is the median over the rounds."""
+    each figure is the median over the rounds. CPU time per request of each process is
+    measured too: unlike throughput it hardly depends on what else the machine runs."""
     figures: dict[str, list[float]] = {}
     for base in (direct, via):
         await load(base + PATH, token, 8, 1.0)  # warm-up: pools, caches
     for _ in range(rounds):
         for name, base in (("direct", direct), ("via", via)):
+            before = {k: cpu_seconds(pid) for k, pid in pids.items()}
             count, _ = await load(base + PATH, token, 32, seconds)
             figures.setdefault(f"{name}_rps_c32", []).append(count / seconds)
+            for k, pid in pids.items():
+                used = (cpu_seconds(pid) - before[k]) / count * 1e6
+                figures.setdefault(f"{name}_{k}_cpu_us", []).append(used)
         for name, base in (("direct", direct), ("via", via)):
             _, single = await load(base + PATH, token, 1, seconds)
             figures.setdefault(f"{name}_median_c1_ms", []).append(statistics.median(single) * 1e3)
@@ -139,7 +150,8 @@ def main() -> None:
         ).json()["access_token"]
         try:
             direct, via = f"http://127.0.0.1:{svc_port}", f"http://127.0.0.1:{gw_port}"
-            figures = asyncio.run(measure(direct, via, token, args.seconds, args.rounds))
+            pids = {"gateway": procs[0].pid, "service": procs[1].pid}
+            figures = asyncio.run(measure(direct, via, token, args.seconds, args.rounds, pids))
         except Exception:
             for name in ("gateway", "hotline"):
                 print(f"--- {name}.log (tail)", file=sys.stderr)
@@ -160,6 +172,10 @@ def report(f: dict[str, float], rounds: int) -> None:
         f"  c=1 median       direct {f['direct_median_c1_ms']:8.3f} ms      "
         f"via gateway {f['via_median_c1_ms']:8.3f} ms      added {added:6.3f} ms "
         "(target <= 0.5)"
+    )
+    print(
+        f"  CPU per request  service {f['direct_service_cpu_us']:6.0f} us direct; via gateway: "
+        f"gateway {f['via_gateway_cpu_us']:6.0f} us + service {f['via_service_cpu_us']:6.0f} us"
     )
 
 
