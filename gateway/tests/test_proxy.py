@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -87,7 +87,8 @@ async def test_body_over_the_limit_is_413(settings_for: Callable[..., Settings])
         async with gateway_on_uvicorn(settings) as gateway:
             declared = await gateway.client.post("/api/v1/hotline/x", content=b"x" * 1001)
 
-            async def chunks():  # no Content-Length: the limit holds while streaming
+            async def chunks() -> AsyncIterator[bytes]:
+                # no Content-Length: the limit holds while streaming
                 for _ in range(5):
                     yield b"y" * 300
 

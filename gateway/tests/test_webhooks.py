@@ -177,7 +177,8 @@ async def test_clients_get_only_their_own_events_signed(
 
 def _intake_done(gateway: Gateway, events: int) -> bool:
     consumers = [c for c in gateway.app.state.components if c.name.startswith("consumer:")]
-    return sum(c.processed for c in consumers) >= events
+    processed: int = sum(c.processed for c in consumers)
+    return processed >= events
 
 
 async def test_receiver_down_gets_everything_in_order_after_a_gateway_restart(
