@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Boolean, Uuid
+from sqlalchemy import Boolean, Table, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeEngine
@@ -63,14 +63,17 @@ class DriverForm:
     uuid: Callable[[uuid.UUID], Any]
     instant: Callable[[datetime], Any]
     flag: Callable[[bool], Any]
+    uuid_as_hex: bool  # SQLite keeps UUIDs as 32 hex digits
 
     @classmethod
     def of(cls, dialect: Dialect) -> DriverForm:
+        to_uuid = _processor(Uuid(), dialect)
         return cls(
             dialect,
-            _processor(Uuid(), dialect),
+            to_uuid,
             _processor(UTCDateTime(), dialect),
             _processor(Boolean(), dialect),
+            to_uuid(_ZERO) == "0" * 32,
         )
 
     @staticmethod
@@ -79,41 +82,86 @@ class DriverForm:
 
     def uuid_hex(self, hex32: str) -> Any:
         """A new id given as 32 hex digits, in the driver's form (no UUID object needed)."""
-        if self._uuid_as_hex:
-            return hex32
-        return canonical_uuid(hex32)
+        return hex32 if self.uuid_as_hex else canonical_uuid(hex32)
 
     @property
-    def _uuid_as_hex(self) -> bool:
-        return bool(self.uuid(_ZERO) == "0" * 32)
-
-    def marks(self, count: int) -> list[str]:
-        """Positional parameter markers of the driver."""
-        if self.dialect.name == "postgresql":
-            return [f"${i}" for i in range(1, count + 1)]
-        return ["?"] * count
-
-    def insert_sql(self, table: str, columns: Sequence[str]) -> str:
-        marks = ", ".join(self.marks(len(columns)))
-        # Identifiers are the schema's own names; every value is a bound parameter.
-        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+    def postgres(self) -> bool:
+        return self.dialect.name == "postgresql"
 
 
-async def executemany(session: AsyncSession, sql: str, rows: list[tuple[Any, ...]]) -> int | None:
-    """Run ``sql`` once per row on the session's driver connection, in its transaction;
-    the affected row count when the driver reports it (SQLite), else ``None``."""
-    if not rows:
-        return 0
+async def _driver(session: AsyncSession) -> Any:
+    """The driver connection under the session's transaction (aiosqlite or asyncpg)."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
-    driver: Any = raw.driver_connection
-    module = type(driver).__module__
-    if module.startswith("aiosqlite"):
-        cursor = await driver.executemany(sql, rows)
-        count: int = cursor.rowcount
-        await cursor.close()
-        return count
-    if module.startswith("asyncpg"):
-        await driver.executemany(sql, rows)
-        return None
-    raise NotImplementedError(f"bulk writes support aiosqlite and asyncpg, not {module}")
+    driver = raw.driver_connection
+    module = type(driver).__module__.split(".")[0]
+    if module not in ("aiosqlite", "asyncpg"):
+        raise NotImplementedError(f"bulk writes support aiosqlite and asyncpg, not {module}")
+    return driver
+
+
+def _array_casts(form: DriverForm, table: Table, columns: Sequence[str]) -> list[str]:
+    """``$n::<type>[]`` for each column (PostgreSQL: one array parameter per column)."""
+    return [
+        f"${i}::{table.c[name].type.compile(dialect=form.dialect)}[]"
+        for i, name in enumerate(columns, start=1)
+    ]
+
+
+async def insert_rows(
+    session: AsyncSession,
+    form: DriverForm,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[tuple[Any, ...]],
+) -> None:
+    """Insert ``rows`` (driver form, in ``columns`` order): SQLite ``executemany``;
+    PostgreSQL one ``INSERT … SELECT FROM unnest(arrays)`` (one statement, not one per row)."""
+    if not rows:
+        return
+    driver, names = await _driver(session), ", ".join(columns)
+    # Identifiers are the schema's own names; every value is a bound parameter.
+    if form.postgres:
+        arrays = ", ".join(_array_casts(form, table, columns))
+        sql = f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays})"  # noqa: S608
+        await driver.execute(sql, *zip(*rows, strict=True))
+        return
+    marks = ", ".join("?" * len(columns))
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"  # noqa: S608
+    await (await driver.executemany(sql, rows)).close()
+
+
+async def update_rows(
+    session: AsyncSession,
+    form: DriverForm,
+    table: Table,
+    assign: Sequence[str],
+    match: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    condition: str = "TRUE",
+) -> int:
+    """``UPDATE table SET assign… WHERE match… AND condition`` for each row (``assign``
+    values, then ``match`` values); returns how many rows changed."""
+    if not rows:
+        return 0
+    driver, columns = await _driver(session), [*assign, *match]
+    if form.postgres:
+        aliases = [f"v{i}" for i in range(len(columns))]
+        arrays = ", ".join(_array_casts(form, table, columns))
+        sets = ", ".join(f"{c} = v.{a}" for c, a in zip(assign, aliases, strict=False))
+        keys = " AND ".join(
+            f"t.{c} = v.{a}" for c, a in zip(match, aliases[len(assign) :], strict=True)
+        )
+        sql = (  # the schema's own names; values are bound
+            f"UPDATE {table.name} AS t SET {sets} FROM unnest({arrays}) "  # noqa: S608
+            f"AS v({', '.join(aliases)}) WHERE {keys} AND t.{condition}"
+        )
+        status: str = await driver.execute(sql, *zip(*rows, strict=True))
+        return int(status.rsplit(" ", 1)[1])
+    sets = ", ".join(f"{c} = ?" for c in assign)
+    keys = " AND ".join(f"{c} = ?" for c in match)
+    sql = f"UPDATE {table.name} SET {sets} WHERE {keys} AND {condition}"  # noqa: S608
+    cursor = await driver.executemany(sql, rows)
+    count: int = cursor.rowcount
+    await cursor.close()
+    return count

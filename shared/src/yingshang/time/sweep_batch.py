@@ -18,9 +18,17 @@ from sqlalchemy import String, Table, Text, type_coerce
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.cases.timeline import TimelineEntry
 from yingshang.clock import ensure_utc
+from yingshang.events.outbox import OutboxEvent
 from yingshang.observability import child_traceparent, traceparent_var
-from yingshang.time.bulk import DriverForm, canonical_uuid, executemany, random_uuid_hex
+from yingshang.time.bulk import (
+    DriverForm,
+    canonical_uuid,
+    insert_rows,
+    random_uuid_hex,
+    update_rows,
+)
 from yingshang.time.ladder import (
     ESCALATED,
     LevelTimes,
@@ -32,9 +40,9 @@ from yingshang.time.models import RUNNING, DeadlineStage
 from yingshang.time.stages import iso_utc
 
 ACTOR = "system:deadline-sweeper"
-# Table names of the plumbing tables the sweep writes (yingshang.events.outbox.OutboxEvent,
-# yingshang.cases.timeline.TimelineEntry, yingshang.time.models.DeadlineStage).
-STAGES, OUTBOX, TIMELINE = "ys_deadline_stages", "ys_outbox", "ys_timeline"
+STAGES = cast(Table, DeadlineStage.__table__)
+OUTBOX = cast(Table, OutboxEvent.__table__)
+TIMELINE = cast(Table, TimelineEntry.__table__)
 OUTBOX_COLUMNS = ("event_id", "subject", "case_key", "payload", "created_at", "attempts")
 TIMELINE_COLUMNS = (
     "id",
@@ -48,7 +56,8 @@ TIMELINE_COLUMNS = (
     "event_id",
 )
 _CURSOR = ("warning_emitted", "overdue_emitted", "level_emitted")
-UPDATE_COLUMNS = (*_CURSOR, "next_fire_at", "updated_at", "id", *_CURSOR)
+_ASSIGN = (*_CURSOR, "next_fire_at", "updated_at")
+_MATCH = ("id", *_CURSOR)
 _NOTES = {"warning": "时限预警 deadline warning", "overdue": "超期 overdue"}
 
 
@@ -111,11 +120,19 @@ class Batch:
         if steps:
             self._emit(row, steps, due_at)
         flag = self.form.flag
-        self.updates.append((
-            flag(progress.warning_emitted), flag(progress.overdue_emitted), progress.level_emitted,
-            self.stored(upcoming), self.at_value, row.id, flag(cursor[0]), flag(cursor[1]),
-            cursor[2],
-        ))  # fmt: skip
+        self.updates.append(
+            (
+                flag(progress.warning_emitted),
+                flag(progress.overdue_emitted),
+                progress.level_emitted,
+                self.stored(upcoming),
+                self.at_value,
+                row.id,
+                flag(cursor[0]),
+                flag(cursor[1]),
+                cursor[2],
+            )
+        )
 
     def instant(self, raw: Any) -> datetime:
         """An aware UTC instant from what the driver returned (SQLite: text, parsed once per
@@ -148,10 +165,15 @@ class Batch:
         case_id, stage_id = canonical_uuid(row.case_id), canonical_uuid(row.id)
         case_key = f"{row.case_kind}/{case_id}"
         shared = {
-            "case_id": case_id, "case_number": row.case_number, "department": row.department,
-            "origin_client": row.origin_client, "case_kind": row.case_kind, "stage": row.stage,
-            "stage_id": stage_id, "due_at": iso_utc(due_at),
-        }  # fmt: skip
+            "case_id": case_id,
+            "case_number": row.case_number,
+            "department": row.department,
+            "origin_client": row.origin_client,
+            "case_kind": row.case_kind,
+            "stage": row.stage,
+            "stage_id": stage_id,
+            "due_at": iso_utc(due_at),
+        }
         common = orjson.dumps(shared).decode()[:-1]  # without the closing brace
         head = (
             f'{{"specversion":"1.0","source":"/yingshang/{row.service}","subject":"{case_key}",'
@@ -169,16 +191,36 @@ class Batch:
             )
             self.outbox.append((event_id, event_type, case_key, payload, self.at_value, 0))
             note = _NOTES.get(step.event) or f"督办 L{step.level} → {step.target} ({step.action})"
-            self.timeline.append((
-                self.form.uuid_hex(entry_hex), row.case_kind, row.case_id, self.at_value,
-                f"deadline_{step.event}", ACTOR, note, data, event_id,
-            ))  # fmt: skip
+            self.timeline.append(
+                (
+                    self.form.uuid_hex(entry_hex),
+                    row.case_kind,
+                    row.case_id,
+                    self.at_value,
+                    f"deadline_{step.event}",
+                    ACTOR,
+                    note,
+                    data,
+                    event_id,
+                )
+            )
             if self.keep_firings:
-                self.firings.append(Firing(
-                    uuid.UUID(stage_id), row.case_kind, uuid.UUID(case_id), row.case_number,
-                    row.department, row.stage, step.event, step.level, step.target, step.action,
-                    due_at, event_id,
-                ))  # fmt: skip
+                self.firings.append(
+                    Firing(
+                        uuid.UUID(stage_id),
+                        row.case_kind,
+                        uuid.UUID(case_id),
+                        row.case_number,
+                        row.department,
+                        row.stage,
+                        step.event,
+                        step.level,
+                        step.target,
+                        step.action,
+                        due_at,
+                        event_id,
+                    )
+                )
 
     def _escalation(self, step: Step) -> str:
         """``,"target":…,"action":…`` for an escalation (memoised), else nothing."""
@@ -193,27 +235,21 @@ class Batch:
 
     async def write(self, session: AsyncSession) -> None:
         """Bulk-insert events and timeline entries, then move every stage's cursor on."""
-        await executemany(session, self.form.insert_sql(OUTBOX, OUTBOX_COLUMNS), self.outbox)
-        await executemany(session, self.form.insert_sql(TIMELINE, TIMELINE_COLUMNS), self.timeline)
-        updated = await executemany(session, _update_sql(self.form), self.updates)
-        if updated is not None and updated != len(self.updates):
-            # A stage moved on since it was read (not possible under the writer lock, but
-            # never emit twice): roll the whole batch back.
+        await insert_rows(session, self.form, OUTBOX, OUTBOX_COLUMNS, self.outbox)
+        await insert_rows(session, self.form, TIMELINE, TIMELINE_COLUMNS, self.timeline)
+        updated = await update_rows(
+            session, self.form, STAGES, _ASSIGN, _MATCH, self.updates, f"status = '{RUNNING}'"
+        )
+        if updated != len(self.updates):
+            # A stage moved on since it was read (not possible under the writer lock or the
+            # row locks, but never emit twice): roll the whole batch back.
             raise RuntimeError("deadline stages changed under the sweep; batch rolled back")
-
-
-def _update_sql(form: DriverForm) -> str:
-    marks = form.marks(len(UPDATE_COLUMNS))
-    sets = ", ".join(f"{c} = {m}" for c, m in zip(UPDATE_COLUMNS[:5], marks[:5], strict=True))
-    where = " AND ".join(f"{c} = {m}" for c, m in zip(UPDATE_COLUMNS[5:], marks[5:], strict=True))
-    # Identifiers are the schema's own names; every value is a bound parameter.
-    return f"UPDATE {STAGES} SET {sets} WHERE {where} AND status = '{RUNNING}'"  # noqa: S608
 
 
 def stage_columns(dialect: Dialect) -> Sequence[Any]:
     """The columns the sweeper selects for planning (the ladder as text where the driver
     gives text, so identical ladders are parsed once per batch)."""
-    c = cast(Table, DeadlineStage.__table__).c
+    c = STAGES.c
     ladder = type_coerce(c.ladder, Text) if dialect.name == "sqlite" else c.ladder
 
     # Ids and instants as the driver gives them: ids are written back as they came, instants
@@ -222,7 +258,19 @@ def stage_columns(dialect: Dialect) -> Sequence[Any]:
         return type_coerce(column, String)
 
     raw_id, raw_case_id = raw(c.id), raw(c.case_id)
-    return (raw_id.label("id"), c.service, c.case_kind, raw_case_id.label("case_id"),
-            c.case_number, c.department, c.origin_client, c.stage, ladder.label("ladder"),
-            raw(c.due_at).label("due_at"), raw(c.warning_at).label("warning_at"),
-            c.warning_emitted, c.overdue_emitted, c.level_emitted)  # fmt: skip
+    return (
+        raw_id.label("id"),
+        c.service,
+        c.case_kind,
+        raw_case_id.label("case_id"),
+        c.case_number,
+        c.department,
+        c.origin_client,
+        c.stage,
+        ladder.label("ladder"),
+        raw(c.due_at).label("due_at"),
+        raw(c.warning_at).label("warning_at"),
+        c.warning_emitted,
+        c.overdue_emitted,
+        c.level_emitted,
+    )
