@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Text, delete, func, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, Text, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import ensure_utc, now
@@ -36,7 +36,7 @@ class Claimed:
 
 
 # The stored CloudEvent JSON as is: no decode and re-encode on the way to NATS.
-BODY = type_coerce(OutboxEvent.payload, Text)
+BODY = cast(OutboxEvent.payload, Text)  # asyncpg decodes json values itself: CAST in SQL
 
 
 class LockedTaker:
