@@ -250,3 +250,20 @@ async def test_private_keys_are_encrypted_at_rest(gateway: Gateway) -> None:
         pems = [k.private_pem for k in await session.scalars(select(SigningKey))]
     assert pems
     assert all("ENCRYPTED PRIVATE KEY" in pem for pem in pems)
+
+
+async def test_expired_refresh_token_is_refused(gateway: Gateway) -> None:
+    from datetime import timedelta
+
+    from yingshang.clock import FrozenClock, get_clock, now, set_clock
+
+    issued = await gateway.login("operator")
+    previous = get_clock()
+    set_clock(FrozenClock(now() + timedelta(hours=9)))  # past the 8-hour refresh lifetime
+    try:
+        form = {"grant_type": "refresh_token", "refresh_token": issued["refresh_token"]}
+        late = await gateway.client.post(TOKEN, data=form)
+    finally:
+        set_clock(previous)
+    assert late.status_code == 400
+    assert late.json()["error"] == "invalid_grant"

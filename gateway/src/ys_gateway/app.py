@@ -1,8 +1,8 @@
 """Gateway: identity, tokens, routing, webhooks, console.
 
-Run: ``uvicorn --factory ys_gateway.app:create_app``. The returned FastAPI app serves the
-gateway's own routes; :class:`~ys_gateway.proxy.asgi.GatewayFront` sits in front of it as the
-outermost middleware and relays ``/api/v1/<service>/...`` without touching FastAPI.
+Run: ``uvicorn --factory ys_gateway.app:create_app``. The returned app
+(:class:`~ys_gateway.proxy.asgi.GatewayApp`, a FastAPI) relays ``/api/v1/<service>/...``
+before FastAPI's machinery runs and serves the gateway's own routes with FastAPI.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
@@ -31,7 +31,7 @@ from ys_gateway.oauth.lockout import LockoutPolicy
 from ys_gateway.oauth.router import auth, keys_router
 from ys_gateway.oauth.tokens import Issuer
 from ys_gateway.oauth.verifier import GatewayVerifier
-from ys_gateway.proxy.asgi import GatewayFront, Proxy
+from ys_gateway.proxy.asgi import GatewayApp, Proxy
 from ys_gateway.proxy.clients import ClientCache
 from ys_gateway.proxy.ratelimit import RateLimiter
 from ys_gateway.proxy.upstreams import build_pools
@@ -76,8 +76,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
         expose_headers=["x-request-id", "traceparent", "etag", "retry-after"],
     )
-    app.add_middleware(GatewayFront, proxy=app.state.proxy)  # outermost: the data path
-    return app
+    # The data path runs before FastAPI's middleware stack: same object, its class narrowed
+    # to the subclass whose __call__ relays /api/v1/<service>/... first (create_service_app
+    # builds a plain FastAPI).
+    app.__class__ = GatewayApp
+    gateway = cast(GatewayApp, app)
+    gateway.proxy = app.state.proxy
+    return gateway
 
 
 def _install_state(app: FastAPI, settings: Settings) -> None:

@@ -1,6 +1,6 @@
 """The data path: ``/api/v1/<service>/...`` forwarded unchanged to a replica of the service.
 
-A raw ASGI callable in front of the FastAPI app (which serves only the gateway's own routes):
+Raw ASGI in front of the FastAPI app (which serves only the gateway's own routes):
 FastAPI plus httpx kept ~3% of direct throughput here (encode/httpx#3215), so requests are
 relayed over keep-alive connections (``proxy.http1``) with the header bytes as received.
 The gateway checks a token if one is sent (a bad token is a 401 here), applies rate limits and
@@ -15,7 +15,8 @@ import secrets
 from typing import Any
 
 import orjson
-from starlette.types import ASGIApp, Receive, Scope, Send
+from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 
 from yingshang.auth import Principal, TokenVerifier
 from yingshang.problems import PROBLEM_BASE, DomainError
@@ -117,11 +118,14 @@ class Proxy:
         return self.pools.get(path[8:end] if end > 0 else path[8:])
 
 
-class GatewayFront:
-    """ASGI entry: proxied prefixes go to :class:`Proxy`, the rest to the FastAPI app."""
+class GatewayApp(FastAPI):
+    """The gateway's FastAPI app with the data path in front of everything it does.
 
-    def __init__(self, app: ASGIApp, proxy: Proxy) -> None:
-        self.app, self.proxy = app, proxy
+    ``/api/v1/<service>/...`` is relayed before FastAPI's own middleware stack runs; only
+    the gateway's own routes (tokens, directory, docs, health) enter FastAPI.
+    """
+
+    proxy: Proxy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -129,7 +133,7 @@ class GatewayFront:
             if pool is not None:
                 await Exchange(self.proxy, scope, receive, send).run(pool)
                 return
-        await self.app(scope, receive, send)
+        await super().__call__(scope, receive, send)
 
 
 class Exchange:
@@ -182,6 +186,10 @@ class Exchange:
                 log.warning("proxy %s aborted mid-response: %s", self.scope["path"], exc.detail)
                 return
             await self._problem(exc)
+        except Exception:
+            log.exception("proxy failed on %s", self.scope["path"])
+            if not self.started:
+                await self._problem(ProxyError(500, "Internal error", "quote the request id"))
 
     async def _admit(self) -> None:
         """Token (if any) must be valid; then the client's or the address's rate limit."""
