@@ -23,10 +23,11 @@ import logging
 import time as monotonic_time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import now
@@ -34,13 +35,12 @@ from yingshang.db import Database
 from yingshang.time.bulk import DriverForm
 from yingshang.time.calendar import OfficeHours
 from yingshang.time.ladder import LevelTimes
-from yingshang.time.models import RUNNING, DeadlineStage
+from yingshang.time.models import RUNNING
 from yingshang.time.store import configure_office_hours, current_calendar
-from yingshang.time.sweep_batch import Batch, Firing, stage_columns
+from yingshang.time.sweep_batch import STAGES, Batch, Firing, stage_columns
 from yingshang.time.years import load_year_files, missing_years_warning, years_without_data
 
 log = logging.getLogger("yingshang.time.sweeper")
-STAGES = cast(Table, DeadlineStage.__table__)
 FiringHook = Callable[[AsyncSession, Sequence[Firing]], Awaitable[None]]
 
 
@@ -56,7 +56,7 @@ class DeadlineSweeper:
         interval: float = 1.0,
         batch_size: int = 1000,
         hooks: Sequence[FiringHook] = (),
-        calendar_files: Sequence[Any] = (),
+        calendar_files: Sequence[Path] = (),
         status_interval: float = 10.0,
     ) -> None:
         self.db, self.interval, self.batch_size = db, interval, batch_size
