@@ -161,6 +161,9 @@ async def test_invalid_policies_are_refused_with_problem_details(tmp_path: Path)
         assert (bad.status_code, problem_fields(bad)) == (422, {"warning_fraction"})
         missing = await client.get(f"{POLICIES}/99999", headers=issuer.headers(STAFF))
         assert missing.status_code == 404
+        for url in (f"{POLICIES}/{10**30}", f"{YEARS}/{10**30}"):
+            huge = await client.get(url, headers=issuer.headers(STAFF))
+            assert huge.status_code == 422
 
 
 async def start_in_app(app: FastAPI, at: datetime, stage: str = "handle") -> DeadlineStage:

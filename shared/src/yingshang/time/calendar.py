@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import chinese_calendar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -64,7 +64,7 @@ class HolidayYear(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     year: int = Field(ge=2000, le=2200)
-    papers: list[str] = Field(default_factory=list, max_length=20)
+    papers: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list, max_length=20)
     days: list[HolidayDay] = Field(max_length=400)
 
     @field_validator("days")

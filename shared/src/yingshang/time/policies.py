@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +30,8 @@ from yingshang.time.terms import (
     PolicyTerms,
     default_ladder,
 )
+
+PolicyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class PolicyIn(PolicyTerms):
@@ -196,7 +198,7 @@ def policies_router(service: str) -> APIRouter:
         dependencies=[allow(staff())],
         responses={**errors, 404: {"description": "none"}},
     )
-    async def read_policy(policy_id: int, session: SessionDep, response: Response) -> Policy:
+    async def read_policy(policy_id: PolicyId, session: SessionDep, response: Response) -> Policy:
         policy = await _get(session, service, policy_id)
         response.headers["ETag"] = _etag(policy)
         return policy
@@ -239,7 +241,7 @@ def policies_router(service: str) -> APIRouter:
         },
     )
     async def edit_policy(
-        policy_id: int,
+        policy_id: PolicyId,
         body: PolicyPatch,
         session: SessionDep,
         principal: CurrentPrincipal,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, status
+from fastapi import Path as FastPath
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -155,7 +156,9 @@ def calendar_router(service: str) -> APIRouter:
         dependencies=[allow(staff())],
         responses={**errors, 404: {"description": "not loaded"}},
     )
-    async def read_year(year: int, session: SessionDep) -> dict[str, Any]:
+    async def read_year(
+        year: Annotated[int, FastPath(ge=2000, le=2200)], session: SessionDep
+    ) -> dict[str, Any]:
         row = await session.get(CalendarYear, year)
         if row is None:
             raise NotFound(f"no holiday file loaded for {year}")
