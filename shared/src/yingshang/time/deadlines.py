@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -117,44 +118,45 @@ async def start_stage(
         policy = await require_policy(session, service, case_kind, stage, urgency)
         terms = _terms_of(policy, amount, unit)
     elif amount is not None or unit is not None:
-        overrides = {"amount": amount, "unit": unit}
-        terms = PolicyTerms.model_validate(
-            {**terms.model_dump(), **{k: v for k, v in overrides.items() if v is not None}}
-        )
+        terms = _overridden(terms, amount, unit)
     if await open_stage(session, case_kind, case_id, stage) is not None:
         raise Conflict(f"stage {stage!r} of this case is already being timed", code="stage-open")
-    start = ensure_utc(at or now())
-    total = to_measure(terms.amount, terms.unit)
     row = DeadlineStage(
-        id=uuid.uuid4(),
-        service=service,
-        case_kind=case_kind,
-        case_id=case_id,
-        case_number=case_number,
-        department=department,
-        origin_client=origin_client,
-        stage=stage,
-        urgency=urgency,
-        policy_id=policy.id if policy else None,
-        policy_version=policy.version if policy else None,
-        amount=terms.amount,
-        unit=str(terms.unit),
-        warning_fraction=terms.warning_fraction,
-        ladder=terms.ladder_json(),
-        started_at=start,
-        counted_from=start,
-        total=total,
-        remaining=total,
-        status=RUNNING,
-        warning_emitted=False,
-        overdue_emitted=False,
-        level_emitted=0,
-    )
+        id=uuid.uuid4(), service=service, case_kind=case_kind, case_id=case_id,
+        case_number=case_number, department=department, origin_client=origin_client,
+        stage=stage, urgency=urgency, **_snapshot(policy, terms, ensure_utc(at or now())),
+    )  # fmt: skip
     _schedule(row, await current_calendar(session))
     session.add(row)
     await session.flush()
     await record_change(session, row, "stage_started", actor, None, RUNNING, position, note)
     return row
+
+
+def _snapshot(policy: Policy | None, terms: PolicyTerms, start: datetime) -> dict[str, Any]:
+    """The policy terms copied onto a new stage (edits apply to new stages only) and its clock."""
+    total = to_measure(terms.amount, terms.unit)
+    return {
+        "policy_id": policy.id if policy else None,
+        "policy_version": policy.version if policy else None,
+        "amount": terms.amount,
+        "unit": str(terms.unit),
+        "warning_fraction": terms.warning_fraction,
+        "ladder": terms.ladder_json(),
+        "started_at": start,
+        "counted_from": start,
+        "total": total,
+        "remaining": total,
+        "status": RUNNING,
+        "warning_emitted": False,
+        "overdue_emitted": False,
+        "level_emitted": 0,
+    }
+
+
+def _overridden(terms: PolicyTerms, amount: int | None, unit: Unit | str | None) -> PolicyTerms:
+    changes = {k: v for k, v in (("amount", amount), ("unit", unit)) if v is not None}
+    return PolicyTerms.model_validate({**terms.model_dump(), **changes})
 
 
 def _terms_of(policy: Policy, amount: int | None, unit: Unit | str | None) -> PolicyTerms:
