@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -52,51 +53,57 @@ async def seed_if_empty(
 
 
 async def _departments(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    # Parents first: the file lists them before their children.
-    for row in rows:
-        session.add(
-            Department(
-                code=row["code"], name=row["name"], kind=row["kind"], parent_code=row.get("parent")
-            )
+    # One batch, in file order: the file lists parents before their children.
+    session.add_all(
+        Department(
+            code=row["code"], name=row["name"], kind=row["kind"], parent_code=row.get("parent")
         )
-        await session.flush()
+        for row in rows
+    )
+    await session.flush()
 
 
 async def _halls(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    for row in rows:
-        session.add(Hall(code=row["code"], name=row["name"], dept_code=row["dept"]))
-        await session.flush()
-        session.add_all(
-            Window(hall_code=row["code"], code=w["code"], name=w["name"], kind=w["kind"])
-            for w in row.get("windows") or []
-        )
+    session.add_all(Hall(code=row["code"], name=row["name"], dept_code=row["dept"]) for row in rows)
+    await session.flush()
+    session.add_all(
+        Window(hall_code=row["code"], code=w["code"], name=w["name"], kind=w["kind"])
+        for row in rows
+        for w in row.get("windows") or []
+    )
     await session.flush()
 
 
 async def _people(session: AsyncSession, rows: list[dict[str, Any]], hashed: str) -> None:
-    for row in rows:
-        user = User(
+    users = [
+        User(
+            id=uuid.uuid4(),
             username=row["username"],
             name=row["name"],
             staff_no=row.get("staff_no"),
             password_hash=hashed,
         )
-        session.add(user)
-        await session.flush()
-        session.add_all(
-            Position(user_id=user.id, dept_code=p["dept"], role=p["role"], title=p.get("title"))
-            for p in row.get("positions") or []
-        )
-        await _make_head(session, user, row.get("positions") or [])
+        for row in rows
+    ]
+    session.add_all(users)
     await session.flush()
+    heads: dict[str, uuid.UUID] = {}
+    for user, row in zip(users, rows, strict=True):
+        for p in row.get("positions") or []:
+            session.add(
+                Position(user_id=user.id, dept_code=p["dept"], role=p["role"], title=p.get("title"))
+            )
+            if p["role"] == "head":
+                heads.setdefault(p["dept"], user.id)  # the first head seeded is the 一把手
+    await session.flush()
+    await _make_heads(session, heads)
 
 
-async def _make_head(session: AsyncSession, user: User, positions: list[dict[str, Any]]) -> None:
-    """The first head (一把手) seeded for a department becomes its head user."""
-    for p in positions:
-        dept = await session.get(Department, p["dept"])
-        if p["role"] == "head" and dept is not None and dept.head_user_id is None:
-            dept.head_user_id = user.id
+async def _make_heads(session: AsyncSession, heads: dict[str, uuid.UUID]) -> None:
+    depts = await session.scalars(select(Department).where(Department.code.in_(heads)))
+    for dept in depts:
+        dept.head_user_id = heads[dept.code]
+    await session.flush()
 
 
 async def _clients(session: AsyncSession, rows: list[dict[str, Any]], hashed: str) -> None:

@@ -1,0 +1,104 @@
+// The public REST API through the gateway (same origin), with the signed-in user's token.
+import { NETWORK, describe } from "./problems.js";
+import * as session from "./session.js";
+
+export class ApiError extends Error {
+  constructor(status, problem, message) {
+    super(message);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function headersFor(options) {
+  const headers = { Accept: "application/json, application/problem+json" };
+  const token = options.auth === false ? null : session.accessToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (options.json !== undefined) headers["Content-Type"] = "application/json";
+  if (options.etag) headers["If-Match"] = options.etag;
+  if (options.idempotent) headers["Idempotency-Key"] = options.idempotent === true ? newKey() : options.idempotent;
+  return headers;
+}
+
+async function send(path, options) {
+  try {
+    return await fetch(path, {
+      method: options.method || "GET",
+      headers: headersFor(options),
+      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+    });
+  } catch {
+    throw new ApiError(0, null, NETWORK);
+  }
+}
+
+async function failure(response) {
+  const problem = await response.json().catch(() => null);
+  return new ApiError(response.status, problem, describe(response.status, problem));
+}
+
+/**
+ * request("/api/v1/hotline/tickets", {method: "POST", json: {...}, idempotent: true})
+ * → {data, etag, status, response}. Throws ApiError with a Chinese message.
+ * A 401 refreshes the token once; a second 401 ends the session (back to the login page).
+ */
+export async function request(path, options = {}) {
+  const hadToken = options.auth !== false && session.signedIn();
+  let response = await send(path, options);
+  if (response.status === 401 && hadToken && (await session.refresh())) {
+    response = await send(path, options);
+  }
+  if (response.status === 401 && hadToken) {
+    session.expire("登录已过期或已在别处退出，请重新登录");
+  }
+  if (!response.ok) throw await failure(response);
+  const etag = response.headers.get("ETag");
+  if (options.raw) return { data: null, etag, status: response.status, response };
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  return { data, etag, status: response.status, response };
+}
+
+export async function get(path, params) {
+  return (await request(withQuery(path, params))).data;
+}
+
+export function withQuery(path, params) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params || {})) {
+    if (value === null || value === undefined || value === "") continue;
+    for (const v of Array.isArray(value) ? value : [value]) query.append(key, String(v));
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** Every page of a cursor-paginated list, up to `max` items. */
+export async function all(path, params, max = 400) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await get(path, { ...params, limit: 200, cursor });
+    items.push(...(page.items || []));
+    cursor = page.next_cursor;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+/** Download a file the API answers with (CSV…) under the user's token. */
+export async function download(path, filename) {
+  const { response } = await request(path, { raw: true });
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement("a"), { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,93 @@
+// Dates in Asia/Shanghai (the county's time; the API speaks UTC), rates, countdowns.
+
+const TZ = "Asia/Shanghai";
+const parts = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: TZ, year: "numeric", month: "2-digit", day: "2-digit",
+  hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+});
+
+function fields(value) {
+  const out = {};
+  for (const p of parts.formatToParts(new Date(value))) out[p.type] = p.value;
+  return out;
+}
+
+export function dateTime(iso) {
+  if (!iso) return "—";
+  const f = fields(iso);
+  return `${f.year}-${f.month}-${f.day} ${f.hour}:${f.minute}`;
+}
+
+export function date(iso) {
+  if (!iso) return "—";
+  const f = fields(iso);
+  return `${f.year}-${f.month}-${f.day}`;
+}
+
+/** Today in Shanghai as YYYY-MM-DD. */
+export function today(now = Date.now()) {
+  return date(now);
+}
+
+export function thisMonth(now = Date.now()) {
+  return today(now).slice(0, 7);
+}
+
+/** YYYY-MM of `count` months before `month` (count may be negative). */
+export function monthBefore(month, count) {
+  const [y, m] = month.split("-").map(Number);
+  const index = y * 12 + (m - 1) - count;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+/** A percentage already in 0–100 (ratings). */
+export function pct(value) {
+  return value === null || value === undefined ? "—" : `${Number(value).toFixed(1)}%`;
+}
+
+/** A ratio in 0–1 (approvals, hotline, complaints statistics). */
+export function ratio(value) {
+  return value === null || value === undefined ? "—" : `${(Number(value) * 100).toFixed(1)}%`;
+}
+
+function dayNumber(iso) {
+  const [y, m, d] = date(iso).split("-").map(Number);
+  return Math.floor(Date.UTC(y, m - 1, d) / 86_400_000);
+}
+
+/**
+ * Working days left from tomorrow up to the due day (Shanghai), Monday–Friday. The server's
+ * due_at already counts holidays and make-up days; this is only how far away it is.
+ */
+export function workingDaysUntil(dueIso, now = Date.now()) {
+  let count = 0;
+  for (let day = dayNumber(now) + 1; day <= dayNumber(dueIso); day += 1) {
+    const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday (4)
+    if (weekday !== 0 && weekday !== 6) count += 1;
+  }
+  return count;
+}
+
+function clock(ms) {
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+}
+
+function overdueText(late) {
+  const hours = Math.floor(late / 3_600_000);
+  if (hours >= 24) return `已超时 ${Math.floor(hours / 24)} 天 ${hours % 24} 小时`;
+  return `已超时 ${clock(late)}`;
+}
+
+/** {text, tone} of a live countdown to `dueIso`: working days when far, h:mm:ss when near. */
+export function countdown(dueIso, now = Date.now()) {
+  if (!dueIso) return { text: "无时限", tone: "muted" };
+  const left = new Date(dueIso).getTime() - now;
+  if (left <= 0) return { text: overdueText(-left), tone: "danger" };
+  const days = workingDaysUntil(dueIso, now);
+  if (left < 86_400_000 || days === 0) return { text: `剩余 ${clock(left)}`, tone: "warning" };
+  return { text: `剩余 ${days} 个工作日`, tone: days <= 1 ? "warning" : "ok" };
+}

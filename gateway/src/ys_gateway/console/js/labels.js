@@ -1,0 +1,110 @@
+// The platform's vocabulary in Chinese (DOMAIN.md). Codes come from the services' APIs.
+
+export const ROLES = { clerk: "窗口/话务", staff: "工作人员", head: "负责人（一把手）", admin: "系统管理员" };
+
+export const COORDINATING = {
+  COMMITTEE: "营商环境建设委员会",
+  BUREAU: "营商环境建设局",
+  HALL: "政务服务中心",
+  HOTLINE_CENTER: "12345热线中心",
+  COMPLAINTS_CENTER: "非公有制经济发展侵权投诉中心",
+  ENTERPRISE_CENTER: "非公有制经济服务中心",
+};
+
+export const SERVICES = {
+  approvals: "政务服务",
+  hotline: "12345热线",
+  complaints: "涉企投诉",
+  visits: "走访挂帮",
+  ratings: "好差评",
+};
+
+export const TICKET_TYPES = {
+  consult: "咨询", help: "求助", complaint: "投诉", report: "举报", suggestion: "意见建议",
+  praise: "表扬",
+};
+export const URGENCY = { normal: "一般", urgent: "紧急" };
+export const TICKET_SOURCES = {
+  phone: "电话", web: "网站", province: "省平台", rating_followup: "差评跟进", console: "控制台",
+};
+export const TICKET_STATUS = {
+  received: "已受理", dispatched: "已派单", signed: "已签收", handling: "办理中",
+  replied: "已回复", return_requested: "退单审核中", closed: "已办结", revisited: "已回访",
+  archived: "已归档", merged: "已并单", transferred: "已转办",
+};
+export const EXCLUDED = {
+  emergency: "紧急警情（110/119/120/122）", litigation: "诉讼、仲裁、复议",
+  petition: "信访事项", secret: "涉及国家秘密",
+};
+
+export const APPLICATION_STATUS = {
+  received: "已收件", awaiting_materials: "待补正", in_review: "审查中",
+  review_supplement: "审查补正中", suspended: "特别程序中", approved: "准予许可",
+  rejected: "不予许可", refused: "不予受理", delivered: "已送达", finished: "已办结",
+};
+export const APPOINTMENT_STATUS = {
+  booked: "已预约", attended: "已到场", no_show: "未到场", cancelled: "已取消",
+};
+
+export const STAGES = {
+  sign: "签收", contact: "联系", handle: "办理", feedback: "反馈", revisit: "回访",
+  acceptance: "受理决定", reply: "答复", supervision: "督办", checkback: "回访核查",
+  review: "审查", intake: "受理", rectification: "整改", proposal: "提出方案",
+  resolution: "解决", visit: "走访",
+};
+export const CLOCK_STATE = {
+  running: "计时中", paused: "已暂停", completed: "已完成", cancelled: "已取消",
+  overdue: "已超时",
+};
+
+export const LEVELS = { 5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意" };
+export const ESCALATION = { 1: "一级（责任单位一把手）", 2: "二级（营商局催办）", 3: "三级（营商委通报）" };
+
+export const RECTIFICATION_STATUS = {
+  awaiting_callback: "待回访核实", awaiting_classification: "待分类", rectifying: "整改中",
+  invalid_review: "无效差评审核", unfixable_review: "无法整改审核",
+  awaiting_feedback: "整改完成待反馈", awaiting_verdict: "待评价整改", closed: "已办结",
+};
+
+export const COMPLAINT_CATEGORIES = {
+  improper_enforcement: "不当执法造成损失", approval_delay: "审批推诿拖延、吃拿卡要",
+  arbitrary_charges: "乱收费、乱罚款、乱摊派", forced_purchase: "强制购买、指定供应商",
+  inaction: "不作为", policy_not_delivered: "惠企政策不兑现", unpaid_bills: "拖欠企业账款",
+  forced_participation: "强制参加评比、培训、订阅", other: "其他",
+};
+
+export const UNITS = {
+  working_days: "工作日", working_hours: "工作小时", natural_days: "自然日",
+  natural_hours: "小时", natural_minutes: "分钟", natural_seconds: "秒",
+};
+
+export const DOCUMENT_KINDS = { policy: "政策法规", procedure: "办事流程", fee_standard: "收费标准" };
+export const ITEM_TYPES = {
+  licensing: "行政许可", payment: "行政给付", confirmation: "行政确认", adjudication: "行政裁决",
+  reward: "行政奖励", other_power: "其他行政权力", public_service: "公共服务",
+};
+export const CHANNELS = {
+  window: "窗口办理", online: "网上通办", province_wide: "全省通办", cross_province: "跨省通办",
+};
+
+const FIELDS = {
+  title: "标题", content: "内容", type: "类型", phone: "联系电话", name: "姓名",
+  location: "地点", category_code: "分类", department: "部门", note: "说明", reason: "理由",
+  answer: "答复内容", body: "回复内容", level: "满意度", comment: "意见", days: "延期天数",
+  username: "用户名", password: "密码", number: "编号", query_code: "查询码",
+  facts: "事实与诉求", category: "类别", respondent: "被投诉单位", uscc: "统一社会信用代码",
+  enterprise_name: "企业名称", enterprise_uscc: "统一社会信用代码", contact_name: "联系人",
+  contact_phone: "联系电话", amount: "时限", unit: "单位", applicant: "申请人",
+  id_no: "身份证号", item: "事项", reply: "答复", result: "办理结果", verdict: "评价",
+  classification: "分类", missing: "缺少的材料", materials: "材料",
+};
+
+export function fieldLabel(field) {
+  return FIELDS[field] || field || "内容";
+}
+
+/** Label of a code in a vocabulary, or the code itself when the vocabulary lacks it. */
+export function label(vocabulary, code) {
+  if (code === null || code === undefined || code === "") return "—";
+  return vocabulary[code] || String(code);
+}

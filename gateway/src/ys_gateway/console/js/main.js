@@ -1,0 +1,82 @@
+// The console: staff pages behind a login, public pages (rate, submit, track, disclosure).
+import { h, replace } from "./dom.js";
+import { loadDepartments } from "./directory.js";
+import { loading, errorBox } from "./ui.js";
+import { match, navigate, onLeave, route, start } from "./router.js";
+import * as session from "./session.js";
+import { header } from "./pages/chrome.js";
+import * as login from "./pages/login.js";
+import { homePage } from "./pages/home.js";
+import { ticketPage } from "./pages/ticket.js";
+import { applicationPage } from "./pages/application.js";
+import { complaintPage } from "./pages/complaint.js";
+import { rectificationPage } from "./pages/rectification.js";
+import { problemPage } from "./pages/problem.js";
+import { bulletinPage } from "./pages/bulletin.js";
+import { escalationsPage } from "./pages/escalations.js";
+import { portalPage } from "./pages/public/portal.js";
+import { ratePage, kioskPage } from "./pages/public/rate.js";
+import { hotlineFormPage } from "./pages/public/hotline.js";
+import { complaintFormPage } from "./pages/public/complaint.js";
+import { trackPage } from "./pages/public/track.js";
+import { catalogPage, itemPage } from "./pages/public/catalog.js";
+import { disclosurePage } from "./pages/public/disclosure.js";
+
+const PUBLIC = { public: true };
+route("/console", portalPage, PUBLIC);
+route("/console/public", portalPage, PUBLIC);
+route("/console/login", login.loginPage, { public: true, bare: true });
+route("/console/public/rate/:token", ratePage, { public: true, bare: true });
+route("/console/public/kiosk", kioskPage, { public: true, bare: true });
+route("/console/public/hotline", hotlineFormPage, PUBLIC);
+route("/console/public/complaint", complaintFormPage, PUBLIC);
+route("/console/public/track", trackPage, PUBLIC);
+route("/console/public/catalog", catalogPage, PUBLIC);
+route("/console/public/catalog/:ref", itemPage, PUBLIC);
+route("/console/public/disclosure", disclosurePage, PUBLIC);
+route("/console/positions", login.positionsPage, { bare: true, anyPosition: true });
+route("/console/home", homePage);
+route("/console/tickets/:id", ticketPage);
+route("/console/applications/:id", applicationPage);
+route("/console/complaints/:id", complaintPage);
+route("/console/rectifications/:id", rectificationPage);
+route("/console/problems/:id", problemPage);
+route("/console/bulletin", bulletinPage);
+route("/console/escalations", escalationsPage);
+
+const root = document.getElementById("app");
+
+function notFound(main) {
+  replace(main, h("section", { class: "card" }, h("h1", {}, "页面不存在"),
+    h("p", {}, h("a", { href: "/console/", "data-link": "" }, "返回首页"))));
+}
+
+/** Where a staff page sends a visitor who is not (or no longer) ready for it. */
+function gate(found) {
+  if (found.public) return null;
+  if (!session.signedIn()) return `/console/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+  if (!found.anyPosition && !session.position()) return "/console/positions";
+  return null;
+}
+
+async function draw(pathname, query) {
+  const found = match(pathname);
+  const redirect = found ? gate(found) : null;
+  if (redirect) return navigate(redirect, { replace: true });
+  const main = h("main", { id: "main", tabindex: "-1" }, loading());
+  replace(root, found && found.bare ? null : header(found ? found.public : true), main);
+  if (!found) return notFound(main);
+  try {
+    await loadDepartments();
+    await found.page({ main, params: found.params, query, onLeave });
+  } catch (error) {
+    replace(main, errorBox(error, () => draw(pathname, query)));
+  }
+  document.title = `${main.dataset.title || "控制台"} · 营商环境服务平台`;
+}
+
+session.onExpire(() => {
+  if (!(match(location.pathname) || {}).public) navigate("/console/login", { replace: true });
+});
+session.resume();
+start(draw);

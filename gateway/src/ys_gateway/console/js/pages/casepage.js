@@ -1,0 +1,110 @@
+// A case's detail page, the same for every kind: facts, clocks, timeline, and only the actions
+// the user may take now. Every action sends If-Match with the ETag of the detail it was shown
+// from; a 412 says someone else changed the case, and the page reloads.
+import { request } from "../api.js";
+import { h, replace } from "../dom.js";
+import { departmentOptions, deptName } from "../directory.js";
+import { dateTime } from "../format.js";
+import { CLOCK_STATE, STAGES, label } from "../labels.js";
+import { STALE } from "../problems.js";
+import { countdownEl, errorBox, field, input, kv, loading, notice, onSubmit, section, select, table, tag, textarea } from "../ui.js";
+
+/** A form control for one field spec: {name, label, type, options, required, ...}. */
+function control(spec) {
+  const common = { required: spec.required || null, maxlength: spec.max || null };
+  if (spec.type === "textarea") return textarea(spec.name, { ...common, rows: 3 });
+  if (spec.type === "select") return select(spec.name, spec.options, { blank: spec.required ? undefined : "（不选）" });
+  if (spec.type === "department") {
+    return select(spec.name, departmentOptions(spec.filter), { blank: spec.required ? "请选择单位" : "（按目录默认）", required: spec.required || null });
+  }
+  if (spec.type === "checkbox") return h("input", { type: "checkbox", name: spec.name, id: `f-${spec.name}` });
+  return input(spec.name, { ...common, type: spec.type || "text", min: spec.min ?? null, value: spec.value ?? null });
+}
+
+function actionForm(action, submit, cancel) {
+  const fields = (action.fields || []).map((spec) =>
+    spec.type === "checkbox"
+      ? h("label", { class: "check" }, control(spec), spec.label)
+      : field(spec.label, control(spec), spec.hint));
+  const form = h("form", { class: "action-form", "aria-label": action.label },
+    h("h3", {}, action.label), action.help ? h("p", { class: "muted" }, action.help) : null, fields,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, `确认${action.label}`),
+      h("button", { type: "button", onClick: cancel }, "取消")));
+  return onSubmit(form, submit);
+}
+
+function stagesTable(stages) {
+  return table([
+    { label: "环节", value: (s) => label(STAGES, s.stage) },
+    { label: "状态", value: (s) => label(CLOCK_STATE, s.state || s.status) },
+    { label: "时限", value: (s) => (s.completed_at ? dateTime(s.due_at) : countdownEl(s.due_at)) },
+    { label: "完成时间", value: (s) => (s.completed_at ? dateTime(s.completed_at) : "—") },
+    { label: "按时", value: (s) => (s.on_time === true ? "是" : s.on_time === false ? tag("超时", "danger") : "—") },
+    { label: "督办", value: (s) => (s.level || s.level_emitted ? tag(`${s.level || s.level_emitted}级`, "danger") : "—") },
+  ], stages, "没有计时环节");
+}
+
+export function timelineList(entries) {
+  if (!entries || !entries.length) return h("p", { class: "muted" }, "暂无记录");
+  return h("ol", { class: "timeline" }, entries.map((e) =>
+    h("li", {},
+      h("time", { datetime: e.at }, dateTime(e.at)),
+      h("strong", {}, e.action_label || e.action),
+      h("span", { class: "who" }, [e.actor_name, e.staff_no && `（${e.staff_no}）`, e.position_dept && ` · ${deptName(e.position_dept)}`].filter(Boolean).join("")),
+      e.note ? h("p", {}, e.note) : null)));
+}
+
+/**
+ * renderCase(ctx, spec): spec = {url, title(c), status(c), due(c), facts(c), extra(c)?, stages(c)?,
+ * timeline(c) → entries | Promise, actions(c) → [{name, label, path, fields, body(values)}]}.
+ */
+export async function renderCase({ main }, spec) {
+  const state = { data: null, etag: null, message: null };
+  const load = async () => {
+    replace(main, loading());
+    try {
+      const got = await request(spec.url);
+      Object.assign(state, { data: got.data, etag: got.etag });
+      await draw();
+    } catch (error) {
+      replace(main, errorBox(error, load));
+    }
+  };
+  const act = async (action, values) => {
+    try {
+      const got = await request(`${spec.url}/${action.path}`, { method: "POST", json: action.body ? action.body(values) : {}, etag: state.etag });
+      Object.assign(state, { data: got.data, etag: got.etag, message: [`已完成：${action.label}`, "ok"] });
+      if (spec.refetch) return load(); // the action answers with a different shape
+      await draw();
+    } catch (error) {
+      if (error.status !== 412) throw error;
+      state.message = [STALE, "danger"];
+      await load();
+    }
+  };
+  const draw = async () => {
+    const c = state.data;
+    main.dataset.title = spec.title(c);
+    const panel = h("div", { class: "action-panel" });
+    const buttons = spec.actions(c).map((action) => h("button", { type: "button", class: action.tone || "", onClick: () => {
+      replace(panel, actionForm(action, (values) => act(action, values), () => replace(panel)));
+      panel.querySelector("input,select,textarea,button")?.focus();
+    } }, action.label));
+    const timeline = await Promise.resolve(spec.timeline(c)).catch(() => null);
+    replace(main,
+      h("div", { class: "case-head" }, h("h1", {}, spec.title(c)), tag(spec.status(c), "status"),
+        spec.due ? countdownEl(spec.due(c)) : null,
+        h("button", { type: "button", class: "link", onClick: load }, "刷新")),
+      section("办理", buttons.length ? h("div", { class: "action-buttons" }, buttons) : h("p", { class: "muted" }, "您当前的岗位在此状态下没有可办理的操作。"), panel),
+      section("基本信息", kv(spec.facts(c))),
+      spec.extra ? spec.extra(c) : null,
+      spec.stages ? section("时限（计时环节）", stagesTable(spec.stages(c))) : null,
+      section("办理过程（时间线）", timelineList(timeline)));
+    if (state.message) notice(main, ...state.message);
+    state.message = null;
+  };
+  await load();
+}
+
+export const NOTE = { name: "note", label: "说明", type: "textarea" };
+export const noteRequired = (text = "说明") => ({ name: "note", label: text, type: "textarea", required: true });

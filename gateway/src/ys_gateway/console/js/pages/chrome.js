@@ -1,0 +1,67 @@
+// The page header: who is signed in, in which position, and the navigation of that position.
+import { h } from "../dom.js";
+import { deptName } from "../directory.js";
+import { ROLES, label } from "../labels.js";
+import { navigate } from "../router.js";
+import * as session from "../session.js";
+
+function navLink(href, text) {
+  const current = location.pathname === href || (href !== "/console/home" && location.pathname.startsWith(href));
+  return h("a", { href, "data-link": "", class: current ? "current" : null, "aria-current": current ? "page" : null }, text);
+}
+
+export function positionText(p) {
+  return p ? `${deptName(p.dept)} · ${label(ROLES, p.role)}` : "未选择岗位";
+}
+
+function staffNav() {
+  return [
+    navLink("/console/home", "工作台"),
+    navLink("/console/escalations", "督办台账"),
+    navLink("/console/bulletin", "月通报"),
+    navLink("/console/public", "公众服务"),
+  ];
+}
+
+function publicNav() {
+  return [
+    navLink("/console/public", "首页"),
+    navLink("/console/public/hotline", "12345诉求"),
+    navLink("/console/public/complaint", "涉企投诉"),
+    navLink("/console/public/track", "办件查询"),
+    navLink("/console/public/catalog", "服务事项"),
+    navLink("/console/public/disclosure", "四公开"),
+  ];
+}
+
+function userBox() {
+  const claims = session.claims();
+  const several = session.positions().length > 1;
+  return h(
+    "div",
+    { class: "user" },
+    h("span", { class: "user-name" }, claims.name || claims.sub || ""),
+    h("span", { class: "user-position" }, positionText(session.position())),
+    several ? h("a", { href: "/console/positions", "data-link": "" }, "切换岗位") : null,
+    h("button", {
+      type: "button",
+      class: "link",
+      onClick: async () => {
+        await session.logout();
+        navigate("/console/login");
+      },
+    }, "退出"),
+  );
+}
+
+export function header(publicPage) {
+  const staff = session.signedIn() && !publicPage;
+  return h(
+    "header",
+    { class: "top" },
+    h("a", { class: "brand", href: staff ? "/console/home" : "/console/public", "data-link": "" },
+      h("span", { class: "brand-mark", "aria-hidden": "true" }, "营"), "营商环境服务平台"),
+    h("nav", { "aria-label": "主导航" }, staff ? staffNav() : publicNav()),
+    session.signedIn() ? userBox() : h("a", { class: "login-link", href: "/console/login", "data-link": "" }, "工作人员登录"),
+  );
+}

@@ -1,0 +1,140 @@
+// 12345 hotline center: the operator's intake (受理) with knowledge-base lookup and duplicate
+// hints, and the center's queues (派单, 审核, 回访).
+import { get, request } from "../api.js";
+import { h, replace } from "../dom.js";
+import { EXCLUDED, TICKET_STATUS, TICKET_TYPES, URGENCY } from "../labels.js";
+import { empty, errorBox, field, input, loading, onSubmit, section, select, textarea } from "../ui.js";
+import { TICKET_COLUMNS, items, listSection } from "./lists.js";
+
+const TICKETS = "/api/v1/hotline/tickets";
+
+function requesterOf(v) {
+  const anonymous = v.anonymous === true;
+  return {
+    name: anonymous ? null : v.name || null,
+    phone: v.phone || null,
+    enterprise_name: v.enterprise_name || null,
+    anonymous,
+    confidential: v.confidential === true,
+  };
+}
+
+function ticketBody(v) {
+  return {
+    source: "phone",
+    type: v.type,
+    urgency: v.urgency,
+    category_code: v.category_code || null,
+    title: v.title,
+    content: v.content,
+    location: v.location || null,
+    requester: requesterOf(v),
+    excluded_matter: v.excluded_matter || null,
+  };
+}
+
+function knowledgePanel(form, chosen) {
+  const results = h("div", { class: "kb-results" }, empty("输入标题或内容后自动检索知识库"));
+  let timer = null;
+  const search = async () => {
+    const q = `${form.elements.title.value} ${form.elements.content.value}`.trim().slice(0, 100);
+    if (q.length < 2) return;
+    replace(results, loading("正在检索知识库…"));
+    try {
+      const found = await get("/api/v1/hotline/knowledge/search", { q, limit: 5 });
+      replace(results, found.items.length ? found.items.map((e) => kbEntry(e, chosen)) : empty("知识库中没有相近的答复"));
+    } catch (error) {
+      replace(results, errorBox(error));
+    }
+  };
+  form.addEventListener("input", (event) => {
+    if (!["title", "content"].includes(event.target.name)) return;
+    clearTimeout(timer);
+    timer = setTimeout(search, 400);
+  });
+  return section("知识库", h("p", { class: "muted" }, "咨询类诉求可直接引用知识库答复并办结。"), results);
+}
+
+function kbEntry(entry, chosen) {
+  const use = h("button", { type: "button", class: "small" }, "引用此答复（直接答复）");
+  use.addEventListener("click", () => {
+    chosen.entry = entry;
+    chosen.show();
+  });
+  return h("article", { class: "kb-entry" }, h("h3", {}, entry.question), h("p", {}, entry.answer), use);
+}
+
+function created(ticket, answered) {
+  const hints = ticket.duplicates || [];
+  return h(
+    "div",
+    { class: "notice ok", role: "status" },
+    h("p", {}, h("strong", {}, `已受理：工单 ${ticket.number}`),
+      answered ? "，已直接答复办结。" : "。",
+      ticket.query_code ? `查询码 ${ticket.query_code}（请告知来电人，仅显示一次）` : ""),
+    hints.length
+      ? h("div", { class: "duplicates" }, h("p", {}, "疑似重复诉求（可在工单详情中并单）："),
+          h("ul", {}, hints.map((d) => h("li", {}, h("a", { href: `/console/tickets/${d.id}`, "data-link": "" }, d.number),
+            ` ${d.title}（${TICKET_STATUS[d.status] || d.status}，${d.reason === "same_phone" ? "同一来电号码" : "内容相近"}）`))))
+      : null,
+    h("p", {}, h("a", { href: `/console/tickets/${ticket.id}`, "data-link": "", class: "button" }, answered ? "查看工单" : "查看并派单")),
+  );
+}
+
+async function intakeForm(categories, resultBox) {
+  const chosen = { entry: null };
+  const answerLine = h("p", { class: "chosen-answer", hidden: true });
+  chosen.show = () => {
+    answerLine.hidden = false;
+    answerLine.textContent = `将直接答复：${chosen.entry.answer}`;
+  };
+  const form = h(
+    "form",
+    { class: "grid-form", "aria-label": "受理登记" },
+    field("诉求类型", select("type", TICKET_TYPES)),
+    field("紧急程度", select("urgency", URGENCY)),
+    field("派单目录分类", select("category_code", categories.map((c) => [c.code, c.name]), { blank: "（暂不分类）" })),
+    field("标题", input("title", { required: true, minlength: 2, maxlength: 200 })),
+    field("诉求内容", textarea("content", { required: true, minlength: 2, rows: 4 }), null),
+    field("事发地点", input("location", { maxlength: 200 })),
+    field("来电人姓名", input("name", { maxlength: 80 })),
+    field("来电号码", input("phone", { inputmode: "tel", maxlength: 20 })),
+    field("企业名称", input("enterprise_name", { maxlength: 200 })),
+    h("label", { class: "check" }, h("input", { type: "checkbox", name: "anonymous" }), "匿名"),
+    h("label", { class: "check" }, h("input", { type: "checkbox", name: "confidential" }), "要求保密（对承办单位隐藏姓名电话）"),
+    field("不属于受理范围", select("excluded_matter", EXCLUDED, { blank: "（属于受理范围）" })),
+    answerLine,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "受理")),
+  );
+  onSubmit(form, async (v) => {
+    const made = await request(TICKETS, { method: "POST", json: ticketBody(v), idempotent: true });
+    let answered = false;
+    if (chosen.entry && made.data.status === "received") {
+      const body = { answer: chosen.entry.answer, kb_entry_id: chosen.entry.id };
+      await request(`${TICKETS}/${made.data.id}/answer`, { method: "POST", json: body, etag: made.etag });
+      answered = true;
+    }
+    replace(resultBox, created(made.data, answered));
+    form.reset();
+    chosen.entry = null;
+    answerLine.hidden = true;
+  });
+  return { form, kb: knowledgePanel(form, chosen) };
+}
+
+export async function hotlineHome({ main }, position) {
+  main.dataset.title = "12345热线工作台";
+  const categories = await get("/api/v1/hotline/categories").catch(() => []);
+  const resultBox = h("div", { class: "result" });
+  const { form, kb } = await intakeForm(categories, resultBox);
+  const manager = position.role !== "clerk";
+  replace(
+    main,
+    h("h1", {}, "12345热线工作台"),
+    h("div", { class: "split" }, section("受理登记", resultBox, form), kb),
+    listSection("待派单", TICKET_COLUMNS, items(TICKETS, { queue: "to_dispatch" }), "没有待派单的工单"),
+    manager ? listSection("待审核（回复/退单）", TICKET_COLUMNS, items(TICKETS, { queue: "to_review" }), "没有待审核的工单") : null,
+    listSection("待回访", TICKET_COLUMNS, items(TICKETS, { queue: "to_revisit" }), "没有待回访的工单"),
+    listSection("已超时", TICKET_COLUMNS, items(TICKETS, { overdue: true }), "没有超时工单"),
+  );
+}

@@ -1,0 +1,96 @@
+// Case lists shared by the home pages: each kind's columns, links and a loader per section.
+import { get } from "../api.js";
+import { h, replace } from "../dom.js";
+import { deptName } from "../directory.js";
+import { dateTime } from "../format.js";
+import {
+  APPLICATION_STATUS, ESCALATION, RECTIFICATION_STATUS, SERVICES, STAGES, TICKET_STATUS,
+  TICKET_TYPES, URGENCY, label,
+} from "../labels.js";
+import { countdownEl, errorBox, loading, section, table, tag } from "../ui.js";
+
+const caseLink = (href, text) => h("a", { href, "data-link": "" }, text);
+
+function dueCell(row, open = true) {
+  if (!open) return "—";
+  return h("span", { class: "due" }, countdownEl(row.due_at),
+    row.escalation_level ? tag(`${row.escalation_level}级督办`, "danger") : null);
+}
+
+export const TICKET_COLUMNS = [
+  { label: "工单编号", value: (t) => caseLink(`/console/tickets/${t.id}`, t.number) },
+  { label: "标题", value: (t) => t.title },
+  { label: "类型", value: (t) => `${label(TICKET_TYPES, t.type)}${t.urgency === "urgent" ? `·${URGENCY.urgent}` : ""}` },
+  { label: "状态", value: (t) => label(TICKET_STATUS, t.status) },
+  { label: "承办单位", value: (t) => deptName(t.department) },
+  { label: "受理时间", value: (t) => dateTime(t.received_at) },
+  { label: "办理时限", value: (t) => dueCell(t, !["closed", "revisited", "archived", "merged"].includes(t.status)) },
+];
+
+export const APPLICATION_COLUMNS = [
+  { label: "办件编号", value: (a) => caseLink(`/console/applications/${a.id}`, a.number) },
+  { label: "事项", value: (a) => a.item_name },
+  { label: "申请人", value: (a) => a.enterprise_name || a.applicant_name },
+  { label: "状态", value: (a) => label(APPLICATION_STATUS, a.status) },
+  { label: "部门", value: (a) => deptName(a.department) },
+  { label: "收件时间", value: (a) => dateTime(a.submitted_at) },
+  { label: "承诺时限", value: (a) => dueCell(a, !["finished", "refused"].includes(a.status)) },
+];
+
+export const COMPLAINT_COLUMNS = [
+  { label: "案件编号", value: (c) => caseLink(`/console/complaints/${c.id}`, c.number) },
+  { label: "标题", value: (c) => c.title },
+  { label: "类别", value: (c) => c.category_label },
+  { label: "状态", value: (c) => c.state_label },
+  { label: "责任单位", value: (c) => deptName(c.department) },
+  { label: "登记时间", value: (c) => dateTime(c.received_at) },
+  { label: "时限", value: (c) => dueCell(c, !["closed", "checked_back", "not_accepted"].includes(c.state)) },
+];
+
+export const RECTIFICATION_COLUMNS = [
+  { label: "整改编号", value: (r) => caseLink(`/console/rectifications/${r.id}`, r.number) },
+  { label: "办件", value: (r) => `${label(SERVICES, r.service)} ${r.case_number}` },
+  { label: "评价", value: (r) => `${r.level} 星` },
+  { label: "状态", value: (r) => label(RECTIFICATION_STATUS, r.state) },
+  { label: "责任单位", value: (r) => deptName(r.department) },
+  { label: "整改时限", value: (r) => dueCell(r, r.state !== "closed") },
+];
+
+export function caseHref(entry) {
+  const kinds = { hotline: "tickets", approvals: "applications", complaints: "complaints", visits: "problems" };
+  return kinds[entry.service] ? `/console/${kinds[entry.service]}/${entry.case_id}` : null;
+}
+
+export const LEDGER_COLUMNS = [
+  { label: "业务", value: (e) => label(SERVICES, e.service) },
+  { label: "编号", value: (e) => (caseHref(e) ? caseLink(caseHref(e), e.case_number) : e.case_number) },
+  { label: "环节", value: (e) => label(STAGES, e.stage) },
+  { label: "责任单位", value: (e) => deptName(e.department) },
+  { label: "督办级别", value: (e) => tag(label(ESCALATION, e.level), e.level >= 2 ? "danger" : "warning") },
+  { label: "应办结", value: (e) => dateTime(e.due_at) },
+  { label: "督办起始", value: (e) => dateTime(e.since) },
+];
+
+/**
+ * A card whose table loads on its own (loading / empty / error states), so one failing
+ * service never blanks the whole home page. `load` resolves to the rows.
+ */
+export function listSection(title, columns, load, emptyText, extra) {
+  const body = h("div", {}, loading());
+  const count = h("span", { class: "count" });
+  const card = section(null, h("h2", {}, title, count), extra || null, body);
+  const run = async () => {
+    replace(body, loading());
+    try {
+      const rows = await load();
+      count.textContent = rows.length ? ` ${rows.length}` : "";
+      replace(body, table(columns, rows, emptyText));
+    } catch (error) {
+      replace(body, errorBox(error, run));
+    }
+  };
+  run();
+  return card;
+}
+
+export const items = (path, params) => async () => (await get(path, params)).items || [];

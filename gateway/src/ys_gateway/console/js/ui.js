@@ -1,0 +1,166 @@
+// Shared widgets: loading / empty / error states, tables, forms, live countdowns.
+import { h, replace } from "./dom.js";
+import { countdown, dateTime } from "./format.js";
+
+export function loading(text = "正在加载…") {
+  return h("div", { class: "state loading", role: "status" }, h("span", { class: "spinner" }), text);
+}
+
+export function empty(text = "暂无数据") {
+  return h("div", { class: "state empty" }, text);
+}
+
+export function errorBox(error, retry) {
+  return h(
+    "div",
+    { class: "state error", role: "alert" },
+    h("p", {}, error && error.message ? error.message : String(error)),
+    retry ? h("button", { type: "button", onClick: retry }, "重试") : null,
+  );
+}
+
+/** A message strip at the top of `container` (tone: info | ok | warning | danger). */
+export function notice(container, message, tone = "info") {
+  const strip = h("div", { class: `notice ${tone}`, role: tone === "danger" ? "alert" : "status" }, message);
+  container.prepend(strip);
+  return strip;
+}
+
+/** Render `load()`'s result into `container` with loading and error states. */
+export async function withLoading(container, load, render) {
+  replace(container, loading());
+  try {
+    const data = await load();
+    replace(container, render(data));
+  } catch (error) {
+    replace(container, errorBox(error, () => withLoading(container, load, render)));
+  }
+}
+
+export function section(title, ...children) {
+  return h("section", { class: "card" }, title ? h("h2", {}, title) : null, ...children);
+}
+
+/** columns: [{label, value: row => string|Node, class?}] */
+export function table(columns, rows, emptyText = "暂无数据") {
+  if (!rows || rows.length === 0) return empty(emptyText);
+  const head = h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.class }, c.label)));
+  const body = rows.map((row) =>
+    h("tr", {}, columns.map((c) => h("td", { class: c.class, "data-label": c.label }, c.value(row) ?? "—"))),
+  );
+  return h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, head), h("tbody", {}, body)));
+}
+
+export function kv(pairs) {
+  return h(
+    "dl",
+    { class: "kv" },
+    pairs.filter(Boolean).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "—")]),
+  );
+}
+
+export function tag(text, tone = "") {
+  return h("span", { class: `tag ${tone}` }, text);
+}
+
+export function link(href, text) {
+  return h("a", { href, "data-link": "" }, text);
+}
+
+// ---- forms ---------------------------------------------------------------------------
+
+export function field(labelText, control, hint) {
+  return h("label", { class: "field" }, h("span", { class: "field-label" }, labelText), control,
+    hint ? h("small", { class: "hint" }, hint) : null);
+}
+
+export function input(name, props = {}) {
+  return h("input", { name, id: props.id || `f-${name}`, ...props });
+}
+
+export function textarea(name, props = {}) {
+  return h("textarea", { name, id: props.id || `f-${name}`, rows: 3, ...props });
+}
+
+/** options: {value: label} or [[value, label]]; a leading blank when `blank` is given. */
+export function select(name, options, props = {}) {
+  const { blank, ...rest } = props;
+  const pairs = Array.isArray(options) ? options : Object.entries(options);
+  return h(
+    "select",
+    { name, id: rest.id || `f-${name}`, ...rest },
+    blank !== undefined ? h("option", { value: "" }, blank) : null,
+    pairs.map(([value, text]) => h("option", { value }, text)),
+  );
+}
+
+/** The form's named controls as an object of trimmed strings (checkboxes as booleans). */
+export function values(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    out[el.name] = el.type === "checkbox" ? el.checked : String(el.value).trim();
+  }
+  return out;
+}
+
+/** A button that disables itself while its async handler runs. */
+export function busyButton(text, handler, props = {}) {
+  const button = h("button", { type: "button", ...props }, text);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await handler();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+/** Submit handler with a disabled submit button and an error line while it runs. */
+export function onSubmit(form, handler) {
+  const status = h("p", { class: "form-error", role: "alert" });
+  form.append(status);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const submit = form.querySelector("[type=submit]");
+    status.textContent = "";
+    if (submit) submit.disabled = true;
+    try {
+      await handler(values(form));
+    } catch (error) {
+      status.textContent = error && error.message ? error.message : String(error);
+    } finally {
+      if (submit) submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+// ---- live countdowns (one ticker for the whole page) -----------------------------------
+
+let ticker = null;
+
+function tick() {
+  const clocks = document.querySelectorAll("[data-due]");
+  for (const el of clocks) {
+    const { text, tone } = countdown(el.dataset.due);
+    el.textContent = text;
+    el.className = `countdown ${tone}`;
+  }
+  if (!clocks.length) {
+    clearInterval(ticker);
+    ticker = null;
+  }
+}
+
+export function countdownEl(dueIso) {
+  if (!dueIso) return h("span", { class: "countdown muted" }, "无时限");
+  const el = h("span", { "data-due": dueIso, title: `截止 ${dateTime(dueIso)}` });
+  const { text, tone } = countdown(dueIso);
+  el.textContent = text;
+  el.className = `countdown ${tone}`;
+  if (!ticker) ticker = setInterval(tick, 1000);
+  return el;
+}
