@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 from typing import Any
 
 import orjson
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import Receive, Scope, Send
 
 from yingshang.auth import Principal, TokenVerifier
@@ -80,6 +82,34 @@ class ProxyError(Exception):
         self.status, self.title, self.detail, self.retry_after = status, title, detail, retry_after
 
 
+class ProxyMetrics:
+    """Relayed requests per service and status, and their time in the gateway + upstream."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.requests = Counter(
+            "ys_gateway_relayed", "Relayed requests", ["service", "status"], registry=registry
+        )
+        self.seconds = Histogram(
+            "ys_gateway_relay_seconds",
+            "Relayed request time",
+            ["service"],
+            registry=registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5),
+        )
+        self._children: dict[tuple[str, int], Any] = {}
+
+    def observe(self, service: str, status: int, seconds: float) -> None:
+        key = (service, status)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = (
+                self.requests.labels(service, str(status)),
+                self.seconds.labels(service),
+            )
+        child[0].inc()
+        child[1].observe(seconds)
+
+
 class Proxy:
     """Upstream pools and the shared data-path state (a Component of the app lifespan)."""
 
@@ -97,6 +127,7 @@ class Proxy:
     ) -> None:
         self.pools, self.limiter, self.clients, self.state = pools, limiter, clients, state
         self.max_body = max_body
+        self.metrics = ProxyMetrics(state.metrics.registry)
         self.cors = Cors(cors_origins)
         self.running = False
 
@@ -149,6 +180,7 @@ class Exchange:
         "scope",
         "send",
         "started",
+        "status",
         "tp",
     )
 
@@ -156,6 +188,7 @@ class Exchange:
         self.proxy, self.scope, self.receive, self.send = proxy, scope, receive, send
         self.auth = self.clen = self.origin = None
         self.started = False
+        self.status = 0
         rid = tp = None
         for key, value in scope["headers"]:
             if key == b"authorization":
@@ -174,6 +207,13 @@ class Exchange:
         self.extra += proxy.cors.headers(self.origin)
 
     async def run(self, pool: ServicePool) -> None:
+        started = time.perf_counter()
+        try:
+            await self._run(pool)
+        finally:
+            self.proxy.metrics.observe(pool.name, self.status, time.perf_counter() - started)
+
+    async def _run(self, pool: ServicePool) -> None:
         try:
             if self.origin is not None and self.proxy.cors.is_preflight(self.scope):
                 await self._respond(204, [*self.extra, *self.proxy.cors.preflight(self.scope)], b"")
@@ -302,7 +342,7 @@ class Exchange:
         *,
         length_known: bool = False,
     ) -> None:
-        self.started = True
+        self.started, self.status = True, status
         if not length_known:
             headers.append((b"content-length", b"%d" % len(body)))
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
