@@ -104,6 +104,8 @@ async def test_body_over_the_limit_is_413(settings_for: Callable[..., Settings])
 async def test_upstream_down_is_a_502_problem(settings_for: Callable[..., Settings]) -> None:
     async with gateway_on_uvicorn(settings_for()) as gateway:
         down = await gateway.client.get("/api/v1/visits/anything")
+        metrics = (await gateway.client.get("/metrics")).text
+    assert 'ys_gateway_relayed_total{service="visits",status="502"} 1.0' in metrics
     assert down.status_code == 502
     assert down.headers["content-type"] == "application/problem+json"
     assert down.json()["title"] == "Bad gateway"
