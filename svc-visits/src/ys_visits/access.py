@@ -1,0 +1,63 @@
+"""Who is who for the enterprise service center (ARCHITECTURE.md, "Auth and access").
+
+* the center (非公有制经济服务中心) = any position at ENTERPRISE_CENTER: runs the registry, the
+  pairings, the hand-off (交办) of problems and the enterprise's confirmation (销号);
+* oversight = the bureau and the committee: see everything; the bureau may close a problem
+  without the enterprise's confirmation, giving a reason (override);
+* a department sees the pairings it answers for and the problems handed to it;
+* a leader (by 工号) sees their own pairings and visits, and checks in to their duty sittings.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy.orm import InstrumentedAttribute
+
+from yingshang.auth import BUREAU, COMMITTEE, ENTERPRISE_CENTER, HALL, Principal, staff
+
+CENTER = ENTERPRISE_CENTER
+OVERSIGHT = (BUREAU, COMMITTEE)
+MANAGER_ROLES = ("staff", "head", "admin")  # 交办, pairings: not a front-line clerk alone
+
+# Route-level declarations (object-level checks follow in the services).
+REGISTRARS = staff(depts=[CENTER, BUREAU])  # enterprise registry
+MANAGERS = staff(*MANAGER_ROLES, depts=[CENTER, BUREAU])  # pairings, direct problems
+SCHEDULERS = staff(*MANAGER_ROLES, depts=[CENTER, BUREAU, HALL])  # duty schedule
+UNMASKERS = staff(depts=[CENTER, *OVERSIGHT])  # enterprise contacts, with a reason
+ANALYSTS = staff(depts=[CENTER, *OVERSIGHT])  # statistics
+ANY_STAFF = staff()
+
+
+def is_center(principal: Principal) -> bool:
+    return not principal.is_client and principal.has(None, CENTER)
+
+
+def is_oversight(principal: Principal) -> bool:
+    return not principal.is_client and any(principal.has(None, d) for d in OVERSIGHT)
+
+
+def sees_all(principal: Principal) -> bool:
+    return is_center(principal) or is_oversight(principal)
+
+
+def is_leader(principal: Principal, staff_no: str | None) -> bool:
+    """The leader named on a pairing or sitting, recognised by 工号 (staff number)."""
+    return bool(staff_no) and not principal.is_client and principal.staff_no == staff_no
+
+
+def in_depts(principal: Principal, dept: str | None) -> bool:
+    return dept is not None and not principal.is_client and dept in principal.depts()
+
+
+def scoped(
+    principal: Principal,
+    dept_col: InstrumentedAttribute[str | None] | InstrumentedAttribute[str],
+    extra: Iterable[ColumnElement[bool]] = (),
+) -> ColumnElement[bool]:
+    """SQL filter: everything for the center and oversight, else the caller's departments
+    (plus ``extra`` conditions, e.g. the caller's own pairings as a leader)."""
+    if principal.is_client:
+        return false()
+    if sees_all(principal):
+        return true()
+    return or_(dept_col.in_(sorted(principal.depts())), *extra)

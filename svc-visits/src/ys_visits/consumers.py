@@ -1,0 +1,142 @@
+"""Events svc-visits consumes (validated like external input; applied once via the inbox).
+
+* ``ys.ratings.invitation.created`` — the 好差评 link of one of our problems: SMS it to the
+  enterprise's contact (we hold the phone; ratings never sees it);
+* ``ys.ratings.rating.submitted`` — the enterprise's level for a problem (satisfaction figures);
+* ``ys.gateway.department.*`` — keep the local list of departments current.
+"""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang import notify
+from yingshang.cases import timeline
+from yingshang.cases.rules import system_actor
+from yingshang.events import CloudEvent, ConsumerSpec, EventCatalogue
+from ys_visits.clocks import SERVICE
+from ys_visits.directory import service as directory
+from ys_visits.enterprises.models import Enterprise
+from ys_visits.problems.models import KIND as PROBLEM
+from ys_visits.problems.models import Problem
+
+INVITATION = "ys.ratings.invitation.created"
+RATING = "ys.ratings.rating.submitted"
+RATINGS = system_actor("ratings")
+
+
+class InvitationCreated(BaseModel):
+    """``ys.ratings.invitation.created`` (contract): ids and the one-time link, no identity."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    case_id: uuid.UUID
+    case_number: str = Field(min_length=1, max_length=80)
+    invitation_id: str = Field(min_length=1, max_length=64)
+    token_url: str = Field(min_length=1, max_length=500)
+    service: str
+    case_kind: str | None = None
+    node: str = Field(min_length=1, max_length=20)
+    expires_at: datetime | None = None
+
+
+class RatingSubmitted(BaseModel):
+    """``ys.ratings.rating.submitted``: the level, no rater identity."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    case_id: uuid.UUID
+    rating_id: str = Field(min_length=1, max_length=64)
+    level: int = Field(ge=1, le=5)
+    service: str
+    case_kind: str | None = None
+
+
+class DepartmentChanged(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    code: str = Field(min_length=1, max_length=60)
+    name: str = Field(min_length=1, max_length=120)
+    kind: str = Field(min_length=1, max_length=20)
+    active: bool = True
+
+
+def catalogue() -> EventCatalogue:
+    cat = EventCatalogue("svc-visits reads")
+    cat.register(INVITATION, InvitationCreated, description="好差评 link to SMS", consumers=(SERVICE,))
+    cat.register(RATING, RatingSubmitted, description="好差评 level", consumers=(SERVICE,))
+    for change in ("created", "updated", "deactivated"):
+        cat.register(
+            f"ys.gateway.department.{change}",
+            DepartmentChanged,
+            description=f"department {change}",
+            consumers=(SERVICE,),
+        )
+    return cat
+
+
+EVENTS = catalogue()
+ratings = ConsumerSpec(SERVICE, "ratings", "invitations", catalogue=EVENTS)
+departments = ConsumerSpec(SERVICE, "gateway", "departments", catalogue=EVENTS)
+
+
+def ours(service: str, case_kind: str | None) -> bool:
+    return service == SERVICE and case_kind in (None, PROBLEM)
+
+
+async def _note(session: AsyncSession, problem: Problem, action: str, note: str) -> None:
+    await timeline.record(
+        session, case_kind=PROBLEM, case_id=problem.id, action=action, actor=RATINGS,
+        from_state=problem.state, to_state=problem.state, note=note,
+    )  # fmt: skip
+
+
+@ratings.on(INVITATION)
+async def on_invitation(
+    session: AsyncSession, event: CloudEvent, payload: InvitationCreated
+) -> None:
+    if not ours(payload.service, payload.case_kind):
+        return  # another service's case: that service sends its own
+    problem = await session.get(Problem, payload.case_id)
+    if problem is None:
+        raise LookupError(f"no problem {payload.case_id} for invitation {payload.invitation_id}")
+    enterprise = await session.get(Enterprise, problem.enterprise_id)
+    phone = problem.contact_phone or (enterprise.primary_phone() if enterprise else None)
+    if phone is None:
+        await _note(session, problem, "rating_not_sent", "no contact phone for the 好差评 link")
+        return
+    await notify.enqueue(
+        session,
+        recipient=phone,
+        template="rating_invitation",
+        params={"number": problem.number, "node": payload.node, "url": payload.token_url},
+    )
+    await _note(session, problem, "rating_invited", "好差评 link sent by SMS")
+
+
+@ratings.on(RATING)
+async def on_rating(session: AsyncSession, event: CloudEvent, payload: RatingSubmitted) -> None:
+    if not ours(payload.service, payload.case_kind):
+        return
+    problem = await session.get(Problem, payload.case_id)
+    if problem is None:
+        return  # a rating of a case we do not hold: nothing to count
+    problem.satisfaction = payload.level
+    await _note(session, problem, "rated", f"好差评 level {payload.level}")
+
+
+async def on_department(
+    session: AsyncSession, event: CloudEvent, payload: DepartmentChanged
+) -> None:
+    active = payload.active and not event.type.endswith(".deactivated")
+    await directory.upsert_department(
+        session, payload.code, payload.name, payload.kind, active=active
+    )
+
+
+for _change in ("created", "updated", "deactivated"):
+    departments.add(f"ys.gateway.department.{_change}", on_department)
+
+CONSUMERS = (ratings, departments)

@@ -1,0 +1,146 @@
+"""``/api/v1/visits/duty-shifts``: the duty schedule (坐班), 签到/签退, matters handled."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import Query, Response
+
+from yingshang.app import allow, router
+from yingshang.auth import CurrentPrincipal
+from yingshang.cases import timeline
+from yingshang.cases.etag import IfMatch, set_etag
+from yingshang.cases.pagination import PageParams, paginate
+from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
+from ys_visits.access import ANY_STAFF, SCHEDULERS
+from ys_visits.deps import CREATE_ERRORS, LIST_ERRORS, NOT_FOUND, PREFIX, WRITE_ERRORS
+from ys_visits.duty import service
+from ys_visits.duty.models import KIND, DutyShift
+from ys_visits.duty.schemas import DutyDetail, DutyIn, DutyPage, EmptyIn, MatterIn, ReasonIn
+from ys_visits.schemas import TimelineOut
+
+api = router(f"{PREFIX}/duty-shifts", tags=["hall duty (坐班)"])
+Code = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
+
+
+@idempotent_post(
+    api,
+    "",
+    status_code=201,
+    response_model=DutyDetail,
+    summary="Schedule a leader's sitting in a hall (排班)",
+    responses=CREATE_ERRORS,
+    dependencies=[allow(SCHEDULERS)],
+)
+async def schedule_sitting(
+    body: DutyIn, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> DutyDetail:
+    shift = await service.schedule(session, body, principal)
+    set_etag(response, shift, KIND)
+    response.headers["Location"] = f"{api.prefix}/{shift.id}"
+    return await service.detail(session, shift, principal)
+
+
+@api.get(
+    "",
+    response_model=DutyPage,
+    summary="The duty schedule, newest first (filters: dates, hall, leader, status)",
+    responses=LIST_ERRORS,
+    dependencies=[allow(ANY_STAFF)],
+)
+async def list_sittings(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageParams,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    hall: Code = None,
+    leader_name: Annotated[str | None, Query(max_length=100)] = None,
+    leader_staff_no: Annotated[str | None, Query(max_length=40)] = None,
+    department: Code = None,
+    status: Annotated[str | None, Query(pattern=r"^(scheduled|on_duty|completed|cancelled)$")] = None,
+) -> DutyPage:
+    stmt = service.list_query(
+        date_from=date_from, date_to=date_to, hall=hall, leader_name=leader_name,
+        leader_staff_no=leader_staff_no, department=department, state=status,
+    )  # fmt: skip
+    rows, cursor = await paginate(
+        session, stmt, page, sort=DutyShift.created_at, id_col=DutyShift.id
+    )
+    return DutyPage(items=[service.view(r, principal) for r in rows], next_cursor=cursor)
+
+
+@api.get(
+    "/{shift_id}",
+    response_model=DutyDetail,
+    summary="One sitting with the matters handled, with its ETag",
+    responses=NOT_FOUND,
+    dependencies=[allow(ANY_STAFF)],
+)
+async def read_sitting(
+    shift_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> DutyDetail:
+    shift = await service.get(session, shift_id)
+    set_etag(response, shift, KIND)
+    return await service.detail(session, shift, principal)
+
+
+@api.get(
+    "/{shift_id}/timeline",
+    response_model=list[TimelineOut],
+    summary="Who did what, when",
+    responses=NOT_FOUND,
+    dependencies=[allow(ANY_STAFF)],
+)
+async def sitting_timeline(shift_id: uuid.UUID, session: SessionDep) -> list[TimelineOut]:
+    shift = await service.get(session, shift_id)
+    return [TimelineOut.model_validate(e) for e in await timeline.entries(session, KIND, shift.id)]
+
+
+@api.post(
+    "/{shift_id}/matters",
+    response_model=DutyDetail,
+    summary="Record a matter handled on duty (坐班办件); a problem becomes a 交办单",
+    responses=WRITE_ERRORS,
+    dependencies=[allow(ANY_STAFF)],
+)
+async def record_matter(
+    shift_id: uuid.UUID,
+    body: MatterIn,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DutyDetail:
+    shift = await service.record_matter(session, shift_id, body, principal, if_match)
+    set_etag(response, shift, KIND)
+    return await service.detail(session, shift, principal)
+
+
+def _step(name: str, path: str, summary: str, body_model: type[EmptyIn] | type[ReasonIn]) -> None:
+    async def endpoint(
+        shift_id: uuid.UUID,
+        body: body_model,  # type: ignore[valid-type]
+        session: SessionDep,
+        principal: CurrentPrincipal,
+        response: Response,
+        if_match: IfMatch = None,
+    ) -> DutyDetail:
+        shift = await service.act(session, shift_id, name, body.note, principal, if_match)
+        set_etag(response, shift, KIND)
+        return await service.detail(session, shift, principal)
+
+    endpoint.__name__ = f"sitting_{name}"
+    api.post(
+        f"/{{shift_id}}/{path}",
+        response_model=DutyDetail,
+        summary=summary,
+        responses=WRITE_ERRORS,
+        dependencies=[allow(ANY_STAFF)],
+    )(endpoint)
+
+
+_step("check_in", "check-in", "签到: the sitting begins (on its day); If-Match required", EmptyIn)
+_step("check_out", "check-out", "签退: the sitting is recorded; If-Match required", EmptyIn)
+_step("cancel", "cancel", "取消: cancel a scheduled sitting, with the reason", ReasonIn)

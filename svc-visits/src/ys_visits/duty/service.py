@@ -1,0 +1,219 @@
+"""Hall duty (坐班): schedule a sitting, sign in and out, record the matters handled."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.cases.etag import check_if_match
+from yingshang.cases.numbers import case_number
+from yingshang.cases.statemachine import apply_transition
+from yingshang.clock import now
+from yingshang.problems import Conflict, Forbidden, Invalid, NotFound
+from ys_visits import events
+from ys_visits.clocks import today
+from ys_visits.directory.service import require_department, require_hall
+from ys_visits.duty.machine import CANCELLED, MACHINE, ON_DUTY, RECORDERS
+from ys_visits.duty.models import KIND, DutyMatter, DutyShift
+from ys_visits.duty.schemas import DutyDetail, DutyIn, DutyOut, MatterIn, MatterOut
+from ys_visits.enterprises.models import Enterprise
+from ys_visits.problems import service as problems
+from ys_visits.problems.vocabulary import Source
+
+NUMBER_PREFIX = "ZB"  # 坐班
+CHANNEL = "hall_duty"  # how an enterprise helped on duty was served (好差评 channel)
+
+
+def payload(shift: DutyShift) -> events.DutyEvent:
+    return events.DutyEvent(
+        case_id=str(shift.id),
+        case_number=shift.number,
+        department=shift.department,
+        duty_id=str(shift.id),
+        leader_name=shift.leader_name,
+        hall=shift.hall,
+        hall_name=shift.hall_name,
+        date=shift.day,
+        start=shift.start,
+        end=shift.end,
+        state=shift.state,
+        matters_handled=shift.matters_count,
+        problems_raised=shift.problems_count,
+    )
+
+
+async def _refuse_overlap(session: AsyncSession, body: DutyIn) -> None:
+    rows = await session.execute(
+        select(DutyShift.id).where(
+            DutyShift.leader_name == body.leader_name,
+            DutyShift.day == body.date,
+            DutyShift.state != CANCELLED,
+            DutyShift.start < body.end,
+            DutyShift.end > body.start,
+        )
+    )
+    existing = rows.scalar()
+    if existing is not None:
+        raise Conflict(
+            "the leader already sits at that time", code="duty-overlap", existing_id=str(existing)
+        )
+
+
+async def schedule(session: AsyncSession, body: DutyIn, who: Principal) -> DutyShift:
+    """排班: a leader's sitting in a hall (published for the hall's duty board)."""
+    if body.date < today():
+        raise Invalid("a sitting is scheduled for today or later", field="date")
+    hall = await require_hall(session, body.hall)
+    await require_department(session, body.department, field="department")
+    await _refuse_overlap(session, body)
+    shift = DutyShift(
+        number=await case_number(session, NUMBER_PREFIX),
+        hall=hall.code,
+        hall_name=hall.name,
+        hall_department=hall.department,
+        leader_name=body.leader_name,
+        leader_staff_no=body.leader_staff_no,
+        leader_title=body.leader_title,
+        department=body.department,
+        day=body.date,
+        start=body.start,
+        end=body.end,
+        state=MACHINE.initial,
+        matters_count=0,
+        problems_count=0,
+        created_by=who.sub,
+    )
+    session.add(shift)
+    await session.flush()
+    await events.record(
+        session, kind=KIND, case_id=shift.id, action="created", actor=who,
+        payload=payload(shift), event_name="recorded", state=(None, shift.state),
+    )  # fmt: skip
+    return shift
+
+
+async def get(session: AsyncSession, shift_id: uuid.UUID) -> DutyShift:
+    """Any member of staff may read the duty schedule (it is on the hall's board)."""
+    shift = await session.get(DutyShift, shift_id)
+    if shift is None:
+        raise NotFound("no such duty sitting", code="duty-not-found")
+    return shift
+
+
+async def act(
+    session: AsyncSession,
+    shift_id: uuid.UUID,
+    name: str,
+    note: str | None,
+    who: Principal,
+    if_match: str | None,
+) -> DutyShift:
+    """签到 / 签退 (on the day of the sitting) or 取消."""
+    shift = await get(session, shift_id)
+    target = MACHINE.transition(name).target
+    at = now()
+
+    def stamp(row: DutyShift) -> None:  # runs once the kit's checks passed
+        if name != "cancel" and row.day != today():
+            raise Conflict("sign in and out on the day of the sitting", code="not-the-day")
+        if name == "check_in":
+            row.checked_in_at = at
+        elif name == "check_out":
+            row.checked_out_at = at
+        else:
+            row.cancel_reason = note
+
+    data = payload(shift).model_dump(mode="json") | {"state": target}
+    await apply_transition(  # type: ignore[type-var]  # see machine.MACHINE
+        session, MACHINE, shift, name, who, if_match=if_match, note=note, event_data=data,
+        effect=stamp,
+    )  # fmt: skip
+    await session.flush()
+    return shift
+
+
+async def record_matter(
+    session: AsyncSession, shift_id: uuid.UUID, body: MatterIn, who: Principal, if_match: str | None
+) -> DutyShift:
+    """坐班办件: a matter handled on duty; a problem raised here becomes a 交办单."""
+    shift = await get(session, shift_id)
+    position = RECORDERS(who, shift)
+    if position is None:
+        raise Forbidden("only the leader on duty, the hall or the center record matters")
+    check_if_match(if_match, shift, KIND)
+    if shift.state != ON_DUTY:
+        raise Conflict("matters are recorded while on duty", code="not-on-duty", state=shift.state)
+    enterprise = await _enterprise(session, body.enterprise_id)
+    matter = DutyMatter(
+        shift_id=shift.id, at=now(), summary=body.summary, outcome=body.outcome.value,
+        enterprise_id=enterprise.id if enterprise else None, recorded_by=who.sub,
+        recorded_by_name=who.name or None,
+    )  # fmt: skip
+    if body.problem is not None and enterprise is not None:
+        origin = problems.Origin(Source.DUTY, CHANNEL, duty_id=shift.id)
+        raised = await problems.raise_problem(session, body.problem, enterprise, origin, who)
+        matter.problem_id = raised.id
+        shift.problems_count += 1
+    shift.matters_count += 1
+    session.add(matter)
+    await session.flush()
+    await events.record(
+        session, kind=KIND, case_id=shift.id, action="matter", actor=who, payload=None,
+        state=(shift.state, shift.state), note=body.summary[:2000],
+        data={"outcome": body.outcome.value, "problem_id": str(matter.problem_id or "")},
+    )  # fmt: skip
+    return shift
+
+
+async def _enterprise(session: AsyncSession, enterprise_id: uuid.UUID | None) -> Enterprise | None:
+    if enterprise_id is None:
+        return None
+    row = await session.get(Enterprise, enterprise_id)
+    if row is None:
+        raise Invalid("no such enterprise in the registry", field="enterprise_id")
+    return row
+
+
+def view(shift: DutyShift, who: Principal) -> DutyOut:
+    out = DutyOut.model_validate(shift)
+    out.actions = MACHINE.available(shift, who)
+    if shift.state == ON_DUTY and RECORDERS(who, shift) is not None:
+        out.actions.append("matters")
+    return out
+
+
+async def detail(session: AsyncSession, shift: DutyShift, who: Principal) -> DutyDetail:
+    rows = await session.execute(
+        select(DutyMatter).where(DutyMatter.shift_id == shift.id).order_by(DutyMatter.at)
+    )
+    matters = [MatterOut.model_validate(m) for m in rows.scalars()]
+    return DutyDetail(**view(shift, who).model_dump(), matters=matters)
+
+
+def list_query(
+    *,
+    date_from: date | None,
+    date_to: date | None,
+    hall: str | None,
+    leader_name: str | None,
+    leader_staff_no: str | None,
+    department: str | None,
+    state: str | None,
+) -> Select[tuple[DutyShift]]:
+    stmt = select(DutyShift)
+    for column, value in (
+        (DutyShift.hall, hall),
+        (DutyShift.leader_name, leader_name),
+        (DutyShift.leader_staff_no, leader_staff_no),
+        (DutyShift.department, department),
+        (DutyShift.state, state),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if date_from is not None:
+        stmt = stmt.where(DutyShift.day >= date_from)
+    if date_to is not None:
+        stmt = stmt.where(DutyShift.day <= date_to)
+    return stmt

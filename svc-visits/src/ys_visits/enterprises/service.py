@@ -1,0 +1,144 @@
+"""The enterprise registry: register (USCC unique), edit, read masked, unmask with a reason."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.cases.etag import check_if_match
+from yingshang.masking import mask_phone
+from yingshang.problems import Conflict, NotFound
+from ys_visits.enterprises.models import KIND, TAG_SEPARATOR, Enterprise
+from ys_visits.enterprises.schemas import (
+    ContactIn,
+    ContactOut,
+    EnterpriseIn,
+    EnterpriseOut,
+    EnterprisePatch,
+    Scale,
+)
+
+
+async def by_uscc(session: AsyncSession, uscc: str) -> Enterprise | None:
+    rows = await session.execute(select(Enterprise).where(Enterprise.uscc == uscc))
+    return rows.scalar_one_or_none()
+
+
+def _duplicate(uscc: str, existing: uuid.UUID | None) -> Conflict:
+    return Conflict(
+        f"an enterprise with USCC {uscc} is already registered",
+        code="uscc-registered",
+        field="uscc",
+        existing_id=str(existing) if existing else None,
+    )
+
+
+def _contacts(contacts: list[ContactIn]) -> list[dict[str, Any]]:
+    return [c.model_dump(mode="json") for c in contacts]
+
+
+async def register(session: AsyncSession, body: EnterpriseIn, who: Principal) -> Enterprise:
+    """Add an enterprise; a second registration of the same USCC is a 409."""
+    existing = await by_uscc(session, body.uscc)
+    if existing is not None:
+        raise _duplicate(body.uscc, existing.id)
+    row = Enterprise(
+        name=body.name,
+        uscc=body.uscc,
+        industry=body.industry,
+        park=body.park or None,
+        scale=body.scale.value,
+        address=body.address,
+        contacts=_contacts(body.contacts),
+        created_by=who.sub,
+    )
+    row.tags = body.tags
+    session.add(row)
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent registration won the unique USCC
+        raise _duplicate(body.uscc, None) from exc
+    return row
+
+
+async def get(session: AsyncSession, enterprise_id: uuid.UUID) -> Enterprise:
+    row = await session.get(Enterprise, enterprise_id)
+    if row is None:
+        raise NotFound("no such enterprise", code="enterprise-not-found")
+    return row
+
+
+async def edit(
+    session: AsyncSession, enterprise_id: uuid.UUID, body: EnterprisePatch, if_match: str | None
+) -> Enterprise:
+    row = await get(session, enterprise_id)
+    check_if_match(if_match, row, KIND)
+    changes = body.model_dump(exclude_unset=True)
+    for name in ("name", "industry"):  # required fields: null leaves them as they are
+        if changes.get(name) is not None:
+            setattr(row, name, changes[name])
+    for name in ("park", "address"):  # optional fields: null or "" clears them
+        if name in changes:
+            setattr(row, name, changes[name] or None)
+    if body.scale is not None:
+        row.scale = body.scale.value
+    if body.tags is not None:
+        row.tags = body.tags
+    if body.contacts is not None:
+        row.contacts = _contacts(body.contacts)
+    await session.flush()
+    return row
+
+
+def contacts_of(row: Enterprise, *, reveal: bool) -> list[ContactOut]:
+    return [
+        ContactOut(
+            name=str(c.get("name", "")),
+            title=c.get("title"),
+            phone=str(c.get("phone", "")) if reveal else mask_phone(str(c.get("phone", ""))),
+        )
+        for c in row.contacts or []
+    ]
+
+
+def view(row: Enterprise) -> EnterpriseOut:
+    """The registry entry with contact phones masked (GB/T 35273 display restriction)."""
+    return EnterpriseOut(
+        id=row.id,
+        name=row.name,
+        uscc=row.uscc,
+        industry=row.industry,
+        park=row.park,
+        scale=Scale(row.scale),
+        address=row.address,
+        tags=row.tags,
+        contacts=contacts_of(row, reveal=False),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+def list_query(
+    *,
+    park: str | None,
+    scale: Scale | None,
+    industry: str | None,
+    tag: str | None,
+    q: str | None,
+) -> Select[tuple[Enterprise]]:
+    stmt = select(Enterprise)
+    if park:
+        stmt = stmt.where(Enterprise.park == park)
+    if scale:
+        stmt = stmt.where(Enterprise.scale == scale.value)
+    if industry:
+        stmt = stmt.where(Enterprise.industry == industry)
+    if tag:
+        stmt = stmt.where(Enterprise.tags_text.contains(f"{TAG_SEPARATOR}{tag}{TAG_SEPARATOR}"))
+    if q:
+        stmt = stmt.where(Enterprise.name.contains(q, autoescape=True))
+    return stmt

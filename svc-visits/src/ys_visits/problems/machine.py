@@ -1,0 +1,104 @@
+"""The life of a problem (诉求 → 交办单 → 销号) as data (DOMAIN.md, "Enterprise services").
+
+登记 → 交办 to a department (proposal within 7 days, a resolution deadline) → the department
+proposes a solution → monthly progress (月度进展) → solved → 销号, which needs the enterprise's
+confirmation (recorded by the center) or the bureau's override with a reason; a dispute by the
+enterprise reopens the problem at the department. The department's head may return a problem
+that is not theirs (退回); the center hands it on again.
+
+``CLOCKS`` says which timed stages (``yingshang.time`` policies) each step starts, completes or
+cancels; ``EXTRA_EVENTS`` the events a step publishes besides its own.
+"""
+
+from dataclasses import dataclass
+
+from yingshang.auth import BUREAU, ROLES
+from yingshang.cases.rules import Rule, any_of, of_case, roles
+from yingshang.cases.statemachine import StateMachine, Transition
+from ys_visits.access import CENTER, MANAGER_ROLES
+from ys_visits.clocks import SERVICE
+from ys_visits.problems.models import KIND, Problem
+from ys_visits.problems.vocabulary import LABELS
+from ys_visits.problems.vocabulary import Stage as T
+from ys_visits.problems.vocabulary import State as S
+
+ASSIGNERS = any_of(roles(*MANAGER_ROLES, depts=[CENTER]), roles(*MANAGER_ROLES, depts=[BUREAU]))
+CENTER_ANY = roles(*ROLES, depts=[CENTER])  # records the enterprise's answer
+BUREAU_DECIDES = roles("staff", "head", depts=[BUREAU])  # override: 营商局决定销号
+DEPT = of_case("staff", "head")  # the department the problem was handed to
+DEPT_HEAD = of_case("head")  # its head (一把手)
+OPEN = {S.RAISED, S.ASSIGNED, S.IN_PROGRESS, S.SOLVED}
+
+
+def _t(
+    name: str, label: str, sources: set[S], target: S, who: Rule[Problem], **kw: object
+) -> Transition[Problem]:  # type: ignore[type-var]  # Mapped columns, see MACHINE
+    return Transition(name, frozenset(sources), target.value, who, label=label, **kw)  # type: ignore[type-var, arg-type]
+
+
+TRANSITIONS = (
+    _t("assign", "交办", {S.RAISED}, S.ASSIGNED, ASSIGNERS, event="assigned"),
+    _t("return", "退回", {S.ASSIGNED}, S.RAISED, DEPT_HEAD, event="returned", note_required=True),
+    _t("propose", "提出解决方案", {S.ASSIGNED}, S.IN_PROGRESS, DEPT, event="proposed"),
+    _t("solve", "办结", {S.IN_PROGRESS}, S.SOLVED, DEPT, event="solved"),
+    _t("confirm", "企业确认销号", {S.SOLVED}, S.CLOSED, CENTER_ANY, event="closed"),
+    _t("dispute", "企业有异议", {S.SOLVED}, S.IN_PROGRESS, CENTER_ANY, event="reopened",
+       note_required=True),
+    _t("override_close", "营商局决定销号", OPEN, S.CLOSED, BUREAU_DECIDES, event="closed",
+       note_required=True),
+)  # fmt: skip
+
+# Mapped[...] columns do not satisfy the kit's CaseLike protocol under mypy; Problem has id,
+# state and version all the same.
+MACHINE: StateMachine[Problem] = StateMachine(  # type: ignore[type-var]
+    service=SERVICE,
+    kind=KIND,
+    states=tuple(s.value for s in S),
+    initial=S.RAISED.value,
+    transitions=TRANSITIONS,
+    final=frozenset({S.CLOSED.value}),
+    labels={s.value: text for s, text in LABELS.items()},
+)
+
+
+@dataclass(frozen=True)
+class Clocks:
+    starts: tuple[T, ...] = ()
+    completes: tuple[T, ...] = ()
+    cancels: tuple[T, ...] = ()
+
+
+ALL = tuple(T)
+CLOCKS: dict[str, Clocks] = {
+    "assign": Clocks(starts=(T.PROPOSAL, T.RESOLUTION)),
+    "return": Clocks(cancels=(T.PROPOSAL, T.RESOLUTION)),
+    "propose": Clocks(completes=(T.PROPOSAL,), starts=(T.PROGRESS,)),
+    "progress": Clocks(completes=(T.PROGRESS,), starts=(T.PROGRESS,)),
+    "solve": Clocks(completes=(T.RESOLUTION, T.PROGRESS), starts=(T.CONFIRMATION,)),
+    "confirm": Clocks(completes=(T.CONFIRMATION,)),
+    "dispute": Clocks(completes=(T.CONFIRMATION,), starts=(T.RESOLUTION, T.PROGRESS)),
+    "override_close": Clocks(cancels=ALL),
+}
+# 销号 is the 好差评 evaluation node (``completed``, node ``finish``): ratings invites the
+# enterprise through the SMS link this service sends (DOMAIN.md: closure yields a rating).
+EXTRA_EVENTS: dict[str, tuple[str, ...]] = {
+    "confirm": ("completed",),
+    "override_close": ("completed",),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step that changes no state (月度进展): who, and from which states."""
+
+    name: str
+    label: str
+    sources: frozenset[str]
+    allowed: Rule[Problem]
+
+
+PROGRESS = Step("progress", "月度进展", frozenset({S.IN_PROGRESS.value}), DEPT)
+
+
+def label(name: str) -> str:
+    return PROGRESS.label if name == PROGRESS.name else MACHINE.transition(name).label

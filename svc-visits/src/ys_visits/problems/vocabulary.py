@@ -1,0 +1,76 @@
+"""The words of a problem's life: states, sources, categories, stages (Chinese as staff say it)."""
+
+from enum import StrEnum
+
+
+class State(StrEnum):
+    RAISED = "raised"  # 待交办
+    ASSIGNED = "assigned"  # 已交办: the department proposes a solution
+    IN_PROGRESS = "in_progress"  # 办理中: monthly progress until solved
+    SOLVED = "solved"  # 已解决: awaiting the enterprise's confirmation
+    CLOSED = "closed"  # 已销号
+
+
+LABELS = {
+    State.RAISED: "待交办",
+    State.ASSIGNED: "已交办",
+    State.IN_PROGRESS: "办理中",
+    State.SOLVED: "待企业确认",
+    State.CLOSED: "已销号",
+}
+
+
+class Source(StrEnum):
+    VISIT = "visit"  # 走访 (把脉问诊)
+    DUTY = "duty"  # 坐班
+    DIRECT = "direct"  # raised at the center
+
+
+class Category(StrEnum):
+    """诉求 types the center tracks."""
+
+    POLICY = "policy"  # 政策兑现
+    FINANCING = "financing"  # 融资
+    LAND = "land"  # 用地
+    LABOUR = "labour"  # 用工
+    APPROVAL = "approval"  # 审批服务
+    INFRASTRUCTURE = "infrastructure"  # 水电路气讯
+    MARKET = "market"  # 市场开拓
+    LEGAL = "legal"  # 法律与权益保护
+    TECHNOLOGY = "technology"  # 科技创新
+    OTHER = "other"
+
+
+CATEGORY_LABELS = {
+    Category.POLICY: "政策兑现",
+    Category.FINANCING: "融资",
+    Category.LAND: "用地",
+    Category.LABOUR: "用工",
+    Category.APPROVAL: "审批服务",
+    Category.INFRASTRUCTURE: "水电路气讯",
+    Category.MARKET: "市场开拓",
+    Category.LEGAL: "法律与权益保护",
+    Category.TECHNOLOGY: "科技创新",
+    Category.OTHER: "其他",
+}
+
+
+class Stage(StrEnum):
+    """Timed stages of a problem, each a policy row (service ``visits``, kind ``problem``)."""
+
+    PROPOSAL = "proposal"  # 交办 → proposed solution: 7 days (DOMAIN.md default)
+    RESOLUTION = "resolution"  # 交办 → solved: the assigner's date, else the policy default
+    PROGRESS = "progress"  # monthly progress update (月度进展) until solved
+    CONFIRMATION = "confirmation"  # solved → the enterprise's confirmation obtained
+
+
+class Closure(StrEnum):
+    CONFIRMED = "confirmed"  # 企业确认
+    OVERRIDE = "override"  # 营商局决定销号 (with a reason)
+
+
+class ConfirmChannel(StrEnum):
+    PHONE = "phone"
+    ON_SITE = "on_site"
+    WRITTEN = "written"  # 书面确认
+    SMS = "sms"

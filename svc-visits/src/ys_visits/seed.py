@@ -1,0 +1,63 @@
+"""Idempotent default data: departments and halls (deploy/seed/county.yaml), the time-limit
+policies, and (outside production) a few demo enterprises and pairings. Adds what is missing;
+never overwrites what an admin or the live directory changed."""
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Position, Principal
+from yingshang.time.policies import seed_policies
+from ys_visits.clocks import SERVICE
+from ys_visits.directory import service as directory
+from ys_visits.enterprises import service as enterprises
+from ys_visits.enterprises.models import Enterprise
+from ys_visits.enterprises.schemas import EnterpriseIn
+from ys_visits.pairings import service as pairings
+from ys_visits.pairings.schemas import PairingIn
+from ys_visits.policies import default_policies
+from ys_visits.seed_data import DEMO_ENTERPRISES, DEMO_PAIRINGS, FALLBACK_COUNTY
+
+log = logging.getLogger("ys_visits.seed")
+SEEDER = Principal(
+    sub="system:seed", name="system:seed", positions=(Position("ENTERPRISE_CENTER", "admin"),)
+)
+
+
+def read_county(path: Path) -> dict[str, Any]:
+    """The county file, or the built-in organisation when a bare checkout lacks it."""
+    if not path.is_file():
+        log.warning("seed file %s missing: using the built-in departments and halls", path)
+        return FALLBACK_COUNTY
+    document: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        "departments": document.get("departments") or FALLBACK_COUNTY["departments"],
+        "halls": document.get("halls") or FALLBACK_COUNTY["halls"],
+    }
+
+
+async def seed(session: AsyncSession, county_file: Path, *, demo: bool = False) -> None:
+    await seed_policies(session, SERVICE, default_policies())
+    county = await asyncio.to_thread(read_county, county_file)
+    for dept in county["departments"]:
+        await directory.add_missing_department(session, dept["code"], dept["name"], dept["kind"])
+    for hall in county["halls"]:
+        await directory.add_missing_hall(session, hall["code"], hall["name"], hall["dept"])
+    if demo and not await session.scalar(select(func.count()).select_from(Enterprise)):
+        await _seed_demo(session)
+
+
+async def _seed_demo(session: AsyncSession) -> None:
+    ids = {}
+    for entry in DEMO_ENTERPRISES:
+        row = await enterprises.register(session, EnterpriseIn.model_validate(entry), SEEDER)
+        ids[row.uscc] = row.id
+    for entry in DEMO_PAIRINGS:
+        body = {**entry, "enterprise_id": ids[entry["uscc"]]}
+        del body["uscc"]
+        await pairings.create(session, PairingIn.model_validate(body), SEEDER)

@@ -1,0 +1,1 @@
+"""Statistics of the enterprise service center: visits vs plan, problems, satisfaction, duty."""

@@ -1,0 +1,34 @@
+"""``GET /api/v1/visits/stats``: the center's figures for a period (center and oversight)."""
+
+from datetime import date
+
+from yingshang.app import allow, router
+from yingshang.db import SessionDep
+from yingshang.problems import Invalid
+from ys_visits.access import ANALYSTS
+from ys_visits.clocks import today
+from ys_visits.deps import PREFIX
+from ys_visits.stats import service
+from ys_visits.stats.schemas import StatsOut
+
+api = router(PREFIX, tags=["statistics"])
+MAX_DAYS = 3 * 366
+
+
+@api.get(
+    "/stats",
+    response_model=StatsOut,
+    summary="Visits per leader vs plan, problems, resolution, 好差评, duty sittings",
+    responses={422: {"description": "invalid period"}},
+    dependencies=[allow(ANALYSTS)],
+)
+async def statistics(
+    session: SessionDep, date_from: date | None = None, date_to: date | None = None
+) -> StatsOut:
+    end = date_to or today()
+    start = date_from or end.replace(month=1, day=1)
+    if end < start:
+        raise Invalid("the period ends before it starts", field="date_to")
+    if (end - start).days > MAX_DAYS:
+        raise Invalid("ask for at most three years at a time", field="date_from")
+    return await service.report(session, start, end)

@@ -1,0 +1,64 @@
+"""The statistics report of a period."""
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class LeaderVisits(BaseModel):
+    """走访 per leader: the visits their pairings planned in the period, and made."""
+
+    leader_name: str
+    leader_staff_no: str | None
+    leader_rank: str
+    pairings: int
+    planned_visits: int = Field(description="visit windows of the pairings in the period")
+    visits: int
+    completion_rate: float | None = Field(description="visits / planned (capped at 1)")
+    overdue_pairings: int = Field(description="active pairings whose visit is overdue now")
+
+
+class ProblemFigures(BaseModel):
+    raised: int = Field(description="problems raised in the period")
+    closed: int = Field(description="problems closed (销号) in the period")
+    solved_of_raised: int = Field(description="of those raised in the period, closed by now")
+    resolution_rate: float | None = Field(description="solved_of_raised / raised")
+    average_days_to_close: float | None = Field(description="raised → 销号, closed in period")
+    open_overdue: int = Field(description="open problems past a time limit now")
+    overrides: int = Field(description="closed by the bureau's override in the period")
+    by_category: dict[str, int]
+
+
+class DepartmentFigures(BaseModel):
+    department: str
+    assigned: int
+    closed: int
+    open_overdue: int
+
+
+class Satisfaction(BaseModel):
+    """好差评 of closed problems: the county counts only 4-5 as good (DOMAIN.md)."""
+
+    rated: int
+    average_level: float | None
+    good_rate: float | None = Field(description="share rated 满意 or 非常满意 (4-5)")
+
+
+class DutyFigures(BaseModel):
+    """坐班 per leader: sittings completed and matters handled (坐班办件 N 次)."""
+
+    leader_name: str
+    leader_staff_no: str | None
+    sittings: int
+    matters_handled: int
+    problems_raised: int
+
+
+class StatsOut(BaseModel):
+    date_from: date
+    date_to: date
+    leaders: list[LeaderVisits]
+    problems: ProblemFigures
+    departments: list[DepartmentFigures]
+    satisfaction: Satisfaction
+    duty: list[DutyFigures]

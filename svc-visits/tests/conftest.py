@@ -1,0 +1,47 @@
+"""Fixtures of the visits suite: the service on its own migrated database, seeded with the
+county's departments and halls and the default policies, on a frozen clock (Monday
+2026-03-02 10:00 Asia/Shanghai, no holiday near)."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.builders import START, People, Walk
+from yingshang.clock import FrozenClock, get_clock, set_clock
+from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.tokens import TestIssuer
+from ys_visits.app import SERVICE_DIR, create_app
+from ys_visits.seed import seed
+from ys_visits.settings import Settings
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    before = get_clock()
+    frozen = FrozenClock(START)
+    set_clock(frozen)
+    yield frozen
+    set_clock(before)
+
+
+async def seeded(sut: ServiceUnderTest) -> ServiceUnderTest:
+    async with sut.app.state.db.write() as session:
+        await seed(session, Settings().county_file)
+    return sut
+
+
+@pytest.fixture
+async def visits(service_app: Callable[..., Any], clock: FrozenClock) -> ServiceUnderTest:
+    """svc-visits in-process (no broker), seeded (no demo data)."""
+    return await seeded(await service_app(create_app, Settings, SERVICE_DIR))
+
+
+@pytest.fixture
+def people(issuer: TestIssuer) -> People:
+    return People(issuer)
+
+
+@pytest.fixture
+def walk(visits: ServiceUnderTest, people: People) -> Walk:
+    return Walk(visits.client, people)
