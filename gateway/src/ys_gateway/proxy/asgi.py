@@ -21,6 +21,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import Receive, Scope, Send
 
 from yingshang.auth import Principal, TokenVerifier
+from yingshang.observability import child_traceparent
 from yingshang.problems import PROBLEM_BASE, DomainError
 from ys_gateway.proxy.clients import ClientCache
 from ys_gateway.proxy.http1 import Answer, UpstreamError, UpstreamTimeout
@@ -64,16 +65,8 @@ DROP_FROM_UPSTREAM = frozenset(
     }
 )
 RETRY_SAFE = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")  # as yingshang.observability accepts
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-
-
-def child_traceparent(parent: str | None) -> str:
-    """W3C trace context: keep the trace id and flags, new span id for the hop."""
-    match = TRACEPARENT.match(parent) if parent else None
-    trace, flags = (match.group(1), match.group(2)) if match else (secrets.token_hex(16), "01")
-    return f"00-{trace}-{secrets.token_hex(8)}-{flags}"
 
 
 class ProxyError(Exception):
