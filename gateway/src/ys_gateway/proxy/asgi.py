@@ -24,6 +24,7 @@ from yingshang.auth import Principal, TokenVerifier
 from yingshang.observability import child_traceparent
 from yingshang.problems import PROBLEM_BASE, DomainError
 from ys_gateway.proxy.clients import ClientCache
+from ys_gateway.proxy.cors import Cors
 from ys_gateway.proxy.http1 import Answer, UpstreamError, UpstreamTimeout
 from ys_gateway.proxy.ratelimit import RateLimiter
 from ys_gateway.proxy.upstreams import ServicePool
@@ -365,38 +366,3 @@ class Exchange:
     def _ip(self) -> str | None:
         client = self.scope.get("client")
         return client[0] if client else None
-
-
-class Cors:
-    """CORS for the console and browser integrators (bearer tokens, no cookies)."""
-
-    def __init__(self, origins: str) -> None:
-        self.any = origins.strip() == "*"
-        self.allowed = frozenset(o.strip().encode() for o in origins.split(",") if o.strip())
-
-    def headers(self, origin: bytes | None) -> list[tuple[bytes, bytes]]:
-        if origin is None or not (self.any or origin in self.allowed):
-            return []
-        value = b"*" if self.any else origin
-        return [
-            (b"access-control-allow-origin", value),
-            (b"access-control-expose-headers", b"x-request-id, traceparent, etag, retry-after"),
-            (b"vary", b"origin"),
-        ]
-
-    @staticmethod
-    def is_preflight(scope: Scope) -> bool:
-        if scope["method"] != "OPTIONS":
-            return False
-        return any(k == b"access-control-request-method" for k, _ in scope["headers"])
-
-    @staticmethod
-    def preflight(scope: Scope) -> list[tuple[bytes, bytes]]:
-        requested = next(
-            (v for k, v in scope["headers"] if k == b"access-control-request-headers"), b""
-        )
-        return [
-            (b"access-control-allow-methods", b"GET, POST, PUT, PATCH, DELETE, OPTIONS"),
-            (b"access-control-allow-headers", requested or b"authorization, content-type"),
-            (b"access-control-max-age", b"600"),
-        ]
