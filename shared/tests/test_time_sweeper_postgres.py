@@ -8,15 +8,18 @@ import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import asyncpg
 import pytest
-from timesample.kit import POLICIES, SERVICE, SERVICE_DIR, outbox, start
+from timesample.kit import FIXTURE_2027, POLICIES, SERVICE, SERVICE_DIR, frozen_clock, outbox, start
 
 from yingshang import time as deadlines
+from yingshang.clock import SHANGHAI
 from yingshang.db import Database
 from yingshang.migrate import upgrade
+from yingshang.time.years import load_year, read_year_file
 
 PG_URL = os.environ.get("YS_TEST_POSTGRES_URL")
 pytestmark = [
@@ -101,3 +104,36 @@ async def test_two_sweeper_processes_emit_each_step_once(tmp_path: Path) -> None
     ]
     assert sorted(steps) == sorted((str(s.id), *step) for s in stages for step in expected)
     assert sum(emitted) == len(steps)
+
+
+async def test_engine_and_calendar_load_on_postgres() -> None:
+    """The row-locking paths (refresh FOR UPDATE, upsert of a year) run only on PostgreSQL."""
+    monday = datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI)
+    async with throwaway_database() as url:
+        db = Database(url)
+        try:
+            async with db.write() as session:
+                await deadlines.seed_policies(session, SERVICE, POLICIES)
+                with frozen_clock(monday):
+                    stage = await start(session)
+                paused = monday + timedelta(days=4)  # Friday: three working days used
+                await deadlines.pause(session, stage, actor="u", at=paused)
+                await deadlines.resume(session, stage, actor="u", at=paused + timedelta(days=5))
+                assert stage.remaining == 7
+                with frozen_clock(datetime(2026, 12, 28, 10, 0, tzinfo=SHANGHAI)):
+                    late = await start(session, stage="handle", case_kind="ticket")
+            async with db.write() as session:
+                document = read_year_file(FIXTURE_2027)
+                loaded = await load_year(session, document, loaded_by="u")
+                again = await load_year(session, document, loaded_by="u")
+                await deadlines.complete_stage(
+                    session, stage.id, actor="u", at=paused + timedelta(days=6)
+                )
+            async with db.read() as session:
+                moved = await deadlines.get_stage(session, late.id)
+                assert (moved.due_at, moved.provisional) == (late.due_at + timedelta(days=1), False)
+                done = await deadlines.get_stage(session, stage.id)
+                assert (done.status, done.on_time) == ("completed", True)
+        finally:
+            await db.dispose()
+    assert (loaded.recomputed, again.changed) == (1, False)
