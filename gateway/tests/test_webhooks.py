@@ -240,3 +240,19 @@ async def test_webhook_admin_refuses_bad_subscriptions(
             listed = await client.get(HOOKS, headers=admin)
     assert [a.status_code for a in answers] == [422, 422]
     assert listed.json()["items"] == []
+
+
+def test_masking_keeps_codes_and_hides_personal_numbers() -> None:
+    from ys_gateway.webhooks.rules import masked
+
+    data = {
+        "contact_phone": "13812345678",
+        "note": "请致电 13912345678 或身份证 520302199001011234",
+        "item_code": "11520327MB1D13812345678000100001",
+        "nested": [{"id_number": "52030219900101123X"}],
+    }
+    out = masked(data)
+    assert out["contact_phone"] == "138****5678"
+    assert out["note"] == "请致电 139****5678 或身份证 5203**********1234"
+    assert out["item_code"] == data["item_code"]
+    assert out["nested"][0]["id_number"] == "5203**********123X"

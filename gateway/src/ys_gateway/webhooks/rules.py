@@ -17,7 +17,8 @@ from yingshang.masking import mask_phone, mask_resident_id
 SUBSCRIBE_SCOPE = "events:subscribe"
 DIRECTORY_SCOPE = "directory:read"
 PATTERN = re.compile(r"^ys(\.([a-z_]+|\*)){0,3}(\.>)?$")
-PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# Whole tokens only: item codes and case numbers carry long digit runs that must stay intact.
+PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 PHONE_KEYS = ("phone", "mobile", "tel")
 ID_KEYS = ("id_number", "id_no", "resident_id", "id_card")
