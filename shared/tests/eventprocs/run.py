@@ -21,11 +21,13 @@ import signal
 import sys
 
 import sample
+from sqlalchemy import func, select
 
 from yingshang.db import Database
 from yingshang.events.claims import Claimed
 from yingshang.events.consumer import AfterCommit, EventConsumer
 from yingshang.events.envelope import CloudEvent
+from yingshang.events.outbox import OutboxEvent
 from yingshang.events.relay import BatchOutcome, OutboxRelay
 from yingshang.events.streams import NatsConnection
 
@@ -66,7 +68,7 @@ async def produce(args: argparse.Namespace) -> None:
 async def relay_only(args: argparse.Namespace) -> None:
     db = Database(args.db)
     nats = await connect(args.nats, "sample", ("sample",))
-    relay = OutboxRelay(db, nats, poll_seconds=0.1, batch_size=args.batch)
+    relay = OutboxRelay(db, nats, poll_seconds=0.05, batch_size=args.batch)
     acked: list[str] = []
 
     async def remember(rows: list[Claimed], outcome: BatchOutcome) -> None:
@@ -74,13 +76,21 @@ async def relay_only(args: argparse.Namespace) -> None:
         acked.extend(r.event_id for r in rows if r.seq in sent)
 
     relay.on_published = remember
-    say(ready=True)
     await relay.start()
-    while not await drained(relay):
+    say(ready=True)
+    while await sent_rows(db) < args.expect:
         await asyncio.sleep(0.1)
     say(owner=relay.owner, published=relay.published, duplicates=relay.duplicates, acked=acked)
     await relay.stop()
     await nats.stop()
+
+
+async def sent_rows(db: Database) -> int:
+    async with db.read() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.sent_at.isnot(None))
+        )
+    return int(count or 0)
 
 
 async def consume(args: argparse.Namespace) -> None:
@@ -124,6 +134,7 @@ def main() -> None:
     parser.add_argument("--events-per-case", type=int, default=1)
     parser.add_argument("--purpose", default="effects")
     parser.add_argument("--crash-after-commit", type=int)
+    parser.add_argument("--expect", type=int, default=0, help="relay: stop once this many are sent")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     command = {"produce": produce, "relay": relay_only, "consume": consume}[args.command]

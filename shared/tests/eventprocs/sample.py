@@ -19,7 +19,7 @@ from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.consumer import ConsumerSpec
 from yingshang.events.envelope import CloudEvent, make_event
 from yingshang.events.inbox import Handler
-from yingshang.events.outbox import enqueue
+from yingshang.events.outbox import enqueue_many
 from yingshang.migrate import upgrade
 
 SERVICE_DIR = Path(__file__).resolve().parent
@@ -96,18 +96,19 @@ def migrate(url: str) -> None:
 
 
 async def open_cases(
-    db: Database, first: int, count: int, *, events_per_case: int = 1, prefix: str = "C"
+    db: Database, first: int, count: int, *, events_per_case: int = 1
 ) -> list[str]:
     """Write ``count`` cases' events to the outbox in one transaction; returns event ids."""
-    ids: list[str] = []
+    numbers = range(first, first + count)
+    events = [opened_event(number, n) for number in numbers for n in range(events_per_case)]
     async with db.write() as session:
-        for number in range(first, first + count):
-            for n in range(events_per_case):
-                data = CaseOpened(case_number=f"C{number}", n=n)
-                event = make_event("sample", OPENED, data, subject=f"{prefix}{number}")
-                await enqueue(session, event)
-                ids.append(event.id)
-    return ids
+        await enqueue_many(session, events)
+    return [event.id for event in events]
+
+
+def opened_event(number: int, n: int = 0) -> CloudEvent:
+    data = CaseOpened(case_number=f"C{number}", n=n)
+    return make_event("sample", OPENED, data, subject=f"C{number}")
 
 
 async def effect_stats(db: Database) -> tuple[int, int]:

@@ -40,15 +40,27 @@ class OutboxEvent(PlumbingBase):
 
 async def enqueue(session: AsyncSession, event: CloudEvent) -> OutboxEvent:
     """Add ``event`` to the outbox in the caller's transaction (flushed, never committed)."""
-    row = OutboxEvent(
+    row = _row(event)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def enqueue_many(session: AsyncSession, events: list[CloudEvent]) -> list[OutboxEvent]:
+    """Several events in one flush (one INSERT statement), in the given order."""
+    rows = [_row(event) for event in events]
+    session.add_all(rows)
+    await session.flush()
+    return rows
+
+
+def _row(event: CloudEvent) -> OutboxEvent:
+    return OutboxEvent(
         event_id=event.id,
         subject=event.type,
         case_key=event.subject,
         payload=event.model_dump(mode="json", exclude_none=True),
     )
-    session.add(row)
-    await session.flush()
-    return row
 
 
 def new_event_id() -> str:
