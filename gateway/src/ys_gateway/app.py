@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Any, cast
 
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from yingshang.app import Component, create_service_app
 from yingshang.events.relay import OutboxRelay
@@ -149,8 +152,24 @@ def _replaced(route: BaseRoute) -> bool:
     return isinstance(route, Route) and route.path in REPLACED
 
 
+class ConsoleFiles(StaticFiles):
+    """The console's assets. Any other path without a file extension is a page of the
+    single-page app (e.g. the SMS rating link ``/console/public/rate/<token>``): index.html.
+    Revalidated on every load (ETag), so a new release is never half cached."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code != 404 or "." in path.rsplit("/", 1)[-1]:
+                raise
+            response = await super().get_response("index.html", scope)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
 def _console_route() -> BaseRoute:
-    return Mount("/console", app=StaticFiles(directory=CONSOLE_DIR, html=True), name="console")
+    return Mount("/console", app=ConsoleFiles(directory=CONSOLE_DIR, html=True), name="console")
 
 
 def _with_essentials(inner: Any, essentials: list[Component]) -> Any:

@@ -102,3 +102,12 @@ export async function download(path, filename) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Public endpoints: never send a staff token (staff may not rate for an applicant). */
+export async function publicGet(path, params) {
+  return (await request(withQuery(path, params), { auth: false })).data;
+}
+
+export async function publicPost(path, json, idempotent = false) {
+  return (await request(path, { method: "POST", json, auth: false, idempotent })).data;
+}

@@ -107,15 +107,19 @@ export function values(form) {
 /** A button that disables itself while its async handler runs. */
 export function busyButton(text, handler, props = {}) {
   const button = h("button", { type: "button", ...props }, text);
+  const problem = h("span", { class: "form-error", role: "alert" });
   button.addEventListener("click", async () => {
     button.disabled = true;
+    problem.textContent = "";
     try {
       await handler();
+    } catch (error) {
+      problem.textContent = error && error.message ? error.message : String(error);
     } finally {
       button.disabled = false;
     }
   });
-  return button;
+  return h("span", { class: "busy" }, button, problem);
 }
 
 /** Submit handler with a disabled submit button and an error line while it runs. */

@@ -5,7 +5,7 @@ import { request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { departmentOptions, deptName } from "../directory.js";
 import { dateTime } from "../format.js";
-import { CLOCK_STATE, STAGES, label } from "../labels.js";
+import { ACTIONS, CLOCK_STATE, STAGES, label } from "../labels.js";
 import { STALE } from "../problems.js";
 import { countdownEl, errorBox, field, input, kv, loading, notice, onSubmit, section, select, table, tag, textarea } from "../ui.js";
 
@@ -49,7 +49,7 @@ export function timelineList(entries) {
   return h("ol", { class: "timeline" }, entries.map((e) =>
     h("li", {},
       h("time", { datetime: e.at }, dateTime(e.at)),
-      h("strong", {}, e.action_label || e.action),
+      h("strong", {}, e.action_label || label(ACTIONS, e.action)),
       h("span", { class: "who" }, [e.actor_name, e.staff_no && `（${e.staff_no}）`, e.position_dept && ` · ${deptName(e.position_dept)}`].filter(Boolean).join("")),
       e.note ? h("p", {}, e.note) : null)));
 }

@@ -33,16 +33,39 @@ function ticketBody(v) {
   };
 }
 
+/**
+ * The knowledge base finds entries holding every bigram of a query, so a whole sentence finds
+ * nothing: look up short overlapping phrases of the title and keep the entries most of them hit.
+ */
+export function phrases(text, size = 4, most = 5) {
+  const chars = Array.from(String(text).replace(/[\s\p{P}]+/gu, ""));
+  if (chars.length <= size) return chars.length >= 2 ? [chars.join("")] : [];
+  const out = [];
+  for (let i = 0; i + size <= chars.length && out.length < most; i += 2) out.push(chars.slice(i, i + size).join(""));
+  return out;
+}
+
+async function lookUp(text) {
+  const hits = new Map();
+  const found = await Promise.all(phrases(text).map((q) => get("/api/v1/hotline/knowledge/search", { q, limit: 5 }).catch(() => ({ items: [] }))));
+  for (const entry of found.flatMap((f) => f.items)) {
+    const seen = hits.get(entry.id) || { entry, count: 0 };
+    seen.count += 1;
+    hits.set(entry.id, seen);
+  }
+  return [...hits.values()].sort((a, b) => b.count - a.count).slice(0, 5).map((h) => h.entry);
+}
+
 function knowledgePanel(form, chosen) {
   const results = h("div", { class: "kb-results" }, empty("输入标题或内容后自动检索知识库"));
   let timer = null;
   const search = async () => {
-    const q = `${form.elements.title.value} ${form.elements.content.value}`.trim().slice(0, 100);
-    if (q.length < 2) return;
+    const text = form.elements.title.value.trim() || form.elements.content.value.trim().slice(0, 30);
+    if (text.length < 2) return;
     replace(results, loading("正在检索知识库…"));
     try {
-      const found = await get("/api/v1/hotline/knowledge/search", { q, limit: 5 });
-      replace(results, found.items.length ? found.items.map((e) => kbEntry(e, chosen)) : empty("知识库中没有相近的答复"));
+      const found = await lookUp(text);
+      replace(results, found.length ? found.map((e) => kbEntry(e, chosen)) : empty("知识库中没有相近的答复"));
     } catch (error) {
       replace(results, errorBox(error));
     }

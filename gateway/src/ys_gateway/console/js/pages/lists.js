@@ -71,6 +71,8 @@ export const LEDGER_COLUMNS = [
   { label: "督办起始", value: (e) => dateTime(e.since) },
 ];
 
+export const LEDGER_BRIEF = LEDGER_COLUMNS.filter((c) => ["编号", "环节", "责任单位", "督办级别"].includes(c.label));
+
 /**
  * A card whose table loads on its own (loading / empty / error states), so one failing
  * service never blanks the whole home page. `load` resolves to the rows.

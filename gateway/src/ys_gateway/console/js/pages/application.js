@@ -1,0 +1,88 @@
+// An application (办件) of the government service hall (行政许可法; GB/T 39554.1-2020).
+import { get } from "../api.js";
+import { h } from "../dom.js";
+import { deptName } from "../directory.js";
+import { dateTime } from "../format.js";
+import { APPLICATION_STATUS, label } from "../labels.js";
+import { section, table } from "../ui.js";
+import { NOTE, renderCase } from "./casepage.js";
+
+const lines = (text) => String(text || "").split(/\n|，|,|；|;/).map((s) => s.trim()).filter(Boolean);
+const reason = { name: "reason", label: "理由", type: "textarea", required: true };
+const nothing = () => ({});
+
+const FORMS = {
+  request_materials: { label: "一次性告知补正", path: "request-supplement",
+    fields: [{ name: "missing", label: "缺少的材料（每行一项，一次列全）", type: "textarea", required: true }, NOTE],
+    body: (v) => ({ missing: lines(v.missing), note: v.note || null }) },
+  materials_received: { label: "补正材料接收", path: "receive-supplement",
+    fields: [{ name: "materials", label: "收到的材料（每行一项）", type: "textarea", required: true }, NOTE],
+    body: (v) => ({ materials: lines(v.materials), note: v.note || null }) },
+  accept: { label: "受理", path: "accept", tone: "primary", body: nothing },
+  refuse: { label: "不予受理", path: "refuse", fields: [reason], body: (v) => ({ reason: v.reason }) },
+  finish_on_the_spot: { label: "即办办结", path: "finish-on-the-spot", tone: "primary", help: "即办件：当场受理、决定并办结。", body: nothing },
+  request_supplement: { label: "审查补正", path: "request-supplement",
+    fields: [{ name: "missing", label: "需补正的材料（每行一项）", type: "textarea", required: true }, NOTE],
+    body: (v) => ({ missing: lines(v.missing), note: v.note || null }) },
+  supplement_received: { label: "补正材料接收", path: "receive-supplement",
+    fields: [{ name: "materials", label: "收到的材料（每行一项）", type: "textarea", required: true }, NOTE],
+    body: (v) => ({ materials: lines(v.materials), note: v.note || null }) },
+  suspend: { label: "特别程序（听证/检验/专家评审）", path: "suspend",
+    fields: [{ name: "kind", label: "程序", type: "select", required: true, options: { hearing: "听证", testing: "检验检测", expert_review: "专家评审" } }, NOTE],
+    body: (v) => ({ kind: v.kind, note: v.note || null }) },
+  resume: { label: "特别程序结束", path: "resume", body: nothing },
+  request_extension: { label: "申请延期（+10个工作日）", path: "extension-request", fields: [reason], body: (v) => ({ reason: v.reason }) },
+  approve_extension: { label: "批准延期", path: "extension-approval", body: nothing },
+  approve: { label: "准予许可", path: "approve", tone: "primary", fields: [NOTE], body: (v) => ({ note: v.note || null }) },
+  reject: { label: "不予许可", path: "reject", fields: [reason], body: (v) => ({ reason: v.reason }) },
+  deliver: { label: "送达", path: "deliver", tone: "primary",
+    fields: [{ name: "method", label: "方式", type: "select", options: { pickup: "窗口领取", postal: "免费邮寄" } },
+      { name: "tracking_number", label: "邮件单号" }, { name: "postal_address", label: "邮寄地址" }],
+    body: (v) => ({ method: v.method || null, tracking_number: v.tracking_number || null, postal_address: v.postal_address || null }) },
+  finish: { label: "办结", path: "finish", tone: "primary", body: nothing },
+};
+
+function facts(a) {
+  return [
+    ["事项", `${a.item_name}（${a.item_code}）`],
+    ["办件类型", a.handling_kind === "instant" ? "即办件" : "承诺件"],
+    ["实施部门", deptName(a.department)],
+    ["申请人", [a.applicant_name, a.enterprise_name, a.applicant_phone].filter(Boolean).join("，")],
+    ["收件渠道", a.channel],
+    a.window_code && ["窗口", `${a.hall_code || ""} ${a.window_code}`],
+    ["时限", `法定 ${a.statutory_limit} 个工作日 / 承诺 ${a.committed_limit} 个工作日${a.extension_days ? `，延期 ${a.extension_days} 日` : ""}`],
+    a.green_channel && ["绿色通道", "是"],
+    ["收件时间", dateTime(a.submitted_at)],
+    a.accepted_at && ["受理时间", dateTime(a.accepted_at)],
+    a.missing_materials.length && ["待补正材料", a.missing_materials.join("、")],
+    a.decision_reason && ["决定理由", a.decision_reason],
+    a.tracking_number && ["邮件单号", a.tracking_number],
+    a.finished_at && ["办结时间", dateTime(a.finished_at)],
+    a.working_days_used !== null && ["实际用时", `${a.working_days_used} 个工作日${a.on_time === false ? "（超时）" : ""}`],
+  ];
+}
+
+function parts(a) {
+  if (!a.package || !a.parts.length) return null;
+  return section("一件事一次办：各部门审批", table([
+    { label: "事项", value: (p) => p.item_name },
+    { label: "部门", value: (p) => deptName(p.department) },
+    { label: "状态", value: (p) => p.status },
+    { label: "决定时间", value: (p) => dateTime(p.decided_at) },
+  ], a.parts));
+}
+
+export async function applicationPage(ctx) {
+  const url = `/api/v1/approvals/applications/${encodeURIComponent(ctx.params.id)}`;
+  const code = ctx.query.get("query_code");
+  await renderCase(ctx, {
+    url,
+    title: (a) => `办件 ${a.number}`,
+    status: (a) => label(APPLICATION_STATUS, a.status),
+    due: (a) => (["finished", "refused"].includes(a.status) ? null : a.due_at),
+    facts,
+    extra: (a) => h("div", {}, code ? h("p", { class: "notice ok" }, `收件成功。办件编号 ${a.number}，查询码 ${code}（请告知申请人，凭编号和查询码查询进度）。`) : null, parts(a)),
+    timeline: () => get(`${url}/timeline`),
+    actions: (a) => a.actions.filter((name) => FORMS[name]).map((name) => ({ name, ...FORMS[name] })),
+  });
+}

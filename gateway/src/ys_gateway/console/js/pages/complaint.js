@@ -1,0 +1,90 @@
+// An enterprise complaint case (涉企侵权投诉). The complainant's identity is shown only as the
+// service masks it for this position (DOMAIN.md: confidentiality).
+import { get } from "../api.js";
+import { h } from "../dom.js";
+import { deptName } from "../directory.js";
+import { dateTime } from "../format.js";
+import { COMPLAINT_CATEGORIES } from "../labels.js";
+import { section, table } from "../ui.js";
+import { NOTE, noteRequired, renderCase } from "./casepage.js";
+
+const EXCLUSIONS = {
+  litigation: "已进入诉讼", arbitration: "已进入仲裁", reconsideration: "已申请行政复议",
+  petition: "信访事项", civil_dispute: "企业之间的民事纠纷", not_infringement: "不属于侵权投诉",
+};
+const withNote = (v) => ({ note: v.note });
+
+const FORMS = {
+  accept: { label: "受理", path: "accept", tone: "primary",
+    fields: [{ name: "category", label: "类别（可更正）", type: "select", options: COMPLAINT_CATEGORIES },
+      { name: "respondent", label: "被投诉单位", type: "department" }, NOTE],
+    body: (v) => ({ category: v.category || null, respondent: v.respondent || null, note: v.note || null }) },
+  reject: { label: "不予受理", path: "reject",
+    fields: [{ name: "exclusion", label: "不予受理原因", type: "select", required: true, options: EXCLUSIONS },
+      { name: "referral", label: "告知的解决途径", type: "textarea", required: true }, noteRequired()],
+    body: (v) => ({ exclusion: v.exclusion, referral: v.referral, note: v.note }) },
+  assign: { label: "交办", path: "assign", tone: "primary",
+    fields: [{ name: "department", label: "责任单位", type: "department" }, NOTE],
+    body: (v) => ({ department: v.department || null, note: v.note || null }) },
+  investigate: { label: "调查核实", path: "investigate", fields: [noteRequired("核实情况")], body: withNote },
+  reply: { label: "答复", path: "reply", tone: "primary", fields: [{ name: "reply", label: "答复内容", type: "textarea", required: true }], body: (v) => ({ reply: v.reply }) },
+  send_back: { label: "审核退回", path: "send-back", fields: [noteRequired("退回理由")], body: withNote },
+  resolve: { label: "反馈结果", path: "resolve", tone: "primary",
+    fields: [{ name: "result", label: "反馈给企业的结果", type: "textarea", required: true }, { name: "recovered_amount", label: "挽回金额（元）", type: "number" }],
+    body: (v) => ({ result: v.result, recovered_amount: v.recovered_amount || null }) },
+  confirm: { label: "企业确认", path: "confirm", fields: [NOTE], body: (v) => ({ note: v.note || null }) },
+  dispute: { label: "企业有异议", path: "dispute", fields: [noteRequired("异议理由")], body: withNote },
+  revisit: { label: "回访", path: "revisit", fields: [noteRequired("回访情况")], body: withNote },
+  reopen: { label: "重新交办", path: "reopen", fields: [noteRequired("理由")], body: withNote },
+  close: { label: "办结", path: "close", tone: "primary", fields: [noteRequired("办结说明")], body: withNote },
+  check_back: { label: "回访核查", path: "check-back",
+    fields: [{ name: "retaliation_found", label: "发现打击报复", type: "checkbox" }, noteRequired("核查情况")],
+    body: (v) => ({ note: v.note, retaliation_found: v.retaliation_found === true }) },
+  urge: { label: "催办/督办", path: "urge", fields: [noteRequired()], body: withNote },
+};
+
+function facts(c) {
+  const e = c.enterprise || {};
+  return [
+    ["类别", c.category_label + (c.category_other ? `（${c.category_other}）` : "")],
+    ["标题", c.title],
+    ["事实与诉求", c.facts],
+    ["投诉企业", c.real_name ? [e.name, e.uscc, e.contact_name, e.contact_phone].filter(Boolean).join("，") || c.identity : "匿名"],
+    ["被投诉单位", deptName(c.respondent)],
+    ["责任单位", deptName(c.department)],
+    ["登记时间", dateTime(c.received_at)],
+    c.claimed_amount && ["涉及金额（元）", c.claimed_amount],
+    c.payment_overdue_days !== null && ["账款逾期天数", String(c.payment_overdue_days)],
+    c.origin_ticket_number && ["来源工单", c.origin_ticket_number],
+    c.exclusion && ["不予受理", `${EXCLUSIONS[c.exclusion] || c.exclusion}；${c.referral || ""}`],
+    c.verdict && ["企业评价", c.verdict],
+    c.outcome && ["办理结果", c.outcome],
+    c.closed_at && ["办结时间", dateTime(c.closed_at)],
+  ];
+}
+
+function notes(c) {
+  if (!c.notes.length) return null;
+  return section("答复与意见", table([
+    { label: "类型", value: (n) => n.kind },
+    { label: "内容", value: (n) => n.body },
+    { label: "单位", value: (n) => deptName(n.department) },
+    { label: "记录人", value: (n) => n.author_name },
+    { label: "时间", value: (n) => dateTime(n.at) },
+  ], c.notes));
+}
+
+export async function complaintPage(ctx) {
+  const url = `/api/v1/complaints/cases/${encodeURIComponent(ctx.params.id)}`;
+  await renderCase(ctx, {
+    url,
+    title: (c) => `投诉案件 ${c.number}`,
+    status: (c) => c.state_label,
+    due: (c) => (["closed", "checked_back", "not_accepted"].includes(c.state) ? null : c.due_at),
+    facts,
+    extra: (c) => h("div", {}, notes(c)),
+    stages: (c) => c.stages,
+    timeline: () => get(`${url}/timeline`),
+    actions: (c) => c.actions.filter((name) => FORMS[name]).map((name) => ({ name, ...FORMS[name] })),
+  });
+}

@@ -1,0 +1,68 @@
+// System administration: time-limit policies (时限政策) of every service are data an admin
+// edits here (ARCHITECTURE.md, "Deadlines and escalation").
+import { get, request } from "../api.js";
+import { h, replace } from "../dom.js";
+import { ESCALATION, SERVICES, STAGES, UNITS, URGENCY, label } from "../labels.js";
+import { navigate } from "../router.js";
+import { field, input, notice, onSubmit, section, select, table, withLoading } from "../ui.js";
+
+const TIMED = ["hotline", "approvals", "complaints", "visits", "ratings"];
+
+function ladderText(ladder) {
+  return (ladder || []).map((l) => `${label(ESCALATION, l.level).slice(0, 2)}：到期后 ${l.after.amount}${label(UNITS, l.after.unit)}`).join("；") || "—";
+}
+
+function editForm(service, policy, done) {
+  const form = h("form", { class: "inline-form", "aria-label": `修改时限 ${policy.id}` },
+    field("时限", input("amount", { type: "number", min: 1, required: true, value: policy.amount })),
+    field("单位", select("unit", UNITS)),
+    h("button", { type: "submit", class: "primary small" }, "保存"),
+    h("button", { type: "button", class: "small", onClick: () => done(false) }, "取消"));
+  form.elements.unit.value = policy.unit;
+  onSubmit(form, async (v) => {
+    const path = `/api/v1/${service}/policies/${policy.id}`;
+    const fresh = await request(path);
+    await request(path, { method: "PATCH", json: { amount: Number(v.amount), unit: v.unit }, etag: fresh.etag });
+    done(true);
+  });
+  return form;
+}
+
+function policiesTable(service, rows, reload) {
+  return table([
+    { label: "案件", value: (p) => p.case_kind },
+    { label: "环节", value: (p) => label(STAGES, p.stage) },
+    { label: "紧急程度", value: (p) => label(URGENCY, p.urgency) },
+    { label: "时限", value: (p) => `${p.amount} ${label(UNITS, p.unit)}` },
+    { label: "预警", value: (p) => `${Math.round(p.warning_fraction * 100)}%` },
+    { label: "升级", value: (p) => ladderText(p.ladder) },
+    { label: "说明", value: (p) => p.description || "—" },
+    { label: "修改", value: (p) => {
+      const cell = h("span");
+      const edit = h("button", { type: "button", class: "small", onClick: () => replace(cell, editForm(service, p, (saved) => (saved ? reload(`已修改时限政策 #${p.id}`) : replace(cell, edit)))) }, "修改");
+      return replace(cell, edit);
+    } },
+  ], rows, "该业务没有时限政策");
+}
+
+export async function adminHome({ main, query }) {
+  main.dataset.title = "系统管理 · 时限政策";
+  const service = TIMED.includes(query.get("service")) ? query.get("service") : "hotline";
+  const chooser = select("service", TIMED.map((s) => [s, SERVICES[s]]));
+  chooser.value = service;
+  chooser.addEventListener("change", () => navigate(`/console/home?service=${chooser.value}`));
+  const body = h("div");
+  const reload = (message) => withLoading(body, () => get(`/api/v1/${service}/policies`), (rows) => {
+    const out = h("div", {}, policiesTable(service, rows, reload));
+    if (message) notice(out, message, "ok");
+    return out;
+  });
+  replace(main,
+    h("h1", {}, "系统管理 · 时限政策"),
+    h("p", { class: "muted" }, "时限、预警比例与升级阶梯均为数据；修改后对新开始的计时环节生效。"),
+    section(null, field("业务", chooser)),
+    section(`${SERVICES[service]} 的时限政策`, body),
+    section("其他", h("ul", {}, h("li", {}, h("a", { href: "/docs" }, "接口文档（/docs）")),
+      h("li", {}, h("a", { href: "/console/escalations", "data-link": "" }, "督办台账")))));
+  await reload();
+}

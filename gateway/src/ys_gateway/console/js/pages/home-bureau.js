@@ -1,0 +1,53 @@
+// The bureau (and the committee): the 督办 ledger, escalations by level, department scorecards.
+import { all, get } from "../api.js";
+import { barChart } from "../charts.js";
+import { h, replace } from "../dom.js";
+import { deptName } from "../directory.js";
+import { pct, thisMonth } from "../format.js";
+import { ESCALATION } from "../labels.js";
+import { section, table, tag, withLoading } from "../ui.js";
+import { LEDGER_BRIEF } from "./lists.js";
+
+function card(title, load, render, extra) {
+  const body = h("div");
+  withLoading(body, load, render);
+  return section(title, extra || null, body);
+}
+
+export function levelChart(entries) {
+  const rows = [1, 2, 3].map((level) => ({
+    label: ESCALATION[level],
+    value: entries.filter((e) => e.level === level).length,
+    tone: level >= 2 ? "danger" : "warning",
+  }));
+  return barChart("在办督办事项（按级别）", rows, { format: (v) => `${v} 件` });
+}
+
+const sum = (object) => Object.values(object || {}).reduce((a, b) => a + b, 0);
+
+export const SCORECARD_COLUMNS = [
+  { label: "单位", value: (s) => deptName(s.department) },
+  { label: "本月受理", value: (s) => String(sum(s.received)) },
+  { label: "本月办结", value: (s) => String(sum(s.closed)) },
+  { label: "按时办结率", value: (s) => pct(s.on_time_rate) },
+  { label: "在办督办", value: (s) => (s.overdue_now ? tag(String(s.overdue_now), "danger") : "0") },
+  { label: "好评率（县规则）", value: (s) => pct(s.ratings.county_good_rate) },
+  { label: "差评", value: (s) => String(s.ratings.bad) },
+  { label: "排名", value: (s) => (s.ratings.rank ? String(s.ratings.rank) : "—") },
+  { label: "约谈", value: (s) => (s.ratings.flagged ? tag("连续两月末位", "danger") : "") },
+];
+
+export async function bureauHome({ main }, p) {
+  const month = thisMonth();
+  main.dataset.title = p.dept === "COMMITTEE" ? "营商委 · 督办总览" : "营商局 · 督办总览";
+  const ledger = all("/api/v1/ratings/escalations", { status: "open" }, 400);
+  replace(main,
+    h("h1", {}, main.dataset.title),
+    h("div", { class: "split" },
+      card("督办级别分布", () => ledger, levelChart),
+      card("督办台账（最新）", () => ledger, (rows) => h("div", {}, table(LEDGER_BRIEF, rows.slice(-10).reverse(), "当前没有督办事项"),
+        h("p", {}, h("a", { href: "/console/escalations", "data-link": "" }, `查看全部督办台账（${rows.length} 件）`))))),
+    card(`部门考核（${month}）`, () => get("/api/v1/ratings/scorecards", { month }), (s) => table(SCORECARD_COLUMNS, s.items, "本月暂无考核数据"),
+      h("p", { class: "muted" }, h("a", { href: "/console/bulletin", "data-link": "" }, "查看月通报"))),
+  );
+}

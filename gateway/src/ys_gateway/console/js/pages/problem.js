@@ -1,0 +1,76 @@
+// An enterprise's problem (诉求) handed to a department (交办单) until 销号, which needs the
+// enterprise's confirmation or the bureau's override with a reason (DOMAIN.md).
+import { get } from "../api.js";
+import { h } from "../dom.js";
+import { deptName } from "../directory.js";
+import { dateTime } from "../format.js";
+import { section, table } from "../ui.js";
+import { NOTE, noteRequired, renderCase } from "./casepage.js";
+
+const STATES = { raised: "待交办", assigned: "已交办", in_progress: "办理中", solved: "待企业确认", closed: "已销号" };
+const CHANNELS = { phone: "电话", on_site: "现场", written: "书面确认", sms: "短信" };
+
+const FORMS = {
+  assign: { label: "交办", path: "assign", tone: "primary",
+    fields: [{ name: "department", label: "责任单位", type: "department", required: true },
+      { name: "resolution_due", label: "解决时限（默认按政策）", type: "date" }, NOTE],
+    body: (v) => ({ department: v.department, resolution_due: v.resolution_due || null, note: v.note || null }) },
+  return: { label: "退回", path: "return", fields: [noteRequired("退回理由")], body: (v) => ({ note: v.note }) },
+  propose: { label: "提出解决方案", path: "propose", tone: "primary",
+    fields: [{ name: "proposal", label: "解决方案", type: "textarea", required: true }, NOTE],
+    body: (v) => ({ proposal: v.proposal, note: v.note || null }) },
+  progress: { label: "报送月度进展", path: "progress",
+    fields: [{ name: "text", label: "进展", type: "textarea", required: true }, { name: "percent", label: "完成比例（%）", type: "number", min: 0 }],
+    body: (v) => ({ text: v.text, percent: v.percent === "" ? null : Number(v.percent) }) },
+  solve: { label: "办结", path: "solve", tone: "primary",
+    fields: [{ name: "resolution", label: "解决情况", type: "textarea", required: true }, NOTE],
+    body: (v) => ({ resolution: v.resolution, note: v.note || null }) },
+  confirm: { label: "企业确认销号", path: "confirm", tone: "primary",
+    fields: [{ name: "confirmed_by", label: "确认的企业联系人", required: true }, { name: "channel", label: "确认方式", type: "select", required: true, options: CHANNELS }, NOTE],
+    body: (v) => ({ confirmed_by: v.confirmed_by, channel: v.channel, note: v.note || null }) },
+  dispute: { label: "企业有异议", path: "dispute", fields: [noteRequired("异议内容")], body: (v) => ({ note: v.note }) },
+  override_close: { label: "营商局决定销号", path: "override-close", fields: [noteRequired("销号理由")], body: (v) => ({ note: v.note }) },
+};
+
+function facts(p) {
+  return [
+    ["企业", p.enterprise ? p.enterprise.name : "—"],
+    ["诉求", p.title],
+    ["描述", p.description],
+    ["责任单位", deptName(p.department)],
+    ["企业联系人", [p.contact_name, p.contact_phone].filter(Boolean).join("，") || "—"],
+    ["登记时间", dateTime(p.received_at)],
+    p.resolution_due_on && ["解决时限", p.resolution_due_on],
+    p.proposal && ["解决方案", p.proposal],
+    p.resolution && ["解决情况", p.resolution],
+    p.confirmed_by && ["确认人", p.confirmed_by],
+    p.closure_note && ["销号说明", p.closure_note],
+  ];
+}
+
+function progress(p) {
+  if (!p.progress || !p.progress.length) return null;
+  return section("月度进展", table([
+    { label: "时间", value: (e) => dateTime(e.at) },
+    { label: "进展", value: (e) => e.text },
+    { label: "完成", value: (e) => (e.percent === null ? "—" : `${e.percent}%`) },
+    { label: "报送人", value: (e) => e.by_name },
+  ], p.progress));
+}
+
+export async function problemPage(ctx) {
+  const url = `/api/v1/visits/problems/${encodeURIComponent(ctx.params.id)}`;
+  await renderCase(ctx, {
+    url,
+    title: (p) => `交办单 ${p.number}`,
+    status: (p) => STATES[p.state] || p.state,
+    due: (p) => (p.state === "closed" ? null : p.due_at),
+    facts,
+    extra: (p) => h("div", {}, progress(p)),
+    stages: (p) => (p.stages || []).map((s) => ({ ...s, state: s.status })),
+    timeline: () => get(`${url}/timeline`),
+    actions: (p) => (p.actions || []).filter((name) => FORMS[name]).map((name) => ({ name, ...FORMS[name] })),
+  });
+}
+
+export const PROBLEM_STATES = STATES;

@@ -1,0 +1,69 @@
+// Track a case by number + query code (查询码): hotline ticket, complaint, or application.
+import { publicGet, publicPost } from "../../api.js";
+import { h, replace } from "../../dom.js";
+import { dateTime } from "../../format.js";
+import { TICKET_STATUS, TICKET_TYPES, label } from "../../labels.js";
+import { errorBox, field, input, kv, loading, onSubmit, section, select, textarea } from "../../ui.js";
+
+const KINDS = { hotline: "12345 工单", complaint: "涉企投诉", application: "政务服务办件" };
+
+async function lookup(kind, number, code) {
+  if (kind === "hotline") return publicPost("/api/v1/hotline/public/track", { number, query_code: code });
+  if (kind === "complaint") return publicPost("/api/v1/complaints/public/track", { number, query_code: code });
+  return publicGet(`/api/v1/approvals/public/applications/${encodeURIComponent(number)}`, { query_code: code });
+}
+
+function hotlineView(t) {
+  return h("div", {}, kv([["编号", t.number], ["类型", label(TICKET_TYPES, t.type)], ["标题", t.title],
+    ["状态", label(TICKET_STATUS, t.status)], ["受理时间", dateTime(t.received_at)], t.closed_at && ["办结时间", dateTime(t.closed_at)]]),
+  t.replies.length ? h("div", {}, h("h3", {}, "答复"), t.replies.map((r) => h("p", { class: "reply" }, r))) : null);
+}
+
+function respondForm(number, code, redraw) {
+  const form = h("form", { class: "grid-form", "aria-label": "对办理结果的意见" },
+    field("您对办理结果", select("verdict", { confirmed: "认可（确认办结）", disputed: "有异议" })),
+    field("异议理由", textarea("reason", { maxlength: 2000 })),
+    h("button", { type: "submit", class: "primary" }, "提交"));
+  onSubmit(form, async (v) => redraw(await publicPost("/api/v1/complaints/public/respond", { number, query_code: code, verdict: v.verdict, reason: v.reason || null })));
+  return form;
+}
+
+function complaintView(c, number, code, redraw) {
+  return h("div", {}, kv([["编号", c.number], ["状态", c.state_label], ["登记时间", dateTime(c.received_at)], c.closed_at && ["办结时间", dateTime(c.closed_at)]]),
+    c.messages.length ? h("div", {}, h("h3", {}, "办理情况"), c.messages.map((m) => h("p", { class: "reply" }, `${dateTime(m.at)}　${m.body}`))) : null,
+    c.may_respond ? respondForm(number, code, redraw) : null);
+}
+
+function applicationView(a) {
+  return kv([["办件编号", a.number], ["事项", a.item_name], ["状态", a.status_label], ["收件时间", dateTime(a.submitted_at)],
+    a.due_at && ["承诺办结时限", dateTime(a.due_at)], a.finished_at && ["办结时间", dateTime(a.finished_at)]]);
+}
+
+function notFound(error) {
+  return error.status === 404 ? { message: "未找到：请核对编号和查询码。" } : error;
+}
+
+export async function trackPage({ main, query }) {
+  main.dataset.title = "办件查询";
+  const result = h("div", { "aria-live": "polite" });
+  const form = h("form", { class: "grid-form", "aria-label": "办件查询" },
+    field("类型", select("kind", KINDS)),
+    field("编号", input("number", { required: true, maxlength: 80, value: query.get("number") || null })),
+    field("查询码", input("query_code", { required: true, maxlength: 40 })),
+    h("button", { type: "submit", class: "primary" }, "查询"));
+  if (KINDS[query.get("kind")]) form.elements.kind.value = query.get("kind");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const { kind, number, query_code: code } = Object.fromEntries(new FormData(form));
+    replace(result, loading("正在查询…"));
+    try {
+      const found = await lookup(kind, number.trim(), code.trim());
+      const redraw = (c) => replace(result, section("查询结果", complaintView(c, number.trim(), code.trim(), redraw)));
+      if (kind === "complaint") return redraw(found);
+      replace(result, section("查询结果", kind === "hotline" ? hotlineView(found) : applicationView(found)));
+    } catch (error) {
+      replace(result, errorBox(notFound(error)));
+    }
+  });
+  replace(main, h("h1", {}, "办件查询"), section(null, form), result);
+}
