@@ -2,14 +2,24 @@
 
 How a service wires them (same in every service)::
 
-    from yingshang.events import ConsumerSpec, dead_letter_router, event_components
+    # <svc>/events.py: the payload models it produces, in a catalogue
+    EVENTS = EventCatalogue(title="hotline events")
+    EVENTS.register("ys.hotline.ticket.closed", TicketClosed, description="办结",
+                    consumers=("ratings",))
 
-    scorecards = ConsumerSpec("ratings", "hotline", "scorecards", catalogue=EVENTS)
+    # in a state change (the request's transaction): never publish directly
+    await enqueue(session, make_event("hotline", "ys.hotline.ticket.closed", payload,
+                                      subject=str(ticket.id)))
+    await notify.enqueue(session, recipient=phone, template="rating_invitation", params={...})
+
+    # a consumer: one ConsumerSpec per (source stream, purpose), handlers by event type
+    scorecards = ConsumerSpec("ratings", "hotline", "scorecards", catalogue=HOTLINE_EVENTS)
 
     @scorecards.on("ys.hotline.ticket.closed")
     async def on_closed(session: AsyncSession, event: CloudEvent, payload: TicketClosed) -> None:
         ...  # effects written in ``session``; committed with the inbox row, then acked
 
+    # app.py
     create_service_app(
         settings,
         title=TITLE,
@@ -28,7 +38,7 @@ from yingshang.events.consumer import ConsumerSpec, EventConsumer
 from yingshang.events.deadletters import dead_letter_router
 from yingshang.events.envelope import CloudEvent, make_event
 from yingshang.events.inbox import DeadLetter, Handler, InboxEntry
-from yingshang.events.outbox import OutboxEvent, enqueue
+from yingshang.events.outbox import OutboxEvent, enqueue, enqueue_many
 from yingshang.events.relay import OutboxRelay
 from yingshang.events.streams import NatsConnection, ensure_stream, stream_name
 from yingshang.notify import NotificationSender
@@ -49,6 +59,7 @@ __all__ = [
     "ParsedEvent",
     "dead_letter_router",
     "enqueue",
+    "enqueue_many",
     "ensure_stream",
     "event_components",
     "make_event",
