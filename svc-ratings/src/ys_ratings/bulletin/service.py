@@ -50,8 +50,7 @@ async def _add_rectifications(session: AsyncSession, month: str, tables: Tables)
             func.sum(case((r.on_time.is_(True), 1), else_=0)),
             func.sum(case((r.called_back_at.is_not(None), 1), else_=0)),
         )
-        .join(Rating, Rating.id == r.rating_id)
-        .where(r.month == month, Rating.excluded == false())
+        .where(r.month == month, r.excluded == false())
         .group_by(r.department, r.window, r.staff_no)
     )
     for department, window, staff_no, total, on_time, called in rows:

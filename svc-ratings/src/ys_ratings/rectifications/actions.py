@@ -93,13 +93,17 @@ async def record_verdict(
 async def close_for_appeal(
     s: AsyncSession, rating_id: Id, center: RatingsCenter, note: str
 ) -> Rectification | None:
-    """An upheld appeal ends the rating's rectification, whatever state it was in."""
+    """An upheld appeal takes the rating's rectification out of the statistics and ends it,
+    whatever state it was in."""
     rows = await s.execute(select(Rectification).where(Rectification.rating_id == rating_id))
     rect = rows.scalar_one_or_none()
-    if rect is None or rect.state not in OPEN_STATES:
+    if rect is None:
+        return None
+    changes = {"outcome": APPEAL_UPHELD, "excluded": True}
+    if rect.state not in OPEN_STATES:
+        rect.excluded = True
+        await s.flush()
         return rect
     tag = rectification_machine(center).etag(rect)  # the system acts on the row it just read
-    await transition(
-        s, rect, "appeal_upheld", SYSTEM, center, tag, {"outcome": APPEAL_UPHELD}, note=note
-    )
+    await transition(s, rect, "appeal_upheld", SYSTEM, center, tag, changes, note=note)
     return rect

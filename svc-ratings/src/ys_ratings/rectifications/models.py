@@ -23,7 +23,17 @@ VERDICTS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissa
 class Rectification(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "ratings_rectifications"
     __table_args__ = (
-        Index("ix_ratings_rectifications_month", "month", "department"),
+        # Covering index of the bulletin's rectification figures (no table access).
+        Index(
+            "ix_ratings_rectifications_bulletin",
+            "month",
+            "excluded",
+            "department",
+            "window",
+            "staff_no",
+            "on_time",
+            "called_back_at",
+        ),
         Index("ix_ratings_rectifications_state", "state", "department"),
         Index("ix_ratings_rectifications_created", "created_at", "id"),
     )
@@ -59,3 +69,5 @@ class Rectification(IdMixin, TimestampMixin, VersionMixin, Base):
     verdict_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
     outcome: Mapped[str | None] = mapped_column(String(30))
+    # Mirrors the rating's exclusion (申诉复核 upheld) so the bulletin needs no join.
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -57,6 +57,7 @@ async def open_for(session: AsyncSession, rating: Rating) -> Rectification:
         level=rating.level,
         origin_client=rating.origin_client,
         overdue=False,
+        excluded=False,
     )
     session.add(rect)
     await session.flush()
