@@ -88,9 +88,9 @@ def a_problem(**overrides: Any) -> dict[str, Any]:
     return {**body, **overrides}
 
 
-async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
+async def ok(response: httpx.Response, status: int = 200) -> Any:
     assert response.status_code == status, response.text
-    return dict(response.json())
+    return response.json()
 
 
 def etag(kind: str, obj: dict[str, Any]) -> str:

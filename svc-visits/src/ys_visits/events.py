@@ -109,7 +109,6 @@ class PairingCreated(CaseRef):
     leader_name: str
     leader_rank: str
     starts_on: date
-    visit_due_at: datetime | None
 
 
 class PairingEnded(CaseRef):

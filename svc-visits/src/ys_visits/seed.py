@@ -44,10 +44,8 @@ def read_county(path: Path) -> dict[str, Any]:
 async def seed(session: AsyncSession, county_file: Path, *, demo: bool = False) -> None:
     await seed_policies(session, SERVICE, default_policies())
     county = await asyncio.to_thread(read_county, county_file)
-    for dept in county["departments"]:
-        await directory.add_missing_department(session, dept["code"], dept["name"], dept["kind"])
-    for hall in county["halls"]:
-        await directory.add_missing_hall(session, hall["code"], hall["name"], hall["dept"])
+    await directory.add_missing_departments(session, county["departments"])
+    await directory.add_missing_halls(session, county["halls"])
     if demo and not await session.scalar(select(func.count()).select_from(Enterprise)):
         await _seed_demo(session)
 

@@ -1,5 +1,7 @@
 """Keep departments and halls current, and check the codes requests name."""
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,18 +24,30 @@ async def upsert_department(
     return dept
 
 
-async def add_missing_department(session: AsyncSession, code: str, name: str, kind: str) -> None:
-    """Seed: add a department the directory lacks; never overwrite the live directory."""
-    if await session.get(Department, code) is None:
-        session.add(Department(code=code, name=name, kind=kind, active=True))
-        await session.flush()
+async def add_missing_departments(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Seed: add the departments the directory lacks; never overwrite the live directory."""
+    known = set((await session.scalars(select(Department.code))).all())
+    session.add_all(
+        Department(code=r["code"], name=r["name"], kind=r["kind"], active=True)
+        for r in rows
+        if r["code"] not in known
+    )
+    await session.flush()
 
 
-async def add_missing_hall(session: AsyncSession, code: str, name: str, department: str) -> None:
-    if await session.get(Hall, code) is None:
-        kind = "county" if department == COUNTY_HALL_DEPT else "town"
-        session.add(Hall(code=code, name=name, department=department, kind=kind))
-        await session.flush()
+async def add_missing_halls(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Seed: add the halls (code, name, dept) not known yet."""
+    known = set((await session.scalars(select(Hall.code))).all())
+    session.add_all(
+        Hall(code=r["code"], name=r["name"], department=r["dept"], kind=_hall_kind(r["dept"]))
+        for r in rows
+        if r["code"] not in known
+    )
+    await session.flush()
+
+
+def _hall_kind(department: str) -> str:
+    return "county" if department == COUNTY_HALL_DEPT else "town"
 
 
 async def require_department(session: AsyncSession, code: str, *, field: str) -> Department:

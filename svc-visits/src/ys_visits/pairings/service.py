@@ -101,8 +101,8 @@ async def create(session: AsyncSession, body: PairingIn, who: Principal) -> Pair
     )
     session.add(pairing)
     await session.flush()
-    await clock.start_window(session, pairing, who, clock.window_start(starts_on))
     await _record_created(session, pairing, who)
+    await clock.start_window(session, pairing, who, clock.window_start(starts_on))
     return pairing
 
 
@@ -116,7 +116,6 @@ async def _record_created(session: AsyncSession, pairing: Pairing, who: Principa
         leader_name=pairing.leader_name,
         leader_rank=pairing.leader_rank,
         starts_on=pairing.starts_on,
-        visit_due_at=pairing.visit_due_at,
     )
     await events.record(
         session, kind=KIND, case_id=pairing.id, action="created", actor=who,
@@ -184,11 +183,8 @@ async def views(
 ) -> list[PairingOut]:
     """Views of many pairings with two extra queries (enterprise names, running clocks)."""
     ids = {p.enterprise_id for p in pairings}
-    names = dict(
-        (await session.execute(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))))
-        .tuples()
-        .all()
-    ) if ids else {}  # fmt: skip
+    query = select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))
+    names = {i: n for i, n in await session.execute(query)} if ids else {}
     stages = await clocks.running(session, KIND, [p.id for p in pairings])
     return [view(p, names.get(p.enterprise_id, ""), stages[p.id], who) for p in pairings]
 

@@ -40,6 +40,7 @@ class Step:
     data: dict[str, Any] = field(default_factory=dict)
     payload: BaseModel | None = None
     clocks_applied: bool = False  # the effect already ran the step's clocks
+    after: Callable[[], None] | None = None  # changes that must follow the state change
 
 
 Effect = Callable[[AsyncSession, Problem, Any, Principal], Awaitable[Step]]
@@ -107,6 +108,8 @@ async def act(
         data=step.data or None,
         event_data=step.payload,
     )
+    if step.after is not None:
+        step.after()
     for extra in EXTRA_EVENTS.get(name, ()):
         await enqueue(session, events.event(KIND, problem.id, extra, completed(problem)))
     if not step.clocks_applied:
@@ -148,11 +151,13 @@ async def assign(session: AsyncSession, p: Problem, body: s.AssignIn, who: Princ
 async def return_(session: AsyncSession, p: Problem, body: s.ReasonIn, who: Principal) -> Step:
     """退回: not this department's matter; the center hands it on again."""
     payload = events.ProblemReturned(**common(p))
-    returned_by = p.department
     await stages.apply(session, p, CLOCKS["return"], who)
-    p.department, p.assigned_at, p.resolution_due_on = None, None, None
-    data = {"department": returned_by}
-    return Step(note=body.note, data=data, payload=payload, clocks_applied=True)
+
+    def unassign() -> None:  # after the kit checked the returning head against the department
+        p.department, p.assigned_at, p.resolution_due_on = None, None, None
+
+    data = {"department": p.department}
+    return Step(note=body.note, data=data, payload=payload, clocks_applied=True, after=unassign)
 
 
 @effect("propose")

@@ -161,7 +161,7 @@ async def _names(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, 
     rows = await session.execute(
         select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))
     )
-    return dict(rows.tuples().all())
+    return {i: n for i, n in rows}
 
 
 async def views(session: AsyncSession, rows: list[Problem], who: Principal) -> list[ProblemOut]:

@@ -54,7 +54,7 @@ async def leaders(session: AsyncSession, start: date, end: date) -> list[s.Leade
         .where(Visit.pairing_id.is_not(None), Visit.visited_on.between(start, end))
         .group_by(Visit.pairing_id)
     )
-    made = dict(counts.tuples().all())
+    made = {pid: n for pid, n in counts}
     at = now()
     groups: dict[tuple[str, str | None], list[Pairing]] = defaultdict(list)
     for p in pairings:
@@ -166,7 +166,7 @@ async def duty(session: AsyncSession, start: date, end: date) -> list[s.DutyFigu
             leader_name=name, leader_staff_no=no, sittings=int(n), matters_handled=int(m),
             problems_raised=int(p),
         )
-        for name, no, n, m, p in rows.tuples()
+        for name, no, n, m, p in rows
     ]  # fmt: skip
     return sorted(out, key=lambda x: (-x.matters_handled, x.leader_name))
 

@@ -154,7 +154,7 @@ async def views(session: AsyncSession, rows: list[Visit]) -> list[VisitOut]:
     if rows:
         ids = {v.enterprise_id for v in rows}
         query = select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))
-        names = dict((await session.execute(query)).tuples().all())
+        names = {i: n for i, n in await session.execute(query)}
         raised = select(Problem).where(Problem.visit_id.in_(list(found)))
         for p in (await session.execute(raised.order_by(Problem.number))).scalars():
             ref = ProblemRef(id=p.id, number=p.number, title=p.title, state=p.state)

@@ -1,0 +1,69 @@
+"""Statistics of a period: visits per leader against the plan their pairings make, problems
+raised and closed, resolution rate, days to 销号, 好差评 of closed problems, duty sittings."""
+
+import uuid
+from datetime import timedelta
+
+from tests.builders import BASE, People, Walk, ok
+from yingshang.clock import FrozenClock
+from yingshang.events import make_event
+from yingshang.testing.apps import ServiceUnderTest
+from ys_visits.consumers import RatingSubmitted, on_rating
+
+PERIOD = {"date_from": "2026-01-01", "date_to": "2026-03-31"}
+
+
+async def rate(sut: ServiceUnderTest, problem_id: str, level: int) -> None:
+    """The ratings consumer's handler, as the consumer runs it (one write transaction)."""
+    data = {"case_id": problem_id, "case_number": "JB", "department": "GXJ",
+            "rating_id": str(uuid.uuid4()), "level": level, "service": "visits",
+            "case_kind": "problem", "node": "finish", "channel": "sms",
+            "rectification_opened": False}  # fmt: skip
+    event = make_event("ratings", "ys.ratings.rating.submitted", data)
+    async with sut.app.state.db.write() as session:
+        await on_rating(session, event, RatingSubmitted.model_validate(data))
+
+
+async def test_the_period_report(
+    visits: ServiceUnderTest, people: People, walk: Walk, clock: FrozenClock
+) -> None:
+    pairing = await walk.pairing(starts_on="2026-01-01")
+    await walk.pairing(leader_name="彭勇", leader_staff_no="FG5200", leader_rank="department_cadre",
+                       department="FGJ")  # fmt: skip
+    visit = {"pairing_id": pairing["id"], "visited_on": "2026-03-02",
+             "participants": [{"name": "王志明"}], "summary": "走访调研"}  # fmt: skip
+    await ok(await visits.client.post(f"{BASE}/visits", json=visit, headers=people.center), 201)
+    open_problem = await walk.assigned()
+    solved = await walk.solved()
+    clock.advance(timedelta(days=2))
+    closed = await walk.step(solved, "confirm", people.center,
+                             {"confirmed_by": "王五", "channel": "on_site"})  # fmt: skip
+    await rate(visits, closed["id"], 5)
+    await rate(visits, open_problem["id"], 2)  # not closed: not in the satisfaction figures
+    report = await ok(await visits.client.get(f"{BASE}/stats", params=PERIOD,
+                                              headers=people.committee))  # fmt: skip
+    leaders = {x["leader_name"]: x for x in report["leaders"]}
+    # 王志明: one quarterly window in Jan–Mar, one visit; 彭勇: monthly from 2 March → 1 window.
+    assert {k: leaders["王志明"][k] for k in ("planned_visits", "visits", "completion_rate")} == {
+        "planned_visits": 1, "visits": 1, "completion_rate": 1.0}  # fmt: skip
+    assert (leaders["彭勇"]["planned_visits"], leaders["彭勇"]["visits"]) == (1, 0)
+    figures = report["problems"]
+    assert {k: figures[k] for k in ("raised", "closed", "solved_of_raised", "resolution_rate",
+                                    "average_days_to_close", "overrides")} == {
+        "raised": 2, "closed": 1, "solved_of_raised": 1, "resolution_rate": 0.5,
+        "average_days_to_close": 2.0, "overrides": 0}  # fmt: skip
+    assert figures["by_category"] == {"infrastructure": 2}
+    assert report["departments"] == [{"department": "GXJ", "assigned": 2, "closed": 1,
+                                      "open_overdue": 0}]  # fmt: skip
+    assert report["satisfaction"] == {"rated": 1, "average_level": 5.0, "good_rate": 1.0}
+
+
+async def test_who_may_read_and_bad_periods(visits: ServiceUnderTest, people: People) -> None:
+    url = f"{BASE}/stats"
+    assert (await visits.client.get(url, headers=people.staff())).status_code == 403
+    backwards = await visits.client.get(url, params={"date_from": "2026-03-01",
+                                                     "date_to": "2026-01-01"},
+                                        headers=people.center)  # fmt: skip
+    assert (backwards.status_code, backwards.json()["field"]) == (422, "date_to")
+    empty = await ok(await visits.client.get(url, headers=people.center))
+    assert (empty["date_from"], empty["problems"]["raised"]) == ("2026-01-01", 0)
