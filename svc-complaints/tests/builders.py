@@ -92,10 +92,14 @@ class AComplaint(Builder[dict[str, Any]]):
             "facts": self.facts,
             "evidence": [
                 {"title": "检测设备购买合同(含企业名称)", "kind": "contract", "identifying": True},
-                {"title": "执法检查现场照片", "kind": "photo", "identifying": False,
-                 "description": "检查人员在车间内的照片"},
+                {
+                    "title": "执法检查现场照片",
+                    "kind": "photo",
+                    "identifying": False,
+                    "description": "检查人员在车间内的照片",
+                },
             ],
-        }  # fmt: skip
+        }
         return {**body, **self.extra}
 
 
@@ -147,10 +151,22 @@ class Walk:
 
     async def replied(self) -> dict[str, Any]:
         p, c = self.people, self.client
-        case = await step(c, await self.assigned(), "investigate", p.staff(),
-                          {"note": "已调取检查记录，绿源茶业反映情况基本属实。"})  # fmt: skip
-        return await step(c, case, "reply", p.head(), {"reply": "已责令执法人员纠正，不再指定供应商。"})
+        case = await step(
+            c,
+            await self.assigned(),
+            "investigate",
+            p.staff(),
+            {"note": "已调取检查记录，绿源茶业反映情况基本属实。"},
+        )
+        return await step(
+            c, case, "reply", p.head(), {"reply": "已责令执法人员纠正，不再指定供应商。"}
+        )
 
     async def resolved(self) -> dict[str, Any]:
-        return await step(self.client, await self.replied(), "resolve", self.people.officer,
-                          {"result": "经核查，贵公司反映属实，执法人员已被责令纠正。"})  # fmt: skip
+        return await step(
+            self.client,
+            await self.replied(),
+            "resolve",
+            self.people.officer,
+            {"result": "经核查，贵公司反映属实，执法人员已被责令纠正。"},
+        )

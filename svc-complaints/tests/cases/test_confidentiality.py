@@ -9,25 +9,24 @@ filler does not know fails the test, so a new endpoint is covered (or noticed) a
 """
 
 import json
-from datetime import date
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from tests.builders import BASE, ENTERPRISE, People, Walk, step
 from yingshang.audit import AuditEntry
 from yingshang.events.envelope import make_event
 from yingshang.events.inbox import record_dead_letter
-from yingshang.time.models import Policy
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.time.models import Policy
 from ys_complaints.consumers import EVENTS, on_transferred
 from ys_complaints.enforcement.models import EnforcementAction
-
-from ..builders import BASE, ENTERPRISE, People, Walk, step
 
 SECRETS = (
     ENTERPRISE["name"],  # 凤冈县绿源茶业有限公司
@@ -56,30 +55,48 @@ async def _transferred(sut: ServiceUnderTest) -> None:
     """A case opened by a 12345 transfer (identity in full, center to center)."""
     ticket = str(uuid.uuid4())
     data = {
-        "case_id": ticket, "case_number": "RX20260302-00007", "department": None,
-        "origin_client": None, "ticket_id": ticket, "category": "YS_INFRINGE",
-        "enterprise": {"name": ENTERPRISE["name"], "uscc": ENTERPRISE["uscc"],
-                       "contact_name": ENTERPRISE["contact_name"],
-                       "phone": ENTERPRISE["contact_phone"]},
+        "case_id": ticket,
+        "case_number": "RX20260302-00007",
+        "department": None,
+        "origin_client": None,
+        "ticket_id": ticket,
+        "category": "YS_INFRINGE",
+        "enterprise": {
+            "name": ENTERPRISE["name"],
+            "uscc": ENTERPRISE["uscc"],
+            "contact_name": ENTERPRISE["contact_name"],
+            "phone": ENTERPRISE["contact_phone"],
+        },
         "content": "绿源茶业反映镇里要求企业赞助活动，联系人王五 13512345678。",
-        "respondent_department": "SCJGJ", "received_at": "2026-03-02T01:00:00Z",
-    }  # fmt: skip
+        "respondent_department": "SCJGJ",
+        "received_at": "2026-03-02T01:00:00Z",
+    }
     event = make_event("hotline", "ys.hotline.ticket.transferred", data, subject=f"ticket/{ticket}")
     parsed = EVENTS.validate(event)
     async with sut.app.state.db.write() as session:
         await on_transferred(session, event, parsed.payload)
-        await record_dead_letter(session, consumer="complaints-hotline-transfers",
-                                 subject=event.type, raw=event.to_json(), reason="test",
-                                 attempts=5, event_id="dead-1")  # fmt: skip
+        await record_dead_letter(
+            session,
+            consumer="complaints-hotline-transfers",
+            subject=event.type,
+            raw=event.to_json(),
+            reason="test",
+            attempts=5,
+            event_id="dead-1",
+        )
 
 
 async def _enforcement(sut: ServiceUnderTest) -> str:
     async with sut.app.state.db.write() as session:
         row = EnforcementAction(
-            department="SCJGJ", acted_on=date(2026, 3, 2),
-            kind="education", first_offence_waived=True, enterprise_name="凤冈县另一家商行",
-            description="首次违规，责令改正", recorded_by="user:test",
-        )  # fmt: skip
+            department="SCJGJ",
+            acted_on=date(2026, 3, 2),
+            kind="education",
+            first_offence_waived=True,
+            enterprise_name="凤冈县另一家商行",
+            description="首次违规，责令改正",
+            recorded_by="user:test",
+        )
         session.add(row)
         await session.flush()
         return str(row.id)
@@ -96,8 +113,9 @@ async def seeded(complaints: ServiceUnderTest, people: People, walk: Walk) -> Se
     dispute, evidence; a transferred case; an inspection finding; an enforcement action."""
     c, p = complaints.client, people
     case = await walk.resolved()
-    case = await step(c, case, "dispute", p.officer,
-                      {"note": "绿源茶业认为损失未补偿，王五要求面谈。"})  # fmt: skip
+    case = await step(
+        c, case, "dispute", p.officer, {"note": "绿源茶业认为损失未补偿，王五要求面谈。"}
+    )
     case = await step(c, case, "revisit", p.clerk, {"note": "回访凤冈县绿源茶业有限公司王五。"})
     await _transferred(complaints)
     listing = await c.get(f"{BASE}/cases", params={"source": "hotline"}, headers=p.officer)
@@ -105,11 +123,22 @@ async def seeded(complaints: ServiceUnderTest, people: People, walk: Walk) -> Se
     transferred = (await c.get(f"{BASE}/cases/{transferred['id']}", headers=p.officer)).json()
     transferred = await step(c, transferred, "accept", p.officer, {"category": "arbitrary_charges"})
     await step(c, transferred, "assign", p.officer)
-    inspection = await c.post(f"{BASE}/inspections", headers=p.officer, json={
-        "conducted_on": "2026-03-01", "team": ["暗访组甲"], "scope": "窗口办事体验",
-        "findings": [{"department": "SCJGJ", "finding_class": "irregular",
-                      "description": "窗口人员未一次性告知所需材料"}],
-    })  # fmt: skip
+    inspection = await c.post(
+        f"{BASE}/inspections",
+        headers=p.officer,
+        json={
+            "conducted_on": "2026-03-01",
+            "team": ["暗访组甲"],
+            "scope": "窗口办事体验",
+            "findings": [
+                {
+                    "department": "SCJGJ",
+                    "finding_class": "irregular",
+                    "description": "窗口人员未一次性告知所需材料",
+                }
+            ],
+        },
+    )
     assert inspection.status_code == 201, inspection.text
     ids = {
         "case_id": case["id"],
@@ -154,7 +183,9 @@ def calls(spec: dict[str, Any], ids: dict[str, str]) -> list[tuple[str, dict[str
 
 def leaks(response: httpx.Response) -> list[str]:
     texts = [response.text]
-    if response.headers.get("content-type", "").startswith(("application/json", "application/problem")):
+    if response.headers.get("content-type", "").startswith(
+        ("application/json", "application/problem")
+    ):
         texts.append(json.dumps(response.json(), ensure_ascii=False))
     return [s for s in SECRETS for t in texts if s in t]
 
@@ -172,12 +203,17 @@ async def test_no_get_reveals_the_complainant_to_the_respondent(
         statuses[f"{path}?{'&'.join(params)}"] = response.status_code
     case = f"{BASE}/cases/{seeded.ids['case_id']}"
     # The head does see its cases, redacted — the test is not passing on 404s.
-    for seen in (case, f"{case}/timeline", f"{BASE}/cases?", f"{BASE}/cases/export?",
-                 f"{BASE}/findings/{seeded.ids['finding_id']}"):  # fmt: skip
+    for seen in (
+        case,
+        f"{case}/timeline",
+        f"{BASE}/cases?",
+        f"{BASE}/cases/export?",
+        f"{BASE}/findings/{seeded.ids['finding_id']}",
+    ):
         key = seen if "?" in seen else f"{seen}?"
         assert statuses[key] == 200, key
     detail = (await complaints.client.get(case, headers=head)).json()
-    assert detail["identity"] == "redacted" and detail["enterprise"] is None
+    assert (detail["identity"], detail["enterprise"]) == ("redacted", None)
     assert "[已隐去]" in detail["facts"]
     assert [e["title"] for e in detail["evidence"]] == ["执法检查现场照片"]
     listing = (await complaints.client.get(f"{BASE}/cases", headers=head)).json()
@@ -215,5 +251,7 @@ async def test_unmasking_needs_a_reason_and_is_audited(
                 select(AuditEntry.detail).where(AuditEntry.object_id == seeded.ids["case_id"])
             )
         ).all()
-    assert {"fields": ["contact_name", "contact_phone", "enterprise_name", "enterprise_uscc"],
-            "reason": REQUIRED_QUERY["reason"]} in details  # fmt: skip
+    assert {
+        "fields": ["contact_name", "contact_phone", "enterprise_name", "enterprise_uscc"],
+        "reason": REQUIRED_QUERY["reason"],
+    } in details

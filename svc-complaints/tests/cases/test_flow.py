@@ -6,12 +6,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tests.builders import BASE, People, Walk, etag, register, step
 from yingshang.clock import FrozenClock
 from yingshang.events.outbox import OutboxEvent
 from yingshang.notify import Notification
 from yingshang.testing.apps import ServiceUnderTest
-
-from ..builders import BASE, People, Walk, etag, register, step
 
 
 async def events_of(sut: ServiceUnderTest, case_id: str) -> list[dict[str, Any]]:
@@ -30,7 +29,9 @@ def types(events: list[dict[str, Any]]) -> list[str]:
 
 async def sms(sut: ServiceUnderTest) -> list[str]:
     async with sut.app.state.db.read() as session:
-        rows = await session.scalars(select(Notification.template).order_by(Notification.created_at))
+        rows = await session.scalars(
+            select(Notification.template).order_by(Notification.created_at)
+        )
         return list(rows)
 
 
@@ -67,26 +68,50 @@ async def test_the_whole_flow(
     case = (await c.get(f"{BASE}/cases/{case['id']}", headers=p.officer)).json()
     assert (case["state"], case["verdict"], case["outcome"]) == ("closed", "confirmed", "resolved")
     assert case["checkback_from"] == "2026-04-01T16:00:00Z"  # 30 days on: 24:00 Shanghai
-    await step(c, case, "check_back", p.clerk, {"note": "回访", "retaliation_found": False},
-               expect=409)  # fmt: skip
+    await step(
+        c, case, "check_back", p.clerk, {"note": "回访", "retaliation_found": False}, expect=409
+    )
     clock.advance(timedelta(days=31))
-    case = await step(c, case, "check_back", p.clerk,
-                      {"note": "企业反映未受到打击报复。", "retaliation_found": False})  # fmt: skip
+    case = await step(
+        c,
+        case,
+        "check_back",
+        p.clerk,
+        {"note": "企业反映未受到打击报复。", "retaliation_found": False},
+    )
     assert case["state"] == "checked_back"
     assert all(s["status"] == "completed" for s in case["stages"])
 
     events = await events_of(complaints, case["id"])
     assert types(events) == [
-        "created", "stage_started", "accepted", "stage_completed", "assigned", "stage_started",
-        "replied", "stage_completed", "stage_started", "resolved", "stage_completed", "closed",
-        "completed", "stage_started", "stage_completed",
-    ]  # fmt: skip
+        "created",
+        "stage_started",
+        "accepted",
+        "stage_completed",
+        "assigned",
+        "stage_started",
+        "replied",
+        "stage_completed",
+        "stage_started",
+        "resolved",
+        "stage_completed",
+        "closed",
+        "completed",
+        "stage_started",
+        "stage_completed",
+    ]
     closed = next(e for e in events if e["type"].endswith(".closed"))["data"]
-    assert (closed["origin"], closed["outcome"], closed["department"]) == (None, "resolved", "SCJGJ")
+    assert (closed["origin"], closed["outcome"], closed["department"]) == (
+        None,
+        "resolved",
+        "SCJGJ",
+    )
     completed = next(e for e in events if e["type"].endswith(".completed"))["data"]
     assert (completed["node"], completed["channel"], completed["rater_type"]) == (
-        "finish", "web", "legal_person",
-    )  # fmt: skip
+        "finish",
+        "web",
+        "legal_person",
+    )
     assert await sms(complaints) == ["complaint_decision", "complaint_result"]
 
 
@@ -95,15 +120,27 @@ async def test_not_accepted_with_referral(complaints: ServiceUnderTest, people: 
     case = await register(c, p.clerk)
     code = case["query_code"]
     await step(c, case, "reject", p.officer, {"exclusion": "litigation"}, expect=422)
-    case = await step(c, case, "reject", p.officer, {
-        "exclusion": "litigation", "note": "该事项已向法院起诉", "referral": "请通过诉讼程序解决",
-    })  # fmt: skip
+    case = await step(
+        c,
+        case,
+        "reject",
+        p.officer,
+        {
+            "exclusion": "litigation",
+            "note": "该事项已向法院起诉",
+            "referral": "请通过诉讼程序解决",
+        },
+    )
     assert (case["state"], case["outcome"], case["exclusion"]) == (
-        "not_accepted", "not_accepted", "litigation",
-    )  # fmt: skip
+        "not_accepted",
+        "not_accepted",
+        "litigation",
+    )
     assert types(await events_of(complaints, case["id"]))[-3:] == [
-        "rejected", "closed", "stage_completed",
-    ]  # fmt: skip
+        "rejected",
+        "closed",
+        "stage_completed",
+    ]
     tracked = await c.post(
         f"{BASE}/public/track", json={"number": case["number"], "query_code": code}
     )
@@ -123,16 +160,19 @@ async def test_a_dispute_goes_to_supervision_and_reopens(
     events = await events_of(complaints, case["id"])
     escalated = next(e for e in events if e["type"].endswith(".escalated"))["data"]
     assert (escalated["level"], escalated["target"], escalated["stage"]) == (
-        2, "bureau", "supervision",
-    )  # fmt: skip
+        2,
+        "bureau",
+        "supervision",
+    )
     await step(c, case, "reopen", p.officer, {"note": "重新交办"}, expect=409)  # 回访 first
     case = await step(c, case, "revisit", p.clerk, {"note": "电话回访企业，了解诉求。"})
     case = await step(c, case, "reopen", p.officer, {"note": "重新交办，要求补偿损失"})
     assert (case["state"], case["department"]) == ("assigned", "SCJGJ")
     completed = [
-        e["data"] for e in await events_of(complaints, case["id"])
+        e["data"]
+        for e in await events_of(complaints, case["id"])
         if e["type"].endswith(".stage_completed") and e["data"]["stage"] == "supervision"
-    ]  # fmt: skip
+    ]
     assert [d["stage_id"] for d in completed] == [escalated["stage_id"]]  # the 督办 ledger closes
     unit_view = (await c.get(f"{BASE}/cases/{case['id']}", headers=p.head())).json()
     assert "revisit" not in [n["kind"] for n in unit_view["notes"]]  # 回访 stays at the center
@@ -153,5 +193,7 @@ async def test_preconditions(complaints: ServiceUnderTest, people: People, walk:
     assert unknown.status_code == 422
     case = await step(c, case, "assign", p.officer, {"department": "ZHZFJ"})
     assert (case["department"], case["respondent"]) == ("ZHZFJ", "SCJGJ")
-    both = [await c.get(f"{BASE}/cases/{case['id']}", headers=p.head(d)) for d in ("ZHZFJ", "SCJGJ")]
+    both = [
+        await c.get(f"{BASE}/cases/{case['id']}", headers=p.head(d)) for d in ("ZHZFJ", "SCJGJ")
+    ]
     assert [r.status_code for r in both] == [200, 200]  # responsible unit and respondent

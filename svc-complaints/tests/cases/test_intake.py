@@ -6,11 +6,10 @@ from typing import Any
 import orjson
 from sqlalchemy import func, select
 
+from tests.builders import BASE, ENTERPRISE, AComplaint, People, register
 from yingshang.events.outbox import OutboxEvent
 from yingshang.testing.apps import ServiceUnderTest
 from ys_complaints.cases.models import ComplaintCase
-
-from ..builders import BASE, ENTERPRISE, AComplaint, People, register
 
 
 async def _count(sut: ServiceUnderTest) -> int:
@@ -57,7 +56,9 @@ async def test_detail_for_the_center_is_full_and_audited(
 
     async with complaints.app.state.db.read() as session:
         details = (
-            await session.scalars(select(AuditEntry.detail).where(AuditEntry.object_id == case["id"]))
+            await session.scalars(
+                select(AuditEntry.detail).where(AuditEntry.object_id == case["id"])
+            )
         ).all()
     assert details == [{"fields": ["contact_name", "contact_phone"]}] * 2
 
@@ -91,9 +92,13 @@ async def test_wrong_callers_are_refused(complaints: ServiceUnderTest, people: P
 async def test_a_pushed_complaint_opens_one_case(
     complaints: ServiceUnderTest, people: People
 ) -> None:
-    body = AComplaint(category="unpaid_bills").with_(
-        extra={"claimed_amount": "286000.50", "bill_due_date": "2025-12-31", "source": "web"}
-    ).build()
+    body = (
+        AComplaint(category="unpaid_bills")
+        .with_(
+            extra={"claimed_amount": "286000.50", "bill_due_date": "2025-12-31", "source": "web"}
+        )
+        .build()
+    )
     client = complaints.client
     no_key = await client.post(f"{BASE}/cases", json=body, headers=people.province())
     assert no_key.status_code == 400

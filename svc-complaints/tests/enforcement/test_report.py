@@ -1,0 +1,73 @@
+"""Enforcement oversight (三为主, ≥70% service / 20% education / ≤10% penalty): departments
+record their own actions; the report flags a department above the penalty maximum."""
+
+from typing import Any
+
+from tests.builders import BASE, People
+from yingshang.testing.apps import ServiceUnderTest
+
+URL = f"{BASE}/enforcement-actions"
+
+
+def action(dept: str, kind: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "department": dept,
+        "acted_on": "2026-03-02",
+        "kind": kind,
+        "description": "日常检查",
+        **extra,
+    }
+
+
+async def record(sut: ServiceUnderTest, people: People, dept: str, kinds: list[str]) -> None:
+    for kind in kinds:
+        extra = {"fine_amount": "2000.00"} if kind == "penalty" else {}
+        response = await sut.client.post(
+            URL, json=action(dept, kind, **extra), headers=people.staff(dept)
+        )
+        assert response.status_code == 201, response.text
+
+
+async def test_three_penalties_in_ten_are_flagged_one_is_not(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    await record(complaints, people, "SCJGJ", ["penalty"] * 3 + ["education"] * 2 + ["service"] * 5)
+    await record(complaints, people, "ZHZFJ", ["penalty"] + ["education"] * 2 + ["service"] * 7)
+    response = await complaints.client.get(
+        f"{URL}/report", params={"from": "2026-03-01", "to": "2026-03-31"}, headers=people.bureau
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["flagged"] == ["SCJGJ"]
+    mix = {d["department"]: d for d in report["departments"]}
+    assert (mix["SCJGJ"]["total"], mix["SCJGJ"]["penalty_share"], mix["SCJGJ"]["flagged"]) == (
+        10,
+        0.3,
+        True,
+    )
+    assert mix["SCJGJ"]["warnings"] == ["service_below_min"]  # 50% service, 70% wanted
+    assert (mix["ZHZFJ"]["penalty_share"], mix["ZHZFJ"]["flagged"]) == (0.1, False)
+    assert mix["ZHZFJ"]["warnings"] == []
+    own = await complaints.client.get(f"{URL}/report", headers=people.head("ZHZFJ"))
+    assert [d["department"] for d in own.json()["departments"]] == ["ZHZFJ"]  # its own only
+
+
+async def test_targets_are_data_and_actions_are_checked(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    c = complaints.client
+    other = await c.post(URL, json=action("ZHZFJ", "service"), headers=people.staff("SCJGJ"))
+    assert other.status_code == 403  # only one's own department
+    waived = action("SCJGJ", "penalty", first_offence_waived=True)
+    assert (await c.post(URL, json=waived, headers=people.staff())).status_code == 422
+    waived["kind"] = "education"
+    assert (await c.post(URL, json=waived, headers=people.staff())).status_code == 201
+    change = {"service_min": 0.6, "education_share": 0.25, "penalty_max": 0.15}
+    assert (await c.put(f"{URL}/targets", json=change, headers=people.bureau)).status_code == 403
+    changed = await c.put(f"{URL}/targets", json=change, headers=people.admin())
+    assert (changed.status_code, changed.json()["version"]) == (200, 2)
+    await record(complaints, people, "SCJGJ", ["penalty"] + ["service"] * 7)  # 1 in 9
+    report = (await c.get(f"{URL}/report", headers=people.officer)).json()
+    assert report["targets"]["penalty_max"] == 0.15
+    assert report["departments"][0]["first_offence_waived"] == 1
+    assert report["flagged"] == []  # 1/9 ≈ 11% is within 15%

@@ -1,0 +1,85 @@
+"""暗访: an inspection's findings are rectification tasks of the departments, with deadlines,
+the department's report and the inspectors' verification; the team stays unnamed to them."""
+
+from typing import Any
+
+from sqlalchemy import select
+
+from tests.builders import BASE, People
+from yingshang.events.outbox import OutboxEvent
+from yingshang.testing.apps import ServiceUnderTest
+
+
+async def act(
+    sut: ServiceUnderTest,
+    finding: dict[str, Any],
+    name: str,
+    headers: dict[str, str],
+    body: dict[str, Any],
+    expect: int = 200,
+) -> dict[str, Any]:
+    tag = f'"finding-{finding["id"]}-{finding["version"]}"'
+    response = await sut.client.post(
+        f"{BASE}/findings/{finding['id']}/{name}", json=body, headers={**headers, "If-Match": tag}
+    )
+    assert response.status_code == expect, response.text
+    return dict(response.json()) if expect == 200 else finding
+
+
+async def test_a_finding_is_rectified_and_verified(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    c, p = complaints.client, people
+    created = await c.post(
+        f"{BASE}/inspections",
+        headers=p.officer,
+        json={
+            "conducted_on": "2026-03-01",
+            "team": ["暗访组甲", "暗访组乙"],
+            "scope": "窗口办事体验",
+            "findings": [
+                {
+                    "department": "SCJGJ",
+                    "finding_class": "irregular",
+                    "description": "窗口人员未一次性告知所需材料",
+                    "deadline_days": 5,
+                },
+                {
+                    "department": "ZJJ",
+                    "finding_class": "unaccountable",
+                    "description": "咨询电话长期无人接听",
+                },
+            ],
+        },
+    )
+    assert created.status_code == 201, created.text
+    scjg, zjj = created.json()["findings"]
+    assert scjg["due_at"] == "2026-03-09T16:00:00Z"  # 5 working days from Tue 3 March
+    assert zjj["due_at"] == "2026-03-23T16:00:00Z"  # the policy: 15 working days
+    assert (await c.get(f"{BASE}/inspections", headers=p.head())).status_code == 403
+    mine = (await c.get(f"{BASE}/findings", headers=p.head())).json()["items"]
+    assert [f["id"] for f in mine] == [scjg["id"]]
+    assert "暗访组甲" not in str(mine)
+
+    await act(complaints, scjg, "rectify", p.head("ZJJ"), {"note": "已整改完毕"}, expect=404)
+    scjg = await act(complaints, scjg, "rectify", p.staff(), {"note": "已制定一次性告知清单"})
+    await act(complaints, scjg, "verify", p.head(), {}, expect=403)  # not by itself
+    scjg = await act(
+        complaints, scjg, "reject", p.officer, {"note": "复查仍未张贴告知清单", "deadline_days": 3}
+    )
+    assert (scjg["state"], scjg["due_at"]) == ("open", "2026-03-05T16:00:00Z")
+    scjg = await act(complaints, scjg, "rectify", p.staff(), {"note": "已在窗口张贴告知清单"})
+    scjg = await act(complaints, scjg, "verify", p.officer, {"note": "复查合格"})
+    assert scjg["state"] == "closed"
+    async with complaints.app.state.db.read() as session:
+        rows = await session.scalars(
+            select(OutboxEvent.payload)
+            .where(OutboxEvent.case_key == f"finding/{scjg['id']}")
+            .order_by(OutboxEvent.seq)
+        )
+        events = [(e["type"], e["data"]) for e in rows]
+    kinds = [t.rsplit(".", 1)[1] for t, _ in events]
+    assert (kinds.count("opened"), kinds[-1]) == (1, "closed")
+    assert events[kinds.index("opened")][1]["due_at"] == "2026-03-09T16:00:00Z"
+    assert events[-1][1]["on_time"] is True
+    assert events[-1][1]["department"] == "SCJGJ"
