@@ -14,6 +14,9 @@ STAMP := $(VENV)/.ys-installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 SUITE ?=
 B ?=
+# pytest caches its assertion-rewritten modules as bytecode: without it every test process
+# recompiles hundreds of modules.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help install run test lint fmt bench fuzz faults clean distclean pg-create
 

@@ -84,6 +84,14 @@ def junit_counts(paths: list[Path]) -> dict[str, int]:
     return total
 
 
+def suite_env(suite: Suite) -> dict[str, str]:
+    env = {**os.environ, **suite.env}
+    # pytest keeps assertion-rewritten modules as bytecode; without it, every one of the
+    # suite's pytest processes would recompile hundreds of modules.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def pytest_command(suite: Suite, paths: list[str], junit: Path) -> list[str]:
     command = [sys.executable, "-m", "pytest", *paths, *suite.args, f"--junitxml={junit}", "-q"]
     workers = os.environ.get("WORKERS")
@@ -108,7 +116,7 @@ def run_suite(suite: Suite) -> Outcome:
         if suite.per_path:
             print(f"--- {suite.name}: {' '.join(paths)}", flush=True)
         command = pytest_command(suite, paths, junit)
-        code = subprocess.call(command, cwd=ROOT, env={**os.environ, **suite.env})  # noqa: S603
+        code = subprocess.call(command, cwd=ROOT, env=suite_env(suite))  # noqa: S603
         if code == 5 and "-m" not in suite.args:
             print(f"!!! {' '.join(paths)}: no test was collected; that counts as a failure")
         codes.append(0 if code == 5 and "-m" in suite.args else code)
