@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 import uuid
@@ -90,7 +91,9 @@ def create_app(settings: Settings, **sweeper: Any) -> FastAPI:
 def _template() -> Path:
     """A migrated SQLite file, built once per test process and copied for every test."""
     if "sqlite" not in _templates:
-        path = Path(tempfile.mkdtemp(prefix="ys-time-template-")) / "template.sqlite3"
+        directory = Path(tempfile.mkdtemp(prefix="ys-time-template-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        path = directory / "template.sqlite3"
         upgrade(SERVICE_DIR, f"sqlite:///{path}")
         _templates["sqlite"] = path
     return _templates["sqlite"]
