@@ -23,8 +23,8 @@ class Seeder:
         self.done = False
 
     async def start(self, app: FastAPI) -> None:
-        if not self.settings.seed_on_start or self.settings.env == "production":
-            return
+        if not self.settings.seed_on_start:
+            return  # the defaults are not demo data: production seeds them too
         async with self.db.write() as session:
             await seed(session, self.settings.county_file)
         self.done = True
