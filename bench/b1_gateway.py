@@ -143,7 +143,7 @@ def main() -> None:
             proc = spawn(uvicorn(factory, port), env=env, output=log)
             procs.append(proc)
             stack.callback(stop, proc)
-            wait_for_http(f"http://127.0.0.1:{port}/readyz", proc=proc)
+            wait_for_http(f"http://127.0.0.1:{port}/readyz", timeout=120, proc=proc)
         token = httpx.post(
             f"http://127.0.0.1:{gw_port}/auth/token",
             data={"grant_type": "password", "username": "bureau", "password": DEMO_PASSWORD},
