@@ -17,6 +17,8 @@ from pathlib import Path
 from yingshang.processes import free_port, signal_group, spawn, stop, wait_for_http
 from yingshang.supervisor import load_plan
 
+BANNER = "is running. Ctrl-C stops everything"
+
 
 class SupervisedStack:
     """``python -m yingshang.supervisor`` as a child, every port moved to a free one."""
@@ -43,16 +45,17 @@ class SupervisedStack:
     def start(self, timeout: float = 150.0) -> SupervisedStack:
         argv = [sys.executable, "-m", "yingshang.supervisor", "--var", str(self.var_dir)]
         argv += ["--config", str(self.root / "deploy" / "services.toml")]
+        banners = self.log().count(BANNER)  # this start's banner is the next one
         with self.output.open("ab") as out:
             self.proc = spawn(argv, env=self.env, cwd=self.root, output=out, die_with_parent=True)
         for name in self.ports:
             wait_for_http(f"{self.url(name)}/healthz", timeout=timeout, proc=self.proc)
-        self._wait_for_banner(timeout)
+        self._wait_for_banner(banners, timeout)
         return self
 
-    def _wait_for_banner(self, timeout: float) -> None:
+    def _wait_for_banner(self, seen: int, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while "is running" not in self.output.read_text(errors="replace"):
+        while self.log().count(BANNER) <= seen:
             if time.monotonic() > deadline:
                 raise TimeoutError("the supervisor printed no banner")
             time.sleep(0.1)
