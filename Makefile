@@ -56,9 +56,12 @@ fmt: $(STAMP) ## apply ruff fixes and formatting to the whole tree
 bench: $(STAMP) ## run the benchmarks (B=B2 for one); figures, not pass/fail
 	$(PY) bench/run.py $(B)
 
+# One pytest process per package: each package's tests folder may be a package named `tests`.
 fuzz: $(STAMP) ## schemathesis over every service's OpenAPI with many more examples
-	YS_FUZZ_MAX_EXAMPLES=$${YS_FUZZ_MAX_EXAMPLES:-150} $(PY) -m pytest -k test_api_fuzz \
-	  $(addsuffix /tests/test_platform.py,$(filter-out shared,$(PACKAGES)))
+	@status=0; for pkg in $(filter-out shared,$(PACKAGES)); do \
+	  YS_FUZZ_MAX_EXAMPLES=$${YS_FUZZ_MAX_EXAMPLES:-150} \
+	    $(PY) -m pytest -q -k test_api_fuzz $$pkg/tests/test_platform.py || status=1; \
+	done; exit $$status
 
 faults: $(STAMP) ## the fault-injection suite alone (broker and service crashes)
 	$(PY) -m pytest tests/faults
