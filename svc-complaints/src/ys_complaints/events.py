@@ -130,6 +130,7 @@ CASE_EVENTS: dict[str, tuple[type[CaseEvent], str, tuple[str, ...]]] = {
     "completed": (Completed, "办结 evaluation node of a real-name case", ("ratings",)),
 }
 DEADLINE_NAMES = ("warning", "overdue", "escalated", "stage_completed")
+CLOCK_NAMES = ("stage_started", "stage_cancelled")  # also emitted; nobody needs to consume
 
 
 def _register() -> None:
@@ -144,6 +145,12 @@ def _register() -> None:
                 DeadlineEvent,
                 description=f"deadline engine: {name} of a {kind}'s timed stage",
                 consumers=OVERSIGHT,
+            )
+        for name in CLOCK_NAMES:
+            catalogue.register(
+                f"ys.{SERVICE}.{kind}.{name}",
+                DeadlineEvent,
+                description=f"deadline engine: a {kind}'s timed stage was {name[6:]}",
             )
     catalogue.register(
         f"ys.{SERVICE}.finding.opened",
