@@ -65,7 +65,9 @@ class DepartmentChanged(BaseModel):
 
 def catalogue() -> EventCatalogue:
     cat = EventCatalogue("svc-visits reads")
-    cat.register(INVITATION, InvitationCreated, description="好差评 link to SMS", consumers=(SERVICE,))
+    cat.register(
+        INVITATION, InvitationCreated, description="好差评 link to SMS", consumers=(SERVICE,)
+    )
     cat.register(RATING, RatingSubmitted, description="好差评 level", consumers=(SERVICE,))
     for change in ("created", "updated", "deactivated"):
         cat.register(

@@ -160,9 +160,7 @@ PRODUCED: dict[str, tuple[type[BaseModel], str, tuple[str, ...]]] = {
     "duty.cancelled": (DutyEvent, "坐班 sitting cancelled", HALL_BOARD),
 }
 for _name, (_model, _text, _consumers) in PRODUCED.items():
-    catalogue.register(
-        f"ys.{SERVICE}.{_name}", _model, description=_text, consumers=_consumers
-    )
+    catalogue.register(f"ys.{SERVICE}.{_name}", _model, description=_text, consumers=_consumers)
 # warning / overdue / escalated / stage_completed (+ stage changes) of both timed case kinds:
 # pairing = the visit frequency ("visit overdue"), problem = the 交办单's deadlines.
 register_deadline_events(catalogue, SERVICE, ("problem", "pairing"))

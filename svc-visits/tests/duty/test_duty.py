@@ -50,7 +50,8 @@ async def test_a_sitting_from_schedule_to_record(
     leader = people.leader("LD0001", "FGJ")
     await act(visits, shift, "check-in", people.staff("SCJGJ"), expect=403)
     shift = await act(visits, shift, "check-in", leader)
-    assert shift["state"] == "on_duty" and shift["checked_in_at"]
+    assert shift["state"] == "on_duty"
+    assert shift["checked_in_at"]
     await act(visits, shift, "cancel", hall_head, {"note": "临时会议"}, expect=409)
     answered = {"summary": "企业咨询技改补贴申报条件，当场答复。", "outcome": "answered"}
     no_tag = await visits.client.post(f"{BASE}/duty-shifts/{shift['id']}/matters",
@@ -67,10 +68,13 @@ async def test_a_sitting_from_schedule_to_record(
     assert (problem["source"], problem["channel"], problem["duty_id"]) == (
         "duty", "hall_duty", shift["id"])  # fmt: skip
     shift = await act(visits, shift, "check-out", leader)
-    assert shift["state"] == "completed" and shift["actions"] == []
+    assert (shift["state"], shift["actions"]) == ("completed", [])
     events = await duty_events(visits, shift["id"])
     assert [e["type"] for e in events] == [
-        "ys.visits.duty.recorded", "ys.visits.duty.updated", "ys.visits.duty.updated"]
+        "ys.visits.duty.recorded",
+        "ys.visits.duty.updated",
+        "ys.visits.duty.updated",
+    ]
     last = events[-1]["data"]
     assert {k: last[k] for k in ("duty_id", "leader_name", "hall", "date", "start", "end",
                                  "department", "state", "matters_handled")} == {
@@ -98,7 +102,8 @@ async def test_scheduling_rules(visits: ServiceUnderTest, people: People) -> Non
     overlap = {**SITTING, "date": "2026-03-03", "start": "11:00", "end": "16:00"}
     assert (await visits.client.post(url, json=overlap, headers=people.center)).status_code == 409
     response = await visits.client.post(
-        f"{url}/{tomorrow['id']}/check-in", json={},
+        f"{url}/{tomorrow['id']}/check-in",
+        json={},
         headers={**people.leader(), "If-Match": etag("duty", tomorrow)},
     )
     assert (response.status_code, response.json()["type"].rsplit("/", 1)[1]) == (409, "not-the-day")

@@ -45,16 +45,16 @@ async def test_contacts_are_masked_and_unmasking_is_audited(
     refused = await visits.client.get(url, params={"reason": "回访企业"}, headers=people.staff())
     assert refused.status_code == 403  # a department may not read the registry's phones
     assert (await visits.client.get(url, headers=people.center)).status_code == 422  # no reason
-    full = await ok(await visits.client.get(url, params={"reason": "回访企业"}, headers=people.center))
+    full = await ok(
+        await visits.client.get(url, params={"reason": "回访企业"}, headers=people.center)
+    )
     assert full["contacts"][0]["phone"] == "13512345678"
     async with visits.app.state.db.read() as session:
         rows = await session.execute(
             select(AuditEntry.action, AuditEntry.object_id, AuditEntry.detail)
         )
         entries = [(action, obj, detail["reason"]) for action, obj, detail in rows]
-    assert entries == [
-        ("personal_data.read_unmasked", enterprise["id"], "回访企业")
-    ]
+    assert entries == [("personal_data.read_unmasked", enterprise["id"], "回访企业")]
 
 
 async def test_edit_needs_the_current_etag(
@@ -71,7 +71,9 @@ async def test_edit_needs_the_current_etag(
     )
     assert (edited["scale"], edited["tags"], edited["park"]) == ("other", ["配套企业"], None)
     stale = await visits.client.patch(
-        url, json={"name": "x"}, headers={**people.center, "If-Match": etag("enterprise", enterprise)}
+        url,
+        json={"name": "x"},
+        headers={**people.center, "If-Match": etag("enterprise", enterprise)},
     )
     assert stale.status_code == 412
     assert (await visits.client.patch(url, json={"uscc": OTHER_USCC},

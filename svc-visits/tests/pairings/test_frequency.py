@@ -86,12 +86,14 @@ async def test_a_visit_closes_the_window_and_opens_the_next(
     assert [p["state"] for p in visit["problems"]] == ["raised"]
     view = await ok(await visits.client.get(f"{BASE}/assignments/{pairing['id']}",
                                             headers=people.leader()))  # fmt: skip
-    assert view["visits_count"] == 1 and view["last_visit_on"] == "2026-03-12"
-    assert view["visit_due_at"] > first_due and view["overdue"] is False
+    assert (view["visits_count"], view["last_visit_on"]) == (1, "2026-03-12")
+    assert view["visit_due_at"] > first_due
+    assert view["overdue"] is False
     events = names(await events_of(visits, f"pairing/{pairing['id']}"))
     assert events == ["created", "stage_started", "stage_completed", "stage_started"]
     recorded = await events_of(visits, f"visit/{visit['id']}")
-    assert names(recorded) == ["recorded"] and recorded[0]["data"]["problems_raised"] == 1
+    assert names(recorded) == ["recorded"]
+    assert recorded[0]["data"]["problems_raised"] == 1
 
 
 async def test_policy_per_rank_and_scale_takes_precedence(
@@ -112,8 +114,12 @@ async def test_policy_per_rank_and_scale_takes_precedence(
 async def test_who_sees_a_pairing(visits: ServiceUnderTest, people: People, walk: Walk) -> None:
     pairing = await walk.pairing()
     url = f"{BASE}/assignments/{pairing['id']}"
-    for headers in (people.center, people.committee, people.staff("FGJ"), people.leader("LD0001",
-                                                                                        "GXJ")):
+    for headers in (
+        people.center,
+        people.committee,
+        people.staff("FGJ"),
+        people.leader("LD0001", "GXJ"),
+    ):
         assert (await visits.client.get(url, headers=headers)).status_code == 200
     assert (await visits.client.get(url, headers=people.staff("SCJGJ"))).status_code == 404
     mine = await ok(await visits.client.get(f"{BASE}/assignments", headers=people.staff("SCJGJ")))
@@ -128,8 +134,11 @@ async def test_end_stops_the_clock_and_refuses_later_visits(
     note = {"note": "企业迁出本县"}
     assert (await visits.client.post(url, json=note, headers=people.center)).status_code == 428
     tagged = {**people.center, "If-Match": etag("pairing", pairing)}
-    assert (await visits.client.post(url, json=note, headers=people.staff("FGJ")
-                                     | {"If-Match": etag("pairing", pairing)})).status_code == 403
+    assert (
+        await visits.client.post(
+            url, json=note, headers=people.staff("FGJ") | {"If-Match": etag("pairing", pairing)}
+        )
+    ).status_code == 403
     ended = await ok(await visits.client.post(url, json=note, headers=tagged))
     assert (ended["state"], ended["visit_due_at"], ended["actions"]) == ("ended", None, [])
     events = names(await events_of(visits, f"pairing/{pairing['id']}"))

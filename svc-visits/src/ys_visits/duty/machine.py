@@ -35,6 +35,14 @@ CANCELLERS = roles(*MANAGER_ROLES, depts=[CENTER, BUREAU, HALL])
 
 # Mapped[...] columns do not satisfy the kit's CaseLike protocol under mypy; DutyShift has
 # id, state and version all the same.
+TRANSITIONS: tuple[Transition[DutyShift], ...] = (  # type: ignore[type-var, assignment]
+    Transition("check_in", frozenset({SCHEDULED}), ON_DUTY, RECORDERS, event="updated",
+               label="签到"),
+    Transition("check_out", frozenset({ON_DUTY}), COMPLETED, RECORDERS, event="updated",
+               label="签退"),
+    Transition("cancel", frozenset({SCHEDULED}), CANCELLED, CANCELLERS, event="cancelled",
+               note_required=True, label="取消"),
+)  # fmt: skip
 MACHINE: StateMachine[DutyShift] = StateMachine(  # type: ignore[type-var]
     service=SERVICE,
     kind=KIND,
@@ -42,12 +50,5 @@ MACHINE: StateMachine[DutyShift] = StateMachine(  # type: ignore[type-var]
     initial=SCHEDULED,
     final=frozenset({COMPLETED, CANCELLED}),
     labels={SCHEDULED: "已排班", ON_DUTY: "坐班中", COMPLETED: "已完成", CANCELLED: "已取消"},
-    transitions=(
-        Transition("check_in", frozenset({SCHEDULED}), ON_DUTY, RECORDERS,  # type: ignore[type-var]
-                   event="updated", label="签到"),
-        Transition("check_out", frozenset({ON_DUTY}), COMPLETED, RECORDERS,  # type: ignore[type-var]
-                   event="updated", label="签退"),
-        Transition("cancel", frozenset({SCHEDULED}), CANCELLED, CANCELLERS,  # type: ignore[type-var]
-                   event="cancelled", note_required=True, label="取消"),
-    ),
-)  # fmt: skip
+    transitions=TRANSITIONS,
+)

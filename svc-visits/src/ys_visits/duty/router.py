@@ -59,7 +59,9 @@ async def list_sittings(
     leader_name: Annotated[str | None, Query(max_length=100)] = None,
     leader_staff_no: Annotated[str | None, Query(max_length=40)] = None,
     department: Code = None,
-    status: Annotated[str | None, Query(pattern=r"^(scheduled|on_duty|completed|cancelled)$")] = None,
+    status: Annotated[
+        str | None, Query(pattern=r"^(scheduled|on_duty|completed|cancelled)$")
+    ] = None,
 ) -> DutyPage:
     stmt = service.list_query(
         date_from=date_from, date_to=date_to, hall=hall, leader_name=leader_name,
@@ -127,7 +129,8 @@ def _step(name: str, path: str, summary: str, body_model: type[EmptyIn] | type[R
         response: Response,
         if_match: IfMatch = None,
     ) -> DutyDetail:
-        shift = await service.act(session, shift_id, name, body.note, principal, if_match)
+        typed: EmptyIn | ReasonIn = body
+        shift = await service.act(session, shift_id, name, typed.note, principal, if_match)
         set_etag(response, shift, KIND)
         return await service.detail(session, shift, principal)
 

@@ -201,7 +201,7 @@ def list_query(
     leader_staff_no: str | None,
     department: str | None,
     state: str | None,
-) -> Select[tuple[DutyShift]]:
+) -> Select[DutyShift]:
     stmt = select(DutyShift)
     for column, value in (
         (DutyShift.hall, hall),

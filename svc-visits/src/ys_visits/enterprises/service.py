@@ -129,7 +129,7 @@ def list_query(
     industry: str | None,
     tag: str | None,
     q: str | None,
-) -> Select[tuple[Enterprise]]:
+) -> Select[Enterprise]:
     stmt = select(Enterprise)
     if park:
         stmt = stmt.where(Enterprise.park == park)

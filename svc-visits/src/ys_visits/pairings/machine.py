@@ -1,8 +1,8 @@
 """A pairing's life cycle as data: active until the center or the bureau ends it."""
 
+from yingshang.auth import BUREAU
 from yingshang.cases.rules import roles
 from yingshang.cases.statemachine import StateMachine, Transition
-from yingshang.auth import BUREAU
 from ys_visits.access import CENTER, MANAGER_ROLES
 from ys_visits.clocks import SERVICE
 from ys_visits.pairings.models import KIND, Pairing
@@ -12,6 +12,10 @@ MANAGERS = roles(*MANAGER_ROLES, depts=[CENTER, BUREAU])
 
 # Mapped[...] columns do not satisfy the kit's CaseLike protocol under mypy; Pairing has id,
 # state and version all the same.
+END: Transition[Pairing] = Transition(  # type: ignore[type-var, assignment]
+    "end", frozenset({ACTIVE}), ENDED, MANAGERS, event="ended", note_required=True,
+    label="结束挂帮",
+)  # fmt: skip
 MACHINE: StateMachine[Pairing] = StateMachine(  # type: ignore[type-var]
     service=SERVICE,
     kind=KIND,
@@ -19,10 +23,5 @@ MACHINE: StateMachine[Pairing] = StateMachine(  # type: ignore[type-var]
     initial=ACTIVE,
     final=frozenset({ENDED}),
     labels={ACTIVE: "挂帮中", ENDED: "已结束"},
-    transitions=(
-        Transition(  # type: ignore[type-var]
-            "end", frozenset({ACTIVE}), ENDED, MANAGERS, event="ended", note_required=True,
-            label="结束挂帮",
-        ),
-    ),  # fmt: skip
+    transitions=(END,),
 )

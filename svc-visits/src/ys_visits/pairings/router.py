@@ -115,4 +115,3 @@ async def end_pairing(
     pairing = await service.end(session, pairing_id, body.note, principal, if_match)
     set_etag(response, pairing, KIND)
     return (await service.views(session, [pairing], principal))[0]
-

@@ -178,13 +178,11 @@ def view(
     )
 
 
-async def views(
-    session: AsyncSession, pairings: list[Pairing], who: Principal
-) -> list[PairingOut]:
+async def views(session: AsyncSession, pairings: list[Pairing], who: Principal) -> list[PairingOut]:
     """Views of many pairings with two extra queries (enterprise names, running clocks)."""
     ids = {p.enterprise_id for p in pairings}
     query = select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))
-    names = {i: n for i, n in await session.execute(query)} if ids else {}
+    names = dict((await session.execute(query)).all()) if ids else {}
     stages = await clocks.running(session, KIND, [p.id for p in pairings])
     return [view(p, names.get(p.enterprise_id, ""), stages[p.id], who) for p in pairings]
 
@@ -198,7 +196,7 @@ def list_query(
     enterprise_id: uuid.UUID | None,
     leader_staff_no: str | None,
     leader_rank: LeaderRank | None,
-) -> Select[tuple[Pairing]]:
+) -> Select[Pairing]:
     stmt = select(Pairing).where(visible(who))
     for column, value in (
         (Pairing.state, state),

@@ -5,6 +5,7 @@ position may not take the step — e.g. only the bureau closes without the enter
 """
 
 import uuid
+
 from fastapi import Response
 from pydantic import BaseModel
 
@@ -57,4 +58,3 @@ def _register(step: str, body_model: type[BaseModel]) -> None:
 
 for _step, _model in STEPS.items():
     _register(_step, _model)
-

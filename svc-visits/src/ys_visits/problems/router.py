@@ -108,7 +108,9 @@ async def problem_timeline(
     problem_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
 ) -> list[TimelineOut]:
     problem = await service.get_visible(session, problem_id, principal)
-    return [TimelineOut.model_validate(e) for e in await timeline.entries(session, KIND, problem.id)]
+    return [
+        TimelineOut.model_validate(e) for e in await timeline.entries(session, KIND, problem.id)
+    ]
 
 
 @api.get(

@@ -161,7 +161,7 @@ async def _names(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, 
     rows = await session.execute(
         select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))
     )
-    return {i: n for i, n in rows}
+    return dict(rows.all())
 
 
 async def views(session: AsyncSession, rows: list[Problem], who: Principal) -> list[ProblemOut]:
@@ -196,7 +196,7 @@ def list_query(
     enterprise_id: uuid.UUID | None,
     source: Source | None,
     category: Category | None,
-) -> Select[tuple[Problem]]:
+) -> Select[Problem]:
     stmt = select(Problem).where(visible(who))
     if states:
         stmt = stmt.where(Problem.state.in_([s.value for s in states]))

@@ -1,7 +1,9 @@
 """The figures of a period, computed from the rows of the period (county scale: thousands)."""
 
 import math
+import uuid
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
@@ -54,7 +56,7 @@ async def leaders(session: AsyncSession, start: date, end: date) -> list[s.Leade
         .where(Visit.pairing_id.is_not(None), Visit.visited_on.between(start, end))
         .group_by(Visit.pairing_id)
     )
-    made = {pid: n for pid, n in counts}
+    made = dict(counts.all())
     at = now()
     groups: dict[tuple[str, str | None], list[Pairing]] = defaultdict(list)
     for p in pairings:
@@ -67,7 +69,7 @@ def _leader(
     name: str,
     staff_no: str | None,
     group: list[Pairing],
-    made: dict[object, int],
+    made: Mapping[uuid.UUID | None, int],
     start: date,
     end: date,
     at: datetime,
@@ -102,7 +104,9 @@ def problems(rows: list[Problem], start: date, end: date) -> s.ProblemFigures:
     lo, hi, at = local_midnight(start), local_midnight(end + timedelta(days=1)), now()
     raised = [p for p in rows if lo <= p.received_at < hi]
     closed = [p for p in rows if p.closed_at is not None and lo <= p.closed_at < hi]
-    days = [(p.closed_at - p.received_at).total_seconds() / DAY_SECONDS for p in closed if p.closed_at]
+    days = [
+        (p.closed_at - p.received_at).total_seconds() / DAY_SECONDS for p in closed if p.closed_at
+    ]
     return s.ProblemFigures(
         raised=len(raised),
         closed=len(closed),

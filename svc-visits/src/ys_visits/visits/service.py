@@ -154,7 +154,7 @@ async def views(session: AsyncSession, rows: list[Visit]) -> list[VisitOut]:
     if rows:
         ids = {v.enterprise_id for v in rows}
         query = select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))
-        names = {i: n for i, n in await session.execute(query)}
+        names = dict((await session.execute(query)).all())
         raised = select(Problem).where(Problem.visit_id.in_(list(found)))
         for p in (await session.execute(raised.order_by(Problem.number))).scalars():
             ref = ProblemRef(id=p.id, number=p.number, title=p.title, state=p.state)
@@ -188,7 +188,7 @@ def list_query(
     department: str | None,
     visited_from: date | None,
     visited_to: date | None,
-) -> Select[tuple[Visit]]:
+) -> Select[Visit]:
     stmt = select(Visit).where(visible(who))
     for column, value in (
         (Visit.enterprise_id, enterprise_id),
