@@ -30,6 +30,16 @@ def chromium_binary() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def playwright_launch_options(binary: str) -> dict[str, object]:
+    """Keyword arguments of Playwright's ``chromium.launch`` for Debian's chromium (Playwright
+    never downloads a browser here: no ``playwright install``), headless, with the same flags."""
+    return {
+        "executable_path": binary,
+        "headless": True,
+        "args": [f for f in FLAGS if f != "--headless"],
+    }
+
+
 class Chromium:
     def __init__(self, binary: str, profile_dir: Path, timeout: float = 60.0) -> None:
         self.binary, self.profile_dir, self.timeout = binary, profile_dir, timeout

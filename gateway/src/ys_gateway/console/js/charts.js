@@ -1,7 +1,7 @@
 // Charts drawn by hand in SVG (no third-party code): horizontal bars and a line.
 import { h, svg } from "./dom.js";
 
-const WIDTH = 640;
+const WIDTH = 560;
 const fmt = (v) => (v === null || v === undefined ? "—" : String(v));
 
 function frame(title, height, children) {

@@ -96,7 +96,11 @@ const FIELDS = {
   enterprise_name: "企业名称", enterprise_uscc: "统一社会信用代码", contact_name: "联系人",
   contact_phone: "联系电话", amount: "时限", unit: "单位", applicant: "申请人",
   id_no: "身份证号", item: "事项", reply: "答复", result: "办理结果", verdict: "评价",
-  classification: "分类", missing: "缺少的材料", materials: "材料",
+  classification: "分类", missing: "缺少的材料", materials: "材料", window_code: "受理窗口",
+  hall_code: "服务大厅", into_ticket_id: "并入工单", recovered_amount: "挽回金额", claimed_amount: "涉及金额",
+  bill_due_date: "账款约定支付日期", category_other: "其他类别说明", confirmed_by: "确认人", proposal: "解决方案",
+  resolution: "解决情况", text: "进展", percent: "完成比例", tracking_number: "邮件单号", postal_address: "邮寄地址",
+  exclusion: "不予受理原因", referral: "解决途径", rater_type: "评价人类型", scores: "分项评价",
 };
 
 export function fieldLabel(field) {

@@ -94,11 +94,12 @@ export function select(name, options, props = {}) {
   );
 }
 
-/** The form's named controls as an object of trimmed strings (checkboxes as booleans). */
+/** The form's named controls as an object of trimmed strings (checkboxes as booleans; radios
+ * only when checked). */
 export function values(form) {
   const out = {};
   for (const el of form.elements) {
-    if (!el.name) continue;
+    if (!el.name || (el.type === "radio" && !el.checked)) continue;
     out[el.name] = el.type === "checkbox" ? el.checked : String(el.value).trim();
   }
   return out;

@@ -93,7 +93,7 @@ export async function renderCase({ main }, spec) {
     const timeline = await Promise.resolve(spec.timeline(c)).catch(() => null);
     replace(main,
       h("div", { class: "case-head" }, h("h1", {}, spec.title(c)), tag(spec.status(c), "status"),
-        spec.due ? countdownEl(spec.due(c)) : null,
+        spec.due && spec.due(c) ? countdownEl(spec.due(c)) : null,
         h("button", { type: "button", class: "link", onClick: load }, "刷新")),
       section("办理", buttons.length ? h("div", { class: "action-buttons" }, buttons) : h("p", { class: "muted" }, "您当前的岗位在此状态下没有可办理的操作。"), panel),
       section("基本信息", kv(spec.facts(c))),

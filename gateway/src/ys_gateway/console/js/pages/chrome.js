@@ -6,7 +6,8 @@ import { navigate } from "../router.js";
 import * as session from "../session.js";
 
 function navLink(href, text) {
-  const current = location.pathname === href || (href !== "/console/home" && location.pathname.startsWith(href));
+  const exact = ["/console/home", "/console/public"].includes(href);
+  const current = location.pathname === href || (!exact && location.pathname.startsWith(`${href}/`));
   return h("a", { href, "data-link": "", class: current ? "current" : null, "aria-current": current ? "page" : null }, text);
 }
 

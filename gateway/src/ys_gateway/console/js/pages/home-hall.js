@@ -38,7 +38,7 @@ function intake(hall, catalog) {
   const windows = (hall.windows || []).filter((w) => w.active !== false).map((w) => [w.code, `${w.code} ${w.name}`]);
   const form = h("form", { class: "grid-form", "aria-label": "收件登记" },
     field("办理事项", select("item", catalog.map((i) => [i.code, `${i.name}${i.handling_kind === "instant" ? "（即办）" : ""}`]), { required: true })),
-    field("受理窗口", select("window_code", windows, { blank: "（不指定）" })),
+    field("受理窗口", select("window_code", windows, { required: true }), "须由大厅负责人安排在该窗口（窗口人员安排）。"),
     field("申请人类型", select("type", { person: "自然人", legal_person: "法人" })),
     field("申请人姓名", input("name", { required: true, maxlength: 80 })),
     field("联系电话", input("phone", { required: true, inputmode: "tel", maxlength: 20 })),
@@ -49,7 +49,7 @@ function intake(hall, catalog) {
   onSubmit(form, async (v) => {
     const item = catalog.find((i) => i.code === v.item);
     const body = {
-      item: v.item, channel: "window", hall_code: hall.code, window_code: v.window_code || null,
+      item: v.item, channel: "window", hall_code: hall.code, window_code: v.window_code,
       applicant: { type: v.type, name: v.name, phone: v.phone, enterprise_name: v.enterprise_name || null, uscc: v.uscc || null },
       materials: (item ? item.materials : []).map((m) => m.name),
     };
@@ -57,6 +57,22 @@ function intake(hall, catalog) {
     navigate(`/console/applications/${made.data.id}?query_code=${encodeURIComponent(made.data.query_code)}`);
   });
   return section("收件登记", form);
+}
+
+function seating(hall) {
+  const windows = (hall.windows || []).map((w) => [w.code, `${w.code} ${w.name}`]);
+  const done = h("p", { class: "muted", role: "status" });
+  const form = h("form", { class: "grid-form", "aria-label": "窗口人员安排" },
+    field("窗口", select("window", windows)),
+    field("在岗工号（逗号分隔，整体替换）", input("staff_nos", { required: true, placeholder: "ZW2001, ZW2002" })),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, "保存")), done);
+  onSubmit(form, async (v) => {
+    const staffNos = v.staff_nos.split(/[,，\s]+/).filter(Boolean);
+    const path = `${A}/halls/${encodeURIComponent(hall.code)}/windows/${encodeURIComponent(v.window)}/clerks`;
+    await request(path, { method: "PUT", json: { staff_nos: staffNos } });
+    done.textContent = `已安排 ${staffNos.join("、")} 在窗口 ${v.window} 受理。`;
+  });
+  return section("窗口人员安排", form);
 }
 
 function inProgress() {
@@ -75,6 +91,7 @@ export async function hallHome({ main }, position) {
     h("h1", {}, `${hall ? hall.name : "政务服务大厅"} · 工作台`),
     hall ? h("div", { class: "split" }, intake(hall, catalog), appointments(hall)) : h("p", {}, "未找到本单位的服务大厅。"),
     inProgress(),
+    hall && ["head", "admin"].includes(position.role) ? seating(hall) : null,
     h("p", { class: "muted" }, `数据更新于 ${dateTime(Date.now())}`),
   );
 }

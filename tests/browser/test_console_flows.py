@@ -1,0 +1,268 @@
+"""The console in a real browser against the whole system (issue 12's acceptance): an operator
+takes a ticket, the department head signs it, its overdue stage reaches the bureau's 督办 ledger;
+a citizen rates through the SMS link; the bulletin opens and its CSV downloads; a stale page
+and an expired session say so in Chinese; every role's home and every public page is captured."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+STALE = "该事项已被他人修改，请刷新后重试"
+
+
+def _unique() -> str:
+    return uuid.uuid4().hex[:6]
+
+
+def _contact_stage_in_seconds(console: Any, seconds: int) -> None:
+    """As admin, through the policies admin API: 联系 (first contact) is due `seconds` after
+    签收, so the signed ticket goes overdue while the test watches."""
+    with console.api("admin") as api:
+        rows = api.get("/api/v1/hotline/policies", params={"stage": "contact"}).json()
+        row = next(r for r in rows if r["urgency"] == "normal")
+        path = f"/api/v1/hotline/policies/{row['id']}"
+        etag = api.get(path).headers["etag"]
+        patch = {"amount": seconds, "unit": "natural_seconds"}
+        response = api.patch(path, json=patch, headers={"If-Match": etag})
+        assert response.status_code == 200, response.text
+
+
+def _take_ticket(console: Any, page: Any, title: str) -> str:
+    """The operator's intake form, with the knowledge base answering while she types."""
+    console.login(page, "operator")
+    page.select_option("#f-type", "consult")
+    page.select_option("#f-category_code", "SCJG_FOOD")
+    page.fill("#f-title", title)
+    page.fill("#f-content", "来电人咨询个体工商户营业执照需要哪些材料，在哪里办理。")
+    page.fill("#f-name", "王先生")
+    page.fill("#f-phone", "13800138000")
+    page.wait_for_selector(".kb-entry")  # the knowledge-base lookup found an answer
+    page.click("form[aria-label=受理登记] button[type=submit]")
+    done = page.wait_for_selector("text=已受理：工单")
+    number = re.search(r"RX[\d-]+", done.inner_text())
+    assert number, done.inner_text()
+    console.shot(page, "hotline-ticket-taken")
+    return number.group(0)
+
+
+def _act(page: Any, label: str, fill: dict[str, str] | None = None) -> None:
+    page.click(f".action-buttons button:has-text('{label}')")
+    for name, value in (fill or {}).items():
+        page.select_option(f".action-form [name={name}]", value)
+    page.click(f".action-form button:has-text('确认{label}')")
+
+
+def test_signed_ticket_goes_overdue_into_the_bureau_ledger(console: Any) -> None:
+    _contact_stage_in_seconds(console, 2)
+    page = console.new_page()
+    number = _take_ticket(console, page, f"营业执照办理咨询{_unique()}")
+    page.click("text=查看并派单")
+    _act(page, "派单", {"department": "SCJGJ"})
+    page.wait_for_selector("text=已完成：派单")
+    console.logout(page)
+
+    console.login(page, "scjg_head")
+    page.click(f"section:has(h2:has-text('待签收')) a:has-text('{number}')")
+    _act(page, "签收")
+    page.wait_for_selector("text=已完成：签收")
+    assert page.inner_text(".case-head .tag") == "已签收"
+    console.shot(page, "hotline-ticket-signed")
+    console.logout(page)
+
+    console.login(page, "bureau")
+    row = page.locator(f"tr:has-text('{number}')")
+    for _ in range(60):  # the sweeper, the relay and the ratings consumer need a moment
+        page.goto(f"{console.base}/console/escalations")
+        page.wait_for_selector("h2:has-text('督办事项')")
+        if row.count():
+            break
+        page.wait_for_timeout(1000)
+    assert "联系" in row.inner_text()  # the stage: first contact with the requester
+    assert "市场监督管理局" in row.inner_text()
+    console.shot(page, "escalation-ledger")
+
+
+def _finish_at_the_window(console: Any, page: Any) -> str:
+    with console.api("hall_head") as api:  # the clerk must sit at the window she takes in at
+        window = "/api/v1/approvals/halls/HALL_COUNTY/windows/W01/clerks"
+        assert api.put(window, json={"staff_nos": ["ZW2001"]}).is_success
+    console.login(page, "clerk")
+    options = page.eval_on_selector_all("#f-item option", "os => os.map(o => [o.value, o.text])")
+    page.select_option("#f-item", next(value for value, text in options if "即办" in text))
+    page.select_option("#f-window_code", "W01")
+    page.fill("#f-name", "李四")
+    page.fill("#f-phone", "13912345678")
+    page.click("form[aria-label=收件登记] button[type=submit]")
+    page.wait_for_selector("text=收件成功")
+    number = page.inner_text(".case-head h1").split()[-1]
+    _act(page, "即办办结")
+    page.wait_for_selector("text=已完成：即办办结")
+    return number
+
+
+def test_citizen_rates_through_the_sms_link(console: Any) -> None:
+    number = _finish_at_the_window(console, console.new_page())
+    link = console.sms_link(number)
+    assert link.startswith("/console/public/rate/")
+
+    citizen = console.new_page()  # another browser: no staff session
+    citizen.goto(console.base + link)
+    citizen.wait_for_selector("form[aria-label=评价]")
+    assert number in citizen.inner_text("main")
+    console.shot(citizen, "public-rate")
+    citizen.click("label.level-4")
+    citizen.fill("#f-comment", "窗口办事很快")
+    citizen.click("button:has-text('提交评价')")
+    citizen.wait_for_selector("text=感谢您的评价")
+    console.shot(citizen, "public-rate-thanks")
+
+    with console.api("bureau") as api:
+        ratings = api.get("/api/v1/ratings/ratings", params={"service": "approvals"}).json()
+    mine = [r for r in ratings["items"] if r["case_number"] == number]
+    assert [(r["level"], r["channel"], r["comment"]) for r in mine] == [(4, "sms", "窗口办事很快")]
+    citizen.reload()
+    citizen.wait_for_selector("text=该办件已评价")
+
+
+def test_bulletin_opens_with_charts_prints_and_its_csv_downloads(console: Any) -> None:
+    page = console.new_page()
+    console.login(page, "bureau")
+    page.click("header nav a:has-text('月通报')")
+    page.wait_for_selector("h2:has-text('部门排名')")
+    assert page.locator("figure.chart svg").count() == 3
+    console.shot(page, "bulletin")
+    with page.expect_download() as info:
+        page.click("button:has-text('下载 CSV')")
+    download = info.value
+    assert re.fullmatch(r"bulletin-\d{4}-\d{2}\.csv", download.suggested_filename)
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("month,scope,key,count")
+    assert ",county,*," in text
+    page.emulate_media(media="print")  # printable: no navigation or buttons on paper
+    assert not page.locator("header.top").is_visible()
+    assert page.locator("h2:has-text('部门排名')").is_visible()
+
+
+def test_a_stale_page_says_someone_else_changed_the_case(console: Any) -> None:
+    with console.api("operator2") as api:
+        body = {"type": "help", "title": f"路灯损坏{_unique()}", "content": "小区门口路灯不亮"}
+        key = {"Idempotency-Key": _unique()}
+        made = api.post("/api/v1/hotline/tickets", json=body, headers=key)
+        assert made.status_code == 201, made.text
+        ticket = made.json()
+        page = console.new_page()
+        console.login(page, "operator")
+        page.goto(f"{console.base}/console/tickets/{ticket['id']}")
+        page.click(".action-buttons button:has-text('派单')")
+        # Meanwhile a colleague dispatches the same ticket.
+        moved = api.post(
+            f"/api/v1/hotline/tickets/{ticket['id']}/dispatch",
+            json={"department": "ZJJ"},
+            headers={"If-Match": made.headers["etag"]},
+        )
+        assert moved.status_code == 200, moved.text
+    page.select_option(".action-form [name=department]", "SCJGJ")
+    page.click(".action-form button:has-text('确认派单')")
+    assert page.wait_for_selector(f"text={STALE}").is_visible()
+    assert page.inner_text(".case-head .tag") == "已派单"  # reloaded: the colleague's version
+    assert "住房和城乡建设局" in page.inner_text("main")
+
+
+def test_an_ended_session_returns_to_login_with_a_chinese_message(console: Any) -> None:
+    page = console.new_page()
+    console.login(page, "operator")
+    session = page.evaluate("JSON.parse(sessionStorage.getItem('ys.console.session'))")
+    form = {"refresh_token": session["refresh"]}
+    revoked = page.request.post(f"{console.base}/auth/logout", form=form)
+    assert revoked.status == 204
+    broken = {**session, "access": "not-a-token"}  # the access token no longer works either
+    page.evaluate("s => sessionStorage.setItem('ys.console.session', JSON.stringify(s))", broken)
+    page.reload()
+    page.wait_for_url("**/console/login**")
+    assert "登录已过期" in page.inner_text("main")
+
+
+ROLE_HOMES = [
+    ("operator", "home-hotline-operator", "12345热线工作台"),
+    ("hotline_head", "home-hotline-head", "待审核"),
+    ("scjg_head", "home-department-head", "待签收"),
+    ("scjg_staff", "home-department-staff", "待办理"),
+    ("clerk", "home-hall-clerk", "今日预约"),
+    ("hall_head", "home-hall-head", "窗口人员安排"),
+    ("complaints", "home-complaints-center", "待受理"),
+    ("enterprise", "home-enterprise-center", "挂帮企业"),
+    ("bureau", "home-bureau", "督办级别分布"),
+    ("committee_head", "home-committee", "部门考核"),
+    ("admin", "home-admin", "时限政策"),
+]
+
+
+def _settled(page: Any) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("!document.querySelector('.state.loading')")
+
+
+def test_every_role_home_page_renders_in_chinese(console: Any) -> None:
+    page = console.new_page()
+    for username, name, heading in ROLE_HOMES:
+        console.login(page, username)
+        page.wait_for_selector(f"main :text('{heading}')")
+        _settled(page)
+        console.shot(page, name)
+        errors = page.locator(".state.error").all_inner_texts()
+        assert errors == [], (username, errors)
+        console.logout(page)
+    console.login(page, "gsl_chair")  # 交叉挂职: two positions, pick one
+    page.wait_for_selector("text=请选择本次办理业务的岗位")
+    console.shot(page, "positions")
+    page.click("button.position:has-text('营商环境建设局')")
+    page.wait_for_selector("text=督办级别分布")
+    assert "营商环境建设局" in page.inner_text("header .user-position")
+
+
+PUBLIC_PAGES = [
+    ("public-portal", "/console/public", "营商环境服务平台"),
+    ("public-hotline", "/console/public/hotline", "网上诉求"),
+    ("public-complaint", "/console/public/complaint", "侵权投诉"),
+    ("public-track", "/console/public/track", "办件查询"),
+    ("public-catalog", "/console/public/catalog", "事项目录"),
+    ("public-disclosure", "/console/public/disclosure", "四公开"),
+    ("public-disclosure-powers", "/console/public/disclosure?tab=powers", "四公开"),
+    ("public-kiosk", "/console/public/kiosk?window=W01", "请您来评价"),
+]
+
+
+def test_every_public_page_renders_at_desktop_and_tablet_width(console: Any) -> None:
+    for viewport, suffix in ((None, ""), ({"width": 768, "height": 1024}, "-tablet")):
+        page = console.new_page(viewport) if viewport else console.new_page()
+        for name, path, heading in PUBLIC_PAGES:
+            page.goto(console.base + path)
+            page.wait_for_selector(f"main h1:has-text('{heading}')")
+            _settled(page)
+            assert page.locator(".state.error").count() == 0, name
+            overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+            assert overflow <= 0, (name, suffix, overflow)
+            console.shot(page, name + suffix)
+
+
+def test_a_citizen_submits_a_request_and_tracks_it(console: Any) -> None:
+    page = console.new_page({"width": 768, "height": 1024})
+    page.goto(f"{console.base}/console/public/hotline")
+    page.select_option("#f-type", "suggestion")
+    page.fill("#f-title", f"建议增加公交班次{_unique()}")
+    page.fill("#f-content", "早高峰公交车太挤，建议增加班次。")
+    page.check("input[name=anonymous]")
+    page.click("form button[type=submit]")
+    done = page.wait_for_selector("text=诉求已提交")
+    receipt = done.evaluate("e => e.closest('.notice').innerText")
+    number, code = re.findall(r"[:：]\s*(\S+)", receipt)[:2]
+    page.click("text=去查询进度")
+    page.fill("#f-number", number)
+    page.fill("#f-query_code", code)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("h2:has-text('查询结果')")
+    assert "已受理" in page.inner_text("main")
+    console.shot(page, "public-track-result")
