@@ -24,7 +24,7 @@ async def ratings(service_app: Callable[..., Any]) -> ServiceUnderTest:
     sut: ServiceUnderTest = await service_app(
         create_app, Settings, SERVICE_DIR, ratings_center_dept=CENTER
     )
-    await seed_database(sut.app.state.db)
+    await seed_database(sut.app.state.db, sut.settings.county_file)  # type: ignore[attr-defined]
     return sut
 
 

@@ -143,3 +143,22 @@ async def test_bulletin_input_and_access(ratings: ServiceUnderTest, people: Peop
         f"{REPORT}/{OCTOBER}/close", headers=people.department(role="head")
     )
     assert department.status_code == 403
+
+
+async def test_lines_carry_names_kept_current_by_the_gateway(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    await rated(ratings, events, 5)  # 市场监督管理局, window W05, 工号 ZW2001 (county.yaml)
+    body = await bulletin(ratings, people)
+    assert line(body, "departments", DEPT)["label"] == "市场监督管理局"
+    assert line(body, "windows", "HALL_COUNTY/W05")["label"].endswith("企业开办窗口")
+    assert line(body, "staff", "ZW2001")["label"] == "周静"
+    clock.set(datetime(2026, 11, 1, 1, 0, tzinfo=UTC))
+    await ratings.client.post(f"{REPORT}/{OCTOBER}/close", headers=people.bureau())
+    renamed = {"code": DEPT, "name": "县市场监管局", "kind": "department"}
+    await events.send("ys.gateway.department.updated", renamed)
+    await rated(ratings, events, 4)
+    november = await bulletin(ratings, people, "2026-11")
+    assert line(november, "departments", DEPT)["label"] == "县市场监管局"
+    closed = await bulletin(ratings, people)
+    assert line(closed, "departments", DEPT)["label"] == "市场监督管理局"  # as it was

@@ -38,7 +38,7 @@ class Seeder:
 
     async def start(self, app: FastAPI) -> None:
         if self.settings.seed_on_start and self.settings.env != "production":
-            log.info("seed: %s", await seed_database(self.db))
+            log.info("seed: %s", await seed_database(self.db, self.settings.county_file))
             self.done = True
 
     async def stop(self) -> None:

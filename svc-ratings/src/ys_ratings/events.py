@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from yingshang.events.catalogue import EventCatalogue
+from yingshang.time.events import register_deadline_events
 
 SERVICE = "ratings"
 catalogue = EventCatalogue(title="svc-ratings events")
@@ -121,3 +122,4 @@ for _action, _text in {
         description=f"Rectification: {_text}",
         consumers=("gateway",),
     )
+register_deadline_events(catalogue, SERVICE, ("rectification",))

@@ -14,6 +14,7 @@ def load_models() -> None:
     """Import every domain model so ``Base.metadata`` is complete (migrations env, tests)."""
     import ys_ratings.appeals.models
     import ys_ratings.bulletin.models
+    import ys_ratings.directory.models
     import ys_ratings.indicators.models
     import ys_ratings.invitations.models
     import ys_ratings.oversight.models

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.db import Database
 from yingshang.time.policies import seed_policies as seed_time_policies
+from ys_ratings.directory.service import read_county, seed_directory
 from ys_ratings.indicators.service import seed_national
 from ys_ratings.invitations.policies import seed_policies
 from ys_ratings.rectifications.machine import CASE_KIND
@@ -34,17 +36,20 @@ TIME_POLICIES = [
 ]
 
 
-async def seed(session: AsyncSession) -> dict[str, int]:
+async def seed(session: AsyncSession, directory: list[tuple[str, str, str]]) -> dict[str, int]:
     return {
         "indicator_sets": await seed_national(session),
         "rating_policies": await seed_policies(session),
         "time_policies": await seed_time_policies(session, "ratings", TIME_POLICIES),
+        "directory": await seed_directory(session, directory),
     }
 
 
-async def seed_database(db: Database) -> dict[str, int]:
+async def seed_database(db: Database, county_file: Path | None = None) -> dict[str, int]:
+    """Defaults, plus the names of departments, windows and staff from ``county.yaml``."""
+    entries = await asyncio.to_thread(read_county, county_file) if county_file else []
     async with db.write() as session:
-        return await seed(session)
+        return await seed(session, entries)
 
 
 def main() -> None:  # pragma: no cover - operator command
@@ -53,7 +58,7 @@ def main() -> None:  # pragma: no cover - operator command
 
     async def run() -> None:
         try:
-            log.warning("seeded: %s", await seed_database(db))
+            log.warning("seeded: %s", await seed_database(db, settings.county_file))
         finally:
             await db.dispose()
 

@@ -31,6 +31,7 @@ class BulletinRow(IdMixin, Base):
     month: Mapped[str] = mapped_column(String(7))
     scope: Mapped[str] = mapped_column(String(20))
     key: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str | None] = mapped_column(String(200))  # the name as it was at closing
     count: Mapped[int] = mapped_column(Integer)
     good_county: Mapped[int] = mapped_column(Integer)
     good_national: Mapped[int] = mapped_column(Integer)

@@ -9,7 +9,8 @@ from html import escape
 from ys_ratings.bulletin.schemas import BulletinLine, BulletinOut
 
 COLUMNS: list[tuple[str, str]] = [
-    ("key", "对象"),
+    ("key", "编码"),
+    ("label", "名称"),
     ("count", "评价数"),
     ("good_county", "好评数(4–5)"),
     ("county_good_rate", "好评率%(县规则)"),

@@ -16,6 +16,7 @@ Scope = Literal["county", "window", "staff", "department"]
 class BulletinLine(BaseModel):
     scope: Scope
     key: str
+    label: str | None = Field(None, description="name of the department, window or 工号")
     count: int
     good_county: int = Field(description="4–5 (county rule)")
     good_national: int = Field(description="3–5 (national rule: not 差评)")
@@ -31,10 +32,11 @@ class BulletinLine(BaseModel):
     flagged: bool = Field(description="bottom two months running (约谈)")
 
     @classmethod
-    def of(cls, scope: Scope, key: str, t: Tally) -> BulletinLine:
+    def of(cls, scope: Scope, key: str, t: Tally, label: str | None = None) -> BulletinLine:
         return cls(
             scope=scope,
             key=key,
+            label=label,
             count=t.count,
             good_county=t.good_county,
             good_national=t.good_national,
@@ -66,7 +68,8 @@ class BulletinOut(BaseModel):
         def lines(scope: Scope) -> list[BulletinLine]:
             items = report.tables.scopes[scope].items()
             ordered = sorted(items, key=lambda kv: (kv[1].rank, kv[0]))
-            return [BulletinLine.of(scope, key, tally) for key, tally in ordered]
+            names = report.labels.get(scope, {})
+            return [BulletinLine.of(scope, key, t, names.get(key)) for key, t in ordered]
 
         return cls(
             month=report.month,

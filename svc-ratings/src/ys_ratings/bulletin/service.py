@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import now
 from yingshang.problems import Conflict
-from ys_ratings.bulletin.figures import Tables, Tally
+from ys_ratings.bulletin.figures import SCOPE_COLUMNS, Tables, Tally
 from ys_ratings.bulletin.models import BulletinRow, ClosedMonth
+from ys_ratings.directory.service import Labels, labels
 from ys_ratings.months import month_has_ended, previous_month
 from ys_ratings.ratings.models import Rating
 from ys_ratings.rectifications.models import Rectification
@@ -25,6 +26,7 @@ class Bulletin:
     tables: Tables
     closed: ClosedMonth | None
     computed_at: datetime
+    labels: Labels
 
 
 async def _add_ratings(session: AsyncSession, month: str, tables: Tables) -> None:
@@ -65,32 +67,36 @@ async def live_tables(session: AsyncSession, month: str) -> Tables:
     return tables
 
 
-async def snapshot_tables(session: AsyncSession, month: str) -> Tables:
+async def snapshot(session: AsyncSession, month: str) -> tuple[Tables, Labels]:
     tables = Tables()
+    names: Labels = {scope: {} for scope in SCOPE_COLUMNS}
     rows = await session.execute(select(BulletinRow).where(BulletinRow.month == month))
     for row in rows.scalars():
         tally = Tally(**{f: getattr(row, f) for f in Tally.__dataclass_fields__})
         if row.scope == "county":
             tables.total = tally
-        else:
-            tables.scopes[row.scope][row.key] = tally
-    return tables
+            continue
+        tables.scopes[row.scope][row.key] = tally
+        if row.label:
+            names[row.scope][row.key] = row.label
+    return tables, names
 
 
 async def _tables(session: AsyncSession, month: str) -> Tables:
     """Flags need last month's ranks: its snapshot if closed, else computed live."""
     if await session.get(ClosedMonth, month) is not None:
-        return await snapshot_tables(session, month)
+        return (await snapshot(session, month))[0]
     return await live_tables(session, month)
 
 
 async def bulletin(session: AsyncSession, month: str) -> Bulletin:
     closed = await session.get(ClosedMonth, month)
     if closed is not None:
-        return Bulletin(month, await snapshot_tables(session, month), closed, closed.closed_at)
+        tables, names = await snapshot(session, month)
+        return Bulletin(month, tables, closed, closed.closed_at, names)
     tables = await live_tables(session, month)
     tables.flag(await _tables(session, previous_month(month)))
-    return Bulletin(month, tables, None, now())
+    return Bulletin(month, tables, None, now(), await labels(session))
 
 
 async def close_month(session: AsyncSession, month: str, actor: str) -> Bulletin:
@@ -104,15 +110,18 @@ async def close_month(session: AsyncSession, month: str, actor: str) -> Bulletin
         month=month, closed_at=now(), closed_by=actor, ratings=report.tables.total.count
     )
     session.add(closed)
-    session.add(_row(month, "county", COUNTY_KEY, report.tables.total))
+    session.add(_row(month, "county", COUNTY_KEY, report.tables.total, None))
     for scope, lines in report.tables.scopes.items():
-        session.add_all(_row(month, scope, key, tally) for key, tally in lines.items())
+        names = report.labels.get(scope, {})
+        session.add_all(
+            _row(month, scope, key, tally, names.get(key)) for key, tally in lines.items()
+        )
     await session.flush()
-    return Bulletin(month, report.tables, closed, closed.closed_at)
+    return Bulletin(month, report.tables, closed, closed.closed_at, report.labels)
 
 
-def _row(month: str, scope: str, key: str, tally: Tally) -> BulletinRow:
-    return BulletinRow(month=month, scope=scope, key=key, **asdict(tally))
+def _row(month: str, scope: str, key: str, tally: Tally, label: str | None) -> BulletinRow:
+    return BulletinRow(month=month, scope=scope, key=key, label=label, **asdict(tally))
 
 
 async def is_closed(session: AsyncSession, month: str) -> bool:

@@ -3,7 +3,8 @@
 * ``oversight``: created / closed / warning / overdue / escalated / stage_completed of every
   case kind (its own rectifications included) → facts, scorecards, the 督办 ledger;
 * ``ratings``: ``completed`` (approvals, complaints, visits) → invitations; 12345
-  ``revisited`` → a rating through the hotline channel.
+  ``revisited`` → a rating through the hotline channel;
+* ``directory``: the gateway's department and user changes → names printed in the bulletin.
 """
 
 from __future__ import annotations
@@ -17,13 +18,17 @@ from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.consumer import ConsumerSpec
 from yingshang.events.envelope import CloudEvent
 from yingshang.events.inbox import Handler
+from ys_ratings.directory import service as directory
+from ys_ratings.directory.models import DEPARTMENT, STAFF
 from ys_ratings.events import SERVICE
 from ys_ratings.intake.payloads import (
     CaseClosed,
     CaseCompleted,
     CaseCreated,
     DeadlineEvent,
+    DepartmentChanged,
     TicketRevisited,
+    UserChanged,
 )
 from ys_ratings.invitations.service import invite
 from ys_ratings.oversight import service as oversight
@@ -58,6 +63,26 @@ async def _deadline(session: AsyncSession, event: CloudEvent, payload: Any) -> N
 
 async def _revisited(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
     await record_revisit(session, event, payload)
+
+
+async def _department(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+    await directory.upsert(session, DEPARTMENT, payload.code, payload.name, active=payload.active)
+
+
+async def _user(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+    if payload.staff_no:
+        await directory.upsert(
+            session, STAFF, payload.staff_no, payload.name, active=payload.active
+        )
+
+
+def _directory_types() -> dict[str, tuple[type[BaseModel], Handler]]:
+    changes = ("created", "updated", "deactivated")
+    types: dict[str, tuple[type[BaseModel], Handler]] = {
+        f"ys.gateway.department.{c}": (DepartmentChanged, _department) for c in changes
+    }
+    types.update({f"ys.gateway.user.{c}": (UserChanged, _user) for c in changes})
+    return types
 
 
 def _inviter(link_prefix: str) -> Handler:
@@ -104,7 +129,10 @@ def _spec(
 
 def consumer_specs(kinds: dict[str, list[str]], link_prefix: str) -> list[ConsumerSpec]:
     """One durable consumer per (source stream, purpose)."""
-    specs = [_spec(SERVICE, "oversight", _oversight_types(SERVICE, OWN_KINDS))]
+    specs = [
+        _spec(SERVICE, "oversight", _oversight_types(SERVICE, OWN_KINDS)),
+        _spec("gateway", "directory", _directory_types()),
+    ]
     for source, source_kinds in sorted(kinds.items()):
         specs.append(_spec(source, "oversight", _oversight_types(source, source_kinds)))
         rating_types = _rating_types(source, source_kinds, link_prefix)

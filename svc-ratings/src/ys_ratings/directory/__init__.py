@@ -1,0 +1,1 @@
+"""Names for the codes ratings carry (departments, windows, 工号), kept current by events."""

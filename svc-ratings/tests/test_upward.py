@@ -1,0 +1,88 @@
+"""Upward reporting: every rating as an event in the provincial field set, a monthly export;
+indicator sets as versioned data."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from yingshang.clock import FrozenClock
+from yingshang.testing.apps import ServiceUnderTest
+
+from .builders import Events, People, rated
+
+EXPORT = "/api/v1/ratings/reports/province-export"
+
+
+async def test_each_rating_is_pushed_in_the_provincial_field_set_without_the_rater(
+    ratings: ServiceUnderTest, events: Events, clock: FrozenClock
+) -> None:
+    rating_id = await rated(ratings, events, 2)
+    [event] = await events.outbox("ys.ratings.rating.submitted")
+    data = event["data"]
+    assert data["rating_id"] == rating_id
+    assert (data["level"], data["node"], data["rectification_opened"]) == (2, "finish", True)
+    province = data["province"]
+    assert province["case_number"] == data["case_number"]
+    assert province["item_code"] == "11520327MB1D40000X4000000000001"
+    assert (province["staff_no"], province["rater_type"]) == ("ZW2001", 0)
+    assert not {"rater", "rater_name", "rater_phone", "phone"} & set(data)
+    [invitation] = await events.outbox("ys.ratings.invitation.created")
+    assert invitation["data"]["token_url"].startswith("/console/public/rate/")
+
+
+async def test_monthly_export_pages_and_csv(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    for level in (5, 4, 1):
+        await rated(ratings, events, level)
+        clock.advance(timedelta(minutes=1))
+    province = people.province("ratings:read")
+    first = await ratings.client.get(
+        EXPORT, params={"month": "2026-10", "limit": 2}, headers=province
+    )
+    assert first.status_code == 200, first.text
+    page = first.json()
+    assert len(page["items"]) == 2
+    rest = await ratings.client.get(
+        EXPORT, params={"month": "2026-10", "cursor": page["next_cursor"]}, headers=province
+    )
+    assert [i["level"] for i in page["items"] + rest.json()["items"]] == [5, 4, 1]
+    csv = await ratings.client.get(
+        EXPORT, params={"month": "2026-10", "format": "csv"}, headers=people.bureau()
+    )
+    assert csv.text.splitlines()[0].lstrip("\ufeff").startswith("办件编号,事项编码")
+    assert len(csv.text.splitlines()) == 4
+    denied = await ratings.client.get(
+        EXPORT, params={"month": "2026-10"}, headers=people.department()
+    )
+    assert denied.status_code == 403
+
+
+async def test_indicator_sets_are_versioned_data(
+    ratings: ServiceUnderTest, events: Events, people: People
+) -> None:
+    url = "/api/v1/ratings/indicator-sets"
+    seeded = (await ratings.client.get(url, headers=people.department())).json()
+    assert sorted((s["kind"], s["version"]) for s in seeded) == [("offline", 1), ("online", 1)]
+    new = {
+        "kind": "offline",
+        "name": "线下评价指标(2027版)",
+        "indicators": [
+            {"code": "overall", "name": "整体满意度"},
+            {"code": "waiting", "name": "等候时间"},
+        ],
+    }
+    published = await ratings.client.post(
+        url, json=new, headers={**people.center("head"), "Idempotency-Key": str(uuid.uuid4())}
+    )
+    assert published.status_code == 201, published.text
+    assert published.json()["version"] == 2
+    token = await events.invitation_token()
+    view = (await ratings.client.get(f"/api/v1/ratings/invitations/{token}")).json()
+    assert [i["code"] for i in view["indicators"]] == ["overall", "waiting"]
+    duplicate = {**new, "indicators": [{"code": "a", "name": "x"}, {"code": "a", "name": "y"}]}
+    refused = await ratings.client.post(url, json=duplicate, headers=people.center("head"))
+    assert refused.status_code == 422
+    clerk = await ratings.client.post(url, json=new, headers=people.department())
+    assert clerk.status_code == 403
