@@ -161,7 +161,7 @@ async def consumer_running(
     db = Database(url)
     connection = NatsConnection(nats_url, service="sink", streams=(), reconnect_wait=0.25)
     await connection.start()
-    await connection.wait_connected(20)
+    await connection.wait_connected(60)
     consumer = EventConsumer(spec, db, connection, **kwargs)  # type: ignore[arg-type]
     await consumer.start()
     try:
@@ -231,7 +231,7 @@ async def test_idle_consumers_receive_new_events_after_a_broker_restart(
     )
     connection = NatsConnection(nats_process.url, service="sample", reconnect_wait=0.25)
     await connection.start()
-    await connection.wait_connected(20)
+    await connection.wait_connected(60)
     relay = OutboxRelay(producer, connection, poll_seconds=0.2)
     await relay.start()
     try:
@@ -240,7 +240,7 @@ async def test_idle_consumers_receive_new_events_after_a_broker_restart(
             await eventually(lambda: _is(c.processed == 1), "first event consumed")
             nats_process.restart()  # consumers idle; no manual step follows
             await sample.open_cases(producer, 2, 1)
-            await eventually(lambda: _is(c.processed == 2), "event after restart consumed", 30)
+            await eventually(lambda: _is(c.processed == 2), "event after restart consumed")
             # nats.py#504: a pull subscription may go deaf after a restart, so the runner
             # always subscribes anew once the connection is back.
             await eventually(lambda: _is(c.subscriptions >= 2), "resubscribed by itself")

@@ -44,14 +44,14 @@ async def test_broker_sigkilled_mid_batch_loses_nothing_and_doubles_nothing(
             await child.line("ready")
         producer = Child("produce", "--db", producer_url, *common, "--cases", str(CASES),
                          "--rate", "250", log_dir=tmp_path)  # fmt: skip
-        await eventually(lambda: _at_least(consumer_db, 200), "200 events consumed")
+        await eventually(lambda: _at_least(consumer_db, 200), "200 events consumed", 120)
         nats_process.kill()
         at_kill = await consumed(consumer_db)
         await asyncio.sleep(1.0)  # the outage: the producer keeps writing cases meanwhile
         nats_process.start()
 
-        report = await producer.line("published", seconds=40)
-        await eventually(lambda: _at_least(consumer_db, CASES), "all events consumed", 30)
+        report = await producer.line("published", seconds=120)
+        await eventually(lambda: _at_least(consumer_db, CASES), "all events consumed", 120)
         total, distinct = await sample.effect_stats(consumer_db)
         async with consumer_db.read() as session:
             inbox = await inbox_count(session, DURABLE)
@@ -79,7 +79,7 @@ async def sample_relay(
     db = Database(migrated_db(sample.SERVICE_DIR))
     nats = NatsConnection(nats_process.url, service="sample")
     await nats.start()
-    await nats.wait_connected(20)
+    await nats.wait_connected(60)
     relay = OutboxRelay(db, nats, poll_seconds=0.2)
     await relay.start()
     yield db

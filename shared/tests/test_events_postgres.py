@@ -40,7 +40,7 @@ async def test_two_relays_on_postgres_never_publish_one_event_twice(
         for first in range(0, CASES, 25):  # cases keep arriving while both relays run
             await sample.open_cases(outbox, first, 25, events_per_case=PER_CASE)
             await asyncio.sleep(0.01)
-        reports = [await relay.line("acked", seconds=60) for relay in relays]
+        reports = [await relay.line("acked", seconds=120) for relay in relays]
     finally:
         for relay in relays:
             relay.terminate()
@@ -66,11 +66,11 @@ async def effects_downstream(url: str, nats_url: str) -> tuple[int, int]:
     db = Database(url)
     connection = NatsConnection(nats_url, service="sink", streams=())
     await connection.start()
-    await connection.wait_connected(20)
+    await connection.wait_connected(60)
     consumer = EventConsumer(sample.consumer_spec(), db, connection)
     await consumer.start()
     try:
-        await eventually(lambda: _consumed(consumer), "every event applied", 60)
+        await eventually(lambda: _consumed(consumer), "every event applied", 120)
         return await sample.effect_stats(db)
     finally:
         await consumer.stop()

@@ -3,6 +3,7 @@ outages (backlog in /metrics and /readyz, no busy loop), duplicate window, purge
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -37,7 +38,7 @@ async def relay_on(url: str, nats_url: str, **options: float) -> AsyncIterator[O
     db = Database(url)
     connection = NatsConnection(nats_url, service="sample", reconnect_wait=0.25)
     await connection.start()
-    await connection.wait_connected(20)
+    await connection.wait_connected(60)
     relay = OutboxRelay(db, connection, **options)
     try:
         yield relay
@@ -98,17 +99,16 @@ async def test_a_row_the_server_refuses_holds_back_its_case_only(
 
 
 @asynccontextmanager
-async def producer_app(url: str, nats_url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def producer_app(url: str, nats_url: str, var: Path) -> AsyncIterator[httpx.AsyncClient]:
     settings = ServiceSettings(
         service="sample",
+        var_dir=var,
         database_url=url,
         nats_url=nats_url,
         relay_poll_seconds=0.2,
         relay_backlog_warn_seconds=0.0,
     )
-    app = create_service_app(
-        settings, title="sample", components=event_components(notifications=False)
-    )
+    app = create_service_app(settings, title="sample", components=event_components())
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),
@@ -119,11 +119,11 @@ async def producer_app(url: str, nats_url: str) -> AsyncIterator[httpx.AsyncClie
 
 
 async def test_while_nats_is_down_events_wait_and_backlog_shows_in_metrics_and_readiness(
-    migrated_db: MigratedDb, nats_process: NatsProcess
+    migrated_db: MigratedDb, nats_process: NatsProcess, tmp_path: Path
 ) -> None:
     url = migrated_db(sample.SERVICE_DIR)
     nats_process.stop()  # the service starts while the broker is down
-    async with producer_app(url, nats_process.url) as client:
+    async with producer_app(url, nats_process.url, tmp_path) as client:
         app = client.app  # type: ignore[attr-defined]
         await sample.open_cases(app.state.db, 0, 5)
         relay = next(c for c in app.state.components if isinstance(c, OutboxRelay))
@@ -133,7 +133,7 @@ async def test_while_nats_is_down_events_wait_and_backlog_shows_in_metrics_and_r
         attempts_while_down = [r.attempts for r in await outbox_rows(app.state.db)]
 
         nats_process.start()
-        await eventually(lambda: _drained(relay), "backlog drained after the broker is back", 30)
+        await eventually(lambda: _drained(relay), "backlog drained after the broker is back")
         ready_after = (await client.get("/readyz")).json()
     assert "ys_outbox_backlog 5.0" in metrics
     assert ready.status_code == 200, "NATS down is a warning: requests still commit"
@@ -176,3 +176,24 @@ async def test_purge_removes_only_sent_rows_past_retention(
         left = await outbox_rows(relay.db)
     assert purged == 4
     assert [r.sent_at for r in left] == [None, None]
+
+
+async def test_idle_workers_do_not_spin_on_their_own_commits(
+    migrated_db: MigratedDb, nats_process: NatsProcess, tmp_path: Path
+) -> None:
+    """The relay and the notification sender are woken by commits; their own commits must not
+    wake them again, or an idle service would write in a loop."""
+    url = migrated_db(sample.SERVICE_DIR)
+    async with producer_app(url, nats_process.url, tmp_path) as client:
+        app = client.app  # type: ignore[attr-defined]
+        db: Database = app.state.db
+        commits: list[int] = []
+        db.on_commit(lambda: commits.append(1))
+        await sample.open_cases(db, 0, 3)
+        relay = next(c for c in app.state.components if isinstance(c, OutboxRelay))
+        await eventually(lambda: _drained(relay), "the three events are sent")
+        await asyncio.sleep(0.2)  # let the last round finish settling
+        settled = len(commits)
+        await asyncio.sleep(1.0)  # five poll periods of idleness
+    assert settled >= 2, "the cases and the relay's own settling committed"
+    assert len(commits) == settled, "nothing was written while idle"

@@ -14,7 +14,6 @@ are stored (the sender needs them) but never logged in full.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import secrets
@@ -27,12 +26,13 @@ from typing import Any, Literal, Protocol
 import httpx
 import orjson
 from fastapi import FastAPI
-from sqlalchemy import JSON, Index, Integer, String, Text, func, or_, select
+from sqlalchemy import JSON, Index, Integer, Select, String, Text, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingshang.clock import now
 from yingshang.db import Database, IdMixin, PlumbingBase, UTCDateTime
+from yingshang.events.wakeup import Wakeup
 from yingshang.settings import ServiceSettings
 
 log = logging.getLogger("yingshang.notify")
@@ -219,7 +219,7 @@ class NotificationSender:
         self.owner = f"{os.getpid()}:{secrets.token_hex(3)}"
         self.sent = self.failed = 0
         self._slots = asyncio.Semaphore(concurrency)
-        self._wake = asyncio.Event()
+        self._wake = Wakeup()
         self._task: asyncio.Task[None] | None = None
 
     @classmethod
@@ -235,7 +235,7 @@ class NotificationSender:
         if self.channel is None:
             return  # notify_channel=off: rows stay pending until a channel is configured
         await self.channel.open()
-        self.db.on_commit(self.wake)
+        self.db.on_commit(self._wake.after_commit)
         self._task = asyncio.create_task(self._run(), name="notification-sender")
 
     async def stop(self) -> None:
@@ -252,10 +252,9 @@ class NotificationSender:
         return {"ok": running, "channel": self.channel.name, "sent": self.sent}
 
     async def _run(self) -> None:
+        self._wake.own_this_task()
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            self._wake.clear()
+            await self._wake.wait(self.poll_seconds)
             try:
                 while await self.send_due() == self.batch_size:
                     pass
@@ -264,6 +263,9 @@ class NotificationSender:
 
     async def send_due(self) -> int:
         """Send one batch of due notifications; returns how many were claimed."""
+        async with self.db.read() as session:
+            if not await session.scalar(self._due().with_only_columns(Notification.id).limit(1)):
+                return 0  # idle: no write transaction, whose commit would wake other workers
         async with self.db.write() as session:
             messages = await self._claim(session)
         if messages:
@@ -273,15 +275,17 @@ class NotificationSender:
                     await self._settle(session, message, error)
         return len(messages)
 
-    async def _claim(self, session: AsyncSession) -> list[Message]:
+    def _due(self) -> Select[Notification]:
         at, n = now(), Notification
-        query = (
+        return (
             select(n)
             .where(n.status == "pending", n.next_attempt_at <= at)
             .where(or_(n.claimed_until.is_(None), n.claimed_until < at))
-            .order_by(n.next_attempt_at, n.created_at)
-            .limit(self.batch_size)
         )
+
+    async def _claim(self, session: AsyncSession) -> list[Message]:
+        at, n = now(), Notification
+        query = self._due().order_by(n.next_attempt_at, n.created_at).limit(self.batch_size)
         if not self.db.is_sqlite:
             query = query.with_for_update(skip_locked=True)
         rows = list((await session.execute(query)).scalars())

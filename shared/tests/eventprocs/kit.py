@@ -33,7 +33,7 @@ class Child:
         )
         self.lines: list[dict[str, Any]] = []
 
-    async def line(self, key: str, seconds: float = 20.0) -> dict[str, Any]:
+    async def line(self, key: str, seconds: float = 90.0) -> dict[str, Any]:
         """The first JSON line holding ``key`` (waits for it without blocking the loop)."""
         for line in self.lines:
             if key in line:
@@ -58,9 +58,10 @@ class Child:
 
 
 async def eventually(
-    check: Callable[[], Awaitable[bool]], what: str, seconds: float = 20.0
+    check: Callable[[], Awaitable[bool]], what: str, seconds: float = 60.0
 ) -> None:
-    """Wait until ``check()`` holds; the limit only guards against a hang."""
+    """Wait until ``check()`` holds. The limit only guards against a hang: it is generous
+    because the machine may be shared (a starved process is slow, not wrong)."""
     deadline = time.monotonic() + seconds
     while not await check():
         if time.monotonic() > deadline:

@@ -39,7 +39,7 @@ def say(**fields: object) -> None:
 async def connect(url: str, service: str, streams: tuple[str, ...]) -> NatsConnection:
     nats = NatsConnection(url, service=service, streams=streams, reconnect_wait=0.25)
     await nats.start()
-    await nats.wait_connected(20)
+    await nats.wait_connected(60)
     return nats
 
 

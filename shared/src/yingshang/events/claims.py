@@ -39,6 +39,18 @@ class Claimed:
 BODY = cast(OutboxEvent.payload, Text)  # asyncpg decodes json values itself: CAST in SQL
 
 
+async def work_waiting(session: AsyncSession) -> bool:
+    """Is any unsent row free to take? A cheap read, so that an idle relay never opens a write
+    transaction (whose commit would wake every other worker for nothing)."""
+    at, o = now(), OutboxEvent
+    found = await session.scalar(
+        select(o.seq)
+        .where(o.sent_at.is_(None), or_(o.claimed_until.is_(None), o.claimed_until < at))
+        .limit(1)
+    )
+    return found is not None
+
+
 class LockedTaker:
     """SQLite: takes successive batches of unsent rows inside one write transaction.
 

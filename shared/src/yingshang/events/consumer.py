@@ -263,7 +263,9 @@ class EventConsumer:
         except Exception as exc:  # consumer gone or API unreachable: start over
             self._note(exc)
             return True
-        pending = (info.num_pending or 0) + (info.num_ack_pending or 0)
+        # Undelivered messages while our pulls keep timing out: the subscription went deaf.
+        # (Messages waiting for a nak'ed redelivery count as ack-pending and come back alone.)
+        pending = info.num_pending or 0
         if pending:
             log.warning("consumer %s idle with %d pending: resubscribing", self.name, pending)
         return pending > 0

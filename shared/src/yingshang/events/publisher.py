@@ -73,14 +73,27 @@ async def publish_batch(
                 received += 1
             except Exception:  # closed or buffer full: nothing more goes out this time
                 break
+            if not nc.is_connected:
+                break  # do not fill nats-py's reconnect buffer: the outbox keeps the rest
         if received == len(batch):
             done.set()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(done.wait(), seconds)
+        await _wait_for_acks(nc, done, seconds)
     finally:
         with contextlib.suppress(Exception):
             await sub.unsubscribe()
     return acks
+
+
+async def _wait_for_acks(nc: NatsClient, done: asyncio.Event, seconds: float) -> None:
+    """Until every PubAck is in, ``seconds`` pass, or the connection drops (then the missing
+    acks will not come: return at once so an SQLite relay does not hold the write lock)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not done.is_set() and nc.is_connected:
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), min(left, 0.1))
 
 
 def _ack(msg: Msg) -> Ack:

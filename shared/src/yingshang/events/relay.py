@@ -37,6 +37,7 @@ from yingshang.events import claims
 from yingshang.events.claims import Claimed
 from yingshang.events.publisher import Ack, Outgoing, publish_batch
 from yingshang.events.streams import NatsConnection
+from yingshang.events.wakeup import Wakeup
 from yingshang.settings import ServiceSettings
 
 log = logging.getLogger("yingshang.events.relay")
@@ -106,7 +107,7 @@ class OutboxRelay:
         self.metrics: RelayMetrics | None = None
         self.published = self.duplicates = self.failures = 0
         self.backlog_count, self.oldest_age = 0, 0.0
-        self._wake = asyncio.Event()
+        self._wake = Wakeup()
         self._reconnected = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._failing_since: float | None = None
@@ -135,7 +136,7 @@ class OutboxRelay:
 
     async def start(self, app: FastAPI | None = None) -> None:
         self.metrics = RelayMetrics(self.registry or CollectorRegistry())
-        self.db.on_commit(self.wake)
+        self.db.on_commit(self._wake.after_commit)
         self.nats.on_reconnect(self._on_reconnect)
         self._tasks = [
             asyncio.create_task(self._run(), name="outbox-relay"),
@@ -171,6 +172,7 @@ class OutboxRelay:
                 return total
 
     async def _run(self) -> None:
+        self._wake.own_this_task()
         backoff = 0.5
         while True:
             await self._wait_for_work()
@@ -190,9 +192,7 @@ class OutboxRelay:
     async def _wait_for_work(self) -> None:
         if not self.nats.is_connected:
             await self.nats.connected.wait()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-        self._wake.clear()
+        await self._wake.wait(self.poll_seconds)
 
     async def _pause(self, seconds: float) -> None:
         """Back off, but come back at once when NATS reconnects."""
@@ -214,6 +214,9 @@ class OutboxRelay:
 
     async def _round(self) -> tuple[BatchOutcome, bool]:
         """Publish one or more batches; also says whether more rows may be waiting."""
+        async with self.db.read() as session:
+            if not await claims.work_waiting(session):
+                return BatchOutcome(), False
         if self.db.is_sqlite:
             return await self._locked_round()
         async with self.db.write() as session:
