@@ -1,9 +1,9 @@
 """Time-limit defaults of the enterprise service center (DOMAIN.md, "Enterprise services and
 visits"; *defaults*: admins edit the rows at ``/api/v1/visits/policies``).
 
-Visit frequency of a pairing: quarterly for county leaders, monthly for department cadres
-(rows keyed by rank; an admin may add ``<rank>_<scale>`` rows, e.g. ``county_leader_above_scale``,
-which take precedence). A 交办单: proposed solution within 7 days; resolved by the assigner's
+Visit frequency of a pairing: quarterly for county leaders (key ``leader``), monthly for
+department cadres (``cadre``); an admin may add ``<key>_<scale>`` rows, e.g. ``cadre_above_scale``,
+which take precedence. A 交办单: proposed solution within 7 days; resolved by the assigner's
 date, else 30 days (not fixed by the county: our default); a progress update every month until
 销号; the center obtains the enterprise's confirmation within 5 working days of the solution
 (our default). Ladder: the foundation default — L1 at due to the responsible department's head,
@@ -13,6 +13,7 @@ L2 (催办) the bureau one working day later, L3 (书面通报) the committee fi
 from typing import Any
 
 from yingshang.time.arithmetic import Unit
+from ys_visits.pairings.clock import RANK_KEYS
 from ys_visits.pairings.clock import STAGE as VISIT
 from ys_visits.pairings.models import KIND as PAIRING
 from ys_visits.pairings.schemas import LeaderRank
@@ -21,10 +22,11 @@ from ys_visits.problems.vocabulary import Stage
 
 WD, DAYS = Unit.WORKING_DAYS, Unit.NATURAL_DAYS
 NORMAL = "normal"
+LEADER, CADRE = RANK_KEYS[LeaderRank.COUNTY_LEADER], RANK_KEYS[LeaderRank.DEPARTMENT_CADRE]
 
 DEFAULTS: list[tuple[str, str, str, int, Unit, str]] = [
-    (PAIRING, VISIT, LeaderRank.COUNTY_LEADER, 90, DAYS, "县领导挂帮: 每季度至少走访一次"),
-    (PAIRING, VISIT, LeaderRank.DEPARTMENT_CADRE, 30, DAYS, "部门干部挂帮: 每月至少走访一次"),
+    (PAIRING, VISIT, LEADER, 90, DAYS, "县领导挂帮: 每季度至少走访一次"),
+    (PAIRING, VISIT, CADRE, 30, DAYS, "部门干部挂帮: 每月至少走访一次"),
     (PROBLEM, Stage.PROPOSAL, NORMAL, 7, DAYS, "交办后 7 日内提出解决方案"),
     (PROBLEM, Stage.RESOLUTION, NORMAL, 30, DAYS, "解决时限 (交办未定日期时)"),
     (PROBLEM, Stage.PROGRESS, NORMAL, 30, DAYS, "每月报送办理进展, 直至销号"),

@@ -48,9 +48,9 @@ async def sweep_at(sut: ServiceUnderTest, clock: FrozenClock, *offsets: timedelt
 async def test_one_minute_policy_and_no_visit_overdue_and_escalated_once(
     visits: ServiceUnderTest, people: People, walk: Walk, clock: FrozenClock
 ) -> None:
-    await set_policy(visits, people, "county_leader", amount=1, unit="natural_minutes")
+    await set_policy(visits, people, "leader", amount=1, unit="natural_minutes")
     pairing = await walk.pairing()
-    assert pairing["frequency"] == {"policy_key": "county_leader", "amount": 1,
+    assert pairing["frequency"] == {"policy_key": "leader", "amount": 1,
                                     "unit": "natural_minutes"}  # fmt: skip
     minutes = [timedelta(seconds=s) for s in (30, 50, 61, 90, 300, 1800)]
     await sweep_at(visits, clock, *minutes)
@@ -99,15 +99,15 @@ async def test_a_visit_closes_the_window_and_opens_the_next(
 async def test_policy_per_rank_and_scale_takes_precedence(
     visits: ServiceUnderTest, people: People, walk: Walk
 ) -> None:
-    policy = {"case_kind": "pairing", "stage": "visit", "urgency": "department_cadre_above_scale",
+    policy = {"case_kind": "pairing", "stage": "visit", "urgency": "cadre_above_scale",
               "amount": 14, "unit": "natural_days"}  # fmt: skip
     await ok(await visits.client.post(f"{BASE}/policies", json=policy, headers=people.admin()), 201)
     cadre = await walk.pairing(leader_rank="department_cadre", leader_name="彭勇")
-    assert cadre["frequency"]["policy_key"] == "department_cadre_above_scale"
+    assert cadre["frequency"]["policy_key"] == "cadre_above_scale"
     small = await walk.enterprise(AnEnterprise(name="小微企业", uscc="91520327MA6F2K8L34",
                                                scale="other"))  # fmt: skip
     other = await walk.pairing(enterprise_id=small["id"], leader_rank="department_cadre")
-    assert other["frequency"] == {"policy_key": "department_cadre", "amount": 30,
+    assert other["frequency"] == {"policy_key": "cadre", "amount": 30,
                                   "unit": "natural_days"}  # fmt: skip
 
 

@@ -1,8 +1,9 @@
 """The visit frequency of a pairing as a deadline stage (``pairing``/``visit``).
 
-The policy row is chosen by the leader's rank and the enterprise's scale: an admin may add
-``<rank>_<scale>`` rows (e.g. ``department_cadre_above_scale``) that take precedence over the
-rank's row (``county_leader``: quarterly, ``department_cadre``: monthly — DOMAIN.md defaults).
+The policy row is chosen by the leader's rank and the enterprise's scale: its urgency key is
+the rank's (``leader`` for county leaders: quarterly, ``cadre`` for department cadres: monthly —
+DOMAIN.md defaults), and an admin may add ``<key>_<scale>`` rows (e.g. ``cadre_above_scale``)
+that take precedence. (Keys are short: policy keys hold 20 characters.)
 Each window starts when the pairing starts or at the last visit; no visit before it is due →
 ``overdue`` and the escalation ladder (L1 the responsible department's head, L2 the bureau,
 L3 the committee), each once, from the sweeper.
@@ -22,11 +23,13 @@ from ys_visits.pairings.models import KIND, Pairing
 
 STAGE = "visit"
 Actor = deadlines.Actor
+RANK_KEYS = {"county_leader": "leader", "department_cadre": "cadre"}  # 县领导, 部门干部
 
 
 async def frequency_policy(session: AsyncSession, rank: str, scale: str) -> Policy:
     """The active policy for (rank, scale), else for the rank; 409 when neither exists."""
-    for key in (f"{rank}_{scale}", rank):
+    base = RANK_KEYS[rank]
+    for key in (f"{base}_{scale}", base):
         policy = await find_policy(session, SERVICE, KIND, STAGE, key)
         if policy is not None and policy.active:
             return policy

@@ -45,7 +45,7 @@ class EnterpriseRef(BaseModel):
 
 
 class Frequency(BaseModel):
-    policy_key: str = Field(description="the policy row's urgency key: rank or rank_scale")
+    policy_key: str = Field(description="the policy row's urgency key: leader|cadre[_<scale>]")
     amount: int
     unit: str
 
