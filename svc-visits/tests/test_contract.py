@@ -1,0 +1,50 @@
+"""The events svc-visits publishes read as their consumers expect (contract.md): ratings takes
+a problem's ``created``, ``closed``, ``completed`` and deadline events; the approvals hall's
+duty board takes ``ys.visits.duty.*``. Each payload is validated with the consumer's own model
+and against this service's catalogue."""
+
+from typing import Any
+
+from sqlalchemy import select
+
+from tests.builders import BASE, TODAY, People, Walk, ok
+from yingshang.events.envelope import CloudEvent
+from yingshang.events.outbox import OutboxEvent
+from yingshang.testing.apps import ServiceUnderTest
+from ys_approvals.duty.schemas import DutyPayload
+from ys_ratings.intake.payloads import CaseClosed, CaseCompleted, CaseCreated, DeadlineEvent
+from ys_visits.events import catalogue
+
+RATINGS_READS = {
+    "created": CaseCreated,
+    "closed": CaseClosed,
+    "completed": CaseCompleted,
+    "stage_completed": DeadlineEvent,
+}
+
+
+async def outbox(sut: ServiceUnderTest) -> list[CloudEvent]:
+    async with sut.app.state.db.read() as session:
+        rows = await session.scalars(select(OutboxEvent.payload).order_by(OutboxEvent.seq))
+        return [CloudEvent.model_validate(r) for r in rows]
+
+
+async def test_consumers_accept_what_visits_publishes(
+    visits: ServiceUnderTest, people: People, walk: Walk
+) -> None:
+    solved = await walk.solved()
+    await walk.step(solved, "confirm", people.center, {"confirmed_by": "王五", "channel": "sms"})
+    sitting = {"hall": "HALL_LONGQUAN", "leader_name": "袁明", "department": "LONGQUAN",
+               "date": TODAY, "start": "14:00", "end": "17:00"}  # fmt: skip
+    await ok(await visits.client.post(f"{BASE}/duty-shifts", json=sitting,
+                                      headers=people.center), 201)  # fmt: skip
+    checked: dict[str, int] = {}
+    for event in await outbox(visits):
+        catalogue.validate(event)  # registered, from this producer, payload as documented
+        kind, name = event.type.split(".")[2:]
+        model: Any = DutyPayload if kind == "duty" else RATINGS_READS.get(name)
+        if model is not None and kind in ("problem", "duty"):
+            model.model_validate(event.data)
+            checked[f"{kind}.{name}"] = checked.get(f"{kind}.{name}", 0) + 1
+    assert checked == {"problem.created": 1, "problem.stage_completed": 4, "problem.closed": 1,
+                       "problem.completed": 1, "duty.recorded": 1}  # fmt: skip
