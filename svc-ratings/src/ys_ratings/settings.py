@@ -29,7 +29,7 @@ class Settings(ServiceSettings):
         default_factory=lambda: {
             "approvals": ["application"],
             "hotline": ["ticket"],
-            "complaints": ["case"],
-            "visits": ["problem"],
+            "complaints": ["case", "finding"],
+            "visits": ["problem", "pairing"],
         }
     )

@@ -37,8 +37,8 @@ from ys_ratings.ratings.sources import record_revisit
 DEADLINE_EVENTS = ("warning", "overdue", "escalated", "stage_completed")
 RATED_SOURCES = frozenset({"approvals", "complaints", "visits"})  # send ``completed``
 OWN_KINDS = ["rectification"]
-# Own rectifications open and close under the contract's ratings names.
-OPENED = {"ratings": "opened"}
+# Kinds that open under another name than ``created`` (contract.md: ratings' rectifications).
+OPENED = {("ratings", "rectification"): "opened", ("complaints", "finding"): "opened"}
 
 
 def _parts(event: CloudEvent) -> tuple[str, str, str]:
@@ -48,7 +48,7 @@ def _parts(event: CloudEvent) -> tuple[str, str, str]:
 
 async def _created(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
     service, kind, _ = _parts(event)
-    await oversight.case_created(session, service, kind, payload)
+    await oversight.case_created(session, service, kind, payload, event.time)
 
 
 async def _closed(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
@@ -96,7 +96,7 @@ def _oversight_types(source: str, kinds: list[str]) -> dict[str, tuple[type[Base
     types: dict[str, tuple[type[BaseModel], Handler]] = {}
     for kind in kinds:
         prefix = f"ys.{source}.{kind}"
-        types[f"{prefix}.{OPENED.get(source, 'created')}"] = (CaseCreated, _created)
+        types[f"{prefix}.{OPENED.get((source, kind), 'created')}"] = (CaseCreated, _created)
         types[f"{prefix}.closed"] = (CaseClosed, _closed)
         for name in DEADLINE_EVENTS:
             types[f"{prefix}.{name}"] = (DeadlineEvent, _deadline)

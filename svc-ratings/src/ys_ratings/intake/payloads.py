@@ -45,7 +45,8 @@ class CaseCommon(BaseModel):
 
 
 class CaseCreated(CaseCommon):
-    received_at: UTC
+    # Some kinds open without it (e.g. a complaints finding): the event time stands in.
+    received_at: UTC | None = None
 
 
 class CaseClosed(CaseCommon):

@@ -34,9 +34,12 @@ async def _case(session: AsyncSession, service: str, kind: str, p: CaseCommon) -
     return fact
 
 
-async def case_created(session: AsyncSession, service: str, kind: str, p: CaseCreated) -> None:
+async def case_created(
+    session: AsyncSession, service: str, kind: str, p: CaseCreated, at: datetime
+) -> None:
     fact = await _case(session, service, kind, p)
-    fact.received_at, fact.received_month = p.received_at, month_of(p.received_at)
+    received = p.received_at or at
+    fact.received_at, fact.received_month = received, month_of(received)
     await session.flush()
 
 
