@@ -51,10 +51,15 @@ async def test_contacts_are_masked_and_unmasking_is_audited(
     assert full["contacts"][0]["phone"] == "13512345678"
     async with visits.app.state.db.read() as session:
         rows = await session.execute(
-            select(AuditEntry.action, AuditEntry.object_id, AuditEntry.detail)
+            select(AuditEntry.action, AuditEntry.object_id, AuditEntry.detail).order_by(
+                AuditEntry.seq
+            )
         )
-        entries = [(action, obj, detail["reason"]) for action, obj, detail in rows]
-    assert entries == [("personal_data.read_unmasked", enterprise["id"], "回访企业")]
+        entries = [(action, obj, detail.get("reason")) for action, obj, detail in rows]
+    assert entries == [
+        ("enterprise.register", enterprise["id"], None),
+        ("personal_data.read_unmasked", enterprise["id"], "回访企业"),
+    ]
 
 
 async def test_edit_needs_the_current_etag(

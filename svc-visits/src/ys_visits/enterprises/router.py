@@ -96,10 +96,11 @@ async def edit_enterprise(
     enterprise_id: uuid.UUID,
     body: EnterprisePatch,
     session: SessionDep,
+    principal: CurrentPrincipal,
     response: Response,
     if_match: IfMatch = None,
 ) -> EnterpriseOut:
-    row = await service.edit(session, enterprise_id, body, if_match)
+    row = await service.edit(session, enterprise_id, body, if_match, principal)
     set_etag(response, row, KIND)
     return service.view(row)
 

@@ -7,6 +7,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang import audit
 from yingshang.auth import Principal
 from yingshang.cases.etag import check_if_match
 from yingshang.masking import mask_phone
@@ -61,7 +62,19 @@ async def register(session: AsyncSession, body: EnterpriseIn, who: Principal) ->
         await session.flush()
     except IntegrityError as exc:  # a concurrent registration won the unique USCC
         raise _duplicate(body.uscc, None) from exc
+    await _audit(session, who, "enterprise.register", row, sorted(body.model_fields_set))
     return row
+
+
+async def _audit(
+    session: AsyncSession, who: Principal, action: str, row: Enterprise, fields: list[str]
+) -> None:
+    """Registry changes go to the audit log: who changed which fields (never the values:
+    contacts hold personal data)."""
+    await audit.record(
+        session, actor=who, action=action, object_kind=KIND, object_id=row.id,
+        detail={"fields": fields, "uscc": row.uscc},
+    )  # fmt: skip
 
 
 async def get(session: AsyncSession, enterprise_id: uuid.UUID) -> Enterprise:
@@ -72,7 +85,11 @@ async def get(session: AsyncSession, enterprise_id: uuid.UUID) -> Enterprise:
 
 
 async def edit(
-    session: AsyncSession, enterprise_id: uuid.UUID, body: EnterprisePatch, if_match: str | None
+    session: AsyncSession,
+    enterprise_id: uuid.UUID,
+    body: EnterprisePatch,
+    if_match: str | None,
+    who: Principal,
 ) -> Enterprise:
     row = await get(session, enterprise_id)
     check_if_match(if_match, row, KIND)
@@ -90,6 +107,7 @@ async def edit(
     if body.contacts is not None:
         row.contacts = _contacts(body.contacts)
     await session.flush()
+    await _audit(session, who, "enterprise.update", row, sorted(changes))
     return row
 
 

@@ -30,9 +30,12 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def window_days(pairing: Pairing) -> float:
-    """The pairing's visit frequency in (nominal) days; working days count 7 per 5."""
-    seconds = NOMINAL_SECONDS[Unit(pairing.frequency_unit)] * pairing.frequency_amount
-    return max(seconds / DAY_SECONDS, 1 / DAY_SECONDS)
+    """The pairing's visit frequency in calendar days (working days count 7 per 5; the plan
+    is a target, so holidays are not looked up)."""
+    unit, amount = Unit(pairing.frequency_unit), pairing.frequency_amount
+    if unit is Unit.WORKING_DAYS:
+        return amount * 7 / 5
+    return max(NOMINAL_SECONDS[unit] * amount / DAY_SECONDS, 1 / DAY_SECONDS)
 
 
 def planned(pairing: Pairing, start: date, end: date) -> int:
