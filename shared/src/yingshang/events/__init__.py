@@ -41,7 +41,6 @@ from yingshang.events.inbox import DeadLetter, Handler, InboxEntry
 from yingshang.events.outbox import OutboxEvent, enqueue, enqueue_many
 from yingshang.events.relay import OutboxRelay
 from yingshang.events.streams import NatsConnection, ensure_stream, stream_name
-from yingshang.notify import NotificationSender
 
 __all__ = [
     "CloudEvent",
@@ -83,5 +82,8 @@ def event_components(
         factories.append(OutboxRelay.for_app)
     factories.extend(EventConsumer.factory(spec) for spec in consumers)
     if notifications:
+        # Imported here: yingshang.notify itself uses yingshang.events (no import cycle).
+        from yingshang.notify import NotificationSender
+
         factories.append(NotificationSender.for_app)
     return factories
