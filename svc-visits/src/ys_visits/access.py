@@ -20,8 +20,8 @@ OVERSIGHT = (BUREAU, COMMITTEE)
 MANAGER_ROLES = ("staff", "head", "admin")  # 交办, pairings: not a front-line clerk alone
 
 # Route-level declarations (object-level checks follow in the services).
-REGISTRARS = staff(depts=[CENTER, BUREAU])  # enterprise registry
-MANAGERS = staff(*MANAGER_ROLES, depts=[CENTER, BUREAU])  # pairings, direct problems
+REGISTRARS = staff(depts=[CENTER, BUREAU])  # enterprise registry, problems raised directly
+MANAGERS = staff(*MANAGER_ROLES, depts=[CENTER, BUREAU])  # pairings
 SCHEDULERS = staff(*MANAGER_ROLES, depts=[CENTER, BUREAU, HALL])  # duty schedule
 UNMASKERS = staff(depts=[CENTER, *OVERSIGHT])  # enterprise contacts, with a reason
 ANALYSTS = staff(depts=[CENTER, *OVERSIGHT])  # statistics

@@ -15,7 +15,7 @@ from yingshang.cases.pagination import PageParams, paginate
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from yingshang.problems import Invalid
-from ys_visits.access import ANY_STAFF, MANAGERS
+from ys_visits.access import ANY_STAFF, REGISTRARS
 from ys_visits.deps import CREATE_ERRORS, LIST_ERRORS, NOT_FOUND, PREFIX, Db
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.problems import service
@@ -41,7 +41,7 @@ DeptFilter = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
     response_model=ProblemDetail,
     summary="Raise a problem at the center (诉求登记); visits and duty raise theirs too",
     responses=CREATE_ERRORS,
-    dependencies=[allow(MANAGERS)],
+    dependencies=[allow(REGISTRARS)],
 )
 async def raise_problem(
     body: DirectProblemIn, session: SessionDep, principal: CurrentPrincipal, response: Response
