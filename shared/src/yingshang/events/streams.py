@@ -171,6 +171,9 @@ class NatsConnection:
             "disconnected_cb": self._disconnected,
             "reconnected_cb": self._reconnected,
             "error_cb": self._error,
+            # Subjects come from CloudEvent types already checked against SUBJECT_RE: spare
+            # nats-py re-validating them on every publish of a 100,000-event backlog.
+            "skip_subject_validation": True,
         }
 
     async def _on_connected(self) -> None:
