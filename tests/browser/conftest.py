@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-import threading
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,7 +61,8 @@ class Console:
         return page
 
     def login(self, page: Any, username: str) -> None:
-        page.goto(f"{self.base}/console/login")
+        if not page.url.startswith(f"{self.base}/console/login"):  # logging out lands there
+            page.goto(f"{self.base}/console/login")
         page.fill("#f-username", username)
         page.fill("#f-password", DEMO_PASSWORD)
         page.click("form button[type=submit]")
@@ -89,35 +91,34 @@ class Console:
         raise AssertionError(f"no rating link was sent for {case_number}")
 
 
-def _start(stack: SupervisedStack, failure: list[BaseException]) -> None:
+def _start(stack: SupervisedStack) -> None:
+    """On the test's own thread: the stack's processes die with the thread that started them."""
     try:
         stack.start(timeout=STARTUP_SECONDS)
-    except BaseException as exc:  # reported by the fixture below
-        failure.append(exc)
+    except (TimeoutError, RuntimeError) as exc:
+        raise RuntimeError(f"the stack did not start:\n{stack.log()[-3000:]}") from exc
 
 
 @pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
-    """The stack (started in a thread) and Chromium (launched meanwhile), for the module."""
+def console() -> Iterator[Console]:
+    """The supervised stack and Chromium, for the module.
+
+    The stack's directory is its own, not pytest's numbered tmp: concurrent pytest sessions
+    prune those, and this one lives for the whole module."""
     binary = chromium_binary()
     if binary is None:
         pytest.skip("browser test: install Debian's chromium and fonts-noto-cjk (.ci/run does)")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    stack = SupervisedStack(ROOT, tmp_path_factory.mktemp("stack") / "var")
-    failure: list[BaseException] = []
-    starter = threading.Thread(target=_start, args=(stack, failure), daemon=True)
-    starter.start()
+    home = Path(tempfile.mkdtemp(prefix="ys-browser-"))
+    stack = SupervisedStack(ROOT, home / "var")
     try:
+        _start(stack)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(**playwright_launch_options(binary))
-            starter.join()
-            if failure:
-                log = stack.log()[-3000:]
-                raise RuntimeError(f"the stack did not start:\n{log}") from failure[0]
             yield Console(stack, browser)
             browser.close()
     finally:
-        starter.join()
         stack.stop()
+        shutil.rmtree(home, ignore_errors=True)

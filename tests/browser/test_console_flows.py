@@ -10,11 +10,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 STALE = "该事项已被他人修改，请刷新后重试"
+DESKTOP = {"width": 1366, "height": 768}
+TABLET = {"width": 768, "height": 1024}
 
 
 def _unique() -> str:
-    return uuid.uuid4().hex[:6]
+    return uuid.uuid4().hex[:8]
 
 
 def _contact_stage_in_seconds(console: Any, seconds: int) -> None:
@@ -90,6 +94,7 @@ def _finish_at_the_window(console: Any, page: Any) -> str:
         window = "/api/v1/approvals/halls/HALL_COUNTY/windows/W01/clerks"
         assert api.put(window, json={"staff_nos": ["ZW2001"]}).is_success
     console.login(page, "clerk")
+    page.wait_for_selector("form[aria-label=收件登记]")
     options = page.eval_on_selector_all("#f-item option", "os => os.map(o => [o.value, o.text])")
     page.select_option("#f-item", next(value for value, text in options if "即办" in text))
     page.select_option("#f-window_code", "W01")
@@ -108,7 +113,7 @@ def test_citizen_rates_through_the_sms_link(console: Any) -> None:
     link = console.sms_link(number)
     assert link.startswith("/console/public/rate/")
 
-    citizen = console.new_page()  # another browser: no staff session
+    citizen = console.new_page(TABLET)  # another browser (no staff session), a tablet
     citizen.goto(console.base + link)
     citizen.wait_for_selector("form[aria-label=评价]")
     assert number in citizen.inner_text("main")
@@ -139,7 +144,9 @@ def test_bulletin_opens_with_charts_prints_and_its_csv_downloads(console: Any) -
     download = info.value
     assert re.fullmatch(r"bulletin-\d{4}-\d{2}\.csv", download.suggested_filename)
     text = Path(download.path()).read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("month,scope,key,count")
+    header = text.splitlines()[0].split(",")
+    assert header[:3] == ["month", "scope", "key"]
+    assert {"count", "county_good_rate", "national_good_rate"} <= set(header)
     assert ",county,*," in text
     page.emulate_media(media="print")  # printable: no navigation or buttons on paper
     assert not page.locator("header.top").is_visible()
@@ -148,8 +155,13 @@ def test_bulletin_opens_with_charts_prints_and_its_csv_downloads(console: Any) -
 
 def test_a_stale_page_says_someone_else_changed_the_case(console: Any) -> None:
     with console.api("operator2") as api:
-        body = {"type": "help", "title": f"路灯损坏{_unique()}", "content": "小区门口路灯不亮"}
-        key = {"Idempotency-Key": _unique()}
+        body = {
+            "type": "help",
+            "category_code": "ZJ_PROPERTY",
+            "title": f"小区电梯故障{_unique()}",
+            "content": "小区电梯停运三天，物业不维修",
+        }
+        key = {"Idempotency-Key": str(uuid.uuid4())}
         made = api.post("/api/v1/hotline/tickets", json=body, headers=key)
         assert made.status_code == 201, made.text
         ticket = made.json()
@@ -201,8 +213,8 @@ ROLE_HOMES = [
 
 
 def _settled(page: Any) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('.state.loading')")
+    """Every section has answered (no loading state left)."""
+    expect(page.locator(".state.loading")).to_have_count(0)
 
 
 def test_every_role_home_page_renders_in_chinese(console: Any) -> None:
@@ -223,29 +235,44 @@ def test_every_role_home_page_renders_in_chinese(console: Any) -> None:
     assert "营商环境建设局" in page.inner_text("header .user-position")
 
 
-PUBLIC_PAGES = [
-    ("public-portal", "/console/public", "营商环境服务平台"),
-    ("public-hotline", "/console/public/hotline", "网上诉求"),
-    ("public-complaint", "/console/public/complaint", "侵权投诉"),
-    ("public-track", "/console/public/track", "办件查询"),
-    ("public-catalog", "/console/public/catalog", "事项目录"),
-    ("public-disclosure", "/console/public/disclosure", "四公开"),
-    ("public-disclosure-powers", "/console/public/disclosure?tab=powers", "四公开"),
-    ("public-kiosk", "/console/public/kiosk?window=W01", "请您来评价"),
+PUBLIC_PAGES = [  # (screenshot, navigation link, heading); the portal links to each
+    ("public-hotline", "12345诉求", "网上诉求"),
+    ("public-complaint", "涉企投诉", "侵权投诉"),
+    ("public-track", "办件查询", "办件查询"),
+    ("public-catalog", "服务事项", "事项目录"),
+    ("public-disclosure", "四公开", "四公开"),
 ]
 
 
+def _no_sideways_scroll(page: Any, name: str) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+    assert overflow <= 0, (name, overflow)
+
+
 def test_every_public_page_renders_at_desktop_and_tablet_width(console: Any) -> None:
-    for viewport, suffix in ((None, ""), ({"width": 768, "height": 1024}, "-tablet")):
-        page = console.new_page(viewport) if viewport else console.new_page()
-        for name, path, heading in PUBLIC_PAGES:
-            page.goto(console.base + path)
+    for viewport, suffix in ((DESKTOP, ""), (TABLET, "-tablet")):
+        page = console.new_page(viewport)
+        page.goto(f"{console.base}/console/public")
+        page.wait_for_selector("main .tiles")
+        console.shot(page, "public-portal" + suffix)
+        for name, link, heading in PUBLIC_PAGES:
+            page.click(f"header nav a:has-text('{link}')")
             page.wait_for_selector(f"main h1:has-text('{heading}')")
             _settled(page)
             assert page.locator(".state.error").count() == 0, name
-            overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
-            assert overflow <= 0, (name, suffix, overflow)
+            _no_sideways_scroll(page, name + suffix)
             console.shot(page, name + suffix)
+    page.click("header nav a:has-text('服务事项')")
+    page.click("main a:has-text('营业执照')")  # a catalog item's page (tablet)
+    page.wait_for_selector("h2:has-text('申请材料')")
+    console.shot(page, "public-catalog-item-tablet")
+    page.goto(f"{console.base}/console/public/disclosure?tab=powers")
+    page.wait_for_selector("a.current:has-text('权责清单')")
+    _settled(page)
+    console.shot(page, "public-disclosure-powers-tablet")
+    page.goto(f"{console.base}/console/public/kiosk?window=W01")
+    page.wait_for_selector("input[name=code]")
+    console.shot(page, "public-kiosk-tablet")
 
 
 def test_a_citizen_submits_a_request_and_tracks_it(console: Any) -> None:

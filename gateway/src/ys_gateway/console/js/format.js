@@ -61,7 +61,8 @@ function dayNumber(iso) {
  */
 export function workingDaysUntil(dueIso, now = Date.now()) {
   let count = 0;
-  for (let day = dayNumber(now) + 1; day <= dayNumber(dueIso); day += 1) {
+  const last = dayNumber(new Date(dueIso).getTime() - 1); // 24:00 belongs to the day it ends
+  for (let day = dayNumber(now) + 1; day <= last; day += 1) {
     const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday (4)
     if (weekday !== 0 && weekday !== 6) count += 1;
   }

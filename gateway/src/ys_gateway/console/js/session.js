@@ -80,7 +80,8 @@ export async function login(username, password) {
   return "登录失败，请稍后再试";
 }
 
-/** refresh_token grant; on refusal the session ends. Resolves true when renewed. */
+/** refresh_token grant; when the gateway refuses the token the session ends. Resolves true
+ * when renewed. */
 export async function refresh() {
   if (!current || !current.refresh) return false;
   let result;
@@ -94,7 +95,8 @@ export async function refresh() {
     store(result.body);
     return true;
   }
-  expire("登录已过期，请重新登录");
+  if (result.status === 400 || result.status === 401) expire("登录已过期，请重新登录");
+  else schedule(); // the gateway is busy or down for a moment: the session may still be good
   return false;
 }
 

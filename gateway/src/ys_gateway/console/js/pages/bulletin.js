@@ -12,10 +12,16 @@ import { busyButton, field, input, kv, section, table, tag, withLoading } from "
 const REPORT = "/api/v1/ratings/reports/monthly";
 const TREND_MONTHS = 6;
 
+/** The bulletin names what it ranks (department, window, staff member); the code otherwise. */
+function lineName(line) {
+  if (line.scope === "department") return line.label || deptName(line.key);
+  return line.label && line.label !== line.key ? `${line.label}（${line.key}）` : line.key;
+}
+
 function lineColumns(name) {
   return [
     { label: "排名", value: (l) => (l.rank ? String(l.rank) : "—") },
-    { label: name, value: (l) => h("span", {}, name === "部门" ? deptName(l.key) : l.key, l.flagged ? tag("连续两月末位·约谈", "danger") : null) },
+    { label: name, value: (l) => h("span", {}, lineName(l), l.flagged ? tag("连续两月末位·约谈", "danger") : null) },
     { label: "评价数", value: (l) => String(l.count) },
     { label: "好评率（县规则 4–5）", value: (l) => pct(l.county_good_rate) },
     { label: "好评率（国家规则 3–5）", value: (l) => pct(l.national_good_rate) },
@@ -68,7 +74,7 @@ function summary(report) {
 
 function render({ report, months, trend, cards }) {
   const trendPoints = months.map((m, i) => ({ label: m.slice(2), value: trend[i] ? trend[i].county_good_rate : null }));
-  const byDept = ranked(report.departments).map((l) => ({ label: deptName(l.key), value: l.county_good_rate, tone: l.flagged ? "danger" : "" }));
+  const byDept = ranked(report.departments).map((l) => ({ label: lineName(l), value: l.county_good_rate, tone: l.flagged ? "danger" : "" }));
   return h("div", { class: "bulletin" },
     section("总体情况", summary(report)),
     h("div", { class: "charts" },

@@ -13,7 +13,11 @@ import { countdownEl, errorBox, field, input, kv, loading, notice, onSubmit, sec
 function control(spec) {
   const common = { required: spec.required || null, maxlength: spec.max || null };
   if (spec.type === "textarea") return textarea(spec.name, { ...common, rows: 3 });
-  if (spec.type === "select") return select(spec.name, spec.options, { blank: spec.required ? undefined : "（不选）" });
+  if (spec.type === "select") {
+    const el = select(spec.name, spec.options, { blank: spec.required ? undefined : "（不选）" });
+    if (spec.value) el.value = spec.value;
+    return el;
+  }
   if (spec.type === "department") {
     return select(spec.name, departmentOptions(spec.filter), { blank: spec.required ? "请选择单位" : "（按目录默认）", required: spec.required || null });
   }

@@ -1,6 +1,7 @@
 // A 12345 ticket (工单): its closed loop (国办发〔2020〕53号) and the steps the active position
 // may take. The hotline answers no list of allowed steps, so the rules of its state machine
 // (svc-hotline tickets/machine.py) are mirrored here for the buttons only: the service decides.
+import { get } from "../api.js";
 import { h } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
@@ -27,15 +28,17 @@ const reason = (text = "理由") => ({ name: "reason", label: text, type: "texta
 const decision = (approve) => (v) => ({ approve, note: v.note || null });
 const levelOptions = Object.entries(LEVELS).reverse();
 
-function dispatchAction(ticket) {
+function dispatchAction(ticket, categories) {
   return {
     name: "dispatch", label: "派单", path: "dispatch",
-    help: "不选择单位时按派单目录的牵头单位派单；县级部门的事项不得下派乡镇。",
+    help: "按派单目录确定牵头和协办单位；也可指定承办单位。县级部门的事项不得下派乡镇。",
     fields: [
+      { name: "category_code", label: "派单目录分类", type: "select", required: true, value: ticket.category_code,
+        options: categories.filter((c) => c.active).map((c) => [c.code, c.name]) },
       { name: "department", label: "承办单位", type: "department", filter: (code) => code !== CENTER },
       NOTE,
     ],
-    body: (v) => ({ department: v.department || null, category_code: ticket.category_code || null, note: v.note || null }),
+    body: (v) => ({ category_code: v.category_code, department: v.department || null, note: v.note || null }),
   };
 }
 
@@ -76,10 +79,10 @@ const STEPS = [
   [(w, t) => w.review && ["closed", "revisited"].includes(t.status), () => ({ name: "archive", label: "归档", path: "archive", fields: [NOTE], body: (v) => ({ note: v.note || null }) })],
 ];
 
-export function ticketActions(ticket, position) {
+export function ticketActions(ticket, position, categories = []) {
   if (!position) return [];
   const w = who(position, ticket);
-  return STEPS.filter(([allowed]) => allowed(w, ticket)).map(([, make]) => make(ticket));
+  return STEPS.filter(([allowed]) => allowed(w, ticket)).map(([, make]) => make(ticket, categories));
 }
 
 function requesterText(r) {
@@ -119,6 +122,7 @@ function replies(t) {
 }
 
 export async function ticketPage(ctx) {
+  const categories = await get("/api/v1/hotline/categories").catch(() => []);
   await renderCase(ctx, {
     url: `/api/v1/hotline/tickets/${encodeURIComponent(ctx.params.id)}`,
     title: (t) => `工单 ${t.number}`,
@@ -128,6 +132,6 @@ export async function ticketPage(ctx) {
     extra: (t) => h("div", {}, replies(t), t.excluded_matter ? section("不予受理", label(EXCLUDED, t.excluded_matter)) : null),
     stages: (t) => t.stages,
     timeline: (t) => t.timeline,
-    actions: (t) => ticketActions(t, session.position()),
+    actions: (t) => ticketActions(t, session.position(), categories),
   });
 }
