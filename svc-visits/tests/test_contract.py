@@ -1,13 +1,13 @@
 """The events svc-visits publishes read as their consumers expect (contract.md): ratings takes
-a problem's ``created``, ``closed``, ``completed`` and deadline events; the approvals hall's
-duty board takes ``ys.visits.duty.*``. Each payload is validated with the consumer's own model
-and against this service's catalogue."""
+the ``created``, ``closed``, ``completed`` and deadline events of problems and pairings; the
+approvals hall's duty board takes ``ys.visits.duty.*``. Each payload is validated with the
+consumer's own model and against this service's catalogue."""
 
 from typing import Any
 
 from sqlalchemy import select
 
-from tests.builders import BASE, TODAY, People, Walk, ok
+from tests.builders import BASE, TODAY, People, Walk, etag, ok
 from yingshang.events.envelope import CloudEvent
 from yingshang.events.outbox import OutboxEvent
 from yingshang.testing.apps import ServiceUnderTest
@@ -21,6 +21,7 @@ RATINGS_READS = {
     "completed": CaseCompleted,
     "stage_completed": DeadlineEvent,
 }
+RATED_KINDS = ("problem", "pairing")
 
 
 async def outbox(sut: ServiceUnderTest) -> list[CloudEvent]:
@@ -38,13 +39,19 @@ async def test_consumers_accept_what_visits_publishes(
                "date": TODAY, "start": "14:00", "end": "17:00"}  # fmt: skip
     await ok(await visits.client.post(f"{BASE}/duty-shifts", json=sitting,
                                       headers=people.center), 201)  # fmt: skip
+    pairing = await walk.pairing()
+    await ok(await visits.client.post(f"{BASE}/assignments/{pairing['id']}/end",
+                                      json={"note": "企业迁出"},
+                                      headers={**people.center,
+                                               "If-Match": etag("pairing", pairing)}))  # fmt: skip
     checked: dict[str, int] = {}
     for event in await outbox(visits):
         catalogue.validate(event)  # registered, from this producer, payload as documented
         kind, name = event.type.split(".")[2:]
         model: Any = DutyPayload if kind == "duty" else RATINGS_READS.get(name)
-        if model is not None and kind in ("problem", "duty"):
+        if model is not None and kind in (*RATED_KINDS, "duty"):
             model.model_validate(event.data)
             checked[f"{kind}.{name}"] = checked.get(f"{kind}.{name}", 0) + 1
     assert checked == {"problem.created": 1, "problem.stage_completed": 4, "problem.closed": 1,
-                       "problem.completed": 1, "duty.recorded": 1}  # fmt: skip
+                       "problem.completed": 1, "duty.recorded": 1, "pairing.created": 1,
+                       "pairing.closed": 1}  # fmt: skip

@@ -111,8 +111,12 @@ class PairingCreated(CaseRef):
     starts_on: date
 
 
-class PairingEnded(CaseRef):
-    ended_at: datetime
+class PairingClosed(CaseRef):
+    """挂帮 ended (contract name ``closed``: it closes any open 督办 of the pairing)."""
+
+    received_at: datetime
+    closed_at: datetime
+    outcome: Literal["ended"] = "ended"
 
 
 class VisitRecorded(CaseRef):
@@ -152,8 +156,8 @@ PRODUCED: dict[str, tuple[type[BaseModel], str, tuple[str, ...]]] = {
     "problem.reopened": (ProblemReopened, "the enterprise disputed: reopened", ("gateway",)),
     "problem.closed": (ProblemClosed, "销号 (confirmed or bureau override)", OVERSIGHT),
     "problem.completed": (ProblemCompleted, "销号: 好差评 node finish", OVERSIGHT),
-    "pairing.created": (PairingCreated, "挂帮: a leader paired with an enterprise", ("gateway",)),
-    "pairing.ended": (PairingEnded, "挂帮 ended", ("gateway",)),
+    "pairing.created": (PairingCreated, "挂帮: a leader paired with an enterprise", OVERSIGHT),
+    "pairing.closed": (PairingClosed, "挂帮 ended", OVERSIGHT),
     "visit.recorded": (VisitRecorded, "走访 recorded", ("gateway",)),
     "duty.recorded": (DutyEvent, "坐班 sitting entered in the schedule", HALL_BOARD),
     "duty.updated": (DutyEvent, "坐班 check-in / check-out, matters handled", HALL_BOARD),

@@ -142,7 +142,7 @@ async def test_end_stops_the_clock_and_refuses_later_visits(
     ended = await ok(await visits.client.post(url, json=note, headers=tagged))
     assert (ended["state"], ended["visit_due_at"], ended["actions"]) == ("ended", None, [])
     events = names(await events_of(visits, f"pairing/{pairing['id']}"))
-    assert events[-2:] == ["ended", "stage_cancelled"]
+    assert events[-2:] == ["closed", "stage_cancelled"]
     body = {"pairing_id": pairing["id"], "visited_on": TODAY, "participants": [{"name": "王志明"}],
             "summary": "回访"}  # fmt: skip
     late = await visits.client.post(f"{BASE}/visits", json=body, headers=people.center)

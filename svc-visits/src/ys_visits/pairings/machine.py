@@ -13,7 +13,7 @@ MANAGERS = roles(*MANAGER_ROLES, depts=[CENTER, BUREAU])
 # Mapped[...] columns do not satisfy the kit's CaseLike protocol under mypy; Pairing has id,
 # state and version all the same.
 END: Transition[Pairing] = Transition(  # type: ignore[type-var, assignment]
-    "end", frozenset({ACTIVE}), ENDED, MANAGERS, event="ended", note_required=True,
+    "end", frozenset({ACTIVE}), ENDED, MANAGERS, event="closed", note_required=True,
     label="结束挂帮",
 )  # fmt: skip
 MACHINE: StateMachine[Pairing] = StateMachine(  # type: ignore[type-var]

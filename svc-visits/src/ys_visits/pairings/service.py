@@ -134,9 +134,9 @@ async def end(
 
     await apply_transition(  # type: ignore[type-var]  # see machine.MACHINE
         session, MACHINE, pairing, "end", who, if_match=if_match, note=note,
-        event_data=events.PairingEnded(
+        event_data=events.PairingClosed(
             case_id=str(pairing.id), case_number=pairing.number,
-            department=pairing.department, ended_at=at,
+            department=pairing.department, received_at=pairing.created_at, closed_at=at,
         ),
         effect=close,
     )  # fmt: skip
