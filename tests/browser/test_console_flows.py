@@ -21,17 +21,20 @@ def _unique() -> str:
     return uuid.uuid4().hex[:8]
 
 
-def _contact_stage_in_seconds(console: Any, seconds: int) -> None:
-    """As admin, through the policies admin API: 联系 (first contact) is due `seconds` after
-    签收, so the signed ticket goes overdue while the test watches."""
-    with console.api("admin") as api:
-        rows = api.get("/api/v1/hotline/policies", params={"stage": "contact"}).json()
-        row = next(r for r in rows if r["urgency"] == "normal")
-        path = f"/api/v1/hotline/policies/{row['id']}"
-        etag = api.get(path).headers["etag"]
-        patch = {"amount": seconds, "unit": "natural_seconds"}
-        response = api.patch(path, json=patch, headers={"If-Match": etag})
-        assert response.status_code == 200, response.text
+def _contact_stage_in_seconds(console: Any, page: Any, seconds: int) -> None:
+    """The admin edits a time-limit policy in the console (the policies admin API): 联系 (first
+    contact) becomes due `seconds` after 签收, so the signed ticket goes overdue while we wait."""
+    console.login(page, "admin")
+    contact, normal = (page.get_by_role("cell", name=t, exact=True) for t in ("联系", "一般"))
+    row = page.locator("tr").filter(has=contact).filter(has=normal)
+    row.get_by_role("button", name="修改").click()
+    page.fill("#f-amount", str(seconds))
+    page.select_option("#f-unit", "natural_seconds")
+    page.click("form[aria-label^=修改时限] button[type=submit]")
+    page.wait_for_selector("text=已修改时限政策")
+    assert f"{seconds} 秒" in row.inner_text()
+    console.shot(page, "admin-policy-in-seconds")
+    console.logout(page)
 
 
 def _take_ticket(console: Any, page: Any, title: str) -> str:
@@ -60,8 +63,8 @@ def _act(page: Any, label: str, fill: dict[str, str] | None = None) -> None:
 
 
 def test_signed_ticket_goes_overdue_into_the_bureau_ledger(console: Any) -> None:
-    _contact_stage_in_seconds(console, 2)
     page = console.new_page()
+    _contact_stage_in_seconds(console, page, 2)
     number = _take_ticket(console, page, f"营业执照办理咨询{_unique()}")
     page.click("text=查看并派单")
     _act(page, "派单", {"department": "SCJGJ"})

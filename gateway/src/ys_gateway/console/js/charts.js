@@ -36,7 +36,7 @@ export function lineChart(title, points, { max = 100, format = fmt } = {}) {
   const left = 44;
   const bottom = height - 30;
   const step = (WIDTH - left - 20) / Math.max(1, points.length - 1);
-  const y = (v) => bottom - (v / max) * (bottom - 16);
+  const y = (v) => bottom - (v / max) * (bottom - 26); // room above the top value's label
   const grid = [0, 0.25, 0.5, 0.75, 1].map((f) =>
     svg("g", {}, svg("line", { x1: left, x2: WIDTH - 10, y1: y(f * max), y2: y(f * max), class: "grid" }),
       svg("text", { x: left - 6, y: y(f * max) + 4, "text-anchor": "end", class: "chart-axis" }, format(f * max))));

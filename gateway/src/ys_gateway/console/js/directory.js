@@ -23,6 +23,11 @@ export function loadDepartments() {
   return loaded;
 }
 
+/** Whether the directory knows this code's name (public pages only know the coordinating bodies). */
+export function knownDept(code) {
+  return names.has(code);
+}
+
 export function deptName(code) {
   if (!code) return "—";
   return names.get(code) || code;

@@ -73,6 +73,11 @@ export const COMPLAINT_CATEGORIES = {
   forced_participation: "强制参加评比、培训、订阅", other: "其他",
 };
 
+export const CASE_KINDS = {
+  ticket: "12345工单", application: "办件", case: "投诉案件", finding: "暗访问题",
+  problem: "企业诉求交办单", pairing: "挂帮走访", rectification: "差评整改", duty: "坐班",
+};
+
 export const UNITS = {
   working_days: "工作日", working_hours: "工作小时", natural_days: "自然日",
   natural_hours: "小时", natural_minutes: "分钟", natural_seconds: "秒",

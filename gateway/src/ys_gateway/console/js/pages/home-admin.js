@@ -2,14 +2,18 @@
 // edits here (ARCHITECTURE.md, "Deadlines and escalation").
 import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
-import { ESCALATION, SERVICES, STAGES, UNITS, URGENCY, label } from "../labels.js";
+import { CASE_KINDS, SERVICES, STAGES, TICKET_TYPES, UNITS, URGENCY, label } from "../labels.js";
 import { navigate } from "../router.js";
 import { field, input, notice, onSubmit, section, select, table, withLoading } from "../ui.js";
 
 const TIMED = ["hotline", "approvals", "complaints", "visits", "ratings"];
 
+const LEVEL_NAMES = { 1: "一级", 2: "二级", 3: "三级" };
+const TARGETS = { responsible_head: "责任单位一把手", bureau: "营商局", committee: "营商委" };
+
 function ladderText(ladder) {
-  return (ladder || []).map((l) => `${label(ESCALATION, l.level).slice(0, 2)}：到期后 ${l.after.amount}${label(UNITS, l.after.unit)}`).join("；") || "—";
+  const step = (l) => `${label(LEVEL_NAMES, l.level)}（${label(TARGETS, l.target)}）${l.after.amount ? `到期后 ${l.after.amount} ${label(UNITS, l.after.unit)}` : "到期即"}`;
+  return (ladder || []).map(step).join("；") || "—";
 }
 
 function editForm(service, policy, done) {
@@ -30,9 +34,9 @@ function editForm(service, policy, done) {
 
 function policiesTable(service, rows, reload) {
   return table([
-    { label: "案件", value: (p) => p.case_kind },
+    { label: "案件", value: (p) => label(CASE_KINDS, p.case_kind) },
     { label: "环节", value: (p) => label(STAGES, p.stage) },
-    { label: "紧急程度", value: (p) => label(URGENCY, p.urgency) },
+    { label: "类别/紧急程度", value: (p) => label({ ...TICKET_TYPES, ...URGENCY }, p.urgency) },
     { label: "时限", value: (p) => `${p.amount} ${label(UNITS, p.unit)}` },
     { label: "预警", value: (p) => `${Math.round(p.warning_fraction * 100)}%` },
     { label: "升级", value: (p) => ladderText(p.ladder) },

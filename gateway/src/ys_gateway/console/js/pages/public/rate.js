@@ -2,7 +2,7 @@
 // the next applicant. Five levels (GB/T 39735-2020); the link already names the 办件.
 import { publicGet, publicPost } from "../../api.js";
 import { h, replace } from "../../dom.js";
-import { deptName } from "../../directory.js";
+import { deptName, knownDept } from "../../directory.js";
 import { dateTime } from "../../format.js";
 import { LEVELS, SERVICES, label } from "../../labels.js";
 import { errorBox, field, loading, onSubmit, select, textarea } from "../../ui.js";
@@ -43,7 +43,7 @@ function what(invitation) {
     h("dt", {}, "办件编号"), h("dd", {}, invitation.case_number),
     h("dt", {}, "事项"), h("dd", {}, invitation.item_name || label(SERVICES, invitation.service)),
     h("dt", {}, "评价环节"), h("dd", {}, label(NODES, invitation.node)),
-    h("dt", {}, "办理单位"), h("dd", {}, deptName(invitation.department)),
+    knownDept(invitation.department) ? [h("dt", {}, "办理单位"), h("dd", {}, deptName(invitation.department))] : null,
     invitation.window ? [h("dt", {}, "窗口"), h("dd", {}, invitation.window)] : null,
     h("dt", {}, "办理时间"), h("dd", {}, dateTime(invitation.completed_at)));
 }
