@@ -60,7 +60,9 @@ async def test_r3_stream_keeps_every_event_when_a_node_dies(cluster: NatsCluster
 
         state = await retrying(lambda: js.stream_info("YS_CLUSTER"), "stream info")
         assert state.state.messages == 100
-        sub = await js.pull_subscribe("ys.cluster.>", durable="cluster-test")
+        sub = await retrying(
+            lambda: js.pull_subscribe("ys.cluster.>", durable="cluster-test"), "create a consumer"
+        )
         seen: set[int] = set()
         while len(seen) < 100:
             for message in await retrying(lambda: sub.fetch(100, timeout=5), "fetch"):
