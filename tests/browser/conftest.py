@@ -29,6 +29,12 @@ ARTIFACTS = ROOT / "test-artifacts" / "console"
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 768, "height": 1024}
 STARTUP_SECONDS = 300.0  # a loaded CI machine migrates and seeds six services slowly
+# Test settings: a cheap password hash (each login verifies one) and a quicker SMS outbox.
+FAST = {
+    "YS_PASSWORD_TIME_COST": "1",
+    "YS_PASSWORD_MEMORY_KIB": "8192",
+    "YS_NOTIFY_POLL_SECONDS": "0.5",
+}
 
 
 @dataclass
@@ -112,7 +118,7 @@ def console() -> Iterator[Console]:
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="ys-browser-"))
-    stack = SupervisedStack(ROOT, home / "var")
+    stack = SupervisedStack(ROOT, home / "var", extra_env=FAST)
     try:
         _start(stack)
         with sync_playwright() as playwright:

@@ -12,6 +12,7 @@ import { applicationPage } from "./pages/application.js";
 import { complaintPage } from "./pages/complaint.js";
 import { rectificationPage } from "./pages/rectification.js";
 import { problemPage } from "./pages/problem.js";
+import { findingPage } from "./pages/finding.js";
 import { bulletinPage } from "./pages/bulletin.js";
 import { escalationsPage } from "./pages/escalations.js";
 import { portalPage } from "./pages/public/portal.js";
@@ -41,6 +42,7 @@ route("/console/applications/:id", applicationPage);
 route("/console/complaints/:id", complaintPage);
 route("/console/rectifications/:id", rectificationPage);
 route("/console/problems/:id", problemPage);
+route("/console/findings/:id", findingPage);
 route("/console/bulletin", bulletinPage);
 route("/console/escalations", escalationsPage);
 

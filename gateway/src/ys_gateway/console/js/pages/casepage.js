@@ -60,7 +60,7 @@ export function timelineList(entries) {
 
 /**
  * renderCase(ctx, spec): spec = {url, title(c), status(c), due(c), facts(c), extra(c)?, stages(c)?,
- * timeline(c) → entries | Promise, actions(c) → [{name, label, path, fields, body(values)}]}.
+ * timeline(c)? → entries | Promise, actions(c) → [{name, label, path, fields, body(values)}]}.
  */
 export async function renderCase({ main }, spec) {
   const state = { data: null, etag: null, message: null };
@@ -94,7 +94,7 @@ export async function renderCase({ main }, spec) {
       replace(panel, actionForm(action, (values) => act(action, values), () => replace(panel)));
       panel.querySelector("input,select,textarea,button")?.focus();
     } }, action.label));
-    const timeline = await Promise.resolve(spec.timeline(c)).catch(() => null);
+    const timeline = spec.timeline ? await Promise.resolve(spec.timeline(c)).catch(() => null) : null;
     replace(main,
       h("div", { class: "case-head" }, h("h1", {}, spec.title(c)), tag(spec.status(c), "status"),
         spec.due && spec.due(c) ? countdownEl(spec.due(c)) : null,
@@ -103,7 +103,7 @@ export async function renderCase({ main }, spec) {
       section("基本信息", kv(spec.facts(c))),
       spec.extra ? spec.extra(c) : null,
       spec.stages ? section("时限（计时环节）", stagesTable(spec.stages(c))) : null,
-      section("办理过程（时间线）", timelineList(timeline)));
+      spec.timeline ? section("办理过程（时间线）", timelineList(timeline)) : null);
     if (state.message) notice(main, ...state.message);
     state.message = null;
   };

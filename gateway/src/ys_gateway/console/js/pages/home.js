@@ -12,6 +12,7 @@ import {
   APPLICATION_COLUMNS, COMPLAINT_COLUMNS, RECTIFICATION_COLUMNS, TICKET_COLUMNS, items, listSection,
 } from "./lists.js";
 import { PROBLEM_STATES } from "./problem.js";
+import { FINDING_COLUMNS } from "./finding.js";
 
 const T = "/api/v1/hotline/tickets";
 const C = "/api/v1/complaints/cases";
@@ -51,6 +52,7 @@ function departmentHome({ main }, p) {
     listSection("涉企投诉 待办理", COMPLAINT_COLUMNS, items(C, { department: dept, status: ["assigned", "investigating"] }), "没有交办给本单位的投诉"),
     listSection("政务服务 审查中的办件", APPLICATION_COLUMNS, items("/api/v1/approvals/applications", { department: dept, status: "in_review" }), "没有审查中的办件"),
     listSection("差评整改", RECTIFICATION_COLUMNS, items("/api/v1/ratings/rectifications", { department: dept, state: "rectifying" }), "没有待整改的差评"),
+    listSection("暗访问题整改", FINDING_COLUMNS, items("/api/v1/complaints/findings", { department: dept, state: "open" }), "没有待整改的暗访问题"),
     listSection("企业诉求 交办单", PROBLEM_COLUMNS, items("/api/v1/visits/problems", { department: dept, status: ["assigned", "in_progress"] }), "没有交办给本单位的企业诉求"),
   );
 }
@@ -63,6 +65,7 @@ function complaintsHome({ main }) {
     listSection("企业有异议 / 已回访", COMPLAINT_COLUMNS, items(C, { status: ["disputed", "revisited"] }), "没有"),
     listSection("办理中", COMPLAINT_COLUMNS, items(C, { status: ["accepted", "assigned", "investigating", "resolved"] }), "没有办理中的投诉"),
     listSection("已超时", COMPLAINT_COLUMNS, items(C, { overdue: true }), "没有超时案件"),
+    listSection("暗访问题（待验证）", FINDING_COLUMNS, items("/api/v1/complaints/findings", { state: "rectified" }), "没有待验证的暗访问题"),
   );
 }
 
