@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 import httpx
 from fastapi import Depends, FastAPI, Request
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -308,13 +308,20 @@ def _rules(dependant: Any) -> Iterator[AccessRule]:
 
 
 def route_access(app: FastAPI) -> dict[tuple[str, str], list[AccessRule]]:
-    """Every (method, path) of ``app`` with the access rules it declares."""
+    """Every (method, path) of ``app`` with the access rules it declares.
+
+    FastAPI includes routers lazily, so ``app.routes`` holds router wrappers: walk the
+    effective routes, whose dependant merges the include-level and route-level dependencies.
+    """
     table: dict[tuple[str, str], list[AccessRule]] = {}
-    for route in app.routes:
-        if isinstance(route, APIRoute):
-            rules = list(_rules(route.dependant))
-            for method in route.methods or ():
-                table[(method, route.path)] = rules
+    for context in iter_route_contexts(app.routes):
+        if not isinstance(context.original_route, APIRoute):
+            continue
+        rules = list(_rules(context.dependant))
+        for method in context.methods or ():
+            table[(method, context.path or context.original_route.path)] = rules
+    if not table:
+        raise RuntimeError("no API routes found: the route walk no longer matches FastAPI")
     return table
 
 

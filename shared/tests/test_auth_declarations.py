@@ -1,0 +1,39 @@
+"""The access-declaration walk sees every route, including those of included routers."""
+
+from fastapi import FastAPI
+
+from yingshang.app import allow, router
+from yingshang.auth import public, route_access, staff, undeclared_routes
+
+
+def _app() -> FastAPI:
+    app = FastAPI()
+    cases = router("/api/v1/sample")
+
+    @cases.get("/cases", dependencies=[allow(staff("head"))])
+    async def list_cases() -> list[str]:
+        return []
+
+    @cases.get("/open")
+    async def undeclared() -> list[str]:
+        return []
+
+    @cases.get("/both", dependencies=[allow(public()), allow(staff())])
+    async def ambiguous() -> list[str]:
+        return []
+
+    app.include_router(cases)
+    return app
+
+
+def test_included_routes_are_enumerated_with_their_rules() -> None:
+    table = route_access(_app())
+    assert [r.kind for r in table[("GET", "/api/v1/sample/cases")]] == ["staff"]
+    assert table[("GET", "/api/v1/sample/cases")][0].roles == ("head",)
+
+
+def test_a_route_without_one_declaration_is_reported() -> None:
+    assert undeclared_routes(_app()) == [
+        ("GET", "/api/v1/sample/both"),
+        ("GET", "/api/v1/sample/open"),
+    ]
