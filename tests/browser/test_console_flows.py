@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
 from playwright.sync_api import expect
 
 STALE = "该事项已被他人修改，请刷新后重试"
@@ -186,15 +187,30 @@ def test_a_stale_page_says_someone_else_changed_the_case(console: Any) -> None:
     assert "住房和城乡建设局" in page.inner_text("main")
 
 
-def test_an_ended_session_returns_to_login_with_a_chinese_message(console: Any) -> None:
+SESSION_KEY = "ys.console.session"  # where the console keeps the tokens of this tab
+
+
+def _break_access_token(page: Any) -> dict[str, Any]:
+    session: dict[str, Any] = page.evaluate(f"JSON.parse(sessionStorage.getItem('{SESSION_KEY}'))")
+    broken = {**session, "access": "not-a-token"}
+    page.evaluate(f"s => sessionStorage.setItem('{SESSION_KEY}', JSON.stringify(s))", broken)
+    return session
+
+
+def test_a_refused_token_is_refreshed_then_an_ended_session_returns_to_login(
+    console: Any,
+) -> None:
     page = console.new_page()
     console.login(page, "operator")
-    session = page.evaluate("JSON.parse(sessionStorage.getItem('ys.console.session'))")
-    form = {"refresh_token": session["refresh"]}
-    revoked = page.request.post(f"{console.base}/auth/logout", form=form)
-    assert revoked.status == 204
-    broken = {**session, "access": "not-a-token"}  # the access token no longer works either
-    page.evaluate("s => sessionStorage.setItem('ys.console.session', JSON.stringify(s))", broken)
+    _break_access_token(page)
+    page.reload()  # the API answers 401; the refresh token gets a new access token
+    page.wait_for_selector("main h1:has-text('12345热线工作台')")
+    _settled(page)
+    assert page.locator(".state.error").count() == 0
+
+    session = _break_access_token(page)
+    form = {"refresh_token": session["refresh"]}  # logged out elsewhere: refresh refused too
+    assert page.request.post(f"{console.base}/auth/logout", form=form).status == 204
     page.reload()
     page.wait_for_url("**/console/login**")
     assert "登录已过期" in page.inner_text("main")
@@ -253,6 +269,8 @@ def _no_sideways_scroll(page: Any, name: str) -> None:
 
 
 def test_every_public_page_renders_at_desktop_and_tablet_width(console: Any) -> None:
+    missing = httpx.get(f"{console.base}/console/js/no-such-module.js")
+    assert missing.status_code == 404  # only page paths fall back to the app, never assets
     for viewport, suffix in ((DESKTOP, ""), (TABLET, "-tablet")):
         page = console.new_page(viewport)
         page.goto(f"{console.base}/console/public")

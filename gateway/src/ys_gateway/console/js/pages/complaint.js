@@ -13,6 +13,10 @@ const EXCLUSIONS = {
   petition: "信访事项", civil_dispute: "企业之间的民事纠纷", not_infringement: "不属于侵权投诉",
 };
 const withNote = (v) => ({ note: v.note });
+const NOTE_KINDS = {
+  decision: "受理决定", reply: "单位答复", result: "反馈结果", revisit: "回访", note: "备注",
+  investigation: "调查核实", send_back: "审核退回", dispute: "企业异议", urge: "催办", checkback: "回访核查",
+};
 
 const FORMS = {
   accept: { label: "受理", path: "accept", tone: "primary",
@@ -66,7 +70,7 @@ function facts(c) {
 function notes(c) {
   if (!c.notes.length) return null;
   return section("答复与意见", table([
-    { label: "类型", value: (n) => n.kind },
+    { label: "类型", value: (n) => NOTE_KINDS[n.kind] || n.kind },
     { label: "内容", value: (n) => n.body },
     { label: "单位", value: (n) => deptName(n.department) },
     { label: "记录人", value: (n) => n.author_name },

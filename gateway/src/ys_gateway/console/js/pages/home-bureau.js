@@ -6,7 +6,7 @@ import { deptName } from "../directory.js";
 import { pct, thisMonth } from "../format.js";
 import { ESCALATION } from "../labels.js";
 import { section, table, tag, withLoading } from "../ui.js";
-import { LEDGER_BRIEF } from "./lists.js";
+import { LEDGER_BRIEF, RECTIFICATION_COLUMNS } from "./lists.js";
 
 function card(title, load, render, extra) {
   const body = h("div");
@@ -47,6 +47,8 @@ export async function bureauHome({ main }, p) {
       card("督办级别分布", () => ledger, levelChart),
       card("督办台账（最新）", () => ledger, (rows) => h("div", {}, table(LEDGER_BRIEF, rows.slice(-10).reverse(), "当前没有督办事项"),
         h("p", {}, h("a", { href: "/console/escalations", "data-link": "" }, `查看全部督办台账（${rows.length} 件）`))))),
+    card("差评整改（在办）", async () => (await all("/api/v1/ratings/rectifications", {}, 400)).filter((r) => r.state !== "closed"),
+      (rows) => table(RECTIFICATION_COLUMNS, rows, "没有在办的差评整改")),
     card(`部门考核（${month}）`, () => get("/api/v1/ratings/scorecards", { month }), (s) => table(SCORECARD_COLUMNS, s.items, "本月暂无考核数据"),
       h("p", { class: "muted" }, h("a", { href: "/console/bulletin", "data-link": "" }, "查看月通报"))),
   );
