@@ -53,10 +53,13 @@ async function failure(response) {
  * A 401 refreshes the token once; a second 401 ends the session (back to the login page).
  */
 export async function request(path, options = {}) {
-  const hadToken = options.auth !== false && session.signedIn();
+  const sentToken = options.auth === false ? null : session.accessToken();
+  const hadToken = Boolean(sentToken);
   let response = await send(path, options);
-  if (response.status === 401 && hadToken && (await session.refresh())) {
-    response = await send(path, options);
+  if (response.status === 401 && hadToken) {
+    // Renewed meanwhile by a parallel request, or renew now (once for all of them).
+    const renewed = session.accessToken() !== sentToken || (await session.refresh());
+    if (renewed) response = await send(path, options);
   }
   if (response.status === 401 && hadToken) {
     session.expire("登录已过期或已在别处退出，请重新登录");

@@ -80,9 +80,18 @@ export async function login(username, password) {
   return "登录失败，请稍后再试";
 }
 
-/** refresh_token grant; when the gateway refuses the token the session ends. Resolves true
- * when renewed. */
-export async function refresh() {
+let refreshing = null;
+
+/**
+ * refresh_token grant; when the gateway refuses the token the session ends. Resolves true when
+ * renewed. One at a time: refresh tokens rotate, and a token used twice revokes its family.
+ */
+export function refresh() {
+  if (!refreshing) refreshing = renew().finally(() => (refreshing = null));
+  return refreshing;
+}
+
+async function renew() {
   if (!current || !current.refresh) return false;
   let result;
   try {
