@@ -79,8 +79,10 @@ async def load(url: str, headers: dict[str, str], seconds: float, concurrency: i
     latencies.sort()
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    print(f"{url}: {len(latencies):,} tickets in {elapsed:.1f} s = {len(latencies) / elapsed:,.0f}/s "
-          f"at c={concurrency}; p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {latencies[-1] * 1000:.0f} ms; "
+    rate = len(latencies) / elapsed
+    print(f"{url}: {len(latencies):,} tickets in {elapsed:.1f} s = {rate:,.0f}/s "
+          f"at c={concurrency}; p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+          f"max {latencies[-1] * 1000:.0f} ms; "
           f"errors {len(errors)}")  # fmt: skip
 
 
@@ -103,7 +105,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--gateway", default=None, help="gateway base URL to repeat the run through")
+    parser.add_argument(
+        "--gateway", default=None, help="gateway base URL to repeat the run through"
+    )
     parser.add_argument("--py-spy", default=None, help="record the server with py-spy (raw stacks)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="b2-"))
@@ -113,7 +117,8 @@ def main() -> None:
     jwks = issuer.write_jwks(work / "jwks.json")
     nats = NatsProcess(work / "nats").start()
     port = free_port()
-    env = {**os.environ, "YS_HOTLINE_DATABASE_URL": f"sqlite:///{db_file}", "YS_JWKS_FILE": str(jwks),
+    env = {**os.environ, "YS_HOTLINE_DATABASE_URL": f"sqlite:///{db_file}",
+           "YS_JWKS_FILE": str(jwks),
            "YS_NATS_URL": nats.url, "YS_VAR_DIR": str(work), "YS_LOG_LEVEL": "WARNING"}  # fmt: skip
     argv = [sys.executable, "-m", "uvicorn", "--factory", "ys_hotline.app:create_app", "--port",
             str(port), "--workers", "1", "--loop", "uvloop", "--http", "httptools",
