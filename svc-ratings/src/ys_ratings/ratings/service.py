@@ -16,6 +16,7 @@ from ys_ratings.ratings.models import Rating
 from ys_ratings.rectifications.service import open_for
 
 PROVINCE_RATER_TYPE = {"person": 0, "legal_person": 1}
+ALREADY_RATED = "already-rated"
 
 
 async def existing(session: AsyncSession, draft: RatingDraft) -> Rating | None:
@@ -34,8 +35,8 @@ async def record(session: AsyncSession, draft: RatingDraft) -> Rating:
     """Store the rating; a 差评 (1–2) opens a rectification in the same transaction."""
     if await existing(session, draft) is not None:
         # 国办发〔2019〕51号: one rating per 办件 per evaluation node per rater.
-        raise Conflict("this node of the 办件 has already been rated", code="already-rated")
-    indicator_set = await set_for_channel(session, draft.service_channel)
+        raise Conflict("this node of the 办件 has already been rated", code=ALREADY_RATED)
+    indicator_set = await set_for_channel(session, draft.service_channel) if draft.scores else None
     check_scores(indicator_set, draft.scores)
     rating = Rating(
         **vars(draft),

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.events.envelope import CloudEvent
-from yingshang.problems import Forbidden, Invalid
+from yingshang.problems import Conflict, Forbidden, Invalid
 from ys_ratings.intake.payloads import TicketRevisited
 from ys_ratings.invitations import service as invitations
 from ys_ratings.invitations.models import Invitation
@@ -20,6 +20,7 @@ from ys_ratings.ratings import service
 from ys_ratings.ratings.drafts import RatingDraft, from_invitation, rater_key
 from ys_ratings.ratings.models import Rating
 from ys_ratings.ratings.schemas import ProvinceRatingIn, RateIn
+from ys_ratings.ratings.service import ALREADY_RATED
 
 DEFAULT_BATCH = 500
 
@@ -80,9 +81,12 @@ async def record_revisit(
         origin_client=payload.origin_client,
         event_id=event.id,
     )
-    if await service.existing(session, draft) is not None:
-        return None  # the same return visit re-sent under a new event id
-    return await service.record(session, draft)
+    try:
+        return await service.record(session, draft)
+    except Conflict as exc:
+        if exc.code == ALREADY_RATED:
+            return None  # the same return visit re-sent under a new event id
+        raise
 
 
 async def record_push(

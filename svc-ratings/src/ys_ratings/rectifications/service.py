@@ -44,21 +44,7 @@ EVENT_FIELDS = ("classification", "closed_at", "outcome")
 
 async def open_for(session: AsyncSession, rating: Rating) -> Rectification:
     """Every 差评 (1–2) opens a rectification and starts its time limit."""
-    rect = Rectification(
-        number=await case_number(session, NUMBER_PREFIX),
-        rating_id=rating.id,
-        state=State.AWAITING_CALLBACK,
-        service=rating.service,
-        case_number=rating.case_number,
-        department=rating.department,
-        window=rating.window,
-        staff_no=rating.staff_no,
-        month=rating.month,
-        level=rating.level,
-        origin_client=rating.origin_client,
-        overdue=False,
-        excluded=False,
-    )
+    rect = _new(rating, await case_number(session, NUMBER_PREFIX))
     session.add(rect)
     await session.flush()
     stage = await deadlines.start_stage(
@@ -73,11 +59,34 @@ async def open_for(session: AsyncSession, rating: Rating) -> Rectification:
         origin_client=rect.origin_client,
     )
     rect.due_at = stage.due_at
+    await _opened(session, rect)
+    return rect
+
+
+def _new(rating: Rating, number: str) -> Rectification:
+    """Copies the rating's grouping fields: the bulletin counts rectifications like ratings."""
+    return Rectification(
+        number=number,
+        rating_id=rating.id,
+        state=State.AWAITING_CALLBACK,
+        service=rating.service,
+        case_number=rating.case_number,
+        department=rating.department,
+        window=rating.window,
+        staff_no=rating.staff_no,
+        month=rating.month,
+        level=rating.level,
+        origin_client=rating.origin_client,
+        overdue=False,
+        excluded=False,
+    )
+
+
+async def _opened(session: AsyncSession, rect: Rectification) -> None:
+    """The contract's ``ys.ratings.rectification.opened`` and the first timeline entry."""
+    subject = f"{CASE_KIND}/{rect.id}"
     event = make_event(
-        SERVICE,
-        f"ys.{SERVICE}.{CASE_KIND}.opened",
-        _payload(rect, {}),
-        subject=f"{CASE_KIND}/{rect.id}",
+        SERVICE, f"ys.{SERVICE}.{CASE_KIND}.opened", _payload(rect, {}), subject=subject
     )
     await enqueue(session, event)
     await timeline.record(
@@ -89,7 +98,6 @@ async def open_for(session: AsyncSession, rating: Rating) -> Rectification:
         to_state=rect.state,
         event_id=event.id,
     )
-    return rect
 
 
 async def visible(session: AsyncSession, rect_id: uuid.UUID, viewer: Viewer) -> Rectification:
