@@ -1,7 +1,8 @@
 """Database plumbing: model bases, engines, and the request-owned transaction.
 
 * SQLite (default): WAL, busy timeout, ``BEGIN IMMEDIATE`` for writers and one in-process
-  write lock, so concurrent writers queue in Python instead of fighting for SQLite's lock.
+  write lock, so concurrent writers queue in Python instead of fighting for SQLite's lock; the
+  writer's statements run inline on the event loop, readers on aiosqlite's threads.
 * PostgreSQL (production): asyncpg; row claiming uses ``FOR UPDATE SKIP LOCKED``.
 * The request owns the transaction (:class:`TransactionalRoute`): commit when the handler
   succeeds, roll back on any error. Services only ``flush()``.
@@ -19,7 +20,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, Uuid, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -29,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from yingshang.clock import ensure_utc, now
+from yingshang.sqlite_inline import inline_connector
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -134,7 +136,11 @@ class Database:
         self.engine = create_async_engine(self.url, **kwargs)
         self.write_engine = self.engine
         if self.is_sqlite:
-            # A dedicated writer engine whose transactions start with BEGIN IMMEDIATE.
+            # A dedicated writer engine whose transactions start with BEGIN IMMEDIATE and whose
+            # statements run inline on the event loop (see yingshang.sqlite_inline).
+            database = make_url(self.url).database
+            if database and database != ":memory:" and not database.startswith("file:"):
+                kwargs["async_creator"] = inline_connector(database)
             self.write_engine = create_async_engine(self.url, **kwargs)
             _tune_sqlite(self.engine, immediate=False)
             _tune_sqlite(self.write_engine, immediate=True)

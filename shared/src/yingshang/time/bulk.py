@@ -90,12 +90,13 @@ class DriverForm:
 
 
 async def _driver(session: AsyncSession) -> Any:
-    """The driver connection under the session's transaction (aiosqlite or asyncpg)."""
+    """The driver connection under the session's transaction (aiosqlite, the inline SQLite
+    writer of :mod:`yingshang.sqlite_inline`, or asyncpg)."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     module = type(driver).__module__.split(".")[0]
-    if module not in ("aiosqlite", "asyncpg"):
+    if module not in ("aiosqlite", "yingshang", "asyncpg"):
         raise NotImplementedError(f"bulk writes support aiosqlite and asyncpg, not {module}")
     return driver
 

@@ -1,0 +1,80 @@
+"""The SQLite writer runs inline on the event loop; readers keep aiosqlite's threads."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from yingshang.db import Database
+from yingshang.sqlite_inline import InlineConnection
+
+
+async def _database(tmp_path: Path) -> Database:
+    db = Database(f"sqlite:///{tmp_path / 'inline.sqlite3'}")
+    async with db.write() as session:
+        await session.execute(text("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"))
+    return db
+
+
+async def _driver(db: Database, *, write: bool) -> object:
+    engine = db.write_engine if write else db.engine
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        return raw.driver_connection
+
+
+async def test_the_writer_is_inline_and_the_reader_threaded(tmp_path: Path) -> None:
+    db = await _database(tmp_path)
+    try:
+        assert isinstance(await _driver(db, write=True), InlineConnection)
+        assert not isinstance(await _driver(db, write=False), InlineConnection)
+    finally:
+        await db.dispose()
+
+
+async def _fail_after_insert(db: Database) -> None:
+    async with db.write() as session:
+        await session.execute(text("INSERT INTO item (name) VALUES ('c')"))
+        raise RuntimeError("handler failed")
+
+
+async def test_commit_rollback_and_errors_behave_like_any_driver(tmp_path: Path) -> None:
+    db = await _database(tmp_path)
+    try:
+        async with db.write() as session:
+            await session.execute(text("INSERT INTO item (name) VALUES ('a'), ('b')"))
+        with pytest.raises(RuntimeError):
+            await _fail_after_insert(db)
+        with pytest.raises(IntegrityError):
+            async with db.write() as session:
+                await session.execute(text("INSERT INTO item (name) VALUES ('a')"))
+        async with db.read() as session:
+            names = (await session.execute(text("SELECT name FROM item ORDER BY id"))).scalars()
+            assert list(names) == ["a", "b"]
+    finally:
+        await db.dispose()
+
+
+async def test_concurrent_writers_queue_and_all_commit(tmp_path: Path) -> None:
+    db = await _database(tmp_path)
+
+    async def write(n: int) -> None:
+        async with db.write() as session:
+            await session.execute(text("INSERT INTO item (name) VALUES (:n)"), {"n": f"w{n}"})
+            await asyncio.sleep(0)  # a real suspension inside the transaction
+            await session.execute(text("UPDATE item SET name = name || '!' WHERE name = :n"),
+                                  {"n": f"w{n}"})  # fmt: skip
+
+    try:
+        await asyncio.gather(*(write(n) for n in range(16)))
+        async with db.read() as session:
+            count = (await session.execute(text("SELECT count(*) FROM item"))).scalar_one()
+            done = await session.execute(text("SELECT count(*) FROM item WHERE name LIKE '%!'"))
+        assert count == 16
+        assert done.scalar_one() == 16
+    finally:
+        await db.dispose()
