@@ -62,7 +62,7 @@ async def worker(
         latencies.append(time.perf_counter() - started)
 
 
-async def load(url: str, headers: dict[str, str], seconds: float, concurrency: int) -> None:
+async def load(url: str, headers: dict[str, str], seconds: float, concurrency: int) -> int:
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
         counter, warm, errors = [0], [], []  # type: ignore[var-annotated]
@@ -84,6 +84,7 @@ async def load(url: str, headers: dict[str, str], seconds: float, concurrency: i
           f"at c={concurrency}; p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
           f"max {latencies[-1] * 1000:.0f} ms; "
           f"errors {len(errors)}")  # fmt: skip
+    return counter[0]
 
 
 def pending_events(db_file: Path) -> tuple[int, int]:
@@ -93,11 +94,18 @@ def pending_events(db_file: Path) -> tuple[int, int]:
     return total, unsent
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def profile(pid: int, out: str, seconds: float) -> subprocess.Popen[bytes]:
-    """py-spy over the whole run (``--format raw``: collapsed stacks, one per line)."""
+    """py-spy over the whole run (``--format raw``: collapsed stacks, one per line; ``--gil``:
+    only the thread holding the GIL, i.e. where the CPU goes)."""
     spy = Path(sys.executable).parent / "py-spy"
     argv = [str(spy), "record", "--pid", str(pid), "--duration", str(int(seconds)), "--format",
-            "raw", "--output", out, "--rate", "200", "--nonblocking"]  # fmt: skip
+            "raw", "--output", out, "--rate", "200", "--gil"]  # fmt: skip
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -129,7 +137,14 @@ def main() -> None:
         wait_for_http(f"http://127.0.0.1:{port}/readyz", timeout=60, proc=server)
         headers = issuer.headers(("HOTLINE_CENTER", "clerk"), staff_no="RX1001", ttl=3600)
         profiler = profile(server.pid, args.py_spy, args.seconds + 2) if args.py_spy else None
-        asyncio.run(load(f"http://127.0.0.1:{port}{PATH}", headers, args.seconds, args.concurrency))
+        cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
+        created = asyncio.run(
+            load(f"http://127.0.0.1:{port}{PATH}", headers, args.seconds, args.concurrency)
+        )
+        cpu = cpu_seconds(server.pid) - cpu_before
+        wall = time.perf_counter() - wall_before
+        print(f"server CPU: {cpu / max(created, 1) * 1e3:.2f} ms per ticket "
+              f"({cpu / wall * 100:.0f} % of one core over the run, warm-up included)")  # fmt: skip
         if profiler is not None:
             profiler.wait()
         time.sleep(3)
