@@ -14,7 +14,7 @@ from yingshang.cases.pagination import PageRequest, paginate
 from yingshang.clock import now
 from yingshang.time.models import OPEN_STATUSES, RUNNING, DeadlineStage
 from ys_hotline.access import sees_everything
-from ys_hotline.tickets import policy, stages, views
+from ys_hotline.tickets import allowed, policy, stages, views
 from ys_hotline.tickets.models import CASE_KIND, Ticket, TicketReply
 from ys_hotline.tickets.schemas import (
     ReplyOut,
@@ -176,4 +176,5 @@ def view_of(
         reopen_count=ticket.reopen_count,
         version=ticket.version,
         stages=clocks,
+        actions=allowed.available(ticket, principal),
     )

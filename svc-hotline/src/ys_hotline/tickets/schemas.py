@@ -200,6 +200,9 @@ class TicketOut(TicketSummary):
     replies: list[ReplyOut] = []
     stages: list[StageOut] = []
     timeline: list[TimelineOut] = []
+    actions: list[str] = Field(
+        default_factory=list, description="what the caller may do now (transition and step names)"
+    )
 
 
 class DuplicateHint(BaseModel):

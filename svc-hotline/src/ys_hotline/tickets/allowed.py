@@ -1,0 +1,46 @@
+"""What the caller may do with a ticket now (the detail's ``actions``, the console's buttons).
+
+The machine's transitions the caller's positions allow from the ticket's state, and the steps
+that change no state (``NOTES``: 延期, 催办), narrowed by the rules each action checks on the
+ticket itself, so that an action listed here is one the service would take.
+"""
+
+from collections.abc import Callable
+
+from yingshang.auth import Principal
+from yingshang.clock import now
+from ys_hotline.tickets.followup import DISSATISFIED, TRANSFERABLE
+from ys_hotline.tickets.machine import MACHINE, NOTES
+from ys_hotline.tickets.models import Ticket
+from ys_hotline.tickets.vocabulary import TicketType
+
+REQUESTED = "requested"
+
+
+def _before_deadline(ticket: Ticket) -> bool:
+    return ticket.due_at is None or now() < ticket.due_at
+
+
+# The action's own rule on the ticket (besides state and position), as the action checks it.
+_ALSO: dict[str, Callable[[Ticket], bool]] = {
+    "answer": lambda t: t.type == TicketType.CONSULT.value,
+    "transfer": lambda t: bool(t.enterprise_name) and t.type in TRANSFERABLE,
+    "reopen": lambda t: t.satisfaction is not None and t.satisfaction <= DISSATISFIED,
+    "request_extension": lambda t: t.extension_status != REQUESTED and _before_deadline(t),
+    "decide_extension": lambda t: t.extension_status == REQUESTED,
+}
+
+
+def available(ticket: Ticket, principal: Principal) -> list[str]:
+    """Names of the transitions and notes ``principal`` may take on ``ticket`` now."""
+    names = MACHINE.available(ticket, principal)
+    names += [
+        n.name
+        for n in NOTES.values()
+        if ticket.state in n.sources and n.allowed(principal, ticket) is not None
+    ]
+    return [name for name in names if _ALSO.get(name, _true)(ticket)]
+
+
+def _true(ticket: Ticket) -> bool:
+    return True
