@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import sys
 from pathlib import Path
 
 import pytest
 
 from yingshang.processes import free_port
-from yingshang.supervisor import banner, busy_ports, child_env, load_plan, run
+from yingshang.supervisor import (
+    RESTARTS,
+    Supervisor,
+    banner,
+    busy_ports,
+    child_env,
+    load_plan,
+    run,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "deploy" / "services.toml"
@@ -58,3 +69,27 @@ def test_banner_shows_console_docs_and_demo_logins(tmp_path: Path) -> None:
     assert "http://127.0.0.1:8000/docs" in text
     if (ROOT / "deploy" / "seed" / "county.yaml").exists():
         assert "password: s3cret-demo" in text
+
+
+def test_an_exited_child_restarts_until_it_keeps_failing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A child that exits after start-up comes back with a new pid in run.json; one that
+    keeps exiting stops the supervisor."""
+    (tmp_path / "log").mkdir()
+    supervisor = Supervisor(load_plan(CONFIG, tmp_path, {}), {})
+    argv = [sys.executable, "-c", "import sys; sys.exit(3)"]
+    child = supervisor.start("flaky", argv, dict(os.environ))
+    try:
+        for _ in range(RESTARTS):
+            child.proc.wait(timeout=30)
+            supervisor.restart(child)
+            [child] = supervisor.children
+            record = json.loads((tmp_path / "run.json").read_text())
+            assert record["children"] == {"flaky": child.proc.pid}
+        child.proc.wait(timeout=30)
+        with pytest.raises(RuntimeError, match="flaky exited 6 times"):
+            supervisor.restart(child)
+    finally:
+        supervisor.stop_all()
+    assert capsys.readouterr().out.count("flaky exited with code 3: restarting") == RESTARTS

@@ -5,6 +5,11 @@ group; its output is shown on the console with a name prefix and kept in ``var/l
 SIGINT/SIGTERM (or the parent ``make`` dying) stops every child: SIGTERM, then SIGKILL after a
 grace period, so nothing is left behind. Data stays in ``var/`` between runs.
 
+A child that exits once everything is up (a crash, or an operator stopping one service with
+``kill <pid>`` from ``var/run.json``) is started again on the same port and data, at most
+``RESTARTS`` times within ``RESTART_WINDOW_SECONDS``; beyond that, or while starting up, the
+supervisor stops everything as before.
+
     python -m yingshang.supervisor --config deploy/services.toml --var var
 """
 
@@ -34,6 +39,8 @@ from yingshang.settings import DEMO_PASSWORD
 
 GRACE_SECONDS = 10.0
 HEALTH_TIMEOUT_SECONDS = 90.0
+RESTARTS = 5
+RESTART_WINDOW_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -168,6 +175,9 @@ class Child:
     proc: subprocess.Popen[bytes]
     log: IO[bytes]
     pump: threading.Thread
+    argv: list[str]
+    env: Mapping[str, str]
+    restarts: tuple[float, ...] = ()  # monotonic times of the recent restarts
 
 
 class Supervisor:
@@ -184,10 +194,27 @@ class Supervisor:
             argv, env=env, cwd=self.plan.root, output=subprocess.PIPE, die_with_parent=True
         )
         assert proc.stdout is not None
-        child = Child(name, proc, log, self.console.pump(name, proc.stdout, log))
+        child = Child(name, proc, log, self.console.pump(name, proc.stdout, log), argv, env)
         self.children.append(child)
         self._write_run_file()
         return child
+
+    def restart(self, child: Child) -> None:
+        """Start an exited child again (same argv, port and data); record its new pid."""
+        recent = tuple(t for t in child.restarts if time.monotonic() - t < RESTART_WINDOW_SECONDS)
+        if len(recent) >= RESTARTS:
+            raise RuntimeError(
+                f"{child.name} exited {len(recent) + 1} times within "
+                f"{RESTART_WINDOW_SECONDS:g} s; see var/log/{child.name}.log"
+            )
+        self.console.say(
+            "supervisor", f"{child.name} exited with code {child.proc.returncode}: restarting"
+        )
+        child.pump.join(timeout=2.0)  # the last lines it printed
+        child.log.close()
+        self.children.remove(child)
+        again = self.start(child.name, child.argv, child.env)
+        again.restarts = (*recent, time.monotonic())
 
     def start_nats(self) -> None:
         if self.plan.external_nats:
@@ -219,7 +246,9 @@ class Supervisor:
     def watch(self) -> None:
         """Block until asked to stop, a child dies, or the parent (make) is gone."""
         while not self.stopping.wait(0.5):
-            self._check_children()
+            for child in [c for c in self.children if c.proc.poll() is not None]:
+                if not self.stopping.is_set():
+                    self.restart(child)
             if os.getppid() != self.parent:
                 self.console.say("supervisor", "parent process gone: stopping")
                 return
