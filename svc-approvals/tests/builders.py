@@ -68,3 +68,31 @@ class AnApplication:
             body.pop("hall_code", None)
             body.pop("window_code", None)
         return body
+
+
+BASE = "/api/v1/approvals"
+
+
+async def item_named(client: Any, name: str) -> dict[str, Any]:
+    """A catalog item by its exact name (public read)."""
+    items = (await client.get(f"{BASE}/items", params={"q": name})).json()["items"]
+    [item] = [i for i in items if i["name"] == name]
+    return dict(item)
+
+
+def all_materials(item: dict[str, Any]) -> list[str]:
+    return [m["name"] for m in item["materials"]]
+
+
+async def outbox_events(sut: Any, case_id: str, suffix: str | None = None) -> list[dict[str, Any]]:
+    """Events written to the service's outbox for one application (type ends with ``suffix``),
+    in the order they will be published."""
+    from sqlalchemy import select
+
+    from yingshang.events.outbox import OutboxEvent
+
+    async with sut.app.state.db.read() as session:
+        rows = await session.execute(select(OutboxEvent.payload).order_by(OutboxEvent.seq))
+        events = [dict(p) for p in rows.scalars()]
+    mine = [e for e in events if e["data"].get("case_id") == case_id]
+    return [e for e in mine if suffix is None or e["type"].endswith(f".{suffix}")]

@@ -7,13 +7,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from yingshang.app import ComponentFactory, create_service_app
-from yingshang.events.consumer import EventConsumer
-from yingshang.events.deadletters import dead_letter_router
-from yingshang.events.relay import OutboxRelay
-from yingshang.events.streams import NatsConnection
-from yingshang.notify import NotificationSender
+from yingshang.events import dead_letter_router, event_components
 from yingshang.time.policies import policies_router
-from yingshang.time.sweeper import DeadlineSweeper
+from yingshang.time.sweeper import sweeper_component
 from yingshang.time.years import calendar_router
 from ys_approvals import consumers, tables
 from ys_approvals.applications.router import api as applications_api
@@ -36,23 +32,13 @@ DESCRIPTION = (
     "halls and windows, appointments, hall duty, statistics."
 )
 METADATA = tables.Base.metadata  # every table registered before the app starts
+CONSUMERS = tuple(consumers.specs())
 
 
 def components() -> list[ComponentFactory]:
-    def nats(app: FastAPI) -> NatsConnection:
-        return NatsConnection.from_settings(app.state.settings)
-
-    def sweeper(app: FastAPI) -> DeadlineSweeper:
-        return DeadlineSweeper(app.state.db, interval=app.state.settings.sweep_interval_seconds)
-
-    return [
-        Seeder,
-        nats,
-        OutboxRelay.for_app,
-        *[EventConsumer.factory(spec) for spec in consumers.specs()],
-        sweeper,
-        NotificationSender.for_app,
-    ]
+    """Seed first; then NATS, the outbox relay, the consumers (rating invitations, hall duty)
+    and the notification sender (SMS to applicants); the deadline sweeper last."""
+    return [Seeder, *event_components(*CONSUMERS), sweeper_component()]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -72,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             public_api,
             policies_router("approvals"),
             calendar_router("approvals"),
-            dead_letter_router("approvals", consumers.specs()),
+            dead_letter_router("approvals", list(CONSUMERS)),
         ],
         components=components(),
     )

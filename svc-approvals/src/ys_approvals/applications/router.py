@@ -14,6 +14,7 @@ from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch, set_etag
 from yingshang.cases.pagination import Page, PageParams, paginate
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from ys_approvals import access
 from ys_approvals.applications import actions, flow, intake, service
 from ys_approvals.applications.models import CASE_KIND, Application
@@ -31,6 +32,7 @@ from ys_approvals.applications.schemas import (
     TimelineOut,
 )
 from ys_approvals.audit_reads import audit_unmasked
+from ys_approvals.auth_helpers import require_key_from_clients
 
 api = router("/api/v1/approvals/applications", tags=["applications"])
 ANYONE = staff_or_client("approvals:write")
@@ -64,13 +66,13 @@ async def _render(
     return service.view(app, parts, pauses, actions=actions_now, reveal=reveal)
 
 
-@api.post(
+@idempotent_post(
+    api,
     "",
     response_model=SubmittedOut,
     status_code=201,
     summary="Submit an application (收件): window, mail, online or cross-province",
     dependencies=[allow(ANYONE)],
-    responses={422: {"description": "invalid"}, 409: {"description": "idempotency conflict"}},
 )
 async def submit(
     body: ApplicationIn,
@@ -79,6 +81,9 @@ async def submit(
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> SubmittedOut:
+    """The provincial platform's client must send an Idempotency-Key: a retried submission
+    replays the first answer and never makes a second application."""
+    require_key_from_clients(request, principal, "an application")
     app, code = await intake.submit(session, body, principal)
     out = await _render(request, response, app, principal)
     response.headers["Location"] = f"/api/v1/approvals/applications/{app.id}"

@@ -6,13 +6,14 @@ import uuid
 from datetime import date
 from typing import Any
 
-from fastapi import Query
+from fastapi import Query, Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
 from yingshang.auth import HALL, CurrentPrincipal, Principal, staff, staff_or_client
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from yingshang.masking import mask_phone
 from yingshang.problems import NotFound
 from ys_approvals.appointments import service
@@ -25,6 +26,7 @@ from ys_approvals.appointments.schemas import (
     DoorToDoorOut,
     OutcomeIn,
 )
+from ys_approvals.auth_helpers import require_key_from_clients
 from ys_approvals.catalog.models import ServiceItem
 from ys_approvals.halls.models import Hall, Window
 
@@ -77,15 +79,19 @@ async def _visible(session: AsyncSession, principal: Principal, ref: uuid.UUID) 
     return appointment
 
 
-@api.post(
+@idempotent_post(
+    api,
     "/appointments",
     response_model=AppointmentOut,
     status_code=201,
     summary="Book a slot (hall staff, or the provincial platform for a citizen)",
     dependencies=[allow(BOOKERS)],
-    responses={409: {"description": "slot full"}, 422: {"description": "invalid"}},
+    responses={409: {"description": "slot full"}},
 )
-async def book(body: BookingIn, session: SessionDep, principal: CurrentPrincipal) -> AppointmentOut:
+async def book(
+    body: BookingIn, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> AppointmentOut:
+    require_key_from_clients(request, principal, "a booking")
     return await _out(session, await service.book(session, body, principal))
 
 
@@ -137,17 +143,18 @@ def _visit_out(request: DoorToDoorRequest) -> DoorToDoorOut:
     return out.model_copy(update={"applicant_phone": mask_phone(request.applicant_phone)})
 
 
-@api.post(
+@idempotent_post(
+    api,
     "/door-to-door",
     response_model=DoorToDoorOut,
     status_code=201,
     summary="Ask for door-to-door service (上门服务)",
     dependencies=[allow(BOOKERS)],
-    responses={422: {"description": "invalid"}},
 )
 async def request_visit(
-    body: DoorToDoorIn, session: SessionDep, principal: CurrentPrincipal
+    body: DoorToDoorIn, request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> DoorToDoorOut:
+    require_key_from_clients(request, principal, "a door-to-door request")
     return _visit_out(await service.request_visit(session, body, principal))
 
 

@@ -12,6 +12,7 @@ from yingshang.auth import CurrentPrincipal, public, staff
 from yingshang.cases.etag import IfMatch, check_if_match, set_etag
 from yingshang.cases.pagination import Page, PageParams, paginate
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from ys_approvals import history
 from ys_approvals.catalog import service
 from ys_approvals.catalog.models import ServiceItem
@@ -77,7 +78,8 @@ async def item_history(ref: str, session: SessionDep) -> list[RevisionOut]:
     ]
 
 
-@api.post(
+@idempotent_post(
+    api,
     "",
     response_model=ItemOut,
     status_code=201,

@@ -9,6 +9,7 @@ from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, public, staff
 from yingshang.cases.pagination import Page, PageParams, paginate
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from ys_approvals import history
 from ys_approvals.catalog.schemas import RevisionOut
 from ys_approvals.disclosure import service
@@ -75,7 +76,8 @@ async def document_history(doc_id: uuid.UUID, session: SessionDep) -> list[Revis
     return [RevisionOut.model_validate(r) for r in rows]
 
 
-@api.post(
+@idempotent_post(
+    api,
     "/documents",
     response_model=DocumentOut,
     status_code=201,
@@ -137,7 +139,8 @@ async def power_history(power_id: uuid.UUID, session: SessionDep) -> list[Revisi
     ]
 
 
-@api.post(
+@idempotent_post(
+    api,
     "/powers",
     response_model=PowerOut,
     status_code=201,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, public, staff
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from ys_approvals.packages import service
 from ys_approvals.packages.schemas import PackageIn, PackageOut
 
@@ -32,7 +33,8 @@ async def read_package(code: str, session: SessionDep) -> PackageOut:
     return await service.package_out(session, await service.get_package(session, code))
 
 
-@api.post(
+@idempotent_post(
+    api,
     "",
     response_model=PackageOut,
     status_code=201,
