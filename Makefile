@@ -18,7 +18,7 @@ B ?=
 # recompiles hundreds of modules.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help install run test lint fmt bench fuzz faults clean distclean pg-create
+.PHONY: help install run test lint fmt bench fuzz faults clean distclean pg-create rehearse
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ faults: $(STAMP) ## the fault-injection suite alone (broker and service crashes)
 
 pg-create: $(STAMP) ## create the per-service PostgreSQL databases ys_gateway, ys_hotline, ...
 	$(PY) scripts/pg_create.py --url "$(PG_URL)"
+
+rehearse: $(STAMP) ## 3 NATS nodes, PostgreSQL ys_r_*, 2 replicas per service, the gateway
+	$(PY) scripts/rehearse.py --url "$(PG_URL)" $(if $(CHECK),--check)
 
 clean: ## remove run data (var/), test artifacts and caches; keeps .venv
 	rm -rf var test-artifacts bench/out .pytest_cache .mypy_cache .ruff_cache .hypothesis
