@@ -69,7 +69,7 @@ TRANSITIONS: tuple[Transition[Application], ...] = (  # type: ignore[type-var]
         "refused",
         "不予受理",
     ),
-    _t("finish_on_the_spot", "received", "finished", rules.front_or_handler, "finished", "即办"),
+    _t("finish_on_the_spot", "received", "finished", rules.on_the_spot, "finished", "即办"),
     _t(
         "request_supplement",
         "in_review",

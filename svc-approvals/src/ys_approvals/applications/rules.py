@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from yingshang.auth import Position, Principal
-from yingshang.cases.rules import SystemPrincipal, any_of, first_position, of_case
+from yingshang.cases.rules import Rule, SystemPrincipal, any_of, first_position, of_case
 from ys_approvals.applications.models import Application
 
 DECIDERS = ("staff", "head")
+INSTANT = "instant"  # 即办件 (catalog.models.HandlingKind)
 ANY_ROLE = ("clerk", "staff", "head")
 
 
@@ -40,7 +41,25 @@ class PartDepartment:
         return f"{'|'.join(self.roles)} of a deciding department"
 
 
+@dataclass(frozen=True)
+class OnlyInstant:
+    """``rule``, for a 即办件 only: a 承诺件 is never finished on the spot."""
+
+    rule: Rule[Application]
+
+    def __call__(self, principal: Principal, case: object) -> Position | None:
+        assert isinstance(case, Application)
+        if case.handling_kind != INSTANT:
+            return None
+        return self.rule(principal, case)
+
+    def describe(self) -> str:
+        inner = getattr(self.rule, "describe", None)
+        return f"{inner() if callable(inner) else 'allowed'}, for a 即办件"
+
+
 front = of_case(*ANY_ROLE, attr="front_office")
 handler = PartDepartment()
 front_or_handler = any_of(front, handler)
+on_the_spot = OnlyInstant(front_or_handler)
 responsible_head = of_case("head")
