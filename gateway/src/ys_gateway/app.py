@@ -38,6 +38,7 @@ from ys_gateway.proxy.asgi import GatewayApp, Proxy
 from ys_gateway.proxy.clients import ClientCache
 from ys_gateway.proxy.ratelimit import RateLimiter
 from ys_gateway.proxy.upstreams import build_pools
+from ys_gateway.public import api as public_api
 from ys_gateway.settings import Settings
 from ys_gateway.webhooks.intake import intake_factory
 from ys_gateway.webhooks.router import hooks
@@ -54,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_service_app(
         settings,
         title=TITLE,
-        routers=[auth, keys_router, admin, hooks, docs],
+        routers=[auth, keys_router, admin, public_api, hooks, docs],
         components=[
             _nats,
             OutboxRelay.for_app,

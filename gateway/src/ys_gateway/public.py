@@ -1,0 +1,116 @@
+"""``/api/v1/public``: what pages without a login need from the gateway.
+
+* ``/departments``: each active unit's code and name (no heads, no people), so public pages
+  name departments instead of showing their codes;
+* ``/calendar``: the county's working-day calendar over a range — the weekdays that are days
+  off (statutory holidays) and the weekend days that are working days (调休) — so a countdown
+  in the browser counts working days as the services' deadlines do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from yingshang.app import allow, router
+from yingshang.auth import public
+from yingshang.db import SessionDep
+from yingshang.problems import Invalid
+from yingshang.time.calendar import WorkCalendar
+from yingshang.time.years import read_year_file
+from ys_gateway.models import Department
+from ys_gateway.settings import Settings
+
+api = router("/api/v1/public", tags=["public"])
+MAX_DAYS = 800  # a little over two years: the longest countdown the console shows
+
+
+class DepartmentName(BaseModel):
+    code: str
+    name: str
+    kind: str
+
+
+class CalendarRange(BaseModel):
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    days_off: list[date] = Field(description="Monday–Friday dates that are not working days")
+    working_weekends: list[date] = Field(description="Saturdays and Sundays that are working days")
+    provisional_years: list[int] = Field(
+        description="years without holiday data: Monday–Friday assumed until they are loaded"
+    )
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+@api.get(
+    "/departments",
+    response_model=list[DepartmentName],
+    summary="Names of the active departments, towns and coordinating bodies (public)",
+    dependencies=[allow(public())],
+)
+async def department_names(session: SessionDep) -> list[DepartmentName]:
+    rows = await session.execute(
+        select(Department.code, Department.name, Department.kind)
+        .where(Department.active.is_(True))
+        .order_by(Department.code)
+    )
+    return [DepartmentName(code=code, name=name, kind=kind) for code, name, kind in rows]
+
+
+@functools.cache
+def _calendar(files: tuple[Path, ...]) -> WorkCalendar:
+    """The county's calendar: its year files (``YS_CALENDAR_FILES``, as every service loads
+    them) over the chinese-calendar package over Monday–Friday."""
+    documents = {}
+    for path in files:
+        try:
+            document = read_year_file(path)
+        except (OSError, ValueError):
+            continue  # the services' readiness reports a bad file; the rest still counts
+        documents[document.year] = document
+    return WorkCalendar(documents)
+
+
+@api.get(
+    "/calendar",
+    response_model=CalendarRange,
+    response_model_by_alias=True,
+    summary="Working-day calendar: days off on weekdays and working weekends in a range (public)",
+    responses={422: {"description": "a range that ends before it starts, or too long"}},
+    dependencies=[allow(public())],
+)
+async def calendar(
+    request: Request,
+    start: Annotated[date, Query(alias="from")],
+    end: Annotated[date, Query(alias="to")],
+) -> CalendarRange:
+    if end < start or (end - start).days > MAX_DAYS:
+        raise Invalid(f"from..to is at most {MAX_DAYS} days, in order", field="to")
+    settings: Settings = request.app.state.settings
+    cal = await asyncio.to_thread(_calendar, tuple(settings.calendar_files))
+    days_off: list[date] = []
+    working_weekends: list[date] = []
+    day = start
+    while day <= end:
+        working, weekday = cal.is_working_day(day), day.weekday() < 5
+        if weekday and not working:
+            days_off.append(day)
+        elif working and not weekday:
+            working_weekends.append(day)
+        day += timedelta(days=1)
+    years = range(start.year, end.year + 1)
+    return CalendarRange(
+        start=start,
+        end=end,
+        days_off=days_off,
+        working_weekends=working_weekends,
+        provisional_years=[y for y in years if not cal.has_data(y)],
+    )
