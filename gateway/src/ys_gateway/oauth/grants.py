@@ -36,23 +36,23 @@ class Grants:
     async def password(self, username: str, password: str) -> IssuedTokens:
         if not username or not password:
             raise OAuthError("invalid_request", "username and password are required")
-        async with self.db.read() as session:
+        # The attempt counts as a failure before the (slow) password check, in the same write
+        # transaction as the lock check: a burst of concurrent guesses cannot all pass the
+        # check first and get more password checks than the threshold.
+        async with self.db.write() as session:
             locked = await lockout.is_locked(session, username)
+            if not locked:
+                await lockout.record_failure(session, username, self.policy)
             user = None if locked else await _active_user(session, username)
         if locked:
             raise OAuthError("invalid_grant", LOCKED)
         stored = user.password_hash if user else None
         ok = await self.passwords.averify(stored, password)
-        async with self.db.write() as session:
-            if not ok or user is None:
-                await lockout.record_failure(session, username, self.policy)
-                tokens = None
-            else:
-                await lockout.reset(session, username)
-                tokens = await self.issuer.for_user(session, user)
-        if tokens is None:
+        if not ok or user is None:
             raise OAuthError("invalid_grant", BAD_LOGIN)
-        return tokens
+        async with self.db.write() as session:
+            await lockout.reset(session, username)
+            return await self.issuer.for_user(session, user)
 
     async def client_credentials(
         self, client_id: str, secret: str, scope: str | None, ip: str | None, basic: bool
