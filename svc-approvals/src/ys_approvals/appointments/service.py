@@ -62,6 +62,8 @@ async def book(session: AsyncSession, body: BookingIn, actor: Principal) -> Appo
     window = await get_window(session, body.hall_code, body.window_code)
     if body.day < today():
         raise Invalid("cannot book a day in the past", field="day")
+    if body.day == today() and body.start <= now().astimezone(SHANGHAI).strftime("%H:%M"):
+        raise Invalid("that slot has already begun", field="start")
     slot = next((s for s in await slots(session, window, body.day) if s.start == body.start), None)
     if slot is None:
         raise Invalid("the window has no slot at that time", field="start")
