@@ -107,6 +107,11 @@ def check_channel(body: ApplicationIn, actor: Principal) -> None:
         raise Invalid("integration clients submit online or cross-province", field="channel")
     if not actor.is_client and body.channel == SubmitChannel.online:
         raise Invalid("online applications arrive through the provincial platform", field="channel")
+    if actor.is_client and body.green_channel:
+        # 绿色通道 is for key projects the hall designates, not a flag applicants set.
+        raise Invalid(
+            "the hall's staff put key projects on the green channel", field="green_channel"
+        )
 
 
 async def next_number(session: AsyncSession, code: str) -> str:

@@ -93,7 +93,7 @@ async def submit(
 @api.get(
     "",
     response_model=Page[ApplicationOut],
-    summary="Applications you may see (filters: status, department, overdue)",
+    summary="Applications you may see (filters: status, department, overdue, 绿色通道)",
     dependencies=[allow(ANYONE)],
 )
 async def list_applications(
@@ -104,8 +104,11 @@ async def list_applications(
     status: Annotated[str | None, Query(max_length=30)] = None,
     department: Annotated[str | None, Query(max_length=40)] = None,
     overdue: bool | None = None,
+    green_channel: Annotated[bool | None, Query(description="绿色通道 queue")] = None,
 ) -> Page[ApplicationOut]:
-    query = service.list_query(principal, status=status, department=department, overdue=overdue)
+    query = service.list_query(
+        principal, status=status, department=department, overdue=overdue, green=green_channel
+    )
     rows, cursor = await paginate(
         session, query, page, sort=Application.created_at, id_col=Application.id
     )

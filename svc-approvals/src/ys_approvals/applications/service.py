@@ -58,8 +58,11 @@ def list_query(
     status: str | None,
     department: str | None,
     overdue: bool | None,
+    green: bool | None = None,
 ) -> Select[Any]:
     query = select(Application).where(access.visible(principal))
+    if green is not None:
+        query = query.where(Application.green_channel.is_(green))
     if status:
         query = query.where(Application.state == status)
     if department:
