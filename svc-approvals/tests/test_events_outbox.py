@@ -1,0 +1,97 @@
+"""Every step of an application writes its event to the outbox in the same transaction:
+accepted, supplement requested/received, suspended/resumed, extended, approved, delivered,
+finished, completed (受理, 办结) and closed; the applicant is told of the extension by SMS.
+Payloads carry the contract's common fields and no personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import orjson
+from sqlalchemy import select
+
+from yingshang.clock import FrozenClock
+from yingshang.notify import Notification
+from yingshang.testing.apps import ServiceUnderTest
+
+from .builders import BASE, AnApplication, People, all_materials, item_named, outbox_events
+from .test_applications_clock import act, at
+
+EXPECTED = [
+    "created",
+    "supplement_requested",
+    "supplement_received",
+    "accepted",
+    "completed",
+    "supplement_requested",
+    "supplement_received",
+    "suspended",
+    "resumed",
+    "extension_requested",
+    "extended",
+    "approved",
+    "delivered",
+    "finished",
+    "completed",
+    "closed",
+]
+
+
+async def test_each_step_publishes_its_event(
+    hall: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    c = hall.client
+    item = await item_named(c, "食品经营许可")
+    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
+    dept = people.staff("SCJGJ")
+    body = AnApplication(item=item["code"], materials=all_materials(item)[:-1]).build()
+    app = (await c.post(f"{BASE}/applications", json=body, headers=clerk)).json()
+    last = all_materials(item)[-1]
+    steps = [
+        ("receive-supplement", clerk, {"materials": [last]}),
+        ("accept", clerk, None),
+        ("request-supplement", dept, {"missing": ["检验报告"]}),
+        ("receive-supplement", dept, {"materials": ["检验报告"]}),
+        ("suspend", dept, {"kind": "expert_review", "note": "专家评审"}),
+        ("resume", dept, None),
+        ("extension-request", dept, {"reason": "需现场核查"}),
+        ("extension-approval", people.head("SCJGJ"), None),
+        ("approve", dept, None),
+        ("deliver", clerk, {"method": "pickup"}),
+        ("finish", clerk, None),
+    ]
+    for n, (action, who, payload) in enumerate(steps):
+        at(clock, date(2026, 3, 3 + n // 2))
+        r = await act(c, app, action, who, payload)
+        assert r.status_code == 200, (action, r.text)
+    done = r.json()
+    assert [p["kind"] for p in done["pauses"]] == ["review_supplement", "expert_review"]
+    assert all(p["ended_at"] for p in done["pauses"])
+
+    events = await outbox_events(hall, app["id"])
+    case_events = [e for e in events if not e["type"].rsplit(".", 1)[-1].startswith("stage_")]
+    assert [e["type"].rsplit(".", 1)[-1] for e in case_events] == EXPECTED
+    intake_notice = case_events[1]["data"]
+    assert (intake_notice["stage"], intake_notice["missing"]) == ("intake", [last])
+    for event in case_events:
+        assert event["subject"] == f"application/{app['id']}"
+        data = event["data"]
+        assert (data["case_number"], data["department"]) == (app["number"], "SCJGJ")
+        assert "13812345678" not in orjson.dumps(data).decode()
+        assert "520327199003070012" not in orjson.dumps(data).decode()
+    closed = case_events[-1]["data"]
+    assert (closed["outcome"], closed["working_days_used"]) == (
+        "approved",
+        done["working_days_used"],
+    )
+    stage_done = [e["data"] for e in events if e["type"].endswith(".stage_completed")]
+    assert [d["on_time"] for d in stage_done] == [done["on_time"]]
+
+    async with hall.app.state.db.read() as session:
+        rows = await session.execute(
+            select(Notification.recipient, Notification.params).where(
+                Notification.template == "extension_notice"
+            )
+        )
+        sent = list(rows)
+    assert [(r, p["days"]) for r, p in sent] == [("13812345678", 10)]
