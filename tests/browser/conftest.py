@@ -29,11 +29,14 @@ ARTIFACTS = ROOT / "test-artifacts" / "console"
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 768, "height": 1024}
 STARTUP_SECONDS = 300.0  # a loaded CI machine migrates and seeds six services slowly
+# A county holiday file (a made-up 2027: 元旦 off, a 春节 make-up Saturday) every process loads.
+CALENDAR_2027 = ROOT / "shared" / "tests" / "data" / "holiday-cn-2027-fixture.json"
 # Test settings: a cheap password hash (each login verifies one) and a quicker SMS outbox.
 FAST = {
     "YS_PASSWORD_TIME_COST": "1",
     "YS_PASSWORD_MEMORY_KIB": "8192",
     "YS_NOTIFY_POLL_SECONDS": "0.5",
+    "YS_CALENDAR_FILES": json.dumps([str(CALENDAR_2027)]),
 }
 
 

@@ -6,6 +6,7 @@ and an expired session say so in Chinese; every role's home and every public pag
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,12 @@ def _take_ticket(console: Any, page: Any, title: str) -> str:
     return number.group(0)
 
 
+def _buttons(page: Any) -> list[str]:
+    """The action buttons of a case detail (the actions the API listed for this user)."""
+    page.wait_for_selector(".case-head")
+    return [t.strip() for t in page.locator(".action-buttons button").all_inner_texts()]
+
+
 def _act(page: Any, label: str, fill: dict[str, str] | None = None) -> None:
     page.click(f".action-buttons button:has-text('{label}')")
     for name, value in (fill or {}).items():
@@ -70,27 +77,47 @@ def test_signed_ticket_goes_overdue_into_the_bureau_ledger(console: Any) -> None
     page.click("text=查看并派单")
     _act(page, "派单", {"department": "SCJGJ"})
     page.wait_for_selector("text=已完成：派单")
+    assert _buttons(page) == []  # the operator's part is done: nothing more to offer her
+    ticket_url = page.url
+    console.logout(page)
+
+    console.login(page, "scjg_staff")  # the department's staff: only its head signs
+    page.goto(ticket_url)
+    assert _buttons(page) == []
+    assert page.get_by_text("您当前的岗位在此状态下没有可办理的操作").is_visible()
     console.logout(page)
 
     console.login(page, "scjg_head")
     page.click(f"section:has(h2:has-text('待签收')) a:has-text('{number}')")
+    assert _buttons(page) == ["签收", "退单", "申请延期"]
     _act(page, "签收")
     page.wait_for_selector("text=已完成：签收")
     assert page.inner_text(".case-head .tag") == "已签收"
+    assert _buttons(page) == ["已联系诉求人", "退单", "申请延期"]
     console.shot(page, "hotline-ticket-signed")
     console.logout(page)
 
+    _wait_for_escalation(console, number)  # the sweeper, the relay and the ratings consumer
     console.login(page, "bureau")
-    row = page.locator(f"tr:has-text('{number}')")
-    for _ in range(60):  # the sweeper, the relay and the ratings consumer need a moment
-        page.goto(f"{console.base}/console/escalations")
-        page.wait_for_selector("h2:has-text('督办事项')")
-        if row.count():
-            break
-        page.wait_for_timeout(1000)
+    page.click("header nav a:has-text('督办')")
+    row = page.locator(f"tr:has-text('{number}')").first
+    expect(row).to_be_visible()
     assert "联系" in row.inner_text()  # the stage: first contact with the requester
     assert "市场监督管理局" in row.inner_text()
     console.shot(page, "escalation-ledger")
+
+
+def _wait_for_escalation(console: Any, number: str, timeout: float = 60.0) -> None:
+    """Until the ratings service's 督办 ledger holds the ticket (then one page load shows it)."""
+    deadline = time.monotonic() + timeout
+    with console.api("bureau") as api:
+        while time.monotonic() < deadline:
+            listed = api.get("/api/v1/ratings/escalations", params={"limit": 200})
+            assert listed.status_code == 200, listed.text
+            if any(e.get("case_number") == number for e in listed.json()["items"]):
+                return
+            time.sleep(0.25)
+    raise AssertionError(f"{number} did not reach the 督办 ledger")
 
 
 def _finish_at_the_window(console: Any, page: Any) -> str:
@@ -268,8 +295,22 @@ def _no_sideways_scroll(page: Any, name: str) -> None:
     assert overflow <= 0, (name, overflow)
 
 
+def _department_codes(console: Any) -> set[str]:
+    listed = httpx.get(f"{console.base}/api/v1/public/departments", timeout=30)
+    assert listed.status_code == 200, listed.text
+    return {d["code"] for d in listed.json()}
+
+
+def _no_department_codes(page: Any, codes: set[str], name: str) -> None:
+    """Public pages name departments (市场监督管理局), never by their codes (SCJGJ)."""
+    cells = page.locator("main td, main dd, main summary").all_inner_texts()
+    shown = {part.strip() for cell in cells for part in re.split(r"[、，,\s]+", cell)}
+    assert not shown & codes, (name, sorted(shown & codes))
+
+
 def _visit_public_pages(console: Any, size: dict[str, int], suffix: str, names: set[str]) -> Any:
     """The portal, then each named page through the navigation, checked and captured."""
+    codes = _department_codes(console)
     page = console.new_page(size)
     page.goto(f"{console.base}/console/public")
     page.wait_for_selector("main .tiles")
@@ -282,6 +323,7 @@ def _visit_public_pages(console: Any, size: dict[str, int], suffix: str, names: 
         _settled(page)
         assert page.locator(".state.error").count() == 0, name
         _no_sideways_scroll(page, name + suffix)
+        _no_department_codes(page, codes, name + suffix)
         console.shot(page, name + suffix)
     return page
 
@@ -289,11 +331,15 @@ def _visit_public_pages(console: Any, size: dict[str, int], suffix: str, names: 
 def test_every_public_page_renders_at_desktop_and_tablet_width(console: Any) -> None:
     missing = httpx.get(f"{console.base}/console/js/no-such-module.js")
     assert missing.status_code == 404  # only page paths fall back to the app, never assets
-    _visit_public_pages(console, DESKTOP, "", {name for name, _, _ in PUBLIC_PAGES})
+    page = _visit_public_pages(console, DESKTOP, "", {name for name, _, _ in PUBLIC_PAGES})
+    page.click("header nav a:has-text('服务事项')")
+    page.wait_for_selector("main td")
+    assert "市场监督管理局" in page.inner_text("main")  # the 实施部门 column
     page = _visit_public_pages(console, TABLET, "-tablet", {"public-hotline", "public-catalog"})
     page.click("main a:has-text('营业执照')")  # a catalog item's page
     page.wait_for_selector("h2:has-text('申请材料')")
     _no_sideways_scroll(page, "public-catalog-item-tablet")
+    _no_department_codes(page, _department_codes(console), "public-catalog-item-tablet")
     console.shot(page, "public-catalog-item-tablet")
     page.goto(f"{console.base}/console/public/disclosure?tab=powers")
     page.wait_for_selector("a.current:has-text('权责清单')")
@@ -322,3 +368,36 @@ def test_a_citizen_submits_a_request_and_tracks_it(console: Any) -> None:
     page.wait_for_selector("h2:has-text('查询结果')")
     assert "已受理" in page.inner_text("main")
     console.shot(page, "public-track-result")
+
+
+COUNT_ON_THE_CALENDAR = """async () => {
+  const calendar = await import("/console/js/calendar.js");
+  const format = await import("/console/js/format.js");
+  await calendar.loadCalendar("2026-12-01", 120);
+  const count = (due, now) => {
+    const at = Date.parse(now);
+    const days = format.workingDaysUntil(due, at);
+    return [days, format.countdown(due, at).text, format.calendarKnown(due, at)];
+  };
+  return {
+    newYear: count("2027-01-05T16:00:00Z", "2026-12-30T02:00:00Z"),
+    springFestival: count("2027-02-17T16:00:00Z", "2027-02-05T02:00:00Z"),
+    unpublished: count("2028-03-01T16:00:00Z", "2028-02-01T02:00:00Z"),
+  };
+}"""
+
+
+def test_countdowns_count_working_days_on_the_county_calendar(console: Any) -> None:
+    """The stack loads a county holiday file for 2027; the console's countdown counts with it
+    (the gateway's public calendar), as the services count deadlines."""
+    page = console.new_page()
+    page.goto(f"{console.base}/console/public")
+    page.wait_for_selector("main .tiles")
+    counted = page.evaluate(COUNT_ON_THE_CALENDAR)
+    # From Wednesday 30 Dec to the end of Tuesday 5 Jan: 31 Dec, 4 and 5 Jan (元旦 1 Jan off).
+    assert counted["newYear"] == [3, "剩余 3 个工作日", True]
+    # From Friday 5 Feb to the end of Wednesday 17 Feb: Saturday 6 Feb is a make-up working
+    # day, 7–13 Feb are 春节, then 15–17 Feb (Monday–Friday alone would say 8).
+    assert counted["springFestival"] == [4, "剩余 4 个工作日", True]
+    # 2028 has no holiday file: Monday–Friday, and the countdown says it is an estimate.
+    assert counted["unpublished"][2] is False

@@ -1,16 +1,18 @@
-// Department names from the gateway's live directory (any signed-in user may read it).
-import { all } from "./api.js";
+// Department names from the gateway's live directory: staff read it whole (inactive units too,
+// which old cases name); pages without a login read the public list of names.
+import { all, publicGet } from "./api.js";
 import { COORDINATING } from "./labels.js";
 import { signedIn } from "./session.js";
 
 const names = new Map(Object.entries(COORDINATING));
 let loaded = null;
 
-/** Load once per page load; public pages (no token) keep the built-in coordinating names. */
+/** Load once per page load (again after signing in: the staff list is fuller). */
 export function loadDepartments() {
-  if (!signedIn()) return Promise.resolve(names);
-  if (!loaded) {
-    loaded = all("/api/v1/admin/departments", {}, 1000)
+  const staff = signedIn();
+  if (!loaded || loaded.staff !== staff) {
+    const source = staff ? all("/api/v1/admin/departments", {}, 1000) : publicGet("/api/v1/public/departments");
+    loaded = source
       .then((items) => {
         for (const d of items) names.set(d.code, d.name);
         return names;
@@ -19,11 +21,12 @@ export function loadDepartments() {
         loaded = null; // try again on the next page
         return names;
       });
+    loaded.staff = staff;
   }
   return loaded;
 }
 
-/** Whether the directory knows this code's name (public pages only know the coordinating bodies). */
+/** Whether the directory knows this code's name (an unknown code is better left unshown). */
 export function knownDept(code) {
   return names.has(code);
 }

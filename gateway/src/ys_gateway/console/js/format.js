@@ -1,4 +1,5 @@
 // Dates in Asia/Shanghai (the county's time; the API speaks UTC), rates, countdowns.
+import { dayNumberOf, isWorkingDay, known } from "./calendar.js";
 
 const TZ = "Asia/Shanghai";
 const parts = new Intl.DateTimeFormat("zh-CN", {
@@ -51,22 +52,32 @@ export function ratio(value) {
 }
 
 function dayNumber(iso) {
-  const [y, m, d] = date(iso).split("-").map(Number);
-  return Math.floor(Date.UTC(y, m - 1, d) / 86_400_000);
+  return dayNumberOf(date(iso));
+}
+
+/** The days counted from tomorrow up to the due day (Shanghai): 24:00 belongs to the day it ends. */
+function daysToCount(dueIso, now) {
+  const first = dayNumber(now) + 1;
+  const last = dayNumber(new Date(dueIso).getTime() - 1);
+  return { first, last };
 }
 
 /**
- * Working days left from tomorrow up to the due day (Shanghai), Monday–Friday. The server's
- * due_at already counts holidays and make-up days; this is only how far away it is.
+ * Working days left from tomorrow up to the due day (Shanghai), on the county's calendar
+ * (holidays off, 调休 weekends worked). The server's due_at already counts them; this is only
+ * how far away it is.
  */
 export function workingDaysUntil(dueIso, now = Date.now()) {
+  const { first, last } = daysToCount(dueIso, now);
   let count = 0;
-  const last = dayNumber(new Date(dueIso).getTime() - 1); // 24:00 belongs to the day it ends
-  for (let day = dayNumber(now) + 1; day <= last; day += 1) {
-    const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday (4)
-    if (weekday !== 0 && weekday !== 6) count += 1;
-  }
+  for (let day = first; day <= last; day += 1) if (isWorkingDay(day)) count += 1;
   return count;
+}
+
+/** Whether the count to `dueIso` used only known calendar days (no Monday–Friday assumption). */
+export function calendarKnown(dueIso, now = Date.now()) {
+  const { first, last } = daysToCount(dueIso, now);
+  return known(first) && known(Math.max(first, last));
 }
 
 function clock(ms) {
@@ -90,5 +101,6 @@ export function countdown(dueIso, now = Date.now()) {
   if (left <= 0) return { text: overdueText(-left), tone: "danger" };
   const days = workingDaysUntil(dueIso, now);
   if (left < 86_400_000 || days === 0) return { text: `剩余 ${clock(left)}`, tone: "warning" };
-  return { text: `剩余 ${days} 个工作日`, tone: days <= 1 ? "warning" : "ok" };
+  const note = calendarKnown(dueIso, now) ? "" : "（节假日未公布，按周一至周五估算）";
+  return { text: `剩余 ${days} 个工作日`, tone: days <= 1 ? "warning" : "ok", note };
 }

@@ -1,6 +1,8 @@
 // The console: staff pages behind a login, public pages (rate, submit, track, disclosure).
 import { h, replace } from "./dom.js";
 import { loadDepartments } from "./directory.js";
+import { loadCalendar } from "./calendar.js";
+import { today } from "./format.js";
 import { loading, errorBox } from "./ui.js";
 import { match, navigate, onLeave, route, start } from "./router.js";
 import * as session from "./session.js";
@@ -69,7 +71,7 @@ async function draw(pathname, query) {
   replace(root, found && found.bare ? null : header(found ? found.public : true), main);
   if (!found) return notFound(main);
   try {
-    await loadDepartments();
+    await Promise.all([loadDepartments(), loadCalendar(today())]);
     await found.page({ main, params: found.params, query, onLeave });
   } catch (error) {
     replace(main, errorBox(error, () => draw(pathname, query)));

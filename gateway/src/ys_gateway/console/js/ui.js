@@ -147,12 +147,16 @@ export function onSubmit(form, handler) {
 
 let ticker = null;
 
+function paint(el, { text, tone, note = "" }) {
+  el.textContent = text;
+  el.className = `countdown ${tone}`;
+  el.title = `截止 ${dateTime(el.dataset.due)}${note}`;
+}
+
 function tick() {
   const clocks = document.querySelectorAll("[data-due]");
   for (const el of clocks) {
-    const { text, tone } = countdown(el.dataset.due);
-    el.textContent = text;
-    el.className = `countdown ${tone}`;
+    paint(el, countdown(el.dataset.due));
   }
   if (!clocks.length) {
     clearInterval(ticker);
@@ -162,10 +166,8 @@ function tick() {
 
 export function countdownEl(dueIso) {
   if (!dueIso) return h("span", { class: "countdown muted" }, "无时限");
-  const el = h("span", { "data-due": dueIso, title: `截止 ${dateTime(dueIso)}` });
-  const { text, tone } = countdown(dueIso);
-  el.textContent = text;
-  el.className = `countdown ${tone}`;
+  const el = h("span", { "data-due": dueIso });
+  paint(el, countdown(dueIso));
   if (!ticker) ticker = setInterval(tick, 1000);
   return el;
 }
