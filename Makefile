@@ -18,7 +18,7 @@ B ?=
 # recompiles hundreds of modules.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help install run test lint fmt bench fuzz faults clean distclean pg-create rehearse
+.PHONY: help install run demo test lint fmt bench fuzz faults clean distclean pg-create rehearse
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ install: $(STAMP) ## create .venv and install every package (editable) and the d
 
 run: $(STAMP) ## start NATS, migrations, the five services and the gateway (Ctrl-C stops all)
 	$(PY) -m yingshang.supervisor --config deploy/services.toml --var var
+
+demo: $(STAMP) ## play a week of county work into the running system (start `make run` first)
+	$(PY) scripts/demo.py
 
 test: $(STAMP) ## run the suites (SUITE=unit|unit-pg|e2e|faults+security|browser|cluster)
 	$(PY) scripts/test_suites.py $(SUITE)
