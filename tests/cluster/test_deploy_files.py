@@ -11,11 +11,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import dockerfile
-import jsonschema
+import dockerfile  # type: ignore[import-not-found]
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 import yaml
-from check_jsonschema.builtin_schemas import get_builtin_schema
+from check_jsonschema.builtin_schemas import get_builtin_schema  # type: ignore[import-untyped]
 
 from yingshang.processes import nats_server_binary
 
