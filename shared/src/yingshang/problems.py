@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("yingshang.problems")
@@ -174,6 +175,21 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# The database cannot take the statement right now (locked past the busy timeout, disk full,
+# connection lost): the request failed whole and may be retried, so 503, not 500.
+TRANSIENT_DATABASE = ("database is locked", "disk is full", "disk i/o error")
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OperationalError)
+    message = str(exc.orig).lower()
+    if not exc.connection_invalidated and not any(m in message for m in TRANSIENT_DATABASE):
+        return await _unhandled(request, exc)
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, message)
+    unavailable = ServiceUnavailable("the database is busy or unavailable; retry shortly")
+    return await _domain_error(request, unavailable)
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(
@@ -191,4 +207,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(Exception, _unhandled)
