@@ -107,9 +107,12 @@ async def start_stage(
     terms: PolicyTerms | None = None,
     position: tuple[str, str] | None = None,
     note: str | None = None,
+    new_case: bool = False,
 ) -> DeadlineStage:
     """Start timing ``stage`` of a case under its policy (``amount``/``unit`` override the
-    policy's limit, e.g. an item's committed limit; ``terms`` replaces the policy lookup)."""
+    policy's limit, e.g. an item's committed limit; ``terms`` replaces the policy lookup).
+    ``new_case``: the case is being created in this transaction, so none of its stages can be
+    open yet and the lookup is skipped (the hot path of every intake)."""
     for name, value in (("service", service), ("case_kind", case_kind)):
         if not _SUBJECT_PART.match(value):
             raise Invalid(f"{name} must be lower-case letters and '_'", field=name)
@@ -119,7 +122,7 @@ async def start_stage(
         terms = _terms_of(policy, amount, unit)
     elif amount is not None or unit is not None:
         terms = _overridden(terms, amount, unit)
-    if await open_stage(session, case_kind, case_id, stage) is not None:
+    if not new_case and await open_stage(session, case_kind, case_id, stage) is not None:
         raise Conflict(f"stage {stage!r} of this case is already being timed", code="stage-open")
     row = DeadlineStage(
         id=uuid.uuid4(), service=service, case_kind=case_kind, case_id=case_id,
@@ -128,7 +131,7 @@ async def start_stage(
     )  # fmt: skip
     _schedule(row, await current_calendar(session))
     session.add(row)
-    await session.flush()
+    # record_change flushes the new row first
     await record_change(session, row, "stage_started", actor, None, RUNNING, position, note)
     return row
 

@@ -33,7 +33,10 @@ def _shingles(content: str) -> set[str]:
 
 
 def similarity(a: str, b: str) -> float:
-    left, right = _shingles(a), _shingles(b)
+    return _jaccard(_shingles(a), _shingles(b))
+
+
+def _jaccard(left: set[str], right: set[str]) -> float:
     return len(left & right) / len(left | right) if left and right else 0.0
 
 
@@ -58,8 +61,9 @@ async def hints(
     if category:
         stmt = select(*_COLUMNS).where(Ticket.category_code == category, *open_since)
         stmt = stmt.order_by(Ticket.received_at.desc()).limit(CANDIDATES)
+        mine = _shingles(content)  # once, not once per candidate
         for row in (await session.execute(stmt)).all():
-            if row.id not in found and similarity(content, row.content) >= SIMILAR:
+            if row.id not in found and _jaccard(mine, _shingles(row.content)) >= SIMILAR:
                 found[row.id] = _hint(row, "similar_content")
     if exclude is not None:
         found.pop(exclude, None)

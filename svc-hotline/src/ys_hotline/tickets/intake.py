@@ -142,7 +142,7 @@ async def _record_created(
     the timeline entry."""
     actor = principal or "public"
     stage = await stages.start(
-        session, ticket, Stage.HANDLE, actor, counted_from=ticket.received_at
+        session, ticket, Stage.HANDLE, actor, counted_from=ticket.received_at, new_case=True
     )
     ticket.due_at = stage.due_at
     session.add(ticket)

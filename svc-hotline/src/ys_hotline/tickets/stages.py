@@ -38,6 +38,7 @@ async def start(
     actor: Actor,
     *,
     counted_from: datetime | None = None,
+    new_case: bool = False,
 ) -> DeadlineStage:
     return await deadlines.start_stage(
         session,
@@ -51,6 +52,7 @@ async def start(
         urgency=policy_key(ticket, stage),
         actor=actor,
         at=counted_from,
+        new_case=new_case,
     )
 
 
