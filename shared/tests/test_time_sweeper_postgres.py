@@ -13,12 +13,14 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from sqlalchemy import select
 from timesample.kit import FIXTURE_2027, POLICIES, SERVICE, SERVICE_DIR, frozen_clock, outbox, start
 
 from yingshang import time as deadlines
 from yingshang.clock import SHANGHAI
 from yingshang.db import Database
 from yingshang.migrate import upgrade
+from yingshang.time.models import Policy
 from yingshang.time.years import load_year, read_year_file
 
 PG_URL = os.environ.get("YS_TEST_POSTGRES_URL")
@@ -137,3 +139,26 @@ async def test_engine_and_calendar_load_on_postgres() -> None:
         finally:
             await db.dispose()
     assert (loaded.recomputed, again.changed) == (1, False)
+
+
+async def test_replicas_seeding_together_insert_each_policy_once() -> None:
+    """Start-up seeds are check-then-insert: two replicas on one database take turns."""
+    async with throwaway_database() as url:
+        replicas = [Database(url), Database(url)]
+        entered = asyncio.Barrier(len(replicas))
+
+        async def seed(db: Database) -> int:
+            async with db.write() as session:
+                await entered.wait()  # both transactions are open before either seeds
+                return await deadlines.seed_policies(session, SERVICE, POLICIES)
+
+        try:
+            added = await asyncio.gather(*(seed(db) for db in replicas))
+            async with replicas[0].read() as session:
+                query = select(Policy).where(Policy.service == SERVICE)
+                stored = list((await session.execute(query)).scalars())
+        finally:
+            for db in replicas:
+                await db.dispose()
+    assert sorted(added) == [0, len(POLICIES)]
+    assert len(stored) == len(POLICIES)

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
-from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, Uuid, event
+from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, Uuid, event, text
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -234,6 +234,19 @@ async def _write_request(
         await session.commit()
     db.committed()
     return response
+
+
+# pg_advisory_xact_lock key of start-up seeding ("ysseed" in ASCII).
+SEED_LOCK_KEY = int.from_bytes(b"ysseed", "big")
+
+
+async def seed_lock(session: AsyncSession) -> None:
+    """Take turns seeding: start-up seeds are check-then-insert, so replicas starting together
+    on one PostgreSQL database would both insert. A transaction-level advisory lock makes the
+    second wait for the first's commit and then find the rows. On SQLite the writer lock
+    already serialises writers."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEED_LOCK_KEY})
 
 
 def get_session(request: Request) -> AsyncSession:

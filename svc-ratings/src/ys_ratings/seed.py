@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.db import Database
+from yingshang.db import Database, seed_lock
 from yingshang.time.policies import seed_policies as seed_time_policies
 from ys_ratings.directory.service import read_county, seed_directory
 from ys_ratings.indicators.service import seed_national
@@ -37,6 +37,7 @@ TIME_POLICIES = [
 
 
 async def seed(session: AsyncSession, directory: list[tuple[str, str, str]]) -> dict[str, int]:
+    await seed_lock(session)  # replicas starting together take turns
     return {
         "indicator_sets": await seed_national(session),
         "rating_policies": await seed_policies(session),

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff
 from yingshang.clock import now
-from yingshang.db import SessionDep
+from yingshang.db import SessionDep, seed_lock
 from yingshang.problems import Conflict, Invalid, NotFound, PreconditionFailed
 from yingshang.time.auditing import admin_change
 from yingshang.time.models import Policy
@@ -106,6 +106,7 @@ async def seed_policies(
 ) -> int:
     """Insert the policies not present yet (never overwrites an admin's edit); returns how
     many were added. Services seed their DOMAIN.md defaults at start-up."""
+    await seed_lock(session)
     added = 0
     for raw in rows:
         spec = raw if isinstance(raw, PolicyIn) else PolicyIn.model_validate(raw)
