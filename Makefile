@@ -66,8 +66,8 @@ fuzz: $(STAMP) ## schemathesis over every service's OpenAPI with many more examp
 	    $(PY) -m pytest -q -k test_api_fuzz $$pkg/tests/test_platform.py || status=1; \
 	done; exit $$status
 
-faults: $(STAMP) ## the fault-injection suite alone (broker and service crashes)
-	$(PY) -m pytest tests/faults
+faults: $(STAMP) ## the fault-injection suite alone at full size (broker and service crashes)
+	YS_FAULT_TICKETS=$${YS_FAULT_TICKETS:-2000} $(PY) -m pytest tests/faults -s -p no:logging
 
 pg-create: $(STAMP) ## create the per-service PostgreSQL databases ys_gateway, ys_hotline, ...
 	$(PY) scripts/pg_create.py --url "$(PG_URL)"
