@@ -26,6 +26,7 @@ from yingshang.time.models import Policy
 from yingshang.time.terms import (
     KIND_PATTERN,
     NAME_PATTERN,
+    URGENCY_PATTERN,
     LadderLevel,
     PolicyTerms,
     default_ladder,
@@ -39,7 +40,7 @@ class PolicyIn(PolicyTerms):
 
     case_kind: str = Field(pattern=KIND_PATTERN)
     stage: str = Field(pattern=NAME_PATTERN)
-    urgency: str = Field("normal", pattern=NAME_PATTERN)
+    urgency: str = Field("normal", pattern=URGENCY_PATTERN)
     description: str | None = Field(None, max_length=200)
     active: bool = True
 

@@ -17,6 +17,7 @@ MAX_NOMINAL_SECONDS = 10 * 366 * 86400.0
 MAX_LEVELS = 5
 Target = Literal["responsible_head", "bureau", "committee"]
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+URGENCY_PATTERN = r"^[a-z][a-z0-9_]{0,19}$"  # ys_policies/ys_deadline_stages.urgency: 20
 KIND_PATTERN = r"^[a-z_]{1,40}$"  # case kinds and services name NATS subjects: [a-z_] only
 
 
