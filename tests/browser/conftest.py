@@ -1,7 +1,7 @@
 """The whole system as ``make run`` starts it, driven through the console in headless Chromium.
 
-One supervised stack and one browser serve the module's tests (starting them is most of the
-suite's time); every test has its own browser context (no shared session) and its own data.
+One supervised stack and one browser serve the whole session (starting them is most of the
+suite's time); every test has its own browser contexts (no shared session) and its own data.
 Screenshots go to ``test-artifacts/console/`` (git-ignored) to be looked at.
 """
 
@@ -27,6 +27,7 @@ from yingshang.testing.stack import SupervisedStack
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "console"
 DESKTOP = {"width": 1366, "height": 768}
+SESSION_KEY = "ys.console.session"  # where the console keeps the tokens of a tab
 TABLET = {"width": 768, "height": 1024}
 STARTUP_SECONDS = 300.0  # a loaded CI machine migrates and seeds six services slowly
 # A county holiday file (a made-up 2027: 元旦 off, a 春节 make-up Saturday) every process loads.
@@ -36,6 +37,7 @@ FAST = {
     "YS_PASSWORD_TIME_COST": "1",
     "YS_PASSWORD_MEMORY_KIB": "8192",
     "YS_NOTIFY_POLL_SECONDS": "0.5",
+    "YS_RELAY_POLL_SECONDS": "0.25",  # events reach the ratings service sooner
     "YS_CALENDAR_FILES": json.dumps([str(CALENDAR_2027)]),
 }
 
@@ -67,6 +69,26 @@ class Console:
         )
         page = context.new_page()
         page.set_default_timeout(30_000)
+        return page
+
+    def signed_in_page(self, username: str, viewport: dict[str, int] = DESKTOP) -> Any:
+        """A page of a new context already signed in as ``username`` (tokens from the API put
+        where the console keeps them), for pages that are not about the login form."""
+        form = {"grant_type": "password", "username": username, "password": DEMO_PASSWORD}
+        response = httpx.post(f"{self.base}/auth/token", data=form, timeout=30)
+        assert response.status_code == 200, response.text
+        tokens = response.json()
+        session = {
+            "access": tokens["access_token"],
+            "refresh": tokens["refresh_token"],
+            "expiresAt": int(time.time() * 1000) + int(tokens["expires_in"]) * 1000,
+            "position": None,
+        }
+        page = self.new_page(viewport)
+        script = (
+            f"sessionStorage.setItem({json.dumps(SESSION_KEY)}, {json.dumps(json.dumps(session))})"
+        )
+        page.context.add_init_script(script)
         return page
 
     def login(self, page: Any, username: str) -> None:
@@ -108,12 +130,12 @@ def _start(stack: SupervisedStack) -> None:
         raise RuntimeError(f"the stack did not start:\n{stack.log()[-3000:]}") from exc
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def console() -> Iterator[Console]:
-    """The supervised stack and Chromium, for the module.
+    """The supervised stack and Chromium, for the session.
 
     The stack's directory is its own, not pytest's numbered tmp: concurrent pytest sessions
-    prune those, and this one lives for the whole module."""
+    prune those, and this one lives for the whole session."""
     binary = chromium_binary()
     if binary is None:
         pytest.skip("browser test: install Debian's chromium and fonts-noto-cjk (.ci/run does)")

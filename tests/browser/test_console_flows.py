@@ -139,6 +139,40 @@ def _finish_at_the_window(console: Any, page: Any) -> str:
     return number
 
 
+def _intake(page: Any, title: str, phone: str) -> Any:
+    page.select_option("#f-type", "help")
+    page.select_option("#f-category_code", "ZJ_PROPERTY")
+    page.fill("#f-title", title)
+    page.fill("#f-content", "小区电梯停运三天，物业不维修，请相关部门督促处理。")
+    page.fill("#f-phone", phone)
+    page.click("form[aria-label=受理登记] button[type=submit]")
+    return page.wait_for_selector("text=已受理：工单")
+
+
+def test_operator_sees_duplicate_hints_and_merges_the_later_ticket(console: Any) -> None:
+    phone = f"139{uuid.uuid4().int % 10**8:08d}"
+    page = console.signed_in_page("operator")
+    page.goto(f"{console.base}/console/home")
+    first = _intake(page, f"电梯故障{_unique()}", phone).inner_text()
+    first_number = re.search(r"RX[\d-]+", first).group(0)  # type: ignore[union-attr]
+    page.goto(f"{console.base}/console/home")
+    _intake(page, f"电梯又坏了{_unique()}", phone)
+    hints = page.locator(".notice .duplicates")
+    expect(hints).to_contain_text(first_number)
+    expect(hints).to_contain_text("同一来电号码")
+    console.shot(page, "hotline-duplicate-hints")
+    page.click("text=查看并派单")
+    # No 直接答复 for a 求助, no 转办 without an enterprise; 并单 with the earlier ticket.
+    assert _buttons(page) == ["派单", "并单"]
+    page.click(".action-buttons button:has-text('并单')")
+    earlier = page.locator(".action-form [name=into_ticket_id] option")
+    assert earlier.all_inner_texts() == [first_number]
+    page.click(".action-form button:has-text('确认并单')")
+    page.wait_for_selector("text=已完成：并单")
+    assert page.inner_text(".case-head .tag") == "已并单"
+    assert _buttons(page) == []
+
+
 def test_citizen_rates_through_the_sms_link(console: Any) -> None:
     number = _finish_at_the_window(console, console.new_page())
     link = console.sms_link(number)
@@ -240,7 +274,7 @@ def test_a_refused_token_is_refreshed_then_an_ended_session_returns_to_login(
     assert page.request.post(f"{console.base}/auth/logout", form=form).status == 204
     page.reload()
     page.wait_for_url("**/console/login**")
-    assert "登录已过期" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("登录已过期")
 
 
 ROLE_HOMES = [
@@ -264,15 +298,17 @@ def _settled(page: Any) -> None:
 
 
 def test_every_role_home_page_renders_in_chinese(console: Any) -> None:
-    page = console.new_page()
+    """Every role's home (a context each, already signed in: the login form is tested apart)."""
     for username, name, heading in ROLE_HOMES:
-        console.login(page, username)
+        page = console.signed_in_page(username)
+        page.goto(f"{console.base}/console/home")
         page.wait_for_selector(f"main :text('{heading}')")
         _settled(page)
         console.shot(page, name)
         errors = page.locator(".state.error").all_inner_texts()
         assert errors == [], (username, errors)
-        console.logout(page)
+        page.context.close()
+    page = console.new_page()
     console.login(page, "gsl_chair")  # 交叉挂职: two positions, pick one
     page.wait_for_selector("text=请选择本次办理业务的岗位")
     console.shot(page, "positions")

@@ -5,6 +5,7 @@ import { h, replace } from "../dom.js";
 import { EXCLUDED, TICKET_STATUS, TICKET_TYPES, URGENCY } from "../labels.js";
 import { empty, errorBox, field, input, loading, onSubmit, section, select, textarea } from "../ui.js";
 import { TICKET_COLUMNS, items, listSection } from "./lists.js";
+import { rememberTicketNumbers } from "./ticket.js";
 
 const TICKETS = "/api/v1/hotline/tickets";
 
@@ -89,6 +90,7 @@ function kbEntry(entry, chosen) {
 
 function created(ticket, answered) {
   const hints = ticket.duplicates || [];
+  rememberTicketNumbers(hints);
   return h(
     "div",
     { class: "notice ok", role: "status" },

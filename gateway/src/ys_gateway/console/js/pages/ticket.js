@@ -40,7 +40,8 @@ const FORMS = {
     fields: [{ name: "respondent_department", label: "被投诉单位", type: "department" }, NOTE],
     body: (v) => ({ respondent_department: v.respondent_department || null, note: v.note || null }) }],
   merge: (t) => (t.duplicate_hints.length ? [{ label: "并单", path: "merge",
-    fields: [{ name: "into_ticket_id", label: "并入的在先工单", type: "select", required: true, options: t.duplicate_hints.map((id) => [id, id]) }, NOTE],
+    fields: [{ name: "into_ticket_id", label: "并入的在先工单", type: "select", required: true,
+      options: t.duplicate_hints.map((id) => [id, hintNumbers.get(id) || `工单 ${id.slice(0, 8)}…`]) }, NOTE],
     body: (v) => ({ into_ticket_id: v.into_ticket_id, note: v.note || null }) }] : []),
   sign: () => [{ label: "签收", path: "sign", tone: "primary", fields: [NOTE], body: withNote }],
   return: () => [{ label: "退单", path: "return",
@@ -68,6 +69,13 @@ const FORMS = {
   reopen: () => [{ label: "重新办理", path: "reopen", fields: [reason()], body: (v) => ({ reason: v.reason }) }],
   archive: () => [{ label: "归档", path: "archive", fields: [NOTE], body: withNote }],
 };
+
+const hintNumbers = new Map(); // ticket id → number, from the intake's duplicate hints
+
+/** Remember the numbers of tickets shown as duplicate hints (the 并单 choice names them). */
+export function rememberTicketNumbers(tickets) {
+  for (const t of tickets) hintNumbers.set(String(t.id), t.number);
+}
 
 /** The forms of the actions the service listed for this user (unknown names are skipped). */
 export function ticketActions(ticket, categories = []) {
