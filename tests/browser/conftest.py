@@ -27,7 +27,6 @@ from yingshang.testing.stack import SupervisedStack
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "console"
 DESKTOP = {"width": 1366, "height": 768}
-SESSION_KEY = "ys.console.session"  # where the console keeps the tokens of a tab
 TABLET = {"width": 768, "height": 1024}
 STARTUP_SECONDS = 300.0  # a loaded CI machine migrates and seeds six services slowly
 # A county holiday file (a made-up 2027: 元旦 off, a 春节 make-up Saturday) every process loads.
@@ -69,26 +68,6 @@ class Console:
         )
         page = context.new_page()
         page.set_default_timeout(30_000)
-        return page
-
-    def signed_in_page(self, username: str, viewport: dict[str, int] = DESKTOP) -> Any:
-        """A page of a new context already signed in as ``username`` (tokens from the API put
-        where the console keeps them), for pages that are not about the login form."""
-        form = {"grant_type": "password", "username": username, "password": DEMO_PASSWORD}
-        response = httpx.post(f"{self.base}/auth/token", data=form, timeout=30)
-        assert response.status_code == 200, response.text
-        tokens = response.json()
-        session = {
-            "access": tokens["access_token"],
-            "refresh": tokens["refresh_token"],
-            "expiresAt": int(time.time() * 1000) + int(tokens["expires_in"]) * 1000,
-            "position": None,
-        }
-        page = self.new_page(viewport)
-        script = (
-            f"sessionStorage.setItem({json.dumps(SESSION_KEY)}, {json.dumps(json.dumps(session))})"
-        )
-        page.context.add_init_script(script)
         return page
 
     def login(self, page: Any, username: str) -> None:

@@ -151,8 +151,8 @@ def _intake(page: Any, title: str, phone: str) -> Any:
 
 def test_operator_sees_duplicate_hints_and_merges_the_later_ticket(console: Any) -> None:
     phone = f"139{uuid.uuid4().int % 10**8:08d}"
-    page = console.signed_in_page("operator")
-    page.goto(f"{console.base}/console/home")
+    page = console.new_page()
+    console.login(page, "operator")
     first = _intake(page, f"电梯故障{_unique()}", phone).inner_text()
     first_number = re.search(r"RX[\d-]+", first).group(0)  # type: ignore[union-attr]
     page.goto(f"{console.base}/console/home")
@@ -298,16 +298,17 @@ def _settled(page: Any) -> None:
 
 
 def test_every_role_home_page_renders_in_chinese(console: Any) -> None:
-    """Every role's home (a context each, already signed in: the login form is tested apart)."""
+    """One context signing in and out (the console's modules load once: a new context each
+    would fetch them all again)."""
+    page = console.new_page()
     for username, name, heading in ROLE_HOMES:
-        page = console.signed_in_page(username)
-        page.goto(f"{console.base}/console/home")
+        console.login(page, username)
         page.wait_for_selector(f"main :text('{heading}')")
         _settled(page)
         console.shot(page, name)
         errors = page.locator(".state.error").all_inner_texts()
         assert errors == [], (username, errors)
-        page.context.close()
+        console.logout(page)
     page = console.new_page()
     console.login(page, "gsl_chair")  # 交叉挂职: two positions, pick one
     page.wait_for_selector("text=请选择本次办理业务的岗位")
