@@ -164,6 +164,11 @@ def test_operator_sees_duplicate_hints_and_merges_the_later_ticket(console: Any)
     page.click("text=查看并派单")
     # No 直接答复 for a 求助, no 转办 without an enterprise; 并单 with the earlier ticket.
     assert _buttons(page) == ["派单", "并单"]
+    _act(page, "派单", {"department": "LONGQUAN"})  # a county matter pushed down to a town
+    refused = page.locator(".action-form .form-error")
+    expect(refused).to_have_text(
+        "县级部门的事项不得下派乡镇，请选择县级承办单位"
+    )  # the 422, in Chinese
     page.click(".action-buttons button:has-text('并单')")
     earlier = page.locator(".action-form [name=into_ticket_id] option")
     assert earlier.all_inner_texts() == [first_number]

@@ -11,7 +11,38 @@ const BY_CODE = {
   "idempotency-in-flight": "上一次提交仍在处理中，请稍候",
   "rate-limited": "操作过于频繁，请稍后再试",
   unavailable: "服务暂时不可用，请稍后再试",
+  "transition-not-allowed": "当前状态下不能进行此操作，请刷新后查看最新状态",
+  "transition-forbidden": "您当前的岗位无权进行此操作",
+  "not-your-department": "该事项不属于您所在的单位",
+  "not-your-unit": "该事项不属于您所在的单位",
+  "county-matter-to-town": "县级部门的事项不得下派乡镇，请选择县级承办单位",
+  transfer: "该分类的事项应转侵权投诉中心办理，请使用“转侵权投诉中心”",
+  "deadline-passed": "已超过时限，不能再申请延期",
+  "extended-once": "该事项已延期过一次，不能再次延期",
+  "no-extension-request": "没有待审核的延期申请",
+  "excluded-matter": "该诉求不属于受理范围，请按提示引导至相应渠道",
+  excluded: "该诉求不属于受理范围，请按提示引导至相应渠道",
+  "slot-full": "该时段预约已满，请选择其他时段",
+  "already-rated": "该办件已评价，不能重复评价",
+  "staff-rater": "工作人员不能代替办事群众评价",
+  "own-work": "工作人员不能评价本人经办的事项",
+  "not-rated-unit": "只有被评价的单位可以申诉",
+  "appeal-pending": "该评价的申诉正在审核中",
+  "appeal-decided": "该申诉已审核，不能重复处理",
+  "not-instant": "只有即办件可以当场办结",
+  "not-the-day": "只能在坐班当天签到、签退",
+  "not-on-duty": "只能在坐班期间登记事项",
+  "pairing-exists": "该企业已有挂帮关系",
+  "pairing-ended": "该挂帮关系已结束",
+  "month-closed": "该月份已结束考核，不能再修改",
+  "uscc-registered": "该统一社会信用代码已登记",
 };
+
+/** A service's detail is shown only when written for people (in Chinese, not an English
+ * sentence meant for integrators and logs). */
+function readable(detail) {
+  return Boolean(detail) && /[\u4e00-\u9fff]/.test(detail) && !/[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(detail);
+}
 
 // By HTTP status, when the type says nothing more specific.
 const BY_STATUS = {
@@ -70,12 +101,13 @@ export function describe(status, problem) {
     const fields = fieldErrors(p);
     if (fields.length) return `填写的内容有误：${fields.join("；")}`;
     const named = p.field ? `「${fieldLabel(p.field)}」` : "";
-    return p.detail ? `填写的内容有误${named}：${p.detail}` : BY_STATUS[422];
+    if (readable(p.detail)) return `填写的内容有误${named}：${p.detail}`;
+    return named ? `填写的内容有误：${named}不正确` : BY_STATUS[422];
   }
   const known = BY_STATUS[status];
   if (known && (status >= 500 || [401, 404, 412, 428, 429].includes(status))) return known;
-  if (known && p.detail) return `${known}（${p.detail}）`;
-  return known || p.detail || p.title || `请求失败（${status}）`;
+  if (known && readable(p.detail)) return `${known}（${p.detail}）`;
+  return known || (readable(p.detail) ? p.detail : `请求失败（${status}）`);
 }
 
 export const NETWORK = "网络连接失败，请检查网络后重试";
