@@ -144,7 +144,13 @@ class Database:
             self.write_engine = create_async_engine(self.url, **kwargs)
             _tune_sqlite(self.engine, immediate=False)
             _tune_sqlite(self.write_engine, immediate=True)
+        self.peek_engine = self.engine
+        if self.is_sqlite and "async_creator" in kwargs:
+            # Short indexed reads (an idempotency key, "is anything due?") inline as well.
+            self.peek_engine = create_async_engine(self.url, **kwargs)
+            _tune_sqlite(self.peek_engine, immediate=False)
         self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.peek_sessions = async_sessionmaker(self.peek_engine, expire_on_commit=False)
         self.write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
         # SQLite allows one writer: queue writers of this process here, not in SQLite.
         self.write_lock = asyncio.Lock() if self.is_sqlite else None
@@ -179,6 +185,17 @@ class Database:
                 await session.rollback()
 
     @asynccontextmanager
+    async def peek(self) -> AsyncIterator[AsyncSession]:
+        """A short read on the event loop's own thread (SQLite; elsewhere a normal read): for
+        one or two indexed lookups on hot paths, never for reports or scans, which would
+        stall the loop. Costs no thread hand-overs; sees committed data like :meth:`read`."""
+        async with self.peek_sessions() as session:
+            try:
+                yield session
+            finally:
+                await session.rollback()
+
+    @asynccontextmanager
     async def _writer_slot(self) -> AsyncIterator[None]:
         if self.write_lock is None:
             yield
@@ -188,8 +205,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self.write_engine is not self.engine:
-            await self.write_engine.dispose()
+        for engine in {self.write_engine, self.peek_engine} - {self.engine}:
+            await engine.dispose()
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

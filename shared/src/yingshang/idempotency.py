@@ -146,7 +146,7 @@ def _canonical_body(body: bytes, content_type: str) -> bytes:
 async def claim(db: Database, scope: str, key: str, req_hash: str) -> Claim | Response:
     """Commit an in-flight marker for ``(scope, key)``, or answer from an existing one
     (a replay ``Response``, 409 while in flight, 422 for a different request)."""
-    async with db.read() as session:
+    async with db.peek() as session:
         existing = await _load(session, scope, key)
         if existing is not None:
             answer = _decide(existing, req_hash, now())

@@ -55,12 +55,13 @@ async def record(
     event_id: str | None = None,
     at: datetime | None = None,
 ) -> TimelineEntry:
-    """Append a timeline entry in the caller's transaction."""
+    """Append a timeline entry in the caller's transaction (inserted with its next flush)."""
     if isinstance(actor, Principal):
         sub, name, staff_no = actor.sub, actor.name, actor.staff_no
     else:
         sub, name, staff_no = actor, None, None
     entry = TimelineEntry(
+        id=uuid.uuid4(),  # known now, without a flush
         case_kind=case_kind,
         case_id=case_id,
         action=action,
@@ -77,7 +78,6 @@ async def record(
         at=at or now(),
     )
     session.add(entry)
-    await session.flush()
     return entry
 
 

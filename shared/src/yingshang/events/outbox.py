@@ -39,18 +39,20 @@ class OutboxEvent(PlumbingBase):
 
 
 async def enqueue(session: AsyncSession, event: CloudEvent) -> OutboxEvent:
-    """Add ``event`` to the outbox in the caller's transaction (flushed, never committed)."""
+    """Add ``event`` to the outbox in the caller's transaction (never committed here).
+
+    Not flushed either: the row goes in with the transaction's next flush (at the latest its
+    commit), in the order events were added, so a request writing several rows pays for one
+    flush instead of one per row."""
     row = _row(event)
     session.add(row)
-    await session.flush()
     return row
 
 
 async def enqueue_many(session: AsyncSession, events: list[CloudEvent]) -> list[OutboxEvent]:
-    """Several events in one flush (one INSERT statement), in the given order."""
+    """Several events, in the given order (inserted with the transaction's next flush)."""
     rows = [_row(event) for event in events]
     session.add_all(rows)
-    await session.flush()
     return rows
 
 

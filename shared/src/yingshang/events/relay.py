@@ -214,7 +214,7 @@ class OutboxRelay:
 
     async def _round(self) -> tuple[BatchOutcome, bool]:
         """Publish one or more batches; also says whether more rows may be waiting."""
-        async with self.db.read() as session:
+        async with self.db.peek() as session:
             if not await claims.work_waiting(session):
                 return BatchOutcome(), False
         if self.db.is_sqlite:

@@ -130,7 +130,7 @@ class DeadlineSweeper:
 
     async def _anything_due(self, at: datetime) -> bool:
         query = select(STAGES.c.id).where(STAGES.c.next_fire_at <= at).limit(1)
-        async with self.db.read() as session:
+        async with self.db.peek() as session:
             return (await session.execute(query)).first() is not None
 
     async def sweep_batch(self, at: datetime) -> tuple[int, int]:
