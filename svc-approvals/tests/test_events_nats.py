@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Any
 
 import nats
@@ -13,12 +12,14 @@ import orjson
 import pytest
 from sqlalchemy import select
 
+from yingshang.clock import SHANGHAI, now
 from yingshang.events.envelope import make_event
 from yingshang.events.outbox import enqueue
 from yingshang.events.streams import ensure_stream
 from yingshang.notify import Notification
 from yingshang.testing.apps import ServiceUnderTest
 from ys_approvals.app import SERVICE_DIR, create_app
+from ys_approvals.duty.models import DutySitting
 from ys_approvals.settings import Settings
 
 from .builders import AnApplication, People
@@ -112,7 +113,7 @@ async def test_invitation_sends_sms_and_duty_shows(live: ServiceUnderTest, peopl
     js = live.app.state.nats.js
     await ensure_stream(js, "ratings")
     await ensure_stream(js, "visits")
-    today = date.today()
+    today = now().astimezone(SHANGHAI).date()  # the hall's day, as the service sees it
     invitation = make_event(
         "ratings",
         "ys.ratings.invitation.created",
@@ -130,22 +131,40 @@ async def test_invitation_sends_sms_and_duty_shows(live: ServiceUnderTest, peopl
         },
         subject=f"application/{app['id']}",
     )
-    duty = make_event(
-        "visits",
-        "ys.visits.duty.recorded",
-        {
-            "leader_name": "冯涛",
-            "hall": "HALL_COUNTY",
+
+    def sitting(name: str, hall: str, duty_id: str, state: str = "scheduled") -> dict[str, Any]:
+        """``ys.visits.duty.*`` as svc-visits publishes it (its DutyEvent payload)."""
+        return {
+            "case_id": duty_id,
+            "case_number": f"ZB-{duty_id}",
+            "department": "SCJGJ",
+            "duty_id": duty_id,
+            "leader_name": name,
+            "hall": hall,
+            "hall_name": "凤冈县政务服务中心大厅",
             "date": today.isoformat(),
             "start": "09:00",
             "end": "12:00",
-            "department": "SCJGJ",
-            "duty_id": "d-1",
-        },
-    )
+            "state": state,
+            "matters_handled": 0,
+            "problems_raised": 0,
+        }
+
+    duties = [
+        make_event("visits", "ys.visits.duty.recorded", sitting("冯涛", "HALL_COUNTY", "d-1")),
+        make_event("visits", "ys.visits.duty.recorded", sitting("赵丽", "HALL_COUNTY", "d-2")),
+        make_event("visits", "ys.visits.duty.recorded", sitting("孙强", "HALL_LONGQUAN", "d-3")),
+        make_event(
+            "visits", "ys.visits.duty.updated", sitting("冯涛", "HALL_COUNTY", "d-1", "on_duty")
+        ),
+        make_event(
+            "visits", "ys.visits.duty.cancelled", sitting("赵丽", "HALL_COUNTY", "d-2", "cancelled")
+        ),
+    ]
     async with live.app.state.db.write() as session:
         await enqueue(session, invitation)
-        await enqueue(session, duty)
+        for duty in duties:
+            await enqueue(session, duty)
 
     async def sms() -> list[tuple[str, dict[str, Any]]]:
         async with live.app.state.db.read() as session:
@@ -160,9 +179,17 @@ async def test_invitation_sends_sms_and_duty_shows(live: ServiceUnderTest, peopl
     assert sent[0][0] == "13812345678"
     assert sent[0][1]["url"] == "/console/public/rate/t0k"
 
-    async def board() -> list[dict[str, Any]]:
-        r = await c.get(f"{BASE}/halls/HALL_COUNTY/duty", params={"day": today.isoformat()})
-        return list(r.json())
+    async def cancelled() -> bool:
+        """The last duty event (d-2 cancelled) was applied, so were those before it."""
+        async with live.app.state.db.read() as session:
+            row = await session.execute(
+                select(DutySitting.cancelled).where(DutySitting.source_key == "d-2")
+            )
+            return bool(row.scalar())
 
-    sittings = await eventually(board)
-    assert sittings[0]["leader_name"] == "冯涛"
+    await eventually(cancelled)
+    board = await c.get(f"{BASE}/halls/HALL_COUNTY/duty", params={"day": today.isoformat()})
+    # 赵丽 cancelled; 孙强 sits in a town hall; 冯涛 has checked in.
+    assert [(s["leader_name"], s["state"]) for s in board.json()] == [("冯涛", "on_duty")]
+    town = await c.get(f"{BASE}/halls/HALL_LONGQUAN/duty")  # default: today
+    assert [s["leader_name"] for s in town.json()] == ["孙强"]

@@ -24,4 +24,6 @@ class DutySitting(IdMixin, Base):
     end: Mapped[str | None] = mapped_column(String(5))
     department: Mapped[str | None] = mapped_column(String(40))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # svc-visits' state of the sitting: scheduled | on_duty (checked in) | completed | cancelled
+    state: Mapped[str | None] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)

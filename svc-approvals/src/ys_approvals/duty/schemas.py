@@ -22,6 +22,7 @@ class DutyPayload(BaseModel):
     start: str | None = Field(None, pattern=r"^\d{1,2}:\d{2}")
     end: str | None = Field(None, pattern=r"^\d{1,2}:\d{2}")
     department: str | None = Field(None, max_length=40)
+    state: str | None = Field(None, max_length=20)
     duty_id: str | None = Field(None, max_length=100)
     shift_id: str | None = Field(None, max_length=100)
     case_id: str | None = Field(None, max_length=100)
@@ -39,3 +40,4 @@ class DutyOut(BaseModel):
     day: date
     start: str | None
     end: str | None
+    state: str | None = Field(description="scheduled | on_duty (checked in) | completed")

@@ -28,7 +28,8 @@ async def apply_duty_event(session: AsyncSession, event: CloudEvent, payload: Du
     row.start = payload.start[:5] if payload.start else None
     row.end = payload.end[:5] if payload.end else None
     row.department = payload.department
-    row.cancelled = event.type.rsplit(".", 1)[-1] in CANCELLING
+    row.state = payload.state
+    row.cancelled = event.type.rsplit(".", 1)[-1] in CANCELLING or payload.state in CANCELLING
     await session.flush()
 
 
