@@ -1,0 +1,102 @@
+"""Access: hall clerks act for their windows; departments see and decide their own items'
+applications; personal data masked unless the caller must contact the applicant (audited);
+the public lookup is rate-limited."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from yingshang.audit import AuditEntry
+from yingshang.testing.apps import ServiceUnderTest
+
+from .builders import BASE, AnApplication, People, all_materials, item_named
+from .test_applications_clock import act
+
+
+async def test_clerks_take_in_at_their_own_window(hall: ServiceUnderTest, people: People) -> None:
+    c = hall.client
+    item = await item_named(c, "食品经营许可")
+    body = AnApplication(item=item["code"], materials=all_materials(item)).build()
+    unseated = await c.post(f"{BASE}/applications", json=body, headers=people.clerk("ZW2002"))
+    assert unseated.status_code == 403
+    seat = {"staff_nos": ["ZW2002"]}
+    r = await c.put(
+        f"{BASE}/halls/HALL_COUNTY/windows/W01/clerks", json=seat, headers=people.hall_head()
+    )
+    assert r.status_code == 200, r.text
+    seated = await c.post(f"{BASE}/applications", json=body, headers=people.clerk("ZW2002"))
+    assert seated.status_code == 201, seated.text
+    town_clerk = people.clerk("LQ1001", dept="LONGQUAN")
+    assert (await c.post(f"{BASE}/applications", json=body, headers=town_clerk)).status_code == 403
+    # A dedicated window takes only its items (W07: 不动产登记).
+    elsewhere = {**body, "window_code": "W07"}
+    wrong = await c.post(f"{BASE}/applications", json=elsewhere, headers=people.hall_head())
+    assert (wrong.status_code, wrong.json()["field"]) == (422, "window_code")
+    # The town hall takes in at its own windows (镇乡政务服务中心): its staff are the front office.
+    town = {**body, "hall_code": "HALL_LONGQUAN"}
+    taken = await c.post(
+        f"{BASE}/applications", json=town, headers=people.staff("LONGQUAN", "LQ1002")
+    )
+    assert taken.status_code == 201, taken.text
+    mine = await c.get(f"{BASE}/applications", headers=people.staff("LONGQUAN", "LQ1002"))
+    assert [a["id"] for a in mine.json()["items"]] == [taken.json()["id"]]
+
+
+async def test_departments_decide_only_their_own(hall: ServiceUnderTest, people: People) -> None:
+    c = hall.client
+    item = await item_named(c, "食品经营许可")
+    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
+    body = AnApplication(item=item["code"], materials=all_materials(item)).build()
+    app = (await c.post(f"{BASE}/applications", json=body, headers=clerk)).json()
+    await act(c, app, "accept", clerk)
+    # The hall's clerk takes in and delivers but does not decide the department's item.
+    assert (await act(c, app, "approve", clerk)).status_code == 403
+    assert (
+        await c.get(f"{BASE}/applications/{app['id']}", headers=people.staff("TAX"))
+    ).status_code == 404
+    mine = await c.get(f"{BASE}/applications/{app['id']}", headers=people.staff("SCJGJ"))
+    assert "approve" in mine.json()["actions"]
+    assert "accept" not in mine.json()["actions"]
+
+
+async def test_personal_data_is_masked_and_unmasking_audited(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    c = hall.client
+    item = await item_named(c, "食品经营许可")
+    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
+    body = AnApplication(item=item["code"], materials=all_materials(item)).build()
+    app = (await c.post(f"{BASE}/applications", json=body, headers=clerk)).json()
+    assert (app["applicant_phone"], app["masked"]) == ("138****5678", True)
+    assert app["applicant_id_no"] == "5203**********0012"
+    url = f"{BASE}/applications/{app['id']}"
+    bureau = await c.get(url, params={"unmask": "true"}, headers=people.bureau())
+    assert (bureau.json()["applicant_phone"], bureau.json()["masked"]) == ("138****5678", True)
+    handler = await c.get(url, params={"unmask": "true"}, headers=people.staff("SCJGJ"))
+    assert handler.json()["applicant_phone"] == "13812345678"
+    assert handler.json()["applicant_id_no"] == "520327199003070012"
+    async with hall.app.state.db.read() as session:
+        rows = await session.execute(
+            select(AuditEntry.staff_no, AuditEntry.object_id).where(
+                AuditEntry.action.contains("unmasked")
+            )
+        )
+        audited = list(rows)
+    assert audited == [("SC5001", app["id"])]
+
+
+async def test_public_lookup_is_rate_limited(hall: ServiceUnderTest, people: People) -> None:
+    item = await item_named(hall.client, "食品经营许可")
+    body = AnApplication(item=item["code"], materials=all_materials(item)).build()
+    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
+    made = (await hall.client.post(f"{BASE}/applications", json=body, headers=clerk)).json()
+    url = f"{BASE}/public/applications/{made['number']}"
+    answers = [
+        (await hall.client.get(url, params={"query_code": made["query_code"]})).status_code
+        for _ in range(12)
+    ]
+    assert answers[:10] == [200] * 10  # the burst
+    assert answers[-1] == 429
+    limited = await hall.client.get(url, params={"query_code": made["query_code"]})
+    assert limited.headers["content-type"].startswith("application/problem+json")
+    assert int(limited.headers["Retry-After"]) >= 1
