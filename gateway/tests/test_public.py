@@ -25,6 +25,15 @@ async def test_department_names_need_no_login_and_show_no_people(gateway: Gatewa
     assert all(set(d) == {"code", "name", "kind"} for d in names.values())
 
 
+async def test_halls_and_windows_by_name_need_no_login(gateway: Gateway) -> None:
+    response = await gateway.client.get("/api/v1/public/halls")
+    assert response.status_code == 200, response.text
+    county = next(h for h in response.json() if h["code"] == "HALL_COUNTY")
+    assert county["name"] == "凤冈县政务服务中心大厅"
+    windows = {w["code"]: w["name"] for w in county["windows"]}
+    assert windows["W01"] == "综合受理窗口1"
+
+
 async def test_calendar_lists_holidays_and_make_up_days(gateway: Gateway) -> None:
     got = await gateway.client.get("/api/v1/public/calendar?from=2026-09-19&to=2026-10-11")
     assert got.status_code == 200, got.text

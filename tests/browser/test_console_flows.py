@@ -187,6 +187,7 @@ def test_citizen_rates_through_the_sms_link(console: Any) -> None:
     citizen.goto(console.base + link)
     citizen.wait_for_selector("form[aria-label=评价]")
     assert number in citizen.inner_text("main")
+    assert "凤冈县政务服务中心大厅 · 综合受理窗口1" in citizen.inner_text("main")  # not W01
     console.shot(citizen, "public-rate")
     citizen.click("label.level-4")
     citizen.fill("#f-comment", "窗口办事很快")
@@ -387,8 +388,9 @@ def test_every_public_page_renders_at_desktop_and_tablet_width(console: Any) -> 
     page.wait_for_selector("a.current:has-text('权责清单')")
     _settled(page)
     console.shot(page, "public-disclosure-powers-tablet")
-    page.goto(f"{console.base}/console/public/kiosk?window=W01")
+    page.goto(f"{console.base}/console/public/kiosk?window=HALL_COUNTY/W01")
     page.wait_for_selector("input[name=code]")
+    assert "综合受理窗口1" in page.inner_text("main header")
     console.shot(page, "public-kiosk-tablet")
 
 

@@ -2,6 +2,7 @@
 
 * ``/departments``: each active unit's code and name (no heads, no people), so public pages
   name departments instead of showing their codes;
+* ``/halls``: the service halls and their windows by name (a rating names the window);
 * ``/calendar``: the county's working-day calendar over a range — the weekdays that are days
   off (statutory holidays) and the weekend days that are working days (调休) — so a countdown
   in the browser counts working days as the services' deadlines do.
@@ -25,6 +26,8 @@ from yingshang.db import SessionDep
 from yingshang.problems import Invalid
 from yingshang.time.calendar import WorkCalendar
 from yingshang.time.years import read_year_file
+from ys_gateway.directory import service
+from ys_gateway.directory.schemas import HallOut
 from ys_gateway.models import Department
 from ys_gateway.settings import Settings
 
@@ -63,6 +66,16 @@ async def department_names(session: SessionDep) -> list[DepartmentName]:
         .order_by(Department.code)
     )
     return [DepartmentName(code=code, name=name, kind=kind) for code, name, kind in rows]
+
+
+@api.get(
+    "/halls",
+    response_model=list[HallOut],
+    summary="Service halls and their windows, by name (public)",
+    dependencies=[allow(public())],
+)
+async def hall_names(session: SessionDep) -> list[HallOut]:
+    return await service.list_halls(session)
 
 
 @functools.cache

@@ -40,3 +40,30 @@ export function deptName(code) {
 export function departmentOptions(filter = () => true) {
   return [...names.entries()].filter(([code]) => filter(code)).sort((a, b) => a[1].localeCompare(b[1], "zh-CN"));
 }
+
+let halls = null; // [{code, name, windows: [{code, name}]}] once loaded (public names)
+
+/** The service halls and their windows by name (public), loaded once when a page needs them. */
+export function loadHalls() {
+  if (!halls) {
+    halls = publicGet("/api/v1/public/halls").catch(() => {
+      halls = null; // try again next time
+      return [];
+    });
+  }
+  return halls;
+}
+
+/**
+ * A window by name: "HALL_COUNTY/W01" (or "W01" when one hall has it) → "凤冈县政务服务中心大厅 ·
+ * 综合受理窗口1"; "窗口 W09" when unknown.
+ */
+export async function windowName(ref) {
+  if (!ref) return null;
+  const [hallCode, windowCode] = ref.includes("/") ? ref.split("/", 2) : [null, ref];
+  const found = (await loadHalls()).flatMap((hall) =>
+    hall.code === hallCode || hallCode === null
+      ? hall.windows.filter((w) => w.code === windowCode).map((w) => `${hall.name} · ${w.name}`)
+      : []);
+  return found.length === 1 ? found[0] : `窗口 ${windowCode}`;
+}

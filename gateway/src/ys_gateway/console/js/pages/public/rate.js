@@ -2,7 +2,7 @@
 // the next applicant. Five levels (GB/T 39735-2020); the link already names the 办件.
 import { publicGet, publicPost } from "../../api.js";
 import { h, replace } from "../../dom.js";
-import { deptName, knownDept } from "../../directory.js";
+import { deptName, knownDept, windowName } from "../../directory.js";
 import { dateTime } from "../../format.js";
 import { LEVELS, SERVICES, label } from "../../labels.js";
 import { errorBox, field, loading, onSubmit, select, textarea } from "../../ui.js";
@@ -38,13 +38,13 @@ function scoresOf(values) {
   return scores;
 }
 
-function what(invitation) {
+function what(invitation, where) {
   return h("dl", { class: "kv" },
     h("dt", {}, "办件编号"), h("dd", {}, invitation.case_number),
     h("dt", {}, "事项"), h("dd", {}, invitation.item_name || label(SERVICES, invitation.service)),
     h("dt", {}, "评价环节"), h("dd", {}, label(NODES, invitation.node)),
     knownDept(invitation.department) ? [h("dt", {}, "办理单位"), h("dd", {}, deptName(invitation.department))] : null,
-    invitation.window ? [h("dt", {}, "窗口"), h("dd", {}, invitation.window)] : null,
+    where ? [h("dt", {}, "窗口"), h("dd", {}, where)] : null,
     h("dt", {}, "办理时间"), h("dd", {}, dateTime(invitation.completed_at)));
 }
 
@@ -85,7 +85,8 @@ async function showInvitation(box, token, channel, done, back = null) {
       return replace(box, h("div", { class: "thanks" }, h("h2", {}, "该办件已评价"), h("p", {}, "每个办件每个环节只能评价一次，感谢您的参与。"),
         back ? h("button", { type: "button", onClick: back }, "返回") : null));
     }
-    replace(box, what(invitation), rateForm(token, invitation, channel, (receipt) => done(receipt)));
+    const where = await windowName(invitation.window);
+    replace(box, what(invitation, where), rateForm(token, invitation, channel, (receipt) => done(receipt)));
   } catch (error) {
     replace(box, errorBox({ message: linkProblem(error) }, back));
   }
@@ -115,7 +116,7 @@ export async function kioskPage({ main, query }) {
   main.dataset.title = "窗口评价器";
   main.classList.add("kiosk");
   const box = h("div", { class: "card narrow" });
-  const where = query.get("window") ? `窗口 ${query.get("window")}` : "政务服务窗口";
+  const where = (await windowName(query.get("window"))) || "政务服务窗口";
   replace(main, h("header", { class: "rate-head" }, h("h1", {}, "办事好不好，请您来评价"), h("p", {}, where)), box);
   const reset = () => waiting(box, start);
   const start = (token) => showInvitation(box, token, "window_pad", (receipt) => {
