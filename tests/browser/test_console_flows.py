@@ -94,6 +94,7 @@ def test_signed_ticket_goes_overdue_into_the_bureau_ledger(console: Any) -> None
     page.wait_for_selector("text=已完成：签收")
     assert page.inner_text(".case-head .tag") == "已签收"
     assert _buttons(page) == ["已联系诉求人", "退单", "申请延期"]
+    assert "来源：电话" in page.inner_text(".timeline")  # the intake's note, in words
     console.shot(page, "hotline-ticket-signed")
     console.logout(page)
 

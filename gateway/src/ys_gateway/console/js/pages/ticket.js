@@ -82,6 +82,12 @@ export function ticketActions(ticket, categories = []) {
   return (ticket.actions || []).flatMap((name) => (FORMS[name] ? FORMS[name](ticket, categories).map((form) => ({ name, ...form })) : []));
 }
 
+/** The intake's note names the source by its code ("受理 (phone)"): in words here. */
+function readableNote(entry) {
+  const source = /^受理 \((\w+)\)$/.exec(entry.note || "");
+  return source ? { ...entry, note: `来源：${label(TICKET_SOURCES, source[1])}` } : entry;
+}
+
 function requesterText(r) {
   if (r.hidden) return "（诉求人要求保密，对承办单位隐藏）";
   if (r.anonymous) return "匿名";
@@ -128,7 +134,7 @@ export async function ticketPage(ctx) {
     facts,
     extra: (t) => h("div", {}, replies(t), t.excluded_matter ? section("不予受理", label(EXCLUDED, t.excluded_matter)) : null),
     stages: (t) => t.stages,
-    timeline: (t) => t.timeline,
+    timeline: (t) => t.timeline.map(readableNote),
     actions: (t) => ticketActions(t, categories),
   });
 }
