@@ -156,6 +156,8 @@ def test_operator_sees_duplicate_hints_and_merges_the_later_ticket(console: Any)
     console.login(page, "operator")
     first = _intake(page, f"电梯故障{_unique()}", phone).inner_text()
     first_number = re.search(r"RX[\d-]+", first).group(0)  # type: ignore[union-attr]
+    to_dispatch = page.locator("section:has(h2:has-text('待派单'))")
+    expect(to_dispatch).to_contain_text(first_number)  # the queue shows it without a reload
     page.goto(f"{console.base}/console/home")
     _intake(page, f"电梯又坏了{_unique()}", phone)
     hints = page.locator(".notice .duplicates")

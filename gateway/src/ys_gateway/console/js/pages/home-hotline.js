@@ -106,7 +106,7 @@ function created(ticket, answered) {
   );
 }
 
-async function intakeForm(categories, resultBox) {
+async function intakeForm(categories, resultBox, onCreated) {
   const chosen = { entry: null };
   const answerLine = h("p", { class: "chosen-answer", hidden: true });
   chosen.show = () => {
@@ -140,6 +140,7 @@ async function intakeForm(categories, resultBox) {
       answered = true;
     }
     replace(resultBox, created(made.data, answered));
+    onCreated();
     form.reset();
     chosen.entry = null;
     answerLine.hidden = true;
@@ -151,13 +152,15 @@ export async function hotlineHome({ main }, position) {
   main.dataset.title = "12345热线工作台";
   const categories = await get("/api/v1/hotline/categories").catch(() => []);
   const resultBox = h("div", { class: "result" });
-  const { form, kb } = await intakeForm(categories, resultBox);
+  const lists = {};
+  const { form, kb } = await intakeForm(categories, resultBox, () => lists.toDispatch?.refresh());
   const manager = position.role !== "clerk";
+  lists.toDispatch = listSection("待派单", TICKET_COLUMNS, items(TICKETS, { queue: "to_dispatch" }), "没有待派单的工单");
   replace(
     main,
     h("h1", {}, "12345热线工作台"),
     h("div", { class: "split" }, section("受理登记", resultBox, form), kb),
-    listSection("待派单", TICKET_COLUMNS, items(TICKETS, { queue: "to_dispatch" }), "没有待派单的工单"),
+    lists.toDispatch,
     manager ? listSection("待审核（回复/退单）", TICKET_COLUMNS, items(TICKETS, { queue: "to_review" }), "没有待审核的工单") : null,
     listSection("待回访", TICKET_COLUMNS, items(TICKETS, { queue: "to_revisit" }), "没有待回访的工单"),
     listSection("已超时", TICKET_COLUMNS, items(TICKETS, { overdue: true }), "没有超时工单"),

@@ -92,6 +92,7 @@ export function listSection(title, columns, load, emptyText, extra) {
     }
   };
   run();
+  card.refresh = run; // e.g. after the page itself added a row
   return card;
 }
 
