@@ -74,3 +74,11 @@ async def test_shares_per_department_and_item(hall: ServiceUnderTest, people: Pe
         f"{BASE}/statistics", params={"item_code": food["code"]}, headers=people.bureau()
     )
     assert by_item.json()["overall"]["applications"] == 2
+    # Bounds without an offset are the hall's time: all three came in at 10:00 on 2 March.
+    for bounds, count in [
+        ({"since": "2026-03-02T00:00:00"}, 3),
+        ({"until": "2026-03-02T09:00:00"}, 0),
+        ({"until": "2026-03-02T09:00:00Z"}, 3),
+    ]:
+        r = await c.get(f"{BASE}/statistics", params=bounds, headers=people.bureau())
+        assert r.json()["overall"]["applications"] == count, bounds

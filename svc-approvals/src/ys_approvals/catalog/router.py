@@ -41,7 +41,8 @@ async def list_items(
     if department:
         query = query.where(ServiceItem.department == department)
     if q:
-        query = query.where(ServiceItem.name.contains(q))
+        # ILIKE on PostgreSQL as SQLite's LIKE; % and _ in the query are literal.
+        query = query.where(ServiceItem.name.icontains(q, autoescape=True))
     if not include_retired:
         query = query.where(ServiceItem.active.is_(True))
     rows, cursor = await paginate(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
+
+from fastapi import Query
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff
+from yingshang.clock import SHANGHAI
 from yingshang.db import SessionDep
 from yingshang.problems import NotFound
 from ys_approvals import access
@@ -28,8 +32,10 @@ async def read_statistics(
     principal: CurrentPrincipal,
     department: str | None = None,
     item_code: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[
+        datetime | None, Query(description="submitted at or after (no offset: Asia/Shanghai)")
+    ] = None,
+    until: Annotated[datetime | None, Query(description="submitted before")] = None,
 ) -> StatsOut:
     overall = access.oversees(principal) or bool(principal.depts() & HALL_DEPTS)
     if not overall:
@@ -39,5 +45,14 @@ async def read_statistics(
         if department not in mine:
             raise NotFound("no statistics for that department")
     return await statistics(
-        session, department=department, item_code=item_code, since=since, until=until
+        session,
+        department=department,
+        item_code=item_code,
+        since=_local(since),
+        until=_local(until),
     )
+
+
+def _local(at: datetime | None) -> datetime | None:
+    """A bound without an offset is the hall's local time (Asia/Shanghai), not UTC."""
+    return at.replace(tzinfo=SHANGHAI) if at is not None and at.tzinfo is None else at
