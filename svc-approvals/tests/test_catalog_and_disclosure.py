@@ -1,0 +1,134 @@
+"""The catalog (事项) with validated implementation codes and versioned changes, and the
+四公开 disclosure (documents, 权责清单) with its change history: public read, admin or the
+department's head write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from yingshang.testing.apps import ServiceUnderTest
+
+from .builders import BASE, People, item_named
+
+
+def new_item(code: str, **kw: Any) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name": "测试许可事项",
+        "department": "SCJGJ",
+        "item_type": "licensing",
+        "statutory_limit": 20,
+        "channels": ["window", "cross_province"],
+        "cross_province_mode": "proxy",
+        "materials": [{"name": "申请书"}, {"name": "营业执照复印件", "required": False}],
+        "fee_free": False,
+        "fee_cents": 5000,
+        "fee_basis": "发改价格〔2019〕1号",
+        **kw,
+    }
+
+
+async def patch(
+    c: httpx.AsyncClient, ref: str, body: dict[str, Any], headers: dict[str, str]
+) -> httpx.Response:
+    etag = (await c.get(f"{BASE}/items/{ref}")).headers["ETag"]
+    return await c.patch(f"{BASE}/items/{ref}", json=body, headers={**headers, "If-Match": etag})
+
+
+async def test_item_codes_limits_and_history(hall: ServiceUnderTest, people: People) -> None:
+    c = hall.client
+    seeded = await item_named(c, "食品经营许可")
+    code = seeded["code"][:18] + "0109998000000"
+    bad_check = code[:17] + ("0" if code[17] != "0" else "1") + code[18:]
+    r = await c.post(f"{BASE}/items", json=new_item(bad_check), headers=people.admin())
+    assert (r.status_code, r.json()["field"]) == (422, "code")
+    assert (
+        await c.post(f"{BASE}/items", json=new_item(code), headers=people.head("SCJGJ"))
+    ).status_code == 403
+    made = await c.post(f"{BASE}/items", json=new_item(code), headers=people.admin())
+    assert made.status_code == 201, made.text
+    item = made.json()
+    assert (item["committed_limit"], item["compression"]) == (8, 0.6)
+    assert (item["cross_province_mode"], item["fee_cents"]) == ("proxy", 5000)
+
+    above = await patch(c, code, {"committed_limit": 21}, people.admin())
+    assert (above.status_code, above.json()["field"]) == (422, "committed_limit")
+    shorter = await patch(c, code, {"statutory_limit": 10}, people.admin())
+    assert shorter.status_code == 200, shorter.text
+    assert (shorter.json()["committed_limit"], shorter.json()["version"]) == (4, 2)
+    retired = await patch(c, code, {"active": False}, people.admin())
+    assert retired.json()["active"] is False
+    history = (await c.get(f"{BASE}/items/{code}/history")).json()
+    assert [(h["version"], h["change"]) for h in history] == [
+        (1, "created"),
+        (2, "updated"),
+        (3, "retired"),
+    ]
+    assert [h["snapshot"]["committed_limit"] for h in history] == [8, 4, 4]
+    listed = (await c.get(f"{BASE}/items", params={"q": "测试许可"})).json()["items"]
+    assert listed == []
+    kept = await c.get(f"{BASE}/items", params={"q": "测试许可", "include_retired": "true"})
+    assert [i["code"] for i in kept.json()["items"]] == [code]
+    stale = await c.patch(
+        f"{BASE}/items/{code}",
+        json={"name": "x"},
+        headers={**people.admin(), "If-Match": '"item-x-1"'},
+    )
+    assert stale.status_code == 412
+
+
+async def test_disclosure_is_public_with_history(hall: ServiceUnderTest, people: People) -> None:
+    c = hall.client
+    doc = {
+        "kind": "fee_standard",
+        "title": "食品经营许可收费标准",
+        "department": "SCJGJ",
+        "body": "食品经营许可不收费。",
+        "legal_basis": "《食品经营许可管理办法》",
+    }
+    assert (
+        await c.post(f"{BASE}/disclosure/documents", json=doc, headers=people.head("TAX"))
+    ).status_code == 403
+    assert (
+        await c.post(f"{BASE}/disclosure/documents", json=doc, headers=people.staff("SCJGJ"))
+    ).status_code == 403
+    made = await c.post(f"{BASE}/disclosure/documents", json=doc, headers=people.head("SCJGJ"))
+    assert made.status_code == 201, made.text
+    ref = made.json()["id"]
+    revised = await c.patch(
+        f"{BASE}/disclosure/documents/{ref}",
+        json={"body": "免费办理。"},
+        headers=people.head("SCJGJ"),
+    )
+    assert revised.json()["version"] == 2
+    history = (await c.get(f"{BASE}/disclosure/documents/{ref}/history")).json()
+    assert [h["snapshot"]["body"] for h in history] == ["食品经营许可不收费。", "免费办理。"]
+    fees = await c.get(
+        f"{BASE}/disclosure/documents", params={"kind": "fee_standard", "department": "SCJGJ"}
+    )
+    assert [d["id"] for d in fees.json()["items"]] == [ref]
+
+    power = {
+        "department": "SCJGJ",
+        "power_type": "行政许可",
+        "name": "食品经营许可",
+        "legal_basis": "《中华人民共和国食品安全法》第三十五条",
+        "duties": "受理、审查、决定、送达、事后监管",
+        "accountability": [
+            {"situation": "对符合条件的申请不予受理", "basis": "行政许可法第七十二条"}
+        ],
+    }
+    entry = await c.post(f"{BASE}/disclosure/powers", json=power, headers=people.admin())
+    assert entry.status_code == 201, entry.text
+    pid = entry.json()["id"]
+    gone = await c.patch(
+        f"{BASE}/disclosure/powers/{pid}", json={"active": False}, headers=people.head("SCJGJ")
+    )
+    assert gone.json()["active"] is False
+    public = await c.get(f"{BASE}/disclosure/powers", params={"department": "SCJGJ"})
+    assert pid not in [p["id"] for p in public.json()["items"]]
+    changes = (await c.get(f"{BASE}/disclosure/powers/{pid}/history")).json()
+    assert [h["change"] for h in changes] == ["created", "retired"]
+    assert changes[0]["snapshot"]["accountability"][0]["situation"] == "对符合条件的申请不予受理"
