@@ -318,6 +318,13 @@ def test_every_role_home_page_renders_in_chinese(console: Any) -> None:
         errors = page.locator(".state.error").all_inner_texts()
         assert errors == [], (username, errors)
         console.logout(page)
+    page.set_viewport_size(TABLET)  # the bureau's home (charts, wide tables) on a tablet
+    console.login(page, "bureau")
+    page.wait_for_selector("main :text('督办级别分布')")
+    _settled(page)
+    _no_sideways_scroll(page, "home-bureau-tablet")
+    console.shot(page, "home-bureau-tablet")
+    console.logout(page)
     page = console.new_page()
     console.login(page, "gsl_chair")  # 交叉挂职: two positions, pick one
     page.wait_for_selector("text=请选择本次办理业务的岗位")
