@@ -11,8 +11,10 @@ import orjson
 from sqlalchemy import select
 
 from yingshang.clock import FrozenClock
+from yingshang.events.envelope import CloudEvent
 from yingshang.notify import Notification
 from yingshang.testing.apps import ServiceUnderTest
+from ys_approvals.events import catalogue
 
 from .builders import BASE, AnApplication, People, all_materials, item_named, outbox_events
 from .test_applications_clock import act, at
@@ -69,6 +71,8 @@ async def test_each_step_publishes_its_event(
     assert all(p["ended_at"] for p in done["pauses"])
 
     events = await outbox_events(hall, app["id"])
+    for raw in events:  # every event is in the published catalogue and valid against it
+        catalogue.validate(CloudEvent.model_validate(raw))
     case_events = [e for e in events if not e["type"].rsplit(".", 1)[-1].startswith("stage_")]
     assert [e["type"].rsplit(".", 1)[-1] for e in case_events] == EXPECTED
     intake_notice = case_events[1]["data"]
