@@ -107,7 +107,9 @@ async def test_committed_item_clock(
     assert r.status_code == 200, r.text
     denied = await act(c, app, "extension-approval", people.staff("SCJGJ"))
     assert denied.status_code == 403
-    assert due(denied if denied.status_code == 200 else r) == end_of(date(2026, 3, 20))
+    unchanged = await c.get(f"{BASE}/applications/{app['id']}", headers=people.staff("SCJGJ"))
+    assert due(unchanged) == end_of(date(2026, 3, 20))
+    assert unchanged.json()["extension_days"] == 0
     r = await act(c, app, "extension-approval", people.head("SCJGJ"))
     assert r.status_code == 200, r.text
     expected = WorkCalendar().nth_day_after(date(2026, 3, 20), 10, working=True)
