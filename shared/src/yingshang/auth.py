@@ -330,7 +330,8 @@ def undeclared_routes(app: FastAPI) -> list[tuple[str, str]]:
     return sorted(k for k, rules in route_access(app).items() if len({r.kind for r in rules}) != 1)
 
 
-def get_principal(request: Request) -> Principal:
+async def get_principal(request: Request) -> Principal:
+    # async: FastAPI would run a plain ``def`` dependency on a worker thread
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
         raise Unauthorized("authentication required")

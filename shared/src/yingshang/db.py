@@ -273,4 +273,10 @@ def get_session(request: Request) -> AsyncSession:
     return session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+async def _session_dependency(request: Request) -> AsyncSession:
+    # async: FastAPI runs a plain ``def`` dependency on a worker thread (a thread hand-over
+    # on every request for an attribute read)
+    return get_session(request)
+
+
+SessionDep = Annotated[AsyncSession, Depends(_session_dependency)]

@@ -362,7 +362,7 @@ async def _run_claimed(request: Request, handler: Handler, scope: str, key: str)
     return response
 
 
-def _optional_key(
+async def _optional_key(
     key: Annotated[
         str | None,
         Header(
@@ -375,7 +375,7 @@ def _optional_key(
     return key
 
 
-def _required_key(
+async def _required_key(
     key: Annotated[
         str,
         Header(alias=HEADER, description="A UUID per intended creation (required)."),

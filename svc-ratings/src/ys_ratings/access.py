@@ -98,7 +98,7 @@ class Viewer:
         return not self.principal.is_client and self.principal.has(None, department)
 
 
-def current_viewer(request: Request, principal: CurrentPrincipal) -> Viewer:
+async def current_viewer(request: Request, principal: CurrentPrincipal) -> Viewer:
     return Viewer(principal, request.app.state.ratings_center)
 
 

@@ -9,7 +9,7 @@ from yingshang.db import Database
 PREFIX = "/api/v1/visits"
 
 
-def database(request: Request) -> Database:
+async def database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 

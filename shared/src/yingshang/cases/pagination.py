@@ -95,7 +95,7 @@ class PageRequest:
     cursor: Cursor | None = None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description=f"page size, 1..{MAX_LIMIT}")
     ] = DEFAULT_LIMIT,

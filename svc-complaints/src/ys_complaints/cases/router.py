@@ -39,7 +39,7 @@ SEARCH_FORBIDDEN: dict[int | str, dict[str, Any]] = {
 }
 
 
-def database(request: Request) -> Database:
+async def database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
@@ -47,7 +47,7 @@ def database(request: Request) -> Database:
 Db = Annotated[Database, Depends(database)]
 
 
-def filters(
+async def filters(
     status: Annotated[list[State] | None, Query()] = None,
     department: Annotated[str | None, Query(max_length=60)] = None,
     respondent: Annotated[str | None, Query(max_length=60)] = None,
