@@ -11,7 +11,7 @@ from yingshang.testing.apps import ServiceUnderTest
 from yingshang.time.sweeper import DeadlineSweeper
 
 from .builders import BASE, AnApplication, People, all_materials, item_named, outbox_events
-from .test_applications_clock import at, end_of
+from .test_applications_clock import act, at, end_of
 
 CLERK_NO = "ZW2009"
 
@@ -91,3 +91,33 @@ async def test_deadline_warning_overdue_and_escalation(
     assert late.json()["items"][0]["overdue"] is True
     stats = (await c.get(f"{BASE}/statistics", headers=people.bureau())).json()["overall"]
     assert (stats["in_progress"], stats["overdue"]) == (1, 1)
+
+
+async def test_a_paused_clock_is_not_overdue(
+    hall: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    c = hall.client
+    dept = people.staff("SCJGJ")
+    clerk = people.issuer.headers(("HALL", "staff"), staff_no=CLERK_NO)
+    waiting = await submit(hall, people)  # due Thursday 12 March
+    late = await submit(hall, people)
+    for app in (waiting, late):
+        assert (await act(c, app, "accept", clerk)).status_code == 200
+    at(clock, date(2026, 3, 4))
+    asked = await act(c, waiting, "request-supplement", dept, {"missing": ["检验报告"]})
+    assert asked.json()["status"] == "review_supplement"
+    at(clock, date(2026, 3, 16))  # past the due day: one paused in time, one not
+    paused_late = await act(c, late, "suspend", dept, {"kind": "testing"})
+    assert paused_late.json()["overdue"] is True  # it was already late when it stopped
+
+    at(clock, date(2026, 4, 1))
+    shown = await c.get(f"{BASE}/applications/{waiting['id']}", headers=dept)
+    assert shown.json()["overdue"] is False
+    listed = await c.get(f"{BASE}/applications", params={"overdue": "true"}, headers=dept)
+    assert [a["id"] for a in listed.json()["items"]] == [late["id"]]
+    stats = (await c.get(f"{BASE}/statistics", headers=people.bureau())).json()["overall"]
+    assert (stats["in_progress"], stats["overdue"]) == (2, 1)
+    # Back on Wednesday 1 April: the days left resume the next working day.
+    back = await act(c, waiting, "receive-supplement", dept, {"materials": ["检验报告"]})
+    assert back.json()["overdue"] is False
+    assert due_of(back.json()) > end_of(date(2026, 4, 1))

@@ -35,6 +35,8 @@ STATUS_LABELS = {
     "finished": "已办结",
 }
 CLOSED = ("refused", "finished")
+# The clock stands still in these (补正, hearing, testing, expert review): never overdue there.
+PAUSED = ("awaiting_materials", "review_supplement", "suspended")
 
 
 def _t(

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.problems import NotFound
 from ys_approvals import access
-from ys_approvals.applications.machine import CLOSED
+from ys_approvals.applications.machine import CLOSED, PAUSED
 from ys_approvals.applications.models import Application, ApplicationPart, PausedPeriod
 from ys_approvals.applications.schemas import ApplicationOut, PartOut, PauseOut
 from ys_approvals.people import masked
@@ -68,20 +69,38 @@ def list_query(
     if department:
         query = query.where(Application.department == department)
     if overdue is not None:
-        late = and_(Application.due_at < now(), Application.state.not_in(CLOSED))
-        on_track = or_(
-            Application.due_at.is_(None),
-            Application.due_at >= now(),
-            Application.state.in_(CLOSED),
-        )
-        query = query.where(late if overdue else on_track)
+        late = late_clause(now())
+        query = query.where(late if overdue else not_(late))
     return query
+
+
+def late_clause(at: datetime) -> ColumnElement[bool]:
+    """SQL form of :func:`running_late` (open applications only)."""
+    return and_(
+        Application.state.not_in(CLOSED),
+        Application.due_at.is_not(None),
+        or_(
+            and_(Application.state.not_in(PAUSED), Application.due_at < at),
+            and_(Application.state.in_(PAUSED), Application.due_at < Application.updated_at),
+        ),
+    )
+
+
+def running_late(app: Application, at: datetime) -> bool:
+    """An open application past its due time. While the clock stands still (补正, hearing
+    ...) it is late only if it already was when it stopped: the step that paused it is the
+    application's last change."""
+    if app.state in CLOSED or app.due_at is None:
+        return False
+    if app.state in PAUSED:
+        return app.due_at < app.updated_at
+    return app.due_at < at
 
 
 def is_overdue(app: Application) -> bool:
     if app.state in CLOSED:
         return app.on_time is False
-    return app.due_at is not None and app.due_at < now()
+    return running_late(app, now())
 
 
 def view(

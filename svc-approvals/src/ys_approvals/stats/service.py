@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.clock import now
 from ys_approvals.applications.machine import CLOSED
 from ys_approvals.applications.models import Application
+from ys_approvals.applications.service import running_late
 from ys_approvals.stats.schemas import Figures, GroupFigures, StatsOut
 
 
@@ -52,7 +53,7 @@ def figures(apps: Sequence[Application], at: datetime) -> dict[str, Any]:
         "at_most_one_trip_share": _share(sum(trips(a) <= 1 for a in apps), len(apps)),
         "finished": len(finished),
         "in_progress": len(open_),
-        "overdue": sum(a.due_at is not None and a.due_at < at for a in open_),
+        "overdue": sum(running_late(a, at) for a in open_),
         "on_time_rate": _share(sum(bool(a.on_time) for a in timed), len(timed)),
         "average_working_days": used,
         "average_statutory_limit": statutory,
