@@ -100,3 +100,29 @@ async def test_public_lookup_is_rate_limited(hall: ServiceUnderTest, people: Peo
     limited = await hall.client.get(url, params={"query_code": made["query_code"]})
     assert limited.headers["content-type"].startswith("application/problem+json")
     assert int(limited.headers["Retry-After"]) >= 1
+
+
+async def test_channels_follow_the_catalog(hall: ServiceUnderTest, people: People) -> None:
+    c = hall.client
+    province = {**people.province(), "Idempotency-Key": "channel-0001"}
+    medical = await item_named(c, "医疗机构执业登记")  # window only
+    body = AnApplication(item=medical["code"], channel="online").build()
+    r = await c.post(f"{BASE}/applications", json=body, headers=province)
+    assert (r.status_code, r.json()["field"]) == (422, "channel")
+    sole = await item_named(c, "个体工商户登记")  # 跨省通办
+    across = AnApplication(item=sole["code"], channel="cross_province").build()
+    r = await c.post(f"{BASE}/applications", json=across, headers=province)
+    assert r.status_code == 201, r.text
+    assert (r.json()["channel"], r.json()["hall_code"]) == ("cross_province", None)
+    food = await item_named(c, "食品经营许可")  # no 跨省通办
+    wrong = AnApplication(item=food["code"], channel="cross_province").build()
+    r = await c.post(
+        f"{BASE}/applications", json=wrong, headers={**province, "Idempotency-Key": "channel-0002"}
+    )
+    assert (r.status_code, r.json()["field"]) == (422, "channel")
+    # By mail, taken in by the hall's staff, for any item.
+    mailed = AnApplication(item=medical["code"], channel="mail").build()
+    r = await c.post(f"{BASE}/applications", json=mailed, headers=people.clerk())
+    assert (r.status_code, r.json()["channel"], r.json()["window_code"]) == (201, "mail", None)
+    staff_online = await c.post(f"{BASE}/applications", json=body, headers=people.clerk())
+    assert (staff_online.status_code, staff_online.json()["field"]) == (422, "channel")

@@ -114,6 +114,25 @@ def check_channel(body: ApplicationIn, actor: Principal) -> None:
         )
 
 
+# Which of an item's channels (事项 ``channels``) let it arrive by each submission channel;
+# window and mail submissions are taken for every item.
+OFFERED_BY = {
+    SubmitChannel.online: ("online", "province_wide"),  # 网上通办, 全省通办
+    SubmitChannel.cross_province: ("cross_province",),  # 跨省通办
+}
+
+
+def check_item_channels(body: ApplicationIn, target: Target) -> None:
+    """An item comes online or cross-province only where its catalog entry offers that."""
+    wanted = OFFERED_BY.get(body.channel)
+    if wanted is None:
+        return
+    refused = [i.name for i, _ in target.items if not set(wanted) & set(i.channels)]
+    if refused:
+        names = "、".join(refused)
+        raise Invalid(f"not offered through the {body.channel} channel: {names}", field="channel")
+
+
 async def next_number(session: AsyncSession, code: str) -> str:
     """办件编号 = implementation code + yyyyMMdd + 4-digit daily sequence."""
     day = now().astimezone(SHANGHAI).strftime("%Y%m%d")
@@ -128,6 +147,7 @@ async def submit(
 ) -> tuple[Application, str]:
     check_channel(body, actor)
     target = await resolve_target(session, body)
+    check_item_channels(body, target)
     hall, window = await _window(session, body, target, actor)
     code = numbers.new_query_code()
     app = _new_application(body, target, actor, hall, window)
