@@ -181,6 +181,45 @@ def test_operator_sees_duplicate_hints_and_merges_the_later_ticket(console: Any)
     assert _buttons(page) == []
 
 
+COMPLAINT_BUTTONS = {"accept": "受理", "reject": "不予受理", "assign": "交办", "urge": "催办/督办"}
+
+
+def test_an_enterprise_complains_and_the_center_is_offered_only_its_steps(console: Any) -> None:
+    citizen = console.new_page(TABLET)
+    citizen.goto(f"{console.base}/console/public/complaint")
+    citizen.select_option("#f-category", "unpaid_bills")
+    citizen.select_option("#f-respondent", label="市场监督管理局")  # by name, not by code
+    citizen.fill("#f-title", f"工程款拖欠一年未付{_unique()}")
+    citizen.fill("#f-facts", "我公司承建的市场监管所办公楼维修工程已验收，工程款至今未支付。")
+    citizen.fill("#f-enterprise_name", "凤冈县某某建筑有限公司")
+    citizen.fill("#f-uscc", "91520327MA6DM8Q41N")
+    citizen.fill("#f-contact_name", "赵经理")
+    citizen.fill("#f-contact_phone", "13700001111")
+    submit = "form[aria-label=涉企侵权投诉] button[type=submit]"
+    citizen.click(submit)  # an unpaid bill without its amount and due date: refused, in Chinese
+    expect(citizen.locator(".form-error")).to_have_text(
+        "填写的内容有误：「涉及金额」未填写完整或不符合要求"
+    )
+    citizen.fill("#f-claimed_amount", "380000")
+    citizen.fill("#f-bill_due_date", "2025-10-31")
+    citizen.click(submit)
+    number = citizen.wait_for_selector(".notice .mono").inner_text()
+    console.shot(citizen, "public-complaint-submitted-tablet")
+
+    page = console.new_page()
+    console.login(page, "complaints")
+    page.click(f"section:has(h2:has-text('待受理')) a:has-text('{number}')")
+    buttons = _buttons(page)
+    case_id = page.url.rsplit("/", 1)[-1]
+    with console.api("complaints") as api:
+        listed = api.get(f"/api/v1/complaints/cases/{case_id}").json()["actions"]
+    assert "accept" in listed
+    assert buttons == [COMPLAINT_BUTTONS[name] for name in listed]  # exactly what the API lists
+    assert "市场监督管理局" in page.inner_text("main")  # 被投诉单位 by name
+    expect(page.locator(".timeline li")).not_to_have_count(0)
+    console.shot(page, "complaint-detail")
+
+
 def test_citizen_rates_through_the_sms_link(console: Any) -> None:
     number = _finish_at_the_window(console, console.new_page())
     link = console.sms_link(number)

@@ -86,9 +86,12 @@ function codeOf(problem) {
 function fieldErrors(problem) {
   const errors = Array.isArray(problem.errors) ? problem.errors : [];
   return errors.map((e) => {
-    const field = fieldLabel(String(e.field || "").split(".").pop());
-    const reason = VALIDATION[e.type] || "格式不正确";
-    return `「${field}」${reason}`;
+    const path = String(e.field || "");
+    // A check across fields names the field it is about: "Value error, claimed_amount: …".
+    const named = /^Value error, (\w+):/.exec(String(e.message || ""));
+    const name = named ? named[1] : path === "body" ? "" : path.split(".").pop();
+    const reason = VALIDATION[e.type] || (e.type === "value_error" ? "未填写完整或不符合要求" : "格式不正确");
+    return name ? `「${fieldLabel(name)}」${reason}` : reason;
   });
 }
 

@@ -2,6 +2,7 @@
 // seen only by the complaints center; the body complained about sees a redacted case.
 import { publicPost } from "../../api.js";
 import { h, replace } from "../../dom.js";
+import { departmentOptions } from "../../directory.js";
 import { COMPLAINT_CATEGORIES } from "../../labels.js";
 import { field, input, onSubmit, section, select, textarea } from "../../ui.js";
 import { receipt } from "./hotline.js";
@@ -28,7 +29,7 @@ export async function complaintFormPage({ main }) {
   const form = h("form", { class: "grid-form", "aria-label": "涉企侵权投诉" },
     field("投诉类别", select("category", COMPLAINT_CATEGORIES)),
     field("其他类别说明", input("category_other", { maxlength: 200 })),
-    field("被投诉单位", input("respondent", { maxlength: 60, placeholder: "如：某某局" })),
+    field("被投诉单位", select("respondent", departmentOptions(), { blank: "（不清楚或未列出，在事实中说明）" })),
     field("标题", input("title", { required: true, maxlength: 200 })),
     field("事实与诉求", textarea("facts", { required: true, rows: 5 })),
     field("涉及金额（元）", input("claimed_amount", { type: "number", min: 0, step: "0.01" })),
