@@ -132,3 +132,20 @@ async def test_disclosure_is_public_with_history(hall: ServiceUnderTest, people:
     changes = (await c.get(f"{BASE}/disclosure/powers/{pid}/history")).json()
     assert [h["change"] for h in changes] == ["created", "retired"]
     assert changes[0]["snapshot"]["accountability"][0]["situation"] == "对符合条件的申请不予受理"
+
+
+async def test_items_by_channel_page_by_page(hall: ServiceUnderTest) -> None:
+    c = hall.client
+    found: list[str] = []
+    sizes: list[int] = []
+    params: dict[str, Any] = {"channel": "cross_province", "limit": 1}
+    for _ in range(10):
+        page = (await c.get(f"{BASE}/items", params=params)).json()
+        found += [i["name"] for i in page["items"]]
+        sizes.append(len(page["items"]))
+        if not page["next_cursor"]:
+            break
+        params["cursor"] = page["next_cursor"]
+    assert sorted(found) == ["个体工商户登记", "城乡居民养老保险参保登记"]
+    assert sizes[:2] == [1, 1]  # filtered before the page is cut: no empty first pages
+    assert (await c.get(f"{BASE}/items", params={"channel": "fax"})).status_code == 422

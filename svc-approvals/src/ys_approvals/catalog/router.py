@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query, Response
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, public, staff
@@ -15,7 +15,7 @@ from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from ys_approvals import history
 from ys_approvals.catalog import service
-from ys_approvals.catalog.models import ServiceItem
+from ys_approvals.catalog.models import Channel, ServiceItem
 from ys_approvals.catalog.schemas import ItemCreate, ItemOut, ItemUpdate, RevisionOut
 
 api = router("/api/v1/approvals/items", tags=["catalog"])
@@ -33,7 +33,7 @@ async def list_items(
     session: SessionDep,
     page: PageParams,
     department: Annotated[str | None, Query(max_length=40)] = None,
-    channel: Annotated[str | None, Query(max_length=20)] = None,
+    channel: Annotated[Channel | None, Query(description="offered through this channel")] = None,
     q: Annotated[str | None, Query(max_length=50, description="name contains")] = None,
     include_retired: bool = False,
 ) -> Page[ItemOut]:
@@ -43,12 +43,16 @@ async def list_items(
     if q:
         # ILIKE on PostgreSQL as SQLite's LIKE; % and _ in the query are literal.
         query = query.where(ServiceItem.name.icontains(q, autoescape=True))
+    if channel:
+        # In SQL, before the page is cut: the JSON list's text holds the quoted value (the
+        # same on SQLite and PostgreSQL; enum values carry no LIKE wildcards).
+        query = query.where(cast(ServiceItem.channels, String).contains(f'"{channel.value}"'))
     if not include_retired:
         query = query.where(ServiceItem.active.is_(True))
     rows, cursor = await paginate(
         session, query, page, sort=ServiceItem.code, id_col=ServiceItem.id, direction="asc"
     )
-    items = [service.item_out(i) for i in rows if not channel or channel in i.channels]
+    items = [service.item_out(i) for i in rows]
     return Page(items=items, next_cursor=cursor)
 
 
