@@ -31,6 +31,17 @@ def closed_event(**data: object) -> bytes:
     return make_event("hotline", "ys.hotline.ticket.closed", payload, subject="T1").to_json()
 
 
+def without(raw: bytes, *names: str) -> bytes:
+    document = orjson.loads(raw)
+    for name in names:
+        del document[name]
+    return orjson.dumps(document)
+
+
+def with_attr(raw: bytes, **values: object) -> bytes:
+    return orjson.dumps({**orjson.loads(raw), **values})
+
+
 def test_a_valid_event_parses_into_its_payload_model() -> None:
     parsed = a_catalogue().parse(closed_event(), subject="ys.hotline.ticket.closed")
     assert isinstance(parsed.payload, TicketClosed)
@@ -46,6 +57,10 @@ def test_a_valid_event_parses_into_its_payload_model() -> None:
         (b'{"type": "ys.hotline.ticket.closed"}', None, "malformed", "not a CloudEvent"),
         (closed_event(department=None), None, "invalid", "department"),
         (closed_event(), "ys.hotline.ticket.opened", "forged", "differs from type"),
+        (without(closed_event(), "id"), None, "malformed", "no id"),
+        (without(closed_event(), "specversion", "source"), None, "malformed", "no specversion"),
+        (with_attr(closed_event(), id=""), None, "malformed", "no id"),
+        (b'["a", "list"]', None, "malformed", "not a JSON object"),
     ],
 )
 def test_bad_events_are_rejected_with_a_reason(

@@ -19,6 +19,7 @@ from pydantic.json_schema import models_json_schema
 from yingshang.events.envelope import SUBJECT_RE, CloudEvent
 
 CLOUDEVENTS_JSON = "application/cloudevents+json"
+REQUIRED_ATTRIBUTES = ("specversion", "id", "source", "type")  # CloudEvents 1.0, REQUIRED
 
 
 class EventRejected(Exception):
@@ -156,6 +157,14 @@ def _envelope(raw: bytes) -> CloudEvent:
         document = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise EventRejected(f"not JSON: {exc}", kind="malformed") from exc
+    # The model fills in an id, a specversion and a time for events we build; an incoming
+    # event must carry CloudEvents' required attributes itself. Without its own id, every
+    # redelivery would look new to the inbox.
+    if not isinstance(document, dict):
+        raise EventRejected("not a CloudEvent: not a JSON object", kind="malformed")
+    missing = [name for name in REQUIRED_ATTRIBUTES if not document.get(name)]
+    if missing:
+        raise EventRejected(f"not a CloudEvent: no {', '.join(missing)}", kind="malformed")
     try:
         return CloudEvent.model_validate(document)
     except ValidationError as exc:
