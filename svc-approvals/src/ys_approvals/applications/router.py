@@ -112,13 +112,7 @@ async def list_applications(
     rows, cursor = await paginate(
         session, query, page, sort=Application.created_at, id_col=Application.id
     )
-    items = []
-    for app in rows:
-        parts = await service.parts_of(session, app)
-        pauses = await service.pauses_of(session, app)
-        actions_now = flow.available(app, principal)
-        items.append(service.view(app, parts, pauses, actions=actions_now, reveal=False))
-    return Page(items=items, next_cursor=cursor)
+    return Page(items=await service.views(session, list(rows), principal), next_cursor=cursor)
 
 
 @api.get(
