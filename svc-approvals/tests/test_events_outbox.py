@@ -1,6 +1,7 @@
 """Every step of an application writes its event to the outbox in the same transaction:
 accepted, supplement requested/received, suspended/resumed, extended, approved, delivered,
-finished, completed (受理, 办结) and closed; the applicant is told of the extension by SMS.
+finished, completed (受理, 办结) and closed; the applicant is told by SMS of every 补正 (all
+that is missing, at once) and of the extension.
 Payloads carry the contract's common fields and no personal data."""
 
 from __future__ import annotations
@@ -93,9 +94,15 @@ async def test_each_step_publishes_its_event(
 
     async with hall.app.state.db.read() as session:
         rows = await session.execute(
-            select(Notification.recipient, Notification.params).where(
-                Notification.template == "extension_notice"
-            )
+            select(Notification.template, Notification.recipient, Notification.params)
+            .where(Notification.template != "rating_invitation")
+            .order_by(Notification.created_at)
         )
-        sent = list(rows)
-    assert [(r, p["days"]) for r, p in sent] == [("13812345678", 10)]
+        sent = [(t, r, p.get("missing") or p.get("days")) for t, r, p in rows]
+    phone = "13812345678"
+    # 一次性告知 at intake and in review, and the extension notice (行政许可法 art. 32, 42).
+    assert sent == [
+        ("supplement_notice", phone, [last]),
+        ("supplement_notice", phone, ["检验报告"]),
+        ("extension_notice", phone, 10),
+    ]

@@ -12,7 +12,7 @@ from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.events.outbox import enqueue
 from yingshang.problems import Conflict, Forbidden, Invalid
-from ys_approvals.applications import events, flow, intake, timing
+from ys_approvals.applications import events, flow, intake, notices, timing
 from ys_approvals.applications.models import Application, ApplicationPart, PausedPeriod
 from ys_approvals.applications.schemas import (
     DeliverIn,
@@ -42,6 +42,7 @@ async def request_supplement(
         )
         app.missing_materials = missing
         await timing.pause(session, app, actor, "intake 补正")
+        await notices.tell_applicant(session, app, notices.SUPPLEMENT, missing=missing)
         return
     await flow.step(session, app, "request_supplement", actor, if_match, body.note, missing=missing)
     session.add(
@@ -54,6 +55,7 @@ async def request_supplement(
         )
     )
     await timing.pause(session, app, actor, "review 补正")
+    await notices.tell_applicant(session, app, notices.SUPPLEMENT, missing=missing)
 
 
 async def receive_supplement(
@@ -184,20 +186,7 @@ async def approve_extension(
     app.extension_days = timing.STATUTORY_EXTENSION_DAYS
     app.extension_request = {**app.extension_request, "approved_by": actor.staff_no}
     await timing.extend(session, app, actor, reason)
-    await notify_applicant(session, app, "extension_notice", days=app.extension_days)
-
-
-async def notify_applicant(
-    session: AsyncSession, app: Application, template: str, **params: object
-) -> None:
-    from yingshang import notify
-
-    await notify.enqueue(
-        session,
-        recipient=app.applicant_phone,
-        template=template,
-        params={"number": app.number, "item": app.item_name, **params},
-    )
+    await notices.tell_applicant(session, app, notices.EXTENSION, days=app.extension_days)
 
 
 def _my_part(parts: list[ApplicationPart], actor: Principal) -> ApplicationPart:

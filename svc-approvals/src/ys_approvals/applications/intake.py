@@ -17,7 +17,7 @@ from yingshang.clock import SHANGHAI, now
 from yingshang.events.envelope import make_event
 from yingshang.events.outbox import enqueue
 from yingshang.problems import Forbidden, Invalid, NotFound
-from ys_approvals.applications import events, timing
+from ys_approvals.applications import events, notices, timing
 from ys_approvals.applications.models import CASE_KIND, Application, ApplicationPart
 from ys_approvals.applications.schemas import ApplicationIn, SubmitChannel
 from ys_approvals.catalog.models import HandlingKind, ServiceItem
@@ -249,6 +249,9 @@ async def _after_intake(session: AsyncSession, app: Application, actor: Principa
             to_state=app.state,
             data={"missing": app.missing_materials},
             event_id=notice.id,
+        )
+        await notices.tell_applicant(
+            session, app, notices.SUPPLEMENT, missing=app.missing_materials
         )
         return
     await materials_complete(session, app, actor)
