@@ -1,7 +1,9 @@
 """The console in a real browser against the whole system (issue 12's acceptance): an operator
 takes a ticket, the department head signs it, its overdue stage reaches the bureau's 督办 ledger;
 a citizen rates through the SMS link; the bulletin opens and its CSV downloads; a stale page
-and an expired session say so in Chinese; every role's home and every public page is captured."""
+and an expired session say so in Chinese; every role's home and every public page is captured.
+Besides: case details offer exactly the actions the API lists for the user, API errors read in
+Chinese, countdowns count working days on the county calendar, public pages name departments."""
 
 from __future__ import annotations
 
