@@ -79,7 +79,7 @@ export async function applicationPage(ctx) {
     url,
     title: (a) => `办件 ${a.number}`,
     status: (a) => label(APPLICATION_STATUS, a.status),
-    due: (a) => (["finished", "refused"].includes(a.status) ? null : a.due_at),
+    due: (a) => (["finished", "refused", "suspended"].includes(a.status) ? null : a.due_at), // suspended: the clock stops
     facts,
     extra: (a) => h("div", {}, code ? h("p", { class: "notice ok" }, `收件成功。办件编号 ${a.number}，查询码 ${code}（请告知申请人，凭编号和查询码查询进度）。`) : null, parts(a)),
     timeline: () => get(`${url}/timeline`),

@@ -37,11 +37,21 @@ function actionForm(action, submit, cancel) {
   return onSubmit(form, submit);
 }
 
+/** A stage's limit: its due time once done, a live countdown while it runs, none while the
+ * clock is stopped (a paused stage's due time moves when it resumes). */
+function stageDue(s) {
+  const state = s.state || s.status;
+  if (s.completed_at) return dateTime(s.due_at);
+  if (state === "paused") return tag("暂停计时", "muted");
+  if (state === "cancelled") return "—";
+  return countdownEl(s.due_at);
+}
+
 function stagesTable(stages) {
   return table([
     { label: "环节", value: (s) => label(STAGES, s.stage) },
     { label: "状态", value: (s) => label(CLOCK_STATE, s.state || s.status) },
-    { label: "时限", value: (s) => (s.completed_at ? dateTime(s.due_at) : countdownEl(s.due_at)) },
+    { label: "时限", value: stageDue },
     { label: "完成时间", value: (s) => (s.completed_at ? dateTime(s.completed_at) : "—") },
     { label: "按时", value: (s) => (s.on_time === true ? "是" : s.on_time === false ? tag("超时", "danger") : "—") },
     { label: "督办", value: (s) => (s.level || s.level_emitted ? tag(`${s.level || s.level_emitted}级`, "danger") : "—") },
