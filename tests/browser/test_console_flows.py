@@ -181,6 +181,7 @@ def test_operator_sees_duplicate_hints_and_merges_the_later_ticket(console: Any)
     page.wait_for_selector("text=已完成：并单")
     assert page.inner_text(".case-head .tag") == "已并单"
     assert _buttons(page) == []
+    expect(page.locator("[data-due]")).to_have_count(0)  # its clocks are cancelled: no countdown
 
 
 COMPLAINT_BUTTONS = {"accept": "受理", "reject": "不予受理", "assign": "交办", "urge": "催办/督办"}
