@@ -39,7 +39,12 @@ async def eventually(check: Callable[[], Awaitable[Any]], tries: int = 100) -> A
 
 @pytest.fixture
 async def live(service_app: Callable[..., Any], nats_server: str) -> ServiceUnderTest:
-    sut: ServiceUnderTest = await service_app(create_app, Settings, SERVICE_DIR, nats=True)
+    # These tests read the notifications written, not their sending: the sender stays off.
+    # (Its Wakeup.wait uses asyncio.wait_for, which on Python 3.11 can swallow the stop's
+    # cancellation when a commit wakes it at that moment, hanging the teardown.)
+    sut: ServiceUnderTest = await service_app(
+        create_app, Settings, SERVICE_DIR, nats=True, notify_channel="off"
+    )
     await eventually(lambda: asyncio.sleep(0, result=sut.app.state.nats.is_connected))
     return sut
 
