@@ -94,9 +94,12 @@ async def test_disclosure_is_public_with_history(hall: ServiceUnderTest, people:
     assert (
         await c.post(f"{BASE}/disclosure/documents", json=doc, headers=people.staff("SCJGJ"))
     ).status_code == 403
-    made = await c.post(f"{BASE}/disclosure/documents", json=doc, headers=people.head("SCJGJ"))
+    keyed = {**people.head("SCJGJ"), "Idempotency-Key": "doc-publish-0001"}
+    made = await c.post(f"{BASE}/disclosure/documents", json=doc, headers=keyed)
     assert made.status_code == 201, made.text
     ref = made.json()["id"]
+    retried = await c.post(f"{BASE}/disclosure/documents", json=doc, headers=keyed)
+    assert (retried.json()["id"], retried.headers["Idempotent-Replayed"]) == (ref, "true")
     revised = await c.patch(
         f"{BASE}/disclosure/documents/{ref}",
         json={"body": "免费办理。"},
