@@ -4,7 +4,8 @@
 
 Budgets are guidance: a suite over budget prints a loud warning, it does not fail. A suite that
 collects no test fails (pytest exit code 5), so an empty run can never pass as green.
-Extra pytest arguments: ``PYTEST_ARGS="-k hotline -x"``; parallel workers: ``WORKERS=2``.
+Extra pytest arguments: ``PYTEST_ARGS="-k hotline -x"``; parallel workers: ``WORKERS=2``;
+per-package processes at once in the unit suites: ``SUITE_PARALLEL=1`` (default 2).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Suite:
     args: list[str] = field(default_factory=list)
     needs_postgres: bool = False
     per_path: bool = False
+    parallel: int = 1  # per-path runs at once (their output is printed as each finishes)
 
     def runs(self) -> list[list[str]]:
         present = [p for p in self.paths if (ROOT / p).exists()]
@@ -45,7 +47,9 @@ class Suite:
 
 
 SUITES = [
-    Suite("unit", UNIT, 180, per_path=True),
+    # Per-package pytest processes two at a time: much of a test's time is waiting (for a
+    # subprocess, NATS, PostgreSQL), so two processes share this 2-core machine well.
+    Suite("unit", UNIT, 180, per_path=True, parallel=2),
     # The same unit tests on PostgreSQL: those that build databases through the kit (marker
     # `db`, set automatically) or say they need PostgreSQL.
     Suite(
@@ -56,6 +60,7 @@ SUITES = [
         args=["-m", "db or postgres"],
         needs_postgres=True,
         per_path=True,
+        parallel=2,
     ),
     Suite("e2e", ["tests/e2e"], 180),
     Suite("faults+security", ["tests/faults", "tests/security"], 180),
@@ -100,6 +105,63 @@ def pytest_command(suite: Suite, paths: list[str], junit: Path) -> list[str]:
     return command + shlex.split(os.environ.get("PYTEST_ARGS", ""))
 
 
+@dataclass
+class Run:
+    """One pytest process of a suite; with ``parallel`` > 1 its output goes to a file first."""
+
+    paths: list[str]
+    junit: Path
+    proc: subprocess.Popen[bytes] | None = None
+    output: Path | None = None
+    code: int = 0
+
+
+def _start(suite: Suite, run: Run, captured: bool) -> None:
+    run.junit.unlink(missing_ok=True)
+    command = pytest_command(suite, run.paths, run.junit)
+    if not captured:
+        if suite.per_path:
+            print(f"--- {suite.name}: {' '.join(run.paths)}", flush=True)
+        run.proc = subprocess.Popen(command, cwd=ROOT, env=suite_env(suite))  # noqa: S603
+        return
+    run.output = run.junit.with_suffix(".out")
+    with run.output.open("wb") as out:
+        run.proc = subprocess.Popen(  # noqa: S603 - our own pytest command
+            command, cwd=ROOT, env=suite_env(suite), stdout=out, stderr=subprocess.STDOUT
+        )
+
+
+def _execute(suite: Suite, runs: list[Run], parallel: int) -> list[Run]:
+    """Run at most ``parallel`` at once; returns the runs in the order they finished."""
+    waiting, running, finished = list(runs), list[Run](), list[Run]()
+    while waiting or running:
+        while waiting and len(running) < parallel:
+            run = waiting.pop(0)
+            _start(suite, run, captured=parallel > 1)
+            running.append(run)
+        for run in list(running):
+            assert run.proc is not None
+            code = run.proc.poll() if parallel > 1 else run.proc.wait()
+            if code is None:
+                continue
+            run.code = code
+            running.remove(run)
+            finished.append(run)
+            if run.output is not None:
+                print(f"--- {suite.name}: {' '.join(run.paths)}", flush=True)
+                sys.stdout.write(run.output.read_text(errors="replace"))
+                sys.stdout.flush()
+        if running:
+            time.sleep(0.2)
+    return finished
+
+
+def _finish(suite: Suite, run: Run) -> int:
+    if run.code == 5 and "-m" not in suite.args:
+        print(f"!!! {' '.join(run.paths)}: no test was collected; that counts as a failure")
+    return 0 if run.code == 5 and "-m" in suite.args else run.code
+
+
 def run_suite(suite: Suite) -> Outcome:
     minutes = f"{suite.budget / 60:g} min"
     if suite.needs_postgres and not os.environ.get("YS_TEST_POSTGRES_URL"):
@@ -108,18 +170,13 @@ def run_suite(suite: Suite) -> Outcome:
     print(f"=== suite {suite.name} (budget {minutes}) ===", flush=True)
     ARTIFACTS.mkdir(exist_ok=True)
     started = time.monotonic()
-    codes, junits = [], []
-    for index, paths in enumerate(suite.runs()):
-        junit = ARTIFACTS / f"{suite.name.replace('+', '-')}-{index}.xml"
-        junit.unlink(missing_ok=True)
-        junits.append(junit)
-        if suite.per_path:
-            print(f"--- {suite.name}: {' '.join(paths)}", flush=True)
-        command = pytest_command(suite, paths, junit)
-        code = subprocess.call(command, cwd=ROOT, env=suite_env(suite))  # noqa: S603
-        if code == 5 and "-m" not in suite.args:
-            print(f"!!! {' '.join(paths)}: no test was collected; that counts as a failure")
-        codes.append(0 if code == 5 and "-m" in suite.args else code)
+    runs = [
+        Run(paths, ARTIFACTS / f"{suite.name.replace('+', '-')}-{index}.xml")
+        for index, paths in enumerate(suite.runs())
+    ]
+    parallel = int(os.environ.get("SUITE_PARALLEL", suite.parallel))
+    codes = [_finish(suite, run) for run in _execute(suite, runs, max(parallel, 1))]
+    junits = [run.junit for run in runs]
     seconds = time.monotonic() - started
     status = "passed" if codes and all(c == 0 for c in codes) else "FAILED"
     print(f"--- suite {suite.name}: {status} in {seconds:.1f} s (budget {minutes})", flush=True)
