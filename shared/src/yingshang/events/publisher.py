@@ -93,7 +93,8 @@ async def _wait_for_acks(nc: NatsClient, done: asyncio.Event, seconds: float) ->
         if left <= 0:
             return
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(done.wait(), min(left, 0.1))
+            async with asyncio.timeout(min(left, 0.1)):  # not wait_for: see Wakeup.wait
+                await done.wait()
 
 
 def _ack(msg: Msg) -> Ack:

@@ -198,7 +198,8 @@ class OutboxRelay:
         """Back off, but come back at once when NATS reconnects."""
         self._reconnected.clear()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._reconnected.wait(), seconds)
+            async with asyncio.timeout(seconds):  # not wait_for: see Wakeup.wait
+                await self._reconnected.wait()
 
     async def _drain_quietly(self) -> bool:
         """Drain; True when a batch failed at the connection level (the relay backs off)."""

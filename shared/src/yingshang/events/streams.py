@@ -131,7 +131,8 @@ class NatsConnection:
         self._task = asyncio.create_task(self._connect_forever(), name="nats-connect")
 
     async def wait_connected(self, seconds: float | None = None) -> None:
-        await asyncio.wait_for(self.connected.wait(), seconds)
+        async with asyncio.timeout(seconds):  # not wait_for: see Wakeup.wait
+            await self.connected.wait()
 
     async def stop(self) -> None:
         if self._task is not None:

@@ -37,6 +37,10 @@ class Wakeup:
 
     async def wait(self, seconds: float) -> None:
         """Until woken or ``seconds`` pass (the poll fallback); then re-arm."""
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+        # that arrives as the event is set (a commit at the moment of shutdown), and the
+        # worker would never stop.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._event.wait()
         self._event.clear()
