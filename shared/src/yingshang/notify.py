@@ -34,6 +34,7 @@ from yingshang.clock import now
 from yingshang.db import Database, IdMixin, PlumbingBase, UTCDateTime
 from yingshang.events.wakeup import Wakeup
 from yingshang.settings import ServiceSettings
+from yingshang.tasks import cancel_and_wait
 
 log = logging.getLogger("yingshang.notify")
 
@@ -239,9 +240,7 @@ class NotificationSender:
         self._task = asyncio.create_task(self._run(), name="notification-sender")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await cancel_and_wait([self._task])
         if self.channel is not None:
             await self.channel.close()
 

@@ -44,6 +44,7 @@ from yingshang.events.inbox import (
     record_dead_letter,
 )
 from yingshang.events.streams import NatsConnection, ensure_stream, stream_name
+from yingshang.tasks import cancel_and_wait
 
 log = logging.getLogger("yingshang.events.consumer")
 
@@ -191,9 +192,7 @@ class EventConsumer:
         self._task = asyncio.create_task(self._run(), name=self.name)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await cancel_and_wait([self._task])
 
     def readiness(self) -> dict[str, Any]:
         running = self._task is not None and not self._task.done()

@@ -39,6 +39,7 @@ from yingshang.events.publisher import Ack, Outgoing, publish_batch
 from yingshang.events.streams import NatsConnection
 from yingshang.events.wakeup import Wakeup
 from yingshang.settings import ServiceSettings
+from yingshang.tasks import cancel_and_wait
 
 log = logging.getLogger("yingshang.events.relay")
 
@@ -145,9 +146,7 @@ class OutboxRelay:
         self.wake()
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await cancel_and_wait(self._tasks)
 
     def readiness(self) -> dict[str, Any]:
         running = bool(self._tasks) and not any(t.done() for t in self._tasks)

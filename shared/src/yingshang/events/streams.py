@@ -26,6 +26,7 @@ from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfi
 from nats.js.errors import NotFoundError
 
 from yingshang.settings import ServiceSettings
+from yingshang.tasks import cancel_and_wait
 
 log = logging.getLogger("yingshang.events.streams")
 
@@ -135,9 +136,7 @@ class NatsConnection:
             await self.connected.wait()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await cancel_and_wait([self._task])
         if self.nc is not None and not self.nc.is_closed:
             await self.nc.close()
 

@@ -18,7 +18,6 @@ Services learn about what fired through hooks called inside the same transaction
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time as monotonic_time
 from collections.abc import Awaitable, Callable, Sequence
@@ -32,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import now
 from yingshang.db import Database
+from yingshang.tasks import cancel_and_wait
 from yingshang.time.bulk import DriverForm
 from yingshang.time.calendar import OfficeHours
 from yingshang.time.ladder import LevelTimes
@@ -82,11 +82,8 @@ class DeadlineSweeper:
         self._task = asyncio.create_task(self._run(), name=self.name)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait([self._task])
+        self._task = None
 
     def readiness(self) -> dict[str, Any]:
         warnings = list(self.file_problems)
