@@ -41,6 +41,7 @@ demo: $(STAMP) ## play a week of county work into the running system (start `mak
 	$(PY) scripts/demo.py
 
 test: $(STAMP) ## run the suites (SUITE=unit|unit-pg|e2e|faults+security|browser|cluster)
+	@scripts/browser_deps.sh
 	$(PY) scripts/test_suites.py $(SUITE)
 
 lint: $(STAMP) ## ruff check + ruff format --check + mypy --strict per package

@@ -117,7 +117,7 @@ def console() -> Iterator[Console]:
     prune those, and this one lives for the whole session."""
     binary = chromium_binary()
     if binary is None:
-        pytest.skip("browser test: install Debian's chromium and fonts-noto-cjk (.ci/run does)")
+        pytest.skip("browser test: install Debian's chromium and fonts-noto-cjk (make test does)")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
