@@ -84,6 +84,20 @@ def all_materials(item: dict[str, Any]) -> list[str]:
     return [m["name"] for m in item["materials"]]
 
 
+FOOD_LICENCE = "食品经营许可"  # a 承诺件 of SCJGJ
+
+
+async def food_licence_at_the_window(
+    client: Any, issuer: TestIssuer
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """A hall clerk (工号 ZW2009) and the complete food-licence application they submitted."""
+    item = await item_named(client, FOOD_LICENCE)
+    clerk = issuer.headers(("HALL", "staff"), staff_no="ZW2009")
+    body = AnApplication(item=item["code"], materials=all_materials(item)).build()
+    app = (await client.post(f"{BASE}/applications", json=body, headers=clerk)).json()
+    return clerk, dict(app)
+
+
 async def outbox_events(sut: Any, case_id: str, suffix: str | None = None) -> list[dict[str, Any]]:
     """Events written to the service's outbox for one application (type ends with ``suffix``),
     in the order they will be published."""

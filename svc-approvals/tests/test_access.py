@@ -9,7 +9,14 @@ from sqlalchemy import select
 from yingshang.audit import AuditEntry
 from yingshang.testing.apps import ServiceUnderTest
 
-from .builders import BASE, AnApplication, People, all_materials, item_named
+from .builders import (
+    BASE,
+    AnApplication,
+    People,
+    all_materials,
+    food_licence_at_the_window,
+    item_named,
+)
 from .test_applications_clock import act
 
 
@@ -44,10 +51,7 @@ async def test_clerks_take_in_at_their_own_window(hall: ServiceUnderTest, people
 
 async def test_departments_decide_only_their_own(hall: ServiceUnderTest, people: People) -> None:
     c = hall.client
-    item = await item_named(c, "食品经营许可")
-    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
-    body = AnApplication(item=item["code"], materials=all_materials(item)).build()
-    app = (await c.post(f"{BASE}/applications", json=body, headers=clerk)).json()
+    clerk, app = await food_licence_at_the_window(c, people.issuer)
     await act(c, app, "accept", clerk)
     # The hall's clerk takes in and delivers but does not decide the department's item.
     assert (await act(c, app, "approve", clerk)).status_code == 403
@@ -63,10 +67,7 @@ async def test_personal_data_is_masked_and_unmasking_audited(
     hall: ServiceUnderTest, people: People
 ) -> None:
     c = hall.client
-    item = await item_named(c, "食品经营许可")
-    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
-    body = AnApplication(item=item["code"], materials=all_materials(item)).build()
-    app = (await c.post(f"{BASE}/applications", json=body, headers=clerk)).json()
+    _clerk, app = await food_licence_at_the_window(c, people.issuer)
     assert (app["applicant_phone"], app["masked"]) == ("138****5678", True)
     assert app["applicant_id_no"] == "5203**********0012"
     url = f"{BASE}/applications/{app['id']}"

@@ -9,7 +9,15 @@ from typing import Any
 from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
 
-from .builders import BASE, AnApplication, People, all_materials, item_named, outbox_events
+from .builders import (
+    BASE,
+    AnApplication,
+    People,
+    all_materials,
+    food_licence_at_the_window,
+    item_named,
+    outbox_events,
+)
 from .test_applications_clock import act, end_of
 
 DEPARTMENTS = ["GAJ", "RSJ", "SCJGJ", "TAX"]
@@ -151,10 +159,7 @@ async def test_a_committed_item_is_not_finished_on_the_spot(
     hall: ServiceUnderTest, people: People
 ) -> None:
     c = hall.client
-    item = await item_named(c, "食品经营许可")
-    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
-    body = AnApplication(item=item["code"], materials=all_materials(item)).build()
-    app = (await c.post(f"{BASE}/applications", json=body, headers=clerk)).json()
+    clerk, app = await food_licence_at_the_window(c, people.issuer)
     assert "finish_on_the_spot" not in app["actions"]
     r = await act(c, app, "finish-on-the-spot", clerk)
     assert r.status_code == 409

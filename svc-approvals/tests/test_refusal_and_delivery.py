@@ -9,7 +9,15 @@ from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.time.sweeper import DeadlineSweeper
 
-from .builders import BASE, AnApplication, People, all_materials, item_named, outbox_events
+from .builders import (
+    BASE,
+    AnApplication,
+    People,
+    all_materials,
+    food_licence_at_the_window,
+    item_named,
+    outbox_events,
+)
 from .test_applications_clock import act, at
 
 
@@ -42,10 +50,7 @@ async def test_postal_delivery_needs_tracking_and_address(
     hall: ServiceUnderTest, people: People
 ) -> None:
     c = hall.client
-    item = await item_named(c, "食品经营许可")
-    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
-    body = AnApplication(item=item["code"], materials=all_materials(item)).build()
-    app = (await c.post(f"{BASE}/applications", json=body, headers=clerk)).json()
+    clerk, app = await food_licence_at_the_window(c, people.issuer)
     await act(c, app, "accept", clerk)
     assert (await act(c, app, "reject", people.staff("SCJGJ"), {"reason": ""})).status_code == 422
     await act(c, app, "approve", people.staff("SCJGJ"))
