@@ -22,18 +22,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import asyncpg  # type: ignore[import-untyped]
 import httpx
 
 from yingshang.processes import free_port, spawn, stop, wait_for_http
 from yingshang.supervisor import ServiceSpec, load_plan, uvicorn_argv
 from yingshang.testing import NatsCluster
-from yingshang.testing.databases import run_sync, with_database
+from yingshang.testing.databases import pg_admin, run_sync, with_database
 
 ROOT = Path(__file__).resolve().parents[1]
 NATS_CONFIG = ROOT / "deploy" / "nats" / "nats.conf"
@@ -185,7 +184,7 @@ class Rehearsal:
 
     def drop_databases(self) -> None:
         drops = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in self._names()]
-        run_sync(_admin(self.pg_url, drops))
+        run_sync(pg_admin(self.pg_url, *drops))
 
     def _names(self) -> list[str]:
         return [self.database(name) for name in ["gateway", *self.chosen]]
@@ -206,7 +205,7 @@ class Rehearsal:
                 f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
                 f'CREATE DATABASE "{name}"',
             ]
-        run_sync(_admin(self.pg_url, statements))
+        run_sync(pg_admin(self.pg_url, *statements))
 
     def _migrate(self) -> None:
         """Each service's migrations in a process of its own, two at a time (Alembic keeps
@@ -279,15 +278,6 @@ class Rehearsal:
         response.raise_for_status()
         result: dict[str, object] = response.json()
         return result
-
-
-async def _admin(url: str, statements: Iterable[str]) -> None:
-    conn = await asyncpg.connect(url)
-    try:
-        for statement in statements:
-            await conn.execute(statement)
-    finally:
-        await conn.close()
 
 
 def banner(rehearsal: Rehearsal) -> str:

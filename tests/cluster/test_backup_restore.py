@@ -24,7 +24,7 @@ from yingshang.db import Database
 from yingshang.events.envelope import make_event
 from yingshang.migrate import upgrade
 from yingshang.testing import NatsProcess
-from yingshang.testing.databases import postgres_admin_url, run_sync, with_database
+from yingshang.testing.databases import pg_admin, postgres_admin_url, run_sync, with_database
 from ys_ratings.app import SERVICE_DIR
 from ys_ratings.intake.payloads import TicketRevisited
 from ys_ratings.ratings.sources import record_revisit
@@ -64,15 +64,6 @@ def need(tool: str) -> str:
     return found
 
 
-async def admin(url: str, *statements: str) -> None:
-    conn = await asyncpg.connect(url)
-    try:
-        for statement in statements:
-            await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
 async def ratings_in(url: str) -> list[tuple[str, int, str]]:
     conn = await asyncpg.connect(url)
     try:
@@ -88,7 +79,7 @@ def test_pg_dump_and_pg_restore_bring_back_a_service_database(tmp_path: Path) ->
     assert admin_url is not None
     tag = secrets.token_hex(3)
     source, target = f"ys_bk_{tag}", f"ys_bk_{tag}_restored"
-    run_sync(admin(admin_url, f'CREATE DATABASE "{source}"', f'CREATE DATABASE "{target}"'))
+    run_sync(pg_admin(admin_url, f'CREATE DATABASE "{source}"', f'CREATE DATABASE "{target}"'))
     try:
         source_url = with_database(admin_url, source)
         upgrade(SERVICE_DIR, source_url)
@@ -105,13 +96,13 @@ def test_pg_dump_and_pg_restore_bring_back_a_service_database(tmp_path: Path) ->
             [pg_restore, "--no-owner", "--exit-on-error", "--dbname", target_url, str(dump)],
             check=True,
         )
-        run_sync(admin(admin_url, f'DROP DATABASE "{source}" WITH (FORCE)'))  # the loss
+        run_sync(pg_admin(admin_url, f'DROP DATABASE "{source}" WITH (FORCE)'))  # the loss
 
         assert run_sync(ratings_in(target_url)) == [(payload["case_id"], 5, "办得很快")]
         upgrade(SERVICE_DIR, target_url)  # the restored schema is at head: nothing to do
     finally:
         run_sync(
-            admin(
+            pg_admin(
                 admin_url,
                 f'DROP DATABASE IF EXISTS "{source}" WITH (FORCE)',
                 f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)',

@@ -64,7 +64,8 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     return box["value"]  # type: ignore[no-any-return]
 
 
-async def _admin(admin_url: str, *statements: str) -> None:
+async def pg_admin(admin_url: str, *statements: str) -> None:
+    """Run ``statements`` one by one on a PostgreSQL admin connection (CREATE/DROP DATABASE)."""
     conn = await asyncpg.connect(admin_url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
         for statement in statements:
@@ -102,7 +103,7 @@ class TemplateDatabases:
             return f"sqlite+aiosqlite:///{target}"
         admin = self._require_pg()
         database = f"ys_t_{name}"
-        run_sync(_admin(admin, f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
+        run_sync(pg_admin(admin, f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
         self._copies.append(database)
         return with_database(admin, database).replace("postgresql://", "postgresql+asyncpg://")
 
@@ -126,14 +127,14 @@ class TemplateDatabases:
     def _drop_databases(self, names: list[str]) -> None:
         if names and self.pg_admin_url:
             drops = [f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names]
-            run_sync(_admin(self.pg_admin_url, *drops))
+            run_sync(pg_admin(self.pg_admin_url, *drops))
 
     def _build(self, service_dir: Path, backend: Backend) -> str:
         if backend == "sqlite":
             return str(self._build_sqlite(service_dir))
         admin = self._require_pg()
         database = f"ys_tpl_{_slug(service_dir)}_{self.session_tag}"
-        run_sync(_admin(admin, f'CREATE DATABASE "{database}"'))
+        run_sync(pg_admin(admin, f'CREATE DATABASE "{database}"'))
         upgrade(service_dir, with_database(admin, database))
         return database
 
