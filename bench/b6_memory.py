@@ -24,7 +24,7 @@ from b2_tickets import PATH, body  # bench/ is on sys.path when run as a script
 from load import figure
 
 from yingshang.settings import DEMO_PASSWORD
-from yingshang.testing.stack import SupervisedStack
+from yingshang.testing.stack import FAST_PASSWORDS, SupervisedStack
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MB = 150.0
@@ -35,7 +35,6 @@ READS = [
     "/api/v1/visits/problems?limit=50",
     "/api/v1/ratings/ratings?limit=50",
 ]
-FAST_LOGIN = {"YS_PASSWORD_TIME_COST": "1", "YS_PASSWORD_MEMORY_KIB": "8192"}
 
 
 def rss_mb(pid: int) -> float:
@@ -85,7 +84,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="b6-"))
-    stack = SupervisedStack(ROOT, scratch / "var", extra_env=FAST_LOGIN)
+    stack = SupervisedStack(ROOT, scratch / "var", extra_env=FAST_PASSWORDS)
     stack.start()
     try:
         base = stack.url("gateway")

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import tempfile
 import threading
 import time
 import uuid
@@ -28,15 +26,14 @@ from standardwebhooks.webhooks import Webhook
 
 from yingshang.processes import free_port, wait_for_http
 from yingshang.settings import DEMO_PASSWORD
-from yingshang.testing.stack import SupervisedStack, alive
+from yingshang.testing.stack import FAST_PASSWORDS, SupervisedStack, alive, running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 300.0  # a loaded CI machine migrates and seeds six services slowly
 WAIT_SECONDS = 60.0  # relays, consumers and sweepers on a loaded machine
 # Test settings: a cheap password hash (each login verifies one) and a quicker SMS outbox.
 FAST = {
-    "YS_PASSWORD_TIME_COST": "1",
-    "YS_PASSWORD_MEMORY_KIB": "8192",
+    **FAST_PASSWORDS,
     "YS_NOTIFY_POLL_SECONDS": "0.5",
     "YS_WEBHOOK_POLL_SECONDS": "0.5",
 }
@@ -206,17 +203,8 @@ def act(
 def county() -> Iterator[County]:
     """The supervised stack for the module, in a directory of its own (not pytest's numbered
     tmp: concurrent pytest sessions prune those, and this one lives for the whole module)."""
-    home = Path(tempfile.mkdtemp(prefix="ys-e2e-"))
-    stack = SupervisedStack(ROOT, home / "var", extra_env=FAST)
-    try:
-        try:
-            stack.start(timeout=STARTUP_SECONDS)
-        except (TimeoutError, RuntimeError) as exc:
-            raise RuntimeError(f"the stack did not start:\n{stack.log()[-3000:]}") from exc
+    with running_stack(ROOT, prefix="ys-e2e-", extra_env=FAST, timeout=STARTUP_SECONDS) as stack:
         yield County(stack)
-    finally:
-        stack.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

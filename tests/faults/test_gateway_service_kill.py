@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import sqlite3
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,26 +25,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 from pipeline import TICKET, eventually, fault_size
 
 from yingshang.settings import DEMO_PASSWORD
-from yingshang.testing.stack import SupervisedStack, alive
+from yingshang.testing.stack import FAST_PASSWORDS, SupervisedStack, alive, running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
-FAST = {"YS_PASSWORD_TIME_COST": "1", "YS_PASSWORD_MEMORY_KIB": "8192"}
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
 def stack() -> Iterator[SupervisedStack]:
-    home = Path(tempfile.mkdtemp(prefix="ys-faults-"))
-    stack = SupervisedStack(ROOT, home / "var", extra_env=FAST)
-    try:
-        try:
-            stack.start(timeout=300)
-        except (TimeoutError, RuntimeError) as exc:
-            raise RuntimeError(f"the stack did not start:\n{stack.log()[-3000:]}") from exc
+    with running_stack(ROOT, prefix="ys-faults-", extra_env=FAST_PASSWORDS) as stack:
         yield stack
-    finally:
-        stack.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 @dataclass

@@ -8,9 +8,7 @@ or refresh token, a client secret, a full mainland phone number and a full ID nu
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,10 +19,9 @@ import httpx
 import pytest
 
 from yingshang.settings import DEMO_PASSWORD
-from yingshang.testing.stack import SupervisedStack
+from yingshang.testing.stack import FAST_PASSWORDS, SupervisedStack, running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
-FAST = {"YS_PASSWORD_TIME_COST": "1", "YS_PASSWORD_MEMORY_KIB": "8192"}
 REQUESTER_PHONE, CONTACT_PHONE, RATER_PHONE = "13987654321", "13512345678", "15800001111"
 RATER_ID = "520327199001011238"  # 公民身份号码 (valid check digit), fictional
 USCC = "91520327MA6DM8Q41N"  # 统一社会信用代码, fictional
@@ -38,17 +35,8 @@ FACTS = "SELECT case_id FROM ratings_case_facts"
 
 @pytest.fixture
 def stack() -> Iterator[SupervisedStack]:
-    home = Path(tempfile.mkdtemp(prefix="ys-logscan-"))
-    stack = SupervisedStack(ROOT, home / "var", extra_env=FAST)
-    try:
-        try:
-            stack.start(timeout=300)
-        except (TimeoutError, RuntimeError) as exc:
-            raise RuntimeError(f"the stack did not start:\n{stack.log()[-3000:]}") from exc
+    with running_stack(ROOT, prefix="ys-logscan-", extra_env=FAST_PASSWORDS) as stack:
         yield stack
-    finally:
-        stack.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:

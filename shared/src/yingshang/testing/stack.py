@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from yingshang.processes import free_port, signal_group, spawn, stop, wait_for_http
 from yingshang.supervisor import load_plan
 
 BANNER = "is running. Ctrl-C stops everything"
+# Test settings: a cheap password hash (every login verifies one).
+FAST_PASSWORDS = {"YS_PASSWORD_TIME_COST": "1", "YS_PASSWORD_MEMORY_KIB": "8192"}
 
 
 class SupervisedStack:
@@ -77,6 +83,29 @@ class SupervisedStack:
 
     def log(self) -> str:
         return self.output.read_text(errors="replace") if self.output.exists() else ""
+
+
+@contextmanager
+def running_stack(
+    root: Path,
+    *,
+    prefix: str = "ys-stack-",
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 300.0,
+) -> Iterator[SupervisedStack]:
+    """A started stack in a directory of its own (not pytest's numbered tmp, which concurrent
+    pytest sessions prune), stopped and removed afterwards; a failed start shows the log."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    stack = SupervisedStack(root, home / "var", extra_env=extra_env)
+    try:
+        try:
+            stack.start(timeout=timeout)
+        except (TimeoutError, RuntimeError) as exc:
+            raise RuntimeError(f"the stack did not start:\n{stack.log()[-3000:]}") from exc
+        yield stack
+    finally:
+        stack.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def alive(pid: int) -> bool:
