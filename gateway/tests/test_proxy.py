@@ -27,11 +27,19 @@ async def test_two_positions_reach_the_service_through_the_gateway(
         async with served(service, port):
             headers = await gateway.headers("gsl_chair")
             me = await gateway.client.get("/api/v1/hotline/me", headers=headers)
+            acting = {**headers, "X-Acting-Position": "BUREAU/staff"}
+            as_deputy = await gateway.client.get("/api/v1/hotline/me", headers=acting)
+            acting = {**headers, "X-Acting-Position": "BUREAU/head"}
+            not_held = await gateway.client.get("/api/v1/hotline/me", headers=acting)
     assert me.status_code == 200
     assert {(p["dept"], p["role"]) for p in me.json()["positions"]} == {
         ("GSL", "head"),
         ("BUREAU", "staff"),
     }
+    # the position picked in the console narrows what the service sees, never widens it
+    assert [(p["dept"], p["role"]) for p in as_deputy.json()["positions"]] == [("BUREAU", "staff")]
+    assert not_held.status_code == 403
+    assert not_held.headers["content-type"].startswith("application/problem+json")
 
 
 async def test_requests_pass_unchanged_with_ids(settings_for: Callable[..., Settings]) -> None:

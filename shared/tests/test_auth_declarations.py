@@ -1,5 +1,6 @@
 """The access-declaration walk sees every route, including those of included routers."""
 
+import pytest
 from fastapi import FastAPI
 
 from yingshang.app import allow, router
@@ -37,3 +38,20 @@ def test_a_route_without_one_declaration_is_reported() -> None:
         ("GET", "/api/v1/sample/both"),
         ("GET", "/api/v1/sample/open"),
     ]
+
+
+def test_the_acting_position_narrows_and_never_widens() -> None:
+    from yingshang.auth import Position, Principal, acting_as
+    from yingshang.problems import Forbidden, Invalid
+
+    chair = Principal("u1", positions=(Position("GSL", "head"), Position("BUREAU", "staff")))
+    assert acting_as(chair, None) is chair
+    assert acting_as(chair, "BUREAU/staff").positions == (Position("BUREAU", "staff"),)
+    assert not acting_as(chair, "BUREAU/staff").has("head")
+    with pytest.raises(Forbidden):
+        acting_as(chair, "BUREAU/head")
+    for malformed in ("BUREAU", "/staff", "BUREAU/"):
+        with pytest.raises(Invalid):
+            acting_as(chair, malformed)
+    client = Principal("c1", client_id="province", scopes=frozenset({"hotline:push"}))
+    assert acting_as(client, "BUREAU/head") is client

@@ -374,6 +374,10 @@ def test_every_role_home_page_renders_in_chinese(console: Any) -> None:
     page.click("button.position:has-text('营商环境建设局')")
     page.wait_for_selector("text=督办级别分布")
     assert "营商环境建设局" in page.inner_text("header .user-position")
+    # every API call says which post the chairman acts in: the services narrow to it
+    with page.expect_request(lambda r: "/api/v1/ratings/" in r.url) as seen:
+        page.reload()
+    assert seen.value.headers.get("x-acting-position") == "BUREAU/staff"
 
 
 PUBLIC_PAGES = [  # (screenshot, navigation link, heading); the portal links to each

@@ -12,7 +12,7 @@ import json
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -23,7 +23,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from yingshang.problems import Forbidden, ServiceUnavailable, Unauthorized
+from yingshang.problems import Forbidden, Invalid, ServiceUnavailable, Unauthorized
 
 ALGORITHMS = ["Ed25519", "ES256"]
 ROLES = ("clerk", "staff", "head", "admin")
@@ -242,7 +242,7 @@ class AccessRule:
             except (Unauthorized, ServiceUnavailable):
                 principal = None
         else:
-            principal = await verifier.verify(token)
+            principal = acting_as(await verifier.verify(token), request.headers.get(ACTING_HEADER))
             self.check(principal)
         request.state.principal = principal
         return principal
@@ -328,6 +328,28 @@ def route_access(app: FastAPI) -> dict[tuple[str, str], list[AccessRule]]:
 def undeclared_routes(app: FastAPI) -> list[tuple[str, str]]:
     """Routes with no access declaration, or with more than one kind (ambiguous)."""
     return sorted(k for k, rules in route_access(app).items() if len({r.kind for r in rules}) != 1)
+
+
+ACTING_HEADER = "X-Acting-Position"
+
+
+def acting_as(principal: Principal, header: str | None) -> Principal:
+    """The principal narrowed to the one position named by ``X-Acting-Position: DEPT/role``.
+
+    A person holding several posts (交叉挂职) picks the one they act in (the console sends the
+    choice with every request); without the header every position they hold counts. Naming a
+    position they do not hold is refused (403): the header can narrow, never widen.
+    """
+    if header is None or principal.is_client:
+        return principal
+    dept, sep, role = header.strip().partition("/")
+    if not sep or not dept or not role:
+        example = "e.g. HOTLINE_CENTER/head"
+        raise Invalid(f"{ACTING_HEADER} is DEPT/role, {example}", field=ACTING_HEADER)
+    chosen = [p for p in principal.positions if (p.dept, p.role) == (dept, role)]
+    if not chosen:
+        raise Forbidden(f"you do not hold the position {dept}/{role}")
+    return replace(principal, positions=tuple(chosen))
 
 
 async def get_principal(request: Request) -> Principal:

@@ -24,6 +24,10 @@ function headersFor(options) {
   const headers = { Accept: "application/json, application/problem+json" };
   const token = options.auth === false ? null : session.accessToken();
   if (token) headers.Authorization = `Bearer ${token}`;
+  // A person with several posts acts in the one picked at login: the services narrow the
+  // token's positions to it (X-Acting-Position), so buttons and rights match the choice.
+  const acting = token && session.positions().length > 1 ? session.position() : null;
+  if (acting) headers["X-Acting-Position"] = `${acting.dept}/${acting.role}`;
   if (options.json !== undefined) headers["Content-Type"] = "application/json";
   if (options.etag) headers["If-Match"] = options.etag;
   if (options.idempotent) headers["Idempotency-Key"] = options.idempotent === true ? newKey() : options.idempotent;
