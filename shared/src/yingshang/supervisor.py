@@ -38,7 +38,9 @@ from yingshang.processes import nats_argv, port_in_use, signal_group, spawn, wai
 from yingshang.settings import DEMO_PASSWORD
 
 GRACE_SECONDS = 10.0
-HEALTH_TIMEOUT_SECONDS = 90.0
+# How long the services may take to answer /healthz at start (migrations, seed) while they are
+# alive; a loaded machine needs more than a quiet one. YS_START_TIMEOUT moves it.
+HEALTH_TIMEOUT_SECONDS = 180.0
 RESTARTS = 5
 RESTART_WINDOW_SECONDS = 60.0
 
@@ -233,7 +235,8 @@ class Supervisor:
 
     def wait_healthy(self) -> None:
         pending = {s.name: f"{s.url}/healthz" for s in self.plan.services}
-        deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
+        limit = float(self.environ.get("YS_START_TIMEOUT", HEALTH_TIMEOUT_SECONDS))
+        deadline = time.monotonic() + limit
         while pending and not self.stopping.is_set():
             self._check_children()
             for name, url in list(pending.items()):
