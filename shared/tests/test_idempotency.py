@@ -196,6 +196,10 @@ async def test_missing_and_malformed_keys(service_app: StartService) -> None:
     missing = await sut.client.post(f"{PROBE}/required", json=1, headers=staff_headers)
     assert missing.status_code == 400
     assert missing.json()["type"].endswith("/idempotency-key")
+    # without a token the caller is told to authenticate first, key or no key
+    for headers in ({}, {"Idempotency-Key": "short"}, {"Authorization": "Basic eDp5"}):
+        anonymous = await sut.client.post(f"{PROBE}/required", json=1, headers=headers)
+        assert anonymous.status_code == 401, headers
     for bad in ("short", "has a space inside", "x" * 256):
         response = await sut.client.post(
             f"{PROBE}/effects", json=1, headers={**staff_headers, "Idempotency-Key": bad}

@@ -327,6 +327,9 @@ class IdempotentRoute(TransactionalRoute, _StoresResponse):
         async def run(request: Request) -> Response:
             if request.method != "POST":
                 return await transactional(request)
+            if not public_route and _soft_bearer(request) is None:
+                # no usable token: the route's access rule answers 401 before any key check
+                return await transactional(request)
             key = parse_key(request.headers.get(HEADER))
             if key is None and self.key_required:
                 raise BadIdempotencyKey(f"this request needs an {HEADER} header (a UUID)")
