@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from yingshang.app import ComponentFactory, create_service_app
 from yingshang.events import dead_letter_router, event_components
+from yingshang.seeding import seed_component
 from yingshang.time.policies import policies_router
 from yingshang.time.sweeper import sweeper_component
 from yingshang.time.years import calendar_router
@@ -20,7 +21,7 @@ from ys_approvals.halls.router import api as halls_api
 from ys_approvals.packages.router import api as packages_api
 from ys_approvals.public import api as public_api
 from ys_approvals.ratelimit import TokenBucket
-from ys_approvals.seed import Seeder
+from ys_approvals.seed import seed_on_start
 from ys_approvals.settings import Settings
 from ys_approvals.stats.router import api as stats_api
 
@@ -38,7 +39,7 @@ CONSUMERS = tuple(consumers.specs())
 def components() -> list[ComponentFactory]:
     """Seed first; then NATS, the outbox relay, the consumers (rating invitations, hall duty)
     and the notification sender (SMS to applicants); the deadline sweeper last."""
-    return [Seeder, *event_components(*CONSUMERS), sweeper_component()]
+    return [seed_component(seed_on_start), *event_components(*CONSUMERS), sweeper_component()]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -146,27 +145,9 @@ async def _seed_disclosure(session: AsyncSession) -> None:
         await publish_power(session, PowerIn(**power), SEEDER)
 
 
-class Seeder:
-    """Component: runs the seed at start-up (not in production: real data comes from admins)."""
-
-    name = "seed"
-
-    def __init__(self, app: FastAPI) -> None:
-        self.settings: Settings = app.state.settings
-        self.db: Database = app.state.db
-        self.done = False
-
-    async def start(self, app: FastAPI) -> None:
-        if not self.settings.seed_on_start or self.settings.env == "production":
-            return
-        county = await asyncio.to_thread(read_county, self.settings.county_file)
-        async with self.db.write() as session:
-            await seed(session, county)
-        self.done = True
-        log.info("seed data ensured")
-
-    async def stop(self) -> None:
-        return None
-
-    def readiness(self) -> dict[str, Any]:
-        return {"ok": True, "seeded": self.done}
+async def seed_on_start(db: Database, settings: Settings) -> None:
+    """The start-up seed (``yingshang.seeding``; not in production: real data comes from
+    admins). The county file is read before the write transaction opens."""
+    county = await asyncio.to_thread(read_county, settings.county_file)
+    async with db.write() as session:
+        await seed(session, county)

@@ -8,17 +8,18 @@ from fastapi import FastAPI
 
 from yingshang.app import ComponentFactory, create_service_app
 from yingshang.events import dead_letter_router, event_components
+from yingshang.seeding import seed_component
 from yingshang.time.policies import policies_router
 from yingshang.time.sweeper import sweeper_component
 from yingshang.time.years import calendar_router
 from ys_complaints.cases.actions_router import api as steps_api
 from ys_complaints.cases.public import api as public_api
 from ys_complaints.cases.router import api as cases_api
-from ys_complaints.components import Seeder
 from ys_complaints.consumers import CONSUMERS
 from ys_complaints.enforcement.router import api as enforcement_api
 from ys_complaints.inspections.router import api as inspections_api
 from ys_complaints.models import load_models
+from ys_complaints.seed import seed_on_start
 from ys_complaints.settings import Settings
 from ys_complaints.stats.router import api as stats_api
 
@@ -34,7 +35,11 @@ DESCRIPTION = (
 
 def components() -> list[ComponentFactory]:
     """Seed first; then NATS, the outbox relay, the consumers, notifications; the sweeper."""
-    return [Seeder, *event_components(*CONSUMERS), sweeper_component()]
+    return [
+        seed_component(seed_on_start, in_production=True),
+        *event_components(*CONSUMERS),
+        sweeper_component(),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -9,11 +9,12 @@ from typing import Any
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.db import Database
 from yingshang.time.policies import seed_policies
 from ys_complaints.directory import service as directory
 from ys_complaints.enforcement import service as enforcement
 from ys_complaints.policies import default_policies
-from ys_complaints.settings import COUNTY_YAML
+from ys_complaints.settings import COUNTY_YAML, Settings
 
 log = logging.getLogger("ys_complaints.seed")
 
@@ -44,3 +45,10 @@ async def seed(session: AsyncSession, county_yaml: Path = COUNTY_YAML) -> None:
     for dept in await asyncio.to_thread(read_departments, county_yaml):
         await directory.add_missing(session, dept["code"], dept["name"], dept["kind"])
     await enforcement.ensure_targets(session)
+
+
+async def seed_on_start(db: Database, settings: Settings) -> None:
+    """The start-up seed (``yingshang.seeding``): departments, policies and enforcement targets
+    are not demo data, so production seeds them too."""
+    async with db.write() as session:
+        await seed(session, settings.county_file)

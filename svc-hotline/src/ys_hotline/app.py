@@ -9,14 +9,15 @@ from fastapi import FastAPI
 from yingshang.app import ComponentFactory, create_service_app
 from yingshang.attachments import LocalDiskStore
 from yingshang.events import dead_letter_router, event_components
+from yingshang.seeding import seed_component
 from yingshang.time.policies import policies_router
 from yingshang.time.sweeper import sweeper_component
 from ys_hotline.catalogue.router import api as catalogue_api
-from ys_hotline.components import Seeder
 from ys_hotline.consumers import departments, transfers
 from ys_hotline.knowledge.router import api as knowledge_api
 from ys_hotline.models import load_models
 from ys_hotline.public.router import api as public_api
+from ys_hotline.seed import seed_on_start
 from ys_hotline.settings import Settings
 from ys_hotline.stats.router import api as stats_api
 from ys_hotline.tickets.actions_router import api as actions_api
@@ -35,7 +36,11 @@ CONSUMERS = (transfers, departments)
 def components() -> list[ComponentFactory]:
     """Seed first; then NATS, the outbox relay, the consumers; the sweeper. The hotline sends
     no notifications of its own (回访 is a phone call), so no notification sender runs."""
-    return [Seeder, *event_components(*CONSUMERS, notifications=False), sweeper_component()]
+    return [
+        seed_component(seed_on_start, in_production=True),
+        *event_components(*CONSUMERS, notifications=False),
+        sweeper_component(),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -10,6 +10,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.db import Database
 from yingshang.time.policies import seed_policies
 from ys_hotline.catalogue import service as catalogue
 from ys_hotline.catalogue.models import DispatchCategory
@@ -19,6 +20,7 @@ from ys_hotline.knowledge import service as knowledge
 from ys_hotline.knowledge.models import KnowledgeEntry
 from ys_hotline.knowledge.schemas import EntryIn
 from ys_hotline.policies import default_policies
+from ys_hotline.settings import Settings
 
 log = logging.getLogger("ys_hotline.seed")
 SEED_ACTOR = "system:seed"
@@ -129,3 +131,10 @@ async def seed(
                 question=question, answer=answer, category_code=category, department=department
             )
             await knowledge.create(session, entry, SEED_ACTOR)
+
+
+async def seed_on_start(db: Database, settings: Settings) -> None:
+    """The start-up seed (``yingshang.seeding``): defaults always, demo entries outside
+    production."""
+    async with db.write() as session:
+        await seed(session, demo=settings.env != "production")

@@ -9,12 +9,13 @@ from fastapi import FastAPI
 from yingshang.app import ComponentFactory, create_service_app
 from yingshang.events import dead_letter_router, event_components
 from yingshang.events.consumer import ConsumerSpec
+from yingshang.seeding import seed_component
 from yingshang.time.policies import policies_router
 from yingshang.time.sweeper import sweeper_component
 from ys_ratings.access import resolve_center
 from ys_ratings.appeals.router import api as appeals_api
 from ys_ratings.bulletin.router import api as bulletin_api
-from ys_ratings.components import DefaultRatings, Seeder, flag_overdue
+from ys_ratings.components import DefaultRatings, flag_overdue
 from ys_ratings.indicators.router import api as indicators_api
 from ys_ratings.intake.consumers import consumer_specs
 from ys_ratings.invitations.router import api as invitations_api
@@ -23,6 +24,7 @@ from ys_ratings.models import load_models
 from ys_ratings.oversight.router import api as oversight_api
 from ys_ratings.ratings.router import api as ratings_api
 from ys_ratings.rectifications.router import api as rectifications_api
+from ys_ratings.seed import seed_on_start
 from ys_ratings.settings import Settings
 
 TITLE = "Yingshang 好差评与考核 (ratings)"
@@ -36,7 +38,7 @@ DESCRIPTION = (
 
 def components(specs: list[ConsumerSpec]) -> list[ComponentFactory]:
     return [
-        Seeder,
+        seed_component(seed_on_start),
         *event_components(*specs, notifications=False),
         sweeper_component(hooks=[flag_overdue]),
         DefaultRatings,

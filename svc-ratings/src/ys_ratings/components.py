@@ -19,33 +19,9 @@ from ys_ratings.invitations.policies import DEFAULT_RATING, get_policy
 from ys_ratings.ratings.sources import apply_default_ratings
 from ys_ratings.rectifications.machine import CASE_KIND
 from ys_ratings.rectifications.models import Rectification
-from ys_ratings.seed import seed_database
-from ys_ratings.settings import Settings
 
 log = logging.getLogger("ys_ratings.components")
 OVERDUE_EVENTS = frozenset({"overdue", "escalated"})
-
-
-class Seeder:
-    """Ensures the default data at start-up, before the consumers run (outside production)."""
-
-    name = "seed"
-
-    def __init__(self, app: FastAPI) -> None:
-        self.settings: Settings = app.state.settings
-        self.db: Database = app.state.db
-        self.done = False
-
-    async def start(self, app: FastAPI) -> None:
-        if self.settings.seed_on_start and self.settings.env != "production":
-            log.info("seed: %s", await seed_database(self.db, self.settings.county_file))
-            self.done = True
-
-    async def stop(self) -> None:
-        return None
-
-    def readiness(self) -> dict[str, Any]:
-        return {"ok": True, "seeded": self.done}
 
 
 class DefaultRatings:

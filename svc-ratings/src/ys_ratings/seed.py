@@ -46,6 +46,11 @@ async def seed(session: AsyncSession, directory: list[tuple[str, str, str]]) -> 
     }
 
 
+async def seed_on_start(db: Database, settings: Settings) -> dict[str, int]:
+    """The start-up seed (``yingshang.seeding``; not in production)."""
+    return await seed_database(db, settings.county_file)
+
+
 async def seed_database(db: Database, county_file: Path | None = None) -> dict[str, int]:
     """Defaults, plus the names of departments, windows and staff from ``county.yaml``."""
     entries = await asyncio.to_thread(read_county, county_file) if county_file else []

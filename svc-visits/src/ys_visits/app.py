@@ -8,10 +8,10 @@ from fastapi import FastAPI
 
 from yingshang.app import ComponentFactory, create_service_app
 from yingshang.events import dead_letter_router, event_components
+from yingshang.seeding import seed_component
 from yingshang.time.policies import policies_router
 from yingshang.time.sweeper import sweeper_component
 from yingshang.time.years import calendar_router
-from ys_visits.components import Seeder
 from ys_visits.consumers import CONSUMERS
 from ys_visits.directory.router import api as reference_api
 from ys_visits.duty.router import api as duty_api
@@ -20,6 +20,7 @@ from ys_visits.models import load_models
 from ys_visits.pairings.router import api as pairings_api
 from ys_visits.problems.actions_router import api as problem_steps_api
 from ys_visits.problems.router import api as problems_api
+from ys_visits.seed import seed_on_start
 from ys_visits.settings import Settings
 from ys_visits.stats.router import api as stats_api
 from ys_visits.visits.router import api as visits_api
@@ -35,7 +36,7 @@ DESCRIPTION = (
 
 def components() -> list[ComponentFactory]:
     """Seed first; then NATS, the outbox relay, the consumers, notifications; the sweeper."""
-    return [Seeder, *event_components(*CONSUMERS), sweeper_component()]
+    return [seed_component(seed_on_start), *event_components(*CONSUMERS), sweeper_component()]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Position, Principal
+from yingshang.db import Database
 from yingshang.time.policies import seed_policies
 from ys_visits.clocks import SERVICE
 from ys_visits.directory import service as directory
@@ -22,6 +23,7 @@ from ys_visits.pairings import service as pairings
 from ys_visits.pairings.schemas import PairingIn
 from ys_visits.policies import default_policies
 from ys_visits.seed_data import DEMO_ENTERPRISES, DEMO_PAIRINGS, FALLBACK_COUNTY
+from ys_visits.settings import Settings
 
 log = logging.getLogger("ys_visits.seed")
 SEEDER = Principal(
@@ -59,3 +61,10 @@ async def _seed_demo(session: AsyncSession) -> None:
         body = {**entry, "enterprise_id": ids[entry["uscc"]]}
         del body["uscc"]
         await pairings.create(session, PairingIn.model_validate(body), SEEDER)
+
+
+async def seed_on_start(db: Database, settings: Settings) -> None:
+    """The start-up seed (``yingshang.seeding``; not in production: real data comes from admins
+    and the gateway's directory events)."""
+    async with db.write() as session:
+        await seed(session, settings.county_file, demo=settings.seed_demo)
