@@ -18,6 +18,7 @@ from yingshang.cases.rules import system_actor
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from yingshang.problems import NotFound
+from yingshang.ratelimit import limit_per_address
 from ys_complaints.cases import actions, intake
 from ys_complaints.cases.machine import MACHINE
 from ys_complaints.cases.models import CaseNote, ComplaintCase
@@ -32,7 +33,6 @@ from ys_complaints.cases.schemas import (
     TrackOut,
 )
 from ys_complaints.cases.vocabulary import LABELS, PUBLIC_NOTES, NoteKind, Source, State, Verdict
-from ys_complaints.public_limits import limit
 from ys_complaints.settings import Settings
 
 api = router("/api/v1/complaints/public", tags=["public"])
@@ -60,7 +60,7 @@ def _settings(request: Request) -> Settings:
 async def submit(
     body: ComplaintIn, request: Request, session: SessionDep, response: Response
 ) -> SubmittedOut:
-    limit(request, "submit", _settings(request).public_submit_per_minute)
+    limit_per_address(request, "submit", _settings(request).public_submit_per_minute)
     origin = intake.Origin(Source.PUBLIC_FORM, "public:web-form")
     made = await intake.register(session, body, intake.identity_of(body), origin)
     return SubmittedOut(number=made.case.number, query_code=made.query_code, state=made.case.state)
@@ -102,7 +102,7 @@ async def _track(session: AsyncSession, case: ComplaintCase) -> TrackOut:
     dependencies=[allow(public())],
 )
 async def track(body: TrackIn, request: Request, session: SessionDep) -> TrackOut:
-    limit(request, "track", _settings(request).public_track_per_minute)
+    limit_per_address(request, "track", _settings(request).public_track_per_minute)
     return await _track(session, await _find(session, body.number, body.query_code))
 
 
@@ -114,7 +114,7 @@ async def track(body: TrackIn, request: Request, session: SessionDep) -> TrackOu
     dependencies=[allow(public())],
 )
 async def respond(body: RespondIn, request: Request, session: SessionDep) -> TrackOut:
-    limit(request, "track", _settings(request).public_track_per_minute)
+    limit_per_address(request, "track", _settings(request).public_track_per_minute)
     case = await _find(session, body.number, body.query_code)
     step = "confirm" if body.verdict is Verdict.CONFIRMED else "dispute"
     transition = MACHINE.transition(step)

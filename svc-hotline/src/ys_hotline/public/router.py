@@ -4,9 +4,6 @@ Submit a request (anonymous allowed) and track it by number + query code: status
 replies only, never personal data.
 """
 
-import time
-from collections import defaultdict, deque
-
 from fastapi import Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -14,7 +11,8 @@ from sqlalchemy import select
 from yingshang.app import allow, router
 from yingshang.auth import public
 from yingshang.db import SessionDep
-from yingshang.problems import NotFound, TooManyRequests
+from yingshang.problems import NotFound
+from yingshang.ratelimit import limit_per_address
 from ys_hotline.settings import Settings
 from ys_hotline.tickets import intake, kit
 from ys_hotline.tickets.models import Ticket, TicketReply
@@ -22,29 +20,6 @@ from ys_hotline.tickets.schemas import PublicTicketIn, TicketIn, TrackOut
 from ys_hotline.tickets.vocabulary import Source
 
 api = router("/api/v1/hotline/public", tags=["public"])
-WINDOW = 60.0
-
-
-class Window:
-    """Requests per client address in the last minute (per replica, in memory: ARCHITECTURE
-    "rate-limit buckets in memory per replica")."""
-
-    def __init__(self) -> None:
-        self.hits: dict[str, deque[float]] = defaultdict(deque)
-
-    def check(self, key: str, per_minute: int) -> None:
-        at, hits = time.monotonic(), self.hits[key]
-        while hits and at - hits[0] > WINDOW:
-            hits.popleft()
-        if len(hits) >= per_minute:
-            raise TooManyRequests("too many requests: try again in a minute", retry_after=60)
-        hits.append(at)
-
-
-def _limit(request: Request, name: str, per_minute: int) -> None:
-    windows: dict[str, Window] = request.app.state.__dict__.setdefault("public_windows", {})
-    address = request.client.host if request.client else "unknown"
-    windows.setdefault(name, Window()).check(address, per_minute)
 
 
 class Submitted(BaseModel):
@@ -71,7 +46,7 @@ class TrackIn(BaseModel):
 )
 async def submit(body: PublicTicketIn, request: Request, session: SessionDep) -> Submitted:
     settings: Settings = request.app.state.settings
-    _limit(request, "submit", settings.public_submit_per_minute)
+    limit_per_address(request, "submit", settings.public_submit_per_minute)
     full = TicketIn(**body.model_dump(), source=Source.WEB)
     made = await intake.create(session, full, None, window_days=settings.duplicate_window_days)
     return Submitted(
@@ -90,7 +65,7 @@ async def track(
     body: TrackIn, request: Request, response: Response, session: SessionDep
 ) -> TrackOut:
     settings: Settings = request.app.state.settings
-    _limit(request, "track", settings.public_track_per_minute)
+    limit_per_address(request, "track", settings.public_track_per_minute)
     ticket = (await session.execute(select(Ticket).where(Ticket.number == body.number))).scalar()
     if ticket is None or not kit.query_code_matches(ticket, body.query_code):
         raise NotFound("no request with this number and query code")

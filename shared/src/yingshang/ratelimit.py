@@ -1,8 +1,10 @@
-"""Requests per client address per minute for the public (token-less) routes.
+"""Requests per client address per minute for the services' public (token-less) routes.
 
 Buckets live in memory per replica (ARCHITECTURE.md: "rate-limit buckets in memory per
 replica"; the gateway limits in front as well).
 """
+
+from __future__ import annotations
 
 import time
 from collections import OrderedDict, deque
@@ -16,6 +18,9 @@ MAX_ADDRESSES = 10_000
 
 
 class MinuteWindow:
+    """The calls of each address in the last minute; the least recently seen addresses are
+    forgotten beyond ``MAX_ADDRESSES`` so memory stays bounded."""
+
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
         self.hits: OrderedDict[str, deque[float]] = OrderedDict()
@@ -33,7 +38,7 @@ class MinuteWindow:
         hits.append(at)
 
 
-def limit(request: Request, name: str, per_minute: int) -> None:
+def limit_per_address(request: Request, name: str, per_minute: int) -> None:
     """429 once the caller's address used up ``per_minute`` calls of ``name``."""
     windows: dict[str, MinuteWindow] = request.app.state.__dict__.setdefault("public_limits", {})
     window = windows.setdefault(name, MinuteWindow(per_minute))
