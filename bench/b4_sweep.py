@@ -29,7 +29,6 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import func, select, text
 from sqlalchemy.schema import CreateIndex, DropIndex
 
@@ -42,6 +41,7 @@ from yingshang.clock import SHANGHAI, FrozenClock, set_clock
 from yingshang.db import Database
 from yingshang.events.outbox import OutboxEvent
 from yingshang.migrate import upgrade
+from yingshang.testing.databases import pg_admin, with_database
 from yingshang.time.models import DeadlineStage
 
 START = datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI)  # Monday; 10 wd → due Mon 16, 24:00
@@ -180,20 +180,6 @@ async def run(url: str, open_count: int, due_count: int, batch: int) -> None:
         await db.dispose()
 
 
-async def postgres_database(admin_url: str) -> str:
-    name = f"ys_b4_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(admin_url)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    return f"{admin_url.rsplit('/', 1)[0]}/{name}"
-
-
-async def drop_postgres(admin_url: str, url: str) -> None:
-    conn = await asyncpg.connect(admin_url)
-    await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    await conn.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--open", type=int, default=1_000_000)
@@ -203,7 +189,9 @@ def main() -> None:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="ys-b4-"))
     if args.postgres:
-        url = asyncio.run(postgres_database(args.postgres))
+        name = f"ys_b4_{uuid.uuid4().hex[:8]}"  # a throwaway database
+        asyncio.run(pg_admin(args.postgres, f'CREATE DATABASE "{name}"'))
+        url = with_database(args.postgres, name)
     else:
         url = f"sqlite:///{scratch / 'b4.sqlite3'}"
     print(f"B4 deadline sweep on {'PostgreSQL' if args.postgres else 'SQLite'}")
@@ -213,7 +201,7 @@ def main() -> None:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         if args.postgres:
-            asyncio.run(drop_postgres(args.postgres, url))
+            asyncio.run(pg_admin(args.postgres, f'DROP DATABASE "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

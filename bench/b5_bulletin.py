@@ -22,11 +22,11 @@ import time
 import uuid
 from pathlib import Path
 
-import asyncpg
 import httpx
 from sqlalchemy import func, select, text
 
 from yingshang.migrate import upgrade
+from yingshang.testing.databases import pg_admin, with_database
 from yingshang.testing.tokens import TestIssuer
 from ys_ratings.app import SERVICE_DIR, create_app
 from ys_ratings.ratings.models import Rating
@@ -185,20 +185,6 @@ async def run(url: str, rows: int, scratch: Path, target: float) -> None:
         )
 
 
-async def postgres_database(admin_url: str) -> str:
-    name = f"ys_b5_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(admin_url)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    return f"{admin_url.rsplit('/', 1)[0]}/{name}"
-
-
-async def drop_postgres(admin_url: str, url: str) -> None:
-    conn = await asyncpg.connect(admin_url)
-    await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    await conn.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -206,7 +192,9 @@ def main() -> None:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="ys-b5-"))
     if args.postgres:
-        url = asyncio.run(postgres_database(args.postgres))
+        name = f"ys_b5_{uuid.uuid4().hex[:8]}"  # a throwaway database
+        asyncio.run(pg_admin(args.postgres, f'CREATE DATABASE "{name}"'))
+        url = with_database(args.postgres, name)
     else:
         url = f"sqlite:///{scratch / 'b5.sqlite3'}"
     print(f"B5 live bulletin on {'PostgreSQL' if args.postgres else 'SQLite'}")
@@ -215,7 +203,7 @@ def main() -> None:
         asyncio.run(run(url, args.rows, scratch, 1.0 if args.postgres else 2.0))
     finally:
         if args.postgres:
-            asyncio.run(drop_postgres(args.postgres, url))
+            asyncio.run(pg_admin(args.postgres, f'DROP DATABASE "{name}" WITH (FORCE)'))
         shutil.rmtree(scratch, ignore_errors=True)
 
 
