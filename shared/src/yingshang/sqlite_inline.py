@@ -105,6 +105,11 @@ class InlineConnection:
             raise ValueError("no active connection")
         return self._connection
 
+    @property
+    def raw(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself (``yingshang.prepared`` runs statements on it)."""
+        return self._conn
+
     def cursor(self) -> InlineCursor:
         return InlineCursor(self._conn.cursor())
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.db import IdMixin, PlumbingBase, UTCDateTime
+from yingshang.prepared import insert_row
 
 
 class TimelineEntry(IdMixin, PlumbingBase):
@@ -40,6 +41,9 @@ class TimelineEntry(IdMixin, PlumbingBase):
     event_id: Mapped[str | None] = mapped_column(String(64))
 
 
+_INSERT = insert_row(TimelineEntry)
+
+
 async def record(
     session: AsyncSession,
     *,
@@ -55,30 +59,31 @@ async def record(
     event_id: str | None = None,
     at: datetime | None = None,
 ) -> TimelineEntry:
-    """Append a timeline entry in the caller's transaction (inserted with its next flush)."""
+    """Append a timeline entry in the caller's transaction (inserted at once with a prepared
+    statement; the returned object is a detached copy of the row)."""
     if isinstance(actor, Principal):
         sub, name, staff_no = actor.sub, actor.name, actor.staff_no
     else:
         sub, name, staff_no = actor, None, None
-    entry = TimelineEntry(
-        id=uuid.uuid4(),  # known now, without a flush
-        case_kind=case_kind,
-        case_id=case_id,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=sub,
-        actor_name=name,
-        staff_no=staff_no,
-        position_dept=position[0] if position else None,
-        position_role=position[1] if position else None,
-        note=note,
-        data=data,
-        event_id=event_id,
-        at=at or now(),
-    )
-    session.add(entry)
-    return entry
+    values: dict[str, Any] = {
+        "id": uuid.uuid4(),
+        "case_kind": case_kind,
+        "case_id": case_id,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "actor": sub,
+        "actor_name": name,
+        "staff_no": staff_no,
+        "position_dept": position[0] if position else None,
+        "position_role": position[1] if position else None,
+        "note": note,
+        "data": data,
+        "event_id": event_id,
+        "at": at or now(),
+    }
+    await _INSERT.run(session, **values)
+    return TimelineEntry(**values)
 
 
 async def entries(session: AsyncSession, case_kind: str, case_id: uuid.UUID) -> list[TimelineEntry]:

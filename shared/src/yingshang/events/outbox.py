@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from yingshang.clock import now
 from yingshang.db import PlumbingBase, UTCDateTime
 from yingshang.events.envelope import CloudEvent
+from yingshang.prepared import insert_row
 
 
 class OutboxEvent(PlumbingBase):
@@ -38,31 +39,37 @@ class OutboxEvent(PlumbingBase):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+_INSERT = insert_row(OutboxEvent, without=("seq",))
+
+
 async def enqueue(session: AsyncSession, event: CloudEvent) -> OutboxEvent:
     """Add ``event`` to the outbox in the caller's transaction (never committed here).
 
-    Not flushed either: the row goes in with the transaction's next flush (at the latest its
-    commit), in the order events were added, so a request writing several rows pays for one
-    flush instead of one per row."""
-    row = _row(event)
-    session.add(row)
-    return row
+    The row is inserted at once with a prepared statement (no unit-of-work flush); the
+    returned object is a detached copy of it for the caller's reference."""
+    values = _values(event)
+    await _INSERT.run(session, **values)
+    return OutboxEvent(**values)
 
 
 async def enqueue_many(session: AsyncSession, events: list[CloudEvent]) -> list[OutboxEvent]:
-    """Several events, in the given order (inserted with the transaction's next flush)."""
-    rows = [_row(event) for event in events]
-    session.add_all(rows)
-    return rows
+    """Several events, in the given order."""
+    return [await enqueue(session, event) for event in events]
 
 
-def _row(event: CloudEvent) -> OutboxEvent:
-    return OutboxEvent(
-        event_id=event.id,
-        subject=event.type,
-        case_key=event.subject,
-        payload=event.model_dump(mode="json", exclude_none=True),
-    )
+def _values(event: CloudEvent) -> dict[str, object]:
+    return {
+        "event_id": event.id,
+        "subject": event.type,
+        "case_key": event.subject,
+        "payload": event.model_dump(mode="json", exclude_none=True),
+        "created_at": now(),
+        "sent_at": None,
+        "attempts": 0,
+        "last_error": None,
+        "claimed_by": None,
+        "claimed_until": None,
+    }
 
 
 def new_event_id() -> str:

@@ -1,0 +1,220 @@
+"""Prepared statements for hot paths: a Core statement built once, compiled once per dialect.
+
+An ORM round trip (statement construction, cache key, unit of work or entity loading) costs
+50–150 µs of CPU per statement, SQLite itself 5–15 µs; a ticket intake runs about twenty
+statements. A :class:`Prepared` statement is built at import (or by a builder per dialect),
+compiled the first time a dialect runs it, and then run
+
+* on the SQLite writer (``yingshang.sqlite_inline``) straight on the sqlite3 connection of the
+  session's transaction, with the column types' own bind and result processors, so values are
+  stored and read exactly as SQLAlchemy stores and reads them;
+* anywhere else (PostgreSQL, aiosqlite readers, in-memory test databases) through the
+  session's Core connection, a compiled-cache hit.
+
+Either way the statement runs inside the session's transaction (it begins it if needed) and
+commits or rolls back with it. Reads flush pending ORM changes first, as ORM queries do.
+Bind values are passed by name; a bind's value given in the statement (``values(state="x")``,
+``in_([...])``) is its default.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, insert
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.selectable import ReturnsRows
+
+from yingshang.sqlite_inline import InlineConnection
+
+Builder = Callable[[Dialect], Executable]
+Row = tuple[Any, ...]
+_Processor = Callable[[Any], Any] | None
+_RAW_KEY = "ys_prepared_raw"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    slots: tuple[tuple[str, int | None], ...]  # (bind, member of an IN list) per ``?``
+    binds: tuple[_Processor, ...]
+    defaults: Mapping[str, Any]
+    results: tuple[_Processor, ...]
+    processes_results: bool
+
+
+class Prepared:
+    """``Prepared(select(T.a).where(T.k == bindparam("k")))``; ``await p.all(session, k=1)``.
+
+    ``statement`` is a Core statement, or a function of the dialect building one (for
+    dialect-specific forms such as ``INSERT ... ON CONFLICT``)."""
+
+    def __init__(self, statement: Executable | Builder) -> None:
+        self._builder: Builder = (
+            statement if callable(statement) and not isinstance(statement, Executable)
+            else (lambda _dialect: statement)
+        )  # fmt: skip
+        self._statements: dict[str, Executable] = {}
+        self._sqlite: _Compiled | None = None
+
+    def statement(self, dialect: Dialect) -> Executable:
+        built = self._statements.get(dialect.name)
+        if built is None:
+            built = self._statements[dialect.name] = self._builder(dialect)
+        return built
+
+    async def all(self, session: AsyncSession, /, **params: Any) -> list[Row]:
+        """Every row (tuples), after flushing pending ORM changes."""
+        if _pending(session):
+            await session.flush()
+        raw = await _raw_connection(session)
+        if raw is None:
+            connection = await session.connection()
+            result = await connection.execute(self._core(session), params)
+            return [tuple(row) for row in result.all()]
+        compiled = self._compiled_sqlite(session)
+        rows = _execute(raw, compiled, params).fetchall()
+        if not compiled.processes_results:
+            return rows
+        return [_row(compiled.results, row) for row in rows]
+
+    async def first(self, session: AsyncSession, /, **params: Any) -> Row | None:
+        rows = await self.all(session, **params)
+        return rows[0] if rows else None
+
+    async def scalar(self, session: AsyncSession, /, **params: Any) -> Any:
+        """The first column of the first row, ``None`` without rows."""
+        row = await self.first(session, **params)
+        return None if row is None else row[0]
+
+    async def run(self, session: AsyncSession, /, **params: Any) -> int:
+        """A statement without result rows (INSERT, UPDATE, DELETE): the row count. Pending
+        ORM changes are not flushed first (they go in with the next flush, as usual)."""
+        raw = await _raw_connection(session)
+        if raw is None:
+            connection = await session.connection()
+            return (await connection.execute(self._core(session), params)).rowcount
+        compiled = self._compiled_sqlite(session)
+        return _execute(raw, compiled, params).rowcount
+
+    def _core(self, session: AsyncSession) -> Executable:
+        return self.statement(session.get_bind().dialect)
+
+    def _compiled_sqlite(self, session: AsyncSession) -> _Compiled:
+        if self._sqlite is None:
+            self._sqlite = _compile(self.statement(session.get_bind().dialect), session)
+        return self._sqlite
+
+
+def insert_row(model: type[Any], *, without: tuple[str, ...] = ()) -> Prepared:
+    """``INSERT`` of one row of a mapped class's table naming every column except ``without``
+    (e.g. an autoincrement key); each is a bind of the column's name, and all must be given."""
+    columns = [c.name for c in model.__table__.columns if c.name not in without]
+    return Prepared(insert(model).values({name: bindparam(name) for name in columns}))
+
+
+def column_values(row: object, *, without: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A mapped object's column values for :func:`insert_row` (Python-side defaults are not
+    applied: set every column first)."""
+    table: Any = type(row).__table__  # type: ignore[attr-defined]
+    return {c.name: getattr(row, c.key) for c in table.columns if c.name not in without}
+
+
+def _compile(statement: Executable, session: AsyncSession) -> _Compiled:
+    dialect = session.get_bind().dialect
+    compiled: Any = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+    sql: str = compiled.string
+    slots: list[tuple[str, int | None]] = []
+    for name in compiled.positiontup or ():
+        bind = compiled.binds[name]
+        if not bind.expanding:
+            slots.append((name, None))
+            continue
+        # A constant IN list (``state.in_(OPEN_STATES)``): one ``?`` per member.
+        if not isinstance(bind.value, list | tuple) or not bind.value:
+            raise ValueError(f"prepared IN lists are constants; {name!r} has none")
+        marks = ", ".join("?" * len(bind.value))
+        sql = sql.replace(f"__[POSTCOMPILE_{name}]", marks)
+        slots.extend((name, index) for index in range(len(bind.value)))
+    results: tuple[_Processor, ...] = ()
+    if isinstance(statement, ReturnsRows):
+        results = tuple(_result_processor(c.type, dialect) for c in statement.exported_columns)
+    return _Compiled(
+        sql=sql,
+        slots=tuple(slots),
+        binds=tuple(_bind_processor(compiled.binds[name].type, dialect) for name, _ in slots),
+        defaults={name: bind.value for name, bind in compiled.binds.items() if not bind.required},
+        results=results,
+        processes_results=any(p is not None for p in results),
+    )
+
+
+def _result_processor(type_: Any, dialect: Dialect) -> _Processor:
+    processor: _Processor = type_.dialect_impl(dialect).result_processor(dialect, None)
+    return processor
+
+
+def _bind_processor(type_: Any, dialect: Dialect) -> _Processor:
+    # the dialect's own implementation (e.g. SQLite's DATETIME under a TypeDecorator)
+    processor: _Processor = type_.dialect_impl(dialect).bind_processor(dialect)
+    return processor
+
+
+def _execute(
+    raw: sqlite3.Connection, compiled: _Compiled, params: Mapping[str, Any]
+) -> sqlite3.Cursor:
+    values = _bind(compiled, params)
+    try:
+        return raw.execute(compiled.sql, values)
+    except sqlite3.Error as error:
+        # the exceptions SQLAlchemy raises for the same failure (IntegrityError, ...)
+        raise DBAPIError.instance(
+            compiled.sql, values, error, sqlite3.Error, hide_parameters=True, ismulti=False
+        ) from error
+
+
+def _bind(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any]:
+    values = []
+    for (name, index), process in zip(compiled.slots, compiled.binds, strict=True):
+        if name in params:
+            value = params[name]
+        elif name in compiled.defaults:
+            value = compiled.defaults[name]
+        else:
+            raise InvalidRequestError(f"A value is required for bind parameter {name!r}")
+        if index is not None:
+            value = value[index]
+        values.append(process(value) if process is not None and value is not None else value)
+    return values
+
+
+def _row(processors: Sequence[_Processor], row: Row) -> Row:
+    return tuple(
+        value if process is None or value is None else process(value)
+        for process, value in zip(processors, row, strict=True)
+    )
+
+
+def _pending(session: AsyncSession) -> bool:
+    sync = session.sync_session
+    return bool(sync.autoflush and (sync.new or sync.deleted or sync.dirty))
+
+
+async def _raw_connection(session: AsyncSession) -> sqlite3.Connection | None:
+    """The sqlite3 connection of the session's transaction when it is an inline one."""
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(_RAW_KEY)
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        raw: sqlite3.Connection | None = cached[1]
+        return raw
+    connection = await session.connection()  # begins the transaction (BEGIN IMMEDIATE)
+    driver = (await connection.get_raw_connection()).driver_connection
+    raw = driver.raw if isinstance(driver, InlineConnection) else None
+    session.info[_RAW_KEY] = (session.sync_session.get_transaction(), raw)
+    return raw
