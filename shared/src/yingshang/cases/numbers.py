@@ -22,14 +22,17 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, String, bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql import Executable
 
 from yingshang.clock import SHANGHAI, now
 from yingshang.db import PlumbingBase
+from yingshang.prepared import Prepared
 
 # No 0/O, 1/I/L: codes are read aloud on the phone and typed from paper receipts.
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -50,16 +53,23 @@ def upsert_for(session: AsyncSession) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-async def next_value(session: AsyncSession, key: str) -> int:
-    """Increment and return counter ``key`` (1 on first use) in the caller's transaction."""
+def _increment(dialect: Dialect) -> Executable:
     table = SequenceCounter.__table__
-    stmt = (
-        upsert_for(session)(table)
-        .values(key=key, value=1)
+    upsert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+    return (
+        upsert(SequenceCounter)
+        .values(key=bindparam("key"), value=1)
         .on_conflict_do_update(index_elements=[table.c.key], set_={"value": table.c.value + 1})
         .returning(table.c.value)
     )
-    value: int = (await session.execute(stmt)).scalar_one()
+
+
+_INCREMENT = Prepared(_increment)
+
+
+async def next_value(session: AsyncSession, key: str) -> int:
+    """Increment and return counter ``key`` (1 on first use) in the caller's transaction."""
+    value: int = await _INCREMENT.scalar(session, key=key)
     return value
 
 

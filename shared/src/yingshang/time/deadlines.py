@@ -24,8 +24,10 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from yingshang.clock import ensure_utc, now
+from yingshang.prepared import column_values, insert_row
 from yingshang.problems import Conflict, Invalid
 from yingshang.time.arithmetic import (
     Instant,
@@ -47,7 +49,7 @@ from yingshang.time.models import (
     DeadlineStage,
     Policy,
 )
-from yingshang.time.policies import require_policy
+from yingshang.time.policies import PolicyRef, active_terms
 from yingshang.time.stages import (
     Actor,
     get_stage,
@@ -59,7 +61,7 @@ from yingshang.time.stages import (
     stages_of,
 )
 from yingshang.time.store import current_calendar
-from yingshang.time.terms import PolicyTerms, ladder_from_json
+from yingshang.time.terms import PolicyTerms
 
 __all__ = [
     "Actor",
@@ -116,28 +118,38 @@ async def start_stage(
     for name, value in (("service", service), ("case_kind", case_kind)):
         if not _SUBJECT_PART.match(value):
             raise Invalid(f"{name} must be lower-case letters and '_'", field=name)
-    policy: Policy | None = None
+    policy: PolicyRef | None = None
     if terms is None:
-        policy = await require_policy(session, service, case_kind, stage, urgency)
-        terms = _terms_of(policy, amount, unit)
+        policy, policy_terms = await active_terms(session, service, case_kind, stage, urgency)
+        terms = _overridden(policy_terms, amount, unit)
     elif amount is not None or unit is not None:
         terms = _overridden(terms, amount, unit)
     if not new_case and await open_stage(session, case_kind, case_id, stage) is not None:
         raise Conflict(f"stage {stage!r} of this case is already being timed", code="stage-open")
+    start = ensure_utc(at or now())
     row = DeadlineStage(
         id=uuid.uuid4(), service=service, case_kind=case_kind, case_id=case_id,
         case_number=case_number, department=department, origin_client=origin_client,
-        stage=stage, urgency=urgency, **_snapshot(policy, terms, ensure_utc(at or now())),
+        stage=stage, urgency=urgency, **_snapshot(policy, terms, start),
     )  # fmt: skip
     _schedule(row, await current_calendar(session))
+    # One prepared INSERT; the row then joins the session as a persistent object, so later
+    # changes to it in this transaction are flushed as UPDATEs as usual.
+    await _INSERT_STAGE.run(session, **column_values(row))
+    make_transient_to_detached(row)
     session.add(row)
-    # record_change flushes the new row first
-    await record_change(session, row, "stage_started", actor, None, RUNNING, position, note)
+    await record_change(
+        session, row, "stage_started", actor, None, RUNNING, position, note, flush=False
+    )
     return row
 
 
-def _snapshot(policy: Policy | None, terms: PolicyTerms, start: datetime) -> dict[str, Any]:
-    """The policy terms copied onto a new stage (edits apply to new stages only) and its clock."""
+_INSERT_STAGE = insert_row(DeadlineStage)
+
+
+def _snapshot(policy: PolicyRef | None, terms: PolicyTerms, start: datetime) -> dict[str, Any]:
+    """The policy terms copied onto a new stage (edits apply to new stages only), its clock,
+    and every other column (the row goes in with a prepared INSERT)."""
     total = to_measure(terms.amount, terms.unit)
     return {
         "policy_id": policy.id if policy else None,
@@ -154,22 +166,20 @@ def _snapshot(policy: Policy | None, terms: PolicyTerms, start: datetime) -> dic
         "warning_emitted": False,
         "overdue_emitted": False,
         "level_emitted": 0,
+        "provisional": False,
+        "paused_at": None,
+        "completed_at": None,
+        "on_time": None,
+        "updated_at": now(),
     }
 
 
 def _overridden(terms: PolicyTerms, amount: int | None, unit: Unit | str | None) -> PolicyTerms:
+    if amount is None and unit is None:
+        return terms
     changes = {k: v for k, v in (("amount", amount), ("unit", unit)) if v is not None}
-    return PolicyTerms.model_validate({**terms.model_dump(), **changes})
-
-
-def _terms_of(policy: Policy, amount: int | None, unit: Unit | str | None) -> PolicyTerms:
     try:
-        return PolicyTerms(
-            amount=amount if amount is not None else policy.amount,
-            unit=Unit(unit if unit is not None else policy.unit),
-            warning_fraction=policy.warning_fraction,
-            ladder=ladder_from_json(policy.ladder),
-        )
+        return PolicyTerms.model_validate({**terms.model_dump(), **changes})
     except ValueError as exc:
         raise Invalid(f"time limit override rejected: {exc}", field="amount") from exc
 

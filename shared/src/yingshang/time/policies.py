@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff
 from yingshang.clock import now
 from yingshang.db import SessionDep, seed_lock
+from yingshang.prepared import Prepared
 from yingshang.problems import Conflict, Invalid, NotFound, PreconditionFailed
 from yingshang.time.auditing import admin_change
 from yingshang.time.models import Policy
@@ -30,6 +31,7 @@ from yingshang.time.terms import (
     LadderLevel,
     PolicyTerms,
     default_ladder,
+    ladder_from_json,
 )
 
 PolicyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -89,16 +91,66 @@ async def find_policy(
     return (await session.execute(query)).scalar()
 
 
+class PolicyRef(NamedTuple):
+    """Which policy (and version of it) a stage was started under."""
+
+    id: int
+    version: int
+
+
+_P = Policy.__table__
+_ACTIVE = Prepared(
+    select(_P.c.id, _P.c.version, _P.c.amount, _P.c.unit, _P.c.warning_fraction, _P.c.ladder).where(
+        _P.c.service == bindparam("service"),
+        _P.c.case_kind == bindparam("case_kind"),
+        _P.c.stage == bindparam("stage"),
+        _P.c.urgency == bindparam("urgency"),
+        _P.c.active.is_(True),
+    )
+)
+_TERMS: dict[tuple[Any, ...], PolicyTerms] = {}  # validated terms by their stored values
+_TERMS_SIZE = 256
+
+
+async def active_terms(
+    session: AsyncSession, service: str, case_kind: str, stage: str, urgency: str = "normal"
+) -> tuple[PolicyRef, PolicyTerms]:
+    """The active policy's reference and terms (one prepared read; the terms are validated
+    once per distinct stored value), or a 409 naming the missing configuration."""
+    row = await _ACTIVE.first(
+        session, service=service, case_kind=case_kind, stage=stage, urgency=urgency
+    )
+    if row is None:
+        raise _missing(case_kind, stage, urgency)
+    policy_id, version, amount, unit, fraction, ladder = row
+    key = (amount, unit, fraction, repr(ladder))
+    terms = _TERMS.get(key)
+    if terms is None:
+        terms = PolicyTerms(
+            amount=amount,
+            unit=unit,
+            warning_fraction=fraction,
+            ladder=ladder_from_json(ladder),
+        )
+        if len(_TERMS) >= _TERMS_SIZE:
+            _TERMS.clear()
+        _TERMS[key] = terms
+    return PolicyRef(policy_id, version), terms
+
+
+def _missing(case_kind: str, stage: str, urgency: str) -> Conflict:
+    return Conflict(
+        f"no active time-limit policy for {case_kind}/{stage}/{urgency}", code="policy-missing"
+    )
+
+
 async def require_policy(
     session: AsyncSession, service: str, case_kind: str, stage: str, urgency: str = "normal"
 ) -> Policy:
     """The active policy for the key, or a 409 naming the missing configuration."""
     policy = await find_policy(session, service, case_kind, stage, urgency)
     if policy is None or not policy.active:
-        raise Conflict(
-            f"no active time-limit policy for {case_kind}/{stage}/{urgency}",
-            code="policy-missing",
-        )
+        raise _missing(case_kind, stage, urgency)
     return policy
 
 

@@ -106,10 +106,13 @@ async def record_change(
     note: str | None,
     *,
     level: int = 0,
+    flush: bool = True,
     **extra: Any,
 ) -> None:
-    """Timeline entry + outbox event of a stage change, in the caller's transaction."""
-    await session.flush()
+    """Timeline entry + outbox event of a stage change, in the caller's transaction (the
+    changed row is flushed first unless the caller just wrote it)."""
+    if flush:
+        await session.flush()
     data = stage_data(row, level=level, **extra)
     cloud_event = make_event(
         row.service, f"ys.{row.service}.{row.case_kind}.{event}", data, subject=row.case_key

@@ -16,12 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.prepared import Prepared
 from yingshang.time.calendar import HolidayYear, OfficeHours, WorkCalendar
 from yingshang.time.models import CalendarYear
 
 _office_hours = OfficeHours()
 _cache: OrderedDict[tuple[object, ...], WorkCalendar] = OrderedDict()
 _CACHE_SIZE = 16
+
+
+_LOADED = Prepared(select(CalendarYear.year, CalendarYear.digest).order_by(CalendarYear.year))
 
 
 def configure_office_hours(hours: OfficeHours) -> None:
@@ -41,8 +45,7 @@ def digest(document: HolidayYear) -> str:
 
 async def current_calendar(session: AsyncSession) -> WorkCalendar:
     """The calendar for this transaction: loaded county years as committed (or written here)."""
-    rows = await session.execute(select(CalendarYear.year, CalendarYear.digest).order_by("year"))
-    key = (str(_office_hours), *(tuple(row) for row in rows))
+    key = (str(_office_hours), *await _LOADED.all(session))
     cached = _cache.get(key)
     if cached is not None:
         _cache.move_to_end(key)

@@ -1,9 +1,12 @@
 """Dispatch catalogue: look up where a category goes; edit it keeping every revision."""
 
-from sqlalchemy import select
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
+from yingshang.prepared import Prepared
 from yingshang.problems import Invalid, NotFound
 from ys_hotline.catalogue.models import TOWN, DispatchCategory, DispatchCategoryRevision
 from ys_hotline.catalogue.schemas import CategoryIn
@@ -15,6 +18,29 @@ async def get(session: AsyncSession, code: str) -> DispatchCategory:
     if category is None:
         raise NotFound(f"no dispatch category {code!r}")
     return category
+
+
+class Routing(NamedTuple):
+    """Where an active category's tickets go (what intake needs of the catalogue)."""
+
+    lead_department: str | None
+    co_departments: list[str]
+
+
+_C = DispatchCategory.__table__
+_ROUTING = Prepared(
+    select(_C.c.lead_department, _C.c.co_departments).where(
+        _C.c.code == bindparam("code"), _C.c.active.is_(True)
+    )
+)
+
+
+async def routing(session: AsyncSession, code: str) -> Routing:
+    """The lead and co-handling departments of an active category (one prepared read)."""
+    row = await _ROUTING.first(session, code=code)
+    if row is None:
+        raise Invalid(f"unknown dispatch category {code!r}", field="category_code")
+    return Routing(row[0], list(row[1] or []))
 
 
 async def find_active(session: AsyncSession, code: str) -> DispatchCategory:

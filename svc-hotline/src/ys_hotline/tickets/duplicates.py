@@ -7,9 +7,10 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.prepared import Prepared
 from ys_hotline.tickets.models import Ticket
 from ys_hotline.tickets.schemas import DuplicateHint
 from ys_hotline.tickets.vocabulary import OPEN_STATES
@@ -40,7 +41,17 @@ def _jaccard(left: set[str], right: set[str]) -> float:
     return len(left & right) / len(left | right) if left and right else 0.0
 
 
-_COLUMNS = (Ticket.id, Ticket.number, Ticket.title, Ticket.state, Ticket.content)
+_T = Ticket.__table__
+_OPEN_SINCE = (_T.c.state.in_(OPEN_STATES), _T.c.received_at >= bindparam("since"))
+_COLUMNS = select(_T.c.id, _T.c.number, _T.c.title, _T.c.state, _T.c.content)
+_SAME_PHONE = Prepared(
+    _COLUMNS.where(_T.c.requester_phone == bindparam("phone"), *_OPEN_SINCE).limit(5)
+)
+_SAME_CATEGORY = Prepared(
+    _COLUMNS.where(_T.c.category_code == bindparam("category"), *_OPEN_SINCE)
+    .order_by(_T.c.received_at.desc())
+    .limit(CANDIDATES)
+)
 
 
 async def hints(
@@ -53,27 +64,22 @@ async def hints(
     exclude: uuid.UUID | None = None,
 ) -> list[DuplicateHint]:
     found: dict[uuid.UUID, DuplicateHint] = {}
-    open_since = (Ticket.state.in_(OPEN_STATES), Ticket.received_at >= since)
     if phone:
-        stmt = select(*_COLUMNS).where(Ticket.requester_phone == phone, *open_since)
-        for row in (await session.execute(stmt.limit(5))).all():
-            found[row.id] = _hint(row, "same_phone")
+        for row in await _SAME_PHONE.all(session, phone=phone, since=since):
+            found[row[0]] = _hint(row, "same_phone")
     if category:
-        stmt = select(*_COLUMNS).where(Ticket.category_code == category, *open_since)
-        stmt = stmt.order_by(Ticket.received_at.desc()).limit(CANDIDATES)
         mine = _shingles(content)  # once, not once per candidate
-        for row in (await session.execute(stmt)).all():
-            if row.id not in found and _jaccard(mine, _shingles(row.content)) >= SIMILAR:
-                found[row.id] = _hint(row, "similar_content")
+        for row in await _SAME_CATEGORY.all(session, category=category, since=since):
+            if row[0] not in found and _jaccard(mine, _shingles(row[4])) >= SIMILAR:
+                found[row[0]] = _hint(row, "similar_content")
     if exclude is not None:
         found.pop(exclude, None)
     return list(found.values())
 
 
-def _hint(row: Any, reason: Literal["same_phone", "similar_content"]) -> DuplicateHint:
-    return DuplicateHint(
-        id=row.id, number=row.number, title=row.title, status=row.state, reason=reason
-    )
+def _hint(row: tuple[Any, ...], reason: Literal["same_phone", "similar_content"]) -> DuplicateHint:
+    id_, number, title, state, _content = row
+    return DuplicateHint(id=id_, number=number, title=title, status=state, reason=reason)
 
 
 def window_start(at: datetime, days: int) -> datetime:

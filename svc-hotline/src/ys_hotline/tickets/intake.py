@@ -16,6 +16,7 @@ from yingshang.auth import Principal
 from yingshang.cases import timeline
 from yingshang.clock import now
 from yingshang.events.outbox import enqueue
+from yingshang.prepared import column_values, insert_row
 from yingshang.problems import Invalid
 from yingshang.time.models import DeadlineStage
 from ys_hotline.access import CENTER
@@ -27,6 +28,7 @@ from ys_hotline.tickets.schemas import DuplicateHint, TicketIn
 from ys_hotline.tickets.vocabulary import REFERRALS, Source, Status
 
 CLOCK_SKEW = timedelta(minutes=5)  # a pushed received_at may not lie in the future
+_INSERT = insert_row(Ticket)
 
 
 @dataclass
@@ -80,15 +82,12 @@ async def create(
     received_at = body.received_at or at
     if received_at > at + CLOCK_SKEW:
         raise Invalid("received_at lies in the future", field="received_at")
-    category = (
-        await catalogue.find_active(session, body.category_code) if body.category_code else None
-    )
-    ticket = _new_ticket(body, source, client, principal, received_at)
-    ticket.id = uuid.uuid4()  # known before the INSERT: the 办理 clock names it
+    route = await catalogue.routing(session, body.category_code) if body.category_code else None
+    ticket = _new_ticket(body, source, client, principal, received_at, at)
     ticket.number = await kit.next_number(session, received_at)
     code = kit.new_query_code(ticket)
-    ticket.department = (category.lead_department if category else None) or CENTER
-    ticket.co_departments = list(category.co_departments) if category else []
+    ticket.department = (route.lead_department if route else None) or CENTER
+    ticket.co_departments = route.co_departments if route else []
     hints = await duplicates.hints(
         session,
         phone=ticket.requester_phone,
@@ -107,9 +106,16 @@ def _new_ticket(
     client: str | None,
     principal: Principal | None,
     received_at: datetime,
+    at: datetime,
 ) -> Ticket:
+    """Every column set here: the row goes in with one prepared INSERT, not the ORM (whose
+    Python-side defaults would otherwise fill the gaps)."""
     who = body.requester
     return Ticket(
+        id=uuid.uuid4(),  # known before the INSERT: the 办理 clock names it
+        version=1,
+        created_at=at,
+        updated_at=at,
         query_code_hash="",
         source=source.value,
         external_id=body.external_id,
@@ -132,6 +138,9 @@ def _new_ticket(
         co_departments=[],
         duplicate_hints=[],
         created_by=principal.sub if principal else "public",
+        urge_count=0,
+        supervised=False,
+        reopen_count=0,
     )
 
 
@@ -145,7 +154,7 @@ async def _record_created(
         session, ticket, Stage.HANDLE, actor, counted_from=ticket.received_at, new_case=True
     )
     ticket.due_at = stage.due_at
-    session.add(ticket)
+    await _INSERT.run(session, **column_values(ticket))
     payload = events.Created(
         **events.common(ticket),
         received_at=ticket.received_at,
