@@ -42,18 +42,33 @@ import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.routing import APIRoute
-from sqlalchemy import JSON, Index, LargeBinary, String, and_, delete, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Index,
+    LargeBinary,
+    String,
+    and_,
+    bindparam,
+    delete,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql import Executable
 
 from yingshang.auth import AccessRule, bearer_token
-from yingshang.cases.numbers import upsert_for
 from yingshang.clock import now
 from yingshang.db import Database, PlumbingBase, TransactionalRoute, UTCDateTime, get_session
+from yingshang.prepared import Prepared
 from yingshang.problems import Conflict, DomainError, Invalid
 
 HEADER = "Idempotency-Key"
@@ -108,10 +123,6 @@ class Claim:
     owner: str
 
 
-def _table() -> Any:
-    return IdempotencyRecord.__table__
-
-
 # --- the request hash ------------------------------------------------------------------------
 
 
@@ -143,6 +154,57 @@ def _canonical_body(body: bytes, content_type: str) -> bytes:
 # --- claim, store, release --------------------------------------------------------------------
 
 
+class _Stored(NamedTuple):
+    """What the decision about a key needs of its row."""
+
+    request_hash: str
+    state: str
+    status: int | None
+    headers: list[list[str]] | None
+    body: bytes | None
+    locked_until: datetime
+    expires_at: datetime
+
+
+_T: Any = IdempotencyRecord.__table__
+# (bind names other than the column names: UPDATE reserves those for its SET clause)
+_SAME = and_(_T.c.scope == bindparam("of_scope"), _T.c.key == bindparam("of_key"))
+_LOAD = Prepared(select(*(_T.c[name] for name in _Stored._fields)).where(_SAME))
+# Expired, or abandoned by a process that died mid-request: free the key first.
+_FREE_STALE = Prepared(
+    delete(_T).where(
+        _SAME,
+        or_(
+            _T.c.expires_at <= bindparam("at"),
+            and_(_T.c.state == IN_FLIGHT, _T.c.locked_until <= bindparam("at")),
+        ),
+    )
+)
+_MARKER_COLUMNS = ("scope", "key", "request_hash", "state", "owner", "created_at",
+                   "locked_until", "expires_at")  # fmt: skip
+
+
+def _marker(dialect: Dialect) -> Executable:
+    upsert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+    values: dict[str, Any] = {name: bindparam(name) for name in _MARKER_COLUMNS}
+    return upsert(_T).values(values).on_conflict_do_nothing().returning(_T.c.key)
+
+
+_INSERT_MARKER = Prepared(_marker)
+_STORE = Prepared(
+    update(_T)
+    .where(_SAME, _T.c.owner == bindparam("claimed_by"), _T.c.state == IN_FLIGHT)
+    .values(
+        state=DONE,
+        owner=None,
+        status=bindparam("status"),
+        headers=bindparam("headers", type_=JSON()),
+        body=bindparam("body", type_=LargeBinary()),
+    )
+)
+_RELEASE = Prepared(delete(_T).where(_SAME, _T.c.owner == bindparam("owner")))
+
+
 async def claim(db: Database, scope: str, key: str, req_hash: str) -> Claim | Response:
     """Commit an in-flight marker for ``(scope, key)``, or answer from an existing one
     (a replay ``Response``, 409 while in flight, 422 for a different request)."""
@@ -156,23 +218,21 @@ async def claim(db: Database, scope: str, key: str, req_hash: str) -> Claim | Re
 
 
 async def _insert_marker(db: Database, mine: Claim) -> Claim | Response:
-    at, t = now(), _table()
+    at = now()
     async with db.write() as session:
-        # Expired, or abandoned by a process that died mid-request: free the key first.
-        stale = or_(t.c.expires_at <= at, and_(t.c.state == IN_FLIGHT, t.c.locked_until <= at))
-        await session.execute(delete(t).where(_same(mine.scope, mine.key), stale))
-        values = {
-            "scope": mine.scope,
-            "key": mine.key,
-            "request_hash": mine.request_hash,
-            "state": IN_FLIGHT,
-            "owner": mine.owner,
-            "created_at": at,
-            "locked_until": at + LEASE,
-            "expires_at": at + RETENTION,
-        }
-        stmt = upsert_for(session)(t).values(**values).on_conflict_do_nothing().returning(t.c.key)
-        if (await session.execute(stmt)).scalar_one_or_none() is not None:
+        await _FREE_STALE.run(session, of_scope=mine.scope, of_key=mine.key, at=at)
+        inserted = await _INSERT_MARKER.scalar(
+            session,
+            scope=mine.scope,
+            key=mine.key,
+            request_hash=mine.request_hash,
+            state=IN_FLIGHT,
+            owner=mine.owner,
+            created_at=at,
+            locked_until=at + LEASE,
+            expires_at=at + RETENTION,
+        )
+        if inserted is not None:
             return mine
         existing = await _load(session, mine.scope, mine.key)
     answer = _decide(existing, mine.request_hash, at) if existing is not None else None
@@ -181,19 +241,12 @@ async def _insert_marker(db: Database, mine: Claim) -> Claim | Response:
     return answer
 
 
-def _same(scope: str, key: str) -> Any:
-    t = _table()
-    return and_(t.c.scope == scope, t.c.key == key)
+async def _load(session: AsyncSession, scope: str, key: str) -> _Stored | None:
+    row = await _LOAD.first(session, of_scope=scope, of_key=key)
+    return None if row is None else _Stored(*row)
 
 
-async def _load(session: AsyncSession, scope: str, key: str) -> IdempotencyRecord | None:
-    stmt = select(IdempotencyRecord).where(
-        IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
-    )
-    return (await session.scalars(stmt)).one_or_none()
-
-
-def _decide(record: IdempotencyRecord, req_hash: str, at: datetime) -> Response | None:
+def _decide(record: _Stored, req_hash: str, at: datetime) -> Response | None:
     """Replay, raise 422/409, or ``None`` when the record no longer holds the key."""
     if record.expires_at <= at:
         return None
@@ -210,7 +263,7 @@ def _decide(record: IdempotencyRecord, req_hash: str, at: datetime) -> Response 
     raise KeyInFlight("the first request with this Idempotency-Key is still running")
 
 
-def replay(record: IdempotencyRecord) -> Response:
+def replay(record: _Stored | IdempotencyRecord) -> Response:
     """The stored response, byte for byte, marked as a replay."""
     response = Response(content=record.body or b"", status_code=record.status or 200)
     for name, value in record.headers or []:
@@ -229,30 +282,30 @@ async def store(session: AsyncSession, mine: Claim, response: Response) -> None:
         for name, value in response.raw_headers
         if name.decode("latin-1").lower() not in _NOT_STORED
     ]
-    t = _table()
-    stmt = (
-        update(t)
-        .where(_same(mine.scope, mine.key), t.c.owner == mine.owner, t.c.state == IN_FLIGHT)
-        .values(state=DONE, owner=None, status=response.status_code, headers=headers, body=body)
-        .returning(t.c.key)
+    stored = await _STORE.run(
+        session,
+        of_scope=mine.scope,
+        of_key=mine.key,
+        claimed_by=mine.owner,
+        status=response.status_code,
+        headers=headers,
+        body=body,
     )
-    if (await session.execute(stmt)).scalar_one_or_none() is None:
+    if stored != 1:
         # Our lease ran out and another request took the key: our effects must not commit.
         raise KeyInFlight("the claim on this Idempotency-Key expired while the request ran")
 
 
 async def release(db: Database, mine: Claim) -> None:
     """Free the key after a failed attempt (only if this request still owns it)."""
-    t = _table()
     async with db.write() as session:
-        await session.execute(delete(t).where(_same(mine.scope, mine.key), t.c.owner == mine.owner))
+        await _RELEASE.run(session, of_scope=mine.scope, of_key=mine.key, owner=mine.owner)
 
 
 async def purge_expired(session: AsyncSession, *, at: datetime | None = None) -> int:
     """Delete records past their retention; returns how many. Run periodically."""
-    t = _table()
     result = await session.execute(
-        delete(t).where(t.c.expires_at <= (at or now())).returning(t.c.key)
+        delete(_T).where(_T.c.expires_at <= (at or now())).returning(_T.c.key)
     )
     return len(result.all())
 

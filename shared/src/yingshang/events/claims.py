@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Text, cast, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Text, bindparam, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import ensure_utc, now
 from yingshang.events.outbox import OutboxEvent
+from yingshang.prepared import Prepared
 
 
 @dataclass(slots=True)
@@ -39,16 +41,37 @@ class Claimed:
 BODY = cast(OutboxEvent.payload, Text)  # asyncpg decodes json values itself: CAST in SQL
 
 
+_O: Any = OutboxEvent.__table__
+_WAITING = Prepared(
+    select(_O.c.seq)
+    .where(
+        _O.c.sent_at.is_(None),
+        or_(_O.c.claimed_until.is_(None), _O.c.claimed_until < bindparam("at")),
+    )
+    .limit(1)
+)
+_NEXT_BATCH = Prepared(
+    select(_O.c.seq, _O.c.event_id, _O.c.subject, _O.c.case_key, BODY, _O.c.claimed_until)
+    .where(_O.c.sent_at.is_(None), _O.c.seq > bindparam("after"))
+    .order_by(_O.c.seq)
+    .limit(bindparam("limit"))
+)
+_MARK_SENT = Prepared(
+    update(_O)
+    .where(_O.c.seq.between(bindparam("first"), bindparam("last")), _O.c.sent_at.is_(None))
+    .values(
+        sent_at=bindparam("at"),
+        claimed_by=None,
+        claimed_until=None,
+        attempts=_O.c.attempts + 1,
+    )
+)
+
+
 async def work_waiting(session: AsyncSession) -> bool:
     """Is any unsent row free to take? A cheap read, so that an idle relay never opens a write
     transaction (whose commit would wake every other worker for nothing)."""
-    at, o = now(), OutboxEvent
-    found = await session.scalar(
-        select(o.seq)
-        .where(o.sent_at.is_(None), or_(o.claimed_until.is_(None), o.claimed_until < at))
-        .limit(1)
-    )
-    return found is not None
+    return await _WAITING.first(session, at=now()) is not None
 
 
 class LockedTaker:
@@ -64,13 +87,8 @@ class LockedTaker:
         self.blocked: set[str] = set()
 
     async def next(self) -> list[Claimed]:
-        at, o = now(), OutboxEvent
-        result = await self.session.execute(
-            select(o.seq, o.event_id, o.subject, o.case_key, BODY, o.claimed_until)
-            .where(o.sent_at.is_(None), o.seq > self.after)
-            .order_by(o.seq)
-            .limit(self.limit)
-        )
+        at = now()
+        result = await _NEXT_BATCH.all(self.session, after=self.after, limit=self.limit)
         rows: list[Claimed] = []
         seen = 0
         for seq, event_id, subject, key, body, until in result:
@@ -131,32 +149,30 @@ async def _keep_case_heads(session: AsyncSession, rows: list[Claimed]) -> list[C
     return [r for r in rows if r.case_key is None or r.seq < blocking.get(r.case_key, r.seq + 1)]
 
 
-def _seq_in(seqs: list[int]) -> ColumnElement[bool]:
-    """``seq IN (...)`` as a few BETWEEN ranges: batches are mostly one contiguous run."""
+def _runs(seqs: list[int]) -> list[tuple[int, int]]:
+    """Sorted ``seqs`` as (first, last) runs of consecutive numbers."""
     ranges: list[tuple[int, int]] = []
     for seq in sorted(seqs):
         if ranges and seq == ranges[-1][1] + 1:
             ranges[-1] = (ranges[-1][0], seq)
         else:
             ranges.append((seq, seq))
+    return ranges
+
+
+def _seq_in(seqs: list[int]) -> ColumnElement[bool]:
+    """``seq IN (...)`` as a few BETWEEN ranges: batches are mostly one contiguous run."""
+    ranges = _runs(seqs)
     if len(ranges) > 20:
         return OutboxEvent.seq.in_(seqs)
     return or_(*(OutboxEvent.seq.between(first, last) for first, last in ranges))
 
 
 async def mark_sent(session: AsyncSession, seqs: list[int]) -> None:
-    if seqs:
-        await session.execute(
-            update(OutboxEvent)
-            .where(_seq_in(seqs), OutboxEvent.sent_at.is_(None))
-            .execution_options(synchronize_session=False)
-            .values(
-                sent_at=now(),
-                claimed_by=None,
-                claimed_until=None,
-                attempts=OutboxEvent.attempts + 1,
-            )
-        )
+    """One prepared UPDATE per contiguous run of ``seqs`` (a batch is mostly one run)."""
+    at = now()
+    for first, last in _runs(seqs):
+        await _MARK_SENT.run(session, first=first, last=last, at=at)
 
 
 async def release(
