@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from yingshang.clock import ensure_utc, now
-from yingshang.sqlite_inline import inline_connector
+from yingshang.sqlite_inline import InlineConnection, inline_connector
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -119,9 +119,15 @@ def _tune_sqlite(engine: AsyncEngine, *, immediate: bool) -> None:
             cur.execute(f"PRAGMA {pragma}")
         cur.close()
 
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        driver = conn.connection.driver_connection
+        if isinstance(driver, InlineConnection):
+            driver.raw.execute(begin)  # straight on sqlite3: no statement machinery
+        else:
+            conn.exec_driver_sql(begin)
 
 
 class Database:

@@ -207,7 +207,10 @@ _RELEASE = Prepared(delete(_T).where(_SAME, _T.c.owner == bindparam("owner")))
 
 async def claim(db: Database, scope: str, key: str, req_hash: str) -> Claim | Response:
     """Commit an in-flight marker for ``(scope, key)``, or answer from an existing one
-    (a replay ``Response``, 409 while in flight, 422 for a different request)."""
+    (a replay ``Response``, 409 while in flight, 422 for a different request).
+
+    The first look is a read outside the writer lock: a retry arriving while the first
+    request still runs (and holds the SQLite writer) is answered 409 at once, not queued."""
     async with db.peek() as session:
         existing = await _load(session, scope, key)
         if existing is not None:
