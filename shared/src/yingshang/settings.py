@@ -56,6 +56,9 @@ class ServiceSettings(BaseSettings):
     calendar_files: list[Path] = Field(default_factory=list)
     office_hours: str = "09:00-12:00,13:30-17:30"
     workers_enabled: bool = Field(True, description="run relay, consumers and sweeper in-process")
+    freeze_heap: bool = Field(
+        True, description="gc.freeze() what start-up allocated (off in in-process tests)"
+    )
 
     @model_validator(mode="after")
     def _refuse_demo_secrets_in_production(self) -> ServiceSettings:

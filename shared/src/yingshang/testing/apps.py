@@ -54,6 +54,8 @@ def service_settings(
         "jwks_file": jwks_file,
         "var_dir": var_dir,
         "workers_enabled": nats_url is not None,
+        # many apps start in one test process: freezing each one's heap would pile up
+        "freeze_heap": False,
     }
     if nats_url is not None:
         values["nats_url"] = nats_url
