@@ -1,6 +1,7 @@
 """Duplicate hints at intake: open tickets from the same phone, or with near-identical
 content in the same category, within N days. Hints only: merging (并单) is a decision."""
 
+import functools
 import hashlib
 import re
 import uuid
@@ -28,16 +29,19 @@ def digest(content: str) -> str:
     return hashlib.sha256(normalise(content).encode()).hexdigest()
 
 
-def _shingles(content: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _shingles(content: str) -> frozenset[str]:
+    """Character bigrams of the normalised text. Cached by the text itself: the same open
+    tickets are compared with every new one of their category."""
     text = normalise(content)
-    return {text[i : i + 2] for i in range(max(len(text) - 1, 1))}
+    return frozenset(text[i : i + 2] for i in range(max(len(text) - 1, 1)))
 
 
 def similarity(a: str, b: str) -> float:
     return _jaccard(_shingles(a), _shingles(b))
 
 
-def _jaccard(left: set[str], right: set[str]) -> float:
+def _jaccard(left: frozenset[str], right: frozenset[str]) -> float:
     return len(left & right) / len(left | right) if left and right else 0.0
 
 
