@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from yingshang.clock import ensure_utc, now
-from yingshang.sqlite_inline import InlineConnection, inline_connector
+from yingshang.sqlite_inline import InlineConnection, execute_raw, inline_connector
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -125,7 +125,7 @@ def _tune_sqlite(engine: AsyncEngine, *, immediate: bool) -> None:
     def _on_begin(conn: Any) -> None:
         driver = conn.connection.driver_connection
         if isinstance(driver, InlineConnection):
-            driver.raw.execute(begin)  # straight on sqlite3: no statement machinery
+            execute_raw(driver.raw, begin)  # straight on sqlite3: no statement machinery
         else:
             conn.exec_driver_sql(begin)
 

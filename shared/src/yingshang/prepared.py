@@ -26,12 +26,12 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.selectable import ReturnsRows
 
-from yingshang.sqlite_inline import InlineConnection
+from yingshang.sqlite_inline import InlineConnection, execute_raw
 
 Builder = Callable[[Dialect], Executable]
 Row = tuple[Any, ...]
@@ -169,14 +169,7 @@ def _bind_processor(type_: Any, dialect: Dialect) -> _Processor:
 def _execute(
     raw: sqlite3.Connection, compiled: _Compiled, params: Mapping[str, Any]
 ) -> sqlite3.Cursor:
-    values = _bind(compiled, params)
-    try:
-        return raw.execute(compiled.sql, values)
-    except sqlite3.Error as error:
-        # the exceptions SQLAlchemy raises for the same failure (IntegrityError, ...)
-        raise DBAPIError.instance(
-            compiled.sql, values, error, sqlite3.Error, hide_parameters=True, ismulti=False
-        ) from error
+    return execute_raw(raw, compiled.sql, _bind(compiled, params))
 
 
 def _bind(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any]:

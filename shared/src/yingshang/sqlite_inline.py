@@ -19,6 +19,21 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
+
+def execute_raw(
+    raw: sqlite3.Connection, sql: str, parameters: Sequence[Any] = ()
+) -> sqlite3.Cursor:
+    """``raw.execute`` raising what SQLAlchemy raises for the same failure (``IntegrityError``,
+    ``OperationalError`` for "database is locked" ...), parameters hidden from the message."""
+    try:
+        return raw.execute(sql, parameters)
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(
+            sql, list(parameters), error, sqlite3.Error, hide_parameters=True, ismulti=False
+        ) from error
+
 
 class _InlineQueue:
     """Stands in for aiosqlite's job queue (SQLAlchemy uses it to set ``isolation_level``)."""
