@@ -29,10 +29,11 @@ def digest(content: str) -> str:
     return hashlib.sha256(normalise(content).encode()).hexdigest()
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def _shingles(content: str) -> frozenset[str]:
     """Character bigrams of the normalised text. Cached by the text itself: the same open
-    tickets are compared with every new one of their category."""
+    tickets (the newest ``CANDIDATES`` of a category) are compared with every new one of their
+    category. 256 texts: a dozen busy categories, a few MB at most for long texts."""
     text = normalise(content)
     return frozenset(text[i : i + 2] for i in range(max(len(text) - 1, 1)))
 
