@@ -58,14 +58,13 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import Executable
 
 from yingshang.auth import AccessRule, bearer_token
+from yingshang.cases.numbers import upsert_for
 from yingshang.clock import now
 from yingshang.db import Database, PlumbingBase, TransactionalRoute, UTCDateTime, get_session
 from yingshang.prepared import Prepared
@@ -185,9 +184,10 @@ _MARKER_COLUMNS = ("scope", "key", "request_hash", "state", "owner", "created_at
 
 
 def _marker(dialect: Dialect) -> Executable:
-    upsert = pg_insert if dialect.name == "postgresql" else sqlite_insert
     values: dict[str, Any] = {name: bindparam(name) for name in _MARKER_COLUMNS}
-    return upsert(_T).values(values).on_conflict_do_nothing().returning(_T.c.key)
+    upsert = upsert_for(dialect)(_T).values(values).on_conflict_do_nothing()
+    statement: Executable = upsert.returning(_T.c.key)
+    return statement
 
 
 _INSERT_MARKER = Prepared(_marker)

@@ -48,20 +48,20 @@ class SequenceCounter(PlumbingBase):
     value: Mapped[int] = mapped_column(BigInteger)
 
 
-def upsert_for(session: AsyncSession) -> Any:
-    """The dialect's ``insert`` (with ``on_conflict_do_*``) for the session's database."""
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+def upsert_for(dialect: Dialect) -> Any:
+    """The dialect's ``insert`` (with ``on_conflict_do_*``)."""
+    return pg_insert if dialect.name == "postgresql" else sqlite_insert
 
 
 def _increment(dialect: Dialect) -> Executable:
     table = SequenceCounter.__table__
-    upsert = pg_insert if dialect.name == "postgresql" else sqlite_insert
-    return (
-        upsert(SequenceCounter)
+    statement: Executable = (
+        upsert_for(dialect)(SequenceCounter)
         .values(key=bindparam("key"), value=1)
         .on_conflict_do_update(index_elements=[table.c.key], set_={"value": table.c.value + 1})
         .returning(table.c.value)
     )
+    return statement
 
 
 _INCREMENT = Prepared(_increment)

@@ -13,9 +13,9 @@ from datetime import datetime
 
 import orjson
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.cases.numbers import upsert_for
 from yingshang.prepared import Prepared
 from yingshang.time.calendar import HolidayYear, OfficeHours, WorkCalendar
 from yingshang.time.models import CalendarYear
@@ -74,9 +74,7 @@ async def save_year(
         "loaded_at": at,
         "loaded_by": loaded_by,
     }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(CalendarYear).values(**values)
+    stmt = upsert_for(session.get_bind().dialect)(CalendarYear).values(**values)
     stmt = stmt.on_conflict_do_update(index_elements=["year"], set_=values)
     await session.execute(stmt)
     if row is not None:
