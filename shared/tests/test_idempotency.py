@@ -12,7 +12,6 @@ import httpx
 import pytest
 from conftest_kit import CASES, KIT_DIR, PHONE, count, db_of, frozen_at, operator
 from fastapi import Body, FastAPI, Request
-from fastapi.responses import JSONResponse
 from kitservice.app import Settings, create_app
 from kitservice.models import SampleCase
 from sqlalchemy import select
@@ -21,17 +20,7 @@ from yingshang.app import allow, router
 from yingshang.auth import authenticated, public
 from yingshang.cases.numbers import SequenceCounter, next_value
 from yingshang.db import SessionDep
-from yingshang.idempotency import (
-    LEASE,
-    RETENTION,
-    Claim,
-    IdempotencyRecord,
-    KeyInFlight,
-    claim,
-    idempotent_post,
-    purge_expired,
-    store,
-)
+from yingshang.idempotency import RETENTION, IdempotencyRecord, idempotent_post, purge_expired
 from yingshang.problems import Conflict
 from yingshang.testing import TestIssuer, a_staff
 from yingshang.testing.apps import ServiceUnderTest, in_process, service_settings
@@ -252,19 +241,53 @@ async def test_a_key_can_be_reused_after_retention(service_app: StartService) ->
     assert await count(sut, IdempotencyRecord) == 0
 
 
-async def test_an_abandoned_claim_is_taken_over(service_app: StartService) -> None:
+async def test_a_request_cut_off_midway_frees_its_key(service_app: StartService) -> None:
+    # The key is claimed in the request's own transaction: when the request dies (here it is
+    # cancelled while it runs), nothing of it commits, the marker included.
     sut = await start(service_app)
-    db = db_of(sut)
-    with frozen_at(datetime(2026, 11, 26, 8, tzinfo=UTC)) as clock:
-        crashed = await claim(db, "sub:u1", "k" * 16, "h" * 64)
-        assert isinstance(crashed, Claim)
-        with pytest.raises(KeyInFlight):
-            await claim(db, "sub:u1", "k" * 16, "h" * 64)
-        clock.advance(LEASE)  # the first process never came back
-        taker = await claim(db, "sub:u1", "k" * 16, "h" * 64)
-        assert isinstance(taker, Claim)
-        assert taker.owner != crashed.owner
-        # Were the first one still running, its effects could not commit as "done".
-        async with db.write() as session:
-            with pytest.raises(KeyInFlight):
-                await store(session, crashed, JSONResponse({"ok": True}, status_code=201))
+    sut.app.state.gate, sut.app.state.entered = asyncio.Event(), asyncio.Event()
+    headers = key_headers(sut, str(uuid.uuid4()))
+    first = asyncio.create_task(sut.client.post(f"{PROBE}/effects", json=1, headers=headers))
+    await sut.app.state.entered.wait()
+    first.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    assert await count(sut, IdempotencyRecord) == 0
+    del sut.app.state.gate
+    retried = await sut.client.post(f"{PROBE}/effects", json=1, headers=headers)
+    assert (retried.status_code, retried.json()["effect"]) == (201, 1)
+    assert "idempotent-replayed" not in retried.headers
+
+
+@pytest.mark.postgres
+async def test_another_replica_gets_409_while_the_first_runs_on_postgres(
+    migrated_db: MigratedDb, issuer: TestIssuer, tmp_path: Path
+) -> None:
+    # Two replicas on one PostgreSQL database: no shared registry, the advisory lock on the
+    # key answers the second one while the first one's transaction is open.
+    settings = service_settings(
+        Settings,
+        database_url=migrated_db(KIT_DIR, backend="postgres"),
+        jwks_file=issuer.write_jwks(tmp_path / "jwks.json"),
+        var_dir=tmp_path,
+        nats_url=None,
+    )
+    async with (
+        in_process(with_probe, settings, issuer) as one,
+        in_process(with_probe, settings, issuer) as two,
+    ):
+        one.app.state.gate, one.app.state.entered = asyncio.Event(), asyncio.Event()
+        headers = key_headers(one, str(uuid.uuid4()))
+        first = asyncio.create_task(one.client.post(f"{PROBE}/effects", json=1, headers=headers))
+        await one.app.state.entered.wait()
+        second = await two.client.post(f"{PROBE}/effects", json=1, headers=headers)
+        assert second.status_code == 409, second.text
+        assert second.json()["type"].endswith("/idempotency-key-in-flight")
+        one.app.state.gate.set()
+        assert (await first).status_code == 201
+        third = await two.client.post(f"{PROBE}/effects", json=1, headers=headers)
+        assert (third.status_code, third.json()["effect"]) == (201, 1)
+        assert third.headers["idempotent-replayed"] == "true"
+        other = await two.client.post(f"{PROBE}/effects", json=2, headers=headers)
+        assert other.status_code == 422
+        assert await effects(one) == 1

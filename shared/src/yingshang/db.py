@@ -236,22 +236,31 @@ class TransactionalRoute(APIRoute):
                 async with db.read() as session:
                     request.state.db_session = session
                     return await handler(request)
-            return await _write_request(db, handler, request)
+            return await _write_request(db, handler, request, self.before_write)
 
         return run
 
+    async def before_write(self, request: Request, session: AsyncSession) -> Response | None:
+        """Runs first in a write request's transaction; a response returned here is the
+        answer (the transaction rolls back, the handler does not run)."""
+        return None
+
 
 async def _write_request(
-    db: Database, handler: Callable[[Request], Awaitable[Response]], request: Request
+    db: Database,
+    handler: Callable[[Request], Awaitable[Response]],
+    request: Request,
+    before: Callable[[Request, AsyncSession], Awaitable[Response | None]],
 ) -> Response:
     async with db._writer_slot(), db.write_sessions() as session:
         request.state.db_session = session
         try:
-            response = await handler(request)
+            answer = await before(request, session)
+            response = answer or await handler(request)
         except BaseException:
             await session.rollback()
             raise
-        if response.status_code >= 400:
+        if answer is not None or response.status_code >= 400:
             await session.rollback()
             return response
         await session.commit()

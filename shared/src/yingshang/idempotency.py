@@ -11,20 +11,22 @@ without a token share the scope ``anonymous``):
 * keys: 8-255 visible ASCII characters, 16+ without a token (a UUID is right); the header
   may be a bare token or a quoted structured-field string.
 
-How it stays exactly-once with the request-owned transaction (``TransactionalRoute``):
+How it stays exactly-once with the request-owned transaction (``TransactionalRoute``): the
+key is claimed in the request's own write transaction, so the effects and the stored response
+commit together or not at all, and a failure, a rollback or a crash leaves the key free.
 
-1. before the request's write transaction, a separate short one commits an ``in_flight``
-   marker (insert-if-absent on the ``(scope, key)`` primary key: of two concurrent requests
-   one wins, the other is told 409 or gets the replay);
-2. the handler runs in the request's transaction; the stored response is written by an
-   UPDATE of the marker in that same transaction, conditional on still owning it, so the
-   effects and "done" commit together or not at all;
-3. on an error or a rollback the marker is deleted in its own transaction. If the process
-   dies instead, the marker's lease (:data:`LEASE`) runs out and the key can be used again.
+1. in this process, a registry of the keys whose requests are running answers a second
+   request with the same key at once (409, or 422 for a different request), before it
+   queues for the writer;
+2. the transaction starts by inserting a marker for ``(scope, key)`` (insert-if-absent on the
+   primary key); an existing row is a finished request: its response is replayed (or 422).
+   Another process: on SQLite it cannot be writing at the same time (``BEGIN IMMEDIATE``),
+   so it finds the finished row; on PostgreSQL a transaction-level advisory lock on the key
+   (``pg_try_advisory_xact_lock``) tells a second replica 409 while the first one runs;
+3. after the handler, the response is written into the marker in the same transaction.
 
-A dependency cannot do step 1: routes run inside the SQLite writer slot, so a second write
-transaction from inside the handler would wait on itself. Hence a route class, attached per
-route with :func:`idempotent_post`::
+A dependency can neither answer with the replayed response nor outlive the commit (the
+registry entry must), hence a route class, attached per route with :func:`idempotent_post`::
 
     @idempotent_post(api, "/cases", status_code=201, response_model=CaseOut,
                      dependencies=[allow(staff("clerk"))])
@@ -38,7 +40,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -48,13 +49,14 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Index,
     LargeBinary,
     String,
     and_,
     bindparam,
     delete,
-    or_,
+    func,
     select,
     update,
 )
@@ -66,14 +68,13 @@ from sqlalchemy.sql import Executable
 from yingshang.auth import AccessRule, bearer_token
 from yingshang.cases.numbers import upsert_for
 from yingshang.clock import now
-from yingshang.db import Database, PlumbingBase, TransactionalRoute, UTCDateTime, get_session
+from yingshang.db import PlumbingBase, TransactionalRoute, UTCDateTime, get_session
 from yingshang.prepared import Prepared
 from yingshang.problems import Conflict, DomainError, Invalid
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 RETENTION = timedelta(hours=24)
-LEASE = timedelta(seconds=60)
 IN_FLIGHT, DONE = "in_flight", "done"
 ANONYMOUS = "anonymous"
 _KEY = re.compile(r"^[\x21-\x7e]{8,255}$")  # visible ASCII, no spaces
@@ -114,12 +115,11 @@ class BadIdempotencyKey(DomainError):
 
 @dataclass(frozen=True)
 class Claim:
-    """This request's ownership of ``(scope, key)`` while it runs."""
+    """This request's hold on ``(scope, key)`` while it runs."""
 
     scope: str
     key: str
     request_hash: str
-    owner: str
 
 
 # --- the request hash ------------------------------------------------------------------------
@@ -161,7 +161,6 @@ class _Stored(NamedTuple):
     status: int | None
     headers: list[list[str]] | None
     body: bytes | None
-    locked_until: datetime
     expires_at: datetime
 
 
@@ -169,18 +168,9 @@ _T: Any = IdempotencyRecord.__table__
 # (bind names other than the column names: UPDATE reserves those for its SET clause)
 _SAME = and_(_T.c.scope == bindparam("of_scope"), _T.c.key == bindparam("of_key"))
 _LOAD = Prepared(select(*(_T.c[name] for name in _Stored._fields)).where(_SAME))
-# Expired, or abandoned by a process that died mid-request: free the key first.
-_FREE_STALE = Prepared(
-    delete(_T).where(
-        _SAME,
-        or_(
-            _T.c.expires_at <= bindparam("at"),
-            and_(_T.c.state == IN_FLIGHT, _T.c.locked_until <= bindparam("at")),
-        ),
-    )
-)
-_MARKER_COLUMNS = ("scope", "key", "request_hash", "state", "owner", "created_at",
-                   "locked_until", "expires_at")  # fmt: skip
+_FREE = Prepared(delete(_T).where(_SAME))
+_MARKER_COLUMNS = ("scope", "key", "request_hash", "state", "created_at", "locked_until",
+                   "expires_at")  # fmt: skip
 
 
 def _marker(dialect: Dialect) -> Executable:
@@ -193,55 +183,58 @@ def _marker(dialect: Dialect) -> Executable:
 _INSERT_MARKER = Prepared(_marker)
 _STORE = Prepared(
     update(_T)
-    .where(_SAME, _T.c.owner == bindparam("claimed_by"), _T.c.state == IN_FLIGHT)
+    .where(_SAME, _T.c.state == IN_FLIGHT)
     .values(
         state=DONE,
-        owner=None,
         status=bindparam("status"),
         headers=bindparam("headers", type_=JSON()),
         body=bindparam("body", type_=LargeBinary()),
     )
 )
-_RELEASE = Prepared(delete(_T).where(_SAME, _T.c.owner == bindparam("owner")))
+_TRY_LOCK = Prepared(select(func.pg_try_advisory_xact_lock(bindparam("lock", type_=BigInteger))))
 
 
-async def claim(db: Database, scope: str, key: str, req_hash: str) -> Claim | Response:
-    """Commit an in-flight marker for ``(scope, key)``, or answer from an existing one
-    (a replay ``Response``, 409 while in flight, 422 for a different request).
-
-    The first look is a read outside the writer lock: a retry arriving while the first
-    request still runs (and holds the SQLite writer) is answered 409 at once, not queued."""
-    async with db.peek() as session:
-        existing = await _load(session, scope, key)
-        if existing is not None:
-            answer = _decide(existing, req_hash, now())
-            if answer is not None:
-                return answer
-    return await _insert_marker(db, Claim(scope, key, req_hash, secrets.token_hex(16)))
+def running_keys(request: Request) -> dict[tuple[str, str], str]:
+    """This process's keys whose requests are running: ``(scope, key)`` → request hash."""
+    state = request.app.state
+    running: dict[tuple[str, str], str] | None = getattr(state, "idempotency_running", None)
+    if running is None:
+        running = state.idempotency_running = {}
+    return running
 
 
-async def _insert_marker(db: Database, mine: Claim) -> Claim | Response:
+async def claim(session: AsyncSession, mine: Claim) -> Response | None:
+    """Claim ``(scope, key)`` in the request's transaction (its first statements): ``None``
+    when this request is to run, else the stored response to replay (422 for a different
+    request, 409 while another replica runs it)."""
     at = now()
-    async with db.write() as session:
-        await _FREE_STALE.run(session, of_scope=mine.scope, of_key=mine.key, at=at)
+    if session.get_bind().dialect.name == "postgresql":
+        lock = int.from_bytes(
+            hashlib.sha256(f"{mine.scope}\n{mine.key}".encode()).digest()[:8], "big", signed=True
+        )
+        if not await _TRY_LOCK.scalar(session, lock=lock):
+            raise KeyInFlight("the first request with this Idempotency-Key is still running")
+    for _attempt in range(2):
         inserted = await _INSERT_MARKER.scalar(
             session,
             scope=mine.scope,
             key=mine.key,
             request_hash=mine.request_hash,
             state=IN_FLIGHT,
-            owner=mine.owner,
             created_at=at,
-            locked_until=at + LEASE,
+            locked_until=at,
             expires_at=at + RETENTION,
         )
         if inserted is not None:
-            return mine
+            return None
         existing = await _load(session, mine.scope, mine.key)
-    answer = _decide(existing, mine.request_hash, at) if existing is not None else None
-    if answer is None:  # vanished or freed in between: rare, let the client retry
-        raise KeyInFlight("the key is changing hands; retry")
-    return answer
+        if existing is not None:
+            answer = _decide(existing, mine.request_hash, at)
+            if answer is not None:
+                return answer
+            # past its retention (or a marker nothing finished): free the key, insert again
+            await _FREE.run(session, of_scope=mine.scope, of_key=mine.key)
+    raise KeyInFlight("the key is changing hands; retry")
 
 
 async def _load(session: AsyncSession, scope: str, key: str) -> _Stored | None:
@@ -250,20 +243,21 @@ async def _load(session: AsyncSession, scope: str, key: str) -> _Stored | None:
 
 
 def _decide(record: _Stored, req_hash: str, at: datetime) -> Response | None:
-    """Replay, raise 422/409, or ``None`` when the record no longer holds the key."""
-    if record.expires_at <= at:
+    """Replay or raise 422 for a finished request; ``None`` when the row no longer holds the
+    key (past its retention; or never finished, which a committed row cannot be)."""
+    if record.expires_at <= at or record.state != DONE:
         return None
     if record.request_hash != req_hash:
-        raise Invalid(
-            "this Idempotency-Key was already used for a different request",
-            code="idempotency-key-reused",
-            field=HEADER,
-        )
-    if record.state == DONE:
-        return replay(record)
-    if record.locked_until <= at:
-        return None
-    raise KeyInFlight("the first request with this Idempotency-Key is still running")
+        raise _reused()
+    return replay(record)
+
+
+def _reused() -> Invalid:
+    return Invalid(
+        "this Idempotency-Key was already used for a different request",
+        code="idempotency-key-reused",
+        field=HEADER,
+    )
 
 
 def replay(record: _Stored | IdempotencyRecord) -> Response:
@@ -289,20 +283,12 @@ async def store(session: AsyncSession, mine: Claim, response: Response) -> None:
         session,
         of_scope=mine.scope,
         of_key=mine.key,
-        claimed_by=mine.owner,
         status=response.status_code,
         headers=headers,
         body=body,
     )
     if stored != 1:
-        # Our lease ran out and another request took the key: our effects must not commit.
-        raise KeyInFlight("the claim on this Idempotency-Key expired while the request ran")
-
-
-async def release(db: Database, mine: Claim) -> None:
-    """Free the key after a failed attempt (only if this request still owns it)."""
-    async with db.write() as session:
-        await _RELEASE.run(session, of_scope=mine.scope, of_key=mine.key, owner=mine.owner)
+        raise RuntimeError("the Idempotency-Key marker of this request is gone")
 
 
 async def purge_expired(session: AsyncSession, *, at: datetime | None = None) -> int:
@@ -394,9 +380,14 @@ class IdempotentRoute(TransactionalRoute, _StoresResponse):
                 return await transactional(request)
             if scope == ANONYMOUS and len(key) < ANONYMOUS_MIN_LENGTH:
                 raise BadIdempotencyKey("without a token, use a UUID as Idempotency-Key")
-            return await _run_claimed(request, transactional, scope, key)
+            mine = Claim(scope, key, await request_hash(request))
+            return await _run_claimed(request, transactional, mine)
 
         return run
+
+    async def before_write(self, request: Request, session: AsyncSession) -> Response | None:
+        mine: Claim | None = getattr(request.state, "idempotency_claim", None)
+        return None if mine is None else await claim(session, mine)
 
 
 class IdempotencyKeyRequiredRoute(IdempotentRoute):
@@ -405,20 +396,19 @@ class IdempotencyKeyRequiredRoute(IdempotentRoute):
     key_required = True
 
 
-async def _run_claimed(request: Request, handler: Handler, scope: str, key: str) -> Response:
-    db: Database = request.app.state.db
-    outcome = await claim(db, scope, key, await request_hash(request))
-    if isinstance(outcome, Response):
-        return outcome
-    request.state.idempotency_claim = outcome
+async def _run_claimed(request: Request, handler: Handler, mine: Claim) -> Response:
+    running = running_keys(request)
+    held = running.get((mine.scope, mine.key))
+    if held is not None:
+        if held != mine.request_hash:
+            raise _reused()
+        raise KeyInFlight("the first request with this Idempotency-Key is still running")
+    running[mine.scope, mine.key] = mine.request_hash
+    request.state.idempotency_claim = mine
     try:
-        response = await handler(request)
-    except BaseException:
-        await release(db, outcome)
-        raise
-    if response.status_code >= 400:
-        await release(db, outcome)
-    return response
+        return await handler(request)
+    finally:
+        del running[mine.scope, mine.key]
 
 
 async def _optional_key(
