@@ -164,7 +164,7 @@ async def on_transferred(
 
 
 async def _note(session: AsyncSession, case: ComplaintCase, text: str) -> None:
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=CASE_KIND,
         case_id=case.id,

@@ -89,7 +89,7 @@ def ours(service: str, case_kind: str | None) -> bool:
 
 
 async def _note(session: AsyncSession, problem: Problem, action: str, note: str) -> None:
-    await timeline.record(
+    await timeline.append(
         session, case_kind=PROBLEM, case_id=problem.id, action=action, actor=RATINGS,
         from_state=problem.state, to_state=problem.state, note=note,
     )  # fmt: skip

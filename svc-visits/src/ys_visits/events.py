@@ -191,7 +191,7 @@ async def record(
     timeline entry and, when ``payload`` is given, its event — one transaction."""
     published = event(kind, case_id, event_name or action, payload) if payload else None
     position = acting_position(actor)
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=kind,
         case_id=case_id,

@@ -60,12 +60,53 @@ async def record(
     at: datetime | None = None,
 ) -> TimelineEntry:
     """Append a timeline entry in the caller's transaction (inserted at once with a prepared
-    statement; the returned object is a detached copy of the row)."""
+    statement; the returned object is a detached copy of the row). :func:`append` is the same
+    without the copy."""
+    values = _values(case_kind, case_id, action, actor, from_state, to_state, position, note,
+                     data, event_id, at)  # fmt: skip
+    await _INSERT.run(session, **values)
+    return TimelineEntry(**values)
+
+
+async def append(
+    session: AsyncSession,
+    *,
+    case_kind: str,
+    case_id: uuid.UUID,
+    action: str,
+    actor: Principal | str,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    position: tuple[str, str] | None = None,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+    event_id: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    """:func:`record` for callers that do not need the entry back (hot paths)."""
+    values = _values(case_kind, case_id, action, actor, from_state, to_state, position, note,
+                     data, event_id, at)  # fmt: skip
+    await _INSERT.run(session, **values)
+
+
+def _values(
+    case_kind: str,
+    case_id: uuid.UUID,
+    action: str,
+    actor: Principal | str,
+    from_state: str | None,
+    to_state: str | None,
+    position: tuple[str, str] | None,
+    note: str | None,
+    data: dict[str, Any] | None,
+    event_id: str | None,
+    at: datetime | None,
+) -> dict[str, Any]:
     if isinstance(actor, Principal):
         sub, name, staff_no = actor.sub, actor.name, actor.staff_no
     else:
         sub, name, staff_no = actor, None, None
-    values: dict[str, Any] = {
+    return {
         "id": uuid.uuid4(),
         "case_kind": case_kind,
         "case_id": case_id,
@@ -82,8 +123,6 @@ async def record(
         "event_id": event_id,
         "at": at or now(),
     }
-    await _INSERT.run(session, **values)
-    return TimelineEntry(**values)
 
 
 async def entries(session: AsyncSession, case_kind: str, case_id: uuid.UUID) -> list[TimelineEntry]:

@@ -42,19 +42,17 @@ class OutboxEvent(PlumbingBase):
 _INSERT = insert_row(OutboxEvent, without=("seq",))
 
 
-async def enqueue(session: AsyncSession, event: CloudEvent) -> OutboxEvent:
+async def enqueue(session: AsyncSession, event: CloudEvent) -> None:
     """Add ``event`` to the outbox in the caller's transaction (never committed here).
 
-    The row is inserted at once with a prepared statement (no unit-of-work flush); the
-    returned object is a detached copy of it for the caller's reference."""
-    values = _values(event)
-    await _INSERT.run(session, **values)
-    return OutboxEvent(**values)
+    The row is inserted at once with a prepared statement (no unit-of-work flush)."""
+    await _INSERT.run(session, **_values(event))
 
 
-async def enqueue_many(session: AsyncSession, events: list[CloudEvent]) -> list[OutboxEvent]:
+async def enqueue_many(session: AsyncSession, events: list[CloudEvent]) -> None:
     """Several events, in the given order."""
-    return [await enqueue(session, event) for event in events]
+    for event in events:
+        await enqueue(session, event)
 
 
 def _values(event: CloudEvent) -> dict[str, object]:

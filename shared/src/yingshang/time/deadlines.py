@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from yingshang.clock import ensure_utc, now
-from yingshang.prepared import column_values, insert_row
+from yingshang.prepared import as_loaded, column_values, insert_row
 from yingshang.problems import Conflict, Invalid
 from yingshang.time.arithmetic import (
     Instant,
@@ -127,11 +127,12 @@ async def start_stage(
     if not new_case and await open_stage(session, case_kind, case_id, stage) is not None:
         raise Conflict(f"stage {stage!r} of this case is already being timed", code="stage-open")
     start = ensure_utc(at or now())
-    row = DeadlineStage(
+    row = as_loaded(DeadlineStage, dict(
         id=uuid.uuid4(), service=service, case_kind=case_kind, case_id=case_id,
         case_number=case_number, department=department, origin_client=origin_client,
-        stage=stage, urgency=urgency, **_snapshot(policy, terms, start),
-    )  # fmt: skip
+        stage=stage, urgency=urgency, due_at=None, warning_at=None, next_fire_at=None,
+        **_snapshot(policy, terms, start),
+    ))  # fmt: skip
     _schedule(row, await current_calendar(session))
     # One prepared INSERT; the row then joins the session as a persistent object, so later
     # changes to it in this transaction are flushed as UPDATEs as usual.

@@ -118,7 +118,7 @@ async def record_change(
         row.service, f"ys.{row.service}.{row.case_kind}.{event}", data, subject=row.case_key
     )
     await enqueue(session, cloud_event)
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=row.case_kind,
         case_id=row.case_id,

@@ -158,7 +158,7 @@ async def submit(
     session.add_all(_parts(app, target))
     created = events.created(app)
     await enqueue(session, created)
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=CASE_KIND,
         case_id=app.id,
@@ -239,7 +239,7 @@ async def _after_intake(session: AsyncSession, app: Application, actor: Principa
             subject=app.case_key,
         )
         await enqueue(session, notice)
-        await timeline.record(
+        await timeline.append(
             session,
             case_kind=CASE_KIND,
             case_id=app.id,

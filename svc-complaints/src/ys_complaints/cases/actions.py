@@ -117,7 +117,7 @@ async def urge(
     await write_note(session, case, NoteKind.URGE, note, who, position)
     case.supervised = True
     await session.flush()
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=CASE_KIND,
         case_id=case.id,

@@ -145,7 +145,7 @@ def _fen(amount: Decimal | None) -> int | None:
 async def _record(session: AsyncSession, case: ComplaintCase, origin: Origin) -> None:
     created = events.event(case, "created")
     note = f"12345 工单 {origin.ticket_number} 转办" if origin.ticket_number else None
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=CASE_KIND,
         case_id=case.id,

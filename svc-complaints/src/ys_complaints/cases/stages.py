@@ -87,7 +87,7 @@ async def _start_supervision(
         SERVICE, f"ys.{SERVICE}.{CASE_KIND}.escalated", data, subject=row.case_key
     )
     await enqueue(session, escalated)
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=CASE_KIND,
         case_id=case.id,

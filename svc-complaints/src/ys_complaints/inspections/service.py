@@ -116,7 +116,7 @@ async def open_finding(
         subject=MACHINE.case_key(finding),
     )
     await enqueue(session, opened)
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=FINDING_KIND,
         case_id=finding.id,

@@ -16,7 +16,7 @@ from yingshang.auth import Principal
 from yingshang.cases import timeline
 from yingshang.clock import now
 from yingshang.events.outbox import enqueue
-from yingshang.prepared import column_values, insert_row
+from yingshang.prepared import as_loaded, column_values, insert_row
 from yingshang.problems import Invalid
 from yingshang.time.models import DeadlineStage
 from ys_hotline.access import CENTER
@@ -111,36 +111,56 @@ def _new_ticket(
     """Every column set here: the row goes in with one prepared INSERT, not the ORM (whose
     Python-side defaults would otherwise fill the gaps)."""
     who = body.requester
-    return Ticket(
-        id=uuid.uuid4(),  # known before the INSERT: the 办理 clock names it
-        version=1,
-        created_at=at,
-        updated_at=at,
-        query_code_hash="",
-        source=source.value,
-        external_id=body.external_id,
-        origin_client=client,
-        type=body.type.value,
-        urgency=body.urgency.value,
-        category_code=body.category_code,
-        title=body.title,
-        content=body.content,
-        content_digest=duplicates.digest(body.content),
-        location=body.location,
-        requester_name=None if who.anonymous else who.name,
-        requester_phone=who.phone,
-        enterprise_name=who.enterprise_name,
-        enterprise_uscc=who.enterprise_uscc,
-        anonymous=who.anonymous,
-        confidential=who.confidential,
-        received_at=received_at,
-        state=Status.RECEIVED.value,
-        co_departments=[],
-        duplicate_hints=[],
-        created_by=principal.sub if principal else "public",
-        urge_count=0,
-        supervised=False,
-        reopen_count=0,
+    return as_loaded(
+        Ticket,
+        {
+            "id": uuid.uuid4(),  # known before the INSERT: the 办理 clock names it
+            "version": 1,
+            "created_at": at,
+            "updated_at": at,
+            "query_code_hash": "",
+            "source": source.value,
+            "external_id": body.external_id,
+            "origin_client": client,
+            "type": body.type.value,
+            "urgency": body.urgency.value,
+            "category_code": body.category_code,
+            "title": body.title,
+            "content": body.content,
+            "content_digest": duplicates.digest(body.content),
+            "location": body.location,
+            "requester_name": None if who.anonymous else who.name,
+            "requester_phone": who.phone,
+            "enterprise_name": who.enterprise_name,
+            "enterprise_uscc": who.enterprise_uscc,
+            "anonymous": who.anonymous,
+            "confidential": who.confidential,
+            "received_at": received_at,
+            "state": Status.RECEIVED.value,
+            "co_departments": [],
+            "duplicate_hints": [],
+            "created_by": principal.sub if principal else "public",
+            "urge_count": 0,
+            "supervised": False,
+            "reopen_count": 0,
+            "due_at": None,
+            "extension_status": None,
+            "extension_days": None,
+            "extension_reason": None,
+            "return_reason": None,
+            "merged_into_id": None,
+            "answer": None,
+            "kb_entry_id": None,
+            "signed_by": None,
+            "signed_at": None,
+            "handler_staff_no": None,
+            "closed_at": None,
+            "outcome": None,
+            "satisfaction": None,
+            "revisited_at": None,
+            "department": None,
+            "number": "",
+        },
     )
 
 
@@ -165,7 +185,7 @@ async def _record_created(
     )
     event = events.event(ticket, "created", payload)
     await enqueue(session, event)
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=CASE_KIND,
         case_id=ticket.id,

@@ -108,7 +108,7 @@ async def _annotate(
     data = (await effect(ticket) if effect else None) or {}
     await session.flush()
     position = policy.acting_position(who, ticket)
-    await timeline.record(
+    await timeline.append(
         session, case_kind=CASE_KIND, case_id=ticket.id, action=name, actor=who,
         from_state=ticket.state, to_state=ticket.state, position=position, note=note,
         data={k: v for k, v in data.items() if k in _TIMELINE_KEYS} or None,

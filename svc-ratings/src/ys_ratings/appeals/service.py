@@ -47,7 +47,7 @@ async def file(session: AsyncSession, rating: Rating, viewer: Viewer, body: Appe
     )
     session.add(appeal)
     await session.flush()
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=CASE_KIND,
         case_id=appeal.id,
@@ -87,7 +87,7 @@ async def decide(
     if uphold:
         await _exclude(session, appeal, viewer, body.note)
     await session.flush()
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=CASE_KIND,
         case_id=appeal.id,

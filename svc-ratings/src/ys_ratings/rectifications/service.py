@@ -89,7 +89,7 @@ async def _opened(session: AsyncSession, rect: Rectification) -> None:
         SERVICE, f"ys.{SERVICE}.{CASE_KIND}.opened", _payload(rect, {}), subject=subject
     )
     await enqueue(session, event)
-    await timeline.record(
+    await timeline.append(
         session,
         case_kind=CASE_KIND,
         case_id=rect.id,
