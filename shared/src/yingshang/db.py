@@ -22,6 +22,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, Uuid, event, text
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -150,6 +151,11 @@ class Database:
             self.write_engine = create_async_engine(self.url, **kwargs)
             _tune_sqlite(self.engine, immediate=False)
             _tune_sqlite(self.write_engine, immediate=True)
+        # The SQLite writer's one inline connection, held between transactions (a pool
+        # checkout and check-in per transaction cost more than the transaction's own BEGIN
+        # and COMMIT); used only inside the writer slot.
+        self._holds_writer = self.is_sqlite and "async_creator" in kwargs
+        self._writer: AsyncConnection | None = None
         self.peek_engine = self.engine
         if self.is_sqlite and "async_creator" in kwargs:
             # Short indexed reads (an idempotency key, "is anything due?") inline as well.
@@ -173,7 +179,7 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """One write transaction: commit on success, roll back on error."""
-        async with self._writer_slot(), self.write_sessions() as session:
+        async with self._writer_slot(), self._write_session() as session:
             try:
                 yield session
                 await session.commit()
@@ -202,6 +208,25 @@ class Database:
                 await session.rollback()
 
     @asynccontextmanager
+    async def _write_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for one write transaction; the caller holds the writer slot."""
+        if not self._holds_writer:
+            async with self.write_sessions() as session:
+                yield session
+            return
+        writer = self._writer
+        if writer is None or writer.closed or writer.invalidated:
+            writer = self._writer = await self.write_engine.connect()
+        # begins (BEGIN IMMEDIATE), commits or rolls back on the held connection; closed
+        # directly: the session's ``async with`` closes it in a shielded task (two more turns
+        # of the event loop), which inline statements, never suspended, do not need
+        session = self.write_sessions(bind=writer)
+        try:
+            yield session
+        finally:
+            await session.close()
+
+    @asynccontextmanager
     async def _writer_slot(self) -> AsyncIterator[None]:
         if self.write_lock is None:
             yield
@@ -210,6 +235,9 @@ class Database:
             yield
 
     async def dispose(self) -> None:
+        if self._writer is not None:
+            await self._writer.close()
+            self._writer = None
         await self.engine.dispose()
         for engine in {self.write_engine, self.peek_engine} - {self.engine}:
             await engine.dispose()
@@ -252,7 +280,7 @@ async def _write_request(
     request: Request,
     before: Callable[[Request, AsyncSession], Awaitable[Response | None]],
 ) -> Response:
-    async with db._writer_slot(), db.write_sessions() as session:
+    async with db._writer_slot(), db._write_session() as session:
         request.state.db_session = session
         try:
             answer = await before(request, session)
