@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, Uuid, event, text
@@ -93,6 +94,12 @@ class VersionMixin:
         return {"version_id_col": cls.version}
 
 
+def json_text(value: Any) -> str:
+    """JSON columns' serializer: orjson (several times faster than ``json`` on the hot paths'
+    event payloads and timeline data), non-string keys turned into strings as ``json`` does."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def normalise_url(url: str) -> str:
     """Accept plain ``postgresql://`` / ``sqlite:///`` URLs and pick the async drivers."""
     if url.startswith(("postgresql://", "postgres://")):
@@ -137,7 +144,11 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
-        kwargs: dict[str, Any] = {"echo": echo}
+        kwargs: dict[str, Any] = {
+            "echo": echo,
+            "json_serializer": json_text,
+            "json_deserializer": orjson.loads,
+        }
         if not self.is_sqlite:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
         self.engine = create_async_engine(self.url, **kwargs)

@@ -38,13 +38,13 @@ Rows live until :func:`purge_expired` removes them (call it from a periodic swee
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any, NamedTuple, TypeVar
 
+import orjson
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import (
@@ -139,10 +139,10 @@ def _canonical_body(body: bytes, content_type: str) -> bytes:
     media = media.strip().lower()
     if media == "application/json" or media.endswith("+json"):
         try:
-            parsed = json.loads(body)
-        except ValueError:
+            parsed = orjson.loads(body)
+        except orjson.JSONDecodeError:
             return body
-        return json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode()
+        return orjson.dumps(parsed, option=orjson.OPT_SORT_KEYS)
     if media.startswith("multipart/"):
         boundary = re.search(r'boundary="?([^";]+)"?', params)
         if boundary:
