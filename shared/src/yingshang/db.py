@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from yingshang.clock import ensure_utc, now
+from yingshang.sqlite_group import CommitGroups, raw_savepoints
 from yingshang.sqlite_inline import InlineConnection, execute_raw, inline_connector
 
 NAMING_CONVENTION = {
@@ -178,6 +179,11 @@ class Database:
         # SQLite allows one writer: queue writers of this process here, not in SQLite.
         self.write_lock = asyncio.Lock() if self.is_sqlite else None
         self._commit_hooks: list[Callable[[], None]] = []
+        # Write requests queued together share one COMMIT (yingshang.sqlite_group).
+        self.groups: CommitGroups | None = None
+        if self._holds_writer and self.write_lock is not None:
+            raw_savepoints(self.write_engine)
+            self.groups = CommitGroups(self.write_lock, self._writer_connection, self.committed)
 
     def on_commit(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` after every committed write transaction (e.g. wake the relay)."""
@@ -225,9 +231,9 @@ class Database:
             async with self.write_sessions() as session:
                 yield session
             return
-        writer = self._writer
-        if writer is None or writer.closed or writer.invalidated:
-            writer = self._writer = await self.write_engine.connect()
+        if self.groups is not None:
+            await self.groups.end()  # its own transaction: an open group commits first
+        writer = await self._writer_connection()
         # begins (BEGIN IMMEDIATE), commits or rolls back on the held connection; closed
         # directly: the session's ``async with`` closes it in a shielded task (two more turns
         # of the event loop), which inline statements, never suspended, do not need
@@ -236,6 +242,12 @@ class Database:
             yield session
         finally:
             await session.close()
+
+    async def _writer_connection(self) -> AsyncConnection:
+        writer = self._writer
+        if writer is None or writer.closed or writer.invalidated:
+            writer = self._writer = await self.write_engine.connect()
+        return writer
 
     @asynccontextmanager
     async def _writer_slot(self) -> AsyncIterator[None]:
@@ -246,6 +258,9 @@ class Database:
             yield
 
     async def dispose(self) -> None:
+        if self.groups is not None and self.write_lock is not None:
+            async with self.write_lock:
+                await self.groups.end()
         if self._writer is not None:
             await self._writer.close()
             self._writer = None
@@ -291,6 +306,8 @@ async def _write_request(
     request: Request,
     before: Callable[[Request, AsyncSession], Awaitable[Response | None]],
 ) -> Response:
+    if db.groups is not None:
+        return await _grouped_write_request(db, db.groups, handler, request, before)
     async with db._writer_slot(), db._write_session() as session:
         request.state.db_session = session
         try:
@@ -304,6 +321,38 @@ async def _write_request(
             return response
         await session.commit()
     db.committed()
+    return response
+
+
+async def _grouped_write_request(
+    db: Database,
+    groups: CommitGroups,
+    handler: Callable[[Request], Awaitable[Response]],
+    request: Request,
+    before: Callable[[Request, AsyncSession], Awaitable[Response | None]],
+) -> Response:
+    """The request in its savepoint of the open group; answers after the group's COMMIT."""
+    async with db._writer_slot():
+        group, writer = await groups.join()
+        session = db.write_sessions(bind=writer, join_transaction_mode="create_savepoint")
+        request.state.db_session = session
+        kept = False
+        try:
+            answer = await before(request, session)
+            response = answer or await handler(request)
+            if answer is None and response.status_code < 400:
+                await session.commit()  # RELEASE SAVEPOINT
+                kept = True
+                group.size += 1
+        finally:
+            try:
+                if not kept:
+                    await session.rollback()  # ROLLBACK TO SAVEPOINT
+                await session.close()
+            finally:
+                await groups.leave(group, writer)
+    if kept:
+        await groups.wait(group)
     return response
 
 

@@ -19,7 +19,6 @@ Bind values are passed by name; a bind's value given in the statement (``values(
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -134,9 +133,14 @@ def as_loaded(model: type[M], values: Mapping[str, Any]) -> M:
     return instance
 
 
-@functools.cache
+_COLUMN_KEYS: dict[type[Any], frozenset[str]] = {}
+
+
 def _column_keys(model: type[Any]) -> frozenset[str]:
-    return frozenset(column.key for column in model.__mapper__.column_attrs)
+    keys = _COLUMN_KEYS.get(model)
+    if keys is None:
+        keys = _COLUMN_KEYS[model] = frozenset(c.key for c in model.__mapper__.column_attrs)
+    return keys
 
 
 def column_values(row: object, *, without: tuple[str, ...] = ()) -> dict[str, Any]:
