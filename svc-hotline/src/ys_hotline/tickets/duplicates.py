@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.prepared import Prepared
@@ -43,12 +43,16 @@ def similarity(a: str, b: str) -> float:
 
 
 def _jaccard(left: frozenset[str], right: frozenset[str]) -> float:
-    return len(left & right) / len(left | right) if left and right else 0.0
+    if not (left and right):
+        return 0.0
+    common = len(left & right)
+    return common / (len(left) + len(right) - common)
 
 
 _T = Ticket.__table__
 _OPEN_SINCE = (_T.c.state.in_(OPEN_STATES), _T.c.received_at >= bindparam("since"))
-_COLUMNS = select(_T.c.id, _T.c.number, _T.c.title, _T.c.state, _T.c.content)
+# the id as stored (hex text on SQLite): a candidate's id is made a UUID only for a hint
+_COLUMNS = select(type_coerce(_T.c.id, String), _T.c.number, _T.c.title, _T.c.state, _T.c.content)
 _SAME_PHONE = Prepared(
     _COLUMNS.where(_T.c.requester_phone == bindparam("phone"), *_OPEN_SINCE).limit(5)
 )
@@ -68,7 +72,7 @@ async def hints(
     since: datetime,
     exclude: uuid.UUID | None = None,
 ) -> list[DuplicateHint]:
-    found: dict[uuid.UUID, DuplicateHint] = {}
+    found: dict[str, DuplicateHint] = {}
     if phone:
         for row in await _SAME_PHONE.all(session, phone=phone, since=since):
             found[row[0]] = _hint(row, "same_phone")
@@ -77,14 +81,14 @@ async def hints(
         for row in await _SAME_CATEGORY.all(session, category=category, since=since):
             if row[0] not in found and _jaccard(mine, _shingles(row[4])) >= SIMILAR:
                 found[row[0]] = _hint(row, "similar_content")
-    if exclude is not None:
-        found.pop(exclude, None)
-    return list(found.values())
+    return [hint for hint in found.values() if hint.id != exclude]
 
 
 def _hint(row: tuple[Any, ...], reason: Literal["same_phone", "similar_content"]) -> DuplicateHint:
     id_, number, title, state, _content = row
-    return DuplicateHint(id=id_, number=number, title=title, status=state, reason=reason)
+    # hex text on SQLite; PostgreSQL's driver hands back a UUID whatever the column is typed
+    ticket_id = id_ if isinstance(id_, uuid.UUID) else uuid.UUID(id_)
+    return DuplicateHint(id=ticket_id, number=number, title=title, status=state, reason=reason)
 
 
 def window_start(at: datetime, days: int) -> datetime:
