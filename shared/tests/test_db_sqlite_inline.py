@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import DateTime, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
-from yingshang.db import Database
+from yingshang.db import Database, UTCDateTime
 from yingshang.sqlite_inline import InlineConnection
 
 
@@ -78,3 +80,24 @@ async def test_concurrent_writers_queue_and_all_commit(tmp_path: Path) -> None:
         assert done.scalar_one() == 16
     finally:
         await db.dispose()
+
+
+def test_utc_datetimes_are_stored_as_sqlites_own_datetime_text() -> None:
+    # UTCDateTime binds in one step on SQLite; the text must be what the two steps (to naive
+    # UTC, then SQLite's DATETIME processor) write, or stored values stop comparing equal.
+    dialect = sqlite.dialect()
+    fast = UTCDateTime().bind_processor(dialect)
+    shanghai = timezone(timedelta(hours=8))
+    sqlite_text = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert fast is not None
+    assert sqlite_text is not None
+    for value in (
+        datetime(2026, 11, 27, 6, 27, 3, tzinfo=UTC),
+        datetime(2026, 11, 27, 0, 0, 0, 5, tzinfo=shanghai),  # the day before in UTC
+        datetime(2026, 11, 27, 6, 27, 3, 123456),  # naive: taken as UTC
+        datetime(987, 1, 2, 3, 4, 5, tzinfo=UTC),
+    ):
+        naive_utc = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+        assert fast(value) == sqlite_text(naive_utc), value
+    assert fast(None) is None
+    assert fast(datetime(2026, 11, 27, 0, 0, tzinfo=shanghai)) == "2026-11-26 16:00:00.000000"
