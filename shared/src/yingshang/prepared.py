@@ -38,14 +38,15 @@ Builder = Callable[[Dialect], Executable]
 Row = tuple[Any, ...]
 _Processor = Callable[[Any], Any] | None
 _RAW_KEY = "ys_prepared_raw"
+_MISSING: Any = object()
 M = TypeVar("M")
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    slots: tuple[tuple[str, int | None], ...]  # (bind, member of an IN list) per ``?``
-    binds: tuple[_Processor, ...]
+    # per ``?``: the bind's name, its member of an IN list (else None), its bind processor
+    slots: tuple[tuple[str, int | None, _Processor], ...]
     defaults: Mapping[str, Any]
     results: tuple[_Processor, ...]
     processes_results: bool
@@ -171,8 +172,10 @@ def _compile(statement: Executable, session: AsyncSession) -> _Compiled:
         results = tuple(_result_processor(c.type, dialect) for c in statement.exported_columns)
     return _Compiled(
         sql=sql,
-        slots=tuple(slots),
-        binds=tuple(_bind_processor(compiled.binds[name].type, dialect) for name, _ in slots),
+        slots=tuple(
+            (name, index, _bind_processor(compiled.binds[name].type, dialect))
+            for name, index in slots
+        ),
         defaults={name: bind.value for name, bind in compiled.binds.items() if not bind.required},
         results=results,
         processes_results=any(p is not None for p in results),
@@ -197,24 +200,26 @@ def _execute(
 
 
 def _bind(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any]:
-    values = []
-    for (name, index), process in zip(compiled.slots, compiled.binds, strict=True):
-        if name in params:
-            value = params[name]
-        elif name in compiled.defaults:
-            value = compiled.defaults[name]
-        else:
-            raise InvalidRequestError(f"A value is required for bind parameter {name!r}")
+    values: list[Any] = []
+    append = values.append
+    for name, index, process in compiled.slots:
+        value = params.get(name, _MISSING)
+        if value is _MISSING:
+            value = compiled.defaults.get(name, _MISSING)
+            if value is _MISSING:
+                raise InvalidRequestError(f"A value is required for bind parameter {name!r}")
         if index is not None:
             value = value[index]
-        values.append(process(value) if process is not None and value is not None else value)
+        append(value if process is None or value is None else process(value))
     return values
 
 
 def _row(processors: Sequence[_Processor], row: Row) -> Row:
     return tuple(
-        value if process is None or value is None else process(value)
-        for process, value in zip(processors, row, strict=True)
+        [
+            value if process is None or value is None else process(value)
+            for process, value in zip(processors, row)  # noqa: B905 (one processor per column)
+        ]
     )
 
 

@@ -58,10 +58,17 @@ async def create_ticket(
     set_etag(response, made.ticket, CASE_KIND)
     if made.replayed:
         full = await queries.detail(session, made.ticket, principal)
-    else:  # just written: answer from memory (the timeline is one GET away)
-        clocks = [queries.stage_view(made.stage)] if made.stage else []
-        full = queries.view_of(made.ticket, principal, clocks)
-    return CreatedOut(**full.model_dump(), query_code=made.query_code, duplicates=made.duplicates)
+        return CreatedOut(**full.model_dump(), query_code=None, duplicates=made.duplicates)
+    # just written: answer from memory (the timeline is one GET away)
+    clocks = [queries.stage_view(made.stage)] if made.stage else []
+    return queries.view_as(
+        CreatedOut,
+        made.ticket,
+        principal,
+        clocks,
+        query_code=made.query_code,
+        duplicates=made.duplicates,
+    )
 
 
 @api.get(

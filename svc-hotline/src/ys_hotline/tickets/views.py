@@ -6,6 +6,7 @@
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from yingshang.auth import Principal
 from ys_hotline.access import is_center, is_operator, is_oversight
@@ -58,22 +59,27 @@ def revealed(ticket: Ticket, seen: Disclosure) -> list[str]:
 
 
 def summary(ticket: Ticket, stages: list[StageOut]) -> TicketSummary:
+    return TicketSummary(**summary_fields(ticket, stages))
+
+
+def summary_fields(ticket: Ticket, stages: list[StageOut]) -> dict[str, Any]:
+    """A :class:`TicketSummary`'s fields (for the views that extend it)."""
     level = max((s.level for s in stages), default=0)
-    return TicketSummary(
-        id=ticket.id,
-        number=ticket.number,
-        type=ticket.type,
-        urgency=ticket.urgency,
-        source=ticket.source,
-        category_code=ticket.category_code,
-        title=ticket.title,
-        status=ticket.state,
-        department=ticket.department,
-        received_at=ticket.received_at,
-        due_at=ticket.due_at,
-        overdue=any(s.state == "overdue" for s in stages),
-        escalation_level=level,
-        urge_count=ticket.urge_count,
-        supervised=ticket.supervised,
-        bulletined=level >= 3,  # L3 = 书面通报 (ARCHITECTURE.md ladder defaults)
-    )
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "type": ticket.type,
+        "urgency": ticket.urgency,
+        "source": ticket.source,
+        "category_code": ticket.category_code,
+        "title": ticket.title,
+        "status": ticket.state,
+        "department": ticket.department,
+        "received_at": ticket.received_at,
+        "due_at": ticket.due_at,
+        "overdue": any(s.state == "overdue" for s in stages),
+        "escalation_level": level,
+        "urge_count": ticket.urge_count,
+        "supervised": ticket.supervised,
+        "bulletined": level >= 3,  # L3 = 书面通报 (ARCHITECTURE.md ladder defaults)
+    }
