@@ -20,7 +20,7 @@ from pathlib import Path
 
 import aiohttp
 import httpx
-from b2_tickets import PATH, body  # bench/ is on sys.path when run as a script
+from b2_tickets import PATH, body, cpu_seconds  # bench/ is on sys.path when run as a script
 from load import figure
 
 from yingshang.settings import DEMO_PASSWORD
@@ -91,16 +91,25 @@ def main() -> None:
         pids = {name: pid for name, pid in stack.child_pids().items() if name != "nats"}
         before = {name: rss_mb(pid) for name, pid in pids.items()}
         operator, bureau = login(base, "operator"), login(base, "bureau")
+        url = f"{base}{PATH}"
+        asyncio.run(create_tickets(url, operator, 2.0, args.concurrency))  # warm-up, as B2's
+        cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
         started = time.perf_counter()
         created, latencies, errors = asyncio.run(
-            create_tickets(f"{base}{PATH}", operator, args.seconds, args.concurrency)
+            create_tickets(url, operator, args.seconds, args.concurrency)
         )
         elapsed = time.perf_counter() - started
+        cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
         latencies.sort()
         p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1e3 if latencies else 0.0
         rate = created / elapsed
         label = f"ticket creation via the gateway, c={args.concurrency}"
         print(f"{figure('B2', label, rate, 'req/s', 600)}; p99 {p99:.0f} ms, errors {errors}")
+        shares = ", ".join(
+            f"{name} {seconds / max(created, 1) * 1e3:.2f} ms ({seconds / elapsed * 100:.0f} %)"
+            for name, seconds in sorted(cpu.items(), key=lambda item: -item[1])
+        )
+        print(f"  CPU per ticket (share of one core): {shares}")
         with httpx.Client(base_url=base, headers=bureau, timeout=30) as client:
             for path in READS:
                 client.get(path)

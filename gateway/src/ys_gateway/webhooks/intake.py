@@ -21,6 +21,7 @@ from yingshang.events.catalogue import EventCatalogue, EventSpec, ParsedEvent, p
 from yingshang.events.consumer import ConsumerSpec, EventConsumer
 from yingshang.events.envelope import CloudEvent
 from yingshang.events.inbox import Handler
+from yingshang.prepared import Prepared
 from ys_gateway.models import Client, Webhook, WebhookDelivery
 from ys_gateway.webhooks.rules import masked, matches, may_receive
 
@@ -64,16 +65,20 @@ class WebhookIntake(EventConsumer):
         return fan_out
 
 
+_ACTIVE_HOOKS = Prepared(
+    select(Webhook.id, Webhook.event_types, Client.client_id, Client.scopes)
+    .join(Client, Client.client_id == Webhook.client_id)
+    .where(Webhook.active.is_(True), Client.active.is_(True))
+)
+
+
 async def fan_out(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
     """One pending delivery per subscribed, entitled webhook (same transaction as the inbox)."""
-    rows = await session.execute(
-        select(Webhook.id, Webhook.event_types, Client.client_id, Client.scopes)
-        .join(Client, Client.client_id == Webhook.client_id)
-        .where(Webhook.active.is_(True), Client.active.is_(True))
-    )
-    body = masked(event.model_dump(mode="json", exclude_none=True))
-    for hook_id, patterns, client_id, scopes in rows:
+    body: dict[str, Any] | None = None  # masked once, when some webhook takes the event
+    for hook_id, patterns, client_id, scopes in await _ACTIVE_HOOKS.all(session):
         if matches(patterns, event.type) and may_receive(client_id, scopes, event.type, event.data):
+            if body is None:
+                body = masked(event.model_dump(mode="json", exclude_none=True))
             session.add(
                 WebhookDelivery(
                     webhook_id=hook_id,

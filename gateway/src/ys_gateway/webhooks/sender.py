@@ -22,12 +22,13 @@ from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from yingshang.clock import now
 from yingshang.db import Database
+from yingshang.prepared import Prepared
 from ys_gateway.crypto import SecretBox
 from ys_gateway.models import Webhook, WebhookAttempt, WebhookDelivery
 from ys_gateway.settings import Settings
@@ -115,6 +116,11 @@ class WebhookSender:
 
     async def _claim(self) -> list[Job]:
         stamp = now()
+        # Woken by every commit of the gateway's database: look (without the writer) whether
+        # anything is due before claiming in a write transaction.
+        async with self.db.peek() as session:
+            if await _ANY_DUE.first(session, at=stamp) is None:
+                return []
         async with self.db.write() as session:
             rows = (
                 await session.execute(_due(stamp, self.settings.webhook_concurrency, self.db))
@@ -189,6 +195,14 @@ class WebhookSender:
         )
         delay = min(cap, base * 2 ** min(job.attempts, 20))
         return {"next_attempt_at": stamp + timedelta(seconds=delay)}
+
+
+_D: Any = WebhookDelivery.__table__
+_ANY_DUE = Prepared(
+    select(_D.c.seq)
+    .where(_D.c.status == "pending", _D.c.next_attempt_at <= bindparam("at"))
+    .limit(1)
+)
 
 
 def _due(stamp: Any, limit: int, db: Database) -> Any:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, func, select
+from sqlalchemy import BigInteger, Index, Integer, String, Text, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,6 +22,7 @@ from yingshang.clock import now
 from yingshang.db import PlumbingBase, UTCDateTime
 from yingshang.events.catalogue import ParsedEvent
 from yingshang.events.envelope import CloudEvent
+from yingshang.prepared import Prepared, insert_row
 
 Handler = Callable[[AsyncSession, CloudEvent, Any], Awaitable[None]]
 """``async def handle(session, event, payload: Model) -> None``: effects in ``session`` only."""
@@ -77,38 +78,44 @@ async def apply_once(
     return True
 
 
-async def seen_many(session: AsyncSession, consumer: str, event_ids: list[str]) -> set[str]:
-    if not event_ids:
-        return set()
-    result = await session.execute(
-        select(InboxEntry.event_id).where(
-            InboxEntry.consumer == consumer, InboxEntry.event_id.in_(event_ids)
-        )
+_T: Any = InboxEntry.__table__
+_SEEN = Prepared(
+    select(_T.c.event_id).where(
+        _T.c.consumer == bindparam("of_consumer"), _T.c.event_id == bindparam("of_event")
     )
-    return set(result.scalars())
+)
+_INSERT = insert_row(InboxEntry)
 
 
 async def apply_many(
     session: AsyncSession, consumer: str, items: list[tuple[ParsedEvent, Handler]]
 ) -> list[bool]:
-    """:func:`apply_once` for a batch with a few statements in all, not a few per event.
+    """:func:`apply_once` for a batch: prepared statements, no unit-of-work flush per event.
 
-    All inbox rows are flushed before the first handler runs; any error (a racing replica's
+    All inbox rows are written before the first handler runs; any error (a racing replica's
     inbox row, a failing handler) aborts the whole batch and the caller retries event by event.
     """
-    known = await seen_many(session, consumer, [p.event.id for p, _ in items])
+    known: set[str] = set()
     fresh: list[tuple[ParsedEvent, Handler]] = []
     applied: list[bool] = []
+    at = now()
     for parsed, handler in items:
-        is_new = parsed.event.id not in known
+        event_id = parsed.event.id
+        is_new = (
+            event_id not in known
+            and await _SEEN.first(session, of_consumer=consumer, of_event=event_id) is None
+        )
         applied.append(is_new)
+        known.add(event_id)
         if is_new:
-            known.add(parsed.event.id)
             fresh.append((parsed, handler))
-            session.add(
-                InboxEntry(event_id=parsed.event.id, consumer=consumer, subject=parsed.event.type)
+            await _INSERT.run(
+                session,
+                event_id=event_id,
+                consumer=consumer,
+                subject=parsed.event.type,
+                processed_at=at,
             )
-    await session.flush()
     for parsed, handler in fresh:
         await handler(session, parsed.event, parsed.payload)
     await session.flush()
