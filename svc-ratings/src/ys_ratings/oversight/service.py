@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.prepared import Prepared, insert_row
 from ys_ratings.intake.payloads import CaseClosed, CaseCommon, CaseCreated, DeadlineEvent
 from ys_ratings.months import month_of
 from ys_ratings.oversight.models import CaseFact, LedgerEntry, StageFact
@@ -34,11 +36,38 @@ async def _case(session: AsyncSession, service: str, kind: str, p: CaseCommon) -
     return fact
 
 
+_FACT: Any = CaseFact.__table__
+_FACT_ID = Prepared(
+    select(_FACT.c.id).where(
+        _FACT.c.service == bindparam("of_service"), _FACT.c.case_id == bindparam("of_case")
+    )
+)
+_INSERT_FACT = insert_row(CaseFact)
+
+
 async def case_created(
     session: AsyncSession, service: str, kind: str, p: CaseCreated, at: datetime
 ) -> None:
-    fact = await _case(session, service, kind, p)
     received = p.received_at or at
+    if await _FACT_ID.first(session, of_service=service, of_case=p.case_id) is None:
+        # The usual order (the case's first event): one prepared INSERT, no unit of work.
+        await _INSERT_FACT.run(
+            session,
+            id=uuid.uuid4(),
+            service=service,
+            case_kind=kind,
+            case_id=p.case_id,
+            case_number=p.case_number,
+            department=p.responsible(service),
+            origin_client=p.origin_client,
+            received_at=received,
+            received_month=month_of(received),
+            closed_at=None,
+            closed_month=None,
+            outcome=None,
+        )
+        return
+    fact = await _case(session, service, kind, p)
     fact.received_at, fact.received_month = received, month_of(received)
     await session.flush()
 
