@@ -145,6 +145,9 @@ def local_instant(day: date, at: time = time(0)) -> datetime:
     return datetime.combine(day, at, tzinfo=SHANGHAI).astimezone(UTC)
 
 
+NTH_CACHE = 4096  # remembered nth_day_after answers per calendar
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """Immutable calendar: county files (by year) over chinese-calendar over Mon–Fri."""
@@ -152,6 +155,7 @@ class WorkCalendar:
     files: Mapping[int, HolidayYear] = field(default_factory=dict)
     office_hours: OfficeHours = field(default_factory=OfficeHours)
     _listed: dict[date, bool] = field(init=False, repr=False, compare=False)
+    _nth: dict[tuple[date, int, bool], date] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         listed: dict[date, bool] = {}
@@ -159,6 +163,9 @@ class WorkCalendar:
             for day in self.files[year].days:
                 listed[day.date] = not day.is_off_day
         object.__setattr__(self, "_listed", listed)
+        # nth_day_after's answers: every stage started on one day with one limit asks the
+        # same question (the calendar is immutable, so they stay true)
+        object.__setattr__(self, "_nth", {})
 
     def source(self, year: int) -> Source:
         if year in self.files:
@@ -189,8 +196,14 @@ class WorkCalendar:
 
     def nth_day_after(self, day: date, n: int, *, working: bool) -> date:
         """The ``n``-th counted day after ``day`` (n ≥ 1)."""
+        known = self._nth.get((day, n, working))
+        if known is not None:
+            return known
         for i, counted in enumerate(self.counted_days_after(day, working=working), start=1):
             if i >= n:
+                if len(self._nth) >= NTH_CACHE:
+                    self._nth.clear()
+                self._nth[day, n, working] = counted
                 return counted
         raise AssertionError("unreachable: the day iterator is endless")
 
