@@ -88,7 +88,10 @@ def _hint(row: tuple[Any, ...], reason: Literal["same_phone", "similar_content"]
     id_, number, title, state, _content = row
     # hex text on SQLite; PostgreSQL's driver hands back a UUID whatever the column is typed
     ticket_id = id_ if isinstance(id_, uuid.UUID) else uuid.UUID(id_)
-    return DuplicateHint(id=ticket_id, number=number, title=title, status=state, reason=reason)
+    # values straight from the row (a ticket's own columns): no validation needed
+    return DuplicateHint.model_construct(
+        id=ticket_id, number=number, title=title, status=state, reason=reason
+    )
 
 
 def window_start(at: datetime, days: int) -> datetime:
