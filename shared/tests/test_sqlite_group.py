@@ -24,9 +24,14 @@ from yingshang.db import SessionDep
 from yingshang.problems import Conflict
 from yingshang.sqlite_group import CommitGroups
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.databases import selected_backend
 from yingshang.testing.plugin import StartService
 
 PROBE = "/api/v1/kit/probe"
+pytestmark = pytest.mark.skipif(
+    selected_backend() != "sqlite",
+    reason="group commit is the SQLite writer's (PostgreSQL takes concurrent writers)",
+)
 
 
 def with_probe(settings: Settings | None = None) -> FastAPI:

@@ -117,15 +117,14 @@ async def insert_rows(
     rows: list[tuple[Any, ...]],
 ) -> None:
     """Insert ``rows`` (driver form, in ``columns`` order): SQLite ``executemany``;
-    PostgreSQL one ``INSERT … SELECT FROM unnest(arrays)`` (one statement, not one per row)."""
+    PostgreSQL one binary ``COPY`` (asyncpg's ``copy_records_to_table``)."""
     if not rows:
         return
     driver, names = await _driver(session), ", ".join(columns)
     # Identifiers are the schema's own names; every value is a bound parameter.
     if form.postgres:
-        arrays = ", ".join(_array_casts(form, table, columns))
-        sql = f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays})"  # noqa: S608
-        await driver.execute(sql, *zip(*rows, strict=True))
+        # binary COPY: cheaper than INSERT … unnest for the client and for the server
+        await driver.copy_records_to_table(table.name, records=rows, columns=list(columns))
         return
     marks = ", ".join("?" * len(columns))
     sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"  # noqa: S608

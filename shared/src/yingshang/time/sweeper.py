@@ -4,8 +4,9 @@
 Each pass asks one indexed question on a read connection ("is any ``next_fire_at`` due?"), so an
 idle pass is cheap. When something is due it drains batches, each in one write transaction:
 
-* PostgreSQL: the batch is claimed with ``FOR UPDATE SKIP LOCKED``, so replicas and processes
-  never take the same stage;
+* PostgreSQL: the batch is claimed with ``FOR UPDATE SKIP LOCKED``, so replicas, processes and
+  the two batches a sweeper runs at once never take the same stage (all events of one stage
+  are in one batch, in order);
 * SQLite: the transaction starts with ``BEGIN IMMEDIATE`` (one writer across processes), and the
   stage update is conditional on the emission cursor it read, so a stage that moved on is never
   emitted twice (the batch rolls back instead).
@@ -42,6 +43,7 @@ from yingshang.time.years import load_year_files, missing_years_warning, years_w
 
 log = logging.getLogger("yingshang.time.sweeper")
 FiringHook = Callable[[AsyncSession, Sequence[Firing]], Awaitable[None]]
+PG_LANES = 2  # concurrent sweep batches on PostgreSQL
 
 
 class DeadlineSweeper:
@@ -118,10 +120,14 @@ class DeadlineSweeper:
         """Emit everything due now; returns the number of events written."""
         total = 0
         at = now()
+        # PostgreSQL: batches in two transactions at once (SKIP LOCKED hands them disjoint
+        # stages), so one batch is planned while the server writes the other. SQLite has one
+        # writer: one batch at a time.
+        lanes = 1 if self.db.write_lock is not None else PG_LANES
         while await self._anything_due(at):
-            count, stages = await self.sweep_batch(at)
-            total += count
-            if stages < self.batch_size:
+            done = await asyncio.gather(*(self.sweep_batch(at) for _ in range(lanes)))
+            total += sum(count for count, _ in done)
+            if sum(stages for _, stages in done) < lanes * self.batch_size:
                 break
         return total
 
