@@ -42,10 +42,10 @@ import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import (
     JSON,
@@ -411,26 +411,22 @@ async def _run_claimed(request: Request, handler: Handler, mine: Claim) -> Respo
         del running[mine.scope, mine.key]
 
 
-async def _optional_key(
-    key: Annotated[
-        str | None,
-        Header(
-            alias=HEADER,
-            description="A UUID per intended creation; a retry with the same key replays the "
-            "first response (24 h).",
-        ),
-    ] = None,
-) -> str | None:
-    return key
-
-
-async def _required_key(
-    key: Annotated[
-        str,
-        Header(alias=HEADER, description="A UUID per intended creation (required)."),
-    ],
-) -> str:
-    return key
+def _key_parameter(required: bool) -> dict[str, Any]:
+    """The header in the OpenAPI document. The route class reads and checks it itself (a
+    header dependency would only parse it a second time on every request)."""
+    description = (
+        "A UUID per intended creation (required)."
+        if required
+        else "A UUID per intended creation; a retry with the same key replays the first "
+        "response (24 h)."
+    )
+    return {
+        "name": HEADER,
+        "in": "header",
+        "required": required,
+        "description": description,
+        "schema": {"type": "string", "minLength": 8, "maxLength": 255},
+    }
 
 
 IDEMPOTENCY_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -449,8 +445,9 @@ def idempotent_post(
     the route's ``allow(...)`` access rule).
     """
     route_class = IdempotencyKeyRequiredRoute if key_required else IdempotentRoute
-    header = Depends(_required_key if key_required else _optional_key)
-    route["dependencies"] = [*route.get("dependencies", []), header]
+    extra = dict(route.pop("openapi_extra", None) or {})
+    extra["parameters"] = [*extra.get("parameters", []), _key_parameter(key_required)]
+    route["openapi_extra"] = extra
     route["responses"] = {**IDEMPOTENCY_RESPONSES, **route.get("responses", {})}
 
     def decorate(endpoint: F) -> F:
