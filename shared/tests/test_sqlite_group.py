@@ -36,8 +36,8 @@ pytestmark = pytest.mark.skipif(
 
 def with_probe(settings: Settings | None = None) -> FastAPI:
     """The kit app plus a probe whose effect is a counter, that can wait on a gate, fail
-    after its effect (``x-fail``), or add a row breaking a deferred constraint
-    (``x-orphan``: the COMMIT fails)."""
+    after its effect (``x-fail``), add a row breaking a deferred constraint (``x-orphan``:
+    the COMMIT fails), or end the shared transaction itself (``x-lose``)."""
     probe = router(PROBE)
 
     async def effect(request: Request, session: SessionDep, body: Annotated[Any, Body()]) -> Any:
@@ -45,6 +45,8 @@ def with_probe(settings: Settings | None = None) -> FastAPI:
         if request.headers.get("x-gate"):
             request.app.state.entered.set()
             await request.app.state.gate.wait()
+        if request.headers.get("x-lose"):  # ends the shared transaction under everyone
+            await session.execute(text("ROLLBACK"))
         if request.headers.get("x-orphan"):
             await session.execute(text("INSERT INTO probe_child (parent_id) VALUES (424242)"))
         if request.headers.get("x-fail"):
@@ -200,3 +202,19 @@ async def test_a_writer_of_its_own_commits_the_open_group_first(
     assert await writer == 3
     assert [(await t).json()["effect"] for t in (first, second)] == [1, 2]
     assert await committed_effects(sut) == 3
+
+
+async def test_a_lost_transaction_fails_the_group_and_the_writer_recovers(
+    service_app: StartService,
+) -> None:
+    sut = await start(service_app)
+    first = await hold_writer(sut)
+    losing, third = post(sut, x_lose="1", x_fail="1"), post(sut)
+    await queue_behind(sut, [losing, third])
+    sut.app.state.gate.set()
+    assert (await first).status_code == 503  # its effects went with the transaction
+    assert (await losing).status_code >= 500
+    # the third ran after the loss, in a group of its own
+    assert ((await third).status_code, await committed_effects(sut)) == (201, 1)
+    response = await post(sut)
+    assert (response.status_code, response.json()["effect"]) == (201, 2)

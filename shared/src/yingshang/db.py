@@ -361,12 +361,16 @@ async def _grouped_write_request(
                 kept = True
                 group.size += 1
         finally:
+            undone = kept
             try:
                 if not kept:
                     await session.rollback()  # ROLLBACK TO SAVEPOINT
+                    undone = True
                 await session.close()
             finally:
-                await groups.leave(group, writer)
+                # a request whose savepoint could not be rolled back must not commit with
+                # the others: then the whole group goes
+                await groups.leave(group, writer, broken=not undone)
     if kept:
         await groups.wait(group)
     return response

@@ -84,14 +84,16 @@ class CommitGroups:
             self._open = Group(await writer.begin())
         return self._open, writer
 
-    async def leave(self, group: Group, writer: AsyncConnection) -> None:
-        """A request is done with the writer (its savepoint released or rolled back)."""
+    async def leave(self, group: Group, writer: AsyncConnection, *, broken: bool = False) -> None:
+        """A request is done with the writer: its savepoint released or rolled back, or
+        ``broken``, when rolling it back failed (the whole group is then rolled back)."""
         if self._open is not group:
             return
         raw = (await writer.get_raw_connection()).driver_connection
-        if isinstance(raw, InlineConnection) and not raw.in_transaction:
+        lost = isinstance(raw, InlineConnection) and not raw.in_transaction
+        if broken or lost:
             self._open = None
-            await _roll_back(group)  # SQLAlchemy's side of it
+            await _roll_back(group)
             log.warning("the write transaction of %d grouped requests was lost", group.size)
             group.done.set_exception(GroupRolledBack("the shared write transaction was lost"))
             return
