@@ -94,12 +94,15 @@ def main() -> None:
         url = f"{base}{PATH}"
         asyncio.run(create_tickets(url, operator, 2.0, args.concurrency))  # warm-up, as B2's
         cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        cpu_before["load generator (this process)"] = time.process_time()
         started = time.perf_counter()
         created, latencies, errors = asyncio.run(
             create_tickets(url, operator, args.seconds, args.concurrency)
         )
         elapsed = time.perf_counter() - started
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+        generator = "load generator (this process)"
+        cpu[generator] = time.process_time() - cpu_before[generator]
         latencies.sort()
         p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1e3 if latencies else 0.0
         rate = created / elapsed

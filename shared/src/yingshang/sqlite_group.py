@@ -15,6 +15,12 @@ commits once the requests that were queued have run (at most :data:`MAX_GROUP`):
 * a deferred constraint checked at COMMIT would fail the whole group for one request: the
   schemas have none (keep constraints immediate).
 
+Groups are capped at :data:`MAX_GROUP` = 8 requests: a group answers all at once, so a
+larger one makes callers move in lockstep (behind a proxy, the service idles while a burst
+of answers and new requests crosses it); 8 keeps most of the saving (a COMMIT per 8 tickets
+instead of per ticket) and a lower p99 (B2: same throughput as 64, p99 41 vs 46 ms; through
+the gateway the service was busy 88 % of the time instead of 82 %).
+
 When a request leaves the writer, it leaves behind a *closer*: a task queued for the writer
 like any request, behind the requests already waiting, that commits the group. Requests
 arriving later queue behind the closer and form the next group. With one request at a time,
@@ -36,7 +42,7 @@ from yingshang.sqlite_inline import InlineConnection, execute_raw
 
 log = logging.getLogger(__name__)
 
-MAX_GROUP = 64  # requests per COMMIT at most (bounds the wait of the group's first request)
+MAX_GROUP = 8  # requests per COMMIT at most: see the note below
 
 
 class GroupRolledBack(RuntimeError):
