@@ -29,24 +29,52 @@ def digest(content: str) -> str:
     return hashlib.sha256(normalise(content).encode()).hexdigest()
 
 
-@functools.lru_cache(maxsize=256)
-def _shingles(content: str) -> frozenset[str]:
-    """Character bigrams of the normalised text. Cached by the text itself: the same open
-    tickets (the newest ``CANDIDATES`` of a category) are compared with every new one of their
-    category. 256 texts: a dozen busy categories, a few MB at most for long texts."""
+VOCABULARY = 1 << 16  # bigrams given a bit before the numbering starts over
+_BIT_OF: dict[str, int] = {}  # bigram → its bit in a text's signature
+_generation = 0  # bumped when the numbering starts over (signatures of before are void)
+
+
+def _bigrams(content: str) -> set[str]:
+    """Character bigrams of the normalised text."""
     text = normalise(content)
-    return frozenset(text[i : i + 2] for i in range(max(len(text) - 1, 1)))
+    return {text[i : i + 2] for i in range(max(len(text) - 1, 1))}
+
+
+@functools.lru_cache(maxsize=256)
+def _signature(content: str, generation: int) -> tuple[int, int]:
+    """The text's bigrams as one integer, a bit per bigram, and how many there are: the
+    Jaccard similarity of two texts is then one AND and a bit count. Cached by the text: the
+    newest open tickets of a category (``CANDIDATES``) meet every new one of their category.
+    256 texts: a dozen busy categories."""
+    bits = 0
+    grams = _bigrams(content)
+    for gram in grams:
+        bit = _BIT_OF.get(gram)
+        if bit is None:
+            bit = _BIT_OF[gram] = len(_BIT_OF)
+        bits |= 1 << bit
+    return bits, len(grams)
+
+
+def _current_generation() -> int:
+    global _generation
+    if len(_BIT_OF) > VOCABULARY:
+        _BIT_OF.clear()
+        _generation += 1
+    return _generation
 
 
 def similarity(a: str, b: str) -> float:
-    return _jaccard(_shingles(a), _shingles(b))
+    generation = _current_generation()
+    return _jaccard(_signature(a, generation), _signature(b, generation))
 
 
-def _jaccard(left: frozenset[str], right: frozenset[str]) -> float:
-    if not (left and right):
+def _jaccard(left: tuple[int, int], right: tuple[int, int]) -> float:
+    (left_bits, left_count), (right_bits, right_count) = left, right
+    if not (left_count and right_count):
         return 0.0
-    common = len(left & right)
-    return common / (len(left) + len(right) - common)
+    common = (left_bits & right_bits).bit_count()
+    return common / (left_count + right_count - common)
 
 
 _T = Ticket.__table__
@@ -77,9 +105,10 @@ async def hints(
         for row in await _SAME_PHONE.all(session, phone=phone, since=since):
             found[row[0]] = _hint(row, "same_phone")
     if category:
-        mine = _shingles(content)  # once, not once per candidate
+        generation = _current_generation()
+        mine = _signature(content, generation)  # once, not once per candidate
         for row in await _SAME_CATEGORY.all(session, category=category, since=since):
-            if row[0] not in found and _jaccard(mine, _shingles(row[4])) >= SIMILAR:
+            if row[0] not in found and _jaccard(mine, _signature(row[4], generation)) >= SIMILAR:
                 found[row[0]] = _hint(row, "similar_content")
     return [hint for hint in found.values() if hint.id != exclude]
 

@@ -1,0 +1,33 @@
+"""Duplicate hints' similarity: bigram Jaccard through bit signatures, exact."""
+
+import random
+
+import pytest
+
+from ys_hotline.tickets import duplicates
+
+
+def reference(a: str, b: str) -> float:
+    left, right = duplicates._bigrams(a), duplicates._bigrams(b)
+    return len(left & right) / len(left | right) if left and right else 0.0
+
+
+def test_signatures_give_the_exact_bigram_jaccard() -> None:
+    rng = random.Random(7)
+    alphabet = "营业执照办理施工噪音扰民夜间拖欠工资小区附近部门处理abc123，。 "
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(60)]
+    texts += ["第1号反映：小区附近施工噪音扰民。", "第2号反映：小区附近施工噪音扰民。", "", "。。"]
+    for a in texts:
+        for b in texts[:20]:
+            assert duplicates.similarity(a, b) == pytest.approx(reference(a, b)), (a, b)
+
+
+def test_the_bit_numbering_starts_over_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(duplicates, "VOCABULARY", 8)
+    first = "小区附近施工噪音扰民，夜间十点后仍在作业"
+    before = duplicates.similarity(first, first + "请处理")
+    generation = duplicates._generation
+    assert len(duplicates._BIT_OF) > 8
+    after = duplicates.similarity(first, first + "请处理")  # numbering restarted first
+    assert duplicates._generation == generation + 1
+    assert before == after == pytest.approx(reference(first, first + "请处理"))
