@@ -74,6 +74,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         def process(value: datetime | None) -> str | None:
             if value is None:
                 return None
+            if value.tzinfo is UTC:  # the clock's own instants: drop the "+00:00"
+                return value.isoformat(" ", "microseconds")[:26]
             if value.tzinfo is not None:
                 value = value.astimezone(UTC).replace(tzinfo=None)
             return value.isoformat(" ", "microseconds")

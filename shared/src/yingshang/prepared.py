@@ -147,8 +147,26 @@ def _column_keys(model: type[Any]) -> frozenset[str]:
 def column_values(row: object, *, without: tuple[str, ...] = ()) -> dict[str, Any]:
     """A mapped object's column values for :func:`insert_row` (Python-side defaults are not
     applied: set every column first)."""
-    table: Any = type(row).__table__  # type: ignore[attr-defined]
-    return {c.name: getattr(row, c.key) for c in table.columns if c.name not in without}
+    pairs = _column_pairs(type(row), without)
+    loaded = row.__dict__  # the instance's state: what is set or loaded (no descriptor calls)
+    try:
+        return {name: loaded[key] for name, key in pairs}
+    except KeyError:  # something expired or never set: let the attributes load it
+        return {name: getattr(row, key) for name, key in pairs}
+
+
+_PAIRS: dict[tuple[type[Any], tuple[str, ...]], tuple[tuple[str, str], ...]] = {}
+
+
+def _column_pairs(model: type[Any], without: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(column name, attribute key) of a mapped class's table columns, less ``without``."""
+    pairs = _PAIRS.get((model, without))
+    if pairs is None:
+        table: Any = model.__table__
+        pairs = _PAIRS[model, without] = tuple(
+            (c.name, c.key) for c in table.columns if c.name not in without
+        )
+    return pairs
 
 
 def _compile(statement: Executable, session: AsyncSession) -> _Compiled:
