@@ -75,7 +75,8 @@ async def next_value(session: AsyncSession, key: str) -> int:
 
 def shanghai_day(at: datetime | None = None) -> str:
     """``yyyyMMdd`` of the Asia/Shanghai calendar day of ``at`` (default: now)."""
-    return (at or now()).astimezone(SHANGHAI).strftime("%Y%m%d")
+    day = (at or now()).astimezone(SHANGHAI)
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 async def case_number(

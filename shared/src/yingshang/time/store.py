@@ -45,7 +45,7 @@ def digest(document: HolidayYear) -> str:
 
 async def current_calendar(session: AsyncSession) -> WorkCalendar:
     """The calendar for this transaction: loaded county years as committed (or written here)."""
-    key = (str(_office_hours), *await _LOADED.all(session))
+    key = (_office_hours, *await _LOADED.all(session))  # (frozen, hashable)
     cached = _cache.get(key)
     if cached is not None:
         _cache.move_to_end(key)
