@@ -11,6 +11,7 @@ drivers, see ``yingshang.db``) inside the session's transaction.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,13 +38,15 @@ def canonical_uuid(raw: Any) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
-def random_uuid_hex(count: int) -> list[str]:
-    """``count`` random version-4 UUIDs as 32 hex digits (cheaper than ``uuid4()`` objects)."""
-    digits = os.urandom(16 * count).hex()
+def ordered_uuid_hex(count: int) -> list[str]:
+    """``count`` version-7 UUIDs (RFC 9562: the Unix time in milliseconds first, then random
+    bits) as 32 hex digits. Rows keyed by them go in at the right edge of their indexes
+    instead of at random pages: fewer pages touched per batch, fewer written at COMMIT."""
+    stamp = f"{time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF:012x}"
+    digits = os.urandom(10 * count).hex()
     return [
-        f"{digits[i : i + 12]}4{digits[i + 13 : i + 16]}{_VARIANT[digits[i + 16]]}"
-        f"{digits[i + 17 : i + 32]}"
-        for i in range(0, 32 * count, 32)
+        f"{stamp}7{digits[i : i + 3]}{_VARIANT[digits[i + 3]]}{digits[i + 4 : i + 19]}"
+        for i in range(0, 20 * count, 20)
     ]
 
 

@@ -41,13 +41,13 @@ class LevelTimes:
 
     def __init__(self, calendar: WorkCalendar) -> None:
         self.calendar = calendar
-        self._memo: dict[tuple[datetime, int, str], datetime] = {}
+        self._memo: dict[tuple[datetime, Any, Any], datetime] = {}
 
     def at(self, due_at: datetime, after: dict[str, Any]) -> datetime:
-        key = (due_at, int(after["amount"]), str(after["unit"]))
+        key = (due_at, after["amount"], after["unit"])
         found = self._memo.get(key)
         if found is None:
-            found = after_due(self.calendar, due_at, key[1], key[2]).at
+            found = after_due(self.calendar, due_at, int(key[1]), str(key[2])).at
             self._memo[key] = found
         return found
 

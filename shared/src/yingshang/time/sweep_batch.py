@@ -26,7 +26,7 @@ from yingshang.time.bulk import (
     DriverForm,
     canonical_uuid,
     insert_rows,
-    random_uuid_hex,
+    ordered_uuid_hex,
     update_rows,
 )
 from yingshang.time.ladder import (
@@ -99,6 +99,7 @@ class Batch:
         self._ladders: dict[str, list[dict[str, Any]]] = {}
         self._instants: dict[str, datetime] = {}
         self._stored: dict[datetime, Any] = {}
+        self._iso: dict[datetime, str] = {}
         self._escalations: dict[tuple[str | None, str | None], str] = {}
 
     def ladder(self, raw: Any) -> list[dict[str, Any]]:
@@ -144,6 +145,13 @@ class Batch:
             found = self._instants[raw] = datetime.fromisoformat(raw).replace(tzinfo=UTC)
         return found
 
+    def iso(self, at: datetime) -> str:
+        """``at`` as the envelope writes times (memoised: due times cluster)."""
+        found = self._iso.get(at)
+        if found is None:
+            found = self._iso[at] = iso_utc(at)
+        return found
+
     def stored(self, at: datetime | None) -> Any:
         """``at`` in the driver's form (memoised per distinct instant)."""
         if at is None:
@@ -172,19 +180,19 @@ class Batch:
             "case_kind": row.case_kind,
             "stage": row.stage,
             "stage_id": stage_id,
-            "due_at": iso_utc(due_at),
+            "due_at": self.iso(due_at),
         }
         common = orjson.dumps(shared).decode()[:-1]  # without the closing brace
         head = (
             f'{{"specversion":"1.0","source":"/yingshang/{row.service}","subject":"{case_key}",'
             f'"time":"{self.at_text}","datacontenttype":"application/json"'
         )
-        ids = random_uuid_hex(2 * len(steps))
+        ids = ordered_uuid_hex(2 * len(steps))
         for step, event_hex, entry_hex in zip(steps, ids[::2], ids[1::2], strict=True):
             event_id = canonical_uuid(event_hex)
             event_type = f"ys.{row.service}.{row.case_kind}.{step.event}"
             data = f'{common},"level":{step.level}{self._escalation(step)}}}'
-            trace = f"{self.trace_prefix}{entry_hex[:16]}{self.trace_flags}"
+            trace = f"{self.trace_prefix}{entry_hex[-16:]}{self.trace_flags}"  # random bits
             payload = (
                 f'{head},"id":"{event_id}","type":"{event_type}","traceparent":"{trace}",'
                 f'"data":{data}}}'
