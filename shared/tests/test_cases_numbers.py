@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -18,6 +20,7 @@ from yingshang.cases.numbers import (
     shanghai_day,
 )
 from yingshang.db import Database
+from yingshang.ids import uuid7, uuid7_text
 from yingshang.testing.plugin import MigratedDb
 
 
@@ -116,3 +119,13 @@ def test_query_codes_are_stored_hashed_per_case() -> None:
     assert query_code_matches(" ABCD 2345", stored, salt="RX20261126-00001")
     assert not query_code_matches("ABCD2346", stored, salt="RX20261126-00001")
     assert not query_code_matches(code, stored, salt="RX20261126-00002")
+
+
+def test_new_ids_are_version_7_in_time_order() -> None:
+    first = uuid7()
+    assert (first.version, first.variant) == (7, uuid.RFC_4122)
+    time.sleep(0.002)
+    later = [uuid7() for _ in range(200)]
+    assert all(first < other for other in later)  # a later millisecond sorts after
+    assert len({u.int & ((1 << 74) - 1) for u in later}) == 200  # random tails differ
+    assert uuid.UUID(uuid7_text()).version == 7

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from yingshang.clock import ensure_utc, now
+from yingshang.ids import uuid7
 from yingshang.sqlite_group import CommitGroups, raw_savepoints
 from yingshang.sqlite_inline import InlineConnection, execute_raw, inline_connector
 
@@ -94,7 +95,7 @@ class PlumbingBase(DeclarativeBase):
 
 
 class IdMixin:
-    id: Mapped[uuid.UUID] = mapped_column(Uuid(), primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid(), primary_key=True, default=uuid7)
 
 
 class TimestampMixin:

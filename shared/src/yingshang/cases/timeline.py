@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.db import IdMixin, PlumbingBase, UTCDateTime
+from yingshang.ids import uuid7
 from yingshang.prepared import insert_row
 
 
@@ -107,7 +108,7 @@ def _values(
     else:
         sub, name, staff_no = actor, None, None
     return {
-        "id": uuid.uuid4(),
+        "id": uuid7(),
         "case_kind": case_kind,
         "case_id": case_id,
         "action": action,

@@ -7,7 +7,6 @@ masked data only.
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from yingshang.clock import now
+from yingshang.ids import uuid7_text
 from yingshang.observability import child_traceparent, traceparent_var
 
 SUBJECT_RE = re.compile(r"^ys\.[a-z_]+\.[a-z_]+\.[a-z_]+$")
@@ -26,7 +26,7 @@ class CloudEvent(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     specversion: str = "1.0"
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = Field(default_factory=uuid7_text)
     source: str
     type: str
     subject: str | None = None

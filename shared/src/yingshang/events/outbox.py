@@ -6,7 +6,6 @@ from a request handler directly.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from yingshang.clock import now
 from yingshang.db import PlumbingBase, UTCDateTime
 from yingshang.events.envelope import CloudEvent
+from yingshang.ids import uuid7_text
 from yingshang.prepared import insert_row
 
 
@@ -71,4 +71,4 @@ def _values(event: CloudEvent) -> dict[str, object]:
 
 
 def new_event_id() -> str:
-    return str(uuid.uuid4())
+    return uuid7_text()

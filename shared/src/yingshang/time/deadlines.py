@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from yingshang.clock import ensure_utc, now
+from yingshang.ids import uuid7
 from yingshang.prepared import as_loaded, column_values, insert_row
 from yingshang.problems import Conflict, Invalid
 from yingshang.time.arithmetic import (
@@ -128,7 +129,7 @@ async def start_stage(
         raise Conflict(f"stage {stage!r} of this case is already being timed", code="stage-open")
     start = ensure_utc(at or now())
     row = as_loaded(DeadlineStage, dict(
-        id=uuid.uuid4(), service=service, case_kind=case_kind, case_id=case_id,
+        id=uuid7(), service=service, case_kind=case_kind, case_id=case_id,
         case_number=case_number, department=department, origin_client=origin_client,
         stage=stage, urgency=urgency, due_at=None, warning_at=None, next_fire_at=None,
         **_snapshot(policy, terms, start),

@@ -5,7 +5,6 @@ dispatch catalogue, hint duplicates, number the ticket, start the 办理 clock f
 original receipt time, and write the timeline entry and the ``created`` event.
 """
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +15,7 @@ from yingshang.auth import Principal
 from yingshang.cases import timeline
 from yingshang.clock import now
 from yingshang.events.outbox import enqueue
+from yingshang.ids import uuid7
 from yingshang.prepared import as_loaded, column_values, insert_row
 from yingshang.problems import Invalid
 from yingshang.time.models import DeadlineStage
@@ -114,7 +114,7 @@ def _new_ticket(
     return as_loaded(
         Ticket,
         {
-            "id": uuid.uuid4(),  # known before the INSERT: the 办理 clock names it
+            "id": uuid7(),  # known before the INSERT: the 办理 clock names it
             "version": 1,
             "created_at": at,
             "updated_at": at,

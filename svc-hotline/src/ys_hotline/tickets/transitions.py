@@ -89,7 +89,7 @@ async def finish(
     current tag: the caller's tag was checked before the effect ran."""
     data = (await effect(ticket) if effect else None) or {}
     event = MACHINE.transition(name).event
-    await apply_transition(  # type: ignore[type-var]  # as at MACHINE: mypy 2.4 misreads the model in an import cycle
+    await apply_transition(  # type: ignore[type-var, unused-ignore]  # as at MACHINE: mypy 2.4 misreads the model in an import cycle
         session, MACHINE, ticket, name, who,
         if_match=MACHINE.etag(ticket), note=note,  # the caller's tag was checked first
         data={k: v for k, v in data.items() if k in _TIMELINE_KEYS} or None,

@@ -1,0 +1,33 @@
+"""Identifiers of new rows: time-ordered UUIDs (version 7, RFC 9562).
+
+The Unix time in milliseconds comes first, then 74 random bits: rows keyed by them go in at
+the right edge of their primary key and of the indexes that carry them (case ids, event ids)
+instead of at a random page each, so a write transaction touches and commits fewer pages.
+Uniqueness rests on the random bits as for version 4 (74 instead of 122 per millisecond);
+ids still say nothing a caller could use: a creation time to the millisecond is already in
+the row.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+_VERSION = 0x7 << 76
+_VARIANT = 0b10 << 62
+_RAND_B = (1 << 62) - 1  # 62 random bits after the variant
+
+
+def uuid7() -> uuid.UUID:
+    """A new version-7 UUID."""
+    millis = time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF
+    rand = int.from_bytes(os.urandom(10), "big")  # 80 bits, 74 used
+    rand_a = (rand >> 62 & 0xFFF) << 64  # bits 62-73 of the random number
+    value = (millis << 80) | _VERSION | rand_a | _VARIANT | (rand & _RAND_B)
+    return uuid.UUID(int=value)
+
+
+def uuid7_text() -> str:
+    """A new version-7 UUID as canonical text (event ids)."""
+    return str(uuid7())
