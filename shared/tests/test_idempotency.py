@@ -92,17 +92,23 @@ async def test_concurrent_posts_with_one_key_have_one_effect(service_app: StartS
     await _one_effect_under_concurrency(await start(service_app))
 
 
-@pytest.mark.postgres
-async def test_concurrent_posts_with_one_key_have_one_effect_on_postgres(
-    migrated_db: MigratedDb, issuer: TestIssuer, tmp_path: Path
-) -> None:
-    settings = service_settings(
+def on_postgres(migrated_db: MigratedDb, issuer: TestIssuer, tmp_path: Path) -> Settings:
+    """Settings of the kit sample on its own migrated PostgreSQL database (no broker)."""
+    settings: Settings = service_settings(
         Settings,
         database_url=migrated_db(KIT_DIR, backend="postgres"),
         jwks_file=issuer.write_jwks(tmp_path / "jwks.json"),
         var_dir=tmp_path,
         nats_url=None,
     )
+    return settings
+
+
+@pytest.mark.postgres
+async def test_concurrent_posts_with_one_key_have_one_effect_on_postgres(
+    migrated_db: MigratedDb, issuer: TestIssuer, tmp_path: Path
+) -> None:
+    settings = on_postgres(migrated_db, issuer, tmp_path)
     async with in_process(with_probe, settings, issuer) as sut:
         await _one_effect_under_concurrency(sut)
 
@@ -265,13 +271,7 @@ async def test_another_replica_gets_409_while_the_first_runs_on_postgres(
 ) -> None:
     # Two replicas on one PostgreSQL database: no shared registry, the advisory lock on the
     # key answers the second one while the first one's transaction is open.
-    settings = service_settings(
-        Settings,
-        database_url=migrated_db(KIT_DIR, backend="postgres"),
-        jwks_file=issuer.write_jwks(tmp_path / "jwks.json"),
-        var_dir=tmp_path,
-        nats_url=None,
-    )
+    settings = on_postgres(migrated_db, issuer, tmp_path)
     async with (
         in_process(with_probe, settings, issuer) as one,
         in_process(with_probe, settings, issuer) as two,

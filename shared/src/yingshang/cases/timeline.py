@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy import JSON, Index, String, Text, Uuid, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,84 +45,58 @@ class TimelineEntry(IdMixin, PlumbingBase):
 _INSERT = insert_row(TimelineEntry)
 
 
-async def record(
-    session: AsyncSession,
-    *,
-    case_kind: str,
-    case_id: uuid.UUID,
-    action: str,
-    actor: Principal | str,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    position: tuple[str, str] | None = None,
-    note: str | None = None,
-    data: dict[str, Any] | None = None,
-    event_id: str | None = None,
-    at: datetime | None = None,
-) -> TimelineEntry:
+class Entry(TypedDict, total=False):
+    """What a timeline entry says (``record``/``append`` keyword arguments)."""
+
+    case_kind: Required[str]
+    case_id: Required[uuid.UUID]
+    action: Required[str]
+    actor: Required[Principal | str]  # a principal, or "system:<component>"
+    from_state: str | None
+    to_state: str | None
+    position: tuple[str, str] | None
+    note: str | None
+    data: dict[str, Any] | None
+    event_id: str | None
+    at: datetime | None  # default: now
+
+
+async def record(session: AsyncSession, **entry: Unpack[Entry]) -> TimelineEntry:
     """Append a timeline entry in the caller's transaction (inserted at once with a prepared
     statement; the returned object is a detached copy of the row). :func:`append` is the same
     without the copy."""
-    values = _values(case_kind, case_id, action, actor, from_state, to_state, position, note,
-                     data, event_id, at)  # fmt: skip
+    values = _values(entry)
     await _INSERT.run(session, **values)
     return TimelineEntry(**values)
 
 
-async def append(
-    session: AsyncSession,
-    *,
-    case_kind: str,
-    case_id: uuid.UUID,
-    action: str,
-    actor: Principal | str,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    position: tuple[str, str] | None = None,
-    note: str | None = None,
-    data: dict[str, Any] | None = None,
-    event_id: str | None = None,
-    at: datetime | None = None,
-) -> None:
+async def append(session: AsyncSession, **entry: Unpack[Entry]) -> None:
     """:func:`record` for callers that do not need the entry back (hot paths)."""
-    values = _values(case_kind, case_id, action, actor, from_state, to_state, position, note,
-                     data, event_id, at)  # fmt: skip
-    await _INSERT.run(session, **values)
+    await _INSERT.run(session, **_values(entry))
 
 
-def _values(
-    case_kind: str,
-    case_id: uuid.UUID,
-    action: str,
-    actor: Principal | str,
-    from_state: str | None,
-    to_state: str | None,
-    position: tuple[str, str] | None,
-    note: str | None,
-    data: dict[str, Any] | None,
-    event_id: str | None,
-    at: datetime | None,
-) -> dict[str, Any]:
+def _values(entry: Entry) -> dict[str, Any]:
+    actor, position = entry["actor"], entry.get("position")
     if isinstance(actor, Principal):
         sub, name, staff_no = actor.sub, actor.name, actor.staff_no
     else:
         sub, name, staff_no = actor, None, None
     return {
         "id": uuid7(),
-        "case_kind": case_kind,
-        "case_id": case_id,
-        "action": action,
-        "from_state": from_state,
-        "to_state": to_state,
+        "case_kind": entry["case_kind"],
+        "case_id": entry["case_id"],
+        "action": entry["action"],
+        "from_state": entry.get("from_state"),
+        "to_state": entry.get("to_state"),
         "actor": sub,
         "actor_name": name,
         "staff_no": staff_no,
         "position_dept": position[0] if position else None,
         "position_role": position[1] if position else None,
-        "note": note,
-        "data": data,
-        "event_id": event_id,
-        "at": at or now(),
+        "note": entry.get("note"),
+        "data": entry.get("data"),
+        "event_id": entry.get("event_id"),
+        "at": entry.get("at") or now(),
     }
 
 
