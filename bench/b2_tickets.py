@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 
 import aiohttp
+from load import figure  # bench/ is on sys.path when run as a script
 
 from yingshang.migrate import upgrade
 from yingshang.processes import free_port, spawn, stop, wait_for_http
@@ -62,7 +63,9 @@ async def worker(
         latencies.append(time.perf_counter() - started)
 
 
-async def load(url: str, headers: dict[str, str], seconds: float, concurrency: int) -> int:
+async def load(
+    url: str, headers: dict[str, str], seconds: float, concurrency: int, *, figures: bool = False
+) -> int:
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
         counter, warm, errors = [0], [], []  # type: ignore[var-annotated]
@@ -84,6 +87,10 @@ async def load(url: str, headers: dict[str, str], seconds: float, concurrency: i
           f"at c={concurrency}; p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
           f"max {latencies[-1] * 1000:.0f} ms; "
           f"errors {len(errors)}")  # fmt: skip
+    if figures:
+        label = f"ticket creation direct, c={concurrency}"
+        print(figure("B2", label, rate, "req/s", 1000))
+        print(figure("B2", f"{label}, p99", p99, "ms", 50, higher=False))
     return counter[0]
 
 
@@ -139,17 +146,24 @@ def main() -> None:
         profiler = profile(server.pid, args.py_spy, args.seconds + 2) if args.py_spy else None
         cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
         created = asyncio.run(
-            load(f"http://127.0.0.1:{port}{PATH}", headers, args.seconds, args.concurrency)
+            load(
+                f"http://127.0.0.1:{port}{PATH}",
+                headers,
+                args.seconds,
+                args.concurrency,
+                figures=True,
+            )
         )
         cpu = cpu_seconds(server.pid) - cpu_before
         wall = time.perf_counter() - wall_before
-        print(f"server CPU: {cpu / max(created, 1) * 1e3:.2f} ms per ticket "
+        print(f"B2 server CPU: {cpu / max(created, 1) * 1e3:.2f} ms per ticket "
               f"({cpu / wall * 100:.0f} % of one core over the run, warm-up included)")  # fmt: skip
         if profiler is not None:
             profiler.wait()
         time.sleep(3)
         total, unsent = pending_events(db_file)
-        print(f"outbox: {total:,} events written, {unsent:,} not yet published 3 s after the run")
+        print(f"B2 outbox: {total:,} events written, {unsent:,} not yet published 3 s after "
+              "the run")  # fmt: skip
         if args.gateway:
             try:
                 wait_for_http(f"{args.gateway}/healthz", timeout=5)

@@ -112,7 +112,7 @@ def main() -> None:
             f"{name} {seconds / max(created, 1) * 1e3:.2f} ms ({seconds / elapsed * 100:.0f} %)"
             for name, seconds in sorted(cpu.items(), key=lambda item: -item[1])
         )
-        print(f"  CPU per ticket (share of one core): {shares}")
+        print(f"B2 via the gateway, CPU per ticket (share of one core): {shares}")
         with httpx.Client(base_url=base, headers=bureau, timeout=30) as client:
             for path in READS:
                 client.get(path)
