@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.cases.timeline import TimelineEntry
 from yingshang.clock import ensure_utc
 from yingshang.events.outbox import OutboxEvent
+from yingshang.ids import uuid7_hex
 from yingshang.observability import child_traceparent, traceparent_var
 from yingshang.time.bulk import (
     DriverForm,
     canonical_uuid,
     insert_rows,
-    ordered_uuid_hex,
     update_rows,
 )
 from yingshang.time.ladder import (
@@ -187,7 +187,7 @@ class Batch:
             f'{{"specversion":"1.0","source":"/yingshang/{row.service}","subject":"{case_key}",'
             f'"time":"{self.at_text}","datacontenttype":"application/json"'
         )
-        ids = ordered_uuid_hex(2 * len(steps))
+        ids = uuid7_hex(2 * len(steps))  # time-ordered: appended at their indexes' edge
         for step, event_hex, entry_hex in zip(steps, ids[::2], ids[1::2], strict=True):
             event_id = canonical_uuid(event_hex)
             event_type = f"ys.{row.service}.{row.case_kind}.{step.event}"
