@@ -115,12 +115,26 @@ async def hints(
 
 def _hint(row: tuple[Any, ...], reason: Literal["same_phone", "similar_content"]) -> DuplicateHint:
     id_, number, title, state, _content = row
+    return _hint_of(id_, number, title, state, reason)
+
+
+@functools.lru_cache(maxsize=1024)
+def _hint_of(id_: Any, number: str, title: str, state: str, reason: str) -> DuplicateHint:
+    """A hint is immutable and made of the candidate's columns (a state change is a new key):
+    the newest open tickets of a category meet every new one of their category, so each is
+    built once, not once per intake."""
     # hex text on SQLite; PostgreSQL's driver hands back a UUID whatever the column is typed
     ticket_id = id_ if isinstance(id_, uuid.UUID) else uuid.UUID(id_)
     # values straight from the row (a ticket's own columns): no validation needed
     return DuplicateHint.model_construct(
         id=ticket_id, number=number, title=title, status=state, reason=reason
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def id_text(ticket_id: uuid.UUID) -> str:
+    """A hinted ticket's id as the ticket records it (``duplicate_hints``)."""
+    return str(ticket_id)
 
 
 def window_start(at: datetime, days: int) -> datetime:

@@ -95,7 +95,7 @@ async def create(
         content=ticket.content,
         since=duplicates.window_start(at, window_days),
     )
-    ticket.duplicate_hints = [str(h.id) for h in hints]
+    ticket.duplicate_hints = [duplicates.id_text(h.id) for h in hints]
     stage = await _record_created(session, ticket, principal)
     return Intake(ticket, hints, query_code=code, stage=stage)
 

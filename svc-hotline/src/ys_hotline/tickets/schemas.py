@@ -206,6 +206,8 @@ class TicketOut(TicketSummary):
 
 
 class DuplicateHint(BaseModel):
+    model_config = ConfigDict(frozen=True)  # shared between intakes (duplicates._hint_of)
+
     id: uuid.UUID
     number: str
     title: str
