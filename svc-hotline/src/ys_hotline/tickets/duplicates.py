@@ -119,7 +119,9 @@ def _hint(row: tuple[Any, ...], reason: Literal["same_phone", "similar_content"]
 
 
 @functools.lru_cache(maxsize=1024)
-def _hint_of(id_: Any, number: str, title: str, state: str, reason: str) -> DuplicateHint:
+def _hint_of(
+    id_: Any, number: str, title: str, state: str, reason: Literal["same_phone", "similar_content"]
+) -> DuplicateHint:
     """A hint is immutable and made of the candidate's columns (a state change is a new key):
     the newest open tickets of a category meet every new one of their category, so each is
     built once, not once per intake."""
