@@ -111,11 +111,14 @@ async def start_stage(
     position: tuple[str, str] | None = None,
     note: str | None = None,
     new_case: bool = False,
+    attach: bool = True,
 ) -> DeadlineStage:
     """Start timing ``stage`` of a case under its policy (``amount``/``unit`` override the
     policy's limit, e.g. an item's committed limit; ``terms`` replaces the policy lookup).
     ``new_case``: the case is being created in this transaction, so none of its stages can be
-    open yet and the lookup is skipped (the hot path of every intake)."""
+    open yet and the lookup is skipped (the hot path of every intake). ``attach=False``: the
+    returned row is a record of what was written, not part of the session — for a caller that
+    does not change the stage again in this transaction (changes to it would not be saved)."""
     for name, value in (("service", service), ("case_kind", case_kind)):
         if not _SUBJECT_PART.match(value):
             raise Invalid(f"{name} must be lower-case letters and '_'", field=name)
@@ -138,8 +141,9 @@ async def start_stage(
     # One prepared INSERT; the row then joins the session as a persistent object, so later
     # changes to it in this transaction are flushed as UPDATEs as usual.
     await _INSERT_STAGE.run(session, **column_values(row))
-    make_transient_to_detached(row)
-    session.add(row)
+    if attach:
+        make_transient_to_detached(row)
+        session.add(row)
     await record_change(
         session, row, "stage_started", actor, None, RUNNING, position, note, flush=False
     )

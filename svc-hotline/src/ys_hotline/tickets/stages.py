@@ -40,6 +40,8 @@ async def start(
     counted_from: datetime | None = None,
     new_case: bool = False,
 ) -> DeadlineStage:
+    """``new_case``: the ticket is being taken in; its 办理 clock is only read afterwards in
+    this transaction (its due time, the answer), so the row is not joined to the session."""
     return await deadlines.start_stage(
         session,
         service=SERVICE,
@@ -53,6 +55,7 @@ async def start(
         actor=actor,
         at=counted_from,
         new_case=new_case,
+        attach=not new_case,
     )
 
 
