@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
 from datetime import UTC, datetime
@@ -10,6 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from conftest_kit import KIT_DIR
 
+from yingshang import ids
+from yingshang.cases import numbers as numbers_module
 from yingshang.cases.numbers import (
     QUERY_CODE_ALPHABET,
     case_number,
@@ -20,7 +23,7 @@ from yingshang.cases.numbers import (
     shanghai_day,
 )
 from yingshang.db import Database
-from yingshang.ids import uuid7, uuid7_text
+from yingshang.ids import random_bytes, uuid7, uuid7_text
 from yingshang.testing.plugin import MigratedDb
 
 
@@ -129,3 +132,33 @@ def test_new_ids_are_version_7_in_time_order() -> None:
     assert all(first < other for other in later)  # a later millisecond sorts after
     assert len({u.int & ((1 << 74) - 1) for u in later}) == 200  # random tails differ
     assert uuid.UUID(uuid7_text()).version == 7
+
+
+def test_query_code_digits_are_base_31_of_one_draw_and_overflow_is_redrawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    too_big = (1 << 64) - 1  # above the largest multiple of 31**8: drawn again
+    draws = iter([too_big.to_bytes(8, "big"), (31**2 * 30 + 31 * 1 + 2).to_bytes(8, "big")])
+    monkeypatch.setattr(numbers_module, "random_bytes", lambda count: next(draws))
+    # least significant digit first: 2, 1, 30, then zeros
+    alphabet = QUERY_CODE_ALPHABET
+    assert new_query_code(6) == alphabet[2] + alphabet[1] + alphabet[30] + alphabet[0] * 3
+
+
+def test_random_bytes_are_handed_out_once_and_a_forked_child_draws_its_own() -> None:
+    chunks = [random_bytes(10) for _ in range(1000)]  # crosses several 4 KiB refills
+    assert all(len(c) == 10 for c in chunks)
+    assert len(set(chunks)) == 1000
+    assert len(random_bytes(5000)) == 5000  # larger than the pool
+    random_bytes(1)  # the pool now holds bytes a child must not repeat
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report its next bytes, then leave at once
+        os.write(write, random_bytes(16))
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = os.read(read, 16)
+    os.close(read)
+    assert ids._taken == 1  # the parent's pool is untouched by the child
+    assert child != random_bytes(16)

@@ -10,13 +10,14 @@ import json
 import logging
 import os
 import re
-import secrets
 import sys
 import time
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from yingshang.ids import random_hex
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
@@ -29,13 +30,13 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 def new_traceparent() -> str:
-    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+    return f"00-{random_hex(16)}-{random_hex(8)}-01"
 
 
 def child_traceparent(parent: str | None) -> str:
     """Same trace, new span id (W3C trace context)."""
     if parent and _TRACEPARENT.match(parent):
-        return f"{parent[:36]}{secrets.token_hex(8)}-{parent[-2:]}"
+        return f"{parent[:36]}{random_hex(8)}-{parent[-2:]}"
     return new_traceparent()
 
 
@@ -103,7 +104,7 @@ class RequestContextMiddleware:
             return
         headers = dict(scope["headers"])
         rid = headers.get(b"x-request-id", b"").decode("latin-1")
-        rid = rid if _REQUEST_ID.match(rid) else secrets.token_hex(8)
+        rid = rid if _REQUEST_ID.match(rid) else random_hex(8)
         traceparent = child_traceparent(headers.get(b"traceparent", b"").decode("latin-1"))
         scope.setdefault("state", {})["request_id"] = rid
         scope["state"]["traceparent"] = traceparent

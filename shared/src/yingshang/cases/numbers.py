@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +31,7 @@ from sqlalchemy.sql import Executable
 
 from yingshang.clock import SHANGHAI, now
 from yingshang.db import PlumbingBase
+from yingshang.ids import random_bytes
 from yingshang.prepared import Prepared
 
 # No 0/O, 1/I/L: codes are read aloud on the phone and typed from paper receipts.
@@ -99,10 +99,30 @@ async def case_number(
 
 
 def new_query_code(length: int = 8) -> str:
-    """A random query code (``secrets``), 6-8 characters from :data:`QUERY_CODE_ALPHABET`."""
+    """A random query code, 6-8 characters from :data:`QUERY_CODE_ALPHABET` (the operating
+    system's CSPRNG)."""
     if length not in QUERY_CODE_LENGTHS:
         raise ValueError("query codes have 6 to 8 characters")
-    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(length))
+    return "".join(QUERY_CODE_ALPHABET[digit] for digit in _base_digits(length))
+
+
+_BASE = len(QUERY_CODE_ALPHABET)
+
+
+def _base_digits(length: int) -> list[int]:
+    """``length`` uniform digits in ``[0, _BASE)`` from one draw of 64 random bits (rejection
+    sampling on the whole number, as ``secrets.choice`` does per character: no bias)."""
+    span = _BASE**length
+    limit = (1 << 64) // span * span
+    while True:
+        value = int.from_bytes(random_bytes(8), "big")
+        if value < limit:
+            break
+    digits = []
+    for _ in range(length):
+        value, digit = divmod(value, _BASE)
+        digits.append(digit)
+    return digits
 
 
 def normalise_query_code(code: str) -> str:
