@@ -3,6 +3,8 @@ transaction, on the inline SQLite writer (straight on sqlite3) and elsewhere (Co
 
 from __future__ import annotations
 
+import enum
+import itertools
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -12,10 +14,11 @@ from conftest_kit import KIT_DIR
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from yingshang import prepared
 from yingshang.cases.timeline import TimelineEntry
 from yingshang.db import Database
 from yingshang.events.outbox import OutboxEvent
-from yingshang.prepared import Prepared, column_values, insert_row
+from yingshang.prepared import Prepared, _Compiled, _split_at_marks, column_values, insert_row
 from yingshang.testing.plugin import MigratedDb
 
 T = TimelineEntry.__table__
@@ -135,3 +138,85 @@ async def test_scalar_and_column_values_of_a_mapped_object(migrated_db: Migrated
             assert await pending.scalar(session, e="e2") is None
     finally:
         await db.dispose()
+
+
+class Action(enum.StrEnum):
+    OPEN = "open"
+    SIGN = "sign"
+
+
+BY_NOTE = Prepared(
+    select(T.c.id, T.c.note, T.c.event_id)
+    .where(T.c.note == bindparam("note"), T.c.action.in_([Action.OPEN, Action.SIGN]))
+    .order_by(T.c.id)
+)
+
+
+async def test_none_values_are_nulls_and_enum_constants_plain_text(
+    migrated_db: MigratedDb,
+) -> None:
+    """``None`` goes into the SQL text as NULL on the SQLite writer: stored as NULL, compared
+    as a bound NULL would be (never equal), and each pattern of NULLs is one SQL text."""
+    db = Database(migrated_db(KIT_DIR))
+    with_none, with_note = entry(note=None), entry("sign", note="签收", event_id="e1")
+    try:
+        async with db.write() as session:
+            for values in (with_none, with_note, entry(note=None)):
+                await INSERT.run(session, **values)
+            assert [r[0] for r in await BY_NOTE.all(session, note="签收")] == [with_note["id"]]
+            assert await BY_NOTE.all(session, note=None) == []  # = NULL matches nothing
+            compiled = BY_NOTE._sqlite  # None when the backend is PostgreSQL (Core path)
+            if compiled is not None:
+                null_note = compiled.sql.replace("note = ?", "note = NULL")
+                assert list(compiled.variants.values()) == [null_note]
+                in_list = next(v for v in compiled.defaults.values() if isinstance(v, list))
+                assert in_list == ["open", "sign"]
+                assert [type(v) for v in in_list] == [str, str]  # not Action members
+        async with db.read() as session:
+            stored = await session.get(TimelineEntry, with_none["id"])
+            assert stored is not None
+            assert (stored.note, stored.event_id, stored.actor_name) == (None, None, None)
+            noted = await session.get(TimelineEntry, with_note["id"])
+            assert noted is not None
+            assert noted.event_id == "e1"
+    finally:
+        await db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("sql", "pieces"),
+    [
+        (
+            "SELECT a FROM t WHERE b = ? AND c IN (?, ?)",
+            ("SELECT a FROM t WHERE b = ", " AND c IN (", ", ", ")"),
+        ),
+        (
+            "SELECT '?', \"x?\", [y?], `z?` FROM t WHERE b = ?",
+            ("SELECT '?', \"x?\", [y?], `z?` FROM t WHERE b = ", ""),
+        ),
+        (
+            "SELECT 'it''s ?' /* ? */ FROM t -- ?\nWHERE b = ?",
+            ("SELECT 'it''s ?' /* ? */ FROM t -- ?\nWHERE b = ", ""),
+        ),
+        ("SELECT 'open ?", ()),
+        ("SELECT 1 /* open", ()),
+    ],
+)
+def test_parameter_marks_are_found_outside_quotes_and_comments(
+    sql: str, pieces: tuple[str, ...]
+) -> None:
+    assert _split_at_marks(sql) == pieces
+
+
+def test_a_statement_keeps_a_bounded_number_of_null_patterns() -> None:
+    compiled = _Compiled(
+        sql="INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", slots=(), defaults={}, results=(),
+        processes_results=False, pieces=("INSERT INTO t VALUES (", *[", "] * 5, ")"),
+    )  # fmt: skip
+    assert compiled.with_nulls((0, 5)) == "INSERT INTO t VALUES (NULL, ?, ?, ?, ?, NULL)"
+    for size in (1, 2, 3, 4):  # 6 + 15 + 20 + 15 patterns: 56 in all
+        for pattern in itertools.combinations(range(6), size):
+            compiled.with_nulls(pattern)
+    assert len(compiled.variants) == prepared.NULL_VARIANTS
+    assert compiled.with_nulls((0, 1, 2, 3, 4)) is None  # a new pattern: bound as usual
+    assert compiled.with_nulls((0, 5)) == "INSERT INTO t VALUES (NULL, ?, ?, ?, ?, NULL)"

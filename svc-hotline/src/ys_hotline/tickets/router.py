@@ -54,7 +54,6 @@ async def create_ticket(
     made = await intake.create(session, body, principal, window_days=settings.duplicate_window_days)
     if made.replayed:
         response.status_code = 200
-    await session.flush()
     set_etag(response, made.ticket, CASE_KIND)
     if made.replayed:
         full = await queries.detail(session, made.ticket, principal)
