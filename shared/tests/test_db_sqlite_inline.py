@@ -11,6 +11,7 @@ from sqlalchemy import DateTime, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
+from yingshang import db as db_module
 from yingshang.db import Database, UTCDateTime
 from yingshang.sqlite_inline import InlineConnection
 
@@ -101,3 +102,18 @@ def test_utc_datetimes_are_stored_as_sqlites_own_datetime_text() -> None:
         assert fast(value) == sqlite_text(naive_utc), value
     assert fast(None) is None
     assert fast(datetime(2026, 11, 27, 0, 0, tzinfo=shanghai)) == "2026-11-26 16:00:00.000000"
+
+
+def test_the_text_of_an_instant_is_remembered_and_the_memory_bounded() -> None:
+    fast = UTCDateTime().bind_processor(sqlite.dialect())
+    assert fast is not None
+    shanghai = timezone(timedelta(hours=8))
+    instant = datetime(2026, 11, 27, 8, 0, 0, 1, tzinfo=shanghai)
+    assert fast(instant) == "2026-11-27 00:00:00.000001"
+    # the same instant on another clock face: the same text, from memory
+    assert fast(instant.astimezone(UTC)) == "2026-11-27 00:00:00.000001"
+    # a naive wall time equal in fields is not the same key: taken as UTC, as before
+    assert fast(instant.replace(tzinfo=None)) == "2026-11-27 08:00:00.000001"
+    for second in range(2000):
+        fast(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=second))
+    assert len(db_module._SQLITE_TEXT) <= 1024

@@ -75,13 +75,30 @@ class UTCDateTime(TypeDecorator[datetime]):
         def process(value: datetime | None) -> str | None:
             if value is None:
                 return None
-            if value.tzinfo is UTC:  # the clock's own instants: drop the "+00:00"
-                return value.isoformat(" ", "microseconds")[:26]
-            if value.tzinfo is not None:
-                value = value.astimezone(UTC).replace(tzinfo=None)
-            return value.isoformat(" ", "microseconds")
+            text = _SQLITE_TEXT.get(value)
+            if text is None:
+                text = _sqlite_text(value)
+                if len(_SQLITE_TEXT) >= 1024:
+                    _SQLITE_TEXT.clear()
+                _SQLITE_TEXT[value] = text
+            return text
 
         return process
+
+
+# Recent instants → their SQLite text: an intake binds the same few instants (its clock
+# reading, the due and warning times) some twenty times, and isoformat costs far more than a
+# lookup. Equal keys are the same instant (aware) or the same wall time (naive), and so the
+# same text; an aware and a naive datetime are never equal.
+_SQLITE_TEXT: dict[datetime, str] = {}
+
+
+def _sqlite_text(value: datetime) -> str:
+    if value.tzinfo is UTC:  # the clock's own instants: drop the "+00:00"
+        return value.isoformat(" ", "microseconds")[:26]
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(" ", "microseconds")
 
 
 TYPE_MAP: dict[Any, Any] = {datetime: UTCDateTime(), uuid.UUID: Uuid(), str: String()}
