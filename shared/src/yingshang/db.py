@@ -386,7 +386,7 @@ async def _grouped_write_request(
                 if not kept:
                     await session.rollback()  # ROLLBACK TO SAVEPOINT
                     undone = True
-                await session.close()
+                await _close(session)
             finally:
                 # a request whose savepoint could not be rolled back must not commit with
                 # the others: then the whole group goes
@@ -394,6 +394,15 @@ async def _grouped_write_request(
     if kept:
         await groups.wait(group)
     return response
+
+
+async def _close(session: AsyncSession) -> None:
+    """Close a session; one whose transaction has ended has no statement left to run, so it
+    is closed in place, without the greenlet hand-over of ``AsyncSession.close``."""
+    if session.sync_session.in_transaction():
+        await session.close()
+    else:
+        session.sync_session.close()
 
 
 # pg_advisory_xact_lock key of start-up seeding ("ysseed" in ASCII).

@@ -57,10 +57,11 @@ class GroupCommitFailed(ServiceUnavailable):
 class Group:
     """One open transaction shared by queued write requests."""
 
-    __slots__ = ("closer", "done", "size", "transaction")
+    __slots__ = ("closer", "done", "driver", "size", "transaction")
 
-    def __init__(self, transaction: AsyncTransaction) -> None:
+    def __init__(self, transaction: AsyncTransaction, driver: Any) -> None:
         self.transaction = transaction
+        self.driver = driver  # the writer's driver connection (an InlineConnection)
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.done.add_done_callback(_retrieve)
         self.size = 0  # requests whose effects are in it
@@ -87,7 +88,9 @@ class CommitGroups:
         """The open group (BEGIN IMMEDIATE when there is none) and its connection."""
         writer = await self._writer()
         if self._open is None:
-            self._open = Group(await writer.begin())
+            transaction = await writer.begin()
+            driver = (await writer.get_raw_connection()).driver_connection
+            self._open = Group(transaction, driver)
         return self._open, writer
 
     async def leave(self, group: Group, writer: AsyncConnection, *, broken: bool = False) -> None:
@@ -95,7 +98,7 @@ class CommitGroups:
         ``broken``, when rolling it back failed (the whole group is then rolled back)."""
         if self._open is not group:
             return
-        raw = (await writer.get_raw_connection()).driver_connection
+        raw = group.driver
         lost = isinstance(raw, InlineConnection) and not raw.in_transaction
         if broken or lost:
             self._open = None
