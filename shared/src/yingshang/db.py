@@ -33,6 +33,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from yingshang.clock import ensure_utc, now
 from yingshang.ids import uuid7
+from yingshang.prepared import use_raw_connection
 from yingshang.sqlite_group import CommitGroups, raw_savepoints
 from yingshang.sqlite_inline import InlineConnection, execute_raw, inline_connector
 
@@ -374,10 +375,13 @@ async def _grouped_write_request(
         request.state.db_session = session
         kept = False
         try:
+            # SAVEPOINT, run raw on sqlite3 (``raw_savepoints``): nothing to await
+            session.sync_session.connection()
+            use_raw_connection(session, group.driver.raw)
             answer = await before(request, session)
             response = answer or await handler(request)
             if answer is None and response.status_code < 400:
-                await session.commit()  # RELEASE SAVEPOINT
+                await _commit(session)  # RELEASE SAVEPOINT
                 kept = True
                 group.size += 1
         finally:
@@ -394,6 +398,16 @@ async def _grouped_write_request(
     if kept:
         await groups.wait(group)
     return response
+
+
+async def _commit(session: AsyncSession) -> None:
+    """Commit a grouped request's session: with nothing left to flush only RELEASE SAVEPOINT
+    runs (raw, ``raw_savepoints``), in place, without the greenlet hand-over."""
+    sync = session.sync_session
+    if sync._is_clean():
+        sync.commit()
+    else:
+        await session.commit()
 
 
 async def _close(session: AsyncSession) -> None:

@@ -326,7 +326,13 @@ def _row(processors: Sequence[_Processor], row: Row) -> Row:
 
 def _pending(session: AsyncSession) -> bool:
     sync = session.sync_session
-    return bool(sync.autoflush and (sync.new or sync.deleted or sync.dirty))
+    return sync.autoflush and not sync._is_clean()  # what flush() itself checks first
+
+
+def use_raw_connection(session: AsyncSession, raw: sqlite3.Connection) -> None:
+    """Tell prepared statements the sqlite3 connection of the session's transaction, begun
+    by the caller on an inline connection (saves asking SQLAlchemy for it)."""
+    session.info[_RAW_KEY] = (session.sync_session.get_transaction(), raw)
 
 
 async def _raw_connection(session: AsyncSession) -> sqlite3.Connection | None:
