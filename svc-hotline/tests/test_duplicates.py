@@ -34,12 +34,12 @@ def test_the_bit_numbering_starts_over_when_full(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_hint_is_built_once_per_candidate_state_and_cannot_change() -> None:
-    row = ("0190f1c2a3b44c5d8e9f00112233aabb", "RX20261127-00001", "噪音", "received", "…")
-    first = duplicates._hint(row, "similar_content")
-    assert duplicates._hint(row, "similar_content") is first
+    row = ("0190f1c2a3b44c5d8e9f00112233aabb", "RX20261127-00001", "噪音", "received")
+    first = duplicates._hint_of(*row, "similar_content")
+    assert duplicates._hint_of(*row, "similar_content") is first
     assert str(first.id) == "0190f1c2-a3b4-4c5d-8e9f-00112233aabb"
     assert duplicates.id_text(first.id) == str(first.id)
-    dispatched = duplicates._hint((*row[:3], "dispatched", row[4]), "similar_content")
+    dispatched = duplicates._hint_of(*row[:3], "dispatched", "similar_content")
     assert dispatched is not first
     assert dispatched.status == "dispatched"
     assert first.status == "received"

@@ -1,7 +1,10 @@
 """Intake: provincial push with Idempotency-Key, due time from the original receipt,
 excluded matters, duplicate hints, the county-to-town dispatch rule."""
 
+import uuid
+
 from yingshang.testing.apps import ServiceUnderTest
+from ys_hotline.tickets import duplicates
 
 from .builders import BASE, People, create, step, ticket_body
 
@@ -77,6 +80,26 @@ async def test_duplicate_hints(hotline: ServiceUnderTest, people: People) -> Non
         hotline.client, second, "merge", people.operator, {"into_ticket_id": first["id"]}
     )
     assert (t["status"], t["merged_into_id"]) == ("merged", first["id"])
+
+
+async def test_a_candidate_taken_in_elsewhere_is_read_from_the_database(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """Candidates' numbers, titles and texts are kept in memory from their own intake; one
+    taken in by another replica (or before a restart) is read once from the database."""
+    first = await create(hotline.client, people.operator, title="另一处施工噪音")
+    key = uuid.UUID(first["id"]).hex
+    assert duplicates._KNOWN[key].number == first["number"]
+    del duplicates._KNOWN[key]  # as if another replica had taken it in
+    second = await create(hotline.client, people.operator, requester={"phone": "13700000001"})
+    hint = next(d for d in second["duplicates"] if d["id"] == first["id"])
+    assert (hint["number"], hint["title"], hint["status"]) == (
+        first["number"], "另一处施工噪音", "received",
+    )  # fmt: skip
+    assert duplicates._KNOWN[key].title == "另一处施工噪音"
+    unlike = await create(hotline.client, people.operator, requester={"phone": "13700000002"},
+                          content="路灯不亮，晚上出行不便。")  # fmt: skip
+    assert unlike["duplicates"] == []
 
 
 async def test_county_matter_never_goes_to_a_town(

@@ -6,7 +6,7 @@ import hashlib
 import re
 import uuid
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import String, bindparam, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,15 +80,66 @@ def _jaccard(left: tuple[int, int], right: tuple[int, int]) -> float:
 _T = Ticket.__table__
 _OPEN_SINCE = (_T.c.state.in_(OPEN_STATES), _T.c.received_at >= bindparam("since"))
 # the id as stored (hex text on SQLite): a candidate's id is made a UUID only for a hint
-_COLUMNS = select(type_coerce(_T.c.id, String), _T.c.number, _T.c.title, _T.c.state, _T.c.content)
+_ID = type_coerce(_T.c.id, String)
 _SAME_PHONE = Prepared(
-    _COLUMNS.where(_T.c.requester_phone == bindparam("phone"), *_OPEN_SINCE).limit(5)
+    select(_ID, _T.c.number, _T.c.title, _T.c.state)
+    .where(_T.c.requester_phone == bindparam("phone"), *_OPEN_SINCE)
+    .limit(5)
 )
+# ids and states only: what a candidate shows and its text never change after intake, and
+# are kept in memory (``_KNOWN``); the newest open tickets of a category meet every new one
 _SAME_CATEGORY = Prepared(
-    _COLUMNS.where(_T.c.category_code == bindparam("category"), *_OPEN_SINCE)
+    select(_ID, _T.c.state)
+    .where(_T.c.category_code == bindparam("category"), *_OPEN_SINCE)
     .order_by(_T.c.received_at.desc())
     .limit(CANDIDATES)
 )
+_CANDIDATE = Prepared(select(_T.c.number, _T.c.title, _T.c.content).where(bindparam("id") == _ID))
+
+
+class _Known(NamedTuple):
+    """What an intake needs of a candidate besides its state: fixed at the candidate's
+    own intake (number, title, and the signature of its text in a bit numbering)."""
+
+    number: str
+    title: str
+    signature: tuple[int, int]
+    generation: int
+
+
+KNOWN_SIZE = 4096  # candidates kept (some 1.5 MB); the oldest go first
+_KNOWN: dict[str, _Known] = {}
+
+
+def _key(id_: Any) -> str:
+    # hex text on SQLite; PostgreSQL's driver hands back a UUID whatever the column is typed
+    return id_.hex if isinstance(id_, uuid.UUID) else str(id_)
+
+
+def remember(ticket_id: uuid.UUID, number: str, title: str, content: str) -> None:
+    """Keep a new ticket's candidate data (it meets the next intakes of its category)."""
+    generation = _current_generation()
+    _keep(ticket_id.hex, _Known(number, title, _signature(content, generation), generation))
+
+
+def _keep(key: str, known: _Known) -> None:
+    if len(_KNOWN) >= KNOWN_SIZE:
+        del _KNOWN[next(iter(_KNOWN))]
+    _KNOWN[key] = known
+
+
+async def _candidate(session: AsyncSession, id_: Any, generation: int) -> _Known | None:
+    key = _key(id_)
+    known = _KNOWN.get(key)
+    if known is not None and known.generation == generation:
+        return known
+    row = await _CANDIDATE.first(session, id=id_)
+    if row is None:
+        return None
+    number, title, content = row
+    known = _Known(number, title, _signature(content, generation), generation)
+    _keep(key, known)
+    return known
 
 
 async def hints(
@@ -102,20 +153,21 @@ async def hints(
 ) -> list[DuplicateHint]:
     found: dict[str, DuplicateHint] = {}
     if phone:
-        for row in await _SAME_PHONE.all(session, phone=phone, since=since):
-            found[row[0]] = _hint(row, "same_phone")
+        for id_, number, title, state in await _SAME_PHONE.all(session, phone=phone, since=since):
+            found[_key(id_)] = _hint_of(id_, number, title, state, "same_phone")
     if category:
         generation = _current_generation()
         mine = _signature(content, generation)  # once, not once per candidate
-        for row in await _SAME_CATEGORY.all(session, category=category, since=since):
-            if row[0] not in found and _jaccard(mine, _signature(row[4], generation)) >= SIMILAR:
-                found[row[0]] = _hint(row, "similar_content")
+        for id_, state in await _SAME_CATEGORY.all(session, category=category, since=since):
+            key = _key(id_)
+            if key in found:
+                continue
+            known = await _candidate(session, id_, generation)
+            if known is not None and _jaccard(mine, known.signature) >= SIMILAR:
+                found[key] = _hint_of(id_, known.number, known.title, state, "similar_content")
+    if exclude is None:
+        return list(found.values())
     return [hint for hint in found.values() if hint.id != exclude]
-
-
-def _hint(row: tuple[Any, ...], reason: Literal["same_phone", "similar_content"]) -> DuplicateHint:
-    id_, number, title, state, _content = row
-    return _hint_of(id_, number, title, state, reason)
 
 
 @functools.lru_cache(maxsize=1024)

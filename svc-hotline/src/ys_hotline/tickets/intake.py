@@ -97,6 +97,7 @@ async def create(
     )
     ticket.duplicate_hints = [duplicates.id_text(h.id) for h in hints]
     stage = await _record_created(session, ticket, principal)
+    duplicates.remember(ticket.id, ticket.number, ticket.title, ticket.content)
     return Intake(ticket, hints, query_code=code, stage=stage)
 
 
