@@ -1,6 +1,7 @@
 """Duplicate hints' similarity: bigram Jaccard through bit signatures, exact."""
 
 import random
+import uuid
 
 import pytest
 
@@ -34,14 +35,18 @@ def test_the_bit_numbering_starts_over_when_full(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_hint_is_built_once_per_candidate_state_and_cannot_change() -> None:
-    row = ("0190f1c2a3b44c5d8e9f00112233aabb", "RX20261127-00001", "噪音", "received")
-    first = duplicates._hint_of(*row, "similar_content")
-    assert duplicates._hint_of(*row, "similar_content") is first
-    assert str(first.id) == "0190f1c2-a3b4-4c5d-8e9f-00112233aabb"
-    assert duplicates.id_text(first.id) == str(first.id)
-    dispatched = duplicates._hint_of(*row[:3], "dispatched", "similar_content")
+    ticket_id = uuid.UUID("0190f1c2-a3b4-4c5d-8e9f-00112233aabb")
+    candidate = duplicates._Candidate(ticket_id, "RX20261127-00001", "噪音", None, -1)
+    first = candidate.hint("received", "similar_content")
+    assert candidate.hint("received", "similar_content") is first
+    assert first.id_text == "0190f1c2-a3b4-4c5d-8e9f-00112233aabb"
+    assert (first.view.id, first.view.number, first.view.title) == (
+        ticket_id, "RX20261127-00001", "噪音",
+    )  # fmt: skip
+    dispatched = candidate.hint("dispatched", "similar_content")
     assert dispatched is not first
-    assert dispatched.status == "dispatched"
-    assert first.status == "received"
+    assert dispatched.view.status == "dispatched"
+    assert candidate.hint("received", "same_phone").view.reason == "same_phone"
+    assert first.view.status == "received"
     with pytest.raises(ValueError, match="frozen"):
-        first.status = "closed"  # shared between intakes: frozen
+        first.view.status = "closed"  # shared between intakes: frozen

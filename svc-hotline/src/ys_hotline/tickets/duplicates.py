@@ -97,18 +97,50 @@ _SAME_CATEGORY = Prepared(
 _CANDIDATE = Prepared(select(_T.c.number, _T.c.title, _T.c.content).where(bindparam("id") == _ID))
 
 
-class _Known(NamedTuple):
-    """What an intake needs of a candidate besides its state: fixed at the candidate's
-    own intake (number, title, and the signature of its text in a bit numbering)."""
-
-    number: str
-    title: str
-    signature: tuple[int, int]
-    generation: int
+Reason = Literal["same_phone", "similar_content"]
 
 
-KNOWN_SIZE = 4096  # candidates kept (some 1.5 MB); the oldest go first
-_KNOWN: dict[str, _Known] = {}
+class Hint(NamedTuple):
+    """A hint, and the hinted ticket's id as the new ticket records it (``duplicate_hints``)."""
+
+    view: DuplicateHint
+    id_text: str
+
+
+class _Candidate:
+    """What an intake needs of a candidate besides its state, fixed at the candidate's own
+    intake: id, number, title and the signature of its text (in the bit numbering of
+    ``generation``); and the hints made of it so far, by state and reason (immutable: the
+    newest open tickets of a category meet every new one of their category)."""
+
+    __slots__ = ("_hints", "generation", "id", "id_text", "number", "signature", "title")
+
+    def __init__(
+        self,
+        ticket_id: uuid.UUID,
+        number: str,
+        title: str,
+        signature: tuple[int, int] | None,
+        generation: int,
+    ) -> None:
+        self.id, self.id_text = ticket_id, str(ticket_id)
+        self.number, self.title = number, title
+        self.signature, self.generation = signature, generation
+        self._hints: dict[tuple[str, Reason], Hint] = {}
+
+    def hint(self, state: str, reason: Reason) -> Hint:
+        made = self._hints.get((state, reason))
+        if made is None:
+            # values straight from the candidate's row: no validation needed
+            view = DuplicateHint.model_construct(
+                id=self.id, number=self.number, title=self.title, status=state, reason=reason
+            )
+            made = self._hints[state, reason] = Hint(view, self.id_text)
+        return made
+
+
+KNOWN_SIZE = 4096  # candidates kept (some 2 MB); the oldest go first
+_KNOWN: dict[str, _Candidate] = {}
 
 
 def _key(id_: Any) -> str:
@@ -116,30 +148,33 @@ def _key(id_: Any) -> str:
     return id_.hex if isinstance(id_, uuid.UUID) else str(id_)
 
 
+def _uuid(id_: Any) -> uuid.UUID:
+    return id_ if isinstance(id_, uuid.UUID) else uuid.UUID(id_)
+
+
 def remember(ticket_id: uuid.UUID, number: str, title: str, content: str) -> None:
     """Keep a new ticket's candidate data (it meets the next intakes of its category)."""
     generation = _current_generation()
-    _keep(ticket_id.hex, _Known(number, title, _signature(content, generation), generation))
+    signature = _signature(content, generation)
+    _keep(ticket_id.hex, _Candidate(ticket_id, number, title, signature, generation))
 
 
-def _keep(key: str, known: _Known) -> None:
+def _keep(key: str, candidate: _Candidate) -> None:
     if len(_KNOWN) >= KNOWN_SIZE:
         del _KNOWN[next(iter(_KNOWN))]
-    _KNOWN[key] = known
+    _KNOWN[key] = candidate
 
 
-async def _candidate(session: AsyncSession, id_: Any, generation: int) -> _Known | None:
-    key = _key(id_)
-    known = _KNOWN.get(key)
-    if known is not None and known.generation == generation:
-        return known
+async def _read(session: AsyncSession, id_: Any, key: str, generation: int) -> _Candidate | None:
+    """A candidate not kept here (taken in by another replica, before a restart, or kept
+    before the bit numbering started over): read once by id."""
     row = await _CANDIDATE.first(session, id=id_)
     if row is None:
         return None
     number, title, content = row
-    known = _Known(number, title, _signature(content, generation), generation)
-    _keep(key, known)
-    return known
+    candidate = _Candidate(_uuid(id_), number, title, _signature(content, generation), generation)
+    _keep(key, candidate)
+    return candidate
 
 
 async def hints(
@@ -150,11 +185,13 @@ async def hints(
     content: str,
     since: datetime,
     exclude: uuid.UUID | None = None,
-) -> list[DuplicateHint]:
-    found: dict[str, DuplicateHint] = {}
+) -> list[Hint]:
+    found: dict[str, Hint] = {}
     if phone:
         for id_, number, title, state in await _SAME_PHONE.all(session, phone=phone, since=since):
-            found[_key(id_)] = _hint_of(id_, number, title, state, "same_phone")
+            key = _key(id_)
+            held = _KNOWN.get(key) or _Candidate(_uuid(id_), number, title, None, -1)
+            found[key] = held.hint(state, "same_phone")
     if category:
         generation = _current_generation()
         mine = _signature(content, generation)  # once, not once per candidate
@@ -162,33 +199,15 @@ async def hints(
             key = _key(id_)
             if key in found:
                 continue
-            known = await _candidate(session, id_, generation)
-            if known is not None and _jaccard(mine, known.signature) >= SIMILAR:
-                found[key] = _hint_of(id_, known.number, known.title, state, "similar_content")
+            known = _KNOWN.get(key)
+            if known is None or known.generation != generation or known.signature is None:
+                known = await _read(session, id_, key, generation)
+            signature = known.signature if known is not None else None
+            if known is not None and signature is not None and _jaccard(mine, signature) >= SIMILAR:
+                found[key] = known.hint(state, "similar_content")
     if exclude is None:
         return list(found.values())
-    return [hint for hint in found.values() if hint.id != exclude]
-
-
-@functools.lru_cache(maxsize=1024)
-def _hint_of(
-    id_: Any, number: str, title: str, state: str, reason: Literal["same_phone", "similar_content"]
-) -> DuplicateHint:
-    """A hint is immutable and made of the candidate's columns (a state change is a new key):
-    the newest open tickets of a category meet every new one of their category, so each is
-    built once, not once per intake."""
-    # hex text on SQLite; PostgreSQL's driver hands back a UUID whatever the column is typed
-    ticket_id = id_ if isinstance(id_, uuid.UUID) else uuid.UUID(id_)
-    # values straight from the row (a ticket's own columns): no validation needed
-    return DuplicateHint.model_construct(
-        id=ticket_id, number=number, title=title, status=state, reason=reason
-    )
-
-
-@functools.lru_cache(maxsize=1024)
-def id_text(ticket_id: uuid.UUID) -> str:
-    """A hinted ticket's id as the ticket records it (``duplicate_hints``)."""
-    return str(ticket_id)
+    return [hint for hint in found.values() if hint.view.id != exclude]
 
 
 def window_start(at: datetime, days: int) -> datetime:

@@ -88,14 +88,15 @@ async def create(
     code = kit.new_query_code(ticket)
     ticket.department = (route.lead_department if route else None) or CENTER
     ticket.co_departments = route.co_departments if route else []
-    hints = await duplicates.hints(
+    found = await duplicates.hints(
         session,
         phone=ticket.requester_phone,
         category=ticket.category_code,
         content=ticket.content,
         since=duplicates.window_start(at, window_days),
     )
-    ticket.duplicate_hints = [duplicates.id_text(h.id) for h in hints]
+    ticket.duplicate_hints = [hint.id_text for hint in found]
+    hints = [hint.view for hint in found]
     stage = await _record_created(session, ticket, principal)
     duplicates.remember(ticket.id, ticket.number, ticket.title, ticket.content)
     return Intake(ticket, hints, query_code=code, stage=stage)
