@@ -139,7 +139,7 @@ class _Candidate:
         return made
 
 
-KNOWN_SIZE = 4096  # candidates kept (some 2 MB); the oldest go first
+KNOWN_SIZE = 1024  # candidates kept (some 3 MB with their hints); the oldest go first
 _KNOWN: dict[str, _Candidate] = {}
 
 
