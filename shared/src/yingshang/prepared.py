@@ -29,6 +29,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, insert
@@ -65,6 +66,10 @@ class _Compiled:
     pieces: tuple[str, ...] = ()
     # positions of the NULLs → the SQL text with ``NULL`` in those places
     variants: dict[tuple[int, ...], str] = field(default_factory=dict)
+    # when every ``?`` is a required bind of its own (no IN-list member, no default): the
+    # values in ``?`` order in one C call, and the positions whose values need processing
+    getter: Callable[[Mapping[str, Any]], Any] | None = None
+    processed: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
 
     def with_nulls(self, nulls: tuple[int, ...]) -> str | None:
         """The SQL text with ``NULL`` at the ``?`` marks ``nulls``; ``None`` when not kept."""
@@ -215,11 +220,23 @@ def _compile(statement: Executable, session: AsyncSession) -> _Compiled:
     if isinstance(statement, ReturnsRows):
         results = tuple(_result_processor(c.type, dialect) for c in statement.exported_columns)
     pieces = _split_at_marks(sql)
+    typed = tuple(
+        (name, index, _bind_processor(compiled.binds[name].type, dialect)) for name, index in slots
+    )
+    simple = bool(typed) and all(
+        index is None and compiled.binds[name].required for name, index, _ in typed
+    )
+    names = [name for name, _, _ in typed]
+    getter: Callable[[Mapping[str, Any]], Any] | None = None
+    if simple:
+        pick = itemgetter(*names)
+        getter = pick if len(names) > 1 else (lambda params: (pick(params),))
     return _Compiled(
         sql=sql,
-        slots=tuple(
-            (name, index, _bind_processor(compiled.binds[name].type, dialect))
-            for name, index in slots
+        slots=typed,
+        getter=getter,
+        processed=tuple(
+            (position, process) for position, (_, _, process) in enumerate(typed) if process
         ),
         defaults={
             name: bind.value if _bind_processor(bind.type, dialect) else _plain(bind.value)
@@ -299,7 +316,18 @@ def _execute(
 
 
 def _bind(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any]:
-    values: list[Any] = []
+    if compiled.getter is not None:
+        try:
+            values = list(compiled.getter(params))
+        except KeyError:
+            pass  # the loop below names the missing bind
+        else:
+            for position, convert in compiled.processed:
+                value = values[position]
+                if value is not None:
+                    values[position] = convert(value)
+            return values
+    values = []
     append = values.append
     for name, index, process in compiled.slots:
         value = params.get(name, _MISSING)
