@@ -99,10 +99,11 @@ class StateMachine(Generic[C]):
 
     def available(self, case: C, principal: Principal) -> list[str]:
         """The transitions ``principal`` may perform on ``case`` now (the console's buttons)."""
+        state = case.state
         return [
             t.name
             for t in self.transitions
-            if case.state in t.sources and t.allowed(principal, case) is not None
+            if state in t.sources and t.allowed(principal, case) is not None
         ]
 
     def event_type(self, transition: Transition[C]) -> str | None:

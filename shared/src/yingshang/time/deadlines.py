@@ -131,13 +131,25 @@ async def start_stage(
     if not new_case and await open_stage(session, case_kind, case_id, stage) is not None:
         raise Conflict(f"stage {stage!r} of this case is already being timed", code="stage-open")
     start = ensure_utc(at or now())
+    values = _snapshot(policy, terms, start)
+    due_at, warning_at, provisional, fire_at = _plan(
+        await current_calendar(session),
+        unit=values["unit"],
+        counted_from=start,
+        remaining=values["remaining"],
+        total=values["total"],
+        warning_fraction=terms.warning_fraction,
+        ladder=values["ladder"],
+        due_at=None,
+        warning_at=None,
+        progress=Progress(False, False, 0),
+    )
     row = as_loaded(DeadlineStage, dict(
         id=uuid7(), service=service, case_kind=case_kind, case_id=case_id,
         case_number=case_number, department=department, origin_client=origin_client,
-        stage=stage, urgency=urgency, due_at=None, warning_at=None, next_fire_at=None,
-        **_snapshot(policy, terms, start),
+        stage=stage, urgency=urgency, due_at=due_at, warning_at=warning_at,
+        next_fire_at=fire_at, **{**values, "provisional": provisional},
     ))  # fmt: skip
-    _schedule(row, await current_calendar(session))
     # One prepared INSERT; the row then joins the session as a persistent object, so later
     # changes to it in this transaction are flushed as UPDATEs as usual.
     await _INSERT_STAGE.run(session, **column_values(row))
@@ -388,21 +400,51 @@ async def recompute_provisional(session: AsyncSession, *, actor: Actor) -> int:
 
 def _schedule(row: DeadlineStage, cal: WorkCalendar) -> None:
     """Due and warning times, provisional flag and ``next_fire_at`` of a running stage."""
-    measure = measure_of(row.unit)
-    provisional = False
-    if row.remaining > 0:
-        due = advance(cal, measure, row.counted_from, row.remaining)
-        row.due_at, provisional = due.at, due.provisional
-    if not row.warning_emitted:
-        # Warn once the warning fraction of the whole limit is used (DOMAIN: 预警).
-        distance = row.remaining - (1 - row.warning_fraction) * row.total
-        warning = advance(cal, measure, row.counted_from, distance)
-        row.warning_at = min(warning.at, row.due_at)
-    row.provisional = provisional
-    progress = Progress(row.warning_emitted, row.overdue_emitted, row.level_emitted)
-    row.next_fire_at = next_fire_at(
-        LevelTimes(cal), progress, row.warning_at, row.due_at, row.ladder
+    planned = _plan(
+        cal,
+        unit=row.unit,
+        counted_from=row.counted_from,
+        remaining=row.remaining,
+        total=row.total,
+        warning_fraction=row.warning_fraction,
+        ladder=row.ladder,
+        due_at=row.due_at,
+        warning_at=row.warning_at,
+        progress=Progress(row.warning_emitted, row.overdue_emitted, row.level_emitted),
     )
+    row.due_at, row.warning_at, row.provisional, row.next_fire_at = planned
+
+
+def _plan(
+    cal: WorkCalendar,
+    *,
+    unit: str,
+    counted_from: datetime,
+    remaining: float,
+    total: float,
+    warning_fraction: float,
+    ladder: list[dict[str, Any]],
+    due_at: datetime | None,
+    warning_at: datetime | None,
+    progress: Progress,
+) -> tuple[datetime, datetime, bool, datetime | None]:
+    """(due_at, warning_at, provisional, next_fire_at) of a running stage with these terms
+    (a new stage's row is made with them; a running one's is updated)."""
+    measure = measure_of(unit)
+    provisional = False
+    if remaining > 0:
+        due = advance(cal, measure, counted_from, remaining)
+        due_at, provisional = due.at, due.provisional
+    if due_at is None:
+        raise ValueError("a stage with nothing remaining has a due time already")
+    if not progress.warning_emitted:
+        # Warn once the warning fraction of the whole limit is used (DOMAIN: 预警).
+        distance = remaining - (1 - warning_fraction) * total
+        warning_at = min(advance(cal, measure, counted_from, distance).at, due_at)
+    if warning_at is None:
+        raise ValueError("a stage past its warning has a warning time already")
+    fire_at = next_fire_at(LevelTimes(cal), progress, warning_at, due_at, ladder)
+    return due_at, warning_at, provisional, fire_at
 
 
 def _anchor(row: DeadlineStage) -> datetime:

@@ -34,10 +34,11 @@ _ALSO: dict[str, Callable[[Ticket], bool]] = {
 def available(ticket: Ticket, principal: Principal) -> list[str]:
     """Names of the transitions and notes ``principal`` may take on ``ticket`` now."""
     names = MACHINE.available(ticket, principal)
+    state = ticket.state
     names += [
         n.name
         for n in NOTES.values()
-        if ticket.state in n.sources and n.allowed(principal, ticket) is not None
+        if state in n.sources and n.allowed(principal, ticket) is not None
     ]
     return [name for name in names if _ALSO.get(name, _true)(ticket)]
 
