@@ -7,6 +7,7 @@ original receipt time, and write the timeline entry and the ``created`` event.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -83,19 +84,23 @@ async def create(
     if received_at > at + CLOCK_SKEW:
         raise Invalid("received_at lies in the future", field="received_at")
     route = await catalogue.routing(session, body.category_code) if body.category_code else None
-    ticket = _new_ticket(body, source, client, principal, received_at, at)
-    ticket.number = await kit.next_number(session, received_at)
-    code = kit.new_query_code(ticket)
-    ticket.department = (route.lead_department if route else None) or CENTER
-    ticket.co_departments = route.co_departments if route else []
+    number = await kit.next_number(session, received_at)
+    code, code_hash = kit.issue_query_code(number)
     found = await duplicates.hints(
         session,
-        phone=ticket.requester_phone,
-        category=ticket.category_code,
-        content=ticket.content,
+        phone=body.requester.phone,
+        category=body.category_code,
+        content=body.content,
         since=duplicates.window_start(at, window_days),
     )
-    ticket.duplicate_hints = [hint.id_text for hint in found]
+    assigned = {
+        "number": number,
+        "query_code_hash": code_hash,
+        "department": (route.lead_department if route else None) or CENTER,
+        "co_departments": route.co_departments if route else [],
+        "duplicate_hints": [hint.id_text for hint in found],
+    }
+    ticket = _new_ticket(body, source, client, principal, received_at, at, assigned)
     hints = [hint.view for hint in found]
     stage = await _record_created(session, ticket, principal)
     duplicates.remember(ticket.id, ticket.number, ticket.title, ticket.content)
@@ -109,9 +114,11 @@ def _new_ticket(
     principal: Principal | None,
     received_at: datetime,
     at: datetime,
+    assigned: dict[str, Any],
 ) -> Ticket:
-    """Every column set here: the row goes in with one prepared INSERT, not the ORM (whose
-    Python-side defaults would otherwise fill the gaps)."""
+    """Every column set here (``assigned``: number, query code hash, departments, duplicate
+    hints): the row goes in with one prepared INSERT, not the ORM (whose Python-side defaults
+    would otherwise fill the gaps)."""
     who = body.requester
     return as_loaded(
         Ticket,
@@ -120,7 +127,6 @@ def _new_ticket(
             "version": 1,
             "created_at": at,
             "updated_at": at,
-            "query_code_hash": "",
             "source": source.value,
             "external_id": body.external_id,
             "origin_client": client,
@@ -139,8 +145,6 @@ def _new_ticket(
             "confidential": who.confidential,
             "received_at": received_at,
             "state": Status.RECEIVED.value,
-            "co_departments": [],
-            "duplicate_hints": [],
             "created_by": principal.sub if principal else "public",
             "urge_count": 0,
             "supervised": False,
@@ -160,8 +164,7 @@ def _new_ticket(
             "outcome": None,
             "satisfaction": None,
             "revisited_at": None,
-            "department": None,
-            "number": "",
+            **assigned,
         },
     )
 

@@ -22,11 +22,11 @@ async def next_number(session: AsyncSession, at: datetime) -> str:
     return await numbers.case_number(session, NUMBER_PREFIX, at=at)
 
 
-def new_query_code(ticket: Ticket) -> str:
-    """Issue a query code (查询码): shown once to the requester, only its hash is kept."""
+def issue_query_code(number: str) -> tuple[str, str]:
+    """A query code (查询码) for the ticket numbered ``number``, and the hash that is kept (the
+    code itself is shown once to the requester)."""
     code = numbers.new_query_code()
-    ticket.query_code_hash = numbers.hash_query_code(code, salt=ticket.number)
-    return code
+    return code, numbers.hash_query_code(code, salt=number)
 
 
 def query_code_matches(ticket: Ticket, code: str) -> bool:
