@@ -131,7 +131,10 @@ def test_new_ids_are_version_7_in_time_order() -> None:
     later = [uuid7() for _ in range(200)]
     assert all(first < other for other in later)  # a later millisecond sorts after
     assert len({u.int & ((1 << 74) - 1) for u in later}) == 200  # random tails differ
-    assert uuid.UUID(uuid7_text()).version == 7
+    text = uuid7_text()
+    assert uuid.UUID(text).version == 7
+    assert str(uuid.UUID(text)) == text  # canonical: lower-case, dashes in place
+    assert uuid.UUID(text) > first  # time-ordered with the UUID objects
 
 
 def test_query_code_digits_are_base_31_of_one_draw_and_overflow_is_redrawn(

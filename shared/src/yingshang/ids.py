@@ -54,18 +54,22 @@ def random_hex(count: int) -> str:
     return random_bytes(count).hex()
 
 
-def uuid7() -> uuid.UUID:
-    """A new version-7 UUID."""
+def _uuid7_int() -> int:
     millis = time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF
     rand = int.from_bytes(random_bytes(10), "big")  # 80 bits, 74 used
     rand_a = (rand >> 62 & 0xFFF) << 64  # bits 62-73 of the random number
-    value = (millis << 80) | _VERSION | rand_a | _VARIANT | (rand & _RAND_B)
-    return uuid.UUID(int=value)
+    return (millis << 80) | _VERSION | rand_a | _VARIANT | (rand & _RAND_B)
+
+
+def uuid7() -> uuid.UUID:
+    """A new version-7 UUID."""
+    return uuid.UUID(int=_uuid7_int())
 
 
 def uuid7_text() -> str:
-    """A new version-7 UUID as canonical text (event ids)."""
-    return str(uuid7())
+    """A new version-7 UUID as canonical text (event ids), without a UUID object."""
+    digits = f"{_uuid7_int():032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def uuid7_hex(count: int) -> list[str]:
