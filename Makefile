@@ -18,7 +18,7 @@ B ?=
 # recompiles hundreds of modules.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help install run demo test lint fmt bench fuzz faults clean distclean pg-create rehearse
+.PHONY: help install run demo test lint fmt bench bench-ir fuzz faults clean distclean pg-create rehearse
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ fmt: $(STAMP) ## apply ruff fixes and formatting to the whole tree
 
 bench: $(STAMP) ## run the benchmarks (B=B2 for one); figures, not pass/fail
 	$(PY) bench/run.py $(B)
+
+bench-ir: $(STAMP) ## instructions per B2 ticket under callgrind (REF=main to compare); needs valgrind
+	$(PY) bench/instructions.py $(if $(REF),--ref $(REF))
 
 # One pytest process per package: each package's tests folder may be a package named `tests`.
 fuzz: $(STAMP) ## schemathesis over every service's OpenAPI with many more examples
