@@ -116,6 +116,22 @@ def profile(pid: int, out: str, seconds: float) -> subprocess.Popen[bytes]:
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def prepare(
+    work: Path, log_level: str = "WARNING"
+) -> tuple[Path, NatsProcess, dict[str, str], dict[str, str]]:
+    """A migrated hotline database and a nats-server of its own in ``work``: the database
+    file, the nats-server, the service's environment and a clerk's request headers."""
+    db_file = work / "hotline.sqlite3"
+    upgrade(SERVICE_DIR, f"sqlite:///{db_file}")
+    issuer = TestIssuer()
+    jwks = issuer.write_jwks(work / "jwks.json")
+    nats = NatsProcess(work / "nats").start()
+    env = {"YS_HOTLINE_DATABASE_URL": f"sqlite:///{db_file}", "YS_JWKS_FILE": str(jwks),
+           "YS_NATS_URL": nats.url, "YS_VAR_DIR": str(work), "YS_LOG_LEVEL": log_level}  # fmt: skip
+    headers = issuer.headers(("HOTLINE_CENTER", "clerk"), staff_no="RX1001", ttl=3600)
+    return db_file, nats, env, headers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
@@ -126,15 +142,9 @@ def main() -> None:
     parser.add_argument("--py-spy", default=None, help="record the server with py-spy (raw stacks)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="b2-"))
-    db_file = work / "hotline.sqlite3"
-    upgrade(SERVICE_DIR, f"sqlite:///{db_file}")
-    issuer = TestIssuer()
-    jwks = issuer.write_jwks(work / "jwks.json")
-    nats = NatsProcess(work / "nats").start()
+    db_file, nats, service_env, headers = prepare(work)
     port = free_port()
-    env = {**os.environ, "YS_HOTLINE_DATABASE_URL": f"sqlite:///{db_file}",
-           "YS_JWKS_FILE": str(jwks),
-           "YS_NATS_URL": nats.url, "YS_VAR_DIR": str(work), "YS_LOG_LEVEL": "WARNING"}  # fmt: skip
+    env = {**os.environ, **service_env}
     argv = [sys.executable, "-m", "uvicorn", "--factory", "ys_hotline.app:create_app", "--port",
             str(port), "--workers", "1", "--loop", "uvloop", "--http", "httptools",
             "--no-access-log", "--log-level", "warning"]  # fmt: skip
@@ -142,7 +152,6 @@ def main() -> None:
     server = spawn(argv, env=env, output=log)
     try:
         wait_for_http(f"http://127.0.0.1:{port}/readyz", timeout=60, proc=server)
-        headers = issuer.headers(("HOTLINE_CENTER", "clerk"), staff_no="RX1001", ttl=3600)
         profiler = profile(server.pid, args.py_spy, args.seconds + 2) if args.py_spy else None
         cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
         created = asyncio.run(

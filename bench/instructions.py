@@ -37,23 +37,11 @@ CONCURRENCY = 16
 
 def _measure(tickets: int, warm: int) -> None:
     """The child, under callgrind: warm up, then instrument ``tickets`` intakes."""
-    from b2_tickets import PATH, body
-
-    from yingshang.migrate import upgrade
-    from yingshang.testing.nats import NatsProcess
-    from yingshang.testing.tokens import TestIssuer
-    from ys_hotline.app import SERVICE_DIR
+    from b2_tickets import PATH, body, prepare
 
     work = Path(tempfile.mkdtemp(prefix="b2-instructions-"))
-    db_file = work / "hotline.sqlite3"
-    upgrade(SERVICE_DIR, f"sqlite:///{db_file}")
-    issuer = TestIssuer()
-    jwks = issuer.write_jwks(work / "jwks.json")
-    nats = NatsProcess(work / "nats").start()
-    os.environ.update({"YS_HOTLINE_DATABASE_URL": f"sqlite:///{db_file}",
-                       "YS_JWKS_FILE": str(jwks), "YS_NATS_URL": nats.url,
-                       "YS_VAR_DIR": str(work), "YS_LOG_LEVEL": "ERROR"})  # fmt: skip
-    headers = issuer.headers(("HOTLINE_CENTER", "clerk"), staff_no="RX1001", ttl=3600)
+    _db_file, nats, env, headers = prepare(work, log_level="ERROR")
+    os.environ.update(env)
     try:
         asyncio.run(_drive(headers, PATH, body, tickets, warm))
     finally:
