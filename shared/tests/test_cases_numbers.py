@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import time
 import uuid
 from datetime import UTC, datetime
@@ -155,12 +156,15 @@ def test_random_bytes_are_handed_out_once_and_a_forked_child_draws_its_own() -> 
     assert len(random_bytes(5000)) == 5000  # larger than the pool
     random_bytes(1)  # the pool now holds bytes a child must not repeat
     read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: report its next bytes, then leave at once
-        os.write(write, random_bytes(16))
-        os._exit(0)
+    with ids._pool_lock:  # as if another thread were drawing at the moment of the fork
+        pid = os.fork()
+        if pid == 0:  # the child: report its next bytes (within 5 s), then leave at once
+            signal.alarm(5)
+            os.write(write, random_bytes(16))
+            os._exit(0)
     os.close(write)
-    os.waitpid(pid, 0)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0  # not stuck on the parent's lock
     child = os.read(read, 16)
     os.close(read)
     assert ids._taken == 1  # the parent's pool is untouched by the child

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import DateTime, text
@@ -110,10 +111,17 @@ def test_the_text_of_an_instant_is_remembered_and_the_memory_bounded() -> None:
     shanghai = timezone(timedelta(hours=8))
     instant = datetime(2026, 11, 27, 8, 0, 0, 1, tzinfo=shanghai)
     assert fast(instant) == "2026-11-27 00:00:00.000001"
-    # the same instant on another clock face: the same text, from memory
+    # the same instant on another clock face: the same text
     assert fast(instant.astimezone(UTC)) == "2026-11-27 00:00:00.000001"
     # a naive wall time equal in fields is not the same key: taken as UTC, as before
     assert fast(instant.replace(tzinfo=None)) == "2026-11-27 08:00:00.000001"
     for second in range(2000):
         fast(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=second))
     assert len(db_module._SQLITE_TEXT) <= 1024
+    # the repeated hour of a zone with daylight saving: equal as keys, an hour apart
+    new_york = ZoneInfo("America/New_York")
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=new_york)
+    second = first.replace(fold=1)
+    assert first == second
+    assert fast(first) == "2026-11-01 05:30:00.000000"
+    assert fast(second) == "2026-11-01 06:30:00.000000"

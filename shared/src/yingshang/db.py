@@ -76,6 +76,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         def process(value: datetime | None) -> str | None:
             if value is None:
                 return None
+            if value.tzinfo is not UTC:
+                return _sqlite_text(value)
             text = _SQLITE_TEXT.get(value)
             if text is None:
                 text = _sqlite_text(value)
@@ -87,10 +89,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         return process
 
 
-# Recent instants → their SQLite text: an intake binds the same few instants (its clock
-# reading, the due and warning times) some twenty times, and isoformat costs far more than a
-# lookup. Equal keys are the same instant (aware) or the same wall time (naive), and so the
-# same text; an aware and a naive datetime are never equal.
+# Recent UTC instants (the clock's, the deadline engine's) → their SQLite text: an intake
+# binds the same few (its clock reading, the due and warning times) some twenty times, and
+# isoformat costs far more than a lookup. Only ``tzinfo is UTC`` keys: equal keys are then the
+# same instant and the same text (other zones compare equal across a repeated hour, ``fold``).
 _SQLITE_TEXT: dict[datetime, str] = {}
 
 

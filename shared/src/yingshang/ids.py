@@ -42,8 +42,9 @@ def random_bytes(count: int) -> bytes:
 
 
 def _fresh_pool() -> None:
-    global _pool, _taken
-    _pool, _taken = b"", 0
+    # a thread of the parent may have held the lock at the fork: the child's is a new one
+    global _pool, _taken, _pool_lock
+    _pool, _taken, _pool_lock = b"", 0, threading.Lock()
 
 
 os.register_at_fork(after_in_child=_fresh_pool)
