@@ -36,7 +36,7 @@ def test_the_bit_numbering_starts_over_when_full(monkeypatch: pytest.MonkeyPatch
 
 def test_a_hint_is_built_once_per_candidate_state_and_cannot_change() -> None:
     ticket_id = uuid.UUID("0190f1c2-a3b4-4c5d-8e9f-00112233aabb")
-    candidate = duplicates._Candidate(ticket_id, "RX20261127-00001", "噪音", None, -1)
+    candidate = duplicates._Candidate(ticket_id, "RX20261127-00001", "噪音", None)
     first = candidate.hint("received", "similar_content")
     assert candidate.hint("received", "similar_content") is first
     assert first.id_text == "0190f1c2-a3b4-4c5d-8e9f-00112233aabb"
@@ -50,3 +50,21 @@ def test_a_hint_is_built_once_per_candidate_state_and_cannot_change() -> None:
     assert first.view.status == "received"
     with pytest.raises(ValueError, match="frozen"):
         first.view.status = "closed"  # shared between intakes: frozen
+
+
+def test_a_kept_candidate_is_compared_in_the_current_bit_numbering(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "小区附近施工噪音扰民，夜间十点后仍在作业"
+    ticket_id = uuid.UUID("0190f1c2-a3b4-4c5d-8e9f-00112233aabc")
+    duplicates.remember(ticket_id, "RX20261127-00002", "噪音", text)
+    kept = duplicates._KNOWN[ticket_id.hex]
+    before = duplicates._generation
+    monkeypatch.setattr(duplicates, "VOCABULARY", 8)
+    generation = duplicates._current_generation()  # the numbering starts over
+    assert generation == before + 1
+    mine = duplicates._signature(text + "请处理", generation)
+    assert kept.signature(generation) == duplicates._signature(text, generation)
+    assert duplicates._jaccard(mine, kept.signature(generation)) == pytest.approx(
+        reference(text, text + "请处理")
+    )

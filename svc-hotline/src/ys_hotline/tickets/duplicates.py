@@ -109,24 +109,27 @@ class Hint(NamedTuple):
 
 class _Candidate:
     """What an intake needs of a candidate besides its state, fixed at the candidate's own
-    intake: id, number, title and the signature of its text (in the bit numbering of
-    ``generation``); and the hints made of it so far, by state and reason (immutable: the
-    newest open tickets of a category meet every new one of their category)."""
+    intake: id, number, title and text (``None`` when only its phone matched), the signature
+    of the text in the current bit numbering, and the hints made of it so far, by state and
+    reason (immutable: the newest open tickets of a category meet every new one of it)."""
 
-    __slots__ = ("_hints", "generation", "id", "id_text", "number", "signature", "title")
+    __slots__ = ("_generation", "_hints", "_signature", "content", "id", "id_text", "number",
+                 "title")  # fmt: skip
 
-    def __init__(
-        self,
-        ticket_id: uuid.UUID,
-        number: str,
-        title: str,
-        signature: tuple[int, int] | None,
-        generation: int,
-    ) -> None:
+    def __init__(self, ticket_id: uuid.UUID, number: str, title: str, content: str | None) -> None:
         self.id, self.id_text = ticket_id, str(ticket_id)
-        self.number, self.title = number, title
-        self.signature, self.generation = signature, generation
+        self.number, self.title, self.content = number, title, content
+        self._signature: tuple[int, int] = (0, 0)
+        self._generation = -1
         self._hints: dict[tuple[str, Reason], Hint] = {}
+
+    def signature(self, generation: int) -> tuple[int, int]:
+        """The text's signature in the bit numbering ``generation`` (made again after the
+        numbering started over)."""
+        if self._generation != generation:
+            self._signature = _signature(self.content or "", generation)
+            self._generation = generation
+        return self._signature
 
     def hint(self, state: str, reason: Reason) -> Hint:
         made = self._hints.get((state, reason))
@@ -154,9 +157,9 @@ def _uuid(id_: Any) -> uuid.UUID:
 
 def remember(ticket_id: uuid.UUID, number: str, title: str, content: str) -> None:
     """Keep a new ticket's candidate data (it meets the next intakes of its category)."""
-    generation = _current_generation()
-    signature = _signature(content, generation)
-    _keep(ticket_id.hex, _Candidate(ticket_id, number, title, signature, generation))
+    candidate = _Candidate(ticket_id, number, title, content)
+    candidate.signature(_current_generation())
+    _keep(ticket_id.hex, candidate)
 
 
 def _keep(key: str, candidate: _Candidate) -> None:
@@ -165,14 +168,14 @@ def _keep(key: str, candidate: _Candidate) -> None:
     _KNOWN[key] = candidate
 
 
-async def _read(session: AsyncSession, id_: Any, key: str, generation: int) -> _Candidate | None:
-    """A candidate not kept here (taken in by another replica, before a restart, or kept
-    before the bit numbering started over): read once by id."""
+async def _read(session: AsyncSession, id_: Any, key: str) -> _Candidate | None:
+    """A candidate not kept here (taken in by another replica or before a restart): read
+    once by id."""
     row = await _CANDIDATE.first(session, id=id_)
     if row is None:
         return None
     number, title, content = row
-    candidate = _Candidate(_uuid(id_), number, title, _signature(content, generation), generation)
+    candidate = _Candidate(_uuid(id_), number, title, content)
     _keep(key, candidate)
     return candidate
 
@@ -190,21 +193,24 @@ async def hints(
     if phone:
         for id_, number, title, state in await _SAME_PHONE.all(session, phone=phone, since=since):
             key = _key(id_)
-            held = _KNOWN.get(key) or _Candidate(_uuid(id_), number, title, None, -1)
-            found[key] = held.hint(state, "same_phone")
+            matched = _KNOWN.get(key) or _Candidate(_uuid(id_), number, title, None)
+            found[key] = matched.hint(state, "same_phone")
     if category:
-        generation = _current_generation()
-        mine = _signature(content, generation)  # once, not once per candidate
-        for id_, state in await _SAME_CATEGORY.all(session, category=category, since=since):
+        rows = await _SAME_CATEGORY.all(session, category=category, since=since)
+        candidates: list[tuple[str, str, _Candidate]] = []
+        for id_, state in rows:  # the candidates not held here are read first (all the awaits)
             key = _key(id_)
-            if key in found:
-                continue
-            known = _KNOWN.get(key)
-            if known is None or known.generation != generation or known.signature is None:
-                known = await _read(session, id_, key, generation)
-            signature = known.signature if known is not None else None
-            if known is not None and signature is not None and _jaccard(mine, signature) >= SIMILAR:
-                found[key] = known.hint(state, "similar_content")
+            if key not in found:
+                candidate = _KNOWN.get(key) or await _read(session, id_, key)
+                if candidate is not None:
+                    candidates.append((key, state, candidate))
+        # then compared without awaiting: another request may start the bit numbering over
+        # at an await, never between two signatures compared here
+        generation = _current_generation()
+        mine = _signature(content, generation)
+        for key, state, held in candidates:
+            if _jaccard(mine, held.signature(generation)) >= SIMILAR:
+                found[key] = held.hint(state, "similar_content")
     if exclude is None:
         return list(found.values())
     return [hint for hint in found.values() if hint.view.id != exclude]
