@@ -396,7 +396,7 @@ async def _grouped_write_request(
             finally:
                 # a request whose savepoint could not be rolled back must not commit with
                 # the others: then the whole group goes
-                await groups.leave(group, writer, broken=not undone)
+                await groups.leave(group, broken=not undone)
     if kept:
         await groups.wait(group)
     return response

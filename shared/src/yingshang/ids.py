@@ -69,7 +69,11 @@ def uuid7() -> uuid.UUID:
 
 def uuid7_text() -> str:
     """A new version-7 UUID as canonical text (event ids), without a UUID object."""
-    digits = f"{_uuid7_int():032x}"
+    return dashed(f"{_uuid7_int():032x}")
+
+
+def dashed(digits: str) -> str:
+    """A UUID's 32 hex digits as its canonical ``8-4-4-4-12`` text."""
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 

@@ -42,7 +42,7 @@ from yingshang.sqlite_inline import InlineConnection, execute_raw
 
 log = logging.getLogger(__name__)
 
-MAX_GROUP = 8  # requests per COMMIT at most: see the note below
+MAX_GROUP = 8  # requests per COMMIT at most: see the module's note
 
 
 class GroupRolledBack(RuntimeError):
@@ -59,9 +59,9 @@ class Group:
 
     __slots__ = ("closer", "done", "driver", "size", "transaction")
 
-    def __init__(self, transaction: AsyncTransaction, driver: Any) -> None:
+    def __init__(self, transaction: AsyncTransaction, driver: InlineConnection) -> None:
         self.transaction = transaction
-        self.driver = driver  # the writer's driver connection (an InlineConnection)
+        self.driver = driver  # the writer's sqlite3 connection, inline
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.done.add_done_callback(_retrieve)
         self.size = 0  # requests whose effects are in it
@@ -90,17 +90,17 @@ class CommitGroups:
         if self._open is None:
             transaction = await writer.begin()
             driver = (await writer.get_raw_connection()).driver_connection
+            if not isinstance(driver, InlineConnection):
+                raise TypeError("group commit needs the inline SQLite writer")
             self._open = Group(transaction, driver)
         return self._open, writer
 
-    async def leave(self, group: Group, writer: AsyncConnection, *, broken: bool = False) -> None:
+    async def leave(self, group: Group, *, broken: bool = False) -> None:
         """A request is done with the writer: its savepoint released or rolled back, or
         ``broken``, when rolling it back failed (the whole group is then rolled back)."""
         if self._open is not group:
             return
-        raw = group.driver
-        lost = isinstance(raw, InlineConnection) and not raw.in_transaction
-        if broken or lost:
+        if broken or not group.driver.in_transaction:  # rolled back under us: lost
             self._open = None
             await _roll_back(group)
             log.warning("the write transaction of %d grouped requests was lost", group.size)
@@ -147,9 +147,8 @@ async def _roll_back(group: Group) -> None:
     while SQLAlchemy has already given it up; end it on both sides."""
     with contextlib.suppress(Exception):
         await group.transaction.rollback()
-    raw = (await group.transaction.connection.get_raw_connection()).driver_connection
-    if isinstance(raw, InlineConnection) and raw.in_transaction:
-        await raw.rollback()
+    if group.driver.in_transaction:
+        await group.driver.rollback()
 
 
 def _retrieve(done: asyncio.Future[None]) -> None:

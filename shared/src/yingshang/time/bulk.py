@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeEngine
 
 from yingshang.db import UTCDateTime
+from yingshang.ids import dashed
 
 _ZERO = uuid.UUID(int=0)
 
@@ -30,9 +31,7 @@ _ZERO = uuid.UUID(int=0)
 def canonical_uuid(raw: Any) -> str:
     """``8-4-4-4-12`` text of a UUID given as an object or as 32 hex digits (SQLite storage)."""
     text = str(raw)
-    if len(text) != 32:
-        return text
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return dashed(text) if len(text) == 32 else text
 
 
 def _same(value: Any) -> Any:

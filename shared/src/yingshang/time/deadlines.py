@@ -138,7 +138,7 @@ async def start_stage(
         counted_from=start,
         remaining=values["remaining"],
         total=values["total"],
-        warning_fraction=terms.warning_fraction,
+        warning_fraction=values["warning_fraction"],
         ladder=values["ladder"],
         due_at=None,
         warning_at=None,
@@ -150,10 +150,10 @@ async def start_stage(
         stage=stage, urgency=urgency, due_at=due_at, warning_at=warning_at,
         next_fire_at=fire_at, **{**values, "provisional": provisional},
     ))  # fmt: skip
-    # One prepared INSERT; the row then joins the session as a persistent object, so later
-    # changes to it in this transaction are flushed as UPDATEs as usual.
-    await _INSERT_STAGE.run(session, **column_values(row))
+    await _INSERT_STAGE.run(session, **column_values(row))  # one prepared INSERT
     if attach:
+        # the row joins the session as a persistent object: later changes to it in this
+        # transaction are flushed as UPDATEs as usual
         make_transient_to_detached(row)
         session.add(row)
     await record_change(
@@ -436,13 +436,13 @@ def _plan(
         due = advance(cal, measure, counted_from, remaining)
         due_at, provisional = due.at, due.provisional
     if due_at is None:
-        raise ValueError("a stage with nothing remaining has a due time already")
+        raise ValueError("a stage with nothing remaining needs its due time")
     if not progress.warning_emitted:
         # Warn once the warning fraction of the whole limit is used (DOMAIN: 预警).
         distance = remaining - (1 - warning_fraction) * total
         warning_at = min(advance(cal, measure, counted_from, distance).at, due_at)
     if warning_at is None:
-        raise ValueError("a stage past its warning has a warning time already")
+        raise ValueError("a stage past its warning needs its warning time")
     fire_at = next_fire_at(LevelTimes(cal), progress, warning_at, due_at, ladder)
     return due_at, warning_at, provisional, fire_at
 

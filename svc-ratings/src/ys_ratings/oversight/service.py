@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.ids import uuid7
 from yingshang.prepared import Prepared, insert_row
 from ys_ratings.intake.payloads import CaseClosed, CaseCommon, CaseCreated, DeadlineEvent
 from ys_ratings.months import month_of
@@ -53,7 +54,7 @@ async def case_created(
         # The usual order (the case's first event): one prepared INSERT, no unit of work.
         await _INSERT_FACT.run(
             session,
-            id=uuid.uuid4(),
+            id=uuid7(),  # as IdMixin's default
             service=service,
             case_kind=kind,
             case_id=p.case_id,
