@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.params import Depends as DependsParam
+from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
@@ -172,7 +173,12 @@ def create_service_app(
                     log.exception("stopping %s failed", component.name)
             await app.state.db.dispose()
 
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    # Observability is ours (Prometheus metrics, traceparent in logs and events: see
+    # observability.py). FastAPI's native OpenTelemetry would look for configured providers
+    # on every request (environment reads included) to find none.
+    no_otel: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan,
+                  telemetry=no_otel)  # fmt: skip
     app.state.settings = settings
     app.state.db = database or Database(settings.db_url())
     app.state.verifier = verifier or TokenVerifier(

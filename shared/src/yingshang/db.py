@@ -246,22 +246,22 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        async with self.read_sessions() as session:
-            try:
-                yield session
-            finally:
-                await session.rollback()
+        session = self.read_sessions()
+        try:
+            yield session
+        finally:
+            await _end_read(session)
 
     @asynccontextmanager
     async def peek(self) -> AsyncIterator[AsyncSession]:
         """A short read on the event loop's own thread (SQLite; elsewhere a normal read): for
         one or two indexed lookups on hot paths, never for reports or scans, which would
         stall the loop. Costs no thread hand-overs; sees committed data like :meth:`read`."""
-        async with self.peek_sessions() as session:
-            try:
-                yield session
-            finally:
-                await session.rollback()
+        session = self.peek_sessions()
+        try:
+            yield session
+        finally:
+            await _end_read(session)
 
     @asynccontextmanager
     async def _write_session(self) -> AsyncIterator[AsyncSession]:
@@ -326,9 +326,15 @@ class TransactionalRoute(APIRoute):
             if db is None:
                 return await handler(request)
             if request.method in READ_METHODS:
-                async with db.read() as session:
-                    request.state.db_session = session
+                # the read session is made when the handler first asks for it (get_session):
+                # many reads (``/me``, cached lookups) never touch the database
+                request.state.db_reader = db
+                try:
                     return await handler(request)
+                finally:
+                    made: AsyncSession | None = getattr(request.state, "db_session", None)
+                    if made is not None:
+                        await _end_read(made)
             return await _write_request(db, handler, request, self.before_write)
 
         return run
@@ -412,6 +418,22 @@ async def _commit(session: AsyncSession) -> None:
         await session.commit()
 
 
+async def _end_read(session: AsyncSession) -> None:
+    """Roll back and close a read session. One that never began (a request that read
+    nothing from the database, like ``/me``) or whose rollback has ended its transaction has
+    nothing left to run: it is closed in place, without ``AsyncSession``'s shielded close
+    task (two turns of the event loop) and greenlet hand-over on every read request."""
+    sync = session.sync_session
+    try:
+        if sync.in_transaction():
+            await session.rollback()
+    finally:
+        if sync.in_transaction():  # the rollback failed or was cancelled
+            await asyncio.shield(session.close())
+        else:
+            sync.close()
+
+
 async def _close(session: AsyncSession) -> None:
     """Close a session; one whose transaction has ended has no statement left to run, so it
     is closed in place, without the greenlet hand-over of ``AsyncSession.close``."""
@@ -435,9 +457,14 @@ async def seed_lock(session: AsyncSession) -> None:
 
 
 def get_session(request: Request) -> AsyncSession:
-    session: AsyncSession | None = getattr(request.state, "db_session", None)
+    """The request's session: its write transaction's, or a read session made on first use."""
+    state = request.state
+    session: AsyncSession | None = getattr(state, "db_session", None)
     if session is None:
-        raise RuntimeError("route is not a TransactionalRoute (use yingshang.app.router())")
+        db: Database | None = getattr(state, "db_reader", None)
+        if db is None:
+            raise RuntimeError("route is not a TransactionalRoute (use yingshang.app.router())")
+        session = state.db_session = db.read_sessions()
     return session
 
 

@@ -13,7 +13,7 @@ from yingshang.auth import CurrentPrincipal, staff, staff_or_client
 from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch, set_etag
 from yingshang.cases.pagination import Page, PageParams, paginate
-from yingshang.db import SessionDep
+from yingshang.db import SessionDep, get_session
 from yingshang.idempotency import idempotent_post
 from ys_approvals import access
 from ys_approvals.applications import actions, flow, intake, service
@@ -54,7 +54,7 @@ async def _render(
     *,
     unmask: bool = False,
 ) -> ApplicationOut:
-    session = request.state.db_session
+    session = get_session(request)
     parts = await service.parts_of(session, app)
     departments = {p.department for p in parts}
     reveal = unmask and access.may_unmask(principal, app, departments)
