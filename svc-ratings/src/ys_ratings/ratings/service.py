@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any, cast
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.clock import now
 from yingshang.events.envelope import CloudEvent, make_event
 from yingshang.events.outbox import enqueue
+from yingshang.ids import uuid7
+from yingshang.prepared import Prepared, as_loaded, column_values, insert_row
 from yingshang.problems import Conflict
 from ys_ratings.events import SERVICE, ProvincialRecord, RatingSubmitted
 from ys_ratings.indicators.service import check_scores, set_for_channel
@@ -31,21 +36,46 @@ async def existing(session: AsyncSession, draft: RatingDraft) -> Rating | None:
     return rows.scalar_one_or_none()
 
 
+_R = cast(Any, Rating.__table__).c
+# the unique key uq_ratings_ratings_once: (service, case_id, node, rater_key)
+_RATED = Prepared(
+    select(_R.id)
+    .where(
+        _R.service == bindparam("service"),
+        _R.case_id == bindparam("case_id"),
+        _R.node == bindparam("node"),
+        _R.rater_key == bindparam("rater_key"),
+    )
+    .limit(1)
+)
+_INSERT = insert_row(Rating)
+
+
 async def record(session: AsyncSession, draft: RatingDraft) -> Rating:
-    """Store the rating; a 差评 (1–2) opens a rectification in the same transaction."""
-    if await existing(session, draft) is not None:
+    """Store the rating; a 差评 (1–2) opens a rectification in the same transaction.
+
+    The row goes in with one prepared INSERT (every rating of every 12345 return visit
+    comes through here); the returned object holds its values as if loaded."""
+    rated = await _RATED.first(session, service=draft.service, case_id=draft.case_id,
+                               node=draft.node, rater_key=draft.rater_key)  # fmt: skip
+    if rated is not None:
         # 国办发〔2019〕51号: one rating per 办件 per evaluation node per rater.
         raise Conflict("this node of the 办件 has already been rated", code=ALREADY_RATED)
     indicator_set = await set_for_channel(session, draft.service_channel) if draft.scores else None
     check_scores(indicator_set, draft.scores)
-    rating = Rating(
-        **vars(draft),
-        indicator_set_id=indicator_set.id if indicator_set and draft.scores else None,
-        month=month_of(draft.rated_at),
-        excluded=False,
+    rating = as_loaded(
+        Rating,
+        {
+            **vars(draft),
+            "id": uuid7(),
+            "indicator_set_id": indicator_set.id if indicator_set and draft.scores else None,
+            "month": month_of(draft.rated_at),
+            "excluded": False,
+            "excluded_reason": None,
+            "created_at": now(),
+        },
     )
-    session.add(rating)
-    await session.flush()
+    await _INSERT.run(session, **column_values(rating))
     opened = await open_for(session, rating) if rating.is_bad else None
     await enqueue(session, submitted_event(rating, rectification_opened=opened is not None))
     return rating
