@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from yingshang.time.arithmetic import after_due
 from yingshang.time.calendar import WorkCalendar
@@ -27,8 +27,10 @@ class Progress:
     level_emitted: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
+    """One step of a stage's ladder (immutable; a tuple: a sweep makes four per stage, and a
+    frozen dataclass's ``__init__`` costs five ``object.__setattr__`` calls)."""
+
     event: str
     level: int
     at: datetime

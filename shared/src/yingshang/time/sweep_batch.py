@@ -8,6 +8,7 @@ are written with bulk ``executemany`` calls in the sweep's transaction.
 from __future__ import annotations
 
 import uuid
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from typing import Any, cast
 
 import orjson
 from sqlalchemy import String, Table, Text, type_coerce
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.cases.timeline import TimelineEntry
@@ -252,6 +253,22 @@ class Batch:
             # A stage moved on since it was read (not possible under the writer lock or the
             # row locks, but never emit twice): roll the whole batch back.
             raise RuntimeError("deadline stages changed under the sweep; batch rolled back")
+
+
+_SHAPES: dict[tuple[str, ...], Any] = {}
+
+
+def plain_rows(rows: Sequence[Row[Any]]) -> list[Any]:
+    """The claimed stages as named tuples: planning reads some twenty fields of each, and a
+    named tuple's field is a slot read where SQLAlchemy's ``Row`` looks the name up."""
+    if not rows:
+        return []
+    fields = tuple(rows[0]._fields)
+    shape: Any = _SHAPES.get(fields)
+    if shape is None:
+        shape = _SHAPES[fields] = namedtuple("ClaimedStage", fields)
+    make = shape._make
+    return [make(row) for row in rows]
 
 
 def stage_columns(dialect: Dialect) -> Sequence[Any]:

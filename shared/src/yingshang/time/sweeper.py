@@ -38,7 +38,7 @@ from yingshang.time.calendar import OfficeHours
 from yingshang.time.ladder import LevelTimes
 from yingshang.time.models import RUNNING
 from yingshang.time.store import configure_office_hours, current_calendar
-from yingshang.time.sweep_batch import STAGES, Batch, Firing, stage_columns
+from yingshang.time.sweep_batch import STAGES, Batch, Firing, plain_rows, stage_columns
 from yingshang.time.years import load_year_files, missing_years_warning, years_without_data
 
 log = logging.getLogger("yingshang.time.sweeper")
@@ -152,7 +152,7 @@ class DeadlineSweeper:
             times = LevelTimes(await current_calendar(session))
             form = DriverForm.of(session.get_bind().dialect)
             batch = Batch(at, times, form, keep_firings=bool(self.hooks))
-            for row in rows:
+            for row in plain_rows(rows):
                 batch.add(row)
             await batch.write(session)
             for hook in self.hooks:
