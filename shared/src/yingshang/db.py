@@ -419,19 +419,13 @@ async def _commit(session: AsyncSession) -> None:
 
 
 async def _end_read(session: AsyncSession) -> None:
-    """Roll back and close a read session. One that never began (a request that read
-    nothing from the database, like ``/me``) or whose rollback has ended its transaction has
-    nothing left to run: it is closed in place, without ``AsyncSession``'s shielded close
-    task (two turns of the event loop) and greenlet hand-over on every read request."""
-    sync = session.sync_session
+    """Roll back and close a read session; one that never began (a request that read nothing
+    from the database, like ``/me``) is just closed, in place (see :func:`_close`)."""
     try:
-        if sync.in_transaction():
+        if session.sync_session.in_transaction():
             await session.rollback()
     finally:
-        if sync.in_transaction():  # the rollback failed or was cancelled
-            await asyncio.shield(session.close())
-        else:
-            sync.close()
+        await _close(session)
 
 
 async def _close(session: AsyncSession) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, cast
 
 from sqlalchemy import bindparam, select
@@ -24,18 +25,6 @@ PROVINCE_RATER_TYPE = {"person": 0, "legal_person": 1}
 ALREADY_RATED = "already-rated"
 
 
-async def existing(session: AsyncSession, draft: RatingDraft) -> Rating | None:
-    rows = await session.execute(
-        select(Rating).where(
-            Rating.service == draft.service,
-            Rating.case_id == draft.case_id,
-            Rating.node == draft.node,
-            Rating.rater_key == draft.rater_key,
-        )
-    )
-    return rows.scalar_one_or_none()
-
-
 _R = cast(Any, Rating.__table__).c
 # the unique key uq_ratings_ratings_once: (service, case_id, node, rater_key)
 _RATED = Prepared(
@@ -51,14 +40,24 @@ _RATED = Prepared(
 _INSERT = insert_row(Rating)
 
 
+async def _rated_id(session: AsyncSession, draft: RatingDraft) -> uuid.UUID | None:
+    row = await _RATED.first(session, service=draft.service, case_id=draft.case_id,
+                             node=draft.node, rater_key=draft.rater_key)  # fmt: skip
+    return None if row is None else cast(uuid.UUID, row[0])
+
+
+async def existing(session: AsyncSession, draft: RatingDraft) -> Rating | None:
+    """The rating already given for the draft's 办件, node and rater, if any."""
+    found = await _rated_id(session, draft)
+    return None if found is None else await session.get(Rating, found)
+
+
 async def record(session: AsyncSession, draft: RatingDraft) -> Rating:
     """Store the rating; a 差评 (1–2) opens a rectification in the same transaction.
 
     The row goes in with one prepared INSERT (every rating of every 12345 return visit
     comes through here); the returned object holds its values as if loaded."""
-    rated = await _RATED.first(session, service=draft.service, case_id=draft.case_id,
-                               node=draft.node, rater_key=draft.rater_key)  # fmt: skip
-    if rated is not None:
+    if await _rated_id(session, draft) is not None:
         # 国办发〔2019〕51号: one rating per 办件 per evaluation node per rater.
         raise Conflict("this node of the 办件 has already been rated", code=ALREADY_RATED)
     indicator_set = await set_for_channel(session, draft.service_channel) if draft.scores else None
