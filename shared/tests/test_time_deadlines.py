@@ -214,3 +214,21 @@ def test_due_for_a_policy() -> None:
     due = deadlines.due_for(terms, sh(2026, 9, 24, 9, 0))
     assert (due.at, due.provisional) == (datetime(2026, 10, 9, 16, 0, tzinfo=UTC), False)
     assert SERVICE == "timesample"
+
+
+def test_ladder_json_is_the_ladder_as_pydantic_dumps_it() -> None:
+    """``ladder_json`` builds the stored ladder by hand (it runs on every stage started):
+    it must stay what ``model_dump(mode="json")`` gives, for every field of a level."""
+    custom = [
+        {"level": 1, "after": {"amount": 0, "unit": "natural_hours"}, "target": "bureau",
+         "action": "notify"},
+        {"level": 2, "after": {"amount": 3, "unit": "working_days"}, "target": "committee",
+         "action": "written_notice"},
+    ]  # fmt: skip
+    for terms in (
+        deadlines.PolicyTerms(amount=5, unit=deadlines.Unit.WORKING_DAYS),
+        deadlines.PolicyTerms(amount=2, unit=deadlines.Unit.NATURAL_HOURS, ladder=custom),
+    ):
+        dumped = [level.model_dump(mode="json") for level in terms.ladder]
+        assert terms.ladder_json() == dumped
+        assert terms.ladder_json() == terms.model_dump(mode="json")["ladder"]

@@ -129,7 +129,9 @@ async def request_hash(request: Request) -> str:
     """SHA-256 of method, path, query and canonical body (JSON key order and whitespace, and
     multipart boundaries, do not make two requests different)."""
     body = await request.body()
-    digest = hashlib.sha256(f"{request.method}\n{request.url.path}\n{request.url.query}\n".encode())
+    scope = request.scope  # path and query as sent (``request.url`` would build a URL object)
+    query = scope["query_string"].decode("latin-1")
+    digest = hashlib.sha256(f"{request.method}\n{scope['path']}\n{query}\n".encode())
     digest.update(_canonical_body(body, request.headers.get("content-type", "")))
     return digest.hexdigest()
 

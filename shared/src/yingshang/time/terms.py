@@ -84,7 +84,17 @@ class PolicyTerms(BaseModel):
         return self
 
     def ladder_json(self) -> list[dict[str, Any]]:
-        return [level.model_dump(mode="json") for level in self.ladder]
+        """The ladder as stored on a stage: what ``model_dump(mode="json")`` gives, built
+        directly (every stage started copies it; a test holds the two equal)."""
+        return [
+            {
+                "level": level.level,
+                "after": {"amount": level.after.amount, "unit": level.after.unit.value},
+                "target": level.target,
+                "action": level.action,
+            }
+            for level in self.ladder
+        ]
 
 
 def check_ladder(ladder: list[LadderLevel]) -> None:
