@@ -34,6 +34,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from yingshang.clock import ensure_utc, now
 from yingshang.ids import uuid7
 from yingshang.prepared import use_raw_connection
+from yingshang.sqlite_checkpoint import SAFETY_PAGES, Checkpointer
 from yingshang.sqlite_group import CommitGroups, raw_savepoints
 from yingshang.sqlite_inline import InlineConnection, execute_raw, inline_connector
 
@@ -149,21 +150,29 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _tune_sqlite(engine: AsyncEngine, *, immediate: bool) -> None:
-    """WAL + busy timeout; explicit BEGIN (IMMEDIATE for writers) per the SQLAlchemy recipe."""
+def _tune_sqlite(
+    engine: AsyncEngine, *, immediate: bool, autocheckpoint: int | None = None
+) -> None:
+    """WAL + busy timeout; explicit BEGIN (IMMEDIATE for writers) per the SQLAlchemy recipe.
+    ``autocheckpoint``: the log size (pages) at which a COMMIT checkpoints itself, when a
+    :class:`~yingshang.sqlite_checkpoint.Checkpointer` does it first (SQLite's default:
+    1,000)."""
+    pragmas = [
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "busy_timeout=10000",
+        "foreign_keys=ON",
+        "temp_store=MEMORY",
+        "cache_size=-16000",
+    ]
+    if autocheckpoint is not None:
+        pragmas.append(f"wal_autocheckpoint={int(autocheckpoint)}")
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        for pragma in (
-            "journal_mode=WAL",
-            "synchronous=NORMAL",
-            "busy_timeout=10000",
-            "foreign_keys=ON",
-            "temp_store=MEMORY",
-            "cache_size=-16000",
-        ):
+        for pragma in pragmas:
             cur.execute(f"PRAGMA {pragma}")
         cur.close()
 
@@ -193,15 +202,23 @@ class Database:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
         self.engine = create_async_engine(self.url, **kwargs)
         self.write_engine = self.engine
+        # WAL checkpoints off the writer's path, on a thread (SQLite files with the inline
+        # writer; see yingshang.sqlite_checkpoint)
+        self.checkpointer: Checkpointer | None = None
         if self.is_sqlite:
             # A dedicated writer engine whose transactions start with BEGIN IMMEDIATE and whose
             # statements run inline on the event loop (see yingshang.sqlite_inline).
             database = make_url(self.url).database
             if database and database != ":memory:" and not database.startswith("file:"):
                 kwargs["async_creator"] = inline_connector(database)
+                self.checkpointer = Checkpointer(database)
             self.write_engine = create_async_engine(self.url, **kwargs)
             _tune_sqlite(self.engine, immediate=False)
-            _tune_sqlite(self.write_engine, immediate=True)
+            _tune_sqlite(
+                self.write_engine,
+                immediate=True,
+                autocheckpoint=SAFETY_PAGES if self.checkpointer is not None else None,
+            )
         # The SQLite writer's one inline connection, held between transactions (a pool
         # checkout and check-in per transaction cost more than the transaction's own BEGIN
         # and COMMIT); used only inside the writer slot.
@@ -229,6 +246,8 @@ class Database:
         self._commit_hooks.append(hook)
 
     def committed(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.wake()
         for hook in self._commit_hooks:
             hook()
 
@@ -306,6 +325,8 @@ class Database:
         await self.engine.dispose()
         for engine in {self.write_engine, self.peek_engine} - {self.engine}:
             await engine.dispose()
+        if self.checkpointer is not None:
+            await asyncio.to_thread(self.checkpointer.stop)
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -377,7 +398,7 @@ async def _grouped_write_request(
     before: Callable[[Request, AsyncSession], Awaitable[Response | None]],
 ) -> Response:
     """The request in its savepoint of the open group; answers after the group's COMMIT."""
-    async with db._writer_slot():
+    async with groups.lock:  # the writer slot (the lock itself: no generator per request)
         group, writer = await groups.join()
         session = db.write_sessions(bind=writer, join_transaction_mode="create_savepoint")
         request.state.db_session = session

@@ -132,11 +132,11 @@ async def request_hash(request: Request) -> str:
     scope = request.scope  # path and query as sent (``request.url`` would build a URL object)
     query = scope["query_string"].decode("latin-1")
     digest = hashlib.sha256(f"{request.method}\n{scope['path']}\n{query}\n".encode())
-    digest.update(_canonical_body(body, request.headers.get("content-type", "")))
+    digest.update(_canonical_body(request, body, request.headers.get("content-type", "")))
     return digest.hexdigest()
 
 
-def _canonical_body(body: bytes, content_type: str) -> bytes:
+def _canonical_body(request: Request, body: bytes, content_type: str) -> bytes:
     media, _, params = content_type.partition(";")
     media = media.strip().lower()
     if media == "application/json" or media.endswith("+json"):
@@ -144,6 +144,10 @@ def _canonical_body(body: bytes, content_type: str) -> bytes:
             parsed = orjson.loads(body)
         except orjson.JSONDecodeError:
             return body
+        # Handed to the route as its parsed body: Starlette's ``Request.json`` keeps what it
+        # parsed in ``_json`` and FastAPI asks it, so the body is not parsed a second time
+        # (``json.loads`` accepts everything orjson does, and gives the same values).
+        request._json = parsed
         return orjson.dumps(parsed, option=orjson.OPT_SORT_KEYS)
     if media.startswith("multipart/"):
         boundary = re.search(r'boundary="?([^";]+)"?', params)

@@ -78,7 +78,7 @@ class CommitGroups:
         writer: Callable[[], Awaitable[AsyncConnection]],
         committed: Callable[[], None],
     ) -> None:
-        self._lock = lock
+        self.lock = lock  # the writer slot
         self._writer = writer
         self._committed = committed
         self._open: Group | None = None
@@ -137,7 +137,7 @@ class CommitGroups:
             raise GroupCommitFailed("the write could not be committed; retry") from exc
 
     async def _close(self, group: Group) -> None:
-        async with self._lock:
+        async with self.lock:
             if self._open is group:
                 await self.end()
 
