@@ -2,6 +2,7 @@
 content in the same category, within N days. Hints only: merging (并单) is a decision."""
 
 import functools
+from collections import OrderedDict
 import hashlib
 import re
 import uuid
@@ -143,7 +144,9 @@ class _Candidate:
 
 
 KNOWN_SIZE = 1024  # candidates kept (some 3 MB with their hints); the oldest go first
-_KNOWN: dict[str, _Candidate] = {}
+# oldest first; an OrderedDict drops its oldest entry in constant time (a dict's first key,
+# after many deletions from the front, is found by skipping the deleted slots one by one)
+_KNOWN: OrderedDict[str, _Candidate] = OrderedDict()
 
 
 def _key(id_: Any) -> str:
@@ -164,7 +167,7 @@ def remember(ticket_id: uuid.UUID, number: str, title: str, content: str) -> Non
 
 def _keep(key: str, candidate: _Candidate) -> None:
     if len(_KNOWN) >= KNOWN_SIZE:
-        del _KNOWN[next(iter(_KNOWN))]
+        _KNOWN.popitem(last=False)
     _KNOWN[key] = candidate
 
 
