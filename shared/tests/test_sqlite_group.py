@@ -35,13 +35,19 @@ pytestmark = pytest.mark.skipif(
 
 
 def with_probe(settings: Settings | None = None) -> FastAPI:
-    """The kit app plus a probe whose effect is a counter, that can wait on a gate, fail
-    after its effect (``x-fail``), add a row breaking a deferred constraint (``x-orphan``:
-    the COMMIT fails), or end the shared transaction itself (``x-lose``)."""
+    """The kit app plus a probe whose effect is a counter, that can also write a row
+    through the ORM (``x-orm``), wait on a gate, fail after its effect (``x-fail``), add a
+    row breaking a deferred constraint (``x-orphan``: the COMMIT fails), or end the shared
+    transaction itself (``x-lose``)."""
     probe = router(PROBE)
 
     async def effect(request: Request, session: SessionDep, body: Annotated[Any, Body()]) -> Any:
-        value = await next_value(session, "effects")
+        value = await next_value(session, "effects")  # a prepared statement
+        if request.headers.get("x-orm"):  # and a row through the ORM's unit of work
+            session.add(SequenceCounter(key=f"orm:{value}", value=value))
+            await session.flush()
+        # whether the session's own transaction (an ORM savepoint) was begun
+        request.app.state.began.append(session.sync_session.in_transaction())
         if request.headers.get("x-gate"):
             request.app.state.entered.set()
             await request.app.state.gate.wait()
@@ -63,6 +69,7 @@ async def start(service_app: StartService) -> ServiceUnderTest:
     sut = await service_app(with_probe, Settings, KIT_DIR)
     assert isinstance(db_of(sut).groups, CommitGroups)  # a file database: the inline writer
     sut.app.state.gate, sut.app.state.entered = asyncio.Event(), asyncio.Event()
+    sut.app.state.began = []
     return sut
 
 
@@ -218,3 +225,47 @@ async def test_a_lost_transaction_fails_the_group_and_the_writer_recovers(
     assert ((await third).status_code, await committed_effects(sut)) == (201, 1)
     response = await post(sut)
     assert (response.status_code, response.json()["effect"]) == (201, 2)
+
+
+async def orm_rows(sut: ServiceUnderTest) -> list[str]:
+    async with db_of(sut).read() as session:
+        keys = await session.scalars(
+            select(SequenceCounter.key).where(SequenceCounter.key.like("orm:%"))
+        )
+    return sorted(keys)
+
+
+async def test_prepared_statements_alone_never_begin_the_session(
+    service_app: StartService,
+) -> None:
+    """The request's savepoint is SQLite's own: a handler running only prepared statements
+    leaves the session's transaction unbegun, and its effects commit all the same."""
+    sut = await start(service_app)
+    first = await hold_writer(sut)
+    second = post(sut)
+    await queue_behind(sut, [second])
+    sut.app.state.gate.set()
+    assert [(await t).status_code for t in (first, second)] == [201, 201]
+    assert sut.app.state.began == [False, False]
+    assert await committed_effects(sut) == 2
+
+
+async def test_orm_and_prepared_writes_commit_and_roll_back_together(
+    service_app: StartService,
+) -> None:
+    """A handler using the ORM begins the session's savepoint inside the request's own: on
+    failure both its ORM row and its prepared effect go, the neighbours' stay."""
+    sut = await start(service_app)
+    first = await hold_writer(sut)
+    failing = post(sut, x_orm="1", x_fail="1")
+    kept = post(sut, x_orm="1")
+    plain = post(sut)
+    await queue_behind(sut, [failing, kept, plain])
+    sut.app.state.gate.set()
+    assert (await first).status_code == 201
+    assert (await failing).status_code == 409
+    assert (await kept).json()["effect"] == 2  # the failed one's increment was undone
+    assert (await plain).json()["effect"] == 3
+    assert sut.app.state.began == [False, True, True, False]
+    assert await committed_effects(sut) == 3
+    assert await orm_rows(sut) == ["orm:2"]  # the kept one's: the failed one's orm:2 went

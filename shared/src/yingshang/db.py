@@ -397,27 +397,36 @@ async def _grouped_write_request(
     request: Request,
     before: Callable[[Request, AsyncSession], Awaitable[Response | None]],
 ) -> Response:
-    """The request in its savepoint of the open group; answers after the group's COMMIT."""
+    """The request in its savepoint of the open group; answers after the group's COMMIT.
+
+    The savepoint is SQLite's own, set raw: a handler that runs only prepared statements
+    (``yingshang.prepared``) never begins the session's transaction, whose begin, commit and
+    close were a twentieth of an intake. A handler using the ORM begins it as usual, as a
+    savepoint inside this one, committed or rolled back first."""
     async with groups.lock:  # the writer slot (the lock itself: no generator per request)
         group, writer = await groups.join()
+        raw = group.driver.raw
         session = db.write_sessions(bind=writer, join_transaction_mode="create_savepoint")
         request.state.db_session = session
+        use_raw_connection(session, raw)
         kept = False
         try:
-            # SAVEPOINT, run raw on sqlite3 (``raw_savepoints``): nothing to await
-            session.sync_session.connection()
-            use_raw_connection(session, group.driver.raw)
+            execute_raw(raw, _SAVEPOINT)
             answer = await before(request, session)
             response = answer or await handler(request)
             if answer is None and response.status_code < 400:
-                await _commit(session)  # RELEASE SAVEPOINT
+                await _commit(session)  # the ORM's savepoint, if the handler began one
+                execute_raw(raw, _RELEASE)
                 kept = True
                 group.size += 1
         finally:
             undone = kept
             try:
                 if not kept:
-                    await session.rollback()  # ROLLBACK TO SAVEPOINT
+                    if session.sync_session.in_transaction():
+                        await session.rollback()  # the ORM's savepoint first
+                    execute_raw(raw, _ROLLBACK_TO)
+                    execute_raw(raw, _RELEASE)
                     undone = True
                 await _close(session)
             finally:
@@ -429,12 +438,20 @@ async def _grouped_write_request(
     return response
 
 
+# A grouped request's own savepoint (the ORM's, when it begins one, are sa_savepoint_<n>).
+_SAVEPOINT = 'SAVEPOINT "ys_request"'
+_RELEASE = 'RELEASE SAVEPOINT "ys_request"'
+_ROLLBACK_TO = 'ROLLBACK TO SAVEPOINT "ys_request"'
+
+
 async def _commit(session: AsyncSession) -> None:
-    """Commit a grouped request's session: with nothing left to flush only RELEASE SAVEPOINT
-    runs (raw, ``raw_savepoints``), in place, without the greenlet hand-over."""
+    """Commit a grouped request's session: one that never began has nothing to do; one with
+    nothing left to flush only runs RELEASE SAVEPOINT (raw, ``raw_savepoints``), in place,
+    without the greenlet hand-over."""
     sync = session.sync_session
     if sync._is_clean():
-        sync.commit()
+        if sync.in_transaction():
+            sync.commit()
     else:
         await session.commit()
 

@@ -358,16 +358,19 @@ def _pending(session: AsyncSession) -> bool:
 
 
 def use_raw_connection(session: AsyncSession, raw: sqlite3.Connection) -> None:
-    """Tell prepared statements the sqlite3 connection of the session's transaction, begun
-    by the caller on an inline connection (saves asking SQLAlchemy for it)."""
+    """Tell prepared statements the sqlite3 connection of the transaction they are to run
+    in, begun by the caller on an inline connection: the session's, or — for a session that
+    has not begun one — the caller's own (a grouped write request's raw savepoint); saves
+    asking SQLAlchemy for it, and beginning the session's transaction for nothing."""
     session.info[_RAW_KEY] = (session.sync_session.get_transaction(), raw)
 
 
 async def _raw_connection(session: AsyncSession) -> sqlite3.Connection | None:
-    """The sqlite3 connection of the session's transaction when it is an inline one."""
+    """The sqlite3 connection of the session's transaction when it is an inline one (or of
+    the caller's, see :func:`use_raw_connection`)."""
     transaction = session.sync_session.get_transaction()
     cached = session.info.get(_RAW_KEY)
-    if cached is not None and transaction is not None and cached[0] is transaction:
+    if cached is not None and cached[0] is transaction:
         raw: sqlite3.Connection | None = cached[1]
         return raw
     connection = await session.connection()  # begins the transaction (BEGIN IMMEDIATE)
