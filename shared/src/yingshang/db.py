@@ -468,11 +468,14 @@ async def _end_read(session: AsyncSession) -> None:
 
 async def _close(session: AsyncSession) -> None:
     """Close a session; one whose transaction has ended has no statement left to run, so it
-    is closed in place, without the greenlet hand-over of ``AsyncSession.close``."""
-    if session.sync_session.in_transaction():
+    is closed in place, without the greenlet hand-over of ``AsyncSession.close``; one that
+    never began and holds no object (a grouped request that ran only prepared statements)
+    has nothing to close."""
+    sync = session.sync_session
+    if sync.in_transaction():
         await session.close()
-    else:
-        session.sync_session.close()
+    elif sync._new or sync._deleted or len(sync.identity_map):
+        sync.close()
 
 
 # pg_advisory_xact_lock key of start-up seeding ("ysseed" in ASCII).
