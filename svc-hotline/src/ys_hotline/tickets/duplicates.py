@@ -2,10 +2,10 @@
 content in the same category, within N days. Hints only: merging (并单) is a decision."""
 
 import functools
-from collections import OrderedDict
 import hashlib
 import re
 import uuid
+from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
