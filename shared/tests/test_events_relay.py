@@ -199,3 +199,39 @@ async def test_idle_workers_do_not_spin_on_their_own_commits(
         await asyncio.sleep(1.0)  # five poll periods of idleness
     assert settled >= 2, "the cases and the relay's own settling committed"
     assert len(commits) == settled, "nothing was written while idle"
+
+
+async def test_sqlite_requests_write_while_the_relay_awaits_its_pubacks(
+    migrated_db: MigratedDb, nats_process: NatsProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite no transaction is held while a batch is published: a writer gets through
+    while the PubAcks are awaited, and the batch is then settled and not taken twice."""
+    from yingshang.events import relay as relay_module
+
+    url = migrated_db(sample.SERVICE_DIR)
+    gate, publishing = asyncio.Event(), asyncio.Event()
+    real_publish = relay_module.publish_batch
+
+    async def held_publish(*args: object, **kwargs: object) -> object:
+        publishing.set()
+        await gate.wait()
+        return await real_publish(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(relay_module, "publish_batch", held_publish)
+    async with relay_on(url, nats_process.url, batch_size=100) as relay:
+        await sample.open_cases(relay.db, 0, 2, events_per_case=2)
+        draining = asyncio.create_task(relay.drain())
+        try:
+            await asyncio.wait_for(publishing.wait(), 10)
+            # the relay is inside its round, awaiting PubAcks: a writer is not kept waiting
+            await asyncio.wait_for(sample.open_cases(relay.db, 2, 1), 2)
+        finally:
+            gate.set()  # (a relay holding the writer would otherwise never let go of it)
+        sent = await asyncio.wait_for(draining, 10)
+        sent_after = await relay.drain()
+        rows = await outbox_rows(relay.db)
+    bodies = await stream_bodies(nats_process.url)
+    assert (sent, sent_after) == (4, 1)  # the round's four, then the one written meanwhile
+    assert len(bodies) == 5
+    assert len({b["id"] for b in bodies}) == 5  # none published twice
+    assert all(r.sent_at is not None and r.attempts == 1 for r in rows)

@@ -74,19 +74,23 @@ async def work_waiting(session: AsyncSession) -> bool:
     return await _WAITING.first(session, at=now()) is not None
 
 
-class LockedTaker:
-    """SQLite: takes successive batches of unsent rows inside one write transaction.
+class CursorTaker:
+    """SQLite: takes successive batches of unsent rows, a cursor moving past each (one relay
+    per database file: the rows of a batch in flight are not taken again by the next).
 
     Rows pausing after a row-level error are skipped and block the later rows of their case;
-    ``full`` tells whether the last batch filled ``limit`` (more may be waiting).
+    ``full`` tells whether the last batch filled ``limit`` (more may be waiting). ``session``:
+    where the next batch is read (set before each :meth:`next`).
     """
 
-    def __init__(self, session: AsyncSession, limit: int) -> None:
+    def __init__(self, session: AsyncSession | None, limit: int) -> None:
         self.session, self.limit = session, limit
         self.after, self.full = 0, True
         self.blocked: set[str] = set()
 
     async def next(self) -> list[Claimed]:
+        if self.session is None:
+            raise RuntimeError("CursorTaker.next needs a session")
         at = now()
         result = await _NEXT_BATCH.all(self.session, after=self.after, limit=self.limit)
         rows: list[Claimed] = []

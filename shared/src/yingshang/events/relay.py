@@ -2,8 +2,9 @@
 
 * Woken right after each commit (``db.on_commit``); polls every ``relay_poll_seconds`` as a
   fallback (commits of other processes, rows released after a pause).
-* Takes a batch (:mod:`yingshang.events.claims`: a lease on PostgreSQL, the writer lock on
-  SQLite), publishes it pipelined (:mod:`yingshang.events.publisher`) with ``Nats-Msg-Id`` =
+* Takes a batch (:mod:`yingshang.events.claims`: a lease on PostgreSQL; on SQLite, one relay
+  per database file, a cursor past the rows in flight, no transaction held while publishing),
+  publishes it pipelined (:mod:`yingshang.events.publisher`) with ``Nats-Msg-Id`` =
   event id, and marks a row sent only after its PubAck (ARCHITECTURE.md,
   "Known pitfalls": awaiting each ack is round-trip bound, ~3,500/s; nats-py buffers publishes
   while disconnected, so the outbox, not that buffer, is the truth).
@@ -44,7 +45,7 @@ from yingshang.tasks import cancel_and_wait
 log = logging.getLogger("yingshang.events.relay")
 
 ROW_RETRY_SECONDS = 30.0  # pause of a row the server rejected, so its case waits, not the relay
-LOCK_BUDGET_SECONDS = 0.25  # SQLite: longest a relay round keeps other writers waiting
+LOCK_BUDGET_SECONDS = 0.25  # SQLite: batches a relay round reads ahead, back to back
 HOUSEKEEPING_SECONDS = 5.0
 PURGE_EVERY_SECONDS = 600.0
 
@@ -228,26 +229,35 @@ class OutboxRelay:
         return outcome, len(rows) == self.batch_size
 
     async def _locked_round(self) -> tuple[BatchOutcome, bool]:
-        """SQLite, one writer: hold the write transaction from taking batches to settling them.
+        """SQLite, one process per database: batches read, published and settled in turn.
 
-        Batches follow back to back for up to ``LOCK_BUDGET_SECONDS`` (requests wait that long
-        at most), and the next batch is read while the current one awaits its PubAcks.
+        A batch is read on the event loop's own connection (committed rows only: what a
+        request group has not committed yet is read after its COMMIT wakes the relay), and
+        published with no transaction open: requests keep writing while its PubAcks are
+        awaited. Each batch is then settled in a short write transaction of its own. The next
+        batch is read while the current one awaits its PubAcks (the reader's cursor moves
+        past the rows in flight), for up to ``LOCK_BUDGET_SECONDS`` of batches in a row.
         """
         started, total = time.monotonic(), BatchOutcome()
-        async with self.db.write() as session:
-            taker = claims.LockedTaker(session, self.batch_size)
-            rows = await taker.next()
-            while rows:
-                publishing = asyncio.create_task(self._publish(rows))
-                upcoming = await _read_ahead(taker, rows, started, publishing)
-                outcome = await publishing
+        taker = claims.CursorTaker(None, self.batch_size)
+        rows = await self._take(taker)
+        while rows:
+            publishing = asyncio.create_task(self._publish(rows))
+            upcoming = await _read_ahead(self, taker, started, publishing)
+            outcome = await publishing
+            async with self.db.write() as session:
                 await _settle(session, outcome)
-                await self._done(rows, outcome)
-                total.merge(outcome)
-                if outcome.transient or outcome.rejected:
-                    return total, False
-                rows = upcoming
+            await self._done(rows, outcome)
+            total.merge(outcome)
+            if outcome.transient or outcome.rejected:
+                return total, False
+            rows = upcoming
         return total, taker.full
+
+    async def _take(self, taker: claims.CursorTaker) -> list[Claimed]:
+        async with self.db.peek() as session:
+            taker.session = session
+            return await taker.next()
 
     async def _done(self, rows: list[Claimed], outcome: BatchOutcome) -> None:
         self._count(outcome)
@@ -337,8 +347,8 @@ class OutboxRelay:
 
 
 async def _read_ahead(
-    taker: claims.LockedTaker,
-    rows: list[Claimed],
+    relay: OutboxRelay,
+    taker: claims.CursorTaker,
     started: float,
     publishing: asyncio.Task[BatchOutcome],
 ) -> list[Claimed]:
@@ -346,7 +356,7 @@ async def _read_ahead(
     if not taker.full or time.monotonic() - started > LOCK_BUDGET_SECONDS:
         return []
     try:
-        return await taker.next()
+        return await relay._take(taker)
     except BaseException:
         publishing.cancel()
         raise
