@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -235,3 +236,24 @@ async def test_sqlite_requests_write_while_the_relay_awaits_its_pubacks(
     assert len(bodies) == 5
     assert len({b["id"] for b in bodies}) == 5  # none published twice
     assert all(r.sent_at is not None and r.attempts == 1 for r in rows)
+
+
+async def test_a_batch_of_paused_rows_does_not_hide_the_rows_behind_it(
+    migrated_db: MigratedDb, nats_process: NatsProcess
+) -> None:
+    """Rows paused after a row-level error fill a whole batch: the relay looks past them for
+    the free rows of other cases, and stops (no spinning on a batch it cannot send)."""
+    url = migrated_db(sample.SERVICE_DIR)
+    async with relay_on(url, nats_process.url, batch_size=2) as relay:
+        await sample.open_cases(relay.db, 0, 4)
+        async with relay.db.write() as session:
+            await session.execute(
+                update(OutboxEvent)
+                .where(OutboxEvent.seq <= 3)
+                .values(claimed_by="retry", claimed_until=datetime.now(UTC) + timedelta(hours=1))
+            )
+        sent = await asyncio.wait_for(relay.drain(), 10)
+        again = await asyncio.wait_for(relay.drain(), 10)
+        rows = await outbox_rows(relay.db)
+    assert (sent, again) == (1, 0)
+    assert [r.sent_at is not None for r in rows] == [False, False, False, True]

@@ -92,17 +92,20 @@ class CursorTaker:
         if self.session is None:
             raise RuntimeError("CursorTaker.next needs a session")
         at = now()
-        result = await _NEXT_BATCH.all(self.session, after=self.after, limit=self.limit)
-        rows: list[Claimed] = []
-        seen = 0
-        for seq, event_id, subject, key, body, until in result:
-            seen, self.after = seen + 1, seq
-            if until is not None and ensure_utc(until) > at:
-                self.blocked.add(key or "")
-            elif key is None or key not in self.blocked:
-                rows.append(Claimed(seq, event_id, subject, key, body.encode()))
-        self.full = seen == self.limit
-        return rows
+        while True:
+            result = await _NEXT_BATCH.all(self.session, after=self.after, limit=self.limit)
+            rows: list[Claimed] = []
+            seen = 0
+            for seq, event_id, subject, key, body, until in result:
+                seen, self.after = seen + 1, seq
+                if until is not None and ensure_utc(until) > at:
+                    self.blocked.add(key or "")
+                elif key is None or key not in self.blocked:
+                    rows.append(Claimed(seq, event_id, subject, key, body.encode()))
+            self.full = seen == self.limit
+            if rows or not self.full:
+                return rows
+            # a whole batch of paused rows (and rows they hold back): look past it
 
 
 async def claim(

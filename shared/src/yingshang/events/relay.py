@@ -215,11 +215,11 @@ class OutboxRelay:
 
     async def _round(self) -> tuple[BatchOutcome, bool]:
         """Publish one or more batches; also says whether more rows may be waiting."""
+        if self.db.is_sqlite:
+            return await self._locked_round()  # its first read is the look for work
         async with self.db.peek() as session:
             if not await claims.work_waiting(session):
                 return BatchOutcome(), False
-        if self.db.is_sqlite:
-            return await self._locked_round()
         async with self.db.write() as session:
             rows = await claims.claim(session, self.owner, limit=self.batch_size, lease=self.lease)
         outcome = await self._publish(rows)
