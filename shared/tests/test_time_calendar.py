@@ -147,3 +147,21 @@ def test_office_hours_parse_and_refuse_overlaps() -> None:
     for text in ("9-12", "13:00-12:00", "09:00-12:00,11:00-14:00"):
         with pytest.raises(ValueError, match=r"office|HH:MM"):
             OfficeHours.parse(text)
+
+
+def test_day_counts_kept_on_the_calendar_answer_as_a_fresh_calendar_does() -> None:
+    """Day-unit answers are kept per calendar by the start's local date: any start on that
+    date (early, late, either side of midnight UTC) gets what a calendar with nothing kept
+    computes, in whole and fractional days, working and natural."""
+    kept = WorkCalendar()
+    starts = [
+        datetime(2026, 9, 30, hour, minute, tzinfo=SHANGHAI)
+        for hour, minute in ((0, 0), (7, 59), (8, 0), (12, 30), (23, 59))
+    ] + [datetime(2026, 10, 8, 16, 1, tzinfo=UTC), datetime(2026, 12, 31, 15, 59, tzinfo=UTC)]
+    for start in starts:
+        for measure in (Measure.WORKING_DAYS, Measure.NATURAL_DAYS):
+            for amount in (1, 5, 9.6, 12, 0.5):
+                expected = advance(WorkCalendar(), measure, start, amount)
+                assert advance(kept, measure, start, amount) == expected
+                assert advance(kept, measure, start, amount) == expected  # from the answers
+    assert kept.answers  # they were kept

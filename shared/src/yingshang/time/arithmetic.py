@@ -89,16 +89,29 @@ def advance(cal: WorkCalendar, measure: Measure, start: datetime, amount: float)
 
 
 def _advance_days(cal: WorkCalendar, start: datetime, days: float, *, working: bool) -> Instant:
+    # the answer depends on the start's local date only: kept on the (immutable) calendar,
+    # every stage started on one day with one limit asks the same question
+    first = local_date(start)
+    key = ("days", first, days, working)
+    known: Instant | None = cal.answers.get(key)
+    if known is not None:
+        return known
     whole = math.floor(days)
     fraction = days - whole
-    first = local_date(start)
     if fraction == 0:
         last = cal.nth_day_after(first, whole, working=working)
         at = local_instant(last + ONE_DAY)  # 24:00 of the last counted day
     else:
         last = cal.nth_day_after(first, whole + 1, working=working)
         at = local_instant(last) + timedelta(days=fraction)
-    return Instant(at, working and cal.provisional(first, last))
+    answer = Instant(at, working and cal.provisional(first, last))
+    if len(cal.answers) >= DAY_ANSWERS:
+        cal.answers.clear()
+    cal.answers[key] = answer
+    return answer
+
+
+DAY_ANSWERS = 4096  # day counts kept per calendar
 
 
 def _advance_office(cal: WorkCalendar, start: datetime, seconds: float) -> Instant:

@@ -156,6 +156,9 @@ class WorkCalendar:
     office_hours: OfficeHours = field(default_factory=OfficeHours)
     _listed: dict[date, bool] = field(init=False, repr=False, compare=False)
     _nth: dict[tuple[date, int, bool], date] = field(init=False, repr=False, compare=False)
+    # answers of pure functions of this calendar, kept by their callers (the calendar is
+    # immutable, so they stay true): ``yingshang.time.arithmetic``'s day counts
+    answers: dict[Any, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         listed: dict[date, bool] = {}
@@ -166,6 +169,7 @@ class WorkCalendar:
         # nth_day_after's answers: every stage started on one day with one limit asks the
         # same question (the calendar is immutable, so they stay true)
         object.__setattr__(self, "_nth", {})
+        object.__setattr__(self, "answers", {})
 
     def source(self, year: int) -> Source:
         if year in self.files:
