@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -126,7 +127,10 @@ class CommitGroups:
             group.done.set_exception(exc)
             return
         group.done.set_result(None)
-        self._committed()
+        # the requests' COMMIT, whichever task ends the group: every worker is told, also the
+        # one whose own transaction had to end the group first (its own commits do not wake
+        # it, and it would miss the requests' rows until its next poll)
+        contextvars.Context().run(self._committed)
 
     @staticmethod
     async def wait(group: Group) -> None:
