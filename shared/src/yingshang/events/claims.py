@@ -4,9 +4,11 @@
   in a short transaction with ``FOR UPDATE SKIP LOCKED``, so relays claiming at once take
   disjoint rows. A relay that dies keeps its rows only until the lease ends; another relay then
   sends them again and JetStream's duplicate window plus the consumers' inbox absorb the repeat.
-* SQLite (one writer): the relay holds the write transaction (``BEGIN IMMEDIATE`` + the write
-  lock) from selecting a batch to marking it sent, which excludes every other relay without a
-  lease write; ``claimed_until`` then only marks rows pausing after a row-level error.
+* SQLite (one process per database file, so one relay): no lease is written; the relay reads
+  batches with a cursor that moves past the rows it has in flight (:class:`CursorTaker`),
+  publishes with no transaction open and marks a batch sent in a short write transaction.
+  ``claimed_until`` only marks rows pausing after a row-level error. (A second process on the
+  same file would publish rows again: JetStream's duplicate window and the inbox absorb it.)
 
 Order per case: a row is taken only if no earlier unsent row of the same ``case_key`` stays
 behind (leased by another relay, pausing after an error, or locked by a concurrent claim).
@@ -14,6 +16,7 @@ behind (leased by another relay, pausing after an error, or locked by a concurre
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -105,7 +108,9 @@ class CursorTaker:
             self.full = seen == self.limit
             if rows or not self.full:
                 return rows
-            # a whole batch of paused rows (and rows they hold back): look past it
+            # a whole batch of paused rows (and rows they hold back): look past it, letting
+            # the event loop run between batches (the reads run on its own thread)
+            await asyncio.sleep(0)
 
 
 async def claim(

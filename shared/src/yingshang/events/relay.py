@@ -45,7 +45,7 @@ from yingshang.tasks import cancel_and_wait
 log = logging.getLogger("yingshang.events.relay")
 
 ROW_RETRY_SECONDS = 30.0  # pause of a row the server rejected, so its case waits, not the relay
-LOCK_BUDGET_SECONDS = 0.25  # SQLite: batches a relay round reads ahead, back to back
+ROUND_SECONDS = 0.25  # SQLite: how long a relay round goes on reading batches ahead
 HOUSEKEEPING_SECONDS = 5.0
 PURGE_EVERY_SECONDS = 600.0
 
@@ -236,7 +236,7 @@ class OutboxRelay:
         published with no transaction open: requests keep writing while its PubAcks are
         awaited. Each batch is then settled in a short write transaction of its own. The next
         batch is read while the current one awaits its PubAcks (the reader's cursor moves
-        past the rows in flight), for up to ``LOCK_BUDGET_SECONDS`` of batches in a row.
+        past the rows in flight), for up to ``ROUND_SECONDS`` of batches in a row.
         """
         started, total = time.monotonic(), BatchOutcome()
         taker = claims.CursorTaker(None, self.batch_size)
@@ -353,7 +353,7 @@ async def _read_ahead(
     publishing: asyncio.Task[BatchOutcome],
 ) -> list[Claimed]:
     """The next batch, read while ``publishing`` runs (nothing if the time budget is spent)."""
-    if not taker.full or time.monotonic() - started > LOCK_BUDGET_SECONDS:
+    if not taker.full or time.monotonic() - started > ROUND_SECONDS:
         return []
     try:
         return await relay._take(taker)
