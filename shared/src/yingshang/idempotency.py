@@ -80,6 +80,7 @@ ANONYMOUS = "anonymous"
 _KEY = re.compile(r"^[\x21-\x7e]{8,255}$")  # visible ASCII, no spaces
 ANONYMOUS_MIN_LENGTH = 16  # shared scope: keys must be unguessable (use a UUID)
 _NOT_STORED = {"content-length", "x-request-id", "traceparent"}
+_LONG_DIGITS = re.compile(rb"\d{19,}")  # may be an integer orjson cannot hold (2**63 has 19)
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -145,9 +146,12 @@ def _canonical_body(request: Request, body: bytes, content_type: str) -> bytes:
         except orjson.JSONDecodeError:
             return body
         # Handed to the route as its parsed body: Starlette's ``Request.json`` keeps what it
-        # parsed in ``_json`` and FastAPI asks it, so the body is not parsed a second time
-        # (``json.loads`` accepts everything orjson does, and gives the same values).
-        request._json = parsed
+        # parsed in ``_json`` and FastAPI asks it, so the body is not parsed a second time.
+        # ``json.loads`` accepts everything orjson does and gives the same values, except
+        # integers beyond 64 bits (orjson makes them floats): a body with a run of 19 or more
+        # digits is left to FastAPI's own parse.
+        if not _LONG_DIGITS.search(body):
+            request._json = parsed
         return orjson.dumps(parsed, option=orjson.OPT_SORT_KEYS)
     if media.startswith("multipart/"):
         boundary = re.search(r'boundary="?([^";]+)"?', params)
