@@ -58,15 +58,20 @@ class Checkpointer:
 
     def wake(self) -> None:
         """A transaction committed: checkpoint soon, starting the thread when it is not
-        running. Cheap enough to call after every COMMIT."""
+        running. Cheap enough to call after every COMMIT, and never raises (it runs after a
+        COMMIT that succeeded)."""
         self._wanted.set()
-        if self._thread is None:
-            with self._lock:
-                if self._thread is None and not self._stopping.is_set():
-                    self._thread = threading.Thread(
-                        target=self._run, name="sqlite-checkpoint", daemon=True
-                    )
-                    self._thread.start()
+        with self._lock:  # (the thread decides to end under this lock: see _next)
+            if self._thread is not None or self._stopping.is_set():
+                return
+            thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+            try:
+                thread.start()
+            except RuntimeError:  # no thread to be had: the writer's own checkpoint remains
+                self.failures += 1
+                log.warning("WAL checkpoints: cannot start a thread", exc_info=True)
+                return
+            self._thread = thread
 
     def stop(self, timeout: float = 5.0) -> None:
         """End the thread after one last checkpoint (if it runs); a later :meth:`wake`
@@ -81,9 +86,11 @@ class Checkpointer:
         self._stopping.clear()
 
     def _run(self) -> None:
+        with self._lock:  # wake() sets _thread once start() returned
+            pass
         try:
             connection = sqlite3.connect(self.path, check_same_thread=False)
-        except sqlite3.Error:
+        except Exception:
             self.failures += 1
             log.warning("WAL checkpoints: cannot open %s", self.path, exc_info=True)
             self._forget()
