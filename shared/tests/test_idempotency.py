@@ -294,9 +294,9 @@ async def test_another_replica_gets_409_while_the_first_runs_on_postgres(
 
 
 async def test_the_route_gets_the_body_exactly_as_sent(service_app: StartService) -> None:
-    """The idempotency layer hands its parsed body on to the route (one parse, not two):
-    integers beyond 64 bits, which its parser would turn into floats, are left to the
-    route's own parse and arrive exact, with a key as without one."""
+    """The idempotency layer parses the body for its hash with orjson, which makes integers
+    beyond 64 bits floats; the route parses its own, so they arrive exact, with a key as
+    without one."""
     sut = await start(service_app)
     big, exact = 123456789012345678901234567890, {"id_card": "110101199003074512", "n": 2**62}
     for body in ({"n": big, "nested": [{"m": -big}]}, exact):

@@ -80,7 +80,6 @@ ANONYMOUS = "anonymous"
 _KEY = re.compile(r"^[\x21-\x7e]{8,255}$")  # visible ASCII, no spaces
 ANONYMOUS_MIN_LENGTH = 16  # shared scope: keys must be unguessable (use a UUID)
 _NOT_STORED = {"content-length", "x-request-id", "traceparent"}
-_LONG_DIGITS = re.compile(rb"\d{19,}")  # may be an integer orjson cannot hold (2**63 has 19)
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -133,11 +132,11 @@ async def request_hash(request: Request) -> str:
     scope = request.scope  # path and query as sent (``request.url`` would build a URL object)
     query = scope["query_string"].decode("latin-1")
     digest = hashlib.sha256(f"{request.method}\n{scope['path']}\n{query}\n".encode())
-    digest.update(_canonical_body(request, body, request.headers.get("content-type", "")))
+    digest.update(_canonical_body(body, request.headers.get("content-type", "")))
     return digest.hexdigest()
 
 
-def _canonical_body(request: Request, body: bytes, content_type: str) -> bytes:
+def _canonical_body(body: bytes, content_type: str) -> bytes:
     media, _, params = content_type.partition(";")
     media = media.strip().lower()
     if media == "application/json" or media.endswith("+json"):
@@ -145,13 +144,8 @@ def _canonical_body(request: Request, body: bytes, content_type: str) -> bytes:
             parsed = orjson.loads(body)
         except orjson.JSONDecodeError:
             return body
-        # Handed to the route as its parsed body: Starlette's ``Request.json`` keeps what it
-        # parsed in ``_json`` and FastAPI asks it, so the body is not parsed a second time.
-        # ``json.loads`` accepts everything orjson does and gives the same values, except
-        # integers beyond 64 bits (orjson makes them floats): a body with a run of 19 or more
-        # digits is left to FastAPI's own parse.
-        if not _LONG_DIGITS.search(body):
-            request._json = parsed
+        # (not handed on to the route as its parsed body: orjson makes integers beyond 64
+        # bits floats, where the route's own parse keeps them exact)
         return orjson.dumps(parsed, option=orjson.OPT_SORT_KEYS)
     if media.startswith("multipart/"):
         boundary = re.search(r'boundary="?([^";]+)"?', params)
