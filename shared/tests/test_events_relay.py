@@ -204,14 +204,11 @@ async def test_idle_workers_do_not_spin_on_their_own_commits(
     assert len(commits) == settled, "nothing was written while idle"
 
 
-async def test_sqlite_requests_write_while_the_relay_awaits_its_pubacks(
-    migrated_db: MigratedDb, nats_process: NatsProcess, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On SQLite no transaction is held while a batch is published: a writer gets through
-    while the PubAcks are awaited, and the batch is then settled and not taken twice."""
+def hold_publishing(monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.Event, asyncio.Event]:
+    """The relay's publishes wait for the first event (the gate); the second is set when one
+    is waiting (the relay is inside its round)."""
     from yingshang.events import relay as relay_module
 
-    url = migrated_db(sample.SERVICE_DIR)
     gate, publishing = asyncio.Event(), asyncio.Event()
     real_publish = relay_module.publish_batch
 
@@ -221,6 +218,16 @@ async def test_sqlite_requests_write_while_the_relay_awaits_its_pubacks(
         return await real_publish(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(relay_module, "publish_batch", held_publish)
+    return gate, publishing
+
+
+async def test_sqlite_requests_write_while_the_relay_awaits_its_pubacks(
+    migrated_db: MigratedDb, nats_process: NatsProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite no transaction is held while a batch is published: a writer gets through
+    while the PubAcks are awaited, and the batch is then settled and not taken twice."""
+    url = migrated_db(sample.SERVICE_DIR)
+    gate, publishing = hold_publishing(monkeypatch)
     async with relay_on(url, nats_process.url, batch_size=100) as relay:
         await sample.open_cases(relay.db, 0, 2, events_per_case=2)
         draining = asyncio.create_task(relay.drain())
@@ -266,18 +273,8 @@ async def test_rows_of_a_group_the_relay_commits_itself_are_published(
 ) -> None:
     """SQLite: the relay's settle ends an open request group first (its COMMIT, run from
     the relay's task); the relay is still woken by it, not only by its next poll."""
-    from yingshang.events import relay as relay_module
-
     url = migrated_db(sample.SERVICE_DIR)
-    gate, publishing = asyncio.Event(), asyncio.Event()
-    real_publish = relay_module.publish_batch
-
-    async def held_publish(*args: object, **kwargs: object) -> object:
-        publishing.set()
-        await gate.wait()
-        return await real_publish(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(relay_module, "publish_batch", held_publish)
+    gate, publishing = hold_publishing(monkeypatch)
     async with relay_on(url, nats_process.url, poll_seconds=60.0) as relay:
         db, groups = relay.db, relay.db.groups
         if groups is None:
