@@ -82,21 +82,19 @@ class CursorTaker:
     per database file: the rows of a batch in flight are not taken again by the next).
 
     Rows pausing after a row-level error are skipped and block the later rows of their case;
-    ``full`` tells whether the last batch filled ``limit`` (more may be waiting). ``session``:
-    where the next batch is read (set before each :meth:`next`).
+    ``full`` tells whether the last batch filled ``limit`` (more may be waiting).
     """
 
-    def __init__(self, session: AsyncSession | None, limit: int) -> None:
-        self.session, self.limit = session, limit
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
         self.after, self.full = 0, True
         self.blocked: set[str] = set()
 
-    async def next(self) -> list[Claimed]:
-        if self.session is None:
-            raise RuntimeError("CursorTaker.next needs a session")
+    async def next(self, session: AsyncSession) -> list[Claimed]:
+        """The next batch, read in ``session``."""
         at = now()
         while True:
-            result = await _NEXT_BATCH.all(self.session, after=self.after, limit=self.limit)
+            result = await _NEXT_BATCH.all(session, after=self.after, limit=self.limit)
             rows: list[Claimed] = []
             seen = 0
             for seq, event_id, subject, key, body, until in result:

@@ -216,7 +216,7 @@ class OutboxRelay:
     async def _round(self) -> tuple[BatchOutcome, bool]:
         """Publish one or more batches; also says whether more rows may be waiting."""
         if self.db.is_sqlite:
-            return await self._locked_round()  # its first read is the look for work
+            return await self._sqlite_round()  # its first read is the look for work
         async with self.db.peek() as session:
             if not await claims.work_waiting(session):
                 return BatchOutcome(), False
@@ -228,7 +228,7 @@ class OutboxRelay:
         await self._done(rows, outcome)
         return outcome, len(rows) == self.batch_size
 
-    async def _locked_round(self) -> tuple[BatchOutcome, bool]:
+    async def _sqlite_round(self) -> tuple[BatchOutcome, bool]:
         """SQLite, one process per database: batches read, published and settled in turn.
 
         A batch is read on the event loop's own connection (committed rows only: what a
@@ -239,11 +239,11 @@ class OutboxRelay:
         past the rows in flight), for up to ``ROUND_SECONDS`` of batches in a row.
         """
         started, total = time.monotonic(), BatchOutcome()
-        taker = claims.CursorTaker(None, self.batch_size)
+        taker = claims.CursorTaker(self.batch_size)
         rows = await self._take(taker)
         while rows:
             publishing = asyncio.create_task(self._publish(rows))
-            upcoming = await _read_ahead(self, taker, started, publishing)
+            upcoming = await self._read_ahead(taker, started, publishing)
             outcome = await publishing
             async with self.db.write() as session:
                 await _settle(session, outcome)
@@ -256,8 +256,20 @@ class OutboxRelay:
 
     async def _take(self, taker: claims.CursorTaker) -> list[Claimed]:
         async with self.db.peek() as session:
-            taker.session = session
-            return await taker.next()
+            return await taker.next(session)
+
+    async def _read_ahead(
+        self, taker: claims.CursorTaker, started: float, publishing: asyncio.Task[BatchOutcome]
+    ) -> list[Claimed]:
+        """The next batch, read while ``publishing`` runs (nothing once the round's time is
+        spent)."""
+        if not taker.full or time.monotonic() - started > ROUND_SECONDS:
+            return []
+        try:
+            return await self._take(taker)
+        except BaseException:
+            publishing.cancel()
+            raise
 
     async def _done(self, rows: list[Claimed], outcome: BatchOutcome) -> None:
         self._count(outcome)
@@ -344,22 +356,6 @@ class OutboxRelay:
             total += deleted
             if deleted == 0:
                 return total
-
-
-async def _read_ahead(
-    relay: OutboxRelay,
-    taker: claims.CursorTaker,
-    started: float,
-    publishing: asyncio.Task[BatchOutcome],
-) -> list[Claimed]:
-    """The next batch, read while ``publishing`` runs (nothing if the time budget is spent)."""
-    if not taker.full or time.monotonic() - started > ROUND_SECONDS:
-        return []
-    try:
-        return await relay._take(taker)
-    except BaseException:
-        publishing.cancel()
-        raise
 
 
 async def _settle(session: AsyncSession, outcome: BatchOutcome) -> None:
