@@ -8,6 +8,10 @@ Idempotency-Key, dispatch-catalogue lookup, duplicate hints, the 办理 clock (d
 timeline and outbox — nothing skipped. Prints req/s and p50/p99; asserts nothing (target:
 >= 1,000/s with p99 <= 50 ms). ``--gateway`` repeats the run through the gateway's proxy when
 it answers.
+
+Then, unless ``--no-floor``, the floor (``floor_app.py``, no target): the same route's plumbing
+with the intake answered from memory, for at most 10 s, and how a ticket's server CPU splits
+between that plumbing and the intake's own work.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -32,6 +37,8 @@ from yingshang.processes import free_port, spawn, stop, wait_for_http
 from yingshang.testing.nats import NatsProcess
 from yingshang.testing.tokens import TestIssuer
 from ys_hotline.app import SERVICE_DIR
+
+BENCH = Path(__file__).resolve().parent
 
 PATH = "/api/v1/hotline/tickets"
 CATEGORIES = ["SCJG_FOOD", "ZJ_PROPERTY", "RS_WAGES", "JT_ROAD", "HJ_POLLUTION", "SW_WATER"]
@@ -63,9 +70,16 @@ async def worker(
         latencies.append(time.perf_counter() - started)
 
 
+@dataclass
+class Run:
+    sent: int  # requests sent, warm-up included
+    rate: float  # answered per second over the measured part
+    p99: float  # milliseconds
+
+
 async def load(
     url: str, headers: dict[str, str], seconds: float, concurrency: int, *, figures: bool = False
-) -> int:
+) -> Run:
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
         counter, warm, errors = [0], [], []  # type: ignore[var-annotated]
@@ -91,7 +105,7 @@ async def load(
         label = f"ticket creation direct, c={concurrency}"
         print(figure("B2", label, rate, "req/s", 1000))
         print(figure("B2", f"{label}, p99", p99, "ms", 50, higher=False))
-    return counter[0]
+    return Run(counter[0], rate, p99)
 
 
 def pending_events(db_file: Path) -> tuple[int, int]:
@@ -132,6 +146,47 @@ def prepare(
     return db_file, nats, env, headers
 
 
+def serve(factory: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """One uvicorn worker serving ``factory`` (bench/ on its path) on a free port, ready."""
+    port = free_port()
+    argv = [sys.executable, "-m", "uvicorn", "--factory", factory, "--app-dir", str(BENCH),
+            "--port", str(port), "--workers", "1", "--loop", "uvloop", "--http", "httptools",
+            "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    server = spawn(argv, env=env, output=log.open("wb"))
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/readyz", timeout=60, proc=server)
+    except BaseException:
+        stop(server)
+        raise
+    return server, port
+
+
+def floor(
+    env: dict[str, str], headers: dict[str, str], work: Path, args: argparse.Namespace,
+    ticket_cpu: float,
+) -> None:  # fmt: skip
+    """The same route's plumbing with the intake answered from memory (``floor_app.py``): what
+    one worker reaches when the intake costs nothing, and so how a ticket's CPU splits."""
+    from floor_app import FLOOR_PATH
+
+    server, port = serve("floor_app:create_floor_app", env, work / "floor.log")
+    try:
+        cpu_before = cpu_seconds(server.pid)
+        url = f"http://127.0.0.1:{port}{FLOOR_PATH}"
+        run = asyncio.run(load(url, headers, min(args.seconds, 10), args.concurrency))
+        cpu = (cpu_seconds(server.pid) - cpu_before) / max(run.sent, 1)
+    finally:
+        stop(server)
+    label = (
+        f"floor (the intake route's plumbing, intake answered from memory), c={args.concurrency}"
+    )
+    print(figure("B2", label, run.rate, "req/s"))
+    own = ticket_cpu - cpu
+    print(f"B2 floor CPU: {cpu * 1e3:.2f} ms per request; the intake's own work "
+          f"{own * 1e3:.2f} ms per ticket ({own / ticket_cpu * 100:.0f} % of a ticket's "
+          f"{ticket_cpu * 1e3:.2f} ms)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
@@ -140,47 +195,43 @@ def main() -> None:
         "--gateway", default=None, help="gateway base URL to repeat the run through"
     )
     parser.add_argument("--py-spy", default=None, help="record the server with py-spy (raw stacks)")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the floor run (floor_app.py) after B2"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="b2-"))
     db_file, nats, service_env, headers = prepare(work)
-    port = free_port()
     env = {**os.environ, **service_env}
-    argv = [sys.executable, "-m", "uvicorn", "--factory", "ys_hotline.app:create_app", "--port",
-            str(port), "--workers", "1", "--loop", "uvloop", "--http", "httptools",
-            "--no-access-log", "--log-level", "warning"]  # fmt: skip
-    log = (work / "hotline.log").open("wb")
-    server = spawn(argv, env=env, output=log)
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/readyz", timeout=60, proc=server)
-        profiler = profile(server.pid, args.py_spy, args.seconds + 2) if args.py_spy else None
-        cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
-        created = asyncio.run(
-            load(
-                f"http://127.0.0.1:{port}{PATH}",
-                headers,
-                args.seconds,
-                args.concurrency,
-                figures=True,
-            )
-        )
-        cpu = cpu_seconds(server.pid) - cpu_before
-        wall = time.perf_counter() - wall_before
-        print(f"B2 server CPU: {cpu / max(created, 1) * 1e3:.2f} ms per ticket "
-              f"({cpu / wall * 100:.0f} % of one core over the run, warm-up included)")  # fmt: skip
-        if profiler is not None:
-            profiler.wait()
-        time.sleep(3)
-        total, unsent = pending_events(db_file)
-        print(f"B2 outbox: {total:,} events written, {unsent:,} not yet published 3 s after "
-              "the run")  # fmt: skip
-        if args.gateway:
-            try:
-                wait_for_http(f"{args.gateway}/healthz", timeout=5)
-                asyncio.run(load(f"{args.gateway}{PATH}", headers, args.seconds, args.concurrency))
-            except (TimeoutError, OSError) as exc:
-                print(f"gateway run skipped: {exc}")
+        server, port = serve("ys_hotline.app:create_app", env, work / "hotline.log")
+        try:
+            profiler = profile(server.pid, args.py_spy, args.seconds + 2) if args.py_spy else None
+            cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
+            url = f"http://127.0.0.1:{port}{PATH}"
+            run = asyncio.run(load(url, headers, args.seconds, args.concurrency, figures=True))
+            cpu = cpu_seconds(server.pid) - cpu_before
+            wall = time.perf_counter() - wall_before
+            ticket_cpu = cpu / max(run.sent, 1)
+            share = f"{cpu / wall * 100:.0f} % of one core over the run, warm-up included"
+            print(f"B2 server CPU: {ticket_cpu * 1e3:.2f} ms per ticket ({share})")
+            if profiler is not None:
+                profiler.wait()
+            time.sleep(3)
+            total, unsent = pending_events(db_file)
+            print(f"B2 outbox: {total:,} events written, {unsent:,} not yet published 3 s after "
+                  "the run")  # fmt: skip
+            if args.gateway:
+                try:
+                    wait_for_http(f"{args.gateway}/healthz", timeout=5)
+                    gateway_url = f"{args.gateway}{PATH}"
+                    asyncio.run(load(gateway_url, headers, args.seconds, args.concurrency))
+                except (TimeoutError, OSError) as exc:
+                    print(f"gateway run skipped: {exc}")
+        finally:
+            stop(server)
+        if not args.no_floor:
+            floor(env, headers, work, args, ticket_cpu)
     finally:
-        stop(server)
         nats.stop()
 
 
