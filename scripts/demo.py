@@ -22,11 +22,13 @@ import sys
 import time
 import uuid
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from yingshang.clock import SHANGHAI
 from yingshang.settings import DEMO_PASSWORD
 
 TICKETS = "/api/v1/hotline/tickets"
@@ -279,6 +281,12 @@ def approvals(county: County, count: int) -> None:
         county.rate(app["number"], 5 if n % 3 else 4, links=2)
 
 
+def county_today(at: datetime | None = None) -> str:
+    """The county's date (Asia/Shanghai), not this machine's: a pairing starts on the county's
+    today, which from 16:00 UTC is a machine on UTC's tomorrow."""
+    return (at or datetime.now(UTC)).astimezone(SHANGHAI).date().isoformat()
+
+
 def visits(county: County) -> None:
     """彭勇 visits the enterprise he is paired with; the problem found goes to 住建局."""
     pairings = county.call("fgj_head", "GET", "/api/v1/visits/assignments")["items"]
@@ -296,7 +304,7 @@ def visits(county: County) -> None:
             "/api/v1/visits/visits",
             json={
                 "pairing_id": pairing["id"],
-                "visited_on": time.strftime("%Y-%m-%d"),
+                "visited_on": county_today(),
                 "participants": [
                     {"name": "彭勇", "title": "发展和改革局局长", "department": "FGJ"}
                 ],

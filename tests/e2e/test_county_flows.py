@@ -6,9 +6,11 @@ killed in the middle of a flow. Each flow makes its own cases; the last one rest
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -399,3 +401,15 @@ def test_make_demo_plays_a_week_the_console_can_show(county: County) -> None:
 
     eventually(counted, "the demo's finished applications on the department's scorecard")
     assert scorecard("SCJGJ")["ratings"]["count"] > before["ratings"]["count"]
+
+
+def test_demo_dates_a_visit_on_the_countys_day() -> None:
+    """The demo's visit falls on the county's date: at 16:30 UTC it is already tomorrow in
+    Fenggang, where the pairing it visits started (an earlier date is refused)."""
+    spec = importlib.util.spec_from_file_location("demo", ROOT / "scripts" / "demo.py")
+    assert spec is not None
+    assert spec.loader is not None
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    assert demo.county_today(datetime(2026, 11, 27, 16, 30, tzinfo=UTC)) == "2026-11-28"
+    assert demo.county_today(datetime(2026, 11, 27, 15, 59, tzinfo=UTC)) == "2026-11-27"
