@@ -7,6 +7,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from yingshang.testing.nats import NatsProcess
 from yingshang.testing.tokens import TestIssuer
 from ys_ratings.app import SERVICE_DIR, create_app
 from ys_ratings.invitations.models import Invitation
+from ys_ratings.months import month_of
 from ys_ratings.settings import Settings
 
 from .builders import CENTER, DEPT, People, completed
@@ -171,7 +173,9 @@ async def test_completed_twice_one_invitation_then_a_bad_rating_escalates_and_cl
         "rectification",
         DEPT,
     )
-    month = entry["since"][:7]
+    # the county's month (Asia/Shanghai) of the entry: from 16:00 UTC on a month's last day
+    # that is already the next one
+    month = month_of(datetime.fromisoformat(entry["since"]))
     cards = await sut.client.get(
         f"{RATINGS}/scorecards",
         params={"month": month, "department": DEPT},
