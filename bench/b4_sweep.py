@@ -162,7 +162,7 @@ async def run(url: str, open_count: int, due_count: int, batch: int) -> None:
         )
         due_time = DUE_AT + timedelta(minutes=1)
         seconds, events = await timed_sweep(sweeper, due_time)
-        label = f"due sweep ({where}), {due_count:,} stages: every event committed"
+        label = f"due sweep ({where}), {due_count:,} stages, every event committed"
         print(figure("B4", label, seconds, "s", 1, higher=False))
         print(
             f"due sweep: {due_count:,} stages, {events:,} events (warning + overdue + L1) "
