@@ -6,10 +6,11 @@ and sweeper) plus one route, ``POST /api/v1/hotline/floor``, declared exactly as
 route is — the same ``TicketIn`` body validation, ``allow(INTAKE)`` access rule, Idempotency-Key
 claim and stored response, grouped write transaction with its savepoint and commit, and the
 ``CreatedOut`` answer serialised by FastAPI — whose endpoint answers from memory: the first
-call takes a real ticket, every later one returns that answer again. The rate this route
-reaches is what one worker can do when the intake costs nothing, so a ticket's cost splits
-into the route's plumbing (this) and the intake's own work (B2 minus this). Measured by
-``b2_tickets.py``; a figure without a target, never a substitute for B2.
+call takes a real ticket (the intake route's own endpoint), every later one returns that
+answer again. The rate this route reaches is what one worker can do when the intake costs
+nothing, so a ticket's cost splits into the route's plumbing (this) and the intake's own work
+(B2 minus this). Measured by ``b2_tickets.py``; a figure without a target, never a substitute
+for B2.
 
 The route is put first among the app's routes: FastAPI tries routes in order, and the real
 intake route sits near the front, so the floor pays no more for finding its route than the
@@ -24,12 +25,9 @@ from fastapi import FastAPI, Request, Response
 
 from yingshang.app import allow, router
 from yingshang.auth import Principal
-from yingshang.db import get_session
 from yingshang.idempotency import idempotent_post
 from ys_hotline.app import create_app
-from ys_hotline.settings import Settings
-from ys_hotline.tickets import intake, queries
-from ys_hotline.tickets.router import INTAKE
+from ys_hotline.tickets.router import INTAKE, create_ticket
 from ys_hotline.tickets.schemas import CreatedOut, TicketIn
 
 FLOOR_PATH = "/api/v1/hotline/floor"
@@ -49,19 +47,7 @@ def create_floor_app() -> FastAPI:
     ) -> CreatedOut:
         if answered:
             return answered[0]
-        settings: Settings = request.app.state.settings
-        made = await intake.create(
-            get_session(request), body, principal, window_days=settings.duplicate_window_days
-        )
-        clocks = [queries.stage_view(made.stage)] if made.stage else []
-        answer = queries.view_as(
-            CreatedOut,
-            made.ticket,
-            principal,
-            clocks,
-            query_code=made.query_code,
-            duplicates=made.duplicates,
-        )
+        answer = await create_ticket(body, request, response, principal)  # the real intake
         answered.append(answer)
         return answer
 
