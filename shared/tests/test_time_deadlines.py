@@ -62,13 +62,15 @@ async def test_pause_after_three_days_for_five_days_resumes_with_seven_left(tmp_
         with frozen_clock(MONDAY):
             stage = await start(session)  # 10 working days from Tuesday 3 November
         paused_at = sh(2026, 11, 6, 10, 0)  # Friday: Tue, Wed, Thu used
-        stage = await deadlines.pause(
-            session, stage, actor="user:x", reason="专家评审", at=paused_at
-        )
+        with frozen_clock(paused_at):  # recorded when they happen, after the start
+            stage = await deadlines.pause(
+                session, stage, actor="user:x", reason="专家评审", at=paused_at
+            )
         assert (stage.status, stage.remaining, stage.next_fire_at) == ("paused", 7, None)
-        stage = await deadlines.resume(
-            session, stage, actor="user:x", at=paused_at + timedelta(days=5)
-        )
+        with frozen_clock(paused_at + timedelta(days=5)):
+            stage = await deadlines.resume(
+                session, stage, actor="user:x", at=paused_at + timedelta(days=5)
+            )
         assert (stage.status, stage.remaining) == ("running", 7)
         # Resumed Wednesday 11: Thu 12 … Fri 20 are the seven days.
         assert stage.due_at == sh(2026, 11, 21)

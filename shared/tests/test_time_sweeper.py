@@ -221,10 +221,11 @@ async def test_every_deadline_event_validates_against_the_catalogue(tmp_path: Pa
                 await deadlines.extend(session, stage, 2, "working_days", actor="u")
                 await deadlines.restart(session, stage, actor="u")
         await fired_at(db, DeadlineSweeper(db), sh(2026, 12, 31))
-        async with db.write() as session:
-            await deadlines.complete_stage(session, stage.id, actor="u")
-            other = await start(session)
-            await deadlines.cancel(session, other, actor="u")
+        with frozen_clock(sh(2026, 12, 31, 12)):  # after the sweep (and the due time)
+            async with db.write() as session:
+                await deadlines.complete_stage(session, stage.id, actor="u")
+                other = await start(session)
+                await deadlines.cancel(session, other, actor="u")
         rows = await outbox(db)
     parsed = [catalogue.validate(CloudEvent.model_validate(r.payload)) for r in rows]
     names = {p.event.type.rsplit(".", 1)[1] for p in parsed}
