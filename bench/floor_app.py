@@ -9,7 +9,8 @@ claim and stored response, grouped write transaction with its savepoint and comm
 call takes a real ticket (the intake route's own endpoint), every later one returns that
 answer again. The rate this route reaches is what one worker can do when the intake costs
 nothing, so a ticket's cost splits into the route's plumbing (this) and the intake's own work
-(B2 minus this). Measured by ``b2_tickets.py``; a figure without a target, never a substitute
+(B2 minus this; the relay's publishing of a ticket's events counts as the intake's, the floor
+writes none). Measured by ``b2_tickets.py``; a figure without a target, never a substitute
 for B2.
 
 The route is put first among the app's routes: FastAPI tries routes in order, and the real
