@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-from load import figure  # bench/ is on sys.path when run as a script
+from floor_app import FLOOR_PATH  # bench/ is on sys.path when run as a script
+from load import figure
 
 from yingshang.migrate import upgrade
 from yingshang.processes import free_port, spawn, stop, wait_for_http
@@ -167,8 +168,6 @@ def floor(
 ) -> None:  # fmt: skip
     """The same route's plumbing with the intake answered from memory (``floor_app.py``): what
     one worker reaches when the intake costs nothing, and so how a ticket's CPU splits."""
-    from floor_app import FLOOR_PATH
-
     server, port = serve("floor_app:create_floor_app", env, work / "floor.log")
     try:
         cpu_before = cpu_seconds(server.pid)
