@@ -80,6 +80,8 @@ FOREIGN_CURSORS = [
     Cursor("number", "desc", "KS1", str(uuid.uuid4())).encode(),  # another ordering
     Cursor("created_at", "asc", "2026-11-26T00:00:00+00:00", str(uuid.uuid4())).encode(),
     "x" * 600,  # longer than any cursor we make
+    # an instant that leaves Python's range when turned to UTC (OverflowError, not ValueError)
+    Cursor("created_at", "desc", "0001-01-01T00:00:00+08:00", str(uuid.uuid4())).encode(),
 ]
 
 

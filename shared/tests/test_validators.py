@@ -13,6 +13,8 @@ from yingshang.validators import (
     ImplementationCode,
     MobilePhone,
     Phone,
+    PlausibleDate,
+    PlausibleDateTime,
     ResidentId,
     is_valid_implementation_code,
     is_valid_landline,
@@ -159,3 +161,32 @@ def test_numbers_are_not_accepted_for_string_identifiers() -> None:
     with pytest.raises(ValidationError) as info:
         Enterprise.model_validate({"uscc": VALID_USCC, "contact": 13812345678})
     assert [e["loc"] for e in info.value.errors()] == [("contact",)]
+
+
+class Period(BaseModel):
+    start: PlausibleDate
+    at: PlausibleDateTime | None = None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"start": "0001-01-01"},
+        {"start": "9999-12-31"},
+        {"start": "1899-12-31"},
+        {"start": "2200-01-01"},
+        {"start": "2026-11-27", "at": "0001-01-01T00:00:00+08:00"},
+        {"start": "2026-11-27", "at": "9999-12-31T23:59:59-08:00"},
+    ],
+)
+def test_dates_outside_the_countys_range_are_refused(body: dict[str, str]) -> None:
+    """Years 1 and 9999 overflow in deadline and period arithmetic: refused at the field."""
+    with pytest.raises(ValidationError) as info:
+        Period.model_validate(body)
+    assert [e["loc"][0] for e in info.value.errors()] == [("at" if "at" in body else "start")]
+
+
+def test_dates_at_the_ends_of_the_range_are_accepted() -> None:
+    first = Period.model_validate({"start": "1900-01-01", "at": "1900-01-01T00:00:00"})
+    last = Period.model_validate({"start": "2199-12-31", "at": "2199-12-31T23:59:59+08:00"})
+    assert (first.start.year, last.start.year) == (1900, 2199)

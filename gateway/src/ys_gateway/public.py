@@ -26,6 +26,7 @@ from yingshang.db import SessionDep
 from yingshang.problems import Invalid
 from yingshang.time.calendar import WorkCalendar
 from yingshang.time.years import read_year_file
+from yingshang.validators import PlausibleDate
 from ys_gateway.directory import service
 from ys_gateway.directory.schemas import HallOut
 from ys_gateway.models import Department
@@ -102,8 +103,8 @@ def _calendar(files: tuple[Path, ...]) -> WorkCalendar:
 )
 async def calendar(
     request: Request,
-    start: Annotated[date, Query(alias="from")],
-    end: Annotated[date, Query(alias="to")],
+    start: Annotated[PlausibleDate, Query(alias="from")],
+    end: Annotated[PlausibleDate, Query(alias="to")],
 ) -> CalendarRange:
     if end < start or (end - start).days > MAX_DAYS:
         raise Invalid(f"from..to is at most {MAX_DAYS} days, in order", field="to")

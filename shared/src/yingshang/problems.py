@@ -190,6 +190,14 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     return await _domain_error(request, unavailable)
 
 
+async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    # Date arithmetic past year 9999 (or before year 1) on a value the request supplied, where
+    # no field type bounded it: the input is wrong, not the service. Logged to find the field.
+    log.warning("out of range on %s %s", request.method, request.url.path, exc_info=exc)
+    invalid = Invalid("a date, time or number in the request is outside the range counted in")
+    return await _domain_error(request, invalid)
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(
@@ -208,4 +216,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(Exception, _unhandled)

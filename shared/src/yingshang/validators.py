@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -28,6 +28,10 @@ RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECKS = "10X98765432"
 _RESIDENT_ID = re.compile(r"^[1-9]\d{16}[\dX]$")
 EARLIEST_BIRTH = date(1900, 1, 1)
+# Dates a county counts in. Python's own range (years 1–9999) overflows in deadline and
+# period arithmetic near its ends; a date outside this range is a typing error, not a case.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # Landline: area code (0 + 2-3 digits), 7-8 digit number, optional extension.
@@ -191,3 +195,21 @@ ImplementationCode = Annotated[
     AfterValidator(normalise_implementation_code),
     Field(description="实施编码: implementing body's USCC (18) + 13 characters"),
 ]
+
+
+def plausible_date(value: date) -> date:
+    """``ValueError`` for a day outside 1900–2199 (see ``EARLIEST_DAY``)."""
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValueError(f"a date between {EARLIEST_DAY} and {LATEST_DAY}")
+    return value
+
+
+def plausible_datetime(value: datetime) -> datetime:
+    """``ValueError`` for a time whose year is outside 1900–2199, offset or not."""
+    if not EARLIEST_DAY.year <= value.year <= LATEST_DAY.year:
+        raise ValueError(f"a time between {EARLIEST_DAY} and {LATEST_DAY}")
+    return value
+
+
+PlausibleDate = Annotated[date, AfterValidator(plausible_date)]
+PlausibleDateTime = Annotated[datetime, AfterValidator(plausible_datetime)]

@@ -179,7 +179,7 @@ def _load_value(value: Any, kind: type) -> Any:
             return ensure_utc(datetime.fromisoformat(value))
         if kind is uuid.UUID:
             return uuid.UUID(value)
-    except (AttributeError, TypeError, ValueError) as exc:
+    except (AttributeError, TypeError, ValueError, OverflowError) as exc:
         raise _bad_cursor() from exc
     if isinstance(value, kind) and not isinstance(value, bool):
         return value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import Query
@@ -10,6 +9,7 @@ from fastapi import Query
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, public, staff
 from yingshang.db import SessionDep
+from yingshang.validators import PlausibleDate
 from ys_approvals.appointments.schemas import Slot
 from ys_approvals.appointments.service import slots, today
 from ys_approvals.duty.schemas import DutyOut
@@ -58,7 +58,7 @@ async def read_hall(code: str, session: SessionDep) -> HallOut:
     dependencies=[allow(public())],
     responses=NOT_FOUND,
 )
-async def duty(code: str, session: SessionDep, day: date | None = None) -> list[DutyOut]:
+async def duty(code: str, session: SessionDep, day: PlausibleDate | None = None) -> list[DutyOut]:
     hall = await service.get_hall(session, code)
     return await sittings(session, hall, day or today())
 
@@ -133,7 +133,7 @@ async def set_schedule(
     responses=NOT_FOUND,
 )
 async def read_slots(
-    code: str, window: str, session: SessionDep, day: date = Query()
+    code: str, window: str, session: SessionDep, day: PlausibleDate = Query()
 ) -> list[Slot]:
     return await slots(session, await service.get_window(session, code, window), day)
 

@@ -12,6 +12,7 @@ from yingshang.auth import CurrentPrincipal, staff
 from yingshang.clock import SHANGHAI
 from yingshang.db import SessionDep
 from yingshang.problems import NotFound
+from yingshang.validators import PlausibleDateTime
 from ys_approvals import access
 from ys_approvals.auth_helpers import HALL_DEPTS
 from ys_approvals.stats.schemas import StatsOut
@@ -33,9 +34,10 @@ async def read_statistics(
     department: str | None = None,
     item_code: str | None = None,
     since: Annotated[
-        datetime | None, Query(description="submitted at or after (no offset: Asia/Shanghai)")
+        PlausibleDateTime | None,
+        Query(description="submitted at or after (no offset: Asia/Shanghai)"),
     ] = None,
-    until: Annotated[datetime | None, Query(description="submitted before")] = None,
+    until: Annotated[PlausibleDateTime | None, Query(description="submitted before")] = None,
 ) -> StatsOut:
     overall = access.oversees(principal) or bool(principal.depts() & HALL_DEPTS)
     if not overall:

@@ -2,7 +2,6 @@
 and the audited unmasking of the complainant's identity."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
@@ -14,6 +13,7 @@ from yingshang.cases.etag import set_etag
 from yingshang.cases.pagination import PageParams
 from yingshang.db import Database, SessionDep
 from yingshang.idempotency import HEADER, BadIdempotencyKey, idempotent_post
+from yingshang.validators import PlausibleDateTime
 from ys_complaints.access import CENTER, OVERSIGHT, WRITE_SCOPE, Audience, audience
 from ys_complaints.cases import actions, intake, queries, views
 from ys_complaints.cases.confidentiality import revealed_contact
@@ -54,8 +54,8 @@ async def filters(
     category: Annotated[Category | None, Query()] = None,
     source: Annotated[Source | None, Query()] = None,
     overdue: Annotated[bool | None, Query()] = None,
-    received_from: Annotated[datetime | None, Query()] = None,
-    received_to: Annotated[datetime | None, Query()] = None,
+    received_from: Annotated[PlausibleDateTime | None, Query()] = None,
+    received_to: Annotated[PlausibleDateTime | None, Query()] = None,
     uscc: Annotated[str | None, Query(max_length=18, description="center only")] = None,
     enterprise: Annotated[
         str | None, Query(min_length=2, max_length=100, description="name; center only")

@@ -1,7 +1,6 @@
 """``/api/v1/complaints/enforcement-actions``: record, list, the mix report, the targets."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query
@@ -14,6 +13,7 @@ from yingshang.clock import SHANGHAI, now
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from yingshang.problems import NotFound
+from yingshang.validators import PlausibleDate
 from ys_complaints.enforcement import service
 from ys_complaints.enforcement.models import EnforcementAction, EnforcementTargets
 from ys_complaints.enforcement.schemas import (
@@ -57,8 +57,8 @@ async def list_actions(
     page: PageParams,
     department: Annotated[str | None, Query(max_length=60)] = None,
     kind: Annotated[Kind | None, Query()] = None,
-    since: Annotated[date | None, Query(alias="from")] = None,
-    until: Annotated[date | None, Query(alias="to")] = None,
+    since: Annotated[PlausibleDate | None, Query(alias="from")] = None,
+    until: Annotated[PlausibleDate | None, Query(alias="to")] = None,
 ) -> ActionPage:
     stmt = service.listing(principal, department, kind, since, until)
     rows, cursor = await paginate(
@@ -77,8 +77,8 @@ async def list_actions(
 async def mix_report(
     session: SessionDep,
     principal: CurrentPrincipal,
-    since: Annotated[date | None, Query(alias="from")] = None,
-    until: Annotated[date | None, Query(alias="to")] = None,
+    since: Annotated[PlausibleDate | None, Query(alias="from")] = None,
+    until: Annotated[PlausibleDate | None, Query(alias="to")] = None,
 ) -> MixReport:
     today = now().astimezone(SHANGHAI).date()
     return await service.report(session, principal, since or today.replace(day=1), until or today)

@@ -1,6 +1,5 @@
 """``GET /api/v1/complaints/statistics``: the center's figures (center and oversight)."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Query
@@ -9,6 +8,7 @@ from yingshang.app import allow, router
 from yingshang.auth import staff
 from yingshang.clock import SHANGHAI, now
 from yingshang.db import SessionDep
+from yingshang.validators import PlausibleDate
 from ys_complaints.access import CENTER, OVERSIGHT
 from ys_complaints.stats import service
 from ys_complaints.stats.schemas import Statistics
@@ -25,8 +25,8 @@ api = router("/api/v1/complaints/statistics", tags=["statistics"])
 )
 async def statistics(
     session: SessionDep,
-    since: Annotated[date | None, Query(alias="from")] = None,
-    until: Annotated[date | None, Query(alias="to")] = None,
+    since: Annotated[PlausibleDate | None, Query(alias="from")] = None,
+    until: Annotated[PlausibleDate | None, Query(alias="to")] = None,
 ) -> Statistics:
     today = now().astimezone(SHANGHAI).date()
     return await service.statistics(session, since or today.replace(month=1, day=1), until or today)

@@ -1,6 +1,5 @@
 """``GET /api/v1/hotline/stats``: the center's and the bureau's statistics."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query
@@ -8,6 +7,7 @@ from fastapi import Query
 from yingshang.app import allow, router
 from yingshang.auth import ROLES, staff
 from yingshang.db import SessionDep
+from yingshang.validators import PlausibleDateTime
 from ys_hotline.access import CENTER, OVERSIGHT
 from ys_hotline.stats.service import GroupBy, StatRow, statistics
 
@@ -23,7 +23,7 @@ api = router("/api/v1/hotline/stats", tags=["statistics"])
 async def stats(
     session: SessionDep,
     by: Annotated[GroupBy, Query()] = "type",
-    received_from: Annotated[datetime | None, Query()] = None,
-    received_to: Annotated[datetime | None, Query()] = None,
+    received_from: Annotated[PlausibleDateTime | None, Query()] = None,
+    received_to: Annotated[PlausibleDateTime | None, Query()] = None,
 ) -> list[StatRow]:
     return await statistics(session, by, received_from, received_to)

@@ -1,7 +1,6 @@
 """``/api/v1/hotline/tickets``: intake, lists and queues, detail (with ETag)."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query, Request, Response
@@ -13,6 +12,7 @@ from yingshang.cases.etag import set_etag
 from yingshang.cases.pagination import PageParams
 from yingshang.db import SessionDep, get_session
 from yingshang.idempotency import HEADER, BadIdempotencyKey, idempotent_post
+from yingshang.validators import PlausibleDateTime
 from ys_hotline.access import CENTER
 from ys_hotline.settings import Settings
 from ys_hotline.tickets import intake, queries, transitions, views
@@ -86,8 +86,8 @@ async def list_tickets(
     type: Annotated[TicketType | None, Query()] = None,
     department: Annotated[str | None, Query(max_length=60)] = None,
     overdue: Annotated[bool | None, Query()] = None,
-    received_from: Annotated[datetime | None, Query()] = None,
-    received_to: Annotated[datetime | None, Query()] = None,
+    received_from: Annotated[PlausibleDateTime | None, Query()] = None,
+    received_to: Annotated[PlausibleDateTime | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=100, description="keyword")] = None,
     queue: Annotated[
         str | None, Query(pattern="^(" + "|".join([*queries.QUEUES, "overdue"]) + ")$")

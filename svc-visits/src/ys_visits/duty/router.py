@@ -1,7 +1,6 @@
 """``/api/v1/visits/duty-shifts``: the duty schedule (坐班), 签到/签退, matters handled."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import Query, Response
@@ -13,6 +12,7 @@ from yingshang.cases.etag import IfMatch, set_etag
 from yingshang.cases.pagination import PageParams, paginate
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
+from yingshang.validators import PlausibleDate
 from ys_visits.access import ANY_STAFF, SCHEDULERS
 from ys_visits.deps import CREATE_ERRORS, LIST_ERRORS, NOT_FOUND, PREFIX, WRITE_ERRORS
 from ys_visits.duty import service
@@ -53,8 +53,8 @@ async def list_sittings(
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageParams,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: PlausibleDate | None = None,
+    date_to: PlausibleDate | None = None,
     hall: Code = None,
     leader_name: Annotated[str | None, Query(max_length=100)] = None,
     leader_staff_no: Annotated[str | None, Query(max_length=40)] = None,

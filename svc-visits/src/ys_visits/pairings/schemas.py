@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from yingshang.validators import PlausibleDate
+
 DeptCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
 StaffNo = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -29,8 +31,8 @@ class PairingIn(BaseModel):
     leader_title: Annotated[str, StringConstraints(max_length=100)] | None = None
     leader_rank: LeaderRank
     department: DeptCode = Field(description="the responsible department (责任单位)")
-    starts_on: date | None = Field(None, description="default: today")
-    ends_on: date | None = None
+    starts_on: PlausibleDate | None = Field(None, description="default: today")
+    ends_on: PlausibleDate | None = None
 
 
 class EndIn(BaseModel):

@@ -1,10 +1,9 @@
 """``GET /api/v1/visits/stats``: the center's figures for a period (center and oversight)."""
 
-from datetime import date
-
 from yingshang.app import allow, router
 from yingshang.db import SessionDep
 from yingshang.problems import Invalid
+from yingshang.validators import PlausibleDate
 from ys_visits.access import ANALYSTS
 from ys_visits.clocks import today
 from ys_visits.deps import PREFIX
@@ -23,7 +22,9 @@ MAX_DAYS = 3 * 366
     dependencies=[allow(ANALYSTS)],
 )
 async def statistics(
-    session: SessionDep, date_from: date | None = None, date_to: date | None = None
+    session: SessionDep,
+    date_from: PlausibleDate | None = None,
+    date_to: PlausibleDate | None = None,
 ) -> StatsOut:
     end = date_to or today()
     start = date_from or end.replace(month=1, day=1)

@@ -1,7 +1,6 @@
 """``/api/v1/visits/visits``: visit records (走访) and the problems they raised."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import Query, Response
@@ -11,6 +10,7 @@ from yingshang.auth import CurrentPrincipal
 from yingshang.cases.pagination import PageParams, paginate
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
+from yingshang.validators import PlausibleDate
 from ys_visits.access import ANY_STAFF
 from ys_visits.deps import CREATE_ERRORS, LIST_ERRORS, NOT_FOUND, PREFIX
 from ys_visits.visits import service
@@ -52,8 +52,8 @@ async def list_visits(
     enterprise_id: uuid.UUID | None = None,
     assignment_id: Annotated[uuid.UUID | None, Query(description="the pairing")] = None,
     department: DeptFilter = None,
-    visited_from: date | None = None,
-    visited_to: date | None = None,
+    visited_from: PlausibleDate | None = None,
+    visited_to: PlausibleDate | None = None,
 ) -> VisitPage:
     stmt = service.list_query(
         principal, enterprise_id=enterprise_id, pairing_id=assignment_id,

@@ -1,0 +1,45 @@
+"""Errors as RFC 9457 problems: what a handler did not foresee still answers as a problem."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import httpx
+from fastapi import FastAPI
+
+from yingshang.problems import PROBLEM_JSON, install_problem_handlers
+
+
+def app_with(route: str, error: type[Exception] | None) -> FastAPI:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.get(route)
+    async def compute(day: date) -> dict[str, str]:
+        if error is not None:
+            raise error("boom")
+        return {"after": (day + timedelta(days=1)).isoformat()}
+
+    return app
+
+
+async def get(app: FastAPI, url: str) -> httpx.Response:
+    # raise_app_exceptions=False: the client gets what a server sends, 500 included
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        return await client.get(url)
+
+
+async def test_date_arithmetic_past_the_calendar_is_a_422_problem() -> None:
+    response = await get(app_with("/next", None), "/next?day=9999-12-31")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.json()["type"].endswith("/invalid")
+    assert "range" in response.json()["detail"]
+
+
+async def test_other_unforeseen_errors_stay_500_problems() -> None:
+    response = await get(app_with("/fail", RuntimeError), "/fail?day=2026-11-27")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.json()["type"].endswith("/internal")
