@@ -4,6 +4,7 @@ the public lookup is rate-limited."""
 
 from __future__ import annotations
 
+import httpx
 from sqlalchemy import select
 
 from yingshang.audit import AuditEntry
@@ -127,3 +128,50 @@ async def test_channels_follow_the_catalog(hall: ServiceUnderTest, people: Peopl
     assert (r.status_code, r.json()["channel"], r.json()["window_code"]) == (201, "mail", None)
     staff_online = await c.post(f"{BASE}/applications", json=body, headers=people.clerk())
     assert (staff_online.status_code, staff_online.json()["field"]) == (422, "channel")
+
+
+async def test_an_admin_posted_at_another_department_sees_no_application(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    """System administration is no oversight: an admin at 住建局 is neither the hall, a deciding
+    department, the bureau nor the committee — the food licence and its appointments do not
+    exist for them. The bureau's own admin (oversight by its post) still sees both."""
+    _, app = await food_licence_at_the_window(hall.client, people.issuer)
+    booked = await hall.client.post(
+        f"{BASE}/appointments",
+        json={
+            "hall_code": "HALL_COUNTY",
+            "window_code": "W01",
+            "day": "2026-03-03",
+            "start": "09:00",
+            "applicant_name": "李四",
+            "applicant_phone": "13912345678",
+        },
+        headers=people.clerk(),
+    )
+    assert booked.status_code == 201, booked.text
+    day_list = f"{BASE}/appointments?hall_code=HALL_COUNTY&day=2026-03-03"
+    zjj_admin = people.issuer.headers(("ZJJ", "admin"), staff_no="ZJ0009")
+    c = hall.client
+    assert (await c.get(f"{BASE}/applications/{app['id']}", headers=zjj_admin)).status_code == 404
+    assert (await c.get(f"{BASE}/applications", headers=zjj_admin)).json()["items"] == []
+    cancel = f"{BASE}/appointments/{booked.json()['id']}/cancel"
+    assert (await c.post(cancel, headers=zjj_admin)).status_code == 404
+    assert (await c.get(day_list, headers=zjj_admin)).status_code == 404
+    bureau_admin = people.admin()
+    assert (
+        await c.get(f"{BASE}/applications/{app['id']}", headers=bureau_admin)
+    ).status_code == 200
+    assert len((await c.get(day_list, headers=bureau_admin)).json()) == 1
+
+
+async def test_statistics_from_before_the_countys_range_is_a_422_problem(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    transport = httpx.ASGITransport(app=hall.app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://approvals") as client:
+        r = await client.get(
+            f"{BASE}/statistics", params={"since": "0001-01-01T00:00:00"}, headers=people.bureau()
+        )
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "query.since"

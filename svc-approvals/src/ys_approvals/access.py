@@ -19,7 +19,9 @@ OVERSIGHT = (BUREAU, COMMITTEE)
 
 
 def oversees(principal: Principal) -> bool:
-    return principal.is_admin or any(principal.has(None, d) for d in OVERSIGHT)
+    """The bureau and the committee. System administration (``admin``) is no oversight: an
+    admin posted at a department sees that department's applications like its staff."""
+    return not principal.is_client and any(principal.has(None, d) for d in OVERSIGHT)
 
 
 def front_office(principal: Principal, app: Application) -> bool:

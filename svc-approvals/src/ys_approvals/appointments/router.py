@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from fastapi import Query, Request
@@ -16,6 +15,8 @@ from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from yingshang.masking import mask_phone
 from yingshang.problems import NotFound
+from yingshang.validators import PlausibleDate
+from ys_approvals.access import oversees
 from ys_approvals.appointments import service
 from ys_approvals.appointments.models import Appointment, DoorToDoorRequest
 from ys_approvals.appointments.schemas import (
@@ -49,7 +50,7 @@ async def _where(session: AsyncSession, appointment: Appointment) -> tuple[Hall,
 def _may_see(principal: Principal, appointment: Appointment, hall: Hall) -> bool:
     if principal.is_client:
         return appointment.origin_client == principal.client_id
-    return principal.is_admin or principal.has(None, hall.department)
+    return oversees(principal) or principal.has(None, hall.department)
 
 
 async def _out(session: AsyncSession, appointment: Appointment) -> AppointmentOut:
@@ -106,10 +107,10 @@ async def list_appointments(
     session: SessionDep,
     principal: CurrentPrincipal,
     hall_code: str = Query(max_length=40),
-    day: date = Query(),
+    day: PlausibleDate = Query(),
 ) -> list[AppointmentOut]:
     hall = (await session.execute(select(Hall).where(Hall.code == hall_code))).scalar()
-    if hall is None or not (principal.is_admin or principal.has(None, hall.department)):
+    if hall is None or not (oversees(principal) or principal.has(None, hall.department)):
         raise NotFound("no such hall")
     rows = await session.execute(
         select(Appointment)
