@@ -12,6 +12,7 @@ from yingshang.auth import Principal
 from yingshang.cases.pagination import PageRequest, paginate
 from yingshang.clock import now
 from yingshang.problems import Forbidden
+from yingshang.spreadsheet import safe_cell
 from ys_complaints.access import sees_identity, visible
 from ys_complaints.cases.models import ComplaintCase
 from ys_complaints.cases.schemas import CaseSummary
@@ -127,5 +128,7 @@ async def export_csv(session: AsyncSession, principal: Principal, f: Filters) ->
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
         view = summary(row, principal).model_dump()
-        writer.writerow(["" if view[k] is None else view[k] for k in EXPORT_COLUMNS])
+        writer.writerow(
+            ["" if view[k] is None else safe_cell(str(view[k])) for k in EXPORT_COLUMNS]
+        )
     return "\ufeff" + out.getvalue()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.cases.pagination import PageRequest, paginate
+from yingshang.spreadsheet import safe_cell
 from ys_ratings.events import ProvincialRecord
 from ys_ratings.ratings.models import Rating
 from ys_ratings.ratings.service import provincial_record
@@ -57,7 +58,7 @@ def _cell(value: object) -> str:
         return ";".join(f"{k}={v}" for k, v in sorted(value.items()))
     if isinstance(value, bool):
         return "1" if value else "0"
-    return "" if value is None else str(value)
+    return "" if value is None else safe_cell(str(value))
 
 
 async def month_csv(session: AsyncSession, month: str) -> str:

@@ -6,6 +6,7 @@ import csv
 import io
 from html import escape
 
+from yingshang.spreadsheet import safe_cell
 from ys_ratings.bulletin.schemas import BulletinLine, BulletinOut
 
 COLUMNS: list[tuple[str, str]] = [
@@ -37,18 +38,13 @@ def _cell(line: BulletinLine, field: str) -> str:
     return str(value)
 
 
-def _safe_csv(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def to_csv(report: BulletinOut) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["month", "scope", *[name for name, _ in COLUMNS]])
     for line in report.all_lines():
         writer.writerow(
-            [report.month, line.scope, *[_safe_csv(_cell(line, f)) for f, _ in COLUMNS]]
+            [report.month, line.scope, *[safe_cell(_cell(line, f)) for f, _ in COLUMNS]]
         )
     return "\ufeff" + out.getvalue()  # BOM: spreadsheet software then reads the Chinese right
 

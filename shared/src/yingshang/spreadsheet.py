@@ -1,0 +1,15 @@
+"""CSV cells that a spreadsheet program opens as text, never as a formula.
+
+Exports carry free text typed by the public (titles, comments). A cell starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return would be evaluated by Excel or WPS as a formula
+(CSV injection, OWASP); such a cell is prefixed with an apostrophe, which they show as text.
+"""
+
+from __future__ import annotations
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """``text`` as a CSV cell that no spreadsheet runs."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
