@@ -74,6 +74,12 @@ async def _enterprise(session: AsyncSession, enterprise_id: uuid.UUID | None) ->
 async def _department(
     session: AsyncSession, body: VisitIn, pairing: Pairing | None, who: Principal
 ) -> str:
+    if pairing is not None and body.department not in (None, pairing.department):
+        # the pairing's responsible department (责任单位) makes the visit and is counted for it
+        raise Invalid(
+            f"a visit on this pairing is {pairing.department}'s; leave department out",
+            field="department",
+        )
     dept = body.department or (pairing.department if pairing else None)
     if dept is None:
         raise Invalid("name the department that visits", field="department")
