@@ -14,7 +14,7 @@ from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
 from ys_ratings.components import DefaultRatings
 
-from .builders import OTHER_DEPT, Events, People, case_fields, rate_link
+from .builders import DEPT, OTHER_DEPT, Events, People, case_fields, rate_link
 
 BASE = "/api/v1/ratings/ratings"
 RATER = {"name": "张三丰", "phone": "13812345678", "id_no": "520302199001011230"}
@@ -42,7 +42,7 @@ async def test_only_the_ratings_center_sees_the_rater(
     center = (await ratings.client.get(f"{BASE}/{rating_id}", headers=people.center())).json()
     assert center["rater"] == {"masked": False, **RATER}
     assert len(await audit_entries(ratings)) == 1  # every unmasked read is audited
-    for headers in (people.bureau(), people.committee(), people.department(role="head")):
+    for headers in (people.bureau(), people.committee()):
         seen = (await ratings.client.get(f"{BASE}/{rating_id}", headers=headers)).json()
         assert seen["rater"] == {
             "masked": True,
@@ -50,8 +50,16 @@ async def test_only_the_ratings_center_sees_the_rater(
             "phone": "138****5678",
             "id_no": "5203**********1230",
         }
-    listed = await ratings.client.get(BASE, headers=people.department())
-    assert "13812345678" not in listed.text
+    # "Rater identity is never shown to the rated party": not even masked (a surname and seven
+    # digits of a phone name a person in a county)
+    hidden = {"masked": True, "name": None, "phone": None, "id_no": None}
+    for headers in (people.department(role="head"), people.department()):
+        seen = (await ratings.client.get(f"{BASE}/{rating_id}", headers=headers)).json()
+        assert seen["rater"] == hidden
+        listed = (await ratings.client.get(BASE, headers=headers)).json()
+        assert [r["rater"] for r in listed["items"]] == [hidden]
+    both = people.as_((DEPT, "head"), ("BUREAU", "staff"))  # 交叉挂职: the rated post wins
+    assert (await ratings.client.get(f"{BASE}/{rating_id}", headers=both)).json()["rater"] == hidden
     assert len(await audit_entries(ratings)) == 1
 
 
@@ -66,6 +74,9 @@ async def test_unmask_needs_a_reason_and_is_for_overseers_only(
         url, json={"reason": "想知道是谁"}, headers=people.department(role="head")
     )
     assert rated_party.status_code == 403  # the rated party never learns who rated it
+    both = people.as_((DEPT, "head"), ("BUREAU", "staff"))  # whatever other post it holds
+    cross_posted = await ratings.client.post(url, json={"reason": "督查核实差评"}, headers=both)
+    assert cross_posted.status_code == 403, cross_posted.text
     shown = await ratings.client.post(url, json={"reason": "督查核实差评"}, headers=people.bureau())
     assert shown.status_code == 200
     assert shown.json()["phone"] == "13812345678"
@@ -193,3 +204,34 @@ async def test_default_rating_is_a_policy_off_by_default(
     listed = await ratings.client.get(BASE, params={"channel": "system"}, headers=people.bureau())
     assert [r["level"] for r in listed.json()["items"]] == [3]
     assert await defaults.run_once() == 0
+
+
+async def test_the_rated_unit_cannot_decide_its_own_appeal_through_a_bureau_post(
+    ratings: ServiceUnderTest, events: Events, people: People
+) -> None:
+    """申诉复核: the rated unit appeals, the bureau decides — two pairs of eyes. A person
+    holding both posts (交叉挂职) files the appeal but may not uphold it, nor may the filer after
+    leaving the rated unit; another bureau head may."""
+    rating_id = await named_rating(ratings, events)
+    filer = "user:cross-posted"
+    both = people.issuer.headers((DEPT, "head"), ("BUREAU", "head"), sub=filer, staff_no="X01")
+    filed = await ratings.client.post(
+        f"{BASE}/{rating_id}/appeals", json={"reason": "评价人误评，实际已当场办结"}, headers=both
+    )
+    assert filed.status_code == 201, filed.text
+    url = f"/api/v1/ratings/appeals/{filed.json()['id']}"
+    etag = (await ratings.client.get(url, headers=both)).headers["ETag"]
+    moved = people.issuer.headers(("BUREAU", "head"), sub=filer, staff_no="X01")
+    for deciders in (both, moved):
+        own = await ratings.client.post(
+            f"{url}/uphold", json={"note": "申诉成立"}, headers={**deciders, "If-Match": etag}
+        )
+        assert own.status_code == 403, own.text
+        assert own.json()["type"].endswith("/own-appeal")
+    other = await ratings.client.post(
+        f"{url}/uphold",
+        json={"note": "申诉成立"},
+        headers={**people.bureau("head"), "If-Match": etag},
+    )
+    assert other.status_code == 200, other.text
+    assert other.json()["state"] == "upheld"

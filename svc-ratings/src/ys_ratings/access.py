@@ -75,8 +75,17 @@ class Viewer:
 
     @property
     def may_unmask(self) -> bool:
-        """Overseers outside the center may unmask with a reason; the rated party never."""
+        """Overseers outside the center may unmask with a reason (see :meth:`may_unmask_for`)."""
         return self.is_overseer and not self.is_center
+
+    def may_unmask_for(self, department: str) -> bool:
+        """The center, or an overseer who holds no post in the rated ``department``: the rated
+        party never learns who rated it, whatever other posts it holds (交叉挂职)."""
+        return self.is_center or (self.may_unmask and not self.acts_for(department))
+
+    def rated_party(self, department: str) -> bool:
+        """Sees the rating as the rated unit: no part of the rater's identity."""
+        return not self.is_center and self.acts_for(department)
 
     def departments(self) -> set[str] | None:
         """Departments this viewer may see (None: all)."""

@@ -79,6 +79,9 @@ async def decide(
     p = viewer.principal
     if p.is_client or not p.has(DECIDING_ROLES, BUREAU):
         raise Forbidden("the bureau decides appeals", code="not-bureau")
+    if appeal.filed_by == p.sub or viewer.acts_for(appeal.department):
+        # 交叉挂职: a bureau post does not let the rated unit judge its own appeal
+        raise Forbidden("the appealing unit cannot decide its own appeal", code="own-appeal")
     check_if_match(if_match, appeal, CASE_KIND)
     if appeal.state != PENDING:
         raise Conflict(f"the appeal is already {appeal.state}", code="appeal-decided")

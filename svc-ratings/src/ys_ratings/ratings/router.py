@@ -56,7 +56,14 @@ async def list_ratings(
     rows, cursor = await queries.page_of_ratings(session, viewer, f, page)
     rectifications = await queries.rectification_ids(session, rows)
     reveal = viewer.is_center
-    items = [rating_out(r, rater_out(r, reveal=reveal)[0], rectifications.get(r.id)) for r in rows]
+    items = [
+        rating_out(
+            r,
+            rater_out(r, reveal=reveal, hidden=viewer.rated_party(r.department))[0],
+            rectifications.get(r.id),
+        )
+        for r in rows
+    ]
     if reveal:
         await audit_reads(request.app.state.db, viewer.principal, rows)
     return Page(items=items, next_cursor=cursor)
@@ -74,7 +81,8 @@ async def read_rating(
 ) -> RatingOut:
     rating = await queries.visible_rating(session, rating_id, viewer)
     rectifications = await queries.rectification_ids(session, [rating])
-    rater, revealed = rater_out(rating, reveal=viewer.is_center)
+    hidden = viewer.rated_party(rating.department)
+    rater, revealed = rater_out(rating, reveal=viewer.is_center, hidden=hidden)
     if revealed:
         await audit_reads(request.app.state.db, viewer.principal, [rating])
     return rating_out(rating, rater, rectifications.get(rating.id))
@@ -91,7 +99,7 @@ async def unmask_rater(
     rating_id: uuid.UUID, body: UnmaskIn, session: SessionDep, viewer: ViewerDep
 ) -> RaterOut:
     rating = await queries.visible_rating(session, rating_id, viewer)
-    if not (viewer.may_unmask or viewer.is_center):
+    if not viewer.may_unmask_for(rating.department):
         raise Forbidden("only the bureau and the committee may unmask a rater", code="no-unmask")
     rater, _ = rater_out(rating, reveal=True)
     await audit_unmask(session, viewer.principal, rating, body.reason)

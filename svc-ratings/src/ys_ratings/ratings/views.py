@@ -19,8 +19,11 @@ def rater_fields(rating: Rating) -> dict[str, str | None]:
     return {"name": rating.rater_name, "phone": rating.rater_phone, "id_no": rating.rater_id_no}
 
 
-def rater_out(rating: Rating, *, reveal: bool) -> tuple[RaterOut, list[str]]:
-    """The rater as this viewer may see them, and the fields that went out unmasked."""
+def rater_out(rating: Rating, *, reveal: bool, hidden: bool = False) -> tuple[RaterOut, list[str]]:
+    """The rater as this viewer may see them, and the fields that went out unmasked.
+    ``hidden``: the rated party, who gets no part of the identity, masked or not."""
+    if hidden:
+        return RaterOut(masked=True, name=None, phone=None, id_no=None), []
     view = mask_fields(rater_fields(rating), RATER_MASKERS, reveal=reveal)
     return RaterOut(masked=not reveal, **view.data), view.revealed
 
