@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import httpx
+import pytest
 from fastapi import FastAPI
+from sqlalchemy.exc import DataError, DBAPIError
 
 from yingshang.problems import PROBLEM_JSON, install_problem_handlers
 
@@ -36,6 +38,31 @@ async def test_date_arithmetic_past_the_calendar_is_a_422_problem() -> None:
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.json()["type"].endswith("/invalid")
     assert "range" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "message", "status", "code"),
+    [
+        (DBAPIError, 'invalid byte sequence for encoding "UTF8": 0x00', 422, "nul-character"),
+        (DataError, "unsupported Unicode escape sequence \\u0000", 422, "nul-character"),
+        (DataError, "value too long for type character varying(60)", 422, "invalid"),
+        (DBAPIError, "connection reset by peer", 500, "internal"),
+    ],
+)
+async def test_a_value_the_database_refuses_is_a_422_problem(
+    kind: type[DBAPIError], message: str, status: int, code: str
+) -> None:
+    """PostgreSQL refuses a NUL character in text (SQLite stores it): a 422, not a 500; any
+    other driver error stays a 500."""
+
+    class Refusing(kind):  # type: ignore[misc, valid-type]
+        def __init__(self, _: str) -> None:
+            super().__init__("INSERT …", {}, Exception(message))
+
+    response = await get(app_with("/store", Refusing), "/store?day=2026-11-27")
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.json()["type"].endswith("/" + code)
 
 
 async def test_other_unforeseen_errors_stay_500_problems() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("yingshang.problems")
@@ -198,6 +198,24 @@ async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
     return await _domain_error(request, invalid)
 
 
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
+    # The database refused a value the request carried that no field type caught: PostgreSQL
+    # takes no NUL character (U+0000) in text (asyncpg's error reaches SQLAlchemy as a plain
+    # DBAPIError), and checks lengths and numeric ranges itself (DataError).
+    assert isinstance(exc, DBAPIError)
+    message = str(exc.orig).lower()
+    nul = "0x00" in message or "\\u0000" in message
+    if not nul and not isinstance(exc, DataError):
+        return await _unhandled(request, exc)
+    log.warning("value refused by the database on %s %s: %s", request.method,
+                request.url.path, message)  # fmt: skip
+    if nul:
+        invalid = Invalid("text must not contain the NUL character (U+0000)", code="nul-character")
+    else:
+        invalid = Invalid("a value in the request does not fit what the service stores")
+    return await _domain_error(request, invalid)
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(
@@ -217,4 +235,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DBAPIError, _data_error)
     app.add_exception_handler(Exception, _unhandled)
