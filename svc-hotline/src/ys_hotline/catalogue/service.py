@@ -76,18 +76,29 @@ async def department(session: AsyncSession, code: str, field: str) -> Department
 
 
 async def check_routing(session: AsyncSession, body: CategoryIn) -> None:
-    """Departments exist; a county-level matter never names a town (国办函〔2025〕66号)."""
+    """Departments exist and handle tickets; a county-level matter never names a town."""
     named = [("lead_department", body.lead_department)] if body.lead_department else []
     named += [("co_departments", code) for code in body.co_departments]
     for field, code in named:
-        dept = await department(session, code, field)
-        if body.level != TOWN and dept.is_town:
-            raise Invalid(
-                f"{dept.name} is a town: a county department's matter is never pushed down "
-                "to a town (国办函〔2025〕66号)",
-                field=field,
-                code="county-matter-to-town",
-            )
+        check_handler(await department(session, code, field), body.level, field)
+
+
+def check_handler(dept: Department, level: str, field: str) -> None:
+    """``dept`` may handle a matter of ``level``: not a coordinating body, and not a town for a
+    county department's matter (国办函〔2025〕66号)."""
+    if not dept.handles_tickets:
+        raise Invalid(
+            f"{dept.name} coordinates and supervises: it does not handle tickets",
+            field=field,
+            code="not-a-handling-unit",
+        )
+    if level != TOWN and dept.is_town:
+        raise Invalid(
+            f"{dept.name} is a town: a county department's matter is never pushed down "
+            "to a town (国办函〔2025〕66号)",
+            field=field,
+            code="county-matter-to-town",
+        )
 
 
 async def upsert(

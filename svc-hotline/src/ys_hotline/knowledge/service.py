@@ -56,6 +56,15 @@ async def update(session: AsyncSession, entry_id: uuid.UUID, body: EntryIn) -> K
     return entry
 
 
+async def answerable(session: AsyncSession, entry_id: uuid.UUID) -> KnowledgeEntry:
+    """An entry a 咨询 may be answered from: active and valid now (what search finds)."""
+    stmt = _valid_at(select(KnowledgeEntry).where(KnowledgeEntry.id == entry_id), now())
+    entry = (await session.execute(stmt)).scalar_one_or_none()
+    if entry is None:
+        raise Invalid("this knowledge-base entry is retired or not valid now", field="kb_entry_id")
+    return entry
+
+
 async def retire(session: AsyncSession, entry_id: uuid.UUID) -> KnowledgeEntry:
     entry = await get(session, entry_id)
     entry.active = False

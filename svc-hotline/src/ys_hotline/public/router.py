@@ -11,6 +11,7 @@ from sqlalchemy import select
 from yingshang.app import allow, router
 from yingshang.auth import public
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from yingshang.problems import NotFound
 from yingshang.ratelimit import limit_per_address
 from ys_hotline.settings import Settings
@@ -33,7 +34,8 @@ class TrackIn(BaseModel):
     query_code: str = Field(min_length=4, max_length=20)
 
 
-@api.post(
+@idempotent_post(
+    api,
     "/tickets",
     response_model=Submitted,
     status_code=201,

@@ -10,6 +10,7 @@ from yingshang.db import SessionDep
 from yingshang.validators import PlausibleDateTime
 from ys_hotline.access import CENTER, OVERSIGHT
 from ys_hotline.stats.service import GroupBy, StatRow, statistics
+from ys_hotline.tickets.queries import ordered_period
 
 api = router("/api/v1/hotline/stats", tags=["statistics"])
 
@@ -26,4 +27,5 @@ async def stats(
     received_from: Annotated[PlausibleDateTime | None, Query()] = None,
     received_to: Annotated[PlausibleDateTime | None, Query()] = None,
 ) -> list[StatRow]:
+    ordered_period(received_from, received_to)
     return await statistics(session, by, received_from, received_to)

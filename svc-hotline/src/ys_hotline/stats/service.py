@@ -3,6 +3,11 @@
 Per group: received, closed, on-time rate of each of the five stages (五限时), average working
 days from receipt to 办结, and satisfaction from 回访 (average, and the county's good rate:
 only 4–5 count as good, "基本满意就是基本不满意").
+
+A stage counts for the on-time rate once its outcome is known: completed (on time or late),
+still open past its due time (late already), or cancelled after it went overdue (a 退单 or
+并单 does not erase a late 签收). Working days to close count from the day after receipt to
+the closing day, that day included when it is a working day.
 """
 
 import uuid
@@ -14,9 +19,9 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.clock import SHANGHAI
-from yingshang.time.arithmetic import Measure, consumed
-from yingshang.time.models import COMPLETED, DeadlineStage
+from yingshang.clock import SHANGHAI, ensure_utc, now
+from yingshang.time.calendar import WorkCalendar, local_date
+from yingshang.time.models import CANCELLED, COMPLETED, OPEN_STATUSES, DeadlineStage
 from yingshang.time.store import current_calendar
 from ys_hotline.tickets.models import CASE_KIND, Ticket
 
@@ -62,13 +67,30 @@ async def statistics(
         row.received += 1
         if t.closed_at is not None:
             row.closed += 1
-            days[row.key].append(consumed(cal, Measure.WORKING_DAYS, t.received_at, t.closed_at))
+            days[row.key].append(working_days_to_close(cal, t.received_at, t.closed_at))
         if t.satisfaction is not None:
             levels[row.key].append(t.satisfaction)
     await _on_time(session, keys, rows)
     for key, row in rows.items():
         _averages(row, days[key], levels[key])
     return sorted(rows.values(), key=lambda r: r.key)
+
+
+def working_days_to_close(cal: WorkCalendar, received_at: datetime, closed_at: datetime) -> float:
+    """Working days after the receipt day up to and including the closing day."""
+    first, last = local_date(received_at), local_date(closed_at)
+    if last <= first:
+        return 0.0
+    return float(cal.count_days_between(first, last, working=True) + cal.is_working_day(last))
+
+
+def _verdict(status: str, on_time: bool | None, due_at: datetime, overdue: bool) -> bool | None:
+    """On time (True), late (False), or not known yet (None)."""
+    if status == COMPLETED:
+        return bool(on_time)
+    if status in OPEN_STATUSES:
+        return False if ensure_utc(due_at) < now() else None
+    return False if status == CANCELLED and overdue else None
 
 
 def _averages(row: StatRow, days: list[float], levels: list[int]) -> None:
@@ -83,14 +105,20 @@ def _averages(row: StatRow, days: list[float], levels: list[int]) -> None:
 async def _on_time(
     session: AsyncSession, keys: dict[uuid.UUID, str], rows: dict[str, StatRow]
 ) -> None:
-    stmt = select(DeadlineStage.case_id, DeadlineStage.stage, DeadlineStage.on_time).where(
-        DeadlineStage.case_kind == CASE_KIND, DeadlineStage.status == COMPLETED
-    )
+    stmt = select(
+        DeadlineStage.case_id,
+        DeadlineStage.stage,
+        DeadlineStage.status,
+        DeadlineStage.on_time,
+        DeadlineStage.due_at,
+        DeadlineStage.overdue_emitted,
+    ).where(DeadlineStage.case_kind == CASE_KIND)
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for case_id, stage, on_time in (await session.execute(stmt)).all():
+    for case_id, stage, status, on_time, due_at, overdue in (await session.execute(stmt)).all():
         key = keys.get(case_id)
-        if key is not None:
-            counts[(key, stage)][0] += 1 if on_time else 0
+        verdict = _verdict(status, on_time, due_at, overdue) if key is not None else None
+        if key is not None and verdict is not None:
+            counts[(key, stage)][0] += 1 if verdict else 0
             counts[(key, stage)][1] += 1
     for (key, stage), (good, total) in counts.items():
         rows[key].on_time_rate[stage] = round(good / total, 4)

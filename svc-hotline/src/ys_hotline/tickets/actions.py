@@ -11,9 +11,8 @@ from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.problems import Conflict, Invalid
 from ys_hotline.catalogue import service as catalogue
-from ys_hotline.catalogue.models import TOWN
 from ys_hotline.knowledge import service as knowledge
-from ys_hotline.tickets import schemas, stages
+from ys_hotline.tickets import schemas
 from ys_hotline.tickets.models import Ticket, TicketReply
 from ys_hotline.tickets.transitions import act
 from ys_hotline.tickets.vocabulary import TicketType
@@ -34,7 +33,7 @@ async def answer(
         if ticket.type != TicketType.CONSULT.value:
             raise Invalid("only a 咨询 is answered directly; dispatch the others", field="answer")
         if body.kb_entry_id is not None:
-            await knowledge.get(session, body.kb_entry_id)
+            await knowledge.answerable(session, body.kb_entry_id)
         ticket.answer, ticket.kb_entry_id = body.answer, body.kb_entry_id
         ticket.closed_at, ticket.outcome = now(), "answered"
         return {"at": ticket.closed_at, "outcome": "answered"}
@@ -55,17 +54,12 @@ async def _routing(session: AsyncSession, ticket: Ticket, body: schemas.Dispatch
     if not department:
         raise Invalid("name the town that handles this matter", field="department")
     dept = await catalogue.department(session, department, "department")
-    if dept.is_town and category.level != TOWN:
-        # 国办函〔2025〕66号: a county department's matter is never pushed down to a town.
-        raise Invalid(
-            f"{category.name} is a county department's matter: it cannot go to {dept.name}",
-            field="department",
-            code="county-matter-to-town",
-        )
+    catalogue.check_handler(dept, category.level, "department")
     explicit = body.co_departments
     co = explicit if explicit is not None else list(category.co_departments or [])
     for code_ in co:
-        await catalogue.department(session, code_, "co_departments")
+        co_dept = await catalogue.department(session, code_, "co_departments")
+        catalogue.check_handler(co_dept, category.level, "co_departments")
     ticket.category_code, ticket.department = category.code, department
     ticket.co_departments = [c for c in co if c != department]
     return {"department": department, "co_departments": ticket.co_departments}
@@ -83,7 +77,9 @@ async def dispatch(
     async def effect(ticket: Ticket) -> Data:
         routed = await _routing(session, ticket, body)
         ticket.return_reason = None
-        await stages.reassign(session, ticket)
+        # a 延期 is the holding department's request about its own limit: it does not follow
+        # the ticket to the next department
+        ticket.extension_status = ticket.extension_days = ticket.extension_reason = None
         return routed
 
     return await act(

@@ -55,7 +55,7 @@ ROUTES: dict[str, tuple[type[BaseModel], Handler, str]] = {
     "urge": (schemas.UrgeIn, followup.urge, "urge"),
     "revisit": (schemas.RevisitIn, followup.revisit, "revisit"),
     "reopen": (schemas.ReasonIn, followup.reopen, "reopen"),
-    "archive": (schemas.NoteIn, _simple("archive"), "archive"),
+    "archive": (schemas.NoteIn, followup.archive, "archive"),
     "merge": (schemas.MergeIn, followup.merge, "merge"),
     "transfer": (schemas.TransferIn, followup.transfer, "transfer"),
 }

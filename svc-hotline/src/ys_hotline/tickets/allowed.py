@@ -9,12 +9,16 @@ from collections.abc import Callable
 
 from yingshang.auth import Principal
 from yingshang.clock import now
-from ys_hotline.tickets.followup import DISSATISFIED, TRANSFERABLE
+from ys_hotline.tickets.followup import DISSATISFIED, TRANSFERABLE, reopen_action
 from ys_hotline.tickets.machine import MACHINE, NOTES
 from ys_hotline.tickets.models import Ticket
 from ys_hotline.tickets.vocabulary import TicketType
 
 REQUESTED = "requested"
+
+
+def _dissatisfied(ticket: Ticket) -> bool:
+    return ticket.satisfaction is not None and ticket.satisfaction <= DISSATISFIED
 
 
 def _before_deadline(ticket: Ticket) -> bool:
@@ -25,7 +29,8 @@ def _before_deadline(ticket: Ticket) -> bool:
 _ALSO: dict[str, Callable[[Ticket], bool]] = {
     "answer": lambda t: t.type == TicketType.CONSULT.value,
     "transfer": lambda t: bool(t.enterprise_name) and t.type in TRANSFERABLE,
-    "reopen": lambda t: t.satisfaction is not None and t.satisfaction <= DISSATISFIED,
+    "reopen": lambda t: _dissatisfied(t) and reopen_action(t) == "reopen",
+    "reopen_at_center": lambda t: _dissatisfied(t) and reopen_action(t) == "reopen_at_center",
     "request_extension": lambda t: t.extension_status != REQUESTED and _before_deadline(t),
     "decide_extension": lambda t: t.extension_status == REQUESTED,
 }
@@ -40,7 +45,11 @@ def available(ticket: Ticket, principal: Principal) -> list[str]:
         for n in NOTES.values()
         if state in n.sources and n.allowed(principal, ticket) is not None
     ]
-    return [name for name in names if _ALSO.get(name, _true)(ticket)]
+    # both reopens are one action of the API (``/reopen``), which picks the one that applies
+    return [_AS_ACTION.get(name, name) for name in names if _ALSO.get(name, _true)(ticket)]
+
+
+_AS_ACTION = {"reopen_at_center": "reopen"}
 
 
 def _true(ticket: Ticket) -> bool:

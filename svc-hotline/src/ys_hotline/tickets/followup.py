@@ -11,7 +11,7 @@ from yingshang.clock import now
 from yingshang.problems import Conflict, Invalid
 from ys_hotline.tickets import policy, schemas, stages
 from ys_hotline.tickets.models import Ticket
-from ys_hotline.tickets.transitions import SYSTEM, act, finish
+from ys_hotline.tickets.transitions import SYSTEM, act, finish, load
 from ys_hotline.tickets.vocabulary import OPEN_STATES, Status, TicketType
 
 Data = dict[str, Any]
@@ -110,17 +110,47 @@ async def reopen(
     who: Principal,
     etag: str | None,
 ) -> Ticket:
-    """Reopen after a dissatisfied 回访: back to the same department, clocks from now."""
+    """Reopen after a dissatisfied 回访: back to the department that handled it, clocks from
+    now; a ticket no department signed (answered at intake, closed by the complaints center)
+    goes back to the center to be dispatched."""
 
     async def effect(ticket: Ticket) -> Data:
         if ticket.satisfaction is None or ticket.satisfaction > DISSATISFIED:
             raise Conflict("only a dissatisfied 回访 (1 or 2) reopens a ticket")
         ticket.reopen_count += 1
         ticket.closed_at = ticket.outcome = ticket.satisfaction = ticket.revisited_at = None
+        ticket.extension_status = ticket.extension_days = ticket.extension_reason = None
         return {"reason": body.reason}
 
+    ticket = await load(session, ticket_id, who)
+    name = reopen_action(ticket)
+    return await act(session, ticket_id, name, who, if_match=etag, note=body.reason, effect=effect)
+
+
+def reopen_action(ticket: Ticket) -> str:
+    """Which reopen applies: to the department that signed it, or to the center."""
+    return "reopen" if ticket.signed_at is not None else "reopen_at_center"
+
+
+async def archive(
+    session: AsyncSession,
+    ticket_id: uuid.UUID,
+    body: schemas.NoteIn,
+    who: Principal,
+    etag: str | None,
+) -> Ticket:
+    """归档 after the 回访; without one (the requester could not be reached, gave no number)
+    only with the reason on the timeline: the 回访 is the ticket's rating, not a formality."""
+
+    async def effect(ticket: Ticket) -> Data:
+        if ticket.state == Status.CLOSED.value and not (body.note and body.note.strip()):
+            raise Invalid(
+                "archiving before the 回访 needs the reason it was not made", field="note"
+            )
+        return {}
+
     return await act(
-        session, ticket_id, "reopen", who, if_match=etag, note=body.reason, effect=effect
+        session, ticket_id, "archive", who, if_match=etag, note=body.note, effect=effect
     )
 
 

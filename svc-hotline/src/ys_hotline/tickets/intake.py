@@ -62,6 +62,9 @@ def _source(body: TicketIn, principal: Principal | None) -> tuple[Source, str | 
         return Source.PROVINCE, principal.client_id
     if principal is None:
         return Source.WEB, None
+    if body.source is Source.PROVINCE:
+        # only the platform's own client pushes (its external id, its Idempotency-Key)
+        raise Invalid("a provincial ticket is pushed by the platform itself", field="source")
     return body.source, None
 
 

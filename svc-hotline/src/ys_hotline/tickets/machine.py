@@ -61,6 +61,10 @@ TRANSITIONS = (
     _t("revisit", "回访", {S.CLOSED}, S.REVISITED, OPERATOR, event="revisited"),
     _t("reopen", "重新办理", {S.REVISITED}, S.DISPATCHED, CENTER_REVIEW, event="reopened",
        note_required=True),
+    # a ticket no department ever signed (answered at intake, or closed by the complaints
+    # center) goes back to the center, which dispatches it
+    _t("reopen_at_center", "重新受理", {S.REVISITED}, S.RECEIVED, CENTER_REVIEW,
+       event="reopened", note_required=True),
     _t("archive", "归档", {S.CLOSED, S.REVISITED}, S.ARCHIVED, CENTER_REVIEW),
     _t("merge", "并单", {S.RECEIVED, S.DISPATCHED}, S.MERGED, OPERATOR, event="merged"),
     _t("transfer", "转侵权投诉中心", {S.RECEIVED}, S.TRANSFERRED, OPERATOR, event="transferred"),
@@ -112,12 +116,15 @@ CLOCKS: dict[str, Clocks] = {
     "reject_return": Clocks(starts=(Stage.SIGN,)),
     "revisit": Clocks(completes=(Stage.REVISIT,)),
     "reopen": Clocks(starts=(Stage.SIGN, Stage.HANDLE)),
+    "reopen_at_center": Clocks(starts=(Stage.HANDLE,)),
     "archive": Clocks(cancels=(Stage.REVISIT,)),
     "merge": Clocks(cancels=EVERY_STAGE),
     # The complaints center times the linked case itself: our 办理 clock stops here.
     "transfer": Clocks(cancels=(Stage.HANDLE,)),
     "complaint_closed": Clocks(starts=(Stage.REVISIT,)),
 }
+# Transitions after which the running clocks answer to another holder (stages.holder).
+CHANGES_HANDS = frozenset({"dispatch", "approve_return", "reopen", "reopen_at_center"})
 # A merged ticket is over for the scorecards too: it publishes ``closed`` besides ``merged``.
 EXTRA_EVENTS: dict[str, tuple[str, ...]] = {"merge": ("closed",)}
 

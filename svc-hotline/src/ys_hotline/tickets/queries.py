@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.auth import Principal
 from yingshang.cases import timeline
 from yingshang.cases.pagination import PageRequest, paginate
-from yingshang.clock import now
-from yingshang.time.models import OPEN_STATUSES, RUNNING, DeadlineStage
+from yingshang.clock import ensure_utc, now
+from yingshang.problems import Invalid
+from yingshang.time.models import RUNNING, DeadlineStage
 from ys_hotline.access import sees_everything
 from ys_hotline.tickets import allowed, policy, stages, views
 from ys_hotline.tickets.models import CASE_KIND, Ticket, TicketReply
@@ -47,6 +48,17 @@ class Filters:
     received_to: datetime | None = None
     keyword: str | None = None
     queue: str | None = None
+
+
+# Queues of the lead department's own steps (签收 by its head, 联系, 办理): a co-handling
+# department sees the ticket but does not take these steps, so they are not in its queue.
+LEAD_QUEUES = frozenset({"to_sign", "to_contact", "to_handle"})
+
+
+def ordered_period(start: datetime | None, end: datetime | None) -> None:
+    """A received_from after received_to is a mistake, not an empty answer."""
+    if start and end and ensure_utc(end) <= ensure_utc(start):
+        raise Invalid("the period ends before it starts", field="received_to")
 
 
 def _visible(stmt: Select[Any], principal: Principal) -> Select[Any]:
@@ -97,23 +109,23 @@ async def page(
     session: AsyncSession, principal: Principal, f: Filters, request: PageRequest
 ) -> tuple[list[TicketSummary], str | None]:
     """One page, newest receipt first (index ``ix_hotline_tickets_received``)."""
+    ordered_period(f.received_from, f.received_to)
     stmt = _filtered(_visible(select(Ticket), principal), f)
+    if f.queue in LEAD_QUEUES and not sees_everything(principal):
+        stmt = stmt.where(Ticket.department.in_(sorted(principal.depts())))
     rows, next_cursor = await paginate(
         session, stmt, request, sort=Ticket.received_at, id_col=Ticket.id
     )
-    by_case = await _open_stages(session, [t.id for t in rows])
+    by_case = await _stages(session, [t.id for t in rows])
     return [views.summary(t, by_case.get(t.id, [])) for t in rows], next_cursor
 
 
-async def _open_stages(
-    session: AsyncSession, ids: list[uuid.UUID]
-) -> dict[uuid.UUID, list[StageOut]]:
+async def _stages(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[StageOut]]:
+    """Every clock of these tickets, finished ones too (the 通报 flag outlives its stage)."""
     if not ids:
         return {}
     stmt = select(DeadlineStage).where(
-        DeadlineStage.case_kind == CASE_KIND,
-        DeadlineStage.case_id.in_(ids),
-        DeadlineStage.status.in_(OPEN_STATUSES),
+        DeadlineStage.case_kind == CASE_KIND, DeadlineStage.case_id.in_(ids)
     )
     found: dict[uuid.UUID, list[StageOut]] = {}
     for row in (await session.execute(stmt)).scalars():
@@ -172,9 +184,8 @@ def view_as(
     """:func:`view_of` as ``model``, a view extending :class:`TicketOut` with ``extra``
     fields (built once, not copied from a :class:`TicketOut`)."""
     seen = views.disclosure(principal, ticket, reveal=reveal)
-    open_now = [s for s in clocks if s.completed_at is None and s.state != "cancelled"]
     return model(
-        **views.summary_fields(ticket, open_now),
+        **views.summary_fields(ticket, clocks),
         **extra,
         content=ticket.content,
         location=ticket.location,
@@ -186,7 +197,7 @@ def view_as(
         extension_days=ticket.extension_days,
         return_reason=ticket.return_reason,
         merged_into_id=ticket.merged_into_id,
-        duplicate_hints=list(ticket.duplicate_hints or []),
+        duplicate_hints=[] if principal.is_client else list(ticket.duplicate_hints or []),
         satisfaction=ticket.satisfaction,
         closed_at=ticket.closed_at,
         outcome=ticket.outcome,

@@ -57,9 +57,11 @@ async def create_ticket(
     if made.replayed:
         response.status_code = 200
     set_etag(response, made.ticket, CASE_KIND)
+    # Hints name other tickets: an integration client sees only its own tickets, so none.
+    hints = [] if principal.is_client else made.duplicates
     if made.replayed:
         full = await queries.detail(session, made.ticket, principal)
-        return CreatedOut(**full.model_dump(), query_code=None, duplicates=made.duplicates)
+        return CreatedOut(**full.model_dump(), query_code=None, duplicates=hints)
     # just written: answer from memory (the timeline is one GET away)
     clocks = [queries.stage_view(made.stage)] if made.stage else []
     return queries.view_as(
@@ -68,7 +70,7 @@ async def create_ticket(
         principal,
         clocks,
         query_code=made.query_code,
-        duplicates=made.duplicates,
+        duplicates=hints,
     )
 
 

@@ -2,11 +2,11 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from yingshang.validators import USCC, Phone
+from yingshang.validators import USCC, Phone, plausible_datetime
 from ys_hotline.tickets.vocabulary import ExcludedMatter, Source, TicketType, Urgency
 
 Text = Field(min_length=1, max_length=2000)
@@ -44,7 +44,8 @@ class TicketIn(Body):
     content: str = Field(min_length=2, max_length=10_000)
     location: str | None = Field(None, max_length=200)
     requester: Requester = Field(default_factory=Requester)
-    received_at: AwareDatetime | None = None  # a provincial push carries the original time
+    # a provincial push carries the original time
+    received_at: Annotated[AwareDatetime, AfterValidator(plausible_datetime)] | None = None
     external_id: str | None = Field(None, min_length=1, max_length=80)
     excluded_matter: ExcludedMatter | None = None
 

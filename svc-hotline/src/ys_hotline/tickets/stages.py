@@ -19,10 +19,20 @@ from ys_hotline.access import CENTER
 from ys_hotline.tickets.events import SERVICE
 from ys_hotline.tickets.machine import Stage
 from ys_hotline.tickets.models import CASE_KIND, Ticket
+from ys_hotline.tickets.policy import UNASSIGNED
 from ys_hotline.tickets.vocabulary import Urgency
 
 Actor = deadlines.Actor
 DAY_UNITS = {Unit.WORKING_DAYS.value, Unit.NATURAL_DAYS.value}
+
+
+def holder(ticket: Ticket, stage: Stage | str) -> str:
+    """Whose clock a stage is (warnings, escalation L1, scorecards): the department that holds
+    the ticket; the center before 派单, after an approved 退单, on a transferred ticket, and
+    for the 回访, which its operators make."""
+    if stage == Stage.REVISIT or ticket.state in UNASSIGNED or not ticket.department:
+        return CENTER
+    return ticket.department
 
 
 def policy_key(ticket: Ticket, stage: Stage) -> str:
@@ -48,7 +58,7 @@ async def start(
         case_kind=CASE_KIND,
         case_id=ticket.id,
         case_number=ticket.number,
-        department=ticket.department or CENTER,
+        department=holder(ticket, stage),
         origin_client=ticket.origin_client,
         stage=stage.value,
         urgency=policy_key(ticket, stage),
@@ -88,8 +98,8 @@ async def extend_handling(
 
 
 async def reassign(session: AsyncSession, ticket: Ticket) -> None:
-    """After 派单 the running clocks answer to the department that now holds the ticket
-    (escalation L1 goes to its head)."""
+    """After the ticket changes hands (派单, an approved 退单, reopen) the running clocks answer
+    to whoever now holds it (escalation L1 goes to its head)."""
     rows = await session.execute(
         select(DeadlineStage).where(
             DeadlineStage.case_kind == CASE_KIND,
@@ -98,7 +108,7 @@ async def reassign(session: AsyncSession, ticket: Ticket) -> None:
         )
     )
     for row in rows.scalars():
-        row.department = ticket.department or CENTER
+        row.department = holder(ticket, row.stage)
 
 
 async def of(session: AsyncSession, ticket: Ticket) -> list[DeadlineStage]:

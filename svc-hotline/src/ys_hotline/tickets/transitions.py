@@ -20,7 +20,15 @@ from yingshang.cases.statemachine import apply_transition
 from yingshang.events.outbox import enqueue
 from yingshang.problems import Conflict, Forbidden
 from ys_hotline.tickets import events, policy, stages
-from ys_hotline.tickets.machine import CLOCKS, EXTRA_EVENTS, MACHINE, NOTES, Clocks, Stage
+from ys_hotline.tickets.machine import (
+    CHANGES_HANDS,
+    CLOCKS,
+    EXTRA_EVENTS,
+    MACHINE,
+    NOTES,
+    Clocks,
+    Stage,
+)
 from ys_hotline.tickets.models import CASE_KIND, Ticket
 
 Data = dict[str, Any]
@@ -97,6 +105,8 @@ async def finish(
     )  # fmt: skip
     for extra in EXTRA_EVENTS.get(name, ()):
         await enqueue(session, events.event(ticket, extra, events.payload(ticket, extra, data)))
+    if name in CHANGES_HANDS:
+        await stages.reassign(session, ticket)
     await _clocks(session, ticket, CLOCKS.get(name, Clocks()), who)
 
 

@@ -63,7 +63,9 @@ def summary(ticket: Ticket, stages: list[StageOut]) -> TicketSummary:
 
 
 def summary_fields(ticket: Ticket, stages: list[StageOut]) -> dict[str, Any]:
-    """A :class:`TicketSummary`'s fields (for the views that extend it)."""
+    """A :class:`TicketSummary`'s fields (for the views that extend it). ``stages``: all the
+    ticket's clocks: overdue is a running one past due; the escalation level and the 通报
+    flag are the highest any stage reached, and stay after a late stage completes."""
     level = max((s.level for s in stages), default=0)
     return {
         "id": ticket.id,

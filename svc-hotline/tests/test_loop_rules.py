@@ -1,0 +1,371 @@
+"""Rules of the loop at its edges: who may handle, whose clock, what the figures count, and
+inputs that must be refused as problems (each test names the rule it checks)."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+
+from yingshang.clock import FrozenClock, get_clock, set_clock
+from yingshang.events.outbox import OutboxEvent
+from yingshang.testing.apps import ServiceUnderTest
+from yingshang.time.models import Policy
+from yingshang.time.sweeper import DeadlineSweeper
+
+from .builders import BASE, People, create, step, ticket_body
+
+T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 Asia/Shanghai
+
+
+def lenient(hotline: ServiceUnderTest) -> httpx.AsyncClient:
+    """A client that gets the 500 a server would send instead of the raised exception."""
+    transport = httpx.ASGITransport(app=hotline.app, raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    before = get_clock()
+    frozen = FrozenClock(T0)
+    set_clock(frozen)
+    yield frozen
+    set_clock(before)
+
+
+async def test_only_handling_units_handle_and_never_a_town_for_a_county_matter(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """The center dispatches to departments (towns only for town matters): not to itself or
+    another coordinating body, where the center would sign, handle and approve its own reply;
+    and a county matter has no town among its co-handlers either."""
+    c = hotline.client
+    t = await create(c, people.operator)  # SCJG_FOOD: county level, lead SCJGJ
+    for body, field, code in (
+        ({"department": "HOTLINE_CENTER"}, "department", "not-a-handling-unit"),
+        ({"department": "BUREAU"}, "department", "not-a-handling-unit"),
+        ({"co_departments": ["LONGQUAN"]}, "co_departments", "county-matter-to-town"),
+        ({"co_departments": ["COMPLAINTS_CENTER"]}, "co_departments", "not-a-handling-unit"),
+    ):
+        refused = await c.post(
+            f"{BASE}/tickets/{t['id']}/dispatch",
+            json=body,
+            headers={**people.operator, "If-Match": f'"ticket-{t["id"]}-{t["version"]}"'},
+        )
+        assert refused.status_code == 422, (body, refused.text)
+        assert (refused.json()["field"], refused.json()["type"].rsplit("/", 1)[1]) == (field, code)
+    t = await step(c, t, "dispatch", people.operator)
+    assert (t["department"], t["co_departments"]) == ("SCJGJ", ["WJJ"])
+
+
+async def test_a_pending_extension_does_not_follow_the_ticket(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """延期 is the holding department's request about its own limit."""
+    c = hotline.client
+    t = await step(c, await create(c, people.operator), "dispatch", people.operator)
+    t = await step(c, t, "extension", people.head("SCJGJ"), {"days": 30, "reason": "需检测"})
+    t = await step(c, t, "return", people.head("SCJGJ"), {"reason": "不属本部门职责"})
+    t = await step(c, t, "return-review", people.center_head, {"approve": True})
+    t = await step(c, t, "dispatch", people.operator, {"department": "WJJ", "co_departments": []})
+    assert (t["department"], t["extension_status"], t["extension_days"]) == ("WJJ", None, None)
+    t = await step(c, t, "extension", people.head("WJJ"), {"days": 2, "reason": "需现场核查"})
+    assert (t["extension_status"], t["extension_days"]) == ("requested", 2)
+
+
+async def test_duplicate_hints_name_no_ticket_the_client_may_not_see(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """A client sees only the tickets it pushed; hints by phone must not name others."""
+    c = hotline.client
+    local = await create(c, people.operator, title="本地受理的私密诉求")
+    body = ticket_body(
+        external_id="GZ-HINT-1", category_code="RS_WAGES", content="拖欠工资三个月。"
+    )
+    pushed = await c.post(
+        f"{BASE}/tickets",
+        json=body,
+        headers={**people.province(), "Idempotency-Key": "push-hint-0001"},
+    )
+    assert pushed.status_code == 201, pushed.text
+    assert (
+        await c.get(f"{BASE}/tickets/{local['id']}", headers=people.province())
+    ).status_code == 404
+    assert pushed.json()["duplicates"] == []
+    read = await c.get(f"{BASE}/tickets/{pushed.json()['id']}", headers=people.province())
+    assert read.json()["duplicate_hints"] == []
+    # the center still gets the hint (the control: there is one to hide)
+    seen = await c.get(f"{BASE}/tickets/{pushed.json()['id']}", headers=people.center_head)
+    assert seen.json()["duplicate_hints"] == [local["id"]]
+
+
+async def test_staff_do_not_pose_as_the_provincial_platform(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    async with lenient(hotline) as client:
+        made = await client.post(
+            f"{BASE}/tickets", json=ticket_body(source="province"), headers=people.operator
+        )
+    assert made.status_code == 422, made.text
+    assert made.json()["field"] == "source"
+
+
+async def test_public_submit_honours_idempotency_key(hotline: ServiceUnderTest) -> None:
+    body = {"type": "help", "title": "路灯不亮", "content": "新街路灯坏了一周。"}
+    headers = {"Idempotency-Key": str(uuid.uuid4())}
+    first = await hotline.client.post(f"{BASE}/public/tickets", json=body, headers=headers)
+    again = await hotline.client.post(f"{BASE}/public/tickets", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert again.json() == first.json()
+    other = await hotline.client.post(
+        f"{BASE}/public/tickets", json={**body, "title": "路灯仍不亮"}, headers=headers
+    )
+    assert other.status_code == 422
+
+
+async def test_out_of_range_and_mismatched_times_are_422_problems(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    knowledge = {
+        "question": "如何办理食品经营许可？",
+        "answer": "到政务服务中心办理。",
+        "valid_from": "2026-01-01T00:00:00+08:00",
+        "valid_to": "2025-12-31T23:00:00",  # no offset: county time, before valid_from
+    }
+    async with lenient(hotline) as client:
+        asks = [
+            await client.post(f"{BASE}/knowledge", json=knowledge, headers=people.center_head),
+            await client.post(
+                f"{BASE}/tickets",
+                json=ticket_body(received_at="0001-01-01T00:00:00+08:00"),
+                headers=people.operator,
+            ),
+            await client.get(
+                f"{BASE}/tickets",
+                params={"received_from": "0001-01-01T00:00:00+08:00"},
+                headers=people.center_head,
+            ),
+            await client.get(
+                f"{BASE}/tickets",
+                params={"received_to": "9999-12-31T23:59:59-08:00"},
+                headers=people.center_head,
+            ),
+            await client.get(
+                f"{BASE}/stats",
+                params={
+                    "received_from": "2026-12-01T00:00:00Z",
+                    "received_to": "2026-01-01T00:00:00Z",
+                },
+                headers=people.center_head,
+            ),
+        ]
+        for response in asks:
+            assert response.status_code == 422, (response.request.url, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+        valid = await client.post(
+            f"{BASE}/knowledge",
+            json={**knowledge, "valid_to": "2026-12-31T00:00:00"},
+            headers=people.center_head,
+        )
+    assert valid.status_code == 201, valid.text
+    valid_to = datetime.fromisoformat(valid.json()["valid_to"])
+    assert valid_to == datetime(2026, 12, 30, 16, tzinfo=UTC)  # 00:00 in the county
+
+
+async def test_a_nul_character_is_never_a_500(hotline: ServiceUnderTest, people: People) -> None:
+    """SQLite stores U+0000; PostgreSQL refuses it in text: a 422 problem there."""
+    postgres = os.environ.get("YS_TEST_BACKEND") == "postgres"
+    async with lenient(hotline) as client:
+        made = await client.post(
+            f"{BASE}/tickets", json=ticket_body(title="餐馆\u0000卫生"), headers=people.operator
+        )
+        listed = await client.get(
+            f"{BASE}/tickets", params={"q": "a\u0000b"}, headers=people.center_head
+        )
+    assert made.status_code == (422 if postgres else 201), made.text
+    assert listed.status_code == (422 if postgres else 200), listed.text
+
+
+async def test_working_days_to_close_count_the_closing_day(
+    hotline: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """A 咨询 (2 wd) received Monday, answered Wednesday evening: Tuesday and Wednesday used
+    (DOMAIN: count from the day after receipt), on time."""
+    c = hotline.client
+    t = await create(c, people.operator, type="consult", category_code="SP_SERVICE")
+    clock.set(T0 + timedelta(days=2, hours=10))  # Wednesday 20:00 Asia/Shanghai
+    t = await step(c, t, "answer", people.operator, {"answer": "请携带身份证到窗口办理"})
+    assert next(s for s in t["stages"] if s["stage"] == "handle")["on_time"] is True
+    stats = await c.get(f"{BASE}/stats", params={"by": "type"}, headers=people.center_head)
+    row = next(r for r in stats.json() if r["key"] == "consult")
+    assert row["average_working_days_to_close"] == 2.0, row
+
+
+async def test_the_center_holds_the_clocks_of_a_ticket_no_department_holds(
+    hotline: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """Before 派单 and after an approved 退单 the center holds the ticket: its overdue 办理 clock
+    is the center's, not the catalogue's lead department's (which cannot even see it)."""
+    db = hotline.app.state.db
+    async with db.write() as session:
+        await session.execute(
+            update(Policy)
+            .where(Policy.service == "hotline", Policy.stage == "handle")
+            .values(amount=10, unit="natural_seconds")
+        )
+    c = hotline.client
+    t = await create(c, people.operator)  # never dispatched
+    assert (
+        await c.get(f"{BASE}/tickets/{t['id']}", headers=people.head("SCJGJ"))
+    ).status_code == 404
+    clock.set(T0 + timedelta(seconds=30))
+    await DeadlineSweeper(db).sweep()
+
+    async def overdue_departments() -> list[str]:
+        async with db.read() as session:
+            rows = await session.execute(
+                select(OutboxEvent.payload).where(
+                    OutboxEvent.subject == "ys.hotline.ticket.overdue"
+                )
+            )
+            return [row["data"]["department"] for row in rows.scalars()]
+
+    assert await overdue_departments() == ["HOTLINE_CENTER"]
+    t = (await c.get(f"{BASE}/tickets/{t['id']}", headers=people.center_head)).json()
+    t = await step(c, t, "dispatch", people.operator)
+    t = await step(c, t, "return", people.head("SCJGJ"), {"reason": "不属本部门职责"})
+    t = await step(c, t, "return-review", people.center_head, {"approve": True})
+    detail = (await c.get(f"{BASE}/tickets/{t['id']}", headers=people.center_head)).json()
+    assert detail["status"] == "received"
+    async with db.read() as session:
+        from yingshang.time.models import DeadlineStage
+
+        holders = await session.execute(
+            select(DeadlineStage.stage, DeadlineStage.department).where(
+                DeadlineStage.case_id == uuid.UUID(t["id"]), DeadlineStage.status == "running"
+            )
+        )
+        assert dict(holders.all()) == {"handle": "HOTLINE_CENTER"}
+
+
+async def test_on_time_rate_counts_stages_already_late(
+    hotline: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """One 签收 on time, one still unsigned four working days past due: 50 %, not 100 %."""
+    c = hotline.client
+    a = await step(c, await create(c, people.operator), "dispatch", people.operator)
+    await step(c, a, "sign", people.head("SCJGJ"))
+    await step(c, await create(c, people.operator, title="另一件"), "dispatch", people.operator)
+    clock.set(T0 + timedelta(days=7))
+    stats = await c.get(f"{BASE}/stats", params={"by": "type"}, headers=people.center_head)
+    row = next(r for r in stats.json() if r["key"] == "complaint")
+    assert row["on_time_rate"]["sign"] == 0.5, row
+
+
+async def test_co_handlers_queues_hold_only_their_own_steps(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """Only the lead department's head signs (一把手亲自接单): not in a co-handler's queue."""
+    c = hotline.client
+    t = await step(c, await create(c, people.operator), "dispatch", people.operator)
+    assert t["co_departments"] == ["WJJ"]
+    await step(c, t, "sign", people.head("WJJ"), expect=403)
+    for queue, headers, expected in (
+        ("to_sign", people.head("WJJ"), []),
+        ("to_sign", people.head("SCJGJ"), [t["id"]]),
+        (None, people.head("WJJ"), [t["id"]]),  # the co-handler still sees the ticket
+    ):
+        params = {"queue": queue} if queue else {}
+        listed = await c.get(f"{BASE}/tickets", params=params, headers=headers)
+        assert [i["id"] for i in listed.json()["items"]] == expected, (queue, listed.json())
+
+
+async def test_reopening_a_ticket_no_department_signed_returns_it_to_the_center(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """A 咨询 answered from the knowledge base had no department: reopened, the center takes
+    it in again and dispatches it (no 'dispatched' to the center itself)."""
+    c = hotline.client
+    t = await create(c, people.operator, type="consult", category_code="SP_SERVICE")
+    t = await step(c, t, "answer", people.operator, {"answer": "请到窗口办理"})
+    t = await step(c, t, "revisit", people.operator, {"level": 1})
+    assert (
+        "reopen" in t["actions"]
+        or "reopen"
+        in (await c.get(f"{BASE}/tickets/{t['id']}", headers=people.center_head)).json()["actions"]
+    )
+    t = await step(c, t, "reopen", people.center_head, {"reason": "群众不满意"})
+    assert (t["status"], t["reopen_count"]) == ("received", 1)
+    t = await step(c, t, "dispatch", people.operator)
+    assert (t["status"], t["department"]) == ("dispatched", "XZSPJ")
+
+
+L3_LADDER = [
+    {"level": 1, "after": {"amount": 0, "unit": "natural_seconds"}, "target": "responsible_head",
+     "action": "notify_head"},
+    {"level": 2, "after": {"amount": 2, "unit": "natural_seconds"}, "target": "bureau",
+     "action": "urge"},
+    {"level": 3, "after": {"amount": 4, "unit": "natural_seconds"}, "target": "committee",
+     "action": "written_notice"},
+]  # fmt: skip
+
+
+async def test_the_bulletin_flag_survives_the_late_signature(
+    hotline: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """五限时 "催办 and 通报 flags": a written 通报 (L3) that went out stays on the ticket."""
+    db = hotline.app.state.db
+    async with db.write() as session:
+        await session.execute(
+            update(Policy)
+            .where(Policy.service == "hotline", Policy.stage == "sign")
+            .values(amount=10, unit="natural_seconds", ladder=L3_LADDER)
+        )
+    c = hotline.client
+    t = await step(c, await create(c, people.operator), "dispatch", people.operator)
+    sweeper = DeadlineSweeper(db)
+    for seconds in (20, 40):
+        clock.set(T0 + timedelta(seconds=seconds))
+        await sweeper.sweep()
+    t = (await c.get(f"{BASE}/tickets/{t['id']}", headers=people.head("SCJGJ"))).json()
+    assert (t["escalation_level"], t["bulletined"], t["overdue"]) == (3, True, True)
+    t = await step(c, t, "sign", people.head("SCJGJ"))
+    t = (await c.get(f"{BASE}/tickets/{t['id']}", headers=people.center_head)).json()
+    assert (t["escalation_level"], t["bulletined"], t["overdue"]) == (3, True, False)
+    listed = await c.get(f"{BASE}/tickets", headers=people.center_head)
+    row = next(i for i in listed.json()["items"] if i["id"] == t["id"])
+    assert (row["bulletined"], row["overdue"]) == (True, False)
+
+
+async def test_a_direct_answer_cites_only_a_valid_entry(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    c = hotline.client
+    found = await c.get(
+        f"{BASE}/knowledge/search", params={"q": "营业执照"}, headers=people.operator
+    )
+    entry = found.json()["items"][0]
+    retired = await c.delete(f"{BASE}/knowledge/{entry['id']}", headers=people.center_head)
+    assert retired.status_code == 200
+    assert retired.json()["active"] is False
+    t = await create(c, people.operator, type="consult", category_code="SP_SERVICE")
+    body = {"answer": entry["answer"], "kb_entry_id": entry["id"]}
+    await step(c, t, "answer", people.operator, body, expect=422)
+    t = await step(c, t, "answer", people.operator, {"answer": entry["answer"]})
+    assert t["status"] == "closed"
+
+
+async def test_archiving_before_the_revisit_needs_the_reason(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """The 回访 is the ticket's 好差评 rating: the center does not skip it silently."""
+    c = hotline.client
+    t = await create(c, people.operator, type="consult", category_code="SP_SERVICE")
+    t = await step(c, t, "answer", people.operator, {"answer": "请到窗口办理"})
+    await step(c, t, "archive", people.center_head, expect=422)
+    await step(c, t, "archive", people.center_head, {"note": "  "}, expect=422)
+    t = await step(c, t, "archive", people.center_head, {"note": "来电人三次未接听，无法回访"})
+    assert t["status"] == "archived"
