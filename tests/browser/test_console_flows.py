@@ -72,14 +72,37 @@ def _act(page: Any, label: str, fill: dict[str, str] | None = None) -> None:
     page.click(f".action-form button:has-text('确认{label}')")
 
 
+def _fact(page: Any, name: str) -> str:
+    """The value of a case detail's 基本信息 entry ``name``."""
+    return str(page.locator(f"dl.kv dt:text-is('{name}') + dd").inner_text())
+
+
+def _api_act(
+    api: httpx.Client, path: str, case: dict[str, Any], action: str, body: Any = None
+) -> dict[str, Any]:
+    """POST a step with the case's current ETag (``If-Match``); the case as it answers."""
+    read = api.get(f"{path}/{case['id']}")
+    assert read.status_code == 200, read.text
+    done = api.post(
+        f"{path}/{case['id']}/{action}", json=body or {}, headers={"If-Match": read.headers["etag"]}
+    )
+    assert done.status_code == 200, done.text
+    return dict(done.json())
+
+
 def test_signed_ticket_goes_overdue_into_the_bureau_ledger(console: Any) -> None:
     page = console.new_page()
     _contact_stage_in_seconds(console, page, 2)
     number = _take_ticket(console, page, f"营业执照办理咨询{_unique()}")
     page.click("text=查看并派单")
+    page.wait_for_selector(".case-head")
+    assert _fact(page, "诉求人") == "王先生，13800138000"  # the operator reads the phone in full
     _act(page, "派单", {"department": "SCJGJ"})
     page.wait_for_selector("text=已完成：派单")
     assert _buttons(page) == []  # the operator's part is done: nothing more to offer her
+    # The dispatch answered with the requester masked (a write audits nothing): she still
+    # sees what her read showed.
+    assert _fact(page, "诉求人") == "王先生，13800138000"
     ticket_url = page.url
     console.logout(page)
 
@@ -220,7 +243,23 @@ def test_an_enterprise_complains_and_the_center_is_offered_only_its_steps(consol
     assert buttons == [COMPLAINT_BUTTONS[name] for name in listed]  # exactly what the API lists
     assert "市场监督管理局" in page.inner_text("main")  # 被投诉单位 by name
     expect(page.locator(".timeline li")).not_to_have_count(0)
+    complainant = "凤冈县某某建筑有限公司，91520327MA6DM8Q41N，赵经理，13700001111"
+    assert _fact(page, "投诉企业") == complainant  # the center reads the contact in full
     console.shot(page, "complaint-detail")
+    page.get_by_role("button", name="受理", exact=True).click()  # not 不予受理
+    page.click(".action-form button:has-text('确认受理')")
+    page.wait_for_selector("text=已完成：受理")
+    assert _fact(page, "投诉企业") == complainant  # not the write's masked answer
+
+    with console.api("complaints") as api:  # 交办 to the unit complained about
+        case = {"id": case_id}
+        assert _api_act(api, "/api/v1/complaints/cases", case, "assign")["department"] == "SCJGJ"
+    console.logout(page)
+    console.login(page, "scjg_staff")  # the respondent's staff: nothing of who complained
+    page.goto(f"{console.base}/console/complaints/{case_id}")
+    page.wait_for_selector(".case-head")
+    assert _fact(page, "投诉企业") == "已隐去（被投诉单位和责任单位不可见投诉人身份）"
+    assert "redacted" not in page.inner_text("main")
 
 
 def test_citizen_rates_through_the_sms_link(console: Any) -> None:
@@ -246,6 +285,11 @@ def test_citizen_rates_through_the_sms_link(console: Any) -> None:
     assert [(r["level"], r["channel"], r["comment"]) for r in mine] == [(4, "sms", "窗口办事很快")]
     citizen.reload()
     citizen.wait_for_selector("text=该办件已评价")
+
+    # A cut-off link (too short for a token: 422) and an unknown one (404) read the same.
+    for bogus in ("abc", "x" * 32):
+        citizen.goto(f"{console.base}/console/public/rate/{bogus}")
+        expect(citizen.locator(".state.error")).to_contain_text("评价链接无效或已过期")
 
 
 def test_bulletin_opens_with_charts_prints_and_its_csv_downloads(console: Any) -> None:
@@ -297,6 +341,104 @@ def test_a_stale_page_says_someone_else_changed_the_case(console: Any) -> None:
     assert page.wait_for_selector(f"text={STALE}").is_visible()
     assert page.inner_text(".case-head .tag") == "已派单"  # reloaded: the colleague's version
     assert "住房和城乡建设局" in page.inner_text("main")
+
+
+TICKETS, PROBLEMS = "/api/v1/hotline/tickets", "/api/v1/visits/problems"
+
+
+def _new_ticket(api: httpx.Client, kind: str, title: str) -> dict[str, Any]:
+    body = {
+        "type": kind,
+        "category_code": "SCJG_FOOD",  # the dispatch catalogue sends it to 市场监督管理局
+        "title": title,
+        "content": "来电人反映某餐馆后厨卫生条件差，请相关部门核查处理。",
+        "requester": {"name": "张三", "phone": "13812345678"},
+    }
+    made = api.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert made.status_code == 201, made.text
+    return dict(made.json())
+
+
+def _handled_ticket(console: Any) -> dict[str, Any]:
+    """派单 → 签收 → 联系 → 回复 → 审核通过: the accepted reply becomes the ticket's answer."""
+    with console.api("operator") as operator:
+        ticket = _new_ticket(operator, "complaint", f"餐馆卫生问题{_unique()}")
+        ticket = _api_act(operator, TICKETS, ticket, "dispatch")
+    with console.api("scjg_head") as head:
+        ticket = _api_act(head, TICKETS, ticket, "sign")
+    with console.api("scjg_staff") as staff:
+        ticket = _api_act(staff, TICKETS, ticket, "contact", {"note": "已电话联系来电人"})
+        ticket = _api_act(staff, TICKETS, ticket, "reply", {"body": "经核查，已责令该餐馆整改。"})
+    with console.api("hotline_head") as center:
+        ticket = _api_act(center, TICKETS, ticket, "review", {"approve": True})
+    assert (ticket["status"], ticket["outcome"]) == ("closed", "resolved"), ticket
+    return ticket
+
+
+def _solved_problem(console: Any) -> dict[str, Any]:
+    """登记 → 交办 → 提出方案 → 办结: three clocks done, the enterprise's confirmation running."""
+    with console.api("enterprise") as center:
+        listed = center.get("/api/v1/visits/enterprises", params={"limit": 1})
+        assert listed.status_code == 200, listed.text
+        body = {
+            "enterprise_id": listed.json()["items"][0]["id"],
+            "title": f"厂区用电增容审批慢{_unique()}",
+            "description": "企业扩建需要用电增容，申请一个月未答复。",
+        }
+        made = center.post(PROBLEMS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert made.status_code == 201, made.text
+        problem = _api_act(center, PROBLEMS, made.json(), "assign", {"department": "SCJGJ"})
+    with console.api("scjg_staff") as staff:
+        problem = _api_act(staff, PROBLEMS, problem, "propose", {"proposal": "协调供电所办理。"})
+        problem = _api_act(staff, PROBLEMS, problem, "solve", {"resolution": "已完成增容。"})
+    assert problem["state"] == "solved", problem
+    return problem
+
+
+def _stage_rows(page: Any) -> dict[str, tuple[str, str, str, bool]]:
+    """The clocks table: stage → (状态, 时限, 完成时间, has a live countdown)."""
+    rows = page.locator("section:has(h2:has-text('计时环节')) tbody tr")
+    expect(rows).not_to_have_count(0)
+    out = {}
+    for row in rows.all():
+        cells = [t.strip() for t in row.locator("td").all_inner_texts()]
+        out[cells[0]] = (cells[1], cells[2], cells[3], row.locator("[data-due]").count() > 0)
+    return out
+
+
+def test_closed_work_reads_as_closed_answers_and_finished_clocks(console: Any) -> None:
+    """A ticket closed on the department's accepted reply is not a 直接答复 (an answer from the
+    knowledge base at intake); a problem's finished clocks (the visits service says `status`,
+    no completion time) show their limit, not a countdown, and every stage has its name."""
+    handled = _handled_ticket(console)
+    with console.api("operator") as operator:
+        direct = _new_ticket(operator, "consult", f"食品经营许可咨询{_unique()}")
+        answer = {"answer": "食品经营许可在政务服务中心市场监管窗口办理。"}
+        direct = _api_act(operator, TICKETS, direct, "answer", answer)
+    problem = _solved_problem(console)
+
+    page = console.new_page()
+    console.login(page, "bureau")  # oversight reads all three
+    page.goto(f"{console.base}/console/tickets/{handled['id']}")
+    page.wait_for_selector(".case-head")
+    assert _fact(page, "办理答复") == "经核查，已责令该餐馆整改。"
+    expect(page.locator("dl.kv dt:text-is('直接答复')")).to_have_count(0)
+    page.goto(f"{console.base}/console/tickets/{direct['id']}")
+    page.wait_for_selector(".case-head")
+    assert _fact(page, "直接答复") == answer["answer"]
+
+    page.goto(f"{console.base}/console/problems/{problem['id']}")
+    page.wait_for_selector(".case-head")
+    stages = _stage_rows(page)
+    assert set(stages) == {"提出方案", "解决", "月度进展", "企业确认"}, stages
+    for name in ("提出方案", "解决", "月度进展"):
+        state, due, completed, counting = stages[name]
+        assert (state, counting) == ("已完成", False), (name, stages[name])
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", due), (name, due)
+    state, due, completed, counting = stages["企业确认"]
+    assert (state, completed, counting) == ("计时中", "—", True), stages["企业确认"]
+    assert due.startswith("剩余")
+    console.shot(page, "problem-detail")
 
 
 SESSION_KEY = "ys.console.session"  # where the console keeps the tokens of this tab

@@ -91,7 +91,9 @@ class StageOut(BaseModel):
 
     stage: str
     status: str
+    started_at: datetime
     due_at: datetime
+    completed_at: datetime | None
     provisional: bool
     on_time: bool | None
     level_emitted: int = Field(description="0 none; 1..3 督办 levels reached")

@@ -50,7 +50,7 @@ export const STAGES = {
   sign: "签收", contact: "联系", handle: "办理", feedback: "反馈", revisit: "回访",
   acceptance: "受理决定", reply: "答复", supervision: "督办", checkback: "回访核查",
   review: "审查", intake: "受理", rectification: "整改", proposal: "提出方案",
-  resolution: "解决", visit: "走访",
+  resolution: "解决", visit: "走访", progress: "月度进展", confirmation: "企业确认",
 };
 export const CLOCK_STATE = {
   running: "计时中", paused: "已暂停", completed: "已完成", cancelled: "已取消",
@@ -125,7 +125,7 @@ export const ACTIONS = {
   stage_restarted: "重新计时", stage_extended: "延长时限", filed: "登记",
   answer: "直接答复", dispatch: "派单", sign: "签收", contact: "联系诉求人", reply: "回复",
   accept: "受理/审核通过", send_back: "审核退回", return: "退单", approve_return: "退单审核通过",
-  reject_return: "退单审核不通过", revisit: "回访", reopen: "重新办理", archive: "归档",
+  reject_return: "退单审核不通过", revisit: "回访", reopen: "重新办理", reopen_at_center: "重新受理", archive: "归档",
   merge: "并单", transfer: "转侵权投诉中心", complaint_closed: "投诉案件办结",
   request_extension: "申请延期", decide_extension: "延期审核", urge: "催办", supervise: "督办",
   warning: "时限预警", overdue: "超时", escalated: "升级督办", stage_completed: "环节完成",

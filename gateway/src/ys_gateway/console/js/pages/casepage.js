@@ -37,11 +37,19 @@ function actionForm(action, submit, cancel) {
   return onSubmit(form, submit);
 }
 
+/** A stage's clock state: the hotline says `state` (with "overdue"), the other services
+ * `status`. */
+const stageState = (s) => s.state || s.status;
+
+/** Done: a completion time, or a `completed` status (the visits service's stages carry no
+ * `completed_at`). */
+const stageDone = (s) => Boolean(s.completed_at) || stageState(s) === "completed";
+
 /** A stage's limit: its due time once done, a live countdown while it runs, none while the
  * clock is stopped (a paused stage's due time moves when it resumes). */
 function stageDue(s) {
-  const state = s.state || s.status;
-  if (s.completed_at) return dateTime(s.due_at);
+  const state = stageState(s);
+  if (stageDone(s)) return s.due_at ? dateTime(s.due_at) : "—";
   if (state === "paused") return tag("暂停计时", "muted");
   if (state === "cancelled") return "—";
   return countdownEl(s.due_at);
@@ -50,7 +58,7 @@ function stageDue(s) {
 function stagesTable(stages) {
   return table([
     { label: "环节", value: (s) => label(STAGES, s.stage) },
-    { label: "状态", value: (s) => label(CLOCK_STATE, s.state || s.status) },
+    { label: "状态", value: (s) => label(CLOCK_STATE, stageState(s)) },
     { label: "时限", value: stageDue },
     { label: "完成时间", value: (s) => (s.completed_at ? dateTime(s.completed_at) : "—") },
     { label: "按时", value: (s) => (s.on_time === true ? "是" : s.on_time === false ? tag("超时", "danger") : "—") },
@@ -70,7 +78,8 @@ export function timelineList(entries) {
 
 /**
  * renderCase(ctx, spec): spec = {url, title(c), status(c), due(c), facts(c), extra(c)?, stages(c)?,
- * timeline(c)? → entries | Promise, actions(c) → [{name, label, path, fields, body(values)}]}.
+ * timeline(c)? → entries | Promise, actions(c) → [{name, label, path, fields, body(values)}],
+ * keep(before, after)? → the case to show after an action (`after` is the write's response)}.
  */
 export async function renderCase({ main }, spec) {
   const state = { data: null, etag: null, message: null };
@@ -86,8 +95,12 @@ export async function renderCase({ main }, spec) {
   };
   const act = async (action, values) => {
     try {
+      const before = state.data;
       const got = await request(`${spec.url}/${action.path}`, { method: "POST", json: action.body ? action.body(values) : {}, etag: state.etag });
-      Object.assign(state, { data: got.data, etag: got.etag, message: [`已完成：${action.label}`, "ok"] });
+      // Responses to writes mask personal data even for those whose reads show it in full:
+      // `keep` carries over what the last read showed, so the view does not change under them.
+      const data = spec.keep && before && got.data ? spec.keep(before, got.data) : got.data;
+      Object.assign(state, { data, etag: got.etag, message: [`已完成：${action.label}`, "ok"] });
       if (spec.refetch) return load(); // the action answers with a different shape
       await draw();
     } catch (error) {

@@ -47,13 +47,37 @@ const FORMS = {
   urge: { label: "催办/督办", path: "urge", fields: [noteRequired()], body: withNote },
 };
 
-function facts(c) {
+// How much of the complainant's identity this position sees (the service's `identity`).
+const IDENTITY = {
+  center: "—",
+  masked: "已脱敏",
+  redacted: "已隐去（被投诉单位和责任单位不可见投诉人身份）",
+  consented: "经企业同意向承办单位公开",
+};
+const IDENTITY_NOTE = { masked: "（已脱敏）", consented: "（经企业同意向承办单位公开）" };
+
+/** The complainant as the service shows it to this position, with how much is hidden. */
+function complainant(c) {
+  if (!c.real_name) return "匿名";
   const e = c.enterprise || {};
+  const shown = [e.name, e.uscc, e.contact_name, e.contact_phone].filter(Boolean).join("，");
+  if (!shown) return IDENTITY[c.identity] || "已隐去";
+  return shown + (IDENTITY_NOTE[c.identity] || "");
+}
+
+/** A write's response masks the contact even for the center (nothing to audit there): keep
+ * the block the last read showed while this position's view of the identity is the same. */
+function keepEnterprise(before, after) {
+  const same = before.id === after.id && before.identity === after.identity && before.real_name === after.real_name;
+  return same ? { ...after, enterprise: before.enterprise } : after;
+}
+
+function facts(c) {
   return [
     ["类别", c.category_label + (c.category_other ? `（${c.category_other}）` : "")],
     ["标题", c.title],
     ["事实与诉求", c.facts],
-    ["投诉企业", c.real_name ? [e.name, e.uscc, e.contact_name, e.contact_phone].filter(Boolean).join("，") || c.identity : "匿名"],
+    ["投诉企业", complainant(c)],
     ["被投诉单位", deptName(c.respondent)],
     ["责任单位", deptName(c.department)],
     ["登记时间", dateTime(c.received_at)],
@@ -90,5 +114,6 @@ export async function complaintPage(ctx) {
     stages: (c) => c.stages,
     timeline: () => get(`${url}/timeline`),
     actions: (c) => c.actions.filter((name) => FORMS[name]).map((name) => ({ name, ...FORMS[name] })),
+    keep: keepEnterprise,
   });
 }

@@ -94,6 +94,25 @@ function requesterText(r) {
   return [r.name, r.phone, r.enterprise_name].filter(Boolean).join("，") || "—";
 }
 
+/** How the ticket's `answer` came to be: 直接答复 when an operator answered it at intake (the
+ * `answer` step, outcome "answered"), else the department's reply the center accepted
+ * (`accept`, outcome "resolved"). The latest of those steps in the timeline decides, so a
+ * ticket reopened and handled again is labelled by how it was last closed. */
+function answerLabel(t) {
+  const steps = (t.timeline || []).filter((e) => e.action === "answer" || e.action === "accept");
+  const last = steps.length ? steps[steps.length - 1].action : null;
+  if (last === "answer" || (!last && t.outcome === "answered")) return "直接答复";
+  return "办理答复";
+}
+
+/** A write's response masks the requester even for operators (nothing to audit there): keep
+ * the block the operator's last read showed (steps never change the requester). */
+function keepRequester(before, after) {
+  const same = before.id === after.id && before.requester && after.requester
+    && before.requester.hidden === after.requester.hidden;
+  return same ? { ...after, requester: before.requester } : after;
+}
+
 function facts(t) {
   return [
     ["诉求类型", `${label(TICKET_TYPES, t.type)}（${label(URGENCY, t.urgency)}）`],
@@ -105,7 +124,7 @@ function facts(t) {
     ["承办单位", deptName(t.department)],
     t.co_departments.length && ["协办单位", t.co_departments.map(deptName).join("、")],
     ["受理时间", dateTime(t.received_at)],
-    t.answer && ["直接答复", t.answer],
+    t.answer && [answerLabel(t), t.answer],
     t.extension_status && ["延期", `${t.extension_status === "requested" ? "已申请" : t.extension_status === "approved" ? "已批准" : "未批准"}（${t.extension_days} 个工作日）`],
     t.return_reason && ["退单理由", t.return_reason],
     t.urge_count ? ["催办次数", `${t.urge_count}${t.supervised ? "（已督办）" : ""}`] : null,
@@ -136,5 +155,6 @@ export async function ticketPage(ctx) {
     stages: (t) => t.stages,
     timeline: (t) => t.timeline.map(readableNote),
     actions: (t) => ticketActions(t, categories),
+    keep: keepRequester,
   });
 }

@@ -70,8 +70,10 @@ function rateForm(token, invitation, channel, done) {
   return form;
 }
 
+/** A link the service does not know (404) or cannot even read (422: too short, wrong
+ * characters — a mistyped or cut-off link) is, for the citizen, the same invalid link. */
 function linkProblem(error) {
-  if (error.status === 404) return "评价链接无效，请核对后重试。";
+  if ([400, 404, 422].includes(error.status)) return "评价链接无效或已过期，请核对后重试。";
   if (error.status === 410) return "评价链接已过期。";
   return error.message;
 }
