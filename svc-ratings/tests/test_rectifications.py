@@ -141,3 +141,21 @@ async def test_lists_filter_and_stay_within_the_department(
         BASE, params={"cursor": page["next_cursor"]}, headers=people.bureau()
     )
     assert len(rest.json()["items"]) == 1
+
+
+async def test_the_county_loads_next_years_holidays_into_ratings(
+    ratings: ServiceUnderTest, people: People
+) -> None:
+    """Rectification limits count working days: ratings takes year files like every service
+    with deadlines (admin to load, staff to read)."""
+    years = "/api/v1/ratings/admin/calendar/years"
+    new_year = {"name": "元旦", "date": "2031-01-01", "isOffDay": True}
+    document = {"year": 2031, "papers": ["test"], "days": [new_year]}
+    refused = await ratings.client.post(years, json=document, headers=people.department())
+    assert refused.status_code == 403
+    loaded = await ratings.client.post(
+        years, json=document, headers=people.as_(("BUREAU", "admin"))
+    )
+    assert loaded.status_code == 201, loaded.text
+    listed = await ratings.client.get(years, headers=people.center())
+    assert 2031 in [y["year"] for y in listed.json()]

@@ -12,6 +12,7 @@ from yingshang.events import dead_letter_router, event_components
 from yingshang.seeding import seed_component
 from yingshang.time.policies import policies_router
 from yingshang.time.sweeper import sweeper_component
+from yingshang.time.years import calendar_router
 from ys_hotline.catalogue.router import api as catalogue_api
 from ys_hotline.consumers import departments, transfers
 from ys_hotline.knowledge.router import api as knowledge_api
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             public_api,
             stats_api,
             policies_router("hotline"),
+            calendar_router("hotline"),
             dead_letter_router("hotline", list(CONSUMERS)),
         ],
         components=components(),

@@ -12,6 +12,7 @@ from yingshang.events.consumer import ConsumerSpec
 from yingshang.seeding import seed_component
 from yingshang.time.policies import policies_router
 from yingshang.time.sweeper import sweeper_component
+from yingshang.time.years import calendar_router
 from ys_ratings.access import resolve_center
 from ys_ratings.appeals.router import api as appeals_api
 from ys_ratings.bulletin.router import api as bulletin_api
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             indicators_api,
             rating_policies_api,
             policies_router("ratings"),
+            calendar_router("ratings"),
             dead_letter_router("ratings", specs),
         ],
         components=components(specs),
