@@ -29,8 +29,12 @@ async def test_openapi_merges_services_and_survives_one_down(
     assert all(
         not k.startswith("hotline.") or k.split(".", 1)[1] for k in spec["components"]["schemas"]
     )
+    assert spec["components"]["securitySchemes"]["bearer"]["type"] == "http"
+    assert spec["paths"]["/api/v1/hotline/me"]["get"]["security"] == [{"bearer": []}]
+    assert spec["paths"]["/auth/token"]["post"]["security"] == []
     assert page.status_code == 200
     assert "/api/v1/hotline/me" in page.text
+    assert "公开 (no token)" in page.text
     assert "暂不可用的服务" in page.text
 
 

@@ -4,7 +4,7 @@ import pytest
 from fastapi import FastAPI
 
 from yingshang.app import allow, router
-from yingshang.auth import public, route_access, staff, undeclared_routes
+from yingshang.auth import document_access, public, route_access, staff, undeclared_routes
 
 
 def _app() -> FastAPI:
@@ -55,3 +55,23 @@ def test_the_acting_position_narrows_and_never_widens() -> None:
             acting_as(chair, malformed)
     client = Principal("c1", client_id="province", scopes=frozenset({"hotline:push"}))
     assert acting_as(client, "BUREAU/head") is client
+
+
+def test_the_openapi_says_which_operations_need_a_token() -> None:
+    app = _app()
+    open_ = router("/api/v1/sample")
+
+    @open_.get("/public", dependencies=[allow(public())])
+    async def anyone() -> list[str]:
+        return []
+
+    app.include_router(open_)
+    document_access(app)
+    spec = app.openapi()
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    cases = spec["paths"]["/api/v1/sample/cases"]["get"]
+    assert cases["security"] == [{"bearer": []}]
+    assert cases["x-access"] == {"kind": "staff", "roles": ["head"]}
+    assert spec["paths"]["/api/v1/sample/public"]["get"]["security"] == []
+    assert "security" not in spec["paths"]["/api/v1/sample/open"]["get"]  # nothing declared
+    assert app.openapi() is spec  # built once

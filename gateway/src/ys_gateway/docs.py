@@ -114,22 +114,41 @@ def render(spec: dict[str, Any]) -> str:
             if op is not None:
                 rows.append(
                     f"<tr><td class=m>{method.upper()}</td><td><code>{html.escape(path)}</code>"
-                    f"</td><td>{html.escape(op.get('summary') or '')}</td></tr>"
+                    f"</td><td>{html.escape(op.get('summary') or '')}</td>"
+                    f"<td class=a>{html.escape(access_text(op.get('x-access')))}</td></tr>"
                 )
     missing = spec["info"].get("x-unavailable") or []
     note = f"<p class=warn>暂不可用的服务: {html.escape(', '.join(missing))}</p>" if missing else ""
     return PAGE.format(rows="\n".join(rows), note=note, count=len(rows))
 
 
+def access_text(access: dict[str, Any] | None) -> str:
+    """``x-access`` as a reader wants it: who may call the operation."""
+    if not access:
+        return ""
+    kind = access.get("kind", "")
+    if kind == "public":
+        return "公开 (no token)"
+    who = "/".join(access.get("roles") or []) or "any role"
+    where = f" @ {', '.join(access['depts'])}" if access.get("depts") else ""
+    scope = f" · scope {access['scope']}" if access.get("scope") else ""
+    return {"staff": f"staff: {who}{where}", "scope": f"client{scope}"}.get(
+        kind, f"{kind}: {who}{where}{scope}"
+    )
+
+
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>营商 API 文档</title><style>
 body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:2rem;color:#222}}
 table{{border-collapse:collapse;width:100%}}td{{border-bottom:1px solid #ddd;padding:.3rem .5rem}}
-.m{{font-weight:bold;width:5rem}}.warn{{color:#a40}}</style></head><body>
+.m{{font-weight:bold;width:5rem}}.a{{color:#555;font-size:.9em}}.warn{{color:#a40}}</style>
+</head><body>
 <h1>营商 API 文档 (Yingshang API)</h1>
 <p>机器可读规范: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3) ·
 事件目录: <a href="/events/catalogue">/events/catalogue</a> (AsyncAPI 3.0) ·
-令牌: <code>POST /auth/token</code> (OAuth2) · 密钥: <a href="/.well-known/jwks.json">JWKS</a></p>
+令牌: <code>POST /auth/token</code> (OAuth2; send <code>Authorization: Bearer …</code>) ·
+密钥: <a href="/.well-known/jwks.json">JWKS</a> · 各服务的 Swagger 页: <code>/docs</code> on each
+service's own port</p>
 {note}<p>{count} operations</p><table>{rows}</table></body></html>"""
 
 

@@ -19,7 +19,14 @@ from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from yingshang.auth import AccessRule, Principal, TokenVerifier, authenticated, public
+from yingshang.auth import (
+    AccessRule,
+    Principal,
+    TokenVerifier,
+    authenticated,
+    document_access,
+    public,
+)
 from yingshang.db import Database, TransactionalRoute
 from yingshang.observability import Metrics, RequestContextMiddleware, configure_logging
 from yingshang.problems import install_problem_handlers, problem
@@ -194,4 +201,5 @@ def create_service_app(
     app.include_router(_ops_router(settings.service))
     for r in routers:
         app.include_router(r)
+    document_access(app)
     return app

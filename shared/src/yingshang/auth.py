@@ -361,3 +361,46 @@ async def get_principal(request: Request) -> Principal:
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+BEARER = "bearer"
+BEARER_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "JWT",
+    "description": "An access token from the gateway's POST /auth/token (OAuth 2: password "
+    "for staff, client_credentials for integration clients).",
+}
+
+
+def document_access(app: FastAPI) -> None:
+    """Put each route's declared access rule into ``app``'s OpenAPI: the bearer scheme, an
+    operation's ``security`` (none for public routes) and ``x-access`` (the rule itself), so
+    tools and readers know which token an operation needs."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = build()
+            spec.setdefault("components", {}).setdefault("securitySchemes", {})[BEARER] = (
+                BEARER_SCHEME
+            )
+            for (method, path), rules in route_access(app).items():
+                operation = spec.get("paths", {}).get(path, {}).get(method.lower())
+                if operation is None or len(rules) != 1:
+                    continue
+                rule = rules[0]
+                operation["security"] = [] if rule.kind == "public" else [{BEARER: []}]
+                operation["x-access"] = {
+                    k: v
+                    for k, v in (
+                        ("kind", rule.kind),
+                        ("roles", list(rule.roles)),
+                        ("depts", list(rule.depts)),
+                        ("scope", rule.scope),
+                    )
+                    if v
+                }
+        return app.openapi_schema  # type: ignore[return-value]  # set by build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
