@@ -58,6 +58,7 @@ class AnApplication:
     )
     delivery_method: str = "pickup"
     postal_address: str | None = None
+    form: dict[str, Any] | None = None  # 申请表 as filled in
 
     def with_(self, **kw: Any) -> AnApplication:
         return AnApplication(**{**self.__dict__, **kw})

@@ -5,11 +5,61 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import to_json
 
+from ys_approvals.catalog.schemas import MATERIAL_NAME_MAX, MAX_MATERIALS, MaterialName
 from ys_approvals.people import IdNumber, PhoneNumber, SocialCreditCode
+
+# 申请表: the item's application form as filled in, field → value, sections as nested objects
+# and tables (staff, equipment, premises) as lists of rows. A large form has a few hundred
+# fields of names, codes, addresses and short answers: by estimate (300 × ~100 bytes) some
+# 30 KiB of JSON. 64 KiB leaves room for long free-text answers, while one request can no
+# longer grow the database by megabytes. Documents travel as materials, never in the form.
+FORM_MAX_BYTES = 64 * 1024  # as stored: compact JSON, UTF-8 (a Chinese character is 3 bytes)
+FORM_MAX_KEY = 100  # characters in a field name; Chinese labels used as names fit easily
+# Objects and lists inside one another, the form itself counted: form → section → table →
+# row → a multiple-choice answer (a list) is 5.
+FORM_MAX_DEPTH = 5
+
+
+def _form_shape(container: dict[str, Any] | list[Any], depth: int = 1) -> None:
+    """``ValueError`` for a form nested too deep or with an empty or overlong field name."""
+    if depth > FORM_MAX_DEPTH:
+        raise ValueError(f"the form nests objects and lists deeper than {FORM_MAX_DEPTH} levels")
+    if isinstance(container, dict):
+        if any(not 1 <= len(key) <= FORM_MAX_KEY for key in container):
+            raise ValueError(f"a form field name has 1 to {FORM_MAX_KEY} characters")
+        inner = list(container.values())
+    else:
+        inner = container
+    for value in inner:
+        if isinstance(value, dict | list):
+            _form_shape(value, depth + 1)
+
+
+def bounded_form(form: dict[str, Any]) -> dict[str, Any]:
+    """The form, if its shape and its size as stored are within the bounds above."""
+    _form_shape(form)
+    size = len(to_json(form))
+    if size > FORM_MAX_BYTES:
+        raise ValueError(f"the form takes {size} bytes as JSON; at most {FORM_MAX_BYTES}")
+    return form
+
+
+ApplicationForm = Annotated[
+    dict[str, Any],
+    AfterValidator(bounded_form),
+    Field(
+        description=(
+            f"申请表: a JSON object of the form's fields; at most {FORM_MAX_BYTES // 1024} KiB "
+            f"as compact UTF-8 JSON, field names of 1-{FORM_MAX_KEY} characters, objects and "
+            f"lists nested at most {FORM_MAX_DEPTH} levels deep (the form itself included)"
+        )
+    ),
+]
 
 
 class SubmitChannel(StrEnum):
@@ -57,11 +107,18 @@ class ApplicationIn(BaseModel):
     hall_code: str | None = Field(None, max_length=40)
     window_code: str | None = Field(None, max_length=20)
     applicant: Applicant
-    materials: list[str] = Field(default_factory=list, max_length=200)
+    materials: list[MaterialName] = Field(
+        default_factory=list,
+        max_length=MAX_MATERIALS,
+        description=(
+            f"names of the materials handed in (as the catalog names them): at most "
+            f"{MAX_MATERIALS}, each of 1-{MATERIAL_NAME_MAX} characters"
+        ),
+    )
     green_channel: bool = False
     delivery_method: DeliveryMethod = DeliveryMethod.pickup
     postal_address: str | None = Field(None, max_length=300)
-    form: dict[str, Any] = Field(default_factory=dict)
+    form: ApplicationForm = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_target(self) -> ApplicationIn:
@@ -157,14 +214,14 @@ class SupplementRequestIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    missing: list[str] = Field(min_length=1, max_length=100)
+    missing: list[MaterialName] = Field(min_length=1, max_length=MAX_MATERIALS)
     note: str | None = Field(None, max_length=2000)
 
 
 class SupplementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    materials: list[str] = Field(min_length=1, max_length=100)
+    materials: list[MaterialName] = Field(min_length=1, max_length=MAX_MATERIALS)
     note: str | None = Field(None, max_length=2000)
 
 

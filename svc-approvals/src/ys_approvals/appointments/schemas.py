@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yingshang.validators import PlausibleDate
 from ys_approvals.halls.schemas import HHMM
 from ys_approvals.people import PhoneNumber
 
@@ -33,7 +34,7 @@ class BookingIn(BaseModel):
 
     hall_code: str = Field(min_length=1, max_length=40)
     window_code: str = Field(min_length=1, max_length=20)
-    day: date
+    day: PlausibleDate
     start: str = Field(pattern=HHMM)
     item_code: str | None = Field(None, max_length=40)
     applicant_name: str = Field(min_length=1, max_length=100)
@@ -63,7 +64,7 @@ class DoorToDoorIn(BaseModel):
     applicant_name: str = Field(min_length=1, max_length=100)
     applicant_phone: PhoneNumber
     address: str = Field(min_length=1, max_length=300)
-    wanted_day: date
+    wanted_day: PlausibleDate
     reason: str | None = Field(None, max_length=1000)
 
 

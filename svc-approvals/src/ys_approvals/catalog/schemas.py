@@ -4,16 +4,40 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ys_approvals.catalog.models import Channel, CrossProvinceMode, HandlingKind, ItemType
 
+# 申请材料: an item (or package) lists at most MAX_MATERIALS materials, each named in at most
+# MATERIAL_NAME_MAX characters (a long name such as "法定代表人（负责人）身份证明及其委托代理人
+# 身份证明" is 25). What an applicant hands in, or a clerk finds missing, is matched against
+# these names exactly, so the same bounds apply there.
+MAX_MATERIALS = 100
+MATERIAL_NAME_MAX = 200
+MaterialName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MATERIAL_NAME_MAX,
+        description=f"name of a material (申请材料), 1-{MATERIAL_NAME_MAX} characters",
+    ),
+]
+# 办理流程 step: one sentence or two ("窗口受理，审核材料并当场出具受理通知书").
+STEP_MAX = 500
+Step = Annotated[str, Field(min_length=1, max_length=STEP_MAX)]
+# A fee in fen (分). 10^12 fen = 100 亿 yuan is beyond any administrative fee, and keeps the
+# number exact in JSON clients (2^53) and inside SQLite's 64-bit integer.
+FEE_CENTS_MAX = 10**12
+# Item code as the catalogue takes it in lists (实施编码 is 31 characters; 40 as elsewhere).
+ItemCodeRef = Annotated[str, Field(min_length=1, max_length=40)]
+
 
 class Material(BaseModel):
     """One required material (申请材料)."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: MaterialName
     required: bool = True
     copies: int = Field(1, ge=0, le=20)
     original: bool = False  # 原件 needed for inspection
@@ -33,10 +57,12 @@ class ItemFields(BaseModel):
     )
     trips_needed: int = Field(1, ge=0, le=1)
     fee_free: bool = True
-    fee_cents: int = Field(0, ge=0)
+    fee_cents: int = Field(0, ge=0, le=FEE_CENTS_MAX, description="fee in fen (分)")
     fee_basis: str | None = Field(None, max_length=1000)
-    materials: list[Material] = Field(default_factory=list, max_length=100)
-    steps: list[str] = Field(default_factory=list, max_length=50)
+    materials: list[Material] = Field(default_factory=list, max_length=MAX_MATERIALS)
+    steps: list[Step] = Field(
+        default_factory=list, max_length=50, description=f"at most 50, each ≤ {STEP_MAX} chars"
+    )
     online_depth: int = Field(1, ge=1, le=4)
     channels: list[Channel] = Field(default_factory=lambda: [Channel.window], max_length=4)
     cross_province_mode: CrossProvinceMode | None = None
@@ -60,10 +86,10 @@ class ItemUpdate(BaseModel):
     committed_limit: int | None = Field(None, ge=0, le=3650)
     trips_needed: int | None = Field(None, ge=0, le=1)
     fee_free: bool | None = None
-    fee_cents: int | None = Field(None, ge=0)
+    fee_cents: int | None = Field(None, ge=0, le=FEE_CENTS_MAX)
     fee_basis: str | None = Field(None, max_length=1000)
-    materials: list[Material] | None = Field(None, max_length=100)
-    steps: list[str] | None = Field(None, max_length=50)
+    materials: list[Material] | None = Field(None, max_length=MAX_MATERIALS)
+    steps: list[Step] | None = Field(None, max_length=50)
     online_depth: int | None = Field(None, ge=1, le=4)
     channels: list[Channel] | None = Field(None, max_length=4)
     cross_province_mode: CrossProvinceMode | None = None

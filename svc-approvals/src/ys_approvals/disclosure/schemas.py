@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yingshang.validators import PlausibleDate
+
 
 class DocumentKind(StrEnum):
     policy = "policy"  # 政策法规
@@ -39,7 +41,7 @@ class DocumentIn(BaseModel):
     doc_number: str | None = Field(None, max_length=100)
     body: str = Field(min_length=1, max_length=100_000)
     legal_basis: str | None = Field(None, max_length=10_000)
-    effective_on: date | None = None
+    effective_on: PlausibleDate | None = None
 
 
 class DocumentPatch(BaseModel):
@@ -49,7 +51,7 @@ class DocumentPatch(BaseModel):
     doc_number: str | None = Field(None, max_length=100)
     body: str | None = Field(None, min_length=1, max_length=100_000)
     legal_basis: str | None = Field(None, max_length=10_000)
-    effective_on: date | None = None
+    effective_on: PlausibleDate | None = None
     active: bool | None = None
 
 

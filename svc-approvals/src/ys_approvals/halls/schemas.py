@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ys_approvals.catalog.schemas import ItemCodeRef
+
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+StaffNo = Annotated[str, Field(min_length=1, max_length=40, description="工号")]
 
 
 class WindowOut(BaseModel):
@@ -39,14 +43,14 @@ class WindowItemsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    item_codes: list[str] = Field(max_length=500)
+    item_codes: list[ItemCodeRef] = Field(max_length=500)
     accepts_all: bool = False
 
 
 class WindowClerksIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    staff_nos: list[str] = Field(max_length=50)
+    staff_nos: list[StaffNo] = Field(max_length=50)
 
 
 class ScheduleRow(BaseModel):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ys_approvals.catalog.schemas import Material
+from ys_approvals.catalog.schemas import MAX_MATERIALS, ItemCodeRef, Material
 
 
 class FeeWaiver(BaseModel):
@@ -22,9 +22,9 @@ class PackageIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(None, max_length=4000)
     lead_department: str = Field(min_length=1, max_length=40)
-    item_codes: list[str] = Field(min_length=2, max_length=30)
+    item_codes: list[ItemCodeRef] = Field(min_length=2, max_length=30)
     committed_limit: int | None = Field(None, ge=1, le=3650)
-    materials: list[Material] = Field(default_factory=list, max_length=100)
+    materials: list[Material] = Field(default_factory=list, max_length=MAX_MATERIALS)
     fee_waivers: list[FeeWaiver] = Field(default_factory=list, max_length=30)
 
 

@@ -26,7 +26,10 @@ api = router("/api/v1/approvals/statistics", tags=["statistics"])
     response_model=StatsOut,
     summary="网办率, 零跑腿/最多跑一次, days used vs limits, on-time rate",
     dependencies=[allow(staff())],
-    responses={404: {"description": "not your department"}},
+    responses={
+        404: {"description": "not your department"},
+        422: {"description": "the period ends before it starts"},
+    },
 )
 async def read_statistics(
     session: SessionDep,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import now
+from yingshang.problems import Invalid
 from ys_approvals.applications.machine import CLOSED
 from ys_approvals.applications.models import Application
 from ys_approvals.applications.service import running_late
@@ -86,6 +87,9 @@ async def statistics(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> StatsOut:
+    """Figures of the applications submitted in [since, until) (either bound open)."""
+    if since is not None and until is not None and until < since:
+        raise Invalid("the period ends before it starts", field="until")
     query = select(Application)
     if department:
         query = query.where(Application.department == department)
