@@ -71,3 +71,19 @@ async def test_targets_are_data_and_actions_are_checked(
     assert report["targets"]["penalty_max"] == 0.15
     assert report["departments"][0]["first_offence_waived"] == 1
     assert report["flagged"] == []  # 1/9 ≈ 11% is within 15%
+
+
+async def test_actions_are_dated_by_today_and_periods_run_forward(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    c = complaints.client
+    # Today is 2026-03-02 in the county: an action is recorded once it has been taken.
+    for day in ("2026-03-03", "0001-01-01", "9999-12-31"):
+        r = await c.post(URL, json=action("SCJGJ", "service", acted_on=day), headers=people.staff())
+        assert r.status_code == 422, r.text
+        assert [e["field"] for e in r.json()["errors"]] == ["acted_on"], day
+    inverted = {"from": "2026-03-31", "to": "2026-03-01"}
+    for path in (URL, f"{URL}/report"):
+        r = await c.get(path, params=inverted, headers=people.bureau)
+        assert r.status_code == 422, r.text
+        assert (r.json()["field"], r.json()["detail"]) == ("to", "the period ends before it starts")

@@ -83,3 +83,22 @@ async def test_a_finding_is_rectified_and_verified(
     assert events[kinds.index("opened")][1]["due_at"] == "2026-03-09T16:00:00Z"
     assert events[-1][1]["on_time"] is True
     assert events[-1][1]["department"] == "SCJGJ"
+
+
+async def test_an_inspection_is_recorded_once_conducted(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    visit = {"conducted_on": "2026-03-02", "team": ["暗访组甲"], "scope": "窗口办事体验"}
+    # Today is 2026-03-02 in the county; a team member is a name, not a document.
+    for change, field in (
+        ({"conducted_on": "2026-03-03"}, "conducted_on"),
+        ({"conducted_on": "0001-01-01"}, "conducted_on"),
+        ({"team": ["甲" * 81]}, "team.0"),
+    ):
+        r = await complaints.client.post(
+            f"{BASE}/inspections", json={**visit, **change}, headers=people.officer
+        )
+        assert r.status_code == 422, r.text
+        assert [e["field"] for e in r.json()["errors"]] == [field], change
+    ok = await complaints.client.post(f"{BASE}/inspections", json=visit, headers=people.officer)
+    assert ok.status_code == 201, ok.text

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
 from yingshang.cases.pagination import PageRequest, paginate
-from yingshang.clock import now
-from yingshang.problems import Forbidden
+from yingshang.clock import ensure_utc, now
+from yingshang.problems import Forbidden, Invalid
 from yingshang.spreadsheet import safe_cell
 from ys_complaints.access import sees_identity, visible
 from ys_complaints.cases.models import ComplaintCase
@@ -41,6 +41,13 @@ class Filters:
     def searches_identity(self) -> bool:
         return any(v is not None for v in (self.uscc, self.enterprise, self.phone, self.q))
 
+    def check_period(self) -> None:
+        """422 when ``received_to`` comes before ``received_from`` (compared as stored: UTC,
+        a bound without an offset taken as UTC)."""
+        start, end = self.received_from, self.received_to
+        if start is not None and end is not None and ensure_utc(end) < ensure_utc(start):
+            raise Invalid("the period ends before it starts", field="received_to")
+
 
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -49,6 +56,7 @@ def _like(text: str) -> str:
 
 def query(principal: Principal, f: Filters) -> Select[ComplaintCase]:
     """The cases of a list or export request, before pagination."""
+    f.check_period()
     if f.searches_identity() and not sees_identity(principal):
         raise Forbidden(
             "searching by the complainant's identity is reserved to the complaints center",

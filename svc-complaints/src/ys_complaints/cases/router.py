@@ -35,7 +35,7 @@ UNMASKERS = staff(depts=[CENTER, *OVERSIGHT])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such case (or hidden)"}}
 SEARCH_FORBIDDEN: dict[int | str, dict[str, Any]] = {
     403: {"description": "identity search (uscc, enterprise, phone, q) is the center's only"},
-    422: {"description": "invalid filter or cursor"},
+    422: {"description": "invalid filter or cursor, or received_to before received_from"},
 }
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from yingshang.cases.pagination import Page
 from yingshang.validators import USCC, Phone
 from ys_complaints.cases.vocabulary import Category, Exclusion, Verdict
+from ys_complaints.days import PastOrToday
 
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,59}$", description="department code")]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
@@ -38,7 +39,9 @@ class EvidenceIn(Strict):
     identifying: bool = Field(
         True, description="names or shows the enterprise: hidden from the respondent"
     )
-    provided_on: date | None = None
+    provided_on: PastOrToday | None = Field(
+        None, description="the day the evidence is dated: not after today (Asia/Shanghai)"
+    )
 
 
 class ComplaintIn(Strict):
@@ -55,7 +58,13 @@ class ComplaintIn(Strict):
     title: str = Field(min_length=2, max_length=200)
     facts: str = Field(min_length=10, max_length=20000)
     claimed_amount: Money | None = Field(None, description="e.g. the unpaid bill, yuan")
-    bill_due_date: date | None = Field(None, description="when the bill was due to be paid")
+    bill_due_date: PastOrToday | None = Field(
+        None,
+        description=(
+            "when the bill was due to be paid: not after today (Asia/Shanghai), since a bill "
+            "not yet due is not in arrears; years 1900-2199"
+        ),
+    )
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
 from yingshang.cases import timeline
-from yingshang.clock import SHANGHAI, now
+from yingshang.clock import now
 from ys_complaints.access import Audience, audience
 from ys_complaints.cases import stages
 from ys_complaints.cases.confidentiality import Redactor, enterprise_view, list_name
@@ -31,6 +31,7 @@ from ys_complaints.cases.vocabulary import (
     NoteKind,
     State,
 )
+from ys_complaints.days import today
 
 CENTER_ONLY_ACTIONS = frozenset({"revisit", "check_back"})  # their notes stay at the center
 SEEN_BY_OVERSIGHT = frozenset({Audience.CENTER, Audience.MASKED})
@@ -74,7 +75,7 @@ def _payment_overdue_days(case: ComplaintCase) -> int | None:
     while the case is open."""
     if case.bill_due_date is None or case.state not in OPEN_STATES:
         return None
-    days = (now().astimezone(SHANGHAI).date() - case.bill_due_date).days
+    days = (today() - case.bill_due_date).days
     return max(days, 0)
 
 

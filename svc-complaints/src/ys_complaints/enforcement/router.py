@@ -9,11 +9,12 @@ from yingshang import audit
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff
 from yingshang.cases.pagination import PageParams, paginate
-from yingshang.clock import SHANGHAI, now
+from yingshang.clock import now
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from yingshang.problems import NotFound
 from yingshang.validators import PlausibleDate
+from ys_complaints.days import today
 from ys_complaints.enforcement import service
 from ys_complaints.enforcement.models import EnforcementAction, EnforcementTargets
 from ys_complaints.enforcement.schemas import (
@@ -49,6 +50,7 @@ async def record_action(
     "",
     response_model=ActionPage,
     summary="Enforcement actions you may see (your department's; all for the center)",
+    responses={422: {"description": "the period ends before it starts"}},
     dependencies=[allow(staff())],
 )
 async def list_actions(
@@ -80,8 +82,10 @@ async def mix_report(
     since: Annotated[PlausibleDate | None, Query(alias="from")] = None,
     until: Annotated[PlausibleDate | None, Query(alias="to")] = None,
 ) -> MixReport:
-    today = now().astimezone(SHANGHAI).date()
-    return await service.report(session, principal, since or today.replace(day=1), until or today)
+    current = today()
+    return await service.report(
+        session, principal, since or current.replace(day=1), until or current
+    )
 
 
 @api.get(

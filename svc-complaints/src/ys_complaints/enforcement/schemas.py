@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from yingshang.cases.pagination import Page
 from yingshang.validators import USCC
+from ys_complaints.days import PastOrToday
 
 Share = Annotated[float, Field(ge=0, le=1)]
 
@@ -26,7 +27,7 @@ class ActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     department: str = Field(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")
-    acted_on: date
+    acted_on: PastOrToday = Field(description="the day the action was taken: not after today")
     kind: Kind
     first_offence_waived: bool = Field(False, description="首违不罚: a first violation, not fined")
     enterprise_name: str | None = Field(None, min_length=2, max_length=200)

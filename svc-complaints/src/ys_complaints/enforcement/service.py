@@ -101,6 +101,8 @@ def listing(
     since: date | None,
     until: date | None,
 ) -> Select[EnforcementAction]:
+    if since is not None and until is not None and until < since:
+        raise Invalid("the period ends before it starts", field="to")
     a = EnforcementAction
     stmt = select(a).where(scope(principal))
     if department:

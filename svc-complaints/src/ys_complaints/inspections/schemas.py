@@ -2,13 +2,16 @@
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from yingshang.cases.pagination import Page
+from ys_complaints.days import PastOrToday
 from ys_complaints.inspections.machine import FindingClass
 
 DeptCode = Field(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")
+MemberName = Annotated[str, Field(min_length=1, max_length=80, description="a team member")]
 
 
 class FindingIn(BaseModel):
@@ -25,8 +28,8 @@ class FindingIn(BaseModel):
 class InspectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    conducted_on: date
-    team: list[str] = Field(min_length=1, max_length=20)
+    conducted_on: PastOrToday = Field(description="the day of the visit: not after today")
+    team: list[MemberName] = Field(min_length=1, max_length=20)
     scope: str = Field(min_length=2, max_length=5000)
     summary: str | None = Field(None, max_length=5000)
     findings: list[FindingIn] = Field(default_factory=list, max_length=100)

@@ -6,10 +6,10 @@ from fastapi import Query
 
 from yingshang.app import allow, router
 from yingshang.auth import staff
-from yingshang.clock import SHANGHAI, now
 from yingshang.db import SessionDep
 from yingshang.validators import PlausibleDate
 from ys_complaints.access import CENTER, OVERSIGHT
+from ys_complaints.days import today
 from ys_complaints.stats import service
 from ys_complaints.stats.schemas import Statistics
 
@@ -28,5 +28,7 @@ async def statistics(
     since: Annotated[PlausibleDate | None, Query(alias="from")] = None,
     until: Annotated[PlausibleDate | None, Query(alias="to")] = None,
 ) -> Statistics:
-    today = now().astimezone(SHANGHAI).date()
-    return await service.statistics(session, since or today.replace(month=1, day=1), until or today)
+    current = today()
+    return await service.statistics(
+        session, since or current.replace(month=1, day=1), until or current
+    )
