@@ -1,8 +1,8 @@
 """Default data of the county hall: items, the 开办企业 package, disclosure, policies.
 
 Limits are working days; committed limits default to 40% of the statutory (DOMAIN.md) unless
-an entry sets its own. Departments are codes of ``deploy/seed/county.yaml`` (``TAX`` is the
-county tax bureau, a vertically managed body outside the county's 27 departments).
+an entry sets its own. Departments are codes of ``deploy/seed/county.yaml`` (``TAX``, the
+county tax bureau, is listed there after the 27 as a vertically managed body).
 """
 
 from __future__ import annotations
