@@ -69,3 +69,10 @@ async def test_public_lookup_shows_status_only(hall: ServiceUnderTest, people: P
     )
     assert bad.status_code == 404
     assert bad.headers["content-type"].startswith("application/problem+json")
+    # the same through POST, the code in the body (kept out of URLs and logs)
+    track = f"{BASE}/public/applications/track"
+    posted = await hall.client.post(track, json={"number": number, "query_code": code})
+    assert posted.json() == ok.json()
+    missed = await hall.client.post(track, json={"number": number, "query_code": wrong})
+    assert missed.status_code == 404
+    assert (await hall.client.post(track, json={"number": number})).status_code == 422

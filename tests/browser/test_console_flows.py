@@ -159,6 +159,7 @@ def _finish_at_the_window(console: Any, page: Any) -> str:
     page.fill("#f-phone", "13912345678")
     page.click("form[aria-label=收件登记] button[type=submit]")
     page.wait_for_selector("text=收件成功")
+    assert "query_code" not in page.url  # shown once, never put in a URL (history, logs)
     number = page.inner_text(".case-head h1").split()[-1]
     _act(page, "即办办结")
     page.wait_for_selector("text=已完成：即办办结")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
 from yingshang.auth import public
@@ -19,21 +21,53 @@ from ys_approvals.ratelimit import client_key
 api = router("/api/v1/approvals/public", tags=["public"])
 
 
+RESPONSES: dict[int | str, dict[str, str]] = {
+    404: {"description": "no such application"},
+    429: {"description": "too many lookups"},
+}
+
+
+class TrackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    number: str = Field(min_length=5, max_length=80, description="办件编号 (item code + date + n)")
+    query_code: str = Field(min_length=4, max_length=16)
+
+
+@api.post(
+    "/applications/track",
+    response_model=PublicStatusOut,
+    summary="Status of an application (number + query code in the body); a wrong code is 404",
+    dependencies=[allow(public())],
+    responses=RESPONSES,
+)
+async def track(body: TrackIn, request: Request, session: SessionDep) -> PublicStatusOut:
+    """The query code travels in the body: it stays out of URLs, browser history and access
+    logs (the hotline's and the complaints center's tracking work the same way)."""
+    return await _status(request, session, body.number, body.query_code)
+
+
 @api.get(
     "/applications/{number}",
     response_model=PublicStatusOut,
-    summary="Status of an application (number + query code); a wrong code answers 404",
+    summary="Status of an application (number + query code); prefer POST /applications/track",
+    description="Kept for callers of the first version: the query code in the URL ends up in "
+    "logs and browser history. POST /applications/track takes it in the body.",
     dependencies=[allow(public())],
-    responses={
-        404: {"description": "no such application"},
-        429: {"description": "too many lookups"},
-    },
+    responses=RESPONSES,
+    deprecated=True,
 )
 async def lookup(
     number: str,
     request: Request,
     session: SessionDep,
     query_code: Annotated[str, Query(min_length=4, max_length=16)],
+) -> PublicStatusOut:
+    return await _status(request, session, number, query_code)
+
+
+async def _status(
+    request: Request, session: AsyncSession, number: str, query_code: str
 ) -> PublicStatusOut:
     request.app.state.lookup_limiter.take(client_key(request))
     try:

@@ -74,7 +74,9 @@ function parts(a) {
 
 export async function applicationPage(ctx) {
   const url = `/api/v1/approvals/applications/${encodeURIComponent(ctx.params.id)}`;
-  const code = ctx.query.get("query_code");
+  const key = `query_code:${ctx.params.id}`;
+  const code = sessionStorage.getItem(key); // left by the intake form: shown this once
+  sessionStorage.removeItem(key);
   await renderCase(ctx, {
     url,
     title: (a) => `办件 ${a.number}`,

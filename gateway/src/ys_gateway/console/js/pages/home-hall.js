@@ -54,7 +54,9 @@ function intake(hall, catalog) {
       materials: (item ? item.materials : []).map((m) => m.name),
     };
     const made = await request(`${A}/applications`, { method: "POST", json: body, idempotent: true });
-    navigate(`/console/applications/${made.data.id}?query_code=${encodeURIComponent(made.data.query_code)}`);
+    // the query code is shown once on the next page; it never goes into a URL (history, logs)
+    sessionStorage.setItem(`query_code:${made.data.id}`, made.data.query_code);
+    navigate(`/console/applications/${made.data.id}`);
   });
   return section("收件登记", form);
 }

@@ -1,5 +1,5 @@
 // Track a case by number + query code (查询码): hotline ticket, complaint, or application.
-import { publicGet, publicPost } from "../../api.js";
+import { publicPost } from "../../api.js";
 import { h, replace } from "../../dom.js";
 import { dateTime } from "../../format.js";
 import { TICKET_STATUS, TICKET_TYPES, label } from "../../labels.js";
@@ -10,7 +10,7 @@ const KINDS = { hotline: "12345 工单", complaint: "涉企投诉", application:
 async function lookup(kind, number, code) {
   if (kind === "hotline") return publicPost("/api/v1/hotline/public/track", { number, query_code: code });
   if (kind === "complaint") return publicPost("/api/v1/complaints/public/track", { number, query_code: code });
-  return publicGet(`/api/v1/approvals/public/applications/${encodeURIComponent(number)}`, { query_code: code });
+  return publicPost("/api/v1/approvals/public/applications/track", { number, query_code: code });
 }
 
 function hotlineView(t) {
