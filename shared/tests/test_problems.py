@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from yingshang.problems import PROBLEM_JSON, install_problem_handlers
 
@@ -47,6 +47,14 @@ async def test_date_arithmetic_past_the_calendar_is_a_422_problem() -> None:
         (DataError, "unsupported Unicode escape sequence \\u0000", 422, "nul-character"),
         (DataError, "value too long for type character varying(60)", 422, "invalid"),
         (DBAPIError, "connection reset by peer", 500, "internal"),
+        (
+            IntegrityError,
+            'duplicate key value violates unique constraint "uq_x"',
+            409,
+            "concurrent",
+        ),
+        (IntegrityError, "UNIQUE constraint failed: hotline_tickets.number", 409, "concurrent"),
+        (IntegrityError, 'null value in column "title" violates not-null', 500, "internal"),
     ],
 )
 async def test_a_value_the_database_refuses_is_a_422_problem(

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("yingshang.problems")
@@ -204,6 +204,13 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     # DBAPIError), and checks lengths and numeric ranges itself (DataError).
     assert isinstance(exc, DBAPIError)
     message = str(exc.orig).lower()
+    if isinstance(exc, IntegrityError) and ("unique" in message or "duplicate key" in message):
+        # Two requests raced to create the same thing (one external id, one number) on a
+        # database that runs writers side by side: the loser retries and reads the winner's.
+        log.warning("concurrent duplicate on %s %s: %s", request.method, request.url.path,
+                    message)  # fmt: skip
+        raced = Conflict("a concurrent request made the same thing; retry", code="concurrent")
+        return await _domain_error(request, raced)
     nul = "0x00" in message or "\\u0000" in message
     if not nul and not isinstance(exc, DataError):
         return await _unhandled(request, exc)
