@@ -369,3 +369,17 @@ async def test_archiving_before_the_revisit_needs_the_reason(
     await step(c, t, "archive", people.center_head, {"note": "  "}, expect=422)
     t = await step(c, t, "archive", people.center_head, {"note": "来电人三次未接听，无法回访"})
     assert t["status"] == "archived"
+
+
+async def test_a_merged_duplicate_is_received_not_closed(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """并单: the earlier ticket is the one handled; the duplicate does not count as closed
+    (nor pull the average days to close down to 0)."""
+    c = hotline.client
+    earlier = await create(c, people.operator)
+    later = await create(c, people.operator, title="同一诉求再次来电")
+    await step(c, later, "merge", people.operator, {"into_ticket_id": earlier["id"]})
+    stats = await c.get(f"{BASE}/stats", params={"by": "type"}, headers=people.center_head)
+    row = next(r for r in stats.json() if r["key"] == "complaint")
+    assert (row["received"], row["closed"], row["average_working_days_to_close"]) == (2, 0, None)

@@ -7,7 +7,8 @@ only 4–5 count as good, "基本满意就是基本不满意").
 A stage counts for the on-time rate once its outcome is known: completed (on time or late),
 still open past its due time (late already), or cancelled after it went overdue (a 退单 or
 并单 does not erase a late 签收). Working days to close count from the day after receipt to
-the closing day, that day included when it is a working day.
+the closing day, that day included when it is a working day. A duplicate merged into an
+earlier ticket is received but not closed: the earlier ticket is the one handled.
 """
 
 import uuid
@@ -26,6 +27,7 @@ from yingshang.time.store import current_calendar
 from ys_hotline.tickets.models import CASE_KIND, Ticket
 
 GroupBy = Literal["type", "department", "channel", "month"]
+MERGED = "merged"  # the outcome of a 并单 (the earlier ticket is the one handled)
 GOOD = 4
 
 
@@ -51,7 +53,7 @@ async def statistics(
     session: AsyncSession, by: GroupBy, since: datetime | None, until: datetime | None
 ) -> list[StatRow]:
     stmt = select(Ticket.id, Ticket.type, Ticket.department, Ticket.source, Ticket.received_at,
-                  Ticket.closed_at, Ticket.satisfaction)  # fmt: skip
+                  Ticket.closed_at, Ticket.outcome, Ticket.satisfaction)  # fmt: skip
     if since:
         stmt = stmt.where(Ticket.received_at >= since)
     if until:
@@ -65,7 +67,7 @@ async def statistics(
     for t in tickets:
         row = rows.setdefault(keys[t.id], StatRow(key=keys[t.id]))
         row.received += 1
-        if t.closed_at is not None:
+        if t.closed_at is not None and t.outcome != MERGED:  # a merged duplicate was not handled
             row.closed += 1
             days[row.key].append(working_days_to_close(cal, t.received_at, t.closed_at))
         if t.satisfaction is not None:
