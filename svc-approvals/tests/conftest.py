@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from yingshang.clock import SHANGHAI, FrozenClock, get_clock, set_clock
+from yingshang.clock import SHANGHAI, FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.clock import frozen_clock
 from yingshang.testing.tokens import TestIssuer
 from ys_approvals.app import SERVICE_DIR, create_app
 from ys_approvals.seed import read_county, seed
@@ -23,11 +24,8 @@ COUNTY = SERVICE_DIR.parent / "deploy" / "seed" / "county.yaml"
 @pytest.fixture
 def clock() -> Iterator[FrozenClock]:
     """A frozen clock at Monday 2026-03-02 10:00 Asia/Shanghai (no holidays that month)."""
-    before = get_clock()
-    frozen = FrozenClock(datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI))
-    set_clock(frozen)
-    yield frozen
-    set_clock(before)
+    with frozen_clock(datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)) as frozen:
+        yield frozen
 
 
 async def _seeded(sut: ServiceUnderTest) -> ServiceUnderTest:

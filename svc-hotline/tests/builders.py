@@ -4,8 +4,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 
+from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.tokens import TestIssuer
+from yingshang.time.models import Policy
 
 BASE = "/api/v1/hotline"
 
@@ -81,3 +84,14 @@ async def step(
     )
     assert response.status_code == expect, response.text
     return dict(response.json()) if expect == 200 else ticket
+
+
+async def in_seconds(hotline: ServiceUnderTest, stage: str, **values: Any) -> None:
+    """The hotline's ``stage`` limit shortened to 10 natural seconds (and ``values``: ladder,
+    warning fraction), so a test sweeps past it by moving the frozen clock."""
+    async with hotline.app.state.db.write() as session:
+        await session.execute(
+            update(Policy)
+            .where(Policy.service == "hotline", Policy.stage == stage)
+            .values(amount=10, unit="natural_seconds", **values)
+        )

@@ -5,8 +5,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from yingshang.clock import FrozenClock, get_clock, set_clock
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.clock import frozen_clock
 
 from .builders import BASE, People, create
 
@@ -17,9 +17,7 @@ FIXTURE = Path(__file__).parents[2] / "shared" / "tests" / "data" / "holiday-cn-
 async def test_a_year_loaded_into_the_hotline_makes_its_deadlines_final(
     hotline: ServiceUnderTest, people: People
 ) -> None:
-    before = get_clock()
-    set_clock(FrozenClock(datetime(2027, 1, 4, 2, tzinfo=UTC)))  # Monday 10:00 in Fenggang
-    try:
+    with frozen_clock(datetime(2027, 1, 4, 2, tzinfo=UTC)):  # Monday 10:00 in Fenggang
         c = hotline.client
         guessed = await create(c, people.operator, type="help")
         handle = next(s for s in guessed["stages"] if s["stage"] == "handle")
@@ -33,5 +31,3 @@ async def test_a_year_loaded_into_the_hotline_makes_its_deadlines_final(
         recomputed = await c.get(f"{BASE}/tickets/{guessed['id']}", headers=people.center_head)
         handle = next(s for s in recomputed.json()["stages"] if s["stage"] == "handle")
         assert handle["provisional"] is False
-    finally:
-        set_clock(before)

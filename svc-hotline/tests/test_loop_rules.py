@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from yingshang.clock import FrozenClock, get_clock, set_clock
+from yingshang.clock import FrozenClock
 from yingshang.events.outbox import OutboxEvent
 from yingshang.testing.apps import ServiceUnderTest
-from yingshang.time.models import Policy
+from yingshang.testing.clock import frozen_clock
 from yingshang.time.sweeper import DeadlineSweeper
 
-from .builders import BASE, People, create, step, ticket_body
+from .builders import BASE, People, create, in_seconds, step, ticket_body
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 Asia/Shanghai
 
@@ -29,11 +29,8 @@ def lenient(hotline: ServiceUnderTest) -> httpx.AsyncClient:
 
 @pytest.fixture
 def clock() -> Iterator[FrozenClock]:
-    before = get_clock()
-    frozen = FrozenClock(T0)
-    set_clock(frozen)
-    yield frozen
-    set_clock(before)
+    with frozen_clock(T0) as frozen:
+        yield frozen
 
 
 async def test_only_handling_units_handle_and_never_a_town_for_a_county_matter(
@@ -210,12 +207,7 @@ async def test_the_center_holds_the_clocks_of_a_ticket_no_department_holds(
     """Before 派单 and after an approved 退单 the center holds the ticket: its overdue 办理 clock
     is the center's, not the catalogue's lead department's (which cannot even see it)."""
     db = hotline.app.state.db
-    async with db.write() as session:
-        await session.execute(
-            update(Policy)
-            .where(Policy.service == "hotline", Policy.stage == "handle")
-            .values(amount=10, unit="natural_seconds")
-        )
+    await in_seconds(hotline, "handle")
     c = hotline.client
     t = await create(c, people.operator)  # never dispatched
     assert (
@@ -318,12 +310,7 @@ async def test_the_bulletin_flag_survives_the_late_signature(
 ) -> None:
     """五限时 "催办 and 通报 flags": a written 通报 (L3) that went out stays on the ticket."""
     db = hotline.app.state.db
-    async with db.write() as session:
-        await session.execute(
-            update(Policy)
-            .where(Policy.service == "hotline", Policy.stage == "sign")
-            .values(amount=10, unit="natural_seconds", ladder=L3_LADDER)
-        )
+    await in_seconds(hotline, "sign", ladder=L3_LADDER)
     c = hotline.client
     t = await step(c, await create(c, people.operator), "dispatch", people.operator)
     sweeper = DeadlineSweeper(db)

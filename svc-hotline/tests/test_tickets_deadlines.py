@@ -5,14 +5,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
 
-from yingshang.clock import FrozenClock, get_clock, set_clock
+from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
-from yingshang.time.models import Policy
+from yingshang.testing.clock import frozen_clock
 from yingshang.time.sweeper import DeadlineSweeper
 
-from .builders import BASE, People, create, step
+from .builders import BASE, People, create, in_seconds, step
 
 SECONDS_LADDER = [
     {"level": 1, "after": {"amount": 0, "unit": "natural_seconds"}, "target": "responsible_head",
@@ -24,23 +23,15 @@ SECONDS_LADDER = [
 
 @pytest.fixture
 def clock() -> Iterator[FrozenClock]:
-    before = get_clock()
-    frozen = FrozenClock(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
-    set_clock(frozen)
-    yield frozen
-    set_clock(before)
+    with frozen_clock(datetime(2026, 11, 25, 2, 0, tzinfo=UTC)) as frozen:
+        yield frozen
 
 
 async def test_unsigned_ticket_escalates_once_per_level(
     hotline: ServiceUnderTest, people: People, clock: FrozenClock
 ) -> None:
     db = hotline.app.state.db
-    async with db.write() as session:
-        await session.execute(
-            update(Policy)
-            .where(Policy.service == "hotline", Policy.stage == "sign")
-            .values(amount=10, unit="natural_seconds", warning_fraction=0.5, ladder=SECONDS_LADDER)
-        )
+    await in_seconds(hotline, "sign", warning_fraction=0.5, ladder=SECONDS_LADDER)
     t = await step(hotline.client, await create(hotline.client, people.operator), "dispatch",
                    people.operator)  # fmt: skip
     sweeper = DeadlineSweeper(db)

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from yingshang.clock import FrozenClock, SystemClock, set_clock
+from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.clock import frozen_clock
 from yingshang.testing.tokens import TestIssuer
 from ys_ratings.app import SERVICE_DIR, create_app
 from ys_ratings.seed import seed_database
@@ -41,7 +42,5 @@ def events(ratings: ServiceUnderTest) -> Events:
 @pytest.fixture
 def clock() -> Iterator[FrozenClock]:
     """A frozen clock in mid-October 2026 (a Thursday), restored afterwards."""
-    frozen = FrozenClock(datetime(2026, 10, 15, 2, 0, tzinfo=UTC))
-    set_clock(frozen)
-    yield frozen
-    set_clock(SystemClock())
+    with frozen_clock(datetime(2026, 10, 15, 2, 0, tzinfo=UTC)) as frozen:
+        yield frozen

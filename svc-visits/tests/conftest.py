@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from tests.builders import START, People, Walk
-from yingshang.clock import FrozenClock, get_clock, set_clock
+from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.clock import frozen_clock
 from yingshang.testing.tokens import TestIssuer
 from ys_visits.app import SERVICE_DIR, create_app
 from ys_visits.seed import seed
@@ -18,11 +19,8 @@ from ys_visits.settings import Settings
 
 @pytest.fixture
 def clock() -> Iterator[FrozenClock]:
-    before = get_clock()
-    frozen = FrozenClock(START)
-    set_clock(frozen)
-    yield frozen
-    set_clock(before)
+    with frozen_clock(START) as frozen:
+        yield frozen
 
 
 async def seeded(sut: ServiceUnderTest) -> ServiceUnderTest:
