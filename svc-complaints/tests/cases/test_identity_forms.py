@@ -7,11 +7,13 @@ exports open in a spreadsheet as text; dates outside the county's range are 422 
 
 import csv
 import io
+from datetime import datetime
 
 import httpx
 
 from tests.builders import BASE, ENTERPRISE, RESPONDENT, AComplaint, People, Walk, register, step
 from yingshang.cases.pagination import Cursor
+from yingshang.clock import SHANGHAI
 from yingshang.testing.apps import ServiceUnderTest
 
 
@@ -64,6 +66,10 @@ async def test_an_export_opens_in_a_spreadsheet_as_text(
     assert export.status_code == 200
     rows = list(csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))))
     assert [r["title"] for r in rows] == ["'" + title]
+    # times as the county reads them: Asia/Shanghai, to the minute
+    listed = (await complaints.client.get(f"{BASE}/cases", headers=people.officer)).json()
+    received = datetime.fromisoformat(listed["items"][0]["received_at"])
+    assert rows[0]["received_at"] == f"{received.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
 
 
 async def test_dates_outside_the_countys_range_are_422_problems(

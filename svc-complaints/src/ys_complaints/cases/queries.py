@@ -12,7 +12,7 @@ from yingshang.auth import Principal
 from yingshang.cases.pagination import PageRequest, paginate
 from yingshang.clock import ensure_utc, now
 from yingshang.problems import Forbidden, Invalid
-from yingshang.spreadsheet import safe_cell
+from yingshang.spreadsheet import cell
 from ys_complaints.access import sees_identity, visible
 from ys_complaints.cases.models import ComplaintCase
 from ys_complaints.cases.schemas import CaseSummary
@@ -136,7 +136,5 @@ async def export_csv(session: AsyncSession, principal: Principal, f: Filters) ->
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
         view = summary(row, principal).model_dump()
-        writer.writerow(
-            ["" if view[k] is None else safe_cell(str(view[k])) for k in EXPORT_COLUMNS]
-        )
+        writer.writerow([cell(view[k]) for k in EXPORT_COLUMNS])
     return "\ufeff" + out.getvalue()
