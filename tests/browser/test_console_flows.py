@@ -626,6 +626,7 @@ COUNT_ON_THE_CALENDAR = """async () => {
     newYear: count("2027-01-05T16:00:00Z", "2026-12-30T02:00:00Z"),
     springFestival: count("2027-02-17T16:00:00Z", "2027-02-05T02:00:00Z"),
     unpublished: count("2028-03-01T16:00:00Z", "2028-02-01T02:00:00Z"),
+    dueShown: [format.dueTime("2027-01-05T16:00:00Z"), format.dueTime("2027-01-05T08:30:00Z")],
   };
 }"""
 
@@ -644,3 +645,5 @@ def test_countdowns_count_working_days_on_the_county_calendar(console: Any) -> N
     assert counted["springFestival"] == [4, "剩余 4 个工作日", True]
     # 2028 has no holiday file: Monday–Friday, and the countdown says it is an estimate.
     assert counted["unpublished"][2] is False
+    # a limit ending at midnight ends at 24:00 of its last day, as people write it
+    assert counted["dueShown"] == ["2027-01-05 24:00", "2027-01-05 16:30"]

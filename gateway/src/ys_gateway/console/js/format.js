@@ -19,6 +19,16 @@ export function dateTime(iso) {
   return `${f.year}-${f.month}-${f.day} ${f.hour}:${f.minute}`;
 }
 
+/** A due time as people write it: a limit that ends at midnight ends at "24:00" of its last
+ * day (2026-12-09 24:00), not at 00:00 of the next one. */
+export function dueTime(iso) {
+  if (!iso) return "—";
+  const f = fields(iso);
+  if (f.hour !== "00" || f.minute !== "00" || f.second !== "00") return dateTime(iso);
+  const last = fields(Date.parse(iso) - 1);
+  return `${last.year}-${last.month}-${last.day} 24:00`;
+}
+
 export function date(iso) {
   if (!iso) return "—";
   const f = fields(iso);

@@ -1,6 +1,6 @@
 // Shared widgets: loading / empty / error states, tables, forms, live countdowns.
 import { h, replace } from "./dom.js";
-import { countdown, dateTime } from "./format.js";
+import { countdown, dueTime } from "./format.js";
 
 export function loading(text = "正在加载…") {
   return h("div", { class: "state loading", role: "status" }, h("span", { class: "spinner" }), text);
@@ -150,7 +150,7 @@ let ticker = null;
 function paint(el, { text, tone, note = "" }) {
   el.textContent = text;
   el.className = `countdown ${tone}`;
-  el.title = `截止 ${dateTime(el.dataset.due)}${note}`;
+  el.title = `截止 ${dueTime(el.dataset.due)}${note}`;
 }
 
 function tick() {

@@ -4,7 +4,7 @@
 import { request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { departmentOptions, deptName } from "../directory.js";
-import { dateTime } from "../format.js";
+import { dateTime, dueTime } from "../format.js";
 import { ACTIONS, CLOCK_STATE, STAGES, label } from "../labels.js";
 import { STALE } from "../problems.js";
 import { countdownEl, errorBox, field, input, kv, loading, notice, onSubmit, section, select, table, tag, textarea } from "../ui.js";
@@ -49,7 +49,7 @@ const stageDone = (s) => Boolean(s.completed_at) || stageState(s) === "completed
  * clock is stopped (a paused stage's due time moves when it resumes). */
 function stageDue(s) {
   const state = stageState(s);
-  if (stageDone(s)) return s.due_at ? dateTime(s.due_at) : "—";
+  if (stageDone(s)) return s.due_at ? dueTime(s.due_at) : "—";
   if (state === "paused") return tag("暂停计时", "muted");
   if (state === "cancelled") return "—";
   return countdownEl(s.due_at);

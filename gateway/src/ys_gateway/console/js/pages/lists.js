@@ -2,7 +2,7 @@
 import { get } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
-import { dateTime } from "../format.js";
+import { dateTime, dueTime } from "../format.js";
 import {
   APPLICATION_STATUS, ESCALATION, RECTIFICATION_STATUS, SERVICES, STAGES, TICKET_STATUS,
   TICKET_TYPES, URGENCY, label,
@@ -67,7 +67,7 @@ export const LEDGER_COLUMNS = [
   { label: "环节", value: (e) => label(STAGES, e.stage) },
   { label: "责任单位", value: (e) => deptName(e.department) },
   { label: "督办级别", value: (e) => tag(label(ESCALATION, e.level), e.level >= 2 ? "danger" : "warning") },
-  { label: "应办结", value: (e) => dateTime(e.due_at) },
+  { label: "应办结", value: (e) => dueTime(e.due_at) },
   { label: "督办起始", value: (e) => dateTime(e.since) },
 ];
 

@@ -1,7 +1,7 @@
 // Track a case by number + query code (查询码): hotline ticket, complaint, or application.
 import { publicPost } from "../../api.js";
 import { h, replace } from "../../dom.js";
-import { dateTime } from "../../format.js";
+import { dateTime, dueTime } from "../../format.js";
 import { TICKET_STATUS, TICKET_TYPES, label } from "../../labels.js";
 import { errorBox, field, input, kv, loading, onSubmit, section, select, textarea } from "../../ui.js";
 
@@ -36,7 +36,7 @@ function complaintView(c, number, code, redraw) {
 
 function applicationView(a) {
   return kv([["办件编号", a.number], ["事项", a.item_name], ["状态", a.status_label], ["收件时间", dateTime(a.submitted_at)],
-    a.due_at && ["承诺办结时限", dateTime(a.due_at)], a.finished_at && ["办结时间", dateTime(a.finished_at)]]);
+    a.due_at && ["承诺办结时限", dueTime(a.due_at)], a.finished_at && ["办结时间", dateTime(a.finished_at)]]);
 }
 
 function notFound(error) {
