@@ -124,7 +124,7 @@ export const ACTIONS = {
   stage_started: "开始计时", stage_paused: "暂停计时", stage_resumed: "恢复计时", stage_cancelled: "停止计时",
   stage_restarted: "重新计时", stage_extended: "延长时限", filed: "登记",
   answer: "直接答复", dispatch: "派单", sign: "签收", contact: "联系诉求人", reply: "回复",
-  accept: "受理/审核通过", send_back: "审核退回", return: "退单", approve_return: "退单审核通过",
+  accept: "受理", // the hall's and the complaints center's 受理; a ticket's accept is 审核通过 send_back: "审核退回", return: "退单", approve_return: "退单审核通过",
   reject_return: "退单审核不通过", revisit: "回访", reopen: "重新办理", reopen_at_center: "重新受理", archive: "归档",
   merge: "并单", transfer: "转侵权投诉中心", complaint_closed: "投诉案件办结",
   request_extension: "申请延期", decide_extension: "延期审核", urge: "催办", supervise: "督办",

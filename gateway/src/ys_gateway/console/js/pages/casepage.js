@@ -66,13 +66,19 @@ function stagesTable(stages) {
   ], stages, "没有计时环节");
 }
 
+// Steps a service took itself (an event consumed, a deadline swept) carry its name as actor.
+const SYSTEM_ACTORS = {
+  hotline: "系统（12345热线）", approvals: "系统（政务服务）", complaints: "系统（侵权投诉）",
+  visits: "系统（走访挂帮）", ratings: "系统（好差评）", gateway: "系统",
+};
+
 export function timelineList(entries) {
   if (!entries || !entries.length) return h("p", { class: "muted" }, "暂无记录");
   return h("ol", { class: "timeline" }, entries.map((e) =>
     h("li", {},
       h("time", { datetime: e.at }, dateTime(e.at)),
       h("strong", {}, e.action_label || label(ACTIONS, e.action)),
-      h("span", { class: "who" }, [e.actor_name, e.staff_no && `（${e.staff_no}）`, e.position_dept && ` · ${deptName(e.position_dept)}`].filter(Boolean).join("")),
+      h("span", { class: "who" }, [SYSTEM_ACTORS[e.actor_name] || e.actor_name, e.staff_no && `（${e.staff_no}）`, e.position_dept && ` · ${deptName(e.position_dept)}`].filter(Boolean).join("")),
       e.note ? h("p", {}, e.note) : null)));
 }
 
