@@ -200,7 +200,10 @@ def test_operator_sees_duplicate_hints_and_merges_the_later_ticket(console: Any)
     )  # the 422, in Chinese
     page.click(".action-buttons button:has-text('并单')")
     earlier = page.locator(".action-form [name=into_ticket_id] option")
-    assert earlier.all_inner_texts() == [first_number]
+    assert earlier.all_inner_texts() == ["请选择…", first_number]  # a choice, never a default
+    page.click(".action-form button:has-text('确认并单')")
+    assert page.locator(".action-form [name=into_ticket_id]:invalid").count() == 1  # refused
+    page.select_option(".action-form [name=into_ticket_id]", label=first_number)
     page.click(".action-form button:has-text('确认并单')")
     page.wait_for_selector("text=已完成：并单")
     assert page.inner_text(".case-head .tag") == "已并单"

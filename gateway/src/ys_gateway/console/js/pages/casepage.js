@@ -14,7 +14,10 @@ function control(spec) {
   const common = { required: spec.required || null, maxlength: spec.max || null };
   if (spec.type === "textarea") return textarea(spec.name, { ...common, rows: 3 });
   if (spec.type === "select") {
-    const el = select(spec.name, spec.options, { blank: spec.required ? undefined : "（不选）" });
+    // A required choice starts empty: submitting without one is refused by the browser,
+    // never recorded as the first option (立行立改, 非常满意 …) by default.
+    const blank = spec.required ? (spec.value ? undefined : "请选择…") : "（不选）";
+    const el = select(spec.name, spec.options, { blank, required: spec.required || null });
     if (spec.value) el.value = spec.value;
     return el;
   }
