@@ -31,10 +31,22 @@ def _row(stage: Stage, urgency: str, amount: int, unit: Unit, text: str) -> dict
             "unit": unit.value, "description": text}  # fmt: skip
 
 
+# How the policy table says each row (the admin console shows it as the row's 说明).
+STAGE_NAMES = {Stage.SIGN: "签收", Stage.CONTACT: "联系", Stage.HANDLE: "办理",
+               Stage.FEEDBACK: "反馈审核", Stage.REVISIT: "回访"}  # fmt: skip
+TYPE_NAMES = {T.CONSULT: "咨询", T.HELP: "求助", T.SUGGESTION: "意见建议", T.COMPLAINT: "投诉",
+              T.REPORT: "举报", T.PRAISE: "表扬"}  # fmt: skip
+UNIT_NAMES = {WD: "个工作日", HOURS: "小时", MINUTES: "分钟"}
+
+
 def default_policies() -> list[dict[str, Any]]:
-    rows = [_row(Stage.HANDLE, t.value, d, WD, f"办理 {t.value}") for t, d in HANDLING_DAYS.items()]
+    rows = [
+        _row(Stage.HANDLE, t.value, d, WD, f"{TYPE_NAMES[t]}办理 {d} 个工作日")
+        for t, d in HANDLING_DAYS.items()
+    ]
     for stage in (Stage.SIGN, Stage.CONTACT, Stage.FEEDBACK, Stage.REVISIT):
-        rows.append(_row(stage, "normal", 1, WD, f"{stage.value} 1 wd"))
+        rows.append(_row(stage, "normal", 1, WD, f"{STAGE_NAMES[stage]} 1 个工作日"))
     for stage, (amount, unit) in URGENT.items():
-        rows.append(_row(stage, "urgent", amount, unit, f"{stage.value} urgent"))
+        text = f"紧急诉求{STAGE_NAMES[stage]} {amount} {UNIT_NAMES[unit]}"
+        rows.append(_row(stage, "urgent", amount, unit, text))
     return rows
