@@ -162,3 +162,17 @@ async def test_lines_carry_names_kept_current_by_the_gateway(
     assert line(november, "departments", DEPT)["label"] == "县市场监管局"
     closed = await bulletin(ratings, people)
     assert line(closed, "departments", DEPT)["label"] == "市场监督管理局"  # as it was
+
+
+async def test_all_tied_two_months_running_nobody_is_at_the_bottom(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """约谈 flags the bottom two months in a row; when everyone ties, the last rank is also
+    the first: nobody is at the bottom."""
+    for _month in range(2):
+        await rated(ratings, events, 5)
+        await rated(ratings, events, 5, department=OTHER_DEPT)
+        clock.advance(timedelta(days=31))
+    november = await bulletin(ratings, people, "2026-11")
+    assert [d["rank"] for d in november["departments"]] == [1, 1]
+    assert [d["flagged"] for d in november["departments"]] == [False, False]

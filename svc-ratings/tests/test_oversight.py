@@ -148,3 +148,23 @@ async def test_invalid_payloads_are_rejected_like_input(
     }
     with pytest.raises(EventRejected):
         await events.validate(type_, {**base, **change})
+
+
+async def test_an_escalated_stage_that_is_cancelled_leaves_the_ledger(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """The 督办 ledger holds open escalations: a stage that stops running without an outcome
+    (a 退单 / 退回, a 并单) takes its entry out, and the department's overdue-now count."""
+    case = case_fields(department=OTHER_DEPT)
+    stage_id, due = str(uuid.uuid4()), now()
+    escalated = stage_event(case, stage_id, 1, due, target="responsible_head", action="notify")
+    await events.send(f"{APP}.overdue", stage_event(case, stage_id, 1, due))
+    await events.send(f"{APP}.escalated", escalated)
+    opened = await ledger(ratings, people.bureau(), department=OTHER_DEPT)
+    assert [(e["case_number"], e["closed_at"]) for e in opened] == [(case["case_number"], None)]
+    await events.send(f"{APP}.stage_cancelled", stage_event(case, stage_id, 1, due))
+    assert await ledger(ratings, people.bureau(), department=OTHER_DEPT) == []
+    assert (await scorecard(ratings, people, OTHER_DEPT))["overdue_now"] == 0
+    # a cancellation of a stage that never escalated is absorbed without an entry
+    await events.send(f"{APP}.stage_cancelled", stage_event(case, str(uuid.uuid4()), 0, due))
+    assert await ledger(ratings, people.bureau(), department=OTHER_DEPT) == []

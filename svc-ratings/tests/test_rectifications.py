@@ -159,3 +159,24 @@ async def test_the_county_loads_next_years_holidays_into_ratings(
     assert loaded.status_code == 201, loaded.text
     listed = await ratings.client.get(years, headers=people.center())
     assert 2031 in [y["year"] for y in listed.json()]
+
+
+async def test_an_approved_unfixable_claim_is_not_rectified_on_time(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """无法整改审核 is a side branch: approving the claim closes the rectification with its
+    own outcome, and the bulletin does not count it as rectified on time."""
+    rect = await rectification_of(ratings, people, await rated(ratings, events, 2))
+    center = people.center()
+    called = {"reached": True, "verified": True, "note": "已核实"}
+    rect = await act(ratings, rect, "call-back", called, center)
+    rect = await act(ratings, rect, "classify", {"classification": "deadline"}, center)
+    claim = {"reason": "涉及上级系统，县级无法整改"}
+    rect = await act(ratings, rect, "claim-unfixable", claim, people.department())
+    rect = await act(ratings, rect, "approve-claim", {"note": "情况属实"}, people.bureau("head"))
+    assert (rect["state"], rect["outcome"], rect["on_time"]) == ("closed", "unfixable", None)
+    response = await ratings.client.get(
+        "/api/v1/ratings/reports/monthly", params={"month": "2026-10"}, headers=people.bureau()
+    )
+    total = response.json()["total"]
+    assert (total["rectifications"], total["rectified_on_time"]) == (1, 0)

@@ -4,7 +4,8 @@ Contract (``ys.<svc>.<kind>.warning|overdue|escalated|stage_completed``): the co
 fields plus ``case_kind, stage, stage_id, level (0 warning, 1..n), due_at`` (+ ``on_time`` on
 completion; ``target`` and ``action`` of the ladder level on escalation). The engine also
 records every other change of a stage (``stage_started`` ... ``stage_cancelled``) with the same
-fields, for webhooks and audit trails; ratings consumes only the four contract types.
+fields, for webhooks and audit trails; ratings consumes the four contract types and
+``stage_cancelled`` (an escalated stage that stops running leaves the 督办 ledger).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ DEADLINE_EVENTS: dict[str, tuple[type[StageEvent], str, tuple[str, ...]]] = {
     "stage_restarted": (StageChanged, "Counting anew from the day after (intake 补正)", ()),
     "stage_extended": (StageChanged, "延期: the time limit was extended", ()),
     "stage_rescheduled": (StageChanged, "Due time moved by a loaded calendar year", ()),
-    "stage_cancelled": (StageChanged, "Timing stopped without an outcome", ()),
+    "stage_cancelled": (StageChanged, "Timing stopped without an outcome", RATINGS),
 }
 
 

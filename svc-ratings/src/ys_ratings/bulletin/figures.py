@@ -86,11 +86,14 @@ class Tables:
                 tally.rank = ordered[position - 2].rank if same else position
 
     def bottom(self, scope: str) -> set[str]:
-        """Keys ranked last in ``scope`` (none when fewer than two are ranked)."""
+        """Keys ranked last in ``scope``: none when fewer than two are ranked, or when all are
+        tied (the last rank is then also the first: nobody is at the bottom)."""
         lines = self.scopes[scope]
         if len(lines) < 2:
             return set()
         last = max(t.rank for t in lines.values())
+        if last == 1:
+            return set()
         return {key for key, t in lines.items() if t.rank == last}
 
     def flag(self, previous: Tables) -> None:

@@ -34,7 +34,7 @@ from ys_ratings.invitations.service import invite
 from ys_ratings.oversight import service as oversight
 from ys_ratings.ratings.sources import record_revisit
 
-DEADLINE_EVENTS = ("warning", "overdue", "escalated", "stage_completed")
+DEADLINE_EVENTS = ("warning", "overdue", "escalated", "stage_completed", "stage_cancelled")
 RATED_SOURCES = frozenset({"approvals", "complaints", "visits"})  # send ``completed``
 OWN_KINDS = ["rectification"]
 # Kinds that open under another name than ``created`` (contract.md: ratings' rectifications).

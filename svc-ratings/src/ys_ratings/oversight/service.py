@@ -107,7 +107,12 @@ async def _stage(session: AsyncSession, service: str, p: DeadlineEvent) -> Stage
 async def deadline_event(
     session: AsyncSession, service: str, name: str, p: DeadlineEvent, at: datetime
 ) -> None:
-    """warning / overdue / escalated / stage_completed of any service's deadline engine."""
+    """warning / overdue / escalated / stage_completed / stage_cancelled of any service's
+    deadline engine. A cancelled stage (a 退单 or 退回, a 并单, an upheld appeal) no longer
+    runs: its escalation leaves the 督办 ledger; it never completed, so it has no fact."""
+    if name == "stage_cancelled":
+        await _close_ledger(session, LedgerEntry.stage_id == p.stage_id, at, name, service)
+        return
     fact = await _stage(session, service, p)
     if name == "warning":
         fact.warned_at = fact.warned_at or at

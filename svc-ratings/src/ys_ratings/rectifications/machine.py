@@ -43,7 +43,14 @@ LABELS: dict[str, str] = {
 OPEN_STATES = frozenset(State) - {State.CLOSED}
 REVIEWS = frozenset({State.INVALID_REVIEW, State.UNFIXABLE_REVIEW})
 # What a transition does to the timed ``rectify`` stage (15 working days by default).
-STAGE_EFFECTS = {"complete": "complete", "approve_claim": "complete", "appeal_upheld": "cancel"}
+# What a step does to the 整改 clock. An approved 无效差评 / 无法整改 claim ends the clock
+# without a rectification: it is not "rectified on time" in the bulletin (it keeps its own
+# outcome, invalid / unfixable).
+STAGE_EFFECTS = {"complete": "complete", "approve_claim": "cancel", "appeal_upheld": "cancel"}
+CANCEL_REASONS = {
+    "approve_claim": "无效差评/无法整改审核通过",
+    "appeal_upheld": "申诉成立 appeal upheld",
+}
 
 
 def _t(

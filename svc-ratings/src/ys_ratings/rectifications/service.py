@@ -26,6 +26,7 @@ from yingshang.time import deadlines
 from ys_ratings.access import RatingsCenter, Viewer
 from ys_ratings.events import SERVICE, RectificationEvent
 from ys_ratings.rectifications.machine import (
+    CANCEL_REASONS,
     CASE_KIND,
     STAGE_EFFECTS,
     State,
@@ -152,17 +153,16 @@ async def transition(
         event_data=_payload(rect, {**changes, "state": target}),
         effect=effect,
     )
-    await _stage(session, rect, STAGE_EFFECTS.get(name), actor)
+    await _stage(session, rect, name, actor)
 
 
-async def _stage(
-    session: AsyncSession, rect: Rectification, what: str | None, actor: Principal
-) -> None:
+async def _stage(session: AsyncSession, rect: Rectification, name: str, actor: Principal) -> None:
+    what = STAGE_EFFECTS.get(name)
     stage = await deadlines.open_stage(session, CASE_KIND, rect.id, STAGE) if what else None
     if stage is None:
         return
     if what == "cancel":
-        await deadlines.cancel(session, stage, actor=actor, reason="申诉成立 appeal upheld")
+        await deadlines.cancel(session, stage, actor=actor, reason=CANCEL_REASONS[name])
         return
     stage = await deadlines.complete_stage(session, stage, actor=actor)
     rect.rectified_at, rect.on_time = stage.completed_at, stage.on_time
