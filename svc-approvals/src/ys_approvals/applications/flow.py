@@ -24,7 +24,7 @@ async def step(
     **data: Any,
 ) -> TransitionResult:
     """Transition + timeline + outbox event with the contract's common fields."""
-    return await apply_transition(  # type: ignore[type-var]
+    return await apply_transition(  # type: ignore[type-var, unused-ignore]  # mypy reads the model differently by cache state
         session,
         MACHINE,
         app,

@@ -93,7 +93,7 @@ async def perform(
     effect may flush the row, so the kit is given the current tag: the caller's was checked."""
     step = await EFFECTS[name](session, case, body, who, position)
     event = MACHINE.transition(name).event
-    await apply_transition(  # type: ignore[type-var]  # as at MACHINE: mypy 2.4 misreads the model in an import cycle
+    await apply_transition(  # type: ignore[type-var, unused-ignore]  # as at MACHINE: mypy 2.4 misreads the model in an import cycle
         session,
         MACHINE,
         case,

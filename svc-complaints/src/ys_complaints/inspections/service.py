@@ -181,7 +181,7 @@ async def act(
         else:
             row.verification_note = body.note
 
-    await apply_transition(  # type: ignore[type-var]  # as at MACHINE: mypy 2.4 misreads the model in an import cycle
+    await apply_transition(  # type: ignore[type-var, unused-ignore]  # as at MACHINE: mypy 2.4 misreads the model in an import cycle
         session,
         MACHINE,
         finding,
