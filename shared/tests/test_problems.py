@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 import httpx
@@ -9,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
+from yingshang.observability import Metrics, RequestContextMiddleware
 from yingshang.problems import PROBLEM_JSON, install_problem_handlers
 
 
@@ -78,3 +80,21 @@ async def test_other_unforeseen_errors_stay_500_problems() -> None:
     assert response.status_code == 500
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.json()["type"].endswith("/internal")
+
+
+async def test_refused_requests_leave_a_log_line_with_their_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """4xx and 5xx answers are logged (method, path, status, caller; no query string), so a
+    request id a caller quotes finds the line; successes are counted in metrics only."""
+    app = app_with("/next", None)
+    app.add_middleware(RequestContextMiddleware, metrics=Metrics("probe"))
+    with caplog.at_level(logging.INFO, logger="yingshang.access"):
+        ok = await get(app, "/next?day=2026-11-27")
+        bad = await get(app, "/next?day=13812345678")
+    assert ok.status_code == 200
+    assert bad.status_code == 422
+    [record] = caplog.records
+    assert record.getMessage().startswith("GET /next -> 422 in ")
+    assert "13812345678" not in record.getMessage()
+    assert record.levelno == logging.INFO

@@ -126,7 +126,31 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
+            elapsed = time.perf_counter() - started
             self.metrics.requests.labels(scope["method"], str(status)).inc()
-            self.metrics.latency.observe(time.perf_counter() - started)
+            self.metrics.latency.observe(elapsed)
+            if status >= 400:  # refused and failed requests leave a line (successes: metrics)
+                _refused(scope, status, elapsed)
             request_id_var.reset(t_rid)
             traceparent_var.reset(t_tp)
+
+
+access_log = logging.getLogger("yingshang.access")
+
+
+def _refused(scope: Scope, status: int, elapsed: float) -> None:
+    """One log line per 4xx/5xx answer, with the request id (in the record's context): who
+    was refused what, findable from the id a client quotes. The query string is left out
+    (it may hold search terms with personal data)."""
+    level = logging.WARNING if status >= 500 else logging.INFO
+    principal = scope.get("state", {}).get("principal")
+    who = getattr(principal, "sub", None) or "-"
+    access_log.log(
+        level,
+        "%s %s -> %d in %.1f ms (%s)",
+        scope["method"],
+        scope.get("path", ""),
+        status,
+        elapsed * 1e3,
+        who,
+    )
