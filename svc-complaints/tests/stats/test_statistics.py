@@ -54,3 +54,9 @@ async def test_figures_of_a_month(complaints: ServiceUnderTest, people: People, 
         "recovered": "100000.00",
         "recovery_rate": 0.3496,
     }
+    # only an end: the year up to it (a past year's figures, not a 422)
+    last_year = await c.get(f"{BASE}/statistics", params={"to": "2025-06-30"}, headers=p.bureau)
+    assert last_year.status_code == 200, last_year.text
+    assert last_year.json()["received"] == 0
+    only_to = await c.get(f"{BASE}/statistics", params={"to": "2026-12-31"}, headers=p.bureau)
+    assert only_to.json()["received"] == 3

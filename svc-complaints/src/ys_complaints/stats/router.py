@@ -19,7 +19,7 @@ api = router("/api/v1/complaints/statistics", tags=["statistics"])
 @api.get(
     "",
     response_model=Statistics,
-    summary="Cases received in a period (default: this year) by category, respondent, month",
+    summary="Cases received in a period (default: the year up to `to`) by category and month",
     responses={422: {"description": "the period ends before it starts"}},
     dependencies=[allow(staff(depts=[CENTER, *OVERSIGHT]))],
 )
@@ -28,7 +28,6 @@ async def statistics(
     since: Annotated[PlausibleDate | None, Query(alias="from")] = None,
     until: Annotated[PlausibleDate | None, Query(alias="to")] = None,
 ) -> Statistics:
-    current = today()
-    return await service.statistics(
-        session, since or current.replace(month=1, day=1), until or current
-    )
+    end = until or today()
+    # without a start: from the first of January of the period's last year
+    return await service.statistics(session, since or end.replace(month=1, day=1), end)
