@@ -190,3 +190,10 @@ def test_dates_at_the_ends_of_the_range_are_accepted() -> None:
     first = Period.model_validate({"start": "1900-01-01", "at": "1900-01-01T00:00:00"})
     last = Period.model_validate({"start": "2199-12-31", "at": "2199-12-31T23:59:59+08:00"})
     assert (first.start.year, last.start.year) == (1900, 2199)
+
+
+def test_a_time_without_an_offset_is_the_countys() -> None:
+    naive = Period.model_validate({"start": "2026-11-27", "at": "2026-11-27T08:00:00"})
+    given = Period.model_validate({"start": "2026-11-27", "at": "2026-11-27T08:00:00Z"})
+    assert naive.at == datetime(2026, 11, 27, 0, 0, tzinfo=UTC)  # 08:00 in Fenggang
+    assert given.at == datetime(2026, 11, 27, 8, 0, tzinfo=UTC)

@@ -211,5 +211,16 @@ def plausible_datetime(value: datetime) -> datetime:
     return value
 
 
+def county_time(value: datetime) -> datetime:
+    """A time given without an offset is the county's (Asia/Shanghai), as people there write
+    it; with an offset it is kept as given."""
+    return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
+
+
 PlausibleDate = Annotated[date, AfterValidator(plausible_date)]
-PlausibleDateTime = Annotated[datetime, AfterValidator(plausible_datetime)]
+PlausibleDateTime = Annotated[
+    datetime,
+    AfterValidator(plausible_datetime),
+    AfterValidator(county_time),
+    Field(description="ISO 8601; without an offset, Asia/Shanghai"),
+]

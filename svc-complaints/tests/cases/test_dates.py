@@ -75,6 +75,7 @@ async def test_a_received_period_must_not_end_before_it_starts(
             "received_to",
             "the period ends before it starts",
         )
-    # With and without an offset: 08:00 Shanghai and 00:00 (taken as UTC) are one instant.
-    same = {"received_from": "2026-03-02T08:00:00+08:00", "received_to": "2026-03-02T00:00:00"}
+    # With and without an offset: a time without one is the county's, so 08:00+08:00 and
+    # 08:00 are one instant (and 00:00Z is 08:00 in Fenggang).
+    same = {"received_from": "2026-03-02T00:00:00Z", "received_to": "2026-03-02T08:00:00"}
     assert (await c.get(f"{BASE}/cases", params=same, headers=people.officer)).status_code == 200

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff
-from yingshang.clock import SHANGHAI
 from yingshang.db import SessionDep
 from yingshang.problems import NotFound
 from yingshang.validators import PlausibleDateTime
@@ -53,11 +51,6 @@ async def read_statistics(
         session,
         department=department,
         item_code=item_code,
-        since=_local(since),
-        until=_local(until),
+        since=since,  # without an offset: Asia/Shanghai (PlausibleDateTime)
+        until=until,
     )
-
-
-def _local(at: datetime | None) -> datetime | None:
-    """A bound without an offset is the hall's local time (Asia/Shanghai), not UTC."""
-    return at.replace(tzinfo=SHANGHAI) if at is not None and at.tzinfo is None else at

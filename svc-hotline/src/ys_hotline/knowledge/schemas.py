@@ -3,9 +3,8 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from yingshang.clock import SHANGHAI
 from yingshang.validators import PlausibleDateTime
 
 
@@ -18,11 +17,6 @@ class EntryIn(BaseModel):
     department: str | None = Field(None, max_length=60)
     valid_from: PlausibleDateTime | None = Field(None, description="no offset: Asia/Shanghai")
     valid_to: PlausibleDateTime | None = Field(None, description="no offset: Asia/Shanghai")
-
-    @field_validator("valid_from", "valid_to")
-    @classmethod
-    def _county_time(cls, value: datetime | None) -> datetime | None:
-        return value.replace(tzinfo=SHANGHAI) if value and value.tzinfo is None else value
 
     @model_validator(mode="after")
     def _window(self) -> "EntryIn":
