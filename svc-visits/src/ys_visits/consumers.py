@@ -3,6 +3,8 @@
 * ``ys.ratings.invitation.created`` — the 好差评 link of one of our problems: SMS it to the
   enterprise's contact (we hold the phone; ratings never sees it);
 * ``ys.ratings.rating.submitted`` — the enterprise's level for a problem (satisfaction figures);
+* ``ys.ratings.rating.excluded`` — an upheld appeal (申诉复核) excluded a rating: the level stays
+  on the problem, marked, and the satisfaction figures no longer count it;
 * ``ys.gateway.department.*`` — keep the local list of departments current.
 """
 
@@ -24,6 +26,7 @@ from ys_visits.problems.models import Problem
 
 INVITATION = "ys.ratings.invitation.created"
 RATING = "ys.ratings.rating.submitted"
+EXCLUDED = "ys.ratings.rating.excluded"
 RATINGS = system_actor("ratings")
 
 
@@ -54,6 +57,17 @@ class RatingSubmitted(BaseModel):
     case_kind: str | None = None
 
 
+class RatingExcluded(BaseModel):
+    """``ys.ratings.rating.excluded``: which rating of which case no longer counts."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    case_id: uuid.UUID
+    rating_id: str = Field(min_length=1, max_length=64)
+    appeal_id: str = Field(min_length=1, max_length=64)
+    service: str
+
+
 class DepartmentChanged(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -69,6 +83,12 @@ def catalogue() -> EventCatalogue:
         INVITATION, InvitationCreated, description="好差评 link to SMS", consumers=(SERVICE,)
     )
     cat.register(RATING, RatingSubmitted, description="好差评 level", consumers=(SERVICE,))
+    cat.register(
+        EXCLUDED,
+        RatingExcluded,
+        description="申诉复核 upheld: the rating leaves the statistics",
+        consumers=(SERVICE,),
+    )
     for change in ("created", "updated", "deactivated"):
         cat.register(
             f"ys.gateway.department.{change}",
@@ -125,8 +145,30 @@ async def on_rating(session: AsyncSession, event: CloudEvent, payload: RatingSub
     problem = await session.get(Problem, payload.case_id)
     if problem is None:
         return  # a rating of a case we do not hold: nothing to count
-    problem.satisfaction = payload.level
+    if problem.satisfaction_excluded and problem.rating_id == payload.rating_id:
+        return  # its exclusion came first (redelivery out of order): it stays out
+    problem.satisfaction, problem.rating_id = payload.level, payload.rating_id
+    problem.satisfaction_excluded = False
     await _note(session, problem, "rated", f"好差评 level {payload.level}")
+
+
+@ratings.on(EXCLUDED)
+async def on_excluded(session: AsyncSession, event: CloudEvent, payload: RatingExcluded) -> None:
+    """The rating stays on the problem (never deleted), marked excluded; the statistics skip
+    it. An exclusion of an earlier rating that a later one replaced changes nothing; one that
+    arrives before its rating marks the problem so the rating stays out when it comes. (The
+    inbox applies each event once; applying it again changes nothing either.)"""
+    if payload.service != SERVICE:
+        return
+    problem = await session.get(Problem, payload.case_id)
+    if problem is None:
+        return  # a case we do not hold
+    if problem.rating_id not in (None, payload.rating_id):
+        return  # another rating is counted now: the excluded one was replaced already
+    if problem.satisfaction_excluded and problem.rating_id == payload.rating_id:
+        return
+    problem.rating_id, problem.satisfaction_excluded = payload.rating_id, True
+    await _note(session, problem, "rating_excluded", "申诉复核: 好差评 excluded from statistics")
 
 
 async def on_department(

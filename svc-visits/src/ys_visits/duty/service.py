@@ -126,7 +126,7 @@ async def act(
             row.cancel_reason = note
 
     data = payload(shift).model_dump(mode="json") | {"state": target}
-    await apply_transition(  # type: ignore[type-var]  # see machine.MACHINE
+    await apply_transition(  # type: ignore[type-var, unused-ignore]  # see machine.MACHINE
         session, MACHINE, shift, name, who, if_match=if_match, note=note, event_data=data,
         effect=stamp,
     )  # fmt: skip

@@ -132,7 +132,7 @@ async def end(
     def close(p: Pairing) -> None:
         p.ended_at, p.end_reason = at, note
 
-    await apply_transition(  # type: ignore[type-var]  # see machine.MACHINE
+    await apply_transition(  # type: ignore[type-var, unused-ignore]  # see machine.MACHINE
         session, MACHINE, pairing, "end", who, if_match=if_match, note=note,
         event_data=events.PairingClosed(
             case_id=str(pairing.id), case_number=pairing.number,
@@ -167,7 +167,7 @@ def view(
             unit=pairing.frequency_unit,
         ),
         visit_due_at=due,
-        overdue=pairing.state == ACTIVE and due is not None and due <= now(),
+        overdue=clock.is_overdue(pairing, now()),
         escalation_level=clocks.escalation_level(stages),
         last_visit_on=pairing.last_visit_on,
         visits_count=pairing.visits_count,
@@ -208,7 +208,7 @@ def list_query(
         if value is not None:
             stmt = stmt.where(column == value)
     if overdue is not None:
-        late = (Pairing.state == ACTIVE) & (Pairing.visit_due_at <= now())
+        late = clock.overdue_clause(now())
         stmt = stmt.where(late if overdue else ~late | Pairing.visit_due_at.is_(None))
     return stmt
 

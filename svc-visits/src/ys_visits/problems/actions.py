@@ -97,7 +97,7 @@ async def act(
     transition = MACHINE.transition(name)
     precheck(problem, name, transition.allowed, frozenset(transition.sources), who, if_match)
     step = await EFFECTS[name](session, problem, body, who)
-    await apply_transition(  # type: ignore[type-var]  # see machine.MACHINE
+    await apply_transition(  # type: ignore[type-var, unused-ignore]  # see machine.MACHINE
         session,
         MACHINE,
         problem,

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingshang.clock import now
@@ -54,6 +54,9 @@ class Problem(IdMixin, TimestampMixin, VersionMixin, Base):
     dispute_count: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # earliest running clock
     satisfaction: Mapped[int | None] = mapped_column(Integer)  # 好差评 level, from ratings
+    rating_id: Mapped[str | None] = mapped_column(String(64))  # the rating ``satisfaction`` is
+    # 申诉复核 upheld (ys.ratings.rating.excluded): the level stays on record, statistics skip it
+    satisfaction_excluded: Mapped[bool] = mapped_column(Boolean, default=False)
     origin_client: Mapped[str | None] = mapped_column(String(120))
     raised_by: Mapped[str] = mapped_column(String(120))
     raised_by_name: Mapped[str | None] = mapped_column(String(120))

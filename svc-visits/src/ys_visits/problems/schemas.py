@@ -140,6 +140,9 @@ class ProblemOut(BaseModel):
     last_progress_at: datetime | None
     dispute_count: int
     satisfaction: int | None = Field(description="the enterprise's 好差评 level, if rated")
+    satisfaction_excluded: bool = Field(
+        description="an upheld appeal (申诉复核) excluded the rating from statistics"
+    )
     due_at: datetime | None
     overdue: bool
     escalation_level: int

@@ -89,6 +89,7 @@ async def raise_problem(
         received_at=now(),
         progress_count=0,
         dispute_count=0,
+        satisfaction_excluded=False,
         raised_by=who.sub,
         raised_by_name=who.name or None,
     )
@@ -151,7 +152,7 @@ _COPIED = (
     "category", "state", "department", "contact_name", "received_at", "assigned_at",
     "resolution_due_on", "proposal", "proposed_at", "resolution", "solved_at", "closed_at",
     "closure", "closure_note", "confirmed_by", "progress_count", "last_progress_at",
-    "dispute_count", "satisfaction", "due_at", "version",
+    "dispute_count", "satisfaction", "satisfaction_excluded", "due_at", "version",
 )  # fmt: skip
 
 

@@ -12,9 +12,15 @@ class LeaderVisits(BaseModel):
     leader_staff_no: str | None
     leader_rank: str
     pairings: int
-    planned_visits: int = Field(description="visit windows of the pairings in the period")
+    planned_visits: int = Field(
+        description="visits owed in the period: one per frequency window of each pairing "
+        "starting in it (monthly/quarterly frequencies: calendar months/quarters)"
+    )
     visits: int
-    completion_rate: float | None = Field(description="visits / planned (capped at 1)")
+    completion_rate: float | None = Field(
+        description="share of the plan met: per pairing, its visits up to its plan, over "
+        "planned_visits (extra visits to one enterprise do not cover another)"
+    )
     overdue_pairings: int = Field(description="active pairings whose visit is overdue now")
 
 

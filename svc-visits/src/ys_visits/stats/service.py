@@ -2,9 +2,11 @@
 
 import math
 import uuid
+from calendar import monthrange
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +16,7 @@ from yingshang.time.arithmetic import NOMINAL_SECONDS, Unit
 from ys_visits.clocks import local_midnight
 from ys_visits.duty.machine import COMPLETED
 from ys_visits.duty.models import DutyShift
-from ys_visits.pairings.machine import ACTIVE
+from ys_visits.pairings import clock
 from ys_visits.pairings.models import Pairing
 from ys_visits.problems.models import Problem
 from ys_visits.problems.vocabulary import Closure, State
@@ -22,6 +24,7 @@ from ys_visits.stats import schemas as s
 from ys_visits.visits.models import Visit
 
 DAY_SECONDS = 86400.0
+ONE_DAY = timedelta(days=1)
 GOOD = (4, 5)  # county rule: 基本满意就是基本不满意
 
 
@@ -29,22 +32,81 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def window_days(pairing: Pairing) -> float:
-    """The pairing's visit frequency in calendar days (working days count 7 per 5; the plan
-    is a target, so holidays are not looked up)."""
+CALENDAR_MONTHS = (1, 2, 3, 4, 6, 12)  # windows planned as that many calendar months
+
+
+def calendar_months(pairing: Pairing) -> int | None:
+    """A natural-day frequency as long as ``k`` calendar months (28k to 31k days, ``k`` a
+    divisor of the year: 30 days → monthly, 90 → quarterly, 365 → yearly) is planned in
+    calendar months; ``None`` for any other frequency."""
+    if Unit(pairing.frequency_unit) is not Unit.NATURAL_DAYS:
+        return None
+    return next((k for k in CALENDAR_MONTHS if 28 * k <= pairing.frequency_amount <= 31 * k), None)
+
+
+def window_days(pairing: Pairing) -> Fraction:
+    """Any other frequency in calendar days (working days count 7 per 5; the plan is a
+    target, so holidays are not looked up)."""
     unit, amount = Unit(pairing.frequency_unit), pairing.frequency_amount
     if unit is Unit.WORKING_DAYS:
-        return amount * 7 / 5
-    return max(NOMINAL_SECONDS[unit] * amount / DAY_SECONDS, 1 / DAY_SECONDS)
+        return Fraction(amount * 7, 5)
+    return max(Fraction(int(NOMINAL_SECONDS[unit]) * amount, 86400), Fraction(1, 86400))
+
+
+def _add_months(day: date, months: int) -> date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def _first_window_from(anchor: date, months: int, day: date) -> int:
+    """The first ``i`` ≥ 0 whose window (``anchor`` + ``i``·``months`` months) starts on or
+    after ``day``."""
+    apart = (day.year - anchor.year) * 12 + day.month - anchor.month
+    i = max(0, -(-apart // months))
+    while _add_months(anchor, i * months) < day:
+        i += 1
+    return i
+
+
+def _last_active_day(pairing: Pairing) -> date | None:
+    last = pairing.ends_on
+    if pairing.ended_at is not None:
+        ended = pairing.ended_at.astimezone(SHANGHAI).date()
+        last = ended if last is None else min(last, ended)
+    return last
 
 
 def planned(pairing: Pairing, start: date, end: date) -> int:
-    """Visit windows of the pairing that fall in [start, end] (inclusive days)."""
-    last = min(end, pairing.ends_on or end)
-    if pairing.ended_at is not None:
-        last = min(last, pairing.ended_at.astimezone(SHANGHAI).date())
-    days = (last - max(start, pairing.starts_on)).days + 1
-    return math.ceil(days / window_days(pairing)) if days > 0 else 0
+    """The visits the pairing owes in [start, end] (inclusive days): its frequency windows,
+    laid end to end from ``starts_on``, that start in the period — one visit each.
+
+    * A monthly, quarterly ... frequency (:func:`calendar_months`) has windows of calendar
+      months (2 March, 2 April ...; 1 April, 1 July ...), so a whole calendar month holds one
+      monthly window and a whole quarter one quarterly window whatever their length (a 31-day
+      month or a 91-day quarter plans one visit, not two), and plans add up over periods.
+    * Any other frequency has windows of its length in days (:func:`window_days`).
+    * The last window of a pairing that ends (``ends_on``, or ended early) is owed only when
+      it fits before the end, as the visit clock does (``pairings.clock``): a cadre paired
+      from 2 to 20 March owes no visit.
+    """
+    anchor, last = pairing.starts_on, _last_active_day(pairing)
+    lo, hi = max(start, anchor), min(end, last or end)
+    if hi < lo:
+        return 0
+    months = calendar_months(pairing)
+    if months is not None:
+        first = _first_window_from(anchor, months, lo)
+        final = _first_window_from(anchor, months, hi + ONE_DAY) - 1
+        if last is not None:
+            final = min(final, _first_window_from(anchor, months, last + 2 * ONE_DAY) - 2)
+    else:
+        width = window_days(pairing)
+        first = math.ceil((lo - anchor).days / width)
+        final = math.ceil(((hi - anchor).days + 1) / width) - 1
+        if last is not None:
+            final = min(final, math.floor(((last - anchor).days + 1) / width) - 1)
+    return max(final - first + 1, 0)
 
 
 async def leaders(session: AsyncSession, start: date, end: date) -> list[s.LeaderVisits]:
@@ -77,9 +139,13 @@ def _leader(
     end: date,
     at: datetime,
 ) -> s.LeaderVisits:
-    plan = sum(planned(p, start, end) for p in group)
+    plans = {p.id: planned(p, start, end) for p in group}
+    plan = sum(plans.values())
     visits = sum(made.get(p.id, 0) for p in group)
-    late = [p for p in group if p.state == ACTIVE and p.visit_due_at and p.visit_due_at <= at]
+    # each pairing's plan is met by visits to that pairing's enterprise only: extra visits to
+    # one enterprise do not make up for a missed visit to another
+    met = sum(min(made.get(p.id, 0), plans[p.id]) for p in group)
+    late = [p for p in group if clock.is_overdue(p, at)]
     return s.LeaderVisits(
         leader_name=name,
         leader_staff_no=staff_no,
@@ -87,17 +153,24 @@ def _leader(
         pairings=len(group),
         planned_visits=plan,
         visits=visits,
-        completion_rate=min(_ratio(visits, plan) or 0.0, 1.0) if plan else None,
+        completion_rate=_ratio(met, plan),
         overdue_pairings=len(late),
     )
 
 
 async def problem_rows(session: AsyncSession, start: date, end: date) -> list[Problem]:
+    """Problems raised, assigned (交办, also of problems raised earlier) or closed in the
+    period, and open ones late now."""
     lo, hi = local_midnight(start), local_midnight(end + timedelta(days=1))
     open_late = (Problem.state != State.CLOSED.value) & (Problem.due_at <= now())
     rows = await session.execute(
         select(Problem).where(
-            or_(Problem.received_at.between(lo, hi), Problem.closed_at.between(lo, hi), open_late)
+            or_(
+                Problem.received_at.between(lo, hi),
+                Problem.assigned_at.between(lo, hi),
+                Problem.closed_at.between(lo, hi),
+                open_late,
+            )
         )
     )
     return list(rows.scalars())
@@ -143,11 +216,16 @@ def departments(rows: list[Problem], start: date, end: date) -> list[s.Departmen
 
 
 def satisfaction(rows: list[Problem], start: date, end: date) -> s.Satisfaction:
+    """好差评 of the problems closed in the period; a rating an upheld appeal (申诉复核)
+    excluded does not count (DOMAIN.md: excluded from statistics, never deleted)."""
     lo, hi = local_midnight(start), local_midnight(end + timedelta(days=1))
     levels = [
         p.satisfaction
         for p in rows
-        if p.satisfaction is not None and p.closed_at is not None and lo <= p.closed_at < hi
+        if p.satisfaction is not None
+        and not p.satisfaction_excluded
+        and p.closed_at is not None
+        and lo <= p.closed_at < hi
     ]
     return s.Satisfaction(
         rated=len(levels),

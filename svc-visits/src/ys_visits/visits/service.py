@@ -61,6 +61,8 @@ async def _pairing(session: AsyncSession, body: VisitIn, who: Principal) -> Pair
         raise Invalid("the pairing is with another enterprise", field="enterprise_id")
     if body.visited_on < pairing.starts_on:
         raise Invalid("the visit is before the pairing started", field="visited_on")
+    if pairing.ends_on is not None and body.visited_on > pairing.ends_on:
+        raise Invalid("the visit is after the pairing's end date", field="visited_on")
     return pairing
 
 
