@@ -108,6 +108,10 @@ async def test_a_dispute_reopens_and_the_bureau_may_override(
     running = sorted(s["stage"] for s in reopened["stages"] if s["status"] == "running")
     assert running == ["progress", "resolution"]
     assert "reopened" in await event_names(visits, solved["id"])
+    # a person of the handling department with a bureau post too (交叉挂职) may not close
+    # their own department's problem by override: it is the bureau's second pair of eyes
+    both = people.issuer.headers((reopened["department"], "head"), ("BUREAU", "staff"))
+    await walk.step(reopened, "override_close", both, {"note": "自行销号"}, expect=403)
     closed = await walk.step(
         reopened, "override_close", people.bureau, {"note": "企业诉求超出政策范围，已解释"}
     )

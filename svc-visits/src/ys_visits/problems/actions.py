@@ -190,7 +190,14 @@ async def confirm(session: AsyncSession, p: Problem, body: s.ConfirmIn, who: Pri
 
 @effect("override_close")
 async def override(session: AsyncSession, p: Problem, body: s.ReasonIn, who: Principal) -> Step:
-    """营商局决定销号: closed without the enterprise's confirmation, with the reason."""
+    """营商局决定销号: closed without the enterprise's confirmation, with the reason — by the
+    bureau, never by a person of the department handling the problem whatever bureau post
+    they also hold (交叉挂职): the override is a second pair of eyes."""
+    if p.department and who.has(None, p.department):
+        raise Forbidden(
+            "the handling department cannot close its own problem by override",
+            code="own-problem",
+        )
     return Step(note=body.note, payload=_closed(p, Closure.OVERRIDE, body.note))
 
 
