@@ -113,6 +113,7 @@ def gateway_settings(database_url: str, **overrides: Any) -> Settings:
         "password_memory_kib": 8192,
         "upstreams": upstreams(),
         "upstream_cooldown_seconds": 30.0,
+        "webhook_allow_private": True,  # receivers in these tests listen on 127.0.0.1
     }
     values.update(overrides)
     return Settings(**values)

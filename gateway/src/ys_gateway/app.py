@@ -43,6 +43,7 @@ from ys_gateway.settings import Settings
 from ys_gateway.webhooks.intake import intake_factory
 from ys_gateway.webhooks.router import hooks
 from ys_gateway.webhooks.sender import WebhookSender
+from ys_gateway.webhooks.targets import TargetPolicy
 
 TITLE = "Yingshang 网关 (gateway)"
 SERVICE_DIR = Path(__file__).resolve().parents[2]  # holds alembic.ini and migrations/
@@ -124,6 +125,7 @@ def _install_state(app: FastAPI, settings: Settings) -> None:
         max_body=settings.max_body_bytes,
         cors_origins=settings.cors_origins,
     )
+    state.webhook_targets = TargetPolicy(settings)
     state.spec_cache = SpecCache(settings.openapi_cache_seconds, settings.aggregate_timeout_seconds)
 
 

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from yingshang import audit
 from yingshang.db import Database
 from ys_gateway.crypto import Passwords
 from ys_gateway.oauth.keys import KeyStore
@@ -20,6 +21,7 @@ from ys_gateway.settings import Settings
 
 log = logging.getLogger("ys_gateway.core")
 REFRESH_SECONDS = 30.0
+SCHEDULE_ACTOR = "system:key-rotation"  # audit actor of the scheduled rotation
 
 
 class Core:
@@ -91,6 +93,15 @@ class Core:
             due = await self.keys.needs_rotation(session, max_age)
         async with self.db.write() as session:
             if due:
-                await self.keys.rotate(session)
+                retired = await self.keys.active_kids(session)
+                row = await self.keys.rotate(session)
+                await audit.record(
+                    session,
+                    actor=SCHEDULE_ACTOR,
+                    action="gateway.key.rotated",
+                    object_kind="key",
+                    object_id=row.kid,
+                    detail={"old_kids": retired, "new_kid": row.kid, "alg": row.alg},
+                )
             else:
                 await self.keys.load(session)

@@ -8,17 +8,21 @@ from typing import Any, Literal
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from yingshang.app import allow, router
-from yingshang.auth import public
+from yingshang.auth import Principal, public
+from yingshang.db import get_session
+from yingshang.problems import TooManyRequests
+from ys_gateway.access import ADMIN_DEPT, ADMIN_ROLE, is_current_admin
 from ys_gateway.proxy.asgi import Proxy
+from ys_gateway.proxy.ratelimit import RateLimiter
 
 health = router(tags=["operations"])
 
 
 class ReplicaHealth(BaseModel):
-    url: str
+    url: str | None = Field(None, description="only for administrators at the bureau")
     ok: bool
     status: int | None = None
     error: str | None = None
@@ -45,11 +49,24 @@ class PlatformHealth(BaseModel):
     "/healthz",
     dependencies=[allow(public())],
     summary="Health of the whole platform",
+    description=(
+        "Replicas in configuration order. Their internal addresses are shown to "
+        "administrators at the bureau only; calls without such a token are rate-limited "
+        "per address (each one probes every replica)."
+    ),
     operation_id="platform_health",
     response_model=PlatformHealth,
+    response_model_exclude_none=True,
+    responses={429: {"description": "too many calls from this address"}},
 )
 async def healthz(request: Request) -> dict[str, Any]:
     proxy: Proxy = request.app.state.proxy
+    show_urls = await _admin_asks(request)
+    if not show_urls:
+        limiter: RateLimiter = request.app.state.limiter
+        wait = limiter.public_ip(request.client.host if request.client else "unknown")
+        if wait:
+            raise TooManyRequests("too many health checks from this address", retry_after=wait)
     timeout = request.app.state.settings.aggregate_timeout_seconds
     async with httpx.AsyncClient(timeout=timeout) as client:
         services = await asyncio.gather(
@@ -67,7 +84,19 @@ async def healthz(request: Request) -> dict[str, Any]:
     healthy = all(s["status"] == "ok" for s in report["services"].values())
     healthy = healthy and (nats is None or nats.is_connected)
     report["status"] = "ok" if healthy else "degraded"
+    if not show_urls:
+        for service in report["services"].values():
+            for replica in service["replicas"]:
+                replica.pop("url")
     return report
+
+
+async def _admin_asks(request: Request) -> bool:
+    """The caller sent a valid token of a current administrator at the bureau."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None or not principal.has(ADMIN_ROLE, ADMIN_DEPT):
+        return False
+    return await is_current_admin(get_session(request), principal)
 
 
 async def _service(

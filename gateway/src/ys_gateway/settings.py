@@ -68,6 +68,10 @@ class Settings(ServiceSettings):
     webhook_poll_seconds: float = 1.0
     webhook_concurrency: int = 16
     webhook_lease_seconds: float = 60.0
+    # Receivers on loopback / private addresses (RFC 1918, fc00::/7): for receivers on the
+    # county's own network and local test receivers. Unset: allowed outside production only.
+    # Link-local (cloud metadata), multicast and the platform's own endpoints: never.
+    webhook_allow_private: bool | None = None
 
     # Aggregations (health, docs)
     aggregate_timeout_seconds: float = 2.0
@@ -90,6 +94,11 @@ class Settings(ServiceSettings):
             if specific:
                 table[name] = _urls(specific)
         return table
+
+    def webhook_private_allowed(self) -> bool:
+        if self.webhook_allow_private is None:
+            return self.env != "production"
+        return self.webhook_allow_private
 
     def webhook_source_list(self) -> list[str]:
         return [s.strip() for s in self.webhook_sources.split(",") if s.strip()]

@@ -1,4 +1,5 @@
-"""``/api/v1/admin/{departments,users,clients,halls}``: the org directory (admin only writes)."""
+"""``/api/v1/admin/{departments,users,clients,halls}``: the org directory (writes: bureau
+administrators only, see ``ys_gateway.access``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 from fastapi import Request
 
 from yingshang.app import allow, router
-from yingshang.auth import CurrentPrincipal, authenticated, staff
+from yingshang.auth import CurrentPrincipal, authenticated
 from yingshang.db import SessionDep
+from ys_gateway.access import bureau_admin
 from ys_gateway.crypto import Passwords
 from ys_gateway.directory import schemas as s
 from ys_gateway.directory import service
@@ -16,10 +18,10 @@ from ys_gateway.pagination import Cursor, Limit, Page
 from ys_gateway.proxy.clients import ClientCache
 
 admin = router("/api/v1/admin", tags=["directory"])
-ADMIN = [allow(staff("admin"))]
+ADMIN = [allow(bureau_admin())]
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no or bad token"},
-    403: {"description": "not an administrator"},
+    403: {"description": "not an (active) administrator at the bureau"},
     404: {"description": "not found"},
     409: {"description": "duplicate"},
     422: {"description": "invalid input"},

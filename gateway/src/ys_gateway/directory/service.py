@@ -6,15 +6,16 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
+from yingshang.clock import now
 from yingshang.problems import Conflict, Invalid, NotFound
 from ys_gateway.crypto import Passwords
 from ys_gateway.directory import schemas as s
 from ys_gateway.directory.changes import changed
-from ys_gateway.models import Client, Department, Hall, Position, User, Window
+from ys_gateway.models import Client, Department, Hall, Position, RefreshToken, User, Window
 from ys_gateway.pagination import page_rows
 
 
@@ -203,11 +204,24 @@ async def update_user(
         user.active = patch.active
     if patch.positions is not None:
         await set_positions(session, user, patch.positions)
+    if patch.password or (was_active and not user.active):
+        # A new password (perhaps the old one leaked) or a deactivation ends every session:
+        # refresh tokens issued before do not outlive it (nor come back on reactivation).
+        await revoke_user_sessions(session, user)
     await session.flush()
     await _user_changed(
         session, actor, user, "deactivated" if was_active and not user.active else "updated"
     )
     return user
+
+
+async def revoke_user_sessions(session: AsyncSession, user: User) -> None:
+    """Revoke every live refresh token of ``user`` (all families: every device)."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now())
+    )
 
 
 async def set_positions(

@@ -63,6 +63,13 @@ class KeyStore:
         self._current, self._current_alg = _load(row, self._passphrase), row.alg
         return row
 
+    async def active_kids(self, session: AsyncSession) -> list[str]:
+        """Key ids that sign now (a rotation retires them)."""
+        rows = await session.scalars(
+            select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).order_by(SigningKey.kid)
+        )
+        return list(rows)
+
     async def needs_rotation(self, session: AsyncSession, max_age: timedelta) -> bool:
         row = await self._newest_active(session)
         return row is None or now() - row.created_at >= max_age

@@ -16,9 +16,11 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import FormData
 
 from yingshang.app import allow, router
-from yingshang.auth import public, staff
+from yingshang.auth import CurrentPrincipal, public
 from yingshang.db import SessionDep
 from yingshang.problems import TooManyRequests
+from ys_gateway.access import bureau_admin
+from ys_gateway.directory.changes import changed
 from ys_gateway.oauth.errors import NO_STORE, OAuthError
 from ys_gateway.oauth.grants import Grants
 from ys_gateway.oauth.keys import KeyStore
@@ -101,12 +103,24 @@ async def jwks(request: Request, session: SessionDep) -> JSONResponse:
 
 @keys_router.post(
     "/api/v1/admin/keys/rotate",
-    dependencies=[allow(staff("admin"))],
+    dependencies=[allow(bureau_admin())],
     summary="Rotate the signing key (the old one stays published until its tokens expire)",
 )
-async def rotate(request: Request, session: SessionDep) -> dict[str, str]:
+async def rotate(
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> dict[str, str]:
     store: KeyStore = request.app.state.keys
+    retired = await store.active_kids(session)
     row = await store.rotate(session)
+    await changed(
+        session,
+        principal,
+        kind="key",
+        key=row.kid,
+        action="rotated",
+        data={"old_kids": retired, "new_kid": row.kid, "alg": row.alg},
+        publish=False,
+    )
     verifier = request.app.state.verifier
     if isinstance(verifier, GatewayVerifier):  # tests may install another verifier
         verifier.keys_changed()

@@ -4,7 +4,8 @@ Raw ASGI in front of the FastAPI app (which serves only the gateway's own routes
 FastAPI plus httpx kept ~3% of direct throughput here (encode/httpx#3215), so requests are
 relayed over keep-alive connections (``proxy.http1``) with the header bytes as received.
 The gateway checks a token if one is sent (a bad token is a 401 here), applies rate limits and
-forwards ``Authorization`` as is: the services verify it again (zero trust).
+forwards exactly the ``Authorization`` value it checked (a request repeating it is refused):
+the services verify it again (zero trust).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ HOP_BY_HOP = frozenset(
         b"x-forwarded-for",
         b"x-forwarded-proto",
         b"x-forwarded-host",
+        b"expect",  # the gateway reads the whole body itself (answering 100 Continue)
+        b"authorization",  # forwarded separately: exactly the value the gateway checked
     }
 )
 DROP_FROM_UPSTREAM = frozenset(
@@ -65,6 +68,10 @@ DROP_FROM_UPSTREAM = frozenset(
         b"traceparent",
     }
 )
+# Fields that must come once: the gateway checks one value and the services read one value,
+# and they might not pick the same one (a second Authorization smuggled a refused token past
+# the gateway). A request repeating one is refused (400).
+SINGLE = frozenset({b"authorization", b"x-acting-position"})
 RETRY_SAFE = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")  # as yingshang.observability accepts
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -154,11 +161,45 @@ class GatewayApp(FastAPI):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            repeated = repeated_field(scope["headers"])
+            if repeated is not None:
+                await _refuse_repeated(scope, send, repeated)
+                return
             pool = self.proxy.pool_for(scope["path"])
             if pool is not None:
                 await Exchange(self.proxy, scope, receive, send).run(pool)
                 return
         await super().__call__(scope, receive, send)
+
+
+def repeated_field(headers: list[tuple[bytes, bytes]]) -> bytes | None:
+    """The first of :data:`SINGLE` that occurs more than once in ``headers`` (else None)."""
+    seen: set[bytes] = set()
+    for key, _ in headers:
+        if key in SINGLE:
+            if key in seen:
+                return key
+            seen.add(key)
+    return None
+
+
+async def _refuse_repeated(scope: Scope, send: Send, name: bytes) -> None:
+    field = name.decode("latin-1").title()
+    body = orjson.dumps(
+        {
+            "type": PROBLEM_BASE + "400",
+            "title": "Bad request",
+            "status": 400,
+            "detail": f"send the {field} header once",
+            "instance": scope["path"],
+        }
+    )
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", b"%d" % len(body)),
+    ]
+    await send({"type": "http.response.start", "status": 400, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class Exchange:
@@ -226,16 +267,26 @@ class Exchange:
                 await self._problem(ProxyError(500, "Internal error", "quote the request id"))
 
     async def _admit(self) -> None:
-        """Token (if any) must be valid; then the client's or the address's rate limit."""
-        proxy = self.proxy
+        """Token (if any) must be valid; then the client's or the address's rate limit.
+
+        A request whose token is refused counts against its address's limit like one without
+        a token: sending any ``Authorization`` header does not escape that limit."""
         if self.auth is None:
-            wait = proxy.limiter.public_ip(self._ip() or "unknown")
-            if wait:
-                raise ProxyError(429, "Too many requests", "slow down", retry_after=wait)
+            self._limit_ip()
             return
-        principal = await self._principal(self.auth.decode("latin-1"))
+        try:
+            principal = await self._principal(self.auth.decode("latin-1"))
+        except ProxyError as exc:
+            if exc.status < 500:  # refused (not: keys unavailable)
+                self._limit_ip()
+            raise
         if principal.client_id is not None:
             self._admit_client(principal.client_id)
+
+    def _limit_ip(self) -> None:
+        wait = self.proxy.limiter.public_ip(self._ip() or "unknown")
+        if wait:
+            raise ProxyError(429, "Too many requests", "slow down", retry_after=wait)
 
     async def _principal(self, header: str) -> Principal:
         scheme, _, token = header.partition(" ")
@@ -282,7 +333,9 @@ class Exchange:
         for replica in pool.order():
             request = b"".join((prefix, replica.pool.host_header, rest))
             try:
-                answer = await replica.pool.request(request, head_only=head_only)
+                answer = await replica.pool.request(
+                    request, head_only=head_only, idempotent=method in RETRY_SAFE
+                )
             except UpstreamTimeout as exc:
                 raise ProxyError(504, "Gateway timeout", f"{pool.name} did not answer") from exc
             except UpstreamError as exc:
@@ -306,6 +359,8 @@ class Exchange:
         for key, value in scope["headers"]:
             if key not in HOP_BY_HOP:
                 parts += (key, b": ", value, b"\r\n")
+        if self.auth is not None:  # the one value the gateway checked (_admit)
+            parts += (b"authorization: ", self.auth, b"\r\n")
         for key, value in self.extra[:2]:  # request id and traceparent
             parts += (key, b": ", value, b"\r\n")
         ip, scheme = (self._ip() or "").encode(), scope["scheme"].encode()

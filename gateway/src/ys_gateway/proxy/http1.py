@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import time
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -58,6 +59,7 @@ class Connection(asyncio.Protocol):
         self.exchange: _Exchange | None = None
         self.reusable = True
         self.used = 0
+        self.idle_since = 0.0  # monotonic time it went back to the pool
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -88,6 +90,8 @@ class Connection(asyncio.Protocol):
         self.exchange.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
+        if self._interim():
+            return
         if self.exchange is not None and self.exchange.head_only:
             # A response to HEAD has no body whatever its Content-Length says.
             self.reusable = False
@@ -103,9 +107,22 @@ class Connection(asyncio.Protocol):
         ex.chunks.append(body)
 
     def on_message_complete(self) -> None:
+        if self._interim():
+            # 1xx (100 Continue, 103 Early Hints): not the answer; the final one follows.
+            ex = self.exchange
+            if ex is not None:
+                ex.headers.clear()
+                ex.chunks.clear()
+                ex.size = 0
+            return
         if not self.parser.should_keep_alive():
             self.reusable = False
         self._finish()
+
+    def _interim(self) -> bool:
+        """The response being parsed is an interim one (1xx other than 101)."""
+        status = self.parser.get_status_code()
+        return 100 <= status < 200 and status != 101
 
     # exchange
     async def exchange_once(
@@ -159,26 +176,42 @@ class HostPool:
         connect_within: float = 2.0,
         answer_within: float = 30.0,
         max_body: int = 64 << 20,
+        fresh_within: float = 2.0,
     ) -> None:
         self.host, self.port = host, port
         self.host_header = f"{host}:{port}".encode()
         self.max_idle, self.connect_within = max_idle, connect_within
         self.answer_within, self.max_body = answer_within, max_body
+        self.fresh_within = fresh_within
         self._idle: collections.deque[Connection] = collections.deque()
 
-    async def request(self, request: bytes, *, head_only: bool = False) -> Answer:
-        """Send on an idle connection (retrying once on a fresh one if the idle connection was
-        closed by the upstream before any response byte) or on a new connection."""
+    async def request(
+        self, request: bytes, *, head_only: bool = False, idempotent: bool = True
+    ) -> Answer:
+        """Send on an idle connection or on a new one.
+
+        An idle connection the upstream closes as the request goes out (no response byte)
+        may or may not have delivered it. An idempotent request (RFC 9110 §9.2.2) is then sent
+        again on a fresh connection; any other (POST, PATCH) is not, since it may have been
+        executed: the failure is reported as sent. Such requests use only connections idle
+        for less than ``fresh_within`` seconds, well inside upstreams' keep-alive timeouts
+        (uvicorn: 5 s), so that race stays rare."""
+        stale_before = time.monotonic() - self.fresh_within
         while self._idle:
             conn = self._idle.pop()
             if not conn.reusable:
+                continue
+            if not idempotent and conn.idle_since < stale_before:
+                conn._close()
                 continue
             try:
                 answer = await self._exchange(conn, request, head_only)
             except UpstreamError as exc:
                 if exc.sent or isinstance(exc, UpstreamTimeout):
                     raise
-                continue  # the idle connection had been closed under us: nothing processed
+                if not idempotent:
+                    raise UpstreamError(f"{exc} (not repeated: may have run)", sent=True) from exc
+                continue  # closed under us: repeat the idempotent request on another one
             self._release(conn)
             return answer
         conn = await self._connect()
@@ -202,6 +235,7 @@ class HostPool:
 
     def _release(self, conn: Connection) -> None:
         if conn.reusable and len(self._idle) < self.max_idle:
+            conn.idle_since = time.monotonic()
             self._idle.append(conn)
         else:
             conn._close()

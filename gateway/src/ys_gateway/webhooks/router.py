@@ -11,21 +11,23 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 
 from yingshang.app import allow, router
-from yingshang.auth import CurrentPrincipal, staff
+from yingshang.auth import CurrentPrincipal
 from yingshang.db import SessionDep
 from yingshang.problems import Invalid, NotFound
+from ys_gateway.access import bureau_admin
 from ys_gateway.crypto import SecretBox
 from ys_gateway.directory.changes import changed
 from ys_gateway.models import Client, Webhook, WebhookAttempt, WebhookDelivery
 from ys_gateway.pagination import Cursor, Limit, Page, page_rows
 from ys_gateway.webhooks.rules import PATTERN, SUBSCRIBE_SCOPE
 from ys_gateway.webhooks.signing import new_secret
+from ys_gateway.webhooks.targets import TargetPolicy, TargetRefused
 
 hooks = router("/api/v1/admin/webhooks", tags=["webhooks"])
-ADMIN = [allow(staff("admin"))]
+ADMIN = [allow(bureau_admin())]
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no or bad token"},
-    403: {"description": "not an administrator"},
+    403: {"description": "not an (active) administrator at the bureau"},
     404: {"description": "not found"},
     422: {"description": "invalid input"},
 }
@@ -104,6 +106,16 @@ class AttemptOut(BaseModel):
     duration_ms: int
 
 
+async def _permitted(request: Request, url: AnyHttpUrl) -> str:
+    """``url`` if a webhook may be sent there (``webhooks.targets``), else 422."""
+    policy: TargetPolicy = request.app.state.webhook_targets
+    try:
+        await policy.check(str(url))
+    except TargetRefused as exc:
+        raise Invalid(f"webhooks may not be sent there: {exc}", field="url") from exc
+    return str(url)
+
+
 async def _hook(session: SessionDep, hook_id: uuid.UUID) -> Webhook:
     hook = await session.get(Webhook, hook_id)
     if hook is None:
@@ -122,11 +134,12 @@ async def create_webhook(
         raise Invalid(f"no client {body.client_id}", field="client_id")
     if SUBSCRIBE_SCOPE not in client.scopes:
         raise Invalid(f"client lacks the {SUBSCRIBE_SCOPE} scope", field="client_id")
+    url = await _permitted(request, body.url)
     secret, box = new_secret(), request.app.state.secrets
     assert isinstance(box, SecretBox)
     hook = Webhook(
         client_id=client.client_id,
-        url=str(body.url),
+        url=url,
         event_types=body.event_types,
         description=body.description,
         secret_enc=box.seal(secret),
@@ -163,9 +176,15 @@ async def get_webhook(hook_id: uuid.UUID, session: SessionDep) -> WebhookOut:
 
 @hooks.patch("/{hook_id}", dependencies=ADMIN, response_model=WebhookOut, responses=ERRORS)
 async def update_webhook(
-    hook_id: uuid.UUID, body: WebhookPatch, session: SessionDep, principal: CurrentPrincipal
+    hook_id: uuid.UUID,
+    body: WebhookPatch,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> WebhookOut:
     hook = await _hook(session, hook_id)
+    if body.url is not None:
+        await _permitted(request, body.url)
     fields = body.model_dump(exclude_unset=True, exclude_none=True, mode="json")
     for name, value in fields.items():
         setattr(hook, name, value)

@@ -17,8 +17,10 @@ from yingshang.masking import mask_phone, mask_resident_id
 SUBSCRIBE_SCOPE = "events:subscribe"
 DIRECTORY_SCOPE = "directory:read"
 PATTERN = re.compile(r"^ys(\.([a-z_]+|\*)){0,3}(\.>)?$")
-# Whole tokens only: item codes and case numbers carry long digit runs that must stay intact.
-PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+# Mobile numbers as people write them: an optional country prefix (+86, 0086, 86), groups
+# 3-4-4 separated by a space or hyphen, next to letters ("TEL13912345678"). Never inside a
+# longer digit run: item codes and case numbers carry long digit runs that must stay intact.
+PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
 RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 PHONE_KEYS = ("phone", "mobile", "tel")
 ID_KEYS = ("id_number", "id_no", "resident_id", "id_card")
@@ -61,4 +63,10 @@ def masked(value: Any, key: str = "") -> Any:
     if any(k in lowered for k in PHONE_KEYS):
         return mask_phone(value)
     value = RESIDENT_ID.sub(lambda m: mask_resident_id(m.group()), value)
-    return PHONE.sub(lambda m: mask_phone(m.group()), value)
+    return PHONE.sub(_masked_mobile, value)
+
+
+def _masked_mobile(match: re.Match[str]) -> str:
+    """The 11 digits of the number, masked (prefix and separators dropped)."""
+    digits = "".join(c for c in match.group() if c.isdigit())[-11:]
+    return mask_phone(digits)

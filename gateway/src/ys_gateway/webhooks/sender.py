@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import String, bindparam, cast, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -30,9 +30,11 @@ from yingshang.clock import now
 from yingshang.db import Database
 from yingshang.prepared import Prepared
 from ys_gateway.crypto import SecretBox
-from ys_gateway.models import Webhook, WebhookAttempt, WebhookDelivery
+from ys_gateway.models import Client, Webhook, WebhookAttempt, WebhookDelivery
 from ys_gateway.settings import Settings
 from ys_gateway.webhooks import signing
+from ys_gateway.webhooks.rules import SUBSCRIBE_SCOPE
+from ys_gateway.webhooks.targets import TargetPolicy, TargetRefused
 
 log = logging.getLogger("ys_gateway.webhooks")
 
@@ -72,9 +74,12 @@ class WebhookSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
+        self.targets = TargetPolicy(settings)
 
     async def start(self, app: Any = None) -> None:
-        self._client = httpx.AsyncClient(timeout=self.settings.webhook_timeout_seconds)
+        self._client = httpx.AsyncClient(
+            timeout=self.settings.webhook_timeout_seconds, follow_redirects=False
+        )
         self.db.on_commit(self._wake.set)
         self._task = asyncio.create_task(self._run(), name=self.name)
 
@@ -147,15 +152,30 @@ class WebhookSender:
             ]
 
     async def _send(self, job: Job) -> Outcome:
+        """POST the event to the checked address of the URL (see ``webhooks.targets``).
+
+        Only the status code is kept (or the kind of failure): the receiver's answer is
+        never read, stored or shown, and redirects are not followed."""
         assert self._client is not None
-        body = orjson.dumps(job.payload)
-        headers = signing.headers(job.secret, job.event_id, int(time.time()), body)
         started = time.perf_counter()
         try:
-            response = await self._client.post(job.url, content=body, headers=headers)
-            code, error = response.status_code, None if response.is_success else response.text[:500]
+            target = await self.targets.check(job.url)
+        except TargetRefused as exc:
+            return Outcome(job, None, f"refused: {exc}"[:200], 0)
+        body = orjson.dumps(job.payload)
+        headers = signing.headers(job.secret, job.event_id, int(time.time()), body)
+        headers["Host"] = target.url.netloc.decode("ascii")
+        extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
+        request = self._client.build_request(
+            "POST", target.pinned_url(), content=body, headers=headers, extensions=extensions
+        )
+        try:
+            response = await self._client.send(request, stream=True, follow_redirects=False)
+            await response.aclose()
+            code, error = response.status_code, None
         except httpx.HTTPError as exc:
-            code, error = None, f"{type(exc).__name__}: {exc}"[:500]
+            # The class only: some messages quote what the other end sent.
+            code, error = None, type(exc).__name__
         return Outcome(job, code, error, int((time.perf_counter() - started) * 1000))
 
     async def _record(self, session: AsyncSession, outcome: Outcome) -> None:
@@ -174,7 +194,7 @@ class WebhookSender:
             "attempts": job.attempts + 1,
             "claimed_by": None,
             "claimed_until": None,
-            "last_error": outcome.error,
+            "last_error": outcome.error or (None if outcome.ok else f"HTTP {outcome.status_code}"),
         }
         if outcome.ok:
             self.delivered += 1
@@ -198,9 +218,22 @@ class WebhookSender:
 
 
 _D: Any = WebhookDelivery.__table__
+# The client must still be entitled when its deliveries go out, not only when they were queued:
+# active, holding the subscribe scope (a JSON list; matched on its text, in every dialect).
+_ENTITLED = (
+    Client.active.is_(True),
+    cast(Client.scopes, String).contains(f'"{SUBSCRIBE_SCOPE}"'),
+)
 _ANY_DUE = Prepared(
     select(_D.c.seq)
-    .where(_D.c.status == "pending", _D.c.next_attempt_at <= bindparam("at"))
+    .join(Webhook, Webhook.id == _D.c.webhook_id)
+    .join(Client, Client.client_id == Webhook.client_id)
+    .where(
+        _D.c.status == "pending",
+        _D.c.next_attempt_at <= bindparam("at"),
+        Webhook.active.is_(True),
+        *_ENTITLED,
+    )
     .limit(1)
 )
 
@@ -221,11 +254,13 @@ def _due(stamp: Any, limit: int, db: Database) -> Any:
     stmt = (
         select(d, Webhook.url, Webhook.secret_enc)
         .join(Webhook, Webhook.id == d.webhook_id)
+        .join(Client, Client.client_id == Webhook.client_id)
         .where(
             d.status == "pending",
             d.next_attempt_at <= stamp,
             or_(d.claimed_until.is_(None), d.claimed_until < stamp),
             Webhook.active.is_(True),
+            *_ENTITLED,
             ~blocked,
         )
         .order_by(d.seq)
