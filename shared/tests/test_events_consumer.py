@@ -26,6 +26,7 @@ from yingshang.app import create_service_app
 from yingshang.db import Database
 from yingshang.events import ConsumerSpec, dead_letter_router, event_components
 from yingshang.events.consumer import EventConsumer
+from yingshang.events.deadletters import redacted
 from yingshang.events.envelope import CloudEvent, make_event
 from yingshang.events.inbox import DeadLetter, inbox_count
 from yingshang.events.relay import OutboxRelay
@@ -127,11 +128,14 @@ async def test_dead_letter_admin_routes_check_access_and_input(
     async with sink_app(url, nats_process.url, sample.consumer_spec(), issuer) as client:
         anonymous = await client.get(base)
         clerk = await client.get(base, headers=issuer.headers(("HOTLINE_CENTER", "clerk")))
+        # system administration is the bureau's: an admin post elsewhere reads no dead letters
+        unit_admin = await client.get(base, headers=issuer.headers(("SCJGJ", "admin")))
         admin = issuer.headers(("BUREAU", "admin"))
         missing = await client.post(f"{base}/999/replay", headers=admin)
         bad_cursor = await client.get(base, params={"cursor": "abc"}, headers=admin)
         too_many = await client.get(base, params={"limit": 500}, headers=admin)
     assert (anonymous.status_code, clerk.status_code, missing.status_code) == (401, 403, 404)
+    assert unit_admin.status_code == 403
     assert (bad_cursor.status_code, too_many.status_code) == (422, 422)
     assert bad_cursor.headers["content-type"].startswith("application/problem+json")
 
@@ -266,3 +270,44 @@ async def test_effects_count_matches_events_across_the_inbox(
         inbox = await inbox_count(session, sample.consumer_spec().durable)
         effects = await session.scalar(select(func.count()).select_from(sample.Effect))
     assert (inbox, effects) == (5, 5)
+
+
+def test_a_dead_letter_is_listed_without_the_people_it_names() -> None:
+    """Some events carry personal data on purpose (a 12345 transfer carries the complainant
+    to the complaints center); the listing keeps what identifies the event and the case."""
+    transfer = (
+        make_event(
+            "hotline",
+            "ys.hotline.ticket.transferred",
+            {
+                "case_id": "01a21e0d-6276-710c-945f-c7bd48b02529",
+                "case_number": "RX20261127-00042",
+                "department": "SCJGJ",
+                "received_at": "2026-11-27T02:00:00Z",
+                "enterprise": {
+                    "name": "凤冈县绿源茶业有限公司",
+                    "uscc": "91520327MA6H2X0K3E",
+                    "contact_name": "王五",
+                    "contact_phone": "13512345678",
+                },
+                "content": "执法人员要求购买指定设备，电话 135 1234 5678",
+                "level": 2,
+            },
+            subject="ticket/01a21e0d-6276-710c-945f-c7bd48b02529",
+        )
+        .to_json()
+        .decode()
+    )
+    shown = orjson.loads(redacted(transfer))
+    data = shown["data"]
+    assert (data["case_number"], data["department"], data["level"]) == (
+        "RX20261127-00042",
+        "SCJGJ",
+        2,
+    )
+    assert data["received_at"] == "2026-11-27T02:00:00Z"
+    assert shown["type"] == "ys.hotline.ticket.transferred"
+    text = redacted(transfer)
+    for secret in ("绿源", "91520327", "王五", "1234", "执法人员"):
+        assert secret not in text, secret
+    assert redacted("not json {") == "[not JSON: 10 bytes]"

@@ -4,6 +4,11 @@
 ``POST /api/v1/<service>/admin/dead-letters/{id}/replay`` runs one through the consumer's
 handler and inbox inside the request's transaction: it applies at most once, and a failure
 rolls everything back and leaves the letter as it was.
+
+System administration is the bureau's (``BUREAU/admin``). A dead letter holds an event as it
+came, and some events carry personal data on purpose (a 12345 transfer carries the
+complainant to the complaints center): the listing shows the envelope, ids, codes, times and
+numbers, and every other text masked (``redacted``). Replay reads the stored event itself.
 """
 
 from __future__ import annotations
@@ -11,18 +16,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+import orjson
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
-from yingshang.auth import staff
+from yingshang.auth import BUREAU, staff
 from yingshang.clock import now
 from yingshang.db import SessionDep
 from yingshang.events.catalogue import EventRejected
 from yingshang.events.consumer import ConsumerSpec
 from yingshang.events.inbox import DeadLetter, apply_once
+from yingshang.masking import mask
 from yingshang.problems import Conflict, DomainError, Invalid, NotFound
 
 ERRORS = {
@@ -58,6 +65,41 @@ class ReplayOut(BaseModel):
     replayed_at: datetime
 
 
+# Fields shown as they are: what identifies the event and the case, never a person.
+SHOWN_KEYS = frozenset(
+    {"id", "type", "source", "subject", "time", "specversion", "datacontenttype",
+     "traceparent", "department", "stage", "level", "state", "status", "outcome", "node",
+     "service", "urgency", "category", "channel", "respondent"}
+)  # fmt: skip
+SHOWN_SUFFIXES = ("_id", "_at", "_number", "_kind", "_code", "_on", "_count", "_level")
+
+
+def redacted(payload: str) -> str:
+    """The stored event with every text that could name a person masked (see the module)."""
+    try:
+        document = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return f"[not JSON: {len(payload)} bytes]"
+    return orjson.dumps(_redact(document, shown=False)).decode()
+
+
+def _redact(value: object, *, shown: bool) -> object:
+    if isinstance(value, dict):
+        return {k: _redact(v, shown=_shown(str(k))) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v, shown=shown) for v in value]
+    if isinstance(value, str) and not shown:
+        return mask(value, 1, 0) if len(value) > 1 else "*"
+    return value
+
+
+def _shown(key: str) -> bool:
+    return key in SHOWN_KEYS or key.endswith(SHOWN_SUFFIXES)
+
+
+ADMIN = staff("admin", depts=[BUREAU])
+
+
 def dead_letter_router(service: str, consumers: Sequence[ConsumerSpec]) -> APIRouter:
     """The admin router of ``service`` for the dead letters of ``consumers``."""
     specs = {spec.durable: spec for spec in consumers}
@@ -65,7 +107,7 @@ def dead_letter_router(service: str, consumers: Sequence[ConsumerSpec]) -> APIRo
 
     @api.get(
         "",
-        dependencies=[allow(staff("admin"))],
+        dependencies=[allow(ADMIN)],
         response_model=DeadLetterPage,
         summary="List dead letters (events no handler could apply)",
         responses={422: {"description": "bad cursor"}},
@@ -84,14 +126,17 @@ def dead_letter_router(service: str, consumers: Sequence[ConsumerSpec]) -> APIRo
                 DeadLetter.replayed_at.is_(None) if pending else DeadLetter.replayed_at.isnot(None)
             )
         rows = list((await session.execute(query)).scalars())
-        items = [DeadLetterOut.model_validate(r) for r in rows]
+        items = [
+            DeadLetterOut.model_validate(r).model_copy(update={"payload": redacted(r.payload)})
+            for r in rows
+        ]
         return DeadLetterPage(
             items=items, next_cursor=str(rows[-1].id) if len(rows) == limit else None
         )
 
     @api.post(
         "/{letter_id}/replay",
-        dependencies=[allow(staff("admin"))],
+        dependencies=[allow(ADMIN)],
         response_model=ReplayOut,
         summary="Replay a dead letter through its consumer (applies at most once)",
         responses=ERRORS,  # type: ignore[arg-type]
