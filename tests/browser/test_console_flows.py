@@ -251,6 +251,12 @@ def test_an_enterprise_complains_and_the_center_is_offered_only_its_steps(consol
     assert _fact(page, "投诉企业") == complainant  # the center reads the contact in full
     console.shot(page, "complaint-detail")
     page.get_by_role("button", name="受理", exact=True).click()  # not 不予受理
+    # accepting as 拖欠账款 takes the amount (to the fen) and the due date on the same form
+    amount = page.locator(".action-form [name=claimed_amount]")
+    assert (
+        amount.get_attribute("step"),
+        page.locator(".action-form [name=bill_due_date]").get_attribute("type"),
+    ) == ("0.01", "date")
     page.click(".action-form button:has-text('确认受理')")
     page.wait_for_selector("text=已完成：受理")
     assert _fact(page, "投诉企业") == complainant  # not the write's masked answer

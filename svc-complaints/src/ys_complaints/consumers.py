@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.cases import timeline
 from yingshang.cases.rules import system_actor
+from yingshang.clock import ensure_utc, now
 from yingshang.events import CloudEvent, ConsumerSpec, EventCatalogue
 from yingshang.validators import is_valid_uscc, normalise_phone, normalise_uscc
 from ys_complaints.cases import intake
@@ -118,6 +119,12 @@ def _phone(value: str | None) -> str | None:
         return None
 
 
+def _received(at: datetime) -> datetime:
+    """When 12345 received the matter: deadlines and statistics count from the receipt
+    (DOMAIN.md), not from the transfer. Never later than now (a clock ahead at the hotline)."""
+    return min(ensure_utc(at), now())
+
+
 async def _respondent(session: AsyncSession, code: str | None) -> str | None:
     dept = await session.get(Department, code) if code else None
     return code if dept is not None and dept.active else None
@@ -157,7 +164,13 @@ async def on_transferred(
         ticket_number=payload.case_number,
     )
     respondent = await _respondent(session, payload.respondent_department)
-    made = await intake.register(session, _complaint(payload, respondent), who, origin)
+    made = await intake.register(
+        session,
+        _complaint(payload, respondent),
+        who,
+        origin,
+        received_at=_received(payload.received_at),
+    )
     if e.uscc and who.uscc is None:
         await _note(session, made.case, "12345 提供的统一社会信用代码未通过校验, 待核实")
     await intake.tell_registered(session, made.case, made.query_code)

@@ -88,7 +88,9 @@ async def register(
     *,
     received_at: datetime | None = None,
 ) -> Registered:
-    """Open a case from a validated complaint (422 for an unknown respondent)."""
+    """Open a case from a validated complaint (422 for an unknown respondent).
+    ``received_at``: when the matter was received elsewhere first (a 12345 ticket): the case
+    and its acceptance clock count from then."""
     if body.respondent:
         await directory.require(session, body.respondent, field="respondent")
     at = received_at or now()
@@ -101,7 +103,7 @@ async def register(
     for item in body.evidence:
         session.add(Evidence(case_id=case.id, **item.model_dump()))
     await _record(session, case, origin)
-    await stages.start(session, case, Stage.ACCEPTANCE, origin.actor)
+    await stages.start(session, case, Stage.ACCEPTANCE, origin.actor, at=at)
     await stages.refresh_due(session, case)
     return Registered(case, code)
 

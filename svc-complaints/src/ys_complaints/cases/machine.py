@@ -14,19 +14,24 @@ from enum import StrEnum
 
 from yingshang.cases.rules import Rule, any_of, of_case, roles, system
 from yingshang.cases.statemachine import StateMachine, Transition
-from ys_complaints.access import CENTER, DECIDERS, OVERSIGHT
+from ys_complaints.access import CENTER, DECIDERS, OVERSIGHT, not_party_to
 from ys_complaints.cases.models import CASE_KIND, ComplaintCase
 from ys_complaints.cases.vocabulary import LABELS
 from ys_complaints.cases.vocabulary import State as S
 
 SERVICE = "complaints"
-CENTER_ANY = roles("clerk", "staff", "head", depts=[CENTER])  # 登记, 回访, records answers
-CENTER_DECIDES = roles(*DECIDERS, depts=[CENTER])  # 受理决定, 交办, 审核, reopen, close
+CENTER_PEOPLE = roles("clerk", "staff", "head", depts=[CENTER])
+CENTER_DECIDERS = roles(*DECIDERS, depts=[CENTER])
+# The center's own work on a case is never done by a person of the unit the case is against
+# or handled by, whatever center post they also hold (交叉挂职): no one decides, reviews or
+# closes a complaint about their own unit, nor calls the enterprise that complained about it.
+CENTER_ANY = not_party_to(CENTER_PEOPLE)  # 回访, 回访核查, records the enterprise's answers
+CENTER_DECIDES = not_party_to(CENTER_DECIDERS)  # 受理决定, 交办, 审核, reopen, close
 UNIT = of_case("staff", "head")  # the responsible unit (``case.department``)
 UNIT_HEAD = of_case("head")  # its head (一把手) signs the reply
 # The enterprise answers through the public page (a system actor) or by telling the center.
 ENTERPRISE = any_of(CENTER_ANY, system())
-SUPERVISORS = any_of(CENTER_DECIDES, roles("staff", "head", depts=OVERSIGHT))  # 催办 / 督办
+SUPERVISORS = any_of(CENTER_DECIDERS, roles("staff", "head", depts=OVERSIGHT))  # 催办 / 督办
 
 
 class Stage(StrEnum):

@@ -13,11 +13,10 @@ from yingshang.cases.pagination import PageRequest, paginate
 from yingshang.clock import ensure_utc, now
 from yingshang.problems import Forbidden, Invalid
 from yingshang.spreadsheet import cell
-from ys_complaints.access import sees_identity, visible
+from ys_complaints.access import not_a_party, sees_identity, visible
 from ys_complaints.cases.models import ComplaintCase
 from ys_complaints.cases.schemas import CaseSummary
 from ys_complaints.cases.views import summary
-from ys_complaints.cases.vocabulary import OPEN_STATES
 
 EXPORT_LIMIT = 5000  # one export; narrow the filters for more
 
@@ -64,6 +63,8 @@ def query(principal: Principal, f: Filters) -> Select[ComplaintCase]:
         )
     c = ComplaintCase
     stmt = select(c).where(visible(principal))
+    if f.searches_identity():
+        stmt = stmt.where(not_a_party(principal))
     for column, value in (
         (c.department, f.department),
         (c.respondent, f.respondent),
@@ -91,10 +92,13 @@ def query(principal: Principal, f: Filters) -> Select[ComplaintCase]:
 
 
 def _overdue(stmt: Select[ComplaintCase], overdue: bool | None) -> Select[ComplaintCase]:
+    """The SQL form of ``views.is_overdue``: a running clock past its due time, whatever the
+    state — a closed case's anti-retaliation check-back (回访核查) runs after closure.
+    ``due_at`` is the earliest due time of the running clocks (``stages.refresh_due``)."""
     if overdue is None:
         return stmt
     c, at = ComplaintCase, now()
-    late = c.due_at.is_not(None) & (c.due_at <= at) & c.state.in_([s.value for s in OPEN_STATES])
+    late = c.due_at.is_not(None) & (c.due_at <= at)
     return stmt.where(late) if overdue else stmt.where(~late)
 
 

@@ -13,8 +13,9 @@ from yingshang.cases.etag import set_etag
 from yingshang.cases.pagination import PageParams
 from yingshang.db import Database, SessionDep
 from yingshang.idempotency import HEADER, BadIdempotencyKey, idempotent_post
+from yingshang.problems import Forbidden
 from yingshang.validators import PlausibleDateTime
-from ys_complaints.access import CENTER, OVERSIGHT, WRITE_SCOPE, Audience, audience
+from ys_complaints.access import CENTER, OVERSIGHT, WRITE_SCOPE, Audience, audience, may_unmask
 from ys_complaints.cases import actions, intake, queries, views
 from ys_complaints.cases.confidentiality import revealed_contact
 from ys_complaints.cases.models import CASE_KIND
@@ -181,7 +182,13 @@ async def case_timeline(
     "/{case_id}/identity",
     response_model=IdentityOut,
     summary="The complainant's identity, unmasked for a stated reason (audited)",
-    responses={**NOT_FOUND, 403: {"description": "not the center, the bureau or the committee"}},
+    responses={
+        **NOT_FOUND,
+        403: {
+            "description": "not the center, the bureau or the committee, or a person of the "
+            "unit the case is against or handled by (whatever other post they hold)"
+        },
+    },
     dependencies=[allow(UNMASKERS)],
 )
 async def case_identity(
@@ -191,7 +198,14 @@ async def case_identity(
     db: Db,
     principal: CurrentPrincipal,
 ) -> IdentityOut:
+    """Only for a caller who sees the case as the center or masked (``access.audience``): a
+    person of the respondent or the responsible unit gets the unit's view even with a bureau
+    or center post, and never its unmasking."""
     case = await actions.load(session, case_id, principal)
+    if not may_unmask(principal, case):
+        raise Forbidden(
+            "a party to the case may not unmask the complainant", code="unmask-forbidden"
+        )
     fields = ["enterprise_name", "enterprise_uscc", "contact_name", "contact_phone"]
     revealed = [f for f in fields if getattr(case, f)]
     await audit.record_unmasked_read(db, principal, (CASE_KIND, case.id), revealed, reason)

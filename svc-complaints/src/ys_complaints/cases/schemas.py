@@ -221,10 +221,17 @@ class ReasonIn(Strict):
 
 
 class AcceptIn(Strict):
+    """受理: the category, respondent and amounts may be settled now. A case accepted as an
+    unpaid bill (拖欠企业账款) has its claimed amount and due date, from intake or from here."""
+
     note: Text | None = None
     category: Category | None = None
     category_other: str | None = Field(None, min_length=2, max_length=200)
     respondent: Code | None = None
+    claimed_amount: Money | None = Field(None, description="e.g. the unpaid bill, yuan")
+    bill_due_date: PastOrToday | None = Field(
+        None, description="when the bill was due to be paid: not after today (Asia/Shanghai)"
+    )
 
 
 class RejectIn(Strict):
@@ -246,7 +253,9 @@ class ReplyIn(Strict):
 
 class ResolveIn(Strict):
     result: str = Field(min_length=5, max_length=20000, description="told to the enterprise")
-    recovered_amount: Money | None = Field(None, description="e.g. the part of the bill paid")
+    recovered_amount: Money | None = Field(
+        None, description="e.g. the part of the bill paid: not above the claimed amount"
+    )
 
 
 class CheckBackIn(Strict):

@@ -8,6 +8,7 @@ entry that closes with the stage (DOMAIN.md: "dissatisfied → 回访 + 督办 (
 """
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,7 +82,12 @@ async def _start_checkback(
 async def _start_supervision(
     session: AsyncSession, case: ComplaintCase, stage: Stage, actor: Actor
 ) -> DeadlineStage:
+    """督办 opens at level 2 (the bureau) at once: the stage's emission cursor is moved past
+    the ladder's levels up to 2, so the sweeper never fires L1 (the unit's head, below the
+    bureau already supervising) or L2 again — only the stage's own warning and overdue at
+    its times, and the levels above (L3, the committee) when it stays late."""
     row = await start(session, case, stage, actor)
+    row.level_emitted = max(row.level_emitted, _levels_up_to(row.ladder, SUPERVISION_LEVEL))
     data = deadlines.stage_data(row, level=SUPERVISION_LEVEL, target="bureau", action="supervise")
     escalated = make_event(
         SERVICE, f"ys.{SERVICE}.{CASE_KIND}.escalated", data, subject=row.case_key
@@ -101,6 +107,17 @@ async def _start_supervision(
     )
     case.supervised = True
     return row
+
+
+def _levels_up_to(ladder: list[dict[str, Any]], level: int) -> int:
+    """How many leading ladder entries are at or below ``level`` (the sweeper's cursor counts
+    the ladder's entries in order)."""
+    done = 0
+    for entry in ladder or []:
+        if int(entry.get("level", 0)) > level:
+            break
+        done += 1
+    return done
 
 
 _starters = {Stage.CHECKBACK: _start_checkback, Stage.SUPERVISION: _start_supervision}

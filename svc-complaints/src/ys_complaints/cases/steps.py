@@ -50,26 +50,55 @@ def _fen(amount: Any) -> int | None:
     return None if amount is None else int(amount * 100)
 
 
+def yuan_text(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d} 元"
+
+
 @effect("accept")
 async def accept(
     session: AsyncSession, case: ComplaintCase, body: s.AcceptIn, who: Principal, at: Position
 ) -> Step:
-    """受理: the category and respondent may be settled now; a respondent is required."""
+    """受理: the category, respondent and amounts may be settled now; a respondent is
+    required, and an unpaid bill needs its claimed amount and due date (as at intake)."""
     if body.respondent:
         await directory.require(session, body.respondent, field="respondent")
         case.respondent = body.respondent
     if body.category:
         case.category = body.category.value
         case.category_other = body.category_other
+    if body.claimed_amount is not None:
+        case.claimed_fen = _fen(body.claimed_amount)
+    if body.bill_due_date is not None:
+        case.bill_due_date = body.bill_due_date
     if not case.respondent:
         raise Invalid("name the respondent (被投诉单位) to accept the case", field="respondent")
     if case.category == Category.OTHER and not case.category_other:
         raise Invalid("say what an 'other' matter is", field="category_other")
+    if case.category == Category.UNPAID_BILLS:
+        _require_bill(case)
     case.decided_at = now()
     text = "您反映的问题已受理，将交责任单位调查处理。" + (body.note or "")
     await write_note(session, case, NoteKind.DECISION, text, who, at)
     await tell(session, case, "complaint_decision", decision="accepted")
     return Step(note=body.note, data={"respondent": case.respondent, "category": case.category})
+
+
+def _require_bill(case: ComplaintCase) -> None:
+    """422 naming what an unpaid bill lacks: the recovery rate is counted against the claim."""
+    missing = [
+        name
+        for name, value in (
+            ("claimed_amount", case.claimed_fen),
+            ("bill_due_date", case.bill_due_date),
+        )
+        if value is None
+    ]
+    if missing:
+        raise Invalid(
+            "an unpaid bill (拖欠企业账款) is accepted with its claimed amount and due date",
+            field=missing[0],
+            errors=[{"field": name, "message": "required for an unpaid bill"} for name in missing],
+        )
 
 
 @effect("reject")
@@ -130,10 +159,16 @@ async def resolve(
     session: AsyncSession, case: ComplaintCase, body: s.ResolveIn, who: Principal, at: Position
 ) -> Step:
     """审核通过 + 反馈: the result goes to the enterprise, which confirms or disputes it."""
+    recovered = _fen(body.recovered_amount)
+    if recovered is not None and case.claimed_fen is not None and recovered > case.claimed_fen:
+        raise Invalid(
+            f"the recovered amount is above the claimed amount ({yuan_text(case.claimed_fen)})",
+            field="recovered_amount",
+        )
     await write_note(session, case, NoteKind.RESULT, body.result, who, at)
     case.resolved_at, case.verdict = now(), None
-    if body.recovered_amount is not None:
-        case.recovered_fen = _fen(body.recovered_amount)
+    if recovered is not None:
+        case.recovered_fen = recovered
     await tell(session, case, "complaint_result")
     return Step()
 

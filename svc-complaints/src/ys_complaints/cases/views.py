@@ -34,6 +34,9 @@ from ys_complaints.cases.vocabulary import (
 from ys_complaints.days import today
 
 CENTER_ONLY_ACTIONS = frozenset({"revisit", "check_back"})  # their notes stay at the center
+# The ``created`` entry's note names the originating 12345 ticket (``intake._record``); like
+# ``origin_ticket_number`` it is for the center and oversight, not the unit.
+ORIGIN_ACTIONS = frozenset({"created"})
 SEEN_BY_OVERSIGHT = frozenset({Audience.CENTER, Audience.MASKED})
 
 
@@ -168,7 +171,9 @@ async def timeline_of(
     redact = Redactor.for_case(case, seen_as)
     out = []
     for entry in await timeline.entries(session, CASE_KIND, case.id):
-        private = seen_as is not Audience.CENTER and entry.action in CENTER_ONLY_ACTIONS
+        private = (seen_as is not Audience.CENTER and entry.action in CENTER_ONLY_ACTIONS) or (
+            seen_as not in SEEN_BY_OVERSIGHT and entry.action in ORIGIN_ACTIONS
+        )
         out.append(
             TimelineOut(
                 at=entry.at,

@@ -1,15 +1,37 @@
 """A finding's rectification as data: 整改中 → 已整改 (the department's report) → 验证通过
 (closed) or 验证不通过 (back to 整改中, with a new deadline)."""
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from yingshang.cases.rules import Rule, of_case, roles
+from yingshang.auth import Position, Principal
+from yingshang.cases.rules import Rule, describe_rule, of_case, roles
 from yingshang.cases.statemachine import StateMachine, Transition
-from ys_complaints.access import CENTER, DECIDERS
+from ys_complaints.access import CENTER, DECIDERS, held_depts
 from ys_complaints.inspections.models import FINDING_KIND, Finding
 
 SERVICE = "complaints"
-INSPECTORS = roles(*DECIDERS, depts=[CENTER, "BUREAU"])  # 暗访组: the center and the bureau
+
+
+@dataclass(frozen=True)
+class NotOfFinding:
+    """``rule``, but never for a person holding any post at the department the finding is
+    against (交叉挂职): a department does not verify its own rectification."""
+
+    rule: Rule[Any]
+
+    def __call__(self, principal: Principal, finding: Finding) -> Position | None:
+        if finding.department in held_depts(principal):
+            return None
+        return self.rule(principal, finding)
+
+    def describe(self) -> str:
+        return f"{describe_rule(self.rule)}, not of finding.department"
+
+
+# 暗访组: the center and the bureau, never of the department found wanting
+INSPECTORS = NotOfFinding(roles(*DECIDERS, depts=[CENTER, "BUREAU"]))
 DEPARTMENT = of_case("staff", "head")  # the department the finding is against
 RECTIFICATION = "rectification"
 

@@ -126,6 +126,9 @@ async def list_findings(
     state: Annotated[FindingState | None, Query()] = None,
     department: Annotated[str | None, Query(max_length=60)] = None,
     finding_class: Annotated[FindingClass | None, Query()] = None,
+    overdue: Annotated[
+        bool | None, Query(description="true: still being rectified past its deadline")
+    ] = None,
 ) -> FindingPage:
     stmt = select(Finding).where(service.visible(principal))
     for column, value in (
@@ -135,6 +138,9 @@ async def list_findings(
     ):
         if value is not None:
             stmt = stmt.where(column == value)
+    if overdue is not None:
+        late = service.overdue_clause()
+        stmt = stmt.where(late if overdue else ~late)
     rows, cursor = await paginate(session, stmt, page, sort=Finding.created_at, id_col=Finding.id)
     return FindingPage(items=[service.view(r, principal) for r in rows], next_cursor=cursor)
 

@@ -30,6 +30,7 @@ from ys_complaints.inspections.machine import (
     RECTIFICATION,
     SERVICE,
     FindingClass,
+    FindingState,
 )
 from ys_complaints.inspections.models import FINDING_KIND, Finding, Inspection
 from ys_complaints.inspections.schemas import FindingIn, FindingOut, InspectionIn
@@ -45,6 +46,21 @@ def visible(principal: Principal) -> ColumnElement[bool]:
     if sees_all(principal):
         return true()
     return Finding.department.in_(sorted(principal.depts()))
+
+
+def is_overdue(finding: Finding) -> bool:
+    """Still being rectified (整改中) past its deadline."""
+    due = finding.due_at
+    return finding.state == FindingState.OPEN and due is not None and due <= now()
+
+
+def overdue_clause() -> ColumnElement[bool]:
+    """The SQL form of :func:`is_overdue`, for lists."""
+    return (
+        (Finding.state == FindingState.OPEN.value)
+        & Finding.due_at.is_not(None)
+        & (Finding.due_at <= now())
+    )
 
 
 async def create(session: AsyncSession, body: InspectionIn, principal: Principal) -> Inspection:
@@ -208,7 +224,6 @@ async def _clocks(
 
 
 def view(finding: Finding, principal: Principal) -> FindingOut:
-    due = finding.due_at
     return FindingOut(
         id=finding.id,
         number=finding.number,
@@ -218,8 +233,8 @@ def view(finding: Finding, principal: Principal) -> FindingOut:
         class_label=CLASS_LABELS[FindingClass(finding.finding_class)],
         description=finding.description,
         state=finding.state,
-        due_at=due,
-        overdue=finding.state == "open" and due is not None and due <= now(),
+        due_at=finding.due_at,
+        overdue=is_overdue(finding),
         rectification=finding.rectification,
         rectified_at=finding.rectified_at,
         verification_note=finding.verification_note,

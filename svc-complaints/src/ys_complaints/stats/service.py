@@ -61,9 +61,13 @@ def _yuan(fen: int) -> Decimal:
 
 
 def _bills(rows: list[Any]) -> Amounts:
+    """Unpaid bills: the amounts claimed, and what was recovered *of those claims* — a case
+    without a claimed amount recovers nothing countable, and no case recovers more than it
+    claimed (rows written before resolve refused that), so the rate never exceeds 100 %."""
     bills = [r for r in rows if r.category == Category.UNPAID_BILLS]
-    claimed = sum(r.claimed_fen or 0 for r in bills)
-    recovered = sum(r.recovered_fen or 0 for r in bills)
+    claims = [r for r in bills if r.claimed_fen is not None]
+    claimed = sum(r.claimed_fen for r in claims)
+    recovered = sum(min(r.recovered_fen or 0, r.claimed_fen) for r in claims)
     share = round(recovered / claimed, 4) if claimed else None
     return Amounts(
         cases=len(bills), claimed=_yuan(claimed), recovered=_yuan(recovered), recovery_rate=share

@@ -25,7 +25,7 @@ function control(spec) {
     return select(spec.name, departmentOptions(spec.filter), { blank: spec.required ? "请选择单位" : "（按目录默认）", required: spec.required || null });
   }
   if (spec.type === "checkbox") return h("input", { type: "checkbox", name: spec.name, id: `f-${spec.name}` });
-  return input(spec.name, { ...common, type: spec.type || "text", min: spec.min ?? null, value: spec.value ?? null });
+  return input(spec.name, { ...common, type: spec.type || "text", min: spec.min ?? null, step: spec.step ?? null, value: spec.value ?? null });
 }
 
 function actionForm(action, submit, cancel) {

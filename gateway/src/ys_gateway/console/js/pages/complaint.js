@@ -21,8 +21,14 @@ const NOTE_KINDS = {
 const FORMS = {
   accept: { label: "受理", path: "accept", tone: "primary",
     fields: [{ name: "category", label: "类别（可更正）", type: "select", options: COMPLAINT_CATEGORIES },
-      { name: "respondent", label: "被投诉单位", type: "department" }, NOTE],
-    body: (v) => ({ category: v.category || null, respondent: v.respondent || null, note: v.note || null }) },
+      { name: "respondent", label: "被投诉单位", type: "department" },
+      // a case accepted as 拖欠企业账款 needs both (unless they came with the complaint)
+      { name: "claimed_amount", label: "拖欠金额（元，拖欠账款类）", type: "number", min: 0, step: "0.01" },
+      { name: "bill_due_date", label: "应付款日期（拖欠账款类）", type: "date" }, NOTE],
+    body: (v) => ({
+      category: v.category || null, respondent: v.respondent || null, note: v.note || null,
+      claimed_amount: v.claimed_amount || null, bill_due_date: v.bill_due_date || null,
+    }) },
   reject: { label: "不予受理", path: "reject",
     fields: [{ name: "exclusion", label: "不予受理原因", type: "select", required: true, options: EXCLUSIONS },
       { name: "referral", label: "告知的解决途径", type: "textarea", required: true }, noteRequired()],
@@ -34,7 +40,7 @@ const FORMS = {
   reply: { label: "答复", path: "reply", tone: "primary", fields: [{ name: "reply", label: "答复内容", type: "textarea", required: true }], body: (v) => ({ reply: v.reply }) },
   send_back: { label: "审核退回", path: "send-back", fields: [noteRequired("退回理由")], body: withNote },
   resolve: { label: "反馈结果", path: "resolve", tone: "primary",
-    fields: [{ name: "result", label: "反馈给企业的结果", type: "textarea", required: true }, { name: "recovered_amount", label: "挽回金额（元）", type: "number" }],
+    fields: [{ name: "result", label: "反馈给企业的结果", type: "textarea", required: true }, { name: "recovered_amount", label: "挽回金额（元）", type: "number", min: 0, step: "0.01" }],
     body: (v) => ({ result: v.result, recovered_amount: v.recovered_amount || null }) },
   confirm: { label: "企业确认", path: "confirm", fields: [NOTE], body: (v) => ({ note: v.note || null }) },
   dispute: { label: "企业有异议", path: "dispute", fields: [noteRequired("异议理由")], body: withNote },
