@@ -111,3 +111,21 @@ async def outbox_events(sut: Any, case_id: str, suffix: str | None = None) -> li
         events = [dict(p) for p in rows.scalars()]
     mine = [e for e in events if e["data"].get("case_id") == case_id]
     return [e for e in mine if suffix is None or e["type"].endswith(f".{suffix}")]
+
+
+def window_clerk(people: People) -> dict[str, str]:
+    """A hall staff member (工号 ZW2009) taking applications at the county hall's windows."""
+    return people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
+
+
+async def submit_item(
+    sut: Any, people: People, name: str, materials: list[str] | None = None
+) -> dict[str, Any]:
+    """An application for the item called ``name`` at window W01, with ``materials`` (all
+    the item lists, by default), submitted by :func:`window_clerk`."""
+    item = await item_named(sut.client, name)
+    handed_in = all_materials(item) if materials is None else materials
+    body = AnApplication(item=item["code"], materials=handed_in).build()
+    r = await sut.client.post(f"{BASE}/applications", json=body, headers=window_clerk(people))
+    assert r.status_code == 201, r.text
+    return dict(r.json())

@@ -95,6 +95,9 @@ async def test_one_department_rejecting_rejects_the_package(
     assert r.json()["decision_reason"] == "经营范围涉及前置审批"
     rejected = await outbox_events(hall, app["id"], "rejected")
     assert [e["data"]["department"] for e in rejected] == ["SCJGJ"]
+    # the written 不予许可 decision is delivered like an approval, then 办结
+    assert (await act(c, app, "finish", clerk)).status_code == 409
+    assert (await act(c, app, "deliver", clerk, POSTAL)).json()["status"] == "delivered"
     assert (await act(c, app, "finish", clerk)).json()["status"] == "finished"
 
 

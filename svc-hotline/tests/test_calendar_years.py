@@ -31,3 +31,24 @@ async def test_a_year_loaded_into_the_hotline_makes_its_deadlines_final(
         recomputed = await c.get(f"{BASE}/tickets/{guessed['id']}", headers=people.center_head)
         handle = next(s for s in recomputed.json()["stages"] if s["stage"] == "handle")
         assert handle["provisional"] is False
+
+
+async def test_loading_a_year_moves_the_tickets_due_time(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """The ticket keeps a copy of its 办理 due time (shown, and read by the 延期 "before the
+    deadline" rule): it follows the recomputed stage. A 求助 taken Monday 4 January 2027 (5
+    working days, Mon-Fri: Monday 11th); the county's file makes 5-7 January days off: due
+    Thursday 14th, 24:00 in Fenggang."""
+    days = [{"name": "测试假期", "date": f"2027-01-0{d}", "isOffDay": True} for d in (5, 6, 7)]
+    with frozen_clock(datetime(2027, 1, 4, 2, tzinfo=UTC)):
+        c = hotline.client
+        ticket = await create(c, people.operator, type="help")
+        assert ticket["due_at"].startswith("2027-01-11T16:00:00")
+        admin = people.at("BUREAU", "admin", "YS0001")
+        document = {"year": 2027, "papers": [], "days": days}
+        assert (await c.post(YEARS, json=document, headers=admin)).status_code == 201
+        shown = (await c.get(f"{BASE}/tickets/{ticket['id']}", headers=people.center_head)).json()
+        handle = next(s for s in shown["stages"] if s["stage"] == "handle")
+        assert shown["due_at"] == handle["due_at"]
+        assert shown["due_at"].startswith("2027-01-14T16:00:00")

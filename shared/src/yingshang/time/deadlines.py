@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -72,6 +73,7 @@ __all__ = [
     "extend",
     "get_stage",
     "iso_utc",
+    "on_rescheduled",
     "open_stage",
     "pause",
     "recompute_provisional",
@@ -371,17 +373,33 @@ async def cancel(
     return row
 
 
+RescheduledHook = Callable[[AsyncSession, list[DeadlineStage]], Awaitable[None]]
+_RESCHEDULED: dict[str, RescheduledHook] = {}
+
+
+def on_rescheduled(service: str, hook: RescheduledHook) -> None:
+    """Have ``hook(session, stages)`` called, in the same transaction, with ``service``'s
+    stages that :func:`recompute_provisional` recomputed (their due time or provisional flag
+    may have changed): a service that copies a stage's due time onto its case row (lists,
+    overdue filters, statistics read it there) keeps the copy in step. One hook per service;
+    registering again replaces it."""
+    _RESCHEDULED[service] = hook
+
+
 async def recompute_provisional(session: AsyncSession, *, actor: Actor) -> int:
     """Recompute every running provisional stage on the current calendar (after a year file
-    loads); returns how many due times moved. Paused stages recompute when they resume."""
+    loads); returns how many due times moved. Paused stages recompute when they resume.
+    Each service's :func:`on_rescheduled` hook then sees its recomputed stages."""
     cal = await current_calendar(session)
     query = select(DeadlineStage).where(
         DeadlineStage.provisional.is_(True), DeadlineStage.status == RUNNING
     )
     moved = 0
+    recomputed: dict[str, list[DeadlineStage]] = {}
     for row in (await session.execute(query.with_for_update())).scalars():
         before = row.due_at
         _schedule(row, cal)
+        recomputed.setdefault(row.service, []).append(row)
         if row.due_at != before:
             moved += 1
             await record_change(
@@ -395,6 +413,10 @@ async def recompute_provisional(session: AsyncSession, *, actor: Actor) -> int:
                 "working-day calendar loaded",
                 previous_due_at=iso_utc(before),
             )
+    for service, rows in recomputed.items():
+        hook = _RESCHEDULED.get(service)
+        if hook is not None:
+            await hook(session, rows)
     return moved
 
 

@@ -3,7 +3,8 @@
 Loading a year stores the holiday-cn document in ``ys_calendar_years`` (every process sees it
 on its next calendar lookup) and, in the same transaction, recomputes every running stage whose
 due date was provisional (ARCHITECTURE.md: "loading the year's file recomputes open provisional
-due dates").
+due dates"); a service that copies due dates onto its cases follows through its
+``deadlines.on_rescheduled`` hook.
 """
 
 from __future__ import annotations

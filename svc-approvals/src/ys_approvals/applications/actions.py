@@ -12,7 +12,7 @@ from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.events.outbox import enqueue
 from yingshang.problems import Conflict, Forbidden, Invalid
-from ys_approvals.applications import events, flow, intake, notices, timing
+from ys_approvals.applications import events, flow, intake, notices, rules, timing
 from ys_approvals.applications.models import Application, ApplicationPart, PausedPeriod
 from ys_approvals.applications.schemas import (
     DeliverIn,
@@ -34,14 +34,31 @@ async def request_supplement(
     actor: Principal,
     if_match: str | None,
 ) -> None:
-    """补正: at intake it restarts the clock later; in review it pauses the clock."""
+    """补正: at intake it restarts the clock later; in review it pauses the clock.
+
+    At intake the applicant is told everything missing at once (一次性告知, 行政许可法 art.
+    32): one notice per application. While it is unanswered the clerk may complete it (the
+    applicant is sent the whole list again); once the materials it asked for arrived, the
+    time limit runs and a second intake notice — which would restart it — is refused (409).
+    """
     missing = sorted(set(body.missing))
-    if app.state == "received":
+    if app.state in ("received", "awaiting_materials"):
+        if rules.notice_answered(app):
+            raise Conflict(
+                "the one-time 补正 notice (一次性告知) was given and answered: materials are "
+                "complete and the time limit runs; 受理 or 不予受理 now",
+                code="intake-notice-given",
+            )
+        completing = app.state == "awaiting_materials"
+        if completing:
+            missing = sorted(set(app.missing_materials) | set(missing))
         await flow.step(
             session, app, "request_materials", actor, if_match, body.note, missing=missing
         )
         app.missing_materials = missing
-        await timing.pause(session, app, actor, "intake 补正")
+        if not completing:
+            app.intake_notice_at = now()
+            await timing.pause(session, app, actor, "intake 补正")
         await notices.tell_applicant(session, app, notices.SUPPLEMENT, missing=missing)
         return
     await flow.step(session, app, "request_supplement", actor, if_match, body.note, missing=missing)
@@ -65,23 +82,43 @@ async def receive_supplement(
     actor: Principal,
     if_match: str | None,
 ) -> None:
-    received = sorted(set(app.materials_received) | set(body.materials))
+    """The 补正 materials arrived: the ones asked for must be among those handed in now (a
+    material asked for again because it was defective is already among the received ones:
+    only its new copy completes the 补正). 422 names what is still missing."""
+    brought = set(body.materials)
+    received = sorted(set(app.materials_received) | brought)
     if app.state == "awaiting_materials":
-        still = [m for m in app.missing_materials if m not in received]
-        if still:
-            raise Invalid(f"still missing: {', '.join(still)}", field="materials", missing=still)
+        _check_brought(app.missing_materials, brought)
         await flow.step(
             session, app, "materials_received", actor, if_match, body.note, received=body.materials
         )
         app.materials_received = received
         await intake.materials_complete(session, app, actor)
         return
+    if app.state == "review_supplement":
+        _check_brought(await _requested_in_review(session, app), brought)
     await flow.step(
         session, app, "supplement_received", actor, if_match, body.note, received=body.materials
     )
     app.materials_received = received
     await _end_pause(session, app)
     await timing.resume(session, app, actor)
+
+
+def _check_brought(requested: list[str], brought: set[str]) -> None:
+    still = [m for m in requested if m not in brought]
+    if still:
+        raise Invalid(f"still missing: {', '.join(still)}", field="materials", missing=still)
+
+
+async def _requested_in_review(session: AsyncSession, app: Application) -> list[str]:
+    """What the open review 补正 asked for."""
+    return [
+        m
+        for period in await pauses_of(session, app)
+        if period.ended_at is None and period.kind == "review_supplement"
+        for m in period.requested
+    ]
 
 
 async def _end_pause(session: AsyncSession, app: Application) -> None:
@@ -94,7 +131,15 @@ async def _end_pause(session: AsyncSession, app: Application) -> None:
 async def accept(
     session: AsyncSession, app: Application, actor: Principal, if_match: str | None
 ) -> None:
-    """受理: publishes the ``completed`` event of node ``accept`` (ratings invite)."""
+    """受理: publishes the ``completed`` event of node ``accept`` (ratings invite).
+
+    A 承诺件 only: a 即办件 has no time limit to run in review (never warned, never overdue,
+    outside the on-time rate); it is decided and finished on the spot (409 otherwise)."""
+    if app.handling_kind == HandlingKind.instant:
+        raise Conflict(
+            "a 即办件 is decided and finished on the spot, not 受理'd into review",
+            code="instant-item",
+        )
     await flow.step(session, app, "accept", actor, if_match, None)
     app.accepted_at = now()
     await enqueue(session, events.completed(app, "accept", actor))
@@ -117,13 +162,20 @@ async def refuse(
 async def finish_on_the_spot(
     session: AsyncSession, app: Application, actor: Principal, if_match: str | None
 ) -> None:
-    """即办件: accepted, decided and finished at the window in one visit."""
+    """即办件: accepted, decided and finished at the window in one visit.
+
+    The record says what happened: working days counted from the day after complete
+    materials, and on time only if finished on the county's day the materials were complete
+    ("on the spot"). A 即办件 left for days is still finished here (it has no other way to
+    办结) but counts as late in the statistics."""
     if app.handling_kind != HandlingKind.instant:
         raise Conflict("only a 即办件 is finished on the spot", code="not-instant")
     await flow.step(session, app, "finish_on_the_spot", actor, if_match, None)
     at = now()
     app.accepted_at = app.decided_at = app.finished_at = at
-    app.outcome, app.working_days_used, app.on_time = "approved", 0, True
+    app.outcome = "approved"
+    app.working_days_used = await timing.working_days_used(session, app, [], at)
+    app.on_time = timing.same_county_day(app.materials_complete_at or app.submitted_at, at)
     await enqueue(session, events.completed(app, "accept", actor))
     await enqueue(session, events.completed(app, "finish", actor))
     await _close(session, app)
@@ -161,6 +213,7 @@ async def request_extension(
 ) -> None:
     if app.extension_days:
         raise Conflict("the statutory extension was already granted", code="extended-once")
+    timing.require_clock(app)
     await flow.step(
         session, app, "request_extension", actor, if_match, body.reason, reason=body.reason
     )
@@ -173,6 +226,7 @@ async def approve_extension(
     """+10 working days, the head's approval, and a notice to the applicant (art. 42)."""
     if not app.extension_request or app.extension_days:
         raise Conflict("no pending extension request", code="no-extension-request")
+    timing.require_clock(app)
     reason = str(app.extension_request["reason"])
     await flow.step(
         session,

@@ -232,6 +232,7 @@ async def _after_intake(session: AsyncSession, app: Application, actor: Principa
     """Complete materials start the clock now; otherwise the 补正 notice lists them all."""
     if app.missing_materials:
         app.state = "awaiting_materials"
+        app.intake_notice_at = now()  # the one notice: a later answer starts the clock
         notice = make_event(
             events.SERVICE,
             f"{events.PREFIX}.supplement_requested",

@@ -1,16 +1,20 @@
 """The application (办件) state machine, as data (``yingshang.cases.statemachine``).
 
 收件 received ─┬─ request_materials ─▶ awaiting_materials ─ materials_received ─▶ received
+               │     (once: 一次性告知; the clerk may complete the notice until it is answered)
                ├─ refuse (不予受理) ─▶ refused
                ├─ finish_on_the_spot (即办件) ─▶ finished
-               └─ accept (受理) ─▶ in_review ─┬─ request_supplement ▶ review_supplement
+               └─ accept (受理, 承诺件) ─▶ in_review ─┬─ request_supplement ▶ review_supplement
                                              │     ─ supplement_received ▶ in_review
                                              ├─ suspend (听证/检验检测/专家评审) ▶ suspended
                                              │     ─ resume ▶ in_review
                                              ├─ request_extension / approve_extension / decide_part
-                                             ├─ approve ▶ approved ─ deliver ▶ delivered
-                                             │     ─ finish ▶ finished
-                                             └─ reject ▶ rejected ─ finish ▶ finished
+                                             ├─ approve ▶ approved ─┐
+                                             └─ reject ▶ rejected ──┴─ deliver ▶ delivered
+                                                                        ─ finish ▶ finished
+
+The written decision is delivered whether it grants or refuses the licence (行政许可法 art. 38,
+44): 办结 follows delivery only.
 """
 
 from __future__ import annotations
@@ -48,9 +52,9 @@ def _t(
 TRANSITIONS: tuple[Transition[Application], ...] = (  # type: ignore[type-var]
     _t(
         "request_materials",
-        "received",
+        "received awaiting_materials",
         "awaiting_materials",
-        rules.front_or_handler,
+        rules.intake_notice,
         "supplement_requested",
         "一次性告知补正",
     ),
@@ -62,7 +66,7 @@ TRANSITIONS: tuple[Transition[Application], ...] = (  # type: ignore[type-var]
         "supplement_received",
         "补正材料接收",
     ),
-    _t("accept", "received", "in_review", rules.front_or_handler, "accepted", "受理"),
+    _t("accept", "received", "in_review", rules.into_review, "accepted", "受理"),
     _t(
         "refuse",
         "received awaiting_materials",
@@ -109,8 +113,15 @@ TRANSITIONS: tuple[Transition[Application], ...] = (  # type: ignore[type-var]
     _t("decide_part", "in_review", "in_review", rules.handler, "part_decided", "部门审批"),
     _t("approve", "in_review", "approved", rules.handler, "approved", "准予许可"),
     _t("reject", "in_review", "rejected", rules.handler, "rejected", "不予许可"),
-    _t("deliver", "approved", "delivered", rules.front_or_handler, "delivered", "送达"),
-    _t("finish", "delivered rejected", "finished", rules.front_or_handler, "finished", "办结"),
+    _t(
+        "deliver",
+        "approved rejected",
+        "delivered",
+        rules.front_or_handler,
+        "delivered",
+        "送达",
+    ),
+    _t("finish", "delivered", "finished", rules.front_or_handler, "finished", "办结"),
 )
 
 MACHINE: StateMachine[Application] = StateMachine(  # type: ignore[type-var]

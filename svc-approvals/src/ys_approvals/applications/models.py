@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingshang.db import IdMixin, TimestampMixin, UTCDateTime, VersionMixin
@@ -52,6 +52,8 @@ class Application(IdMixin, TimestampMixin, VersionMixin, Base):
     form: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     materials_complete_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 一次性告知: when the one intake 补正 notice was given (at most one per application)
+    intake_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -65,6 +67,8 @@ class Application(IdMixin, TimestampMixin, VersionMixin, Base):
     tracking_number: Mapped[str | None] = mapped_column(String(60))
     stage_id: Mapped[uuid.UUID | None] = mapped_column()
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # the due date was counted on the Mon-Fri fallback (a year without holiday data)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     working_days_used: Mapped[int | None] = mapped_column(Integer)
     on_time: Mapped[bool | None] = mapped_column(Boolean)
 

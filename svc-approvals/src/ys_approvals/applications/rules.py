@@ -17,6 +17,7 @@ from ys_approvals.applications.models import Application
 DECIDERS = ("staff", "head")
 INSTANT = "instant"  # 即办件 (catalog.models.HandlingKind)
 ANY_ROLE = ("clerk", "staff", "head")
+AWAITING_MATERIALS = "awaiting_materials"  # the intake 补正 notice is out, unanswered
 
 
 def part_departments(app: Application) -> set[str]:
@@ -58,8 +59,52 @@ class OnlyInstant:
         return f"{inner() if callable(inner) else 'allowed'}, for a 即办件"
 
 
+@dataclass(frozen=True)
+class NotInstant:
+    """``rule``, for a 承诺件 only: a 即办件 is finished on the spot, never 受理'd into review
+    (it has no time limit to run there)."""
+
+    rule: Rule[Application]
+
+    def __call__(self, principal: Principal, case: object) -> Position | None:
+        assert isinstance(case, Application)
+        if case.handling_kind == INSTANT:
+            return None
+        return self.rule(principal, case)
+
+    def describe(self) -> str:
+        inner = getattr(self.rule, "describe", None)
+        return f"{inner() if callable(inner) else 'allowed'}, for a 承诺件"
+
+
+@dataclass(frozen=True)
+class OneIntakeNotice:
+    """``rule``, while the one intake 补正 notice (一次性告知) is still possible: never given,
+    or given and not yet answered (the clerk may complete it). Once answered, the materials
+    are complete and the time limit runs: no second notice restarts it."""
+
+    rule: Rule[Application]
+
+    def __call__(self, principal: Principal, case: object) -> Position | None:
+        assert isinstance(case, Application)
+        if notice_answered(case):
+            return None
+        return self.rule(principal, case)
+
+    def describe(self) -> str:
+        inner = getattr(self.rule, "describe", None)
+        return f"{inner() if callable(inner) else 'allowed'}, once per application (一次性告知)"
+
+
+def notice_answered(app: Application) -> bool:
+    """The intake 补正 notice was given and the materials it asked for arrived."""
+    return app.intake_notice_at is not None and app.state != AWAITING_MATERIALS
+
+
 front = of_case(*ANY_ROLE, attr="front_office")
 handler = PartDepartment()
 front_or_handler = any_of(front, handler)
 on_the_spot = OnlyInstant(front_or_handler)
+into_review = NotInstant(front_or_handler)
+intake_notice = OneIntakeNotice(front_or_handler)
 responsible_head = of_case("head")

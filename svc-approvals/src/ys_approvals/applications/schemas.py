@@ -7,7 +7,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_core import to_json
 
 from ys_approvals.catalog.schemas import MATERIAL_NAME_MAX, MAX_MATERIALS, MaterialName
@@ -23,6 +30,7 @@ FORM_MAX_KEY = 100  # characters in a field name; Chinese labels used as names f
 # Objects and lists inside one another, the form itself counted: form → section → table →
 # row → a multiple-choice answer (a list) is 5.
 FORM_MAX_DEPTH = 5
+REASON_MIN = 2
 
 
 def _form_shape(container: dict[str, Any] | list[Any], depth: int = 1) -> None:
@@ -189,6 +197,10 @@ class ApplicationOut(BaseModel):
     delivery_method: str | None
     tracking_number: str | None
     due_at: datetime | None
+    provisional: bool = Field(
+        description="due_at was counted on the Mon-Fri fallback (a year without holiday "
+        "data); it moves when the county loads that year's file"
+    )
     working_days_used: int | None
     on_time: bool | None
     overdue: bool
@@ -225,10 +237,20 @@ class SupplementIn(BaseModel):
     note: str | None = Field(None, max_length=2000)
 
 
+# A reason told to the applicant (不予受理, 不予许可, 延期): surrounding whitespace stripped,
+# then at least two characters (as the complaints service asks of its reasons): spaces are
+# no reason.
+Reason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=REASON_MIN, max_length=2000),
+    Field(description=f"the reason, {REASON_MIN}-2000 characters once trimmed"),
+]
+
+
 class ReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Reason
 
 
 class PauseKind(StrEnum):
@@ -247,7 +269,7 @@ class SuspendIn(BaseModel):
 class ExtensionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Reason
 
 
 class DeliverIn(BaseModel):

@@ -5,15 +5,22 @@ the policy row (approvals/application/handling/<normal|green>) supplies the unit
 fraction and escalation ladder. A policy in working days takes its amount from the item
 (承诺时限); the 绿色通道 policy caps it; a policy in any other unit (drills, tests in seconds)
 is used as it stands.
+
+The application keeps a copy of the stage's due time and provisional flag (lists, the overdue
+filter and statistics read them in SQL): every change here copies them, and so does the
+engine's ``on_rescheduled`` hook when a year's holiday file recomputes provisional stages.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
+from yingshang.problems import Conflict
 from yingshang.time import deadlines
 from yingshang.time.arithmetic import Unit
 from yingshang.time.calendar import local_date
@@ -77,11 +84,18 @@ async def resume(session: AsyncSession, app: Application, actor: Principal) -> N
         _follow(app, await deadlines.resume(session, app.stage_id, actor=actor))
 
 
+def require_clock(app: Application) -> uuid.UUID:
+    """The running stage to extend; 409 for an application without a time limit (a 即办件
+    受理'd into review before that was refused holds none)."""
+    if app.stage_id is None:
+        raise Conflict("this application has no running time limit to extend", code="no-clock")
+    return app.stage_id
+
+
 async def extend(session: AsyncSession, app: Application, actor: Principal, reason: str) -> None:
-    assert app.stage_id is not None
     row = await deadlines.extend(
         session,
-        app.stage_id,
+        require_clock(app),
         STATUTORY_EXTENSION_DAYS,
         Unit.WORKING_DAYS,
         actor=actor,
@@ -106,24 +120,54 @@ async def cancel(session: AsyncSession, app: Application, actor: Principal, reas
 def _follow(app: Application, row: DeadlineStage) -> None:
     app.stage_id = row.id
     app.due_at = row.due_at
+    app.provisional = row.provisional
+
+
+async def _rescheduled(session: AsyncSession, stages: list[DeadlineStage]) -> None:
+    """A year's holiday file loaded: the engine recomputed these provisional stages; the
+    applications follow (lists, the overdue filter and statistics read ``due_at``)."""
+    ours = {s.case_id: s for s in stages if s.case_kind == CASE_KIND and s.stage == STAGE}
+    if not ours:
+        return
+    rows = await session.execute(select(Application).where(Application.id.in_(list(ours))))
+    for app in rows.scalars():
+        stage = ours[app.id]
+        if app.stage_id == stage.id:
+            _follow(app, stage)
+
+
+deadlines.on_rescheduled(SERVICE, _rescheduled)
 
 
 async def working_days_used(
     session: AsyncSession, app: Application, pauses: list[PausedPeriod], end: datetime
 ) -> int:
-    """Working days from the day after complete materials to ``end``, without the working
-    days that paused periods covered (their first day included: that day is not used up)."""
+    """Working days counted from the day after complete materials to ``end``'s day, as the
+    engine counts them: a paused period stops the clock from the day it started (that day
+    is not used up) to the day it ended (counting resumes the next working day). Days that
+    several periods cover, or that were never counted, are left out once."""
     if app.materials_complete_at is None:
         return 0
     cal = await current_calendar(session)
-    start_day = _local(app.materials_complete_at)
-    used = cal.count_days_between(start_day, _local(end) + _DAY, working=True)
+    first, last = _local(app.materials_complete_at) + _DAY, _local(end)
+    stopped: set[date] = set()
     for pause in pauses:
-        if pause.ended_at is None:
-            continue
-        first, last = _local(pause.started_at), _local(pause.ended_at)
-        used -= cal.count_days_between(first - _DAY, last + _DAY, working=True)
-    return max(used, 0)
+        day = max(_local(pause.started_at), first)
+        until = min(_local(pause.ended_at or end), last)
+        while day <= until:
+            stopped.add(day)
+            day += _DAY
+    used, day = 0, first
+    while day <= last:
+        if day not in stopped and cal.is_working_day(day):
+            used += 1
+        day += _DAY
+    return used
+
+
+def same_county_day(start: datetime, end: datetime) -> bool:
+    """Whether ``end`` falls on the county's (Asia/Shanghai) calendar day of ``start``."""
+    return _local(start) == _local(end)
 
 
 def _local(at: datetime) -> date:

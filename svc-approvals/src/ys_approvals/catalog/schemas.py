@@ -83,7 +83,14 @@ class ItemUpdate(BaseModel):
     item_type: ItemType | None = None
     handling_kind: HandlingKind | None = None
     statutory_limit: int | None = Field(None, ge=0, le=3650)
-    committed_limit: int | None = Field(None, ge=0, le=3650)
+    committed_limit: int | None = Field(
+        None,
+        ge=0,
+        le=3650,
+        description="the item's own 承诺时限; null: back to the default (40% of statutory). "
+        "Left out while statutory_limit changes: an item on the default follows it, an item's "
+        "own commitment stays",
+    )
     trips_needed: int | None = Field(None, ge=0, le=1)
     fee_free: bool | None = None
     fee_cents: int | None = Field(None, ge=0, le=FEE_CENTS_MAX)

@@ -76,7 +76,14 @@ async def update_item(
 ) -> ServiceItem:
     changes = body.model_dump(mode="json", exclude_unset=True)
     statutory = changes.get("statutory_limit", item.statutory_limit)
-    if "statutory_limit" in changes and "committed_limit" not in changes:
+    if "committed_limit" in changes and changes["committed_limit"] is None:
+        changes["committed_limit"] = default_committed(statutory)  # back to the default
+    elif (
+        "statutory_limit" in changes and "committed_limit" not in changes and follows_default(item)
+    ):
+        # committed = 40% of statutory "unless an item sets its own" (DOMAIN.md): an item on
+        # the default follows its new statutory limit; an item's own commitment stays (and is
+        # checked against the new statutory limit below)
         changes["committed_limit"] = default_committed(statutory)
     committed = changes.get("committed_limit", item.committed_limit)
     check_limits(changes.get("handling_kind", item.handling_kind), statutory, committed)
@@ -86,6 +93,12 @@ async def update_item(
     change = "retired" if changes.get("active") is False else "updated"
     await _remember(session, item, change, actor)
     return item
+
+
+def follows_default(item: ServiceItem) -> bool:
+    """Whether the item's committed limit is the default for its statutory limit (an item
+    whose own commitment equals the default is treated as following it)."""
+    return item.committed_limit == default_committed(item.statutory_limit)
 
 
 async def _remember(

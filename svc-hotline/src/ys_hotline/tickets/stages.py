@@ -113,3 +113,18 @@ async def reassign(session: AsyncSession, ticket: Ticket) -> None:
 
 async def of(session: AsyncSession, ticket: Ticket) -> list[DeadlineStage]:
     return await deadlines.stages_of(session, CASE_KIND, ticket.id)
+
+
+async def _rescheduled(session: AsyncSession, rows: list[DeadlineStage]) -> None:
+    """A year's holiday file loaded: the engine recomputed these provisional stages; a
+    ticket's copy of its 办理 due time follows (its view and the 延期 "before the deadline"
+    rule read it)."""
+    handling = {r.case_id: r for r in rows if r.case_kind == CASE_KIND and r.stage == Stage.HANDLE}
+    if not handling:
+        return
+    tickets = await session.execute(select(Ticket).where(Ticket.id.in_(list(handling))))
+    for ticket in tickets.scalars():
+        ticket.due_at = handling[ticket.id].due_at
+
+
+deadlines.on_rescheduled(SERVICE, _rescheduled)
