@@ -119,7 +119,10 @@ async def test_metadata_and_platform_endpoints_are_refused_even_with_private_rec
     """Allowing private receivers never allows link-local (cloud metadata), the services'
     replicas (by address or by name) or the gateway itself; nor a change of URL to them."""
     settings = settings_for(
-        upstreams=upstreams(hotline="http://127.0.0.1:18002"), webhook_allow_private=True
+        upstreams=upstreams(hotline="http://127.0.0.1:18002"),
+        webhook_allow_private=True,
+        # a NATS cluster, as deploy/ and make rehearse configure it
+        nats_url="nats://127.0.0.1:18222,nats://127.0.0.1:18223",
     )
     async with in_process(settings) as gateway:
         refused = [
@@ -129,6 +132,7 @@ async def test_metadata_and_platform_endpoints_are_refused_even_with_private_rec
                 "http://127.0.0.1:18002/api/v1/hotline/tickets",
                 "http://localhost:18002/x",
                 f"http://127.0.0.1:{settings.port}/api/v1/admin/users",
+                "http://127.0.0.1:18223/",  # the second NATS server
             )
         ]
         fine = await subscribe(gateway, "http://127.0.0.1:18999/hook")
@@ -139,7 +143,7 @@ async def test_metadata_and_platform_endpoints_are_refused_even_with_private_rec
             headers=admin,
         )
         kept = (await gateway.client.get(f"{HOOKS}/{fine.json()['id']}", headers=admin)).json()
-    assert refused == [422, 422, 422, 422]
+    assert refused == [422, 422, 422, 422, 422]
     assert fine.status_code == 201, fine.text
     assert moved.status_code == 422, moved.text
     assert kept["url"] == "http://127.0.0.1:18999/hook"

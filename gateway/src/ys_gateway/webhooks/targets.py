@@ -75,7 +75,9 @@ class TargetPolicy:
     def __init__(self, settings: Settings) -> None:
         self.allow_private = settings.webhook_private_allowed()
         own = [u for urls in settings.upstream_map().values() for u in urls]
-        own += [settings.nats_url, f"http://127.0.0.1:{settings.port}"]
+        # a NATS cluster is a comma-separated list of servers (deploy/, make rehearse)
+        own += [u.strip() for u in settings.nats_url.split(",") if u.strip()]
+        own += [f"http://127.0.0.1:{settings.port}"]
         self._own = {_host_port(u) for u in own}
 
     async def check(self, url: str) -> Target:
