@@ -4,6 +4,8 @@ call instead of trusting the (up to 15 minutes old) access token."""
 
 from __future__ import annotations
 
+import asyncio
+
 from .kit import Gateway
 
 USERS = "/api/v1/admin/users"
@@ -106,3 +108,18 @@ async def test_a_demoted_admin_cannot_use_a_still_valid_access_token(gateway: Ga
     rotated = await gateway.client.post("/api/v1/admin/keys/rotate", headers=rogue)
     assert created.status_code == 403, created.text
     assert rotated.status_code == 403, rotated.text
+
+
+async def test_two_refreshes_of_one_token_at_once_never_both_succeed(gateway: Gateway) -> None:
+    """Rotation: a refresh token serves once. Two refreshes racing with the same token (a copy
+    in other hands) give one new pair and one refusal, and the refusal revokes the family —
+    also where writers run side by side (PostgreSQL: the row is locked for the rotation)."""
+    token = (await gateway.login("clerk"))["refresh_token"]
+    calls = [
+        gateway.client.post(TOKEN, data={"grant_type": "refresh_token", "refresh_token": token})
+        for _ in range(2)
+    ]
+    answers = await asyncio.gather(*calls)
+    assert sorted(a.status_code for a in answers) == [200, 400]
+    winner = next(a for a in answers if a.status_code == 200).json()["refresh_token"]
+    assert await refresh(gateway, winner) == 400  # the family went with the reuse

@@ -102,8 +102,10 @@ class Issuer:
 
 
 async def find_refresh(session: AsyncSession, token: str) -> RefreshToken | None:
+    """The refresh token's row, locked for the rotation (PostgreSQL: a second refresh of the
+    same token waits, then finds it used and revokes the family — never two successes)."""
     return await session.scalar(
-        select(RefreshToken).where(RefreshToken.token_hash == digest(token))
+        select(RefreshToken).where(RefreshToken.token_hash == digest(token)).with_for_update()
     )
 
 
