@@ -1,11 +1,13 @@
 """Builders of the complaints suite: who is calling, complaint bodies, cases walked to a state."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from yingshang.events.envelope import CloudEvent, make_event
 from yingshang.testing.builders import Builder
 from yingshang.testing.tokens import TestIssuer
 
@@ -170,3 +172,25 @@ class Walk:
             self.people.officer,
             {"result": "经核查，贵公司反映属实，执法人员已被责令纠正。"},
         )
+
+
+def transferred_ticket(number: str, content: str, received_at: str) -> CloudEvent:
+    """``ys.hotline.ticket.transferred`` as the hotline publishes it: the enterprise's identity
+    in full (center to center), against SCJGJ."""
+    ticket = str(uuid.uuid4())
+    data = {
+        "case_id": ticket,
+        "case_number": number,
+        "ticket_id": ticket,
+        "category": "YS_INFRINGE",
+        "enterprise": {
+            "name": ENTERPRISE["name"],
+            "uscc": ENTERPRISE["uscc"],
+            "contact_name": ENTERPRISE["contact_name"],
+            "phone": ENTERPRISE["contact_phone"],
+        },
+        "content": content,
+        "respondent_department": "SCJGJ",
+        "received_at": received_at,
+    }
+    return make_event("hotline", "ys.hotline.ticket.transferred", data, subject=f"ticket/{ticket}")

@@ -10,7 +10,6 @@ filler does not know fails the test, so a new endpoint is covered (or noticed) a
 
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,9 +18,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.builders import BASE, ENTERPRISE, People, Walk, step
+from tests.builders import BASE, ENTERPRISE, People, Walk, step, transferred_ticket
 from yingshang.audit import AuditEntry
-from yingshang.events.envelope import make_event
 from yingshang.events.inbox import record_dead_letter
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.time.models import Policy
@@ -53,25 +51,8 @@ class Seeded:
 
 async def _transferred(sut: ServiceUnderTest) -> None:
     """A case opened by a 12345 transfer (identity in full, center to center)."""
-    ticket = str(uuid.uuid4())
-    data = {
-        "case_id": ticket,
-        "case_number": "RX20260302-00007",
-        "department": None,
-        "origin_client": None,
-        "ticket_id": ticket,
-        "category": "YS_INFRINGE",
-        "enterprise": {
-            "name": ENTERPRISE["name"],
-            "uscc": ENTERPRISE["uscc"],
-            "contact_name": ENTERPRISE["contact_name"],
-            "phone": ENTERPRISE["contact_phone"],
-        },
-        "content": "绿源茶业反映镇里要求企业赞助活动，联系人王五 13512345678。",
-        "respondent_department": "SCJGJ",
-        "received_at": "2026-03-02T01:00:00Z",
-    }
-    event = make_event("hotline", "ys.hotline.ticket.transferred", data, subject=f"ticket/{ticket}")
+    content = "绿源茶业反映镇里要求企业赞助活动，联系人王五 13512345678。"
+    event = transferred_ticket("RX20260302-00007", content, "2026-03-02T01:00:00Z")
     parsed = EVENTS.validate(event)
     async with sut.app.state.db.write() as session:
         await on_transferred(session, event, parsed.payload)

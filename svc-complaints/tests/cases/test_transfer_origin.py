@@ -7,13 +7,11 @@
   matter, and its acceptance clock and the statistics count from then, not from the transfer.
 """
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.builders import BASE, ENTERPRISE, People, step
+from tests.builders import BASE, People, step, transferred_ticket
 from yingshang.clock import FrozenClock
-from yingshang.events.envelope import make_event
 from yingshang.testing.apps import ServiceUnderTest
 from ys_complaints.consumers import EVENTS, on_transferred
 
@@ -21,23 +19,9 @@ TICKET_NUMBER = "RX20260306-00042"
 
 
 async def transfer(sut: ServiceUnderTest, received_at: str) -> None:
-    ticket = str(uuid.uuid4())
-    data = {
-        "case_id": ticket,
-        "case_number": TICKET_NUMBER,
-        "ticket_id": ticket,
-        "category": "YS_INFRINGE",
-        "enterprise": {
-            "name": ENTERPRISE["name"],
-            "uscc": ENTERPRISE["uscc"],
-            "contact_name": ENTERPRISE["contact_name"],
-            "phone": ENTERPRISE["contact_phone"],
-        },
-        "content": "镇里要求企业赞助活动，否则不予办理审批。",
-        "respondent_department": "SCJGJ",
-        "received_at": received_at,
-    }
-    event = make_event("hotline", "ys.hotline.ticket.transferred", data, subject=f"ticket/{ticket}")
+    event = transferred_ticket(
+        TICKET_NUMBER, "镇里要求企业赞助活动，否则不予办理审批。", received_at
+    )
     async with sut.app.state.db.write() as session:
         await on_transferred(session, event, EVENTS.validate(event).payload)
 
