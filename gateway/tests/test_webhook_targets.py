@@ -257,3 +257,7 @@ def test_phone_numbers_are_masked_however_written() -> None:
     assert out["content"] == "请回电 138****5678，或 138****5678，或 138****5678"
     assert out["summary"] == "TEL139****5678"
     assert out["item_code"] == event["data"]["item_code"]
+    # a UUID's last group can hold 11 digits shaped like a mobile: ids are never touched
+    uuid_like = "01a21e7c-4aa9-7db3-b16a-16933277785f"
+    ids = masked({"id": uuid_like, "data": {"case_id": uuid_like, "note": f"见 {uuid_like}"}})
+    assert ids == {"id": uuid_like, "data": {"case_id": uuid_like, "note": f"见 {uuid_like}"}}

@@ -19,8 +19,13 @@ DIRECTORY_SCOPE = "directory:read"
 PATTERN = re.compile(r"^ys(\.([a-z_]+|\*)){0,3}(\.>)?$")
 # Mobile numbers as people write them: an optional country prefix (+86, 0086, 86), groups
 # 3-4-4 separated by a space or hyphen, next to letters ("TEL13912345678"). Never inside a
-# longer digit run: item codes and case numbers carry long digit runs that must stay intact.
-PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
+# longer run of digits or hex digits: item codes, case numbers and UUIDs (a UUID's last group
+# can hold 11 digits that look like a mobile, "…-16933277785f") must stay intact.
+PHONE = re.compile(
+    r"(?<![\dA-Fa-f])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?![\dA-Fa-f])"
+)
+# Fields that identify events and cases: never masked (ids are what a receiver matches on).
+IDENTIFIER_KEYS = frozenset({"id", "subject", "source", "type", "time", "traceparent"})
 RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 PHONE_KEYS = ("phone", "mobile", "tel")
 ID_KEYS = ("id_number", "id_no", "resident_id", "id_card")
@@ -58,6 +63,8 @@ def masked(value: Any, key: str = "") -> Any:
     if not isinstance(value, str):
         return value
     lowered = key.lower()
+    if lowered in IDENTIFIER_KEYS or lowered.endswith("_id"):
+        return value
     if any(k in lowered for k in ID_KEYS):
         return mask_resident_id(value)
     if any(k in lowered for k in PHONE_KEYS):
