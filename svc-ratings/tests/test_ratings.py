@@ -77,6 +77,9 @@ async def test_unmask_needs_a_reason_and_is_for_overseers_only(
     both = people.as_((DEPT, "head"), ("BUREAU", "staff"))  # whatever other post it holds
     cross_posted = await ratings.client.post(url, json={"reason": "督查核实差评"}, headers=both)
     assert cross_posted.status_code == 403, cross_posted.text
+    acting = {**both, "X-Acting-Position": "BUREAU/staff"}  # naming the other post changes nothing
+    as_bureau = await ratings.client.post(url, json={"reason": "督查核实差评"}, headers=acting)
+    assert as_bureau.status_code == 403, as_bureau.text
     shown = await ratings.client.post(url, json={"reason": "督查核实差评"}, headers=people.bureau())
     assert shown.status_code == 200
     assert shown.json()["phone"] == "13812345678"

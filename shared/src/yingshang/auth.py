@@ -79,6 +79,16 @@ class Principal:
         roles = {role} if isinstance(role, str) else (set(role) if role is not None else None)
         return {p.dept for p in self.positions if roles is None or p.role in roles}
 
+    def held_depts(self) -> set[str]:
+        """Every department the person holds a post in, as the token says — not only the one
+        named by ``X-Acting-Position``: acting as a bureau member does not stop a person
+        belonging to a unit (交叉挂职). For "no one judges their own cause" checks."""
+        depts = self.depts()
+        for p in self.claims.get("positions") or []:
+            if isinstance(p, dict) and p.get("dept"):
+                depts.add(str(p["dept"]))
+        return depts
+
     @property
     def is_admin(self) -> bool:
         return self.has("admin")

@@ -59,20 +59,9 @@ def parties(case: ComplaintCase) -> set[str]:
     return {u for u in (case.respondent, case.department) if u and u != CENTER}
 
 
-def held_depts(principal: Principal) -> set[str]:
-    """Every department the person holds a post in: the token's positions, not only the one
-    named by ``X-Acting-Position`` — acting as a bureau member does not stop a person
-    belonging to the unit complained about."""
-    depts = principal.depts()
-    for p in principal.claims.get("positions") or []:
-        if isinstance(p, dict) and p.get("dept"):
-            depts.add(str(p["dept"]))
-    return depts
-
-
 def is_party(principal: Principal, case: ComplaintCase) -> bool:
     """Holds any post at a unit the case is against or handled by (交叉挂职 included)."""
-    return not principal.is_client and bool(held_depts(principal) & parties(case))
+    return not principal.is_client and bool(principal.held_depts() & parties(case))
 
 
 @dataclass(frozen=True)
@@ -148,7 +137,7 @@ def sees_identity(principal: Principal) -> bool:
 def not_a_party(principal: Principal) -> ColumnElement[bool]:
     """The SQL form of ``not is_party``: an identity search by a center member cross-posted to
     a unit never finds that unit's cases (it would name who complains about it)."""
-    depts = sorted(held_depts(principal) - {CENTER})
+    depts = sorted(principal.held_depts() - {CENTER})
     if principal.is_client or not depts:
         return true()
     return and_(

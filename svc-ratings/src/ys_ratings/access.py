@@ -103,8 +103,9 @@ class Viewer:
             raise NotFound(f"no such {what}")
 
     def acts_for(self, department: str) -> bool:
-        """Holds a position in the rated department itself (not merely oversight)."""
-        return not self.principal.is_client and self.principal.has(None, department)
+        """Holds a post in the rated department itself (not merely oversight), whichever post
+        ``X-Acting-Position`` names: the rated party stays the rated party."""
+        return not self.principal.is_client and department in self.principal.held_depts()
 
 
 async def current_viewer(request: Request, principal: CurrentPrincipal) -> Viewer:

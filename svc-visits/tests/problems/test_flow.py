@@ -112,6 +112,8 @@ async def test_a_dispute_reopens_and_the_bureau_may_override(
     # their own department's problem by override: it is the bureau's second pair of eyes
     both = people.issuer.headers((reopened["department"], "head"), ("BUREAU", "staff"))
     await walk.step(reopened, "override_close", both, {"note": "自行销号"}, expect=403)
+    acting = {**both, "X-Acting-Position": "BUREAU/staff"}  # acting in the bureau post only
+    await walk.step(reopened, "override_close", acting, {"note": "自行销号"}, expect=403)
     closed = await walk.step(
         reopened, "override_close", people.bureau, {"note": "企业诉求超出政策范围，已解释"}
     )

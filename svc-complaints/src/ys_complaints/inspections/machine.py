@@ -8,7 +8,7 @@ from typing import Any
 from yingshang.auth import Position, Principal
 from yingshang.cases.rules import Rule, describe_rule, of_case, roles
 from yingshang.cases.statemachine import StateMachine, Transition
-from ys_complaints.access import CENTER, DECIDERS, held_depts
+from ys_complaints.access import CENTER, DECIDERS
 from ys_complaints.inspections.models import FINDING_KIND, Finding
 
 SERVICE = "complaints"
@@ -22,7 +22,7 @@ class NotOfFinding:
     rule: Rule[Any]
 
     def __call__(self, principal: Principal, finding: Finding) -> Position | None:
-        if finding.department in held_depts(principal):
+        if finding.department in principal.held_depts():
             return None
         return self.rule(principal, finding)
 
