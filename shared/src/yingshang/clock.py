@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -51,6 +51,11 @@ def set_clock(clock: Clock) -> None:
 
 def now() -> datetime:
     return _clock.now()
+
+
+def today() -> date:
+    """Today in the county (Asia/Shanghai), from the injectable clock."""
+    return now().astimezone(SHANGHAI).date()
 
 
 def ensure_utc(at: datetime) -> datetime:

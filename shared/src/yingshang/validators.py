@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from yingshang.clock import SHANGHAI, now
+from yingshang.clock import SHANGHAI, now, today
 
 # 统一社会信用代码 unified social credit code, GB 32100-2015: 18 characters from this set
 # (no I, O, S, V, Z); the 18th is a check character over the first 17.
@@ -224,3 +224,15 @@ PlausibleDateTime = Annotated[
     AfterValidator(county_time),
     Field(description="ISO 8601; without an offset, Asia/Shanghai"),
 ]
+
+
+def not_after_today(day: date) -> date:
+    """``ValueError`` for a day after the county's today (a fact that has not happened yet)."""
+    current = today()
+    if day > current:
+        raise ValueError(f"a day not after today ({current}, Asia/Shanghai)")
+    return day
+
+
+PastOrToday = Annotated[PlausibleDate, AfterValidator(not_after_today)]
+"""A day that has come: a bill's due date, the day evidence was produced or an action taken."""

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.clock import SHANGHAI, ensure_utc, now
+from yingshang.clock import SHANGHAI, ensure_utc
 from yingshang.time.models import RUNNING, DeadlineStage
 
 SERVICE = "visits"
@@ -16,10 +16,6 @@ SERVICE = "visits"
 def local_midnight(day: date) -> datetime:
     """00:00 Asia/Shanghai of ``day``, as an aware UTC instant."""
     return ensure_utc(datetime.combine(day, time(0, 0), tzinfo=SHANGHAI))
-
-
-def today() -> date:
-    return now().astimezone(SHANGHAI).date()
 
 
 async def running(

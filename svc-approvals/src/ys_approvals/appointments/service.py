@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
-from yingshang.clock import SHANGHAI, now
+from yingshang.clock import SHANGHAI, now, today
 from yingshang.problems import Conflict, Invalid, NotFound
 from ys_approvals.appointments.models import Appointment, DoorToDoorRequest, SlotCounter
 from ys_approvals.appointments.schemas import BookingIn, DoorToDoorIn, Slot
@@ -52,10 +52,6 @@ async def slots(session: AsyncSession, window: Window, day: date) -> list[Slot]:
         for row in rows
         for start, end in _cut(row, day)
     ]
-
-
-def today() -> date:
-    return now().astimezone(SHANGHAI).date()
 
 
 async def book(session: AsyncSession, body: BookingIn, actor: Principal) -> Appointment:

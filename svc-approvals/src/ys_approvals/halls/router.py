@@ -8,10 +8,11 @@ from fastapi import Query
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, public, staff
+from yingshang.clock import today
 from yingshang.db import SessionDep
 from yingshang.validators import PlausibleDate
 from ys_approvals.appointments.schemas import Slot
-from ys_approvals.appointments.service import slots, today
+from ys_approvals.appointments.service import slots
 from ys_approvals.duty.schemas import DutyOut
 from ys_approvals.duty.service import sittings
 from ys_approvals.halls import service

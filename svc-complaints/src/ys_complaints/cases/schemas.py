@@ -8,9 +8,8 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from yingshang.cases.pagination import Page
-from yingshang.validators import USCC, Phone
+from yingshang.validators import USCC, PastOrToday, Phone
 from ys_complaints.cases.vocabulary import Category, Exclusion, Verdict
-from ys_complaints.days import PastOrToday
 
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,59}$", description="department code")]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
 from yingshang.cases import timeline
-from yingshang.clock import now
+from yingshang.clock import now, today
 from ys_complaints.access import Audience, audience
 from ys_complaints.cases import stages
 from ys_complaints.cases.confidentiality import Redactor, enterprise_view, list_name
@@ -31,7 +31,6 @@ from ys_complaints.cases.vocabulary import (
     NoteKind,
     State,
 )
-from ys_complaints.days import today
 
 CENTER_ONLY_ACTIONS = frozenset({"revisit", "check_back"})  # their notes stay at the center
 # The ``created`` entry's note names the originating 12345 ticket (``intake._record``); like

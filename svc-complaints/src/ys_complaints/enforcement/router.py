@@ -9,12 +9,11 @@ from yingshang import audit
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff
 from yingshang.cases.pagination import PageParams, paginate
-from yingshang.clock import now
+from yingshang.clock import now, today
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from yingshang.problems import NotFound
 from yingshang.validators import PlausibleDate
-from ys_complaints.days import today
 from ys_complaints.enforcement import service
 from ys_complaints.enforcement.models import EnforcementAction, EnforcementTargets
 from ys_complaints.enforcement.schemas import (

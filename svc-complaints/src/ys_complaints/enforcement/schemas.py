@@ -9,8 +9,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from yingshang.cases.pagination import Page
-from yingshang.validators import USCC
-from ys_complaints.days import PastOrToday
+from yingshang.validators import USCC, PastOrToday
 
 Share = Annotated[float, Field(ge=0, le=1)]
 

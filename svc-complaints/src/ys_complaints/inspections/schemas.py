@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from yingshang.cases.pagination import Page
-from ys_complaints.days import PastOrToday
+from yingshang.validators import PastOrToday
 from ys_complaints.inspections.machine import FindingClass
 
 DeptCode = Field(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")

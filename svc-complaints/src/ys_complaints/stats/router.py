@@ -6,10 +6,10 @@ from fastapi import Query
 
 from yingshang.app import allow, router
 from yingshang.auth import staff
+from yingshang.clock import today
 from yingshang.db import SessionDep
 from yingshang.validators import PlausibleDate
 from ys_complaints.access import CENTER, OVERSIGHT
-from ys_complaints.days import today
 from ys_complaints.stats import service
 from ys_complaints.stats.schemas import Statistics
 

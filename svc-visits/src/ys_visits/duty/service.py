@@ -10,10 +10,9 @@ from yingshang.auth import Principal
 from yingshang.cases.etag import check_if_match
 from yingshang.cases.numbers import case_number
 from yingshang.cases.statemachine import apply_transition
-from yingshang.clock import now
+from yingshang.clock import now, today
 from yingshang.problems import Conflict, Forbidden, Invalid, NotFound
 from ys_visits import events
-from ys_visits.clocks import today
 from ys_visits.directory.service import require_department, require_hall
 from ys_visits.duty.machine import CANCELLED, MACHINE, ON_DUTY, RECORDERS
 from ys_visits.duty.models import KIND, DutyMatter, DutyShift

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.auth import Principal
 from yingshang.cases.numbers import case_number
 from yingshang.cases.statemachine import apply_transition
-from yingshang.clock import now
+from yingshang.clock import now, today
 from yingshang.problems import Conflict, Invalid, NotFound
 from yingshang.time.models import DeadlineStage
 from ys_visits import access, clocks, events
@@ -77,7 +77,7 @@ async def _refuse_duplicate(session: AsyncSession, body: PairingIn) -> None:
 async def create(session: AsyncSession, body: PairingIn, who: Principal) -> Pairing:
     enterprise = await _enterprise(session, body.enterprise_id)
     await require_department(session, body.department, field="department")
-    starts_on = body.starts_on or clocks.today()
+    starts_on = body.starts_on or today()
     if body.ends_on is not None and body.ends_on < starts_on:
         raise Invalid("a pairing cannot end before it starts", field="ends_on")
     await _refuse_duplicate(session, body)

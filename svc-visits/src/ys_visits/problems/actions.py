@@ -18,11 +18,10 @@ from yingshang.auth import Position, Principal
 from yingshang.cases.etag import check_if_match
 from yingshang.cases.rules import Rule
 from yingshang.cases.statemachine import apply_transition
-from yingshang.clock import now
+from yingshang.clock import now, today
 from yingshang.events.outbox import enqueue
 from yingshang.problems import Conflict, Forbidden, Invalid
 from ys_visits import events
-from ys_visits.clocks import today
 from ys_visits.directory.service import require_department
 from ys_visits.problems import schemas as s
 from ys_visits.problems import stages

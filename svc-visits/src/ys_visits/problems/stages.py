@@ -7,11 +7,12 @@ A resolution date set by the assigner overrides the policy's default amount.
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.clock import today
 from yingshang.time import deadlines
 from yingshang.time.arithmetic import Unit
 from yingshang.time.models import DeadlineStage
 from ys_visits.access import CENTER
-from ys_visits.clocks import SERVICE, earliest_due, today
+from ys_visits.clocks import SERVICE, earliest_due
 from ys_visits.problems.machine import Clocks
 from ys_visits.problems.models import KIND, Problem
 from ys_visits.problems.vocabulary import Stage

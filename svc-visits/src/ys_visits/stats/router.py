@@ -1,11 +1,11 @@
 """``GET /api/v1/visits/stats``: the center's figures for a period (center and oversight)."""
 
 from yingshang.app import allow, router
+from yingshang.clock import today
 from yingshang.db import SessionDep
 from yingshang.problems import Invalid
 from yingshang.validators import PlausibleDate
 from ys_visits.access import ANALYSTS
-from ys_visits.clocks import today
 from ys_visits.deps import PREFIX
 from ys_visits.stats import service
 from ys_visits.stats.schemas import StatsOut

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
 from yingshang.cases.numbers import case_number
+from yingshang.clock import today
 from yingshang.problems import Conflict, Forbidden, Invalid, NotFound
 from ys_visits import access, events
-from ys_visits.clocks import today
 from ys_visits.directory.service import require_department
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.pairings import clock
