@@ -10,11 +10,11 @@ from sqlalchemy import select
 from yingshang.audit import AuditEntry
 from yingshang.auth import undeclared_routes
 from yingshang.events.outbox import OutboxEvent
-from ys_gateway.settings import SEED_FILE
+from yingshang.settings import COUNTY_FILE
 
 from .kit import Gateway
 
-COUNTY = yaml.safe_load(Path(SEED_FILE).read_text("utf-8"))
+COUNTY = yaml.safe_load(Path(COUNTY_FILE).read_text("utf-8"))
 USERS = "/api/v1/admin/users"
 DEPARTMENTS = "/api/v1/admin/departments"
 

@@ -70,10 +70,10 @@ class Core:
         return report
 
     async def _county(self) -> dict[str, Any] | None:
-        if not self.settings.seed_file.exists():
-            log.warning("no county seed file at %s", self.settings.seed_file)
+        if not self.settings.county_file.exists():
+            log.warning("no county seed file at %s", self.settings.county_file)
             return None
-        return await load_county(self.settings.seed_file)
+        return await load_county(self.settings.county_file)
 
     async def _upkeep(self) -> None:
         """Pick up other replicas' changes (clients, keys) and rotate keys on schedule."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, model_validator
@@ -18,7 +17,6 @@ SERVICES: dict[str, int] = {
     "ratings": 8005,
 }
 DEMO_KEY_SECRET = "yingshang-demo-key-secret"  # noqa: S105 - refused in production
-SEED_FILE = Path(__file__).resolve().parents[3] / "deploy" / "seed" / "county.yaml"
 
 
 class Settings(ServiceSettings):
@@ -56,7 +54,6 @@ class Settings(ServiceSettings):
     client_burst_seconds: float = 10.0
 
     # Demo seed on first start with an empty DB (never in production)
-    seed_file: Path = SEED_FILE
     seed_demo: bool = True
 
     # Webhooks

@@ -16,6 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_PASSWORD = "yingshang-demo"  # noqa: S105 - documented demo default, refused in production
 DEMO_SECRETS = frozenset({DEMO_PASSWORD, "change-me", "secret", ""})
+# The county's organisation (departments, towns, halls, windows, demo users) in a checkout; an
+# absolute path, so a service started or tested from any working directory finds it.
+COUNTY_FILE = Path(__file__).resolve().parents[3] / "deploy" / "seed" / "county.yaml"
 
 
 class ServiceSettings(BaseSettings):
@@ -28,6 +31,7 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     var_dir: Path = Path("var")
+    county_file: Path = COUNTY_FILE  # YS_COUNTY_FILE; services fall back to built-ins if absent
     database_url: str | None = None
     nats_url: str = "nats://127.0.0.1:14222"
     nats_stream_replicas: int = 1

@@ -1,7 +1,5 @@
 """Settings of svc-approvals (env prefix ``YS_``; port moves with ``YS_APPROVALS_PORT``)."""
 
-from pathlib import Path
-
 from pydantic import AliasChoices, Field
 
 from yingshang.settings import ServiceSettings
@@ -11,6 +9,4 @@ class Settings(ServiceSettings):
     service: str = "approvals"
     port: int = Field(8001, validation_alias=AliasChoices("YS_APPROVALS_PORT", "YS_PORT"))
     seed_on_start: bool = True
-    # The county's organisation file (departments, halls, windows); built-in set if absent.
-    county_file: Path = Path("deploy/seed/county.yaml")
     lookup_rate_per_minute: int = 20  # public query-code lookups per client address

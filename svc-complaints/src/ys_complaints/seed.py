@@ -10,11 +10,12 @@ import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.db import Database
+from yingshang.settings import COUNTY_FILE
 from yingshang.time.policies import seed_policies
 from ys_complaints.directory import service as directory
 from ys_complaints.enforcement import service as enforcement
 from ys_complaints.policies import default_policies
-from ys_complaints.settings import COUNTY_YAML, Settings
+from ys_complaints.settings import Settings
 
 log = logging.getLogger("ys_complaints.seed")
 
@@ -39,7 +40,7 @@ def read_departments(path: Path) -> list[dict[str, Any]]:
     return list(document.get("departments") or FALLBACK_DEPARTMENTS)
 
 
-async def seed(session: AsyncSession, county_yaml: Path = COUNTY_YAML) -> None:
+async def seed(session: AsyncSession, county_yaml: Path = COUNTY_FILE) -> None:
     """Add what is missing."""
     await seed_policies(session, "complaints", default_policies())
     for dept in await asyncio.to_thread(read_departments, county_yaml):

@@ -1,12 +1,8 @@
 """Settings of svc-complaints (env prefix ``YS_``; port moves with ``YS_COMPLAINTS_PORT``)."""
 
-from pathlib import Path
-
 from pydantic import AliasChoices, Field
 
 from yingshang.settings import ServiceSettings
-
-COUNTY_YAML = Path(__file__).resolve().parents[3] / "deploy" / "seed" / "county.yaml"
 
 
 class Settings(ServiceSettings):
@@ -16,4 +12,3 @@ class Settings(ServiceSettings):
     public_submit_per_minute: int = Field(5, ge=1)
     public_track_per_minute: int = Field(30, ge=1)
     seed_on_start: bool = True
-    county_file: Path = COUNTY_YAML

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.db import Database
+from yingshang.settings import COUNTY_FILE
 from yingshang.time.policies import seed_policies
 from ys_hotline.catalogue import service as catalogue
 from ys_hotline.catalogue.models import DispatchCategory
@@ -24,7 +25,7 @@ from ys_hotline.settings import Settings
 
 log = logging.getLogger("ys_hotline.seed")
 SEED_ACTOR = "system:seed"
-COUNTY_YAML = Path(__file__).resolve().parents[3] / "deploy" / "seed" / "county.yaml"
+
 
 # Used only when deploy/seed/county.yaml is missing (a bare checkout of this service).
 FALLBACK_DEPARTMENTS = [
@@ -106,7 +107,7 @@ def _county_departments(path: Path) -> list[dict[str, Any]]:
 
 
 async def seed(
-    session: AsyncSession, county_yaml: Path = COUNTY_YAML, *, demo: bool = True
+    session: AsyncSession, county_yaml: Path = COUNTY_FILE, *, demo: bool = True
 ) -> None:
     """Add what is missing; never overwrite what an admin changed."""
     await seed_policies(session, "hotline", default_policies())
@@ -137,4 +138,4 @@ async def seed_on_start(db: Database, settings: Settings) -> None:
     """The start-up seed (``yingshang.seeding``): defaults always, demo entries outside
     production."""
     async with db.write() as session:
-        await seed(session, demo=settings.env != "production")
+        await seed(session, settings.county_file, demo=settings.env != "production")

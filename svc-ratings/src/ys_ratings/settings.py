@@ -1,18 +1,13 @@
 """Settings of svc-ratings (env prefix ``YS_``; port moves with ``YS_RATINGS_PORT``)."""
 
-from pathlib import Path
-
 from pydantic import AliasChoices, Field
 
 from yingshang.settings import ServiceSettings
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 class Settings(ServiceSettings):
     service: str = "ratings"
     port: int = Field(8005, validation_alias=AliasChoices("YS_RATINGS_PORT", "YS_PORT"))
-    county_file: Path = REPO_ROOT / "deploy" / "seed" / "county.yaml"
     # Who counts as the ratings center's own staff (the only ones who see rater identity).
     # Unset: positions at RATINGS_CENTER when county.yaml declares that unit, otherwise the
     # bureau's clerk/staff positions acting for ratings (see ys_ratings.access).
