@@ -176,3 +176,94 @@ async def test_all_tied_two_months_running_nobody_is_at_the_bottom(
     november = await bulletin(ratings, people, "2026-11")
     assert [d["rank"] for d in november["departments"]] == [1, 1]
     assert [d["flagged"] for d in november["departments"]] == [False, False]
+
+
+async def _claim_invalid(sut: ServiceUnderTest, people: People, rating_id: str) -> dict[str, Any]:
+    """The department claims the 差评 invalid (无效差评): the rectification waits for review."""
+    rating = await sut.client.get(f"/api/v1/ratings/ratings/{rating_id}", headers=people.center())
+    url = f"/api/v1/ratings/rectifications/{rating.json()['rectification_id']}"
+    steps = [
+        ("call-back", {"reached": True, "verified": True, "note": "已联系评价人"}, people.center()),
+        ("classify", {"classification": "explanation"}, people.center()),
+        ("claim-invalid", {"reason": "评价对象错误，非本窗口办件"}, people.department()),
+    ]
+    for path, body, headers in steps:
+        tag = (await sut.client.get(url, headers=people.center())).headers["ETag"]
+        done = await sut.client.post(
+            f"{url}/{path}", json=body, headers={**headers, "If-Match": tag}
+        )
+        assert done.status_code == 200, done.text
+    return {"url": url, "etag": done.headers["ETag"]}
+
+
+async def test_an_approved_invalid_claim_takes_the_rating_out_of_the_statistics(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """无效差评审核 approved: the 差评 was reviewed and found invalid, so neither it nor its
+    rectification counts (kept, marked, like an upheld appeal); a rejected claim changes
+    nothing."""
+    await rated(ratings, events, 5)
+    bad, kept = await rated(ratings, events, 1), await rated(ratings, events, 2)
+    claim = await _claim_invalid(ratings, people, bad)
+    approved = await ratings.client.post(
+        f"{claim['url']}/approve-claim",
+        json={"note": "核实属实"},
+        headers={**people.bureau("head"), "If-Match": claim["etag"]},
+    )
+    assert approved.status_code == 200, approved.text
+    refused = await _claim_invalid(ratings, people, kept)
+    rejected = await ratings.client.post(
+        f"{refused['url']}/reject-claim",
+        json={"note": "评价属实"},
+        headers={**people.bureau("head"), "If-Match": refused["etag"]},
+    )
+    assert rejected.status_code == 200, rejected.text
+
+    total = (await bulletin(ratings, people))["total"]
+    assert (total["count"], total["bad"], total["rectifications"]) == (2, 1, 1)
+    rating = (
+        await ratings.client.get(f"/api/v1/ratings/ratings/{bad}", headers=people.bureau())
+    ).json()
+    assert rating["excluded"] is True
+    assert rating["excluded_reason"] == "无效差评审核通过：评价对象错误，非本窗口办件"
+    sent = await events.outbox("ys.ratings.rating.excluded")
+    assert [
+        (e["data"]["rating_id"], e["data"]["reason"], e["data"]["appeal_id"]) for e in sent
+    ] == [(bad, "invalid_rating", None)]
+    again = await ratings.client.post(
+        f"/api/v1/ratings/ratings/{bad}/appeals",
+        json={"reason": "再次申诉"},
+        headers=people.department(role="head"),
+    )
+    assert again.status_code == 409  # nothing left to appeal
+
+
+async def test_an_appeal_upheld_after_an_approved_invalid_claim_excludes_once(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """Both roads out of the statistics taken for one rating: one exclusion event."""
+    rating_id = await rated(ratings, events, 1)
+    filed = await ratings.client.post(
+        f"/api/v1/ratings/ratings/{rating_id}/appeals",
+        json={"reason": "评价人误操作"},
+        headers=people.department(role="head"),
+    )
+    assert filed.status_code == 201, filed.text
+    claim = await _claim_invalid(ratings, people, rating_id)
+    approved = await ratings.client.post(
+        f"{claim['url']}/approve-claim",
+        json={},
+        headers={**people.bureau("head"), "If-Match": claim["etag"]},
+    )
+    assert approved.status_code == 200, approved.text
+    url = f"/api/v1/ratings/appeals/{filed.json()['id']}"
+    tag = (await ratings.client.get(url, headers=people.bureau())).headers["ETag"]
+    upheld = await ratings.client.post(
+        f"{url}/uphold",
+        json={"note": "申诉成立"},
+        headers={**people.bureau("head"), "If-Match": tag},
+    )
+    assert upheld.status_code == 200, upheld.text
+    sent = await events.outbox("ys.ratings.rating.excluded")
+    assert [e["data"]["reason"] for e in sent] == ["invalid_rating"]
+    assert (await bulletin(ratings, people))["total"]["count"] == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -82,9 +83,16 @@ class RectificationEvent(CaseRef):
     outcome: str | None = None
 
 
+ExclusionReason = Literal["appeal_upheld", "invalid_rating"]
+
+
 class RatingExcluded(CaseRef):
+    """The rating stays (never deleted) but no statistic counts it: the rated unit's appeal was
+    upheld (``appeal_id`` names it), or its 无效差评 claim was approved (no appeal)."""
+
     rating_id: uuid.UUID
-    appeal_id: uuid.UUID
+    appeal_id: uuid.UUID | None = None
+    reason: ExclusionReason = "appeal_upheld"
     service: str
 
 
@@ -103,7 +111,7 @@ catalogue.register(
 catalogue.register(
     "ys.ratings.rating.excluded",
     RatingExcluded,
-    description="申诉复核 upheld: the rating no longer counts in statistics",
+    description="申诉复核 upheld or 无效差评 approved: the rating no longer counts in statistics",
     consumers=("gateway",),
 )
 for _action, _text in {

@@ -3,7 +3,8 @@
 * ``ys.ratings.invitation.created`` — the 好差评 link of one of our problems: SMS it to the
   enterprise's contact (we hold the phone; ratings never sees it);
 * ``ys.ratings.rating.submitted`` — the enterprise's level for a problem (satisfaction figures);
-* ``ys.ratings.rating.excluded`` — an upheld appeal (申诉复核) excluded a rating: the level stays
+* ``ys.ratings.rating.excluded`` — an upheld appeal (申诉复核) or an approved 无效差评 claim
+  excluded a rating: the level stays
   on the problem, marked, and the satisfaction figures no longer count it;
 * ``ys.gateway.department.*`` — keep the local list of departments current.
 """
@@ -64,7 +65,8 @@ class RatingExcluded(BaseModel):
 
     case_id: uuid.UUID
     rating_id: str = Field(min_length=1, max_length=64)
-    appeal_id: str = Field(min_length=1, max_length=64)
+    appeal_id: str | None = Field(None, max_length=64)  # none when a 无效差评 claim was approved
+    reason: str = Field("appeal_upheld", max_length=40)
     service: str
 
 
@@ -168,7 +170,8 @@ async def on_excluded(session: AsyncSession, event: CloudEvent, payload: RatingE
     if problem.satisfaction_excluded and problem.rating_id == payload.rating_id:
         return
     problem.rating_id, problem.satisfaction_excluded = payload.rating_id, True
-    await _note(session, problem, "rating_excluded", "申诉复核: 好差评 excluded from statistics")
+    why = "无效差评审核通过" if payload.reason == "invalid_rating" else "申诉复核"
+    await _note(session, problem, "rating_excluded", f"{why}: 好差评 excluded from statistics")
 
 
 async def on_department(

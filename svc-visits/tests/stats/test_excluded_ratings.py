@@ -101,3 +101,24 @@ async def test_an_exclusion_counts_for_its_own_rating_only(
     await deliver(visits, exclusion(early, late_rating))
     await rate_as(visits, early["id"], 3, late_rating)
     assert await figures(visits, people) == {"rated": 1, "average_level": 5.0, "good_rate": 1.0}
+
+
+async def test_a_rating_excluded_as_an_invalid_claim_leaves_the_figures_too(
+    visits: ServiceUnderTest, people: People, walk: Walk
+) -> None:
+    """An approved 无效差评 claim excludes a rating with no appeal behind it (``appeal_id``
+    absent, ``reason`` invalid_rating): read like an appeal's, noted as what it was."""
+    closed = await closed_problem(walk, people)
+    rating_id = str(uuid.uuid4())
+    await rate_as(visits, closed["id"], 1, rating_id)
+    data = RatingExcluded(
+        case_id=closed["id"], case_number=closed["number"], department="GXJ",
+        rating_id=uuid.UUID(rating_id), reason="invalid_rating", service="visits",
+    ).model_dump(mode="json")  # fmt: skip
+    assert data["appeal_id"] is None
+    await deliver(visits, data)
+    assert (await figures(visits, people))["rated"] == 0
+    timeline = await ok(await visits.client.get(f"{BASE}/problems/{closed['id']}/timeline",
+                                                headers=people.center))  # fmt: skip
+    notes = [t["note"] for t in timeline if t["action"] == "rating_excluded"]
+    assert notes == ["无效差评审核通过: 好差评 excluded from statistics"]

@@ -11,13 +11,11 @@ from yingshang.auth import BUREAU, Principal
 from yingshang.cases import timeline
 from yingshang.cases.etag import check_if_match
 from yingshang.clock import now
-from yingshang.events.envelope import make_event
-from yingshang.events.outbox import enqueue
 from yingshang.problems import Conflict, Forbidden, NotFound
 from ys_ratings.access import Viewer
 from ys_ratings.appeals.models import PENDING, REJECTED, UPHELD, Appeal
 from ys_ratings.appeals.schemas import AppealIn, DecisionIn
-from ys_ratings.events import SERVICE, RatingExcluded
+from ys_ratings.ratings.exclusion import exclude
 from ys_ratings.ratings.models import Rating
 from ys_ratings.rectifications.actions import close_for_appeal
 
@@ -115,16 +113,5 @@ async def _exclude(session: AsyncSession, appeal: Appeal, viewer: Viewer, note: 
     """Upheld: the rating stays (never deleted) but no statistic counts it any more."""
     rating = await session.get(Rating, appeal.rating_id)
     assert rating is not None
-    rating.excluded, rating.excluded_reason = True, note
+    await exclude(session, rating, reason="appeal_upheld", note=note, appeal_id=appeal.id)
     await close_for_appeal(session, rating.id, viewer.center, note)
-    data = RatingExcluded(
-        case_id=rating.case_id,
-        case_number=rating.case_number,
-        department=rating.department,
-        origin_client=rating.origin_client,
-        rating_id=rating.id,
-        appeal_id=appeal.id,
-        service=rating.service,
-    )
-    subject = f"{rating.case_kind}/{rating.case_id}"
-    await enqueue(session, make_event(SERVICE, "ys.ratings.rating.excluded", data, subject=subject))

@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import now
 from ys_ratings.access import RatingsCenter, Viewer
+from ys_ratings.ratings.exclusion import exclude
+from ys_ratings.ratings.models import Rating
 from ys_ratings.rectifications.machine import OPEN_STATES, rectification_machine
 from ys_ratings.rectifications.models import APPEAL_UPHELD, Rectification
 from ys_ratings.rectifications.schemas import (
@@ -64,8 +66,16 @@ async def review(
     if not approve:
         return await act(s, rid, "reject_claim", v, if_match, {}, note=body.note)
     rect = await s.get(Rectification, rid)
-    outcome = "invalid" if rect is not None and rect.state == "invalid_review" else "unfixable"
-    return await act(s, rid, "approve_claim", v, if_match, {"outcome": outcome}, note=body.note)
+    invalid = rect is not None and rect.state == "invalid_review"
+    changes = {"outcome": "invalid", "excluded": True} if invalid else {"outcome": "unfixable"}
+    rect = await act(s, rid, "approve_claim", v, if_match, changes, note=body.note)
+    if invalid:
+        # Reviewed and found invalid: the 差评 and its rectification leave the statistics.
+        rating = await s.get(Rating, rect.rating_id)
+        assert rating is not None
+        reason = f"无效差评审核通过：{rect.claim_reason or body.note or ''}".rstrip("：")
+        await exclude(s, rating, reason="invalid_rating", note=reason)
+    return rect
 
 
 async def complete(
