@@ -65,3 +65,28 @@ async def test_two_pauses_touching_on_one_day(
     assert await _finish(hall, people, app) == 4
     stats = (await c.get(f"{BASE}/statistics", headers=people.bureau())).json()["overall"]
     assert stats["average_working_days"] == 4.0
+
+
+async def test_the_limit_ends_at_the_decision_not_at_pick_up(
+    hall: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """行政许可法 art. 42 limits the time to decide; the licence then waits for the applicant to
+    pick it up (art. 44 gives delivery its own ten days). Accepted Monday 2 March (8 working
+    days, due Thursday 12th), approved Friday 6th, picked up Monday 23rd: 4 days used, on
+    time, and the statistics say so."""
+    c, clerk = hall.client, window_clerk(people)
+    app = await submit_item(hall, people, FOOD)
+    assert (await act(c, app, "accept", clerk)).status_code == 200
+    at(clock, date(2026, 3, 6))
+    approved = await act(c, app, "approve", people.staff("SCJGJ"))
+    assert approved.status_code == 200, approved.text
+    assert (approved.json()["working_days_used"], approved.json()["on_time"]) == (4, True)
+    at(clock, date(2026, 3, 23))
+    assert (await act(c, app, "deliver", clerk, {"method": "pickup"})).status_code == 200
+    done = await act(c, app, "finish", clerk)
+    assert done.status_code == 200, done.text
+    assert (done.json()["working_days_used"], done.json()["on_time"]) == (4, True)
+    overdue = await c.get(f"{BASE}/applications", params={"overdue": True}, headers=people.bureau())
+    assert app["id"] not in [a["id"] for a in overdue.json()["items"]]
+    stats = (await c.get(f"{BASE}/statistics", headers=people.bureau())).json()["overall"]
+    assert (stats["average_working_days"], stats["on_time_rate"]) == (4.0, 1.0)

@@ -287,6 +287,11 @@ async def decide(
     await flow.step(session, app, name, actor, if_match, part.reason, item_code=part.item_code)
     app.decided_at, app.outcome = now(), "approved" if approve else "rejected"
     app.decision_reason = part.reason
+    # The limit (行政许可法 art. 42) is the time to decide: the clock stops at the decision, not
+    # at delivery, which waits on the applicant's pick-up or the post (art. 44).
+    await timing.complete(session, app, actor, app.decided_at)
+    pauses = await pauses_of(session, app)
+    app.working_days_used = await timing.working_days_used(session, app, pauses, app.decided_at)
 
 
 async def deliver(
@@ -320,12 +325,10 @@ async def deliver(
 async def finish(
     session: AsyncSession, app: Application, actor: Principal, if_match: str | None
 ) -> None:
-    """办结: the clock stops; publishes ``completed`` (node ``finish``) and ``closed``."""
+    """办结 after delivery (the clock stopped at the decision); publishes ``completed`` (node
+    ``finish``) and ``closed``."""
     await flow.step(session, app, "finish", actor, if_match, None)
     app.finished_at = now()
-    await timing.complete(session, app, actor, app.finished_at)
-    pauses = await pauses_of(session, app)
-    app.working_days_used = await timing.working_days_used(session, app, pauses, app.finished_at)
     await enqueue(session, events.completed(app, "finish", actor))
     await _close(session, app)
 
