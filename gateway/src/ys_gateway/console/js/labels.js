@@ -78,6 +78,21 @@ export const CASE_KINDS = {
   problem: "企业诉求交办单", pairing: "挂帮走访", rectification: "差评整改", duty: "坐班",
 };
 
+// 非公有制经济服务中心 (svc-visits): the registry, pairings (挂帮), visits (走访), problems
+// (诉求/交办单) and hall duty (坐班).
+export const SCALES = { above_scale: "规模以上工业企业（规上）", above_limit: "限额以上批零住餐企业（限上）", other: "其他" };
+export const LEADER_RANKS = { county_leader: "县领导", department_cadre: "部门干部" };
+export const PAIRING_STATES = { active: "挂帮中", ended: "已结束" };
+export const VISIT_CHANNELS = { on_site: "实地走访", phone: "电话走访", video: "视频连线" };
+export const PROBLEM_STATES = { raised: "待交办", assigned: "已交办", in_progress: "办理中", solved: "待企业确认", closed: "已销号" };
+export const PROBLEM_SOURCES = { visit: "走访发现", duty: "坐班发现", direct: "中心登记" };
+export const PROBLEM_CATEGORIES = {
+  policy: "政策兑现", financing: "融资", land: "用地", labour: "用工", approval: "审批服务",
+  infrastructure: "水电路气讯", market: "市场开拓", legal: "法律与权益保护", technology: "科技创新", other: "其他",
+};
+export const DUTY_STATES = { scheduled: "已排班", on_duty: "坐班中", completed: "已完成", cancelled: "已取消" };
+export const DUTY_OUTCOMES = { answered: "当场答复", handled: "当场办结", referred: "转办（窗口或部门）", problem: "形成交办单" };
+
 export const UNITS = {
   working_days: "工作日", working_hours: "工作小时", natural_days: "自然日",
   natural_hours: "小时", natural_minutes: "分钟", natural_seconds: "秒",
@@ -106,6 +121,12 @@ const FIELDS = {
   bill_due_date: "账款约定支付日期", category_other: "其他类别说明", confirmed_by: "确认人", proposal: "解决方案",
   resolution: "解决情况", text: "进展", percent: "完成比例", tracking_number: "邮件单号", postal_address: "邮寄地址",
   exclusion: "不予受理原因", referral: "解决途径", rater_type: "评价人类型", scores: "分项评价",
+  industry: "所属行业", park: "所在园区", scale: "企业规模", address: "地址", tags: "标签",
+  enterprise_id: "企业", pairing_id: "挂帮关系", leader_name: "领导姓名", leader_staff_no: "领导工号",
+  leader_title: "领导职务", leader_rank: "领导类别", starts_on: "开始日期", ends_on: "结束日期",
+  visited_on: "走访日期", channel: "方式", participants: "参加人员", summary: "情况", description: "诉求描述",
+  resolution_due: "解决时限", hall: "大厅", date: "日期", start: "开始时间", end: "结束时间",
+  outcome: "处理结果", problem: "诉求",
 };
 
 export function fieldLabel(field) {
@@ -142,4 +163,5 @@ export const ACTIONS = {
   complete: "整改完成", feed_back: "反馈评价人", record_verdict: "评价整改",
   appeal_upheld: "申诉成立", propose: "提出解决方案", progress: "月度进展", solve: "办结",
   override_close: "营商局决定销号", note: "备注", matter: "办件", recorded: "记录", visited: "走访",
+  end: "结束挂帮", check_in: "签到", check_out: "签退", cancel: "取消",
 };

@@ -13,7 +13,12 @@ import { ticketPage } from "./pages/ticket.js";
 import { applicationPage } from "./pages/application.js";
 import { complaintPage } from "./pages/complaint.js";
 import { rectificationPage } from "./pages/rectification.js";
-import { problemPage } from "./pages/problem.js";
+import { problemFormPage, problemPage } from "./pages/problem.js";
+import { enterprisesPage } from "./pages/enterprises.js";
+import { enterprisePage } from "./pages/enterprise.js";
+import { pairingPage } from "./pages/pairing.js";
+import { visitFormPage, visitPage } from "./pages/visit.js";
+import { dutyPage, shiftPage } from "./pages/duty.js";
 import { findingPage } from "./pages/finding.js";
 import { bulletinPage } from "./pages/bulletin.js";
 import { escalationsPage } from "./pages/escalations.js";
@@ -43,7 +48,15 @@ route("/console/tickets/:id", ticketPage);
 route("/console/applications/:id", applicationPage);
 route("/console/complaints/:id", complaintPage);
 route("/console/rectifications/:id", rectificationPage);
+route("/console/problems/new", problemFormPage); // before problems/:id: the first match wins
 route("/console/problems/:id", problemPage);
+route("/console/enterprises", enterprisesPage);
+route("/console/enterprises/:id", enterprisePage);
+route("/console/pairings/:id", pairingPage);
+route("/console/visits/new", visitFormPage);
+route("/console/visits/:id", visitPage);
+route("/console/duty", dutyPage);
+route("/console/duty/:id", shiftPage);
 route("/console/findings/:id", findingPage);
 route("/console/bulletin", bulletinPage);
 route("/console/escalations", escalationsPage);
@@ -68,10 +81,12 @@ async function draw(pathname, query) {
   const redirect = found ? gate(found) : null;
   if (redirect) return navigate(redirect, { replace: true });
   const main = h("main", { id: "main", tabindex: "-1" }, loading());
-  replace(root, found && found.bare ? null : header(found ? found.public : true), main);
+  const top = found && found.bare ? null : header(found ? found.public : true);
+  replace(root, top, main);
   if (!found) return notFound(main);
   try {
     await Promise.all([loadDepartments(), loadCalendar(today())]);
+    if (top && top.isConnected) top.replaceWith(header(found.public)); // the position by its unit's name
     await found.page({ main, params: found.params, query, onLeave });
   } catch (error) {
     replace(main, errorBox(error, () => draw(pathname, query)));

@@ -36,6 +36,9 @@ const BY_CODE = {
   "pairing-ended": "该挂帮关系已结束",
   "month-closed": "该月份已结束考核，不能再修改",
   "uscc-registered": "该统一社会信用代码已登记",
+  "duty-overlap": "该领导在这一时段已有坐班安排",
+  "policy-missing": "没有适用的走访频次政策，请联系系统管理员",
+  "own-problem": "责任单位不能对本单位的诉求决定销号",
 };
 
 /** A service's detail is shown only when written for people (in Chinese, not an English

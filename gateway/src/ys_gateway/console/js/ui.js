@@ -95,11 +95,11 @@ export function select(name, options, props = {}) {
 }
 
 /** The form's named controls as an object of trimmed strings (checkboxes as booleans; radios
- * only when checked). */
+ * only when checked; disabled controls, like a browser's submission, not at all). */
 export function values(form) {
   const out = {};
   for (const el of form.elements) {
-    if (!el.name || (el.type === "radio" && !el.checked)) continue;
+    if (!el.name || el.disabled || (el.type === "radio" && !el.checked)) continue;
     out[el.name] = el.type === "checkbox" ? el.checked : String(el.value).trim();
   }
   return out;

@@ -3,41 +3,20 @@
 // from; a 412 says someone else changed the case, and the page reloads.
 import { request } from "../api.js";
 import { h, replace } from "../dom.js";
-import { departmentOptions, deptName } from "../directory.js";
+import { deptName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
+import { applyConditions, specField } from "../forms.js";
 import { ACTIONS, CLOCK_STATE, STAGES, label } from "../labels.js";
 import { STALE } from "../problems.js";
-import { countdownEl, errorBox, field, input, kv, loading, notice, onSubmit, section, select, table, tag, textarea } from "../ui.js";
-
-/** A form control for one field spec: {name, label, type, options, required, ...}. */
-function control(spec) {
-  const common = { required: spec.required || null, maxlength: spec.max || null };
-  if (spec.type === "textarea") return textarea(spec.name, { ...common, rows: 3 });
-  if (spec.type === "select") {
-    // A required choice starts empty: submitting without one is refused by the browser,
-    // never recorded as the first option (立行立改, 非常满意 …) by default.
-    const blank = spec.required ? (spec.value ? undefined : "请选择…") : "（不选）";
-    const el = select(spec.name, spec.options, { blank, required: spec.required || null });
-    if (spec.value) el.value = spec.value;
-    return el;
-  }
-  if (spec.type === "department") {
-    return select(spec.name, departmentOptions(spec.filter), { blank: spec.required ? "请选择单位" : "（按目录默认）", required: spec.required || null });
-  }
-  if (spec.type === "checkbox") return h("input", { type: "checkbox", name: spec.name, id: `f-${spec.name}` });
-  return input(spec.name, { ...common, type: spec.type || "text", min: spec.min ?? null, step: spec.step ?? null, value: spec.value ?? null });
-}
+import { countdownEl, errorBox, kv, loading, notice, onSubmit, section, table, tag } from "../ui.js";
 
 function actionForm(action, submit, cancel) {
-  const fields = (action.fields || []).map((spec) =>
-    spec.type === "checkbox"
-      ? h("label", { class: "check" }, control(spec), spec.label)
-      : field(spec.label, control(spec), spec.hint));
+  const fields = (action.fields || []).map(specField);
   const form = h("form", { class: "action-form", "aria-label": action.label },
     h("h3", {}, action.label), action.help ? h("p", { class: "muted" }, action.help) : null, fields,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, `确认${action.label}`),
       h("button", { type: "button", onClick: cancel }, "取消")));
-  return onSubmit(form, submit);
+  return onSubmit(applyConditions(form), submit);
 }
 
 /** A stage's clock state: the hotline says `state` (with "overdue"), the other services

@@ -4,6 +4,7 @@ import { deptName } from "../directory.js";
 import { ROLES, label } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
+import { may } from "./visits-shared.js";
 
 function navLink(href, text) {
   const exact = ["/console/home", "/console/public"].includes(href);
@@ -16,8 +17,13 @@ export function positionText(p) {
 }
 
 function staffNav() {
+  const p = session.position();
   return [
     navLink("/console/home", "工作台"),
+    // the enterprise service center's registry and hall duty (svc-visits): for the center,
+    // oversight and, for the duty schedule, the hall
+    may.seeAll(p) ? navLink("/console/enterprises", "企业库") : null,
+    may.seeAll(p) || may.schedule(p) ? navLink("/console/duty", "坐班") : null,
     navLink("/console/escalations", "督办台账"),
     navLink("/console/bulletin", "月通报"),
     navLink("/console/public", "公众服务"),

@@ -2,8 +2,9 @@
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { ROLES, label } from "../labels.js";
+import { today } from "../format.js";
 import * as session from "../session.js";
-import { countdownEl, tag } from "../ui.js";
+import { section } from "../ui.js";
 import { adminHome } from "./home-admin.js";
 import { bureauHome } from "./home-bureau.js";
 import { hallHome } from "./home-hall.js";
@@ -11,29 +12,11 @@ import { hotlineHome } from "./home-hotline.js";
 import {
   APPLICATION_COLUMNS, COMPLAINT_COLUMNS, RECTIFICATION_COLUMNS, TICKET_COLUMNS, items, listSection,
 } from "./lists.js";
-import { PROBLEM_STATES } from "./problem.js";
 import { FINDING_COLUMNS } from "./finding.js";
+import { DUTY_COLUMNS, PAIRING_COLUMNS, PROBLEM_COLUMNS, V, VISIT_COLUMNS, may } from "./visits-shared.js";
 
 const T = "/api/v1/hotline/tickets";
 const C = "/api/v1/complaints/cases";
-
-export const PROBLEM_COLUMNS = [
-  { label: "交办单", value: (p) => h("a", { href: `/console/problems/${p.id}`, "data-link": "" }, p.number) },
-  { label: "企业", value: (p) => (p.enterprise ? p.enterprise.name : "—") },
-  { label: "诉求", value: (p) => p.title },
-  { label: "状态", value: (p) => PROBLEM_STATES[p.state] || p.state },
-  { label: "责任单位", value: (p) => deptName(p.department) },
-  { label: "时限", value: (p) => (p.state === "closed" ? "—" : h("span", {}, countdownEl(p.due_at), p.escalation_level ? tag(`${p.escalation_level}级督办`, "danger") : null)) },
-];
-
-const PAIRING_COLUMNS = [
-  { label: "挂帮编号", value: (p) => p.number },
-  { label: "企业", value: (p) => (p.enterprise ? p.enterprise.name : "—") },
-  { label: "挂帮领导", value: (p) => [p.leader_name, p.leader_title].filter(Boolean).join(" ") },
-  { label: "责任单位", value: (p) => deptName(p.department) },
-  { label: "最近走访", value: (p) => p.last_visit_on || "尚未走访" },
-  { label: "下次走访期限", value: (p) => h("span", {}, countdownEl(p.visit_due_at), p.overdue ? tag("走访超期", "danger") : null) },
-];
 
 function title(main, text) {
   main.dataset.title = text;
@@ -69,14 +52,29 @@ function complaintsHome({ main }) {
   );
 }
 
-function enterpriseHome({ main }) {
-  const P = "/api/v1/visits/problems";
+/** The center's own work, one click from its home (each only where the API allows it). */
+function enterpriseTasks(p) {
+  const go = (href, text, tone = "") => h("a", { href, "data-link": "", class: tone || "button secondary" }, text);
+  return h("nav", { class: "action-buttons", "aria-label": "中心业务" },
+    go("/console/enterprises", "企业库", "button"),
+    may.register(p) ? go("/console/enterprises?register=1", "登记企业") : null,
+    may.register(p) ? go("/console/problems/new", "登记诉求") : null,
+    go("/console/visits/new", "记录走访"),
+    go("/console/duty", "坐班安排"));
+}
+
+function enterpriseHome({ main }, p) {
+  const P = `${V}/problems`;
   replace(main,
     title(main, "非公经济服务中心 · 工作台"),
-    listSection("走访超期的挂帮", PAIRING_COLUMNS, items("/api/v1/visits/assignments", { status: "active", overdue: true }), "没有走访超期的挂帮企业"),
-    listSection("挂帮企业（待走访）", PAIRING_COLUMNS, items("/api/v1/visits/assignments", { status: "active" }), "没有挂帮关系"),
+    section(null, enterpriseTasks(p),
+      h("p", { class: "muted" }, "挂帮在企业详情页建立；走访发现的诉求和直接登记的诉求进入“待交办的诉求”，在交办单页面交办给责任单位。")),
     listSection("待交办的诉求", PROBLEM_COLUMNS, items(P, { status: "raised" }), "没有待交办的诉求"),
+    listSection("走访超期的挂帮", PAIRING_COLUMNS, items(`${V}/assignments`, { status: "active", overdue: true }), "没有走访超期的挂帮企业"),
+    listSection("挂帮企业（待走访）", PAIRING_COLUMNS, items(`${V}/assignments`, { status: "active" }), "没有挂帮关系"),
     listSection("未销号的诉求", PROBLEM_COLUMNS, items(P, { status: ["assigned", "in_progress", "solved"] }), "没有未销号的诉求"),
+    listSection("今日坐班", DUTY_COLUMNS, items(`${V}/duty-shifts`, { date_from: today(), date_to: today() }), "今天没有坐班安排"),
+    listSection("近期走访", VISIT_COLUMNS, items(`${V}/visits`, { limit: 10 }), "没有走访记录"),
   );
 }
 

@@ -1,13 +1,16 @@
 // An enterprise's problem (诉求) handed to a department (交办单) until 销号, which needs the
 // enterprise's confirmation or the bureau's override with a reason (DOMAIN.md).
-import { get } from "../api.js";
-import { h } from "../dom.js";
+import { get, request } from "../api.js";
+import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
+import { specForm } from "../forms.js";
+import { PROBLEM_CATEGORIES, PROBLEM_SOURCES, PROBLEM_STATES as STATES, label } from "../labels.js";
+import { navigate } from "../router.js";
+import * as session from "../session.js";
 import { section, table } from "../ui.js";
 import { NOTE, noteRequired, renderCase } from "./casepage.js";
-
-const STATES = { raised: "待交办", assigned: "已交办", in_progress: "办理中", solved: "待企业确认", closed: "已销号" };
+import { PROBLEM_FIELDS, V, enterpriseLink, may, problemBody, setFlash, showFlash } from "./visits-shared.js";
 const CHANNELS = { phone: "电话", on_site: "现场", written: "书面确认", sms: "短信" };
 
 const FORMS = {
@@ -34,8 +37,10 @@ const FORMS = {
 
 function facts(p) {
   return [
-    ["企业", p.enterprise ? p.enterprise.name : "—"],
+    ["企业", p.enterprise ? enterpriseLink(p.enterprise.id, p.enterprise.name) : "—"],
     ["诉求", p.title],
+    ["类别", label(PROBLEM_CATEGORIES, p.category)],
+    ["来源", label(PROBLEM_SOURCES, p.source)],
     ["描述", p.description],
     ["责任单位", deptName(p.department)],
     ["企业联系人", [p.contact_name, p.contact_phone].filter(Boolean).join("，") || "—"],
@@ -71,6 +76,26 @@ export async function problemPage(ctx) {
     timeline: () => get(`${url}/timeline`),
     actions: (p) => (p.actions || []).filter((name) => FORMS[name]).map((name) => ({ name, ...FORMS[name] })),
   });
+  showFlash(ctx.main);
 }
 
-export const PROBLEM_STATES = STATES;
+/** /console/problems/new?enterprise=<id>: a problem raised directly at the center (an
+ * enterprise phones in); it waits in 待交办的诉求 until the center hands it on. */
+export async function problemFormPage({ main, query }) {
+  main.dataset.title = "登记诉求";
+  const heading = h("h1", {}, "登记诉求");
+  if (!may.register(session.position())) {
+    return replace(main, heading, section(null, h("p", {}, "诉求由非公有制经济服务中心登记；您当前的岗位无权登记诉求。")));
+  }
+  const id = query.get("enterprise");
+  const enterprise = id ? await get(`${V}/enterprises/${encodeURIComponent(id)}`) : null;
+  const fields = [{ name: "enterprise_id", label: "企业", type: "enterprise", required: true, value: enterprise }, ...PROBLEM_FIELDS];
+  const form = specForm({ label: "登记诉求", fields, submitText: "登记" }, async (v) => {
+    const made = await request(`${V}/problems`, { method: "POST", json: { enterprise_id: v.enterprise_id, ...problemBody(v) }, idempotent: true });
+    setFlash(`已登记诉求：交办单 ${made.data.number}，请交办给责任单位`);
+    navigate(`/console/problems/${made.data.id}`);
+  });
+  replace(main, heading,
+    h("p", { class: "muted" }, "企业来电、来访或来信反映的诉求在此登记；走访、坐班中发现的诉求随走访记录、坐班办件登记。"),
+    section(null, form));
+}
