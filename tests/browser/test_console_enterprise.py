@@ -129,6 +129,88 @@ def test_center_registers_an_enterprise_sees_it_masked_and_edits_it(console: Any
     edit.locator("button[type=submit]").click()
     page.wait_for_selector("text=已保存企业信息")
     assert _fact(page, "所在园区") == "凤冈县经济开发区"
+    _act(page, "修改联系人")  # masked phones stay as shown (kept on file); a second contact added
+    contacts = page.locator("form[aria-label=修改联系人]")
+    masked = f"{phone[:3]}****{phone[-4:]}"
+    expect(contacts.locator("#f-contacts-0-phone")).to_have_value(masked)
+    contacts.locator("button:has-text('添加联系人')").click()
+    expect(contacts.locator("#f-contacts-1-name")).to_be_focused()
+    contacts.locator("#f-contacts-1-name").fill("田勇")
+    contacts.locator("#f-contacts-1-phone").fill("0851-26221234")
+    contacts.locator("button[type=submit]").click()
+    page.wait_for_selector("text=已保存联系人")
+    expect(page.locator("section:has(h2:text-is('联系人')) tbody tr")).to_have_count(2)
+    _act(page, "查看完整电话")  # in full only with a reason (audited): the number on file is kept
+    page.fill("form[aria-label=查看完整电话] #f-reason", "回访企业核实诉求")
+    page.click("form[aria-label=查看完整电话] button[type=submit]")
+    page.wait_for_selector("text=已显示完整电话")
+    shown = page.locator("section:has(h2:text-is('联系人'))").inner_text()
+    assert phone in shown
+    assert "0851-26221234" in shown
+    with console.api("enterprise") as api:
+        edited = api.get(f"{V}/enterprises/{enterprise_id}").json()
+    assert edited["park"] == "凤冈县经济开发区"
+    assert [(c["name"], c["title"]) for c in edited["contacts"]] == [
+        ("田芳", "办公室主任"),
+        ("田勇", None),
+    ]
+
+    page.click("header nav a:has-text('企业库')")
+    page.click("main button:has-text('登记企业')")
+    form = page.locator("form[aria-label=登记企业]")
+    name, uscc, phone = f"凤冈县云雾贡茶有限公司{_unique()}", _uscc(), _phone()
+    assert form.locator("#f-scale option").first.inner_text() == "请选择…"  # a choice, no default
+    form.locator("#f-name").fill(name)
+    wrong = uscc[:17] + next(c for c in USCC_CHARSET if c != uscc[17])
+    form.locator("#f-uscc").fill(wrong)
+    form.locator("#f-industry").fill("茶叶加工")
+    form.locator("#f-scale").select_option("above_scale")
+    form.locator("#f-park").fill("彰教工业园区")
+    form.locator("#f-tags").fill("龙头企业、出口企业")
+    form.locator("#f-contacts-0-name").fill("田芳")
+    form.locator("#f-contacts-0-title").fill("办公室主任")
+    form.locator("#f-contacts-0-phone").fill(phone)
+    console.shot(page, "enterprise-register-form")
+    form.locator("button[type=submit]").click()  # the check character is wrong: refused
+    expect(form.locator(".form-error")).to_have_text(
+        "填写的内容有误：「统一社会信用代码」未填写完整或不符合要求"
+    )
+    form.locator("#f-uscc").fill(uscc)
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(f"text=已登记企业：{name}")
+    enterprise_id = _id_in(page.url)
+    assert _fact(page, "统一社会信用代码") == uscc
+    assert _fact(page, "企业规模") == "规模以上工业企业（规上）"
+    assert _fact(page, "标签") == "龙头企业、出口企业"
+    contact = page.locator("section:has(h2:text-is('联系人')) tbody tr").first
+    assert MASKED.match(contact.locator("td").nth(2).inner_text()), contact.inner_text()
+    assert phone not in page.inner_text("main")  # masked as the API returns it
+    assert _buttons(page) == ["编辑企业信息", "修改联系人", "查看完整电话", "新建挂帮"]
+    console.shot(page, "enterprise-detail")
+
+    with console.api("enterprise") as api:
+        read = api.get(f"{V}/enterprises/{enterprise_id}").json()
+        full = api.get(
+            f"{V}/enterprises/{enterprise_id}/contacts", params={"reason": "核对联系方式"}
+        )
+    assert (read["name"], read["uscc"], read["industry"], read["scale"], read["park"]) == (
+        name,
+        uscc,
+        "茶叶加工",
+        "above_scale",
+        "彰教工业园区",
+    )
+    assert read["tags"] == ["龙头企业", "出口企业"]
+    assert [(c["name"], c["title"]) for c in read["contacts"]] == [("田芳", "办公室主任")]
+    assert full.json()["contacts"][0]["phone"] == phone
+
+    _act(page, "编辑企业信息")  # edit: the park changes, the USCC is not offered
+    edit = page.locator("form[aria-label=编辑企业信息]")
+    assert edit.locator("[name=uscc]").count() == 0
+    edit.locator("#f-park").fill("凤冈县经济开发区")
+    edit.locator("button[type=submit]").click()
+    page.wait_for_selector("text=已保存企业信息")
+    assert _fact(page, "所在园区") == "凤冈县经济开发区"
     _act(page, "查看完整电话")  # in full only with a reason (audited)
     page.fill("form[aria-label=查看完整电话] #f-reason", "回访企业核实诉求")
     page.click("form[aria-label=查看完整电话] button[type=submit]")

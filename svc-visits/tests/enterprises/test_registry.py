@@ -108,3 +108,29 @@ async def test_registration_is_idempotent_and_lists_filter(
         page = await ok(await visits.client.get(f"{BASE}/enterprises", params=params,
                                                 headers=people.staff()))  # fmt: skip
         assert [e["name"] for e in page["items"]] == names, params
+
+
+async def test_contacts_are_edited_without_revealing_their_phones(
+    visits: ServiceUnderTest, people: People, walk: Walk
+) -> None:
+    """The contact list is saved whole: a phone sent back as the read masked it keeps the
+    stored number (no audited reveal needed to rename a contact or add another); a mask that
+    matches no number of this enterprise is refused, naming the contact."""
+    enterprise = await walk.enterprise()
+    url = f"{BASE}/enterprises/{enterprise['id']}"
+    kept = {"name": "李四", "title": "财务总监", "phone": "135****5678"}
+    added = {"name": "王五", "phone": "0851-28888888"}
+    headers = {**people.center, "If-Match": etag("enterprise", enterprise)}
+    guessed = {"name": "赵六", "phone": "139****0000"}
+    wrong = await visits.client.patch(url, json={"contacts": [kept, guessed]}, headers=headers)
+    assert wrong.status_code == 422
+    assert wrong.json()["field"] == "contacts.1.phone"
+    edited = await ok(await visits.client.patch(url, json={"contacts": [kept, added]},
+                                                headers=headers))  # fmt: skip
+    assert [(c["name"], c["phone"]) for c in edited["contacts"]] == [
+        ("李四", "135****5678"),
+        ("王五", "0851-****8888"),
+    ]
+    full = await ok(await visits.client.get(f"{url}/contacts", params={"reason": "核对联系电话"},
+                                            headers=people.center))  # fmt: skip
+    assert [c["phone"] for c in full["contacts"]] == ["13512345678", "0851-28888888"]

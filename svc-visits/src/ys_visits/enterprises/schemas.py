@@ -28,6 +28,21 @@ class ContactIn(BaseModel):
     phone: Phone
 
 
+# A phone as a read masked it (``138****5678``, ``0851-****8888``): sent back in an edit, it
+# keeps the number the registry holds for it, so a contact list is edited without revealing it.
+MaskedPhone = Annotated[str, StringConstraints(pattern=r"^[0-9-]*\*+[0-9-]*$", max_length=30)]
+
+
+class ContactEdit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    title: str | None = Field(None, max_length=50, description="e.g. 总经理, 办公室主任")
+    phone: Phone | MaskedPhone = Field(
+        description="a new number, or the number masked as a read showed it: the stored one is kept"
+    )
+
+
 class ContactOut(BaseModel):
     name: str
     title: str | None = None
@@ -58,7 +73,9 @@ class EnterprisePatch(BaseModel):
     scale: Scale | None = None
     address: str | None = Field(None, max_length=300)
     tags: list[Tag] | None = Field(None, max_length=10)
-    contacts: list[ContactIn] | None = Field(None, max_length=10)
+    contacts: list[ContactEdit] | None = Field(
+        None, max_length=10, description="the whole list; a phone sent back masked is kept"
+    )
 
 
 class EnterpriseOut(BaseModel):

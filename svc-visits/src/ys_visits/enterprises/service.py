@@ -11,9 +11,10 @@ from yingshang import audit
 from yingshang.auth import Principal
 from yingshang.cases.etag import check_if_match
 from yingshang.masking import mask_phone
-from yingshang.problems import Conflict, NotFound
+from yingshang.problems import Conflict, Invalid, NotFound
 from ys_visits.enterprises.models import KIND, TAG_SEPARATOR, Enterprise
 from ys_visits.enterprises.schemas import (
+    ContactEdit,
     ContactIn,
     ContactOut,
     EnterpriseIn,
@@ -39,6 +40,28 @@ def _duplicate(uscc: str, existing: uuid.UUID | None) -> Conflict:
 
 def _contacts(contacts: list[ContactIn]) -> list[dict[str, Any]]:
     return [c.model_dump(mode="json") for c in contacts]
+
+
+def _edited_contacts(row: Enterprise, contacts: list[ContactEdit]) -> list[dict[str, Any]]:
+    """The new list; a masked phone (as a read showed it) keeps the number it masks, which
+    must be one this enterprise holds (a mask matching two numbers is ambiguous)."""
+    held: dict[str, list[str]] = {}
+    for stored in row.contacts or []:
+        phone = str(stored.get("phone", ""))
+        held.setdefault(mask_phone(phone), []).append(phone)
+    out = []
+    for i, c in enumerate(contacts):
+        entry = c.model_dump(mode="json")
+        if "*" in c.phone:
+            numbers = set(held.get(c.phone, []))
+            if len(numbers) != 1:
+                raise Invalid(
+                    "a masked phone keeps a number this enterprise holds; type the number in full",
+                    field=f"contacts.{i}.phone",
+                )
+            entry["phone"] = numbers.pop()
+        out.append(entry)
+    return out
 
 
 async def register(session: AsyncSession, body: EnterpriseIn, who: Principal) -> Enterprise:
@@ -105,7 +128,7 @@ async def edit(
     if body.tags is not None:
         row.tags = body.tags
     if body.contacts is not None:
-        row.contacts = _contacts(body.contacts)
+        row.contacts = _edited_contacts(row, body.contacts)
     await session.flush()
     await _audit(session, who, "enterprise.update", row, sorted(changes))
     return row

@@ -45,11 +45,11 @@ function editForm(e, save, close) {
 }
 
 function contactsForm(e, revealed, save, close) {
-  // Phones come masked: the list is saved whole, so each phone is entered in full again
-  // (or shown in full first, with a reason).
-  const initial = (revealed || e.contacts).map((c) => ({ name: c.name, title: c.title, phone: revealed ? c.phone : "" }));
+  // The list is saved whole. A phone left as shown (masked) keeps the number on file, so
+  // nobody has to reveal phones to rename a contact or add one.
+  const initial = (revealed || e.contacts).map((c) => ({ name: c.name, title: c.title, phone: c.phone }));
   const hint = h("p", { class: "muted" }, revealed ? "联系人整体保存；删除的联系人将不再保留。"
-    : "电话为脱敏显示，保存时须填写完整号码（也可先“查看完整电话”）；联系人整体保存。");
+    : "脱敏显示的电话保持不变即沿用原号码；更换号码请填写完整号码。联系人整体保存。");
   return specForm({ label: "修改联系人", fields: [], before: hint, after: contactsRepeater(initial), submitText: "保存联系人", cancel: close },
     (v) => save({ contacts: contactsOf(v) }, "已保存联系人"));
 }
