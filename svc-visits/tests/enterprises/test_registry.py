@@ -103,6 +103,7 @@ async def test_registration_is_idempotent_and_lists_filter(
         ({"tag": "龙头企业"}, ["凤冈县绿源茶业有限公司"]),
         ({"scale": "above_limit"}, ["凤冈县龙泉商贸有限公司"]),
         ({"q": "龙泉"}, ["凤冈县龙泉商贸有限公司"]),
+        ({"q": f" {OTHER_USCC[:12].lower()}"}, ["凤冈县龙泉商贸有限公司"]),  # the code as typed
         ({"park": "彰教工业园区"}, ["凤冈县绿源茶业有限公司"]),
     ):
         page = await ok(await visits.client.get(f"{BASE}/enterprises", params=params,

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -181,5 +181,7 @@ def list_query(
     if tag:
         stmt = stmt.where(Enterprise.tags_text.contains(f"{TAG_SEPARATOR}{tag}{TAG_SEPARATOR}"))
     if q:
-        stmt = stmt.where(Enterprise.name.contains(q, autoescape=True))
+        # part of the name, or the USCC (as typed: upper-cased, trimmed)
+        by_code = Enterprise.uscc.startswith(q.strip().upper(), autoescape=True)
+        stmt = stmt.where(or_(Enterprise.name.contains(q, autoescape=True), by_code))
     return stmt

@@ -57,7 +57,7 @@ function registerForm(close) {
 
 function filterForm(query) {
   const form = h("form", { class: "filters", "aria-label": "查找企业" },
-    field("企业名称", input("q", { type: "search", maxlength: 100, placeholder: "名称中的字" })),
+    field("企业名称或信用代码", input("q", { type: "search", maxlength: 100, placeholder: "名称中的字，或统一社会信用代码" })),
     field("所属行业", input("industry", { maxlength: 60 })),
     field("所在园区", input("park", { maxlength: 100 })),
     field("企业规模", select("scale", SCALES, { blank: "全部规模" })),
