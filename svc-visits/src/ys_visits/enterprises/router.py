@@ -61,7 +61,7 @@ async def list_enterprises(
     scale: Scale | None = None,
     industry: Annotated[str | None, Query(max_length=60)] = None,
     tag: Annotated[str | None, Query(max_length=20)] = None,
-    q: Annotated[str | None, Query(max_length=100, description="part of the name, or the USCC's beginning")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="name part or USCC start")] = None,
 ) -> EnterprisePage:
     stmt = service.list_query(park=park, scale=scale, industry=industry, tag=tag, q=q)
     rows, cursor = await paginate(
