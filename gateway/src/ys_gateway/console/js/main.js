@@ -22,6 +22,9 @@ import { dutyPage, shiftPage } from "./pages/duty.js";
 import { findingPage } from "./pages/finding.js";
 import { bulletinPage } from "./pages/bulletin.js";
 import { escalationsPage } from "./pages/escalations.js";
+import { holidaysPage } from "./pages/holidays.js";
+import { knowledgeEntryPage, knowledgePage } from "./pages/knowledge.js";
+import { cataloguePage, categoryPage } from "./pages/catalogue.js";
 import { portalPage } from "./pages/public/portal.js";
 import { ratePage, kioskPage } from "./pages/public/rate.js";
 import { hotlineFormPage } from "./pages/public/hotline.js";
@@ -60,6 +63,11 @@ route("/console/duty/:id", shiftPage);
 route("/console/findings/:id", findingPage);
 route("/console/bulletin", bulletinPage);
 route("/console/escalations", escalationsPage);
+route("/console/calendar", holidaysPage);
+route("/console/knowledge", knowledgePage);
+route("/console/knowledge/:id", knowledgeEntryPage);
+route("/console/catalogue", cataloguePage);
+route("/console/catalogue/:code", categoryPage);
 
 const root = document.getElementById("app");
 

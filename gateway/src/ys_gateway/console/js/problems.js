@@ -16,6 +16,7 @@ const BY_CODE = {
   "not-your-department": "该事项不属于您所在的单位",
   "not-your-unit": "该事项不属于您所在的单位",
   "county-matter-to-town": "县级部门的事项不得下派乡镇，请选择县级承办单位",
+  "not-a-handling-unit": "统筹协调机构（营商委、营商局及各中心）不承办工单，请选择承办单位",
   transfer: "该分类的事项应转侵权投诉中心办理，请使用“转侵权投诉中心”",
   "deadline-passed": "已超过时限，不能再申请延期",
   "extended-once": "该事项已延期过一次，不能再次延期",
@@ -86,6 +87,11 @@ function codeOf(problem) {
   return type.slice(type.lastIndexOf("/") + 1);
 }
 
+/** Why one entry of a 422's `errors` was refused, in Chinese. */
+export function fieldReason(e) {
+  return VALIDATION[e.type] || (e.type === "value_error" ? "未填写完整或不符合要求" : "格式不正确");
+}
+
 function fieldErrors(problem) {
   const errors = Array.isArray(problem.errors) ? problem.errors : [];
   return errors.map((e) => {
@@ -93,7 +99,7 @@ function fieldErrors(problem) {
     // A check across fields names the field it is about: "Value error, claimed_amount: …".
     const named = /^Value error, (\w+):/.exec(String(e.message || ""));
     const name = named ? named[1] : path === "body" ? "" : path.split(".").pop();
-    const reason = VALIDATION[e.type] || (e.type === "value_error" ? "未填写完整或不符合要求" : "格式不正确");
+    const reason = fieldReason(e);
     return name ? `「${fieldLabel(name)}」${reason}` : reason;
   });
 }

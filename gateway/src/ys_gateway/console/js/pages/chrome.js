@@ -24,8 +24,10 @@ function staffNav() {
     // oversight and, for the duty schedule, the hall
     may.seeAll(p) ? navLink("/console/enterprises", "企业库") : null,
     may.seeAll(p) || may.schedule(p) ? navLink("/console/duty", "坐班") : null,
+    p && p.dept === "HOTLINE_CENTER" ? [navLink("/console/knowledge", "知识库"), navLink("/console/catalogue", "派单目录")] : null,
     navLink("/console/escalations", "督办台账"),
     navLink("/console/bulletin", "月通报"),
+    p && p.role === "admin" ? navLink("/console/calendar", "节假日安排") : null,
     navLink("/console/public", "公众服务"),
   ];
 }

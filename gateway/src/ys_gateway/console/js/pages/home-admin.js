@@ -66,7 +66,8 @@ export async function adminHome({ main, query }) {
     h("p", { class: "muted" }, "时限、预警比例与升级阶梯均为数据；修改后对新开始的计时环节生效。"),
     section(null, field("业务", chooser)),
     section(`${SERVICES[service]} 的时限政策`, body),
-    section("其他", h("ul", {}, h("li", {}, h("a", { href: "/docs" }, "接口文档（/docs）")),
+    section("其他", h("ul", {}, h("li", {}, h("a", { href: "/console/calendar", "data-link": "" }, "节假日安排（各业务的工作日历年份）")),
+      h("li", {}, h("a", { href: "/docs" }, "接口文档（/docs）")),
       h("li", {}, h("a", { href: "/console/escalations", "data-link": "" }, "督办台账")))));
   await reload();
 }

@@ -76,7 +76,8 @@ function knowledgePanel(form, chosen) {
     clearTimeout(timer);
     timer = setTimeout(search, 400);
   });
-  return section("知识库", h("p", { class: "muted" }, "咨询类诉求可直接引用知识库答复并办结。"), results);
+  return section("知识库", h("p", { class: "muted" }, "咨询类诉求可直接引用知识库答复并办结。",
+    h("a", { href: "/console/knowledge", "data-link": "" }, "打开知识库")), results);
 }
 
 function kbEntry(entry, chosen) {

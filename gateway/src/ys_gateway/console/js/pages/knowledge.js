@@ -1,0 +1,186 @@
+// 知识库: the hotline center's answers (ys_hotline/knowledge). Any staff searches the entries
+// valid now, as intake does; the center's staff, head and admin — not its operators — add,
+// edit and retire them. The API lists entries only through search and sends no ETag: an edit
+// reads the entry's version just before saving and stops if someone changed it meanwhile.
+import { get, request } from "../api.js";
+import { h, replace } from "../dom.js";
+import { deptName, departmentOptions } from "../directory.js";
+import { dateTime } from "../format.js";
+import { specForm } from "../forms.js";
+import { STALE } from "../problems.js";
+import { navigate } from "../router.js";
+import * as session from "../session.js";
+import { empty, errorBox, field, input, kv, link, loading, notice, section, select, table, tag, withLoading } from "../ui.js";
+import { setFlash, showFlash } from "./visits-shared.js";
+
+const K = "/api/v1/hotline/knowledge";
+const EDITOR_ROLES = ["staff", "head", "admin"]; // knowledge/router.py EDITORS, at the center
+
+export const mayEditKnowledge = (p) => Boolean(p) && p.dept === "HOTLINE_CENTER" && EDITOR_ROLES.includes(p.role);
+
+/** The catalogue's names by code (retired categories too: an old entry may name one). */
+async function categoryNames() {
+  const list = await get("/api/v1/hotline/categories", { include_inactive: true }).catch(() => []);
+  return new Map(list.map((c) => [c.code, c.active ? c.name : `${c.name}（已停用）`]));
+}
+
+/** A datetime-local control's value (county time) of an API instant. */
+const localInput = (iso) => (iso ? dateTime(iso).replace(" ", "T") : null);
+
+function entryState(e) {
+  const at = Date.now();
+  if (!e.active) return ["已停用", "danger"];
+  if (e.valid_from && Date.parse(e.valid_from) > at) return ["未生效", "warning"];
+  if (e.valid_to && Date.parse(e.valid_to) <= at) return ["已过期", "danger"];
+  return ["有效", "status"];
+}
+
+function validity(e) {
+  if (!e.valid_from && !e.valid_to) return "长期有效";
+  return `${e.valid_from ? dateTime(e.valid_from) : "即时"} 至 ${e.valid_to ? dateTime(e.valid_to) : "长期"}`;
+}
+
+function entryFields(e, categories) {
+  return [
+    { name: "question", label: "问题", required: true, max: 500, attrs: { minlength: 2 }, value: e.question },
+    { name: "answer", label: "答复内容", type: "textarea", required: true, max: 10000, rows: 5, value: e.answer },
+    { name: "category_code", label: "派单目录分类", type: "select", options: [...categories], blank: "（不限分类）", value: e.category_code },
+    { name: "department", label: "主管单位", type: "select", options: departmentOptions(), blank: "（不指定）", value: e.department },
+    { name: "valid_from", label: "生效时间", type: "datetime-local", value: localInput(e.valid_from), hint: "不填即刻生效" },
+    { name: "valid_to", label: "失效时间", type: "datetime-local", value: localInput(e.valid_to), hint: "到时不再被检索和引用；不填长期有效" },
+  ];
+}
+
+function entryBody(v) {
+  if (v.valid_from && v.valid_to && v.valid_to <= v.valid_from) throw new Error("失效时间须晚于生效时间");
+  return {
+    question: v.question, answer: v.answer, category_code: v.category_code || null, department: v.department || null,
+    valid_from: v.valid_from || null, valid_to: v.valid_to || null,
+  };
+}
+
+const COLUMNS = (categories) => [
+  { label: "问题", value: (e) => link(`/console/knowledge/${e.id}`, e.question) },
+  { label: "答复", value: (e) => (e.answer.length > 80 ? `${e.answer.slice(0, 80)}…` : e.answer) },
+  { label: "分类", value: (e) => (e.category_code ? categories.get(e.category_code) || e.category_code : "—") },
+  { label: "主管单位", value: (e) => deptName(e.department) },
+  { label: "有效期", value: validity },
+  { label: "更新时间", value: (e) => dateTime(e.updated_at) },
+];
+
+function searchForm(query, categories) {
+  const form = h("form", { class: "filters", "aria-label": "检索知识库" },
+    field("关键词", input("q", { type: "search", required: true, maxlength: 200, placeholder: "如 营业执照、异地就医" })),
+    field("派单目录分类", select("category", [...categories], { blank: "全部分类" })),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "检索")));
+  form.elements.q.value = query.get("q") || "";
+  form.elements.category.value = query.get("category") || "";
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const params = new URLSearchParams({ q: form.elements.q.value.trim() });
+    if (form.elements.category.value) params.set("category", form.elements.category.value);
+    navigate(`/console/knowledge?${params}`);
+  });
+  return form;
+}
+
+function createForm(categories, close) {
+  return specForm({ label: "新增知识库条目", fields: entryFields({}, categories), submitText: "新增", cancel: close }, async (v) => {
+    const made = await request(K, { method: "POST", json: entryBody(v) });
+    setFlash("已新增知识库条目");
+    navigate(`/console/knowledge/${made.data.id}`);
+  });
+}
+
+export async function knowledgePage({ main, query }) {
+  main.dataset.title = "知识库";
+  const categories = await categoryNames();
+  const editor = mayEditKnowledge(session.position());
+  const panel = h("div");
+  const open = () => {
+    replace(panel, section("新增知识库条目", createForm(categories, () => replace(panel))));
+    panel.querySelector("input")?.focus();
+  };
+  const results = h("div");
+  const q = (query.get("q") || "").trim();
+  replace(main,
+    h("div", { class: "case-head" }, h("h1", {}, "知识库"),
+      editor ? h("button", { type: "button", class: "primary", onClick: open }, "新增条目") : null),
+    h("p", { class: "muted" }, "话务员受理咨询时按标题自动检索知识库，可直接引用答复办结。检索只找当前有效的条目，须包含关键词的全部字词。",
+      editor ? "" : "您当前的岗位只能检索知识库。"),
+    panel,
+    section(null, searchForm(query, categories)),
+    section(q ? `“${q}”的检索结果` : "检索结果", results));
+  if (!q) return replace(results, empty("输入关键词检索知识库（知识库按关键词检索，不列出全部条目）"));
+  await withLoading(results, () => get(`${K}/search`, { q, category: query.get("category"), limit: 50 }),
+    (found) => table(COLUMNS(categories), found.items, "没有包含这些关键词的有效条目"));
+}
+
+// ---- one entry ----------------------------------------------------------------------
+
+function facts(e, categories) {
+  return [
+    ["问题", e.question],
+    ["答复内容", e.answer],
+    ["派单目录分类", e.category_code ? categories.get(e.category_code) || e.category_code : "不限"],
+    ["主管单位", deptName(e.department)],
+    ["有效期", validity(e)],
+    ["版本", `第 ${e.version} 版`],
+    ["更新时间", dateTime(e.updated_at)],
+  ];
+}
+
+export async function knowledgeEntryPage({ main, params }) {
+  const url = `${K}/${encodeURIComponent(params.id)}`;
+  const editor = mayEditKnowledge(session.position());
+  const categories = await categoryNames();
+  const state = { entry: null, message: null };
+  const load = async () => {
+    replace(main, loading());
+    try {
+      state.entry = await get(url);
+      draw();
+    } catch (error) {
+      replace(main, errorBox(error, load));
+    }
+  };
+  /** Write unless someone changed the entry since it was shown (the API has no If-Match). */
+  const write = async (method, body, message) => {
+    const fresh = await get(url);
+    if (fresh.version !== state.entry.version || fresh.active !== state.entry.active) {
+      state.message = [STALE, "danger"];
+      return load();
+    }
+    state.entry = (await request(url, { method, json: body })).data;
+    state.message = [message, "ok"];
+    return draw();
+  };
+  const draw = () => {
+    const e = state.entry;
+    const [stateText, tone] = entryState(e);
+    main.dataset.title = `知识库 · ${e.question}`;
+    const panel = h("div", { class: "action-panel" });
+    const close = () => replace(panel);
+    const opener = (text, form, buttonTone) => h("button", { type: "button", class: buttonTone || "", onClick: () => {
+      replace(panel, section(text, form()));
+      panel.querySelector("input,textarea,button")?.focus();
+    } }, text);
+    const editForm = () => specForm({ label: "编辑知识库条目", fields: entryFields(e, categories), submitText: "保存", cancel: close },
+      (v) => write("PUT", entryBody(v), "已保存知识库条目"));
+    const retireForm = () => specForm({ label: "停用知识库条目", className: "action-form", fields: [], submitText: "确认停用", cancel: close,
+      before: h("p", {}, "停用后该条目不再被检索，也不能再被引用答复；条目本身保留，停用后不能恢复。只需到期下线的，请在“编辑”中填写失效时间。") },
+    () => write("DELETE", undefined, "已停用知识库条目"));
+    const buttons = editor && e.active ? [opener("编辑", editForm, "primary"), opener("停用", retireForm)] : [];
+    replace(main,
+      h("div", { class: "case-head" }, h("h1", {}, "知识库条目"), tag(stateText, tone),
+        h("button", { type: "button", class: "link", onClick: load }, "刷新")),
+      h("p", {}, link("/console/knowledge", "← 返回知识库")),
+      section("维护", buttons.length ? h("div", { class: "action-buttons" }, buttons)
+        : h("p", { class: "muted" }, editor ? "该条目已停用。" : "您当前的岗位只能查看知识库。"), panel),
+      section("条目内容", kv(facts(e, categories))));
+    if (state.message) notice(main, ...state.message);
+    state.message = null;
+    showFlash(main);
+  };
+  await load();
+}
