@@ -67,3 +67,28 @@ async def test_calendar_follows_the_county_year_files(
     assert body["provisional_years"] == []
     assert body["days_off"][0] == "2027-01-01"  # 元旦 (Friday)
     assert "2027-02-06" in body["working_weekends"]  # 春节 make-up Saturday
+
+
+async def test_calendar_follows_a_year_the_admin_loads(gateway: Gateway) -> None:
+    """A year loaded through the admin API (as into every service) is what the console's
+    countdowns count on at once: its holidays and make-up days, no longer provisional."""
+    year = {
+        "year": 2030,
+        "papers": ["测试用：虚构的 2030 年安排"],
+        "days": [
+            {"name": "元旦", "date": "2030-01-01", "isOffDay": True},
+            {"name": "春节", "date": "2030-02-09", "isOffDay": False},
+        ],
+    }
+    url = "/api/v1/admin/calendar/years"
+    refused = await gateway.client.post(url, json=year, headers=await gateway.headers("scjg_head"))
+    assert refused.status_code == 403
+    admin = await gateway.headers("admin")
+    loaded = await gateway.client.post(url, json=year, headers=admin)
+    assert loaded.status_code == 201, loaded.text
+    got = await gateway.client.get("/api/v1/public/calendar?from=2030-01-01&to=2030-02-10")
+    body = got.json()
+    assert (body["days_off"], body["working_weekends"]) == (["2030-01-01"], ["2030-02-09"])
+    assert body["provisional_years"] == []
+    listed = await gateway.client.get(url, headers=admin)
+    assert 2030 in [y["year"] for y in listed.json()]

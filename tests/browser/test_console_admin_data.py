@@ -20,6 +20,7 @@ SERVICES = {
     "complaints": "涉企投诉",
     "visits": "走访挂帮",
     "ratings": "好差评",
+    "gateway": "控制台倒计时",  # the gateway's copy, which the console's countdowns count on
 }
 K = "/api/v1/hotline/knowledge"
 C = "/api/v1/hotline/categories"
@@ -31,6 +32,8 @@ def _unique() -> str:
 
 
 def _years(service: str) -> str:
+    if service == "gateway":
+        return "/api/v1/admin/calendar/years"
     return f"/api/v1/{service}/admin/calendar/years"
 
 
@@ -74,14 +77,14 @@ def test_admin_loads_a_year_into_every_service_and_each_answers_for_itself(conso
     page = console.new_page()
     console.login(page, "admin")
     page.click("header nav a:has-text('节假日安排')")
-    expect(_year_row(page, 2027).locator(".tag:text-is('已导入')")).to_have_count(5)  # the file
+    expect(_year_row(page, 2027).locator(".tag:text-is('已导入')")).to_have_count(6)  # the file
     expect(_year_row(page, 2030)).to_have_count(0)
 
     # A file whose 元旦 is named too long: every service refuses it, each row says why.
     _choose_file(page, _holiday_file("元旦" * 21))
     page.wait_for_selector("h2:text-is('预览：2030 年节假日安排')")
-    page.click("button:has-text('发送到全部 5 个业务')")
-    expect(page.locator(".send-summary .notice.danger")).to_contain_text("5 个业务未导入")
+    page.click("button:has-text('发送到全部 6 个业务')")
+    expect(page.locator(".send-summary .notice.danger")).to_contain_text("6 个业务未导入")
     for service in SERVICES:
         expect(_result(page, service)).to_contain_text("失败 拒收：2030-01-01 的节日名称内容太长")
     expect(page.locator(".send-results")).not_to_contain_text("成功")
@@ -90,7 +93,7 @@ def test_admin_loads_a_year_into_every_service_and_each_answers_for_itself(conso
             assert 2030 not in [y["year"] for y in api.get(_years(service)).json()]
 
     # Fixed in the table, with the make-up Saturday (调休) added by hand; the visits service
-    # cannot be reached: the other four load, it alone fails, and its retry loads it.
+    # cannot be reached: the others load, it alone fails, and its retry loads it.
     page.fill("#f-days-0-name", "元旦")
     page.click("button:has-text('添加一天')")
     page.fill("#f-days-8-date", "2030-02-09")
@@ -104,7 +107,7 @@ def test_admin_loads_a_year_into_every_service_and_each_answers_for_itself(conso
     expect(saturday).to_contain_text("星期六")
     expect(saturday).to_contain_text("调休上班")
     console.shot(page, "calendar-year-preview")
-    page.click("button:has-text('发送到全部 5 个业务')")
+    page.click("button:has-text('发送到全部 6 个业务')")
     expect(page.locator(".send-summary .notice.danger")).to_have_text(
         "1 个业务未导入（走访挂帮）：这些业务在 2030 年仍按原日历计算期限。请排除原因后逐个重试。"
     )
@@ -114,8 +117,8 @@ def test_admin_loads_a_year_into_every_service_and_each_answers_for_itself(conso
     console.shot(page, "calendar-year-partial")
     page.unroute("**/api/v1/visits/admin/calendar/years")
     page.click("button:has-text('重试走访挂帮')")
-    expect(page.locator(".send-summary .notice.ok")).to_contain_text("已导入全部 5 个业务")
-    expect(_year_row(page, 2030).locator(".tag:text-is('已导入')")).to_have_count(5)
+    expect(page.locator(".send-summary .notice.ok")).to_contain_text("已导入全部 6 个业务")
+    expect(_year_row(page, 2030).locator(".tag:text-is('已导入')")).to_have_count(6)
     console.shot(page, "calendar-year-loaded")
 
     with console.api("admin") as api:
@@ -125,6 +128,10 @@ def test_admin_loads_a_year_into_every_service_and_each_answers_for_itself(conso
             days = api.get(f"{_years(service)}/2030").json()["days"]
             assert {"name": "春节", "date": "2030-02-09", "isOffDay": False} in days, service
             assert (days[0]["name"], len(days)) == ("元旦", 9), service
+        # and the console's countdowns count on it: the make-up Saturday is a working day
+        week = api.get("/api/v1/public/calendar", params={"from": "2030-02-04", "to": "2030-02-10"})
+        assert week.json()["working_weekends"] == ["2030-02-09"]
+        assert week.json()["provisional_years"] == []
 
 
 def test_hotline_center_keeps_its_knowledge_base(console: Any) -> None:

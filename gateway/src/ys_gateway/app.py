@@ -23,6 +23,7 @@ from starlette.types import Scope
 from yingshang.app import Component, create_service_app
 from yingshang.events.relay import OutboxRelay
 from yingshang.events.streams import NatsConnection
+from yingshang.time.years import calendar_router
 from ys_gateway.core import Core
 from ys_gateway.crypto import Passwords, SecretBox
 from ys_gateway.directory.router import admin
@@ -51,12 +52,17 @@ CONSOLE_DIR = Path(__file__).resolve().parent / "console"
 REPLACED = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
+calendar_years = calendar_router("gateway", prefix="/api/v1/admin/calendar")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = create_service_app(
         settings,
         title=TITLE,
-        routers=[auth, keys_router, admin, public_api, hooks, docs],
+        # The county's holiday years, as every service keeps them: the console's countdowns
+        # (/api/v1/public/calendar) count on this copy.
+        routers=[auth, keys_router, admin, calendar_years, public_api, hooks, docs],
         components=[
             _nats,
             OutboxRelay.for_app,

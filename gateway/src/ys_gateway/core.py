@@ -13,6 +13,7 @@ from typing import Any
 
 from yingshang import audit
 from yingshang.db import Database
+from yingshang.time.years import load_year_files
 from ys_gateway.crypto import Passwords
 from ys_gateway.oauth.keys import KeyStore
 from ys_gateway.proxy.clients import ClientCache
@@ -53,6 +54,9 @@ class Core:
                     passwords=self.passwords,
                     demo_password=self.settings.demo_password,
                 )
+        # YS_CALENDAR_FILES, as every service loads them (a bad file: the services report it)
+        for problem in await load_year_files(self.db, self.settings.calendar_files):
+            log.warning("%s", problem)
         async with self.db.read() as session:
             await self.clients.reload(session)
         self._task = asyncio.create_task(self._upkeep(), name="gateway-upkeep")

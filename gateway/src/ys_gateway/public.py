@@ -5,18 +5,17 @@
 * ``/halls``: the service halls and their windows by name (a rating names the window);
 * ``/calendar``: the county's working-day calendar over a range — the weekdays that are days
   off (statutory holidays) and the weekend days that are working days (调休) — so a countdown
-  in the browser counts working days as the services' deadlines do.
+  in the browser counts working days as the services' deadlines do: the years loaded into the
+  gateway (``YS_CALENDAR_FILES`` at start, ``/api/v1/admin/calendar/years`` after) over the
+  chinese-calendar package over Monday–Friday, as in every service.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -24,13 +23,11 @@ from yingshang.app import allow, router
 from yingshang.auth import public
 from yingshang.db import SessionDep
 from yingshang.problems import Invalid
-from yingshang.time.calendar import WorkCalendar
-from yingshang.time.years import read_year_file
+from yingshang.time.store import current_calendar
 from yingshang.validators import PlausibleDate
 from ys_gateway.directory import service
 from ys_gateway.directory.schemas import HallOut
 from ys_gateway.models import Department
-from ys_gateway.settings import Settings
 
 api = router("/api/v1/public", tags=["public"])
 MAX_DAYS = 800  # a little over two years: the longest countdown the console shows
@@ -79,20 +76,6 @@ async def hall_names(session: SessionDep) -> list[HallOut]:
     return await service.list_halls(session)
 
 
-@functools.cache
-def _calendar(files: tuple[Path, ...]) -> WorkCalendar:
-    """The county's calendar: its year files (``YS_CALENDAR_FILES``, as every service loads
-    them) over the chinese-calendar package over Monday–Friday."""
-    documents = {}
-    for path in files:
-        try:
-            document = read_year_file(path)
-        except (OSError, ValueError):
-            continue  # the services' readiness reports a bad file; the rest still counts
-        documents[document.year] = document
-    return WorkCalendar(documents)
-
-
 @api.get(
     "/calendar",
     response_model=CalendarRange,
@@ -102,14 +85,13 @@ def _calendar(files: tuple[Path, ...]) -> WorkCalendar:
     dependencies=[allow(public())],
 )
 async def calendar(
-    request: Request,
+    session: SessionDep,
     start: Annotated[PlausibleDate, Query(alias="from")],
     end: Annotated[PlausibleDate, Query(alias="to")],
 ) -> CalendarRange:
     if end < start or (end - start).days > MAX_DAYS:
         raise Invalid(f"from..to is at most {MAX_DAYS} days, in order", field="to")
-    settings: Settings = request.app.state.settings
-    cal = await asyncio.to_thread(_calendar, tuple(settings.calendar_files))
+    cal = await current_calendar(session)
     days_off: list[date] = []
     working_weekends: list[date] = []
     day = start

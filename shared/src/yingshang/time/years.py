@@ -118,9 +118,10 @@ def missing_years_warning(years: Sequence[int]) -> str:
     )
 
 
-def calendar_router(service: str) -> APIRouter:
-    """``/api/v1/<service>/admin/calendar/years``: load a year (admin), list and read (staff)."""
-    api = router(f"/api/v1/{service}/admin/calendar", tags=["working-day calendar"])
+def calendar_router(service: str, prefix: str | None = None) -> APIRouter:
+    """``/api/v1/<service>/admin/calendar/years`` (or ``<prefix>/years``): load a year (admin),
+    list and read (staff)."""
+    api = router(prefix or f"/api/v1/{service}/admin/calendar", tags=["working-day calendar"])
     errors: dict[int | str, dict[str, Any]] = {
         401: {"description": "no token"},
         403: {"description": "not allowed"},

@@ -14,8 +14,10 @@ import { fieldReason } from "../problems.js";
 import * as session from "../session.js";
 import { field, input, loading, notice, section, table, tag, withLoading } from "../ui.js";
 
-const TIMED = ["approvals", "hotline", "complaints", "visits", "ratings"];
-const yearsPath = (service) => `/api/v1/${service}/admin/calendar/years`;
+// The gateway keeps a copy too: the console's countdowns count working days on it.
+const TIMED = ["approvals", "hotline", "complaints", "visits", "ratings", "gateway"];
+const NAMES = { ...SERVICES, gateway: "控制台倒计时" };
+const yearsPath = (service) => (service === "gateway" ? "/api/v1/admin/calendar/years" : `/api/v1/${service}/admin/calendar/years`);
 const FILE_LOADER = "system:calendar-file"; // yingshang.time.years: loaded from YS_CALENDAR_FILES
 const ARRANGEMENTS = { off: "放假", work: "调休上班" };
 const DAY_KEYS = { name: "节日名称", date: "日期", isOffDay: "安排" };
@@ -48,14 +50,14 @@ function statusView(results) {
   const byService = new Map(read.map((r) => [r.service, new Map(r.years.map((y) => [y.year, y]))]));
   const years = [...new Set(read.flatMap((r) => r.years.map((y) => y.year)))].sort((a, b) => a - b);
   const columns = [{ label: "年份", value: (y) => `${y} 年` },
-    ...read.map((r) => ({ label: SERVICES[r.service], value: (y) => sourceCell(byService.get(r.service).get(y)) }))];
+    ...read.map((r) => ({ label: NAMES[r.service], value: (y) => sourceCell(byService.get(r.service).get(y)) }))];
   const out = h("div", {}, table(columns, years, "未能读取任何业务的日历"), h("p", { class: "hint" }, LEGEND),
     results.filter((r) => r.error).map((r) => h("p", { class: "form-error", role: "alert" },
-      `${SERVICES[r.service]}：未能读取日历年份（${r.error.message}）`)));
+      `${NAMES[r.service]}：未能读取日历年份（${r.error.message}）`)));
   const guessed = years.map((y) => [y, read.filter((r) => provisional(byService.get(r.service).get(y)))]).filter(([, list]) => list.length);
   if (guessed.length) {
     notice(out, guessed.map(([y, list]) => h("p", {},
-      h("strong", {}, `${y} 年为临时安排`), `（${list.length === read.length ? "全部业务" : list.map((r) => SERVICES[r.service]).join("、")}）：`,
+      h("strong", {}, `${y} 年为临时安排`), `（${list.length === read.length ? "全部业务" : list.map((r) => NAMES[r.service]).join("、")}）：`,
       "尚未导入国务院办公厅公布的节假日安排，该年的办理期限暂按周一至周五估算，法定节假日和调休均未计入。")), "warning");
   }
   return out;
@@ -176,7 +178,7 @@ function sendAll(doc, done) {
     const failed = TIMED.filter((s) => outcome.get(s).error);
     replace(summary);
     if (!failed.length) notice(summary, `${doc.year} 年节假日安排已导入全部 ${TIMED.length} 个业务，各业务按此计算该年的期限。`, "ok");
-    else notice(summary, `${failed.length} 个业务未导入（${failed.map((s) => SERVICES[s]).join("、")}）：这些业务在 ${doc.year} 年仍按原日历计算期限。请排除原因后逐个重试。`, "danger");
+    else notice(summary, `${failed.length} 个业务未导入（${failed.map((s) => NAMES[s]).join("、")}）：这些业务在 ${doc.year} 年仍按原日历计算期限。请排除原因后逐个重试。`, "danger");
     return done();
   };
   const send = async (service) => {
@@ -192,13 +194,13 @@ function sendAll(doc, done) {
     } catch (error) {
       outcome.set(service, { error });
       replace(result, tag("失败", "danger"), ` ${rejection(error, doc)}`);
-      replace(action, h("button", { type: "button", class: "small", onClick: () => send(service) }, `重试${SERVICES[service]}`));
+      replace(action, h("button", { type: "button", class: "small", onClick: () => send(service) }, `重试${NAMES[service]}`));
     }
     update();
   };
   TIMED.forEach(send);
   return h("div", { class: "send-results" }, h("h3", {}, "发送结果"), summary, table([
-    { label: "业务", value: (s) => SERVICES[s] },
+    { label: "业务", value: (s) => NAMES[s] },
     { label: "结果", value: (s) => slots.get(s).result },
     { label: "操作", value: (s) => slots.get(s).action },
   ], TIMED));
