@@ -97,6 +97,20 @@ class Gateway:
     async def headers(self, username: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {(await self.login(username))['access_token']}"}
 
+    async def first_sign_in(
+        self, username: str, temporary: str, new: str = "my-own-password-1"
+    ) -> dict[str, str]:
+        """Sign in with a password an administrator set and replace it (required before
+        anything else); the headers of the unrestricted token the change answers with."""
+        token = (await self.login(username, temporary))["access_token"]
+        changed = await self.client.post(
+            "/auth/password",
+            json={"current_password": temporary, "new_password": new},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert changed.status_code == 200, changed.text
+        return {"Authorization": f"Bearer {changed.json()['access_token']}"}
+
     async def client_token(self, client_id: str, secret: str = DEMO_PASSWORD) -> str:
         response = await self.client.post(
             "/auth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)

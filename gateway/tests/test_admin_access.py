@@ -15,10 +15,6 @@ USERS = "/api/v1/admin/users"
 CLIENTS = "/api/v1/admin/clients"
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 async def test_an_admin_of_a_town_is_not_an_administrator_of_the_county(
     gateway: Gateway,
 ) -> None:
@@ -33,7 +29,7 @@ async def test_an_admin_of_a_town_is_not_an_administrator_of_the_county(
         "positions": [{"dept": "LONGQUAN", "role": "admin"}],
     }
     assert (await gateway.client.post(USERS, json=town_admin, headers=admin)).status_code == 201
-    town = bearer((await gateway.login("longquan_it", "a-long-password"))["access_token"])
+    town = await gateway.first_sign_in("longquan_it", "a-long-password")
     escalate = {
         "username": "longquan_boss",
         "name": "x",

@@ -70,6 +70,23 @@ async def test_demo_people_are_listed_page_by_page(gateway: Gateway) -> None:
     assert seen == sorted(u["username"] for u in COUNTY["demo_users"])
 
 
+async def test_people_are_found_by_part_of_username_name_or_staff_number(
+    gateway: Gateway,
+) -> None:
+    headers = await gateway.headers("admin")
+
+    async def found(q: str) -> list[str]:
+        page = await gateway.client.get(USERS, params={"q": q}, headers=headers)
+        assert page.status_code == 200, page.text
+        return [u["username"] for u in page.json()["items"]]
+
+    assert await found("GSL_ch") == ["gsl_chair"]  # any case
+    assert await found("S700") == ["gsl_chair"]  # 工号 GS7000
+    assert await found("任光明") == ["gsl_chair"]
+    assert await found("%") == []  # a LIKE wildcard is a plain character here
+    assert "gsl_chair" in await found("")
+
+
 async def test_cross_posted_chairman_holds_two_positions(gateway: Gateway) -> None:
     headers = await gateway.headers("admin")
     chair = (await gateway.client.get(f"{USERS}/gsl_chair", headers=headers)).json()

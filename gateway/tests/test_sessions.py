@@ -12,10 +12,6 @@ USERS = "/api/v1/admin/users"
 TOKEN = "/auth/token"
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 async def refresh(gateway: Gateway, token: str) -> int:
     answer = await gateway.client.post(
         TOKEN, data={"grant_type": "refresh_token", "refresh_token": token}
@@ -68,7 +64,7 @@ async def _second_admin(gateway: Gateway, admin: dict[str, str]) -> dict[str, st
         "positions": [{"dept": "BUREAU", "role": "admin"}],
     }
     assert (await gateway.client.post(USERS, json=body, headers=admin)).status_code == 201
-    return bearer((await gateway.login("admin2", "a-long-password"))["access_token"])
+    return await gateway.first_sign_in("admin2", "a-long-password")
 
 
 BACKDOOR = {

@@ -32,6 +32,7 @@ from ys_gateway.health import health, prefer_in_schema
 from ys_gateway.oauth.grants import Grants
 from ys_gateway.oauth.keys import KeyStore
 from ys_gateway.oauth.lockout import LockoutPolicy
+from ys_gateway.oauth.password import PasswordChanges
 from ys_gateway.oauth.router import auth, keys_router
 from ys_gateway.oauth.tokens import Issuer
 from ys_gateway.oauth.verifier import GatewayVerifier
@@ -115,6 +116,7 @@ def _install_state(app: FastAPI, settings: Settings) -> None:
     )
     policy = LockoutPolicy.from_settings(settings)
     state.grants = Grants(state.db, issuer, state.passwords, policy)
+    state.password_changes = PasswordChanges(state.db, issuer, state.passwords, policy)
     state.core = Core(settings, state.db, state.keys, state.clients, state.passwords)
     pools = build_pools(
         settings.upstream_map(),

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -55,6 +56,11 @@ class User(IdMixin, TimestampMixin, Base):
     staff_no: Mapped[str | None] = mapped_column(String(40), unique=True)  # 工号
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(200))
+    # Set when an administrator chose the password (new account, reset): someone else knows
+    # it, so the person must choose their own at the next sign-in before doing anything else.
+    password_change_required: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class Position(IdMixin, Base):

@@ -82,6 +82,8 @@ async def _people(session: AsyncSession, rows: list[dict[str, Any]], hashed: str
             name=row["name"],
             staff_no=row.get("staff_no"),
             password_hash=hashed,
+            # The documented demo password: the demo and the test suites sign in with it.
+            password_change_required=False,
         )
         for row in rows
     ]

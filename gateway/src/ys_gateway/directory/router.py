@@ -3,9 +3,9 @@ administrators only, see ``ys_gateway.access``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, authenticated
@@ -102,8 +102,11 @@ async def list_users(
     cursor: Cursor = None,
     dept: str | None = None,
     active: bool | None = None,
+    q: Annotated[
+        str | None, Query(max_length=64, description="part of a username, name or 工号")
+    ] = None,
 ) -> Page[s.UserOut]:
-    items, after = await service.list_users(session, limit, cursor, dept, active)
+    items, after = await service.list_users(session, limit, cursor, dept, active, q)
     return Page(items=items, next_cursor=after)
 
 

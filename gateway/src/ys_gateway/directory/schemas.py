@@ -15,7 +15,7 @@ DeptKind = Literal["coordinating", "department", "town", "federation"]
 DeptCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,39}$")]
 Username = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
 Name = Annotated[str, Field(min_length=1, max_length=120)]
-Password = Annotated[str, Field(min_length=10, max_length=200)]
+Password = Annotated[str, Field(min_length=10, max_length=200)]  # also self-service changes
 StaffNo = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{2,40}$")]  # 工号
 Scope = Annotated[str, Field(pattern=r"^[a-z_]+:[a-z_]+$")]
 
@@ -76,6 +76,9 @@ class UserOut(BaseModel):
     name: str
     staff_no: str | None
     active: bool
+    password_change_required: bool = Field(
+        description="the password was set by an administrator and not yet changed by the person"
+    )
     positions: list[PositionOut]
 
 

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
@@ -142,14 +142,23 @@ async def user_out(session: AsyncSession, user: User) -> s.UserOut:
         name=user.name,
         staff_no=user.staff_no,
         active=user.active,
+        password_change_required=user.password_change_required,
         positions=positions,
     )
 
 
 async def list_users(
-    session: AsyncSession, limit: int, cursor: str | None, dept: str | None, active: bool | None
+    session: AsyncSession,
+    limit: int,
+    cursor: str | None,
+    dept: str | None,
+    active: bool | None,
+    q: str | None = None,
 ) -> tuple[list[s.UserOut], str | None]:
     stmt = select(User)
+    if q:
+        found = [c.icontains(q, autoescape=True) for c in (User.username, User.name, User.staff_no)]
+        stmt = stmt.where(or_(*found))
     if dept:
         stmt = stmt.where(User.id.in_(select(Position.user_id).where(Position.dept_code == dept)))
     if active is not None:
@@ -176,6 +185,7 @@ async def create_user(
         name=body.name,
         staff_no=body.staff_no,
         password_hash=await passwords.ahash(body.password),
+        password_change_required=True,  # an administrator chose it: the person changes it
     )
     session.add(user)
     await session.flush()
@@ -199,6 +209,8 @@ async def update_user(
     user.name = patch.name or user.name
     if patch.password:
         user.password_hash = await passwords.ahash(patch.password)
+        # Someone else knows a password an administrator set: changed at the next sign-in.
+        user.password_change_required = True
     was_active = user.active
     if patch.active is not None:
         user.active = patch.active

@@ -5,6 +5,7 @@ Counted per submitted username whether or not an account exists, so a lock revea
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -35,8 +36,15 @@ def normalise(username: str) -> str:
 
 
 async def is_locked(session: AsyncSession, username: str) -> bool:
+    return await locked_for(session, username) > 0
+
+
+async def locked_for(session: AsyncSession, username: str) -> int:
+    """Seconds until the username's lock ends (0: not locked)."""
     row = await session.get(LoginFailure, normalise(username))
-    return row is not None and row.locked_until is not None and row.locked_until > now()
+    if row is None or row.locked_until is None:
+        return 0
+    return max(0, math.ceil((row.locked_until - now()).total_seconds()))
 
 
 async def record_failure(session: AsyncSession, username: str, policy: LockoutPolicy) -> bool:

@@ -1,7 +1,9 @@
-"""``POST /auth/token``, ``POST /auth/logout``, ``GET /.well-known/jwks.json``, key rotation.
+"""``POST /auth/token``, ``POST /auth/logout``, ``POST /auth/password``,
+``GET /.well-known/jwks.json``, key rotation.
 
-The token and logout routes manage their own transactions (see ``oauth.grants``), so they
-use a plain router; everything else uses the request-owned transaction.
+The token, logout and password routes manage their own transactions (see ``oauth.grants``,
+``oauth.password``), so they use a plain router; everything else uses the request-owned
+transaction.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ys_gateway.directory.changes import changed
 from ys_gateway.oauth.errors import NO_STORE, OAuthError
 from ys_gateway.oauth.grants import Grants
 from ys_gateway.oauth.keys import KeyStore
+from ys_gateway.oauth.password import PasswordChangeIn, PasswordChanges, password_holder
 from ys_gateway.oauth.verifier import GatewayVerifier
 from ys_gateway.proxy.ratelimit import RateLimiter
 
@@ -90,6 +93,34 @@ async def logout(request: Request) -> Response:
     grants: Grants = request.app.state.grants
     await grants.logout(str(form.get("refresh_token") or form.get("token") or ""))
     return Response(status_code=204, headers=NO_STORE)
+
+
+@auth.post(
+    "/auth/password",
+    dependencies=[allow(password_holder())],
+    summary="Change your own password (the only call a password_change_required token may make)",
+    description=(
+        "JSON body `{current_password, new_password}`; the new password follows the rules of "
+        "passwords administrators set. Answers a new token pair (as `POST /auth/token`); "
+        "every refresh token issued before, on every device, is revoked. A wrong current "
+        "password counts as a failed sign-in of the username (lockout)."
+    ),
+    responses={
+        200: {"description": "password changed; a new token pair"},
+        401: {"description": "no or bad token, or the account is no longer active"},
+        403: {"description": "wrong current password (`wrong-password`), or not a person"},
+        409: {"description": "the password was changed meanwhile (`changed`)"},
+        422: {"description": "new password too short/long, or the same as the current one"},
+        429: {"description": "too many attempts from this address, or the username is locked"},
+    },
+)
+async def change_password(
+    body: PasswordChangeIn, request: Request, principal: CurrentPrincipal
+) -> Response:
+    _limit_ip(request)
+    changes: PasswordChanges = request.app.state.password_changes
+    issued = await changes.change(principal, body)
+    return JSONResponse(issued.body(), headers=NO_STORE)
 
 
 @keys_router.get(

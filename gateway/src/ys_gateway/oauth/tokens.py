@@ -2,7 +2,9 @@
 
 Access token claims are exactly what ``yingshang.auth.principal_from_claims`` reads:
 ``sub, name, staff_no, positions[{dept, role}], scope, exp, iat, jti, iss, aud`` (+
-``client_id`` for integration clients).
+``client_id`` for integration clients), and ``password_change_required: true`` while the
+person must replace a password an administrator set: the gateway then refuses the token
+everywhere but ``POST /auth/password`` (``oauth.verifier``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from ys_gateway.crypto import digest
 from ys_gateway.models import Client, Position, RefreshToken, User
 from ys_gateway.oauth.keys import KeyStore
 
+# Claim (and token-response field) of a person who must change their password first.
+MUST_CHANGE_PASSWORD = "password_change_required"  # noqa: S105 - a claim name
+
 
 @dataclass(frozen=True)
 class IssuedTokens:
@@ -29,6 +34,7 @@ class IssuedTokens:
     expires_in: int
     scope: str
     refresh_token: str | None = None
+    password_change_required: bool = False
 
     def body(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -39,6 +45,8 @@ class IssuedTokens:
         }
         if self.refresh_token:
             out["refresh_token"] = self.refresh_token
+        if self.password_change_required:
+            out[MUST_CHANGE_PASSWORD] = True
         return out
 
 
@@ -71,8 +79,11 @@ class Issuer:
             "scope": "",
             "username": user.username,
         }
+        must_change = user.password_change_required
+        if must_change:
+            claims[MUST_CHANGE_PASSWORD] = True
         refresh = await self._new_refresh(session, user, family_id or uuid.uuid4().hex)
-        return IssuedTokens(self.access_token(claims), self.ttl, "", refresh)
+        return IssuedTokens(self.access_token(claims), self.ttl, "", refresh, must_change)
 
     def for_client(self, client: Client, scope: str) -> IssuedTokens:
         claims: dict[str, Any] = {

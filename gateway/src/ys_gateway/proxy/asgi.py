@@ -24,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 from yingshang.auth import Principal, TokenVerifier
 from yingshang.observability import child_traceparent
 from yingshang.problems import PROBLEM_BASE, DomainError
+from ys_gateway.oauth.verifier import PasswordChangeRequired
 from ys_gateway.proxy.clients import ClientCache
 from ys_gateway.proxy.cors import Cors
 from ys_gateway.proxy.http1 import Answer, UpstreamError, UpstreamTimeout
@@ -78,9 +79,12 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class ProxyError(Exception):
-    def __init__(self, status: int, title: str, detail: str, retry_after: int = 0) -> None:
+    def __init__(
+        self, status: int, title: str, detail: str, retry_after: int = 0, code: str | None = None
+    ) -> None:
         super().__init__(detail)
         self.status, self.title, self.detail, self.retry_after = status, title, detail, retry_after
+        self.code = code  # problem type; by default from the status
 
 
 class ProxyMetrics:
@@ -295,6 +299,8 @@ class Exchange:
         verifier: TokenVerifier = self.proxy.state.verifier
         try:
             return await verifier.verify(token.strip())
+        except PasswordChangeRequired as exc:  # a good token that may only change its password
+            raise ProxyError(exc.status, exc.title, exc.detail, code=exc.code) from exc
         except DomainError as exc:
             raise ProxyError(exc.status, exc.title, exc.detail) from exc
 
@@ -398,7 +404,7 @@ class Exchange:
         await self.send({"type": "http.response.body", "body": body})
 
     async def _problem(self, exc: ProxyError) -> None:
-        code = {413: "too-large", 429: "rate-limited"}.get(exc.status, str(exc.status))
+        code = exc.code or {413: "too-large", 429: "rate-limited"}.get(exc.status, str(exc.status))
         body = orjson.dumps(
             {
                 "type": PROBLEM_BASE + code,

@@ -32,6 +32,9 @@ import { complaintFormPage } from "./pages/public/complaint.js";
 import { trackPage } from "./pages/public/track.js";
 import { catalogPage, itemPage } from "./pages/public/catalog.js";
 import { disclosurePage } from "./pages/public/disclosure.js";
+import { PASSWORD_PAGE, mustChangePassword, passwordPage } from "./pages/password.js";
+import { adminUsersPage } from "./pages/admin-users.js";
+import { adminClientsPage } from "./pages/admin-clients.js";
 
 const PUBLIC = { public: true };
 route("/console", portalPage, PUBLIC);
@@ -68,6 +71,9 @@ route("/console/knowledge", knowledgePage);
 route("/console/knowledge/:id", knowledgeEntryPage);
 route("/console/catalogue", cataloguePage);
 route("/console/catalogue/:code", categoryPage);
+route(PASSWORD_PAGE, passwordPage, { anyPosition: true, passwordChange: true });
+route("/console/admin/users", adminUsersPage);
+route("/console/admin/clients", adminClientsPage);
 
 const root = document.getElementById("app");
 
@@ -80,6 +86,7 @@ function notFound(main) {
 function gate(found) {
   if (found.public) return null;
   if (!session.signedIn()) return `/console/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+  if (mustChangePassword() && !found.passwordChange) return PASSWORD_PAGE; // nothing else until then
   if (!found.anyPosition && !session.position()) return "/console/positions";
   return null;
 }

@@ -5,6 +5,7 @@ import { ROLES, label } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { may } from "./visits-shared.js";
+import { mustChangePassword } from "./password.js";
 
 function navLink(href, text) {
   const exact = ["/console/home", "/console/public"].includes(href);
@@ -18,6 +19,7 @@ export function positionText(p) {
 
 function staffNav() {
   const p = session.position();
+  if (mustChangePassword()) return []; // the password page is the only one open to them
   return [
     navLink("/console/home", "工作台"),
     // the enterprise service center's registry and hall duty (svc-visits): for the center,
@@ -52,6 +54,7 @@ function userBox() {
     h("span", { class: "user-name" }, claims.name || claims.sub || ""),
     h("span", { class: "user-position" }, positionText(session.position())),
     several ? h("a", { href: "/console/positions", "data-link": "" }, "切换岗位") : null,
+    h("a", { href: "/console/password", "data-link": "" }, "修改密码"),
     h("button", {
       type: "button",
       class: "link",

@@ -5,6 +5,7 @@ import { h, replace } from "../dom.js";
 import { CASE_KINDS, SERVICES, STAGES, TICKET_TYPES, UNITS, URGENCY, label } from "../labels.js";
 import { navigate } from "../router.js";
 import { field, input, notice, onSubmit, section, select, table, withLoading } from "../ui.js";
+import { adminTabs } from "./admin-parts.js";
 
 const TIMED = ["hotline", "approvals", "complaints", "visits", "ratings"];
 
@@ -63,6 +64,7 @@ export async function adminHome({ main, query }) {
   });
   replace(main,
     h("h1", {}, "系统管理 · 时限政策"),
+    adminTabs("policies"),
     h("p", { class: "muted" }, "时限、预警比例与升级阶梯均为数据；修改后对新开始的计时环节生效。"),
     section(null, field("业务", chooser)),
     section(`${SERVICES[service]} 的时限政策`, body),
