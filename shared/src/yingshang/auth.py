@@ -124,6 +124,17 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     )
 
 
+PASSWORD_CHANGE_CLAIM = "password_change_required"  # noqa: S105 - a claim's name
+CHANGE_PASSWORD_FIRST = "change the password an administrator set first: POST /auth/password"  # noqa: S105
+
+
+class PasswordChangeRequired(Forbidden):
+    """A good token whose holder must change the password an administrator set before doing
+    anything else (the gateway flags it; every service refuses it too, reached directly)."""
+
+    code, title = "password-change-required", "Password change required"
+
+
 class TokenVerifier:
     """Verifies JWTs against a JWKS (file or URL), with key cache, rotation and a token cache."""
 
@@ -178,6 +189,16 @@ class TokenVerifier:
             raise ServiceUnavailable("token keys are unavailable right now") from exc
 
     async def verify(self, token: str) -> Principal:
+        """The token's principal; 401 for a bad token, 403 for one whose holder must first
+        change the password an administrator set (only the gateway's password change takes
+        such a token, through :meth:`verify_identity`)."""
+        principal = await self.verify_identity(token)
+        if principal.claims.get(PASSWORD_CHANGE_CLAIM):
+            raise PasswordChangeRequired(CHANGE_PASSWORD_FIRST)
+        return principal
+
+    async def verify_identity(self, token: str) -> Principal:
+        """The token's principal, whatever it may do (cached until it expires)."""
         cached = self._cache.get(token)
         if cached is not None and cached.expires_at > time.time():
             self._cache.move_to_end(token)
@@ -249,8 +270,8 @@ class AccessRule:
         if self.kind == "public":
             try:
                 principal: Principal | None = await verifier.verify(token)
-            except (Unauthorized, ServiceUnavailable):
-                principal = None
+            except (Unauthorized, ServiceUnavailable, PasswordChangeRequired):
+                principal = None  # a public page serves them as anyone
         else:
             principal = acting_as(await verifier.verify(token), request.headers.get(ACTING_HEADER))
             self.check(principal)

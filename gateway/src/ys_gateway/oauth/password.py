@@ -21,7 +21,7 @@ from fastapi import Request
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.auth import ROLES, AccessRule, Principal, bearer_token
+from yingshang.auth import ROLES, AccessRule, Principal, TokenVerifier, bearer_token
 from yingshang.db import Database
 from yingshang.problems import Conflict, Forbidden, Invalid, TooManyRequests, Unauthorized
 from ys_gateway.crypto import Passwords
@@ -32,7 +32,6 @@ from ys_gateway.models import User
 from ys_gateway.oauth import lockout
 from ys_gateway.oauth.grants import LOCKED
 from ys_gateway.oauth.tokens import IssuedTokens, Issuer
-from ys_gateway.oauth.verifier import GatewayVerifier
 
 NOT_A_PERSON = "only people signed in with a password can change one"
 INACTIVE = "this account is no longer active"
@@ -57,11 +56,8 @@ class PasswordHolder(AccessRule):
         token = bearer_token(request)
         if token is None:
             raise Unauthorized("authentication required")
-        verifier = request.app.state.verifier
-        if isinstance(verifier, GatewayVerifier):  # tests may install another verifier
-            principal = await verifier.verify_for_password_change(token)
-        else:
-            principal = await verifier.verify(token)
+        verifier: TokenVerifier = request.app.state.verifier
+        principal = await verifier.verify_identity(token)
         if principal.is_client:
             raise Forbidden(NOT_A_PERSON, code="not-a-person")
         request.state.principal = principal

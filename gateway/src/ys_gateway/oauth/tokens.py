@@ -19,13 +19,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.auth import PASSWORD_CHANGE_CLAIM
 from yingshang.clock import now
 from ys_gateway.crypto import digest
 from ys_gateway.models import Client, Position, RefreshToken, User
 from ys_gateway.oauth.keys import KeyStore
 
 # Claim (and token-response field) of a person who must change their password first.
-MUST_CHANGE_PASSWORD = "password_change_required"  # noqa: S105 - a claim name
+MUST_CHANGE_PASSWORD = PASSWORD_CHANGE_CLAIM
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,9 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import Receive, Scope, Send
 
-from yingshang.auth import Principal, TokenVerifier
+from yingshang.auth import PasswordChangeRequired, Principal, TokenVerifier
 from yingshang.observability import child_traceparent
 from yingshang.problems import PROBLEM_BASE, DomainError
-from ys_gateway.oauth.verifier import PasswordChangeRequired
 from ys_gateway.proxy.clients import ClientCache
 from ys_gateway.proxy.cors import Cors
 from ys_gateway.proxy.http1 import Answer, UpstreamError, UpstreamTimeout
