@@ -25,9 +25,6 @@ from ys_gateway.crypto import digest
 from ys_gateway.models import Client, Position, RefreshToken, User
 from ys_gateway.oauth.keys import KeyStore
 
-# Claim (and token-response field) of a person who must change their password first.
-MUST_CHANGE_PASSWORD = PASSWORD_CHANGE_CLAIM
-
 
 @dataclass(frozen=True)
 class IssuedTokens:
@@ -47,7 +44,7 @@ class IssuedTokens:
         if self.refresh_token:
             out["refresh_token"] = self.refresh_token
         if self.password_change_required:
-            out[MUST_CHANGE_PASSWORD] = True
+            out[PASSWORD_CHANGE_CLAIM] = True
         return out
 
 
@@ -82,7 +79,7 @@ class Issuer:
         }
         must_change = user.password_change_required
         if must_change:
-            claims[MUST_CHANGE_PASSWORD] = True
+            claims[PASSWORD_CHANGE_CLAIM] = True
         refresh = await self._new_refresh(session, user, family_id or uuid.uuid4().hex)
         return IssuedTokens(self.access_token(claims), self.ttl, "", refresh, must_change)
 

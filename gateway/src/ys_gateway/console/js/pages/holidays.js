@@ -15,7 +15,7 @@ import * as session from "../session.js";
 import { field, input, loading, notice, section, table, tag, withLoading } from "../ui.js";
 
 // The gateway keeps a copy too: the console's countdowns count working days on it.
-const TIMED = ["approvals", "hotline", "complaints", "visits", "ratings", "gateway"];
+const TIMED = [...Object.keys(SERVICES), "gateway"];
 const NAMES = { ...SERVICES, gateway: "控制台倒计时" };
 const yearsPath = (service) => (service === "gateway" ? "/api/v1/admin/calendar/years" : `/api/v1/${service}/admin/calendar/years`);
 const FILE_LOADER = "system:calendar-file"; // yingshang.time.years: loaded from YS_CALENDAR_FILES
