@@ -295,6 +295,45 @@ async def test_reopening_a_ticket_no_department_signed_returns_it_to_the_center(
     assert (t["status"], t["department"]) == ("dispatched", "XZSPJ")
 
 
+async def test_a_revisit_after_a_reopen_does_not_replace_the_rating(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """The first 回访 is the ticket's 好差评 rating, the score svc-ratings counts: a reopen and a
+    satisfied second 回访 leave it standing (the statistics report the redo beside it), and
+    the second 回访's event says it is round 2."""
+    c = hotline.client
+    t = await create(c, people.operator, type="consult", category_code="SP_SERVICE")
+    t = await step(c, t, "answer", people.operator, {"answer": "请到窗口办理"})
+    t = await step(c, t, "revisit", people.operator, {"level": 2, "comment": "没解决"})
+    t = await step(c, t, "reopen", people.center_head, {"reason": "群众不满意"})
+    assert (t["satisfaction"], t["rating_level"]) == (None, 2)
+    t = await step(c, t, "dispatch", people.operator)
+    t = await step(c, t, "sign", people.head("XZSPJ"))
+    t = await step(c, t, "contact", people.head("XZSPJ"))
+    t = await step(c, t, "reply", people.head("XZSPJ"), {"body": "已上门办理完毕。"})
+    t = await step(c, t, "review", people.center_head, {"approve": True})
+    t = await step(c, t, "revisit", people.operator, {"level": 5})
+    assert (t["satisfaction"], t["rating_level"]) == (5, 2)
+
+    stats = await c.get(f"{BASE}/stats", params={"by": "type"}, headers=people.center_head)
+    row = next(r for r in stats.json() if r["key"] == "consult")
+    assert (row["revisited"], row["satisfaction_average"], row["good_rate"]) == (1, 2.0, 0.0)
+    assert (row["reopened"], row["final_good_rate"]) == (1, 1.0)
+    async with hotline.app.state.db.read() as session:
+        rounds = (
+            await session.scalars(
+                select(OutboxEvent.payload)
+                .where(OutboxEvent.subject == "ys.hotline.ticket.revisited")
+                .order_by(OutboxEvent.seq)
+            )
+        ).all()
+    data = [p["data"] for p in rounds]
+    assert [(d["level"], d["round"]) for d in data if d["case_id"] == t["id"]] == [
+        (2, 1),
+        (5, 2),
+    ]
+
+
 L3_LADDER = [
     {"level": 1, "after": {"amount": 0, "unit": "natural_seconds"}, "target": "responsible_head",
      "action": "notify_head"},

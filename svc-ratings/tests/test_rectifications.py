@@ -7,9 +7,10 @@ from typing import Any
 from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
 
-from .builders import OTHER_DEPT, Events, People, rated
+from .builders import OTHER_DEPT, Events, People, case_fields, rated
 
 BASE = "/api/v1/ratings/rectifications"
+REVISITED = "ys.hotline.ticket.revisited"
 
 
 async def rectification_of(sut: ServiceUnderTest, people: People, rating_id: str) -> dict[str, Any]:
@@ -69,6 +70,50 @@ async def test_the_whole_loop_on_time(
     ]
     timeline = await ratings.client.get(f"{BASE}/{rect['id']}/timeline", headers=center)
     assert {"opened", "call_back", "record_verdict"} <= {t["action"] for t in timeline.json()}
+
+
+async def test_a_revisit_after_a_reopen_is_the_raters_verdict_on_the_fix(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """A 12345 ticket rated 非常不满意, reopened and revisited again: the rating stays the first
+    回访 (one score); the later 回访 is kept beside it and, once the rectification waits for the
+    rater's verdict, is that verdict. A re-sent or older 回访 changes nothing."""
+    ticket = case_fields()
+
+    def visit(level: int, round_: int, at: str) -> dict[str, Any]:
+        return {**ticket, "level": level, "revisited_at": at, "round": round_}
+
+    await events.send(REVISITED, visit(1, 1, "2026-10-10T08:00:00Z"))
+    listed = await ratings.client.get(
+        "/api/v1/ratings/ratings", params={"channel": "hotline"}, headers=people.bureau()
+    )
+    [rating] = listed.json()["items"]
+    await events.send(REVISITED, visit(5, 2, "2026-10-14T08:00:00Z"))
+    rect = await rectification_of(ratings, people, rating["id"])
+    assert rect["state"] == "awaiting_callback"  # the center's steps go on
+    center, dept = people.center(), people.department()
+    body = {"reached": True, "verified": True, "note": "已联系评价人"}
+    rect = await act(ratings, rect, "call-back", body, center)
+    rect = await act(ratings, rect, "classify", {"classification": "deadline"}, center)
+    rect = await act(ratings, rect, "complete", {"note": "重新办理"}, dept)
+    rect = await act(ratings, rect, "feed-back", {"note": "电话反馈"}, dept)
+    assert rect["state"] == "awaiting_verdict"
+
+    await events.send(REVISITED, visit(3, 3, "2026-10-20T08:00:00Z"))
+    await events.send(REVISITED, visit(3, 3, "2026-10-20T08:00:00Z"))  # re-sent
+    await events.send(REVISITED, visit(5, 2, "2026-10-14T08:00:00Z"))  # an older one, late
+    rect = await rectification_of(ratings, people, rating["id"])
+    assert (rect["state"], rect["outcome"], rect["verdict"]) == (
+        "closed",
+        "rectified",
+        "basically_satisfied",
+    )
+    read = await ratings.client.get(f"/api/v1/ratings/ratings/{rating['id']}", headers=center)
+    assert (read.json()["level"], read.json()["followup_level"]) == (1, 3)
+    assert read.json()["followup_at"] == "2026-10-20T08:00:00Z"
+    timeline = await ratings.client.get(f"{BASE}/{rect['id']}/timeline", headers=center)
+    verdicts = [t for t in timeline.json() if t["action"] == "verdict_by_revisit"]
+    assert [t["note"] for t in verdicts] == ["12345 第3次回访：基本满意"]
 
 
 async def test_preconditions_roles_and_states(

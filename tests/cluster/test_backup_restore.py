@@ -23,8 +23,10 @@ from nats.js.api import StreamConfig
 from yingshang.db import Database
 from yingshang.events.envelope import make_event
 from yingshang.migrate import upgrade
+from yingshang.settings import COUNTY_FILE
 from yingshang.testing import NatsProcess
 from yingshang.testing.databases import pg_admin, postgres_admin_url, run_sync, with_database
+from ys_ratings.access import resolve_center
 from ys_ratings.app import SERVICE_DIR
 from ys_ratings.intake.payloads import TicketRevisited
 from ys_ratings.ratings.sources import record_revisit
@@ -52,7 +54,8 @@ async def rate(url: str, payload: dict[str, Any]) -> None:
     try:
         event = make_event("hotline", REVISITED, payload, subject="ticket/1")
         async with db.write() as session:
-            await record_revisit(session, event, TicketRevisited.model_validate(payload))
+            payload_in = TicketRevisited.model_validate(payload)
+            await record_revisit(session, event, payload_in, resolve_center(COUNTY_FILE))
     finally:
         await db.dispose()
 

@@ -49,7 +49,10 @@ def components(specs: list[ConsumerSpec]) -> list[ComponentFactory]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     load_models()
-    specs = consumer_specs(settings.consumed_kinds, settings.rate_link_prefix)
+    center = resolve_center(
+        settings.county_file, settings.ratings_center_dept, settings.ratings_center_roles
+    )
+    specs = consumer_specs(settings.consumed_kinds, settings.rate_link_prefix, center)
     app = create_service_app(
         settings,
         title=TITLE,
@@ -69,7 +72,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         components=components(specs),
     )
-    app.state.ratings_center = resolve_center(
-        settings.county_file, settings.ratings_center_dept, settings.ratings_center_roles
-    )
+    app.state.ratings_center = center
     return app

@@ -4,6 +4,11 @@ Per group: received, closed, on-time rate of each of the five stages (五限时)
 days from receipt to 办结, and satisfaction from 回访 (average, and the county's good rate:
 only 4–5 count as good, "基本满意就是基本不满意").
 
+Satisfaction is the ticket's 好差评 rating, its first 回访, the same score svc-ratings counts in
+the monthly bulletin: a reopen and a better 回访 after it do not replace it. Beside it: how many
+tickets were reopened, and the good rate of the latest 回访 (``final_good_rate``, tickets
+revisited since their last reopen), which shows what the redo achieved.
+
 A stage counts for the on-time rate once its outcome is known: completed (on time or late),
 still open past its due time (late already), or cancelled after it went overdue (a 退单 or
 并单 does not erase a late 签收). Working days to close count from the day after receipt to
@@ -40,6 +45,8 @@ class StatRow(BaseModel):
     satisfaction_average: float | None = None
     good_rate: float | None = None
     revisited: int = 0
+    reopened: int = 0
+    final_good_rate: float | None = None
 
 
 def _key(ticket: Any, by: GroupBy) -> str:
@@ -53,7 +60,8 @@ async def statistics(
     session: AsyncSession, by: GroupBy, since: datetime | None, until: datetime | None
 ) -> list[StatRow]:
     stmt = select(Ticket.id, Ticket.type, Ticket.department, Ticket.source, Ticket.received_at,
-                  Ticket.closed_at, Ticket.outcome, Ticket.satisfaction)  # fmt: skip
+                  Ticket.closed_at, Ticket.outcome, Ticket.rating_level, Ticket.satisfaction,
+                  Ticket.reopen_count)  # fmt: skip
     if since:
         stmt = stmt.where(Ticket.received_at >= since)
     if until:
@@ -63,6 +71,7 @@ async def statistics(
     rows: dict[str, StatRow] = {}
     days: dict[str, list[float]] = defaultdict(list)
     levels: dict[str, list[int]] = defaultdict(list)
+    latest: dict[str, list[int]] = defaultdict(list)
     cal = await current_calendar(session)
     for t in tickets:
         row = rows.setdefault(keys[t.id], StatRow(key=keys[t.id]))
@@ -70,11 +79,16 @@ async def statistics(
         if t.closed_at is not None and t.outcome != MERGED:  # a merged duplicate was not handled
             row.closed += 1
             days[row.key].append(working_days_to_close(cal, t.received_at, t.closed_at))
+        if t.rating_level is not None:
+            levels[row.key].append(t.rating_level)
         if t.satisfaction is not None:
-            levels[row.key].append(t.satisfaction)
+            latest[row.key].append(t.satisfaction)
+        row.reopened += t.reopen_count > 0
     await _on_time(session, keys, rows)
     for key, row in rows.items():
         _averages(row, days[key], levels[key])
+        if latest[key]:
+            row.final_good_rate = _good_rate(latest[key])
     return sorted(rows.values(), key=lambda r: r.key)
 
 
@@ -101,7 +115,11 @@ def _averages(row: StatRow, days: list[float], levels: list[int]) -> None:
     if levels:
         row.revisited = len(levels)
         row.satisfaction_average = round(sum(levels) / len(levels), 2)
-        row.good_rate = round(sum(1 for v in levels if v >= GOOD) / len(levels), 4)
+        row.good_rate = _good_rate(levels)
+
+
+def _good_rate(levels: list[int]) -> float:
+    return round(sum(1 for v in levels if v >= GOOD) / len(levels), 4)
 
 
 async def _on_time(

@@ -61,9 +61,12 @@ class Closed(CaseEvent):
 
 
 class Revisited(CaseEvent):
-    """The return visit IS the ticket's 好差评 rating (channel hotline): one score, not two."""
+    """The return visit IS the ticket's 好差评 rating (channel hotline): one score, not two.
+    ``round`` 1 is the rating; a 回访 after a reopen (2, 3, …) is the requester's verdict on
+    the redo, which svc-ratings records beside the rating."""
 
     level: int
+    round: int = 1
     staff_no: str | None
     comment: str | None
     revisited_at: datetime
@@ -134,6 +137,7 @@ def _revisited(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
         comment=data.get("comment"),
         revisited_at=ticket.revisited_at or data["at"],
         rater_type=data.get("rater_type", "person"),
+        round=data.get("round", 1),
     )
 
 

@@ -91,12 +91,17 @@ async def revisit(
     who: Principal,
     etag: str | None,
 ) -> Ticket:
-    """回访: the requester's satisfaction 1–5 — the ticket's 好差评 rating (one score)."""
+    """回访: the requester's satisfaction 1–5. The first is the ticket's 好差评 rating (one
+    score); a 回访 after a reopen (round 2, 3, …) is the requester's word on the redo: it
+    decides whether the ticket is reopened again, and svc-ratings keeps it beside the rating
+    (the rater's verdict on the fix) without replacing it."""
 
     async def effect(ticket: Ticket) -> Data:
         ticket.satisfaction, ticket.revisited_at = body.level, now()
+        if ticket.rating_level is None:
+            ticket.rating_level = body.level
         return {"level": body.level, "comment": body.comment, "rater_type": body.rater_type,
-                "at": ticket.revisited_at}  # fmt: skip
+                "at": ticket.revisited_at, "round": ticket.reopen_count + 1}  # fmt: skip
 
     return await act(
         session, ticket_id, "revisit", who, if_match=etag, note=body.comment, effect=effect

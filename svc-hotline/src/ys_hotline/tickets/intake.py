@@ -166,6 +166,7 @@ def _new_ticket(
             "closed_at": None,
             "outcome": None,
             "satisfaction": None,
+            "rating_level": None,
             "revisited_at": None,
             **assigned,
         },

@@ -61,7 +61,10 @@ class Ticket(IdMixin, TimestampMixin, VersionMixin, Base):
     handler_staff_no: Mapped[str | None] = mapped_column(String(40))  # who replied (工号)
     closed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(40))
-    satisfaction: Mapped[int | None] = mapped_column(Integer)  # 回访 = the 好差评 rating
+    satisfaction: Mapped[int | None] = mapped_column(Integer)  # the latest 回访 (reopen clears it)
+    # The ticket's 好差评 rating: its first 回访. A reopen and a later 回访 do not replace it
+    # (svc-ratings keeps the same score; the later one is the requester's word on the redo).
+    rating_level: Mapped[int | None] = mapped_column(Integer)
     revisited_at: Mapped[datetime | None]
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str | None] = mapped_column(String(120))

@@ -199,6 +199,7 @@ def view_as(
         merged_into_id=ticket.merged_into_id,
         duplicate_hints=[] if principal.is_client else list(ticket.duplicate_hints or []),
         satisfaction=ticket.satisfaction,
+        rating_level=ticket.rating_level,
         closed_at=ticket.closed_at,
         outcome=ticket.outcome,
         reopen_count=ticket.reopen_count,

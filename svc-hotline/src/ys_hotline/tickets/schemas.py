@@ -193,7 +193,12 @@ class TicketOut(TicketSummary):
     return_reason: str | None
     merged_into_id: uuid.UUID | None
     duplicate_hints: list[str]
-    satisfaction: int | None
+    satisfaction: int | None = Field(
+        description="the latest 回访 (1–5); a reopen clears it until the next 回访"
+    )
+    rating_level: int | None = Field(
+        description="the ticket's 好差评 rating: its first 回访, kept through reopens"
+    )
     closed_at: datetime | None
     outcome: str | None
     reopen_count: int

@@ -34,7 +34,7 @@ from ys_hotline.tickets.models import CASE_KIND, Ticket
 Data = dict[str, Any]
 Effect = Callable[[Ticket], Awaitable[Data | None]]
 SYSTEM = system_actor("hotline")
-_TIMELINE_KEYS = {"department", "co_departments", "reason", "level", "days", "approve",
+_TIMELINE_KEYS = {"department", "co_departments", "reason", "level", "round", "days", "approve",
                   "into_ticket_id", "supervise", "outcome", "respondent_department"}  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.consumer import ConsumerSpec
 from yingshang.events.envelope import CloudEvent
 from yingshang.events.inbox import Handler
+from ys_ratings.access import RatingsCenter
 from ys_ratings.directory import service as directory
 from ys_ratings.directory.models import DEPARTMENT, STAFF
 from ys_ratings.events import SERVICE
@@ -61,10 +62,6 @@ async def _deadline(session: AsyncSession, event: CloudEvent, payload: Any) -> N
     await oversight.deadline_event(session, service, name, payload, event.time)
 
 
-async def _revisited(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
-    await record_revisit(session, event, payload)
-
-
 async def _department(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
     await directory.upsert(session, DEPARTMENT, payload.code, payload.name, active=payload.active)
 
@@ -103,11 +100,19 @@ def _oversight_types(source: str, kinds: list[str]) -> dict[str, tuple[type[Base
     return types
 
 
+def _reviser(center: RatingsCenter) -> Handler:
+    async def handle(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+        await record_revisit(session, event, payload, center)
+
+    return handle
+
+
 def _rating_types(
-    source: str, kinds: list[str], link_prefix: str
+    source: str, kinds: list[str], link_prefix: str, center: RatingsCenter
 ) -> dict[str, tuple[type[BaseModel], Handler]]:
     if source == "hotline":
-        return {f"ys.hotline.{kind}.revisited": (TicketRevisited, _revisited) for kind in kinds}
+        revisited = _reviser(center)
+        return {f"ys.hotline.{kind}.revisited": (TicketRevisited, revisited) for kind in kinds}
     if source in RATED_SOURCES:
         inviter = _inviter(link_prefix)
         return {f"ys.{source}.{kind}.completed": (CaseCompleted, inviter) for kind in kinds}
@@ -127,15 +132,18 @@ def _spec(
     return spec
 
 
-def consumer_specs(kinds: dict[str, list[str]], link_prefix: str) -> list[ConsumerSpec]:
-    """One durable consumer per (source stream, purpose)."""
+def consumer_specs(
+    kinds: dict[str, list[str]], link_prefix: str, center: RatingsCenter
+) -> list[ConsumerSpec]:
+    """One durable consumer per (source stream, purpose); ``center``: whose rectifications a
+    12345 回访 after a reopen may close (:func:`record_revisit`)."""
     specs = [
         _spec(SERVICE, "oversight", _oversight_types(SERVICE, OWN_KINDS)),
         _spec("gateway", "directory", _directory_types()),
     ]
     for source, source_kinds in sorted(kinds.items()):
         specs.append(_spec(source, "oversight", _oversight_types(source, source_kinds)))
-        rating_types = _rating_types(source, source_kinds, link_prefix)
+        rating_types = _rating_types(source, source_kinds, link_prefix, center)
         if rating_types:
             specs.append(_spec(source, "ratings", rating_types))
     return specs

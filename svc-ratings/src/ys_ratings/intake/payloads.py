@@ -77,6 +77,8 @@ class TicketRevisited(CaseCommon):
     comment: Text | None = None
     revisited_at: UTC
     rater_type: RaterType = "person"
+    # 1: the ticket's rating; 2, 3, …: a 回访 after a reopen (the rater's word on the redo).
+    round: int = Field(1, ge=1, le=1000)
 
 
 class DepartmentChanged(BaseModel):

@@ -80,6 +80,10 @@ class Rating(IdMixin, Base):
     # 申诉复核 upheld: excluded from statistics, never deleted.
     excluded: Mapped[bool] = mapped_column(Boolean, default=False)
     excluded_reason: Mapped[str | None] = mapped_column(Text)
+    # 12345: the latest 回访 after the ticket was reopened — the rater's word on the redo, kept
+    # beside the rating (which stays the first 回访: one score, not two).
+    followup_level: Mapped[int | None] = mapped_column(SmallInteger)
+    followup_at: Mapped[datetime | None] = mapped_column()
     source: Mapped[str] = mapped_column(String(20))
     origin_client: Mapped[str | None] = mapped_column(String(120))
     external_id: Mapped[str | None] = mapped_column(String(80))

@@ -137,6 +137,10 @@ class RatingOut(BaseModel):
     source: str
     excluded: bool
     excluded_reason: str | None
+    followup_level: int | None = Field(
+        None, description="12345: the latest 回访 after a reopen (the rating stays the first)"
+    )
+    followup_at: datetime | None = None
     rectification_id: uuid.UUID | None = None
     rater: RaterOut
 

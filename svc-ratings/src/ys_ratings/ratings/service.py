@@ -71,6 +71,8 @@ async def record(session: AsyncSession, draft: RatingDraft) -> Rating:
             "month": month_of(draft.rated_at),
             "excluded": False,
             "excluded_reason": None,
+            "followup_level": None,
+            "followup_at": None,
             "created_at": now(),
         },
     )

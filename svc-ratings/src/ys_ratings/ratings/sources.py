@@ -9,18 +9,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
-from yingshang.clock import now
+from yingshang.clock import ensure_utc, now
 from yingshang.events.envelope import CloudEvent
 from yingshang.problems import Conflict, Forbidden, Invalid
+from ys_ratings.access import RatingsCenter
 from ys_ratings.intake.payloads import TicketRevisited
 from ys_ratings.invitations import service as invitations
 from ys_ratings.invitations.models import Invitation
 from ys_ratings.invitations.policies import DEFAULT_RATING, get_policy
 from ys_ratings.ratings import service
 from ys_ratings.ratings.drafts import RatingDraft, from_invitation, rater_key
-from ys_ratings.ratings.models import Rating
+from ys_ratings.ratings.models import LEVEL_NAMES, Rating
 from ys_ratings.ratings.schemas import ProvinceRatingIn, RateIn
 from ys_ratings.ratings.service import ALREADY_RATED
+from ys_ratings.rectifications.actions import verdict_by_revisit
 
 DEFAULT_BATCH = 500
 
@@ -60,9 +62,13 @@ def _use(invitation: Invitation, rating: Rating) -> None:
 
 
 async def record_revisit(
-    session: AsyncSession, event: CloudEvent, payload: TicketRevisited
+    session: AsyncSession, event: CloudEvent, payload: TicketRevisited, center: RatingsCenter
 ) -> Rating | None:
-    """12345 回访 is the ticket's rating through the hotline channel: one score, not two."""
+    """12345 回访 is the ticket's rating through the hotline channel: one score, not two.
+
+    A 回访 after the ticket was reopened (``round`` > 1) does not rate it again: it is the
+    rater's word on the redo, kept on the rating and recorded as the verdict of the rating's
+    rectification when that waits for one (:func:`_follow_up`)."""
     draft = RatingDraft(
         service="hotline",
         case_kind="ticket",
@@ -81,12 +87,30 @@ async def record_revisit(
         origin_client=payload.origin_client,
         event_id=event.id,
     )
+    if payload.round > 1 and (rating := await service.existing(session, draft)) is not None:
+        await _follow_up(session, rating, payload, center)
+        return None
     try:
         return await service.record(session, draft)
     except Conflict as exc:
         if exc.code == ALREADY_RATED:
             return None  # the same return visit re-sent under a new event id
         raise
+
+
+async def _follow_up(
+    session: AsyncSession, rating: Rating, payload: TicketRevisited, center: RatingsCenter
+) -> None:
+    """Keep the latest 回访 after a reopen beside the rating; a re-sent or older one changes
+    nothing."""
+    if rating.followup_at is not None and ensure_utc(payload.revisited_at) <= ensure_utc(
+        rating.followup_at
+    ):
+        return
+    rating.followup_level, rating.followup_at = payload.level, payload.revisited_at
+    note = f"12345 第{payload.round}次回访：{LEVEL_NAMES[payload.level]}"
+    await verdict_by_revisit(session, rating, center, note)
+    await session.flush()
 
 
 async def record_push(

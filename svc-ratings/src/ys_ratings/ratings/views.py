@@ -55,6 +55,8 @@ def rating_out(
         source=rating.source,
         excluded=rating.excluded,
         excluded_reason=rating.excluded_reason,
+        followup_level=rating.followup_level,
+        followup_at=rating.followup_at,
         rectification_id=rectification_id,
         rater=rater,
     )

@@ -11,7 +11,7 @@ from yingshang.clock import now
 from ys_ratings.access import RatingsCenter, Viewer
 from ys_ratings.ratings.exclusion import exclude
 from ys_ratings.ratings.models import Rating
-from ys_ratings.rectifications.machine import OPEN_STATES, rectification_machine
+from ys_ratings.rectifications.machine import OPEN_STATES, State, rectification_machine
 from ys_ratings.rectifications.models import APPEAL_UPHELD, Rectification
 from ys_ratings.rectifications.schemas import (
     CallBackIn,
@@ -24,6 +24,9 @@ from ys_ratings.rectifications.schemas import (
 from ys_ratings.rectifications.service import SYSTEM, act, transition
 
 Id = uuid.UUID
+# A 回访's level as the rater's verdict on a fix: only 4–5 are 满意 (基本满意就是基本不满意 is
+# the county's rule for good rates; the verdict keeps the rater's own three words).
+REVISIT_VERDICTS = {5: "satisfied", 4: "satisfied", 3: "basically_satisfied"}
 
 
 async def call_back(
@@ -98,6 +101,26 @@ async def record_verdict(
 ) -> Rectification:
     changes = {"verdict": body.verdict, "verdict_at": now(), "outcome": "rectified"}
     return await act(s, rid, "record_verdict", v, if_match, changes, note=body.note)
+
+
+async def verdict_by_revisit(
+    s: AsyncSession, rating: Rating, center: RatingsCenter, note: str
+) -> Rectification | None:
+    """The 12345 回访 after a reopen is the rater's verdict on the redo: recorded for the
+    rating's rectification when it waits for the verdict (待评价整改). In any other state the
+    center's steps go on; the later 回访 stays on the rating (``followup_level``) for it."""
+    rows = await s.execute(select(Rectification).where(Rectification.rating_id == rating.id))
+    rect = rows.scalar_one_or_none()
+    if rect is None or rect.state != State.AWAITING_VERDICT or rating.followup_level is None:
+        return None
+    changes = {
+        "verdict": REVISIT_VERDICTS.get(rating.followup_level, "dissatisfied"),
+        "verdict_at": rating.followup_at,
+        "outcome": "rectified",
+    }
+    tag = rectification_machine(center).etag(rect)  # the system acts on the row it just read
+    await transition(s, rect, "verdict_by_revisit", SYSTEM, center, tag, changes, note=note)
+    return rect
 
 
 async def close_for_appeal(

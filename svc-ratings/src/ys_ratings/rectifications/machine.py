@@ -138,6 +138,15 @@ def rectification_machine(center: RatingsCenter) -> StateMachine[Any]:
             note_required=True,
         ),
         _t("record_verdict", "评价整改", {s.AWAITING_VERDICT}, s.CLOSED, center_staff, "closed"),
+        # A 12345 ticket reopened after its 差评 and revisited again: that 回访 is the verdict.
+        _t(
+            "verdict_by_revisit",
+            "回访评价整改",
+            {s.AWAITING_VERDICT},
+            s.CLOSED,
+            system(),
+            "closed",
+        ),
         # 申诉复核 upheld: the 差评 no longer stands, so its rectification ends.
         _t("appeal_upheld", "申诉成立", OPEN_STATES, s.CLOSED, system(), "closed"),
     )

@@ -132,7 +132,8 @@ function facts(t) {
     t.extension_status && ["延期", `${t.extension_status === "requested" ? "已申请" : t.extension_status === "approved" ? "已批准" : "未批准"}（${t.extension_days} 个工作日）`],
     t.return_reason && ["退单理由", t.return_reason],
     t.urge_count ? ["催办次数", `${t.urge_count}${t.supervised ? "（已督办）" : ""}`] : null,
-    t.satisfaction && ["回访满意度", label(LEVELS, t.satisfaction)],
+    t.rating_level && ["好差评（首次回访）", label(LEVELS, t.rating_level)],
+    t.reopen_count > 0 && t.satisfaction && ["重办后回访", label(LEVELS, t.satisfaction)],
     t.closed_at && ["办结时间", dateTime(t.closed_at)],
   ];
 }
