@@ -129,6 +129,29 @@ async def test_the_change_audit_says_it_was_required(gateway: Gateway) -> None:
     assert detail["forced"] is True
 
 
+async def test_an_admin_reset_is_audited_as_a_password_change(gateway: Gateway) -> None:
+    """The reset's audit entry says a password was set (by the administrator, not the person)
+    and holds no password."""
+    admin = await gateway.headers("admin")
+    assert (await gateway.client.post(USERS, json=NEWBIE, headers=admin)).status_code == 201
+    reset = await gateway.client.patch(
+        f"{USERS}/newbie", json={"password": "another-temp-1"}, headers=admin
+    )
+    renamed = await gateway.client.patch(f"{USERS}/newbie", json={"name": "老同事"}, headers=admin)
+    async with gateway.app.state.db.read() as session:
+        rows = await session.execute(
+            select(AuditEntry.actor, AuditEntry.detail).where(
+                AuditEntry.action == "gateway.user.password_changed"
+            )
+        )
+        entries = rows.all()
+        admin_id = await session.scalar(select(User.id).where(User.username == "admin"))
+    assert (reset.status_code, renamed.status_code) == (200, 200)
+    [(actor, detail)] = entries  # the rename is no password change
+    assert detail == {"username": "newbie", "self_service": False, "change_required": True}
+    assert actor == str(admin_id)
+
+
 async def test_demo_people_are_not_flagged(gateway: Gateway) -> None:
     """The demo and every test suite sign in with the seeded people: none is held up."""
     county = yaml.safe_load(Path(COUNTY_FILE).read_text("utf-8"))

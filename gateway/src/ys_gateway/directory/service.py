@@ -224,6 +224,19 @@ async def update_user(
     await _user_changed(
         session, actor, user, "deactivated" if was_active and not user.active else "updated"
     )
+    if patch.password:
+        # The audit says a password was set, by whom, and that the person must change it
+        # (the ``updated`` entry above lists only what the services keep).
+        data = {"username": user.username, "self_service": False, "change_required": True}
+        await changed(
+            session,
+            actor,
+            kind="user",
+            key=user.username,
+            action="password_changed",
+            data=data,
+            publish=False,
+        )
     return user
 
 
