@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from yingshang.observability import Metrics, RequestContextMiddleware
 from yingshang.problems import PROBLEM_JSON, install_problem_handlers
@@ -73,6 +74,15 @@ async def test_a_value_the_database_refuses_is_a_422_problem(
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.json()["type"].endswith("/" + code)
+
+
+async def test_a_lost_update_race_is_a_412_problem() -> None:
+    """Two writers passed the same If-Match; the versioned UPDATE of the later one matched no
+    row (SQLAlchemy's StaleDataError): a 412 to read again, not a 500."""
+    response = await get(app_with("/save", StaleDataError), "/save?day=2026-11-27")
+    assert response.status_code == 412, response.text
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.json()["type"].endswith("/stale")
 
 
 async def test_other_unforeseen_errors_stay_500_problems() -> None:

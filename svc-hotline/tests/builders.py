@@ -45,6 +45,15 @@ class People:
         return self.issuer.headers(client_id="province", scopes=["hotline:write"])
 
 
+async def with_etag(
+    client: httpx.AsyncClient, path: str, headers: dict[str, str]
+) -> dict[str, str]:
+    """``headers`` plus ``If-Match`` with the ETag a read of ``path`` answers now."""
+    read = await client.get(path, headers=headers)
+    assert read.status_code == 200, read.text
+    return {**headers, "If-Match": read.headers["ETag"]}
+
+
 def ticket_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": "complaint",

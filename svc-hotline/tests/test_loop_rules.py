@@ -16,7 +16,7 @@ from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.clock import frozen_clock
 from yingshang.time.sweeper import DeadlineSweeper
 
-from .builders import BASE, People, create, in_seconds, step, ticket_body
+from .builders import BASE, People, create, in_seconds, step, ticket_body, with_etag
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 Asia/Shanghai
 
@@ -374,7 +374,8 @@ async def test_a_direct_answer_cites_only_a_valid_entry(
         f"{BASE}/knowledge/search", params={"q": "营业执照"}, headers=people.operator
     )
     entry = found.json()["items"][0]
-    retired = await c.delete(f"{BASE}/knowledge/{entry['id']}", headers=people.center_head)
+    path = f"{BASE}/knowledge/{entry['id']}"
+    retired = await c.delete(path, headers=await with_etag(c, path, people.center_head))
     assert retired.status_code == 200
     assert retired.json()["active"] is False
     t = await create(c, people.operator, type="consult", category_code="SP_SERVICE")

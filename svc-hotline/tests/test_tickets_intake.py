@@ -6,7 +6,7 @@ import uuid
 from yingshang.testing.apps import ServiceUnderTest
 from ys_hotline.tickets import duplicates
 
-from .builders import BASE, People, create, step, ticket_body
+from .builders import BASE, People, create, step, ticket_body, with_etag
 
 
 def _push(external_id: str = "GZ12345-0001", **overrides: object) -> dict[str, object]:
@@ -117,9 +117,9 @@ async def test_county_matter_never_goes_to_a_town(
     done = await step(hotline.client, town, "dispatch", people.operator, {"department": "LONGQUAN"})
     assert done["department"] == "LONGQUAN"
     edit = {"name": "市场监管/食品安全", "lead_department": "LONGQUAN"}
-    catalogue = await hotline.client.put(
-        f"{BASE}/categories/SCJG_FOOD", json=edit, headers=people.center_head
-    )
+    path = f"{BASE}/categories/SCJG_FOOD"
+    head = await with_etag(hotline.client, path, people.center_head)
+    catalogue = await hotline.client.put(path, json=edit, headers=head)
     assert catalogue.status_code == 422
 
 

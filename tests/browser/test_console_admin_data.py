@@ -1,9 +1,10 @@
 """The data the county keeps for its services, kept in the console: the admin loads a year's
 holidays into every service that counts deadlines (a document the services refuse and a
 service that cannot be reached are each reported for that service, and retried); the hotline
-center adds, edits and retires a knowledge-base entry that intake then finds; its head edits
-the dispatch catalogue, whose history the API keeps, and a county matter sent to a town is
-refused in Chinese. A department's staff sees none of these forms and its forged writes are
+center adds, edits (someone else's edit first is reported, not overwritten), retires, lists by
+status and reactivates a knowledge-base entry that intake then finds; its head edits the
+dispatch catalogue, whose history the API keeps, and a county matter sent to a town is refused
+in Chinese. A department's staff sees none of these forms and its forged writes are
 refused. Every step is checked on the page and again through the API."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ SERVICES = {
 K = "/api/v1/hotline/knowledge"
 C = "/api/v1/hotline/categories"
 REFUSED = "县级部门的事项不得下派乡镇，请选择县级承办单位"
+STALE = "该事项已被他人修改，请刷新后重试"
 
 
 def _unique() -> str:
@@ -152,8 +154,20 @@ def test_hotline_center_keeps_its_knowledge_base(console: Any) -> None:
     assert (_fact(page, "问题"), _fact(page, "主管单位")) == (question, "市场监督管理局")
     entry_id = page.url.rstrip("/").rsplit("/", 1)[-1]
 
+    # Someone else saves while the form is open: the page's save (If-Match) is refused.
     page.click(".action-buttons button:has-text('编辑')")
+    with console.api("hotline_head") as api:
+        read = api.get(f"{K}/{entry_id}")
+        other = {k: read.json()[k] for k in ("question", "category_code", "department")}
+        other["answer"] = "另一位同事先保存的答复。"
+        saved = api.put(f"{K}/{entry_id}", json=other, headers={"If-Match": read.headers["ETag"]})
+        assert saved.status_code == 200, saved.text
     answer = f"到县政务服务中心市场监管窗口申请登记证，当场办结（{mark}）。"
+    page.locator("form[aria-label=编辑知识库条目] #f-answer").fill(answer)
+    page.click("form[aria-label=编辑知识库条目] button[type=submit]")
+    expect(page.locator("main .notice.danger")).to_have_text(STALE)
+    assert _fact(page, "答复内容") == other["answer"]  # the current version, shown again
+    page.click(".action-buttons button:has-text('编辑')")
     page.locator("form[aria-label=编辑知识库条目] #f-answer").fill(answer)
     page.click("form[aria-label=编辑知识库条目] button[type=submit]")
     page.wait_for_selector("text=已保存知识库条目")
@@ -168,11 +182,12 @@ def test_hotline_center_keeps_its_knowledge_base(console: Any) -> None:
     )
     assert [e["id"] for e in found] == [entry_id]
 
-    page.click("header nav a:has-text('知识库')")  # the page's own search
-    page.fill("form[aria-label=检索知识库] #f-q", mark)
-    page.click("form[aria-label=检索知识库] button[type=submit]")
+    page.click("header nav a:has-text('知识库')")  # the center's listing, by keyword
+    page.fill("form[aria-label=筛选知识库] #f-q", mark)
+    page.click("form[aria-label=筛选知识库] button[type=submit]")
     expect(page.locator("main tbody tr")).to_have_count(1)
     expect(page.locator("main tbody tr")).to_contain_text(question)
+    expect(page.locator("main tbody tr .tag")).to_have_text("有效")
     page.click("header nav a:has-text('工作台')")  # intake finds it as the operator types
     page.fill("form[aria-label=受理登记] #f-title", question)
     expect(page.locator(f".kb-entry:has-text('{question}')")).to_contain_text(answer)
@@ -183,10 +198,31 @@ def test_hotline_center_keeps_its_knowledge_base(console: Any) -> None:
     page.click("form[aria-label=停用知识库条目] button[type=submit]")
     page.wait_for_selector("text=已停用知识库条目")
     assert page.inner_text(".case-head .tag") == "已停用"
-    expect(page.locator(".action-buttons")).to_have_count(0)
+    expect(page.locator(".action-buttons button")).to_have_text(["重新启用"])  # no edit
     with console.api("hotline_head") as api:
         assert api.get(f"{K}/{entry_id}").json()["active"] is False
         assert api.get(f"{K}/search", params={"q": mark}).json()["items"] == []
+
+    # Listed among the retired entries (search no longer finds it), and reactivated.
+    page.click("header nav a:has-text('知识库')")
+    page.select_option("form[aria-label=筛选知识库] #f-status", "retired")
+    page.fill("form[aria-label=筛选知识库] #f-q", mark)
+    page.click("form[aria-label=筛选知识库] button[type=submit]")
+    row = page.locator("main tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator(".tag")).to_have_text("已停用")
+    console.shot(page, "knowledge-retired-listed")
+    row.locator(f"a:text-is('{question}')").click()
+    page.click(".action-buttons button:has-text('重新启用')")
+    page.click("form[aria-label=重新启用知识库条目] button[type=submit]")
+    page.wait_for_selector("text=已重新启用知识库条目")
+    assert page.inner_text(".case-head .tag") == "有效"
+    console.shot(page, "knowledge-reactivated")
+    with console.api("hotline_head") as api:
+        assert api.get(f"{K}/{entry_id}").json()["status"] == "valid"
+        assert [e["id"] for e in api.get(f"{K}/search", params={"q": mark}).json()["items"]] == [
+            entry_id
+        ]
 
 
 def test_head_edits_the_dispatch_catalogue_and_a_town_is_refused(console: Any) -> None:

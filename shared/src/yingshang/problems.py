@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("yingshang.problems")
@@ -223,6 +224,15 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     return await _domain_error(request, invalid)
 
 
+async def _stale(request: Request, exc: Exception) -> JSONResponse:
+    # A versioned row (``yingshang.db.VersionMixin``) changed between this request's If-Match
+    # check and its UPDATE … WHERE version = :old: another writer won the race (PostgreSQL
+    # runs writers side by side). Nothing of this request was kept; read again and retry.
+    log.warning("lost update race on %s %s: %s", request.method, request.url.path, exc)
+    stale = PreconditionFailed("it changed while this request was saving it; read it again")
+    return await _domain_error(request, stale)
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(
@@ -243,4 +253,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(DBAPIError, _data_error)
+    app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(Exception, _unhandled)

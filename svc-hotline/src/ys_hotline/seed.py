@@ -125,7 +125,7 @@ async def seed(
                 level=level,
                 transfer_to_complaints=transfer,
             )
-            await catalogue.upsert(session, code, body, SEED_ACTOR)
+            await catalogue.upsert(session, code, body, SEED_ACTOR, if_match=None)
     if demo and not await session.scalar(select(func.count()).select_from(KnowledgeEntry)):
         for question, answer, category, department in KNOWLEDGE:
             entry = EntryIn(

@@ -24,10 +24,11 @@ from yingshang.problems import PreconditionFailed, PreconditionRequired
 
 
 class Versioned(Protocol):
-    """A row with an id and a ``VersionMixin`` version."""
+    """A row with an id and a ``VersionMixin`` version (a row keyed by a code names the code
+    and its own version counter)."""
 
     @property
-    def id(self) -> uuid.UUID: ...
+    def id(self) -> uuid.UUID | str: ...
 
     @property
     def version(self) -> int: ...

@@ -29,9 +29,12 @@ class DispatchCategory(Base):
     # 涉企侵权: transferred to the complaints center instead of dispatched.
     transfer_to_complaints: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped by every UPDATE, which matches the revision it was read at (a lost race: 412).
     revision: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
     updated_by: Mapped[str | None] = mapped_column(String(120))
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 (SQLAlchemy reads it)
 
     def snapshot(self) -> dict[str, Any]:
         return {

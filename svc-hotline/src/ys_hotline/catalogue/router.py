@@ -1,14 +1,20 @@
-"""``/api/v1/hotline/categories`` (派单目录) and ``/departments``."""
+"""``/api/v1/hotline/categories`` (派单目录) and ``/departments``.
+
+A category's read carries its ETag; an edit sends it back in ``If-Match`` (428 without it,
+412 when someone changed the category meanwhile); a creation sends none.
+"""
 
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Response
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff
+from yingshang.cases.etag import IfMatch, set_etag
 from yingshang.db import SessionDep
 from ys_hotline.access import CENTER
 from ys_hotline.catalogue import service
+from ys_hotline.catalogue.models import DispatchCategory
 from ys_hotline.catalogue.schemas import CategoryIn, CategoryOut, DepartmentOut, RevisionOut
 from ys_hotline.directory import service as directory
 
@@ -19,6 +25,12 @@ ERRORS: dict[int | str, dict[str, str]] = {
     404: {"description": "no such category"},
     422: {"description": "invalid routing (unknown department, county matter to a town)"},
 }
+
+
+def _tagged(response: Response, category: DispatchCategory) -> CategoryOut:
+    """The category's view, its ETag on ``response``."""
+    set_etag(response, service.tagged(category), service.CATEGORY_KIND)
+    return CategoryOut.model_validate(category)
 
 
 @api.get(
@@ -37,12 +49,12 @@ async def list_categories(
 @api.get(
     "/categories/{code}",
     response_model=CategoryOut,
-    summary="One catalogue entry",
+    summary="One catalogue entry (with its ETag)",
     responses=ERRORS,
     dependencies=[allow(staff())],
 )
-async def get_category(code: Code, session: SessionDep) -> CategoryOut:
-    return CategoryOut.model_validate(await service.get(session, code))
+async def get_category(code: Code, session: SessionDep, response: Response) -> CategoryOut:
+    return _tagged(response, await service.get(session, code))
 
 
 @api.get(
@@ -59,14 +71,24 @@ async def category_revisions(code: Code, session: SessionDep) -> list[RevisionOu
 @api.put(
     "/categories/{code}",
     response_model=CategoryOut,
-    summary="Create or edit a catalogue entry (the previous version is kept)",
-    responses=ERRORS,
+    summary="Create or edit a catalogue entry (the previous version is kept; an edit: If-Match)",
+    responses={
+        **ERRORS,
+        412: {"description": "the category changed since it was read (or does not exist)"},
+        428: {"description": "an edit without If-Match"},
+    },
     dependencies=[allow(EDITORS)],
 )
 async def put_category(
-    code: Code, body: CategoryIn, session: SessionDep, principal: CurrentPrincipal
+    code: Code,
+    body: CategoryIn,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> CategoryOut:
-    return CategoryOut.model_validate(await service.upsert(session, code, body, principal))
+    category = await service.upsert(session, code, body, principal, if_match=if_match)
+    return _tagged(response, category)
 
 
 @api.get(

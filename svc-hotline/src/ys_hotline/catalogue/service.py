@@ -6,8 +6,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
+from yingshang.cases.etag import check_if_match
 from yingshang.prepared import Prepared
-from yingshang.problems import Invalid, NotFound
+from yingshang.problems import Invalid, NotFound, PreconditionFailed
 from ys_hotline.catalogue.models import TOWN, DispatchCategory, DispatchCategoryRevision
 from ys_hotline.catalogue.schemas import CategoryIn
 from ys_hotline.directory.models import Department
@@ -18,6 +19,31 @@ async def get(session: AsyncSession, code: str) -> DispatchCategory:
     if category is None:
         raise NotFound(f"no dispatch category {code!r}")
     return category
+
+
+CATEGORY_KIND = "category"  # ETag: "category-<code>-<revision>"
+
+
+class Tagged(NamedTuple):
+    """A category as its ETag names it (``yingshang.cases.etag.Versioned``): the code and
+    the revision, which every edit bumps."""
+
+    id: str
+    version: int
+
+
+def tagged(category: DispatchCategory) -> Tagged:
+    return Tagged(category.code, category.revision)
+
+
+def _check_version(category: DispatchCategory | None, code: str, if_match: str | None) -> None:
+    """An edit needs the ETag of the revision it was made from (428 without, 412 when stale);
+    a creation needs none, and an If-Match naming a category that does not exist fails
+    (412: RFC 9110 §13.1.1, no current representation matches)."""
+    if category is not None:
+        check_if_match(if_match, tagged(category), CATEGORY_KIND)
+    elif if_match is not None:
+        raise PreconditionFailed(f"there is no dispatch category {code!r} to match")
 
 
 class Routing(NamedTuple):
@@ -102,19 +128,25 @@ def check_handler(dept: Department, level: str, field: str) -> None:
 
 
 async def upsert(
-    session: AsyncSession, code: str, body: CategoryIn, actor: Principal | str
+    session: AsyncSession,
+    code: str,
+    body: CategoryIn,
+    actor: Principal | str,
+    *,
+    if_match: str | None,
 ) -> DispatchCategory:
-    """Create or edit a category; every version is kept as a revision row."""
+    """Create or edit a category (an edit under ``If-Match``: :func:`_check_version`); every
+    version is kept as a revision row."""
+    category = await session.get(DispatchCategory, code)
+    _check_version(category, code, if_match)
     await check_routing(session, body)
     actor_id = actor if isinstance(actor, str) else actor.sub
-    category = await session.get(DispatchCategory, code)
     if category is None:
         category = DispatchCategory(code=code, revision=1, **body.model_dump())
         session.add(category)
     else:
         for key, value in body.model_dump().items():
-            setattr(category, key, value)
-        category.revision += 1
+            setattr(category, key, value)  # the flush bumps ``revision`` (version_id_col)
     category.updated_by = actor_id
     await session.flush()
     session.add(

@@ -6,6 +6,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from yingshang.validators import PlausibleDateTime
+from ys_hotline.knowledge.models import EntryStatus
 
 
 class EntryIn(BaseModel):
@@ -36,6 +37,7 @@ class EntryOut(BaseModel):
     valid_from: datetime | None
     valid_to: datetime | None
     active: bool
+    status: EntryStatus = Field(description="valid, pending, expired or retired, now")
     version: int
     updated_at: datetime
 

@@ -2,8 +2,8 @@
 // units and the level (county or town) — and every kept version of an entry (ys_hotline/
 // catalogue). Any staff reads it; the hotline center's head and admin edit it. A county matter
 // is never pushed down to a town (国办函〔2025〕66号): the service refuses it and the refusal
-// reads in Chinese under the form. The API sends no ETag: a save first checks the revision
-// shown is still the current one.
+// reads in Chinese under the form. A save sends If-Match with the ETag of the revision shown:
+// when someone changed the entry meanwhile (412) the page says so and shows the current one.
 import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
@@ -80,24 +80,19 @@ function categoryBody(v) {
     transfer_to_complaints: v.transfer_to_complaints, active: v.active };
 }
 
-async function exists(code) {
-  try {
-    await get(`${C}/${encodeURIComponent(code)}`);
-    return true;
-  } catch (error) {
-    if (error.status === 404) return false;
-    throw error;
-  }
-}
-
 function createForm(units, close) {
   const code = { name: "code", label: "分类代码", required: true, hint: "大写字母开头，字母、数字和下划线，如 SCJG_FOOD",
     attrs: { minlength: 2, maxlength: 60, pattern: "[A-Z][A-Z0-9_]*", autocapitalize: "characters", spellcheck: "false", class: "mono" } };
   const fields = [code, ...categoryFields({}, units)];
   return specForm({ label: "新增派单目录分类", fields, after: coRepeater({}, units), submitText: "新增", cancel: close }, async (v) => {
     const body = categoryBody(v);
-    if (await exists(v.code)) throw new Error(`代码 ${v.code} 已在目录中，请在列表中打开该分类修改`);
-    await request(`${C}/${encodeURIComponent(v.code)}`, { method: "PUT", json: body });
+    try {
+      await request(`${C}/${encodeURIComponent(v.code)}`, { method: "PUT", json: body });
+    } catch (error) {
+      // A PUT without If-Match creates and never overwrites: 428 means the code is taken.
+      if (error.status === 428) throw new Error(`代码 ${v.code} 已在目录中，请在列表中打开该分类修改`);
+      throw error;
+    }
     setFlash(`已新增派单目录分类：${v.name}`);
     navigate(`/console/catalogue/${encodeURIComponent(v.code)}`);
   });
@@ -164,11 +159,12 @@ export async function categoryPage({ main, params }) {
   const url = `${C}/${encodeURIComponent(params.code)}`;
   const editor = mayEditCatalogue(session.position());
   const units = editor ? await handlingUnits() : [];
-  const state = { category: null, revisions: [], message: null };
+  const state = { category: null, etag: null, revisions: [], message: null };
   const load = async () => {
     replace(main, loading());
     try {
-      [state.category, state.revisions] = await Promise.all([get(url), get(`${url}/revisions`)]);
+      const [got, revisions] = await Promise.all([request(url), get(`${url}/revisions`)]);
+      Object.assign(state, { category: got.data, etag: got.etag, revisions });
       draw();
     } catch (error) {
       replace(main, errorBox(error, load));
@@ -176,13 +172,14 @@ export async function categoryPage({ main, params }) {
   };
   const save = async (v) => {
     const body = categoryBody(v);
-    if ((await get(url)).revision !== state.category.revision) {
+    try {
+      await request(url, { method: "PUT", json: body, etag: state.etag });
+      state.message = ["已保存派单目录分类", "ok"];
+    } catch (error) {
+      if (error.status !== 412) throw error;
       state.message = [STALE, "danger"];
-      return load();
     }
-    await request(url, { method: "PUT", json: body });
-    state.message = ["已保存派单目录分类", "ok"];
-    return load(); // with the new version in the history
+    return load(); // the current version, with the new one (or the other's) in the history
   };
   const draw = () => {
     const c = state.category;

@@ -1,7 +1,8 @@
 // 知识库: the hotline center's answers (ys_hotline/knowledge). Any staff searches the entries
-// valid now, as intake does; the center's staff, head and admin — not its operators — add,
-// edit and retire them. The API lists entries only through search and sends no ETag: an edit
-// reads the entry's version just before saving and stops if someone changed it meanwhile.
+// valid now, as intake does; the center's staff, head and admin — not its operators — list
+// every entry by status (retired, pending and expired ones too), add, edit, retire and
+// reactivate them. A change sends If-Match with the ETag of the version shown: when someone
+// changed the entry meanwhile (412) the page says so and shows the current version.
 import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName, departmentOptions } from "../directory.js";
@@ -15,6 +16,10 @@ import { setFlash, showFlash } from "./visits-shared.js";
 
 const K = "/api/v1/hotline/knowledge";
 const EDITOR_ROLES = ["staff", "head", "admin"]; // knowledge/router.py EDITORS, at the center
+const PAGE = 50;
+// The entry's `status` now, as the API reports it (knowledge/models.py EntryStatus).
+const STATUS = { valid: ["有效", "status"], pending: ["未生效", "warning"], expired: ["已过期", "danger"], retired: ["已停用", "danger"] };
+const LISTED = ["status", "category", "department", "q"];
 
 export const mayEditKnowledge = (p) => Boolean(p) && p.dept === "HOTLINE_CENTER" && EDITOR_ROLES.includes(p.role);
 
@@ -27,13 +32,7 @@ async function categoryNames() {
 /** A datetime-local control's value (county time) of an API instant. */
 const localInput = (iso) => (iso ? dateTime(iso).replace(" ", "T") : null);
 
-function entryState(e) {
-  const at = Date.now();
-  if (!e.active) return ["已停用", "danger"];
-  if (e.valid_from && Date.parse(e.valid_from) > at) return ["未生效", "warning"];
-  if (e.valid_to && Date.parse(e.valid_to) <= at) return ["已过期", "danger"];
-  return ["有效", "status"];
-}
+const statusTag = (e) => tag(...STATUS[e.status]);
 
 function validity(e) {
   if (!e.valid_from && !e.valid_to) return "长期有效";
@@ -61,6 +60,7 @@ function entryBody(v) {
 
 const COLUMNS = (categories) => [
   { label: "问题", value: (e) => link(`/console/knowledge/${e.id}`, e.question) },
+  { label: "状态", value: statusTag },
   { label: "答复", value: (e) => (e.answer.length > 80 ? `${e.answer.slice(0, 80)}…` : e.answer) },
   { label: "分类", value: (e) => (e.category_code ? categories.get(e.category_code) || e.category_code : "—") },
   { label: "主管单位", value: (e) => deptName(e.department) },
@@ -84,6 +84,44 @@ function searchForm(query, categories) {
   return form;
 }
 
+/** The editors' filters: status, category, unit and keyword (every word, as search). */
+function listForm(query, categories) {
+  const statuses = Object.entries(STATUS).map(([value, [text]]) => [value, text]);
+  const form = h("form", { class: "filters", "aria-label": "筛选知识库" },
+    field("状态", select("status", statuses, { blank: "全部状态" })),
+    field("派单目录分类", select("category", [...categories], { blank: "全部分类" })),
+    field("主管单位", select("department", departmentOptions(), { blank: "全部单位" })),
+    field("关键词", input("q", { type: "search", maxlength: 200, placeholder: "如 营业执照、异地就医" })),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "筛选"),
+      h("a", { href: "/console/knowledge", "data-link": "" }, "清除条件")));
+  for (const name of LISTED) form.elements[name].value = query.get(name) || "";
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const params = new URLSearchParams();
+    for (const name of LISTED) if (form.elements[name].value.trim()) params.set(name, form.elements[name].value.trim());
+    navigate(`/console/knowledge?${params}`);
+  });
+  return form;
+}
+
+/** Every entry the filters select, newest first, "加载更多" while the API has more. */
+function listing(params, categories) {
+  const body = h("div");
+  const more = h("button", { type: "button", hidden: true }, "加载更多");
+  const shown = [];
+  let cursor = null;
+  const load = () => withLoading(body, async () => {
+    const page = await get(K, { ...params, limit: PAGE, cursor });
+    shown.push(...page.items);
+    cursor = page.next_cursor;
+    more.hidden = !cursor;
+    return shown;
+  }, (found) => table(COLUMNS(categories), found, "没有符合条件的条目"));
+  more.addEventListener("click", load);
+  load();
+  return h("div", {}, body, h("div", { class: "actions" }, more));
+}
+
 function createForm(categories, close) {
   return specForm({ label: "新增知识库条目", fields: entryFields({}, categories), submitText: "新增", cancel: close }, async (v) => {
     const made = await request(K, { method: "POST", json: entryBody(v) });
@@ -92,28 +130,42 @@ function createForm(categories, close) {
   });
 }
 
-export async function knowledgePage({ main, query }) {
-  main.dataset.title = "知识库";
-  const categories = await categoryNames();
-  const editor = mayEditKnowledge(session.position());
+/** The center's editors: every entry under the filters, and the form to add one. */
+function managedList(main, query, categories) {
   const panel = h("div");
   const open = () => {
     replace(panel, section("新增知识库条目", createForm(categories, () => replace(panel))));
     panel.querySelector("input")?.focus();
   };
+  const params = Object.fromEntries(LISTED.map((name) => [name, query.get(name)]));
+  replace(main,
+    h("div", { class: "case-head" }, h("h1", {}, "知识库"), h("button", { type: "button", class: "primary", onClick: open }, "新增条目")),
+    h("p", { class: "muted" }, "列出全部条目，含未生效、已过期和已停用的，可按状态筛选。话务员受理咨询时按标题自动检索知识库，只找当前有效的条目，须包含关键词的全部字词。"),
+    panel,
+    section(null, listForm(query, categories)),
+    section("条目", listing(params, categories)));
+}
+
+/** Everyone else: search the entries valid now, as intake does. */
+async function searchOnly(main, query, categories) {
   const results = h("div");
   const q = (query.get("q") || "").trim();
   replace(main,
-    h("div", { class: "case-head" }, h("h1", {}, "知识库"),
-      editor ? h("button", { type: "button", class: "primary", onClick: open }, "新增条目") : null),
+    h("div", { class: "case-head" }, h("h1", {}, "知识库")),
     h("p", { class: "muted" }, "话务员受理咨询时按标题自动检索知识库，可直接引用答复办结。检索只找当前有效的条目，须包含关键词的全部字词。",
-      editor ? "" : "您当前的岗位只能检索知识库。"),
-    panel,
+      "您当前的岗位只能检索知识库。"),
     section(null, searchForm(query, categories)),
     section(q ? `“${q}”的检索结果` : "检索结果", results));
   if (!q) return replace(results, empty("输入关键词检索知识库（知识库按关键词检索，不列出全部条目）"));
   await withLoading(results, () => get(`${K}/search`, { q, category: query.get("category"), limit: 50 }),
     (found) => table(COLUMNS(categories), found.items, "没有包含这些关键词的有效条目"));
+}
+
+export async function knowledgePage({ main, query }) {
+  main.dataset.title = "知识库";
+  const categories = await categoryNames();
+  if (mayEditKnowledge(session.position())) return managedList(main, query, categories);
+  return searchOnly(main, query, categories);
 }
 
 // ---- one entry ----------------------------------------------------------------------
@@ -134,30 +186,31 @@ export async function knowledgeEntryPage({ main, params }) {
   const url = `${K}/${encodeURIComponent(params.id)}`;
   const editor = mayEditKnowledge(session.position());
   const categories = await categoryNames();
-  const state = { entry: null, message: null };
+  const state = { entry: null, etag: null, message: null };
   const load = async () => {
     replace(main, loading());
     try {
-      state.entry = await get(url);
+      const got = await request(url);
+      Object.assign(state, { entry: got.data, etag: got.etag });
       draw();
     } catch (error) {
       replace(main, errorBox(error, load));
     }
   };
-  /** Write unless someone changed the entry since it was shown (the API has no If-Match). */
-  const write = async (method, body, message) => {
-    const fresh = await get(url);
-    if (fresh.version !== state.entry.version || fresh.active !== state.entry.active) {
+  /** Change the version shown (If-Match); changed by someone meanwhile (412): say so, reload. */
+  const write = async (method, path, body, message) => {
+    try {
+      const got = await request(path, { method, json: body, etag: state.etag });
+      Object.assign(state, { entry: got.data, etag: got.etag, message: [message, "ok"] });
+      draw();
+    } catch (error) {
+      if (error.status !== 412) throw error;
       state.message = [STALE, "danger"];
-      return load();
+      await load();
     }
-    state.entry = (await request(url, { method, json: body })).data;
-    state.message = [message, "ok"];
-    return draw();
   };
   const draw = () => {
     const e = state.entry;
-    const [stateText, tone] = entryState(e);
     main.dataset.title = `知识库 · ${e.question}`;
     const panel = h("div", { class: "action-panel" });
     const close = () => replace(panel);
@@ -166,17 +219,21 @@ export async function knowledgeEntryPage({ main, params }) {
       panel.querySelector("input,textarea,button")?.focus();
     } }, text);
     const editForm = () => specForm({ label: "编辑知识库条目", fields: entryFields(e, categories), submitText: "保存", cancel: close },
-      (v) => write("PUT", entryBody(v), "已保存知识库条目"));
+      (v) => write("PUT", url, entryBody(v), "已保存知识库条目"));
     const retireForm = () => specForm({ label: "停用知识库条目", className: "action-form", fields: [], submitText: "确认停用", cancel: close,
-      before: h("p", {}, "停用后该条目不再被检索，也不能再被引用答复；条目本身保留，停用后不能恢复。只需到期下线的，请在“编辑”中填写失效时间。") },
-    () => write("DELETE", undefined, "已停用知识库条目"));
-    const buttons = editor && e.active ? [opener("编辑", editForm, "primary"), opener("停用", retireForm)] : [];
+      before: h("p", {}, "停用后该条目不再被检索，也不能再被引用答复；条目本身保留，可以重新启用。只需到期下线的，请在“编辑”中填写失效时间。") },
+    () => write("DELETE", url, undefined, "已停用知识库条目"));
+    const reactivateForm = () => specForm({ label: "重新启用知识库条目", className: "action-form", fields: [], submitText: "确认重新启用", cancel: close,
+      before: h("p", {}, "重新启用后，该条目在有效期内重新可被检索和引用答复。") },
+    () => write("POST", `${url}/reactivate`, undefined, "已重新启用知识库条目"));
+    const buttons = !editor ? [] : e.active ? [opener("编辑", editForm, "primary"), opener("停用", retireForm)]
+      : [opener("重新启用", reactivateForm, "primary")];
     replace(main,
-      h("div", { class: "case-head" }, h("h1", {}, "知识库条目"), tag(stateText, tone),
+      h("div", { class: "case-head" }, h("h1", {}, "知识库条目"), statusTag(e),
         h("button", { type: "button", class: "link", onClick: load }, "刷新")),
       h("p", {}, link("/console/knowledge", "← 返回知识库")),
       section("维护", buttons.length ? h("div", { class: "action-buttons" }, buttons)
-        : h("p", { class: "muted" }, editor ? "该条目已停用。" : "您当前的岗位只能查看知识库。"), panel),
+        : h("p", { class: "muted" }, "您当前的岗位只能查看知识库。"), panel),
       section("条目内容", kv(facts(e, categories))));
     if (state.message) notice(main, ...state.message);
     state.message = null;
