@@ -103,6 +103,7 @@ async def perform(
         note=step.note,
         data=step.data or None,
         event_data=events.payload(case, event, step.data) if event else None,
+        effect=step.then,
     )
     for extra in EXTRA_EVENTS.get(name, ()):
         if extra != "completed" or rated(case):

@@ -55,7 +55,10 @@ _BUILDERS: dict[str, Callable[[ComplaintCase, dict[str, Any]], ev.CaseEvent]] = 
         respondent=c.respondent,
         real_name=c.real_name,
     ),
-    "accepted": lambda c, d: ev.Accepted(**common(c), category=c.category, respondent=c.respondent),
+    # the respondent named at 受理 is set with the state change (``steps.accept``)
+    "accepted": lambda c, d: ev.Accepted(
+        **common(c), category=c.category, respondent=d["respondent"]
+    ),
     "rejected": lambda c, d: ev.Rejected(**common(c), exclusion=c.exclusion),
     "assigned": lambda c, d: ev.Assigned(**common(c), respondent=c.respondent),
     "replied": lambda c, d: ev.Replied(**common(c), replied_at=c.replied_at or now()),

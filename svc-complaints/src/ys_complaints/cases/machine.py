@@ -5,6 +5,10 @@
 enterprise) → the enterprise confirms (办结) or disputes → 回访 + 督办 (L2 bureau) → reopen or
 close → after the policy period, the anti-retaliation check-back (回访核查).
 
+The center's part (受理决定, 交办, 审核, 反馈, 回访, reopen, close, 回访核查, recording the
+enterprise's answers) is taken at the case's handling center (``access.handling_center``):
+the center, or the bureau on a case against the center itself — never by a party to the case.
+
 ``CLOCKS`` says which timed stages (policies as rows, ``yingshang.time``) each step starts,
 completes or cancels; ``EXTRA_EVENTS`` the events a step publishes besides its own.
 """
@@ -14,24 +18,29 @@ from enum import StrEnum
 
 from yingshang.cases.rules import Rule, any_of, of_case, roles, system
 from yingshang.cases.statemachine import StateMachine, Transition
-from ys_complaints.access import CENTER, DECIDERS, OVERSIGHT, not_party_to
+from ys_complaints.access import DECIDERS, OVERSIGHT, at_handling_center, not_party_to
 from ys_complaints.cases.models import CASE_KIND, ComplaintCase
 from ys_complaints.cases.vocabulary import LABELS
 from ys_complaints.cases.vocabulary import State as S
 
 SERVICE = "complaints"
-CENTER_PEOPLE = roles("clerk", "staff", "head", depts=[CENTER])
-CENTER_DECIDERS = roles(*DECIDERS, depts=[CENTER])
+# The center's people; the bureau's on a case against the center (``access.handling_center``).
+CENTER_PEOPLE = at_handling_center("clerk", "staff", "head")
+CENTER_DECIDERS = at_handling_center(*DECIDERS)
 # The center's own work on a case is never done by a person of the unit the case is against
 # or handled by, whatever center post they also hold (交叉挂职): no one decides, reviews or
-# closes a complaint about their own unit, nor calls the enterprise that complained about it.
+# closes a complaint about their own unit, nor calls the enterprise that complained about it
+# (on a complaint about the center: neither the center's people, nor a bureau member also
+# posted to the center).
 CENTER_ANY = not_party_to(CENTER_PEOPLE)  # 回访, 回访核查, records the enterprise's answers
 CENTER_DECIDES = not_party_to(CENTER_DECIDERS)  # 受理决定, 交办, 审核, reopen, close
 UNIT = of_case("staff", "head")  # the responsible unit (``case.department``)
 UNIT_HEAD = of_case("head")  # its head (一把手) signs the reply
 # The enterprise answers through the public page (a system actor) or by telling the center.
 ENTERPRISE = any_of(CENTER_ANY, system())
-SUPERVISORS = any_of(CENTER_DECIDERS, roles("staff", "head", depts=OVERSIGHT))  # 催办 / 督办
+# 催办 / 督办: the handling center's deciders and oversight (the center does not urge a case
+# against itself).
+SUPERVISORS = any_of(CENTER_DECIDERS, roles("staff", "head", depts=OVERSIGHT))
 
 
 class Stage(StrEnum):

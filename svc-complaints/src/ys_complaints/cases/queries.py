@@ -13,7 +13,7 @@ from yingshang.cases.pagination import PageRequest, paginate
 from yingshang.clock import ensure_utc, now
 from yingshang.problems import Forbidden, Invalid
 from yingshang.spreadsheet import cell
-from ys_complaints.access import not_a_party, sees_identity, visible
+from ys_complaints.access import seen_as_center, sees_identity, visible
 from ys_complaints.cases.models import ComplaintCase
 from ys_complaints.cases.schemas import CaseSummary
 from ys_complaints.cases.views import summary
@@ -31,7 +31,8 @@ class Filters:
     overdue: bool | None = None
     received_from: datetime | None = None
     received_to: datetime | None = None
-    # Identity search (center only): who complains must not be findable by anyone else.
+    # Identity search (the center's, the bureau's over the cases against the center): who
+    # complains must not be findable by anyone who does not see the case as the center.
     uscc: str | None = None
     enterprise: str | None = None
     phone: str | None = None
@@ -58,13 +59,14 @@ def query(principal: Principal, f: Filters) -> Select[ComplaintCase]:
     f.check_period()
     if f.searches_identity() and not sees_identity(principal):
         raise Forbidden(
-            "searching by the complainant's identity is reserved to the complaints center",
+            "searching by the complainant's identity is reserved to the complaints center "
+            "(and the bureau, for complaints against the center)",
             code="identity-search-forbidden",
         )
     c = ComplaintCase
     stmt = select(c).where(visible(principal))
     if f.searches_identity():
-        stmt = stmt.where(not_a_party(principal))
+        stmt = stmt.where(seen_as_center(principal))
     for column, value in (
         (c.department, f.department),
         (c.respondent, f.respondent),

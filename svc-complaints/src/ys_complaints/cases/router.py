@@ -34,8 +34,10 @@ INTAKE = staff_or_client(WRITE_SCOPE, "clerk", "staff", "head", depts=[CENTER])
 READERS = staff_or_client(WRITE_SCOPE)
 UNMASKERS = staff(depts=[CENTER, *OVERSIGHT])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such case (or hidden)"}}
+# Identity search finds the cases a caller sees as the center (``access.seen_as_center``).
+HANDLERS_ONLY = "the center only; the bureau, for cases against the center"
 SEARCH_FORBIDDEN: dict[int | str, dict[str, Any]] = {
-    403: {"description": "identity search (uscc, enterprise, phone, q) is the center's only"},
+    403: {"description": f"identity search (uscc, enterprise, phone, q): {HANDLERS_ONLY}"},
     422: {"description": "invalid filter or cursor, or received_to before received_from"},
 }
 
@@ -57,12 +59,12 @@ async def filters(
     overdue: Annotated[bool | None, Query()] = None,
     received_from: Annotated[PlausibleDateTime | None, Query()] = None,
     received_to: Annotated[PlausibleDateTime | None, Query()] = None,
-    uscc: Annotated[str | None, Query(max_length=18, description="center only")] = None,
+    uscc: Annotated[str | None, Query(max_length=18, description=HANDLERS_ONLY)] = None,
     enterprise: Annotated[
-        str | None, Query(min_length=2, max_length=100, description="name; center only")
+        str | None, Query(min_length=2, max_length=100, description=f"name; {HANDLERS_ONLY}")
     ] = None,
-    phone: Annotated[str | None, Query(max_length=20, description="center only")] = None,
-    q: Annotated[str | None, Query(min_length=2, max_length=100, description="center only")] = None,
+    phone: Annotated[str | None, Query(max_length=20, description=HANDLERS_ONLY)] = None,
+    q: Annotated[str | None, Query(min_length=2, max_length=100, description=HANDLERS_ONLY)] = None,
 ) -> queries.Filters:
     return queries.Filters(
         status=[s.value for s in status] if status else None,
@@ -100,7 +102,10 @@ async def register_case(
     principal: CurrentPrincipal,
 ) -> CreatedOut:
     """A provincial push must carry an Idempotency-Key: a retried push never opens a second
-    case. The query code is shown once, here."""
+    case. The query code is shown once, here, with the case as the caller may see it: a
+    complaint against the center itself comes back to the center's clerk redacted (no
+    identity block, identifying evidence left out, no steps), and the case is hidden from the
+    center's people until the bureau hands it over (交办)."""
     if principal.is_client and not request.headers.get(HEADER):
         raise BadIdempotencyKey("a pushed complaint carries an Idempotency-Key")
     origin = intake.origin_of(principal, Source(body.source))
@@ -115,7 +120,7 @@ async def register_case(
 @api.get(
     "",
     response_model=CasePage,
-    summary="Cases you may see, newest first (identity search: center only)",
+    summary="Cases you may see, newest first (identity search: the handling center only)",
     responses=SEARCH_FORBIDDEN,
     dependencies=[allow(READERS)],
 )
@@ -156,7 +161,8 @@ async def read_case(
     center = audience(principal, case) is Audience.CENTER
     out = await views.detail(session, case, principal, full_contact=center)
     if center:
-        # The center reads the contact's name and phone in full: every such read is audited.
+        # The handling center reads the contact's name and phone in full: every such read is
+        # audited.
         await audit.record_unmasked_read(
             db, principal, (CASE_KIND, case.id), revealed_contact(case)
         )

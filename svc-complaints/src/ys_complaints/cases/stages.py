@@ -1,10 +1,17 @@
 """A case's time limits on the foundation's deadline engine (policies as rows).
 
-The acceptance decision, the result to the enterprise and the check-back are the center's
-clocks; the reply and the 督办 after a dispute are the responsible unit's (escalation L1 goes
-to that unit's head). A dispute opens 督办 at once: the ``escalated`` event (level 2, the
-bureau) is emitted when the supervision stage starts, so the bureau's 督办 ledger opens an
-entry that closes with the stage (DOMAIN.md: "dissatisfied → 回访 + 督办 (L2)").
+The acceptance decision, the result to the enterprise and the check-back are the handling
+center's clocks (``access.handling_center``: the center, or the bureau on a case against the
+center itself, so warnings and escalation L1 go to the bureau's heads); the reply and the 督办
+after a dispute are the responsible unit's (escalation L1 goes to that unit's head). A dispute
+opens 督办 at once: the ``escalated`` event (level 2, the bureau) is emitted when the
+supervision stage starts, so the bureau's 督办 ledger opens an entry that closes with the
+stage (DOMAIN.md: "dissatisfied → 回访 + 督办 (L2)").
+
+A stage keeps the department it started with. The only one running when the respondent can
+change (受理 names or changes it) is the acceptance decision itself, which that step
+completes: when a case turns out at 受理 to be against the center, the center held and took
+that decision (its lateness stays the center's), and the bureau's clocks start from there.
 """
 
 from datetime import datetime
@@ -18,7 +25,7 @@ from yingshang.events.envelope import make_event
 from yingshang.events.outbox import enqueue
 from yingshang.time import deadlines, require_policy
 from yingshang.time.models import DeadlineStage
-from ys_complaints.access import CENTER
+from ys_complaints.access import handling_center
 from ys_complaints.cases.machine import CHECKBACK_WAIT, SERVICE, Clocks, Stage
 from ys_complaints.cases.models import CASE_KIND, ComplaintCase
 
@@ -41,7 +48,7 @@ async def start(
         case_kind=CASE_KIND,
         case_id=case.id,
         case_number=case.number,
-        department=case.department if stage in UNIT_STAGES else CENTER,
+        department=case.department if stage in UNIT_STAGES else handling_center(case),
         origin_client=case.origin_client,
         stage=stage.value,
         actor=actor,

@@ -23,10 +23,14 @@ from ys_complaints.directory import service as directory
 
 @dataclass
 class Step:
-    """What an effect hands the transition: the timeline note and data (also event details)."""
+    """What an effect hands the transition: the timeline note and data (also event details),
+    and ``then``: a change made with the state change, once the kit has checked who may take
+    the step (its ``effect``) — one that changes who handles the case, which must not refuse
+    the very step that makes it."""
 
     note: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    then: Callable[[ComplaintCase], None] | None = None
 
 
 Effect = Callable[[AsyncSession, ComplaintCase, Any, Principal, Position], Awaitable[Step]]
@@ -59,10 +63,14 @@ async def accept(
     session: AsyncSession, case: ComplaintCase, body: s.AcceptIn, who: Principal, at: Position
 ) -> Step:
     """受理: the category, respondent and amounts may be settled now; a respondent is
-    required, and an unpaid bill needs its claimed amount and due date (as at intake)."""
+    required, and an unpaid bill needs its claimed amount and due date (as at intake).
+    The respondent changes with the state, after the kit checked who may accept: naming the
+    center hands the case to the bureau (``access.handling_center``), naming another unit
+    hands one against the center back, from the next step on — the acceptance itself is
+    the decision of whoever handled the case until then."""
+    respondent = body.respondent or case.respondent
     if body.respondent:
         await directory.require(session, body.respondent, field="respondent")
-        case.respondent = body.respondent
     if body.category:
         case.category = body.category.value
         case.category_other = body.category_other
@@ -70,7 +78,7 @@ async def accept(
         case.claimed_fen = _fen(body.claimed_amount)
     if body.bill_due_date is not None:
         case.bill_due_date = body.bill_due_date
-    if not case.respondent:
+    if not respondent:
         raise Invalid("name the respondent (被投诉单位) to accept the case", field="respondent")
     if case.category == Category.OTHER and not case.category_other:
         raise Invalid("say what an 'other' matter is", field="category_other")
@@ -80,7 +88,12 @@ async def accept(
     text = "您反映的问题已受理，将交责任单位调查处理。" + (body.note or "")
     await write_note(session, case, NoteKind.DECISION, text, who, at)
     await tell(session, case, "complaint_decision", decision="accepted")
-    return Step(note=body.note, data={"respondent": case.respondent, "category": case.category})
+
+    def name_respondent(named: ComplaintCase) -> None:
+        named.respondent = respondent
+
+    data = {"respondent": respondent, "category": case.category}
+    return Step(note=body.note, data=data, then=name_respondent)
 
 
 def _require_bill(case: ComplaintCase) -> None:
