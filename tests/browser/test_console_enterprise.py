@@ -350,7 +350,8 @@ def test_center_schedules_a_sitting_and_records_a_matter_on_duty(console: Any) -
         "raised",
     )
 
-    matters.locator("a:has-text('查看交办单')").click()  # the problem page opens from the matter
+    expect(matters).to_contain_text(f"{problem['number']} 烘干设备补贴申报")
+    matters.locator(f"a:text-is('{problem['number']}')").click()  # the problem opens from it
     assert "交办" in _buttons(page)
     page.go_back()
     _act(page, "签退")

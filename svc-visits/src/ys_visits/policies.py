@@ -3,11 +3,13 @@ visits"; *defaults*: admins edit the rows at ``/api/v1/visits/policies``).
 
 Visit frequency of a pairing: quarterly for county leaders (key ``leader``), monthly for
 department cadres (``cadre``); an admin may add ``<key>_<scale>`` rows, e.g. ``cadre_above_scale``,
-which take precedence. A 交办单: proposed solution within 7 days; resolved by the assigner's
-date, else 30 days (not fixed by the county: our default); a progress update every month until
-销号; the center obtains the enterprise's confirmation within 5 working days of the solution
-(our default). Ladder: the foundation default — L1 at due to the responsible department's head,
-L2 (催办) the bureau one working day later, L3 (书面通报) the committee five working days later.
+which take precedence. The table counts in days: 90 and 30 natural days are read as three and
+one calendar months (``pairings.clock.calendar_months``). A 交办单: proposed solution within
+7 days; resolved by the assigner's date, else 30 days (not fixed by the county: our default); a
+progress update every month until 销号; the center obtains the enterprise's confirmation within
+5 working days of the solution (our default). Ladder: the foundation default — L1 at due to the
+responsible department's head, L2 (催办) the bureau one working day later, L3 (书面通报) the
+committee five working days later.
 """
 
 from typing import Any

@@ -16,7 +16,7 @@ KIND = "duty"  # timeline, ETag and events ys.visits.duty.*
 class DutyShift(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "visits_duty_shifts"
     __table_args__ = (
-        Index("ix_visits_duty_shifts_created", "created_at", "id"),
+        Index("ix_visits_duty_shifts_starts", "starts_at", "id"),
         Index("ix_visits_duty_shifts_day", "day", "hall"),
         Index("ix_visits_duty_shifts_leader", "leader_name", "day"),
     )
@@ -32,6 +32,8 @@ class DutyShift(IdMixin, TimestampMixin, VersionMixin, Base):
     day: Mapped[date] = mapped_column(Date)
     start: Mapped[str] = mapped_column(String(5))  # HH:MM Asia/Shanghai
     end: Mapped[str] = mapped_column(String(5))
+    # ``day`` at ``start`` as one instant: the schedule's order, in keyset pages of one column
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     state: Mapped[str] = mapped_column(String(20))
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -45,7 +45,13 @@ async def schedule_sitting(
 @api.get(
     "",
     response_model=DutyPage,
-    summary="The duty schedule, newest first (filters: dates, hall, leader, status)",
+    summary="The duty schedule in the order the sittings start (filters: dates, hall, ...)",
+    description=(
+        "Sittings in the order they start: by date and start time (county time), earliest "
+        "first; sittings that start at the same time in the order of their ids, which is "
+        "roughly the order they were scheduled in. Pages follow this order: `next_cursor` "
+        "continues after the last sitting served, with no sitting repeated or skipped."
+    ),
     responses=LIST_ERRORS,
     dependencies=[allow(ANY_STAFF)],
 )
@@ -68,7 +74,7 @@ async def list_sittings(
         leader_staff_no=leader_staff_no, department=department, state=status,
     )  # fmt: skip
     rows, cursor = await paginate(
-        session, stmt, page, sort=DutyShift.created_at, id_col=DutyShift.id
+        session, stmt, page, sort=DutyShift.starts_at, id_col=DutyShift.id, direction="asc"
     )
     return DutyPage(items=[service.view(r, principal) for r in rows], next_cursor=cursor)
 

@@ -80,7 +80,11 @@ class MatterOut(BaseModel):
     summary: str
     outcome: Outcome
     enterprise_id: uuid.UUID | None
-    problem_id: uuid.UUID | None
+    problem_id: uuid.UUID | None = Field(description="the 交办单 raised on this matter")
+    problem_number: str | None = Field(
+        None, description="the 交办单's number, if the reader may see the problem"
+    )
+    problem_title: str | None = Field(None, description="its title, likewise")
     recorded_by_name: str | None
 
 

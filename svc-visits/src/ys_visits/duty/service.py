@@ -1,7 +1,7 @@
 """Hall duty (坐班): schedule a sitting, sign in and out, record the matters handled."""
 
 import uuid
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +12,7 @@ from yingshang.cases.numbers import case_number
 from yingshang.cases.statemachine import apply_transition
 from yingshang.clock import now, today
 from yingshang.problems import Conflict, Forbidden, Invalid, NotFound
+from yingshang.time.calendar import local_instant
 from ys_visits import events
 from ys_visits.directory.service import require_department, require_hall
 from ys_visits.duty.machine import CANCELLED, MACHINE, ON_DUTY, RECORDERS
@@ -19,6 +20,7 @@ from ys_visits.duty.models import KIND, DutyMatter, DutyShift
 from ys_visits.duty.schemas import DutyDetail, DutyIn, DutyOut, MatterIn, MatterOut
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.problems import service as problems
+from ys_visits.problems.models import Problem
 from ys_visits.problems.vocabulary import Source
 
 NUMBER_PREFIX = "ZB"  # 坐班
@@ -79,6 +81,7 @@ async def schedule(session: AsyncSession, body: DutyIn, who: Principal) -> DutyS
         day=body.date,
         start=body.start,
         end=body.end,
+        starts_at=local_instant(body.date, time.fromisoformat(body.start)),
         state=MACHINE.initial,
         matters_count=0,
         problems_count=0,
@@ -184,10 +187,21 @@ def view(shift: DutyShift, who: Principal) -> DutyOut:
 
 
 async def detail(session: AsyncSession, shift: DutyShift, who: Principal) -> DutyDetail:
+    """The sitting and its matters, in one query; a matter's problem (交办单) is named by its
+    number and title only to a reader who may see the problem (``/problems`` answers anyone
+    else 404), others get its id alone."""
+    seen = (Problem.id == DutyMatter.problem_id) & problems.visible(who)
     rows = await session.execute(
-        select(DutyMatter).where(DutyMatter.shift_id == shift.id).order_by(DutyMatter.at)
+        select(DutyMatter, Problem.number, Problem.title)
+        .outerjoin(Problem, seen)
+        .where(DutyMatter.shift_id == shift.id)
+        .order_by(DutyMatter.at)
     )
-    matters = [MatterOut.model_validate(m) for m in rows.scalars()]
+    matters = []
+    for matter, number, title in rows:
+        out = MatterOut.model_validate(matter)
+        out.problem_number, out.problem_title = number, title
+        matters.append(out)
     return DutyDetail(**view(shift, who).model_dump(), matters=matters)
 
 

@@ -8,6 +8,18 @@ Each window starts when the pairing starts or at the last visit; no visit before
 ``overdue`` and the escalation ladder (L1 the responsible department's head, L2 the bureau,
 L3 the committee), each once, from the sweeper.
 
+Monthly and quarterly mean calendar months. The policy table counts in days, so a natural-day
+frequency as long as ``k`` calendar months (:func:`calendar_months`: 30 days → monthly, 90 →
+quarterly) is read as ``k`` calendar months counted from the window's first day, whatever the
+months' lengths: a window opened on 2 March is due by 24:00 of 1 April, one opened on
+1 February 2027 by 24:00 of 28 February (2028: of 29 February), a quarterly one opened on
+1 February by 24:00 of 30 April. A window from a day that the month ``k`` months later lacks
+ends with that month (31 January → 28 February; 30 November 2027, quarterly → 29 February
+2028). A pairing that starts mid-month owes no visit of its own for the rest of that month: its
+first window is a month from its first day (from 15 March: by 24:00 of 14 April), as the plan
+of the statistics counts it. Any other frequency (14 natural days, working days, minutes) is a
+window of its own length, counted by the engine from the day after it opens.
+
 The clock runs during the pairing's active period only, which ends at 24:00 (county time) of
 ``ends_on``: nothing of a window — warning, overdue, escalation — fires after that instant.
 
@@ -16,14 +28,18 @@ The clock runs during the pairing's active period only, which ends at 24:00 (cou
 * A window that fits in the period runs as the policy says; escalation levels that would come
   after the end are left off its ladder (there is nobody left to urge about a pairing that has
   ended).
-* A window that would run past the end is owed only if the rest of the period, counted from
-  the window's first day, still holds a whole window (a cadre paired for all of April, 30 days,
-  owes April's visit though the engine counts a 30-day window from the day after it starts);
-  its due is then capped at the end of the period. Otherwise no visit is owed before the
-  pairing ends, so no window opens (a cadre pairing from 2 to 20 March owes no visit).
+* A calendar-month window that would run past the end is not owed: a pairing that covers a
+  whole month (monthly) or three whole months (quarterly) owes a visit in them — a cadre
+  paired for February 2027, 28 days, owes February's visit — and a cadre paired from 2 to
+  20 March owes none.
+* Any other window that would run past the end is owed only if the rest of the period, counted
+  from the window's first day, still holds a whole window (the engine counts from the day after
+  the window opens); its due is then capped at the end of the period. Otherwise no visit is
+  owed before the pairing ends, so no window opens.
 """
 
 import math
+from calendar import monthrange
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, or_
@@ -33,9 +49,9 @@ from yingshang.clock import SHANGHAI, now
 from yingshang.problems import Conflict
 from yingshang.time import deadlines
 from yingshang.time.arithmetic import Measure, Unit, after_due, measure_of
-from yingshang.time.calendar import WorkCalendar
+from yingshang.time.calendar import ONE_DAY, WorkCalendar, local_date
 from yingshang.time.models import DeadlineStage, Policy
-from yingshang.time.policies import PolicyRef, active_terms, find_policy
+from yingshang.time.policies import active_terms, find_policy
 from yingshang.time.store import current_calendar
 from yingshang.time.terms import PolicyTerms
 from ys_visits.clocks import SERVICE, local_midnight
@@ -45,6 +61,31 @@ from ys_visits.pairings.models import KIND, Pairing
 STAGE = "visit"
 Actor = deadlines.Actor
 RANK_KEYS = {"county_leader": "leader", "department_cadre": "cadre"}  # 县领导, 部门干部
+CALENDAR_MONTHS = (1, 2, 3, 4, 6, 12)  # frequencies read as that many calendar months
+
+
+def calendar_months(amount: int, unit: Unit | str) -> int | None:
+    """A natural-day frequency as long as ``k`` calendar months (28k to 31k days, ``k`` a
+    divisor of the year: 30 days → monthly, 90 → quarterly, 365 → yearly) is ``k`` calendar
+    months; ``None`` for any other frequency."""
+    if Unit(unit) is not Unit.NATURAL_DAYS:
+        return None
+    return next((k for k in CALENDAR_MONTHS if 28 * k <= amount <= 31 * k), None)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later, or that month's last day if it is shorter."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def after_months(first_day: date, months: int) -> date:
+    """The day after a window of ``months`` calendar months from ``first_day`` (counted): the
+    same day ``months`` months later; the first of the month after when that month lacks the
+    day, so the window ends with the month (as 民法典 art. 202 ends a period in months)."""
+    later = add_months(first_day, months)
+    return later if later.day == first_day.day else later + ONE_DAY
 
 
 async def frequency_policy(session: AsyncSession, rank: str, scale: str) -> Policy:
@@ -87,22 +128,18 @@ async def start_window(
     """Open the next visit window from ``at``; ``None`` when no visit is owed before the
     pairing's end (see the module docstring)."""
     end = period_end(pairing)
-    terms: PolicyTerms | None = None
-    policy: PolicyRef | None = None
-    note: str | None = None
+    if end is not None and max(at, now()) >= end:
+        pairing.visit_due_at = None
+        return None
+    policy, full = await active_terms(session, SERVICE, KIND, STAGE, pairing.policy_key)
+    months = calendar_months(full.amount, full.unit)
+    window = full if months is None else _ending_at(full, at, _months_due(at, months))
+    terms: PolicyTerms | None = window
     if end is not None:
-        if max(at, now()) >= end:
-            pairing.visit_due_at = None
-            return None
-        policy, full = await active_terms(session, SERVICE, KIND, STAGE, pairing.policy_key)
-        terms = await _within_period(session, full, at, end)
-        if terms is None:
-            pairing.visit_due_at = None
-            return None
-        if terms is full:
-            terms, policy = None, None  # the policy's own terms: the usual start
-        else:
-            note = f"挂帮 ends {pairing.ends_on}: the window ends with it"
+        terms = await _within_period(session, window, at, end, in_months=months is not None)
+    if terms is None:
+        pairing.visit_due_at = None
+        return None
     row = await deadlines.start_stage(
         session,
         service=SERVICE,
@@ -115,26 +152,32 @@ async def start_window(
         actor=actor,
         at=at,
         terms=terms,
-        note=note,
+        note=None if terms is window else f"挂帮 ends {pairing.ends_on}: the window ends with it",
     )
-    if policy is not None:  # terms given: keep the reference to the policy they came from
-        row.policy_id, row.policy_version = policy.id, policy.version
+    row.policy_id, row.policy_version = policy.id, policy.version  # the terms came from it
     pairing.visit_due_at = row.due_at
     return row
 
 
+def _months_due(at: datetime, months: int) -> datetime:
+    """24:00 (county time) of the last day of ``months`` calendar months from ``at``'s day."""
+    return local_midnight(after_months(local_date(at), months))
+
+
 async def _within_period(
-    session: AsyncSession, terms: PolicyTerms, at: datetime, end: datetime
+    session: AsyncSession, terms: PolicyTerms, at: datetime, end: datetime, *, in_months: bool
 ) -> PolicyTerms | None:
-    """The terms of a window opened at ``at`` in a period ending at ``end``: the policy's own
-    when nothing of the window comes after the end; capped at the end and without the
-    escalation levels that would come after it; ``None`` when no visit is owed."""
+    """The terms of a window opened at ``at`` in a period ending at ``end``: ``terms`` when
+    nothing of the window comes after the end; without the escalation levels that would come
+    after it; ``None`` when no visit is owed — a window of calendar months (``in_months``, due
+    at the end of a whole window counted from its first day) only when it ends in the period,
+    any other capped at the end when :func:`_whole_window_left`."""
     cal = await current_calendar(session)
     due = deadlines.due_for(terms, at, cal).at
     if due > end:
-        if not _whole_window_left(terms, at, end, cal):
+        if in_months or not _whole_window_left(terms, at, end, cal):
             return None
-        terms = _capped(terms, at, end)
+        terms = _ending_at(terms, at, end)
         due = deadlines.due_for(terms, at, cal).at
     kept = [
         level
@@ -151,15 +194,15 @@ def _whole_window_left(terms: PolicyTerms, at: datetime, end: datetime, cal: Wor
     whole window; an elapsed-time window only when it ends in the period."""
     if measure_of(terms.unit) not in (Measure.NATURAL_DAYS, Measure.WORKING_DAYS):
         return False
-    first_day = local_midnight(at.astimezone(SHANGHAI).date())
+    first_day = local_midnight(local_date(at))
     counted_from_first_day = first_day - timedelta(microseconds=1)
     return deadlines.due_for(terms, counted_from_first_day, cal).at <= end
 
 
-def _capped(terms: PolicyTerms, at: datetime, end: datetime) -> PolicyTerms:
-    """``terms`` with a time limit ending at ``end``: whole natural days (24:00 of the last
-    day of the period), or seconds when the window starts on the last day."""
-    days = (end.astimezone(SHANGHAI).date() - at.astimezone(SHANGHAI).date()).days - 1
+def _ending_at(terms: PolicyTerms, at: datetime, end: datetime) -> PolicyTerms:
+    """``terms`` with a time limit ending at ``end``, a county midnight: whole natural days
+    (to 24:00 of the day before ``end``), or seconds when the window opens on that day."""
+    days = (local_date(end) - local_date(at)).days - 1
     if days >= 1:
         amount, unit = days, Unit.NATURAL_DAYS
     else:

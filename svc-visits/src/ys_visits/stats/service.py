@@ -2,7 +2,6 @@
 
 import math
 import uuid
-from calendar import monthrange
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -32,31 +31,13 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-CALENDAR_MONTHS = (1, 2, 3, 4, 6, 12)  # windows planned as that many calendar months
-
-
-def calendar_months(pairing: Pairing) -> int | None:
-    """A natural-day frequency as long as ``k`` calendar months (28k to 31k days, ``k`` a
-    divisor of the year: 30 days → monthly, 90 → quarterly, 365 → yearly) is planned in
-    calendar months; ``None`` for any other frequency."""
-    if Unit(pairing.frequency_unit) is not Unit.NATURAL_DAYS:
-        return None
-    return next((k for k in CALENDAR_MONTHS if 28 * k <= pairing.frequency_amount <= 31 * k), None)
-
-
 def window_days(pairing: Pairing) -> Fraction:
-    """Any other frequency in calendar days (working days count 7 per 5; the plan is a
-    target, so holidays are not looked up)."""
+    """A frequency not in calendar months, in calendar days (working days count 7 per 5; the
+    plan is a target, so holidays are not looked up)."""
     unit, amount = Unit(pairing.frequency_unit), pairing.frequency_amount
     if unit is Unit.WORKING_DAYS:
         return Fraction(amount * 7, 5)
     return max(Fraction(int(NOMINAL_SECONDS[unit]) * amount, 86400), Fraction(1, 86400))
-
-
-def _add_months(day: date, months: int) -> date:
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def _first_window_from(anchor: date, months: int, day: date) -> int:
@@ -64,7 +45,7 @@ def _first_window_from(anchor: date, months: int, day: date) -> int:
     after ``day``."""
     apart = (day.year - anchor.year) * 12 + day.month - anchor.month
     i = max(0, -(-apart // months))
-    while _add_months(anchor, i * months) < day:
+    while clock.add_months(anchor, i * months) < day:
         i += 1
     return i
 
@@ -81,10 +62,11 @@ def planned(pairing: Pairing, start: date, end: date) -> int:
     """The visits the pairing owes in [start, end] (inclusive days): its frequency windows,
     laid end to end from ``starts_on``, that start in the period — one visit each.
 
-    * A monthly, quarterly ... frequency (:func:`calendar_months`) has windows of calendar
-      months (2 March, 2 April ...; 1 April, 1 July ...), so a whole calendar month holds one
-      monthly window and a whole quarter one quarterly window whatever their length (a 31-day
-      month or a 91-day quarter plans one visit, not two), and plans add up over periods.
+    * A monthly, quarterly ... frequency (``pairings.clock.calendar_months``) has windows of
+      calendar months (2 March, 2 April ...; 1 April, 1 July ...), so a whole calendar month
+      holds one monthly window and a whole quarter one quarterly window whatever their length
+      (a 31-day month or a 91-day quarter plans one visit, not two), and plans add up over
+      periods.
     * Any other frequency has windows of its length in days (:func:`window_days`).
     * The last window of a pairing that ends (``ends_on``, or ended early) is owed only when
       it fits before the end, as the visit clock does (``pairings.clock``): a cadre paired
@@ -94,7 +76,7 @@ def planned(pairing: Pairing, start: date, end: date) -> int:
     lo, hi = max(start, anchor), min(end, last or end)
     if hi < lo:
         return 0
-    months = calendar_months(pairing)
+    months = clock.calendar_months(pairing.frequency_amount, pairing.frequency_unit)
     if months is not None:
         first = _first_window_from(anchor, months, lo)
         final = _first_window_from(anchor, months, hi + ONE_DAY) - 1

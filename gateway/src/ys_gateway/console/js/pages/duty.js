@@ -68,14 +68,14 @@ export async function dutyPage({ main, query }) {
     panel.querySelector("select,input")?.focus();
   };
   const body = h("div");
-  const byTime = (a, b) => `${a.date} ${a.start}`.localeCompare(`${b.date} ${b.start}`);
   replace(main,
     h("div", { class: "case-head" }, h("h1", {}, "坐班安排"),
       may.schedule(session.position()) ? h("button", { type: "button", class: "primary", onClick: open }, "排班") : null),
     panel,
     section(null, filterForm(query, halls, params)),
     section(params.date_from && !query.has("date_from") ? "坐班表（今日及以后）" : "坐班表", body));
-  await withLoading(body, async () => (await all(D, params, 400)).sort(byTime), (found) => table(DUTY_COLUMNS, found, "没有符合条件的坐班安排"));
+  // the API lists sittings in the order they start (date, start time), page after page
+  await withLoading(body, () => all(D, params, 400), (found) => table(DUTY_COLUMNS, found, "没有符合条件的坐班安排"));
 }
 
 const FORMS = {
@@ -110,13 +110,20 @@ function facts(d) {
   ];
 }
 
+// A matter's 交办单 by its number and title; the API names it only to those who may read it,
+// so anyone else learns only that one was raised.
+function matterProblem(m) {
+  if (m.problem_number) return h("span", {}, link(`/console/problems/${m.problem_id}`, m.problem_number), " ", m.problem_title);
+  return m.problem_id ? "已形成交办单" : "—";
+}
+
 function matters(d) {
   return section("坐班办件", table([
     { label: "时间", value: (m) => dateTime(m.at) },
     { label: "办件情况", value: (m) => m.summary },
     { label: "处理结果", value: (m) => label(DUTY_OUTCOMES, m.outcome) },
     { label: "企业", value: (m) => enterpriseLink(m.enterprise_id) },
-    { label: "交办单", value: (m) => (m.problem_id ? link(`/console/problems/${m.problem_id}`, "查看交办单") : "—") },
+    { label: "交办单", value: matterProblem },
     { label: "登记人", value: (m) => m.recorded_by_name || "—" },
   ], d.matters, "尚未登记办件"));
 }
