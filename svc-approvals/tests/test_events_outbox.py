@@ -90,7 +90,10 @@ async def test_each_step_publishes_its_event(
         done["working_days_used"],
     )
     stage_done = [e["data"] for e in events if e["type"].endswith(".stage_completed")]
-    assert [d["on_time"] for d in stage_done] == [done["on_time"]]
+    assert [(d["stage"], d["on_time"]) for d in stage_done] == [
+        ("handling", done["on_time"]),
+        ("delivery", True),  # 送达: handed over the day of the approval
+    ]
 
     async with hall.app.state.db.read() as session:
         rows = await session.execute(

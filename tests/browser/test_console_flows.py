@@ -3,7 +3,8 @@ takes a ticket, the department head signs it, its overdue stage reaches the bure
 a citizen rates through the SMS link; the bulletin opens and its CSV downloads; a stale page
 and an expired session say so in Chinese; every role's home and every public page is captured.
 Besides: case details offer exactly the actions the API lists for the user, API errors read in
-Chinese, countdowns count working days on the county calendar, public pages name departments."""
+Chinese, countdowns count working days on the county calendar, public pages name departments,
+a licence ready at the window stops its delivery countdown."""
 
 from __future__ import annotations
 
@@ -414,6 +415,46 @@ def _stage_rows(page: Any) -> dict[str, tuple[str, str, str, bool]]:
         cells = [t.strip() for t in row.locator("td").all_inner_texts()]
         out[cells[0]] = (cells[1], cells[2], cells[3], row.locator("[data-due]").count() > 0)
     return out
+
+
+APPLICATIONS = "/api/v1/approvals/applications"
+
+
+def _approved_food_licence(console: Any) -> dict[str, Any]:
+    """A food licence taken in at the county hall, 受理'd, and approved (准予许可) by 市场监管局."""
+    with console.api("hall_head") as hall:
+        found = hall.get("/api/v1/approvals/items", params={"q": "食品经营许可"}).json()["items"]
+        [item] = [i for i in found if i["name"] == "食品经营许可"]
+        body = {
+            "item": item["code"],
+            "hall_code": "HALL_COUNTY",
+            "window_code": "W01",
+            "applicant": {"name": "李四", "phone": "13912345678"},
+            "materials": [m["name"] for m in item["materials"]],
+        }
+        made = hall.post(APPLICATIONS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert made.status_code == 201, made.text
+        application = _api_act(hall, APPLICATIONS, made.json(), "accept")
+    with console.api("scjg_staff") as staff:
+        return _api_act(staff, APPLICATIONS, application, "approve")
+
+
+def test_a_licence_ready_at_the_window_stops_its_delivery_clock(console: Any) -> None:
+    """After 准予许可 the application counts down its delivery limit (送达, 行政许可法 art. 44)
+    and states it; 通知领取 stops that clock: no countdown, and when the applicant was told."""
+    application = _approved_food_licence(console)
+    page = console.new_page()
+    console.login(page, "clerk")
+    page.goto(f"{console.base}/console/applications/{application['id']}")
+    assert _buttons(page) == ["通知领取", "送达"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} 24:00", _fact(page, "送达时限"))
+    expect(page.locator(".case-head [data-due]")).to_have_count(1)
+    _act(page, "通知领取")
+    page.wait_for_selector("text=已完成：通知领取")
+    assert _buttons(page) == ["送达"]
+    expect(page.locator(".case-head [data-due]")).to_have_count(0)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", _fact(page, "通知领取时间"))
+    console.shot(page, "application-ready-for-pickup")
 
 
 def test_closed_work_reads_as_closed_answers_and_finished_clocks(console: Any) -> None:

@@ -290,6 +290,26 @@ POLICIES: list[dict[str, Any]] = [
         "warning_fraction": 0.6,
         "description": "绿色通道重点项目时限",
     },
+    # 行政许可法 art. 44, 82: the licence granted is issued and delivered within ten working
+    # days of the decision (a county may promise less, e.g. on the green channel).
+    {
+        "case_kind": "application",
+        "stage": "delivery",
+        "urgency": "normal",
+        "amount": 10,
+        "unit": _WD,
+        "warning_fraction": 0.75,
+        "description": "准予许可后颁发、送达证件时限",
+    },
+    {
+        "case_kind": "application",
+        "stage": "delivery",
+        "urgency": "green",
+        "amount": 10,
+        "unit": _WD,
+        "warning_fraction": 0.6,
+        "description": "绿色通道准予许可后送达时限",
+    },
 ]
 
 # Windows of the county hall that take dedicated items (others: comprehensive).

@@ -288,10 +288,28 @@ async def decide(
     app.decided_at, app.outcome = now(), "approved" if approve else "rejected"
     app.decision_reason = part.reason
     # The limit (行政许可法 art. 42) is the time to decide: the clock stops at the decision, not
-    # at delivery, which waits on the applicant's pick-up or the post (art. 44).
+    # at delivery, which has its own ten days for a licence granted (art. 44; none for a refusal).
     await timing.complete(session, app, actor, app.decided_at)
+    if approve:
+        await timing.start_delivery(session, app, actor, app.decided_at)
     pauses = await pauses_of(session, app)
     app.working_days_used = await timing.working_days_used(session, app, pauses, app.decided_at)
+
+
+async def notify_pickup(
+    session: AsyncSession, app: Application, actor: Principal, if_match: str | None
+) -> None:
+    """通知领取: the licence is ready at the window and the applicant is told by SMS. The body
+    has done its part (art. 44): the delivery clock stops now, and the wait for the applicant
+    to come is theirs; 送达 records the collection. Once, and not for a postal delivery (409)."""
+    refused = rules.pickup_notice_refused(app)
+    if refused is not None:
+        code, why = refused
+        raise Conflict(why, code=code)
+    await flow.step(session, app, "notify_pickup", actor, if_match, None)
+    app.pickup_ready_at = now()
+    await timing.complete_delivery(session, app, actor, app.pickup_ready_at)
+    await notices.tell_applicant(session, app, notices.PICKUP)
 
 
 async def deliver(
@@ -301,7 +319,8 @@ async def deliver(
     actor: Principal,
     if_match: str | None,
 ) -> None:
-    """送达: window pickup, or free postal delivery with its tracking number."""
+    """送达: window pickup, or free postal delivery with its tracking number. Posting or
+    handing over the licence stops its delivery clock, unless 通知领取 already did."""
     method = body.method or DeliveryMethod(app.delivery_method or "pickup")
     if method == DeliveryMethod.postal and not body.tracking_number:
         raise Invalid("postal delivery needs the tracking number", field="tracking_number")
@@ -320,13 +339,14 @@ async def deliver(
     app.delivery_method, app.tracking_number = method, body.tracking_number
     app.postal_address = body.postal_address or app.postal_address
     app.delivered_at = now()
+    await timing.complete_delivery(session, app, actor, app.delivered_at)
 
 
 async def finish(
     session: AsyncSession, app: Application, actor: Principal, if_match: str | None
 ) -> None:
-    """办结 after delivery (the clock stopped at the decision); publishes ``completed`` (node
-    ``finish``) and ``closed``."""
+    """办结 after delivery (the clocks stopped at the decision and at delivery); publishes
+    ``completed`` (node ``finish``) and ``closed``."""
     await flow.step(session, app, "finish", actor, if_match, None)
     app.finished_at = now()
     await enqueue(session, events.completed(app, "finish", actor))

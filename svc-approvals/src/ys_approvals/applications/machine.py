@@ -12,9 +12,13 @@
                                              ├─ approve ▶ approved ─┐
                                              └─ reject ▶ rejected ──┴─ deliver ▶ delivered
                                                                         ─ finish ▶ finished
+                              approved ─ notify_pickup (通知领取, once) ─▶ approved
 
 The written decision is delivered whether it grants or refuses the licence (行政许可法 art. 38,
-44): 办结 follows delivery only.
+44): 办结 follows delivery only. A licence to be collected at the window may first be made
+ready and the applicant told (``notify_pickup``): that stops its delivery clock (``timing``);
+``deliver`` then records the collection. It is a step, not a state: the application is still
+approved and not yet delivered, and ``deliver`` is the same step either way.
 """
 
 from __future__ import annotations
@@ -113,6 +117,14 @@ TRANSITIONS: tuple[Transition[Application], ...] = (  # type: ignore[type-var]
     _t("decide_part", "in_review", "in_review", rules.handler, "part_decided", "部门审批"),
     _t("approve", "in_review", "approved", rules.handler, "approved", "准予许可"),
     _t("reject", "in_review", "rejected", rules.handler, "rejected", "不予许可"),
+    _t(
+        "notify_pickup",
+        "approved",
+        "approved",
+        rules.pickup_notice,
+        "pickup_notified",
+        "通知领取",
+    ),
     _t(
         "deliver",
         "approved rejected",

@@ -71,6 +71,12 @@ class Application(IdMixin, TimestampMixin, VersionMixin, Base):
     provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     working_days_used: Mapped[int | None] = mapped_column(Integer)
     on_time: Mapped[bool | None] = mapped_column(Boolean)
+    # 送达 (行政许可法 art. 44): the delivery stage of a licence granted, copied like the above
+    delivery_stage_id: Mapped[uuid.UUID | None] = mapped_column()
+    delivery_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    delivery_on_time: Mapped[bool | None] = mapped_column(Boolean)
+    # 通知领取: the licence waits at the window and the applicant was told (its clock stopped)
+    pickup_ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def case_key(self) -> str:

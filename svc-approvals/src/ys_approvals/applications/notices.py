@@ -9,6 +9,7 @@ from ys_approvals.applications.models import Application
 
 SUPPLEMENT = "supplement_notice"  # 一次性告知: everything missing, at once
 EXTENSION = "extension_notice"  # 行政许可法 art. 42: the applicant is told of the extension
+PICKUP = "pickup_notice"  # 通知领取: the licence is ready to collect at the window
 
 
 async def tell_applicant(

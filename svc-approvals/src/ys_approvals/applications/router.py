@@ -320,6 +320,20 @@ async def reject(
     return await _render(request, response, app, principal)
 
 
+@_action("notify-pickup", "通知领取: the licence is ready at the window (stops its clock)")
+async def notify_pickup(
+    app_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatch = None,
+) -> ApplicationOut:
+    app, _ = await service.visible_application(session, principal, app_id)
+    await actions.notify_pickup(session, app, principal, if_match)
+    return await _render(request, response, app, principal)
+
+
 @_action("deliver", "送达: window pickup or free postal delivery")
 async def deliver(
     app_id: uuid.UUID,

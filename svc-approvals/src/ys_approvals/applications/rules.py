@@ -3,7 +3,9 @@
 * front office (前台): any position in the department running the hall that took the
   application in (``front_office``: HALL, or a town);
 * back office (后台): staff or head of a department deciding one of the application's parts;
-* the responsible department's head approves a statutory extension (行政许可法 art. 42).
+* the responsible department's head approves a statutory extension (行政许可法 art. 42);
+* the applicant is told once that a licence waits at the window (通知领取), unless it goes by
+  post.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ DECIDERS = ("staff", "head")
 INSTANT = "instant"  # 即办件 (catalog.models.HandlingKind)
 ANY_ROLE = ("clerk", "staff", "head")
 AWAITING_MATERIALS = "awaiting_materials"  # the intake 补正 notice is out, unanswered
+POSTAL = "postal"  # 免费邮寄 (schemas.DeliveryMethod)
 
 
 def part_departments(app: Application) -> set[str]:
@@ -96,6 +99,34 @@ class OneIntakeNotice:
         return f"{inner() if callable(inner) else 'allowed'}, once per application (一次性告知)"
 
 
+@dataclass(frozen=True)
+class OnePickupNotice:
+    """``rule``, for a licence collected at the window whose applicant was not yet told it is
+    ready (通知领取 stops the delivery clock once; a postal delivery stops it when posted)."""
+
+    rule: Rule[Application]
+
+    def __call__(self, principal: Principal, case: object) -> Position | None:
+        assert isinstance(case, Application)
+        if pickup_notice_refused(case) is not None:
+            return None
+        return self.rule(principal, case)
+
+    def describe(self) -> str:
+        inner = getattr(self.rule, "describe", None)
+        return f"{inner() if callable(inner) else 'allowed'}, once, for a window pickup"
+
+
+def pickup_notice_refused(app: Application) -> tuple[str, str] | None:
+    """Why (code, text) the applicant may not be told (again) that the licence is ready to
+    collect, if they may not."""
+    if app.delivery_method == POSTAL:
+        return "postal-delivery", "this licence goes by free post: 送达 with the tracking number"
+    if app.pickup_ready_at is not None:
+        return "pickup-notified", "the applicant was already told the licence is ready to collect"
+    return None
+
+
 def notice_answered(app: Application) -> bool:
     """The intake 补正 notice was given and the materials it asked for arrived."""
     return app.intake_notice_at is not None and app.state != AWAITING_MATERIALS
@@ -107,4 +138,5 @@ front_or_handler = any_of(front, handler)
 on_the_spot = OnlyInstant(front_or_handler)
 into_review = NotInstant(front_or_handler)
 intake_notice = OneIntakeNotice(front_or_handler)
+pickup_notice = OnePickupNotice(front_or_handler)
 responsible_head = of_case("head")

@@ -203,7 +203,21 @@ class ApplicationOut(BaseModel):
     )
     working_days_used: int | None
     on_time: bool | None
-    overdue: bool
+    delivery_due_at: datetime | None = Field(
+        description="送达: a licence granted is delivered by then (行政许可法 art. 44); none "
+        "before the decision and after a refusal"
+    )
+    delivery_on_time: bool | None = Field(
+        description="posted, handed over or ready to collect (通知领取) before delivery_due_at"
+    )
+    pickup_ready_at: datetime | None = Field(
+        description="通知领取: the licence waits at the window and the applicant was told"
+    )
+    overdue: bool = Field(
+        description="behind a time limit: the one running now (handling until the decision, "
+        "delivery from approval until delivered or ready to collect) is past due, or one "
+        "completed late; a closed application only by the latter"
+    )
     parts: list[PartOut]
     pauses: list[PauseOut]
     actions: list[str] = Field(description="what the caller may do now")

@@ -106,30 +106,56 @@ def list_query(
 
 def late_clause(at: datetime) -> ColumnElement[bool]:
     """SQL form of :func:`running_late` (open applications only)."""
-    return and_(
-        Application.state.not_in(CLOSED),
+    handling = and_(
+        Application.on_time.is_(None),
         Application.due_at.is_not(None),
         or_(
             and_(Application.state.not_in(PAUSED), Application.due_at < at),
             and_(Application.state.in_(PAUSED), Application.due_at < Application.updated_at),
         ),
     )
+    delivery = and_(
+        Application.delivery_on_time.is_(None),
+        Application.delivery_due_at.is_not(None),
+        Application.delivery_due_at < at,
+    )
+    stopped_late = or_(Application.on_time.is_(False), Application.delivery_on_time.is_(False))
+    return and_(Application.state.not_in(CLOSED), or_(handling, delivery, stopped_late))
 
 
 def running_late(app: Application, at: datetime) -> bool:
-    """An open application past its due time. While the clock stands still (补正, hearing
-    ...) it is late only if it already was when it stopped: the step that paused it is the
-    application's last change."""
-    if app.state in CLOSED or app.due_at is None:
+    """An open application behind a time limit: the clock running now is past due, or one
+    stopped late. The handling clock runs until the decision; while it stands still (补正,
+    hearing ...) it is late only if it already was when it stopped: the step that paused it
+    is the application's last change. The delivery clock runs from 准予许可 until the licence
+    is posted, handed over or ready to collect (a refusal has none)."""
+    if app.state in CLOSED:
+        return False
+    return _stopped_late(app) or _handling_late(app, at) or _delivery_late(app, at)
+
+
+def _stopped_late(app: Application) -> bool:
+    """The decision or the delivery came after its due time."""
+    return app.on_time is False or app.delivery_on_time is False
+
+
+def _handling_late(app: Application, at: datetime) -> bool:
+    if app.on_time is not None or app.due_at is None:
         return False
     if app.state in PAUSED:
         return app.due_at < app.updated_at
     return app.due_at < at
 
 
+def _delivery_late(app: Application, at: datetime) -> bool:
+    if app.delivery_on_time is not None or app.delivery_due_at is None:
+        return False
+    return app.delivery_due_at < at
+
+
 def is_overdue(app: Application) -> bool:
     if app.state in CLOSED:
-        return app.on_time is False
+        return _stopped_late(app)
     return running_late(app, now())
 
 

@@ -15,7 +15,13 @@ class Figures(BaseModel):
     finished: int
     in_progress: int
     overdue: int
-    on_time_rate: float | None
+    on_time_rate: float | None = Field(
+        description="finished applications decided in time (a 即办件: finished that day)"
+    )
+    delivery_on_time_rate: float | None = Field(
+        description="licences granted that were posted, handed over or ready to collect in time "
+        "(送达, 行政许可法 art. 44), of those whose delivery clock stopped"
+    )
     average_working_days: float | None
     average_statutory_limit: float | None
     average_committed_limit: float | None

@@ -43,6 +43,7 @@ def _compression(used: float | None, limit: float | None) -> float | None:
 def figures(apps: Sequence[Application], at: datetime) -> dict[str, Any]:
     finished = [a for a in apps if a.state == "finished" and a.working_days_used is not None]
     timed = [a for a in finished if a.on_time is not None]
+    delivered = [a.delivery_on_time for a in apps if a.delivery_on_time is not None]
     open_ = [a for a in apps if a.state not in CLOSED]
     used = _mean([float(a.working_days_used or 0) for a in finished])
     statutory = _mean([float(a.statutory_limit) for a in finished])
@@ -56,6 +57,7 @@ def figures(apps: Sequence[Application], at: datetime) -> dict[str, Any]:
         "in_progress": len(open_),
         "overdue": sum(running_late(a, at) for a in open_),
         "on_time_rate": _share(sum(bool(a.on_time) for a in timed), len(timed)),
+        "delivery_on_time_rate": _share(sum(delivered), len(delivered)),
         "average_working_days": used,
         "average_statutory_limit": statutory,
         "average_committed_limit": committed,

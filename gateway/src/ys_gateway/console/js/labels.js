@@ -51,6 +51,7 @@ export const STAGES = {
   acceptance: "受理决定", reply: "答复", supervision: "督办", checkback: "回访核查",
   review: "审查", intake: "受理", rectification: "整改", proposal: "提出方案",
   resolution: "解决", visit: "走访", progress: "月度进展", confirmation: "企业确认",
+  handling: "办理", delivery: "送达",
 };
 export const CLOCK_STATE = {
   running: "计时中", paused: "已暂停", completed: "已完成", cancelled: "已取消",
@@ -155,7 +156,7 @@ export const ACTIONS = {
   refuse: "不予受理", finish_on_the_spot: "即办办结", request_supplement: "审查补正",
   supplement_received: "补正材料接收", suspend: "特别程序", resume: "特别程序结束",
   approve_extension: "延期批准", decide_part: "部门审批", approve: "准予许可",
-  reject: "不予许可/不予受理", deliver: "送达", finish: "办结",
+  reject: "不予许可/不予受理", notify_pickup: "通知领取", deliver: "送达", finish: "办结",
   assign: "交办", investigate: "调查核实", resolve: "反馈结果", confirm: "企业确认",
   dispute: "企业有异议", close: "办结", check_back: "回访核查",
   call_back: "回访核实", classify: "分类", claim_invalid: "申请无效差评",

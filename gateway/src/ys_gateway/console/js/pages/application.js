@@ -2,7 +2,7 @@
 import { get } from "../api.js";
 import { h } from "../dom.js";
 import { deptName } from "../directory.js";
-import { dateTime } from "../format.js";
+import { dateTime, dueTime } from "../format.js";
 import { APPLICATION_STATUS, label } from "../labels.js";
 import { section, table } from "../ui.js";
 import { NOTE, renderCase } from "./casepage.js";
@@ -35,6 +35,7 @@ const FORMS = {
   approve_extension: { label: "批准延期", path: "extension-approval", body: nothing },
   approve: { label: "准予许可", path: "approve", tone: "primary", fields: [NOTE], body: (v) => ({ note: v.note || null }) },
   reject: { label: "不予许可", path: "reject", fields: [reason], body: (v) => ({ reason: v.reason }) },
+  notify_pickup: { label: "通知领取", path: "notify-pickup", tone: "primary", help: "证件已备好：短信通知申请人到窗口领取，送达时限至此停止计时。", body: nothing },
   deliver: { label: "送达", path: "deliver", tone: "primary",
     fields: [{ name: "method", label: "方式", type: "select", options: { pickup: "窗口领取", postal: "免费邮寄" } },
       { name: "tracking_number", label: "邮件单号" }, { name: "postal_address", label: "邮寄地址" }],
@@ -56,10 +57,19 @@ function facts(a) {
     a.accepted_at && ["受理时间", dateTime(a.accepted_at)],
     a.missing_materials.length && ["待补正材料", a.missing_materials.join("、")],
     a.decision_reason && ["决定理由", a.decision_reason],
+    a.delivery_due_at && ["送达时限", `${dueTime(a.delivery_due_at)}${a.delivery_on_time === false ? "（超时）" : ""}`],
+    a.pickup_ready_at && ["通知领取时间", dateTime(a.pickup_ready_at)],
     a.tracking_number && ["邮件单号", a.tracking_number],
     a.finished_at && ["办结时间", dateTime(a.finished_at)],
     a.working_days_used !== null && ["实际用时", `${a.working_days_used} 个工作日${a.on_time === false ? "（超时）" : ""}`],
   ];
+}
+
+/** The clock that runs now: handling until the decision (suspended: it stops), then the
+ * delivery of a licence granted until posted, handed over or ready to collect. */
+function runningDue(a) {
+  if (a.decided_at) return a.delivery_on_time === null ? a.delivery_due_at : null;
+  return ["finished", "refused", "suspended"].includes(a.status) ? null : a.due_at;
 }
 
 function parts(a) {
@@ -81,7 +91,7 @@ export async function applicationPage(ctx) {
     url,
     title: (a) => `办件 ${a.number}`,
     status: (a) => label(APPLICATION_STATUS, a.status),
-    due: (a) => (["finished", "refused", "suspended"].includes(a.status) ? null : a.due_at), // suspended: the clock stops
+    due: runningDue,
     facts,
     extra: (a) => h("div", {}, code ? h("p", { class: "notice ok" }, `收件成功。办件编号 ${a.number}，查询码 ${code}（请告知申请人，凭编号和查询码查询进度）。`) : null, parts(a)),
     timeline: () => get(`${url}/timeline`),
