@@ -39,7 +39,11 @@ CONSUMERS = tuple(consumers.specs())
 def components() -> list[ComponentFactory]:
     """Seed first; then NATS, the outbox relay, the consumers (rating invitations, hall duty)
     and the notification sender (SMS to applicants); the deadline sweeper last."""
-    return [seed_component(seed_on_start), *event_components(*CONSUMERS), sweeper_component()]
+    return [
+        seed_component(seed_on_start, in_production=True),
+        *event_components(*CONSUMERS),
+        sweeper_component(),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -51,8 +51,12 @@ def read_county(path: Path) -> dict[str, Any]:
     return data if data.get("halls") else {**data, "halls": seed_data.BUILTIN_HALLS}
 
 
-async def seed(session: AsyncSession, county: dict[str, Any]) -> None:
+async def seed(session: AsyncSession, county: dict[str, Any], *, demo: bool = True) -> None:
+    """The time-limit policies always (a production county needs them before its first
+    application); the demo catalogue, packages, hall and disclosure outside production."""
     await seed_policies(session, "approvals", seed_data.POLICIES)
+    if not demo:
+        return
     codes = await _seed_items(session)
     await _seed_packages(session, codes)
     await _seed_halls(session, county["halls"], codes)
@@ -146,8 +150,9 @@ async def _seed_disclosure(session: AsyncSession) -> None:
 
 
 async def seed_on_start(db: Database, settings: Settings) -> None:
-    """The start-up seed (``yingshang.seeding``; not in production: real data comes from
-    admins). The county file is read before the write transaction opens."""
+    """The start-up seed (``yingshang.seeding``): the default policies always, the demo hall
+    outside production (real items come from admins). The county file is read before the
+    write transaction opens."""
     county = await asyncio.to_thread(read_county, settings.county_file)
     async with db.write() as session:
-        await seed(session, county)
+        await seed(session, county, demo=settings.env != "production")

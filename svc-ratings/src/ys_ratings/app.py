@@ -39,7 +39,7 @@ DESCRIPTION = (
 
 def components(specs: list[ConsumerSpec]) -> list[ComponentFactory]:
     return [
-        seed_component(seed_on_start),
+        seed_component(seed_on_start, in_production=True),
         *event_components(*specs, notifications=False),
         sweeper_component(hooks=[flag_overdue]),
         DefaultRatings,

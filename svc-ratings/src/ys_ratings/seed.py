@@ -1,7 +1,8 @@
 """Idempotent default data: the national indicator sets, rating policies and the time limit
 of rectifications (DOMAIN.md defaults; an admin's later edits are never overwritten).
 
-Run by the app at start-up outside production; in production: ``python -m ys_ratings.seed``.
+Run by the app at every start-up, production included (it holds no demo data); also
+``python -m ys_ratings.seed``.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ async def seed(session: AsyncSession, directory: list[tuple[str, str, str]]) -> 
 
 
 async def seed_on_start(db: Database, settings: Settings) -> dict[str, int]:
-    """The start-up seed (``yingshang.seeding``; not in production)."""
+    """The start-up seed (``yingshang.seeding``): defaults, production included."""
     return await seed_database(db, settings.county_file)
 
 

@@ -36,7 +36,11 @@ DESCRIPTION = (
 
 def components() -> list[ComponentFactory]:
     """Seed first; then NATS, the outbox relay, the consumers, notifications; the sweeper."""
-    return [seed_component(seed_on_start), *event_components(*CONSUMERS), sweeper_component()]
+    return [
+        seed_component(seed_on_start, in_production=True),
+        *event_components(*CONSUMERS),
+        sweeper_component(),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

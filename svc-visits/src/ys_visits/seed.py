@@ -64,7 +64,9 @@ async def _seed_demo(session: AsyncSession) -> None:
 
 
 async def seed_on_start(db: Database, settings: Settings) -> None:
-    """The start-up seed (``yingshang.seeding``; not in production: real data comes from admins
-    and the gateway's directory events)."""
+    """The start-up seed (``yingshang.seeding``): policies, departments and halls always (a
+    production county needs its time limits before its first pairing); the demo enterprises
+    and pairings outside production (real ones come from the center's staff)."""
+    demo = settings.seed_demo and settings.env != "production"
     async with db.write() as session:
-        await seed(session, settings.county_file, demo=settings.seed_demo)
+        await seed(session, settings.county_file, demo=demo)

@@ -1,0 +1,36 @@
+"""A production county starts with the national indicator sets, the rating policies and the
+rectification time limit (rows an admin may change): the first 差评 must not stop at a
+missing policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from yingshang.testing.apps import ServiceUnderTest
+from yingshang.time.models import Policy
+from ys_ratings.app import SERVICE_DIR, components, create_app
+from ys_ratings.indicators.models import IndicatorSet
+from ys_ratings.settings import Settings
+
+
+async def test_production_seeds_the_defaults(service_app: Callable[..., Any]) -> None:
+    sut: ServiceUnderTest = await service_app(
+        create_app,
+        Settings,
+        SERVICE_DIR,
+        env="production",
+        demo_password="a-county-secret-not-the-demo",
+        seed_on_start=True,
+    )
+    seeder = components([])[0](sut.app)  # the start-up seed, as the app runs it
+    await seeder.start(sut.app)
+    async with sut.app.state.db.read() as session:
+        rows = await session.execute(select(Policy.case_kind, Policy.stage))
+        policies = {(kind, stage) for kind, stage in rows}
+        sets = await session.scalar(select(func.count()).select_from(IndicatorSet))
+    assert seeder.readiness()["seeded"] is True
+    assert ("rectification", "rectify") in policies
+    assert sets
