@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from kitservice.machine import CASE_MACHINE
@@ -11,6 +12,7 @@ from kitservice.models import SampleCase
 from yingshang.auth import Position, Principal
 from yingshang.cases.rules import any_of, client_scope, of_case, roles, system, system_actor
 from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.cases.timeline import TimelineEntry, Vocabulary
 from yingshang.problems import NotFound
 from yingshang.testing import a_clerk, a_client, a_head, a_staff
 
@@ -95,3 +97,56 @@ def test_the_machine_exports_as_data_and_mermaid() -> None:
     assert "    dispatched --> accepted: 签收 accept (head of case.department)\n" in diagram
     assert "    returned --> dispatched: 派单 dispatch (clerk|staff @ HOTLINE_CENTER)\n" in diagram
     assert diagram.endswith("    closed --> [*]\n")
+
+
+def an_entry(action: str, from_state: str | None, to_state: str | None) -> TimelineEntry:
+    return TimelineEntry(
+        at=datetime(2026, 3, 2, 2, 0, tzinfo=UTC),
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor="u-1",
+        actor_name="冯涛",
+    )
+
+
+def test_timeline_labels_name_steps_and_states_in_words() -> None:
+    clock = Vocabulary({"stage_paused": "暂停计时"}, {"running": "计时中", "paused": "已暂停"})
+    labels = CASE_MACHINE.timeline_labels({"created": "受理"}, clock)
+    accepted = labels.out(an_entry("accept", "dispatched", "accepted"))
+    assert (accepted.label, accepted.from_label, accepted.to_label) == ("签收", "已派单", "已签收")
+    created = labels.out(an_entry("created", None, "submitted"))
+    assert (created.label, created.from_label, created.to_label) == ("受理", None, "已受理")
+    # The engine's entries move a clock, not the case: its vocabulary names their states.
+    paused = labels.out(an_entry("stage_paused", "running", "paused"))
+    assert (paused.label, paused.from_label, paused.to_label) == ("暂停计时", "计时中", "已暂停")
+    assert labels.label("dispatch") == "派单"
+    assert labels.label("explode") is None
+    unknown = labels.out(an_entry("explode", "submitted", "dispatched"))  # shown in codes
+    assert (unknown.label, unknown.from_label, unknown.to_label) == (
+        "explode",
+        "submitted",
+        "dispatched",
+    )
+
+
+def test_a_step_has_one_label() -> None:
+    with pytest.raises(ValueError, match="'dispatch' is both '派单' and '分派'"):
+        CASE_MACHINE.timeline_labels({"dispatch": "分派"})
+    anyone = roles("staff")
+    close = Transition[SampleCase]("close", {"open"}, "closed", anyone, label="办结")
+    withdraw = Transition[SampleCase](
+        "withdraw", {"open"}, "closed", anyone, action="close", label="撤回"
+    )
+    note = Transition[SampleCase]("note", {"open"}, "open", anyone)  # no label
+
+    def machine(*transitions: Transition[SampleCase]) -> StateMachine[SampleCase]:
+        return StateMachine[SampleCase](
+            service="kit", kind="case", states=("open", "closed"), initial="open",
+            transitions=transitions,
+        )  # fmt: skip
+
+    with pytest.raises(ValueError, match="'close' is both '办结' and '撤回'"):
+        machine(close, withdraw).timeline_labels({})
+    labels = machine(close, note).timeline_labels({})
+    assert (labels.label("close"), labels.label("note")) == ("办结", None)

@@ -63,6 +63,14 @@ async def test_a_case_walks_its_life_cycle(service_app: StartService) -> None:
         ("close", "replied", "closed"),
     ]
     assert (steps[2]["position_dept"], steps[2]["position_role"]) == ("ROADS", "head")
+    # Each entry in words too: the step's label and its states' (the sample's 签收 is accept).
+    assert [(s["label"], s["from_label"], s["to_label"]) for s in steps] == [
+        ("受理", None, "已受理"),
+        ("派单", "已受理", "已派单"),
+        ("签收", "已派单", "已签收"),
+        ("反馈", "已签收", "已反馈"),
+        ("办结", "已反馈", "已办结"),
+    ]
 
 
 async def test_wrong_position_is_forbidden(service_app: StartService) -> None:

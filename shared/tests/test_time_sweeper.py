@@ -15,11 +15,13 @@ from timesample.kit import database, frozen_clock, outbox, start
 
 from yingshang import time as deadlines
 from yingshang.cases import timeline
+from yingshang.cases.timeline import TimelineLabels
 from yingshang.clock import SHANGHAI
 from yingshang.db import Database
 from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.envelope import CloudEvent
-from yingshang.time.events import DEADLINE_EVENTS, register_deadline_events
+from yingshang.time import DEADLINE_TIMELINE
+from yingshang.time.events import DEADLINE_EVENTS, register_deadline_events, timeline_action
 from yingshang.time.models import DeadlineStage
 from yingshang.time.sweeper import DeadlineSweeper, Firing
 
@@ -210,25 +212,50 @@ async def _wait_until_all_escalated(db: Database, count: int) -> None:
     raise AssertionError("the sweepers did not finish the ladder")
 
 
+async def every_kind_of_change(db: Database) -> list[DeadlineStage]:
+    """Two stages that, between them, emit every deadline event but ``stage_rescheduled``."""
+    with frozen_clock(MONDAY):
+        async with db.write() as session:
+            stage = await start(session)
+            await deadlines.pause(session, stage, actor="u", reason="补正")
+            await deadlines.resume(session, stage, actor="u")
+            await deadlines.extend(session, stage, 2, "working_days", actor="u")
+            await deadlines.restart(session, stage, actor="u")
+    await fired_at(db, DeadlineSweeper(db), sh(2026, 12, 31))
+    with frozen_clock(sh(2026, 12, 31, 12)):  # after the sweep (and the due time)
+        async with db.write() as session:
+            await deadlines.complete_stage(session, stage.id, actor="u")
+            other = await start(session)
+            await deadlines.cancel(session, other, actor="u")
+    return [stage, other]
+
+
 async def test_every_deadline_event_validates_against_the_catalogue(tmp_path: Path) -> None:
     catalogue = register_deadline_events(EventCatalogue(), "timesample", ("application",))
     async with database(tmp_path) as db:
-        with frozen_clock(MONDAY):
-            async with db.write() as session:
-                stage = await start(session)
-                await deadlines.pause(session, stage, actor="u", reason="补正")
-                await deadlines.resume(session, stage, actor="u")
-                await deadlines.extend(session, stage, 2, "working_days", actor="u")
-                await deadlines.restart(session, stage, actor="u")
-        await fired_at(db, DeadlineSweeper(db), sh(2026, 12, 31))
-        with frozen_clock(sh(2026, 12, 31, 12)):  # after the sweep (and the due time)
-            async with db.write() as session:
-                await deadlines.complete_stage(session, stage.id, actor="u")
-                other = await start(session)
-                await deadlines.cancel(session, other, actor="u")
+        await every_kind_of_change(db)
         rows = await outbox(db)
     parsed = [catalogue.validate(CloudEvent.model_validate(r.payload)) for r in rows]
     names = {p.event.type.rsplit(".", 1)[1] for p in parsed}
     assert names == set(DEADLINE_EVENTS) - {"stage_rescheduled"}
     completed = next(p for p in parsed if p.event.type.endswith(".stage_completed"))
     assert completed.payload.model_dump()["on_time"] is False
+
+
+async def test_every_timeline_entry_of_the_engine_has_its_label(tmp_path: Path) -> None:
+    labels = TimelineLabels(DEADLINE_TIMELINE)
+    async with database(tmp_path) as db:
+        stages = await every_kind_of_change(db)
+        async with db.read() as session:
+            entries = [
+                labels.out(entry)
+                for stage in stages
+                for entry in await timeline.entries(session, "application", stage.case_id)
+            ]
+    recorded = {timeline_action(name) for name in DEADLINE_EVENTS} - {"stage_rescheduled"}
+    assert {e.action for e in entries} == recorded  # each event under its timeline action
+    assert all(e.label != e.action for e in entries), [e.action for e in entries]
+    paused = next(e for e in entries if e.action == "stage_paused")
+    assert (paused.label, paused.from_label, paused.to_label) == ("暂停计时", "计时中", "已暂停")
+    assert next(e for e in entries if e.action == "deadline_escalated").label == "升级督办"
+    assert labels.label(timeline_action("stage_rescheduled")) == "调整时限"

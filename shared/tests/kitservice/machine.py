@@ -65,3 +65,6 @@ CASE_MACHINE = StateMachine[SampleCase](
         ),
     ),
 )
+
+# The sample's one step outside the machine: 受理 intake (``service.create``).
+TIMELINE = CASE_MACHINE.timeline_labels({"created": "受理"})

@@ -9,7 +9,7 @@ from fastapi import Body, Depends, File, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
 from kitservice import service
-from kitservice.machine import CASE_MACHINE, KIND
+from kitservice.machine import CASE_MACHINE, KIND, TIMELINE
 from kitservice.models import SampleCase
 from kitservice.schemas import (
     ActionIn,
@@ -19,7 +19,6 @@ from kitservice.schemas import (
     CaseOut,
     ContactOut,
     CreatedCase,
-    TimelineOut,
 )
 from yingshang import attachments, audit
 from yingshang.app import allow, router
@@ -27,6 +26,7 @@ from yingshang.auth import HOTLINE_CENTER, CurrentPrincipal, staff
 from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch, set_etag
 from yingshang.cases.pagination import Page, PageParams, paginate
+from yingshang.cases.timeline import TimelineOut
 from yingshang.db import Database, SessionDep
 from yingshang.idempotency import idempotent_post
 
@@ -116,7 +116,7 @@ async def read_case(
 @api.get(
     "/cases/{case_id}/timeline",
     response_model=list[TimelineOut],
-    summary="Who did what, when",
+    summary="Who did what, when (each step and state with its zh-CN label)",
     responses=CASE_ERRORS,
     dependencies=[allow(staff())],
 )
@@ -124,8 +124,7 @@ async def case_timeline(
     case_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
 ) -> list[TimelineOut]:
     case = await service.get_visible(session, case_id, principal)
-    entries = await timeline.entries(session, KIND, case.id)
-    return [TimelineOut.model_validate(e) for e in entries]
+    return TIMELINE.outs(await timeline.entries(session, KIND, case.id))
 
 
 @api.get(

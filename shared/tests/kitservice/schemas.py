@@ -49,20 +49,6 @@ class ActionIn(BaseModel):
     department: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9_]{1,59}$")
 
 
-class TimelineOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    at: datetime
-    action: str
-    from_state: str | None
-    to_state: str | None
-    actor_name: str | None
-    staff_no: str | None
-    position_dept: str | None
-    position_role: str | None
-    note: str | None
-
-
 class ContactOut(BaseModel):
     requester_phone: str
 

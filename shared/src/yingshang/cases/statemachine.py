@@ -116,6 +116,18 @@ class StateMachine(Generic[C]):
         """The CloudEvents ``subject`` of the case's events (ordering key)."""
         return f"{self.kind}/{case.id}"
 
+    def timeline_labels(
+        self, others: Mapping[str, str], *vocabularies: timeline.Vocabulary
+    ) -> timeline.TimelineLabels:
+        """The labels of this kind's timeline: each transition's label under its timeline
+        action and ``others`` (the kind's steps written outside the machine: creation, 催办
+        ...), all between the machine's states; plus ``vocabularies`` with states of their own
+        (the deadline engine's ``yingshang.time.DEADLINE_TIMELINE`` where the kind has clocks)."""
+        # one vocabulary per transition: two transitions naming one action differently fail
+        steps = [{t.timeline_action: t.label} for t in self.transitions] + [others]
+        own = (timeline.Vocabulary(actions, self.labels) for actions in steps)
+        return timeline.TimelineLabels(*own, *vocabularies)
+
     def as_dict(self) -> dict[str, Any]:
         """The machine as data, for docs and the console."""
         return {

@@ -3,14 +3,21 @@
 Every state change writes a timeline entry in the same transaction as the state and the
 outbox event (see ``yingshang.cases.statemachine.apply_transition``); deadline warnings and
 escalations are written here too.
+
+Entries store codes (``accept``, ``in_review``); reads answer with the words staff know them
+by as well (受理, 审查中): a case kind's :class:`TimelineLabels` combine its machine's labels,
+its other steps' and the deadline engine's (``yingshang.time.DEADLINE_TIMELINE``).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Required, TypedDict, Unpack
 
+from pydantic import BaseModel, Field
 from sqlalchemy import JSON, Index, String, Text, Uuid, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -107,3 +114,88 @@ async def entries(session: AsyncSession, case_kind: str, case_id: uuid.UUID) -> 
         .order_by(TimelineEntry.at, TimelineEntry.id)
     )
     return list(rows.scalars())
+
+
+class TimelineOut(BaseModel):
+    """One entry of a case's timeline: when, which step (its code and its zh-CN label), from →
+    to (codes and labels), who acting as which position, and the note."""
+
+    at: datetime
+    action: str = Field(description="the step's code, e.g. `accept`")
+    label: str = Field(
+        description="the step as staff call it (zh-CN), e.g. 受理; the code if it has none"
+    )
+    from_state: str | None = Field(
+        description="the case's state before the step; on a deadline entry (`stage_*`) the "
+        "clock's (`running`, `paused`, `completed`, `cancelled`)"
+    )
+    from_label: str | None = Field(description="`from_state` in words (zh-CN), e.g. 已收件")
+    to_state: str | None = Field(description="the state after the step (as `from_state`)")
+    to_label: str | None = Field(description="`to_state` in words (zh-CN), e.g. 审查中")
+    actor_name: str | None = Field(description="who; a background component by its name")
+    staff_no: str | None = Field(description="工号 of the person who acted")
+    position_dept: str | None = Field(description="the department of the position acted in")
+    position_role: str | None = Field(description="the role of the position acted in")
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Labels (zh-CN) of a group of timeline actions, and of the states their entries move
+    between: a case kind's own steps move the case (its machine's states), the deadline
+    engine's move a clock (running, paused ...)."""
+
+    actions: Mapping[str, str]
+    states: Mapping[str, str] = field(default_factory=dict)
+
+
+class TimelineLabels:
+    """What a case kind's timeline entries are called: its vocabularies combined.
+
+    An action has one label: two vocabularies naming an action differently are refused
+    (``ValueError``, at import). An empty label is no label. An action without one reads as
+    its code; each service's tests check that every action it writes has a label.
+    """
+
+    def __init__(self, *vocabularies: Vocabulary) -> None:
+        self._steps: dict[str, tuple[str, Mapping[str, str]]] = {}
+        for vocabulary in vocabularies:
+            for action, label in vocabulary.actions.items():
+                if label:
+                    self._add(action, label, vocabulary.states)
+
+    def _add(self, action: str, label: str, states: Mapping[str, str]) -> None:
+        known = self._steps.get(action)
+        if known is not None and known[0] != label:
+            raise ValueError(f"timeline action {action!r} is both {known[0]!r} and {label!r}")
+        self._steps[action] = (label, states)
+
+    def label(self, action: str) -> str | None:
+        """The label of ``action``; ``None`` when it has none."""
+        step = self._steps.get(action)
+        return step[0] if step else None
+
+    def out(self, entry: TimelineEntry) -> TimelineOut:
+        """``entry`` as the API shows it, with the labels of its step and states."""
+        label, states = self._steps.get(entry.action, (entry.action, {}))
+        return TimelineOut(
+            at=entry.at,
+            action=entry.action,
+            label=label,
+            from_state=entry.from_state,
+            from_label=_state_label(states, entry.from_state),
+            to_state=entry.to_state,
+            to_label=_state_label(states, entry.to_state),
+            actor_name=entry.actor_name,
+            staff_no=entry.staff_no,
+            position_dept=entry.position_dept,
+            position_role=entry.position_role,
+            note=entry.note,
+        )
+
+    def outs(self, entries: Iterable[TimelineEntry]) -> list[TimelineOut]:
+        return [self.out(entry) for entry in entries]
+
+
+def _state_label(states: Mapping[str, str], state: str | None) -> str | None:
+    return None if state is None else states.get(state, state)

@@ -28,7 +28,7 @@ from yingshang.time.deadlines import (
     stages_of,
     start_stage,
 )
-from yingshang.time.events import DEADLINE_EVENTS, register_deadline_events
+from yingshang.time.events import DEADLINE_EVENTS, DEADLINE_TIMELINE, register_deadline_events
 from yingshang.time.models import CalendarYear, DeadlineStage, Policy
 from yingshang.time.policies import (
     PolicyIn,
@@ -45,6 +45,7 @@ from yingshang.time.years import calendar_router, load_year, years_without_data
 
 __all__ = [
     "DEADLINE_EVENTS",
+    "DEADLINE_TIMELINE",
     "CalendarYear",
     "DeadlineStage",
     "DeadlineSweeper",

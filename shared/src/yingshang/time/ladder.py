@@ -16,6 +16,8 @@ from yingshang.time.arithmetic import after_due
 from yingshang.time.calendar import WorkCalendar
 
 WARNING, OVERDUE, ESCALATED = "warning", "overdue", "escalated"
+# The timeline action recording each step on its case (``events.timeline_action``).
+STEP_ACTIONS = {event: f"deadline_{event}" for event in (WARNING, OVERDUE, ESCALATED)}
 
 
 @dataclass(slots=True)

@@ -32,6 +32,7 @@ from yingshang.time.bulk import (
 )
 from yingshang.time.ladder import (
     ESCALATED,
+    STEP_ACTIONS,
     LevelTimes,
     Progress,
     Step,
@@ -206,7 +207,7 @@ class Batch:
                     row.case_kind,
                     row.case_id,
                     self.at_value,
-                    f"deadline_{step.event}",
+                    STEP_ACTIONS[step.event],
                     ACTOR,
                     note,
                     data,

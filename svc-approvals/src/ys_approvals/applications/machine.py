@@ -27,6 +27,7 @@ from typing import Any
 
 from yingshang.cases.rules import Rule
 from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.time import DEADLINE_TIMELINE
 from ys_approvals.applications import rules
 from ys_approvals.applications.models import CASE_KIND, Application
 
@@ -145,3 +146,8 @@ MACHINE: StateMachine[Application] = StateMachine(  # type: ignore[type-var]
     final=frozenset(CLOSED),
     labels=STATUS_LABELS,
 )
+
+# The timeline's words: the machine's steps (intake writes its first 补正 notice as the
+# machine's ``request_materials``), 收件 (``intake.submit``) and the deadline engine's entries.
+OTHER_STEPS = {"submit": "收件"}
+TIMELINE = MACHINE.timeline_labels(OTHER_STEPS, DEADLINE_TIMELINE)

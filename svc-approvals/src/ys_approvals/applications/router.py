@@ -13,10 +13,12 @@ from yingshang.auth import CurrentPrincipal, staff, staff_or_client
 from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch, set_etag
 from yingshang.cases.pagination import Page, PageParams, paginate
+from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep, get_session
 from yingshang.idempotency import idempotent_post
 from ys_approvals import access
 from ys_approvals.applications import actions, flow, intake, service
+from ys_approvals.applications.machine import TIMELINE
 from ys_approvals.applications.models import CASE_KIND, Application
 from ys_approvals.applications.schemas import (
     ApplicationIn,
@@ -29,7 +31,6 @@ from ys_approvals.applications.schemas import (
     SupplementIn,
     SupplementRequestIn,
     SuspendIn,
-    TimelineOut,
 )
 from ys_approvals.audit_reads import audit_unmasked
 from ys_approvals.auth_helpers import require_key_from_clients
@@ -137,7 +138,7 @@ async def read(
 @api.get(
     "/{app_id}/timeline",
     response_model=list[TimelineOut],
-    summary="Who did what, when (时间线)",
+    summary="Who did what, when (时间线; each step and state also in words, zh-CN)",
     dependencies=[allow(ANYONE)],
     responses=ERRORS,
 )
@@ -145,8 +146,7 @@ async def read_timeline(
     app_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
 ) -> list[TimelineOut]:
     app, _ = await service.visible_application(session, principal, app_id)
-    entries = await timeline.entries(session, CASE_KIND, app.id)
-    return [TimelineOut.model_validate(e) for e in entries]
+    return TIMELINE.outs(await timeline.entries(session, CASE_KIND, app.id))
 
 
 def _action(path: str, summary: str) -> Callable[[F], F]:

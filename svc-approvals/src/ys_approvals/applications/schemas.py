@@ -304,16 +304,3 @@ class PublicStatusOut(BaseModel):
     submitted_at: datetime
     due_at: datetime | None
     finished_at: datetime | None
-
-
-class TimelineOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    at: datetime
-    action: str
-    from_state: str | None
-    to_state: str | None
-    actor_name: str | None
-    staff_no: str | None
-    position_dept: str | None
-    note: str | None

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from yingshang.cases.rules import Rule, any_of, of_case, roles, system
 from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.time import DEADLINE_TIMELINE
 from ys_complaints.access import DECIDERS, OVERSIGHT, at_handling_center, not_party_to
 from ys_complaints.cases.models import CASE_KIND, ComplaintCase
 from ys_complaints.cases.vocabulary import LABELS
@@ -141,6 +142,16 @@ URGE = Note(
     frozenset(s.value for s in (S.ASSIGNED, S.INVESTIGATING, S.REPLIED, S.DISPUTED)),
     SUPERVISORS,
 )
+
+# The timeline's words: the machine's steps, 登记 (``intake``), 催办/督办, the 督办 a dispute
+# opens at once (``stages``), a note from 12345 (``consumers``) and the deadline engine's.
+OTHER_STEPS = {
+    "created": "登记",
+    URGE.name: URGE.label,
+    "escalated": "督办（营商局）",
+    "note": "备注",
+}
+TIMELINE = MACHINE.timeline_labels(OTHER_STEPS, DEADLINE_TIMELINE)
 
 
 def label(name: str) -> str:

@@ -11,6 +11,7 @@ from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff, staff_or_client
 from yingshang.cases.etag import set_etag
 from yingshang.cases.pagination import PageParams
+from yingshang.cases.timeline import TimelineOut
 from yingshang.db import Database, SessionDep
 from yingshang.idempotency import HEADER, BadIdempotencyKey, idempotent_post
 from yingshang.problems import Forbidden
@@ -25,7 +26,6 @@ from ys_complaints.cases.schemas import (
     CasePage,
     CreatedOut,
     IdentityOut,
-    TimelineOut,
 )
 from ys_complaints.cases.vocabulary import Category, Source, State
 
@@ -173,7 +173,7 @@ async def read_case(
 @api.get(
     "/{case_id}/timeline",
     response_model=list[TimelineOut],
-    summary="Who did what, when (notes redacted outside the center)",
+    summary="Who did what, when (steps in words, zh-CN; notes redacted outside the center)",
     responses=NOT_FOUND,
     dependencies=[allow(READERS)],
 )

@@ -8,11 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
 from yingshang.cases import timeline
+from yingshang.cases.timeline import TimelineOut
 from yingshang.clock import now, today
 from ys_complaints.access import Audience, audience
 from ys_complaints.cases import stages
 from ys_complaints.cases.confidentiality import Redactor, enterprise_view, list_name
-from ys_complaints.cases.machine import MACHINE
+from ys_complaints.cases.machine import MACHINE, TIMELINE
 from ys_complaints.cases.models import CASE_KIND, CaseNote, ComplaintCase, Evidence
 from ys_complaints.cases.schemas import (
     CaseOut,
@@ -20,7 +21,6 @@ from ys_complaints.cases.schemas import (
     EvidenceOut,
     NoteOut,
     StageOut,
-    TimelineOut,
 )
 from ys_complaints.cases.vocabulary import (
     CATEGORY_LABELS,
@@ -173,17 +173,7 @@ async def timeline_of(
         private = (seen_as is not Audience.CENTER and entry.action in CENTER_ONLY_ACTIONS) or (
             seen_as not in SEEN_BY_OVERSIGHT and entry.action in ORIGIN_ACTIONS
         )
-        out.append(
-            TimelineOut(
-                at=entry.at,
-                action=entry.action,
-                from_state=entry.from_state,
-                to_state=entry.to_state,
-                actor_name=entry.actor_name,
-                staff_no=entry.staff_no,
-                position_dept=entry.position_dept,
-                position_role=entry.position_role,
-                note=None if private else redact.optional(entry.note),
-            )
-        )
+        shown = TIMELINE.out(entry)
+        shown.note = None if private else redact.optional(entry.note)
+        out.append(shown)
     return out

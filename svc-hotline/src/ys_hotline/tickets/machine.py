@@ -17,6 +17,7 @@ from enum import StrEnum
 from yingshang.auth import ROLES
 from yingshang.cases.rules import Rule, any_of, of_case, roles, system
 from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.time import DEADLINE_TIMELINE
 from ys_hotline.access import CENTER, CENTER_MANAGERS, OVERSIGHT
 from ys_hotline.tickets.events import SERVICE
 from ys_hotline.tickets.models import CASE_KIND, Ticket
@@ -153,6 +154,11 @@ NOTES: dict[str, Note] = {
         ),
     )
 }
+
+# The timeline's words: the machine's steps, the notes, 受理 (``intake``) and the deadline
+# engine's entries.
+OTHER_STEPS = {"receive": "受理", **{note.name: note.label for note in NOTES.values()}}
+TIMELINE = MACHINE.timeline_labels(OTHER_STEPS, DEADLINE_TIMELINE)
 
 
 def label(name: str) -> str:

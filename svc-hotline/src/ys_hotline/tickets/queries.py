@@ -16,13 +16,13 @@ from yingshang.problems import Invalid
 from yingshang.time.models import RUNNING, DeadlineStage
 from ys_hotline.access import sees_everything
 from ys_hotline.tickets import allowed, policy, stages, views
+from ys_hotline.tickets.machine import TIMELINE
 from ys_hotline.tickets.models import CASE_KIND, Ticket, TicketReply
 from ys_hotline.tickets.schemas import (
     ReplyOut,
     StageOut,
     TicketOut,
     TicketSummary,
-    TimelineOut,
 )
 from ys_hotline.tickets.vocabulary import Status
 
@@ -161,7 +161,7 @@ async def detail(
     entries = await timeline.entries(session, CASE_KIND, ticket.id)
     view = view_of(ticket, principal, clocks, reveal=reveal)
     view.replies = [ReplyOut.model_validate(r) for r in replies.scalars()]
-    view.timeline = [TimelineOut.model_validate(e) for e in entries]
+    view.timeline = TIMELINE.outs(entries)
     return view
 
 

@@ -112,7 +112,7 @@ async def list_tickets(
 @api.get(
     "/{ticket_id}",
     response_model=TicketOut,
-    summary="A ticket with its replies, clocks (五限时) and full timeline",
+    summary="A ticket with its replies, clocks (五限时) and full timeline (steps in words, zh-CN)",
     responses=NOT_FOUND,
     dependencies=[allow(READERS)],
 )

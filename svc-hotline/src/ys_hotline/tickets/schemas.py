@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from yingshang.cases.timeline import TimelineOut
 from yingshang.validators import USCC, Phone, plausible_datetime
 from ys_hotline.tickets.vocabulary import ExcludedMatter, Source, TicketType, Urgency
 
@@ -141,20 +142,6 @@ class StageOut(BaseModel):
     level: int
     provisional: bool = False
     on_time: bool | None = None
-
-
-class TimelineOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    at: datetime
-    action: str
-    from_state: str | None
-    to_state: str | None
-    actor_name: str | None
-    staff_no: str | None
-    position_dept: str | None
-    position_role: str | None
-    note: str | None
 
 
 class TicketSummary(BaseModel):

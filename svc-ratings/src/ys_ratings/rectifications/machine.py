@@ -14,6 +14,8 @@ from typing import Any
 from yingshang.auth import BUREAU, ROLES
 from yingshang.cases.rules import Rule, any_of, of_case, roles, system
 from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.cases.timeline import TimelineLabels
+from yingshang.time import DEADLINE_TIMELINE
 from ys_ratings.access import RatingsCenter
 
 CASE_KIND = "rectification"
@@ -159,3 +161,13 @@ def rectification_machine(center: RatingsCenter) -> StateMachine[Any]:
         final=frozenset({State.CLOSED}),
         labels=LABELS,
     )
+
+
+# A rectification's one step written outside the machine: opened on a 差评 (``service``).
+OTHER_STEPS = {"opened": "生成整改单"}
+
+
+@lru_cache(maxsize=8)
+def timeline_labels(center: RatingsCenter) -> TimelineLabels:
+    """The timeline's words: the machine's steps, the opening and the deadline engine's."""
+    return rectification_machine(center).timeline_labels(OTHER_STEPS, DEADLINE_TIMELINE)

@@ -15,11 +15,12 @@ from yingshang.auth import staff
 from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch
 from yingshang.cases.pagination import Page, PageParams, paginate
+from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep
 from ys_ratings.access import Viewer, ViewerDep
 from ys_ratings.months import MONTH_PATTERN
 from ys_ratings.rectifications import actions
-from ys_ratings.rectifications.machine import State, rectification_machine
+from ys_ratings.rectifications.machine import State, rectification_machine, timeline_labels
 from ys_ratings.rectifications.models import Rectification
 from ys_ratings.rectifications.schemas import (
     CallBackIn,
@@ -28,7 +29,6 @@ from ys_ratings.rectifications.schemas import (
     OptionalNoteIn,
     ReasonIn,
     RectificationOut,
-    TimelineOut,
     VerdictIn,
 )
 from ys_ratings.rectifications.service import visible
@@ -102,7 +102,7 @@ async def read_rectification(
 @api.get(
     "/{rect_id}/timeline",
     response_model=list[TimelineOut],
-    summary="Who did what, when (timeline)",
+    summary="Who did what, when (timeline; steps in words, zh-CN)",
     dependencies=[allow(staff())],
     responses=NOT_FOUND,
 )
@@ -111,7 +111,7 @@ async def rectification_timeline(
 ) -> list[TimelineOut]:
     rect = await visible(session, rect_id, viewer)
     rows = await timeline.entries(session, "rectification", rect.id)
-    return [TimelineOut.model_validate(row, from_attributes=True) for row in rows]
+    return timeline_labels(viewer.center).outs(rows)
 
 
 Act = Callable[..., Awaitable[Rectification]]

@@ -92,15 +92,3 @@ class RectificationOut(BaseModel):
 class RectificationPage(BaseModel):
     items: list[RectificationOut]
     next_cursor: str | None
-
-
-class TimelineOut(BaseModel):
-    at: datetime
-    action: str
-    from_state: str | None
-    to_state: str | None
-    actor_name: str | None
-    staff_no: str | None
-    position_dept: str | None
-    position_role: str | None
-    note: str | None

@@ -52,3 +52,8 @@ MACHINE: StateMachine[DutyShift] = StateMachine(  # type: ignore[type-var]
     labels={SCHEDULED: "已排班", ON_DUTY: "坐班中", COMPLETED: "已完成", CANCELLED: "已取消"},
     transitions=TRANSITIONS,
 )
+
+# The timeline's words: the machine's steps, the sitting's scheduling and each matter handled
+# on duty (``service``); a sitting has no clock.
+OTHER_STEPS = {"created": "排班", "matter": "登记办件"}
+TIMELINE = MACHINE.timeline_labels(OTHER_STEPS)

@@ -10,15 +10,16 @@ from yingshang.auth import CurrentPrincipal
 from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch, set_etag
 from yingshang.cases.pagination import PageParams, paginate
+from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from yingshang.validators import PlausibleDate
 from ys_visits.access import ANY_STAFF, SCHEDULERS
 from ys_visits.deps import CREATE_ERRORS, LIST_ERRORS, NOT_FOUND, PREFIX, WRITE_ERRORS
 from ys_visits.duty import service
+from ys_visits.duty.machine import TIMELINE
 from ys_visits.duty.models import KIND, DutyShift
 from ys_visits.duty.schemas import DutyDetail, DutyIn, DutyPage, EmptyIn, MatterIn, ReasonIn
-from ys_visits.schemas import TimelineOut
 
 api = router(f"{PREFIX}/duty-shifts", tags=["hall duty (坐班)"])
 Code = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
@@ -97,13 +98,13 @@ async def read_sitting(
 @api.get(
     "/{shift_id}/timeline",
     response_model=list[TimelineOut],
-    summary="Who did what, when",
+    summary="Who did what, when (steps in words, zh-CN)",
     responses=NOT_FOUND,
     dependencies=[allow(ANY_STAFF)],
 )
 async def sitting_timeline(shift_id: uuid.UUID, session: SessionDep) -> list[TimelineOut]:
     shift = await service.get(session, shift_id)
-    return [TimelineOut.model_validate(e) for e in await timeline.entries(session, KIND, shift.id)]
+    return TIMELINE.outs(await timeline.entries(session, KIND, shift.id))
 
 
 @api.post(

@@ -3,6 +3,7 @@
 from yingshang.auth import BUREAU
 from yingshang.cases.rules import roles
 from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.time import DEADLINE_TIMELINE
 from ys_visits.access import CENTER, MANAGER_ROLES
 from ys_visits.clocks import SERVICE
 from ys_visits.pairings.models import KIND, Pairing
@@ -25,3 +26,8 @@ MACHINE: StateMachine[Pairing] = StateMachine(  # type: ignore[type-var]
     labels={ACTIVE: "挂帮中", ENDED: "已结束"},
     transitions=(END,),
 )
+
+# The timeline's words: the machine's step, the pairing's creation (``service``), each visit
+# recorded on it (``visits.service``) and the deadline engine's entries (the visit clock).
+OTHER_STEPS = {"created": "建立挂帮", "visited": "走访"}
+TIMELINE = MACHINE.timeline_labels(OTHER_STEPS, DEADLINE_TIMELINE)

@@ -10,14 +10,15 @@ from yingshang.auth import CurrentPrincipal
 from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch, set_etag
 from yingshang.cases.pagination import PageParams, paginate
+from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from ys_visits.access import ANY_STAFF, MANAGERS
 from ys_visits.deps import CREATE_ERRORS, LIST_ERRORS, NOT_FOUND, PREFIX, WRITE_ERRORS
 from ys_visits.pairings import service
+from ys_visits.pairings.machine import TIMELINE
 from ys_visits.pairings.models import KIND, Pairing
 from ys_visits.pairings.schemas import EndIn, LeaderRank, PairingIn, PairingOut, PairingPage
-from ys_visits.schemas import TimelineOut
 
 api = router(f"{PREFIX}/assignments", tags=["pairings (挂帮)"])
 DeptFilter = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
@@ -85,7 +86,7 @@ async def read_pairing(
 @api.get(
     "/{pairing_id}/timeline",
     response_model=list[TimelineOut],
-    summary="Who did what, when (visits, windows, warnings, escalations)",
+    summary="Who did what, when (visits, windows, warnings, escalations; in words, zh-CN)",
     responses=NOT_FOUND,
     dependencies=[allow(ANY_STAFF)],
 )
@@ -93,8 +94,7 @@ async def pairing_timeline(
     pairing_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
 ) -> list[TimelineOut]:
     pairing = await service.get_visible(session, pairing_id, principal)
-    entries = await timeline.entries(session, KIND, pairing.id)
-    return [TimelineOut.model_validate(e) for e in entries]
+    return TIMELINE.outs(await timeline.entries(session, KIND, pairing.id))
 
 
 @api.post(

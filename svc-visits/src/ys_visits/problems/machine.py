@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from yingshang.auth import BUREAU, ROLES
 from yingshang.cases.rules import Rule, any_of, of_case, roles
 from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.time import DEADLINE_TIMELINE
 from ys_visits.access import CENTER, MANAGER_ROLES
 from ys_visits.clocks import SERVICE
 from ys_visits.problems.models import KIND, Problem
@@ -98,6 +99,18 @@ class Step:
 
 
 PROGRESS = Step("progress", "月度进展", frozenset({S.IN_PROGRESS.value}), DEPT)
+
+# The timeline's words: the machine's steps, 登记 (``service``), 月度进展, what the ratings
+# service's events leave (``consumers``) and the deadline engine's entries.
+OTHER_STEPS = {
+    "created": "登记",
+    PROGRESS.name: PROGRESS.label,
+    "rating_invited": "已发送好差评邀请",
+    "rating_not_sent": "未能发送好差评邀请",
+    "rated": "企业评价",
+    "rating_excluded": "评价不计入统计",
+}
+TIMELINE = MACHINE.timeline_labels(OTHER_STEPS, DEADLINE_TIMELINE)
 
 
 def label(name: str) -> str:

@@ -12,6 +12,7 @@ from yingshang.auth import CurrentPrincipal
 from yingshang.cases import timeline
 from yingshang.cases.etag import set_etag
 from yingshang.cases.pagination import PageParams, paginate
+from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from yingshang.problems import Invalid
@@ -19,6 +20,7 @@ from ys_visits.access import ANY_STAFF, REGISTRARS
 from ys_visits.deps import CREATE_ERRORS, LIST_ERRORS, NOT_FOUND, PREFIX, Db
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.problems import service
+from ys_visits.problems.machine import TIMELINE
 from ys_visits.problems.models import KIND, Problem
 from ys_visits.problems.schemas import (
     ContactOut,
@@ -28,7 +30,6 @@ from ys_visits.problems.schemas import (
     ProblemPage,
 )
 from ys_visits.problems.vocabulary import Category, Source, State
-from ys_visits.schemas import TimelineOut
 
 api = router(f"{PREFIX}/problems", tags=["problems (诉求/交办单)"])
 DeptFilter = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
@@ -100,7 +101,7 @@ async def read_problem(
 @api.get(
     "/{problem_id}/timeline",
     response_model=list[TimelineOut],
-    summary="Who did what, when (steps, progress, warnings, escalations)",
+    summary="Who did what, when (steps, progress, warnings, escalations; in words, zh-CN)",
     responses=NOT_FOUND,
     dependencies=[allow(ANY_STAFF)],
 )
@@ -108,9 +109,7 @@ async def problem_timeline(
     problem_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
 ) -> list[TimelineOut]:
     problem = await service.get_visible(session, problem_id, principal)
-    return [
-        TimelineOut.model_validate(e) for e in await timeline.entries(session, KIND, problem.id)
-    ]
+    return TIMELINE.outs(await timeline.entries(session, KIND, problem.id))
 
 
 @api.get(

@@ -139,30 +139,3 @@ export function label(vocabulary, code) {
   if (code === null || code === undefined || code === "") return "—";
   return vocabulary[code] || String(code);
 }
-
-// Timeline actions of every kind (state-machine steps and deadline-engine events).
-export const ACTIONS = {
-  created: "登记受理", opened: "开启", submit: "收件", receive: "受理",
-  stage_started: "开始计时", stage_paused: "暂停计时", stage_resumed: "恢复计时", stage_cancelled: "停止计时",
-  stage_restarted: "重新计时", stage_extended: "延长时限", filed: "登记",
-  answer: "直接答复", dispatch: "派单", sign: "签收", contact: "联系诉求人", reply: "回复",
-  accept: "受理", // the hall's and the complaints center's 受理; a ticket's accept is 审核通过 send_back: "审核退回", return: "退单", approve_return: "退单审核通过",
-  reject_return: "退单审核不通过", revisit: "回访", reopen: "重新办理", reopen_at_center: "重新受理", archive: "归档",
-  merge: "并单", transfer: "转侵权投诉中心", complaint_closed: "投诉案件办结",
-  request_extension: "申请延期", decide_extension: "延期审核", urge: "催办", supervise: "督办",
-  warning: "时限预警", overdue: "超时", escalated: "升级督办", stage_completed: "环节完成",
-  notify_head: "通知一把手", written_notice: "书面通报",
-  request_materials: "一次性告知补正", materials_received: "补正材料接收",
-  refuse: "不予受理", finish_on_the_spot: "即办办结", request_supplement: "审查补正",
-  supplement_received: "补正材料接收", suspend: "特别程序", resume: "特别程序结束",
-  approve_extension: "延期批准", decide_part: "部门审批", approve: "准予许可",
-  reject: "不予许可/不予受理", notify_pickup: "通知领取", deliver: "送达", finish: "办结",
-  assign: "交办", investigate: "调查核实", resolve: "反馈结果", confirm: "企业确认",
-  dispute: "企业有异议", close: "办结", check_back: "回访核查",
-  call_back: "回访核实", classify: "分类", claim_invalid: "申请无效差评",
-  claim_unfixable: "申请无法整改", approve_claim: "审核通过", reject_claim: "审核驳回",
-  complete: "整改完成", feed_back: "反馈评价人", record_verdict: "评价整改",
-  appeal_upheld: "申诉成立", propose: "提出解决方案", progress: "月度进展", solve: "办结",
-  override_close: "营商局决定销号", note: "备注", matter: "办件", recorded: "记录", visited: "走访",
-  end: "结束挂帮", check_in: "签到", check_out: "签退", cancel: "取消",
-};

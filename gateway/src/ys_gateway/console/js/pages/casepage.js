@@ -6,7 +6,7 @@ import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
 import { applyConditions, specField } from "../forms.js";
-import { ACTIONS, CLOCK_STATE, STAGES, label } from "../labels.js";
+import { CLOCK_STATE, STAGES, label } from "../labels.js";
 import { STALE } from "../problems.js";
 import { countdownEl, errorBox, kv, loading, notice, onSubmit, section, table, tag } from "../ui.js";
 
@@ -54,12 +54,13 @@ const SYSTEM_ACTORS = {
   visits: "系统（走访挂帮）", ratings: "系统（好差评）", gateway: "系统",
 };
 
+/** A case's timeline: each step in the words its service gives it (`label`, zh-CN). */
 export function timelineList(entries) {
   if (!entries || !entries.length) return h("p", { class: "muted" }, "暂无记录");
   return h("ol", { class: "timeline" }, entries.map((e) =>
     h("li", {},
       h("time", { datetime: e.at }, dateTime(e.at)),
-      h("strong", {}, e.action_label || label(ACTIONS, e.action)),
+      h("strong", {}, e.label),
       h("span", { class: "who" }, [SYSTEM_ACTORS[e.actor_name] || e.actor_name, e.staff_no && `（${e.staff_no}）`, e.position_dept && ` · ${deptName(e.position_dept)}`].filter(Boolean).join("")),
       e.note ? h("p", {}, e.note) : null)));
 }

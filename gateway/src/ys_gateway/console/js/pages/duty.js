@@ -12,7 +12,7 @@ import * as session from "../session.js";
 import { field, input, link, section, select, table, withLoading } from "../ui.js";
 import { NOTE, noteRequired, renderCase } from "./casepage.js";
 import {
-  DUTY_COLUMNS, PROBLEM_FIELDS, V, enterpriseLink, may, problemBody, setFlash, showFlash, timelineAs,
+  DUTY_COLUMNS, PROBLEM_FIELDS, V, enterpriseLink, may, problemBody, setFlash, showFlash,
 } from "./visits-shared.js";
 
 const D = `${V}/duty-shifts`;
@@ -136,7 +136,7 @@ export async function shiftPage(ctx) {
     status: (d) => label(DUTY_STATES, d.state),
     facts,
     extra: matters,
-    timeline: () => timelineAs(`${url}/timeline`, { created: "排班", matter: "登记办件" }),
+    timeline: () => get(`${url}/timeline`),
     actions: (d) => Object.keys(FORMS).filter((name) => d.actions.includes(name)).map((name) => ({ name, ...FORMS[name] })),
   });
   showFlash(ctx.main);

@@ -1,7 +1,7 @@
 // A pairing (挂帮): a county leader and a responsible department paired with an enterprise, with
 // a visit frequency by the leader's rank (DOMAIN.md defaults: quarterly for county leaders,
 // monthly for department cadres); each visit restarts the clock, a missed one escalates.
-import { request } from "../api.js";
+import { get, request } from "../api.js";
 import { h } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dueTime } from "../format.js";
@@ -11,7 +11,7 @@ import { navigate } from "../router.js";
 import { tag } from "../ui.js";
 import { noteRequired, renderCase } from "./casepage.js";
 import { items, listSection } from "./lists.js";
-import { V, VISIT_COLUMNS, enterpriseLink, frequencyText, setFlash, showFlash, timelineAs } from "./visits-shared.js";
+import { V, VISIT_COLUMNS, enterpriseLink, frequencyText, setFlash, showFlash } from "./visits-shared.js";
 
 const A = `${V}/assignments`;
 
@@ -77,7 +77,7 @@ export async function pairingPage(ctx) {
     due: (p) => (p.state === "active" ? p.visit_due_at : null),
     facts,
     extra: visits,
-    timeline: () => timelineAs(`${url}/timeline`, { created: "建立挂帮" }),
+    timeline: () => get(`${url}/timeline`),
     actions: (p) => (p.actions || []).filter((name) => FORMS[name]).map((name) => ({ name, ...FORMS[name] })),
   });
   showFlash(ctx.main);

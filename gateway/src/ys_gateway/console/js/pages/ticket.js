@@ -83,13 +83,9 @@ export function ticketActions(ticket, categories = []) {
 }
 
 /** The intake's note names the source by its code ("受理 (phone)"): in words here. */
-// A ticket's steps named like other cases' steps but meaning something else.
-const TICKET_STEPS = { accept: "审核通过" };
-
 function readableNote(entry) {
-  const named = TICKET_STEPS[entry.action] ? { ...entry, action_label: TICKET_STEPS[entry.action] } : entry;
-  const source = /^受理 \((\w+)\)$/.exec(named.note || "");
-  return source ? { ...named, note: `来源：${label(TICKET_SOURCES, source[1])}` } : named;
+  const source = /^受理 \((\w+)\)$/.exec(entry.note || "");
+  return source ? { ...entry, note: `来源：${label(TICKET_SOURCES, source[1])}` } : entry;
 }
 
 function requesterText(r) {

@@ -75,12 +75,6 @@ export function enterpriseLink(id, name) {
   return a;
 }
 
-/** A timeline whose generic steps read as this kind's (a pairing's `created` is 建立挂帮). */
-export async function timelineAs(path, labels) {
-  const entries = await get(path);
-  return entries.map((e) => (labels[e.action] ? { ...e, action_label: labels[e.action] } : e));
-}
-
 // ---- columns -----------------------------------------------------------------------------
 
 export function frequencyText(f) {

@@ -1,0 +1,35 @@
+"""A ticket's timeline in words: every step it can record has a label (zh-CN)."""
+
+from yingshang.testing.apps import ServiceUnderTest
+from yingshang.time import DEADLINE_TIMELINE
+from ys_hotline.tickets.machine import MACHINE, OTHER_STEPS, TIMELINE
+
+from .builders import People, create, step
+
+
+def test_every_step_a_ticket_records_has_a_label() -> None:
+    recorded = (
+        {t.timeline_action for t in MACHINE.transitions}
+        | set(OTHER_STEPS)
+        | set(DEADLINE_TIMELINE.actions)
+    )
+    assert [action for action in sorted(recorded) if TIMELINE.label(action) is None] == []
+
+
+async def test_the_timeline_names_each_step_and_state(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    c = hotline.client
+    t = await create(c, people.operator)
+    t = await step(c, t, "dispatch", people.operator)
+    t = await step(c, t, "sign", people.head("SCJGJ"))
+    t = await step(c, t, "urge", people.center_head, {"note": "请加快办理"})
+    steps = [e for e in t["timeline"] if not e["action"].startswith("stage_")]
+    assert [(e["action"], e["label"], e["from_label"], e["to_label"]) for e in steps] == [
+        ("receive", "受理", None, "已受理"),
+        ("dispatch", "派单", "已受理", "已派单"),
+        ("sign", "签收", "已派单", "已签收"),
+        ("urge", "催办/督办", "已签收", "已签收"),
+    ]
+    started = next(e for e in t["timeline"] if e["action"] == "stage_started")
+    assert (started["label"], started["to_label"]) == ("开始计时", "计时中")
