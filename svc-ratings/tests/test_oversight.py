@@ -95,6 +95,19 @@ async def test_an_escalation_rises_then_closes_on_its_stage(
     ]
 
 
+async def test_an_escalation_beyond_the_default_three_levels_is_kept(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """A policy may hold up to five levels (``yingshang.time.terms.MAX_LEVELS``): its L4 and
+    L5 reach the ledger instead of a dead letter."""
+    case, stage_id, due = case_fields(), str(uuid.uuid4()), now()
+    await events.send(f"{APP}.overdue", stage_event(case, stage_id, 1, due))
+    for level in (1, 2, 3, 4, 5):
+        await events.send(f"{APP}.escalated", stage_event(case, stage_id, level, due))
+    [entry] = await ledger(ratings, people.bureau(), level=5)
+    assert entry["case_number"] == case["case_number"]
+
+
 async def test_closing_the_case_closes_its_entries_and_late_ones_never_open(
     ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
 ) -> None:

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from yingshang.clock import ensure_utc
+from yingshang.time.terms import MAX_LEVELS
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
@@ -106,7 +107,9 @@ class DeadlineEvent(CaseCommon):
 
     case_kind: Code
     stage: Code
-    level: int = Field(ge=0, le=3)
+    # 0 warning, 1 overdue / L1, up to the deepest ladder a policy may hold (an admin may add
+    # levels beyond the default three)
+    level: int = Field(ge=0, le=MAX_LEVELS)
     due_at: UTC | None = None
     stage_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     on_time: bool | None = None
