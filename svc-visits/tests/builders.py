@@ -88,6 +88,17 @@ def a_problem(**overrides: Any) -> dict[str, Any]:
     return {**body, **overrides}
 
 
+def an_indicator(**overrides: Any) -> dict[str, Any]:
+    """开办企业, led by 市场监督管理局 (its head 冯涛, 工号 SC5000, is the owner: 指标长)."""
+    body: dict[str, Any] = {
+        "code": "STARTING_BUSINESS", "name": "开办企业", "lead_department": "SCJGJ",
+        "co_departments": ["XZSPJ", "TAX"], "owner_name": "冯涛", "owner_staff_no": "SC5000",
+        "owner_title": "市场监督管理局局长", "target": "企业开办 1 个工作日内办结",
+        "target_value": 1, "target_unit": "工作日",
+    }  # fmt: skip
+    return {**body, **overrides}
+
+
 async def ok(response: httpx.Response, status: int = 200) -> Any:
     assert response.status_code == status, response.text
     return response.json()
@@ -123,6 +134,12 @@ class Walk:
         }  # fmt: skip
         response = await self.client.post(
             f"{BASE}/assignments", json=body, headers=self.people.center
+        )
+        return await ok(response, 201)
+
+    async def indicator(self, **overrides: Any) -> dict[str, Any]:
+        response = await self.client.post(
+            f"{BASE}/indicators", json=an_indicator(**overrides), headers=self.people.bureau
         )
         return await ok(response, 201)
 

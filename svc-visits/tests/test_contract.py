@@ -55,3 +55,28 @@ async def test_consumers_accept_what_visits_publishes(
     assert checked == {"problem.created": 1, "problem.stage_completed": 4, "problem.closed": 1,
                        "problem.completed": 1, "duty.recorded": 1, "pairing.created": 1,
                        "pairing.closed": 1}  # fmt: skip
+
+
+async def test_a_task_without_an_enterprise_reads_as_ratings_expects(
+    visits: ServiceUnderTest, people: People, walk: Walk
+) -> None:
+    """A joint meeting's task (联席会议) has no enterprise: its events still validate with
+    ratings' models, and its 销号 makes no 好差评 invitation (no one to rate it)."""
+    await walk.indicator()
+    decision = {"title": "压缩企业开办时间", "description": "一日办结。", "department": "SCJGJ"}
+    meeting = {"held_on": TODAY, "title": "指标研判会", "kind": "warning", "chaired_by": "王志明",
+               "participants": ["SCJGJ"], "minutes": "预警。", "decisions": [decision]}  # fmt: skip
+    made = await ok(await visits.client.post(f"{BASE}/meetings", json=meeting,
+                                             headers=people.bureau), 201)  # fmt: skip
+    task = await ok(await visits.client.get(f"{BASE}/problems/{made['decisions'][0]['id']}",
+                                            headers=people.bureau))  # fmt: skip
+    await walk.step(task, "override_close", people.bureau, {"note": "并入全省改革"})
+    checked: dict[str, int] = {}
+    for event in await outbox(visits):
+        catalogue.validate(event)
+        kind, name = event.type.split(".")[2:]
+        model: Any = RATINGS_READS.get(name)
+        if kind == "problem" and model is not None:
+            model.model_validate(event.data)
+            checked[name] = checked.get(name, 0) + 1
+    assert checked == {"created": 1, "closed": 1}

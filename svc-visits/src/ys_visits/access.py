@@ -5,7 +5,9 @@
 * oversight = the bureau and the committee: see everything; the bureau may close a problem
   without the enterprise's confirmation, giving a reason (override);
 * a department sees the pairings it answers for and the problems handed to it;
-* a leader (by 工号) sees their own pairings and visits, and checks in to their duty sittings.
+* a leader (by 工号) sees their own pairings and visits, and checks in to their duty sittings;
+* the bureau keeps the indicators (指标长) and records the joint meetings (联席会议), whose
+  decisions it hands to departments; any staff reads both.
 """
 
 from collections.abc import Iterable
@@ -25,6 +27,7 @@ MANAGERS = staff(*MANAGER_ROLES, depts=[CENTER, BUREAU])  # pairings
 SCHEDULERS = staff(*MANAGER_ROLES, depts=[CENTER, BUREAU, HALL])  # duty schedule
 UNMASKERS = staff(depts=[CENTER, *OVERSIGHT])  # enterprise contacts, with a reason
 ANALYSTS = staff(depts=[CENTER, *OVERSIGHT])  # statistics
+STEERING = staff(*MANAGER_ROLES, depts=[BUREAU])  # indicators, joint meetings
 ANY_STAFF = staff()
 
 
@@ -34,6 +37,11 @@ def is_center(principal: Principal) -> bool:
 
 def is_oversight(principal: Principal) -> bool:
     return not principal.is_client and any(principal.has(None, d) for d in OVERSIGHT)
+
+
+def steers(principal: Principal) -> bool:
+    """The bureau's staff, head or admin (``STEERING``), as an object-level check."""
+    return not principal.is_client and principal.has(MANAGER_ROLES, BUREAU)
 
 
 def sees_all(principal: Principal) -> bool:

@@ -16,6 +16,8 @@ from ys_visits.consumers import CONSUMERS
 from ys_visits.directory.router import api as reference_api
 from ys_visits.duty.router import api as duty_api
 from ys_visits.enterprises.router import api as enterprises_api
+from ys_visits.indicators.router import api as indicators_api
+from ys_visits.meetings.router import api as meetings_api
 from ys_visits.models import load_models
 from ys_visits.pairings.router import api as pairings_api
 from ys_visits.problems.actions_router import api as problem_steps_api
@@ -30,7 +32,8 @@ SERVICE_DIR = Path(__file__).resolve().parents[2]  # holds alembic.ini and migra
 DESCRIPTION = (
     "The enterprise service center: the enterprise registry, leaders' and departments' "
     "pairings (挂帮) with a visit frequency, visits (走访) and the problems found (诉求), each "
-    "handed to a department (交办单) until 销号, hall duty (坐班), statistics."
+    "handed to a department (交办单) until 销号, hall duty (坐班), the indicators and their "
+    "owners (指标长), joint meetings (联席会议) whose decisions are 交办单, statistics."
 )
 
 
@@ -57,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             problems_api,
             problem_steps_api,
             duty_api,
+            indicators_api,
+            meetings_api,
             stats_api,
             reference_api,
             policies_router("visits"),

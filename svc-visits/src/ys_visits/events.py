@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Position, Principal
@@ -43,9 +44,11 @@ class ProblemCreated(CaseRef):
     received_at: datetime
     source: str
     category: str
-    enterprise_id: str
+    enterprise_id: str | None = Field(None, description="none for a joint meeting's task")
     visit_id: str | None = None
     duty_id: str | None = None
+    meeting_id: str | None = None
+    indicator_code: str | None = None
 
 
 class ProblemAssigned(CaseRef):
@@ -78,17 +81,19 @@ class ProblemSolved(CaseRef):
 
 
 class ProblemReopened(CaseRef):
-    """The enterprise disputed the solution (企业有异议): back to the department."""
+    """The solution was disputed — by the enterprise (企业有异议), or by the bureau for a task
+    without one (营商局退回重办): back to the department."""
 
     dispute_count: int
 
 
 class ProblemClosed(CaseRef):
-    """销号: ``outcome`` = ``confirmed`` (by the enterprise) or ``override`` (the bureau)."""
+    """销号: ``outcome`` = ``confirmed`` (by the enterprise), ``accepted`` (by the bureau, for a
+    task without an enterprise) or ``override`` (the bureau, without the confirmation)."""
 
     received_at: datetime
     closed_at: datetime
-    outcome: Literal["confirmed", "override"]
+    outcome: Literal["confirmed", "accepted", "override"]
 
 
 class ProblemCompleted(CaseRef):
@@ -146,6 +151,43 @@ class DutyEvent(CaseRef):
     problems_raised: int
 
 
+class IndicatorChanged(BaseModel):
+    """指标长: an indicator added or edited — its lead unit and owner (an official in office)."""
+
+    indicator_id: str
+    code: str
+    name: str
+    lead_department: str
+    owner_name: str
+    owner_staff_no: str | None = None
+    active: bool
+    version: int
+
+
+class IndicatorScored(BaseModel):
+    """An indicator's score for a period (``version`` > 1: a correction)."""
+
+    indicator_id: str
+    code: str
+    lead_department: str
+    period: str
+    score: Decimal
+    rank: int | None = None
+    rank_of: int | None = None
+    version: int
+
+
+class MeetingRecorded(CaseRef):
+    """联席会议 recorded; each decision is a 交办单 (``problem_ids``) handed to a department."""
+
+    received_at: datetime
+    held_on: date
+    meeting_kind: str
+    indicator_codes: list[str]
+    participants: list[str]
+    problem_ids: list[str]
+
+
 PRODUCED: dict[str, tuple[type[BaseModel], str, tuple[str, ...]]] = {
     "problem.created": (ProblemCreated, "诉求 raised", OVERSIGHT),
     "problem.assigned": (ProblemAssigned, "交办: handed to a department", ("gateway",)),
@@ -162,6 +204,10 @@ PRODUCED: dict[str, tuple[type[BaseModel], str, tuple[str, ...]]] = {
     "duty.recorded": (DutyEvent, "坐班 sitting entered in the schedule", HALL_BOARD),
     "duty.updated": (DutyEvent, "坐班 check-in / check-out, matters handled", HALL_BOARD),
     "duty.cancelled": (DutyEvent, "坐班 sitting cancelled", HALL_BOARD),
+    "indicator.created": (IndicatorChanged, "指标长: an indicator added", ("gateway",)),
+    "indicator.updated": (IndicatorChanged, "an indicator edited", ("gateway",)),
+    "indicator.scored": (IndicatorScored, "an indicator's score for a period", ("gateway",)),
+    "meeting.recorded": (MeetingRecorded, "联席会议 and the 交办单 it decided", ("gateway",)),
 }
 for _name, (_model, _text, _consumers) in PRODUCED.items():
     catalogue.register(f"ys.{SERVICE}.{_name}", _model, description=_text, consumers=_consumers)

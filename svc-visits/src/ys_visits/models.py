@@ -15,6 +15,8 @@ def load_models() -> None:
     import ys_visits.directory.models
     import ys_visits.duty.models
     import ys_visits.enterprises.models
+    import ys_visits.indicators.models
+    import ys_visits.meetings.models
     import ys_visits.pairings.models
     import ys_visits.problems.models
     import ys_visits.visits.models  # noqa: F401

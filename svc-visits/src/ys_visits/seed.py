@@ -1,6 +1,7 @@
 """Idempotent default data: departments and halls (deploy/seed/county.yaml), the time-limit
-policies, and (outside production) a few demo enterprises and pairings. Adds what is missing;
-never overwrites what an admin or the live directory changed."""
+policies, and (outside production) a few demo enterprises and pairings and the demo county's
+indicators with their owners (指标长). Adds what is missing; never overwrites what an admin,
+the bureau or the live directory changed."""
 
 import asyncio
 import logging
@@ -19,10 +20,18 @@ from ys_visits.directory import service as directory
 from ys_visits.enterprises import service as enterprises
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.enterprises.schemas import EnterpriseIn
+from ys_visits.indicators import service as indicators
+from ys_visits.indicators.models import Indicator
+from ys_visits.indicators.schemas import IndicatorIn
 from ys_visits.pairings import service as pairings
 from ys_visits.pairings.schemas import PairingIn
 from ys_visits.policies import default_policies
-from ys_visits.seed_data import DEMO_ENTERPRISES, DEMO_PAIRINGS, FALLBACK_COUNTY
+from ys_visits.seed_data import (
+    DEMO_ENTERPRISES,
+    DEMO_INDICATORS,
+    DEMO_PAIRINGS,
+    FALLBACK_COUNTY,
+)
 from ys_visits.settings import Settings
 
 log = logging.getLogger("ys_visits.seed")
@@ -50,6 +59,8 @@ async def seed(session: AsyncSession, county_file: Path, *, demo: bool = False) 
     await directory.add_missing_halls(session, county["halls"])
     if demo and not await session.scalar(select(func.count()).select_from(Enterprise)):
         await _seed_demo(session)
+    if demo:
+        await _seed_indicators(session)
 
 
 async def _seed_demo(session: AsyncSession) -> None:
@@ -61,6 +72,14 @@ async def _seed_demo(session: AsyncSession) -> None:
         body = {**entry, "enterprise_id": ids[entry["uscc"]]}
         del body["uscc"]
         await pairings.create(session, PairingIn.model_validate(body), SEEDER)
+
+
+async def _seed_indicators(session: AsyncSession) -> None:
+    """The indicators whose code is not known yet (an edited one stays as the bureau left it)."""
+    known = set((await session.scalars(select(Indicator.code))).all())
+    for entry in DEMO_INDICATORS:
+        if entry["code"] not in known:
+            await indicators.create(session, IndicatorIn.model_validate(entry), SEEDER)
 
 
 async def seed_on_start(db: Database, settings: Settings) -> None:

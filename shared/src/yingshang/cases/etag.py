@@ -19,6 +19,8 @@ import uuid
 from typing import Annotated, Protocol
 
 from fastapi import Header, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from yingshang.problems import PreconditionFailed, PreconditionRequired
 
@@ -82,3 +84,13 @@ def check_if_match(header: str | None, case: Versioned, kind: str) -> None:
             "the case changed since you read it; reload it and try again",
             current_etag=current,
         )
+
+
+async def flush_versioned(session: AsyncSession) -> None:
+    """Flush a change :func:`check_if_match` allowed. The UPDATE names the version that was
+    read; another transaction that changed the row in between makes it match nothing
+    (``StaleDataError``): that is a stale tag too (412)."""
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        raise PreconditionFailed("the case changed meanwhile; reload it and try again") from exc

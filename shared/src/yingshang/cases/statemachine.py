@@ -28,15 +28,14 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from yingshang.auth import Position, Principal
 from yingshang.cases import timeline
-from yingshang.cases.etag import check_if_match, etag_for
+from yingshang.cases.etag import check_if_match, etag_for, flush_versioned
 from yingshang.cases.rules import Rule, describe_rule
 from yingshang.events.envelope import CloudEvent, make_event
 from yingshang.events.outbox import enqueue
-from yingshang.problems import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
+from yingshang.problems import Conflict, Forbidden, Invalid, NotFound
 
 _NAME = re.compile(r"^[a-z][a-z_]*$")
 
@@ -237,7 +236,7 @@ async def apply_transition(
     if effect is not None:
         effect(case)
     case.state = transition.target
-    await _flush(session)
+    await flush_versioned(session)
     event = _event(machine, transition, case, from_state, principal, position, event_data)
     entry = await timeline.record(
         session,
@@ -277,14 +276,6 @@ def _check_source(machine: StateMachine[C], transition: Transition[C], case: C) 
             state=case.state,
             allowed_from=sorted(transition.sources),
         )
-
-
-async def _flush(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except StaleDataError as exc:
-        # Another transaction changed the row between our read and this UPDATE.
-        raise PreconditionFailed("the case changed meanwhile; reload it and try again") from exc
 
 
 def _event(

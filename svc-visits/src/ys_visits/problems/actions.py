@@ -109,8 +109,9 @@ async def act(
     )
     if step.after is not None:
         step.after()
-    for extra in EXTRA_EVENTS.get(name, ()):
-        await enqueue(session, events.event(KIND, problem.id, extra, completed(problem)))
+    if problem.enterprise_id is not None:  # 好差评: only an enterprise rates the 销号
+        for extra in EXTRA_EVENTS.get(name, ()):
+            await enqueue(session, events.event(KIND, problem.id, extra, completed(problem)))
     if not step.clocks_applied:
         await stages.apply(session, problem, CLOCKS.get(name, Clocks()), who)
     await session.flush()
@@ -187,22 +188,33 @@ async def confirm(session: AsyncSession, p: Problem, body: s.ConfirmIn, who: Pri
     return Step(note=body.note, data=data, payload=payload)
 
 
+def _not_own(p: Problem, who: Principal) -> None:
+    """The bureau closes, never a person of the department handling the problem whatever
+    bureau post they also hold (交叉挂职): its 销号 is a second pair of eyes."""
+    if p.department and p.department in who.held_depts():
+        raise Forbidden("the handling department cannot close its own problem", code="own-problem")
+
+
 @effect("override_close")
 async def override(session: AsyncSession, p: Problem, body: s.ReasonIn, who: Principal) -> Step:
-    """营商局决定销号: closed without the enterprise's confirmation, with the reason — by the
-    bureau, never by a person of the department handling the problem whatever bureau post
-    they also hold (交叉挂职): the override is a second pair of eyes."""
-    if p.department and p.department in who.held_depts():
-        raise Forbidden(
-            "the handling department cannot close its own problem by override",
-            code="own-problem",
-        )
+    """营商局决定销号: closed without the enterprise's confirmation, with the reason."""
+    _not_own(p, who)
     return Step(note=body.note, payload=_closed(p, Closure.OVERRIDE, body.note))
 
 
+@effect("accept")
+async def accept(session: AsyncSession, p: Problem, body: s.NoteIn, who: Principal) -> Step:
+    """营商局确认销号: a task without an enterprise (a joint meeting's) is confirmed solved by
+    the bureau, as the enterprise would confirm its own problem."""
+    _not_own(p, who)
+    return Step(note=body.note, payload=_closed(p, Closure.ACCEPTED, body.note))
+
+
+@effect("reject")
 @effect("dispute")
 async def dispute(session: AsyncSession, p: Problem, body: s.ReasonIn, who: Principal) -> Step:
-    """企业有异议: back to the department, whose resolution clock starts again."""
+    """企业有异议 (or, for a task without an enterprise, 营商局退回重办): back to the
+    department, whose resolution clock starts again."""
     p.dispute_count += 1
     p.solved_at = None
     return Step(

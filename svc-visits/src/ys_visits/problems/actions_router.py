@@ -29,6 +29,8 @@ STEPS: dict[str, type[BaseModel]] = {
     "solve": s.SolveIn,
     "confirm": s.ConfirmIn,
     "dispute": s.ReasonIn,
+    "accept": s.NoteIn,
+    "reject": s.ReasonIn,
     "override_close": s.ReasonIn,
 }
 

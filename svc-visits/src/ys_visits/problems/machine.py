@@ -6,14 +6,17 @@ confirmation (recorded by the center) or the bureau's override with a reason; a 
 enterprise reopens the problem at the department. The department's head may return a problem
 that is not theirs (退回); the center hands it on again.
 
+A joint meeting's task (联席会议) may have no enterprise: there is no one to confirm, so the
+bureau confirms its 销号 (``accept``) or sends it back to the department (``reject``) instead.
+
 ``CLOCKS`` says which timed stages (``yingshang.time`` policies) each step starts, completes or
 cancels; ``EXTRA_EVENTS`` the events a step publishes besides its own.
 """
 
 from dataclasses import dataclass
 
-from yingshang.auth import BUREAU, ROLES
-from yingshang.cases.rules import Rule, any_of, of_case, roles
+from yingshang.auth import BUREAU, ROLES, Position, Principal
+from yingshang.cases.rules import Rule, any_of, describe_rule, of_case, roles
 from yingshang.cases.statemachine import StateMachine, Transition
 from yingshang.time import DEADLINE_TIMELINE
 from ys_visits.access import CENTER, MANAGER_ROLES
@@ -31,6 +34,27 @@ DEPT_HEAD = of_case("head")  # its head (一把手)
 OPEN = {S.RAISED, S.ASSIGNED, S.IN_PROGRESS, S.SOLVED}
 
 
+@dataclass(frozen=True)
+class ByEnterprise:
+    """``rule`` on a problem with an enterprise (``present``), or on one without (a joint
+    meeting's task): who answers for the solution depends on whether there is an enterprise."""
+
+    rule: Rule[Problem]
+    present: bool
+
+    def __call__(self, principal: Principal, case: Problem) -> Position | None:
+        if (case.enterprise_id is not None) is not self.present:
+            return None
+        return self.rule(principal, case)
+
+    def describe(self) -> str:
+        return f"{describe_rule(self.rule)} ({'with' if self.present else 'no'} enterprise)"
+
+
+ENTERPRISE_ANSWER = ByEnterprise(CENTER_ANY, present=True)  # the center records its answer
+BUREAU_ANSWER = ByEnterprise(BUREAU_DECIDES, present=False)  # no enterprise: the bureau answers
+
+
 def _t(
     name: str, label: str, sources: set[S], target: S, who: Rule[Problem], **kw: object
 ) -> Transition[Problem]:  # type: ignore[type-var]  # Mapped columns, see MACHINE
@@ -42,8 +66,11 @@ TRANSITIONS = (
     _t("return", "退回", {S.ASSIGNED}, S.RAISED, DEPT_HEAD, event="returned", note_required=True),
     _t("propose", "提出解决方案", {S.ASSIGNED}, S.IN_PROGRESS, DEPT, event="proposed"),
     _t("solve", "办结", {S.IN_PROGRESS}, S.SOLVED, DEPT, event="solved"),
-    _t("confirm", "企业确认销号", {S.SOLVED}, S.CLOSED, CENTER_ANY, event="closed"),
-    _t("dispute", "企业有异议", {S.SOLVED}, S.IN_PROGRESS, CENTER_ANY, event="reopened",
+    _t("confirm", "企业确认销号", {S.SOLVED}, S.CLOSED, ENTERPRISE_ANSWER, event="closed"),
+    _t("dispute", "企业有异议", {S.SOLVED}, S.IN_PROGRESS, ENTERPRISE_ANSWER, event="reopened",
+       note_required=True),
+    _t("accept", "营商局确认销号", {S.SOLVED}, S.CLOSED, BUREAU_ANSWER, event="closed"),
+    _t("reject", "营商局退回重办", {S.SOLVED}, S.IN_PROGRESS, BUREAU_ANSWER, event="reopened",
        note_required=True),
     _t("override_close", "营商局决定销号", OPEN, S.CLOSED, BUREAU_DECIDES, event="closed",
        note_required=True),
@@ -78,10 +105,13 @@ CLOCKS: dict[str, Clocks] = {
     "solve": Clocks(completes=(T.RESOLUTION, T.PROGRESS), starts=(T.CONFIRMATION,)),
     "confirm": Clocks(completes=(T.CONFIRMATION,)),
     "dispute": Clocks(completes=(T.CONFIRMATION,), starts=(T.RESOLUTION, T.PROGRESS)),
+    "accept": Clocks(completes=(T.CONFIRMATION,)),
+    "reject": Clocks(completes=(T.CONFIRMATION,), starts=(T.RESOLUTION, T.PROGRESS)),
     "override_close": Clocks(cancels=ALL),
 }
 # 销号 is the 好差评 evaluation node (``completed``, node ``finish``): ratings invites the
-# enterprise through the SMS link this service sends (DOMAIN.md: closure yields a rating).
+# enterprise through the SMS link this service sends (DOMAIN.md: closure yields a rating) —
+# of a problem with an enterprise only: no one rates a task without one.
 EXTRA_EVENTS: dict[str, tuple[str, ...]] = {
     "confirm": ("completed",),
     "override_close": ("completed",),

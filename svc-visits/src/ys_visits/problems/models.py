@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingshang.clock import now
@@ -22,14 +22,23 @@ class Problem(IdMixin, TimestampMixin, VersionMixin, Base):
         Index("ix_visits_problems_due", "state", "due_at"),
         Index("ix_visits_problems_received", "received_at"),
         Index("ix_visits_problems_closed", "closed_at"),
+        Index("ix_visits_problems_meeting", "meeting_id"),
+        Index("ix_visits_problems_indicator", "indicator_code", "state"),
+        # Only a joint meeting's decision is a task without an enterprise (联席会议交办).
+        CheckConstraint("enterprise_id IS NOT NULL OR source = 'meeting'", "enterprise_or_meeting"),
     )
 
     number: Mapped[str] = mapped_column(String(40), unique=True)  # JB20261126-00001 交办单
-    enterprise_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits_enterprises.id"))
-    source: Mapped[str] = mapped_column(String(10))  # visit | duty | direct
+    enterprise_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("visits_enterprises.id"))
+    source: Mapped[str] = mapped_column(String(10))  # visit | duty | direct | meeting
     channel: Mapped[str] = mapped_column(String(20))  # how the enterprise was served
     visit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("visits_visits.id"))
     duty_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("visits_duty_shifts.id"))
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("visits_meetings.id"))
+    # The indicator (指标长) the task serves: an indicator's linked tasks are a query.
+    indicator_code: Mapped[str | None] = mapped_column(
+        String(40), ForeignKey("visits_indicators.code")
+    )
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(20))

@@ -19,6 +19,7 @@ from yingshang.problems import Invalid
 from ys_visits.access import ANY_STAFF, REGISTRARS
 from ys_visits.deps import CREATE_ERRORS, LIST_ERRORS, NOT_FOUND, PREFIX, Db
 from ys_visits.enterprises.models import Enterprise
+from ys_visits.indicators.schemas import CODE_PATTERN
 from ys_visits.problems import service
 from ys_visits.problems.machine import TIMELINE
 from ys_visits.problems.models import KIND, Problem
@@ -60,7 +61,8 @@ async def raise_problem(
 @api.get(
     "",
     response_model=ProblemPage,
-    summary="Problems you may see, newest first (filters: status, department, overdue, ...)",
+    summary="Problems you may see, newest first (filters: status, department, overdue, "
+    "indicator, meeting, ...)",
     responses=LIST_ERRORS,
     dependencies=[allow(ANY_STAFF)],
 )
@@ -74,10 +76,15 @@ async def list_problems(
     enterprise_id: uuid.UUID | None = None,
     source: Source | None = None,
     category: Category | None = None,
+    meeting_id: Annotated[uuid.UUID | None, Query(description="a joint meeting's")] = None,
+    indicator_code: Annotated[
+        str | None, Query(pattern=CODE_PATTERN, description="an indicator's linked tasks")
+    ] = None,
 ) -> ProblemPage:
     stmt = service.list_query(
         principal, states=status, department=department, overdue=overdue,
-        enterprise_id=enterprise_id, source=source, category=category,
+        enterprise_id=enterprise_id, source=source, category=category, meeting_id=meeting_id,
+        indicator_code=indicator_code,
     )  # fmt: skip
     rows, cursor = await paginate(session, stmt, page, sort=Problem.created_at, id_col=Problem.id)
     return ProblemPage(items=await service.views(session, rows, principal), next_cursor=cursor)

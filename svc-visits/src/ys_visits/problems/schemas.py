@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from yingshang.validators import Phone
+from ys_visits.indicators.schemas import IndicatorCode
 from ys_visits.pairings.schemas import DeptCode, Reason
 from ys_visits.problems.vocabulary import Category, Closure, ConfirmChannel, Source, State
 
@@ -26,6 +27,9 @@ class ProblemIn(BaseModel):
     category: Category = Category.OTHER
     contact_name: PersonName | None = Field(None, description="the enterprise's contact")
     contact_phone: Phone | None = None
+    indicator_code: IndicatorCode | None = Field(
+        None, description="the indicator (指标长) the problem bears on: one of its linked tasks"
+    )
 
 
 class DirectProblemIn(ProblemIn):
@@ -48,6 +52,12 @@ class ReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: Reason
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note | None = None
 
 
 class ProposeIn(BaseModel):
@@ -113,11 +123,13 @@ class ProgressOut(BaseModel):
 class ProblemOut(BaseModel):
     id: uuid.UUID
     number: str
-    enterprise: EnterpriseRef
+    enterprise: EnterpriseRef | None = Field(description="none for a joint meeting's task")
     source: Source
     channel: str
     visit_id: uuid.UUID | None
     duty_id: uuid.UUID | None
+    meeting_id: uuid.UUID | None
+    indicator_code: str | None
     title: str
     description: str
     category: Category

@@ -16,6 +16,7 @@ from yingshang.time.models import RUNNING, DeadlineStage
 from ys_visits import access, clocks, events
 from ys_visits.access import CENTER
 from ys_visits.enterprises.models import Enterprise
+from ys_visits.indicators.service import require_active
 from ys_visits.problems import stages
 from ys_visits.problems.machine import MACHINE, PROGRESS
 from ys_visits.problems.models import KIND, Problem, ProgressUpdate
@@ -34,12 +35,14 @@ NUMBER_PREFIX = "JB"  # 交办单
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a problem was found: a visit (channel of the visit), a duty sitting, the center."""
+    """Where a problem was found: a visit (channel of the visit), a duty sitting, the center,
+    a joint meeting's decision (联席会议)."""
 
     source: Source
     channel: str
     visit_id: uuid.UUID | None = None
     duty_id: uuid.UUID | None = None
+    meeting_id: uuid.UUID | None = None
 
 
 DIRECT = Origin(Source.DIRECT, "center")
@@ -68,18 +71,23 @@ async def get_visible(session: AsyncSession, problem_id: uuid.UUID, who: Princip
 async def raise_problem(
     session: AsyncSession,
     body: ProblemIn,
-    enterprise: Enterprise,
+    enterprise: Enterprise | None,
     origin: Origin,
     who: Principal,
 ) -> Problem:
-    """登记: a 交办单 waiting for the center to hand it to a department."""
+    """登记: a 交办单 waiting to be handed to a department. Only a joint meeting's decision
+    may have no enterprise (the table refuses any other); its indicator must be active."""
+    if body.indicator_code is not None:
+        await require_active(session, body.indicator_code, field="indicator_code")
     problem = Problem(
         number=await case_number(session, NUMBER_PREFIX),
-        enterprise_id=enterprise.id,
+        enterprise_id=enterprise.id if enterprise else None,
         source=origin.source.value,
         channel=origin.channel,
         visit_id=origin.visit_id,
         duty_id=origin.duty_id,
+        meeting_id=origin.meeting_id,
+        indicator_code=body.indicator_code,
         title=body.title,
         description=body.description,
         category=body.category.value,
@@ -105,14 +113,20 @@ async def _record_created(session: AsyncSession, problem: Problem, who: Principa
         received_at=problem.received_at,
         source=problem.source,
         category=problem.category,
-        enterprise_id=str(problem.enterprise_id),
-        visit_id=str(problem.visit_id) if problem.visit_id else None,
-        duty_id=str(problem.duty_id) if problem.duty_id else None,
+        enterprise_id=_text(problem.enterprise_id),
+        visit_id=_text(problem.visit_id),
+        duty_id=_text(problem.duty_id),
+        meeting_id=_text(problem.meeting_id),
+        indicator_code=problem.indicator_code,
     )
     await events.record(
         session, kind=KIND, case_id=problem.id, action="created", actor=who,
         payload=payload, state=(None, problem.state),
     )  # fmt: skip
+
+
+def _text(value: uuid.UUID | None) -> str | None:
+    return str(value) if value else None
 
 
 def common(problem: Problem) -> dict[str, Any]:
@@ -133,13 +147,14 @@ def available(problem: Problem, who: Principal) -> list[str]:
 
 
 def view(
-    problem: Problem, enterprise_name: str, running: list[DeadlineStage], who: Principal
+    problem: Problem, names: dict[uuid.UUID, str], running: list[DeadlineStage], who: Principal
 ) -> ProblemOut:
+    """``names``: enterprise names by id (a joint meeting's task may have no enterprise)."""
     fields = {name: getattr(problem, name) for name in _COPIED}
-    due = problem.due_at
+    due, of = problem.due_at, problem.enterprise_id
     return ProblemOut(
         **fields,
-        enterprise=EnterpriseRef(id=problem.enterprise_id, name=enterprise_name),
+        enterprise=EnterpriseRef(id=of, name=names.get(of, "")) if of else None,
         contact_phone=mask_phone(problem.contact_phone) if problem.contact_phone else None,
         overdue=problem.state != State.CLOSED and due is not None and due <= now(),
         escalation_level=clocks.escalation_level(running),
@@ -148,19 +163,20 @@ def view(
 
 
 _COPIED = (
-    "id", "number", "source", "channel", "visit_id", "duty_id", "title", "description",
-    "category", "state", "department", "contact_name", "received_at", "assigned_at",
-    "resolution_due_on", "proposal", "proposed_at", "resolution", "solved_at", "closed_at",
-    "closure", "closure_note", "confirmed_by", "progress_count", "last_progress_at",
+    "id", "number", "source", "channel", "visit_id", "duty_id", "meeting_id", "indicator_code",
+    "title", "description", "category", "state", "department", "contact_name", "received_at",
+    "assigned_at", "resolution_due_on", "proposal", "proposed_at", "resolution", "solved_at",
+    "closed_at", "closure", "closure_note", "confirmed_by", "progress_count", "last_progress_at",
     "dispute_count", "satisfaction", "satisfaction_excluded", "due_at", "version",
 )  # fmt: skip
 
 
-async def _names(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not ids:
+async def _names(session: AsyncSession, ids: set[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    known = {i for i in ids if i is not None}
+    if not known:
         return {}
     rows = await session.execute(
-        select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))
+        select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(known))
     )
     return dict(rows.all())
 
@@ -168,14 +184,14 @@ async def _names(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, 
 async def views(session: AsyncSession, rows: list[Problem], who: Principal) -> list[ProblemOut]:
     names = await _names(session, {p.enterprise_id for p in rows})
     running = await clocks.running(session, KIND, [p.id for p in rows])
-    return [view(p, names.get(p.enterprise_id, ""), running[p.id], who) for p in rows]
+    return [view(p, names, running[p.id], who) for p in rows]
 
 
 async def detail(session: AsyncSession, problem: Problem, who: Principal) -> ProblemDetail:
     all_stages = await stages.of(session, problem)
     running = [s for s in all_stages if s.status == RUNNING]
     names = await _names(session, {problem.enterprise_id})
-    base = view(problem, names.get(problem.enterprise_id, ""), running, who)
+    base = view(problem, names, running, who)
     updates = await session.execute(
         select(ProgressUpdate)
         .where(ProgressUpdate.problem_id == problem.id)
@@ -197,6 +213,8 @@ def list_query(
     enterprise_id: uuid.UUID | None,
     source: Source | None,
     category: Category | None,
+    meeting_id: uuid.UUID | None,
+    indicator_code: str | None,
 ) -> Select[Problem]:
     stmt = select(Problem).where(visible(who))
     if states:
@@ -206,6 +224,8 @@ def list_query(
         (Problem.enterprise_id, enterprise_id),
         (Problem.source, source.value if source else None),
         (Problem.category, category.value if category else None),
+        (Problem.meeting_id, meeting_id),
+        (Problem.indicator_code, indicator_code),
     ):
         if value is not None:
             stmt = stmt.where(column == value)

@@ -1,12 +1,14 @@
 """A problem's time limits on the foundation's deadline engine (policies as rows).
 
 The proposal, resolution and monthly-progress clocks are the handling department's (L1 of the
-escalation ladder goes to its head); obtaining the enterprise's confirmation is the center's.
+escalation ladder goes to its head); obtaining the enterprise's confirmation is the center's,
+and confirming a task without an enterprise (a joint meeting's) the bureau's.
 A resolution date set by the assigner overrides the policy's default amount.
 """
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.auth import BUREAU
 from yingshang.clock import today
 from yingshang.time import deadlines
 from yingshang.time.arithmetic import Unit
@@ -18,7 +20,13 @@ from ys_visits.problems.models import KIND, Problem
 from ys_visits.problems.vocabulary import Stage
 
 Actor = deadlines.Actor
-CENTER_STAGES = frozenset({Stage.CONFIRMATION})
+
+
+def _unit(problem: Problem, stage: Stage) -> str:
+    """Whose clock ``stage`` is (L1 of the ladder goes to that unit's head)."""
+    if stage is Stage.CONFIRMATION:
+        return CENTER if problem.enterprise_id else BUREAU
+    return problem.department or CENTER
 
 
 async def start(
@@ -34,7 +42,7 @@ async def start(
         case_kind=KIND,
         case_id=problem.id,
         case_number=problem.number,
-        department=CENTER if stage in CENTER_STAGES else (problem.department or CENTER),
+        department=_unit(problem, stage),
         origin_client=problem.origin_client,
         stage=stage.value,
         actor=actor,

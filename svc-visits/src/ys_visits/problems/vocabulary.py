@@ -24,6 +24,7 @@ class Source(StrEnum):
     VISIT = "visit"  # 走访 (把脉问诊)
     DUTY = "duty"  # 坐班
     DIRECT = "direct"  # raised at the center
+    MEETING = "meeting"  # a joint meeting's decision (联席会议), with or without an enterprise
 
 
 class Category(StrEnum):
@@ -66,6 +67,7 @@ class Stage(StrEnum):
 
 class Closure(StrEnum):
     CONFIRMED = "confirmed"  # 企业确认
+    ACCEPTED = "accepted"  # 营商局确认销号: a task without an enterprise to confirm it
     OVERRIDE = "override"  # 营商局决定销号 (with a reason)
 
 

@@ -86,11 +86,12 @@ export const LEADER_RANKS = { county_leader: "县领导", department_cadre: "部
 export const PAIRING_STATES = { active: "挂帮中", ended: "已结束" };
 export const VISIT_CHANNELS = { on_site: "实地走访", phone: "电话走访", video: "视频连线" };
 export const PROBLEM_STATES = { raised: "待交办", assigned: "已交办", in_progress: "办理中", solved: "待企业确认", closed: "已销号" };
-export const PROBLEM_SOURCES = { visit: "走访发现", duty: "坐班发现", direct: "中心登记" };
+export const PROBLEM_SOURCES = { visit: "走访发现", duty: "坐班发现", direct: "中心登记", meeting: "联席会议交办" };
 export const PROBLEM_CATEGORIES = {
   policy: "政策兑现", financing: "融资", land: "用地", labour: "用工", approval: "审批服务",
   infrastructure: "水电路气讯", market: "市场开拓", legal: "法律与权益保护", technology: "科技创新", other: "其他",
 };
+export const MEETING_KINDS = { review: "定期研判", warning: "定时预警", diagnosis: "靶向问诊" };
 export const DUTY_STATES = { scheduled: "已排班", on_duty: "坐班中", completed: "已完成", cancelled: "已取消" };
 export const DUTY_OUTCOMES = { answered: "当场答复", handled: "当场办结", referred: "转办（窗口或部门）", problem: "形成交办单" };
 
@@ -128,6 +129,11 @@ const FIELDS = {
   visited_on: "走访日期", channel: "方式", participants: "参加人员", summary: "情况", description: "诉求描述",
   resolution_due: "解决时限", hall: "大厅", date: "日期", start: "开始时间", end: "结束时间",
   outcome: "处理结果", problem: "诉求",
+  code: "代码", lead_department: "牵头单位", co_departments: "配合单位", owner_name: "指标长",
+  owner_staff_no: "指标长工号", owner_title: "指标长职务", target: "目标", target_value: "目标值",
+  target_unit: "目标单位", period: "评价期", score: "评分", rank: "排名", rank_of: "参评县数",
+  indicator_code: "关联指标", indicator_codes: "研判指标", held_on: "会议日期", chaired_by: "主持人",
+  chair_title: "主持人职务", minutes: "研判情况", decisions: "决定事项",
 };
 
 export function fieldLabel(field) {

@@ -26,6 +26,9 @@ function staffNav() {
     // oversight and, for the duty schedule, the hall
     may.seeAll(p) ? navLink("/console/enterprises", "企业库") : null,
     may.seeAll(p) || may.schedule(p) ? navLink("/console/duty", "坐班") : null,
+    // indicators (指标长) concern every unit; the joint meetings are oversight's and the center's
+    navLink("/console/indicators", "指标长"),
+    may.seeAll(p) ? navLink("/console/meetings", "联席会议") : null,
     p && p.dept === "HOTLINE_CENTER" ? [navLink("/console/knowledge", "知识库"), navLink("/console/catalogue", "派单目录")] : null,
     navLink("/console/escalations", "督办台账"),
     navLink("/console/bulletin", "月通报"),

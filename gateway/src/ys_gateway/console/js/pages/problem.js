@@ -1,5 +1,6 @@
 // An enterprise's problem (诉求) handed to a department (交办单) until 销号, which needs the
-// enterprise's confirmation or the bureau's override with a reason (DOMAIN.md).
+// enterprise's confirmation or the bureau's override with a reason (DOMAIN.md). A joint
+// meeting's task (联席会议) may have no enterprise: the bureau confirms its 销号 instead.
 import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
@@ -8,9 +9,11 @@ import { specForm } from "../forms.js";
 import { PROBLEM_CATEGORIES, PROBLEM_SOURCES, PROBLEM_STATES as STATES, label } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
-import { section, table } from "../ui.js";
+import { link, section, table } from "../ui.js";
 import { NOTE, noteRequired, renderCase } from "./casepage.js";
-import { PROBLEM_FIELDS, V, enterpriseLink, may, problemBody, setFlash, showFlash } from "./visits-shared.js";
+import {
+  PROBLEM_FIELDS, V, enterpriseLink, indicatorLink, may, problemBody, setFlash, showFlash,
+} from "./visits-shared.js";
 const CHANNELS = { phone: "电话", on_site: "现场", written: "书面确认", sms: "短信" };
 
 const FORMS = {
@@ -32,6 +35,8 @@ const FORMS = {
     fields: [{ name: "confirmed_by", label: "确认的企业联系人", required: true }, { name: "channel", label: "确认方式", type: "select", required: true, options: CHANNELS }, NOTE],
     body: (v) => ({ confirmed_by: v.confirmed_by, channel: v.channel, note: v.note || null }) },
   dispute: { label: "企业有异议", path: "dispute", fields: [noteRequired("异议内容")], body: (v) => ({ note: v.note }) },
+  accept: { label: "营商局确认销号", path: "accept", tone: "primary", fields: [NOTE], body: (v) => ({ note: v.note || null }) },
+  reject: { label: "营商局退回重办", path: "reject", fields: [noteRequired("退回理由")], body: (v) => ({ note: v.note }) },
   override_close: { label: "营商局决定销号", path: "override-close", fields: [noteRequired("销号理由")], body: (v) => ({ note: v.note }) },
 };
 
@@ -41,6 +46,8 @@ function facts(p) {
     ["诉求", p.title],
     ["类别", label(PROBLEM_CATEGORIES, p.category)],
     ["来源", label(PROBLEM_SOURCES, p.source)],
+    p.meeting_id && ["联席会议", link(`/console/meetings/${p.meeting_id}`, "查看会议纪要")],
+    p.indicator_code && ["关联指标", indicatorLink(p.indicator_code)],
     ["描述", p.description],
     ["责任单位", deptName(p.department)],
     ["企业联系人", [p.contact_name, p.contact_phone].filter(Boolean).join("，") || "—"],
@@ -68,7 +75,8 @@ export async function problemPage(ctx) {
   await renderCase(ctx, {
     url,
     title: (p) => `交办单 ${p.number}`,
-    status: (p) => STATES[p.state] || p.state,
+    // no enterprise to confirm a joint meeting's task: the bureau does
+    status: (p) => (p.state === "solved" && !p.enterprise ? "待营商局确认" : STATES[p.state] || p.state),
     due: (p) => (p.state === "closed" ? null : p.due_at),
     facts,
     extra: (p) => h("div", {}, progress(p)),

@@ -27,6 +27,8 @@ export const may = {
   schedule: (p) => at(p, [CENTER, "BUREAU", "HALL"]) && MANAGER_ROLES.includes(p.role),
   /** Everything in the registry, contacts in full for a reason, visits of any department. */
   seeAll: (p) => at(p, [CENTER, ...OVERSIGHT]),
+  /** Indicators (指标长) and joint meetings (联席会议): the bureau's (STEERING). */
+  steer: (p) => at(p, ["BUREAU"]) && MANAGER_ROLES.includes(p.role),
 };
 
 // ---- a problem (诉求) as found on a visit, on duty or phoned in -------------------------
@@ -60,7 +62,7 @@ export function showFlash(main) {
   flash = null;
 }
 
-// ---- enterprises by id (matters and visits name them) ----------------------------------
+// ---- enterprises by id, indicators by code (matters, visits, tasks name them) ------------
 
 const names = new Map();
 
@@ -72,6 +74,15 @@ export function enterpriseLink(id, name) {
     if (!names.has(id)) names.set(id, get(`${V}/enterprises/${id}`).then((e) => e.name).catch(() => null));
     names.get(id).then((found) => found && (a.textContent = found));
   }
+  return a;
+}
+
+/** A link to an indicator's page (指标长), its text the indicator's name once known. */
+export function indicatorLink(code) {
+  if (!code) return "—";
+  const a = link(`/console/indicators/${code}`, code);
+  if (!names.has(code)) names.set(code, get(`${V}/indicators/${code}`).then((i) => i.name).catch(() => null));
+  names.get(code).then((found) => found && (a.textContent = found));
   return a;
 }
 
