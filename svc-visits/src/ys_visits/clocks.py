@@ -2,20 +2,14 @@
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.clock import SHANGHAI, ensure_utc
 from yingshang.time.models import RUNNING, DeadlineStage
 
 SERVICE = "visits"
-
-
-def local_midnight(day: date) -> datetime:
-    """00:00 Asia/Shanghai of ``day``, as an aware UTC instant."""
-    return ensure_utc(datetime.combine(day, time(0, 0), tzinfo=SHANGHAI))
 
 
 async def running(

@@ -49,12 +49,12 @@ from yingshang.clock import SHANGHAI, now
 from yingshang.problems import Conflict
 from yingshang.time import deadlines
 from yingshang.time.arithmetic import Measure, Unit, after_due, measure_of
-from yingshang.time.calendar import ONE_DAY, WorkCalendar, local_date
+from yingshang.time.calendar import ONE_DAY, WorkCalendar, local_date, local_instant
 from yingshang.time.models import DeadlineStage, Policy
 from yingshang.time.policies import active_terms, find_policy
 from yingshang.time.store import current_calendar
 from yingshang.time.terms import PolicyTerms
-from ys_visits.clocks import SERVICE, local_midnight
+from ys_visits.clocks import SERVICE
 from ys_visits.pairings.machine import ACTIVE
 from ys_visits.pairings.models import KIND, Pairing
 
@@ -100,14 +100,14 @@ async def frequency_policy(session: AsyncSession, rank: str, scale: str) -> Poli
 
 def window_start(starts_on: date) -> datetime:
     """A first window counts from the pairing's first day, never from before it was made."""
-    return max(now(), local_midnight(starts_on))
+    return max(now(), local_instant(starts_on))
 
 
 def period_end(pairing: Pairing) -> datetime | None:
     """The end of the pairing's active period: 24:00 county time of ``ends_on`` (or none)."""
     if pairing.ends_on is None:
         return None
-    return local_midnight(pairing.ends_on + timedelta(days=1))
+    return local_instant(pairing.ends_on + timedelta(days=1))
 
 
 def is_overdue(pairing: Pairing, at: datetime) -> bool:
@@ -161,7 +161,7 @@ async def start_window(
 
 def _months_due(at: datetime, months: int) -> datetime:
     """24:00 (county time) of the last day of ``months`` calendar months from ``at``'s day."""
-    return local_midnight(after_months(local_date(at), months))
+    return local_instant(after_months(local_date(at), months))
 
 
 async def _within_period(
@@ -194,7 +194,7 @@ def _whole_window_left(terms: PolicyTerms, at: datetime, end: datetime, cal: Wor
     whole window; an elapsed-time window only when it ends in the period."""
     if measure_of(terms.unit) not in (Measure.NATURAL_DAYS, Measure.WORKING_DAYS):
         return False
-    first_day = local_midnight(local_date(at))
+    first_day = local_instant(local_date(at))
     counted_from_first_day = first_day - timedelta(microseconds=1)
     return deadlines.due_for(terms, counted_from_first_day, cal).at <= end
 
@@ -222,7 +222,7 @@ async def visited(session: AsyncSession, pairing: Pairing, on: date, actor: Acto
     row = await current(session, pairing)
     if row is None:
         return  # no window open: none was owed before the pairing's end
-    noon = local_midnight(on) + timedelta(hours=12)
+    noon = local_instant(on) + timedelta(hours=12)
     at = min(max(noon, row.counted_from), now())
     await deadlines.complete_stage(session, row, actor=actor, at=at, note="走访 visit recorded")
     await start_window(session, pairing, actor, at)

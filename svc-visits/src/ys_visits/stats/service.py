@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import SHANGHAI, now
 from yingshang.time.arithmetic import NOMINAL_SECONDS, Unit
-from ys_visits.clocks import local_midnight
+from yingshang.time.calendar import local_instant
 from ys_visits.duty.machine import COMPLETED
 from ys_visits.duty.models import DutyShift
 from ys_visits.pairings import clock
@@ -143,7 +143,7 @@ def _leader(
 async def problem_rows(session: AsyncSession, start: date, end: date) -> list[Problem]:
     """Problems raised, assigned (交办, also of problems raised earlier) or closed in the
     period, and open ones late now."""
-    lo, hi = local_midnight(start), local_midnight(end + timedelta(days=1))
+    lo, hi = local_instant(start), local_instant(end + timedelta(days=1))
     open_late = (Problem.state != State.CLOSED.value) & (Problem.due_at <= now())
     rows = await session.execute(
         select(Problem).where(
@@ -159,7 +159,7 @@ async def problem_rows(session: AsyncSession, start: date, end: date) -> list[Pr
 
 
 def problems(rows: list[Problem], start: date, end: date) -> s.ProblemFigures:
-    lo, hi, at = local_midnight(start), local_midnight(end + timedelta(days=1)), now()
+    lo, hi, at = local_instant(start), local_instant(end + timedelta(days=1)), now()
     raised = [p for p in rows if lo <= p.received_at < hi]
     closed = [p for p in rows if p.closed_at is not None and lo <= p.closed_at < hi]
     days = [
@@ -182,7 +182,7 @@ def _late(p: Problem, at: datetime) -> bool:
 
 
 def departments(rows: list[Problem], start: date, end: date) -> list[s.DepartmentFigures]:
-    lo, hi, at = local_midnight(start), local_midnight(end + timedelta(days=1)), now()
+    lo, hi, at = local_instant(start), local_instant(end + timedelta(days=1)), now()
     figures: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for p in rows:
         if p.department is None:
@@ -200,7 +200,7 @@ def departments(rows: list[Problem], start: date, end: date) -> list[s.Departmen
 def satisfaction(rows: list[Problem], start: date, end: date) -> s.Satisfaction:
     """好差评 of the problems closed in the period; a rating an upheld appeal (申诉复核)
     excluded does not count (DOMAIN.md: excluded from statistics, never deleted)."""
-    lo, hi = local_midnight(start), local_midnight(end + timedelta(days=1))
+    lo, hi = local_instant(start), local_instant(end + timedelta(days=1))
     levels = [
         p.satisfaction
         for p in rows
