@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from yingshang.clock import now
 from yingshang.db import UTCDateTime, normalise_url
 from yingshang.migrate import alembic_config
+from yingshang.testing.drift import schema_drift
 from yingshang.testing.plugin import MigratedDb
 from ys_gateway.app import SERVICE_DIR
 from ys_gateway.models import Base
@@ -32,19 +30,6 @@ USERS = sa.table(
     sa.column("created_at", UTCDateTime()),
     sa.column("updated_at", UTCDateTime()),
 )
-
-
-def _diff(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(
-        connection,
-        opts={
-            "compare_type": True,
-            "include_name": lambda name, kind, _parent: (
-                kind != "table" or str(name).startswith("gw_")
-            ),
-        },
-    )
-    return list(compare_metadata(context, Base.metadata))
 
 
 def _user_columns(connection: Connection) -> set[str]:
@@ -62,12 +47,10 @@ async def _columns(engine: AsyncEngine) -> set[str]:
 
 
 async def test_migrations_match_the_models(migrated_db: MigratedDb) -> None:
-    engine = create_async_engine(normalise_url(migrated_db(SERVICE_DIR)))
-    try:
-        async with engine.connect() as connection:
-            assert await connection.run_sync(_diff) == []
-    finally:
-        await engine.dispose()
+    drift = await schema_drift(
+        migrated_db(SERVICE_DIR), Base.metadata, lambda name: name.startswith("gw_")
+    )
+    assert drift == []
 
 
 async def test_password_change_required_goes_down_and_up(migrated_db: MigratedDb) -> None:
@@ -88,6 +71,6 @@ async def test_password_change_required_goes_down_and_up(migrated_db: MigratedDb
                 sa.text("SELECT username, password_change_required FROM gw_users")
             )
             assert [(name, bool(flag)) for name, flag in flags] == [("before", False)]
-            assert await connection.run_sync(_diff) == []
     finally:
         await engine.dispose()
+    assert await schema_drift(url, Base.metadata, lambda name: name.startswith("gw_")) == []

@@ -2,15 +2,11 @@
 seed is idempotent (a second run adds nothing, demo data included), a bare checkout's too."""
 
 from pathlib import Path
-from typing import Any
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from yingshang.db import Database, normalise_url
+from yingshang.db import Database
+from yingshang.testing.drift import schema_drift
 from yingshang.testing.plugin import MigratedDb
 from yingshang.time.models import Policy
 from ys_visits.app import SERVICE_DIR
@@ -23,27 +19,12 @@ from ys_visits.seed import seed
 from ys_visits.settings import Settings
 
 
-def _diff(connection: Connection) -> list[Any]:
-    load_models()
-    context = MigrationContext.configure(
-        connection,
-        opts={
-            "compare_type": True,
-            "include_name": lambda name, kind, _parent: (
-                kind != "table" or str(name).startswith("visits_")
-            ),
-        },
-    )
-    return list(compare_metadata(context, Base.metadata))
-
-
 async def test_migrations_match_the_models(migrated_db: MigratedDb) -> None:
-    engine = create_async_engine(normalise_url(migrated_db(SERVICE_DIR)))
-    try:
-        async with engine.connect() as connection:
-            assert await connection.run_sync(_diff) == []
-    finally:
-        await engine.dispose()
+    load_models()
+    drift = await schema_drift(
+        migrated_db(SERVICE_DIR), Base.metadata, lambda name: name.startswith("visits_")
+    )
+    assert drift == []
 
 
 async def _counts(db: Database) -> list[int]:
