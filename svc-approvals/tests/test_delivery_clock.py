@@ -48,7 +48,7 @@ async def approved(hall: ServiceUnderTest, people: People, **body: Any) -> dict[
     assert (await act(c, app, "accept", clerk)).status_code == 200
     r = await act(c, app, "approve", people.staff("SCJGJ"))
     assert r.status_code == 200, r.text
-    return dict(r.json())
+    return {**r.json(), "query_code": app["query_code"]}
 
 
 async def delivery_events(hall: ServiceUnderTest, app: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -151,6 +151,11 @@ async def test_ready_to_collect_stops_the_clock_though_collected_later(
     assert again.json()["type"].endswith("/pickup-notified")
     timeline = (await c.get(f"{BASE}/applications/{app['id']}/timeline", headers=clerk)).json()
     assert [e["action"] for e in timeline][-2:] == ["notify_pickup", "stage_completed"]
+    public = await c.get(
+        f"{BASE}/public/applications/{app['number']}", params={"query_code": app["query_code"]}
+    )
+    assert public.json()["delivery_due_at"] == "2026-03-16T16:00:00Z"  # the applicant sees
+    assert instant(public.json()["pickup_ready_at"]) == instant(shown["pickup_ready_at"])
 
     at(clock, date(2026, 3, 25))
     await DeadlineSweeper(hall.app.state.db).sweep()

@@ -84,5 +84,7 @@ async def _status(
         status_label=STATUS_LABELS[app.state],
         submitted_at=app.submitted_at,
         due_at=app.due_at,
+        delivery_due_at=app.delivery_due_at,
+        pickup_ready_at=app.pickup_ready_at,
         finished_at=app.finished_at,
     )

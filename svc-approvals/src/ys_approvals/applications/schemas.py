@@ -302,5 +302,11 @@ class PublicStatusOut(BaseModel):
     status: str
     status_label: str
     submitted_at: datetime
-    due_at: datetime | None
+    due_at: datetime | None = Field(description="the decision is due by then (承诺时限)")
+    delivery_due_at: datetime | None = Field(
+        description="a licence granted reaches the applicant by then (送达, art. 44)"
+    )
+    pickup_ready_at: datetime | None = Field(
+        description="the licence waits at the window since then (通知领取)"
+    )
     finished_at: datetime | None

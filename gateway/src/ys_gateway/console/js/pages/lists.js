@@ -17,6 +17,17 @@ function dueCell(row, open = true) {
     row.escalation_level ? tag(`${row.escalation_level}级督办`, "danger") : null);
 }
 
+/** The application's running clock: 办理 until the decision, then 送达 for a licence granted
+ * until it is posted, handed over or ready to collect; none after that. */
+function applicationDue(a) {
+  if (["finished", "refused"].includes(a.status)) return "—";
+  if (!a.decided_at) return dueCell(a);
+  if (a.delivery_due_at && a.delivery_on_time === null) {
+    return h("span", { class: "due" }, "送达 ", countdownEl(a.delivery_due_at));
+  }
+  return "—";
+}
+
 export const TICKET_COLUMNS = [
   { label: "工单编号", value: (t) => caseLink(`/console/tickets/${t.id}`, t.number) },
   { label: "标题", value: (t) => t.title },
@@ -34,7 +45,7 @@ export const APPLICATION_COLUMNS = [
   { label: "状态", value: (a) => label(APPLICATION_STATUS, a.status) },
   { label: "部门", value: (a) => deptName(a.department) },
   { label: "收件时间", value: (a) => dateTime(a.submitted_at) },
-  { label: "承诺时限", value: (a) => dueCell(a, !["finished", "refused"].includes(a.status)) },
+  { label: "时限", value: applicationDue },
 ];
 
 export const COMPLAINT_COLUMNS = [

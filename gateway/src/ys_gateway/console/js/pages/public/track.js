@@ -36,7 +36,10 @@ function complaintView(c, number, code, redraw) {
 
 function applicationView(a) {
   return kv([["办件编号", a.number], ["事项", a.item_name], ["状态", a.status_label], ["收件时间", dateTime(a.submitted_at)],
-    a.due_at && ["承诺办结时限", dueTime(a.due_at)], a.finished_at && ["办结时间", dateTime(a.finished_at)]]);
+    a.due_at && ["承诺办结时限", dueTime(a.due_at)],
+    a.delivery_due_at && ["证照送达时限", dueTime(a.delivery_due_at)],
+    a.pickup_ready_at && ["可到窗口领取", dateTime(a.pickup_ready_at)],
+    a.finished_at && ["办结时间", dateTime(a.finished_at)]]);
 }
 
 function notFound(error) {
