@@ -61,6 +61,8 @@ async def test_public_lookup_shows_status_only(hall: ServiceUnderTest, people: P
         "status_label",
         "submitted_at",
         "due_at",
+        "delivery_due_at",
+        "pickup_ready_at",
         "finished_at",
     }
     wrong = "A" * len(code) if code != "A" * len(code) else "B" * len(code)

@@ -1,6 +1,6 @@
 """A production county starts with the national indicator sets, the rating policies and the
 rectification time limit (rows an admin may change): the first 差评 must not stop at a
-missing policy."""
+missing policy. The county file's demo people are not named in its directory."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.time.models import Policy
 from ys_ratings.app import SERVICE_DIR, components, create_app
+from ys_ratings.directory.models import DEPARTMENT, STAFF, DirectoryEntry
 from ys_ratings.indicators.models import IndicatorSet
 from ys_ratings.settings import Settings
 
@@ -31,6 +32,9 @@ async def test_production_seeds_the_defaults(service_app: Callable[..., Any]) ->
         rows = await session.execute(select(Policy.case_kind, Policy.stage))
         policies = {(kind, stage) for kind, stage in rows}
         sets = await session.scalar(select(func.count()).select_from(IndicatorSet))
+        kinds = set((await session.scalars(select(DirectoryEntry.kind))).all())
     assert seeder.readiness()["seeded"] is True
     assert ("rectification", "rectify") in policies
     assert sets
+    assert DEPARTMENT in kinds
+    assert STAFF not in kinds

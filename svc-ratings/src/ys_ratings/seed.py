@@ -48,13 +48,17 @@ async def seed(session: AsyncSession, directory: list[tuple[str, str, str]]) -> 
 
 
 async def seed_on_start(db: Database, settings: Settings) -> dict[str, int]:
-    """The start-up seed (``yingshang.seeding``): defaults, production included."""
-    return await seed_database(db, settings.county_file)
+    """The start-up seed (``yingshang.seeding``): defaults, production included (without the
+    county file's demo people)."""
+    return await seed_database(db, settings.county_file, demo=settings.env != "production")
 
 
-async def seed_database(db: Database, county_file: Path | None = None) -> dict[str, int]:
-    """Defaults, plus the names of departments, windows and staff from ``county.yaml``."""
-    entries = await asyncio.to_thread(read_county, county_file) if county_file else []
+async def seed_database(
+    db: Database, county_file: Path | None = None, *, demo: bool = True
+) -> dict[str, int]:
+    """Defaults, plus the names of departments, windows and (``demo``) the demo staff from
+    ``county.yaml``."""
+    entries = await asyncio.to_thread(read_county, county_file, demo=demo) if county_file else []
     async with db.write() as session:
         return await seed(session, entries)
 
@@ -65,7 +69,8 @@ def main() -> None:  # pragma: no cover - operator command
 
     async def run() -> None:
         try:
-            log.warning("seeded: %s", await seed_database(db, settings.county_file))
+            demo = settings.env != "production"
+            log.warning("seeded: %s", await seed_database(db, settings.county_file, demo=demo))
         finally:
             await db.dispose()
 

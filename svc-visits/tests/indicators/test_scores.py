@@ -14,6 +14,10 @@ URL = f"{BASE}/indicators/STARTING_BUSINESS"
 SCORES = f"{URL}/scores"
 
 
+def visits_headers(people: People, *positions: tuple[str, str]) -> dict[str, str]:
+    return people.issuer.headers(*positions, staff_no="SC9001", name="交叉挂职")
+
+
 def score_etag(score: dict[str, Any]) -> str:
     return f'"indicator_score-{score["id"]}-{score["version"]}"'
 
@@ -88,6 +92,11 @@ async def test_only_the_bureau_corrects_a_score_and_the_old_value_is_kept(
             for r in revisions if r["subject"] == "score"]  # fmt: skip
     assert kept == [(1, "86.50", "SCJGJhead"), (2, "84.00", "BUREAUstaff")]
     assert {r["period"] for r in revisions if r["subject"] == "score"} == {"2026-Q1"}
+    # a bureau member also posted to the lead unit (交叉挂职) corrects nothing of it
+    both = visits_headers(people, ("SCJGJ", "head"), ("BUREAU", "staff"))
+    twice = {**both, "If-Match": score_etag(corrected)}
+    refused = await visits.client.put(url, json={**fix, "score": 99}, headers=twice)
+    assert (refused.status_code, refused.json()["type"].rsplit("/", 1)[1]) == (403, "own-indicator")
     scored = [e.data for e in await indicator_events(visits) if e.type.endswith(".scored")]
     assert [(e["period"], e["score"], e["version"]) for e in scored] == [
         ("2026-Q1", "86.50", 1), ("2026-Q1", "84.00", 2)]  # fmt: skip

@@ -93,11 +93,11 @@ async def test_each_decision_becomes_a_task_handed_to_its_department(
     assert {p["id"] for p in listed["items"]} == {first["id"], second["id"]}
     read = await ok(await visits.client.get(f"{BASE}/meetings/{meeting['id']}",
                                             headers=people.staff("RSJ")))  # fmt: skip
-    assert (read["number"], read["kind"], len(read["decisions"])) == (
+    assert (read["number"], read["kind"], read["other_decisions"]) == (
         meeting["number"],
         "review",
         2,
-    )
+    )  # another department's 交办单 stay its own
     page = await ok(await visits.client.get(f"{BASE}/meetings", params={"kind": "review"},
                                             headers=people.staff("RSJ")))  # fmt: skip
     assert [m["id"] for m in page["items"]] == [meeting["id"]]
@@ -177,6 +177,7 @@ async def test_who_records_a_meeting_and_what_it_may_name(
         ("decisions.0.indicator_code", a_meeting(a_decision(indicator_code="BIDDING"))),
         ("decisions.0.enterprise_id",
          a_meeting(a_decision(enterprise_id="00000000-0000-4000-8000-000000000000"))),
+        ("decisions.1.resolution_due", a_meeting(a_decision(), a_decision(resolution_due=TODAY))),
     ]:  # fmt: skip
         refused = await visits.client.post(f"{BASE}/meetings", json=body, headers=people.bureau)
         assert (refused.status_code, refused.json().get("field")) == (422, field), field
@@ -186,6 +187,28 @@ async def test_who_records_a_meeting_and_what_it_may_name(
         assert refused.status_code == 422, body
     nothing = await ok(await visits.client.get(f"{BASE}/problems", headers=people.bureau))
     assert nothing["items"] == []  # a refused meeting leaves no half-made task
+
+
+async def test_a_reader_sees_the_decisions_whose_task_it_may_see(
+    visits: ServiceUnderTest, people: People, walk: Walk
+) -> None:
+    """A 交办单 keeps its own visibility: the meeting shows another department's staff the
+    decisions handed to them, and only how many others there are."""
+    await walk.indicator()
+    enterprise = await walk.enterprise()
+    meeting = await record(visits, people, a_meeting(
+        a_decision(),
+        a_decision(title="核查企业反映的税务注销难", department="TAX", indicator_code=None,
+                   enterprise_id=enterprise["id"], category="approval"),
+    ))  # fmt: skip
+    url = f"{BASE}/meetings/{meeting['id']}"
+    tax = await ok(await visits.client.get(url, headers=people.staff("TAX")))
+    other = await ok(await visits.client.get(url, headers=people.staff("RSJ")))
+    listed = await ok(await visits.client.get(f"{BASE}/meetings", headers=people.staff("RSJ")))
+    assert ([d["department"] for d in tax["decisions"]], tax["other_decisions"]) == (["TAX"], 1)
+    assert (other["decisions"], other["other_decisions"]) == ([], 2)
+    assert "税务注销" not in str(listed)
+    assert len((await ok(await visits.client.get(url, headers=people.bureau)))["decisions"]) == 2
 
 
 async def test_an_indicator_counts_its_linked_tasks(

@@ -46,7 +46,7 @@ async def labels(session: AsyncSession) -> Labels:
     return dict(found)
 
 
-def _county_entries(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+def _county_entries(document: dict[str, Any], demo: bool) -> list[tuple[str, str, str]]:
     entries = [
         (DEPARTMENT, str(d["code"]), str(d["name"])) for d in document.get("departments") or []
     ]
@@ -55,18 +55,22 @@ def _county_entries(document: dict[str, Any]) -> list[tuple[str, str, str]]:
             # Approvals names a window "<hall>/<window>" (e.g. HALL_COUNTY/W05).
             code = f"{hall['code']}/{window['code']}"
             entries.append((WINDOW, code, f"{hall['name']} {window['name']}"))
-    entries += [
-        (STAFF, str(u["staff_no"]), str(u["name"]))
-        for u in document.get("demo_users") or []
-        if u.get("staff_no")
-    ]
+    if demo:  # the demo people's 工号 (a production county names its staff through the gateway)
+        entries += [
+            (STAFF, str(u["staff_no"]), str(u["name"]))
+            for u in document.get("demo_users") or []
+            if u.get("staff_no")
+        ]
     return entries
 
 
-def read_county(county_file: Path) -> list[tuple[str, str, str]]:
+def read_county(county_file: Path, *, demo: bool = True) -> list[tuple[str, str, str]]:
+    """Names of the county file's departments and windows, and its demo people's when
+    ``demo`` (never in production: a real 工号 must not show a demo name in a bulletin)."""
     if not county_file.exists():
         return []
-    return _county_entries(yaml.safe_load(county_file.read_text(encoding="utf-8")) or {})
+    document = yaml.safe_load(county_file.read_text(encoding="utf-8")) or {}
+    return _county_entries(document, demo)
 
 
 async def seed_directory(session: AsyncSession, entries: list[tuple[str, str, str]]) -> int:

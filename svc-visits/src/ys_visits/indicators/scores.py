@@ -76,6 +76,7 @@ async def correct(
 ) -> Score:
     """The bureau's correction (the route admits no one else); the old value stays in the
     revisions. A correction that changes nothing keeps the version as it is."""
+    service.not_own(indicator, who)
     row = await get(session, indicator, period)
     check_if_match(if_match, row, SCORE_KIND)
     _set(row, body)

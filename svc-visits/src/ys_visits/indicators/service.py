@@ -18,7 +18,7 @@ from yingshang.auth import Principal
 from yingshang.cases.etag import check_if_match, flush_versioned
 from yingshang.clock import now
 from yingshang.events.outbox import enqueue
-from yingshang.problems import Conflict, Invalid, NotFound
+from yingshang.problems import Conflict, Forbidden, Invalid, NotFound
 from ys_visits import access, events
 from ys_visits.directory.service import require_department
 from ys_visits.indicators import periods
@@ -150,6 +150,7 @@ async def edit(
     """Replace what the bureau keeps (If-Match: 428 missing, 412 stale); an edit that changes
     nothing keeps the version as it is."""
     row = await get(session, code)
+    not_own(row, who)
     check_if_match(if_match, row, KIND)
     await _check_units(session, body)
     for name, value in _fields(body).items():
@@ -158,6 +159,16 @@ async def edit(
         await flush_versioned(session)
         await _changed(session, row, who, "updated")
     return row
+
+
+def not_own(indicator: Indicator, who: Principal) -> None:
+    """The bureau keeps an indicator and corrects its scores, never a person of its lead unit
+    whatever bureau post they also hold (交叉挂职): no unit rewrites what it answers for."""
+    if indicator.lead_department in who.held_depts():
+        raise Forbidden(
+            f"the lead unit ({indicator.lead_department}) cannot change what it answers for",
+            code="own-indicator",
+        )
 
 
 def score_view(row: Score) -> ScoreOut:

@@ -35,7 +35,7 @@ async def record_meeting(
 ) -> MeetingOut:
     meeting = await service.record(session, body, principal)
     response.headers["Location"] = f"{api.prefix}/{meeting.id}"
-    return (await service.views(session, [meeting]))[0]
+    return (await service.views(session, [meeting], principal))[0]
 
 
 @api.get(
@@ -48,13 +48,14 @@ async def record_meeting(
 async def list_meetings(
     session: SessionDep,
     page: PageParams,
+    principal: CurrentPrincipal,
     kind: MeetingKind | None = None,
     held_from: PlausibleDate | None = None,
     held_to: PlausibleDate | None = None,
 ) -> MeetingPage:
     stmt = service.list_query(kind=kind, held_from=held_from, held_to=held_to)
     rows, cursor = await paginate(session, stmt, page, sort=Meeting.created_at, id_col=Meeting.id)
-    return MeetingPage(items=await service.views(session, rows), next_cursor=cursor)
+    return MeetingPage(items=await service.views(session, rows, principal), next_cursor=cursor)
 
 
 @api.get(
@@ -64,5 +65,8 @@ async def list_meetings(
     responses=NOT_FOUND,
     dependencies=[allow(ANY_STAFF)],
 )
-async def read_meeting(meeting_id: uuid.UUID, session: SessionDep) -> MeetingOut:
-    return (await service.views(session, [await service.get(session, meeting_id)]))[0]
+async def read_meeting(
+    meeting_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> MeetingOut:
+    meeting = await service.get(session, meeting_id)
+    return (await service.views(session, [meeting], principal))[0]

@@ -86,7 +86,11 @@ class MeetingOut(BaseModel):
     participants: list[str]
     minutes: str
     indicator_codes: list[str]
-    decisions: list[DecisionOut]
+    decisions: list[DecisionOut] = Field(
+        description="the decisions whose 交办单 the reader may see (a 交办单 keeps its own "
+        "visibility)"
+    )
+    other_decisions: int = Field(description="decisions whose 交办单 the reader may not see")
     recorded_by_name: str | None
     created_at: datetime
 

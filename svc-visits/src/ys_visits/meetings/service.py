@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import BUREAU, Principal
 from yingshang.cases.numbers import case_number
+from yingshang.clock import today
 from yingshang.problems import Invalid, NotFound
 from ys_visits import events
 from ys_visits.directory.service import require_department
@@ -57,7 +58,8 @@ async def _enterprise(session: AsyncSession, i: int, decision: DecisionIn) -> En
 async def _check(session: AsyncSession, body: MeetingIn) -> list[Enterprise | None]:
     """Before anything is written (422 naming the field): the member units and the indicators
     exist; a decision goes to a department of the directory, serves an indicator the meeting
-    discussed, and names an enterprise of the registry if any. Returns those enterprises."""
+    discussed, is due after today, and names an enterprise of the registry if any. Returns
+    those enterprises."""
     for i, code in enumerate(body.participants):
         await require_department(session, code, field=f"participants.{i}")
     for i, code in enumerate(body.indicator_codes):
@@ -69,6 +71,11 @@ async def _check(session: AsyncSession, body: MeetingIn) -> list[Enterprise | No
             raise Invalid(
                 "a decision serves an indicator the meeting discussed",
                 field=f"decisions.{i}.indicator_code",
+            )
+        if decision.resolution_due is not None and decision.resolution_due <= today():
+            raise Invalid(
+                "a decision is due after the day it is recorded",
+                field=f"decisions.{i}.resolution_due",
             )
         enterprises.append(await _enterprise(session, i, decision))
     return enterprises
@@ -144,14 +151,22 @@ async def _record_event(
     )
 
 
-async def views(session: AsyncSession, rows: list[Meeting]) -> list[MeetingOut]:
-    """Views of many meetings with one extra query (the 交办单 their decisions became)."""
+async def views(session: AsyncSession, rows: list[Meeting], who: Principal) -> list[MeetingOut]:
+    """Views of many meetings with one extra query (the 交办单 their decisions became). A
+    交办单 keeps its own visibility: a reader is shown the decisions whose 交办单 it may see
+    (as ``/problems`` would), and how many others there are, nothing of them."""
     decided: dict[uuid.UUID, list[DecisionOut]] = {m.id: [] for m in rows}
+    hidden: dict[uuid.UUID, int] = dict.fromkeys(decided, 0)
     if rows:
-        found = select(Problem).where(Problem.meeting_id.in_(list(decided)))
-        for p in (await session.execute(found.order_by(Problem.number))).scalars():
-            decided[p.meeting_id or p.id].append(_decision(p))
-    return [_view(m, decided[m.id]) for m in rows]
+        seen = problems.visible(who).label("seen")
+        found = select(Problem, seen).where(Problem.meeting_id.in_(list(decided)))
+        for p, visible in await session.execute(found.order_by(Problem.number)):
+            meeting_id = p.meeting_id or p.id
+            if visible:
+                decided[meeting_id].append(_decision(p))
+            else:
+                hidden[meeting_id] += 1
+    return [_view(m, decided[m.id], hidden[m.id]) for m in rows]
 
 
 def _decision(p: Problem) -> DecisionOut:
@@ -161,7 +176,7 @@ def _decision(p: Problem) -> DecisionOut:
     )  # fmt: skip
 
 
-def _view(meeting: Meeting, decisions: list[DecisionOut]) -> MeetingOut:
+def _view(meeting: Meeting, decisions: list[DecisionOut], hidden: int) -> MeetingOut:
     return MeetingOut(
         id=meeting.id,
         number=meeting.number,
@@ -174,6 +189,7 @@ def _view(meeting: Meeting, decisions: list[DecisionOut]) -> MeetingOut:
         minutes=meeting.minutes,
         indicator_codes=meeting.indicator_codes,
         decisions=decisions,
+        other_decisions=hidden,
         recorded_by_name=meeting.recorded_by_name,
         created_at=meeting.created_at,
     )

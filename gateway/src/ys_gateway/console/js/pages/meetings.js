@@ -21,7 +21,7 @@ export const MEETING_COLUMNS = [
   { label: "类型", value: (m) => label(MEETING_KINDS, m.kind) },
   { label: "主题", value: (m) => m.title },
   { label: "主持人", value: (m) => [m.chaired_by, m.chair_title].filter(Boolean).join(" ") },
-  { label: "交办单", value: (m) => `${m.decisions.length} 件` },
+  { label: "交办单", value: (m) => `${m.decisions.length + m.other_decisions} 件` },
 ];
 
 const DECISION_COLUMNS = [
@@ -131,6 +131,7 @@ export async function meetingPage({ main, params }) {
   replace(main,
     h("div", { class: "case-head" }, h("h1", {}, m.title)),
     section("基本信息", kv([["会议编号", m.number], ...facts(m)])),
-    section("决定事项（交办单）", table(DECISION_COLUMNS, m.decisions, "本次会议没有决定事项")));
+    section("决定事项（交办单）", table(DECISION_COLUMNS, m.decisions, m.other_decisions ? "没有您可查看的交办单" : "本次会议没有决定事项"),
+      m.other_decisions ? h("p", { class: "muted" }, `另有 ${m.other_decisions} 件交办单由其他单位办理，您无权查看。`) : null));
   showFlash(main);
 }
