@@ -186,7 +186,7 @@ class TimelineLabels:
             from_label=_state_label(states, entry.from_state),
             to_state=entry.to_state,
             to_label=_state_label(states, entry.to_state),
-            actor_name=entry.actor_name,
+            actor_name=entry.actor_name or system_name(entry.actor),
             staff_no=entry.staff_no,
             position_dept=entry.position_dept,
             position_role=entry.position_role,
@@ -195,6 +195,16 @@ class TimelineLabels:
 
     def outs(self, entries: Iterable[TimelineEntry]) -> list[TimelineOut]:
         return [self.out(entry) for entry in entries]
+
+
+SYSTEM_NAMES = {"system:deadline-sweeper": "系统（时限监控）"}
+
+
+def system_name(actor: str) -> str | None:
+    """How staff read a background component's entries (``system:<component>``): 系统."""
+    if not actor.startswith("system:"):
+        return None
+    return SYSTEM_NAMES.get(actor, "系统")
 
 
 def _state_label(states: Mapping[str, str], state: str | None) -> str | None:

@@ -60,7 +60,10 @@ TIMELINE_COLUMNS = (
 _CURSOR = ("warning_emitted", "overdue_emitted", "level_emitted")
 _ASSIGN = (*_CURSOR, "next_fire_at", "updated_at")
 _MATCH = ("id", *_CURSOR)
-_NOTES = {"warning": "时限预警 deadline warning", "overdue": "超期 overdue"}
+_NOTES = {"warning": "即将到期，请抓紧办理", "overdue": "已超过时限"}
+# The default ladder's words (an admin's own target or action reads as typed).
+_TARGETS = {"responsible_head": "责任单位一把手", "bureau": "营商局", "committee": "营商环境委员会"}
+_ACTIONS = {"notify_head": "通知一把手", "urge": "催办", "written_notice": "书面通报"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +203,7 @@ class Batch:
                 f'"data":{data}}}'
             )
             self.outbox.append((event_id, event_type, case_key, payload, self.at_value, 0))
-            note = _NOTES.get(step.event) or f"督办 L{step.level} → {step.target} ({step.action})"
+            note = _NOTES.get(step.event) or _escalation_note(step)
             self.timeline.append(
                 (
                     self.form.uuid_hex(entry_hex),
@@ -300,3 +303,10 @@ def stage_columns(dialect: Dialect) -> Sequence[Any]:
         c.overdue_emitted,
         c.level_emitted,
     )
+
+
+def _escalation_note(step: Step) -> str:
+    """第 N 级督办 → whom (what), in the staff's words."""
+    target = _TARGETS.get(step.target or "", step.target or "")
+    action = _ACTIONS.get(step.action or "", step.action or "")
+    return f"第 {step.level} 级督办 → {target}（{action}）"
