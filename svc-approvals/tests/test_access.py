@@ -27,6 +27,10 @@ async def test_clerks_take_in_at_their_own_window(hall: ServiceUnderTest, people
     body = AnApplication(item=item["code"], materials=all_materials(item)).build()
     unseated = await c.post(f"{BASE}/applications", json=body, headers=people.clerk("ZW2002"))
     assert unseated.status_code == 403
+    assert unseated.json()["type"].endswith("/not-at-window")
+    # the demo county seats its clerks (county.yaml): 周静 ZW2001 sits at W01
+    demo = await c.post(f"{BASE}/applications", json=body, headers=people.clerk("ZW2001"))
+    assert demo.status_code == 201, demo.text
     seat = {"staff_nos": ["ZW2002"]}
     r = await c.put(
         f"{BASE}/halls/HALL_COUNTY/windows/W01/clerks", json=seat, headers=people.hall_head()

@@ -114,7 +114,7 @@ async def _seed_halls(
                 name=w["name"],
                 kind=w["kind"],
                 accepts_all=w["kind"] in seed_data.COMPREHENSIVE_KINDS and not dedicated,
-                clerks=[],
+                clerks=[str(c) for c in w.get("clerks") or []],  # the demo clerks' seats
             )
             session.add(window)
             await session.flush()

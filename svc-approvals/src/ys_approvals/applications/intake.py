@@ -92,7 +92,7 @@ async def _window(
         raise Forbidden("only the hall's own staff take in applications at its windows")
     only_clerk = not actor.has(("staff", "head"), hall.department)
     if only_clerk and actor.staff_no not in window.clerks:
-        raise Forbidden(f"you do not sit at window {window.code}")
+        raise Forbidden(f"you do not sit at window {window.code}", code="not-at-window")
     for item, _ in target.items:
         if not await window_takes(session, window, item.id):
             raise Invalid(f"window {window.code} does not take {item.name}", field="window_code")

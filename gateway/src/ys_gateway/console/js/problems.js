@@ -43,6 +43,8 @@ const BY_CODE = {
   "indicator-exists": "该指标代码已存在，请编辑原指标",
   "score-exists": "该评价期已登记评分；如需更正，请在评分记录中更正",
   "not-a-scorer": "评分由营商局、牵头单位负责人或指标长登记",
+  "not-at-window": "您未被安排在该窗口：请选择您所在的窗口，或请大厅负责人在“窗口人员安排”中安排",
+  "own-indicator": "牵头单位不能修改本单位负责的指标或更正其评分",
 };
 
 /** A service's detail is shown only when written for people (in Chinese, not an English
