@@ -34,3 +34,17 @@ async def test_the_timeline_names_each_step_and_state(
         ("stage_started", "开始计时", None, "计时中"),  # the committed limit's clock
         ("accept", "受理", "已收件", "审查中"),
     ]
+
+
+async def test_an_approval_keeps_its_note(hall: ServiceUnderTest, people: People) -> None:
+    """准予许可 offers a note (备注): it stays on the timeline."""
+    c = hall.client
+    clerk, app = await food_licence_at_the_window(c, people.issuer)
+    assert (await act(c, app, "accept", clerk)).status_code == 200
+    note = {"note": "材料齐全，准予许可"}
+    approved = await act(c, app, "approve", people.staff("SCJGJ"), note)
+    assert approved.status_code == 200, approved.text
+    entries = (
+        await c.get(f"{BASE}/applications/{app['id']}/timeline", headers=people.bureau())
+    ).json()
+    assert [e["note"] for e in entries if e["action"] == "approve"] == ["材料齐全，准予许可"]

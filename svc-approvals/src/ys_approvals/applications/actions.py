@@ -18,6 +18,7 @@ from ys_approvals.applications.schemas import (
     DeliverIn,
     DeliveryMethod,
     ExtensionIn,
+    NoteIn,
     ReasonIn,
     SupplementIn,
     SupplementRequestIn,
@@ -257,19 +258,21 @@ async def decide(
     app: Application,
     parts: list[ApplicationPart],
     approve: bool,
-    body: ReasonIn | None,
+    body: ReasonIn | NoteIn | None,
     actor: Principal,
     if_match: str | None,
 ) -> None:
     """A department decides its part; the application is approved when every part is,
-    rejected as soon as one is (packages are dispatched in parallel)."""
-    if not approve and body is None:
+    rejected as soon as one is (packages are dispatched in parallel). A refusal states its
+    reason; an approval may carry a note, kept on the timeline."""
+    if not approve and not isinstance(body, ReasonIn):
         raise Invalid("a rejection needs its reason", field="reason")
     flow.check_allowed(app, "approve" if approve else "reject", actor)
     part = _my_part(parts, actor)
     part.status = "approved" if approve else "rejected"
     part.decided_at, part.decided_by = now(), actor.staff_no
-    part.reason = body.reason if body else None
+    part.reason = body.reason if isinstance(body, ReasonIn) else None
+    note = part.reason or (body.note if isinstance(body, NoteIn) else None)
     pending = [p for p in parts if p.status == "pending"]
     if approve and pending:
         await flow.step(
@@ -278,13 +281,13 @@ async def decide(
             "decide_part",
             actor,
             if_match,
-            None,
+            note,
             item_code=part.item_code,
             decision=part.status,
         )
         return
     name = "approve" if approve else "reject"
-    await flow.step(session, app, name, actor, if_match, part.reason, item_code=part.item_code)
+    await flow.step(session, app, name, actor, if_match, note, item_code=part.item_code)
     app.decided_at, app.outcome = now(), "approved" if approve else "rejected"
     app.decision_reason = part.reason
     # The limit (行政许可法 art. 42) is the time to decide: the clock stops at the decision, not

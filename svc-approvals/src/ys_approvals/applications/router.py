@@ -301,7 +301,7 @@ async def approve(
     if_match: IfMatch = None,
 ) -> ApplicationOut:
     app, parts = await service.visible_application(session, principal, app_id)
-    await actions.decide(session, app, parts, True, None, principal, if_match)
+    await actions.decide(session, app, parts, True, body, principal, if_match)
     return await _render(request, response, app, principal)
 
 
