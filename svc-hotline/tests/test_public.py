@@ -26,6 +26,9 @@ async def test_submit_and_track(hotline: ServiceUnderTest, people: People) -> No
                                    "replies"}  # fmt: skip
     listed = await c.get(f"{BASE}/tickets", params={"q": "公交"}, headers=people.center_head)
     ticket = listed.json()["items"][0]
+    for q in (number, number.lower(), number[:11]):  # the 工单编号 or its start finds it too
+        by_number = await c.get(f"{BASE}/tickets", params={"q": q}, headers=people.center_head)
+        assert [t["id"] for t in by_number.json()["items"]] == [ticket["id"]], q
     detail = (await c.get(f"{BASE}/tickets/{ticket['id']}", headers=people.center_head)).json()
     assert detail["requester"]["name"] is None
     assert detail["source"] == "web"

@@ -97,8 +97,10 @@ def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
     if f.received_to:
         conditions.append(Ticket.received_at < f.received_to)
     if f.keyword:
+        # words of the title or content, or the start of the 工单编号 (RX20261128-00042)
         pattern = f"%{f.keyword}%"
-        conditions.append(or_(Ticket.title.like(pattern), Ticket.content.like(pattern)))
+        number = Ticket.number.startswith(f.keyword.strip().upper(), autoescape=True)
+        conditions.append(or_(Ticket.title.like(pattern), Ticket.content.like(pattern), number))
     if f.overdue is not None or f.queue == "overdue":
         clause = _overdue_clause(now())
         conditions.append(clause if f.overdue is not False else ~clause)

@@ -90,7 +90,10 @@ async def list_tickets(
     overdue: Annotated[bool | None, Query()] = None,
     received_from: Annotated[PlausibleDateTime | None, Query()] = None,
     received_to: Annotated[PlausibleDateTime | None, Query()] = None,
-    q: Annotated[str | None, Query(max_length=100, description="keyword")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=100, description="a word of the title or content, or a 工单编号's start"),
+    ] = None,
     queue: Annotated[
         str | None, Query(pattern="^(" + "|".join([*queries.QUEUES, "overdue"]) + ")$")
     ] = None,
