@@ -1,7 +1,7 @@
 // An application (办件) of the government service hall (行政许可法; GB/T 39554.1-2020).
 import { get } from "../api.js";
 import { h } from "../dom.js";
-import { deptName } from "../directory.js";
+import { deptName, windowName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
 import { APPLICATION_STATUS, label } from "../labels.js";
 import { section, table } from "../ui.js";
@@ -50,7 +50,7 @@ function facts(a) {
     ["实施部门", deptName(a.department)],
     ["申请人", [a.applicant_name, a.enterprise_name, a.applicant_phone].filter(Boolean).join("，")],
     ["收件渠道", { window: "窗口", online: "网上申请", mail: "邮寄", cross_province: "跨省通办" }[a.channel] || a.channel],
-    a.window_code && ["窗口", `${a.hall_code || ""} ${a.window_code}`],
+    a.window_code && ["窗口", windowCell(a)],
     ["时限", `法定 ${a.statutory_limit} 个工作日 / 承诺 ${a.committed_limit} 个工作日${a.extension_days ? `，延期 ${a.extension_days} 日` : ""}`],
     a.green_channel && ["绿色通道", "是"],
     ["收件时间", dateTime(a.submitted_at)],
@@ -72,12 +72,22 @@ function runningDue(a) {
   return ["finished", "refused", "suspended"].includes(a.status) ? null : a.due_at;
 }
 
+const PART_STATUS = { pending: "待审批", approved: "准予", rejected: "不予许可" };
+
+/** The window by its name (the hall's and the window's), its codes until the names load. */
+function windowCell(a) {
+  const ref = a.hall_code ? `${a.hall_code}/${a.window_code}` : a.window_code;
+  const cell = h("span", {}, `${a.hall_code || ""} ${a.window_code}`);
+  windowName(ref).then((name) => { if (name) cell.textContent = name; });
+  return cell;
+}
+
 function parts(a) {
   if (!a.package || !a.parts.length) return null;
   return section("一件事一次办：各部门审批", table([
     { label: "事项", value: (p) => p.item_name },
     { label: "部门", value: (p) => deptName(p.department) },
-    { label: "状态", value: (p) => p.status },
+    { label: "状态", value: (p) => label(PART_STATUS, p.status) },
     { label: "决定时间", value: (p) => dateTime(p.decided_at) },
   ], a.parts));
 }

@@ -167,7 +167,7 @@ function scoresTable(i, correct) {
 const revisionColumns = [
   { label: "时间", value: (r) => dateTime(r.changed_at) },
   { label: "内容", value: (r) => (r.subject === "score" ? `${r.period} 评分 ${figure(r.snapshot.score)}（第 ${r.version} 版）` : `指标信息（第 ${r.version} 版）`) },
-  { label: "修改人", value: (r) => r.changed_by_name || "—" },
+  { label: "修改人", value: (r) => (r.changed_by_name?.startsWith("system:") ? "系统" : r.changed_by_name) || "—" },
 ];
 
 /** /console/indicators/:code — the indicator, its scores, its 交办单 and every version. */

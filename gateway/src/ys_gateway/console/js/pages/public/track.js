@@ -42,6 +42,16 @@ function applicationView(a) {
     a.finished_at && ["办结时间", dateTime(a.finished_at)]]);
 }
 
+/** The kind a number's shape names: 12345 工单 RX…, 涉企投诉 TS…, 办件 the 31-character
+ * implementation code + date + sequence; `null` while it says nothing yet. */
+function kindOf(number) {
+  const n = number.trim().toUpperCase();
+  if (/^RX\d/.test(n)) return "hotline";
+  if (/^TS\d/.test(n)) return "complaint";
+  if (n.length >= 31 && /^[0-9A-Z]{31}/.test(n)) return "application";
+  return null;
+}
+
 function notFound(error) {
   return error.status === 404 ? { message: "未找到：请核对编号和查询码。" } : error;
 }
@@ -55,6 +65,11 @@ export async function trackPage({ main, query }) {
     field("查询码", input("query_code", { required: true, maxlength: 40 })),
     h("button", { type: "submit", class: "primary" }, "查询"));
   if (KINDS[query.get("kind")]) form.elements.kind.value = query.get("kind");
+  // the number says which kind it is: the type follows it (it can still be chosen by hand)
+  form.elements.number.addEventListener("input", () => {
+    const kind = kindOf(form.elements.number.value);
+    if (kind) form.elements.kind.value = kind;
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const { kind, number, query_code: code } = Object.fromEntries(new FormData(form));
