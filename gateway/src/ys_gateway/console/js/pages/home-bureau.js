@@ -6,7 +6,11 @@ import { deptName } from "../directory.js";
 import { pct, thisMonth } from "../format.js";
 import { ESCALATION } from "../labels.js";
 import { section, table, tag, withLoading } from "../ui.js";
-import { LEDGER_BRIEF, RECTIFICATION_COLUMNS } from "./lists.js";
+import { COMPLAINT_COLUMNS, LEDGER_BRIEF, RECTIFICATION_COLUMNS, items, listSection } from "./lists.js";
+
+// A complaint against the complaints center itself is the bureau's to decide (no one judges
+// their own cause): the states where the handling center acts.
+const AGAINST_THE_CENTER = { respondent: "COMPLAINTS_CENTER", status: ["registered", "accepted", "replied", "disputed", "revisited"] };
 
 function card(title, load, render, extra) {
   const body = h("div");
@@ -47,6 +51,8 @@ export async function bureauHome({ main }, p) {
       card("督办级别分布", () => ledger, levelChart),
       card("督办台账（最新）", () => ledger, (rows) => h("div", {}, table(LEDGER_BRIEF, rows.slice(-10).reverse(), "当前没有督办事项"),
         h("p", {}, h("a", { href: "/console/escalations", "data-link": "" }, `查看全部督办台账（${rows.length} 件）`))))),
+    p.dept === "BUREAU" ? listSection("投诉中心被投诉案件（由营商局办理）", COMPLAINT_COLUMNS,
+      items("/api/v1/complaints/cases", AGAINST_THE_CENTER), "没有待营商局办理的投诉") : null,
     card("差评整改（在办）", async () => (await all("/api/v1/ratings/rectifications", {}, 400)).filter((r) => r.state !== "closed"),
       (rows) => table(RECTIFICATION_COLUMNS, rows, "没有在办的差评整改")),
     card(`部门考核（${month}）`, () => get("/api/v1/ratings/scorecards", { month }), (s) => table(SCORECARD_COLUMNS, s.items, "本月暂无考核数据"),
