@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.apps import production_seeded
 from yingshang.time.models import Policy
 from ys_approvals.app import SERVICE_DIR, components, create_app
 from ys_approvals.catalog.models import ServiceItem
@@ -18,20 +18,11 @@ from ys_approvals.settings import Settings
 async def test_production_seeds_the_policies_and_no_demo_data(
     service_app: Callable[..., Any],
 ) -> None:
-    sut: ServiceUnderTest = await service_app(
-        create_app,
-        Settings,
-        SERVICE_DIR,
-        env="production",
-        demo_password="a-county-secret-not-the-demo",
-        seed_on_start=True,
-    )
-    seeder = components()[0](sut.app)  # the start-up seed, as the app runs it
-    await seeder.start(sut.app)
+    seed = components()[0]  # the start-up seed, as the app runs it
+    sut = await production_seeded(service_app, create_app, Settings, SERVICE_DIR, seed)
     async with sut.app.state.db.read() as session:
         rows = await session.execute(select(Policy.stage, Policy.urgency))
         stages = {(stage, urgency) for stage, urgency in rows}
         items = await session.scalar(select(func.count()).select_from(ServiceItem))
-    assert seeder.readiness()["seeded"] is True
     assert {("handling", "normal"), ("delivery", "normal"), ("delivery", "green")} <= stages
     assert items == 0

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.apps import production_seeded
 from yingshang.time.models import Policy
 from ys_ratings.app import SERVICE_DIR, components, create_app
 from ys_ratings.directory.models import DEPARTMENT, STAFF, DirectoryEntry
@@ -18,22 +18,13 @@ from ys_ratings.settings import Settings
 
 
 async def test_production_seeds_the_defaults(service_app: Callable[..., Any]) -> None:
-    sut: ServiceUnderTest = await service_app(
-        create_app,
-        Settings,
-        SERVICE_DIR,
-        env="production",
-        demo_password="a-county-secret-not-the-demo",
-        seed_on_start=True,
-    )
-    seeder = components([])[0](sut.app)  # the start-up seed, as the app runs it
-    await seeder.start(sut.app)
+    seed = components([])[0]  # the start-up seed, as the app runs it
+    sut = await production_seeded(service_app, create_app, Settings, SERVICE_DIR, seed)
     async with sut.app.state.db.read() as session:
         rows = await session.execute(select(Policy.case_kind, Policy.stage))
         policies = {(kind, stage) for kind, stage in rows}
         sets = await session.scalar(select(func.count()).select_from(IndicatorSet))
         kinds = set((await session.scalars(select(DirectoryEntry.kind))).all())
-    assert seeder.readiness()["seeded"] is True
     assert ("rectification", "rectify") in policies
     assert sets
     assert DEPARTMENT in kinds

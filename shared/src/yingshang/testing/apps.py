@@ -167,3 +167,31 @@ def process_env(settings: ServiceSettings) -> dict[str, str]:
     if settings.jwks_file is not None:
         env["YS_JWKS_FILE"] = str(settings.jwks_file)
     return env
+
+
+# Production mode refuses the demo password; tests run it with this one.
+PRODUCTION_SECRET = "a-county-secret-not-the-demo"  # noqa: S105 - a test value
+
+
+async def production_seeded(
+    start: Callable[..., Any],
+    create_app: AppFactory,
+    settings_cls: type[ServiceSettings],
+    service_dir: Path,
+    seed_component: Callable[[FastAPI], Any],
+) -> ServiceUnderTest:
+    """The service as production starts it (``env=production``, the seed on), its start-up
+    seed run as the app runs it (``seed_component``: the app's seed factory); the seed must
+    report itself done."""
+    sut: ServiceUnderTest = await start(
+        create_app,
+        settings_cls,
+        service_dir,
+        env="production",
+        demo_password=PRODUCTION_SECRET,
+        seed_on_start=True,
+    )
+    seeder = seed_component(sut.app)
+    await seeder.start(sut.app)
+    assert seeder.readiness()["seeded"] is True, "the seed did not run in production"
+    return sut
