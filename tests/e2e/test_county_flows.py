@@ -338,7 +338,7 @@ def test_an_untouched_ticket_climbs_the_escalation_ladder(county: County) -> Non
     assert seen[-1] == 3
     timeline = ok(operator.get(f"{TICKETS}/{ticket['id']}"))["timeline"]
     notes = [e["note"] for e in timeline if e["action"] == "deadline_escalated"]
-    assert [n.split()[1] for n in notes] == ["L1", "L2", "L3"]
+    assert [n.split(" → ")[0] for n in notes] == ["第 1 级督办", "第 2 级督办", "第 3 级督办"]
 
 
 def test_a_service_killed_mid_flow_loses_and_doubles_nothing(
