@@ -450,6 +450,8 @@ def test_a_licence_ready_at_the_window_stops_its_delivery_clock(console: Any) ->
     page.goto(f"{console.base}/console/applications/{application['id']}")
     assert _buttons(page) == ["通知领取", "送达"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} 24:00", _fact(page, "送达时限"))
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} 24:00", _fact(page, "承诺办结时限"))
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", _fact(page, "决定时间"))
     expect(page.locator(".case-head [data-due]")).to_have_count(1)
     _act(page, "通知领取")
     page.wait_for_selector("text=已完成：通知领取")
