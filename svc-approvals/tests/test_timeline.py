@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from yingshang.testing.apps import ServiceUnderTest
-from yingshang.time import DEADLINE_TIMELINE
+from yingshang.testing.timelines import unlabelled_steps
 from ys_approvals.applications.machine import MACHINE, OTHER_STEPS, TIMELINE
 
 from .builders import BASE, People, food_licence_at_the_window
@@ -11,12 +11,7 @@ from .test_applications_clock import act
 
 
 def test_every_step_an_application_records_has_a_label() -> None:
-    recorded = (
-        {t.timeline_action for t in MACHINE.transitions}
-        | set(OTHER_STEPS)
-        | set(DEADLINE_TIMELINE.actions)
-    )
-    assert [action for action in sorted(recorded) if TIMELINE.label(action) is None] == []
+    assert unlabelled_steps(MACHINE, OTHER_STEPS, TIMELINE) == []
 
 
 async def test_the_timeline_names_each_step_and_state(

@@ -1,19 +1,14 @@
 """A ticket's timeline in words: every step it can record has a label (zh-CN)."""
 
 from yingshang.testing.apps import ServiceUnderTest
-from yingshang.time import DEADLINE_TIMELINE
+from yingshang.testing.timelines import unlabelled_steps
 from ys_hotline.tickets.machine import MACHINE, OTHER_STEPS, TIMELINE
 
 from .builders import People, create, step
 
 
 def test_every_step_a_ticket_records_has_a_label() -> None:
-    recorded = (
-        {t.timeline_action for t in MACHINE.transitions}
-        | set(OTHER_STEPS)
-        | set(DEADLINE_TIMELINE.actions)
-    )
-    assert [action for action in sorted(recorded) if TIMELINE.label(action) is None] == []
+    assert unlabelled_steps(MACHINE, OTHER_STEPS, TIMELINE) == []
 
 
 async def test_the_timeline_names_each_step_and_state(

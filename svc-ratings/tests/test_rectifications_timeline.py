@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from yingshang.testing.apps import ServiceUnderTest
-from yingshang.time import DEADLINE_TIMELINE
+from yingshang.testing.timelines import unlabelled_steps
 from ys_ratings.access import RatingsCenter
 from ys_ratings.rectifications.machine import OTHER_STEPS, rectification_machine, timeline_labels
 
@@ -14,13 +14,8 @@ CENTER = RatingsCenter("BUREAU", ("staff", "head"))
 
 
 def test_every_step_a_rectification_records_has_a_label() -> None:
-    recorded = (
-        {t.timeline_action for t in rectification_machine(CENTER).transitions}
-        | set(OTHER_STEPS)
-        | set(DEADLINE_TIMELINE.actions)
-    )
-    labels = timeline_labels(CENTER)
-    assert [action for action in sorted(recorded) if labels.label(action) is None] == []
+    machine, labels = rectification_machine(CENTER), timeline_labels(CENTER)
+    assert unlabelled_steps(machine, OTHER_STEPS, labels) == []
 
 
 async def test_the_timeline_names_each_step_and_state(

@@ -8,7 +8,7 @@ import pytest
 from tests.builders import BASE, People, Walk, ok
 from tests.duty.test_duty import SITTING, act
 from yingshang.testing.apps import ServiceUnderTest
-from yingshang.time import DEADLINE_TIMELINE
+from yingshang.testing.timelines import unlabelled_steps
 from ys_visits.duty import machine as duty
 from ys_visits.pairings import machine as pairings
 from ys_visits.problems import machine as problems
@@ -16,10 +16,8 @@ from ys_visits.problems import machine as problems
 
 @pytest.mark.parametrize(("kind", "clocked"), [(problems, True), (pairings, True), (duty, False)])
 def test_every_step_of_each_kind_has_a_label(kind: ModuleType, clocked: bool) -> None:
-    recorded = {t.timeline_action for t in kind.MACHINE.transitions} | set(kind.OTHER_STEPS)
-    if clocked:
-        recorded |= set(DEADLINE_TIMELINE.actions)
-    assert [action for action in sorted(recorded) if kind.TIMELINE.label(action) is None] == []
+    missing = unlabelled_steps(kind.MACHINE, kind.OTHER_STEPS, kind.TIMELINE, clocked=clocked)
+    assert missing == []
 
 
 async def words(sut: ServiceUnderTest, path: str, people: People) -> list[tuple[str, ...]]:

@@ -2,17 +2,12 @@
 
 from tests.builders import BASE, People, Walk, step
 from yingshang.testing.apps import ServiceUnderTest
-from yingshang.time import DEADLINE_TIMELINE
+from yingshang.testing.timelines import unlabelled_steps
 from ys_complaints.cases.machine import MACHINE, OTHER_STEPS, TIMELINE
 
 
 def test_every_step_a_case_records_has_a_label() -> None:
-    recorded = (
-        {t.timeline_action for t in MACHINE.transitions}
-        | set(OTHER_STEPS)
-        | set(DEADLINE_TIMELINE.actions)
-    )
-    assert [action for action in sorted(recorded) if TIMELINE.label(action) is None] == []
+    assert unlabelled_steps(MACHINE, OTHER_STEPS, TIMELINE) == []
 
 
 async def test_the_timeline_names_each_step_and_state(
