@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, false, or_, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from yingshang.auth import BUREAU, COMMITTEE, ENTERPRISE_CENTER, HALL, Principal, staff
+from yingshang.problems import Forbidden
 
 CENTER = ENTERPRISE_CENTER
 OVERSIGHT = (BUREAU, COMMITTEE)
@@ -69,3 +70,10 @@ def scoped(
     if sees_all(principal):
         return true()
     return or_(dept_col.in_(sorted(principal.depts())), *extra)
+
+
+def refuse_own_unit(principal: Principal, dept: str | None, what: str, code: str) -> None:
+    """403 for a person of ``dept`` whatever other post they hold (交叉挂职): the bureau's
+    second pair of eyes is never the unit's own (``what`` says what it may not do)."""
+    if dept and dept in principal.held_depts():
+        raise Forbidden(what, code=code)

@@ -18,7 +18,7 @@ from yingshang.auth import Principal
 from yingshang.cases.etag import check_if_match, flush_versioned
 from yingshang.clock import now
 from yingshang.events.outbox import enqueue
-from yingshang.problems import Conflict, Forbidden, Invalid, NotFound
+from yingshang.problems import Conflict, Invalid, NotFound
 from ys_visits import access, events
 from ys_visits.directory.service import require_department
 from ys_visits.indicators import periods
@@ -164,11 +164,8 @@ async def edit(
 def not_own(indicator: Indicator, who: Principal) -> None:
     """The bureau keeps an indicator and corrects its scores, never a person of its lead unit
     whatever bureau post they also hold (交叉挂职): no unit rewrites what it answers for."""
-    if indicator.lead_department in who.held_depts():
-        raise Forbidden(
-            f"the lead unit ({indicator.lead_department}) cannot change what it answers for",
-            code="own-indicator",
-        )
+    what = f"the lead unit ({indicator.lead_department}) cannot change what it answers for"
+    access.refuse_own_unit(who, indicator.lead_department, what, "own-indicator")
 
 
 def score_view(row: Score) -> ScoreOut:

@@ -21,7 +21,7 @@ from yingshang.cases.statemachine import apply_transition
 from yingshang.clock import now, today
 from yingshang.events.outbox import enqueue
 from yingshang.problems import Conflict, Forbidden, Invalid
-from ys_visits import events
+from ys_visits import access, events
 from ys_visits.directory.service import require_department
 from ys_visits.problems import schemas as s
 from ys_visits.problems import stages
@@ -191,8 +191,8 @@ async def confirm(session: AsyncSession, p: Problem, body: s.ConfirmIn, who: Pri
 def _not_own(p: Problem, who: Principal) -> None:
     """The bureau closes, never a person of the department handling the problem whatever
     bureau post they also hold (交叉挂职): its 销号 is a second pair of eyes."""
-    if p.department and p.department in who.held_depts():
-        raise Forbidden("the handling department cannot close its own problem", code="own-problem")
+    what = "the handling department cannot close its own problem"
+    access.refuse_own_unit(who, p.department, what, "own-problem")
 
 
 @effect("override_close")
