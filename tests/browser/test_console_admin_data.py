@@ -1,11 +1,12 @@
 """The data the county keeps for its services, kept in the console: the admin loads a year's
 holidays into every service that counts deadlines (a document the services refuse and a
 service that cannot be reached are each reported for that service, and retried); the hotline
-center adds, edits (someone else's edit first is reported, not overwritten), retires, lists by
-status and reactivates a knowledge-base entry that intake then finds; its head edits the
-dispatch catalogue, whose history the API keeps, and a county matter sent to a town is refused
-in Chinese. A department's staff sees none of these forms and its forged writes are
-refused. Every step is checked on the page and again through the API."""
+center adds, edits (someone else's edit first is reported and shown, the form keeps the draft
+and a second save deliberately overwrites), retires, lists by status and reactivates a
+knowledge-base entry that intake then finds; its head edits the dispatch catalogue, whose
+history the API keeps, and a county matter sent to a town is refused in Chinese. A
+department's staff sees none of these forms and its forged writes are refused. Every step is
+checked on the page and again through the API."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ SERVICES = {
 K = "/api/v1/hotline/knowledge"
 C = "/api/v1/hotline/categories"
 REFUSED = "县级部门的事项不得下派乡镇，请选择县级承办单位"
-STALE = "该事项已被他人修改，请刷新后重试"
+STALE = "该事项已被他人修改，页面已更新为最新内容；您填写的内容仍在表单中，请核对后再次提交"
 
 
 def _unique() -> str:
@@ -163,13 +164,13 @@ def test_hotline_center_keeps_its_knowledge_base(console: Any) -> None:
         saved = api.put(f"{K}/{entry_id}", json=other, headers={"If-Match": read.headers["ETag"]})
         assert saved.status_code == 200, saved.text
     answer = f"到县政务服务中心市场监管窗口申请登记证，当场办结（{mark}）。"
-    page.locator("form[aria-label=编辑知识库条目] #f-answer").fill(answer)
-    page.click("form[aria-label=编辑知识库条目] button[type=submit]")
-    expect(page.locator("main .notice.danger")).to_have_text(STALE)
+    edit = page.locator("form[aria-label=编辑知识库条目]")
+    edit.locator("#f-answer").fill(answer)
+    edit.locator("button[type=submit]").click()
+    expect(edit.locator(".form-error")).to_have_text(STALE)
     assert _fact(page, "答复内容") == other["answer"]  # the current version, shown again
-    page.click(".action-buttons button:has-text('编辑')")
-    page.locator("form[aria-label=编辑知识库条目] #f-answer").fill(answer)
-    page.click("form[aria-label=编辑知识库条目] button[type=submit]")
+    assert edit.locator("#f-answer").input_value() == answer  # and the draft, kept
+    edit.locator("button[type=submit]").click()  # again: overwrites the version now shown
     page.wait_for_selector("text=已保存知识库条目")
     assert _fact(page, "答复内容") == answer
     with console.api("hotline_head") as api:

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import expect
 
-STALE = "该事项已被他人修改，请刷新后重试"
+STALE = "该事项已被他人修改，页面已更新为最新内容；您填写的内容仍在表单中，请核对后再次提交"
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 768, "height": 1024}
 
@@ -351,9 +351,11 @@ def test_a_stale_page_says_someone_else_changed_the_case(console: Any) -> None:
         assert moved.status_code == 200, moved.text
     page.select_option(".action-form [name=department]", "SCJGJ")
     page.click(".action-form button:has-text('确认派单')")
-    assert page.wait_for_selector(f"text={STALE}").is_visible()
-    assert page.inner_text(".case-head .tag") == "已派单"  # reloaded: the colleague's version
+    expect(page.locator(".action-form .form-error")).to_have_text(STALE)
+    assert page.inner_text(".case-head .tag") == "已派单"  # read again: the colleague's version
     assert "住房和城乡建设局" in page.inner_text("main")
+    # and the form as the operator filled it in, not a fresh one
+    assert page.locator(".action-form [name=department]").input_value() == "SCJGJ"
 
 
 TICKETS, PROBLEMS = "/api/v1/hotline/tickets", "/api/v1/visits/problems"

@@ -1,11 +1,13 @@
 // Forms built from field specs ({name, label, type, options, required, value, hint, ...}): a
 // case's action forms and the registration forms draw the same controls the same way — a
 // required choice starts blank, every control sits in its label, repeated rows (contacts,
-// participants, problems found) are named `group.n.field` and read back as a list.
-import { get } from "./api.js";
+// participants, problems found) are named `group.n.field` and read back as a list. A page of
+// one versioned object changes it with If-Match and never loses a form the user filled in.
+import { ApiError, get, request } from "./api.js";
 import { h, replace } from "./dom.js";
 import { departmentOptions } from "./directory.js";
-import { field, input, onSubmit, select, textarea } from "./ui.js";
+import { STALE_KEPT } from "./problems.js";
+import { errorBox, field, input, loading, notice, onSubmit, select, textarea } from "./ui.js";
 
 /** A form control for one field spec. */
 export function control(spec) {
@@ -164,4 +166,74 @@ function enterpriseField(spec) {
   const chosen = field(spec.label, choice, spec.hint);
   chosen.append(status);
   return h("div", { class: "picker" }, field(`查找${spec.label}`, search), chosen);
+}
+
+// ---- a page of one versioned object (ETag, If-Match) ------------------------------------
+
+/** A thing of its own version on a page (a score on its indicator's page), for write's `version`. */
+export async function versionOf(url) {
+  const got = await request(url);
+  return { url, data: got.data, etag: got.etag };
+}
+
+/**
+ * The page of one object the API versions: `read()` → its state ({data, etag, …}, what `draw`
+ * needs), `draw(state)` fills `main` and puts `page.panel` (where forms open) in it. Forms open
+ * in the panel (`page.open`), which outlives every redraw: a form stays as the user typed it.
+ *
+ * page.write(path, options, {message, use, version}) sends the version last read (If-Match;
+ * `version` from versionOf for a thing versioned on its own, `options.etag: null` for none).
+ * Done: the form closes and the page shows `use(got, state)` (the write's answer as the new
+ * state) or reads afresh. Someone else changed it meanwhile (412): the current version is read
+ * and drawn around the form, which keeps the draft, and the error under it says so; submitting
+ * again sends the version now shown, so a second submit deliberately overwrites. Any other
+ * refusal leaves the page and the form as they are.
+ */
+export function versionedPage(main, { read, draw, panelClass = "action-panel" }) {
+  const panel = h("div", { class: panelClass });
+  const page = { panel, state: null, message: null };
+  page.draw = async () => {
+    await draw(page.state);
+    if (page.message) notice(main, ...page.message);
+    page.message = null;
+  };
+  page.load = async () => {
+    replace(main, loading());
+    try {
+      page.state = await read();
+      replace(panel); // read afresh (刷新, or after a write): start from what is there now
+      await page.draw();
+    } catch (error) {
+      replace(main, errorBox(error, page.load));
+    }
+  };
+  page.open = (node) => {
+    replace(panel, node);
+    panel.querySelector("input,select,textarea,button")?.focus();
+  };
+  page.close = () => replace(panel);
+  const stale = async (error, version) => {
+    const focused = document.activeElement;
+    if (version) Object.assign(version, await versionOf(version.url));
+    page.state = await read();
+    await page.draw(); // the panel, and the form in it, are put back untouched
+    if (panel.contains(focused)) focused.focus();
+    return new ApiError(412, error.problem, STALE_KEPT);
+  };
+  page.write = async (path, options, { message, use, version } = {}) => {
+    const etag = "etag" in options ? options.etag : (version || page.state).etag;
+    let got;
+    try {
+      got = await request(path, { ...options, etag });
+    } catch (error) {
+      throw error.status === 412 ? await stale(error, version) : error;
+    }
+    const next = use ? use(got, page.state) : null;
+    page.message = message ? [message, "ok"] : null;
+    if (!next) return page.load();
+    page.state = next;
+    replace(panel);
+    return page.draw();
+  };
+  return page;
 }

@@ -1,4 +1,7 @@
-// The platform's vocabulary in Chinese (DOMAIN.md). Codes come from the services' APIs.
+// The platform's vocabulary in Chinese (DOMAIN.md). Codes come from the services' APIs. Each
+// enumeration has its one table here, used by every page that names its codes (a form's
+// options and the pages showing the value say the same words); where a service labels a code
+// itself (its vocabulary module), the table says it in the service's words.
 
 export const ROLES = { clerk: "窗口/话务", staff: "工作人员", head: "负责人（一把手）", admin: "系统管理员" };
 
@@ -67,11 +70,20 @@ export const RECTIFICATION_STATUS = {
   awaiting_feedback: "整改完成待反馈", awaiting_verdict: "待评价整改", closed: "已办结",
 };
 
+// 涉企侵权投诉 (svc-complaints cases/vocabulary.py: CATEGORY_LABELS, EXCLUSION_LABELS, NoteKind).
 export const COMPLAINT_CATEGORIES = {
-  improper_enforcement: "不当执法造成损失", approval_delay: "审批推诿拖延、吃拿卡要",
+  improper_enforcement: "不当执法造成损失", approval_delay: "审批中推诿拖延、吃拿卡要",
   arbitrary_charges: "乱收费、乱罚款、乱摊派", forced_purchase: "强制购买、指定供应商",
   inaction: "不作为", policy_not_delivered: "惠企政策不兑现", unpaid_bills: "拖欠企业账款",
   forced_participation: "强制参加评比、培训、订阅", other: "其他",
+};
+export const COMPLAINT_EXCLUSIONS = {
+  litigation: "已进入诉讼程序", arbitration: "已进入仲裁程序", reconsideration: "已申请行政复议",
+  petition: "已通过信访渠道处理", civil_dispute: "企业之间的民事纠纷", not_infringement: "不属于公职机构侵权事项",
+};
+export const COMPLAINT_NOTE_KINDS = {
+  decision: "受理决定", reply: "单位答复", result: "反馈结果", revisit: "回访", investigation: "调查核实",
+  review: "审核退回", dispute: "企业异议", urge: "催办", checkback: "回访核查",
 };
 
 export const CASE_KINDS = {
@@ -108,6 +120,10 @@ export const ITEM_TYPES = {
 export const CHANNELS = {
   window: "窗口办理", online: "网上通办", province_wide: "全省通办", cross_province: "跨省通办",
 };
+// How an application came in (svc-approvals SubmitChannel), not an item's channels above.
+export const SUBMIT_CHANNELS = { window: "窗口", online: "网上申请", mail: "邮寄", cross_province: "跨省通办" };
+// How an enterprise confirmed a problem solved (svc-visits ConfirmChannel).
+export const CONFIRM_CHANNELS = { phone: "电话", on_site: "现场", written: "书面确认", sms: "短信" };
 
 const FIELDS = {
   title: "标题", content: "内容", type: "类型", phone: "联系电话", name: "姓名",

@@ -2,6 +2,9 @@
 import { fieldLabel } from "./labels.js";
 
 export const STALE = "该事项已被他人修改，请刷新后重试";
+// The same refusal where the page read the current version and kept the form as typed
+// (forms.js versionedPage): refreshing would lose the draft, submitting again is the way.
+export const STALE_KEPT = "该事项已被他人修改，页面已更新为最新内容；您填写的内容仍在表单中，请核对后再次提交";
 
 // By the problem's `type` (https://yingshang.gov.cn/problems/<code>): the most specific first.
 const BY_CODE = {

@@ -3,7 +3,7 @@ import { get } from "../api.js";
 import { h } from "../dom.js";
 import { deptName, windowName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
-import { APPLICATION_STATUS, label } from "../labels.js";
+import { APPLICATION_STATUS, SUBMIT_CHANNELS, label } from "../labels.js";
 import { section, table } from "../ui.js";
 import { NOTE, renderCase } from "./casepage.js";
 
@@ -49,7 +49,7 @@ function facts(a) {
     ["办件类型", a.handling_kind === "instant" ? "即办件" : "承诺件"],
     ["实施部门", deptName(a.department)],
     ["申请人", [a.applicant_name, a.enterprise_name, a.applicant_phone].filter(Boolean).join("，")],
-    ["收件渠道", { window: "窗口", online: "网上申请", mail: "邮寄", cross_province: "跨省通办" }[a.channel] || a.channel],
+    ["收件渠道", label(SUBMIT_CHANNELS, a.channel)],
     a.window_code && ["窗口", windowCell(a)],
     ["时限", `法定 ${a.statutory_limit} 个工作日 / 承诺 ${a.committed_limit} 个工作日${a.extension_days ? `，延期 ${a.extension_days} 日` : ""}`],
     a.green_channel && ["绿色通道", "是"],

@@ -1,14 +1,14 @@
 // A case's detail page, the same for every kind: facts, clocks, timeline, and only the actions
 // the user may take now. Every action sends If-Match with the ETag of the detail it was shown
-// from; a 412 says someone else changed the case, and the page reloads.
+// from; a 412 says someone else changed the case: the page shows it as it is now and the open
+// form keeps what the user typed (forms.js versionedPage).
 import { request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
-import { applyConditions, specField } from "../forms.js";
-import { CLOCK_STATE, STAGES, label } from "../labels.js";
-import { STALE } from "../problems.js";
-import { countdownEl, errorBox, kv, loading, notice, onSubmit, section, table, tag } from "../ui.js";
+import { applyConditions, specField, versionedPage } from "../forms.js";
+import { CLOCK_STATE, SERVICES, STAGES, label } from "../labels.js";
+import { countdownEl, kv, onSubmit, section, table, tag } from "../ui.js";
 
 function actionForm(action, submit, cancel) {
   const fields = (action.fields || []).map(specField);
@@ -50,8 +50,7 @@ function stagesTable(stages) {
 
 // Steps a service took itself (an event consumed, a deadline swept) carry its name as actor.
 const SYSTEM_ACTORS = {
-  hotline: "系统（12345热线）", approvals: "系统（政务服务）", complaints: "系统（侵权投诉）",
-  visits: "系统（走访挂帮）", ratings: "系统（好差评）", gateway: "系统",
+  ...Object.fromEntries(Object.entries(SERVICES).map(([name, text]) => [name, `系统（${text}）`])), gateway: "系统",
 };
 
 /** A case's timeline: each step in the words its service gives it (`label`, zh-CN). */
@@ -68,58 +67,33 @@ export function timelineList(entries) {
 /**
  * renderCase(ctx, spec): spec = {url, title(c), status(c), due(c), facts(c), extra(c)?, stages(c)?,
  * timeline(c)? → entries | Promise, actions(c) → [{name, label, path, fields, body(values)}],
- * keep(before, after)? → the case to show after an action (`after` is the write's response)}.
+ * keep(before, after)? → the case to show after an action (`after` is the write's response),
+ * refetch? (an action answers with another shape: read the case again)}.
  */
 export async function renderCase({ main }, spec) {
-  const state = { data: null, etag: null, message: null };
-  const load = async () => {
-    replace(main, loading());
-    try {
-      const got = await request(spec.url);
-      Object.assign(state, { data: got.data, etag: got.etag });
-      await draw();
-    } catch (error) {
-      replace(main, errorBox(error, load));
-    }
-  };
-  const act = async (action, values) => {
-    try {
-      const before = state.data;
-      const got = await request(`${spec.url}/${action.path}`, { method: "POST", json: action.body ? action.body(values) : {}, etag: state.etag });
-      // Responses to writes mask personal data even for those whose reads show it in full:
-      // `keep` carries over what the last read showed, so the view does not change under them.
-      const data = spec.keep && before && got.data ? spec.keep(before, got.data) : got.data;
-      Object.assign(state, { data, etag: got.etag, message: [`已完成：${action.label}`, "ok"] });
-      if (spec.refetch) return load(); // the action answers with a different shape
-      await draw();
-    } catch (error) {
-      if (error.status !== 412) throw error;
-      state.message = [STALE, "danger"];
-      await load();
-    }
-  };
-  const draw = async () => {
-    const c = state.data;
+  const draw = async ({ data: c }) => {
     main.dataset.title = spec.title(c);
-    const panel = h("div", { class: "action-panel" });
-    const buttons = spec.actions(c).map((action) => h("button", { type: "button", class: action.tone || "", onClick: () => {
-      replace(panel, actionForm(action, (values) => act(action, values), () => replace(panel)));
-      panel.querySelector("input,select,textarea,button")?.focus();
-    } }, action.label));
+    const buttons = spec.actions(c).map((action) => h("button", { type: "button", class: action.tone || "", onClick: () =>
+      page.open(actionForm(action, (values) => act(action, values), page.close)) }, action.label));
     const timeline = spec.timeline ? await Promise.resolve(spec.timeline(c)).catch(() => null) : null;
     replace(main,
       h("div", { class: "case-head" }, h("h1", {}, spec.title(c)), tag(spec.status(c), "status"),
         spec.due && spec.due(c) ? countdownEl(spec.due(c)) : null,
-        h("button", { type: "button", class: "link", onClick: load }, "刷新")),
-      section("办理", buttons.length ? h("div", { class: "action-buttons" }, buttons) : h("p", { class: "muted" }, "您当前的岗位在此状态下没有可办理的操作。"), panel),
+        h("button", { type: "button", class: "link", onClick: page.load }, "刷新")),
+      section("办理", buttons.length ? h("div", { class: "action-buttons" }, buttons) : h("p", { class: "muted" }, "您当前的岗位在此状态下没有可办理的操作。"), page.panel),
       section("基本信息", kv(spec.facts(c))),
       spec.extra ? spec.extra(c) : null,
       spec.stages ? section("时限（计时环节）", stagesTable(spec.stages(c))) : null,
       spec.timeline ? section("办理过程（时间线）", timelineList(timeline)) : null);
-    if (state.message) notice(main, ...state.message);
-    state.message = null;
   };
-  await load();
+  const page = versionedPage(main, { read: () => request(spec.url), draw });
+  // Responses to writes mask personal data even for those whose reads show it in full:
+  // `keep` carries over what the last read showed, so the view does not change under them.
+  const use = (got, before) => (spec.refetch ? null
+    : { data: spec.keep && got.data ? spec.keep(before.data, got.data) : got.data, etag: got.etag });
+  const act = (action, values) => page.write(`${spec.url}/${action.path}`,
+    { method: "POST", json: action.body ? action.body(values) : {} }, { message: `已完成：${action.label}`, use });
+  await page.load();
 }
 
 export const NOTE = { name: "note", label: "说明", type: "textarea" };

@@ -3,17 +3,17 @@
 // catalogue). Any staff reads it; the hotline center's head and admin edit it. A county matter
 // is never pushed down to a town (国办函〔2025〕66号): the service refuses it and the refusal
 // reads in Chinese under the form. A save sends If-Match with the ETag of the revision shown:
-// when someone changed the entry meanwhile (412) the page says so and shows the current one.
+// when someone changed the entry meanwhile (412) the page says so and shows the current one,
+// and the form keeps what the user typed.
 import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
-import { repeater, rows, specForm } from "../forms.js";
+import { repeater, rows, specForm, versionedPage } from "../forms.js";
 import { label } from "../labels.js";
-import { STALE } from "../problems.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
-import { errorBox, kv, link, loading, notice, section, table, tag } from "../ui.js";
+import { kv, link, section, table, tag } from "../ui.js";
 import { setFlash, showFlash } from "./visits-shared.js";
 
 const C = "/api/v1/hotline/categories";
@@ -159,42 +159,28 @@ export async function categoryPage({ main, params }) {
   const url = `${C}/${encodeURIComponent(params.code)}`;
   const editor = mayEditCatalogue(session.position());
   const units = editor ? await handlingUnits() : [];
-  const state = { category: null, etag: null, revisions: [], message: null };
-  const load = async () => {
-    replace(main, loading());
-    try {
-      const [got, revisions] = await Promise.all([request(url), get(`${url}/revisions`)]);
-      Object.assign(state, { category: got.data, etag: got.etag, revisions });
-      draw();
-    } catch (error) {
-      replace(main, errorBox(error, load));
-    }
+  const read = async () => {
+    const [got, revisions] = await Promise.all([request(url), get(`${url}/revisions`)]);
+    return { data: got.data, etag: got.etag, revisions };
   };
-  const save = async (v) => {
-    const body = categoryBody(v);
-    try {
-      await request(url, { method: "PUT", json: body, etag: state.etag });
-      state.message = ["已保存派单目录分类", "ok"];
-    } catch (error) {
-      if (error.status !== 412) throw error;
-      state.message = [STALE, "danger"];
-    }
-    return load(); // the current version, with the new one (or the other's) in the history
-  };
-  const draw = () => {
-    const c = state.category;
+  // Saved: read again, for the new version in the history. Someone else's save first (412):
+  // the current one and its history are shown, the form keeps what the user typed (forms.js).
+  const save = (v) => page.write(url, { method: "PUT", json: categoryBody(v) }, { message: "已保存派单目录分类" });
+  const draw = ({ data: c, revisions }) => {
     main.dataset.title = `派单目录 · ${c.name}`;
-    const form = editor ? specForm({ label: "修改派单目录分类", fields: categoryFields(c, units), after: coRepeater(c, units), submitText: "保存" }, save) : null;
+    // The form stays drawn: filled in from the version shown, until saved or read afresh.
+    if (editor && !page.panel.firstChild) {
+      page.panel.append(specForm({ label: "修改派单目录分类", fields: categoryFields(c, units), after: coRepeater(c, units), submitText: "保存" }, save));
+    }
     replace(main,
       h("div", { class: "case-head" }, h("h1", {}, c.name), tag(c.active ? label(LEVELS, c.level) : "已停用", c.active ? "status" : "danger"),
-        h("button", { type: "button", class: "link", onClick: load }, "刷新")),
+        h("button", { type: "button", class: "link", onClick: page.load }, "刷新")),
       h("p", {}, link("/console/catalogue", "← 返回派单目录")),
       section("当前设置", kv(facts(c))),
-      form ? section("修改", form) : section(null, h("p", { class: "muted" }, "派单目录由12345热线中心负责人维护；您当前的岗位只能查看。")),
-      section("历史版本", history(state.revisions)));
-    if (state.message) notice(main, ...state.message);
-    state.message = null;
+      editor ? section("修改", page.panel) : section(null, h("p", { class: "muted" }, "派单目录由12345热线中心负责人维护；您当前的岗位只能查看。")),
+      section("历史版本", history(revisions)));
     showFlash(main);
   };
-  await load();
+  const page = versionedPage(main, { read, draw, panelClass: "edit-panel" });
+  await page.load();
 }

@@ -1,22 +1,15 @@
 // An enterprise complaint case (涉企侵权投诉). The complainant's identity is shown only as the
-// service masks it for this position (DOMAIN.md: confidentiality).
+// service masks it for this position (DOMAIN.md: confidentiality). Categories, exclusions and
+// note kinds read as labels.js names them, the same words as the public form's.
 import { get } from "../api.js";
 import { h } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
-import { COMPLAINT_CATEGORIES } from "../labels.js";
+import { COMPLAINT_CATEGORIES, COMPLAINT_EXCLUSIONS, COMPLAINT_NOTE_KINDS, label } from "../labels.js";
 import { section, table } from "../ui.js";
 import { NOTE, noteRequired, renderCase } from "./casepage.js";
 
-const EXCLUSIONS = {
-  litigation: "已进入诉讼", arbitration: "已进入仲裁", reconsideration: "已申请行政复议",
-  petition: "信访事项", civil_dispute: "企业之间的民事纠纷", not_infringement: "不属于侵权投诉",
-};
 const withNote = (v) => ({ note: v.note });
-const NOTE_KINDS = {
-  decision: "受理决定", reply: "单位答复", result: "反馈结果", revisit: "回访", note: "备注",
-  investigation: "调查核实", send_back: "审核退回", dispute: "企业异议", urge: "催办", checkback: "回访核查",
-};
 
 const FORMS = {
   accept: { label: "受理", path: "accept", tone: "primary",
@@ -30,7 +23,7 @@ const FORMS = {
       claimed_amount: v.claimed_amount || null, bill_due_date: v.bill_due_date || null,
     }) },
   reject: { label: "不予受理", path: "reject",
-    fields: [{ name: "exclusion", label: "不予受理原因", type: "select", required: true, options: EXCLUSIONS },
+    fields: [{ name: "exclusion", label: "不予受理原因", type: "select", required: true, options: COMPLAINT_EXCLUSIONS },
       { name: "referral", label: "告知的解决途径", type: "textarea", required: true }, noteRequired()],
     body: (v) => ({ exclusion: v.exclusion, referral: v.referral, note: v.note }) },
   assign: { label: "交办", path: "assign", tone: "primary",
@@ -80,7 +73,7 @@ function keepEnterprise(before, after) {
 
 function facts(c) {
   return [
-    ["类别", c.category_label + (c.category_other ? `（${c.category_other}）` : "")],
+    ["类别", label(COMPLAINT_CATEGORIES, c.category) + (c.category_other ? `（${c.category_other}）` : "")],
     ["标题", c.title],
     ["事实与诉求", c.facts],
     ["投诉企业", complainant(c)],
@@ -90,7 +83,7 @@ function facts(c) {
     c.claimed_amount && ["涉及金额（元）", c.claimed_amount],
     c.payment_overdue_days !== null && ["账款逾期天数", String(c.payment_overdue_days)],
     c.origin_ticket_number && ["来源工单", c.origin_ticket_number],
-    c.exclusion && ["不予受理", `${EXCLUSIONS[c.exclusion] || c.exclusion}；${c.referral || ""}`],
+    c.exclusion && ["不予受理", `${label(COMPLAINT_EXCLUSIONS, c.exclusion)}；${c.referral || ""}`],
     c.verdict && ["企业评价", c.verdict],
     c.outcome && ["办理结果", c.outcome],
     c.closed_at && ["办结时间", dateTime(c.closed_at)],
@@ -100,7 +93,7 @@ function facts(c) {
 function notes(c) {
   if (!c.notes.length) return null;
   return section("答复与意见", table([
-    { label: "类型", value: (n) => NOTE_KINDS[n.kind] || n.kind },
+    { label: "类型", value: (n) => label(COMPLAINT_NOTE_KINDS, n.kind) },
     { label: "内容", value: (n) => n.body },
     { label: "单位", value: (n) => deptName(n.department) },
     { label: "记录人", value: (n) => n.author_name },

@@ -1,14 +1,14 @@
 // One enterprise of the registry: its facts, contacts (phones masked as the API returns them;
 // in full only for a stated reason, audited), its pairings, visits and problems — and the
-// center's work on it: edit, 新建挂帮, 记录走访, 登记诉求. Edits send If-Match (412 → reload).
+// center's work on it: edit, 新建挂帮, 记录走访, 登记诉求. Edits send If-Match; someone else's
+// change first (412) is shown and the form keeps what the user typed (forms.js versionedPage).
 import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { dateTime } from "../format.js";
-import { specForm } from "../forms.js";
+import { specForm, versionedPage } from "../forms.js";
 import { SCALES, label } from "../labels.js";
-import { STALE } from "../problems.js";
 import * as session from "../session.js";
-import { errorBox, kv, loading, notice, section, table, tag } from "../ui.js";
+import { kv, section, table, tag } from "../ui.js";
 import { items, listSection } from "./lists.js";
 import { pairingForm } from "./pairing.js";
 import { contactsOf, contactsRepeater, enterpriseFields, tagsOf } from "./enterprises.js";
@@ -65,62 +65,37 @@ const buttonLink = (href, text) => h("a", { href, "data-link": "", class: "butto
 export async function enterprisePage({ main, params }) {
   const url = `${V}/enterprises/${encodeURIComponent(params.id)}`;
   const position = session.position();
-  const state = { data: null, etag: null, revealed: null, message: null };
-  const load = async () => {
-    replace(main, loading());
-    try {
-      const got = await request(url);
-      Object.assign(state, { data: got.data, etag: got.etag });
-      draw();
-    } catch (error) {
-      replace(main, errorBox(error, load));
-    }
-  };
-  const save = async (body, message) => {
-    try {
-      const got = await request(url, { method: "PATCH", json: body, etag: state.etag });
-      Object.assign(state, { data: got.data, etag: got.etag, message: [message, "ok"] });
-      if (body.contacts) state.revealed = null; // the answer is masked again
-      draw();
-    } catch (error) {
-      if (error.status !== 412) throw error;
-      state.message = [STALE, "danger"];
-      await load();
-    }
-  };
+  // A write answers with the enterprise (contacts masked again after a change of them).
+  const save = (body, message) => page.write(url, { method: "PATCH", json: body }, { message,
+    use: (got, before) => ({ data: got.data, etag: got.etag, revealed: body.contacts ? null : before.revealed }) });
   const show = (contacts) => {
-    Object.assign(state, { revealed: contacts, message: ["已显示完整电话", "ok"] });
-    draw();
+    Object.assign(page.state, { revealed: contacts });
+    page.message = ["已显示完整电话", "ok"];
+    page.close();
+    page.draw();
   };
-  const draw = () => {
-    const e = state.data;
+  const draw = ({ data: e, revealed }) => {
     main.dataset.title = e.name;
-    const panel = h("div", { class: "action-panel" });
-    const close = () => replace(panel);
-    const opener = (text, form, tone) => h("button", { type: "button", class: tone || "", onClick: () => {
-      replace(panel, section(text, form()));
-      panel.querySelector("input,select,textarea")?.focus();
-    } }, text);
+    const opener = (text, form, tone) => h("button", { type: "button", class: tone || "", onClick: () => page.open(section(text, form())) }, text);
     const buttons = [
-      may.register(position) && opener("编辑企业信息", () => editForm(e, save, close)),
-      may.register(position) && opener("修改联系人", () => contactsForm(e, state.revealed, save, close)),
-      may.seeAll(position) && e.contacts.length && !state.revealed && opener("查看完整电话", () => revealForm(url, show, close)),
-      may.pair(position) && opener("新建挂帮", () => pairingForm(e, close), "primary"),
+      may.register(position) && opener("编辑企业信息", () => editForm(e, save, page.close)),
+      may.register(position) && opener("修改联系人", () => contactsForm(e, revealed, save, page.close)),
+      may.seeAll(position) && e.contacts.length && !revealed && opener("查看完整电话", () => revealForm(url, show, page.close)),
+      may.pair(position) && opener("新建挂帮", () => pairingForm(e, page.close), "primary"),
       may.seeAll(position) && buttonLink(`/console/visits/new?enterprise=${e.id}`, "记录走访"),
       may.register(position) && buttonLink(`/console/problems/new?enterprise=${e.id}`, "登记诉求"),
     ].filter(Boolean);
     replace(main,
       h("div", { class: "case-head" }, h("h1", {}, e.name), tag(label(SCALES, e.scale), "status"),
-        h("button", { type: "button", class: "link", onClick: load }, "刷新")),
-      section("办理", buttons.length ? h("div", { class: "action-buttons" }, buttons) : h("p", { class: "muted" }, "您当前的岗位只能查看企业信息。"), panel),
+        h("button", { type: "button", class: "link", onClick: page.load }, "刷新")),
+      section("办理", buttons.length ? h("div", { class: "action-buttons" }, buttons) : h("p", { class: "muted" }, "您当前的岗位只能查看企业信息。"), page.panel),
       section("基本信息", kv(facts(e))),
-      section("联系人", contactsTable(state.revealed || e.contacts, Boolean(state.revealed))),
+      section("联系人", contactsTable(revealed || e.contacts, Boolean(revealed))),
       listSection("挂帮关系", PAIRING_COLUMNS, items(`${V}/assignments`, { enterprise_id: e.id }), "该企业没有挂帮关系"),
       listSection("走访记录", VISIT_COLUMNS, items(`${V}/visits`, { enterprise_id: e.id }), "该企业没有走访记录"),
       listSection("诉求（交办单）", PROBLEM_COLUMNS, items(`${V}/problems`, { enterprise_id: e.id }), "该企业没有诉求"));
-    if (state.message) notice(main, ...state.message);
-    state.message = null;
     showFlash(main);
   };
-  await load();
+  const page = versionedPage(main, { read: async () => ({ ...(await request(url)), revealed: null }), draw });
+  await page.load();
 }

@@ -2,16 +2,16 @@
 // (牵头单位), the person who answers for it (指标长), its target, its score per period and the
 // 交办单 linked to it. The bureau adds and edits indicators and corrects a score; a score is
 // recorded by the bureau, the lead unit's head or the owner — the detail's `actions` say which
-// the user may do. Edits send If-Match (412 → reload).
+// the user may do. Edits send If-Match; someone else's change first (412) is shown and the form
+// keeps what the user typed.
 import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
-import { repeater, rows, specForm } from "../forms.js";
+import { repeater, rows, specForm, versionOf, versionedPage } from "../forms.js";
 import { navigate } from "../router.js";
-import { STALE } from "../problems.js";
 import * as session from "../session.js";
-import { busyButton, errorBox, kv, link, loading, notice, section, table, tag, withLoading } from "../ui.js";
+import { busyButton, kv, link, section, table, tag, withLoading } from "../ui.js";
 import { items, listSection } from "./lists.js";
 import { PROBLEM_COLUMNS, V, may, setFlash, showFlash } from "./visits-shared.js";
 
@@ -83,10 +83,10 @@ function createForm(close) {
   });
 }
 
-function editForm(i, etag, save, close) {
+function editForm(i, save, close) {
   const fields = [...indicatorFields(i), { name: "active", label: "在用（停用后不能再关联交办单）", type: "checkbox", value: i.active }];
   return specForm({ label: "编辑指标", fields, after: coUnits(i.co_departments), submitText: "保存", cancel: close },
-    (v) => save(`${I}/${i.code}`, { method: "PUT", json: { ...indicatorBody(v), active: v.active }, etag }, "已保存指标"));
+    (v) => save(`${I}/${i.code}`, { method: "PUT", json: { ...indicatorBody(v), active: v.active } }, { message: "已保存指标" }));
 }
 
 function scoreFields(s = {}) {
@@ -106,15 +106,16 @@ function scoreForm(i, save, close) {
   const period = { name: "period", label: "评价期", required: true, hint: "季度如 2026-Q1，年度如 2026",
     attrs: { pattern: PERIOD, maxlength: 7, placeholder: "2026-Q1" } };
   return specForm({ label: "登记评分", fields: [period, ...scoreFields()], submitText: "登记", cancel: close },
-    (v) => save(`${I}/${i.code}/scores`, { method: "POST", json: { period: v.period, ...scoreBody(v) }, idempotent: true },
-      `已登记 ${v.period} 评分`));
+    (v) => save(`${I}/${i.code}/scores`, { method: "POST", json: { period: v.period, ...scoreBody(v) }, idempotent: true, etag: null },
+      { message: `已登记 ${v.period} 评分` }));
 }
 
-/** The score `s` as read with its `etag` (a correction names the version it corrects). */
-function correctForm(i, s, etag, save, close) {
+/** The score as read with its ETag (versionOf): a correction names the version it corrects. */
+function correctForm(i, score, save, close) {
+  const s = score.data;
   return specForm({ label: `更正 ${s.period} 评分`, fields: scoreFields(s), submitText: "更正", cancel: close },
-    (v) => save(`${I}/${i.code}/scores/${s.period}`, { method: "PUT", json: scoreBody(v), etag },
-      `已更正 ${s.period} 评分（原值保留在修改记录中）`));
+    (v) => save(`${I}/${i.code}/scores/${s.period}`, { method: "PUT", json: scoreBody(v) },
+      { message: `已更正 ${s.period} 评分（原值保留在修改记录中）`, version: score }));
 }
 
 // ---- pages -------------------------------------------------------------------------------
@@ -170,59 +171,32 @@ const revisionColumns = [
   { label: "修改人", value: (r) => (r.changed_by_name?.startsWith("system:") ? "系统" : r.changed_by_name) || "—" },
 ];
 
-/** /console/indicators/:code — the indicator, its scores, its 交办单 and every version. */
+/** /console/indicators/:code — the indicator, its scores, its 交办单 and every version. A
+ * write is followed by a fresh read; a 412 keeps the form as typed (forms.js versionedPage). */
 export async function indicatorPage({ main, params }) {
   const url = `${I}/${encodeURIComponent(params.code)}`;
-  const state = { data: null, etag: null, message: null };
-  const load = async () => {
-    replace(main, loading());
-    try {
-      const got = await request(url);
-      Object.assign(state, { data: got.data, etag: got.etag });
-      draw();
-    } catch (error) {
-      replace(main, errorBox(error, load));
-    }
-  };
-  const save = async (path, options, message) => {
-    try {
-      await request(path, options);
-      state.message = [message, "ok"];
-    } catch (error) {
-      if (error.status !== 412) throw error;
-      state.message = [STALE, "danger"];
-    }
-    await load();
-  };
-  const draw = () => {
-    const i = state.data;
+  const draw = ({ data: i }) => {
     main.dataset.title = `指标长 · ${i.name}`;
-    const panel = h("div", { class: "action-panel" });
-    const close = () => replace(panel);
-    const show = (text, form) => {
-      replace(panel, section(text, form));
-      panel.querySelector("input,select,textarea")?.focus();
-    };
+    const show = (text, form) => page.open(section(text, form));
     const opener = (text, form, tone) => h("button", { type: "button", class: tone || "", onClick: () => show(text, form()) }, text);
     const buttons = [
-      i.actions.includes("score") && opener("登记评分", () => scoreForm(i, save, close), "primary"),
-      i.actions.includes("edit") && opener("编辑指标", () => editForm(i, state.etag, save, close)),
+      i.actions.includes("score") && opener("登记评分", () => scoreForm(i, page.write, page.close), "primary"),
+      i.actions.includes("edit") && opener("编辑指标", () => editForm(i, page.write, page.close)),
     ].filter(Boolean);
     const correct = async (s) => {
-      const got = await request(`${url}/scores/${s.period}`);
-      show(`更正 ${s.period} 评分`, correctForm(i, got.data, got.etag, save, close));
+      const score = await versionOf(`${url}/scores/${s.period}`);
+      show(`更正 ${s.period} 评分`, correctForm(i, score, page.write, page.close));
     };
     replace(main,
       h("div", { class: "case-head" }, h("h1", {}, i.name), tag(i.active ? "在用" : "停用", "status"),
-        h("button", { type: "button", class: "link", onClick: load }, "刷新")),
-      section("办理", buttons.length ? h("div", { class: "action-buttons" }, buttons) : h("p", { class: "muted" }, "评分由营商局、牵头单位负责人或指标长登记；您当前的岗位只能查看。"), panel),
+        h("button", { type: "button", class: "link", onClick: page.load }, "刷新")),
+      section("办理", buttons.length ? h("div", { class: "action-buttons" }, buttons) : h("p", { class: "muted" }, "评分由营商局、牵头单位负责人或指标长登记；您当前的岗位只能查看。"), page.panel),
       section("基本信息", kv(facts(i))),
       section("评分记录", scoresTable(i, correct)),
       listSection("关联交办单", PROBLEM_COLUMNS, items(`${V}/problems`, { indicator_code: i.code }), "没有关联的交办单"),
       listSection("修改记录", revisionColumns, async () => (await get(`${url}/revisions`)).reverse(), "没有修改记录"));
-    if (state.message) notice(main, ...state.message);
-    state.message = null;
     showFlash(main);
   };
-  await load();
+  const page = versionedPage(main, { read: () => request(url), draw });
+  await page.load();
 }

@@ -2,16 +2,16 @@
 // valid now, as intake does; the center's staff, head and admin — not its operators — list
 // every entry by status (retired, pending and expired ones too), add, edit, retire and
 // reactivate them. A change sends If-Match with the ETag of the version shown: when someone
-// changed the entry meanwhile (412) the page says so and shows the current version.
+// changed the entry meanwhile (412) the page says so and shows the current version, and the
+// form keeps what the user typed.
 import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName, departmentOptions } from "../directory.js";
 import { dateTime } from "../format.js";
-import { specForm } from "../forms.js";
-import { STALE } from "../problems.js";
+import { specForm, versionedPage } from "../forms.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
-import { empty, errorBox, field, input, kv, link, loading, notice, section, select, table, tag, withLoading } from "../ui.js";
+import { empty, field, input, kv, link, section, select, table, tag, withLoading } from "../ui.js";
 import { setFlash, showFlash } from "./visits-shared.js";
 
 const K = "/api/v1/hotline/knowledge";
@@ -186,58 +186,32 @@ export async function knowledgeEntryPage({ main, params }) {
   const url = `${K}/${encodeURIComponent(params.id)}`;
   const editor = mayEditKnowledge(session.position());
   const categories = await categoryNames();
-  const state = { entry: null, etag: null, message: null };
-  const load = async () => {
-    replace(main, loading());
-    try {
-      const got = await request(url);
-      Object.assign(state, { entry: got.data, etag: got.etag });
-      draw();
-    } catch (error) {
-      replace(main, errorBox(error, load));
-    }
-  };
-  /** Change the version shown (If-Match); changed by someone meanwhile (412): say so, reload. */
-  const write = async (method, path, body, message) => {
-    try {
-      const got = await request(path, { method, json: body, etag: state.etag });
-      Object.assign(state, { entry: got.data, etag: got.etag, message: [message, "ok"] });
-      draw();
-    } catch (error) {
-      if (error.status !== 412) throw error;
-      state.message = [STALE, "danger"];
-      await load();
-    }
-  };
-  const draw = () => {
-    const e = state.entry;
+  /** Change the version shown (If-Match; a 412 keeps the form as typed: forms.js). */
+  const write = (method, path, body, message) =>
+    page.write(path, { method, json: body }, { message, use: (got) => ({ data: got.data, etag: got.etag }) });
+  const draw = ({ data: e }) => {
     main.dataset.title = `知识库 · ${e.question}`;
-    const panel = h("div", { class: "action-panel" });
-    const close = () => replace(panel);
-    const opener = (text, form, buttonTone) => h("button", { type: "button", class: buttonTone || "", onClick: () => {
-      replace(panel, section(text, form()));
-      panel.querySelector("input,textarea,button")?.focus();
-    } }, text);
-    const editForm = () => specForm({ label: "编辑知识库条目", fields: entryFields(e, categories), submitText: "保存", cancel: close },
+    const opener = (text, form, buttonTone) => h("button", { type: "button", class: buttonTone || "", onClick: () =>
+      page.open(section(text, form())) }, text);
+    const editForm = () => specForm({ label: "编辑知识库条目", fields: entryFields(e, categories), submitText: "保存", cancel: page.close },
       (v) => write("PUT", url, entryBody(v), "已保存知识库条目"));
-    const retireForm = () => specForm({ label: "停用知识库条目", className: "action-form", fields: [], submitText: "确认停用", cancel: close,
+    const retireForm = () => specForm({ label: "停用知识库条目", className: "action-form", fields: [], submitText: "确认停用", cancel: page.close,
       before: h("p", {}, "停用后该条目不再被检索，也不能再被引用答复；条目本身保留，可以重新启用。只需到期下线的，请在“编辑”中填写失效时间。") },
     () => write("DELETE", url, undefined, "已停用知识库条目"));
-    const reactivateForm = () => specForm({ label: "重新启用知识库条目", className: "action-form", fields: [], submitText: "确认重新启用", cancel: close,
+    const reactivateForm = () => specForm({ label: "重新启用知识库条目", className: "action-form", fields: [], submitText: "确认重新启用", cancel: page.close,
       before: h("p", {}, "重新启用后，该条目在有效期内重新可被检索和引用答复。") },
     () => write("POST", `${url}/reactivate`, undefined, "已重新启用知识库条目"));
     const buttons = !editor ? [] : e.active ? [opener("编辑", editForm, "primary"), opener("停用", retireForm)]
       : [opener("重新启用", reactivateForm, "primary")];
     replace(main,
       h("div", { class: "case-head" }, h("h1", {}, "知识库条目"), statusTag(e),
-        h("button", { type: "button", class: "link", onClick: load }, "刷新")),
+        h("button", { type: "button", class: "link", onClick: page.load }, "刷新")),
       h("p", {}, link("/console/knowledge", "← 返回知识库")),
       section("维护", buttons.length ? h("div", { class: "action-buttons" }, buttons)
-        : h("p", { class: "muted" }, "您当前的岗位只能查看知识库。"), panel),
+        : h("p", { class: "muted" }, "您当前的岗位只能查看知识库。"), page.panel),
       section("条目内容", kv(facts(e, categories))));
-    if (state.message) notice(main, ...state.message);
-    state.message = null;
     showFlash(main);
   };
-  await load();
+  const page = versionedPage(main, { read: () => request(url), draw });
+  await page.load();
 }

@@ -4,8 +4,8 @@ import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
 import {
-  APPLICATION_STATUS, ESCALATION, RECTIFICATION_STATUS, SERVICES, STAGES, TICKET_STATUS,
-  TICKET_TYPES, URGENCY, label,
+  APPLICATION_STATUS, COMPLAINT_CATEGORIES, ESCALATION, RECTIFICATION_STATUS, SERVICES, STAGES,
+  TICKET_STATUS, TICKET_TYPES, URGENCY, label,
 } from "../labels.js";
 import { countdownEl, errorBox, loading, section, table, tag } from "../ui.js";
 
@@ -51,7 +51,7 @@ export const APPLICATION_COLUMNS = [
 export const COMPLAINT_COLUMNS = [
   { label: "案件编号", value: (c) => caseLink(`/console/complaints/${c.id}`, c.number) },
   { label: "标题", value: (c) => c.title },
-  { label: "类别", value: (c) => c.category_label },
+  { label: "类别", value: (c) => label(COMPLAINT_CATEGORIES, c.category) },
   { label: "状态", value: (c) => c.state_label },
   { label: "责任单位", value: (c) => deptName(c.department) },
   { label: "登记时间", value: (c) => dateTime(c.received_at) },

@@ -6,7 +6,7 @@ import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
 import { specForm } from "../forms.js";
-import { PROBLEM_CATEGORIES, PROBLEM_SOURCES, PROBLEM_STATES as STATES, label } from "../labels.js";
+import { CONFIRM_CHANNELS, PROBLEM_CATEGORIES, PROBLEM_SOURCES, PROBLEM_STATES as STATES, label } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { link, section, table } from "../ui.js";
@@ -14,7 +14,6 @@ import { NOTE, noteRequired, renderCase } from "./casepage.js";
 import {
   PROBLEM_FIELDS, V, enterpriseLink, indicatorLink, may, problemBody, setFlash, showFlash,
 } from "./visits-shared.js";
-const CHANNELS = { phone: "电话", on_site: "现场", written: "书面确认", sms: "短信" };
 
 const FORMS = {
   assign: { label: "交办", path: "assign", tone: "primary",
@@ -32,7 +31,7 @@ const FORMS = {
     fields: [{ name: "resolution", label: "解决情况", type: "textarea", required: true }, NOTE],
     body: (v) => ({ resolution: v.resolution, note: v.note || null }) },
   confirm: { label: "企业确认销号", path: "confirm", tone: "primary",
-    fields: [{ name: "confirmed_by", label: "确认的企业联系人", required: true }, { name: "channel", label: "确认方式", type: "select", required: true, options: CHANNELS }, NOTE],
+    fields: [{ name: "confirmed_by", label: "确认的企业联系人", required: true }, { name: "channel", label: "确认方式", type: "select", required: true, options: CONFIRM_CHANNELS }, NOTE],
     body: (v) => ({ confirmed_by: v.confirmed_by, channel: v.channel, note: v.note || null }) },
   dispute: { label: "企业有异议", path: "dispute", fields: [noteRequired("异议内容")], body: (v) => ({ note: v.note }) },
   accept: { label: "营商局确认销号", path: "accept", tone: "primary", fields: [NOTE], body: (v) => ({ note: v.note || null }) },
