@@ -385,19 +385,6 @@ async def test_a_direct_answer_cites_only_a_valid_entry(
     assert t["status"] == "closed"
 
 
-async def test_archiving_before_the_revisit_needs_the_reason(
-    hotline: ServiceUnderTest, people: People
-) -> None:
-    """The 回访 is the ticket's 好差评 rating: the center does not skip it silently."""
-    c = hotline.client
-    t = await create(c, people.operator, type="consult", category_code="SP_SERVICE")
-    t = await step(c, t, "answer", people.operator, {"answer": "请到窗口办理"})
-    await step(c, t, "archive", people.center_head, expect=422)
-    await step(c, t, "archive", people.center_head, {"note": "  "}, expect=422)
-    t = await step(c, t, "archive", people.center_head, {"note": "来电人三次未接听，无法回访"})
-    assert t["status"] == "archived"
-
-
 async def test_a_merged_duplicate_is_received_not_closed(
     hotline: ServiceUnderTest, people: People
 ) -> None:

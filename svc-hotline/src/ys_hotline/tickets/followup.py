@@ -144,8 +144,9 @@ async def archive(
     who: Principal,
     etag: str | None,
 ) -> Ticket:
-    """归档 after the 回访; without one (the requester could not be reached, gave no number)
-    only with the reason on the timeline: the 回访 is the ticket's rating, not a formality."""
+    """归档 after the 回访. Without one only where none can be made (the machine's guard: no
+    number to call, or the 回访 limit has run out), and with the reason on the timeline: the
+    回访 is the ticket's rating, not a formality."""
 
     async def effect(ticket: Ticket) -> Data:
         if ticket.state == Status.CLOSED.value and not (body.note and body.note.strip()):

@@ -8,15 +8,20 @@ and transfer of an enterprise's infringement complaint to the complaints center 
 that case closes). 延期 and 催办/督办 change no state: they are ``NOTES`` (rule + states).
 
 ``CLOCKS`` says which of the five timed stages (五限时) each transition starts, completes or
-cancels; ``EXTRA_EVENTS`` the events a transition publishes besides its own.
+cancels; ``EXTRA_EVENTS`` the events a transition publishes besides its own; ``GUARDS`` the
+rules on the ticket itself some transitions need from some of their sources (归档 before the
+回访).
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from yingshang.auth import ROLES
 from yingshang.cases.rules import Rule, any_of, of_case, roles, system
 from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.clock import ensure_utc, now
 from yingshang.time import DEADLINE_TIMELINE
 from ys_hotline.access import CENTER, CENTER_MANAGERS, OVERSIGHT
 from ys_hotline.tickets.events import SERVICE
@@ -128,6 +133,48 @@ CLOCKS: dict[str, Clocks] = {
 CHANGES_HANDS = frozenset({"dispatch", "approve_return", "reopen", "reopen_at_center"})
 # A merged ticket is over for the scorecards too: it publishes ``closed`` besides ``merged``.
 EXTRA_EVENTS: dict[str, tuple[str, ...]] = {"merge": ("closed",)}
+
+
+# The due times of a ticket's running clocks, by stage (what a guard may need to know).
+RunningClocks = Mapping[str, datetime]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A rule on the ticket a transition needs from ``sources`` besides state and position:
+    while it does not hold the action is refused (409 ``code``, ``detail`` for people) and the
+    detail's ``actions`` leave it out."""
+
+    sources: frozenset[str]
+    holds: Callable[[Ticket, RunningClocks], bool]
+    code: str
+    detail: str
+
+
+def revisit_cannot_happen(ticket: Ticket, running: RunningClocks) -> bool:
+    """归档 without a 回访 (DOMAIN.md, Hotline): the 回访 is the ticket's 好差评 rating, so it is
+    skipped only when none can be made — the requester left no number to call (anonymous
+    requests are allowed) — or when its time limit (1 wd after 办结) has run out."""
+    if not ticket.requester_phone:
+        return True
+    due = running.get(Stage.REVISIT)
+    return due is None or now() >= ensure_utc(due)
+
+
+GUARDS: dict[str, Guard] = {
+    "archive": Guard(
+        frozenset({S.CLOSED.value}),
+        revisit_cannot_happen,
+        code="revisit-pending",
+        detail="该工单尚未回访：诉求人留有联系电话，且回访时限未到，请先回访再归档",
+    ),
+}
+
+
+def guard_holds(name: str, ticket: Ticket, running: RunningClocks) -> bool:
+    """Whether the guard of transition ``name`` (if any) lets it go from the ticket's state."""
+    guard = GUARDS.get(name)
+    return guard is None or ticket.state not in guard.sources or guard.holds(ticket, running)
 
 
 @dataclass(frozen=True)

@@ -84,3 +84,17 @@ class TicketReply(IdMixin, Base):
     author_name: Mapped[str | None] = mapped_column(String(120))
     at: Mapped[datetime]
     verdict: Mapped[str | None] = mapped_column(String(20))  # accepted | sent_back
+
+
+class ClockRound(Base):
+    """The round (第 n 轮) of a clock started after a reopen: a reopened ticket runs its five
+    stages again, and its page tells the rounds apart. A clock without a row here is of the
+    first round (most tickets are never reopened: their intake writes nothing more)."""
+
+    __tablename__ = "hotline_clock_rounds"
+
+    stage_id: Mapped[uuid.UUID] = mapped_column(Uuid(), primary_key=True)  # ys_deadline_stages
+    ticket_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("hotline_tickets.id", ondelete="CASCADE"), index=True
+    )
+    round: Mapped[int] = mapped_column(Integer)  # 2, 3, … (1 + the reopens before its start)

@@ -56,9 +56,10 @@ LEAD_QUEUES = frozenset({"to_sign", "to_contact", "to_handle"})
 
 
 def ordered_period(start: datetime | None, end: datetime | None) -> None:
-    """A received_from after received_to is a mistake, not an empty answer."""
+    """A received_from after received_to is a mistake, not an empty answer (said in Chinese:
+    the console's statistics page shows it to the person who chose the dates)."""
     if start and end and ensure_utc(end) <= ensure_utc(start):
-        raise Invalid("the period ends before it starts", field="received_to")
+        raise Invalid("所选期间的结束时间不晚于开始时间，请重新选择日期范围", field="received_to")
 
 
 def _visible(stmt: Select[Any], principal: Principal) -> Select[Any]:
@@ -135,7 +136,7 @@ async def _stages(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID
     return found
 
 
-def stage_view(row: DeadlineStage) -> StageOut:
+def stage_view(row: DeadlineStage, round_: int = 1) -> StageOut:
     state = row.status
     if state == RUNNING and row.due_at < now():
         state = "overdue"
@@ -148,6 +149,7 @@ def stage_view(row: DeadlineStage) -> StageOut:
         level=row.level_emitted,
         provisional=row.provisional,
         on_time=row.on_time,
+        round=round_,
     )
 
 
@@ -156,7 +158,8 @@ async def detail(
 ) -> TicketOut:
     """The full ticket as ``principal`` may see it, with replies, clocks and timeline
     (``reveal``: operators get the phone in full — the caller audits that read)."""
-    clocks = [stage_view(s) for s in await stages.of(session, ticket)]
+    rounds = await stages.rounds(session, ticket)
+    clocks = [stage_view(s, rounds.get(s.id, 1)) for s in await stages.of(session, ticket)]
     replies = await session.execute(
         select(TicketReply).where(TicketReply.ticket_id == ticket.id).order_by(TicketReply.at)
     )
@@ -207,5 +210,13 @@ def view_as(
         reopen_count=ticket.reopen_count,
         version=ticket.version,
         stages=clocks,
-        actions=allowed.available(ticket, principal),
+        actions=allowed.available(ticket, principal, running_clocks(clocks)),
     )
+
+
+_RUNNING = frozenset({RUNNING, "overdue"})  # a running clock past due reads as overdue
+
+
+def running_clocks(clocks: list[StageOut]) -> dict[str, datetime]:
+    """The due times of the running clocks among ``clocks``, by stage (the machine's guards)."""
+    return {c.stage: c.due_at for c in clocks if c.state in _RUNNING and c.due_at is not None}

@@ -142,6 +142,7 @@ class StageOut(BaseModel):
     level: int
     provisional: bool = False
     on_time: bool | None = None
+    round: int = Field(1, description="第 n 轮: 1, or 1 + the reopens before the clock started")
 
 
 class TicketSummary(BaseModel):

@@ -6,6 +6,7 @@ natural hours, 接诉即办), so for ``handle`` the urgency key is the type or `
 other stages are keyed ``normal`` / ``urgent``.
 """
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.problems import Invalid
 from yingshang.time import deadlines
 from yingshang.time.arithmetic import Unit
-from yingshang.time.models import OPEN_STATUSES, DeadlineStage
+from yingshang.time.models import OPEN_STATUSES, RUNNING, DeadlineStage
 from ys_hotline.access import CENTER
 from ys_hotline.tickets.events import SERVICE
 from ys_hotline.tickets.machine import Stage
-from ys_hotline.tickets.models import CASE_KIND, Ticket
+from ys_hotline.tickets.models import CASE_KIND, ClockRound, Ticket
 from ys_hotline.tickets.policy import UNASSIGNED
 from ys_hotline.tickets.vocabulary import Urgency
 
@@ -51,8 +52,10 @@ async def start(
     new_case: bool = False,
 ) -> DeadlineStage:
     """``new_case``: the ticket is being taken in; its 办理 clock is only read afterwards in
-    this transaction (its due time, the answer), so the row is not joined to the session."""
-    return await deadlines.start_stage(
+    this transaction (its due time, the answer), so the row is not joined to the session.
+    A clock started after a reopen records its round (the reopen counted before its clocks
+    start, as the 回访's ``round`` counts)."""
+    row = await deadlines.start_stage(
         session,
         service=SERVICE,
         case_kind=CASE_KIND,
@@ -67,6 +70,9 @@ async def start(
         new_case=new_case,
         attach=not new_case,
     )
+    if ticket.reopen_count:
+        session.add(ClockRound(stage_id=row.id, ticket_id=ticket.id, round=ticket.reopen_count + 1))
+    return row
 
 
 async def _open(session: AsyncSession, ticket: Ticket, stage: Stage) -> DeadlineStage | None:
@@ -113,6 +119,28 @@ async def reassign(session: AsyncSession, ticket: Ticket) -> None:
 
 async def of(session: AsyncSession, ticket: Ticket) -> list[DeadlineStage]:
     return await deadlines.stages_of(session, CASE_KIND, ticket.id)
+
+
+async def running(session: AsyncSession, ticket: Ticket) -> dict[str, datetime]:
+    """The due times of the ticket's running clocks, by stage (for the machine's guards)."""
+    rows = await session.execute(
+        select(DeadlineStage.stage, DeadlineStage.due_at).where(
+            DeadlineStage.case_kind == CASE_KIND,
+            DeadlineStage.case_id == ticket.id,
+            DeadlineStage.status == RUNNING,
+        )
+    )
+    return dict(rows.all())
+
+
+async def rounds(session: AsyncSession, ticket: Ticket) -> dict[uuid.UUID, int]:
+    """The round of each clock started after a reopen (the others are of the first)."""
+    if not ticket.reopen_count:
+        return {}
+    rows = await session.execute(
+        select(ClockRound.stage_id, ClockRound.round).where(ClockRound.ticket_id == ticket.id)
+    )
+    return dict(rows.all())
 
 
 async def _rescheduled(session: AsyncSession, rows: list[DeadlineStage]) -> None:

@@ -1,9 +1,10 @@
 """Applying an action to a ticket with the case kit's :func:`apply_transition`.
 
 Order of checks (the kit's): 404 for a ticket the principal may not see, 403 for a position
-that may not take the step, 428/412 for If-Match, 409 for the wrong state — and only then the
-action's own rules (which may need the database), its effects, the state change with its
-timeline entry and event, and the five-limit clocks. All in the caller's transaction.
+that may not take the step, 428/412 for If-Match, 409 for the wrong state, 409 for a guard of
+the machine that does not hold (``GUARDS``) — and only then the action's own rules (which may
+need the database), its effects, the state change with its timeline entry and event, and the
+five-limit clocks. All in the caller's transaction.
 """
 
 import uuid
@@ -24,6 +25,7 @@ from ys_hotline.tickets.machine import (
     CHANGES_HANDS,
     CLOCKS,
     EXTRA_EVENTS,
+    GUARDS,
     MACHINE,
     NOTES,
     Clocks,
@@ -60,6 +62,14 @@ def _precheck(
         )
 
 
+async def _guard(session: AsyncSession, ticket: Ticket, name: str) -> None:
+    guard = GUARDS.get(name)
+    if guard is None or ticket.state not in guard.sources:
+        return
+    if not guard.holds(ticket, await stages.running(session, ticket)):
+        raise Conflict(guard.detail, code=guard.code, state=ticket.state)
+
+
 async def act(
     session: AsyncSession,
     ticket_id: uuid.UUID,
@@ -79,6 +89,7 @@ async def act(
         return ticket
     transition = MACHINE.transition(name)
     _precheck(ticket, name, transition.allowed, frozenset(transition.sources), who, if_match)
+    await _guard(session, ticket, name)
     await finish(session, ticket, name, who, note=note, effect=effect)
     return ticket
 

@@ -144,7 +144,7 @@ const FIELDS = {
   leader_title: "领导职务", leader_rank: "领导类别", starts_on: "开始日期", ends_on: "结束日期",
   visited_on: "走访日期", channel: "方式", participants: "参加人员", summary: "情况", description: "诉求描述",
   resolution_due: "解决时限", hall: "大厅", date: "日期", start: "开始时间", end: "结束时间",
-  outcome: "处理结果", problem: "诉求",
+  outcome: "处理结果", problem: "诉求", received_from: "受理起始日期", received_to: "受理截止日期",
   code: "代码", lead_department: "牵头单位", co_departments: "配合单位", owner_name: "指标长",
   owner_staff_no: "指标长工号", owner_title: "指标长职务", target: "目标", target_value: "目标值",
   target_unit: "目标单位", period: "评价期", score: "评分", rank: "排名", rank_of: "参评县数",

@@ -23,6 +23,7 @@ import { indicatorPage, indicatorsPage } from "./pages/indicators.js";
 import { meetingFormPage, meetingPage, meetingsPage } from "./pages/meetings.js";
 import { findingPage } from "./pages/finding.js";
 import { bulletinPage } from "./pages/bulletin.js";
+import { STATS_PAGE, hotlineStatsPage } from "./pages/hotline-stats.js";
 import { escalationsPage } from "./pages/escalations.js";
 import { holidaysPage } from "./pages/holidays.js";
 import { knowledgeEntryPage, knowledgePage } from "./pages/knowledge.js";
@@ -72,6 +73,7 @@ route("/console/meetings/new", meetingFormPage); // before meetings/:id
 route("/console/meetings/:id", meetingPage);
 route("/console/findings/:id", findingPage);
 route("/console/bulletin", bulletinPage);
+route(STATS_PAGE, hotlineStatsPage);
 route("/console/escalations", escalationsPage);
 route("/console/calendar", holidaysPage);
 route("/console/knowledge", knowledgePage);

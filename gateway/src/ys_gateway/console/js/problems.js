@@ -22,6 +22,7 @@ const BY_CODE = {
   "not-a-handling-unit": "统筹协调机构（营商委、营商局及各中心）不承办工单，请选择承办单位",
   transfer: "该分类的事项应转侵权投诉中心办理，请使用“转侵权投诉中心”",
   "deadline-passed": "已超过时限，不能再申请延期",
+  "revisit-pending": "该工单尚未回访：诉求人留有联系电话，且回访时限未到，请先回访再归档",
   "extended-once": "该事项已延期过一次，不能再次延期",
   "no-extension-request": "没有待审核的延期申请",
   "excluded-matter": "该诉求不属于受理范围，请按提示引导至相应渠道",

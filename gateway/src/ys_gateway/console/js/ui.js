@@ -41,12 +41,12 @@ export function section(title, ...children) {
   return h("section", { class: "card" }, title ? h("h2", {}, title) : null, ...children);
 }
 
-/** columns: [{label, value: row => string|Node, class?}] */
-export function table(columns, rows, emptyText = "暂无数据") {
+/** columns: [{label, value: row => string|Node, class?}]; rowClass: row => a class or null */
+export function table(columns, rows, emptyText = "暂无数据", { rowClass = () => null } = {}) {
   if (!rows || rows.length === 0) return empty(emptyText);
   const head = h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.class }, c.label)));
   const body = rows.map((row) =>
-    h("tr", {}, columns.map((c) => h("td", { class: c.class, "data-label": c.label }, c.value(row) ?? "—"))),
+    h("tr", { class: rowClass(row) }, columns.map((c) => h("td", { class: c.class, "data-label": c.label }, c.value(row) ?? "—"))),
   );
   return h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, head), h("tbody", {}, body)));
 }

@@ -37,15 +37,23 @@ function stageDue(s) {
   return countdownEl(s.due_at);
 }
 
+const roundOf = (s) => s.round || 1;
+
+/** A reopened case runs its stages again (the hotline's rows say their `round`): each row is
+ * marked 第 n 轮, the current round's rows come first, the earlier rounds' rows are muted. */
 function stagesTable(stages) {
+  const current = Math.max(1, ...stages.map(roundOf));
+  const rows = current > 1 ? [...stages].sort((a, b) => roundOf(b) - roundOf(a)) : stages; // stable
+  const roundColumn = { label: "轮次", value: (s) => (roundOf(s) === current ? `第 ${current} 轮（本轮）` : `第 ${roundOf(s)} 轮`) };
   return table([
     { label: "环节", value: (s) => label(STAGES, s.stage) },
+    current > 1 ? roundColumn : null,
     { label: "状态", value: (s) => label(CLOCK_STATE, stageState(s)) },
     { label: "时限", value: stageDue },
     { label: "完成时间", value: (s) => (s.completed_at ? dateTime(s.completed_at) : "—") },
     { label: "按时", value: (s) => (s.on_time === true ? "是" : s.on_time === false ? tag("超时", "danger") : "—") },
     { label: "督办", value: (s) => (s.level || s.level_emitted ? tag(`${s.level || s.level_emitted}级`, "danger") : "—") },
-  ], stages, "没有计时环节");
+  ].filter(Boolean), rows, "没有计时环节", { rowClass: (s) => (roundOf(s) < current ? "earlier-round" : null) });
 }
 
 // Steps a service took itself (an event consumed, a deadline swept) carry its name as actor.

@@ -6,6 +6,7 @@ import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { may } from "./visits-shared.js";
 import { mustChangePassword } from "./password.js";
+import { STATS_PAGE, mayReadHotlineStats } from "./hotline-stats.js";
 
 function navLink(href, text) {
   const exact = ["/console/home", "/console/public"].includes(href);
@@ -32,6 +33,7 @@ function staffNav() {
     p && p.dept === "HOTLINE_CENTER" ? [navLink("/console/knowledge", "知识库"), navLink("/console/catalogue", "派单目录")] : null,
     navLink("/console/escalations", "督办台账"),
     navLink("/console/bulletin", "月通报"),
+    mayReadHotlineStats(p) ? navLink(STATS_PAGE, "热线统计") : null,
     p && p.role === "admin" ? navLink("/console/calendar", "节假日安排") : null,
     navLink("/console/public", "公众服务"),
   ];

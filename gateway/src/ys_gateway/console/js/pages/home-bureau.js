@@ -6,6 +6,7 @@ import { deptName } from "../directory.js";
 import { pct, thisMonth } from "../format.js";
 import { ESCALATION } from "../labels.js";
 import { section, table, tag, withLoading } from "../ui.js";
+import { STATS_PAGE } from "./hotline-stats.js";
 import { COMPLAINT_COLUMNS, LEDGER_BRIEF, RECTIFICATION_COLUMNS, items, listSection } from "./lists.js";
 
 // A complaint against the complaints center itself is the bureau's to decide (no one judges
@@ -56,6 +57,7 @@ export async function bureauHome({ main }, p) {
     card("差评整改（在办）", async () => (await all("/api/v1/ratings/rectifications", {}, 400)).filter((r) => r.state !== "closed"),
       (rows) => table(RECTIFICATION_COLUMNS, rows, "没有在办的差评整改")),
     card(`部门考核（${month}）`, () => get("/api/v1/ratings/scorecards", { month }), (s) => table(SCORECARD_COLUMNS, s.items, "本月暂无考核数据"),
-      h("p", { class: "muted" }, h("a", { href: "/console/bulletin", "data-link": "" }, "查看月通报"))),
+      h("p", { class: "muted" }, h("a", { href: "/console/bulletin", "data-link": "" }, "查看月通报"), "　",
+        h("a", { href: STATS_PAGE, "data-link": "" }, "查看12345热线统计"))),
   );
 }

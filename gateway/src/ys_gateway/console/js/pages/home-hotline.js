@@ -4,6 +4,7 @@ import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { EXCLUDED, TICKET_STATUS, TICKET_TYPES, URGENCY } from "../labels.js";
 import { empty, errorBox, field, input, loading, onSubmit, section, select, textarea } from "../ui.js";
+import { STATS_PAGE } from "./hotline-stats.js";
 import { TICKET_COLUMNS, items, listSection } from "./lists.js";
 import { rememberTicketNumbers } from "./ticket.js";
 
@@ -160,6 +161,8 @@ export async function hotlineHome({ main }, position) {
   replace(
     main,
     h("h1", {}, "12345热线工作台"),
+    h("nav", { class: "action-buttons", "aria-label": "热线中心业务" },
+      h("a", { href: STATS_PAGE, "data-link": "", class: "button secondary" }, "热线统计")),
     h("div", { class: "split" }, section("受理登记", resultBox, form), kb),
     lists.toDispatch,
     manager ? listSection("待审核（回复/退单）", TICKET_COLUMNS, items(TICKETS, { queue: "to_review" }), "没有待审核的工单") : null,

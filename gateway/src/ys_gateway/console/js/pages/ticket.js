@@ -67,7 +67,12 @@ const FORMS = {
     fields: [{ name: "level", label: "满意度", type: "select", required: true, options: levelOptions }, { name: "comment", label: "意见", type: "textarea" }],
     body: (v) => ({ level: Number(v.level), comment: v.comment || null }) }],
   reopen: () => [{ label: "重新办理", path: "reopen", fields: [reason()], body: (v) => ({ reason: v.reason }) }],
-  archive: () => [{ label: "归档", path: "archive", fields: [NOTE], body: withNote }],
+  // Offered before the 回访 only where the service lists it (no number to call, or the 回访
+  // limit has run out): then with the reason it was not made.
+  archive: (t) => [t.status === "closed"
+    ? { label: "归档", path: "archive", help: "未经回访归档：须说明未能回访的原因（如未留联系电话、回访时限内未能联系上诉求人）。",
+      fields: [noteRequired("未回访原因")], body: withNote }
+    : { label: "归档", path: "archive", fields: [NOTE], body: withNote }],
 };
 
 const hintNumbers = new Map(); // ticket id → number, from the intake's duplicate hints

@@ -1,0 +1,175 @@
+"""The hotline in the console, as a new user found it: the center and the bureau read the
+statistics on a page of their own (grouping, date range, Chinese columns, a chart, an empty
+state and the problem of a reversed range in Chinese); 归档 is offered on a closed ticket only
+when the service would take it (no 回访 possible, or its time has run out); a reopened
+ticket's clocks say their round, the current one first and the earlier muted."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any
+
+import httpx
+from playwright.sync_api import expect
+
+from yingshang.clock import SHANGHAI
+
+TICKETS = "/api/v1/hotline/tickets"
+STATS_HEADERS = [
+    "诉求类型", "受理量", "办结量", "签收按时率", "联系按时率", "办理按时率", "反馈按时率",
+    "回访按时率", "平均办结用时（工作日）", "回访量", "满意度均值（首次回访）",
+    "好评率（首次回访）", "重办量", "最终好评率（最近回访）",
+]  # fmt: skip
+
+
+def _unique() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def _act(api: httpx.Client, ticket: dict[str, Any], action: str, body: Any = None) -> Any:
+    """POST a step with the ticket's current ETag; the ticket as the service answers."""
+    read = api.get(f"{TICKETS}/{ticket['id']}")
+    assert read.status_code == 200, read.text
+    done = api.post(
+        f"{TICKETS}/{ticket['id']}/{action}",
+        json=body or {},
+        headers={"If-Match": read.headers["etag"]},
+    )
+    assert done.status_code == 200, done.text
+    return done.json()
+
+
+def _answered_consult(console: Any, **requester: Any) -> Any:
+    """A 咨询 the operator answers at intake: closed, its 回访 clock running."""
+    body = {
+        "type": "consult",
+        "category_code": "SCJG_FOOD",
+        "title": f"食品经营许可咨询{_unique()}",
+        "content": "来电人咨询开办小餐馆需要办理哪些许可。",
+        "requester": requester or {"name": "王先生", "phone": "13800138000"},
+    }
+    with console.api("operator") as operator:
+        made = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert made.status_code == 201, made.text
+        return _act(
+            operator, made.json(), "answer", {"answer": "请到政务服务中心市场监管窗口办理。"}
+        )
+
+
+def _buttons(page: Any) -> list[str]:
+    page.wait_for_selector(".case-head")
+    return [t.strip() for t in page.locator(".action-buttons button").all_inner_texts()]
+
+
+def _show(page: Any, by: str, start: str, end: str) -> None:
+    page.select_option("form[aria-label=统计条件] [name=by]", by)
+    page.fill("form[aria-label=统计条件] [name=from]", start)
+    page.fill("form[aria-label=统计条件] [name=to]", end)
+    page.click("form[aria-label=统计条件] button[type=submit]")
+
+
+def test_the_center_and_the_bureau_read_the_hotline_statistics(console: Any) -> None:
+    ticket = _answered_consult(console)
+    with console.api("operator") as operator:
+        _act(operator, ticket, "revisit", {"level": 5})  # the 好差评 rating of the ticket
+
+    page = console.new_page()
+    console.login(page, "hotline_head")
+    page.click("main a:has-text('热线统计')")  # from the center's home
+    page.wait_for_selector("main h1:has-text('12345热线统计')")
+    expect(page.locator("main table")).to_be_visible()
+    headers = [t.strip() for t in page.locator("main thead th").all_inner_texts()]
+    assert headers == STATS_HEADERS
+    consult = page.locator("main tbody tr").filter(
+        has=page.get_by_role("cell", name="咨询", exact=True)
+    )
+    cells = [t.strip() for t in consult.locator("td").all_inner_texts()]
+    assert int(cells[1]) >= 1  # received
+    assert int(cells[2]) >= 1  # closed
+    assert re.fullmatch(r"\d+\.\d%", cells[5]), cells  # 办理按时率, a percentage
+    assert re.fullmatch(r"\d+\.\d%", cells[11]), cells  # 好评率（首次回访）
+    assert page.locator("main figure.chart svg").count() == 2
+    console.shot(page, "hotline-stats")
+
+    year = datetime.now(SHANGHAI).year
+    _show(page, "department", f"{year - 1}-01-01", f"{year}-12-31")
+    page.wait_for_url(re.compile(r"by=department"))
+    expect(page.locator("main thead th").first).to_have_text("承办单位")
+    expect(page.locator("main tbody")).to_contain_text("市场监督管理局")  # a name, not SCJGJ
+
+    _show(page, "month", "2001-01-01", "2001-01-31")  # nothing received then
+    expect(page.locator("main .state.empty")).to_contain_text("所选期间没有受理的工单")
+    expect(page.locator("main table")).to_have_count(0)
+
+    _show(page, "type", "2026-12-01", "2026-11-01")  # ends before it starts
+    expect(page.locator("main .state.error")).to_contain_text("结束时间不晚于开始时间")
+    console.shot(page, "hotline-stats-reversed-range")
+    console.logout(page)
+
+    console.login(page, "bureau")
+    page.click("main a:has-text('查看12345热线统计')")  # from the bureau's home
+    page.wait_for_selector("main h1:has-text('12345热线统计')")
+    expect(page.locator("main table")).to_be_visible()
+    expect(page.locator("header nav a:has-text('热线统计')")).to_have_count(1)
+    console.logout(page)
+
+    console.login(page, "scjg_head")  # a handling department reads no hotline statistics
+    page.wait_for_selector("main h1")
+    expect(page.locator("header nav a:has-text('热线统计')")).to_have_count(0)
+
+
+def test_archive_is_offered_before_the_revisit_only_when_none_can_be_made(console: Any) -> None:
+    callable_ticket = _answered_consult(console)  # the requester left a number
+    anonymous = _answered_consult(console, anonymous=True)  # no number to call back
+
+    page = console.new_page()
+    console.login(page, "hotline_head")
+    page.goto(f"{console.base}/console/tickets/{callable_ticket['id']}")
+    assert _buttons(page) == ["回访"]  # no 归档 before the 回访
+    with console.api("hotline_head") as head:
+        listed = head.get(f"{TICKETS}/{callable_ticket['id']}").json()["actions"]
+    assert "archive" not in listed
+
+    page.goto(f"{console.base}/console/tickets/{anonymous['id']}")
+    assert _buttons(page) == ["回访", "归档"]
+    page.click(".action-buttons button:has-text('归档')")
+    reason = page.locator(".action-form textarea[name=note]")
+    assert reason.get_attribute("required") is not None  # the reason no 回访 was made
+    expect(page.locator(".action-form")).to_contain_text("未回访原因")
+    reason.fill("匿名来电，未留联系电话，无法回访")
+    page.click(".action-form button:has-text('确认归档')")
+    page.wait_for_selector("text=已完成：归档")
+    assert page.inner_text(".case-head .tag") == "已归档"
+
+
+def test_a_reopened_ticket_marks_the_round_of_each_clock(console: Any) -> None:
+    ticket = _answered_consult(console)
+    with console.api("operator") as operator:
+        ticket = _act(operator, ticket, "revisit", {"level": 1, "comment": "答复不准确"})
+    with console.api("hotline_head") as head:
+        ticket = _act(head, ticket, "reopen", {"reason": "群众不满意，重新办理"})
+    with console.api("operator") as operator:
+        ticket = _act(operator, ticket, "dispatch")
+    assert [(s["stage"], s["round"]) for s in ticket["stages"]] == [
+        ("handle", 1), ("revisit", 1), ("handle", 2), ("sign", 2)
+    ]  # fmt: skip
+
+    page = console.new_page()
+    console.login(page, "hotline_head")
+    page.goto(f"{console.base}/console/tickets/{ticket['id']}")
+    clocks = page.locator("section:has(h2:has-text('计时环节'))")
+    expect(clocks.locator("thead th").nth(1)).to_have_text("轮次")
+    rows = clocks.locator("tbody tr")
+    expect(rows).to_have_count(4)
+    seen = [[t.strip() for t in row.locator("td").all_inner_texts()[:3]] for row in rows.all()]
+    assert seen == [
+        ["办理", "第 2 轮（本轮）", "计时中"],
+        ["签收", "第 2 轮（本轮）", "计时中"],
+        ["办理", "第 1 轮", "已完成"],
+        ["回访", "第 1 轮", "已完成"],
+    ], seen  # the current round first
+    muted = [row.get_attribute("class") == "earlier-round" for row in rows.all()]
+    assert muted == [False, False, True, True]
+    console.shot(page, "hotline-ticket-reopened-rounds")
