@@ -4,7 +4,8 @@ a citizen rates through the SMS link; the bulletin opens and its CSV downloads; 
 and an expired session say so in Chinese; every role's home and every public page is captured.
 Besides: case details offer exactly the actions the API lists for the user, API errors read in
 Chinese, countdowns count working days on the county calendar, public pages name departments,
-a licence ready at the window stops its delivery countdown."""
+a licence ready at the window stops its delivery countdown, a clerk takes in a 一件事一次办
+package with a material missing and a postal delivery."""
 
 from __future__ import annotations
 
@@ -158,6 +159,8 @@ def _finish_at_the_window(console: Any, page: Any) -> str:
     options = page.eval_on_selector_all("#f-item option", "os => os.map(o => [o.value, o.text])")
     page.select_option("#f-item", next(value for value, text in options if "即办" in text))
     page.select_option("#f-window_code", "W01")
+    for material in page.locator("form[aria-label=收件登记] [data-material]").all():
+        material.check()  # every material handed in: the 即办件 is decided on the spot
     page.fill("#f-name", "李四")
     page.fill("#f-phone", "13912345678")
     page.click("form[aria-label=收件登记] button[type=submit]")
@@ -461,6 +464,92 @@ def test_a_licence_ready_at_the_window_stops_its_delivery_clock(console: Any) ->
     expect(page.locator(".case-head [data-due]")).to_have_count(0)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", _fact(page, "通知领取时间"))
     console.shot(page, "application-ready-for-pickup")
+
+
+SEAL, TAX = "公章刻制备案", "税务登记及发票申领"  # both ask 营业执照副本 and 法定代表人身份证明
+
+
+def _seal_and_tax_package(console: Any) -> tuple[str, str]:
+    """A package the admin bundles with no list of its own (its items' materials apply); the
+    demo clerk 周静 (ZW2001) seated at W01. Its code and name."""
+    code, name = f"HALL_{_unique().upper()}", f"刻章办税一件事{_unique()}"
+    with console.api("admin") as admin:
+        codes = []
+        for item in (SEAL, TAX):
+            found = admin.get("/api/v1/approvals/items", params={"q": item}).json()["items"]
+            codes += [i["code"] for i in found if i["name"] == item]
+        body = {"code": code, "name": name, "lead_department": "GAJ", "item_codes": codes}
+        made = admin.post(
+            "/api/v1/approvals/packages", json=body, headers={"Idempotency-Key": str(uuid.uuid4())}
+        )
+        assert made.status_code == 201, made.text
+    with console.api("hall_head") as head:
+        window = "/api/v1/approvals/halls/HALL_COUNTY/windows/W01/clerks"
+        assert head.put(window, json={"staff_nos": ["ZW2001"]}).is_success
+    return code, name
+
+
+def test_a_clerk_takes_in_a_package_missing_a_material_for_postal_delivery(console: Any) -> None:
+    """一件事一次办 at the window: the clerk picks a package and sees its items and one list
+    of materials (a material both items need, once); she ticks what was handed in, and the
+    one left out becomes the 补正 notice (一次性告知); the applicant's postal choice and
+    address are recorded, the address shown masked until she asks for it (audited)."""
+    code, name = _seal_and_tax_package(console)
+    page = console.new_page()
+    console.login(page, "clerk")
+    form = page.locator("form[aria-label=收件登记]")
+    form.wait_for()
+    page.select_option("#f-kind", "package")
+    page.select_option("#f-package", code)
+    materials = form.locator("fieldset[aria-label=收到的材料]")
+    expect(materials).to_contain_text("公安局")  # the package's items and their departments
+    expect(materials.locator("[data-material]")).to_have_count(4)
+    shared = materials.locator("tbody tr", has_text="营业执照副本")
+    expect(shared.locator("td[data-label=用于事项]")).to_have_text(f"{SEAL}、{TAX}")
+    for material in ("营业执照副本", "法定代表人身份证明", "纳税人首次办税补充信息表"):
+        page.get_by_label(f"已收到：{material}").check()
+    expect(materials.get_by_role("status")).to_contain_text("缺少必需材料 1 项：印章刻制申请表")
+    page.select_option("#f-window_code", "W01")
+    page.select_option("#f-type", "legal_person")
+    page.fill("#f-name", "张三")
+    page.fill("#f-phone", "13812345678")
+    page.fill("#f-enterprise_name", "凤冈县锌硒茶业有限公司")
+    page.fill("#f-uscc", "91350100M000100Y43")
+    expect(page.locator("#f-postal_address")).to_be_hidden()  # asked only for a postal delivery
+    page.select_option("#f-delivery_method", "postal")
+    page.fill("#f-postal_address", "贵州省遵义市凤冈县龙泉镇新街12号")
+    console.shot(page, "hall-package-intake")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("text=收件成功")
+
+    assert page.inner_text(".case-head .tag") == "待补正"
+    assert _fact(page, "事项").startswith(name)
+    assert _fact(page, "待补正材料") == "印章刻制申请表"
+    assert _fact(page, "送达方式") == "免费邮寄"
+    assert _fact(page, "邮寄地址") == "贵州省遵义市" + "*" * 11
+    parts = page.locator("section:has(h2:has-text('一件事一次办')) tbody tr")
+    expect(parts).to_have_count(2)  # one application, each item decided by its department
+    assert "补正材料接收" in _buttons(page)
+    page.click("button:has-text('查看完整联系信息')")
+    contact = page.locator("section:has(h2:has-text('申请人联系信息'))")
+    expect(contact).to_contain_text("贵州省遵义市凤冈县龙泉镇新街12号")
+    expect(contact).to_contain_text("本次查看已记入审计日志")
+    console.shot(page, "hall-package-awaiting-materials")
+    application = page.url.rsplit("/", 1)[-1]
+    with console.api("clerk") as clerk:
+        made = clerk.get(f"{APPLICATIONS}/{application}").json()
+    assert (made["package"], made["item_code"], made["delivery_method"]) == (True, code, "postal")
+    assert made["materials_received"] == sorted(
+        ["营业执照副本", "法定代表人身份证明", "纳税人首次办税补充信息表"]
+    )
+
+    page.click(".action-buttons button:has-text('补正材料接收')")  # the applicant brings it
+    page.locator(".action-form").get_by_label("印章刻制申请表").check()
+    page.click(".action-form button:has-text('确认补正材料接收')")
+    page.wait_for_selector("text=已完成：补正材料接收")
+    assert page.inner_text(".case-head .tag") == "已收件"
+    expect(page.locator("dl.kv dt:text-is('待补正材料')")).to_have_count(0)
+    assert "受理" in _buttons(page)
 
 
 def test_closed_work_reads_as_closed_answers_and_finished_clocks(console: Any) -> None:

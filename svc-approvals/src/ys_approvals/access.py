@@ -41,7 +41,8 @@ def may_see(principal: Principal, app: Application, departments: set[str]) -> bo
 
 
 def may_unmask(principal: Principal, app: Application, departments: set[str]) -> bool:
-    """Those who must contact the applicant see the full phone and ID number (audited)."""
+    """Those who must contact the applicant or post the licence see the full phone, ID number
+    and postal address (audited)."""
     return front_office(principal, app) or handles(principal, departments)
 
 

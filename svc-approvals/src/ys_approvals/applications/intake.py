@@ -25,7 +25,7 @@ from ys_approvals.catalog.service import get_by_ref
 from ys_approvals.halls.models import Hall, Window
 from ys_approvals.halls.service import get_window, window_takes
 from ys_approvals.packages.models import ItemPackage
-from ys_approvals.packages.service import get_package, package_items
+from ys_approvals.packages.service import combined_materials, get_package, package_items
 
 
 @dataclass
@@ -57,7 +57,9 @@ async def resolve_target(session: AsyncSession, body: ApplicationIn) -> Target:
             statutory_limit=package.statutory_limit,
             committed_limit=package.committed_limit,
             trips_needed=min(i.trips_needed for i in items),
-            required=[m["name"] for m in package.materials if m.get("required", True)],
+            required=[
+                m["name"] for m in combined_materials(package, items) if m.get("required", True)
+            ],
             items=[(i, waivers.get(i.code)) for i in items],
             package=package,
         )

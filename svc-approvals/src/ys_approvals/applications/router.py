@@ -34,6 +34,7 @@ from ys_approvals.applications.schemas import (
 )
 from ys_approvals.audit_reads import audit_unmasked
 from ys_approvals.auth_helpers import require_key_from_clients
+from ys_approvals.people import personal_fields
 
 api = router("/api/v1/approvals/applications", tags=["applications"])
 ANYONE = staff_or_client("approvals:write")
@@ -60,7 +61,7 @@ async def _render(
     departments = {p.department for p in parts}
     reveal = unmask and access.may_unmask(principal, app, departments)
     if reveal:
-        await audit_unmasked(request, principal, app, ["applicant_phone", "applicant_id_no"])
+        await audit_unmasked(request, principal, app, personal_fields(app))
     pauses = await service.pauses_of(session, app)
     set_etag(response, app, CASE_KIND)
     actions_now = flow.available(app, principal)

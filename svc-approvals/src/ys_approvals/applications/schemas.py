@@ -87,6 +87,14 @@ class DeliveryMethod(StrEnum):
     postal = "postal"  # 免费邮寄
 
 
+# 邮寄地址: where the licence is posted (免费邮寄), blank-trimmed.
+PostalAddress = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    Field(description="邮寄地址, 1-300 characters once trimmed"),
+]
+
+
 class Applicant(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -124,16 +132,24 @@ class ApplicationIn(BaseModel):
         ),
     )
     green_channel: bool = False
-    delivery_method: DeliveryMethod = DeliveryMethod.pickup
-    postal_address: str | None = Field(None, max_length=300)
+    delivery_method: DeliveryMethod = Field(
+        DeliveryMethod.pickup, description="送达: how the applicant wants the result"
+    )
+    postal_address: PostalAddress | None = Field(
+        None, description="for postal delivery only (personal data: kept only when needed)"
+    )
     form: ApplicationForm = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_target(self) -> ApplicationIn:
         if (self.item is None) == (self.package is None):
             raise ValueError("give exactly one of item or package")
-        if self.delivery_method == DeliveryMethod.postal and not self.postal_address:
-            raise ValueError("postal delivery needs postal_address")
+        postal = self.delivery_method == DeliveryMethod.postal
+        if postal and not self.postal_address:
+            raise ValueError("postal_address: postal delivery needs the address")
+        if not postal and self.postal_address:
+            # 个人信息最小必要 (PIPL art. 6): an address nobody posts to is not collected.
+            raise ValueError("postal_address: only a postal delivery takes an address")
         return self
 
 
@@ -195,6 +211,10 @@ class ApplicationOut(BaseModel):
     extension_days: int
     extension_request: dict[str, Any] | None
     delivery_method: str | None
+    postal_address: str | None = Field(
+        description="邮寄地址 of a postal delivery: masked unless unmask=true by the front "
+        "office or a deciding department (audited)"
+    )
     tracking_number: str | None
     due_at: datetime | None
     provisional: bool = Field(
@@ -291,7 +311,7 @@ class DeliverIn(BaseModel):
 
     method: DeliveryMethod | None = None
     tracking_number: str | None = Field(None, min_length=4, max_length=60)
-    postal_address: str | None = Field(None, max_length=300)
+    postal_address: PostalAddress | None = None
 
 
 class PublicStatusOut(BaseModel):

@@ -24,8 +24,31 @@ class PackageIn(BaseModel):
     lead_department: str = Field(min_length=1, max_length=40)
     item_codes: list[ItemCodeRef] = Field(min_length=2, max_length=30)
     committed_limit: int | None = Field(None, ge=1, le=3650)
-    materials: list[Material] = Field(default_factory=list, max_length=MAX_MATERIALS)
+    materials: list[Material] = Field(
+        default_factory=list,
+        max_length=MAX_MATERIALS,
+        description="the package's one set (一表申请: its own form, and what replaces the "
+        "items' papers); empty: the items' materials, each name once",
+    )
     fee_waivers: list[FeeWaiver] = Field(default_factory=list, max_length=30)
+
+
+class PackageMaterial(Material):
+    """A material of the package's one set (一次告知): asked once, however many items need it."""
+
+    item_codes: list[str] = Field(
+        default_factory=list,
+        description="the package's items whose own lists name this material (none: the "
+        "package's own, such as its one application form 一表申请)",
+    )
+
+
+class PackageItemOut(BaseModel):
+    """One item (事项) of the package, decided by its department in parallel."""
+
+    code: str
+    name: str
+    department: str
 
 
 class PackageOut(BaseModel):
@@ -38,7 +61,11 @@ class PackageOut(BaseModel):
     committed_limit: int
     departments: list[str]
     item_codes: list[str]
-    materials: list[Material]
+    items: list[PackageItemOut]
+    materials: list[PackageMaterial] = Field(
+        description="the one set asked at intake: the set the package lists, or else every "
+        "material of its items, each name once"
+    )
     fee_waivers: list[FeeWaiver]
     active: bool
     version: int

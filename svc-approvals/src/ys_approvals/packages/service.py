@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +36,31 @@ async def package_items(session: AsyncSession, package: ItemPackage) -> list[Ser
     return list(rows.scalars())
 
 
+def combined_materials(package: ItemPackage, items: list[ServiceItem]) -> list[dict[str, Any]]:
+    """The one set of materials asked at intake (一次告知, 一表申请), each name once.
+
+    The set the package lists, where it lists one: its own form and what replaces the items'
+    papers (开办企业: the licence the package issues stands for 营业执照副本). Otherwise every
+    material its items list, in the items' order; a material several items list is asked
+    once — required if one of them requires it, as many copies as the most asks, the
+    original if one asks for it. Each entry names the items whose lists carry it."""
+    users: dict[str, list[str]] = {}
+    for item in items:
+        for material in item.materials:
+            users.setdefault(str(material["name"]), []).append(item.code)
+    if package.materials:
+        return [{**m, "item_codes": users.get(str(m["name"]), [])} for m in package.materials]
+    merged: dict[str, dict[str, Any]] = {}
+    for material in (m for item in items for m in item.materials):
+        name = str(material["name"])
+        seen = merged.setdefault(name, {**material, "item_codes": users[name]})
+        seen["required"] = seen.get("required", True) or material.get("required", True)
+        seen["copies"] = max(seen.get("copies", 1), material.get("copies", 1))
+        seen["original"] = seen.get("original", False) or material.get("original", False)
+        seen["note"] = seen.get("note") or material.get("note")
+    return list(merged.values())
+
+
 async def package_out(session: AsyncSession, package: ItemPackage) -> PackageOut:
     items = await package_items(session, package)
     return PackageOut.model_validate(
@@ -41,6 +68,8 @@ async def package_out(session: AsyncSession, package: ItemPackage) -> PackageOut
             **{c.key: getattr(package, c.key) for c in ItemPackage.__table__.columns},
             "departments": sorted({i.department for i in items}),
             "item_codes": [i.code for i in items],
+            "items": [{"code": i.code, "name": i.name, "department": i.department} for i in items],
+            "materials": combined_materials(package, items),
         }
     )
 

@@ -45,6 +45,8 @@ export const APPLICATION_STATUS = {
   review_supplement: "审查补正中", suspended: "特别程序中", approved: "准予许可",
   rejected: "不予许可", refused: "不予受理", delivered: "已送达", finished: "已办结",
 };
+// 送达: how the applicant wants the result (行政许可法 art. 44; DOMAIN.md: window or free post).
+export const DELIVERY_METHODS = { pickup: "窗口领取", postal: "免费邮寄" };
 export const APPOINTMENT_STATUS = {
   booked: "已预约", attended: "已到场", no_show: "未到场", cancelled: "已取消",
 };

@@ -1,10 +1,10 @@
 // An application (办件) of the government service hall (行政许可法; GB/T 39554.1-2020).
 import { get } from "../api.js";
-import { h } from "../dom.js";
+import { h, replace } from "../dom.js";
 import { deptName, windowName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
-import { APPLICATION_STATUS, SUBMIT_CHANNELS, label } from "../labels.js";
-import { section, table } from "../ui.js";
+import { APPLICATION_STATUS, DELIVERY_METHODS, SUBMIT_CHANNELS, label } from "../labels.js";
+import { busyButton, kv, section, table } from "../ui.js";
 import { NOTE, renderCase } from "./casepage.js";
 
 const lines = (text) => String(text || "").split(/\n|，|,|；|;/).map((s) => s.trim()).filter(Boolean);
@@ -36,12 +36,44 @@ const FORMS = {
   approve: { label: "准予许可", path: "approve", tone: "primary", fields: [NOTE], body: (v) => ({ note: v.note || null }) },
   reject: { label: "不予许可", path: "reject", fields: [reason], body: (v) => ({ reason: v.reason }) },
   notify_pickup: { label: "通知领取", path: "notify-pickup", tone: "primary", help: "证件已备好：短信通知申请人到窗口领取，送达时限至此停止计时。", body: nothing },
-  deliver: { label: "送达", path: "deliver", tone: "primary",
-    fields: [{ name: "method", label: "方式", type: "select", options: { pickup: "窗口领取", postal: "免费邮寄" } },
-      { name: "tracking_number", label: "邮件单号" }, { name: "postal_address", label: "邮寄地址" }],
-    body: (v) => ({ method: v.method || null, tracking_number: v.tracking_number || null, postal_address: v.postal_address || null }) },
   finish: { label: "办结", path: "finish", tone: "primary", body: nothing },
 };
+
+/** 送达 as the applicant chose at intake: by post, the tracking number (the address on file
+ * unless another is given); at the window, the collection. The clerk may still record the
+ * other way when the applicant changes their mind. */
+function deliverForm(a) {
+  const postal = a.delivery_method === "postal";
+  return { label: "送达", path: "deliver", tone: "primary",
+    help: postal ? "申请人选择免费邮寄：填写邮件单号，邮寄地址留空即按收件时登记的地址。" : "申请人选择窗口领取：在申请人领取证件时确认送达。",
+    fields: [
+      { name: "method", label: "方式", type: "select", required: true, value: a.delivery_method || "pickup", options: DELIVERY_METHODS },
+      { name: "tracking_number", label: "邮件单号", required: true, showIf: ["method", "postal"], max: 60, attrs: { minlength: 4 } },
+      { name: "postal_address", label: "邮寄地址（留空：按登记的地址）", showIf: ["method", "postal"], max: 300 },
+    ],
+    body: (v) => ({ method: v.method, tracking_number: v.tracking_number || null, postal_address: v.postal_address || null }) };
+}
+
+/** What the open 补正 asked for: the intake notice's list, or the review 补正's. */
+const asked = (a) => (a.status === "awaiting_materials" ? a.missing_materials
+  : a.pauses.filter((p) => !p.ended_at && p.kind === "review_supplement").flatMap((p) => p.requested));
+
+/** 补正材料接收: each material asked for ticked as it is handed in (names as the notice gave
+ * them); anything else brought, one a line. */
+function receiveForm(a, base) {
+  const wanted = asked(a);
+  if (!wanted.length) return base;
+  return { ...base, help: "逐项勾选本次收到的材料；告知补正的材料须全部收齐。",
+    fields: [...wanted.map((m, n) => ({ name: `got${n}`, label: m, type: "checkbox" })),
+      { name: "others", label: "其他收到的材料（每行一项，可不填）", type: "textarea" }, NOTE],
+    body: (v) => ({ materials: [...wanted.filter((_, n) => v[`got${n}`]), ...lines(v.others)], note: v.note || null }) };
+}
+
+function formOf(a, name) {
+  if (name === "deliver") return deliverForm(a);
+  if (name === "materials_received" || name === "supplement_received") return receiveForm(a, FORMS[name]);
+  return FORMS[name];
+}
 
 function facts(a) {
   return [
@@ -56,7 +88,10 @@ function facts(a) {
     ["收件时间", dateTime(a.submitted_at)],
     a.accepted_at && ["受理时间", dateTime(a.accepted_at)],
     a.due_at && ["承诺办结时限", `${dueTime(a.due_at)}${a.on_time === false ? "（超时）" : ""}`],
+    ["已收材料", a.materials_received.length ? a.materials_received.join("、") : "无"],
     a.missing_materials.length && ["待补正材料", a.missing_materials.join("、")],
+    a.delivery_method && ["送达方式", label(DELIVERY_METHODS, a.delivery_method)],
+    a.postal_address && ["邮寄地址", a.postal_address],
     a.decided_at && ["决定时间", dateTime(a.decided_at)],
     a.decision_reason && ["决定理由", a.decision_reason],
     a.delivery_due_at && ["送达时限", `${dueTime(a.delivery_due_at)}${a.delivery_on_time === false ? "（超时）" : ""}`],
@@ -95,6 +130,19 @@ function parts(a) {
   ], a.parts));
 }
 
+/** The applicant's phone, ID number and postal address in full, for whoever must contact
+ * the applicant or post the licence: the API decides who may and audits every such read. */
+function fullContact(url) {
+  const out = h("div");
+  const show = busyButton("查看完整联系信息", async () => {
+    const full = await get(url, { unmask: true });
+    replace(out, full.masked ? h("p", { class: "muted" }, "您的岗位不能查看完整信息。") : h("div", {},
+      kv([["联系电话", full.applicant_phone], ["身份证号", full.applicant_id_no], full.postal_address && ["邮寄地址", full.postal_address]]),
+      h("p", { class: "muted" }, "本次查看已记入审计日志。")));
+  }, { class: "small" });
+  return section("申请人联系信息", h("p", { class: "muted" }, "电话、身份证号和邮寄地址按个人信息保护要求脱敏显示；联系申请人或邮寄证件时可查看完整信息。"), show, out);
+}
+
 export async function applicationPage(ctx) {
   const url = `/api/v1/approvals/applications/${encodeURIComponent(ctx.params.id)}`;
   const key = `query_code:${ctx.params.id}`;
@@ -106,8 +154,8 @@ export async function applicationPage(ctx) {
     status: (a) => label(APPLICATION_STATUS, a.status),
     due: runningDue,
     facts,
-    extra: (a) => h("div", {}, code ? h("p", { class: "notice ok" }, `收件成功。办件编号 ${a.number}，查询码 ${code}（请告知申请人，凭编号和查询码查询进度）。`) : null, parts(a)),
+    extra: (a) => h("div", {}, code ? h("p", { class: "notice ok" }, `收件成功。办件编号 ${a.number}，查询码 ${code}（请告知申请人，凭编号和查询码查询进度）。`) : null, parts(a), fullContact(url)),
     timeline: () => get(`${url}/timeline`),
-    actions: (a) => a.actions.filter((name) => FORMS[name]).map((name) => ({ name, ...FORMS[name] })),
+    actions: (a) => a.actions.filter((name) => formOf(a, name)).map((name) => ({ name, ...formOf(a, name) })),
   });
 }

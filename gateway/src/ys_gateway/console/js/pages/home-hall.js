@@ -1,11 +1,11 @@
 // The government service hall (政务服务中心): today's appointments, applications in progress,
-// and intake at the window (收件).
+// and intake at the window (收件: one item or a 一件事一次办 package, ./hall-intake.js).
 import { all, get, request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { dateTime, today } from "../format.js";
 import { APPOINTMENT_STATUS, label } from "../labels.js";
 import { busyButton, field, input, onSubmit, section, select, table, withLoading } from "../ui.js";
-import { navigate } from "../router.js";
+import { intakeForm } from "./hall-intake.js";
 import { APPLICATION_COLUMNS } from "./lists.js";
 
 const A = "/api/v1/approvals";
@@ -34,31 +34,8 @@ function appointments(hall) {
   return section(`今日预约（${hall.name}，${today()}）`, body);
 }
 
-function intake(hall, catalog) {
-  const windows = (hall.windows || []).filter((w) => w.active !== false).map((w) => [w.code, `${w.code} ${w.name}`]);
-  const form = h("form", { class: "grid-form", "aria-label": "收件登记" },
-    field("办理事项", select("item", catalog.map((i) => [i.code, `${i.name}${i.handling_kind === "instant" ? "（即办）" : ""}`]), { required: true })),
-    field("受理窗口", select("window_code", windows, { required: true }), "须由大厅负责人安排在该窗口（窗口人员安排）。"),
-    field("申请人类型", select("type", { person: "自然人", legal_person: "法人" })),
-    field("申请人姓名", input("name", { required: true, maxlength: 80 })),
-    field("联系电话", input("phone", { required: true, inputmode: "tel", maxlength: 20 })),
-    field("企业名称", input("enterprise_name", { maxlength: 200 })),
-    field("统一社会信用代码", input("uscc", { maxlength: 18 })),
-    h("p", { class: "muted" }, "按事项材料清单收齐材料；缺少的材料在办件页“一次性告知补正”。"),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "收件")));
-  onSubmit(form, async (v) => {
-    const item = catalog.find((i) => i.code === v.item);
-    const body = {
-      item: v.item, channel: "window", hall_code: hall.code, window_code: v.window_code,
-      applicant: { type: v.type, name: v.name, phone: v.phone, enterprise_name: v.enterprise_name || null, uscc: v.uscc || null },
-      materials: (item ? item.materials : []).map((m) => m.name),
-    };
-    const made = await request(`${A}/applications`, { method: "POST", json: body, idempotent: true });
-    // the query code is shown once on the next page; it never goes into a URL (history, logs)
-    sessionStorage.setItem(`query_code:${made.data.id}`, made.data.query_code);
-    navigate(`/console/applications/${made.data.id}`);
-  });
-  return section("收件登记", form);
+function intake(hall, catalog, packages) {
+  return section("收件登记", intakeForm(hall, catalog, packages));
 }
 
 function seating(hall) {
@@ -86,12 +63,12 @@ function inProgress() {
 
 export async function hallHome({ main }, position) {
   main.dataset.title = "政务服务大厅 · 工作台";
-  const [halls, catalog] = await Promise.all([get(`${A}/halls`), all(`${A}/items`, {}, 400)]);
+  const [halls, catalog, packages] = await Promise.all([get(`${A}/halls`), all(`${A}/items`, {}, 400), get(`${A}/packages`)]);
   const mine = halls.find((hall) => hall.department === position.dept) || halls[0];
   const hall = mine ? await get(`${A}/halls/${encodeURIComponent(mine.code)}`) : null;
   replace(main,
     h("h1", {}, `${hall ? hall.name : "政务服务大厅"} · 工作台`),
-    hall ? h("div", { class: "split" }, intake(hall, catalog), appointments(hall)) : h("p", {}, "未找到本单位的服务大厅。"),
+    hall ? h("div", { class: "split" }, intake(hall, catalog, packages), appointments(hall)) : h("p", {}, "未找到本单位的服务大厅。"),
     inProgress(),
     hall && ["head", "admin"].includes(position.role) ? seating(hall) : null,
     h("p", { class: "muted" }, `数据更新于 ${dateTime(Date.now())}`),

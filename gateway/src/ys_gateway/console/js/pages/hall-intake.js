@@ -1,0 +1,114 @@
+// 收件登记 at a window of the service hall: one item, or an integrated package (一件事一次办:
+// its items decided in parallel, one set of materials where a material several items need is
+// asked once); each material ticked only when handed in — what is missing becomes the one 补正
+// notice (一次性告知, 行政许可法 art. 32) and the limit runs from the day after the materials are
+// complete; and how the applicant wants the result (送达: 窗口领取, or 免费邮寄 to an address).
+import { request } from "../api.js";
+import { h, replace } from "../dom.js";
+import { deptName } from "../directory.js";
+import { DELIVERY_METHODS } from "../labels.js";
+import { navigate } from "../router.js";
+import { field, input, onSubmit, select, table } from "../ui.js";
+
+const A = "/api/v1/approvals";
+const KINDS = { item: "单个事项", package: "一件事一次办（集成套餐）" };
+
+/** What is applied for, as the form needs it: {ref, name, instant, materials, items?}. */
+function targetOf(kind, code, catalog, packages) {
+  if (kind === "package") {
+    const p = packages.find((x) => x.code === code);
+    return p && { ref: { package: p.code }, name: p.name, instant: false, materials: p.materials, items: p.items };
+  }
+  const i = catalog.find((x) => x.code === code);
+  return i && { ref: { item: i.code }, name: i.name, instant: i.handling_kind === "instant", materials: i.materials };
+}
+
+const demand = (m) => [m.required === false ? "非必需" : "必需", `${m.copies ?? 1} 份`, m.original ? "验原件" : null].filter(Boolean).join("，");
+
+/** The package's items, then its materials each with a box to tick when handed in. */
+function materialsTable(target) {
+  const names = new Map((target.items || []).map((i) => [i.code, i.name]));
+  const box = (m) => h("input", { type: "checkbox", "data-material": m.name, "data-required": m.required !== false ? "1" : null, "aria-label": `已收到：${m.name}` });
+  const columns = [
+    { label: "已收到", value: box },
+    { label: "材料", value: (m) => m.name },
+    { label: "要求", value: demand },
+    target.items && { label: "用于事项", value: (m) => (m.item_codes.length ? m.item_codes.map((c) => names.get(c) || c).join("、") : "整个套餐（一表申请）") },
+  ].filter(Boolean);
+  return h("div", {},
+    target.items ? table([
+      { label: "事项", value: (i) => i.name },
+      { label: "实施部门", value: (i) => deptName(i.department) },
+    ], target.items) : null,
+    table(columns, target.materials, "该事项无需提交材料"));
+}
+
+/** What the ticks say, as the applicant will be told it. */
+function summary(box) {
+  const all = [...box.querySelectorAll("[data-material]")];
+  const missing = all.filter((el) => !el.checked && el.dataset.required).map((el) => el.dataset.material);
+  const received = all.filter((el) => el.checked).length;
+  if (!all.length) return "";
+  if (!missing.length) return `已收 ${received} 项，必需材料齐全：收件后即可受理。`;
+  return `已收 ${received} 项；缺少必需材料 ${missing.length} 项：${missing.join("、")}。收件后将一次性告知申请人补正，办理时限自材料补齐次日起算。`;
+}
+
+export function intakeForm(hall, catalog, packages) {
+  const windows = (hall.windows || []).filter((w) => w.active !== false).map((w) => [w.code, `${w.code} ${w.name}`]);
+  const itemField = field("办理事项", select("item", catalog.map((i) => [i.code, `${i.name}${i.handling_kind === "instant" ? "（即办）" : ""}`]), { required: true }));
+  const packageField = field("一件事（集成套餐）", select("package", packages.map((p) => [p.code, `${p.name}（${p.items.length} 个事项）`]), { required: true, blank: "请选择…" }));
+  const materials = h("div");
+  const status = h("p", { class: "muted", role: "status" });
+  const deliveryField = field("送达方式", select("delivery_method", DELIVERY_METHODS, { required: true, blank: "请选择…" }), "问清申请人领取结果的方式；免费邮寄须登记邮寄地址。");
+  const addressField = field("邮寄地址", input("postal_address", { required: true, maxlength: 300, autocomplete: "off" }), "仅邮寄送达时登记；按个人信息保护要求脱敏显示。");
+  const form = h("form", { class: "grid-form", "aria-label": "收件登记" },
+    field("办理类型", select("kind", KINDS)), itemField, packageField,
+    field("受理窗口", select("window_code", windows, { required: true }), "须由大厅负责人安排在该窗口（窗口人员安排）。"),
+    h("fieldset", { class: "repeater", "aria-label": "收到的材料" }, h("legend", {}, "申请材料（逐项勾选已收到的材料）"), materials, status),
+    field("申请人类型", select("type", { person: "自然人", legal_person: "法人" })),
+    field("申请人姓名", input("name", { required: true, maxlength: 80 })),
+    field("联系电话", input("phone", { required: true, inputmode: "tel", maxlength: 20 })),
+    field("企业名称", input("enterprise_name", { maxlength: 200 })),
+    field("统一社会信用代码", input("uscc", { maxlength: 18 })),
+    deliveryField, addressField,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "收件")));
+  const value = (name) => form.elements.namedItem(name).value; // elements.item is a method
+  const show = (node, shown) => {
+    node.hidden = !shown;
+    for (const control of node.querySelectorAll("input,select")) control.disabled = !shown;
+  };
+  let target = null;
+  const delivery = () => show(addressField, !deliveryField.hidden && value("delivery_method") === "postal");
+  const pick = () => {
+    const kind = value("kind");
+    show(itemField, kind === "item");
+    show(packageField, kind === "package");
+    target = targetOf(kind, value(kind), catalog, packages);
+    replace(materials, target ? materialsTable(target) : h("p", { class: "muted" }, "请先选择一件事。"));
+    status.textContent = summary(materials);
+    show(deliveryField, !(target && target.instant)); // 即办件: handed over on the spot
+    delivery();
+  };
+  form.addEventListener("change", (event) => {
+    const name = event.target.name;
+    if (event.target.dataset.material) status.textContent = summary(materials);
+    else if (["kind", "item", "package"].includes(name)) pick();
+    else if (name === "delivery_method") delivery();
+  });
+  pick();
+  onSubmit(form, async (v) => {
+    const ticked = [...materials.querySelectorAll("[data-material]:checked")].map((box) => box.dataset.material);
+    const body = {
+      ...target.ref, channel: "window", hall_code: hall.code, window_code: v.window_code,
+      applicant: { type: v.type, name: v.name, phone: v.phone, enterprise_name: v.enterprise_name || null, uscc: v.uscc || null },
+      materials: ticked,
+      delivery_method: v.delivery_method || "pickup",
+      postal_address: v.delivery_method === "postal" ? v.postal_address : null,
+    };
+    const made = await request(`${A}/applications`, { method: "POST", json: body, idempotent: true });
+    // the query code is shown once on the next page; it never goes into a URL (history, logs)
+    sessionStorage.setItem(`query_code:${made.data.id}`, made.data.query_code);
+    navigate(`/console/applications/${made.data.id}`);
+  });
+  return form;
+}
