@@ -20,6 +20,28 @@ export function newKey() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+// A form's creations: one Idempotency-Key per request content, for as long as the form lives
+// and until it is reset for the next entry. A resubmit after a network error, a 5xx or a lost
+// answer sends the same key, so the service replays the creation it may already have made
+// instead of making a second; changed content is another creation with another key (the same
+// key with another body is a 422 by design).
+const formKeys = new WeakMap(); // form → Map(request content → key)
+
+function idempotencyKey(path, options) {
+  const owner = options.idempotent;
+  if (!owner) return null;
+  if (typeof owner === "string") return owner;
+  if (typeof owner !== "object") return newKey(); // `true`: a one-off request, its own key
+  if (!formKeys.has(owner)) {
+    formKeys.set(owner, new Map());
+    owner.addEventListener?.("reset", () => formKeys.get(owner).clear()); // a new entry
+  }
+  const keys = formKeys.get(owner);
+  const content = JSON.stringify([options.method || "GET", path, options.json ?? null]);
+  if (!keys.has(content)) keys.set(content, newKey());
+  return keys.get(content);
+}
+
 function headersFor(options) {
   const headers = { Accept: "application/json, application/problem+json" };
   const token = options.auth === false ? null : session.accessToken();
@@ -30,7 +52,7 @@ function headersFor(options) {
   if (acting) headers["X-Acting-Position"] = `${acting.dept}/${acting.role}`;
   if (options.json !== undefined) headers["Content-Type"] = "application/json";
   if (options.etag) headers["If-Match"] = options.etag;
-  if (options.idempotent) headers["Idempotency-Key"] = options.idempotent === true ? newKey() : options.idempotent;
+  if (options.idempotencyKey) headers["Idempotency-Key"] = options.idempotencyKey;
   return headers;
 }
 
@@ -52,18 +74,21 @@ async function failure(response) {
 }
 
 /**
- * request("/api/v1/hotline/tickets", {method: "POST", json: {...}, idempotent: true})
+ * request("/api/v1/hotline/tickets", {method: "POST", json: {...}, idempotent: form})
  * → {data, etag, status, response}. Throws ApiError with a Chinese message.
+ * `idempotent`: the form the creation is submitted from (its key for this content, see
+ * above), a key of the caller's own, or `true` for a one-off key.
  * A 401 refreshes the token once; a second 401 ends the session (back to the login page).
  */
 export async function request(path, options = {}) {
   const sentToken = options.auth === false ? null : session.accessToken();
   const hadToken = Boolean(sentToken);
-  let response = await send(path, options);
+  const sending = { ...options, idempotencyKey: idempotencyKey(path, options) };
+  let response = await send(path, sending);
   if (response.status === 401 && hadToken) {
     // Renewed meanwhile by a parallel request, or renew now (once for all of them).
     const renewed = session.accessToken() !== sentToken || (await session.refresh());
-    if (renewed) response = await send(path, options);
+    if (renewed) response = await send(path, sending);
   }
   if (response.status === 401 && hadToken) {
     session.expire("登录已过期或已在别处退出，请重新登录");
@@ -119,6 +144,7 @@ export async function publicGet(path, params) {
   return (await request(withQuery(path, params), { auth: false })).data;
 }
 
+/** `idempotent` as for request: the form it is submitted from, for a creation. */
 export async function publicPost(path, json, idempotent = false) {
   return (await request(path, { method: "POST", json, auth: false, idempotent })).data;
 }

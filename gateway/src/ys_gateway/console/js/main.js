@@ -2,6 +2,7 @@
 import { h, replace } from "./dom.js";
 import { loadDepartments } from "./directory.js";
 import { loadCalendar } from "./calendar.js";
+import { offerDrafts, saveDrafts } from "./drafts.js";
 import { today } from "./format.js";
 import { loading, errorBox } from "./ui.js";
 import { match, navigate, onLeave, route, start } from "./router.js";
@@ -108,6 +109,7 @@ async function draw(pathname, query) {
   const top = found && found.bare ? null : header(found ? found.public : true);
   replace(root, top, main);
   if (!found) return notFound(main);
+  if (!found.public && !found.bare) offerDrafts();
   try {
     await Promise.all([loadDepartments(), loadCalendar(today())]);
     if (top && top.isConnected) top.replaceWith(header(found.public)); // the position by its unit's name
@@ -118,8 +120,11 @@ async function draw(pathname, query) {
   document.title = `${main.dataset.title || "控制台"} · 营商环境服务平台`;
 }
 
-session.onExpire(() => {
-  if (!(match(location.pathname) || {}).public) navigate("/console/login", { replace: true });
+// A staff page: keep its forms' drafts, and come back to it after signing in again.
+session.onExpire((message, user) => {
+  if ((match(location.pathname) || {}).public) return;
+  saveDrafts(user);
+  navigate(`/console/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
 });
 session.resume();
 start(draw);

@@ -11,7 +11,7 @@ const BY_CODE = {
   stale: STALE,
   "if-match-required": "页面信息已过时，请刷新后重试",
   "idempotency-key-reused": "该操作已提交过，内容不一致，请刷新后重新填写",
-  "idempotency-in-flight": "上一次提交仍在处理中，请稍候",
+  "idempotency-key-in-flight": "上一次提交仍在处理中，请稍候",
   "rate-limited": "操作过于频繁，请稍后再试",
   unavailable: "服务暂时不可用，请稍后再试",
   "transition-not-allowed": "当前状态下不能进行此操作，请刷新后查看最新状态",

@@ -124,12 +124,14 @@ function end() {
   write();
 }
 
-/** The session is over (401, refused refresh): tell the login page why. */
+/** The session is over (401, refused refresh): tell the login page why, and the listeners
+ * whose session it was (the token's subject). */
 export function expire(message) {
   if (!current) return;
+  const user = claims().sub;
   end();
   sessionStorage.setItem(FLASH, message);
-  for (const listener of expiryListeners) listener(message);
+  for (const listener of expiryListeners) listener(message, user);
 }
 
 export function onExpire(listener) {

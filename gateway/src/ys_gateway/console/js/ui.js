@@ -1,5 +1,6 @@
 // Shared widgets: loading / empty / error states, tables, forms, live countdowns.
 import { h, replace } from "./dom.js";
+import { keepDraft } from "./drafts.js";
 import { countdown, dueTime } from "./format.js";
 
 export function loading(text = "正在加载…") {
@@ -123,17 +124,20 @@ export function busyButton(text, handler, props = {}) {
   return h("span", { class: "busy" }, button, problem);
 }
 
-/** Submit handler with a disabled submit button and an error line while it runs. */
+/** Submit handler with a disabled submit button and an error line while it runs: `handler(values,
+ * form)` (the form, for the Idempotency-Key of a creation: api.request's `idempotent`). What
+ * the user typed outlives an ended session (drafts.js). */
 export function onSubmit(form, handler) {
   const status = h("p", { class: "form-error", role: "alert" });
   form.append(status);
+  keepDraft(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const submit = form.querySelector("[type=submit]");
     status.textContent = "";
     if (submit) submit.disabled = true;
     try {
-      await handler(values(form));
+      await handler(values(form), form);
     } catch (error) {
       status.textContent = error && error.message ? error.message : String(error);
     } finally {

@@ -30,9 +30,9 @@ function scheduleForm(halls, close) {
     { name: "leader_staff_no", label: "领导工号", max: 40, attrs: { pattern: "[A-Za-z0-9_\\-]{1,40}" }, hint: "填写后领导本人可签到、签退" },
     { name: "department", label: "领导所在单位", type: "department", required: true },
   ];
-  return specForm({ label: "排班", fields, submitText: "排班", cancel: close }, async (v) => {
+  return specForm({ label: "排班", fields, submitText: "排班", cancel: close }, async (v, form) => {
     const body = { ...v, leader_title: v.leader_title || null, leader_staff_no: v.leader_staff_no || null };
-    const made = await request(D, { method: "POST", json: body, idempotent: true });
+    const made = await request(D, { method: "POST", json: body, idempotent: form });
     setFlash(`已排班：${made.data.number}（${made.data.date} ${made.data.start}–${made.data.end}）`);
     navigate(`/console/duty/${made.data.id}`);
   });

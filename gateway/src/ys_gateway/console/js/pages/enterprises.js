@@ -44,12 +44,12 @@ function registerForm(close) {
   const uscc = { name: "uscc", label: "统一社会信用代码", required: true, hint: "18 位，由系统按国家标准核验校验位",
     attrs: { minlength: 18, maxlength: 18, pattern: "[0-9A-Za-z]{18}", autocapitalize: "characters", spellcheck: "false", class: "mono" } };
   const [name, ...rest] = enterpriseFields();
-  return specForm({ label: "登记企业", fields: [name, uscc, ...rest], after: contactsRepeater([{}]), submitText: "登记", cancel: close }, async (v) => {
+  return specForm({ label: "登记企业", fields: [name, uscc, ...rest], after: contactsRepeater([{}]), submitText: "登记", cancel: close }, async (v, form) => {
     const body = {
       name: v.name, uscc: v.uscc.toUpperCase(), industry: v.industry, scale: v.scale, park: v.park || null,
       address: v.address || null, tags: tagsOf(v.tags), contacts: contactsOf(v),
     };
-    const made = await request(E, { method: "POST", json: body, idempotent: true });
+    const made = await request(E, { method: "POST", json: body, idempotent: form });
     setFlash(`已登记企业：${made.data.name}`);
     navigate(`/console/enterprises/${made.data.id}`);
   });

@@ -105,7 +105,7 @@ export function intakeForm(hall, catalog, packages) {
       delivery_method: v.delivery_method || "pickup",
       postal_address: v.delivery_method === "postal" ? v.postal_address : null,
     };
-    const made = await request(`${A}/applications`, { method: "POST", json: body, idempotent: true });
+    const made = await request(`${A}/applications`, { method: "POST", json: body, idempotent: form });
     // the query code is shown once on the next page; it never goes into a URL (history, logs)
     sessionStorage.setItem(`query_code:${made.data.id}`, made.data.query_code);
     navigate(`/console/applications/${made.data.id}`);

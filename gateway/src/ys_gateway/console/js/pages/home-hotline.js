@@ -134,11 +134,17 @@ async function intakeForm(categories, resultBox, onCreated) {
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "受理")),
   );
   onSubmit(form, async (v) => {
-    const made = await request(TICKETS, { method: "POST", json: ticketBody(v), idempotent: true });
+    // The same content resubmitted carries the same Idempotency-Key (api.js): a ticket already
+    // taken (its answer lost, or its direct answer failed) is replayed, never taken twice.
+    const made = await request(TICKETS, { method: "POST", json: ticketBody(v), idempotent: form });
     let answered = false;
     if (chosen.entry && made.data.status === "received") {
       const body = { answer: chosen.entry.answer, kb_entry_id: chosen.entry.id };
-      await request(`${TICKETS}/${made.data.id}/answer`, { method: "POST", json: body, etag: made.etag });
+      await request(`${TICKETS}/${made.data.id}/answer`, { method: "POST", json: body, etag: made.etag }).catch((error) => {
+        replace(resultBox, created(made.data, false));
+        onCreated();
+        throw new Error(`直接答复未成功：${error.message}。工单 ${made.data.number} 已受理，再次点击“受理”只重试直接答复，不会重复受理`);
+      });
       answered = true;
     }
     replace(resultBox, created(made.data, answered));

@@ -76,8 +76,8 @@ function indicatorBody(v) {
 function createForm(close) {
   const code = { name: "code", label: "指标代码", required: true, hint: "大写字母、数字和下划线，如 STARTING_BUSINESS；添加后不能修改",
     attrs: { pattern: CODE, maxlength: 40, autocapitalize: "characters", spellcheck: "false", class: "mono" } };
-  return specForm({ label: "新增指标", fields: [code, ...indicatorFields()], after: coUnits([]), submitText: "新增", cancel: close }, async (v) => {
-    const made = await request(I, { method: "POST", json: { code: v.code, ...indicatorBody(v) }, idempotent: true });
+  return specForm({ label: "新增指标", fields: [code, ...indicatorFields()], after: coUnits([]), submitText: "新增", cancel: close }, async (v, form) => {
+    const made = await request(I, { method: "POST", json: { code: v.code, ...indicatorBody(v) }, idempotent: form });
     setFlash(`已新增指标：${made.data.name}`);
     navigate(`/console/indicators/${made.data.code}`);
   });
@@ -106,7 +106,7 @@ function scoreForm(i, save, close) {
   const period = { name: "period", label: "评价期", required: true, hint: "季度如 2026-Q1，年度如 2026",
     attrs: { pattern: PERIOD, maxlength: 7, placeholder: "2026-Q1" } };
   return specForm({ label: "登记评分", fields: [period, ...scoreFields()], submitText: "登记", cancel: close },
-    (v) => save(`${I}/${i.code}/scores`, { method: "POST", json: { period: v.period, ...scoreBody(v) }, idempotent: true, etag: null },
+    (v, form) => save(`${I}/${i.code}/scores`, { method: "POST", json: { period: v.period, ...scoreBody(v) }, idempotent: form, etag: null },
       { message: `已登记 ${v.period} 评分` }));
 }
 

@@ -102,8 +102,8 @@ export async function meetingFormPage({ main }) {
     repeater("decisions", { legend: "决定事项（每项形成一张交办单，交责任单位办理）", item: "决定事项", max: 30, addText: "添加决定事项",
       fields: decisionFields(indicators) }),
   ];
-  const form = specForm({ label: "记录联席会议", fields: meetingFields(), after, submitText: "保存会议记录" }, async (v) => {
-    const made = await request(M, { method: "POST", json: meetingBody(v), idempotent: true });
+  const form = specForm({ label: "记录联席会议", fields: meetingFields(), after, submitText: "保存会议记录" }, async (v, form) => {
+    const made = await request(M, { method: "POST", json: meetingBody(v), idempotent: form });
     const count = made.data.decisions.length;
     setFlash(`已记录联席会议 ${made.data.number}${count ? `，形成交办单 ${count} 件并已交办` : ""}`);
     navigate(`/console/meetings/${made.data.id}`);

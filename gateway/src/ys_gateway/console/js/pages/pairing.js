@@ -33,13 +33,13 @@ export function pairingForm(enterprise, close) {
     { name: "ends_on", label: "结束日期", type: "date", hint: "不填为长期挂帮" },
   ];
   const before = h("p", { class: "muted" }, `企业：${enterprise.name}`);
-  return specForm({ label: "新建挂帮", fields, before, submitText: "建立挂帮", cancel: close }, async (v) => {
+  return specForm({ label: "新建挂帮", fields, before, submitText: "建立挂帮", cancel: close }, async (v, form) => {
     const body = {
       enterprise_id: enterprise.id, leader_name: v.leader_name, leader_title: v.leader_title || null,
       leader_staff_no: v.leader_staff_no || null, leader_rank: v.leader_rank, department: v.department,
       starts_on: v.starts_on || null, ends_on: v.ends_on || null,
     };
-    const made = await request(A, { method: "POST", json: body, idempotent: true });
+    const made = await request(A, { method: "POST", json: body, idempotent: form });
     setFlash(`已建立挂帮：${made.data.number}`);
     navigate(`/console/pairings/${made.data.id}`);
   });

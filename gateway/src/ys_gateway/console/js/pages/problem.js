@@ -97,8 +97,8 @@ export async function problemFormPage({ main, query }) {
   const id = query.get("enterprise");
   const enterprise = id ? await get(`${V}/enterprises/${encodeURIComponent(id)}`) : null;
   const fields = [{ name: "enterprise_id", label: "企业", type: "enterprise", required: true, value: enterprise }, ...PROBLEM_FIELDS];
-  const form = specForm({ label: "登记诉求", fields, submitText: "登记" }, async (v) => {
-    const made = await request(`${V}/problems`, { method: "POST", json: { enterprise_id: v.enterprise_id, ...problemBody(v) }, idempotent: true });
+  const form = specForm({ label: "登记诉求", fields, submitText: "登记" }, async (v, form) => {
+    const made = await request(`${V}/problems`, { method: "POST", json: { enterprise_id: v.enterprise_id, ...problemBody(v) }, idempotent: form });
     setFlash(`已登记诉求：交办单 ${made.data.number}，请交办给责任单位`);
     navigate(`/console/problems/${made.data.id}`);
   });

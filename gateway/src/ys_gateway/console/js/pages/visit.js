@@ -72,8 +72,8 @@ export async function visitFormPage({ main, query }) {
     repeater("participants", { legend: "参加人员", item: "参加人员", fields: PARTICIPANT_FIELDS, min: 1, max: 30, addText: "添加参加人员" }),
     repeater("problems", { legend: "发现的诉求（每件形成一张交办单，待中心交办）", item: "诉求", fields: PROBLEM_FIELDS, max: 20, addText: "添加发现的诉求" }),
   ];
-  const form = specForm({ label: "记录走访", fields: visitFields(pairing, enterprise), after, submitText: "保存走访记录" }, async (v) => {
-    const made = await request(`${V}/visits`, { method: "POST", json: visitBody(v, pairing), idempotent: true });
+  const form = specForm({ label: "记录走访", fields: visitFields(pairing, enterprise), after, submitText: "保存走访记录" }, async (v, form) => {
+    const made = await request(`${V}/visits`, { method: "POST", json: visitBody(v, pairing), idempotent: form });
     const found = made.data.problems.length;
     setFlash(`已记录走访 ${made.data.number}${found ? `，形成交办单 ${found} 件，请逐件交办` : ""}`);
     navigate(`/console/visits/${made.data.id}`);

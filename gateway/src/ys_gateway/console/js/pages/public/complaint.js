@@ -42,7 +42,7 @@ export async function complaintFormPage({ main }) {
     h("label", { class: "check" }, h("input", { type: "checkbox", name: "disclose" }), "同意向被投诉单位披露企业名称（默认保密）"),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "提交投诉")));
   onSubmit(form, async (v) => {
-    const made = await publicPost("/api/v1/complaints/public/cases", body(v), true);
+    const made = await publicPost("/api/v1/complaints/public/cases", body(v), form);
     replace(box, receipt("投诉已提交", made.number, made.query_code, h("p", {}, "受理决定将在3个工作日内作出。")));
     form.reset();
   });

@@ -31,7 +31,7 @@ export async function hotlineFormPage({ main }) {
       type: v.type, title: v.title, content: v.content, location: v.location || null,
       requester: { name: anonymous ? null : v.name || null, phone: v.phone || null, anonymous, confidential: v.confidential === true },
     };
-    const made = await publicPost("/api/v1/hotline/public/tickets", body);
+    const made = await publicPost("/api/v1/hotline/public/tickets", body, form);
     replace(box, receipt("诉求已提交", made.number, made.query_code));
     form.reset();
   });

@@ -65,7 +65,7 @@ function rateForm(token, invitation, channel, done) {
   onSubmit(form, async (v) => {
     if (!v.level) throw new Error("请选择总体评价");
     const body = { level: Number(v.level), scores: scoresOf(v), comment: v.comment || null, channel, rater_type: v.rater_type };
-    done(await publicPost(`/api/v1/ratings/invitations/${encodeURIComponent(token)}/rating`, body, true));
+    done(await publicPost(`/api/v1/ratings/invitations/${encodeURIComponent(token)}/rating`, body, form));
   });
   return form;
 }
