@@ -316,6 +316,8 @@ def visits(county: County) -> None:
         for raised in visit["problems"]:
             p = county.call("enterprise", "GET", f"{PROBLEMS}/{raised['id']}")
             p = county.act("enterprise", PROBLEMS, p, "assign", {"department": "ZJJ"})
+            p = county.act("zjj_head", PROBLEMS, p, "sign")  # 一把手亲自接单
+            p = county.act("zjj_staff", PROBLEMS, p, "contact", {"channel": "phone"})
             p = county.act("zjj_staff", PROBLEMS, p, "propose", {"proposal": "开通绿色通道。"})
             p = county.act("zjj_head", PROBLEMS, p, "solve", {"resolution": "施工许可证已核发。"})
             p = county.act(

@@ -1,4 +1,5 @@
-"""A 差评's rectification: 回访核实 → 分类 → 整改 → 反馈 → 评价整改, and who may do what."""
+"""A 差评's rectification: 回访核实 → 分类 → 整改 → 反馈 → 评价整改 → 抽查回访, and who may do
+what."""
 
 from __future__ import annotations
 
@@ -55,7 +56,13 @@ async def test_the_whole_loop_on_time(
     assert (rect["state"], rect["on_time"]) == ("awaiting_feedback", True)
     rect = await act(ratings, rect, "feed-back", {"note": "电话反馈"}, dept)
     rect = await act(ratings, rect, "verdict", {"verdict": "satisfied"}, center)
-    assert (rect["state"], rect["outcome"], rect["verdict"]) == ("closed", "rectified", "satisfied")
+    assert (rect["state"], rect["outcome"], rect["verdict"]) == (
+        "awaiting_spot_check",
+        None,
+        "satisfied",
+    )
+    rect = await act(ratings, rect, "spot-check", {"passed": True}, people.bureau())
+    assert (rect["state"], rect["outcome"]) == ("closed", "rectified")
     sent = await events.outbox("ys.ratings.rectification.*")
     names = [e["type"].rsplit(".", 1)[1] for e in sent if e["data"]["case_id"] == rect["id"]]
     assert names == [
@@ -66,6 +73,7 @@ async def test_the_whole_loop_on_time(
         "completed",
         "stage_completed",
         "fed_back",
+        "verdict_recorded",
         "closed",
     ]
     timeline = await ratings.client.get(f"{BASE}/{rect['id']}/timeline", headers=center)
@@ -104,8 +112,8 @@ async def test_a_revisit_after_a_reopen_is_the_raters_verdict_on_the_fix(
     await events.send(REVISITED, visit(5, 2, "2026-10-14T08:00:00Z"))  # an older one, late
     rect = await rectification_of(ratings, people, rating["id"])
     assert (rect["state"], rect["outcome"], rect["verdict"]) == (
-        "closed",
-        "rectified",
+        "awaiting_spot_check",
+        None,
         "basically_satisfied",
     )
     read = await ratings.client.get(f"/api/v1/ratings/ratings/{rating['id']}", headers=center)

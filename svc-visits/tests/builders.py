@@ -171,9 +171,17 @@ class Walk:
         return await self.step(await self.problem(), "assign", self.people.center,
                                {"department": dept})  # fmt: skip
 
+    async def signed(self, dept: str = "GXJ") -> dict[str, Any]:
+        """交办, then 签收 by the department's head (一把手亲自接单)."""
+        return await self.step(await self.assigned(dept), "sign", self.people.head(dept))
+
+    async def contacted(self, dept: str = "GXJ") -> dict[str, Any]:
+        body = {"channel": "phone"}
+        return await self.step(await self.signed(dept), "contact", self.people.staff(dept), body)
+
     async def in_progress(self, dept: str = "GXJ") -> dict[str, Any]:
         body = {"proposal": "协调供电局开通绿色通道，两周内完成现场勘查。"}
-        return await self.step(await self.assigned(dept), "propose", self.people.staff(dept), body)
+        return await self.step(await self.contacted(dept), "propose", self.people.staff(dept), body)
 
     async def solved(self, dept: str = "GXJ") -> dict[str, Any]:
         body = {"resolution": "供电局已完成增容施工并送电。"}

@@ -52,7 +52,7 @@ async def test_consumers_accept_what_visits_publishes(
         if model is not None and kind in (*RATED_KINDS, "duty"):
             model.model_validate(event.data)
             checked[f"{kind}.{name}"] = checked.get(f"{kind}.{name}", 0) + 1
-    assert checked == {"problem.created": 1, "problem.stage_completed": 4, "problem.closed": 1,
+    assert checked == {"problem.created": 1, "problem.stage_completed": 6, "problem.closed": 1,
                        "problem.completed": 1, "duty.recorded": 1, "pairing.created": 1,
                        "pairing.closed": 1}  # fmt: skip
 

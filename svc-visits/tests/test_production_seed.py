@@ -1,5 +1,6 @@
 """A production county starts with the default visit frequencies and 交办单 time limits
-(policy rows an admin may change) and none of the demo enterprises or pairings."""
+(policy rows an admin may change: 签收 and 联系 among them) and none of the demo enterprises or
+pairings."""
 
 from __future__ import annotations
 
@@ -25,4 +26,6 @@ async def test_production_seeds_the_policies_and_no_demo_data(
         policies = {(kind, stage) for kind, stage in rows}
         enterprises = await session.scalar(select(func.count()).select_from(Enterprise))
     assert ("pairing", "visit") in policies
+    # the five time limits (五限时) of a 交办单 include the head's 签收 and the 联系
+    assert {("problem", "sign"), ("problem", "contact")} <= policies
     assert enterprises == 0

@@ -394,7 +394,8 @@ def _handled_ticket(console: Any) -> dict[str, Any]:
 
 
 def _solved_problem(console: Any) -> dict[str, Any]:
-    """登记 → 交办 → 提出方案 → 办结: three clocks done, the enterprise's confirmation running."""
+    """登记 → 交办 → 签收 → 联系 → 提出方案 → 办结: five clocks done, the enterprise's
+    confirmation running."""
     with console.api("enterprise") as center:
         listed = center.get("/api/v1/visits/enterprises", params={"limit": 1})
         assert listed.status_code == 200, listed.text
@@ -406,7 +407,10 @@ def _solved_problem(console: Any) -> dict[str, Any]:
         made = center.post(PROBLEMS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
         assert made.status_code == 201, made.text
         problem = _api_act(center, PROBLEMS, made.json(), "assign", {"department": "SCJGJ"})
+    with console.api("scjg_head") as head:
+        problem = _api_act(head, PROBLEMS, problem, "sign")
     with console.api("scjg_staff") as staff:
+        problem = _api_act(staff, PROBLEMS, problem, "contact", {"channel": "phone"})
         problem = _api_act(staff, PROBLEMS, problem, "propose", {"proposal": "协调供电所办理。"})
         problem = _api_act(staff, PROBLEMS, problem, "solve", {"resolution": "已完成增容。"})
     assert problem["state"] == "solved", problem
@@ -576,8 +580,8 @@ def test_closed_work_reads_as_closed_answers_and_finished_clocks(console: Any) -
     page.goto(f"{console.base}/console/problems/{problem['id']}")
     page.wait_for_selector(".case-head")
     stages = _stage_rows(page)
-    assert set(stages) == {"提出方案", "解决", "月度进展", "企业确认"}, stages
-    for name in ("提出方案", "解决", "月度进展"):
+    assert set(stages) == {"签收", "联系", "提出方案", "解决", "月度进展", "企业确认"}, stages
+    for name in ("签收", "联系", "提出方案", "解决", "月度进展"):
         state, due, completed, counting = stages[name]
         assert (state, counting) == ("已完成", False), (name, stages[name])
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", due), (name, due)

@@ -88,6 +88,7 @@ def test_the_bureau_scores_an_indicator_and_a_meeting_decision_becomes_its_task(
         decision,
     )
     assert {s["stage"] for s in problem["stages"] if s["status"] == "running"} == {
+        "sign",  # the lead unit's head signs for it (签收)
         "proposal",
         "resolution",
     }

@@ -295,6 +295,9 @@ def test_a_leaders_visit_raises_a_problem_closed_with_the_enterprise_and_rated(
     [raised] = made["problems"]
     problem = ok(center.get(f"{PROBLEMS}/{raised['id']}"))
     problem = act(center, PROBLEMS, problem, "assign", {"department": "ZJJ"})
+    problem = act(county.staff("zjj_head"), PROBLEMS, problem, "sign")  # 一把手亲自接单
+    contact = {"channel": "phone"}
+    problem = act(county.staff("zjj_staff"), PROBLEMS, problem, "contact", contact)
     proposal = {"proposal": "开通绿色通道，一周内完成审查。"}
     problem = act(county.staff("zjj_staff"), PROBLEMS, problem, "propose", proposal)
     solved = {"resolution": "施工许可证已核发。"}

@@ -122,7 +122,9 @@ for _action, _text in {
     "claimed": "the department claimed the 差评 invalid or unfixable",
     "reviewed": "a claim was reviewed",
     "fed_back": "the result was fed back to the rater",
-    "closed": "closed (rater's verdict, approved claim or upheld appeal)",
+    "verdict_recorded": "the rater's verdict on the fix recorded: awaiting the spot check",
+    "spot_check_failed": "抽查回访 failed: back to 整改中 with the reason",
+    "closed": "closed (spot check passed, approved claim or upheld appeal)",
 }.items():
     catalogue.register(
         f"ys.ratings.rectification.{_action}",

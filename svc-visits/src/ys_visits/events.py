@@ -52,10 +52,25 @@ class ProblemCreated(CaseRef):
 
 
 class ProblemAssigned(CaseRef):
-    """交办单: handed to ``department`` with a proposal and a resolution deadline."""
+    """交办单: handed to ``department`` with its head's sign-for (签收), a proposal and a
+    resolution deadline."""
 
+    sign_due_at: datetime | None = None
     proposal_due_at: datetime | None = None
     resolution_due_at: datetime | None = None
+
+
+class ProblemSigned(CaseRef):
+    """签收: the department's head personally accepted the 交办单 (一把手亲自接单)."""
+
+    signed_at: datetime
+
+
+class ProblemContacted(CaseRef):
+    """联系: the department reached the enterprise (``channel``: phone, on_site, video)."""
+
+    contacted_at: datetime
+    channel: str
 
 
 class ProblemReturned(CaseRef):
@@ -191,6 +206,8 @@ class MeetingRecorded(CaseRef):
 PRODUCED: dict[str, tuple[type[BaseModel], str, tuple[str, ...]]] = {
     "problem.created": (ProblemCreated, "诉求 raised", OVERSIGHT),
     "problem.assigned": (ProblemAssigned, "交办: handed to a department", ("gateway",)),
+    "problem.signed": (ProblemSigned, "签收 by the department's head", ("gateway",)),
+    "problem.contacted": (ProblemContacted, "联系: the enterprise contacted", ("gateway",)),
     "problem.returned": (ProblemReturned, "退回 by the department", ("gateway",)),
     "problem.proposed": (ProblemProposed, "solution proposed", ("gateway",)),
     "problem.progress_reported": (ProgressReported, "monthly progress", ("gateway",)),

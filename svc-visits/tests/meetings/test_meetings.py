@@ -68,12 +68,12 @@ async def test_each_decision_becomes_a_task_handed_to_its_department(
     assert (first["channel"], first["resolution_due_on"], first["actions"]) == (
         "joint_meeting", "2026-03-31", ["override_close"])  # fmt: skip
     running = {s["stage"]: s for s in first["stages"] if s["status"] == "running"}
-    assert set(running) == {"proposal", "resolution"}  # the 交办单's deadlines run
+    assert set(running) == {"sign", "proposal", "resolution"}  # the 交办单's deadlines run
     assert running["resolution"]["due_at"].startswith("2026-03-31T16:00")
-    assert first["due_at"] == running["proposal"]["due_at"]
+    assert first["due_at"] == running["sign"]["due_at"]  # the head's 签收 is due first
     assert second["enterprise"] == {"id": enterprise["id"], "name": enterprise["name"]}
     assert await event_names(visits, first["id"]) == [
-        "created", "stage_started", "stage_started", "assigned"]  # fmt: skip
+        "created", "stage_started", "stage_started", "stage_started", "assigned"]  # fmt: skip
     created = await payload(visits, first["id"], "created")
     assert (created["source"], created["enterprise_id"], created["meeting_id"]) == (
         "meeting", None, meeting["id"])  # fmt: skip
@@ -117,6 +117,7 @@ async def test_a_task_without_an_enterprise_is_closed_by_the_bureau(
     await walk.indicator()
     meeting = await record(visits, people, a_meeting(a_decision()))
     task = await problem(visits, people, meeting["decisions"][0]["id"])
+    task = await walk.step(task, "sign", people.head("SCJGJ"))
     task = await walk.step(task, "propose", people.staff("SCJGJ"), {"proposal": "推行一网通办。"})
     task = await walk.step(task, "solve", people.head("SCJGJ"), SOLVED)
     assert task["actions"] == []  # the department cannot close its own task

@@ -69,8 +69,10 @@ async def test_the_whole_loop_with_events_clocks_and_rating_node(
     p = await walk.step(p, "assign", people.center,
                         {"department": "GXJ", "resolution_due": "2026-04-30"})  # fmt: skip
     running = {s["stage"]: s for s in p["stages"] if s["status"] == "running"}
-    assert set(running) == {"proposal", "resolution"}
+    assert set(running) == {"sign", "proposal", "resolution"}
     assert running["resolution"]["due_at"].startswith("2026-04-30T16:00")  # 24:00 Shanghai
+    p = await walk.step(p, "sign", people.head())
+    p = await walk.step(p, "contact", people.staff(), {"channel": "on_site"})
     p = await walk.step(p, "propose", people.staff(), {"proposal": "协调供电局现场勘查。"})
     p = await walk.step(
         p, "progress", people.staff(), {"text": "已完成勘查，施工中。", "percent": 60}
@@ -78,9 +80,11 @@ async def test_the_whole_loop_with_events_clocks_and_rating_node(
     assert (p["progress_count"], p["progress"][0]["percent"]) == (1, 60)
     p = await walk.step(p, "solve", people.head(), SOLVED)
     p = await walk.step(p, "confirm", people.center, CONFIRMED)
-    assert [s["status"] for s in p["stages"]] == ["completed"] * 5
+    assert [s["status"] for s in p["stages"]] == ["completed"] * 7
     assert await event_names(visits, p["id"]) == [
-        "created", "stage_started", "stage_started", "assigned", "proposed", "stage_completed",
+        "created", "stage_started", "stage_started", "stage_started", "assigned", "signed",
+        "stage_completed", "stage_started", "contacted", "stage_completed", "proposed",
+        "stage_completed",
         "stage_started", "progress_reported", "stage_completed", "stage_started", "solved",
         "stage_completed", "stage_completed", "stage_started", "closed", "completed",
         "stage_completed",

@@ -53,8 +53,9 @@ async def test_the_period_report(
         "raised": 2, "closed": 1, "solved_of_raised": 1, "resolution_rate": 0.5,
         "average_days_to_close": 2.0, "overrides": 0}  # fmt: skip
     assert figures["by_category"] == {"infrastructure": 2}
+    # the open one was never signed for: two days on, its 签收 (1 working day) is overdue
     assert report["departments"] == [{"department": "GXJ", "assigned": 2, "closed": 1,
-                                      "open_overdue": 0}]  # fmt: skip
+                                      "open_overdue": 1}]  # fmt: skip
     assert report["satisfaction"] == {"rated": 1, "average_level": 5.0, "good_rate": 1.0}
 
 

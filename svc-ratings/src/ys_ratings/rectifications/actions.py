@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import now
+from yingshang.problems import Forbidden
 from ys_ratings.access import RatingsCenter, Viewer
 from ys_ratings.ratings.exclusion import exclude
 from ys_ratings.ratings.models import Rating
-from ys_ratings.rectifications.machine import OPEN_STATES, State, rectification_machine
-from ys_ratings.rectifications.models import APPEAL_UPHELD, Rectification
+from ys_ratings.rectifications.machine import (
+    OPEN_STATES,
+    SPOT_CHECK_STEPS,
+    State,
+    rectification_machine,
+)
+from ys_ratings.rectifications.models import (
+    APPEAL_UPHELD,
+    SPOT_CHECK_FAILED,
+    SPOT_CHECK_PASSED,
+    Rectification,
+)
 from ys_ratings.rectifications.schemas import (
     CallBackIn,
     ClassifyIn,
     NoteIn,
     OptionalNoteIn,
     ReasonIn,
+    SpotCheckIn,
     VerdictIn,
 )
-from ys_ratings.rectifications.service import SYSTEM, act, transition
+from ys_ratings.rectifications.service import SYSTEM, act, transition, visible
 
 Id = uuid.UUID
 # A 回访's level as the rater's verdict on a fix: only 4–5 are 满意 (基本满意就是基本不满意 is
@@ -99,8 +112,35 @@ async def feed_back(
 async def record_verdict(
     s: AsyncSession, rid: Id, v: Viewer, if_match: str | None, body: VerdictIn
 ) -> Rectification:
-    changes = {"verdict": body.verdict, "verdict_at": now(), "outcome": "rectified"}
+    changes = {"verdict": body.verdict, "verdict_at": now()}
     return await act(s, rid, "record_verdict", v, if_match, changes, note=body.note)
+
+
+async def spot_check(
+    s: AsyncSession, rid: Id, v: Viewer, if_match: str | None, body: SpotCheckIn
+) -> Rectification:
+    """抽查回访 after the rater's verdict: passed, the rectification closes as rectified;
+    failed, it goes back to 整改中 with the reason (a new 整改 time limit starts). Never by the
+    rated department, whatever bureau post its people also hold (交叉挂职)."""
+    rect = await visible(s, rid, v)
+    if v.acts_for(rect.department):
+        raise Forbidden(
+            "the rated department cannot spot-check its own rectification",
+            code="own-rectification",
+        )
+    result = SPOT_CHECK_PASSED if body.passed else SPOT_CHECK_FAILED
+    changes: dict[str, Any] = {
+        "spot_checked_at": now(),
+        "spot_check_result": result,
+        "spot_check_note": body.note,
+    }
+    if body.passed:
+        changes["outcome"] = "rectified"
+    else:  # the redo is completed, fed back and judged by the rater again
+        redo = ("rectified_at", "fed_back_at", "verdict", "verdict_at")
+        changes |= {**dict.fromkeys(redo), "on_time": False}
+    name = SPOT_CHECK_STEPS[body.passed]
+    return await act(s, rid, name, v, if_match, changes, note=body.note)
 
 
 async def verdict_by_revisit(
@@ -116,7 +156,6 @@ async def verdict_by_revisit(
     changes = {
         "verdict": REVISIT_VERDICTS.get(rating.followup_level, "dissatisfied"),
         "verdict_at": rating.followup_at,
-        "outcome": "rectified",
     }
     tag = rectification_machine(center).etag(rect)  # the system acts on the row it just read
     await transition(s, rect, "verdict_by_revisit", SYSTEM, center, tag, changes, note=note)

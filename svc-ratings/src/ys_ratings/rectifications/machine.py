@@ -1,8 +1,13 @@
 """The rectification's state machine, as data: who may do what from which state.
 
 States seen in deployed hall systems (DOMAIN.md, Ratings): 待回访核实 → 待分类 → 整改中 →
-整改完成(待反馈) → 待评价整改 → 已办结, with the side branches 无效差评审核 and 无法整改审核.
-The flag 整改超期 (``overdue``) is set by the deadline sweeper, not by a transition.
+整改完成(待反馈) → 待评价整改 → 待抽查回访 → 已办结, with the side branches 无效差评审核 and
+无法整改审核. The flag 整改超期 (``overdue``) is set by the deadline sweeper, not by a transition.
+
+抽查回访 (spot check) follows the rater's verdict: someone outside the rated department — the
+ratings center's staff, or the bureau's staff or head, who oversee the 好差评 — checks the fix.
+Passed, the rectification closes (rectified); failed, it goes back to 整改中 with the reason,
+under a new 整改 time limit, and no longer counts as rectified on time.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ class State(StrEnum):
     UNFIXABLE_REVIEW = "unfixable_review"
     AWAITING_FEEDBACK = "awaiting_feedback"
     AWAITING_VERDICT = "awaiting_verdict"
+    AWAITING_SPOT_CHECK = "awaiting_spot_check"
     CLOSED = "closed"
 
 
@@ -40,15 +46,22 @@ LABELS: dict[str, str] = {
     State.UNFIXABLE_REVIEW: "无法整改审核",
     State.AWAITING_FEEDBACK: "整改完成待反馈",
     State.AWAITING_VERDICT: "待评价整改",
+    State.AWAITING_SPOT_CHECK: "待抽查回访",
     State.CLOSED: "已办结",
 }
 OPEN_STATES = frozenset(State) - {State.CLOSED}
 REVIEWS = frozenset({State.INVALID_REVIEW, State.UNFIXABLE_REVIEW})
-# What a transition does to the timed ``rectify`` stage (15 working days by default).
-# What a step does to the 整改 clock. An approved 无效差评 / 无法整改 claim ends the clock
-# without a rectification: it is not "rectified on time" in the bulletin (it keeps its own
-# outcome, invalid / unfixable).
-STAGE_EFFECTS = {"complete": "complete", "approve_claim": "cancel", "appeal_upheld": "cancel"}
+# What a step does to the timed ``rectify`` stage, the 整改 clock (15 working days by
+# default). An approved 无效差评 / 无法整改 claim ends the clock without a rectification: it is
+# not "rectified on time" in the bulletin (it keeps its own outcome, invalid / unfixable). A
+# failed spot check times the redo afresh.
+STAGE_EFFECTS = {
+    "complete": "complete",
+    "approve_claim": "cancel",
+    "appeal_upheld": "cancel",
+    "fail_spot_check": "restart",
+}
+SPOT_CHECK_STEPS = {True: "pass_spot_check", False: "fail_spot_check"}  # passed? → step
 CANCEL_REASONS = {
     "approve_claim": "无效差评/无法整改审核通过",
     "appeal_upheld": "申诉成立 appeal upheld",
@@ -82,6 +95,9 @@ def rectification_machine(center: RatingsCenter) -> StateMachine[Any]:
     center_staff = roles(*center.roles, depts=[center.dept])
     department = of_case(*ROLES)
     reviewer = any_of(roles("head", depts=[center.dept]), roles("head", depts=[BUREAU]))
+    # 抽查回访: the center's staff or the bureau's staff/head (never the rated department:
+    # ``actions.spot_check``)
+    checker = any_of(center_staff, roles("staff", "head", depts=[BUREAU]))
     s = State
     transitions = (
         _t(
@@ -139,15 +155,39 @@ def rectification_machine(center: RatingsCenter) -> StateMachine[Any]:
             "fed_back",
             note_required=True,
         ),
-        _t("record_verdict", "评价整改", {s.AWAITING_VERDICT}, s.CLOSED, center_staff, "closed"),
+        _t(
+            "record_verdict",
+            "评价整改",
+            {s.AWAITING_VERDICT},
+            s.AWAITING_SPOT_CHECK,
+            center_staff,
+            "verdict_recorded",
+        ),
         # A 12345 ticket reopened after its 差评 and revisited again: that 回访 is the verdict.
         _t(
             "verdict_by_revisit",
             "回访评价整改",
             {s.AWAITING_VERDICT},
-            s.CLOSED,
+            s.AWAITING_SPOT_CHECK,
             system(),
+            "verdict_recorded",
+        ),
+        _t(
+            "pass_spot_check",
+            "抽查回访合格",
+            {s.AWAITING_SPOT_CHECK},
+            s.CLOSED,
+            checker,
             "closed",
+        ),
+        _t(
+            "fail_spot_check",
+            "抽查回访不合格",
+            {s.AWAITING_SPOT_CHECK},
+            s.RECTIFYING,
+            checker,
+            "spot_check_failed",
+            note_required=True,
         ),
         # 申诉复核 upheld: the 差评 no longer stands, so its rectification ends.
         _t("appeal_upheld", "申诉成立", OPEN_STATES, s.CLOSED, system(), "closed"),

@@ -18,6 +18,8 @@ CLASSIFICATIONS = {
 APPEAL_UPHELD = "appeal_upheld"  # outcome when 申诉复核 upheld the rated unit's appeal
 # The rater's verdict on the fix.
 VERDICTS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
+# 抽查回访 (spot check) after the verdict.
+SPOT_CHECK_PASSED, SPOT_CHECK_FAILED = "passed", "failed"
 
 
 class Rectification(IdMixin, TimestampMixin, VersionMixin, Base):
@@ -67,6 +69,10 @@ class Rectification(IdMixin, TimestampMixin, VersionMixin, Base):
     feedback_note: Mapped[str | None] = mapped_column(Text)
     verdict: Mapped[str | None] = mapped_column(String(30))
     verdict_at: Mapped[datetime | None] = mapped_column()
+    # 抽查回访: the latest spot check (a failed one sends the rectification back to 整改中)
+    spot_checked_at: Mapped[datetime | None] = mapped_column()
+    spot_check_result: Mapped[str | None] = mapped_column(String(10))  # passed | failed
+    spot_check_note: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column()
     outcome: Mapped[str | None] = mapped_column(String(30))
     # Mirrors the rating's exclusion (申诉复核 upheld) so the bulletin needs no join.

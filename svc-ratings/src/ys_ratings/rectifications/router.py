@@ -29,6 +29,7 @@ from ys_ratings.rectifications.schemas import (
     OptionalNoteIn,
     ReasonIn,
     RectificationOut,
+    SpotCheckIn,
     VerdictIn,
 )
 from ys_ratings.rectifications.service import visible
@@ -182,6 +183,13 @@ for _path, _summary, _body, _act, _options in (
         "评价整改: the rater's verdict on the fix (满意/基本满意/不满意)",
         VerdictIn,
         actions.record_verdict,
+        {},
+    ),
+    (
+        "spot-check",
+        "抽查回访: passed closes it; failed sends it back to 整改中 with the reason",
+        SpotCheckIn,
+        actions.spot_check,
         {},
     ),
 ):

@@ -49,6 +49,13 @@ class VerdictIn(_Body):
     note: str | None = Field(None, max_length=2000)
 
 
+class SpotCheckIn(_Body):
+    """抽查回访: did the fix hold? A failed check needs the reason (it goes back to 整改中)."""
+
+    passed: bool
+    note: str | None = Field(None, max_length=2000)
+
+
 class RectificationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -78,6 +85,11 @@ class RectificationOut(BaseModel):
     feedback_note: str | None
     verdict: str | None
     verdict_at: datetime | None
+    spot_checked_at: datetime | None
+    spot_check_result: Literal["passed", "failed"] | None = Field(
+        description="抽查回访: the latest spot check's result"
+    )
+    spot_check_note: str | None
     closed_at: datetime | None
     outcome: str | None
     created_at: datetime

@@ -3,7 +3,7 @@
 Each transition writes, in the caller's transaction, the new state, a timeline entry and the
 ``ys.ratings.rectification.<event>`` outbox event (``yingshang.cases.statemachine``); the
 ``rectify`` stage of the deadline engine (15 working days by default) runs from the 差评 to the
-department's completion.
+department's completion, and again from a failed spot check (抽查回访) to the redo's completion.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ys_ratings.rectifications.machine import (
     State,
     rectification_machine,
 )
-from ys_ratings.rectifications.models import Rectification
+from ys_ratings.rectifications.models import SPOT_CHECK_FAILED, Rectification
 
 if TYPE_CHECKING:
     from ys_ratings.ratings.models import Rating
@@ -48,6 +48,13 @@ async def open_for(session: AsyncSession, rating: Rating) -> Rectification:
     rect = _new(rating, await case_number(session, NUMBER_PREFIX))
     session.add(rect)
     await session.flush()
+    await _start_clock(session, rect, SYSTEM)
+    await _opened(session, rect)
+    return rect
+
+
+async def _start_clock(session: AsyncSession, rect: Rectification, actor: Principal) -> None:
+    """The 整改 time limit, counted from now; ``due_at`` mirrors it for lists."""
     stage = await deadlines.start_stage(
         session,
         service=SERVICE,
@@ -56,12 +63,10 @@ async def open_for(session: AsyncSession, rating: Rating) -> Rectification:
         case_number=rect.number,
         department=rect.department,
         stage=STAGE,
-        actor=SYSTEM,
+        actor=actor,
         origin_client=rect.origin_client,
     )
     rect.due_at = stage.due_at
-    await _opened(session, rect)
-    return rect
 
 
 def _new(rating: Rating, number: str) -> Rectification:
@@ -158,6 +163,10 @@ async def transition(
 
 async def _stage(session: AsyncSession, rect: Rectification, name: str, actor: Principal) -> None:
     what = STAGE_EFFECTS.get(name)
+    if what == "restart":
+        await _start_clock(session, rect, actor)
+        await session.flush()
+        return
     stage = await deadlines.open_stage(session, CASE_KIND, rect.id, STAGE) if what else None
     if stage is None:
         return
@@ -165,7 +174,9 @@ async def _stage(session: AsyncSession, rect: Rectification, name: str, actor: P
         await deadlines.cancel(session, stage, actor=actor, reason=CANCEL_REASONS[name])
         return
     stage = await deadlines.complete_stage(session, stage, actor=actor)
-    rect.rectified_at, rect.on_time = stage.completed_at, stage.on_time
+    # A fix that failed its spot check was not rectified on time, however soon the redo ends.
+    redo = rect.spot_check_result == SPOT_CHECK_FAILED
+    rect.rectified_at, rect.on_time = stage.completed_at, False if redo else stage.on_time
     await session.flush()
 
 

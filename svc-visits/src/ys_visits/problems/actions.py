@@ -1,8 +1,9 @@
 """Every step of a problem on the case kit's :func:`apply_transition`, with its effects.
 
 Order of checks (the kit's): 404 for a problem the caller may not see, 403 for a position that
-may not take the step, 428/412 for If-Match, 409 for the wrong state — only then the step's own
-rules (422), its effects, the state change with its timeline entry and event, and the clocks.
+may not take the step, 428/412 for If-Match, 409 for the wrong state or an unmet guard (e.g. 联系
+before the proposal) — only then the step's own rules (422), its effects, the state change with
+its timeline entry and event, and the clocks.
 All in the caller's transaction: a refusal anywhere leaves nothing half-written.
 """
 
@@ -25,7 +26,15 @@ from ys_visits import access, events
 from ys_visits.directory.service import require_department
 from ys_visits.problems import schemas as s
 from ys_visits.problems import stages
-from ys_visits.problems.machine import CLOCKS, EXTRA_EVENTS, MACHINE, PROGRESS, Clocks
+from ys_visits.problems.machine import (
+    CLOCKS,
+    EXTRA_EVENTS,
+    GUARDS,
+    MACHINE,
+    PROGRESS,
+    REFUSALS,
+    Clocks,
+)
 from ys_visits.problems.models import KIND, Problem, ProgressUpdate
 from ys_visits.problems.service import common, get_visible
 from ys_visits.problems.vocabulary import CATEGORY_LABELS, Category, Closure, Stage
@@ -43,6 +52,7 @@ class Step:
 
 
 Effect = Callable[[AsyncSession, Problem, Any, Principal], Awaitable[Step]]
+FORBIDDEN = ("transition-forbidden", "your positions do not allow this step on this problem")
 EFFECTS: dict[str, Effect] = {}
 
 
@@ -64,9 +74,8 @@ def precheck(
 ) -> Position:
     position = rule(who, problem)
     if position is None:
-        raise Forbidden(
-            "your positions do not allow this step on this problem", code="transition-forbidden"
-        )
+        code, detail = REFUSALS.get(name, FORBIDDEN)
+        raise Forbidden(detail, code=code)
     check_if_match(if_match, problem, KIND)
     if problem.state not in sources:
         raise Conflict(
@@ -75,6 +84,9 @@ def precheck(
             state=problem.state,
             allowed_from=sorted(sources),
         )
+    guard = GUARDS.get(name)
+    if guard is not None and guard.blocks(problem):
+        raise Conflict(guard.detail, code=guard.code, state=problem.state)
     return position
 
 
@@ -136,10 +148,12 @@ async def assign(session: AsyncSession, p: Problem, body: s.AssignIn, who: Princ
     p.department, p.resolution_due_on, p.assigned_at = body.department, body.resolution_due, now()
     # The clocks start before the state changes so the event carries both due dates.
     await stages.apply(session, p, CLOCKS["assign"], who)
+    sign = await stages.due_of(session, p, Stage.SIGN)
     proposal = await stages.due_of(session, p, Stage.PROPOSAL)
     resolution = await stages.due_of(session, p, Stage.RESOLUTION)
     payload = events.ProblemAssigned(
         **common(p),
+        sign_due_at=sign.due_at if sign else None,
         proposal_due_at=proposal.due_at if proposal else None,
         resolution_due_at=resolution.due_at if resolution else None,
     )
@@ -155,9 +169,29 @@ async def return_(session: AsyncSession, p: Problem, body: s.ReasonIn, who: Prin
 
     def unassign() -> None:  # after the kit checked the returning head against the department
         p.department, p.assigned_at, p.resolution_due_on = None, None, None
+        p.signed_at, p.signed_by_name, p.signed_by_staff_no = None, None, None
+        p.contacted_at, p.contact_channel = None, None
 
     data = {"department": p.department}
     return Step(note=body.note, data=data, payload=payload, clocks_applied=True, after=unassign)
+
+
+@effect("sign")
+async def sign(session: AsyncSession, p: Problem, body: s.NoteIn, who: Principal) -> Step:
+    """签收: the department's head personally accepts the 交办单 (一把手亲自接单); the
+    contact clock starts (a problem with an enterprise)."""
+    p.signed_at, p.signed_by_name, p.signed_by_staff_no = now(), who.name or None, who.staff_no
+    return Step(note=body.note, payload=events.ProblemSigned(**common(p), signed_at=now()))
+
+
+@effect("contact")
+async def contact(session: AsyncSession, p: Problem, body: s.ContactIn, who: Principal) -> Step:
+    """联系: the department reached the enterprise about its problem (how, and when)."""
+    p.contacted_at, p.contact_channel = now(), body.channel.value
+    payload = events.ProblemContacted(
+        **common(p), contacted_at=p.contacted_at, channel=body.channel.value
+    )
+    return Step(note=body.note, data={"channel": body.channel.value}, payload=payload)
 
 
 @effect("propose")

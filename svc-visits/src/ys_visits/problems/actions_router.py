@@ -1,7 +1,8 @@
 """``POST /api/v1/visits/problems/{id}/<step>``: every step of a problem, If-Match required.
 
 Access: any staff may call; the problem decides (404 when it is hidden from you, 403 when your
-position may not take the step — e.g. only the bureau closes without the enterprise).
+position may not take the step — e.g. only the department's head signs for it (签收), only the
+bureau closes without the enterprise).
 """
 
 import uuid
@@ -23,7 +24,9 @@ from ys_visits.problems.models import KIND
 api = router(f"{PREFIX}/problems", tags=["problem steps"])
 STEPS: dict[str, type[BaseModel]] = {
     "assign": s.AssignIn,
+    "sign": s.NoteIn,
     "return": s.ReasonIn,
+    "contact": s.ContactIn,
     "propose": s.ProposeIn,
     "progress": s.ProgressIn,
     "solve": s.SolveIn,

@@ -1,18 +1,24 @@
 """The life of a problem (诉求 → 交办单 → 销号) as data (DOMAIN.md, "Enterprise services").
 
-登记 → 交办 to a department (proposal within 7 days, a resolution deadline) → the department
-proposes a solution → monthly progress (月度进展) → solved → 销号, which needs the enterprise's
-confirmation (recorded by the center) or the bureau's override with a reason; a dispute by the
-enterprise reopens the problem at the department. The department's head may return a problem
-that is not theirs (退回); the center hands it on again.
+登记 → 交办 to a department (proposal within 7 days, a resolution deadline) → 签收 by the
+department's head only (一把手亲自接单, as a 12345 ticket's) → 联系: the department contacts the
+enterprise → it proposes a solution → monthly progress (月度进展) → solved → 销号, which needs
+the enterprise's confirmation (recorded by the center) or the bureau's override with a reason;
+a dispute by the enterprise reopens the problem at the department. The department's head may
+return a problem that is not theirs (退回) until a solution is proposed; the center hands it on
+again.
 
 A joint meeting's task (联席会议) may have no enterprise: there is no one to confirm, so the
-bureau confirms its 销号 (``accept``) or sends it back to the department (``reject``) instead.
+bureau confirms its 销号 (``accept``) or sends it back to the department (``reject``) instead;
+nor is there anyone to contact: after 签收 the department proposes straight away (``GUARDS``).
 
-``CLOCKS`` says which timed stages (``yingshang.time`` policies) each step starts, completes or
-cancels; ``EXTRA_EVENTS`` the events a step publishes besides its own.
+``CLOCKS`` says which timed stages (``yingshang.time`` policies, the five time limits 五限时:
+``vocabulary.Stage``) each step starts, completes or cancels; ``EXTRA_EVENTS`` the events a step
+publishes besides its own; ``GUARDS`` what a step needs besides its source state and its rule;
+``REFUSALS`` what a refused step tells the person (zh-CN).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from yingshang.auth import BUREAU, ROLES, Position, Principal
@@ -30,8 +36,9 @@ ASSIGNERS = any_of(roles(*MANAGER_ROLES, depts=[CENTER]), roles(*MANAGER_ROLES, 
 CENTER_ANY = roles(*ROLES, depts=[CENTER])  # records the enterprise's answer
 BUREAU_DECIDES = roles("staff", "head", depts=[BUREAU])  # override: 营商局决定销号
 DEPT = of_case("staff", "head")  # the department the problem was handed to
-DEPT_HEAD = of_case("head")  # its head (一把手)
-OPEN = {S.RAISED, S.ASSIGNED, S.IN_PROGRESS, S.SOLVED}
+DEPT_HEAD = of_case("head")  # its head (一把手): signs for it (签收) or returns it (退回)
+AT_DEPARTMENT = {S.ASSIGNED, S.SIGNED, S.CONTACTED}  # handed on, no solution proposed yet
+OPEN = {S.RAISED, *AT_DEPARTMENT, S.IN_PROGRESS, S.SOLVED}
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class ByEnterprise:
 
 ENTERPRISE_ANSWER = ByEnterprise(CENTER_ANY, present=True)  # the center records its answer
 BUREAU_ANSWER = ByEnterprise(BUREAU_DECIDES, present=False)  # no enterprise: the bureau answers
+CONTACTS = ByEnterprise(DEPT, present=True)  # 联系: only an enterprise is there to contact
 
 
 def _t(
@@ -63,8 +71,12 @@ def _t(
 
 TRANSITIONS = (
     _t("assign", "交办", {S.RAISED}, S.ASSIGNED, ASSIGNERS, event="assigned"),
-    _t("return", "退回", {S.ASSIGNED}, S.RAISED, DEPT_HEAD, event="returned", note_required=True),
-    _t("propose", "提出解决方案", {S.ASSIGNED}, S.IN_PROGRESS, DEPT, event="proposed"),
+    _t("sign", "签收", {S.ASSIGNED}, S.SIGNED, DEPT_HEAD, event="signed"),
+    _t("return", "退回", AT_DEPARTMENT, S.RAISED, DEPT_HEAD, event="returned",
+       note_required=True),
+    _t("contact", "联系企业", {S.SIGNED}, S.CONTACTED, CONTACTS, event="contacted"),
+    _t("propose", "提出解决方案", {S.SIGNED, S.CONTACTED}, S.IN_PROGRESS, DEPT,
+       event="proposed"),
     _t("solve", "办结", {S.IN_PROGRESS}, S.SOLVED, DEPT, event="solved"),
     _t("confirm", "企业确认销号", {S.SOLVED}, S.CLOSED, ENTERPRISE_ANSWER, event="closed"),
     _t("dispute", "企业有异议", {S.SOLVED}, S.IN_PROGRESS, ENTERPRISE_ANSWER, event="reopened",
@@ -97,9 +109,13 @@ class Clocks:
 
 
 ALL = tuple(T)
+# The department's time runs from the hand-off (交办): waiting for the head's 签收 does not
+# stop the proposal and resolution clocks.
 CLOCKS: dict[str, Clocks] = {
-    "assign": Clocks(starts=(T.PROPOSAL, T.RESOLUTION)),
-    "return": Clocks(cancels=(T.PROPOSAL, T.RESOLUTION)),
+    "assign": Clocks(starts=(T.SIGN, T.PROPOSAL, T.RESOLUTION)),
+    "sign": Clocks(completes=(T.SIGN,), starts=(T.CONTACT,)),
+    "return": Clocks(cancels=(T.SIGN, T.CONTACT, T.PROPOSAL, T.RESOLUTION)),
+    "contact": Clocks(completes=(T.CONTACT,)),
     "propose": Clocks(completes=(T.PROPOSAL,), starts=(T.PROGRESS,)),
     "progress": Clocks(completes=(T.PROGRESS,), starts=(T.PROGRESS,)),
     "solve": Clocks(completes=(T.RESOLUTION, T.PROGRESS), starts=(T.CONFIRMATION,)),
@@ -115,6 +131,32 @@ CLOCKS: dict[str, Clocks] = {
 EXTRA_EVENTS: dict[str, tuple[str, ...]] = {
     "confirm": ("completed",),
     "override_close": ("completed",),
+}
+# Stages timed only on a problem with an enterprise (a joint meeting's task has none to contact).
+ENTERPRISE_STAGES = frozenset({T.CONTACT})
+
+
+def needs_contact(problem: Problem) -> bool:
+    """A problem with an enterprise is proposed for only once the enterprise was contacted."""
+    return problem.enterprise_id is not None and problem.state == S.SIGNED
+
+
+@dataclass(frozen=True)
+class Guard:
+    """What a step needs besides its source state and its rule: refused with 409 ``code`` and
+    ``detail`` (zh-CN, for the person) while ``blocks(problem)``."""
+
+    blocks: Callable[[Problem], bool]
+    code: str
+    detail: str
+
+
+GUARDS: dict[str, Guard] = {
+    "propose": Guard(needs_contact, "contact-first", "请先联系企业，再提出解决方案"),
+}
+# A refused step's words for the person (403 ``code``, ``detail``; the others say the default).
+REFUSALS: dict[str, tuple[str, str]] = {
+    "sign": ("head-signs", "交办单须由责任单位一把手本人签收（一把手亲自接单）"),
 }
 
 

@@ -49,6 +49,13 @@ class Problem(IdMixin, TimestampMixin, VersionMixin, Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution_due_on: Mapped[date | None] = mapped_column(Date)  # set by the assigner
+    # 签收 by the department's head (一把手亲自接单)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    signed_by_name: Mapped[str | None] = mapped_column(String(120))
+    signed_by_staff_no: Mapped[str | None] = mapped_column(String(40))
+    # 联系: the department's first contact with the enterprise
+    contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    contact_channel: Mapped[str | None] = mapped_column(String(10))  # phone | on_site | video
     proposal: Mapped[str | None] = mapped_column(Text)
     proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution: Mapped[str | None] = mapped_column(Text)

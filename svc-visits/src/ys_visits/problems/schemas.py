@@ -9,7 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from yingshang.validators import Phone
 from ys_visits.indicators.schemas import IndicatorCode
 from ys_visits.pairings.schemas import DeptCode, Reason
-from ys_visits.problems.vocabulary import Category, Closure, ConfirmChannel, Source, State
+from ys_visits.problems.vocabulary import (
+    Category,
+    Closure,
+    ConfirmChannel,
+    ContactChannel,
+    Source,
+    State,
+)
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
@@ -57,6 +64,15 @@ class ReasonIn(BaseModel):
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    note: Note | None = None
+
+
+class ContactIn(BaseModel):
+    """联系: how the department reached the enterprise."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: ContactChannel
     note: Note | None = None
 
 
@@ -140,6 +156,11 @@ class ProblemOut(BaseModel):
     received_at: datetime
     assigned_at: datetime | None
     resolution_due_on: date | None
+    signed_at: datetime | None = Field(description="签收 by the department's head")
+    signed_by_name: str | None
+    signed_by_staff_no: str | None
+    contacted_at: datetime | None = Field(description="联系: first contact with the enterprise")
+    contact_channel: ContactChannel | None
     proposal: str | None
     proposed_at: datetime | None
     resolution: str | None

@@ -18,7 +18,7 @@ from ys_visits.access import CENTER
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.indicators.service import require_active
 from ys_visits.problems import stages
-from ys_visits.problems.machine import MACHINE, PROGRESS
+from ys_visits.problems.machine import GUARDS, MACHINE, PROGRESS
 from ys_visits.problems.models import KIND, Problem, ProgressUpdate
 from ys_visits.problems.schemas import (
     EnterpriseRef,
@@ -140,10 +140,16 @@ def common(problem: Problem) -> dict[str, Any]:
 
 
 def available(problem: Problem, who: Principal) -> list[str]:
-    names = MACHINE.available(problem, who)
+    """The steps ``who`` may take now: the machine's, less those a guard blocks, and 月度进展."""
+    names = [n for n in MACHINE.available(problem, who) if not _guarded(n, problem)]
     if problem.state in PROGRESS.sources and PROGRESS.allowed(who, problem) is not None:
         names.append(PROGRESS.name)
     return names
+
+
+def _guarded(name: str, problem: Problem) -> bool:
+    guard = GUARDS.get(name)
+    return guard is not None and guard.blocks(problem)
 
 
 def view(
@@ -165,7 +171,8 @@ def view(
 _COPIED = (
     "id", "number", "source", "channel", "visit_id", "duty_id", "meeting_id", "indicator_code",
     "title", "description", "category", "state", "department", "contact_name", "received_at",
-    "assigned_at", "resolution_due_on", "proposal", "proposed_at", "resolution", "solved_at",
+    "assigned_at", "resolution_due_on", "signed_at", "signed_by_name", "signed_by_staff_no",
+    "contacted_at", "contact_channel", "proposal", "proposed_at", "resolution", "solved_at",
     "closed_at", "closure", "closure_note", "confirmed_by", "progress_count", "last_progress_at",
     "dispute_count", "satisfaction", "satisfaction_excluded", "due_at", "version",
 )  # fmt: skip

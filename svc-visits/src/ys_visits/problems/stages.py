@@ -1,8 +1,9 @@
 """A problem's time limits on the foundation's deadline engine (policies as rows).
 
-The proposal, resolution and monthly-progress clocks are the handling department's (L1 of the
-escalation ladder goes to its head); obtaining the enterprise's confirmation is the center's,
-and confirming a task without an enterprise (a joint meeting's) the bureau's.
+The sign-for (签收), contact (联系), proposal, resolution and monthly-progress clocks are the
+handling department's (L1 of the escalation ladder goes to its head); obtaining the enterprise's
+confirmation is the center's, and confirming a task without an enterprise (a joint meeting's)
+the bureau's. A task without an enterprise has no contact clock: there is no one to contact.
 A resolution date set by the assigner overrides the policy's default amount.
 """
 
@@ -15,7 +16,7 @@ from yingshang.time.arithmetic import Unit
 from yingshang.time.models import DeadlineStage
 from ys_visits.access import CENTER
 from ys_visits.clocks import SERVICE, earliest_due
-from ys_visits.problems.machine import Clocks
+from ys_visits.problems.machine import ENTERPRISE_STAGES, Clocks
 from ys_visits.problems.models import KIND, Problem
 from ys_visits.problems.vocabulary import Stage
 
@@ -66,7 +67,8 @@ async def apply(session: AsyncSession, problem: Problem, clocks: Clocks, actor: 
         if row is not None:
             await deadlines.cancel(session, row, actor=actor)
     for stage in clocks.starts:
-        await start(session, problem, stage, actor)
+        if problem.enterprise_id is not None or stage not in ENTERPRISE_STAGES:
+            await start(session, problem, stage, actor)
     await refresh_due(session, problem)
 
 

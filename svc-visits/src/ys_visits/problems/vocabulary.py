@@ -5,7 +5,9 @@ from enum import StrEnum
 
 class State(StrEnum):
     RAISED = "raised"  # 待交办
-    ASSIGNED = "assigned"  # 已交办: the department proposes a solution
+    ASSIGNED = "assigned"  # 已交办: waiting for the department head's 签收 (一把手亲自接单)
+    SIGNED = "signed"  # 已签收: the department contacts the enterprise (联系), then proposes
+    CONTACTED = "contacted"  # 已联系企业: the department proposes a solution
     IN_PROGRESS = "in_progress"  # 办理中: monthly progress until solved
     SOLVED = "solved"  # 已解决: awaiting the enterprise's confirmation
     CLOSED = "closed"  # 已销号
@@ -14,6 +16,8 @@ class State(StrEnum):
 LABELS = {
     State.RAISED: "待交办",
     State.ASSIGNED: "已交办",
+    State.SIGNED: "已签收",
+    State.CONTACTED: "已联系企业",
     State.IN_PROGRESS: "办理中",
     State.SOLVED: "待企业确认",
     State.CLOSED: "已销号",
@@ -57,8 +61,15 @@ CATEGORY_LABELS = {
 
 
 class Stage(StrEnum):
-    """Timed stages of a problem, each a policy row (service ``visits``, kind ``problem``)."""
+    """Timed stages of a problem, each a policy row (service ``visits``, kind ``problem``).
 
+    The five time limits (五限时) of a matter handed to a unit's head, on a 交办单: 签收
+    ``sign``; 联系 ``contact`` (the enterprise: a joint meeting's task has none to contact);
+    办理 ``resolution``; 反馈 ``proposal`` (the department's first answer) and ``progress``
+    (its monthly reports); 回访 ``confirmation`` (the center goes back to the enterprise)."""
+
+    SIGN = "sign"  # 交办 → the head's 签收: 1 working day (the hotline's default)
+    CONTACT = "contact"  # 签收 → first contact with the enterprise: 1 working day
     PROPOSAL = "proposal"  # 交办 → proposed solution: 7 days (DOMAIN.md default)
     RESOLUTION = "resolution"  # 交办 → solved: the assigner's date, else the policy default
     PROGRESS = "progress"  # monthly progress update (月度进展) until solved
@@ -69,6 +80,14 @@ class Closure(StrEnum):
     CONFIRMED = "confirmed"  # 企业确认
     ACCEPTED = "accepted"  # 营商局确认销号: a task without an enterprise to confirm it
     OVERRIDE = "override"  # 营商局决定销号 (with a reason)
+
+
+class ContactChannel(StrEnum):
+    """How the department reached the enterprise (联系)."""
+
+    PHONE = "phone"
+    ON_SITE = "on_site"  # 上门
+    VIDEO = "video"
 
 
 class ConfirmChannel(StrEnum):

@@ -69,7 +69,8 @@ export const ESCALATION = { 1: "一级（责任单位一把手）", 2: "二级�
 export const RECTIFICATION_STATUS = {
   awaiting_callback: "待回访核实", awaiting_classification: "待分类", rectifying: "整改中",
   invalid_review: "无效差评审核", unfixable_review: "无法整改审核",
-  awaiting_feedback: "整改完成待反馈", awaiting_verdict: "待评价整改", closed: "已办结",
+  awaiting_feedback: "整改完成待反馈", awaiting_verdict: "待评价整改",
+  awaiting_spot_check: "待抽查回访", closed: "已办结",
 };
 
 // 涉企侵权投诉 (svc-complaints cases/vocabulary.py: CATEGORY_LABELS, EXCLUSION_LABELS, NoteKind).
@@ -99,7 +100,7 @@ export const SCALES = { above_scale: "规模以上工业企业（规上）", abo
 export const LEADER_RANKS = { county_leader: "县领导", department_cadre: "部门干部" };
 export const PAIRING_STATES = { active: "挂帮中", ended: "已结束" };
 export const VISIT_CHANNELS = { on_site: "实地走访", phone: "电话走访", video: "视频连线" };
-export const PROBLEM_STATES = { raised: "待交办", assigned: "已交办", in_progress: "办理中", solved: "待企业确认", closed: "已销号" };
+export const PROBLEM_STATES = { raised: "待交办", assigned: "已交办", signed: "已签收", contacted: "已联系企业", in_progress: "办理中", solved: "待企业确认", closed: "已销号" };
 export const PROBLEM_SOURCES = { visit: "走访发现", duty: "坐班发现", direct: "中心登记", meeting: "联席会议交办" };
 export const PROBLEM_CATEGORIES = {
   policy: "政策兑现", financing: "融资", land: "用地", labour: "用工", approval: "审批服务",
@@ -126,6 +127,8 @@ export const CHANNELS = {
 export const SUBMIT_CHANNELS = { window: "窗口", online: "网上申请", mail: "邮寄", cross_province: "跨省通办" };
 // How an enterprise confirmed a problem solved (svc-visits ConfirmChannel).
 export const CONFIRM_CHANNELS = { phone: "电话", on_site: "现场", written: "书面确认", sms: "短信" };
+// How a department first contacted the enterprise of a 交办单 (svc-visits ContactChannel, 联系).
+export const CONTACT_CHANNELS = { phone: "电话", on_site: "上门", video: "视频" };
 
 const FIELDS = {
   title: "标题", content: "内容", type: "类型", phone: "联系电话", name: "姓名",

@@ -44,6 +44,8 @@ const BY_CODE = {
   "duty-overlap": "该领导在这一时段已有坐班安排",
   "policy-missing": "没有适用的走访频次政策，请联系系统管理员",
   "own-problem": "责任单位不能为本单位的交办单销号",
+  "head-signs": "交办单须由责任单位一把手本人签收（一把手亲自接单）",
+  "contact-first": "请先联系企业，再提出解决方案",
   "indicator-exists": "该指标代码已存在，请编辑原指标",
   "score-exists": "该评价期已登记评分；如需更正，请在评分记录中更正",
   "not-a-scorer": "评分由营商局、牵头单位负责人或指标长登记",

@@ -28,7 +28,7 @@ function departmentHome({ main }, p) {
   const head = p.role === "head";
   replace(main,
     title(main, `${deptName(dept)} · 工作台`),
-    head ? h("p", { class: "muted" }, "12345工单由一把手亲自签收（一把手亲自接单）。") : null,
+    head ? h("p", { class: "muted" }, "12345工单和企业诉求交办单由一把手亲自签收（一把手亲自接单）。") : null,
     listSection("12345 待签收", TICKET_COLUMNS, items(T, { queue: "to_sign" }), "没有待签收的工单"),
     listSection("12345 待办理", TICKET_COLUMNS, items(T, { queue: "to_handle" }), "没有待办理的工单"),
     listSection("已超时", TICKET_COLUMNS, items(T, { overdue: true }), "没有超时工单"),
@@ -36,7 +36,8 @@ function departmentHome({ main }, p) {
     listSection("政务服务 审查中的办件", APPLICATION_COLUMNS, items("/api/v1/approvals/applications", { department: dept, status: "in_review" }), "没有审查中的办件"),
     listSection("差评整改", RECTIFICATION_COLUMNS, items("/api/v1/ratings/rectifications", { department: dept, state: "rectifying" }), "没有待整改的差评"),
     listSection("暗访问题整改", FINDING_COLUMNS, items("/api/v1/complaints/findings", { department: dept, state: "open" }), "没有待整改的暗访问题"),
-    listSection("企业诉求 交办单", PROBLEM_COLUMNS, items("/api/v1/visits/problems", { department: dept, status: ["assigned", "in_progress"] }), "没有交办给本单位的企业诉求"),
+    listSection("企业诉求 待签收", PROBLEM_COLUMNS, items("/api/v1/visits/problems", { department: dept, status: "assigned" }), "没有待签收的交办单"),
+    listSection("企业诉求 交办单", PROBLEM_COLUMNS, items("/api/v1/visits/problems", { department: dept, status: ["signed", "contacted", "in_progress"] }), "没有交办给本单位的企业诉求"),
   );
 }
 
@@ -72,7 +73,7 @@ function enterpriseHome({ main }, p) {
     listSection("待交办的诉求", PROBLEM_COLUMNS, items(P, { status: "raised" }), "没有待交办的诉求"),
     listSection("走访超期的挂帮", PAIRING_COLUMNS, items(`${V}/assignments`, { status: "active", overdue: true }), "没有走访超期的挂帮企业"),
     listSection("挂帮企业（待走访）", PAIRING_COLUMNS, items(`${V}/assignments`, { status: "active" }), "没有挂帮关系"),
-    listSection("未销号的诉求", PROBLEM_COLUMNS, items(P, { status: ["assigned", "in_progress", "solved"] }), "没有未销号的诉求"),
+    listSection("未销号的诉求", PROBLEM_COLUMNS, items(P, { status: ["assigned", "signed", "contacted", "in_progress", "solved"] }), "没有未销号的诉求"),
     listSection("今日坐班", DUTY_COLUMNS, items(`${V}/duty-shifts`, { date_from: today(), date_to: today() }), "今天没有坐班安排"),
     listSection("近期走访", VISIT_COLUMNS, items(`${V}/visits`, { limit: 10 }), "没有走访记录"),
   );

@@ -1,12 +1,14 @@
 // An enterprise's problem (诉求) handed to a department (交办单) until 销号, which needs the
-// enterprise's confirmation or the bureau's override with a reason (DOMAIN.md). A joint
-// meeting's task (联席会议) may have no enterprise: the bureau confirms its 销号 instead.
+// enterprise's confirmation or the bureau's override with a reason (DOMAIN.md). The
+// department's head signs for it personally (签收, 一把手亲自接单), then the department contacts
+// the enterprise (联系) and proposes a solution; the clocks (五限时) show under 时限. A joint
+// meeting's task (联席会议) may have no enterprise: no 联系, and the bureau confirms its 销号.
 import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
 import { specForm } from "../forms.js";
-import { CONFIRM_CHANNELS, PROBLEM_CATEGORIES, PROBLEM_SOURCES, PROBLEM_STATES as STATES, label } from "../labels.js";
+import { CONFIRM_CHANNELS, CONTACT_CHANNELS, PROBLEM_CATEGORIES, PROBLEM_SOURCES, PROBLEM_STATES as STATES, label } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { link, section, table } from "../ui.js";
@@ -20,7 +22,12 @@ const FORMS = {
     fields: [{ name: "department", label: "责任单位", type: "department", required: true },
       { name: "resolution_due", label: "解决时限（默认按政策）", type: "date" }, NOTE],
     body: (v) => ({ department: v.department, resolution_due: v.resolution_due || null, note: v.note || null }) },
+  sign: { label: "签收", path: "sign", tone: "primary", help: "一把手亲自接单：签收后请尽快联系企业。",
+    fields: [NOTE], body: (v) => ({ note: v.note || null }) },
   return: { label: "退回", path: "return", fields: [noteRequired("退回理由")], body: (v) => ({ note: v.note }) },
+  contact: { label: "联系企业", path: "contact", tone: "primary",
+    fields: [{ name: "channel", label: "联系方式", type: "select", required: true, options: CONTACT_CHANNELS }, NOTE],
+    body: (v) => ({ channel: v.channel, note: v.note || null }) },
   propose: { label: "提出解决方案", path: "propose", tone: "primary",
     fields: [{ name: "proposal", label: "解决方案", type: "textarea", required: true }, NOTE],
     body: (v) => ({ proposal: v.proposal, note: v.note || null }) },
@@ -52,11 +59,25 @@ function facts(p) {
     ["企业联系人", [p.contact_name, p.contact_phone].filter(Boolean).join("，") || "—"],
     ["登记时间", dateTime(p.received_at)],
     p.resolution_due_on && ["解决时限", p.resolution_due_on],
+    p.signed_at && ["签收", signer(p)],
+    p.contacted_at && ["联系企业", `${dateTime(p.contacted_at)}（${label(CONTACT_CHANNELS, p.contact_channel)}）`],
     p.proposal && ["解决方案", p.proposal],
     p.resolution && ["解决情况", p.resolution],
     p.confirmed_by && ["确认人", p.confirmed_by],
     p.closure_note && ["销号说明", p.closure_note],
   ];
+}
+
+/** Who signed for it and when; a problem handed on before 签收 existed has no signer. */
+function signer(p) {
+  const who = [p.signed_by_name, p.signed_by_staff_no && `（${p.signed_by_staff_no}）`].filter(Boolean).join("");
+  return [dateTime(p.signed_at), who].filter(Boolean).join(" ");
+}
+
+/** Waiting for the head's 签收: said to everyone who cannot sign for it themselves. */
+function awaitingSignature(p) {
+  if (p.state !== "assigned" || (p.actions || []).includes("sign")) return null;
+  return h("p", { class: "muted", "data-hint": "sign" }, `待${deptName(p.department)}一把手签收（一把手亲自接单）。`);
 }
 
 function progress(p) {
@@ -78,7 +99,7 @@ export async function problemPage(ctx) {
     status: (p) => (p.state === "solved" && !p.enterprise ? "待营商局确认" : STATES[p.state] || p.state),
     due: (p) => (p.state === "closed" ? null : p.due_at),
     facts,
-    extra: (p) => h("div", {}, progress(p)),
+    extra: (p) => h("div", {}, awaitingSignature(p), progress(p)),
     stages: (p) => (p.stages || []).map((s) => ({ ...s, state: s.status })),
     timeline: () => get(`${url}/timeline`),
     actions: (p) => (p.actions || []).filter((name) => FORMS[name]).map((name) => ({ name, ...FORMS[name] })),

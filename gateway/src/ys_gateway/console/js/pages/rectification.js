@@ -1,5 +1,6 @@
 // A 差评 rectification (差评整改): 回访核实 → 分类 → 整改 → 反馈 → the rater's verdict
-// (国办发〔2019〕51号). The rater's identity is never shown to the rated department.
+// (国办发〔2019〕51号) → 抽查回访 by the ratings center or the bureau (a failed spot check sends
+// it back to 整改中 with the reason). The rater's identity is never shown to the rated department.
 import { get } from "../api.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
@@ -8,7 +9,9 @@ import { NOTE, noteRequired, renderCase } from "./casepage.js";
 
 const CLASSES = { immediate: "立行立改", deadline: "限期整改", explanation: "解释说明" };
 const VERDICTS = { satisfied: "满意", basically_satisfied: "基本满意", dissatisfied: "不满意" };
+const SPOT_CHECK = { passed: "合格", failed: "不合格" };
 const optionalNote = (v) => ({ note: v.note || null });
+const spotCheck = (passed) => (v) => ({ passed, note: v.note || null });
 
 const FORMS = {
   call_back: { label: "回访核实", path: "call-back", tone: "primary",
@@ -26,6 +29,10 @@ const FORMS = {
   record_verdict: { label: "评价整改", path: "verdict", tone: "primary",
     fields: [{ name: "verdict", label: "评价人对整改的评价", type: "select", required: true, options: VERDICTS }, NOTE],
     body: (v) => ({ verdict: v.verdict, note: v.note || null }) },
+  pass_spot_check: { label: "抽查回访合格", path: "spot-check", tone: "primary", help: "抽查回访评价人或现场核查，整改确已落实：办结。",
+    fields: [NOTE], body: spotCheck(true) },
+  fail_spot_check: { label: "抽查回访不合格", path: "spot-check", help: "整改未落实：退回责任单位重新整改，重新计算整改时限，不计入按期整改。",
+    fields: [noteRequired("不合格原因")], body: spotCheck(false) },
 };
 
 function facts(r) {
@@ -42,6 +49,8 @@ function facts(r) {
     r.rectification_note && ["整改情况", r.rectification_note],
     r.feedback_note && ["反馈内容", r.feedback_note],
     r.verdict && ["评价人评价", VERDICTS[r.verdict] || r.verdict],
+    r.spot_check_result && ["抽查回访", `${label(SPOT_CHECK, r.spot_check_result)}（${dateTime(r.spot_checked_at)}）`],
+    r.spot_check_note && ["抽查回访说明", r.spot_check_note],
     r.closed_at && ["办结时间", dateTime(r.closed_at)],
   ];
 }
