@@ -256,3 +256,72 @@ async def test_admin_changes_are_audited(tmp_path: Path) -> None:
         ("calendar.load_year", "2027", "user:admin1", "A001", "BUREAU:admin"),
     ]
     assert report.ok
+
+
+TOWN_ADMIN = ("LONGQUAN", "admin")  # an admin post, but of one town
+
+
+async def test_time_limits_and_calendars_are_the_county_administrators(tmp_path: Path) -> None:
+    """Time limits and working-day calendars are shared by the whole county: a town's (or any
+    other unit's) admin may change neither (403, nothing changed); BUREAU/admin may."""
+    fixture = json.loads(FIXTURE_2027.read_text(encoding="utf-8"))
+    async with running_app(tmp_path) as (_app, client, issuer):
+        town, bureau = issuer.headers(TOWN_ADMIN), issuer.headers(ADMIN)
+        policy = (await client.get(POLICIES, headers=bureau)).json()[0]
+        url = f"{POLICIES}/{policy['id']}"
+        etag = (await client.get(url, headers=bureau)).headers["etag"]
+        refused = [
+            await client.post(POLICIES, json=NEW, headers=town),
+            await client.patch(url, json={"amount": 99}, headers={**town, "If-Match": etag}),
+            await client.post(YEARS, json=fixture, headers=town),
+        ]
+        unchanged = (await client.get(url, headers=bureau)).json()
+        years = (await client.get(YEARS, headers=bureau)).json()
+        allowed = [
+            await client.post(POLICIES, json=NEW, headers=bureau),
+            await client.patch(url, json={"amount": 99}, headers={**bureau, "If-Match": etag}),
+            await client.post(YEARS, json=fixture, headers=bureau),
+        ]
+    assert [r.status_code for r in refused] == [403, 403, 403]
+    assert all(r.headers["content-type"] == "application/problem+json" for r in refused)
+    assert unchanged["amount"] == policy["amount"]
+    assert not any(y.get("loaded_at") for y in years if y["year"] == 2027)
+    assert [r.status_code for r in allowed] == [201, 200, 201]
+
+
+async def test_an_admin_change_is_audited_in_the_county_post(tmp_path: Path) -> None:
+    """A person holding a town's admin post and the bureau's acts in the bureau's: the audit
+    names that post, not the first admin post the token lists."""
+    async with running_app(tmp_path) as (app, client, issuer):
+        both = issuer.headers(TOWN_ADMIN, ADMIN, sub="user:both", staff_no="A002")
+        created = await client.post(POLICIES, json=NEW, headers=both)
+        async with app.state.db.read() as session:
+            position = await session.scalar(
+                select(AuditEntry.position).where(AuditEntry.action == "policy.create")
+            )
+    assert created.status_code == 201
+    assert position == "BUREAU:admin"
+
+
+async def test_a_retried_policy_creation_or_year_load_is_made_once(tmp_path: Path) -> None:
+    """``Idempotency-Key`` on the creating POSTs of the shared admin APIs: the retry replays
+    the first answer; the same key with another body is a 422 problem."""
+    fixture = json.loads(FIXTURE_2027.read_text(encoding="utf-8"))
+    async with running_app(tmp_path) as (_app, client, issuer):
+        keyed = {**issuer.headers(ADMIN, sub="user:admin1"), "Idempotency-Key": "policy-0001"}
+        first = await client.post(POLICIES, json=NEW, headers=keyed)
+        again = await client.post(POLICIES, json=NEW, headers=keyed)
+        other = await client.post(POLICIES, json={**NEW, "amount": 8}, headers=keyed)
+        listed = await client.get(
+            POLICIES, params={"case_kind": "visit"}, headers=issuer.headers(ADMIN)
+        )
+        year_key = {**keyed, "Idempotency-Key": "year-2027-0001"}
+        loaded = await client.post(YEARS, json=fixture, headers=year_key)
+        reloaded = await client.post(YEARS, json=fixture, headers=year_key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    assert other.status_code == 422
+    assert other.json()["field"] == "Idempotency-Key"
+    assert [p["id"] for p in listed.json()] == [first.json()["id"]]
+    assert (loaded.status_code, reloaded.headers.get("idempotent-replayed")) == (201, "true")

@@ -196,3 +196,24 @@ async def test_an_edit_needs_the_etag_of_the_version_it_was_made_from(
     kept = await c.get(path, headers=people.center_head)
     assert (kept.json()["answer"], kept.json()["active"]) == (edit["answer"], True)
     assert (kept.json()["version"], kept.headers["ETag"]) == (saved.json()["version"], second)
+
+
+async def test_a_retried_entry_is_added_once(hotline: ServiceUnderTest, people: People) -> None:
+    """``Idempotency-Key`` on adding an entry: a retry (the answer was lost) replays the first
+    answer and adds nothing; the same key with another entry is a 422 problem."""
+    keyed = {**people.center_head, "Idempotency-Key": "kb-entry-0001"}
+    body = _entry("残疾人证")
+    first = await hotline.client.post(KB, json=body, headers=keyed)
+    again = await hotline.client.post(KB, json=body, headers=keyed)
+    other = await hotline.client.post(KB, json=_entry("居住证"), headers=keyed)
+    found = await hotline.client.get(
+        f"{KB}/search", params={"q": "残疾人证"}, headers=people.operator
+    )
+    assert (first.status_code, again.status_code) == (201, 201), first.text
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["etag"] == first.headers["etag"]
+    assert other.status_code == 422
+    assert other.headers["content-type"].startswith("application/problem+json")
+    assert other.json()["field"] == "Idempotency-Key"
+    assert [i["id"] for i in found.json()["items"]] == [first.json()["id"]]

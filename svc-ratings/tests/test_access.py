@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from fastapi.routing import APIRoute
 
 from yingshang.auth import AccessRule
 from yingshang.testing.apps import ServiceUnderTest
+
+from .builders import CENTER, People
 
 PUBLIC = {
     ("GET", "/healthz"),
@@ -50,3 +53,28 @@ async def test_every_route_declares_one_kind_of_access(ratings: ServiceUnderTest
     assert undeclared == []
     public = {key for key, kinds in table.items() if kinds == {"public"}}
     assert public == PUBLIC
+
+
+@pytest.mark.parametrize(
+    ("position", "allowed"),
+    [
+        (("LONGQUAN", "admin"), False),  # a town's admin
+        ((CENTER, "admin"), False),  # the ratings center's own admin: the policy is the county's
+        (("BUREAU", "head"), False),
+        (("BUREAU", "admin"), True),
+    ],
+)
+async def test_rating_policies_are_the_county_administrators(
+    ratings: ServiceUnderTest, people: People, position: tuple[str, str], allowed: bool
+) -> None:
+    """默认评价 and link expiry apply to every department's ratings: only BUREAU/admin
+    changes them; anyone else gets a 403 problem and the policy stays as it was."""
+    path = "/api/v1/ratings/rating-policies/default_rating"
+    policy = {"enabled": True, "natural_days": 7, "level": 3}
+    answer = await ratings.client.put(path, json=policy, headers=people.as_(position))
+    listed = await ratings.client.get(
+        "/api/v1/ratings/rating-policies", headers=people.as_(("BUREAU", "admin"))
+    )
+    now = next(p for p in listed.json() if p["key"] == "default_rating")
+    assert answer.status_code == (200 if allowed else 403), answer.text
+    assert now["enabled"] is allowed

@@ -267,3 +267,24 @@ async def test_an_appeal_upheld_after_an_approved_invalid_claim_excludes_once(
     sent = await events.outbox("ys.ratings.rating.excluded")
     assert [e["data"]["reason"] for e in sent] == ["invalid_rating"]
     assert (await bulletin(ratings, people))["total"]["count"] == 0
+
+
+async def test_a_retried_close_replays_the_stored_bulletin(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """Closing stores the month's bulletin (201): with ``Idempotency-Key`` a retry whose
+    answer was lost gets that answer again, not a 409; the key on another month is a 422."""
+    await rated(ratings, events, 4)
+    clock.set(datetime(2026, 11, 2, 1, 0, tzinfo=UTC))
+    keyed = {**people.bureau(), "Idempotency-Key": "close-2026-10"}
+    closed = await ratings.client.post(f"{REPORT}/{OCTOBER}/close", headers=keyed)
+    retried = await ratings.client.post(f"{REPORT}/{OCTOBER}/close", headers=keyed)
+    other = await ratings.client.post(f"{REPORT}/2026-09/close", headers=keyed)
+    unkeyed = await ratings.client.post(f"{REPORT}/{OCTOBER}/close", headers=people.bureau())
+    assert closed.status_code == 201, closed.text
+    assert retried.status_code == 201
+    assert retried.headers["Idempotent-Replayed"] == "true"
+    assert retried.json() == closed.json()
+    assert other.status_code == 422
+    assert other.json()["field"] == "Idempotency-Key"
+    assert unkeyed.status_code == 409  # without a key, closing twice stays a conflict

@@ -21,13 +21,12 @@ from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.auth import BUREAU, AccessRule, Principal
+from yingshang.auth import COUNTY_ADMIN, AccessRule, Principal, county_admin
 from yingshang.db import get_session
 from yingshang.problems import Forbidden
 from ys_gateway.models import Position, User
 
-ADMIN_DEPT = BUREAU
-ADMIN_ROLE = "admin"
+ADMIN_DEPT, ADMIN_ROLE = COUNTY_ADMIN.dept, COUNTY_ADMIN.role
 NOT_CURRENT = "this account is no longer an active administrator at the bureau"
 
 
@@ -56,7 +55,7 @@ async def is_current_admin(session: AsyncSession, principal: Principal) -> bool:
 
 @dataclass(frozen=True)
 class BureauAdmin(AccessRule):
-    """``staff("admin", depts=["BUREAU"])`` as declared, plus the directory's word now."""
+    """``county_admin()`` (``BUREAU/admin``) as declared, plus the directory's word now."""
 
     async def __call__(self, request: Request) -> Principal | None:
         principal = await super().__call__(request)
@@ -67,4 +66,5 @@ class BureauAdmin(AccessRule):
 
 def bureau_admin() -> BureauAdmin:
     """The access rule of every gateway admin route that is not open to all signed-in staff."""
-    return BureauAdmin("staff", (ADMIN_ROLE,), (ADMIN_DEPT,))
+    declared = county_admin()
+    return BureauAdmin(declared.kind, declared.roles, declared.depts)

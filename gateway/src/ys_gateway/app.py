@@ -101,6 +101,8 @@ def _install_state(app: FastAPI, settings: Settings) -> None:
     state = app.state
     state.passwords = Passwords(settings.password_time_cost, settings.password_memory_kib)
     state.secrets = SecretBox(settings.key_secret)
+    # Creating answers replayed for an Idempotency-Key may carry a secret: sealed at rest.
+    state.idempotency_sealer = state.secrets
     state.keys = _keystore(settings, state.secrets)
     state.verifier = GatewayVerifier(state.db, state.keys, settings)
     state.clients = ClientCache()

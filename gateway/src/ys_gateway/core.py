@@ -1,4 +1,5 @@
-"""Start-up and upkeep of the gateway's own state: signing keys, seed, client limits.
+"""Start-up and upkeep of the gateway's own state: signing keys, seed, the first
+administrator, client limits.
 
 Runs in every mode (it is not a background "worker"): without keys there are no tokens.
 """
@@ -14,6 +15,7 @@ from typing import Any
 from yingshang import audit
 from yingshang.db import Database
 from yingshang.time.years import load_year_files
+from ys_gateway.bootstrap import admin_missing, ensure_admin
 from ys_gateway.crypto import Passwords
 from ys_gateway.oauth.keys import KeyStore
 from ys_gateway.proxy.clients import ClientCache
@@ -41,6 +43,7 @@ class Core:
         self.seeded = False
         self._task: asyncio.Task[None] | None = None
         self._last_error: str | None = None
+        self._no_admin: str | None = None  # why nobody can administer the directory
 
     async def start(self, app: Any = None) -> None:
         county = await self._county()
@@ -54,6 +57,8 @@ class Core:
                     passwords=self.passwords,
                     demo_password=self.settings.demo_password,
                 )
+        # Production seeds no people: the first BUREAU/admin comes from the settings.
+        self._no_admin = await ensure_admin(self.db, self.settings, self.passwords)
         # YS_CALENDAR_FILES, as every service loads them (a bad file: the services report it)
         for problem in await load_year_files(self.db, self.settings.calendar_files):
             log.warning("%s", problem)
@@ -68,9 +73,17 @@ class Core:
                 await self._task
 
     def readiness(self) -> dict[str, Any]:
-        report: dict[str, Any] = {"ok": True, "seeded_now": self.seeded}
+        # Ready without an administrator: the public pages and the services still serve.
+        report: dict[str, Any] = {
+            "ok": True,
+            "seeded_now": self.seeded,
+            "administrator": self._no_admin is None,
+        }
+        warnings = [self._no_admin] if self._no_admin else []
         if self._last_error:
-            report["warnings"] = [f"directory upkeep: {self._last_error}"]
+            warnings.append(f"directory upkeep: {self._last_error}")
+        if warnings:
+            report["warnings"] = warnings
         return report
 
     async def _county(self) -> dict[str, Any] | None:
@@ -92,6 +105,7 @@ class Core:
 
     async def refresh(self) -> None:
         max_age = timedelta(days=self.settings.key_rotation_days)
+        self._no_admin = await admin_missing(self.db)  # another replica may have made one
         async with self.db.read() as session:
             await self.clients.reload(session)
             due = await self.keys.needs_rotation(session, max_age)

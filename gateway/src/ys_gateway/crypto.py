@@ -74,5 +74,16 @@ class SecretBox:
         except InvalidToken as exc:
             raise ValueError("secret cannot be decrypted with the configured key secret") from exc
 
+    def seal_bytes(self, plain: bytes) -> bytes:
+        """As :meth:`seal`, for bytes (``yingshang.idempotency.Sealer``: stored answers that
+        carry a client secret or a webhook secret)."""
+        return self._fernet.encrypt(plain)
+
+    def open_bytes(self, sealed: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(sealed)
+        except InvalidToken as exc:
+            raise ValueError("a stored answer cannot be decrypted with the key secret") from exc
+
     def key_passphrase(self, key_secret: str) -> str:
         return base64.urlsafe_b64encode(derive(key_secret, "ys-gateway-signing-keys")).decode()

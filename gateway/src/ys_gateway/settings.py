@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 
 from yingshang.settings import DEMO_SECRETS, ServiceSettings
+from ys_gateway.directory.schemas import Username
 
 SERVICES: dict[str, int] = {
     "approvals": 8001,
@@ -56,6 +57,13 @@ class Settings(ServiceSettings):
     # Demo seed on first start with an empty DB (never in production)
     seed_demo: bool = True
 
+    # The first administrator (ys_gateway.bootstrap): production seeds no people, so when the
+    # directory holds no active BUREAU/admin at start-up, this account is made one. Its
+    # password must be changed at the first sign-in; remove both after it (deploy/README.md).
+    bootstrap_admin_username: Username | None = None
+    bootstrap_admin_password: SecretStr | None = None
+    bootstrap_admin_name: str = Field("系统管理员", min_length=1, max_length=120)
+
     # Webhooks
     webhook_sources: str = "approvals,hotline,complaints,visits,ratings,gateway"  # streams read
     webhook_timeout_seconds: float = 10.0
@@ -80,6 +88,27 @@ class Settings(ServiceSettings):
             raise ValueError("production mode refuses the demo key secret: set YS_KEY_SECRET")
         return self
 
+    @field_validator("bootstrap_admin_username", "bootstrap_admin_password", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """compose passes an unset variable on as an empty one."""
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _check_bootstrap_admin(self) -> Settings:
+        username, password = self.bootstrap_admin_username, self.bootstrap_admin_password
+        if (username is None) != (password is None):
+            raise ValueError(
+                "set YS_BOOTSTRAP_ADMIN_USERNAME and YS_BOOTSTRAP_ADMIN_PASSWORD together"
+            )
+        if username is not None and password is not None:
+            problem = bootstrap_password_problem(
+                password.get_secret_value(), username, production=self.env == "production"
+            )
+            if problem:
+                raise ValueError(f"YS_BOOTSTRAP_ADMIN_PASSWORD {problem}")
+        return self
+
     def upstream_map(self) -> dict[str, list[str]]:
         """Service name → replica base URLs (per-service variables win over YS_UPSTREAMS)."""
         table = {name: [f"http://127.0.0.1:{port}"] for name, port in SERVICES.items()}
@@ -99,6 +128,38 @@ class Settings(ServiceSettings):
 
     def webhook_source_list(self) -> list[str]:
         return [s.strip() for s in self.webhook_sources.split(",") if s.strip()]
+
+
+BOOTSTRAP_MIN_LENGTH = 12  # production; elsewhere the directory's rule (10)
+PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH = 10, 200  # as directory.schemas.Password
+
+
+def bootstrap_password_problem(password: str, username: str, *, production: bool) -> str | None:
+    """Why ``password`` may not be the first administrator's, or ``None``.
+
+    Everywhere: the length rule of passwords an administrator sets. In production also (the
+    password travels through deployment files until its holder replaces it): not a demo
+    secret, at least 12 characters of at least three kinds (lower case, upper case, digits,
+    other), and not containing the username."""
+    if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
+        return f"must have {PASSWORD_MIN_LENGTH}-{PASSWORD_MAX_LENGTH} characters"
+    if not production:
+        return None
+    if password in DEMO_SECRETS:
+        return "is the documented demo password: production refuses it"
+    if len(password) < BOOTSTRAP_MIN_LENGTH:
+        return f"is too weak for production: use at least {BOOTSTRAP_MIN_LENGTH} characters"
+    kinds = (str.islower, str.isupper, str.isdigit)
+    count = sum(any(kind(c) for c in password) for kind in kinds)
+    count += any(not (c.islower() or c.isupper() or c.isdigit()) for c in password)
+    if count < 3:
+        return (
+            "is too weak for production: mix at least three of lower case, upper case, "
+            "digits and other characters"
+        )
+    if username.lower() in password.lower():
+        return "is too weak for production: it contains the username"
+    return None
 
 
 def _urls(raw: str) -> list[str]:

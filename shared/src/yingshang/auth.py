@@ -89,10 +89,6 @@ class Principal:
                 depts.add(str(p["dept"]))
         return depts
 
-    @property
-    def is_admin(self) -> bool:
-        return self.has("admin")
-
     def public_view(self) -> dict[str, Any]:
         return {
             "sub": self.sub,
@@ -316,6 +312,18 @@ def public() -> AccessRule:
 def staff(*roles: str, depts: Iterable[str] = ()) -> AccessRule:
     """Staff holding a position with one of ``roles`` (default: any role)."""
     return AccessRule("staff", tuple(roles or ROLES), tuple(depts))
+
+
+COUNTY_ADMIN = Position(BUREAU, "admin")
+
+
+def county_admin() -> AccessRule:
+    """System administration of what the whole county shares (time limits, working-day
+    calendars, the catalogue and its packages, rating and enforcement settings, dead letters,
+    the gateway's directory): ``BUREAU/admin`` only. ``admin`` is a role *within a position*:
+    a town's or a department's admin administers nothing county-wide (deploy/README.md, "Keys
+    and secrets": administration is for ``BUREAU/admin`` posts)."""
+    return staff(COUNTY_ADMIN.role, depts=[COUNTY_ADMIN.dept])
 
 
 def authenticated() -> AccessRule:

@@ -32,7 +32,10 @@ registry entry must), hence a route class, attached per route with :func:`idempo
                      dependencies=[allow(staff("clerk"))])
     async def open_case(body: CaseIn, session: SessionDep, ...) -> CaseOut: ...
 
-Rows live until :func:`purge_expired` removes them (call it from a periodic sweep).
+Rows live until :func:`purge_expired` removes them (call it from a periodic sweep). An app
+whose creating responses carry secrets (the gateway: a client secret, a webhook's signing
+secret) sets ``app.state.idempotency_sealer`` (:class:`Sealer`): the stored bodies are then
+encrypted at rest and opened only to be replayed.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import orjson
 from fastapi import APIRouter, Request, Response
@@ -113,6 +116,14 @@ class BadIdempotencyKey(DomainError):
     status, code, title = 400, "idempotency-key", "Idempotency-Key missing or malformed"
 
 
+class Sealer(Protocol):
+    """Reversible encryption of stored response bodies (``app.state.idempotency_sealer``)."""
+
+    def seal_bytes(self, plain: bytes) -> bytes: ...
+
+    def open_bytes(self, sealed: bytes) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class Claim:
     """This request's hold on ``(scope, key)`` while it runs."""
@@ -120,6 +131,7 @@ class Claim:
     scope: str
     key: str
     request_hash: str
+    sealer: Sealer | None = None  # the app's, when its stored responses are sealed
 
 
 # --- the request hash ------------------------------------------------------------------------
@@ -233,7 +245,7 @@ async def claim(session: AsyncSession, mine: Claim) -> Response | None:
             return None
         existing = await _load(session, mine.scope, mine.key)
         if existing is not None:
-            answer = _decide(existing, mine.request_hash, at)
+            answer = _decide(existing, mine, at)
             if answer is not None:
                 return answer
             # past its retention (or a marker nothing finished): free the key, insert again
@@ -246,14 +258,14 @@ async def _load(session: AsyncSession, scope: str, key: str) -> _Stored | None:
     return None if row is None else _Stored(*row)
 
 
-def _decide(record: _Stored, req_hash: str, at: datetime) -> Response | None:
+def _decide(record: _Stored, mine: Claim, at: datetime) -> Response | None:
     """Replay or raise 422 for a finished request; ``None`` when the row no longer holds the
     key (past its retention; or never finished, which a committed row cannot be)."""
     if record.expires_at <= at or record.state != DONE:
         return None
-    if record.request_hash != req_hash:
+    if record.request_hash != mine.request_hash:
         raise _reused()
-    return replay(record)
+    return replay(record, mine.sealer)
 
 
 def _reused() -> Invalid:
@@ -264,9 +276,12 @@ def _reused() -> Invalid:
     )
 
 
-def replay(record: _Stored | IdempotencyRecord) -> Response:
+def replay(record: _Stored | IdempotencyRecord, sealer: Sealer | None = None) -> Response:
     """The stored response, byte for byte, marked as a replay."""
-    response = Response(content=record.body or b"", status_code=record.status or 200)
+    body = record.body or b""
+    if sealer is not None and body:
+        body = sealer.open_bytes(body)
+    response = Response(content=body, status_code=record.status or 200)
     for name, value in record.headers or []:
         response.headers.append(name, value)
     response.headers[REPLAYED_HEADER] = "true"
@@ -278,6 +293,8 @@ async def store(session: AsyncSession, mine: Claim, response: Response) -> None:
     body = getattr(response, "body", None)
     if not isinstance(body, bytes):
         raise RuntimeError("an idempotent route must return a complete, non-streaming response")
+    if mine.sealer is not None and body:
+        body = mine.sealer.seal_bytes(body)
     headers = [
         [name.decode("latin-1"), value.decode("latin-1")]
         for name, value in response.raw_headers
@@ -384,7 +401,8 @@ class IdempotentRoute(TransactionalRoute, _StoresResponse):
                 return await transactional(request)
             if scope == ANONYMOUS and len(key) < ANONYMOUS_MIN_LENGTH:
                 raise BadIdempotencyKey("without a token, use a UUID as Idempotency-Key")
-            mine = Claim(scope, key, await request_hash(request))
+            sealer = getattr(request.app.state, "idempotency_sealer", None)
+            mine = Claim(scope, key, await request_hash(request), sealer)
             return await _run_claimed(request, transactional, mine)
 
         return run

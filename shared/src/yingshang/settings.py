@@ -24,7 +24,10 @@ COUNTY_FILE = Path(__file__).resolve().parents[3] / "deploy" / "seed" / "county.
 class ServiceSettings(BaseSettings):
     """Common settings. Subclasses set ``service`` and ``port`` defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="YS_", env_file=".env", extra="ignore")
+    # Errors name the setting, never echo the input: it holds secrets (passwords, keys).
+    model_config = SettingsConfigDict(
+        env_prefix="YS_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     service: str = "service"
     env: Literal["dev", "test", "production"] = "dev"

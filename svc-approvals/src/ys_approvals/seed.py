@@ -1,5 +1,7 @@
-"""Idempotent seed: halls and windows from the county file, the catalog, the 开办企业
-package, disclosure samples and the default time-limit policies."""
+"""Idempotent seed: the default time-limit policies and the halls and windows of the county
+file in every mode (ARCHITECTURE.md: one source of organisation data, every service's seed
+reads it); outside production also the demo catalog, the 开办企业 package, the demo windows'
+items and seated clerks, and disclosure samples."""
 
 from __future__ import annotations
 
@@ -52,15 +54,17 @@ def read_county(path: Path) -> dict[str, Any]:
 
 
 async def seed(session: AsyncSession, county: dict[str, Any], *, demo: bool = True) -> None:
-    """The time-limit policies always (a production county needs them before its first
-    application); the demo catalogue, packages, hall and disclosure outside production."""
+    """The time-limit policies and the county's halls and windows always (a production county
+    needs them before its first application and its first clerk's seat); the demo catalogue,
+    packages, window items, clerks and disclosure outside production."""
     await seed_policies(session, "approvals", seed_data.POLICIES)
-    if not demo:
-        return
-    codes = await _seed_items(session)
-    await _seed_packages(session, codes)
+    codes: dict[str, str] | None = None
+    if demo:
+        codes = await _seed_items(session)
+        await _seed_packages(session, codes)
     await _seed_halls(session, county["halls"], codes)
-    await _seed_disclosure(session)
+    if demo:
+        await _seed_disclosure(session)
 
 
 async def _seed_items(session: AsyncSession) -> dict[str, str]:
@@ -90,8 +94,13 @@ async def _seed_packages(session: AsyncSession, codes: dict[str, str]) -> None:
 
 
 async def _seed_halls(
-    session: AsyncSession, halls: list[dict[str, Any]], codes: dict[str, str]
+    session: AsyncSession, halls: list[dict[str, Any]], codes: dict[str, str] | None
 ) -> None:
+    """The halls and windows not there yet, with their opening hours. ``codes`` (the demo
+    items, outside production): the county hall's dedicated windows take theirs and the demo
+    clerks are seated; without, comprehensive windows take any item and no one sits yet (the
+    hall's head assigns items and 工号 through the API)."""
+    demo, demo_codes = codes is not None, codes or {}
     items = {i.code: i.id for i in (await session.execute(select(ServiceItem))).scalars()}
     for spec in halls:
         if (await session.execute(select(Hall.id).where(Hall.code == spec["code"]))).first():
@@ -107,19 +116,19 @@ async def _seed_halls(
         session.add(hall)
         await session.flush()
         for w in spec.get("windows", []):
-            dedicated = seed_data.WINDOW_ITEMS.get(w["code"]) if county else None
+            dedicated = seed_data.WINDOW_ITEMS.get(w["code"]) if county and demo else None
             window = Window(
                 hall_id=hall.id,
                 code=w["code"],
                 name=w["name"],
                 kind=w["kind"],
                 accepts_all=w["kind"] in seed_data.COMPREHENSIVE_KINDS and not dedicated,
-                clerks=[str(c) for c in w.get("clerks") or []],  # the demo clerks' seats
+                clerks=[str(c) for c in w.get("clerks") or []] if demo else [],  # demo seats
             )
             session.add(window)
             await session.flush()
             for key in dedicated or []:
-                session.add(WindowItem(window_id=window.id, item_id=items[codes[key]]))
+                session.add(WindowItem(window_id=window.id, item_id=items[demo_codes[key]]))
             session.add_all(_schedule(window, seven_day=county))
     await session.flush()
 
@@ -150,9 +159,9 @@ async def _seed_disclosure(session: AsyncSession) -> None:
 
 
 async def seed_on_start(db: Database, settings: Settings) -> None:
-    """The start-up seed (``yingshang.seeding``): the default policies always, the demo hall
-    outside production (real items come from admins). The county file is read before the
-    write transaction opens."""
+    """The start-up seed (``yingshang.seeding``): the default policies and the county's halls
+    always, the demo catalogue and its windows outside production (real items come from
+    admins). The county file is read before the write transaction opens."""
     county = await asyncio.to_thread(read_county, settings.county_file)
     async with db.write() as session:
         await seed(session, county, demo=settings.env != "production")

@@ -3,7 +3,9 @@ record their own actions; the report flags a department above the penalty maximu
 
 from typing import Any
 
-from tests.builders import BASE, People
+import pytest
+
+from tests.builders import BASE, CENTER, People
 from yingshang.testing.apps import ServiceUnderTest
 
 URL = f"{BASE}/enforcement-actions"
@@ -87,3 +89,26 @@ async def test_actions_are_dated_by_today_and_periods_run_forward(
         r = await c.get(path, params=inverted, headers=people.bureau)
         assert r.status_code == 422, r.text
         assert (r.json()["field"], r.json()["detail"]) == ("to", "the period ends before it starts")
+
+
+@pytest.mark.parametrize(
+    ("position", "allowed"),
+    [
+        (("LONGQUAN", "admin"), False),  # a town's admin
+        (("SCJGJ", "admin"), False),  # a department that enforces: never its own targets
+        ((CENTER, "admin"), False),
+        (("BUREAU", "admin"), True),
+    ],
+)
+async def test_the_mix_targets_are_the_county_administrators(
+    complaints: ServiceUnderTest, people: People, position: tuple[str, str], allowed: bool
+) -> None:
+    """The 三为主 targets measure every department: only BUREAU/admin changes them; anyone
+    else gets a 403 problem and the targets stay as they were."""
+    change = {"service_min": 0.6, "education_share": 0.25, "penalty_max": 0.15}
+    answer = await complaints.client.put(
+        f"{URL}/targets", json=change, headers=people.at(*position)
+    )
+    now = (await complaints.client.get(f"{URL}/targets", headers=people.officer)).json()
+    assert answer.status_code == (200 if allowed else 403), answer.text
+    assert (now["penalty_max"] == 0.15) is allowed

@@ -25,9 +25,11 @@ async def changed(
     action: str,
     data: dict[str, Any],
     publish: bool = True,
+    audit_extra: dict[str, Any] | None = None,
 ) -> None:
-    """Audit ``action`` on ``kind``/``key`` and, for departments and users, publish it."""
-    detail = _without_secrets(data)
+    """Audit ``action`` on ``kind``/``key`` and, for departments and users, publish it;
+    ``audit_extra``: what only the audit says (e.g. ``bootstrap``), not the event."""
+    detail = _without_secrets({**data, **(audit_extra or {})})
     if publish:
         event = make_event("gateway", f"ys.gateway.{kind}.{action}", data, subject=f"{kind}:{key}")
         await enqueue(session, event)

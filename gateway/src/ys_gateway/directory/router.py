@@ -10,6 +10,7 @@ from fastapi import Query, Request
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, authenticated
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from ys_gateway.access import bureau_admin
 from ys_gateway.crypto import Passwords
 from ys_gateway.directory import schemas as s
@@ -66,7 +67,8 @@ async def get_department(code: str, session: SessionDep) -> s.DepartmentOut:
     return await service.department_out(session, await service.get_department(session, code))
 
 
-@admin.post(
+@idempotent_post(
+    admin,
     "/departments",
     dependencies=ADMIN,
     status_code=201,
@@ -115,8 +117,8 @@ async def get_user(username: str, session: SessionDep) -> s.UserOut:
     return await service.user_out(session, await service.get_user(session, username))
 
 
-@admin.post(
-    "/users", dependencies=ADMIN, status_code=201, response_model=s.UserOut, responses=ERRORS
+@idempotent_post(
+    admin, "/users", dependencies=ADMIN, status_code=201, response_model=s.UserOut, responses=ERRORS
 )
 async def create_user(
     body: s.UserIn, request: Request, session: SessionDep, principal: CurrentPrincipal
@@ -150,7 +152,8 @@ async def get_client(client_id: str, session: SessionDep) -> s.ClientOut:
     return s.ClientOut.model_validate(await service.get_client(session, client_id))
 
 
-@admin.post(
+@idempotent_post(
+    admin,
     "/clients",
     dependencies=ADMIN,
     status_code=201,

@@ -175,7 +175,12 @@ async def get_user(session: AsyncSession, username: str) -> User:
 
 
 async def create_user(
-    session: AsyncSession, body: s.UserIn, actor: Principal, passwords: Passwords
+    session: AsyncSession,
+    body: s.UserIn,
+    actor: Principal,
+    passwords: Passwords,
+    *,
+    audit_extra: dict[str, Any] | None = None,
 ) -> User:
     if await session.scalar(select(User.id).where(User.username == body.username)):
         raise Conflict(f"user {body.username} exists", code="duplicate")
@@ -190,7 +195,7 @@ async def create_user(
     session.add(user)
     await session.flush()
     await set_positions(session, user, body.positions)
-    await _user_changed(session, actor, user, "created")
+    await _user_changed(session, actor, user, "created", audit_extra)
     return user
 
 
@@ -272,7 +277,13 @@ async def _staff_no_free(session: AsyncSession, staff_no: str | None, user: User
         raise Conflict(f"staff number {staff_no} is taken", code="duplicate", field="staff_no")
 
 
-async def _user_changed(session: AsyncSession, actor: Principal, user: User, action: str) -> None:
+async def _user_changed(
+    session: AsyncSession,
+    actor: Principal,
+    user: User,
+    action: str,
+    audit_extra: dict[str, Any] | None = None,
+) -> None:
     out = await user_out(session, user)
     data = {
         "username": user.username,
@@ -281,7 +292,15 @@ async def _user_changed(session: AsyncSession, actor: Principal, user: User, act
         "active": user.active,
         "positions": [{"dept": p.dept, "role": p.role} for p in out.positions],
     }
-    await changed(session, actor, kind="user", key=user.username, action=action, data=data)
+    await changed(
+        session,
+        actor,
+        kind="user",
+        key=user.username,
+        action=action,
+        data=data,
+        audit_extra=audit_extra,
+    )
 
 
 # --- integration clients ---------------------------------------------------------------------

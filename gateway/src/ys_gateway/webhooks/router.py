@@ -13,6 +13,7 @@ from sqlalchemy import select
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from yingshang.problems import Invalid, NotFound
 from ys_gateway.access import bureau_admin
 from ys_gateway.crypto import SecretBox
@@ -123,8 +124,8 @@ async def _hook(session: SessionDep, hook_id: uuid.UUID) -> Webhook:
     return hook
 
 
-@hooks.post(
-    "", dependencies=ADMIN, status_code=201, response_model=WebhookCreated, responses=ERRORS
+@idempotent_post(
+    hooks, "", dependencies=ADMIN, status_code=201, response_model=WebhookCreated, responses=ERRORS
 )
 async def create_webhook(
     body: WebhookIn, request: Request, session: SessionDep, principal: CurrentPrincipal

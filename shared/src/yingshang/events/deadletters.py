@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
-from yingshang.auth import BUREAU, staff
+from yingshang.auth import county_admin
 from yingshang.clock import now
 from yingshang.db import SessionDep
 from yingshang.events.catalogue import EventRejected
@@ -97,7 +97,7 @@ def _shown(key: str) -> bool:
     return key in SHOWN_KEYS or key.endswith(SHOWN_SUFFIXES)
 
 
-ADMIN = staff("admin", depts=[BUREAU])
+ADMIN = county_admin()
 
 
 def dead_letter_router(service: str, consumers: Sequence[ConsumerSpec]) -> APIRouter:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang import audit
-from yingshang.auth import Principal
+from yingshang.auth import COUNTY_ADMIN, Principal
 
 AdminChangeHook = Callable[
     [AsyncSession, Principal, str, str, str, dict[str, Any]], Awaitable[None]
@@ -33,7 +33,10 @@ async def admin_change(
     detail: dict[str, Any],
 ) -> None:
     """Audit an admin change in the caller's transaction, then call the registered hooks."""
-    admin = next((p for p in principal.positions if p.role == "admin"), None)
+    # the post acted in: the county's administrator (the routes require it), else any admin
+    # post (a service's own seed acts as its center's admin)
+    posts = [p for p in principal.positions if p.role == COUNTY_ADMIN.role]
+    admin = next((p for p in posts if p == COUNTY_ADMIN), posts[0] if posts else None)
     await audit.record(
         session,
         actor=principal,

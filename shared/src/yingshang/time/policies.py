@@ -1,8 +1,8 @@
 """Time-limit policies as rows (``ys_policies``): lookup, idempotent seeding, admin API.
 
 Each service mounts ``policies_router("<service>")`` at ``/api/v1/<service>/policies``: any
-staff may read, ``admin`` may create and edit (audited). Edits apply to stages started after
-them; running stages keep the terms copied when they started.
+staff may read, ``BUREAU/admin`` (``county_admin``) may create and edit (audited). Edits apply
+to stages started after them; running stages keep the terms copied when they started.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
-from yingshang.auth import CurrentPrincipal, staff
+from yingshang.auth import CurrentPrincipal, county_admin, staff
 from yingshang.clock import now
 from yingshang.db import SessionDep, seed_lock
+from yingshang.idempotency import idempotent_post
 from yingshang.prepared import Prepared
 from yingshang.problems import Conflict, Invalid, NotFound, PreconditionFailed
 from yingshang.time.auditing import admin_change
@@ -214,7 +215,7 @@ def _errors(exc: ValidationError) -> list[dict[str, str]]:
 
 
 def policies_router(service: str) -> APIRouter:
-    """``/api/v1/<service>/policies``: list and read (staff), create and edit (admin)."""
+    """``/api/v1/<service>/policies``: list and read (staff), create and edit (BUREAU/admin)."""
     api = router(f"/api/v1/{service}/policies", tags=["time limits"])
     errors: dict[int | str, dict[str, Any]] = {
         401: {"description": "no token"},
@@ -257,12 +258,13 @@ def policies_router(service: str) -> APIRouter:
         response.headers["ETag"] = _etag(policy)
         return policy
 
-    @api.post(
+    @idempotent_post(
+        api,
         "",
         response_model=PolicyOut,
         status_code=status.HTTP_201_CREATED,
-        summary="Create a policy (admin)",
-        dependencies=[allow(staff("admin"))],
+        summary="Create a policy (BUREAU/admin)",
+        dependencies=[allow(county_admin())],
         responses={**errors, 409: {"description": "key exists"}, 422: {"description": "invalid"}},
     )
     async def create_policy(
@@ -285,8 +287,8 @@ def policies_router(service: str) -> APIRouter:
     @api.patch(
         "/{policy_id}",
         response_model=PolicyOut,
-        summary="Edit a policy (admin)",
-        dependencies=[allow(staff("admin"))],
+        summary="Edit a policy (BUREAU/admin)",
+        dependencies=[allow(county_admin())],
         responses={
             **errors,
             404: {"description": "none"},

@@ -23,9 +23,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
-from yingshang.auth import CurrentPrincipal, Principal, staff
+from yingshang.auth import CurrentPrincipal, Principal, county_admin, staff
 from yingshang.clock import now
 from yingshang.db import Database, SessionDep
+from yingshang.idempotency import idempotent_post
 from yingshang.problems import NotFound
 from yingshang.time.auditing import admin_change
 from yingshang.time.calendar import HolidayYear, Source, local_date
@@ -119,20 +120,21 @@ def missing_years_warning(years: Sequence[int]) -> str:
 
 
 def calendar_router(service: str, prefix: str | None = None) -> APIRouter:
-    """``/api/v1/<service>/admin/calendar/years`` (or ``<prefix>/years``): load a year (admin),
-    list and read (staff)."""
+    """``/api/v1/<service>/admin/calendar/years`` (or ``<prefix>/years``): load a year
+    (BUREAU/admin), list and read (staff)."""
     api = router(prefix or f"/api/v1/{service}/admin/calendar", tags=["working-day calendar"])
     errors: dict[int | str, dict[str, Any]] = {
         401: {"description": "no token"},
         403: {"description": "not allowed"},
     }
 
-    @api.post(
+    @idempotent_post(
+        api,
         "/years",
         response_model=YearLoaded,
         status_code=status.HTTP_201_CREATED,
-        summary="Load a year's holidays and make-up days (holiday-cn JSON; admin)",
-        dependencies=[allow(staff("admin"))],
+        summary="Load a year's holidays and make-up days (holiday-cn JSON; BUREAU/admin)",
+        dependencies=[allow(county_admin())],
         responses={**errors, 422: {"description": "not a valid holiday-cn document"}},
     )
     async def post_year(

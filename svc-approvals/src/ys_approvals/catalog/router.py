@@ -1,4 +1,5 @@
-"""Catalog routes: public read, admin write (every change versioned)."""
+"""Catalog routes: public read, county administrators (BUREAU/admin) write (every change
+versioned)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import Query, Response
 from sqlalchemy import String, cast, select
 
 from yingshang.app import allow, router
-from yingshang.auth import CurrentPrincipal, public, staff
+from yingshang.auth import CurrentPrincipal, county_admin, public
 from yingshang.cases.etag import IfMatch, check_if_match, set_etag
 from yingshang.cases.pagination import Page, PageParams, paginate
 from yingshang.db import SessionDep
@@ -19,7 +20,7 @@ from ys_approvals.catalog.models import Channel, ServiceItem
 from ys_approvals.catalog.schemas import ItemCreate, ItemOut, ItemUpdate, RevisionOut
 
 api = router("/api/v1/approvals/items", tags=["catalog"])
-ADMIN = staff("admin")
+ADMIN = county_admin()  # the catalogue (事项目录) is the county's
 ITEM_KIND = "item"
 
 
@@ -88,7 +89,7 @@ async def item_history(ref: str, session: SessionDep) -> list[RevisionOut]:
     "",
     response_model=ItemOut,
     status_code=201,
-    summary="Add an item (admin)",
+    summary="Add an item (BUREAU/admin)",
     dependencies=[allow(ADMIN)],
     responses={409: {"description": "code exists"}, 422: {"description": "invalid"}},
 )
@@ -103,7 +104,7 @@ async def create_item(
 @api.patch(
     "/{ref}",
     response_model=ItemOut,
-    summary="Change an item (admin; versioned)",
+    summary="Change an item (BUREAU/admin; versioned)",
     dependencies=[allow(ADMIN)],
     responses={
         404: {"description": "no such item"},

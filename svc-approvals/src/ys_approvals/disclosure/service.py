@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.auth import Principal
+from yingshang.auth import Principal, county_admin
 from yingshang.problems import Forbidden, NotFound
 from ys_approvals import history
 from ys_approvals.disclosure.models import DisclosureDocument, PowerEntry
@@ -26,9 +26,12 @@ Record = TypeVar("Record", DisclosureDocument, PowerEntry)
 
 
 def check_publisher(principal: Principal, department: str) -> None:
-    """A department publishes its own lists (its head); admins maintain any."""
-    if not (principal.is_admin or principal.has("head", department)):
-        raise Forbidden(f"only the head of {department} or an admin may publish for it")
+    """A department publishes its own lists (its head or its admin); the county's
+    administrators (BUREAU/admin) maintain any. Another unit's admin publishes nothing here."""
+    if not (county_admin().allows(principal) or principal.has(("head", "admin"), department)):
+        raise Forbidden(
+            f"only the head or admin of {department}, or a county administrator, may publish for it"
+        )
 
 
 def _snapshot(record: DisclosureDocument | PowerEntry) -> dict[str, Any]:

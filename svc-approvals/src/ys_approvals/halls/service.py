@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.auth import Principal
+from yingshang.auth import Principal, county_admin
 from yingshang.problems import Forbidden, Invalid, NotFound
 from ys_approvals.catalog.models import ServiceItem
 from ys_approvals.halls.models import Hall, Window, WindowItem, WindowSchedule
@@ -34,9 +34,12 @@ async def get_window(session: AsyncSession, hall_code: str, window_code: str) ->
 
 
 def check_hall_manager(principal: Principal, hall: Hall) -> None:
-    """The hall's head (or an admin) arranges its windows."""
-    if not (principal.is_admin or principal.has("head", hall.department)):
-        raise Forbidden("only the hall's head or an admin may change its windows")
+    """The head or admin of the hall's department (HALL, or the town) arranges its windows;
+    so do the county's administrators (BUREAU/admin). Another unit's admin does not."""
+    if not (county_admin().allows(principal) or principal.has(("head", "admin"), hall.department)):
+        raise Forbidden(
+            "only the hall's head or admin, or a county administrator, may change its windows"
+        )
 
 
 async def window_item_codes(

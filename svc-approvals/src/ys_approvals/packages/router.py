@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from yingshang.app import allow, router
-from yingshang.auth import CurrentPrincipal, public, staff
+from yingshang.auth import CurrentPrincipal, county_admin, public
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from ys_approvals.packages import service
@@ -38,8 +38,8 @@ async def read_package(code: str, session: SessionDep) -> PackageOut:
     "",
     response_model=PackageOut,
     status_code=201,
-    summary="Bundle items (admin)",
-    dependencies=[allow(staff("admin"))],
+    summary="Bundle items (BUREAU/admin)",
+    dependencies=[allow(county_admin())],
     responses={409: {"description": "code exists"}, 422: {"description": "invalid"}},
 )
 async def create_package(

@@ -7,7 +7,7 @@ from fastapi import Query
 
 from yingshang import audit
 from yingshang.app import allow, router
-from yingshang.auth import CurrentPrincipal, staff
+from yingshang.auth import CurrentPrincipal, county_admin, staff
 from yingshang.cases.pagination import PageParams, paginate
 from yingshang.clock import now, today
 from yingshang.db import SessionDep
@@ -108,9 +108,9 @@ async def read_targets(session: SessionDep) -> TargetsOut:
 @api.put(
     "/targets",
     response_model=TargetsOut,
-    summary="Change the mix targets (admin, audited)",
+    summary="Change the mix targets (BUREAU/admin, audited)",
     responses={422: {"description": "shares that do not add up"}},
-    dependencies=[allow(staff("admin"))],
+    dependencies=[allow(county_admin())],
 )
 async def change_targets(
     body: TargetsIn, session: SessionDep, principal: CurrentPrincipal

@@ -15,6 +15,7 @@ from yingshang.auth import CurrentPrincipal, staff
 from yingshang.cases.etag import IfMatch, set_etag
 from yingshang.cases.pagination import Page, PageParams
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from ys_hotline.access import CENTER
 from ys_hotline.knowledge import service
 from ys_hotline.knowledge.models import EntryStatus, KnowledgeEntry
@@ -77,7 +78,8 @@ async def list_entries(
     return Page(items=[EntryOut.model_validate(e) for e in rows], next_cursor=cursor)
 
 
-@api.post(
+@idempotent_post(
+    api,
     "",
     response_model=EntryOut,
     status_code=201,

@@ -10,6 +10,7 @@ from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff, staff_or_client
 from yingshang.cases.pagination import Page, PageParams
 from yingshang.db import SessionDep
+from yingshang.idempotency import idempotent_post
 from ys_ratings.access import MONTH_CLOSERS, OVERSIGHT_DEPTS
 from ys_ratings.bulletin import export, render, service
 from ys_ratings.bulletin.schemas import BulletinOut
@@ -45,7 +46,8 @@ async def monthly_bulletin(
     return _respond(report, format)
 
 
-@api.post(
+@idempotent_post(
+    api,
     "/monthly/{month}/close",
     response_model=BulletinOut,
     status_code=status.HTTP_201_CREATED,

@@ -8,7 +8,7 @@ from fastapi import Path, Request, status
 from pydantic import BaseModel
 
 from yingshang.app import allow, router
-from yingshang.auth import CurrentPrincipal, Principal, public, staff
+from yingshang.auth import CurrentPrincipal, Principal, county_admin, public, staff
 from yingshang.clock import now
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
@@ -113,8 +113,8 @@ async def list_policies(session: SessionDep) -> list[PolicyOut]:
 @policies.put(
     "/{key}",
     response_model=PolicyOut,
-    summary="Change a rating policy (admin)",
-    dependencies=[allow(staff("admin"))],
+    summary="Change a rating policy (BUREAU/admin)",
+    dependencies=[allow(county_admin())],
     responses={**NOT_FOUND, 422: {"description": "the default rating needs a level"}},
 )
 async def put_policy(

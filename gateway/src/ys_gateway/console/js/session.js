@@ -169,6 +169,12 @@ export function position() {
   return index === null ? null : list[index] || null;
 }
 
+/** The county's administrator: BUREAU/admin (yingshang.auth.county_admin). An admin post in
+ * another unit administers nothing county-wide (time limits, calendars, users, clients). */
+export function isCountyAdmin(p) {
+  return Boolean(p) && p.dept === "BUREAU" && p.role === "admin";
+}
+
 export function choosePosition(index) {
   if (!current) return;
   current.position = index;

@@ -34,7 +34,7 @@ function staffNav() {
     navLink("/console/escalations", "督办台账"),
     navLink("/console/bulletin", "月通报"),
     mayReadHotlineStats(p) ? navLink(STATS_PAGE, "热线统计") : null,
-    p && p.role === "admin" ? navLink("/console/calendar", "节假日安排") : null,
+    session.isCountyAdmin(p) ? navLink("/console/calendar", "节假日安排") : null,
     navLink("/console/public", "公众服务"),
   ];
 }

@@ -23,7 +23,7 @@ const ARRANGEMENTS = { off: "放假", work: "调休上班" };
 const DAY_KEYS = { name: "节日名称", date: "日期", isOffDay: "安排" };
 const WEEKDAYS = "日一二三四五六";
 
-const mayLoad = (p) => Boolean(p) && p.role === "admin"; // years.py: staff("admin") loads
+const mayLoad = session.isCountyAdmin; // years.py: county_admin() loads
 
 // ---- where each service stands ---------------------------------------------------------
 

@@ -90,7 +90,7 @@ const HOMES = {
 
 export async function homePage(ctx) {
   const p = session.position();
-  const home = p.role === "admin" ? adminHome : HOMES[p.dept] || departmentHome;
+  const home = session.isCountyAdmin(p) ? adminHome : HOMES[p.dept] || departmentHome;
   await home(ctx, p);
   ctx.main.prepend(h("p", { class: "whoami" }, `${session.claims().name || ""}，您正在以「${deptName(p.dept)} · ${label(ROLES, p.role)}」岗位办理业务。`));
 }
