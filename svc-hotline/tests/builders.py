@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from yingshang.events.outbox import OutboxEvent
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.tokens import TestIssuer
 from yingshang.time.models import Policy
@@ -104,3 +105,14 @@ async def in_seconds(hotline: ServiceUnderTest, stage: str, **values: Any) -> No
             .where(Policy.service == "hotline", Policy.stage == stage)
             .values(amount=10, unit="natural_seconds", **values)
         )
+
+
+async def outbox_events(hotline: ServiceUnderTest, ticket_id: str) -> list[dict[str, Any]]:
+    """The events written to the outbox about one ticket, in the order they go out."""
+    async with hotline.app.state.db.read() as session:
+        rows = await session.scalars(
+            select(OutboxEvent.payload)
+            .where(OutboxEvent.case_key == f"ticket/{ticket_id}")
+            .order_by(OutboxEvent.seq)
+        )
+        return [dict(r) for r in rows]

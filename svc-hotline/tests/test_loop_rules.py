@@ -243,6 +243,33 @@ async def test_the_center_holds_the_clocks_of_a_ticket_no_department_holds(
         assert dict(holders.all()) == {"handle": "HOTLINE_CENTER"}
 
 
+async def test_the_department_answers_for_its_reply_before_the_centers_review(
+    hotline: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """五限时 反馈 is the department's reply (DOMAIN.md: 办理 → 反馈/回复 → 审核): its clock
+    and escalation are the department's, and its policy rows say 反馈, not the center's 审核."""
+    db = hotline.app.state.db
+    await in_seconds(hotline, "feedback")
+    c = hotline.client
+    t = await step(c, await create(c, people.operator), "dispatch", people.operator)
+    t = await step(c, t, "sign", people.head("SCJGJ"))
+    t = await step(c, t, "contact", people.staff("SCJGJ"), {"note": "已电话联系"})
+    await step(c, t, "reply", people.staff("SCJGJ"), {"body": "已责令整改。"})
+    clock.set(T0 + timedelta(seconds=30))
+    await DeadlineSweeper(db).sweep()
+    async with db.read() as session:
+        rows = await session.scalars(
+            select(OutboxEvent.payload).where(OutboxEvent.subject == "ys.hotline.ticket.overdue")
+        )
+        overdue = [(r["data"]["stage"], r["data"]["department"]) for r in rows]
+    assert overdue == [("feedback", "SCJGJ")]
+    listed = await c.get(f"{BASE}/policies", params={"stage": "feedback"}, headers=people.operator)
+    assert sorted(p["description"] for p in listed.json()) == [
+        "反馈 1 个工作日",
+        "紧急诉求反馈 1 小时",
+    ]
+
+
 async def test_on_time_rate_counts_stages_already_late(
     hotline: ServiceUnderTest, people: People, clock: FrozenClock
 ) -> None:

@@ -181,3 +181,78 @@ async def test_an_escalated_stage_that_is_cancelled_leaves_the_ledger(
     # a cancellation of a stage that never escalated is absorbed without an entry
     await events.send(f"{APP}.stage_cancelled", stage_event(case, str(uuid.uuid4()), 0, due))
     assert await ledger(ratings, people.bureau(), department=OTHER_DEPT) == []
+
+
+TICKET = "ys.hotline.ticket"
+
+
+def ticket_stage(case: dict[str, Any], stage: str, level: int, **extra: Any) -> dict[str, Any]:
+    """A 12345 ticket's deadline event (stage ids are the engine's UUIDs)."""
+    data = stage_event(case, extra.pop("stage_id", str(uuid.uuid4())), level, now(), **extra)
+    return data | {"case_kind": "ticket", "stage": stage}
+
+
+async def test_a_stage_running_after_the_closure_escalates_into_the_ledger(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """办结 starts the 12345 回访 and the complaints center's anti-retaliation 回访核查: an
+    escalation of either, reached after the closure, opens its entry, which closes when that
+    stage completes."""
+    ticket, complaint = case_fields(), case_fields()
+    closed = {"received_at": now().isoformat(), "closed_at": now().isoformat()}
+    await events.send(f"{TICKET}.closed", {**ticket, **closed})
+    await events.send("ys.complaints.case.closed", {**complaint, **closed})
+    clock.advance(timedelta(days=2))
+    revisit = ticket_stage(ticket, "revisit", 1)
+    await events.send(f"{TICKET}.overdue", revisit)
+    checkback = ticket_stage(complaint, "checkback", 1) | {"case_kind": "case"}
+    await events.send("ys.complaints.case.overdue", checkback)
+    entries = await ledger(ratings, people.bureau())
+    assert sorted((e["service"], e["stage"]) for e in entries) == [
+        ("complaints", "checkback"),
+        ("hotline", "revisit"),
+    ]
+    clock.advance(timedelta(hours=1))
+    await events.send(f"{TICKET}.stage_completed", revisit | {"on_time": False})
+    assert [e["stage"] for e in await ledger(ratings, people.bureau())] == ["checkback"]
+
+
+async def test_a_reopened_ticket_is_open_again_and_its_redo_escalates(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """A dissatisfied 回访 reopens the ticket: it is no longer closed, the redo's stages go
+    into the 督办 ledger, and its next 办结 closes them. A reopen delivered twice, or one older
+    than the closure recorded, changes nothing."""
+    ticket = case_fields()
+    received = now().isoformat()
+    await events.send(f"{TICKET}.created", {**ticket, "received_at": received})
+    closed = {**ticket, "received_at": received, "closed_at": now().isoformat()}
+    await events.send(f"{TICKET}.closed", closed)
+    assert (await scorecard(ratings, people))["closed"] == {"hotline": 1}
+    clock.advance(timedelta(days=1))
+    reopened = await events.send(f"{TICKET}.reopened", {**ticket, "reason": "群众不满意"})
+    assert (await scorecard(ratings, people))["closed"] == {}
+
+    clock.advance(timedelta(days=2))
+    redo = ticket_stage(ticket, "sign", 1)
+    await events.send(f"{TICKET}.overdue", redo)
+    [entry] = await ledger(ratings, people.bureau())
+    assert (entry["case_number"], entry["stage"], entry["level"]) == (
+        ticket["case_number"],
+        "sign",
+        1,
+    )
+
+    clock.advance(timedelta(days=1))
+    await events.send(f"{TICKET}.closed", {**closed, "closed_at": now().isoformat()})
+    assert await ledger(ratings, people.bureau()) == []
+    await events.send(
+        f"{TICKET}.reopened", {**ticket, "reason": "群众不满意"}, event_id=reopened.id
+    )
+    stale = {**ticket, "reason": "群众不满意"}
+    await events.send(f"{TICKET}.reopened", stale, at=now() - timedelta(days=2))
+    assert (await scorecard(ratings, people))["closed"] == {"hotline": 1}
+    # the redo's L2, reached before the 办结 but delivered after it, opens nothing
+    late = ticket_stage(ticket, "sign", 2, stage_id=redo["stage_id"])
+    await events.send(f"{TICKET}.escalated", late, at=now() - timedelta(hours=1))
+    assert await ledger(ratings, people.bureau()) == []

@@ -238,3 +238,39 @@ async def test_the_rated_unit_cannot_decide_its_own_appeal_through_a_bureau_post
     )
     assert other.status_code == 200, other.text
     assert other.json()["state"] == "upheld"
+
+
+async def test_filing_and_deciding_an_appeal_publish_their_events(
+    ratings: ServiceUnderTest, events: Events, people: People
+) -> None:
+    """Every state change of an appeal goes out with its timeline entry: 申诉 filed, then
+    rejected (the rating keeps counting) or upheld — no reason text, no rater, no client."""
+    decided = {}
+    for decision in ("reject", "uphold"):
+        rating_id = await named_rating(ratings, events)
+        filed = await ratings.client.post(
+            f"{BASE}/{rating_id}/appeals",
+            json={"reason": "评价人误评，实际已当场办结"},
+            headers=people.department(role="head"),
+        )
+        assert filed.status_code == 201, filed.text
+        url = f"/api/v1/ratings/appeals/{filed.json()['id']}"
+        etag = (await ratings.client.get(url, headers=people.bureau())).headers["ETag"]
+        done = await ratings.client.post(
+            f"{url}/{decision}",
+            json={"note": "经核查"},
+            headers={**people.bureau("head"), "If-Match": etag},
+        )
+        assert done.status_code == 200, done.text
+        decided[filed.json()["id"]] = (rating_id, done.json()["state"])
+    published = await events.outbox("ys.ratings.appeal.*")
+    got = [(e["data"]["appeal_id"], e["type"].rsplit(".", 1)[1]) for e in published]
+    assert got == [
+        (appeal, name) for appeal, (_, state) in decided.items() for name in ("filed", state)
+    ]
+    assert {(e["data"]["department"], e["data"]["origin_client"]) for e in published} == {
+        (DEPT, None)
+    }
+    assert "误评" not in str(published)
+    assert "经核查" not in str(published)
+    assert [e["data"]["rating_id"] for e in published[::2]] == [r for r, _ in decided.values()]

@@ -144,12 +144,25 @@ def test_hotline_department_rating_rectification_and_webhooks(
     assert card["ratings"]["bad"] >= 1
     assert card["closed"].get("hotline", 0) >= 1
 
+    # 归档 after the 回访; another pushed ticket's 退单 held by the center (派单异议审核)
+    act(county.staff("hotline_head"), TICKETS, ticket, "archive")
+    returned = act(county.staff("operator"), TICKETS, push(county.integration("province"),
+                   "GZ-0002"), "dispatch")  # fmt: skip
+    returned = act(county.staff("scjg_head"), TICKETS, returned, "return", {"reason": "非本部门"})
+    returned = act(county.staff("hotline_head"), TICKETS, returned, "return-review",
+                   {"approve": True})  # fmt: skip
+    assert returned["status"] == "received"
+
     wanted = {"ys.hotline.ticket.closed", "ys.hotline.ticket.revisited"}
+    wanted |= {"ys.hotline.ticket.contacted", "ys.hotline.ticket.archived"}
     wanted |= {"ys.ratings.rating.submitted", "ys.ratings.rectification.opened"}
-    received = eventually(
-        lambda: wanted <= set(about(province.events(province_secret), number)) and province,
-        "the result events at the province's webhook",
-    )
+
+    def results_arrived() -> Receiver | None:
+        got = province.events(province_secret)
+        held = "ys.hotline.ticket.return_approved" in about(got, returned["number"])
+        return province if wanted <= set(about(got, number)) and held else None
+
+    received = eventually(results_arrived, "the result events at the province's webhook")
     events = received.events(province_secret)  # every signature verified
     assert {e["data"].get("origin_client") for e in events} == {"province"}
     for other in (theirs, by_phone):

@@ -21,6 +21,14 @@ from ys_approvals.applications.events import (
 )
 from ys_approvals.applications.machine import TRANSITIONS
 from ys_approvals.applications.models import CASE_KIND
+from ys_approvals.appointments.events import AppointmentPayload, DoorToDoorPayload
+from ys_approvals.appointments.machine import (
+    APPOINTMENT_MACHINE,
+    APPOINTMENT_STEPS,
+    CREATED_EVENTS,
+    DOOR_TO_DOOR_MACHINE,
+    VISIT_STEPS,
+)
 
 catalogue = EventCatalogue(title="svc-approvals events")
 OVERSIGHT = ("ratings",)
@@ -47,3 +55,12 @@ for _step in TRANSITIONS:
     if _step.event and f"{PREFIX}.{_step.event}" not in catalogue:
         catalogue.register(f"{PREFIX}.{_step.event}", TransitionPayload, description=_step.label)
 register_deadline_events(catalogue, SERVICE, (CASE_KIND,))
+# 预约 and 上门服务: their creation and every step (payloads without the applicant's data)
+for _machine, _payload, _created in (
+    (APPOINTMENT_MACHINE, AppointmentPayload, APPOINTMENT_STEPS["book"]),
+    (DOOR_TO_DOOR_MACHINE, DoorToDoorPayload, VISIT_STEPS["request"]),
+):
+    _prefix = f"ys.{SERVICE}.{_machine.kind}"
+    catalogue.register(f"{_prefix}.{CREATED_EVENTS[_machine.kind]}", _payload, description=_created)
+    for _move in _machine.transitions:
+        catalogue.register(f"{_prefix}.{_move.event}", _payload, description=_move.label)

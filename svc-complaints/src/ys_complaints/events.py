@@ -52,8 +52,20 @@ class Assigned(CaseEvent):
     respondent: str | None
 
 
+class Investigated(CaseEvent):
+    """调查核实: the unit recorded an investigation (its notes stay on the case)."""
+
+    investigated_at: datetime
+
+
 class Replied(CaseEvent):
     replied_at: datetime
+
+
+class SentBack(CaseEvent):
+    """审核退回: the center sent the unit's reply back for further investigation."""
+
+    sent_back_at: datetime
 
 
 class Resolved(CaseEvent):
@@ -64,8 +76,22 @@ class Disputed(CaseEvent):
     dispute_count: int
 
 
+class Revisited(CaseEvent):
+    """回访 of the enterprise that disputed the result (its words stay on the case)."""
+
+    dispute_count: int
+    revisited_at: datetime
+
+
 class Reopened(CaseEvent):
     dispute_count: int
+
+
+class CheckedBack(CaseEvent):
+    """回访核查: the anti-retaliation check-back after closure, and whether it found any."""
+
+    checked_back_at: datetime
+    retaliation_found: bool
 
 
 class Origin(BaseModel):
@@ -117,17 +143,35 @@ class FindingClosed(FindingEvent):
     on_time: bool | None = None
 
 
+class FindingRectified(FindingEvent):
+    """整改: the department reported its rectification (``due_at``: the deadline it met or
+    missed); the inspectors verify it."""
+
+    rectified_at: datetime
+
+
+class FindingRejected(FindingEvent):
+    """验证不通过: back to 整改中; the new deadline is the ``stage_started`` of the
+    rectification clock this step starts."""
+
+    rejected_at: datetime
+
+
 CASE_EVENTS: dict[str, tuple[type[CaseEvent], str, tuple[str, ...]]] = {
     "created": (Created, "登记: a complaint was registered", OVERSIGHT),
     "accepted": (Accepted, "受理: the complaint was accepted", ("gateway",)),
     "rejected": (Rejected, "不予受理: answered with the reason and a referral", ("gateway",)),
     "assigned": (Assigned, "交办: handed to the responsible unit", ("gateway",)),
+    "investigated": (Investigated, "调查核实: the unit recorded an investigation", ("gateway",)),
     "replied": (Replied, "答复: the responsible unit replied", ("gateway",)),
+    "sent_back": (SentBack, "审核退回: the reply went back to the unit", ("gateway",)),
     "resolved": (Resolved, "反馈: the result went to the enterprise", ("gateway",)),
     "disputed": (Disputed, "企业有异议: 回访 and 督办 follow", ("gateway",)),
-    "reopened": (Reopened, "重新交办 after a dispute", ("gateway",)),
+    "revisited": (Revisited, "回访 of the disputing enterprise", ("gateway",)),
+    "reopened": (Reopened, "重新交办 after a dispute", OVERSIGHT),
     "closed": (Closed, "办结 (or 不予受理); names the origin ticket", ("hotline", *OVERSIGHT)),
     "completed": (Completed, "办结 evaluation node of a real-name case", ("ratings",)),
+    "checked_back": (CheckedBack, "回访核查: the anti-retaliation check-back", ("gateway",)),
 }
 DEADLINE_NAMES = ("warning", "overdue", "escalated", "stage_completed")
 CLOCK_NAMES = ("stage_started", "stage_cancelled")  # also emitted; nobody needs to consume
@@ -163,6 +207,18 @@ def _register() -> None:
         FindingClosed,
         description="暗访: the rectification was verified and the finding closed",
         consumers=OVERSIGHT,
+    )
+    catalogue.register(
+        f"ys.{SERVICE}.finding.rectified",
+        FindingRectified,
+        description="暗访: the department reported its rectification, to be verified",
+        consumers=("gateway",),
+    )
+    catalogue.register(
+        f"ys.{SERVICE}.finding.rejected",
+        FindingRejected,
+        description="暗访: the rectification failed verification and runs again",
+        consumers=("gateway",),
     )
 
 

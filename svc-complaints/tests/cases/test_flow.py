@@ -90,6 +90,7 @@ async def test_the_whole_flow(
         "stage_completed",
         "assigned",
         "stage_started",
+        "investigated",
         "replied",
         "stage_completed",
         "stage_started",
@@ -98,8 +99,12 @@ async def test_the_whole_flow(
         "closed",
         "completed",
         "stage_started",
+        "checked_back",
         "stage_completed",
     ]
+    checked = next(e for e in events if e["type"].endswith(".checked_back"))["data"]
+    assert (checked["retaliation_found"], checked["to_state"]) == (False, "checked_back")
+    assert "企业反映" not in str(events)  # the notes stay on the case (confidentiality)
     closed = next(e for e in events if e["type"].endswith(".closed"))["data"]
     assert (closed["origin"], closed["outcome"], closed["department"]) == (
         None,
@@ -166,6 +171,11 @@ async def test_a_dispute_goes_to_supervision_and_reopens(
     )
     await step(c, case, "reopen", p.officer, {"note": "重新交办"}, expect=409)  # 回访 first
     case = await step(c, case, "revisit", p.clerk, {"note": "电话回访企业，了解诉求。"})
+    revisited = (await events_of(complaints, case["id"]))[-1]
+    assert (revisited["type"], revisited["data"]["dispute_count"]) == (
+        "ys.complaints.case.revisited",
+        1,
+    )
     case = await step(c, case, "reopen", p.officer, {"note": "重新交办，要求补偿损失"})
     assert (case["state"], case["department"]) == ("assigned", "SCJGJ")
     completed = [

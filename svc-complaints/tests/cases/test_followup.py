@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.builders import BASE, ENTERPRISE, AComplaint, People, Walk, register, step
+from tests.cases.test_flow import events_of
 from yingshang.events.envelope import make_event
 from yingshang.notify import Notification
 from yingshang.testing.apps import ServiceUnderTest
@@ -28,6 +29,11 @@ async def test_send_back_restarts_the_units_clock(
         ("reply", "running"),
     ]
     assert [n["kind"] for n in case["notes"]][-1] == "review"
+    events = [e for e in await events_of(complaints, case["id"]) if "stage_" not in e["type"]]
+    assert (events[-1]["type"], events[-1]["data"]["to_state"]) == (
+        "ys.complaints.case.sent_back",
+        "investigating",
+    )
 
 
 async def test_oversight_urges(complaints: ServiceUnderTest, people: People, walk: Walk) -> None:

@@ -80,6 +80,12 @@ async def test_a_finding_is_rectified_and_verified(
         events = [(e["type"], e["data"]) for e in rows]
     kinds = [t.rsplit(".", 1)[1] for t, _ in events]
     assert (kinds.count("opened"), kinds[-1]) == (1, "closed")
+    steps = [k for k in kinds if not k.startswith("stage_")]
+    assert steps == ["opened", "rectified", "rejected", "rectified", "closed"]
+    first = events[kinds.index("rectified")][1]
+    assert (first["due_at"], first["to_state"]) == ("2026-03-09T16:00:00Z", "rectified")
+    rejected = events[kinds.index("rejected")][1]
+    assert (rejected["department"], rejected["to_state"]) == ("SCJGJ", "open")
     assert events[kinds.index("opened")][1]["due_at"] == "2026-03-09T16:00:00Z"
     assert events[-1][1]["on_time"] is True
     assert events[-1][1]["department"] == "SCJGJ"

@@ -2,8 +2,9 @@
 
 办理 by type: 咨询 2 wd, 求助 5 wd, 意见建议 5 wd, 普通投诉/举报 12 wd, 表扬 5 wd, urgent 2
 natural hours (接诉即办); 签收 1 wd (urgent 30 min); 联系 1 wd; 回访 within 1 wd after 办结;
-反馈 (the center's review of a reply) 1 wd. Ladder: the foundation default — L1 at due to the
-department head, L2 (催办) one working day later, L3 (书面通报) five working days later.
+反馈 (反馈/回复: the department's reply, before the center's 审核) 1 wd. Ladder: the
+foundation default — L1 at due to the department head, L2 (催办) one working day later, L3
+(书面通报) five working days later.
 """
 
 from typing import Any
@@ -33,7 +34,7 @@ def _row(stage: Stage, urgency: str, amount: int, unit: Unit, text: str) -> dict
 
 # How the policy table says each row (the admin console shows it as the row's 说明).
 STAGE_NAMES = {Stage.SIGN: "签收", Stage.CONTACT: "联系", Stage.HANDLE: "办理",
-               Stage.FEEDBACK: "反馈审核", Stage.REVISIT: "回访"}  # fmt: skip
+               Stage.FEEDBACK: "反馈", Stage.REVISIT: "回访"}  # fmt: skip
 TYPE_NAMES = {T.CONSULT: "咨询", T.HELP: "求助", T.SUGGESTION: "意见建议", T.COMPLAINT: "投诉",
               T.REPORT: "举报", T.PRAISE: "表扬"}  # fmt: skip
 UNIT_NAMES = {WD: "个工作日", HOURS: "小时", MINUTES: "分钟"}

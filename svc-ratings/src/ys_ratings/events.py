@@ -96,6 +96,17 @@ class RatingExcluded(CaseRef):
     service: str
 
 
+class AppealEvent(CaseRef):
+    """申诉复核 of a rating: filed by the rated unit, upheld or rejected by the bureau.
+    ``case_*`` name the rated case, as ``rating.excluded`` does; no rater identity, no reason
+    text, and no origin client (an appeal is between the rated unit and the bureau)."""
+
+    appeal_id: uuid.UUID
+    rating_id: uuid.UUID
+    state: str
+    service: str
+
+
 catalogue.register(
     "ys.ratings.invitation.created",
     InvitationCreated,
@@ -132,4 +143,10 @@ for _action, _text in {
         description=f"Rectification: {_text}",
         consumers=("gateway",),
     )
+for _action, _text in {
+    "filed": "申诉: the rated unit appealed a rating",
+    "upheld": "申诉成立: the rating leaves the statistics (see rating.excluded)",
+    "rejected": "申诉不成立: the rating keeps counting",
+}.items():
+    catalogue.register(f"ys.ratings.appeal.{_action}", AppealEvent, description=_text)
 register_deadline_events(catalogue, SERVICE, ("rectification",))

@@ -212,7 +212,7 @@ PRODUCED: dict[str, tuple[type[BaseModel], str, tuple[str, ...]]] = {
     "problem.proposed": (ProblemProposed, "solution proposed", ("gateway",)),
     "problem.progress_reported": (ProgressReported, "monthly progress", ("gateway",)),
     "problem.solved": (ProblemSolved, "reported solved, awaiting confirmation", ("gateway",)),
-    "problem.reopened": (ProblemReopened, "the enterprise disputed: reopened", ("gateway",)),
+    "problem.reopened": (ProblemReopened, "the enterprise disputed: reopened", OVERSIGHT),
     "problem.closed": (ProblemClosed, "销号 (confirmed or bureau override)", OVERSIGHT),
     "problem.completed": (ProblemCompleted, "销号: 好差评 node finish", OVERSIGHT),
     "pairing.created": (PairingCreated, "挂帮: a leader paired with an enterprise", OVERSIGHT),

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from yingshang.db import IdMixin, TimestampMixin, VersionMixin
 from ys_approvals.models import Base
@@ -33,6 +33,7 @@ class Appointment(IdMixin, TimestampMixin, VersionMixin, Base):
     day: Mapped[date] = mapped_column(Date, index=True)
     start: Mapped[str] = mapped_column(String(5))
     status: Mapped[str] = mapped_column(String(20), default="booked")
+    state: Mapped[str] = synonym("status")  # the case kit's name for it (``machine``)
     applicant_name: Mapped[str] = mapped_column(String(100))
     applicant_phone: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
@@ -52,6 +53,7 @@ class DoorToDoorRequest(IdMixin, TimestampMixin, VersionMixin, Base):
     wanted_day: Mapped[date] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="requested")
+    state: Mapped[str] = synonym("status")  # the case kit's name for it (``machine``)
     assigned_staff_no: Mapped[str | None] = mapped_column(String(40))
     assigned_name: Mapped[str | None] = mapped_column(String(100))
     outcome: Mapped[str | None] = mapped_column(Text)

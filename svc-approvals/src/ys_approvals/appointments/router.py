@@ -1,16 +1,18 @@
-"""Appointments (预约) and door-to-door requests (上门服务)."""
+"""Appointments (预约) and door-to-door requests (上门服务): reads answer with an ETag,
+every step needs If-Match (428 missing, 412 stale)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from fastapi import Query, Request
+from fastapi import Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
 from yingshang.auth import HALL, CurrentPrincipal, Principal, staff, staff_or_client
+from yingshang.cases.etag import IfMatch, set_etag
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from yingshang.masking import mask_phone
@@ -18,6 +20,7 @@ from yingshang.problems import NotFound
 from yingshang.validators import PlausibleDate
 from ys_approvals.access import oversees
 from ys_approvals.appointments import service
+from ys_approvals.appointments.machine import APPOINTMENT, DOOR_TO_DOOR
 from ys_approvals.appointments.models import Appointment, DoorToDoorRequest
 from ys_approvals.appointments.schemas import (
     AppointmentOut,
@@ -28,56 +31,36 @@ from ys_approvals.appointments.schemas import (
     OutcomeIn,
 )
 from ys_approvals.auth_helpers import require_key_from_clients
-from ys_approvals.catalog.models import ServiceItem
 from ys_approvals.halls.models import Hall, Window
 
 api = router("/api/v1/approvals", tags=["appointments"])
 BOOKERS = staff_or_client("approvals:write")
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "not found"},
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not found"}}
+STEP_ERRORS: dict[int | str, dict[str, Any]] = {
+    **NOT_FOUND,
+    403: {"description": "your position may not take this step"},
     409: {"description": "not in that state"},
+    412: {"description": "changed since you read it"},
+    428: {"description": "If-Match missing"},
 }
 
 
-async def _where(session: AsyncSession, appointment: Appointment) -> tuple[Hall, Window]:
-    window = await session.get(Window, appointment.window_id)
-    assert window is not None
-    hall = await session.get(Hall, window.hall_id)
-    assert hall is not None
-    return hall, window
-
-
-def _may_see(principal: Principal, appointment: Appointment, hall: Hall) -> bool:
-    if principal.is_client:
-        return appointment.origin_client == principal.client_id
-    return oversees(principal) or principal.has(None, hall.department)
-
-
 async def _out(session: AsyncSession, appointment: Appointment) -> AppointmentOut:
-    hall, window = await _where(session, appointment)
-    item = await session.get(ServiceItem, appointment.item_id) if appointment.item_id else None
+    place = await service.where(session, appointment)
     return AppointmentOut(
         id=appointment.id,
-        hall_code=hall.code,
-        window_code=window.code,
+        hall_code=place.hall.code,
+        window_code=place.window.code,
         day=appointment.day,
         start=appointment.start,
         status=appointment.status,
-        item_code=item.code if item else None,
+        item_code=place.item_code,
         applicant_name=appointment.applicant_name,
         applicant_phone=mask_phone(appointment.applicant_phone),
         note=appointment.note,
         created_at=appointment.created_at,
         version=appointment.version,
     )
-
-
-async def _visible(session: AsyncSession, principal: Principal, ref: uuid.UUID) -> Appointment:
-    appointment = await service.get_appointment(session, ref)
-    hall, _ = await _where(session, appointment)
-    if not _may_see(principal, appointment, hall):
-        raise NotFound("no such appointment")
-    return appointment
 
 
 @idempotent_post(
@@ -121,22 +104,44 @@ async def list_appointments(
     return [await _out(session, a) for a in rows.scalars()]
 
 
-@api.post(
-    "/appointments/{ref}/{action}",
+@api.get(
+    "/appointments/{ref}",
     response_model=AppointmentOut,
-    summary="cancel | attend | no_show",
+    summary="A booking (ETag)",
     dependencies=[allow(BOOKERS)],
     responses=NOT_FOUND,
 )
-async def move(
-    ref: uuid.UUID, action: str, session: SessionDep, principal: CurrentPrincipal
+async def read_appointment(
+    ref: uuid.UUID, session: SessionDep, principal: CurrentPrincipal, response: Response
 ) -> AppointmentOut:
-    appointment = await _visible(session, principal, ref)
+    place = await service.visible_appointment(session, principal, ref)
+    set_etag(response, place.appointment, APPOINTMENT)
+    return await _out(session, place.appointment)
+
+
+@api.post(
+    "/appointments/{ref}/{action}",
+    response_model=AppointmentOut,
+    summary="cancel | attend | no_show (If-Match)",
+    dependencies=[allow(BOOKERS)],
+    responses=STEP_ERRORS,
+)
+async def move(
+    ref: uuid.UUID,
+    action: str,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AppointmentOut:
+    place = await service.visible_appointment(session, principal, ref)
     if action not in ("cancel", "attend", "no_show"):
         raise NotFound(f"no action {action}")
     if principal.is_client and action != "cancel":
         raise NotFound(f"no action {action}")
-    return await _out(session, await service.move(session, appointment, action))
+    appointment = await service.move(session, place, action, principal, if_match)
+    set_etag(response, appointment, APPOINTMENT)
+    return await _out(session, appointment)
 
 
 def _visit_out(request: DoorToDoorRequest) -> DoorToDoorOut:
@@ -172,52 +177,66 @@ async def list_visits(session: SessionDep, status: str | None = None) -> list[Do
     return [_visit_out(r) for r in (await session.execute(query)).scalars()]
 
 
-async def _visit(session: AsyncSession, ref: uuid.UUID) -> DoorToDoorRequest:
-    row = await session.get(DoorToDoorRequest, ref)
-    if row is None:
-        raise NotFound("no such request")
-    return row
+@api.get(
+    "/door-to-door/{ref}",
+    response_model=DoorToDoorOut,
+    summary="A door-to-door request (hall staff; ETag)",
+    dependencies=[allow(staff(depts=[HALL]))],
+    responses=NOT_FOUND,
+)
+async def read_visit(ref: uuid.UUID, session: SessionDep, response: Response) -> DoorToDoorOut:
+    row = await service.get_visit(session, ref)
+    set_etag(response, row, DOOR_TO_DOOR)
+    return _visit_out(row)
+
+
+async def _step(
+    session: AsyncSession, ref: uuid.UUID, action: str, who: Principal, if_match: str | None,
+    response: Response, body: AssignIn | OutcomeIn | None = None,
+) -> DoorToDoorOut:  # fmt: skip
+    row = await service.get_visit(session, ref)
+    row = await service.move_visit(session, row, action, who, if_match, body)
+    set_etag(response, row, DOOR_TO_DOOR)
+    return _visit_out(row)
 
 
 @api.post(
     "/door-to-door/{ref}/assign",
     response_model=DoorToDoorOut,
-    summary="The hall's head assigns staff",
+    summary="The hall's head assigns staff (If-Match)",
     dependencies=[allow(staff("head", depts=[HALL]))],
-    responses=NOT_FOUND,
+    responses=STEP_ERRORS,
 )
-async def assign(ref: uuid.UUID, body: AssignIn, session: SessionDep) -> DoorToDoorOut:
-    row = await _visit(session, ref)
-    service.move_visit(row, "assign")
-    row.assigned_staff_no, row.assigned_name = body.staff_no, body.name
-    await session.flush()
-    return _visit_out(row)
+async def assign(
+    ref: uuid.UUID, body: AssignIn, session: SessionDep, principal: CurrentPrincipal,
+    response: Response, if_match: IfMatch = None,
+) -> DoorToDoorOut:  # fmt: skip
+    return await _step(session, ref, "assign", principal, if_match, response, body)
 
 
 @api.post(
     "/door-to-door/{ref}/complete",
     response_model=DoorToDoorOut,
-    summary="Record the visit's outcome",
+    summary="Record the visit's outcome (If-Match)",
     dependencies=[allow(staff(depts=[HALL]))],
-    responses=NOT_FOUND,
+    responses=STEP_ERRORS,
 )
-async def complete(ref: uuid.UUID, body: OutcomeIn, session: SessionDep) -> DoorToDoorOut:
-    row = await _visit(session, ref)
-    service.move_visit(row, "complete")
-    row.outcome = body.outcome
-    await session.flush()
-    return _visit_out(row)
+async def complete(
+    ref: uuid.UUID, body: OutcomeIn, session: SessionDep, principal: CurrentPrincipal,
+    response: Response, if_match: IfMatch = None,
+) -> DoorToDoorOut:  # fmt: skip
+    return await _step(session, ref, "complete", principal, if_match, response, body)
 
 
 @api.post(
     "/door-to-door/{ref}/cancel",
     response_model=DoorToDoorOut,
-    summary="Cancel a request",
+    summary="Cancel a request (If-Match)",
     dependencies=[allow(staff(depts=[HALL]))],
-    responses=NOT_FOUND,
+    responses=STEP_ERRORS,
 )
-async def cancel(ref: uuid.UUID, session: SessionDep) -> DoorToDoorOut:
-    row = await _visit(session, ref)
-    service.move_visit(row, "cancel")
-    await session.flush()
-    return _visit_out(row)
+async def cancel(
+    ref: uuid.UUID, session: SessionDep, principal: CurrentPrincipal, response: Response,
+    if_match: IfMatch = None,
+) -> DoorToDoorOut:  # fmt: skip
+    return await _step(session, ref, "cancel", principal, if_match, response)

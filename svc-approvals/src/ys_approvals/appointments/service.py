@@ -1,22 +1,41 @@
-"""Slots from window schedules, bookings that never exceed a slot's capacity, 上门服务."""
+"""Slots from window schedules, bookings that never exceed a slot's capacity, 上门服务.
+
+Bookings and door-to-door requests are cases of the kit (``machine``): each step writes the
+state, its timeline entry and its event in the request's transaction, If-Match required.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
+from yingshang.cases import timeline
+from yingshang.cases.statemachine import StateMachine, apply_transition
 from yingshang.clock import SHANGHAI, now, today
+from yingshang.events.envelope import make_event
+from yingshang.events.outbox import enqueue
 from yingshang.problems import Conflict, Invalid, NotFound
+from ys_approvals.access import oversees
+from ys_approvals.appointments.events import appointment_payload, visit_payload
+from ys_approvals.appointments.machine import (
+    APPOINTMENT_MACHINE,
+    CREATED_EVENTS,
+    DOOR_TO_DOOR_MACHINE,
+)
 from ys_approvals.appointments.models import Appointment, DoorToDoorRequest, SlotCounter
-from ys_approvals.appointments.schemas import BookingIn, DoorToDoorIn, Slot
+from ys_approvals.appointments.schemas import AssignIn, BookingIn, DoorToDoorIn, OutcomeIn, Slot
+from ys_approvals.catalog.models import ServiceItem
 from ys_approvals.catalog.service import find_by_code
-from ys_approvals.halls.models import Window, WindowSchedule
+from ys_approvals.halls.models import Hall, Window, WindowSchedule
 from ys_approvals.halls.service import get_window, schedule_of
 
 
@@ -78,7 +97,53 @@ async def book(session: AsyncSession, body: BookingIn, actor: Principal) -> Appo
     )
     session.add(appointment)
     await session.flush()
+    place = await where(session, appointment)
+    await _created(session, APPOINTMENT_MACHINE, appointment, "book", actor, place.payload())
     return appointment
+
+
+async def _created(
+    session: AsyncSession, machine: StateMachine[Any], row: Any, action: str, actor: Principal,
+    payload: BaseModel,
+) -> None:  # fmt: skip
+    """A booking or request taken: its first timeline entry and its event."""
+    name = f"ys.{machine.service}.{machine.kind}.{CREATED_EVENTS[machine.kind]}"
+    event = make_event(machine.service, name, payload, subject=machine.case_key(row))
+    await enqueue(session, event)
+    await timeline.append(
+        session, case_kind=machine.kind, case_id=row.id, action=action, actor=actor,
+        to_state=row.state, event_id=event.id,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a booking is: its hall and window, and the item booked for."""
+
+    appointment: Appointment
+    hall: Hall
+    window: Window
+    item_code: str | None
+
+    def payload(self) -> BaseModel:
+        a, hall = self.appointment, self.hall
+        return appointment_payload(a, hall.code, hall.department, self.window.code, self.item_code)
+
+
+async def where(session: AsyncSession, appointment: Appointment) -> Place:
+    """The booking's hall, window and item (what its views and events name)."""
+    window = await session.get(Window, appointment.window_id)
+    assert window is not None
+    hall = await session.get(Hall, window.hall_id)
+    assert hall is not None
+    # the machine's rules name the hall's staff by the department running it
+    appointment.hall_department = hall.department  # type: ignore[attr-defined]
+    return Place(appointment, hall, window, await _item_code(session, appointment.item_id))
+
+
+async def _item_code(session: AsyncSession, item_id: uuid.UUID | None) -> str | None:
+    item = await session.get(ServiceItem, item_id) if item_id else None
+    return item.code if item else None
 
 
 async def _item_id(session: AsyncSession, code: str | None) -> uuid.UUID | None:
@@ -132,32 +197,43 @@ async def _release_seat(session: AsyncSession, appointment: Appointment) -> None
     )
 
 
-# Allowed status moves of a booking: (from, action) -> to
-MOVES = {
-    ("booked", "cancel"): "cancelled",
-    ("booked", "attend"): "attended",
-    ("booked", "no_show"): "no_show",
-}
+async def move(
+    session: AsyncSession, place: Place, action: str, actor: Principal, if_match: str | None
+) -> Appointment:
+    """到场 / 未到场 / 取消 (a cancelled booking frees its seat)."""
+    appointment = place.appointment
 
+    def effect(row: Appointment) -> None:  # once the kit's checks passed
+        if action == "no_show" and row.day > today():
+            raise Conflict(
+                "a no-show can be recorded only once the day has come", code="not-the-day"
+            )
 
-async def move(session: AsyncSession, appointment: Appointment, action: str) -> Appointment:
-    target = MOVES.get((appointment.status, action))
-    if target is None:
-        raise Conflict(f"cannot {action} an appointment that is {appointment.status}")
-    if action == "no_show" and appointment.day > today():
-        raise Conflict("a no-show can be recorded only once the day has come")
-    appointment.status = target
+    await apply_transition(  # type: ignore[type-var, unused-ignore]  # see machine
+        session, APPOINTMENT_MACHINE, appointment, action, actor, if_match=if_match,
+        event_data=place.payload(), effect=effect,
+    )  # fmt: skip
     if action == "cancel":
         await _release_seat(session, appointment)
-    await session.flush()
     return appointment
 
 
-async def get_appointment(session: AsyncSession, appointment_id: uuid.UUID) -> Appointment:
+async def visible_appointment(
+    session: AsyncSession, principal: Principal, appointment_id: uuid.UUID
+) -> Place:
+    """The booking and where it is, or 404 — also when ``principal`` may not see it: the
+    platform that booked it, oversight, or staff of the hall's department."""
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None:
         raise NotFound("no such appointment")
-    return appointment
+    place = await where(session, appointment)
+    if principal.is_client:
+        seen = appointment.origin_client == principal.client_id
+    else:
+        seen = oversees(principal) or principal.has(None, place.hall.department)
+    if not seen:
+        raise NotFound("no such appointment")
+    return place
 
 
 async def request_visit(
@@ -176,20 +252,39 @@ async def request_visit(
     )
     session.add(request)
     await session.flush()
+    payload = visit_payload(request, body.item_code)
+    await _created(session, DOOR_TO_DOOR_MACHINE, request, "request", actor, payload)
     return request
 
 
-VISIT_MOVES = {
-    ("requested", "assign"): "assigned",
-    ("assigned", "assign"): "assigned",
-    ("assigned", "complete"): "done",
-    ("requested", "cancel"): "cancelled",
-    ("assigned", "cancel"): "cancelled",
-}
+async def get_visit(session: AsyncSession, ref: uuid.UUID) -> DoorToDoorRequest:
+    row = await session.get(DoorToDoorRequest, ref)
+    if row is None:
+        raise NotFound("no such request")
+    return row
 
 
-def move_visit(request: DoorToDoorRequest, action: str) -> None:
-    target = VISIT_MOVES.get((request.status, action))
-    if target is None:
-        raise Conflict(f"cannot {action} a request that is {request.status}")
-    request.status = target
+async def move_visit(
+    session: AsyncSession,
+    row: DoorToDoorRequest,
+    action: str,
+    actor: Principal,
+    if_match: str | None,
+    body: AssignIn | OutcomeIn | None = None,
+) -> DoorToDoorRequest:
+    """派员 (again, to change who goes) / 上门办结 with the outcome / 取消."""
+    payload = visit_payload(row, await _item_code(session, row.item_id))
+    if isinstance(body, AssignIn):
+        payload = payload.model_copy(update={"assigned_staff_no": body.staff_no})
+
+    def effect(visit: DoorToDoorRequest) -> None:  # once the kit's checks passed
+        if isinstance(body, AssignIn):
+            visit.assigned_staff_no, visit.assigned_name = body.staff_no, body.name
+        elif isinstance(body, OutcomeIn):
+            visit.outcome = body.outcome
+
+    await apply_transition(  # type: ignore[type-var, unused-ignore]  # see machine
+        session, DOOR_TO_DOOR_MACHINE, row, action, actor, if_match=if_match,
+        event_data=payload, effect=effect,
+    )  # fmt: skip
+    return row

@@ -61,10 +61,20 @@ _BUILDERS: dict[str, Callable[[ComplaintCase, dict[str, Any]], ev.CaseEvent]] = 
     ),
     "rejected": lambda c, d: ev.Rejected(**common(c), exclusion=c.exclusion),
     "assigned": lambda c, d: ev.Assigned(**common(c), respondent=c.respondent),
+    "investigated": lambda c, d: ev.Investigated(**common(c), investigated_at=now()),
     "replied": lambda c, d: ev.Replied(**common(c), replied_at=c.replied_at or now()),
+    "sent_back": lambda c, d: ev.SentBack(**common(c), sent_back_at=now()),
     "resolved": lambda c, d: ev.Resolved(**common(c), resolved_at=c.resolved_at or now()),
     "disputed": lambda c, d: ev.Disputed(**common(c), dispute_count=c.dispute_count),
+    "revisited": lambda c, d: ev.Revisited(
+        **common(c), dispute_count=c.dispute_count, revisited_at=now()
+    ),
     "reopened": lambda c, d: ev.Reopened(**common(c), dispute_count=c.dispute_count),
+    "checked_back": lambda c, d: ev.CheckedBack(
+        **common(c),
+        checked_back_at=c.checked_back_at or now(),
+        retaliation_found=bool(c.retaliation_found),
+    ),
     "closed": _closed,
     "completed": _completed,
 }

@@ -74,8 +74,24 @@ MACHINE: StateMachine[Finding] = StateMachine(  # type: ignore[type-var]  # Mapp
     final=frozenset({S.CLOSED.value}),
     labels={S.OPEN: "整改中", S.RECTIFIED: "已整改待验证", S.CLOSED: "已销号"},
     transitions=(
-        _t("rectify", "整改", S.OPEN, S.RECTIFIED, DEPARTMENT, note_required=True),
+        _t(
+            "rectify",
+            "整改",
+            S.OPEN,
+            S.RECTIFIED,
+            DEPARTMENT,
+            event="rectified",
+            note_required=True,
+        ),
         _t("verify", "验证通过", S.RECTIFIED, S.CLOSED, INSPECTORS, event="closed"),
-        _t("reject", "验证不通过", S.RECTIFIED, S.OPEN, INSPECTORS, note_required=True),
+        _t(
+            "reject",
+            "验证不通过",
+            S.RECTIFIED,
+            S.OPEN,
+            INSPECTORS,
+            event="rejected",
+            note_required=True,
+        ),
     ),
 )

@@ -23,7 +23,7 @@ from yingshang.time.arithmetic import Unit
 from ys_complaints.access import is_center, is_oversight
 from ys_complaints.cases.intake import acting_position
 from ys_complaints.directory import service as directory
-from ys_complaints.events import FindingClosed, FindingEvent
+from ys_complaints.events import FindingClosed, FindingEvent, FindingRectified, FindingRejected
 from ys_complaints.inspections.machine import (
     CLASS_LABELS,
     MACHINE,
@@ -180,14 +180,7 @@ async def act(
 ) -> Finding:
     """整改 / 验证通过 / 验证不通过 on a finding the caller may see."""
     finding = await load(session, finding_id, principal)
-    event_data: dict[str, Any] | None = None
-    if name == "verify":
-        stages = await deadlines.stages_of(session, FINDING_KIND, finding.id)
-        on_time = stages[-1].on_time if stages else None
-        closed = FindingClosed(
-            **_common(finding), due_at=finding.due_at, closed_at=now(), on_time=on_time
-        )
-        event_data = closed.model_dump(mode="json")
+    event_data = (await _event_data(session, finding, name)).model_dump(mode="json")
 
     def effect(row: Finding) -> None:
         if name == "rectify":
@@ -210,6 +203,21 @@ async def act(
     )
     await _clocks(session, finding, name, principal, body)
     return finding
+
+
+async def _event_data(session: AsyncSession, finding: Finding, name: str) -> FindingEvent:
+    """The payload of the step's event: 整改 names the deadline it answered, 验证不通过 the
+    time (its new deadline is the clock's ``stage_started``), 验证通过 whether it was on
+    time."""
+    if name == "rectify":
+        return FindingRectified(**_common(finding), due_at=finding.due_at, rectified_at=now())
+    if name == "reject":
+        return FindingRejected(**_common(finding), rejected_at=now())
+    stages = await deadlines.stages_of(session, FINDING_KIND, finding.id)
+    on_time = stages[-1].on_time if stages else None
+    return FindingClosed(
+        **_common(finding), due_at=finding.due_at, closed_at=now(), on_time=on_time
+    )
 
 
 async def _clocks(

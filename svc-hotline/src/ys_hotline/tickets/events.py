@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from yingshang.clock import now
 from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.envelope import CloudEvent, make_event
 from ys_hotline.tickets.models import CASE_KIND, Ticket
@@ -46,12 +47,33 @@ class Signed(CaseEvent):
     signed_at: datetime
 
 
+class Contacted(CaseEvent):
+    """联系: the department reached the requester (the 联系 limit is met)."""
+
+    contacted_at: datetime
+
+
 class Returned(CaseEvent):
     reason: str
 
 
+class ReturnReviewed(CaseEvent):
+    """派单异议审核 of a 退单 (``department``: the unit that returned it): ``return_approved``
+    — the ticket is back at the center to be dispatched again; ``return_rejected`` — back to
+    that unit, which signs for it."""
+
+    reason: str | None
+    reviewed_at: datetime
+
+
 class Replied(CaseEvent):
     replied_at: datetime
+
+
+class SentBack(CaseEvent):
+    """审核退回: the center sent the reply back; the department handles and replies again."""
+
+    sent_back_at: datetime
 
 
 class Closed(CaseEvent):
@@ -78,6 +100,14 @@ class Revisited(CaseEvent):
 
 class Reopened(CaseEvent):
     reason: str
+
+
+class Archived(CaseEvent):
+    """归档: the ticket's file is closed, after its 回访 or (``revisited`` false) without one,
+    for the reason on its timeline."""
+
+    archived_at: datetime
+    revisited: bool
 
 
 class Merged(CaseEvent):
@@ -159,16 +189,27 @@ def _transferred(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
     )
 
 
+def _return_reviewed(ticket: Ticket) -> CaseEvent:
+    return ReturnReviewed(**common(ticket), reason=ticket.return_reason, reviewed_at=now())
+
+
 _BUILDERS: dict[str, Callable[[Ticket, dict[str, Any]], CaseEvent]] = {
     "dispatched": lambda t, d: Dispatched(
         **common(t), co_departments=list(t.co_departments or []), category_code=t.category_code
     ),
     "signed": lambda t, d: Signed(**common(t), staff_no=d.get("staff_no"), signed_at=d["at"]),
+    "contacted": lambda t, d: Contacted(**common(t), contacted_at=now()),
     "returned": lambda t, d: Returned(**common(t), reason=d["reason"]),
+    "return_approved": lambda t, d: _return_reviewed(t),
+    "return_rejected": lambda t, d: _return_reviewed(t),
     "replied": lambda t, d: Replied(**common(t), replied_at=d["at"]),
+    "sent_back": lambda t, d: SentBack(**common(t), sent_back_at=d.get("at") or now()),
     "closed": _closed,
     "revisited": _revisited,
     "reopened": lambda t, d: Reopened(**common(t), reason=d["reason"]),
+    "archived": lambda t, d: Archived(
+        **common(t), archived_at=now(), revisited=t.revisited_at is not None
+    ),
     "merged": lambda t, d: Merged(
         **common(t), into_ticket_id=d["into_ticket_id"], into_case_number=d["into_case_number"]
     ),
@@ -185,16 +226,21 @@ PRODUCED: dict[str, tuple[type[CaseEvent], str]] = {
     "created": (Created, "受理: a ticket was taken (phone, web, province, console)"),
     "dispatched": (Dispatched, "派单: dispatched to the lead department (+ co-handlers)"),
     "signed": (Signed, "签收: the department's head signed for the ticket"),
+    "contacted": (Contacted, "联系: the department contacted the requester"),
     "returned": (Returned, "退单: the department returned the ticket, with the reason"),
+    "return_approved": (ReturnReviewed, "退单审核通过: back at the center to be re-dispatched"),
+    "return_rejected": (ReturnReviewed, "退单审核不通过: back to the department"),
     "replied": (Replied, "回复: the department replied; the center reviews"),
+    "sent_back": (SentBack, "审核退回: the reply was sent back to the department"),
     "closed": (Closed, "办结 (or closed by 并单 / the linked complaints case)"),
     "revisited": (Revisited, "回访: the requester's satisfaction, the ticket's 好差评 rating"),
     "reopened": (Reopened, "Reopened after a dissatisfied 回访"),
+    "archived": (Archived, "归档: the ticket's file is closed"),
     "merged": (Merged, "并单: merged into an earlier ticket"),
     "transferred": (Transferred, "Transferred to the complaints center (enterprise in full)"),
 }
 CONSUMERS = {"revisited": ("ratings",), "transferred": ("complaints",), "closed": ("ratings",),
-             "created": ("ratings",)}  # fmt: skip
+             "created": ("ratings",), "reopened": ("ratings",)}  # fmt: skip
 
 
 def register_produced(catalogue: EventCatalogue) -> EventCatalogue:

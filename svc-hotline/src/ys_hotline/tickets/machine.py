@@ -42,7 +42,7 @@ class Stage(StrEnum):
     SIGN = "sign"  # 签收: dispatch → sign
     CONTACT = "contact"  # 联系: sign → first contact with the requester
     HANDLE = "handle"  # 办理: received_at → 办结 (the type's time limit)
-    FEEDBACK = "feedback"  # 反馈: reply → the center's review decision
+    FEEDBACK = "feedback"  # 反馈/回复: the department's reply, until the center's 审核 takes it
     REVISIT = "revisit"  # 回访: 办结 → return visit
 
 
@@ -56,14 +56,16 @@ TRANSITIONS = (
     _t("answer", "直接答复", {S.RECEIVED}, S.CLOSED, OPERATOR, event="closed"),
     _t("dispatch", "派单", {S.RECEIVED}, S.DISPATCHED, OPERATOR, event="dispatched"),
     _t("sign", "签收", {S.DISPATCHED}, S.SIGNED, DEPT_HEAD, event="signed"),
-    _t("contact", "联系", {S.SIGNED}, S.HANDLING, DEPT),
+    _t("contact", "联系", {S.SIGNED}, S.HANDLING, DEPT, event="contacted"),
     _t("reply", "回复", {S.HANDLING}, S.REPLIED, DEPT, event="replied"),
     _t("accept", "审核通过", {S.REPLIED}, S.CLOSED, CENTER_REVIEW, event="closed"),
-    _t("send_back", "审核退回", {S.REPLIED}, S.HANDLING, CENTER_REVIEW),
+    _t("send_back", "审核退回", {S.REPLIED}, S.HANDLING, CENTER_REVIEW, event="sent_back"),
     _t("return", "退单", {S.DISPATCHED, S.SIGNED}, S.RETURN_REQUESTED, DEPT_HEAD,
        event="returned", note_required=True),
-    _t("approve_return", "退单审核通过", {S.RETURN_REQUESTED}, S.RECEIVED, CENTER_REVIEW),
-    _t("reject_return", "退单审核不通过", {S.RETURN_REQUESTED}, S.DISPATCHED, CENTER_REVIEW),
+    _t("approve_return", "退单审核通过", {S.RETURN_REQUESTED}, S.RECEIVED, CENTER_REVIEW,
+       event="return_approved"),
+    _t("reject_return", "退单审核不通过", {S.RETURN_REQUESTED}, S.DISPATCHED, CENTER_REVIEW,
+       event="return_rejected"),
     _t("revisit", "回访", {S.CLOSED}, S.REVISITED, OPERATOR, event="revisited"),
     _t("reopen", "重新办理", {S.REVISITED}, S.DISPATCHED, CENTER_REVIEW, event="reopened",
        note_required=True),
@@ -71,7 +73,7 @@ TRANSITIONS = (
     # center) goes back to the center, which dispatches it
     _t("reopen_at_center", "重新受理", {S.REVISITED}, S.RECEIVED, CENTER_REVIEW,
        event="reopened", note_required=True),
-    _t("archive", "归档", {S.CLOSED, S.REVISITED}, S.ARCHIVED, CENTER_REVIEW),
+    _t("archive", "归档", {S.CLOSED, S.REVISITED}, S.ARCHIVED, CENTER_REVIEW, event="archived"),
     _t("merge", "并单", {S.RECEIVED, S.DISPATCHED}, S.MERGED, OPERATOR, event="merged"),
     _t("transfer", "转侵权投诉中心", {S.RECEIVED}, S.TRANSFERRED, OPERATOR, event="transferred"),
     _t("complaint_closed", "投诉案件办结", {S.TRANSFERRED}, S.CLOSED, SYSTEM, event="closed"),

@@ -29,8 +29,9 @@ DAY_UNITS = {Unit.WORKING_DAYS.value, Unit.NATURAL_DAYS.value}
 
 def holder(ticket: Ticket, stage: Stage | str) -> str:
     """Whose clock a stage is (warnings, escalation L1, scorecards): the department that holds
-    the ticket; the center before 派单, after an approved 退单, on a transferred ticket, and
-    for the 回访, which its operators make."""
+    the ticket — 反馈 included, the department's reply (DOMAIN.md: "反馈/回复 → 审核"); the
+    center before 派单, after an approved 退单, on a transferred ticket, and for the 回访,
+    which its operators make."""
     if stage == Stage.REVISIT or ticket.state in UNASSIGNED or not ticket.department:
         return CENTER
     return ticket.department

@@ -11,10 +11,13 @@ from yingshang.auth import BUREAU, Principal
 from yingshang.cases import timeline
 from yingshang.cases.etag import check_if_match
 from yingshang.clock import now
+from yingshang.events.envelope import make_event
+from yingshang.events.outbox import enqueue
 from yingshang.problems import Conflict, Forbidden, NotFound
 from ys_ratings.access import Viewer
 from ys_ratings.appeals.models import PENDING, REJECTED, UPHELD, Appeal
 from ys_ratings.appeals.schemas import AppealIn, DecisionIn
+from ys_ratings.events import SERVICE, AppealEvent
 from ys_ratings.ratings.exclusion import exclude
 from ys_ratings.ratings.models import Rating
 from ys_ratings.rectifications.actions import close_for_appeal
@@ -53,8 +56,27 @@ async def file(session: AsyncSession, rating: Rating, viewer: Viewer, body: Appe
         actor=p,
         to_state=PENDING,
         note=body.reason,
+        event_id=await _publish(session, appeal, rating, "filed"),
     )
     return appeal
+
+
+async def _publish(session: AsyncSession, appeal: Appeal, rating: Rating, name: str) -> str:
+    """``ys.ratings.appeal.<name>`` in the outbox (same transaction); returns the event id."""
+    data = AppealEvent(
+        case_id=rating.case_id,
+        case_number=rating.case_number,
+        department=appeal.department,
+        appeal_id=appeal.id,
+        rating_id=rating.id,
+        state=appeal.state,
+        service=rating.service,
+    )
+    event = make_event(
+        SERVICE, f"ys.{SERVICE}.{CASE_KIND}.{name}", data, subject=f"{CASE_KIND}/{appeal.id}"
+    )
+    await enqueue(session, event)
+    return event.id
 
 
 async def visible(session: AsyncSession, appeal_id: uuid.UUID, viewer: Viewer) -> Appeal:
@@ -85,8 +107,10 @@ async def decide(
         raise Conflict(f"the appeal is already {appeal.state}", code="appeal-decided")
     appeal.state = UPHELD if uphold else REJECTED
     appeal.decided_by, appeal.decided_at, appeal.decision_note = p.sub, now(), body.note
+    rating = await session.get(Rating, appeal.rating_id)
+    assert rating is not None
     if uphold:
-        await _exclude(session, appeal, viewer, body.note)
+        await _exclude(session, appeal, rating, viewer, body.note)
     await session.flush()
     await timeline.append(
         session,
@@ -98,6 +122,7 @@ async def decide(
         to_state=appeal.state,
         note=body.note,
         position=_bureau_position(p),
+        event_id=await _publish(session, appeal, rating, appeal.state),
     )
     return appeal
 
@@ -109,9 +134,9 @@ def _bureau_position(p: Principal) -> tuple[str, str] | None:
     )
 
 
-async def _exclude(session: AsyncSession, appeal: Appeal, viewer: Viewer, note: str) -> None:
+async def _exclude(
+    session: AsyncSession, appeal: Appeal, rating: Rating, viewer: Viewer, note: str
+) -> None:
     """Upheld: the rating stays (never deleted) but no statistic counts it any more."""
-    rating = await session.get(Rating, appeal.rating_id)
-    assert rating is not None
     await exclude(session, rating, reason="appeal_upheld", note=note, appeal_id=appeal.id)
     await close_for_appeal(session, rating.id, viewer.center, note)

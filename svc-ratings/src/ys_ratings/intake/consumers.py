@@ -1,7 +1,8 @@
 """Durable consumers of every service's stream: what svc-ratings reads and what it does.
 
 * ``oversight``: created / closed / warning / overdue / escalated / stage_completed of every
-  case kind (its own rectifications included) → facts, scorecards, the 督办 ledger;
+  case kind (its own rectifications included), and ``reopened`` of the kinds that reopen →
+  facts, scorecards, the 督办 ledger;
 * ``ratings``: ``completed`` (approvals, complaints, visits) → invitations; 12345
   ``revisited`` → a rating through the hotline channel;
 * ``directory``: the gateway's department and user changes → names printed in the bulletin.
@@ -26,6 +27,7 @@ from ys_ratings.intake.payloads import (
     CaseClosed,
     CaseCompleted,
     CaseCreated,
+    CaseReopened,
     DeadlineEvent,
     DepartmentChanged,
     TicketRevisited,
@@ -40,6 +42,9 @@ RATED_SOURCES = frozenset({"approvals", "complaints", "visits"})  # send ``compl
 OWN_KINDS = ["rectification"]
 # Kinds that open under another name than ``created`` (contract.md: ratings' rectifications).
 OPENED = {("ratings", "rectification"): "opened", ("complaints", "finding"): "opened"}
+# Kinds handled again after a ``closed`` or a solution (``reopened``): a reopened case is
+# not closed, and its redo's stages escalate into the 督办 ledger.
+REOPENED = frozenset({("hotline", "ticket"), ("complaints", "case"), ("visits", "problem")})
 
 
 def _parts(event: CloudEvent) -> tuple[str, str, str]:
@@ -55,6 +60,11 @@ async def _created(session: AsyncSession, event: CloudEvent, payload: Any) -> No
 async def _closed(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
     service, kind, _ = _parts(event)
     await oversight.case_closed(session, service, kind, payload)
+
+
+async def _reopened(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+    service, kind, _ = _parts(event)
+    await oversight.case_reopened(session, service, kind, payload, event.time)
 
 
 async def _deadline(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
@@ -95,6 +105,8 @@ def _oversight_types(source: str, kinds: list[str]) -> dict[str, tuple[type[Base
         prefix = f"ys.{source}.{kind}"
         types[f"{prefix}.{OPENED.get((source, kind), 'created')}"] = (CaseCreated, _created)
         types[f"{prefix}.closed"] = (CaseClosed, _closed)
+        if (source, kind) in REOPENED:
+            types[f"{prefix}.reopened"] = (CaseReopened, _reopened)
         for name in DEADLINE_EVENTS:
             types[f"{prefix}.{name}"] = (DeadlineEvent, _deadline)
     return types

@@ -56,6 +56,11 @@ class CaseClosed(CaseCommon):
     outcome: str | None = Field(None, max_length=60)
 
 
+class CaseReopened(CaseCommon):
+    """Handled again after ``closed`` (a 12345 ticket after a dissatisfied 回访) or before it
+    (a disputed solution): the reason or count the producer adds is not needed here."""
+
+
 class CaseCompleted(CaseCommon):
     """An evaluation node reached: 受理 (``accept``) or 办结 (``finish``)."""
 

@@ -2,11 +2,15 @@
 
 Events of one case arrive in order (ordering key = case), but handlers still tolerate gaps and
 reordering: a fact row is created by whichever event comes first and completed by the others.
+
+The ledger follows stages, not only the case's closed flag: ``closed`` ends the escalations
+raised until then, but a stage that still runs after 办结 (12345 回访, the complaints
+center's anti-retaliation 回访核查) escalates into the ledger like any other, and a reopened
+case (``reopened``, e.g. a 12345 ticket after a dissatisfied 回访) is open again for its redo.
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.ids import uuid7
 from yingshang.prepared import Prepared, insert_row
-from ys_ratings.intake.payloads import CaseClosed, CaseCommon, CaseCreated, DeadlineEvent
+from ys_ratings.intake.payloads import (
+    CaseClosed,
+    CaseCommon,
+    CaseCreated,
+    CaseReopened,
+    DeadlineEvent,
+)
 from ys_ratings.months import month_of
 from ys_ratings.oversight.models import CaseFact, LedgerEntry, StageFact
 
@@ -78,7 +88,22 @@ async def case_closed(session: AsyncSession, service: str, kind: str, p: CaseClo
     if p.received_at is not None and fact.received_at is None:
         fact.received_at, fact.received_month = p.received_at, month_of(p.received_at)
     fact.closed_at, fact.closed_month, fact.outcome = p.closed_at, month_of(p.closed_at), p.outcome
-    await _close_ledger(session, LedgerEntry.case_id == p.case_id, p.closed_at, "closed", service)
+    # the escalations raised until the closure end with it; one raised later is of a stage
+    # that runs after 办结 (回访, 回访核查) and stays until that stage completes
+    raised_before = (LedgerEntry.case_id == p.case_id) & (LedgerEntry.since <= p.closed_at)
+    await _close_ledger(session, raised_before, p.closed_at, "closed", service)
+    await session.flush()
+
+
+async def case_reopened(
+    session: AsyncSession, service: str, kind: str, p: CaseReopened, at: datetime
+) -> None:
+    """The case is handled again (a 12345 ticket after a dissatisfied 回访): it is no longer
+    closed, so the redo's stages escalate into the ledger; its next ``closed`` closes it
+    again. A reopen older than the recorded closure (a late delivery) changes nothing."""
+    fact = await _case(session, service, kind, p)
+    if fact.closed_at is not None and fact.closed_at <= at:
+        fact.closed_at = fact.closed_month = fact.outcome = None
     await session.flush()
 
 
@@ -119,7 +144,7 @@ async def deadline_event(
     elif name in ESCALATING:
         fact.overdue_at = fact.overdue_at or at
         fact.level = max(fact.level or 0, p.level)
-        if fact.completed_at is None and not await _case_closed(session, service, p.case_id):
+        if fact.completed_at is None and not await _ended_by_closure(session, service, p, at):
             await _raise(session, service, p, at)
     elif name == "stage_completed":
         await _stage_completed(session, service, fact, p, at)
@@ -137,11 +162,17 @@ async def _stage_completed(
     await _close_ledger(session, LedgerEntry.stage_id == p.stage_id, at, "stage_completed", service)
 
 
-async def _case_closed(session: AsyncSession, service: str, case_id: uuid.UUID) -> bool:
+async def _ended_by_closure(
+    session: AsyncSession, service: str, p: DeadlineEvent, at: datetime
+) -> bool:
+    """An escalation reached at ``at`` that the case's closure has already ended: one of a
+    stage that ran until the case closed, delivered late. A level reached after the closure
+    belongs to a stage still running after 办结 (回访, 回访核查): the engine escalates only
+    running stages, so that one goes into the ledger."""
     closed = await session.scalar(
-        select(CaseFact.closed_at).where(CaseFact.service == service, CaseFact.case_id == case_id)
+        select(CaseFact.closed_at).where(CaseFact.service == service, CaseFact.case_id == p.case_id)
     )
-    return closed is not None
+    return closed is not None and at <= closed
 
 
 async def _raise(session: AsyncSession, service: str, p: DeadlineEvent, at: datetime) -> None:

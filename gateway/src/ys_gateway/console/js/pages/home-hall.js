@@ -13,7 +13,10 @@ const OPEN = ["received", "awaiting_materials", "in_review", "review_supplement"
 
 function appointmentColumns(reload) {
   const act = (a, action) => busyButton(label({ attend: "到场", no_show: "未到", cancel: "取消" }, action), async () => {
-    await request(`${A}/appointments/${a.id}/${action}`, { method: "POST", json: {} });
+    // each step names the version it changes (If-Match): the booking as read now
+    const path = `${A}/appointments/${a.id}`;
+    const fresh = await request(path);
+    await request(`${path}/${action}`, { method: "POST", json: {}, etag: fresh.etag });
     reload();
   }, { class: "small" });
   return [
