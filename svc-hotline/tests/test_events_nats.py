@@ -1,5 +1,6 @@
-"""Events over a real nats-server: the relay publishes the ticket's events to YS_HOTLINE, and
-``ys.complaints.case.closed`` from YS_COMPLAINTS closes the transferred ticket."""
+"""Events over a real nats-server: the relay publishes the ticket's events to YS_HOTLINE,
+``ys.complaints.case.closed`` from YS_COMPLAINTS closes the transferred ticket, and a
+department the gateway deactivates (YS_GATEWAY) takes no more tickets."""
 
 import asyncio
 from collections.abc import Callable
@@ -65,3 +66,32 @@ async def test_transfer_round_trip_over_nats(
         return bool(got.json()["status"] == "closed")
 
     await _eventually(ticket_closed, "ticket closed by the complaints case")
+
+
+async def test_a_department_deactivated_at_the_gateway_is_refused_over_nats(
+    service_app: Callable[..., Any], people: People
+) -> None:
+    """The gateway's event, published on YS_GATEWAY, reaches the hotline's durable directory
+    consumer: the department stops taking tickets."""
+    sut: ServiceUnderTest = await service_app(create_app, Settings, SERVICE_DIR, nats=True)
+    nats = sut.app.state.nats
+    await nats.wait_connected(30)
+    c = sut.client
+    t = await create(c, people.operator, category_code="ZJ_PROPERTY")  # lead: ZJJ
+    await ensure_stream(nats.js, "gateway")
+    data = {"code": "ZJJ", "name": "住房和城乡建设局", "kind": "department", "active": False}
+    gone = make_event(
+        "gateway", "ys.gateway.department.deactivated", data, subject="department:ZJJ"
+    )
+    await nats.js.publish(gone.type, gone.to_json(), headers={"Nats-Msg-Id": gone.id})
+
+    async def deactivated() -> bool:
+        listed = await c.get(f"{BASE}/departments", headers=people.operator)
+        return not {d["code"]: d["active"] for d in listed.json()}["ZJJ"]
+
+    await _eventually(deactivated, "ZJJ deactivated by the gateway's event")
+    etag = f'"ticket-{t["id"]}-{t["version"]}"'
+    refused = await c.post(f"{BASE}/tickets/{t['id']}/dispatch", json={},
+                           headers={**people.operator, "If-Match": etag})  # fmt: skip
+    assert refused.status_code == 422
+    assert refused.json()["type"].endswith("/inactive-department")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from yingshang.testing.apps import production_seeded
 from yingshang.time.models import Policy
 from ys_ratings.app import SERVICE_DIR, components, create_app
-from ys_ratings.directory.models import DEPARTMENT, STAFF, DirectoryEntry
+from ys_ratings.directory.models import Department, User
 from ys_ratings.indicators.models import IndicatorSet
 from ys_ratings.settings import Settings
 
@@ -24,8 +24,9 @@ async def test_production_seeds_the_defaults(service_app: Callable[..., Any]) ->
         rows = await session.execute(select(Policy.case_kind, Policy.stage))
         policies = {(kind, stage) for kind, stage in rows}
         sets = await session.scalar(select(func.count()).select_from(IndicatorSet))
-        kinds = set((await session.scalars(select(DirectoryEntry.kind))).all())
+        departments = await session.scalar(select(func.count()).select_from(Department))
+        people = await session.scalar(select(func.count()).select_from(User))
     assert ("rectification", "rectify") in policies
     assert sets
-    assert DEPARTMENT in kinds
-    assert STAFF not in kinds
+    assert departments
+    assert people == 0

@@ -17,6 +17,12 @@ START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Monday 10:00 Asia/Shanghai
 TODAY = "2026-03-02"
 USCC = "91520327MA6DM8Q41N"  # valid GB 32100 check character
 OTHER_USCC = "91520327MA6E0T1X23"
+# The directory's people the suite names by 工号 beyond the county file's demo people: the
+# county leader 王志明 (副县长), who leads pairings and sits on duty, and a cadre of 发改局.
+TEST_PEOPLE = [
+    {"username": "county_leader", "name": "王志明", "staff_no": "LD0001"},
+    {"username": "fgj_cadre", "name": "李娜", "staff_no": "FG5201"},
+]
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Fixtures of the visits suite: the service on its own migrated database, seeded with the
-county's departments and halls and the default policies, on a frozen clock (Monday
+county's departments, people and halls and the default policies, on a frozen clock (Monday
 2026-03-02 10:00 Asia/Shanghai, no holiday near)."""
 
 from collections.abc import Callable, Iterator
@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
-from tests.builders import START, People, Walk
+from tests.builders import START, TEST_PEOPLE, People, Walk
 from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.clock import frozen_clock
 from yingshang.testing.tokens import TestIssuer
 from ys_visits.app import SERVICE_DIR, create_app
+from ys_visits.directory.service import PEOPLE
 from ys_visits.seed import seed
 from ys_visits.settings import Settings
 
@@ -25,7 +26,8 @@ def clock() -> Iterator[FrozenClock]:
 
 async def seeded(sut: ServiceUnderTest) -> ServiceUnderTest:
     async with sut.app.state.db.write() as session:
-        await seed(session, Settings().county_file)
+        await seed(session, Settings().county_file, people=True)
+        await PEOPLE.add_missing(session, TEST_PEOPLE)
     return sut
 
 

@@ -13,13 +13,14 @@ import orjson
 import pytest
 from sqlalchemy import func, select
 
-from tests.builders import BASE, People, Walk, ok
+from tests.builders import BASE, TEST_PEOPLE, People, Walk, ok
 from tests.pairings.test_frequency import set_policy
 from yingshang.clock import FrozenClock
 from yingshang.events import ensure_stream, make_event
 from yingshang.events.outbox import OutboxEvent
 from yingshang.testing.apps import ServiceUnderTest
 from ys_visits.app import SERVICE_DIR, create_app
+from ys_visits.directory.service import PEOPLE
 from ys_visits.seed import seed
 from ys_visits.settings import Settings
 
@@ -42,7 +43,8 @@ async def live(service_app: Callable[..., Any], clock: FrozenClock) -> ServiceUn
         sweep_interval_seconds=0.2, notify_poll_seconds=0.2, seed_demo=False,
     )  # fmt: skip
     async with sut.app.state.db.write() as session:  # the Seeder ran too: this is a no-op
-        await seed(session, Settings().county_file)
+        await seed(session, Settings().county_file, people=True)
+        await PEOPLE.add_missing(session, TEST_PEOPLE)
     await sut.app.state.nats.wait_connected(30)
     return sut
 

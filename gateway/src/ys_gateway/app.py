@@ -21,9 +21,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from yingshang.app import Component, create_service_app
+from yingshang.audit_routes import audit_router
 from yingshang.events.relay import OutboxRelay
 from yingshang.events.streams import NatsConnection
 from yingshang.time.years import calendar_router
+from ys_gateway.access import bureau_admin
 from ys_gateway.core import Core
 from ys_gateway.crypto import Passwords, SecretBox
 from ys_gateway.directory.router import admin
@@ -54,6 +56,9 @@ REPLACED = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
 calendar_years = calendar_router("gateway", prefix="/api/v1/admin/calendar")
+# The gateway's own audit log (directory changes, client secrets, key rotations); like its
+# other admin routes, for administrators at the bureau per the directory now.
+audit_log = audit_router("gateway", prefix="/api/v1/admin/audit", rule=bureau_admin())
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -63,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title=TITLE,
         # The county's holiday years, as every service keeps them: the console's countdowns
         # (/api/v1/public/calendar) count on this copy.
-        routers=[auth, keys_router, admin, calendar_years, public_api, hooks, docs],
+        routers=[auth, keys_router, admin, calendar_years, audit_log, public_api, hooks, docs],
         components=[
             _nats,
             OutboxRelay.for_app,

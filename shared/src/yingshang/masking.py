@@ -8,6 +8,7 @@ a dict and reports which fields went out unmasked, so the caller can audit exact
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, NamedTuple
 
@@ -94,3 +95,43 @@ def mask_fields(
         else:
             out[field] = masker(value)
     return MaskedView(out, revealed)
+
+
+# Mobile numbers as people write them: an optional country prefix (+86, 0086, 86), groups
+# 3-4-4 separated by a space or hyphen, next to letters ("TEL13912345678"). Never inside a
+# longer run of digits or hex digits: item codes, case numbers and UUIDs (a UUID's last group
+# can hold 11 digits that look like a mobile, "…-16933277785f") must stay intact.
+MOBILE_IN_TEXT = re.compile(
+    r"(?<![\dA-Fa-f])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?![\dA-Fa-f])"
+)
+RESIDENT_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+# Fields that identify events, cases and rows: never masked (ids are what a reader matches on).
+IDENTIFIER_KEYS = frozenset({"id", "subject", "source", "type", "time", "traceparent"})
+PHONE_KEYS = ("phone", "mobile", "tel")
+ID_KEYS = ("id_number", "id_no", "resident_id", "id_card")
+
+
+def mask_numbers(value: Any, key: str = "") -> Any:
+    """Phone and ID numbers masked wherever they appear in a JSON-like ``value``: whole values
+    under a phone or ID key, numbers inside any other text (free text such as a reason)."""
+    if isinstance(value, dict):
+        return {k: mask_numbers(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_numbers(v, key) for v in value]
+    if not isinstance(value, str):
+        return value
+    lowered = key.lower()
+    if lowered in IDENTIFIER_KEYS or lowered.endswith("_id"):
+        return value
+    if any(k in lowered for k in ID_KEYS):
+        return mask_resident_id(value)
+    if any(k in lowered for k in PHONE_KEYS):
+        return mask_phone(value)
+    value = RESIDENT_ID_IN_TEXT.sub(lambda m: mask_resident_id(m.group()), value)
+    return MOBILE_IN_TEXT.sub(_masked_mobile, value)
+
+
+def _masked_mobile(match: re.Match[str]) -> str:
+    """The 11 digits of the number, masked (prefix and separators dropped)."""
+    digits = "".join(c for c in match.group() if c.isdigit())[-11:]
+    return mask_phone(digits)

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from kitservice.router import api
 from yingshang.app import create_service_app
 from yingshang.attachments import LocalDiskStore
+from yingshang.audit_routes import audit_router
 from yingshang.settings import ServiceSettings
 
 TITLE = "Yingshang case-kit sample"
@@ -21,6 +22,6 @@ class Settings(ServiceSettings):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = create_service_app(settings, title=TITLE, routers=[api])
+    app = create_service_app(settings, title=TITLE, routers=[api, audit_router("kit")])
     app.state.attachments = LocalDiskStore(settings.var_dir)
     return app

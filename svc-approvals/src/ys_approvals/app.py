@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from yingshang.app import ComponentFactory, create_service_app
+from yingshang.audit_routes import audit_router
 from yingshang.events import dead_letter_router, event_components
 from yingshang.seeding import seed_component
 from yingshang.time.policies import policies_router
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             policies_router("approvals"),
             calendar_router("approvals"),
             dead_letter_router("approvals", list(CONSUMERS)),
+            audit_router("approvals"),
         ],
         components=components(),
     )

@@ -1,4 +1,5 @@
-"""Events svc-approvals reads: 好差评 invitations (send the SMS link) and hall duty (坐班)."""
+"""Events svc-approvals reads: 好差评 invitations (send the SMS link), hall duty (坐班) and the
+gateway's department changes (``yingshang.directory``)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang import notify
+from yingshang.directory import directory_consumer
 from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.consumer import ConsumerSpec
 from yingshang.events.envelope import CloudEvent
 from ys_approvals.applications.models import Application
+from ys_approvals.directory.service import DEPARTMENTS
 from ys_approvals.duty.schemas import DutyPayload
 from ys_approvals.duty.service import apply_duty_event
 
@@ -81,4 +84,4 @@ def specs() -> list[ConsumerSpec]:
     duty = ConsumerSpec("approvals", "visits", "duty", cat)
     for suffix in DUTY_TYPES:
         duty.add(f"ys.visits.duty.{suffix}", record_duty)
-    return [invitations, duty]
+    return [invitations, duty, directory_consumer("approvals", DEPARTMENTS, catalogue=cat)]

@@ -1,7 +1,7 @@
-"""Idempotent seed: the default time-limit policies and the halls and windows of the county
-file in every mode (ARCHITECTURE.md: one source of organisation data, every service's seed
-reads it); outside production also the demo catalog, the 开办企业 package, the demo windows'
-items and seated clerks, and disclosure samples."""
+"""Idempotent seed: the default time-limit policies, the departments and the halls and windows
+of the county file in every mode (ARCHITECTURE.md: one source of organisation data, every
+service's seed reads it); outside production also the demo catalog, the 开办企业 package, the
+demo windows' items and seated clerks, and disclosure samples."""
 
 from __future__ import annotations
 
@@ -17,12 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Position, Principal
 from yingshang.db import Database
+from yingshang.directory import County, seed_directory
 from yingshang.time.policies import seed_policies
 from ys_approvals import seed_data
 from ys_approvals.catalog.codes import implementation_code, organ_uscc
 from ys_approvals.catalog.models import ServiceItem
 from ys_approvals.catalog.schemas import ItemCreate
 from ys_approvals.catalog.service import create_item, find_by_code
+from ys_approvals.directory.service import DEPARTMENTS
 from ys_approvals.disclosure.models import DisclosureDocument
 from ys_approvals.disclosure.schemas import DocumentIn, PowerIn
 from ys_approvals.disclosure.service import publish_document, publish_power
@@ -54,10 +56,13 @@ def read_county(path: Path) -> dict[str, Any]:
 
 
 async def seed(session: AsyncSession, county: dict[str, Any], *, demo: bool = True) -> None:
-    """The time-limit policies and the county's halls and windows always (a production county
-    needs them before its first application and its first clerk's seat); the demo catalogue,
-    packages, window items, clerks and disclosure outside production."""
+    """The time-limit policies, the departments and the county's halls and windows always (a
+    production county needs them before its first item, its first application and its first
+    clerk's seat); the demo catalogue, packages, window items, clerks and disclosure outside
+    production."""
     await seed_policies(session, "approvals", seed_data.POLICIES)
+    departments = county.get("departments") or seed_data.BUILTIN_DEPARTMENTS
+    await seed_directory(session, County(departments), DEPARTMENTS)
     codes: dict[str, str] | None = None
     if demo:
         codes = await _seed_items(session)

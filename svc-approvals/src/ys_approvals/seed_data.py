@@ -328,6 +328,21 @@ WINDOW_ITEMS = {
     "W09": ["tax_invoice"],
 }
 COMPREHENSIVE_KINDS = ("intake", "assist")
+# The departments the demo data names, for a bare checkout without deploy/seed/county.yaml.
+BUILTIN_DEPARTMENTS: list[dict[str, Any]] = [
+    {"code": "BUREAU", "name": "营商环境建设局", "kind": "coordinating"},
+    {"code": "HALL", "name": "政务服务中心", "kind": "coordinating"},
+    {"code": "GAJ", "name": "公安局", "kind": "department"},
+    {"code": "RSJ", "name": "人力资源和社会保障局", "kind": "department"},
+    {"code": "ZRZYJ", "name": "自然资源局", "kind": "department"},
+    {"code": "ZJJ", "name": "住房和城乡建设局", "kind": "department"},
+    {"code": "JTJ", "name": "交通运输局", "kind": "department"},
+    {"code": "SWJ", "name": "水务局", "kind": "department"},
+    {"code": "WJJ", "name": "卫生健康局", "kind": "department"},
+    {"code": "SCJGJ", "name": "市场监督管理局", "kind": "department"},
+    {"code": "TAX", "name": "国家税务总局凤冈县税务局", "kind": "department"},
+]
+
 BUILTIN_HALLS: list[dict[str, Any]] = [
     {
         "code": "HALL_COUNTY",

@@ -3,6 +3,7 @@
 from ys_approvals.applications import models as applications
 from ys_approvals.appointments import models as appointments
 from ys_approvals.catalog import models as catalog
+from ys_approvals.directory import models as directory
 from ys_approvals.disclosure import models as disclosure
 from ys_approvals.duty import models as duty
 from ys_approvals.halls import models as halls
@@ -16,6 +17,7 @@ __all__ = [
     "applications",
     "appointments",
     "catalog",
+    "directory",
     "disclosure",
     "duty",
     "halls",

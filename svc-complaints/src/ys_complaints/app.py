@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from yingshang.app import ComponentFactory, create_service_app
+from yingshang.audit_routes import audit_router
 from yingshang.events import dead_letter_router, event_components
 from yingshang.seeding import seed_component
 from yingshang.time.policies import policies_router
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             policies_router("complaints"),
             calendar_router("complaints"),
             dead_letter_router("complaints", list(CONSUMERS)),
+            audit_router("complaints"),
         ],
         components=components(),
     )

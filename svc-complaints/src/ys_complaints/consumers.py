@@ -5,7 +5,8 @@
   ``origin_ticket_id``); when the case closes, ``ys.complaints.case.closed`` names the ticket;
 * ``ys.ratings.invitation.created`` — the 好差评 link of one of our cases: SMS it to the
   contact we hold (ratings never sees the phone);
-* ``ys.gateway.department.*`` — keep the local list of departments and towns current.
+* ``ys.gateway.department.*`` — keep the local list of departments and towns current
+  (``yingshang.directory``).
 """
 
 import uuid
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.cases import timeline
 from yingshang.cases.rules import system_actor
 from yingshang.clock import ensure_utc, now
+from yingshang.directory import directory_consumer
 from yingshang.events import CloudEvent, ConsumerSpec, EventCatalogue
 from yingshang.validators import is_valid_uscc, normalise_phone, normalise_uscc
 from ys_complaints.cases import intake
@@ -24,8 +26,7 @@ from ys_complaints.cases.models import CASE_KIND, ComplaintCase
 from ys_complaints.cases.notes import tell
 from ys_complaints.cases.schemas import ComplaintIn
 from ys_complaints.cases.vocabulary import Category, Source
-from ys_complaints.directory import service as directory
-from ys_complaints.directory.models import Department
+from ys_complaints.directory.service import DEPARTMENTS
 
 SERVICE = "complaints"
 TRANSFER = "ys.hotline.ticket.transferred"
@@ -72,15 +73,6 @@ class InvitationCreated(BaseModel):
     expires_at: datetime | None = None
 
 
-class DepartmentChanged(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    code: str = Field(min_length=1, max_length=60)
-    name: str = Field(min_length=1, max_length=120)
-    kind: str = Field(min_length=1, max_length=20)
-    active: bool = True
-
-
 def catalogue() -> EventCatalogue:
     cat = EventCatalogue("svc-complaints reads")
     cat.register(
@@ -92,20 +84,13 @@ def catalogue() -> EventCatalogue:
         description="好差评 link to send by SMS",
         consumers=(SERVICE,),
     )
-    for change in ("created", "updated", "deactivated"):
-        cat.register(
-            f"ys.gateway.department.{change}",
-            DepartmentChanged,
-            description=f"department {change}",
-            consumers=(SERVICE,),
-        )
     return cat
 
 
 EVENTS = catalogue()
 transfers = ConsumerSpec(SERVICE, "hotline", "transfers", catalogue=EVENTS)
 invitations = ConsumerSpec(SERVICE, "ratings", "invitations", catalogue=EVENTS)
-departments = ConsumerSpec(SERVICE, "gateway", "departments", catalogue=EVENTS)
+directory = directory_consumer(SERVICE, DEPARTMENTS, catalogue=EVENTS)
 
 
 def _uscc(value: str | None) -> str | None:
@@ -126,7 +111,7 @@ def _received(at: datetime) -> datetime:
 
 
 async def _respondent(session: AsyncSession, code: str | None) -> str | None:
-    dept = await session.get(Department, code) if code else None
+    dept = await DEPARTMENTS.get(session, code) if code else None
     return code if dept is not None and dept.active else None
 
 
@@ -201,14 +186,4 @@ async def on_invitation(
     await tell(session, case, "rating_invitation", node=payload.node, url=payload.token_url)
 
 
-async def on_department(
-    session: AsyncSession, event: CloudEvent, payload: DepartmentChanged
-) -> None:
-    active = payload.active and not event.type.endswith(".deactivated")
-    await directory.upsert(session, payload.code, payload.name, payload.kind, active=active)
-
-
-for _change in ("created", "updated", "deactivated"):
-    departments.add(f"ys.gateway.department.{_change}", on_department)
-
-CONSUMERS = (transfers, invitations, departments)
+CONSUMERS = (transfers, invitations, directory)

@@ -10,7 +10,8 @@ from tests.cases.test_flow import events_of
 from yingshang.events.envelope import make_event
 from yingshang.notify import Notification
 from yingshang.testing.apps import ServiceUnderTest
-from ys_complaints.consumers import EVENTS, on_department, on_invitation
+from yingshang.testing.directory import deliver, directory_event
+from ys_complaints.consumers import EVENTS, directory, on_invitation
 
 
 async def test_send_back_restarts_the_units_clock(
@@ -111,9 +112,8 @@ async def test_a_deactivated_department_is_no_respondent(
     complaints: ServiceUnderTest, people: People
 ) -> None:
     data = {"code": "ZHZFJ", "name": "综合行政执法局", "kind": "department", "active": False}
-    event = make_event("gateway", "ys.gateway.department.deactivated", data)
-    async with complaints.app.state.db.write() as session:
-        await on_department(session, event, EVENTS.validate(event).payload)
+    event = directory_event("department.deactivated", data)
+    assert await deliver(complaints.app.state.db, directory, event)
     body = AComplaint(respondent="ZHZFJ").build()
     response = await complaints.client.post(f"{BASE}/cases", json=body, headers=people.clerk)
     assert response.status_code == 422

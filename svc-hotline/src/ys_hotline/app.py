@@ -8,13 +8,14 @@ from fastapi import FastAPI
 
 from yingshang.app import ComponentFactory, create_service_app
 from yingshang.attachments import LocalDiskStore
+from yingshang.audit_routes import audit_router
 from yingshang.events import dead_letter_router, event_components
 from yingshang.seeding import seed_component
 from yingshang.time.policies import policies_router
 from yingshang.time.sweeper import sweeper_component
 from yingshang.time.years import calendar_router
 from ys_hotline.catalogue.router import api as catalogue_api
-from ys_hotline.consumers import departments, transfers
+from ys_hotline.consumers import directory, transfers
 from ys_hotline.knowledge.router import api as knowledge_api
 from ys_hotline.models import load_models
 from ys_hotline.public.router import api as public_api
@@ -31,7 +32,7 @@ DESCRIPTION = (
     "12345 hotline tickets (工单): intake, dispatch catalogue, the closed loop with 五限时, "
     "knowledge base, public submission and tracking, statistics."
 )
-CONSUMERS = (transfers, departments)
+CONSUMERS = (transfers, directory)
 
 
 def components() -> list[ComponentFactory]:
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             policies_router("hotline"),
             calendar_router("hotline"),
             dead_letter_router("hotline", list(CONSUMERS)),
+            audit_router("hotline"),
         ],
         components=components(),
     )

@@ -2,7 +2,8 @@
 
 * ``ys.complaints.case.closed`` — the linked complaints case of a transferred ticket resolved:
   the ticket closes (DOMAIN.md: "the ticket closes only when that case resolves");
-* ``ys.gateway.department.created|updated`` — keep department names and kinds current.
+* ``ys.gateway.department.*`` — keep departments current: names, kinds, and which are
+  deactivated (no more tickets for them) (``yingshang.directory``).
 """
 
 import uuid
@@ -10,9 +11,10 @@ import uuid
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.directory import directory_consumer
 from yingshang.events import CloudEvent, ConsumerSpec, EventCatalogue
 from yingshang.time.events import register_deadline_events
-from ys_hotline.directory import service as directory
+from ys_hotline.directory.service import DEPARTMENTS
 from ys_hotline.tickets import followup
 from ys_hotline.tickets.events import register_produced
 from ys_hotline.tickets.models import CASE_KIND, Ticket
@@ -35,14 +37,6 @@ class ComplaintClosed(BaseModel):
     outcome: str | None = None
 
 
-class DepartmentChanged(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    code: str
-    name: str
-    kind: str
-
-
 # Everything the hotline publishes (ticket events, 五限时 deadline events) and consumes.
 EVENTS = register_produced(EventCatalogue("Yingshang hotline events"))
 register_deadline_events(EVENTS, SERVICE, (CASE_KIND,))
@@ -52,16 +46,9 @@ EVENTS.register(
     description="A complaints case closed; its origin ticket (if any) closes too.",
     consumers=(SERVICE,),
 )
-for _change in ("created", "updated"):
-    EVENTS.register(
-        f"ys.gateway.department.{_change}",
-        DepartmentChanged,
-        description=f"A department was {_change} in the gateway's directory.",
-        consumers=(SERVICE,),
-    )
 
 transfers = ConsumerSpec(SERVICE, "complaints", "transfers", catalogue=EVENTS)
-departments = ConsumerSpec(SERVICE, "gateway", "departments", catalogue=EVENTS)
+directory = directory_consumer(SERVICE, DEPARTMENTS, catalogue=EVENTS)
 
 
 @transfers.on("ys.complaints.case.closed")
@@ -73,13 +60,3 @@ async def on_complaint_closed(
     ticket = await session.get(Ticket, payload.origin.ticket_id)
     if ticket is not None:
         await followup.complaint_closed(session, ticket, payload.outcome)
-
-
-async def on_department(
-    session: AsyncSession, event: CloudEvent, payload: DepartmentChanged
-) -> None:
-    await directory.upsert(session, payload.code, payload.name, payload.kind)
-
-
-departments.add("ys.gateway.department.created", on_department)
-departments.add("ys.gateway.department.updated", on_department)

@@ -4,19 +4,18 @@ the 五限时 policies and (outside production) a few demo knowledge-base entrie
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.db import Database
+from yingshang.directory import County, read_county, seed_directory
 from yingshang.settings import COUNTY_FILE
 from yingshang.time.policies import seed_policies
 from ys_hotline.catalogue import service as catalogue
 from ys_hotline.catalogue.models import DispatchCategory
 from ys_hotline.catalogue.schemas import CategoryIn
-from ys_hotline.directory import service as directory
+from ys_hotline.directory.service import DEPARTMENTS
 from ys_hotline.knowledge import service as knowledge
 from ys_hotline.knowledge.models import KnowledgeEntry
 from ys_hotline.knowledge.schemas import EntryIn
@@ -28,16 +27,22 @@ SEED_ACTOR = "system:seed"
 
 
 # Used only when deploy/seed/county.yaml is missing (a bare checkout of this service).
-FALLBACK_DEPARTMENTS = [
-    {"code": "HOTLINE_CENTER", "name": "12345热线中心", "kind": "coordinating"},
-    {"code": "BUREAU", "name": "营商环境建设局", "kind": "coordinating"},
-    {"code": "COMPLAINTS_CENTER", "name": "非公有制经济发展侵权投诉中心", "kind": "coordinating"},
-    {"code": "SCJGJ", "name": "市场监督管理局", "kind": "department"},
-    {"code": "ZJJ", "name": "住房和城乡建设局", "kind": "department"},
-    {"code": "RSJ", "name": "人力资源和社会保障局", "kind": "department"},
-    {"code": "JTJ", "name": "交通运输局", "kind": "department"},
-    {"code": "LONGQUAN", "name": "龙泉镇", "kind": "town"},
-]
+FALLBACK = County(
+    departments=[
+        {"code": "HOTLINE_CENTER", "name": "12345热线中心", "kind": "coordinating"},
+        {"code": "BUREAU", "name": "营商环境建设局", "kind": "coordinating"},
+        {
+            "code": "COMPLAINTS_CENTER",
+            "name": "非公有制经济发展侵权投诉中心",
+            "kind": "coordinating",
+        },
+        {"code": "SCJGJ", "name": "市场监督管理局", "kind": "department"},
+        {"code": "ZJJ", "name": "住房和城乡建设局", "kind": "department"},
+        {"code": "RSJ", "name": "人力资源和社会保障局", "kind": "department"},
+        {"code": "JTJ", "name": "交通运输局", "kind": "department"},
+        {"code": "LONGQUAN", "name": "龙泉镇", "kind": "town"},
+    ]
+)
 
 # 派单目录: (code, name, lead, co-handling, level, transfer to the complaints center)
 CATALOGUE: list[tuple[str, str, str | None, list[str], str, bool]] = [
@@ -98,12 +103,10 @@ KNOWLEDGE: list[tuple[str, str, str | None, str | None]] = [
 ]
 
 
-def _county_departments(path: Path) -> list[dict[str, Any]]:
+def _county(path: Path) -> County:
     if not path.is_file():
         log.warning("seed file %s missing: using the built-in departments", path)
-        return FALLBACK_DEPARTMENTS
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return list(document.get("departments") or FALLBACK_DEPARTMENTS)
+    return read_county(path, FALLBACK)
 
 
 async def seed(
@@ -111,9 +114,8 @@ async def seed(
 ) -> None:
     """Add what is missing; never overwrite what an admin changed."""
     await seed_policies(session, "hotline", default_policies())
-    for dept in await asyncio.to_thread(_county_departments, county_yaml):
-        await directory.upsert(session, dept["code"], dept["name"], dept["kind"])
-    known = set(await directory.names(session))
+    await seed_directory(session, await asyncio.to_thread(_county, county_yaml), DEPARTMENTS)
+    known = {d.code for d in await DEPARTMENTS.listing(session) if d.active}
     if not await session.scalar(select(func.count()).select_from(DispatchCategory)):
         for code, name, lead, co, level, transfer in CATALOGUE:
             if (lead and lead not in known) or not set(co) <= known:

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from yingshang.app import ComponentFactory, create_service_app
+from yingshang.audit_routes import audit_router
 from yingshang.events import dead_letter_router, event_components
 from yingshang.events.consumer import ConsumerSpec
 from yingshang.seeding import seed_component
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             policies_router("ratings"),
             calendar_router("ratings"),
             dead_letter_router("ratings", specs),
+            audit_router("ratings"),
         ],
         components=components(specs),
     )

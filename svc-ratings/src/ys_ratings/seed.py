@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.db import Database, seed_lock
 from yingshang.time.policies import seed_policies as seed_time_policies
-from ys_ratings.directory.service import read_county, seed_directory
+from ys_ratings.directory.service import CountyNames, read_county_names, seed_directory_names
 from ys_ratings.indicators.service import seed_national
 from ys_ratings.invitations.policies import seed_policies
 from ys_ratings.rectifications.machine import CASE_KIND
@@ -37,13 +37,13 @@ TIME_POLICIES = [
 ]
 
 
-async def seed(session: AsyncSession, directory: list[tuple[str, str, str]]) -> dict[str, int]:
+async def seed(session: AsyncSession, directory: CountyNames) -> dict[str, int]:
     await seed_lock(session)  # replicas starting together take turns
     return {
         "indicator_sets": await seed_national(session),
         "rating_policies": await seed_policies(session),
         "time_policies": await seed_time_policies(session, "ratings", TIME_POLICIES),
-        "directory": await seed_directory(session, directory),
+        "directory": await seed_directory_names(session, directory),
     }
 
 
@@ -58,9 +58,13 @@ async def seed_database(
 ) -> dict[str, int]:
     """Defaults, plus the names of departments, windows and (``demo``) the demo staff from
     ``county.yaml``."""
-    entries = await asyncio.to_thread(read_county, county_file, demo=demo) if county_file else []
+    names = (
+        await asyncio.to_thread(read_county_names, county_file, demo=demo)
+        if county_file
+        else CountyNames(demo=demo)
+    )
     async with db.write() as session:
-        return await seed(session, entries)
+        return await seed(session, names)
 
 
 def main() -> None:  # pragma: no cover - operator command

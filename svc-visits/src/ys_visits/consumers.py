@@ -6,7 +6,9 @@
 * ``ys.ratings.rating.excluded`` — an upheld appeal (申诉复核) or an approved 无效差评 claim
   excluded a rating: the level stays
   on the problem, marked, and the satisfaction figures no longer count it;
-* ``ys.gateway.department.*`` — keep the local list of departments current.
+* ``ys.gateway.department.*`` / ``ys.gateway.user.*`` — keep the local departments and people
+  current (``yingshang.directory``): a pairing leader's or an indicator owner's 工号 must be
+  an active person's.
 """
 
 import uuid
@@ -18,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang import notify
 from yingshang.cases import timeline
 from yingshang.cases.rules import system_actor
+from yingshang.directory import directory_consumer
 from yingshang.events import CloudEvent, ConsumerSpec, EventCatalogue
 from ys_visits.clocks import SERVICE
-from ys_visits.directory import service as directory
+from ys_visits.directory.service import DEPARTMENTS, PEOPLE
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.problems.models import KIND as PROBLEM
 from ys_visits.problems.models import Problem
@@ -70,15 +73,6 @@ class RatingExcluded(BaseModel):
     service: str
 
 
-class DepartmentChanged(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    code: str = Field(min_length=1, max_length=60)
-    name: str = Field(min_length=1, max_length=120)
-    kind: str = Field(min_length=1, max_length=20)
-    active: bool = True
-
-
 def catalogue() -> EventCatalogue:
     cat = EventCatalogue("svc-visits reads")
     cat.register(
@@ -91,19 +85,12 @@ def catalogue() -> EventCatalogue:
         description="申诉复核 upheld: the rating leaves the statistics",
         consumers=(SERVICE,),
     )
-    for change in ("created", "updated", "deactivated"):
-        cat.register(
-            f"ys.gateway.department.{change}",
-            DepartmentChanged,
-            description=f"department {change}",
-            consumers=(SERVICE,),
-        )
     return cat
 
 
 EVENTS = catalogue()
 ratings = ConsumerSpec(SERVICE, "ratings", "invitations", catalogue=EVENTS)
-departments = ConsumerSpec(SERVICE, "gateway", "departments", catalogue=EVENTS)
+directory = directory_consumer(SERVICE, DEPARTMENTS, PEOPLE, catalogue=EVENTS)
 
 
 def ours(service: str, case_kind: str | None) -> bool:
@@ -174,16 +161,4 @@ async def on_excluded(session: AsyncSession, event: CloudEvent, payload: RatingE
     await _note(session, problem, "rating_excluded", f"{why}: 好差评 excluded from statistics")
 
 
-async def on_department(
-    session: AsyncSession, event: CloudEvent, payload: DepartmentChanged
-) -> None:
-    active = payload.active and not event.type.endswith(".deactivated")
-    await directory.upsert_department(
-        session, payload.code, payload.name, payload.kind, active=active
-    )
-
-
-for _change in ("created", "updated", "deactivated"):
-    departments.add(f"ys.gateway.department.{_change}", on_department)
-
-CONSUMERS = (ratings, departments)
+CONSUMERS = (ratings, directory)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Position, Principal
 from yingshang.db import Database
+from yingshang.directory import County, seed_directory
 from yingshang.time.policies import seed_policies
 from ys_visits.clocks import SERVICE
 from ys_visits.directory import service as directory
@@ -49,13 +50,20 @@ def read_county(path: Path) -> dict[str, Any]:
     return {
         "departments": document.get("departments") or FALLBACK_COUNTY["departments"],
         "halls": document.get("halls") or FALLBACK_COUNTY["halls"],
+        "people": document.get("demo_users") or FALLBACK_COUNTY["people"],
     }
 
 
-async def seed(session: AsyncSession, county_file: Path, *, demo: bool = False) -> None:
+async def seed(
+    session: AsyncSession, county_file: Path, *, demo: bool = False, people: bool | None = None
+) -> None:
+    """``people``: the county file's demo people too (default: with the demo data; never in
+    production, where a real 工号 must not carry a demo name)."""
     await seed_policies(session, SERVICE, default_policies())
     county = await asyncio.to_thread(read_county, county_file)
-    await directory.add_missing_departments(session, county["departments"])
+    known = directory.PEOPLE if (demo if people is None else people) else None
+    found = County(county["departments"], county["people"])
+    await seed_directory(session, found, directory.DEPARTMENTS, known)
     await directory.add_missing_halls(session, county["halls"])
     if demo and not await session.scalar(select(func.count()).select_from(Enterprise)):
         await _seed_demo(session)
@@ -86,6 +94,7 @@ async def seed_on_start(db: Database, settings: Settings) -> None:
     """The start-up seed (``yingshang.seeding``): policies, departments and halls always (a
     production county needs its time limits before its first pairing); the demo enterprises
     and pairings outside production (real ones come from the center's staff)."""
-    demo = settings.seed_demo and settings.env != "production"
+    production = settings.env == "production"
+    demo = settings.seed_demo and not production
     async with db.write() as session:
-        await seed(session, settings.county_file, demo=demo)
+        await seed(session, settings.county_file, demo=demo, people=not production)

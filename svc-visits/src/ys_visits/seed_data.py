@@ -29,6 +29,14 @@ FALLBACK_COUNTY: dict[str, list[dict[str, Any]]] = {
         {"code": "HALL_COUNTY", "name": "凤冈县政务服务中心大厅", "dept": "HALL"},
         {"code": "HALL_LONGQUAN", "name": "龙泉镇便民服务中心", "dept": "LONGQUAN"},
     ],
+    # the demo people the demo pairings and indicators name by 工号
+    "people": [
+        {"username": "scjg_head", "name": "冯涛", "staff_no": "SC5000"},
+        {"username": "zjj_head", "name": "许刚", "staff_no": "ZJ5100"},
+        {"username": "fgj_head", "name": "彭勇", "staff_no": "FG5200"},
+        {"username": "xzsp_head", "name": "田宇", "staff_no": "SP5300"},
+        {"username": "rsj_head", "name": "潘云", "staff_no": "RS5400"},
+    ],
 }
 
 # Fictional enterprises (valid GB 32100 check characters) and pairings for `make run`.

@@ -12,23 +12,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from yingshang.masking import mask_phone, mask_resident_id
+from yingshang.masking import mask_numbers
 
 SUBSCRIBE_SCOPE = "events:subscribe"
 DIRECTORY_SCOPE = "directory:read"
 PATTERN = re.compile(r"^ys(\.([a-z_]+|\*)){0,3}(\.>)?$")
-# Mobile numbers as people write them: an optional country prefix (+86, 0086, 86), groups
-# 3-4-4 separated by a space or hyphen, next to letters ("TEL13912345678"). Never inside a
-# longer run of digits or hex digits: item codes, case numbers and UUIDs (a UUID's last group
-# can hold 11 digits that look like a mobile, "…-16933277785f") must stay intact.
-PHONE = re.compile(
-    r"(?<![\dA-Fa-f])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?![\dA-Fa-f])"
-)
-# Fields that identify events and cases: never masked (ids are what a receiver matches on).
-IDENTIFIER_KEYS = frozenset({"id", "subject", "source", "type", "time", "traceparent"})
-RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-PHONE_KEYS = ("phone", "mobile", "tel")
-ID_KEYS = ("id_number", "id_no", "resident_id", "id_card")
+# Phone and ID numbers masked wherever they appear (payloads should carry none): the one
+# masker of JSON-like data, shared with the audit log's listing.
+masked = mask_numbers
 
 
 def matches(patterns: list[str], event_type: str) -> bool:
@@ -52,28 +43,3 @@ def may_receive(client_id: str, scopes: list[str], event_type: str, data: dict[s
     if event_type.startswith("ys.gateway."):
         return DIRECTORY_SCOPE in scopes
     return data.get("origin_client") == client_id
-
-
-def masked(value: Any, key: str = "") -> Any:
-    """Phone and ID numbers masked wherever they appear (payloads should carry none)."""
-    if isinstance(value, dict):
-        return {k: masked(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [masked(v, key) for v in value]
-    if not isinstance(value, str):
-        return value
-    lowered = key.lower()
-    if lowered in IDENTIFIER_KEYS or lowered.endswith("_id"):
-        return value
-    if any(k in lowered for k in ID_KEYS):
-        return mask_resident_id(value)
-    if any(k in lowered for k in PHONE_KEYS):
-        return mask_phone(value)
-    value = RESIDENT_ID.sub(lambda m: mask_resident_id(m.group()), value)
-    return PHONE.sub(_masked_mobile, value)
-
-
-def _masked_mobile(match: re.Match[str]) -> str:
-    """The 11 digits of the number, masked (prefix and separators dropped)."""
-    digits = "".join(c for c in match.group() if c.isdigit())[-11:]
-    return mask_phone(digits)

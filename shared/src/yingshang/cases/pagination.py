@@ -38,6 +38,7 @@ from yingshang.problems import Invalid
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_CURSOR_LENGTH = 512
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 T = TypeVar("T")
 Direction = Literal["asc", "desc"]
@@ -179,8 +180,12 @@ def _load_value(value: Any, kind: type) -> Any:
             return ensure_utc(datetime.fromisoformat(value))
         if kind is uuid.UUID:
             return uuid.UUID(value)
+        if kind is int and isinstance(value, str):  # an integer id travels as text
+            value = int(value)
     except (AttributeError, TypeError, ValueError, OverflowError) as exc:
         raise _bad_cursor() from exc
+    if kind is int and isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+        raise _bad_cursor()  # no column holds it (and the database driver would refuse it)
     if isinstance(value, kind) and not isinstance(value, bool):
         return value
     raise _bad_cursor()

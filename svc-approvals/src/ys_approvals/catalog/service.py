@@ -15,6 +15,7 @@ from ys_approvals import history
 from ys_approvals.catalog.codes import check_implementation_code
 from ys_approvals.catalog.models import HandlingKind, ServiceItem
 from ys_approvals.catalog.schemas import ItemCreate, ItemOut, ItemUpdate
+from ys_approvals.directory.service import DEPARTMENTS
 
 # DOMAIN.md (county commitment): statutory limit compressed 50%, then a further 20%
 # -> 40% of the statutory limit, rounded down to whole working days, minimum 1.
@@ -61,6 +62,7 @@ async def create_item(session: AsyncSession, body: ItemCreate, actor: Principal)
     if committed is None:
         committed = default_committed(body.statutory_limit)
     check_limits(body.handling_kind, body.statutory_limit, committed)
+    await DEPARTMENTS.require(session, body.department, field="department")
     if await find_by_code(session, body.code) is not None:
         raise Conflict(f"item {body.code} already exists", code="item-exists", field="code")
     fields = body.model_dump(mode="json", exclude={"committed_limit"})

@@ -12,6 +12,7 @@ from yingshang.problems import Conflict, Invalid, NotFound
 from ys_approvals import history
 from ys_approvals.catalog.models import ServiceItem
 from ys_approvals.catalog.service import check_limits, default_committed
+from ys_approvals.directory.service import DEPARTMENTS
 from ys_approvals.packages.models import ItemPackage, PackageItem
 from ys_approvals.packages.schemas import PackageIn, PackageOut
 
@@ -83,6 +84,7 @@ async def create_package(session: AsyncSession, body: PackageIn, actor: Principa
     stray = [w.item_code for w in body.fee_waivers if w.item_code not in by_code]
     if stray:
         raise Invalid(f"waivers for items outside the package: {stray}", field="fee_waivers")
+    await _check_departments(session, body.lead_department, list(by_code.values()))
     existing = await session.execute(select(ItemPackage.id).where(ItemPackage.code == body.code))
     if existing.first() is not None:
         raise Conflict(f"package {body.code} already exists", field="code")
@@ -118,6 +120,14 @@ async def create_package(session: AsyncSession, body: PackageIn, actor: Principa
         actor=actor,
     )
     return package
+
+
+async def _check_departments(session: AsyncSession, lead: str, items: list[ServiceItem]) -> None:
+    """The lead department (牵头部门) and every part's department are active departments of
+    the directory: a package dispatches its parts to them in parallel."""
+    await DEPARTMENTS.require(session, lead, field="lead_department")
+    for department in sorted({i.department for i in items}):
+        await DEPARTMENTS.require(session, department, field="item_codes")
 
 
 async def list_packages(session: AsyncSession) -> list[ItemPackage]:

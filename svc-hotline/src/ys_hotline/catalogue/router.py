@@ -16,7 +16,7 @@ from ys_hotline.access import CENTER
 from ys_hotline.catalogue import service
 from ys_hotline.catalogue.models import DispatchCategory
 from ys_hotline.catalogue.schemas import CategoryIn, CategoryOut, DepartmentOut, RevisionOut
-from ys_hotline.directory import service as directory
+from ys_hotline.directory.service import DEPARTMENTS
 
 api = router("/api/v1/hotline", tags=["dispatch catalogue"])
 Code = Annotated[str, Path(min_length=2, max_length=60, pattern=r"^[A-Z][A-Z0-9_]*$")]
@@ -94,8 +94,8 @@ async def put_category(
 @api.get(
     "/departments",
     response_model=list[DepartmentOut],
-    summary="Departments and towns known to the hotline",
+    summary="Departments and towns known to the hotline (``active`` false: deactivated)",
     dependencies=[allow(staff())],
 )
 async def list_departments(session: SessionDep) -> list[DepartmentOut]:
-    return [DepartmentOut.model_validate(d) for d in await directory.listing(session)]
+    return [DepartmentOut.model_validate(d) for d in await DEPARTMENTS.listing(session)]

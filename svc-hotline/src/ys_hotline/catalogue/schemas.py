@@ -56,3 +56,4 @@ class DepartmentOut(BaseModel):
     code: str
     name: str
     kind: str
+    active: bool

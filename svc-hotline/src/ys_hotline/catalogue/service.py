@@ -12,6 +12,7 @@ from yingshang.problems import Invalid, NotFound, PreconditionFailed
 from ys_hotline.catalogue.models import TOWN, DispatchCategory, DispatchCategoryRevision
 from ys_hotline.catalogue.schemas import CategoryIn
 from ys_hotline.directory.models import Department
+from ys_hotline.directory.service import DEPARTMENTS
 
 
 async def get(session: AsyncSession, code: str) -> DispatchCategory:
@@ -95,10 +96,9 @@ async def revisions(session: AsyncSession, code: str) -> list[DispatchCategoryRe
 
 
 async def department(session: AsyncSession, code: str, field: str) -> Department:
-    found = await session.get(Department, code)
-    if found is None:
-        raise Invalid(f"unknown department {code!r}", field=field)
-    return found
+    """A department of the directory still active: a deactivated one (撤销, merged) takes no
+    new tickets and heads no category (422 ``inactive-department``)."""
+    return await DEPARTMENTS.require(session, code, field=field)
 
 
 async def check_routing(session: AsyncSession, body: CategoryIn) -> None:

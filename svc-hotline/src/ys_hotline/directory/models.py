@@ -1,11 +1,7 @@
-"""Departments as the hotline knows them: code, name and kind (county department or town)."""
+"""Departments as the hotline knows them: code, name, kind (county department or town) and
+whether they are still active (``yingshang.directory``)."""
 
-from datetime import datetime
-
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
-
-from yingshang.clock import now
+from yingshang.directory import DirectoryDepartment
 from ys_hotline.models import Base
 
 # Kinds in deploy/seed/county.yaml: coordinating | department | town | federation.
@@ -13,13 +9,8 @@ TOWN = "town"
 COORDINATING = "coordinating"  # the committee, the bureau and its centers: they steer, not handle
 
 
-class Department(Base):
+class Department(DirectoryDepartment, Base):
     __tablename__ = "hotline_departments"
-
-    code: Mapped[str] = mapped_column(String(60), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(20))
-    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
     @property
     def is_town(self) -> bool:

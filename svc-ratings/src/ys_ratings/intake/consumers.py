@@ -5,7 +5,8 @@
   facts, scorecards, the 督办 ledger;
 * ``ratings``: ``completed`` (approvals, complaints, visits) → invitations; 12345
   ``revisited`` → a rating through the hotline channel;
-* ``directory``: the gateway's department and user changes → names printed in the bulletin.
+* ``directory``: the gateway's department and user changes → names printed in the bulletin
+  (``yingshang.directory``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.directory import directory_consumer
 from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.consumer import ConsumerSpec
 from yingshang.events.envelope import CloudEvent
 from yingshang.events.inbox import Handler
 from ys_ratings.access import RatingsCenter
-from ys_ratings.directory import service as directory
-from ys_ratings.directory.models import DEPARTMENT, STAFF
+from ys_ratings.directory.service import DEPARTMENTS, PEOPLE
 from ys_ratings.events import SERVICE
 from ys_ratings.intake.payloads import (
     CaseClosed,
@@ -29,9 +30,7 @@ from ys_ratings.intake.payloads import (
     CaseCreated,
     CaseReopened,
     DeadlineEvent,
-    DepartmentChanged,
     TicketRevisited,
-    UserChanged,
 )
 from ys_ratings.invitations.service import invite
 from ys_ratings.oversight import service as oversight
@@ -45,6 +44,10 @@ OPENED = {("ratings", "rectification"): "opened", ("complaints", "finding"): "op
 # Kinds handled again after a ``closed`` or a solution (``reopened``): a reopened case is
 # not closed, and its redo's stages escalate into the 督办 ledger.
 REOPENED = frozenset({("hotline", "ticket"), ("complaints", "case"), ("visits", "problem")})
+
+
+# The gateway's department and user changes (``ratings-gateway-directory``).
+DIRECTORY = directory_consumer(SERVICE, DEPARTMENTS, PEOPLE)
 
 
 def _parts(event: CloudEvent) -> tuple[str, str, str]:
@@ -70,26 +73,6 @@ async def _reopened(session: AsyncSession, event: CloudEvent, payload: Any) -> N
 async def _deadline(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
     service, _, name = _parts(event)
     await oversight.deadline_event(session, service, name, payload, event.time)
-
-
-async def _department(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
-    await directory.upsert(session, DEPARTMENT, payload.code, payload.name, active=payload.active)
-
-
-async def _user(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
-    if payload.staff_no:
-        await directory.upsert(
-            session, STAFF, payload.staff_no, payload.name, active=payload.active
-        )
-
-
-def _directory_types() -> dict[str, tuple[type[BaseModel], Handler]]:
-    changes = ("created", "updated", "deactivated")
-    types: dict[str, tuple[type[BaseModel], Handler]] = {
-        f"ys.gateway.department.{c}": (DepartmentChanged, _department) for c in changes
-    }
-    types.update({f"ys.gateway.user.{c}": (UserChanged, _user) for c in changes})
-    return types
 
 
 def _inviter(link_prefix: str) -> Handler:
@@ -151,7 +134,7 @@ def consumer_specs(
     12345 回访 after a reopen may close (:func:`record_revisit`)."""
     specs = [
         _spec(SERVICE, "oversight", _oversight_types(SERVICE, OWN_KINDS)),
-        _spec("gateway", "directory", _directory_types()),
+        DIRECTORY,
     ]
     for source, source_kinds in sorted(kinds.items()):
         specs.append(_spec(source, "oversight", _oversight_types(source, source_kinds)))

@@ -87,26 +87,6 @@ class TicketRevisited(CaseCommon):
     round: int = Field(1, ge=1, le=1000)
 
 
-class DepartmentChanged(BaseModel):
-    """``ys.gateway.department.*`` (the gateway's live directory)."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    code: Code
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    active: bool = True
-
-
-class UserChanged(BaseModel):
-    """``ys.gateway.user.*``: a 工号 and the name printed beside it in the bulletin."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    staff_no: str | None = Field(None, max_length=40)
-    active: bool = True
-
-
 class DeadlineEvent(CaseCommon):
     """warning / overdue / escalated / stage_completed from a service's deadline engine."""
 

@@ -1,25 +1,23 @@
-"""Departments and service halls as svc-visits knows them."""
+"""Departments, the people who may be named by 工号, and service halls as svc-visits knows them."""
 
-from datetime import datetime
-
-from sqlalchemy import Boolean, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yingshang.clock import now
-from yingshang.db import UTCDateTime
+from yingshang.directory import DirectoryDepartment, DirectoryUser
 from ys_visits.models import Base
 
 
-class Department(Base):
+class Department(DirectoryDepartment, Base):
     """A county department, town or coordinating body (kinds as in deploy/seed/county.yaml)."""
 
     __tablename__ = "visits_departments"
 
-    code: Mapped[str] = mapped_column(String(60), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(20))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
+
+class User(DirectoryUser, Base):
+    """A person of the directory: pairing leaders and indicator owners (指标长) are named by
+    their 工号, which must be one of these (active)."""
+
+    __tablename__ = "visits_users"
 
 
 class Hall(Base):

@@ -1,38 +1,20 @@
-"""Keep departments and halls current, and check the codes requests name."""
+"""Keep departments, people and halls current, and check the codes and 工号 requests name.
+
+Departments and people are the county directory's (``yingshang.directory``: seed file at
+start, the gateway's events after); halls come from the seed file."""
 
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.directory import Departments, People
 from yingshang.problems import Invalid
-from ys_visits.directory.models import Department, Hall
+from ys_visits.directory.models import Department, Hall, User
 
 COUNTY_HALL_DEPT = "HALL"
-
-
-async def upsert_department(
-    session: AsyncSession, code: str, name: str, kind: str, *, active: bool = True
-) -> Department:
-    dept = await session.get(Department, code)
-    if dept is None:
-        dept = Department(code=code, name=name, kind=kind, active=active)
-        session.add(dept)
-    else:
-        dept.name, dept.kind, dept.active = name, kind, active
-    await session.flush()
-    return dept
-
-
-async def add_missing_departments(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Seed: add the departments the directory lacks; never overwrite the live directory."""
-    known = set((await session.scalars(select(Department.code))).all())
-    session.add_all(
-        Department(code=r["code"], name=r["name"], kind=r["kind"], active=True)
-        for r in rows
-        if r["code"] not in known
-    )
-    await session.flush()
+DEPARTMENTS = Departments(Department)
+PEOPLE = People(User)
 
 
 async def add_missing_halls(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -52,10 +34,14 @@ def _hall_kind(department: str) -> str:
 
 async def require_department(session: AsyncSession, code: str, *, field: str) -> Department:
     """The active department ``code``, or a 422 naming ``field``."""
-    dept = await session.get(Department, code)
-    if dept is None or not dept.active:
-        raise Invalid(f"{code} is not an active department of the county", field=field)
-    return dept
+    return await DEPARTMENTS.require(session, code, field=field)
+
+
+async def require_staff(session: AsyncSession, staff_no: str | None, *, field: str) -> None:
+    """A 工号 a pairing or an indicator names is an active person's (422 ``unknown-staff``);
+    none named is fine (a leader who does not log in)."""
+    if staff_no is not None:
+        await PEOPLE.require(session, staff_no, field=field)
 
 
 async def require_hall(session: AsyncSession, code: str, *, field: str = "hall") -> Hall:

@@ -20,7 +20,7 @@ from yingshang.clock import now
 from yingshang.events.outbox import enqueue
 from yingshang.problems import Conflict, Invalid, NotFound
 from ys_visits import access, events
-from ys_visits.directory.service import require_department
+from ys_visits.directory.service import require_department, require_staff
 from ys_visits.indicators import periods
 from ys_visits.indicators.models import INDICATOR, KIND, Indicator, IndicatorRevision
 from ys_visits.indicators.models import IndicatorScore as Score
@@ -82,9 +82,11 @@ async def require_active(session: AsyncSession, code: str, *, field: str) -> Ind
 
 
 async def _check_units(session: AsyncSession, body: IndicatorEdit) -> None:
+    """Units and the owner's 工号 as the directory has them now (active), on every write."""
     await require_department(session, body.lead_department, field="lead_department")
     for i, code in enumerate(body.co_departments):
         await require_department(session, code, field=f"co_departments.{i}")
+    await require_staff(session, body.owner_staff_no, field="owner_staff_no")
 
 
 def _fields(body: IndicatorEdit) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from yingshang.clock import now, today
 from yingshang.problems import Conflict, Invalid, NotFound
 from yingshang.time.models import DeadlineStage
 from ys_visits import access, clocks, events
-from ys_visits.directory.service import require_department
+from ys_visits.directory.service import require_department, require_staff
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.pairings import clock
 from ys_visits.pairings.machine import ACTIVE, ENDED, MACHINE
@@ -77,6 +77,7 @@ async def _refuse_duplicate(session: AsyncSession, body: PairingIn) -> None:
 async def create(session: AsyncSession, body: PairingIn, who: Principal) -> Pairing:
     enterprise = await _enterprise(session, body.enterprise_id)
     await require_department(session, body.department, field="department")
+    await require_staff(session, body.leader_staff_no, field="leader_staff_no")
     starts_on = body.starts_on or today()
     if body.ends_on is not None and body.ends_on < starts_on:
         raise Invalid("a pairing cannot end before it starts", field="ends_on")
