@@ -147,7 +147,7 @@ def test_hotline_department_rating_rectification_and_webhooks(
     # 归档 after the 回访; another pushed ticket's 退单 held by the center (派单异议审核)
     act(county.staff("hotline_head"), TICKETS, ticket, "archive")
     returned = act(county.staff("operator"), TICKETS, push(county.integration("province"),
-                   "GZ-0002"), "dispatch")  # fmt: skip
+                   "GZ-0011"), "dispatch")  # fmt: skip
     returned = act(county.staff("scjg_head"), TICKETS, returned, "return", {"reason": "非本部门"})
     returned = act(county.staff("hotline_head"), TICKETS, returned, "return-review",
                    {"approve": True})  # fmt: skip
