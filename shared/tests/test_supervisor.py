@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -60,6 +62,32 @@ def test_a_taken_port_is_refused_naming_the_variable(
         assert run(plan, {}) == 2
     assert "YS_VISITS_PORT" in capsys.readouterr().err
     assert not (tmp_path / "log").exists()  # refused before starting anything
+
+
+# In a fresh interpreter: where the supervisor finds each service's migrations, and whether it
+# had to load any service's app (the whole web stack) to find them.
+FIND_MIGRATIONS = """
+import json, sys
+from pathlib import Path
+from yingshang.supervisor import load_plan, service_dir
+plan = load_plan(Path(sys.argv[1]), Path(sys.argv[2]), {})
+found = {s.name: str(service_dir(s)) for s in plan.services}
+apps = [s.app.partition(":")[0] for s in plan.services]
+print(json.dumps({"found": found, "loaded": [a for a in apps if a in sys.modules]}))
+"""
+
+
+def test_migrations_are_found_without_loading_the_services(tmp_path: Path) -> None:
+    """Each service's migrations folder is its app module's SERVICE_DIR; the supervisor finds
+    it without importing the app (start-up time and memory spent on nothing)."""
+    argv = [sys.executable, "-c", FIND_MIGRATIONS, str(CONFIG), str(tmp_path)]
+    answer = json.loads(subprocess.run(argv, capture_output=True, check=True, text=True).stdout)
+    assert answer["loaded"] == []
+    plan = load_plan(CONFIG, tmp_path, {})
+    for spec in plan.services:
+        module = importlib.import_module(spec.app.partition(":")[0])
+        assert Path(answer["found"][spec.name]) == module.SERVICE_DIR, spec.name
+        assert (module.SERVICE_DIR / "migrations").is_dir(), spec.name
 
 
 def test_banner_shows_console_docs_and_demo_logins(tmp_path: Path) -> None:

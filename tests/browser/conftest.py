@@ -1,7 +1,13 @@
 """The whole system as ``make run`` starts it, driven through the console in headless Chromium.
 
-One supervised stack and one browser serve the whole session (starting them is most of the
-suite's time); every test has its own browser contexts (no shared session) and its own data.
+One supervised stack, one browser and one browser context serve the whole session (Chromium
+starts while the stack migrates; a context kept open keeps its caches and processes warm: a
+third less of the browser's work for each page). Every test has its own pages, closed when it
+ends, and its own data; no test shares a session with another: the console keeps its session
+per tab (sessionStorage) and nothing in cookies or localStorage. A test about something other than
+signing in starts signed in (``console.sign_in``: a token from ``POST /auth/token`` kept in the
+tab as the console's login form keeps it); the tests about signing in walk the login form
+(``console.login``).
 Screenshots go to ``test-artifacts/console/`` (git-ignored) to be looked at.
 """
 
@@ -10,10 +16,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import ssl
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +45,26 @@ FAST = {
     "YS_PASSWORD_MEMORY_KIB": "8192",
     "YS_NOTIFY_POLL_SECONDS": "0.5",
     "YS_RELAY_POLL_SECONDS": "0.25",  # events reach the ratings service sooner
+    "YS_SWEEP_INTERVAL_SECONDS": "0.5",  # an overdue stage reaches the 督办 ledger sooner
     "YS_CALENDAR_FILES": json.dumps([str(CALENDAR_2027)]),
 }
+# Every client of the session verifies TLS with this one context (the gateway is plain HTTP on
+# loopback): a new httpx client loads the CA bundle again, tens of ms of CPU each time.
+TLS = ssl.create_default_context()
+CONTEXT = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai", "accept_downloads": True}
+SESSION_KEY = "ys.console.session"  # session.js keeps the tab's tokens there (sessionStorage)
+# What session.js's store() writes after the login form's password grant, put in the tab before
+# the console's scripts run on the next load; once per call (a later logout stays logged out).
+SEED_SESSION = """([origin, key, once, body]) => {
+  if (location.origin !== origin || sessionStorage.getItem(once)) return;
+  sessionStorage.setItem(once, "1");
+  sessionStorage.setItem(key, JSON.stringify({
+    access: body.access_token,
+    refresh: body.refresh_token || null,
+    expiresAt: Date.now() + Number(body.expires_in || 900) * 1000,
+    position: null,
+  }));
+}"""
 
 
 @dataclass
@@ -46,37 +72,68 @@ class Console:
     """The running system as the tests see it: the gateway's URL, tokens, the SMS outbox."""
 
     stack: SupervisedStack
-    browser: Any
+    context: Any  # the session's browser context
+    http: httpx.Client  # the gateway, no token: the session's one plain client
+    pages: list[Any] = field(default_factory=list)  # the running test's, closed after it
+    contexts: list[Any] = field(default_factory=list)  # the running test's own, closed after it
 
     @property
     def base(self) -> str:
         return self.stack.url("gateway")
 
-    def token(self, username: str) -> str:
+    def grant(self, username: str) -> dict[str, Any]:
+        """The password grant's answer for a demo user (what the login form receives)."""
         form = {"grant_type": "password", "username": username, "password": DEMO_PASSWORD}
-        response = httpx.post(f"{self.base}/auth/token", data=form, timeout=30)
+        response = self.http.post("/auth/token", data=form)
         assert response.status_code == 200, response.text
-        return str(response.json()["access_token"])
+        return dict(response.json())
+
+    def token(self, username: str) -> str:
+        return str(self.grant(username)["access_token"])
 
     def api(self, username: str) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.token(username)}"}
-        return httpx.Client(base_url=self.base, headers=headers, timeout=30)
+        return httpx.Client(base_url=self.base, headers=headers, timeout=30, verify=TLS)
 
     def new_page(self, viewport: dict[str, int] = DESKTOP) -> Any:
-        context = self.browser.new_context(
-            viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
-        )
-        page = context.new_page()
+        """A new page, with no session until the test signs in there. The test's first page is
+        a tab of the session's context; a second one gets a context (a window) of its own: a
+        tab behind another gets no animation frames, and each action on it waits for them."""
+        if self.pages:
+            context = self.context.browser.new_context(viewport=viewport, **CONTEXT)
+            self.contexts.append(context)
+            page = context.new_page()
+        else:
+            page = self.context.new_page()
+            if viewport != DESKTOP:
+                page.set_viewport_size(viewport)
+        self.pages.append(page)
         page.set_default_timeout(30_000)
         return page
 
+    def close_pages(self) -> None:
+        while self.pages:
+            self.pages.pop().close()
+        while self.contexts:
+            self.contexts.pop().close()
+
     def login(self, page: Any, username: str) -> None:
+        """Through the login form, as a person signs in."""
         if not page.url.startswith(f"{self.base}/console/login"):  # logging out lands there
             page.goto(f"{self.base}/console/login")
         page.fill("#f-username", username)
         page.fill("#f-password", DEMO_PASSWORD)
         page.click("form button[type=submit]")
         page.wait_for_url(re.compile(r"/console/(home|positions)"))
+
+    def sign_in(self, page: Any, username: str, path: str = "/console/home") -> None:
+        """Open ``path`` signed in as ``username`` (one position), without the login form: the
+        tab holds the tokens of a password grant as the form's sign-in leaves them. Signing in
+        again in the same tab replaces the user."""
+        once = f"ys.test.signed-in.{uuid.uuid4().hex}"
+        args = [self.base, SESSION_KEY, once, self.grant(username)]
+        page.add_init_script(f"({SEED_SESSION})({json.dumps(args)})")
+        page.goto(f"{self.base}{path}")
 
     def logout(self, page: Any) -> None:
         page.click("header .user button:has-text('退出')")
@@ -97,24 +154,25 @@ class Console:
                 params = json.loads(line).get("params") or {}
                 if params.get("number") == case_number and params.get("url"):
                     return str(params["url"])
-            time.sleep(0.5)
+            time.sleep(0.1)
         raise AssertionError(f"no rating link was sent for {case_number}")
 
 
-def _start(stack: SupervisedStack) -> None:
-    """On the test's own thread: the stack's processes die with the thread that started them."""
+def _ready(stack: SupervisedStack) -> None:
     try:
-        stack.start(timeout=STARTUP_SECONDS)
+        stack.wait_ready(timeout=STARTUP_SECONDS)
     except (TimeoutError, RuntimeError) as exc:
         raise RuntimeError(f"the stack did not start:\n{stack.log()[-3000:]}") from exc
 
 
 @pytest.fixture(scope="session")
-def console() -> Iterator[Console]:
-    """The supervised stack and Chromium, for the session.
+def running_console() -> Iterator[Console]:
+    """The supervised stack, Chromium and its one context, for the session.
 
-    The stack's directory is its own, not pytest's numbered tmp: concurrent pytest sessions
-    prune those, and this one lives for the whole session."""
+    The stack starts on the session's own thread (its processes die with the thread that
+    started them); Chromium is launched while it migrates. The stack's directory is its own, not
+    pytest's numbered tmp: concurrent pytest sessions prune those, and this one lives for the
+    whole session."""
     binary = chromium_binary()
     if binary is None:
         pytest.skip("browser test: install Debian's chromium and fonts-noto-cjk (make test does)")
@@ -124,11 +182,22 @@ def console() -> Iterator[Console]:
     home = Path(tempfile.mkdtemp(prefix="ys-browser-"))
     stack = SupervisedStack(ROOT, home / "var", extra_env=FAST)
     try:
-        _start(stack)
+        stack.launch()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(**playwright_launch_options(binary))
-            yield Console(stack, browser)
+            context = browser.new_context(viewport=DESKTOP, **CONTEXT)
+            context.new_page()  # a tab between the tests keeps the context's processes warm
+            _ready(stack)
+            with httpx.Client(base_url=stack.url("gateway"), timeout=30, verify=TLS) as http:
+                yield Console(stack, context, http)
             browser.close()
     finally:
         stack.stop()
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def console(running_console: Console) -> Iterator[Console]:
+    """The session's console for one test; the pages the test opened close after it."""
+    yield running_console
+    running_console.close_pages()

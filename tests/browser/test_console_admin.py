@@ -12,7 +12,6 @@ import re
 import uuid
 from typing import Any
 
-import httpx
 from playwright.sync_api import expect
 
 from yingshang.settings import DEMO_PASSWORD
@@ -34,7 +33,7 @@ def _sign_in(console: Any, page: Any, username: str, password: str) -> None:
 
 
 def _users_page(console: Any, page: Any) -> None:
-    console.login(page, "admin")
+    console.sign_in(page, "admin")
     page.click("nav.tabs a:has-text('用户管理')")
     page.wait_for_selector("main h1:has-text('用户管理')")
     _settled(page)
@@ -128,12 +127,11 @@ def _person_with_own_password(console: Any, password: str) -> str:
     with console.api("admin") as api:
         assert api.post("/api/v1/admin/users", json=body).status_code == 201
     form = {"grant_type": "password", "username": username, "password": temporary}
-    token = httpx.post(f"{console.base}/auth/token", data=form, timeout=30).json()["access_token"]
-    changed = httpx.post(
-        f"{console.base}/auth/password",
+    token = console.http.post("/auth/token", data=form).json()["access_token"]
+    changed = console.http.post(
+        "/auth/password",
         json={"current_password": temporary, "new_password": password},
         headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
     )
     assert changed.status_code == 200, changed.text
     return username
@@ -161,7 +159,7 @@ def test_an_edit_keeps_the_password_and_a_reset_shows_a_new_one_once(console: An
     reset = str(admin.locator("[data-secret]").inner_text()).strip()
     console.shot(admin, "admin-user-password-reset")
     form = {"grant_type": "password", "username": username, "password": reset}
-    issued = httpx.post(f"{console.base}/auth/token", data=form, timeout=30)
+    issued = console.http.post("/auth/token", data=form)
     assert issued.status_code == 200, issued.text
     assert issued.json()["password_change_required"] is True
     expect(_find(admin, username)).to_contain_text("待本人修改密码")
@@ -191,18 +189,15 @@ def test_anyone_changes_their_own_password_from_the_header(console: Any) -> None
 
 
 def _client_token(console: Any, client_id: str, secret: str) -> int:
-    answer = httpx.post(
-        f"{console.base}/auth/token",
-        data={"grant_type": "client_credentials"},
-        auth=(client_id, secret),
-        timeout=30,
+    answer = console.http.post(
+        "/auth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
     )
     return answer.status_code
 
 
 def test_an_integration_client_secret_is_shown_once_rotated_and_stopped(console: Any) -> None:
     page = console.new_page()
-    console.login(page, "admin")
+    console.sign_in(page, "admin")
     page.click("nav.tabs a:has-text('接口客户端')")
     page.wait_for_selector("main h1:has-text('接口客户端')")
     _settled(page)
@@ -237,6 +232,6 @@ def test_an_integration_client_secret_is_shown_once_rotated_and_stopped(console:
 
 def test_demo_people_sign_in_without_a_password_change(console: Any) -> None:
     form = {"grant_type": "password", "username": "operator", "password": DEMO_PASSWORD}
-    issued = httpx.post(f"{console.base}/auth/token", data=form, timeout=30)
+    issued = console.http.post("/auth/token", data=form)
     assert issued.status_code == 200
     assert "password_change_required" not in issued.json()

@@ -78,7 +78,7 @@ def _unreachable(route: Any) -> None:
 
 def test_admin_loads_a_year_into_every_service_and_each_answers_for_itself(console: Any) -> None:
     page = console.new_page()
-    console.login(page, "admin")
+    console.sign_in(page, "admin")
     page.click("header nav a:has-text('节假日安排')")
     expect(_year_row(page, 2027).locator(".tag:text-is('已导入')")).to_have_count(6)  # the file
     expect(_year_row(page, 2030)).to_have_count(0)
@@ -141,7 +141,7 @@ def test_hotline_center_keeps_its_knowledge_base(console: Any) -> None:
     mark = _unique()
     question = f"食品小作坊如何办理登记证（{mark}）？"
     page = console.new_page()
-    console.login(page, "hotline_head")
+    console.sign_in(page, "hotline_head")
     page.click("header nav a:has-text('知识库')")
     page.click("main button:has-text('新增条目')")
     form = page.locator("form[aria-label=新增知识库条目]")
@@ -229,7 +229,7 @@ def test_hotline_center_keeps_its_knowledge_base(console: Any) -> None:
 def test_head_edits_the_dispatch_catalogue_and_a_town_is_refused(console: Any) -> None:
     code, name = f"TEST_{_unique().upper()}", f"测试/目录维护{_unique()}"
     page = console.new_page()
-    console.login(page, "hotline_head")
+    console.sign_in(page, "hotline_head")
     page.click("header nav a:has-text('派单目录')")
     expect(page.locator("main tbody tr:has-text('SCJG_FOOD')")).to_contain_text("卫生健康局")
     page.click("main button:has-text('新增分类')")
@@ -292,7 +292,7 @@ def test_a_department_sees_none_of_these_forms_and_its_forged_writes_are_refused
     console: Any,
 ) -> None:
     page = console.new_page()
-    console.login(page, "scjg_staff")
+    console.sign_in(page, "scjg_staff")
     page.wait_for_selector("main h1:has-text('工作台')")
     for text in ("节假日安排", "知识库", "派单目录"):
         assert page.locator(f"header nav a:text-is('{text}')").count() == 0

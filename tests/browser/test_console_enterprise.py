@@ -72,7 +72,7 @@ def _registered(console: Any, name: str) -> dict[str, Any]:
 
 def test_center_registers_an_enterprise_sees_it_masked_and_edits_it(console: Any) -> None:
     page = console.new_page()
-    console.login(page, "enterprise")
+    console.sign_in(page, "enterprise")
     page.click("header nav a:has-text('企业库')")
     page.click("main button:has-text('登记企业')")
     form = page.locator("form[aria-label=登记企业]")
@@ -173,8 +173,7 @@ def test_center_pairs_visits_records_a_problem_and_hands_it_to_a_department(
 ) -> None:
     enterprise = _registered(console, f"凤冈县茗香茶业有限公司{_unique()}")
     page = console.new_page()
-    console.login(page, "enterprise")
-    page.goto(f"{console.base}/console/enterprises/{enterprise['id']}")
+    console.sign_in(page, "enterprise", f"/console/enterprises/{enterprise['id']}")
     _act(page, "新建挂帮")
     pairing_form = page.locator("form[aria-label=新建挂帮]")
     pairing_form.locator("#f-leader_name").fill("彭勇")
@@ -255,7 +254,7 @@ def test_center_registers_a_problem_an_enterprise_phoned_in(console: Any) -> Non
     name = f"凤冈县黔茶电子商务有限公司{_unique()}"
     _registered(console, name)
     page = console.new_page(TABLET)
-    console.login(page, "enterprise_head")
+    console.sign_in(page, "enterprise_head")
     page.click("main a:has-text('登记诉求')")
     form = page.locator("form[aria-label=登记诉求]")
     form.locator("#f-enterprise_id-q").fill(name[-12:])  # found by name: the only match
@@ -295,7 +294,7 @@ def test_center_schedules_a_sitting_and_records_a_matter_on_duty(console: Any) -
     _registered(console, name)
     leader = f"李副县长{_unique()}"
     page = console.new_page()
-    console.login(page, "enterprise_head")
+    console.sign_in(page, "enterprise_head")
     page.click("header nav a:has-text('坐班')")
     page.click("main button:has-text('排班')")
     form = page.locator("form[aria-label=排班]")
@@ -395,7 +394,7 @@ def test_a_department_sees_no_center_forms_and_its_forged_writes_are_refused(
 ) -> None:
     enterprise = _registered(console, f"凤冈县林果专业合作社{_unique()}")
     page = console.new_page()
-    console.login(page, "scjg_staff")
+    console.sign_in(page, "scjg_staff")
     page.wait_for_selector("main h1:has-text('工作台')")
     assert page.locator("header nav a:has-text('企业库')").count() == 0
     assert page.locator("header nav a:text-is('坐班')").count() == 0

@@ -30,7 +30,7 @@ def _unique() -> str:
 def _contact_stage_in_seconds(console: Any, page: Any, seconds: int) -> None:
     """The admin edits a time-limit policy in the console (the policies admin API): 联系 (first
     contact) becomes due `seconds` after 签收, so the signed ticket goes overdue while we wait."""
-    console.login(page, "admin")
+    console.sign_in(page, "admin")
     contact, normal = (page.get_by_role("cell", name=t, exact=True) for t in ("联系", "一般"))
     row = page.locator("tr").filter(has=contact).filter(has=normal)
     row.get_by_role("button", name="修改").click()
@@ -40,12 +40,11 @@ def _contact_stage_in_seconds(console: Any, page: Any, seconds: int) -> None:
     page.wait_for_selector("text=已修改时限政策")
     assert f"{seconds} 秒" in row.inner_text()
     console.shot(page, "admin-policy-in-seconds")
-    console.logout(page)
 
 
 def _take_ticket(console: Any, page: Any, title: str) -> str:
     """The operator's intake form, with the knowledge base answering while she types."""
-    console.login(page, "operator")
+    console.sign_in(page, "operator")
     page.select_option("#f-type", "consult")
     page.select_option("#f-category_code", "SCJG_FOOD")
     page.fill("#f-title", title)
@@ -105,16 +104,13 @@ def test_signed_ticket_goes_overdue_into_the_bureau_ledger(console: Any) -> None
     # The dispatch answered with the requester masked (a write audits nothing): she still
     # sees what her read showed.
     assert _fact(page, "诉求人") == "王先生，13800138000"
-    ticket_url = page.url
-    console.logout(page)
+    ticket = page.url.removeprefix(console.base)
 
-    console.login(page, "scjg_staff")  # the department's staff: only its head signs
-    page.goto(ticket_url)
+    console.sign_in(page, "scjg_staff", ticket)  # the department's staff: only its head signs
     assert _buttons(page) == []
     assert page.get_by_text("您当前的岗位在此状态下没有可办理的操作").is_visible()
-    console.logout(page)
 
-    console.login(page, "scjg_head")
+    console.sign_in(page, "scjg_head")
     page.click(f"section:has(h2:has-text('待签收')) a:has-text('{number}')")
     assert _buttons(page) == ["签收", "退单", "申请延期"]
     _act(page, "签收")
@@ -123,17 +119,16 @@ def test_signed_ticket_goes_overdue_into_the_bureau_ledger(console: Any) -> None
     assert _buttons(page) == ["已联系诉求人", "退单", "申请延期"]
     assert "来源：电话" in page.inner_text(".timeline")  # the intake's note, in words
     console.shot(page, "hotline-ticket-signed")
-    console.logout(page)
 
     _wait_for_escalation(console, number)  # the sweeper, the relay and the ratings consumer
-    console.login(page, "bureau")
+    console.sign_in(page, "bureau")
     page.click("header nav a:has-text('督办')")
     row = page.locator(f"tr:has-text('{number}')").first
     expect(row).to_be_visible()
     assert "联系" in row.inner_text()  # the stage: first contact with the requester
     assert "市场监督管理局" in row.inner_text()
     console.shot(page, "escalation-ledger")
-    page.goto(ticket_url)  # the ticket's timeline names the sweeper's steps in the API's words
+    page.goto(console.base + ticket)  # its timeline names the sweeper's steps in the API's words
     expect(page.locator(".timeline")).to_contain_text("升级督办")
 
 
@@ -154,7 +149,7 @@ def _finish_at_the_window(console: Any, page: Any) -> str:
     with console.api("hall_head") as api:  # the clerk must sit at the window she takes in at
         window = "/api/v1/approvals/halls/HALL_COUNTY/windows/W01/clerks"
         assert api.put(window, json={"staff_nos": ["ZW2001"]}).is_success
-    console.login(page, "clerk")
+    console.sign_in(page, "clerk")
     page.wait_for_selector("form[aria-label=收件登记]")
     options = page.eval_on_selector_all("#f-item option", "os => os.map(o => [o.value, o.text])")
     page.select_option("#f-item", next(value for value, text in options if "即办" in text))
@@ -185,7 +180,7 @@ def _intake(page: Any, title: str, phone: str) -> Any:
 def test_operator_sees_duplicate_hints_and_merges_the_later_ticket(console: Any) -> None:
     phone = f"139{uuid.uuid4().int % 10**8:08d}"
     page = console.new_page()
-    console.login(page, "operator")
+    console.sign_in(page, "operator")
     first = _intake(page, f"电梯故障{_unique()}", phone).inner_text()
     first_number = re.search(r"RX[\d-]+", first).group(0)  # type: ignore[union-attr]
     to_dispatch = page.locator("section:has(h2:has-text('待派单'))")
@@ -243,7 +238,7 @@ def test_an_enterprise_complains_and_the_center_is_offered_only_its_steps(consol
     console.shot(citizen, "public-complaint-submitted-tablet")
 
     page = console.new_page()
-    console.login(page, "complaints")
+    console.sign_in(page, "complaints")
     page.click(f"section:has(h2:has-text('待受理')) a:has-text('{number}')")
     buttons = _buttons(page)
     case_id = page.url.rsplit("/", 1)[-1]
@@ -270,9 +265,8 @@ def test_an_enterprise_complains_and_the_center_is_offered_only_its_steps(consol
     with console.api("complaints") as api:  # 交办 to the unit complained about
         case = {"id": case_id}
         assert _api_act(api, "/api/v1/complaints/cases", case, "assign")["department"] == "SCJGJ"
-    console.logout(page)
-    console.login(page, "scjg_staff")  # the respondent's staff: nothing of who complained
-    page.goto(f"{console.base}/console/complaints/{case_id}")
+    # the respondent's staff: nothing of who complained
+    console.sign_in(page, "scjg_staff", f"/console/complaints/{case_id}")
     page.wait_for_selector(".case-head")
     assert _fact(page, "投诉企业") == "已隐去（被投诉单位和责任单位不可见投诉人身份）"
     assert "redacted" not in page.inner_text("main")
@@ -283,7 +277,7 @@ def test_citizen_rates_through_the_sms_link(console: Any) -> None:
     link = console.sms_link(number)
     assert link.startswith("/console/public/rate/")
 
-    citizen = console.new_page(TABLET)  # another browser (no staff session), a tablet
+    citizen = console.new_page(TABLET)  # another tab (no staff session), a tablet
     citizen.goto(console.base + link)
     citizen.wait_for_selector("form[aria-label=评价]")
     assert number in citizen.inner_text("main")
@@ -310,7 +304,7 @@ def test_citizen_rates_through_the_sms_link(console: Any) -> None:
 
 def test_bulletin_opens_with_charts_prints_and_its_csv_downloads(console: Any) -> None:
     page = console.new_page()
-    console.login(page, "bureau")
+    console.sign_in(page, "bureau")
     page.click("header nav a:has-text('月通报')")
     page.wait_for_selector("h2:has-text('部门排名')")
     assert page.locator("figure.chart svg").count() == 3
@@ -342,8 +336,7 @@ def test_a_stale_page_says_someone_else_changed_the_case(console: Any) -> None:
         assert made.status_code == 201, made.text
         ticket = made.json()
         page = console.new_page()
-        console.login(page, "operator")
-        page.goto(f"{console.base}/console/tickets/{ticket['id']}")
+        console.sign_in(page, "operator", f"/console/tickets/{ticket['id']}")
         page.click(".action-buttons button:has-text('派单')")
         # Meanwhile a colleague dispatches the same ticket.
         moved = api.post(
@@ -455,8 +448,7 @@ def test_a_licence_ready_at_the_window_stops_its_delivery_clock(console: Any) ->
     and states it; 通知领取 stops that clock: no countdown, and when the applicant was told."""
     application = _approved_food_licence(console)
     page = console.new_page()
-    console.login(page, "clerk")
-    page.goto(f"{console.base}/console/applications/{application['id']}")
+    console.sign_in(page, "clerk", f"/console/applications/{application['id']}")
     assert _buttons(page) == ["通知领取", "送达"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} 24:00", _fact(page, "送达时限"))
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} 24:00", _fact(page, "承诺办结时限"))
@@ -568,8 +560,7 @@ def test_closed_work_reads_as_closed_answers_and_finished_clocks(console: Any) -
     problem = _solved_problem(console)
 
     page = console.new_page()
-    console.login(page, "bureau")  # oversight reads all three
-    page.goto(f"{console.base}/console/tickets/{handled['id']}")
+    console.sign_in(page, "bureau", f"/console/tickets/{handled['id']}")  # reads all three
     page.wait_for_selector(".case-head")
     assert _fact(page, "办理答复") == "经核查，已责令该餐馆整改。"
     expect(page.locator("dl.kv dt:text-is('直接答复')")).to_have_count(0)
@@ -605,7 +596,7 @@ def test_a_refused_token_is_refreshed_then_an_ended_session_returns_to_login(
     console: Any,
 ) -> None:
     page = console.new_page()
-    console.login(page, "operator")
+    console.sign_in(page, "operator")
     _break_access_token(page)
     page.reload()  # the API answers 401; the refresh token gets a new access token
     page.wait_for_selector("main h1:has-text('12345热线工作台')")
@@ -641,8 +632,8 @@ def _settled(page: Any) -> None:
 
 
 def test_every_role_home_page_renders_in_chinese(console: Any) -> None:
-    """One context signing in and out (the console's modules load once: a new context each
-    would fetch them all again)."""
+    """One tab signing in and out through the login form (the console's modules load once:
+    signing in each in a new tab would load them all again)."""
     page = console.new_page()
     for username, name, heading in ROLE_HOMES:
         console.login(page, username)
@@ -687,7 +678,7 @@ def _no_sideways_scroll(page: Any, name: str) -> None:
 
 
 def _department_codes(console: Any) -> set[str]:
-    listed = httpx.get(f"{console.base}/api/v1/public/departments", timeout=30)
+    listed = console.http.get("/api/v1/public/departments")
     assert listed.status_code == 200, listed.text
     return {d["code"] for d in listed.json()}
 
@@ -720,7 +711,7 @@ def _visit_public_pages(console: Any, size: dict[str, int], suffix: str, names: 
 
 
 def test_every_public_page_renders_at_desktop_and_tablet_width(console: Any) -> None:
-    missing = httpx.get(f"{console.base}/console/js/no-such-module.js")
+    missing = console.http.get("/console/js/no-such-module.js")
     assert missing.status_code == 404  # only page paths fall back to the app, never assets
     page = _visit_public_pages(console, DESKTOP, "", {name for name, _, _ in PUBLIC_PAGES})
     page.click("header nav a:has-text('服务事项')")

@@ -22,7 +22,7 @@ def test_the_bureau_scores_an_indicator_and_a_meeting_decision_becomes_its_task(
     console: Any,
 ) -> None:
     page = console.new_page()
-    console.login(page, "bureau")
+    console.sign_in(page, "bureau")
     page.click("header nav a:has-text('指标长')")
     row = page.locator("main tbody tr:has-text('开办企业')")
     expect(row).to_contain_text("市场监督管理局")

@@ -119,17 +119,19 @@ def wait_for_port(port: int, host: str = LOOPBACK, timeout: float = 20.0) -> Non
 def wait_for_http(
     url: str, timeout: float = 30.0, proc: subprocess.Popen[bytes] | None = None
 ) -> None:
-    """Block until ``url`` answers 200; fail early if ``proc`` exits meanwhile."""
+    """Block until ``url`` answers 200; fail early if ``proc`` exits meanwhile. One client for
+    all the tries: a new one per try would load the CA bundle each time (tens of ms of CPU)."""
     deadline = time.monotonic() + timeout
-    while True:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=1.0).status_code == 200:
-                return
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{url} did not answer 200 within {timeout:.0f} s")
-        time.sleep(0.1)
+    with httpx.Client(timeout=1.0) as client:
+        while True:
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
+            with contextlib.suppress(httpx.HTTPError):
+                if client.get(url).status_code == 200:
+                    return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{url} did not answer 200 within {timeout:.0f} s")
+            time.sleep(0.1)
 
 
 def nats_argv(port: int, store_dir: Path, *, host: str = LOOPBACK) -> list[str]:

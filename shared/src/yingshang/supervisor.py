@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import os
 import signal
@@ -115,12 +116,21 @@ def _load(target: str) -> Any:
     return getattr(importlib.import_module(module), attribute)
 
 
+def service_dir(spec: ServiceSpec) -> Path:
+    """The folder with the service's ``alembic.ini`` and ``migrations/``: its app module's
+    ``SERVICE_DIR`` (``<service>/src/<package>/app.py``, two levels up), found without running
+    the app module, which would load the whole web stack into the supervisor for a path."""
+    found = importlib.util.find_spec(spec.app.partition(":")[0])
+    if found is None or found.origin is None:
+        raise RuntimeError(f"{spec.name}: no module {spec.app}")
+    return Path(found.origin).resolve().parents[2]
+
+
 def migrate(plan: Plan, say: Any) -> None:
     """Bring every service's database up to date (a second run finds nothing to do)."""
     for spec in plan.services:
         settings = _load(spec.settings)(var_dir=plan.var_dir)
-        service_dir = importlib.import_module(spec.app.partition(":")[0]).SERVICE_DIR
-        upgrade(service_dir, settings.db_url())
+        upgrade(service_dir(spec), settings.db_url())
         say("supervisor", f"{spec.name}: database up to date")
 
 
@@ -237,14 +247,17 @@ class Supervisor:
         pending = {s.name: f"{s.url}/healthz" for s in self.plan.services}
         limit = float(self.environ.get("YS_START_TIMEOUT", HEALTH_TIMEOUT_SECONDS))
         deadline = time.monotonic() + limit
-        while pending and not self.stopping.is_set():
-            self._check_children()
-            for name, url in list(pending.items()):
-                if _answers(url):
-                    del pending[name]
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"no answer from /healthz of: {', '.join(sorted(pending))}")
-            self.stopping.wait(0.2)
+        # One client for every try: a new one per try loads the CA bundle again, CPU that the
+        # starting services need.
+        with httpx.Client(timeout=1.0) as client:
+            while pending and not self.stopping.is_set():
+                self._check_children()
+                for name, url in list(pending.items()):
+                    if _answers(client, url):
+                        del pending[name]
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"no answer from /healthz of: {', '.join(sorted(pending))}")
+                self.stopping.wait(0.2)
 
     def watch(self) -> None:
         """Block until asked to stop, a child dies, or the parent (make) is gone."""
@@ -281,9 +294,9 @@ class Supervisor:
         (self.plan.var_dir / "run.json").write_text(json.dumps(record, indent=1))
 
 
-def _answers(url: str) -> bool:
+def _answers(client: httpx.Client, url: str) -> bool:
     try:
-        return httpx.get(url, timeout=1.0).status_code == 200
+        return client.get(url).status_code == 200
     except httpx.HTTPError:
         return False
 

@@ -44,24 +44,38 @@ class SupervisedStack:
         self.env.pop("YS_NATS_URL", None)
         self.proc: subprocess.Popen[bytes] | None = None
         self.output = var_dir.parent / "supervisor.out"
+        self._banners = 0
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
 
     def start(self, timeout: float = 150.0) -> SupervisedStack:
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> SupervisedStack:
+        """Start the supervisor and return at once (the caller may do other work while the
+        stack migrates and starts), then :meth:`wait_ready`."""
         argv = [sys.executable, "-m", "yingshang.supervisor", "--var", str(self.var_dir)]
         argv += ["--config", str(self.root / "deploy" / "services.toml")]
-        banners = self.log().count(BANNER)  # this start's banner is the next one
+        self._banners = self.log().count(BANNER)  # this start's banner is the next one
         with self.output.open("ab") as out:
             self.proc = spawn(argv, env=self.env, cwd=self.root, output=out, die_with_parent=True)
+        return self
+
+    def wait_ready(self, timeout: float = 150.0) -> SupervisedStack:
+        """Until the supervisor's banner (printed once every service answered ``/healthz``),
+        then every ``/healthz`` once more from here. Waiting on the banner first, and not on the
+        services while they start, leaves the machine's cores to the start itself."""
+        self._wait_for_banner(self._banners, timeout)
         for name in self.ports:
             wait_for_http(f"{self.url(name)}/healthz", timeout=timeout, proc=self.proc)
-        self._wait_for_banner(banners, timeout)
         return self
 
     def _wait_for_banner(self, seen: int, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while self.log().count(BANNER) <= seen:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"the supervisor exited with {self.proc.returncode}")
             if time.monotonic() > deadline:
                 raise TimeoutError("the supervisor printed no banner")
             time.sleep(0.1)
