@@ -82,7 +82,7 @@ def test_the_department_head_signs_for_a_problem_in_the_console(console: Any) ->
     )
     assert _buttons(staff) == []
     assert _clock(staff, "签收") == ("计时中", True)
-    staff.context.close()
+    staff.close()
 
     head = console.new_page()
     console.login(head, "scjg_head")  # the head's home lists it to sign for, with its limit
@@ -106,7 +106,7 @@ def test_the_department_head_signs_for_a_problem_in_the_console(console: Any) ->
     assert _clock(head, "联系") == ("计时中", True)
     expect(head.locator(".timeline")).to_contain_text("签收")
     console.shot(head, "problem-signed")
-    head.context.close()
+    head.close()
 
     staff = console.new_page()
     console.login(staff, "scjg_staff")  # signed: among the department's 交办单 now
@@ -124,7 +124,7 @@ def test_the_department_head_signs_for_a_problem_in_the_console(console: Any) ->
     assert staff.inner_text(".case-head .tag") == "已联系企业"
     assert _clock(staff, "联系") == ("已完成", False)
     assert "提出解决方案" in _buttons(staff)
-    staff.context.close()
+    staff.close()
 
     with console.api("scjg_staff") as department:
         read = department.get(f"{PROBLEMS}/{problem['id']}").json()
@@ -204,7 +204,7 @@ def test_the_bureau_spot_checks_a_rectification_in_the_console(console: Any) -> 
     department_page = _open_rectification(console, "scjg_head", rect_id)
     assert department_page.inner_text(".case-head .tag") == "待抽查回访"
     assert _buttons(department_page) == []  # the rated department does not check itself
-    department_page.context.close()
+    department_page.close()
 
     page = _open_rectification(console, "bureau", rect_id)
     assert page.inner_text(".case-head .tag") == "待抽查回访"
@@ -218,7 +218,7 @@ def test_the_bureau_spot_checks_a_rectification_in_the_console(console: Any) -> 
     assert page.locator("dl.kv dt:text-is('抽查回访说明') + dd").inner_text() == reason
     expect(page.locator(".timeline")).to_contain_text("抽查回访不合格")
     console.shot(page, "rectification-spot-check-failed")
-    page.context.close()
+    page.close()
 
     with console.api("scjg_staff") as department:
         read = department.get(f"{RECTIFICATIONS}/{rect_id}").json()
