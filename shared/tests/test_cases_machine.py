@@ -11,9 +11,17 @@ from kitservice.models import SampleCase
 
 from yingshang.auth import Position, Principal
 from yingshang.cases.rules import any_of, client_scope, of_case, roles, system, system_actor
-from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.cases.statemachine import (
+    Facts,
+    Guard,
+    Refusal,
+    StateMachine,
+    Step,
+    Transition,
+    check_step,
+)
 from yingshang.cases.timeline import TimelineEntry, Vocabulary
-from yingshang.problems import NotFound
+from yingshang.problems import Conflict, Forbidden, NotFound, PreconditionFailed
 from yingshang.testing import a_clerk, a_client, a_head, a_staff
 
 
@@ -90,6 +98,7 @@ def test_the_machine_exports_as_data_and_mermaid() -> None:
         "event": "ys.kit.case.accepted",
         "timeline_action": "accept",
         "note_required": False,
+        "guard": None,
     }
     assert data["states"][0] == {"name": "submitted", "label": "已受理"}
     diagram = CASE_MACHINE.mermaid()
@@ -150,3 +159,106 @@ def test_a_step_has_one_label() -> None:
         machine(close, withdraw).timeline_labels({})
     labels = machine(close, note).timeline_labels({})
     assert (labels.label("close"), labels.label("note")) == ("办结", None)
+
+
+def _reply_confirmed(case: SampleCase, facts: Facts) -> bool:
+    return bool(facts.get("confirmed"))
+
+
+# 办结 of a case with an enterprise needs the enterprise's confirmation (a fact the service
+# knows beyond the row); the head's 签收 says who signs when refused.
+GUARDED = StateMachine[SampleCase](
+    service="kit",
+    kind="case",
+    states=("dispatched", "replied", "closed"),
+    initial="dispatched",
+    final={"closed"},
+    transitions=(
+        Transition(
+            "accept",
+            {"dispatched"},
+            "replied",
+            of_case("head"),
+            refusal=Refusal("head-signs", "须由责任单位一把手本人签收"),
+        ),
+        Transition(
+            "close",
+            {"dispatched", "replied"},
+            "closed",
+            of_case("head", "staff"),
+            guard=Guard(_reply_confirmed, "confirm-first", "请先取得企业确认", {"replied"}),
+        ),
+    ),
+)
+
+
+def test_a_guard_refuses_after_who_tag_and_state_and_hides_the_action() -> None:
+    head, staff = a_head("ROADS").build(), a_staff("ROADS").build()
+    replied = a_case("replied", "ROADS")
+    tag = GUARDED.etag(replied)
+    with pytest.raises(Conflict) as refused:
+        GUARDED.check(replied, "close", head, if_match=tag)
+    assert refused.value.code == "confirm-first"
+    assert refused.value.detail == "请先取得企业确认"
+    assert GUARDED.available(replied, head) == []
+    # the facts let it go; from a state the guard does not cover it never applies
+    assert GUARDED.check(replied, "close", head, if_match=tag, facts={"confirmed": True})
+    assert GUARDED.available(replied, head, {"confirmed": True}) == ["close"]
+    dispatched = a_case("dispatched", "ROADS")
+    assert GUARDED.available(dispatched, head) == ["accept", "close"]
+    assert GUARDED.guarded("close", replied)
+    assert not GUARDED.guarded("close", dispatched)
+    # who comes first (with the transition's own words), then the tag, then the guard
+    with pytest.raises(Forbidden) as forbidden:
+        GUARDED.check(dispatched, "accept", staff, if_match=tag)
+    assert (forbidden.value.code, forbidden.value.detail) == (
+        "head-signs",
+        "须由责任单位一把手本人签收",
+    )
+    with pytest.raises(PreconditionFailed):
+        GUARDED.check(replied, "close", head, if_match='"case-stale"')
+    other = a_head("WATER").build()
+    with pytest.raises(Forbidden) as default:
+        GUARDED.check(replied, "close", other, if_match=tag)
+    assert default.value.code == "transition-forbidden"
+
+
+def test_the_guard_is_part_of_the_exported_machine() -> None:
+    close = next(t for t in GUARDED.as_dict()["transitions"] if t["name"] == "close")
+    assert close["guard"] == {
+        "code": "confirm-first",
+        "detail": "请先取得企业确认",
+        "from": ["replied"],
+    }
+    with pytest.raises(ValueError, match="guard on a non-source 'closed'"):
+        StateMachine[SampleCase](
+            service="kit",
+            kind="case",
+            states=("open", "closed"),
+            initial="open",
+            transitions=(
+                Transition(
+                    "go",
+                    {"open"},
+                    "closed",
+                    roles("staff"),
+                    guard=Guard(_reply_confirmed, "x", "x", {"closed"}),
+                ),
+            ),
+        )
+
+
+def test_a_step_is_checked_as_a_transition_is() -> None:
+    urge = Step[SampleCase](
+        "urge", "催办", frozenset({"dispatched"}), roles("staff", depts=["BUREAU"])
+    )
+    bureau, head = a_staff("BUREAU").build(), a_head("ROADS").build()
+    case = a_case("dispatched", "ROADS")
+    tag = GUARDED.etag(case)
+    assert check_step("case", urge, case, bureau, if_match=tag).dept == "BUREAU"
+    with pytest.raises(Forbidden):
+        check_step("case", urge, case, head, if_match=tag)
+    replied = a_case("replied", "ROADS")
+    with pytest.raises(Conflict) as wrong_state:
+        check_step("case", urge, replied, bureau, if_match=GUARDED.etag(replied))
+    assert wrong_state.value.code == "transition-not-allowed"

@@ -4,17 +4,29 @@ A case kind declares its states and its transitions (name, source states, target
 may do it, event suffix, timeline action) once, as a :class:`StateMachine`. Routes never change
 ``case.state`` themselves: they call :func:`apply_transition`, which checks, in this order,
 
-1. who (403 ``Forbidden``): the transition's rule must allow the principal on this case; the
-   service answers 404 *before* calling for a case the principal may not see at all;
+1. who (403 ``Forbidden``): the transition's rule must allow the principal on this case (its
+   ``refusal`` says why not, where the default words are not enough); the service answers 404
+   *before* calling for a case the principal may not see at all;
 2. ``If-Match`` (428 missing, 412 stale; RFC 9110 §13.2.2: preconditions after the normal
    request checks, before the action);
 3. the current state (409 ``Conflict``: not allowed from here);
-4. a required note (422, e.g. the reason of a 退单 return);
+4. the transition's :class:`Guard`, a rule on the case itself (409 with the guard's code and
+   words, e.g. 归档 before the 回访 is due);
+5. a required note (422, e.g. the reason of a 退单 return);
 
 then sets the new state, flushes (``VersionMixin`` bumps ``version``; a lost race raises
 ``StaleDataError`` → 412), appends the timeline entry and enqueues the CloudEvent in the
 outbox — all in the caller's transaction, which the request (or a background component)
 commits. A failure later in that transaction leaves no trace of the transition.
+
+A service whose step has effects to run between the checks and the state change (they may need
+the database) calls :meth:`StateMachine.check` first; a step that changes no state (催办, 月度进展)
+is a :class:`Step`, checked by :func:`check_step` in the same order. :meth:`StateMachine.available`
+lists what a principal may do now, guards included, so a listed action is one that would be taken.
+
+A guard sees the case and the caller's ``facts``: what the service knows of the case beyond its
+row (the hotline's running clocks), a mapping by name, given to ``check``, ``apply_transition``
+and ``available`` alike.
 """
 
 from __future__ import annotations
@@ -31,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Position, Principal
 from yingshang.cases import timeline
-from yingshang.cases.etag import check_if_match, etag_for, flush_versioned
+from yingshang.cases.etag import Versioned, check_if_match, etag_for, flush_versioned
 from yingshang.cases.rules import Rule, describe_rule
 from yingshang.events.envelope import CloudEvent, make_event
 from yingshang.events.outbox import enqueue
@@ -51,11 +63,50 @@ class CaseLike(Protocol):
 C = TypeVar("C", bound=CaseLike)
 
 
+class Stateful(Versioned, Protocol):
+    """What a guard or a step reads of a case: id, version and ``state`` (read only)."""
+
+    @property
+    def state(self) -> str: ...
+
+
+R = TypeVar("R", bound=Stateful)
+# What a service knows of a case beyond its row, by name, for guards (e.g. running clocks).
+Facts = Mapping[str, Any]
+NO_FACTS: Facts = {}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What a 403 tells the person when a position may not take a step: ``code`` (the
+    problem's) and ``detail`` (the words, zh-CN where people read them)."""
+
+    code: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Guard(Generic[R]):
+    """A rule on the case itself a transition needs besides its source state and the
+    position: while ``holds(case, facts)`` is false the transition is refused (409 ``code``,
+    ``detail`` for people) and left out of :meth:`StateMachine.available`. ``sources``
+    narrows it to some of the transition's source states (``None``: all of them)."""
+
+    holds: Callable[[R, Facts], bool]
+    code: str
+    detail: str
+    sources: AbstractSet[str] | None = None
+
+    def applies(self, case: R) -> bool:
+        return self.sources is None or case.state in self.sources
+
+
 @dataclass(frozen=True)
 class Transition(Generic[C]):
     """One allowed move. ``event`` is the event type suffix (``ys.<svc>.<kind>.<event>``;
     ``None`` emits no event); ``action`` names the timeline entry (default: ``name``);
-    ``label`` is the Chinese term staff know it by (e.g. ``签收``)."""
+    ``label`` is the Chinese term staff know it by (e.g. ``签收``); ``guard`` a rule on the
+    case itself; ``refusal`` what a 403 says instead of the default words."""
 
     name: str
     sources: AbstractSet[str]
@@ -65,10 +116,29 @@ class Transition(Generic[C]):
     action: str | None = None
     note_required: bool = False
     label: str = ""
+    guard: Guard[C] | None = None
+    refusal: Refusal | None = None
 
     @property
     def timeline_action(self) -> str:
         return self.action or self.name
+
+    def guard_holds(self, case: C, facts: Facts = NO_FACTS) -> bool:
+        """Whether the guard (if any) lets the transition go from the case's state."""
+        guard = self.guard
+        return guard is None or not guard.applies(case) or guard.holds(case, facts)
+
+
+@dataclass(frozen=True)
+class Step(Generic[R]):
+    """A step that changes no state (催办, 延期, 月度进展): who may take it, from which
+    states, its label; checked by :func:`check_step` as a transition is."""
+
+    name: str
+    label: str
+    sources: AbstractSet[str]
+    allowed: Rule[R]
+    refusal: Refusal | None = None
 
 
 @dataclass(frozen=True)
@@ -96,14 +166,43 @@ class StateMachine(Generic[C]):
                 return transition
         raise NotFound(f"a {self.kind} has no action {name!r}", code="unknown-action")
 
-    def available(self, case: C, principal: Principal) -> list[str]:
-        """The transitions ``principal`` may perform on ``case`` now (the console's buttons)."""
+    def available(self, case: C, principal: Principal, facts: Facts = NO_FACTS) -> list[str]:
+        """The transitions ``principal`` may perform on ``case`` now (the console's buttons):
+        from its state, by the principal's positions, and their guards holding."""
         state = case.state
         return [
             t.name
             for t in self.transitions
-            if state in t.sources and t.allowed(principal, case) is not None
+            if state in t.sources
+            and t.allowed(principal, case) is not None
+            and t.guard_holds(case, facts)
         ]
+
+    def guarded(self, name: str, case: C) -> bool:
+        """Whether transition ``name`` has a guard that applies from the case's state (a
+        service then gathers the facts the guard needs)."""
+        guard = self.transition(name).guard
+        return guard is not None and guard.applies(case)
+
+    def check(
+        self,
+        case: C,
+        name: str,
+        principal: Principal,
+        *,
+        if_match: str | None,
+        facts: Facts = NO_FACTS,
+    ) -> Position:
+        """Every check of transition ``name`` but the note, in the module's order (403, 428/412,
+        409 state, 409 guard); the position it is taken in."""
+        transition = self.transition(name)
+        position = authorise(transition.allowed, principal, case, transition.refusal)
+        check_if_match(if_match, case, self.kind)
+        check_state(self.kind, name, transition.sources, case)
+        guard = transition.guard
+        if guard is not None and guard.applies(case) and not guard.holds(case, facts):
+            raise Conflict(guard.detail, code=guard.code, state=case.state)
+        return position
 
     def event_type(self, transition: Transition[C]) -> str | None:
         return f"ys.{self.service}.{self.kind}.{transition.event}" if transition.event else None
@@ -148,6 +247,7 @@ class StateMachine(Generic[C]):
             "event": self.event_type(t),
             "timeline_action": t.timeline_action,
             "note_required": t.note_required,
+            "guard": _guard_dict(t),
         }
 
     def mermaid(self) -> str:
@@ -161,6 +261,13 @@ class StateMachine(Generic[C]):
                 lines.append(f"    {source} --> {t.target}: {text} ({describe_rule(t.allowed)})")
         lines += [f"    {s} --> [*]" for s in sorted(self.final)]
         return "\n".join(lines) + "\n"
+
+
+def _guard_dict(t: Transition[Any]) -> dict[str, Any] | None:
+    if t.guard is None:
+        return None
+    sources = t.guard.sources if t.guard.sources is not None else t.sources
+    return {"code": t.guard.code, "detail": t.guard.detail, "from": sorted(sources)}
 
 
 def _inconsistencies(machine: StateMachine[Any]) -> list[str]:
@@ -187,6 +294,8 @@ def _transition_inconsistencies(
     if t.target not in states:
         found.append(f"{t.name}: unknown target {t.target!r}")
     found += [f"{t.name}: leaves final state {s!r}" for s in set(t.sources) & set(final)]
+    if t.guard is not None and t.guard.sources is not None:
+        found += [f"{t.name}: guard on a non-source {s!r}" for s in t.guard.sources - t.sources]
     if t.event is not None and not _NAME.match(t.event):
         found.append(f"{t.name}: event suffix {t.event!r} must be [a-z_]+")
     return found
@@ -217,6 +326,7 @@ async def apply_transition(
     data: dict[str, Any] | None = None,
     event_data: Mapping[str, Any] | BaseModel | None = None,
     effect: Callable[[C], None] | None = None,
+    facts: Facts = NO_FACTS,
 ) -> TransitionResult:
     """Apply transition ``name`` to ``case`` in the caller's transaction (flush only).
 
@@ -224,12 +334,11 @@ async def apply_transition(
     row it just read passes ``machine.etag(case)`` (the version check at flush still
     catches a concurrent change). ``effect`` runs after every check passes and before the
     flush (e.g. assign the department a ticket is dispatched to). ``data`` goes on the
-    timeline entry, ``event_data`` into the event payload next to the standard fields.
+    timeline entry, ``event_data`` into the event payload next to the standard fields;
+    ``facts`` what the transition's guard needs beyond the row.
     """
     transition = machine.transition(name)
-    position = _authorise(transition, principal, case)
-    check_if_match(if_match, case, machine.kind)
-    _check_source(machine, transition, case)
+    position = machine.check(case, name, principal, if_match=if_match, facts=facts)
     if transition.note_required and not (note and note.strip()):
         raise Invalid(f"{transition.name} needs a note giving the reason", field="note")
     from_state = case.state
@@ -258,24 +367,41 @@ async def apply_transition(
     )
 
 
-def _authorise(transition: Transition[C], principal: Principal, case: C) -> Position:
-    position = transition.allowed(principal, case)
+def authorise(
+    rule: Rule[R], principal: Principal, case: R, refusal: Refusal | None = None
+) -> Position:
+    """The position ``rule`` lets ``principal`` act in on ``case``; 403 (``refusal``'s words,
+    or the default ones) when none."""
+    position = rule(principal, case)
     if position is None:
-        raise Forbidden(
-            f"your positions do not allow {transition.name} on this case",
-            code="transition-forbidden",
-        )
+        refused = refusal or _REFUSAL
+        raise Forbidden(refused.detail, code=refused.code)
     return position
 
 
-def _check_source(machine: StateMachine[C], transition: Transition[C], case: C) -> None:
-    if case.state not in transition.sources:
+_REFUSAL = Refusal("transition-forbidden", "your positions do not allow this step on this case")
+
+
+def check_state(kind: str, name: str, sources: AbstractSet[str], case: Stateful) -> None:
+    """409 when step ``name`` is not allowed from the case's state."""
+    if case.state not in sources:
         raise Conflict(
-            f"cannot {transition.name} a {machine.kind} that is {case.state}",
+            f"cannot {name} a {kind} that is {case.state}",
             code="transition-not-allowed",
             state=case.state,
-            allowed_from=sorted(transition.sources),
+            allowed_from=sorted(sources),
         )
+
+
+def check_step(
+    kind: str, step: Step[R], case: R, principal: Principal, *, if_match: str | None
+) -> Position:
+    """The checks of a step that changes no state, in a transition's order (403, 428/412, 409);
+    the position it is taken in."""
+    position = authorise(step.allowed, principal, case, step.refusal)
+    check_if_match(if_match, case, kind)
+    check_state(kind, step.name, step.sources, case)
+    return position
 
 
 def _event(

@@ -117,15 +117,7 @@ async def respond(body: RespondIn, request: Request, session: SessionDep) -> Tra
     limit_per_address(request, "track", _settings(request).public_track_per_minute)
     case = await _find(session, body.number, body.query_code)
     step = "confirm" if body.verdict is Verdict.CONFIRMED else "dispute"
-    transition = MACHINE.transition(step)
-    position = actions.precheck(
-        case,
-        step,
-        transition.allowed,
-        frozenset(transition.sources),
-        ENTERPRISE,
-        MACHINE.etag(case),
-    )
+    position = MACHINE.check(case, step, ENTERPRISE, if_match=MACHINE.etag(case))
     answer = NoteIn(note=body.reason) if step == "confirm" else ReasonIn(note=body.reason or "")
     await actions.perform(session, case, step, answer, ENTERPRISE, position)
     await session.flush()

@@ -1,9 +1,9 @@
 """What the caller may do with a ticket now (the detail's ``actions``, the console's buttons).
 
 The machine's transitions the caller's positions allow from the ticket's state, and the steps
-that change no state (``NOTES``: 延期, 催办), narrowed by the machine's guards (``GUARDS``) and
-the rules each action checks on the ticket itself, so that an action listed here is one the
-service would take.
+that change no state (``NOTES``: 延期, 催办), narrowed by the machine's guards (归档 before
+the 回访) and the rules each action checks on the ticket itself, so that an action listed here
+is one the service would take.
 """
 
 from collections.abc import Callable
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from yingshang.auth import Principal
 from yingshang.clock import now
 from ys_hotline.tickets.followup import DISSATISFIED, TRANSFERABLE, reopen_action
-from ys_hotline.tickets.machine import MACHINE, NOTES, RunningClocks, guard_holds
+from ys_hotline.tickets.machine import MACHINE, NOTES, RUNNING, RunningClocks
 from ys_hotline.tickets.models import Ticket
 from ys_hotline.tickets.vocabulary import TicketType
 
@@ -40,7 +40,7 @@ _ALSO: dict[str, Callable[[Ticket], bool]] = {
 def available(ticket: Ticket, principal: Principal, running: RunningClocks) -> list[str]:
     """Names of the transitions and notes ``principal`` may take on ``ticket`` now
     (``running``: the due times of its running clocks, by stage)."""
-    names = [n for n in MACHINE.available(ticket, principal) if guard_holds(n, ticket, running)]
+    names = MACHINE.available(ticket, principal, {RUNNING: running})
     state = ticket.state
     names += [
         n.name

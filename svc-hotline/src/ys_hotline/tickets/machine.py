@@ -8,19 +8,18 @@ and transfer of an enterprise's infringement complaint to the complaints center 
 that case closes). 延期 and 催办/督办 change no state: they are ``NOTES`` (rule + states).
 
 ``CLOCKS`` says which of the five timed stages (五限时) each transition starts, completes or
-cancels; ``EXTRA_EVENTS`` the events a transition publishes besides its own; ``GUARDS`` the
-rules on the ticket itself some transitions need from some of their sources (归档 before the
-回访).
+cancels; ``EXTRA_EVENTS`` the events a transition publishes besides its own. 归档 has a guard
+(the kit's): from 办结 it waits for the 回访, given the running clocks as the facts.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from yingshang.auth import ROLES
 from yingshang.cases.rules import Rule, any_of, of_case, roles, system
-from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.cases.statemachine import Facts, Guard, StateMachine, Step, Transition
 from yingshang.clock import ensure_utc, now
 from yingshang.time import DEADLINE_TIMELINE
 from ys_hotline.access import CENTER, CENTER_MANAGERS, OVERSIGHT
@@ -44,6 +43,30 @@ class Stage(StrEnum):
     HANDLE = "handle"  # 办理: received_at → 办结 (the type's time limit)
     FEEDBACK = "feedback"  # 反馈/回复: the department's reply, until the center's 审核 takes it
     REVISIT = "revisit"  # 回访: 办结 → return visit
+
+
+# The guards' facts: the due times of the ticket's running clocks, by stage, under RUNNING.
+RUNNING = "running"
+RunningClocks = Mapping[str, datetime]
+
+
+def revisit_cannot_happen(ticket: Ticket, facts: Facts) -> bool:
+    """归档 without a 回访 (DOMAIN.md, Hotline): the 回访 is the ticket's 好差评 rating, so it is
+    skipped only when none can be made — the requester left no number to call (anonymous
+    requests are allowed) — or when its time limit (1 wd after 办结) has run out."""
+    if not ticket.requester_phone:
+        return True
+    running: RunningClocks = facts.get(RUNNING, {})
+    due = running.get(Stage.REVISIT)
+    return due is None or now() >= ensure_utc(due)
+
+
+REVISIT_FIRST = Guard[Ticket](  # type: ignore[type-var, unused-ignore]  # see MACHINE
+    revisit_cannot_happen,
+    code="revisit-pending",
+    detail="该工单尚未回访：诉求人留有联系电话，且回访时限未到，请先回访再归档",
+    sources=frozenset({S.CLOSED.value}),
+)
 
 
 def _t(
@@ -73,7 +96,8 @@ TRANSITIONS = (
     # center) goes back to the center, which dispatches it
     _t("reopen_at_center", "重新受理", {S.REVISITED}, S.RECEIVED, CENTER_REVIEW,
        event="reopened", note_required=True),
-    _t("archive", "归档", {S.CLOSED, S.REVISITED}, S.ARCHIVED, CENTER_REVIEW, event="archived"),
+    _t("archive", "归档", {S.CLOSED, S.REVISITED}, S.ARCHIVED, CENTER_REVIEW, event="archived",
+       guard=REVISIT_FIRST),
     _t("merge", "并单", {S.RECEIVED, S.DISPATCHED}, S.MERGED, OPERATOR, event="merged"),
     _t("transfer", "转侵权投诉中心", {S.RECEIVED}, S.TRANSFERRED, OPERATOR, event="transferred"),
     _t("complaint_closed", "投诉案件办结", {S.TRANSFERRED}, S.CLOSED, SYSTEM, event="closed"),
@@ -137,65 +161,21 @@ CHANGES_HANDS = frozenset({"dispatch", "approve_return", "reopen", "reopen_at_ce
 EXTRA_EVENTS: dict[str, tuple[str, ...]] = {"merge": ("closed",)}
 
 
-# The due times of a ticket's running clocks, by stage (what a guard may need to know).
-RunningClocks = Mapping[str, datetime]
-
-
-@dataclass(frozen=True)
-class Guard:
-    """A rule on the ticket a transition needs from ``sources`` besides state and position:
-    while it does not hold the action is refused (409 ``code``, ``detail`` for people) and the
-    detail's ``actions`` leave it out."""
-
-    sources: frozenset[str]
-    holds: Callable[[Ticket, RunningClocks], bool]
-    code: str
-    detail: str
-
-
-def revisit_cannot_happen(ticket: Ticket, running: RunningClocks) -> bool:
-    """归档 without a 回访 (DOMAIN.md, Hotline): the 回访 is the ticket's 好差评 rating, so it is
-    skipped only when none can be made — the requester left no number to call (anonymous
-    requests are allowed) — or when its time limit (1 wd after 办结) has run out."""
-    if not ticket.requester_phone:
-        return True
-    due = running.get(Stage.REVISIT)
-    return due is None or now() >= ensure_utc(due)
-
-
-GUARDS: dict[str, Guard] = {
-    "archive": Guard(
-        frozenset({S.CLOSED.value}),
-        revisit_cannot_happen,
-        code="revisit-pending",
-        detail="该工单尚未回访：诉求人留有联系电话，且回访时限未到，请先回访再归档",
-    ),
-}
-
-
-def guard_holds(name: str, ticket: Ticket, running: RunningClocks) -> bool:
-    """Whether the guard of transition ``name`` (if any) lets it go from the ticket's state."""
-    guard = GUARDS.get(name)
-    return guard is None or ticket.state not in guard.sources or guard.holds(ticket, running)
-
-
-@dataclass(frozen=True)
-class Note:
-    """An action that changes no state (延期, 催办): who, from which states, its label."""
-
-    name: str
-    label: str
-    sources: frozenset[str]
-    allowed: Rule[Ticket]
-
-
 AT_DEPARTMENT = frozenset({S.DISPATCHED.value, S.SIGNED.value, S.HANDLING.value})
+# Steps that change no state (延期, 催办/督办): who, from which states.
+Note = Step[Ticket]  # type: ignore[type-var, unused-ignore]  # see MACHINE
+
+
+def _note(name: str, label: str, sources: frozenset[str], who: Rule[Ticket]) -> Note:
+    return Note(name, label, sources, who)  # type: ignore[type-var, unused-ignore]  # see MACHINE
+
+
 NOTES: dict[str, Note] = {
     n.name: n
     for n in (
-        Note("request_extension", "申请延期", AT_DEPARTMENT, DEPT_HEAD),
-        Note("decide_extension", "延期审核", AT_DEPARTMENT, CENTER_REVIEW),
-        Note(
+        _note("request_extension", "申请延期", AT_DEPARTMENT, DEPT_HEAD),
+        _note("decide_extension", "延期审核", AT_DEPARTMENT, CENTER_REVIEW),
+        _note(
             "urge",
             "催办/督办",
             AT_DEPARTMENT | {S.REPLIED.value, S.RETURN_REQUESTED.value},

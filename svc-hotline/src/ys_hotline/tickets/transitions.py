@@ -2,9 +2,9 @@
 
 Order of checks (the kit's): 404 for a ticket the principal may not see, 403 for a position
 that may not take the step, 428/412 for If-Match, 409 for the wrong state, 409 for a guard of
-the machine that does not hold (``GUARDS``) — and only then the action's own rules (which may
-need the database), its effects, the state change with its timeline entry and event, and the
-five-limit clocks. All in the caller's transaction.
+the machine that does not hold (归档 before the 回访) — and only then the action's own rules
+(which may need the database), its effects, the state change with its timeline entry and event,
+and the five-limit clocks. All in the caller's transaction.
 """
 
 import uuid
@@ -15,19 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
 from yingshang.cases import timeline
-from yingshang.cases.etag import check_if_match
-from yingshang.cases.rules import Rule, system_actor
-from yingshang.cases.statemachine import apply_transition
+from yingshang.cases.rules import system_actor
+from yingshang.cases.statemachine import NO_FACTS, Facts, apply_transition, check_step
 from yingshang.events.outbox import enqueue
-from yingshang.problems import Conflict, Forbidden
 from ys_hotline.tickets import events, policy, stages
 from ys_hotline.tickets.machine import (
     CHANGES_HANDS,
     CLOCKS,
     EXTRA_EVENTS,
-    GUARDS,
     MACHINE,
     NOTES,
+    RUNNING,
     Clocks,
     Stage,
 )
@@ -44,30 +42,12 @@ async def load(session: AsyncSession, ticket_id: uuid.UUID, principal: Principal
     return policy.ensure_visible(principal, await session.get(Ticket, ticket_id))
 
 
-def _precheck(
-    ticket: Ticket, name: str, rule: Rule[Ticket], sources: frozenset[str], who: Principal,
-    if_match: str | None,
-) -> None:  # fmt: skip
-    if rule(who, ticket) is None:
-        raise Forbidden(
-            "your positions do not allow this step on this ticket", code="transition-forbidden"
-        )
-    check_if_match(if_match, ticket, CASE_KIND)
-    if ticket.state not in sources:
-        raise Conflict(
-            f"cannot {name} a ticket that is {ticket.state}",
-            code="transition-not-allowed",
-            state=ticket.state,
-            allowed_from=sorted(sources),
-        )
-
-
-async def _guard(session: AsyncSession, ticket: Ticket, name: str) -> None:
-    guard = GUARDS.get(name)
-    if guard is None or ticket.state not in guard.sources:
-        return
-    if not guard.holds(ticket, await stages.running(session, ticket)):
-        raise Conflict(guard.detail, code=guard.code, state=ticket.state)
+async def facts(session: AsyncSession, ticket: Ticket, name: str) -> Facts:
+    """What the guard of transition ``name`` needs from the database (the running clocks),
+    read only when a guard applies from the ticket's state."""
+    if not MACHINE.guarded(name, ticket):
+        return NO_FACTS
+    return {RUNNING: await stages.running(session, ticket)}
 
 
 async def act(
@@ -83,14 +63,12 @@ async def act(
     """Take action ``name`` on a ticket as ``who`` (an HTTP caller)."""
     ticket = await load(session, ticket_id, who)
     if name in NOTES:
-        spec = NOTES[name]
-        _precheck(ticket, name, spec.allowed, spec.sources, who, if_match)
+        check_step(CASE_KIND, NOTES[name], ticket, who, if_match=if_match)  # type: ignore[type-var, unused-ignore]  # see MACHINE
         await _annotate(session, ticket, name, who, note, effect)
         return ticket
-    transition = MACHINE.transition(name)
-    _precheck(ticket, name, transition.allowed, frozenset(transition.sources), who, if_match)
-    await _guard(session, ticket, name)
-    await finish(session, ticket, name, who, note=note, effect=effect)
+    known = await facts(session, ticket, name)
+    MACHINE.check(ticket, name, who, if_match=if_match, facts=known)
+    await finish(session, ticket, name, who, note=note, effect=effect, facts=known)
     return ticket
 
 
@@ -102,6 +80,7 @@ async def finish(
     *,
     note: str | None = None,
     effect: Effect | None = None,
+    facts: Facts = NO_FACTS,
 ) -> None:
     """The transition itself, after the checks (also used by event consumers as
     :data:`SYSTEM`). The effect may flush the row, so the kit's If-Match check is given the
@@ -110,7 +89,7 @@ async def finish(
     event = MACHINE.transition(name).event
     await apply_transition(  # type: ignore[type-var, unused-ignore]  # as at MACHINE: mypy 2.4 misreads the model in an import cycle
         session, MACHINE, ticket, name, who,
-        if_match=MACHINE.etag(ticket), note=note,  # the caller's tag was checked first
+        if_match=MACHINE.etag(ticket), note=note, facts=facts,  # the caller's tag: checked
         data={k: v for k, v in data.items() if k in _TIMELINE_KEYS} or None,
         event_data=events.payload(ticket, event, data) if event else None,
     )  # fmt: skip

@@ -16,12 +16,10 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Position, Principal
-from yingshang.cases.etag import check_if_match
-from yingshang.cases.rules import Rule
-from yingshang.cases.statemachine import apply_transition
+from yingshang.cases.statemachine import apply_transition, check_step
 from yingshang.clock import now, today
 from yingshang.events.outbox import enqueue
-from yingshang.problems import Conflict, Forbidden, Invalid
+from yingshang.problems import Invalid
 from ys_visits import access, events
 from ys_visits.directory.service import require_department
 from ys_visits.problems import schemas as s
@@ -29,10 +27,8 @@ from ys_visits.problems import stages
 from ys_visits.problems.machine import (
     CLOCKS,
     EXTRA_EVENTS,
-    GUARDS,
     MACHINE,
     PROGRESS,
-    REFUSALS,
     Clocks,
 )
 from ys_visits.problems.models import KIND, Problem, ProgressUpdate
@@ -52,7 +48,6 @@ class Step:
 
 
 Effect = Callable[[AsyncSession, Problem, Any, Principal], Awaitable[Step]]
-FORBIDDEN = ("transition-forbidden", "your positions do not allow this step on this problem")
 EFFECTS: dict[str, Effect] = {}
 
 
@@ -62,32 +57,6 @@ def effect(name: str) -> Callable[[Effect], Effect]:
         return fn
 
     return register
-
-
-def precheck(
-    problem: Problem,
-    name: str,
-    rule: Rule[Problem],
-    sources: frozenset[str],
-    who: Principal,
-    if_match: str | None,
-) -> Position:
-    position = rule(who, problem)
-    if position is None:
-        code, detail = REFUSALS.get(name, FORBIDDEN)
-        raise Forbidden(detail, code=code)
-    check_if_match(if_match, problem, KIND)
-    if problem.state not in sources:
-        raise Conflict(
-            f"cannot {name} a problem that is {problem.state}",
-            code="transition-not-allowed",
-            state=problem.state,
-            allowed_from=sorted(sources),
-        )
-    guard = GUARDS.get(name)
-    if guard is not None and guard.blocks(problem):
-        raise Conflict(guard.detail, code=guard.code, state=problem.state)
-    return position
 
 
 async def act(
@@ -101,12 +70,11 @@ async def act(
     """Take step ``name`` on a problem as ``who``."""
     problem = await get_visible(session, problem_id, who)
     if name == PROGRESS.name:
-        position = precheck(problem, name, PROGRESS.allowed, PROGRESS.sources, who, if_match)
+        position = check_step(KIND, PROGRESS, problem, who, if_match=if_match)  # type: ignore[type-var, unused-ignore]  # see machine.MACHINE
         assert isinstance(body, s.ProgressIn)
         await report_progress(session, problem, body, who, position)
         return problem
-    transition = MACHINE.transition(name)
-    precheck(problem, name, transition.allowed, frozenset(transition.sources), who, if_match)
+    MACHINE.check(problem, name, who, if_match=if_match)
     step = await EFFECTS[name](session, problem, body, who)
     await apply_transition(  # type: ignore[type-var, unused-ignore]  # see machine.MACHINE
         session,

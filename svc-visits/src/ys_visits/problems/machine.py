@@ -10,20 +10,20 @@ again.
 
 A joint meeting's task (联席会议) may have no enterprise: there is no one to confirm, so the
 bureau confirms its 销号 (``accept``) or sends it back to the department (``reject``) instead;
-nor is there anyone to contact: after 签收 the department proposes straight away (``GUARDS``).
+nor is there anyone to contact: after 签收 the department proposes straight away (the guard of
+``propose``, the kit's, asks a problem with an enterprise to be contacted first).
 
 ``CLOCKS`` says which timed stages (``yingshang.time`` policies, the five time limits 五限时:
 ``vocabulary.Stage``) each step starts, completes or cancels; ``EXTRA_EVENTS`` the events a step
-publishes besides its own; ``GUARDS`` what a step needs besides its source state and its rule;
-``REFUSALS`` what a refused step tells the person (zh-CN).
+publishes besides its own. A transition's ``guard`` says what it needs besides its source
+state and its rule, its ``refusal`` what a refused 签收 tells the person (zh-CN).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from yingshang.auth import BUREAU, ROLES, Position, Principal
 from yingshang.cases.rules import Rule, any_of, describe_rule, of_case, roles
-from yingshang.cases.statemachine import StateMachine, Transition
+from yingshang.cases.statemachine import Facts, Guard, Refusal, StateMachine, Step, Transition
 from yingshang.time import DEADLINE_TIMELINE
 from ys_visits.access import CENTER, MANAGER_ROLES
 from ys_visits.clocks import SERVICE
@@ -63,6 +63,20 @@ BUREAU_ANSWER = ByEnterprise(BUREAU_DECIDES, present=False)  # no enterprise: th
 CONTACTS = ByEnterprise(DEPT, present=True)  # 联系: only an enterprise is there to contact
 
 
+def _without_enterprise(problem: Problem, facts: Facts) -> bool:
+    return problem.enterprise_id is None
+
+
+# A problem with an enterprise is proposed for only once the enterprise was contacted.
+CONTACT_FIRST = Guard[Problem](  # type: ignore[type-var, unused-ignore]  # see MACHINE
+    _without_enterprise,
+    "contact-first",
+    "请先联系企业，再提出解决方案",
+    frozenset({S.SIGNED.value}),
+)
+HEAD_SIGNS = Refusal("head-signs", "交办单须由责任单位一把手本人签收（一把手亲自接单）")
+
+
 def _t(
     name: str, label: str, sources: set[S], target: S, who: Rule[Problem], **kw: object
 ) -> Transition[Problem]:  # type: ignore[type-var]  # Mapped columns, see MACHINE
@@ -71,12 +85,12 @@ def _t(
 
 TRANSITIONS = (
     _t("assign", "交办", {S.RAISED}, S.ASSIGNED, ASSIGNERS, event="assigned"),
-    _t("sign", "签收", {S.ASSIGNED}, S.SIGNED, DEPT_HEAD, event="signed"),
+    _t("sign", "签收", {S.ASSIGNED}, S.SIGNED, DEPT_HEAD, event="signed", refusal=HEAD_SIGNS),
     _t("return", "退回", AT_DEPARTMENT, S.RAISED, DEPT_HEAD, event="returned",
        note_required=True),
     _t("contact", "联系企业", {S.SIGNED}, S.CONTACTED, CONTACTS, event="contacted"),
     _t("propose", "提出解决方案", {S.SIGNED, S.CONTACTED}, S.IN_PROGRESS, DEPT,
-       event="proposed"),
+       event="proposed", guard=CONTACT_FIRST),
     _t("solve", "办结", {S.IN_PROGRESS}, S.SOLVED, DEPT, event="solved"),
     _t("confirm", "企业确认销号", {S.SOLVED}, S.CLOSED, ENTERPRISE_ANSWER, event="closed"),
     _t("dispute", "企业有异议", {S.SOLVED}, S.IN_PROGRESS, ENTERPRISE_ANSWER, event="reopened",
@@ -136,41 +150,12 @@ EXTRA_EVENTS: dict[str, tuple[str, ...]] = {
 ENTERPRISE_STAGES = frozenset({T.CONTACT})
 
 
-def needs_contact(problem: Problem) -> bool:
-    """A problem with an enterprise is proposed for only once the enterprise was contacted."""
-    return problem.enterprise_id is not None and problem.state == S.SIGNED
+def _step(name: str, label: str, sources: set[S], who: Rule[Problem]) -> Step[Problem]:  # type: ignore[type-var, unused-ignore]  # see MACHINE
+    return Step(name, label, frozenset(v.value for v in sources), who)  # type: ignore[type-var, unused-ignore]
 
 
-@dataclass(frozen=True)
-class Guard:
-    """What a step needs besides its source state and its rule: refused with 409 ``code`` and
-    ``detail`` (zh-CN, for the person) while ``blocks(problem)``."""
-
-    blocks: Callable[[Problem], bool]
-    code: str
-    detail: str
-
-
-GUARDS: dict[str, Guard] = {
-    "propose": Guard(needs_contact, "contact-first", "请先联系企业，再提出解决方案"),
-}
-# A refused step's words for the person (403 ``code``, ``detail``; the others say the default).
-REFUSALS: dict[str, tuple[str, str]] = {
-    "sign": ("head-signs", "交办单须由责任单位一把手本人签收（一把手亲自接单）"),
-}
-
-
-@dataclass(frozen=True)
-class Step:
-    """A step that changes no state (月度进展): who, and from which states."""
-
-    name: str
-    label: str
-    sources: frozenset[str]
-    allowed: Rule[Problem]
-
-
-PROGRESS = Step("progress", "月度进展", frozenset({S.IN_PROGRESS.value}), DEPT)
+# A step that changes no state: 月度进展, by the department, while it works on the solution.
+PROGRESS = _step("progress", "月度进展", {S.IN_PROGRESS}, DEPT)
 
 # The timeline's words: the machine's steps, 登记 (``service``), 月度进展, what the ratings
 # service's events leave (``consumers``) and the deadline engine's entries.

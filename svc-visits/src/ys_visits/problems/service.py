@@ -18,7 +18,7 @@ from ys_visits.access import CENTER
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.indicators.service import require_active
 from ys_visits.problems import stages
-from ys_visits.problems.machine import GUARDS, MACHINE, PROGRESS
+from ys_visits.problems.machine import MACHINE, PROGRESS
 from ys_visits.problems.models import KIND, Problem, ProgressUpdate
 from ys_visits.problems.schemas import (
     EnterpriseRef,
@@ -141,15 +141,10 @@ def common(problem: Problem) -> dict[str, Any]:
 
 def available(problem: Problem, who: Principal) -> list[str]:
     """The steps ``who`` may take now: the machine's, less those a guard blocks, and 月度进展."""
-    names = [n for n in MACHINE.available(problem, who) if not _guarded(n, problem)]
+    names = MACHINE.available(problem, who)
     if problem.state in PROGRESS.sources and PROGRESS.allowed(who, problem) is not None:
         names.append(PROGRESS.name)
     return names
-
-
-def _guarded(name: str, problem: Problem) -> bool:
-    guard = GUARDS.get(name)
-    return guard is not None and guard.blocks(problem)
 
 
 def view(
