@@ -208,3 +208,30 @@ def test_a_session_ending_under_a_filled_form_gives_the_draft_back(console: Any)
     form.locator("button[type=submit]").click()
     expect(page.locator(".result .notice.ok")).to_contain_text("已受理：工单")
     assert len(_tickets(console, mark)) == 1
+
+
+STALE_DRAFT = """([key, minutesAgo]) => {
+  const access = JSON.parse(sessionStorage.getItem("ys.console.session")).access;
+  const sub = JSON.parse(atob(access.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))).sub;
+  const forms = {"受理登记": {title: "过期草稿里的标题", phone: "13900139000"}};
+  const at = Date.now() - minutesAgo * 60 * 1000;
+  sessionStorage.setItem(key, JSON.stringify({user: sub, route: "/console/home", forms, at}));
+}"""
+
+
+def test_a_draft_older_than_half_an_hour_is_forgotten(console: Any) -> None:
+    """A kept draft may hold a caller's name and phone: after 30 minutes nobody gets it back."""
+    page = console.new_page()
+    console.sign_in(page, "operator")
+    form = page.locator("form[aria-label=受理登记]")
+    expect(form).to_be_visible()
+    page.evaluate(STALE_DRAFT, [DRAFTS_KEY, 31])
+    page.reload()
+    expect(form).to_be_visible()
+    assert form.locator("#f-title").input_value() == ""
+    expect(form).not_to_contain_text("登录过期前填写的内容已恢复")
+    assert page.evaluate(f"sessionStorage.getItem('{DRAFTS_KEY}')") is None
+    page.evaluate(STALE_DRAFT, [DRAFTS_KEY, 29])  # within the half hour: given back
+    page.reload()
+    expect(form).to_contain_text("登录过期前填写的内容已恢复")
+    assert form.locator("#f-title").input_value() == "过期草稿里的标题"

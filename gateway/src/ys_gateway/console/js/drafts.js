@@ -2,13 +2,15 @@
 // the page they were typing on is gone. What its forms held is kept in this tab's
 // sessionStorage and put back into the same form (by its aria-label) once the same user is
 // back on the same page — then forgotten, whichever page comes first. Passwords and files are
-// never kept.
+// never kept, and a draft is kept 30 minutes at most: it may hold a caller's name and phone,
+// and a console left at the login page must not hold them for whoever sits down next.
 import { h } from "./dom.js";
 import * as session from "./session.js";
 
 const KEY = "ys.console.drafts";
 const RESTORED = "登录过期前填写的内容已恢复，请核对后提交";
 const SKIPPED = ["password", "file", "submit", "button", "reset"];
+const MAX_AGE_MS = 30 * 60 * 1000;
 const edited = new WeakSet(); // forms the user typed into
 let offered = null; // label → draft, for the page being shown
 
@@ -29,20 +31,29 @@ export function saveDrafts(user) {
   for (const form of document.querySelectorAll("form[aria-label]")) {
     if (edited.has(form)) forms[form.getAttribute("aria-label")] = draftOf(form);
   }
-  if (user && Object.keys(forms).length) sessionStorage.setItem(KEY, JSON.stringify({ user, route: here(), forms }));
+  if (!user || !Object.keys(forms).length) return;
+  const at = Date.now();
+  sessionStorage.setItem(KEY, JSON.stringify({ user, route: here(), forms, at }));
+  setTimeout(() => {
+    if (kept()?.at === at) sessionStorage.removeItem(KEY); // nobody came back for it
+  }, MAX_AGE_MS);
 }
 
-/** A staff page is being drawn: the drafts kept for it (same user, same page) wait for its
- * forms; any others are dropped. */
-export function offerDrafts() {
-  let saved = null;
+function kept() {
   try {
-    saved = JSON.parse(sessionStorage.getItem(KEY) || "null");
+    return JSON.parse(sessionStorage.getItem(KEY) || "null");
   } catch {
-    saved = null;
+    return null;
   }
+}
+
+/** A staff page is being drawn: the drafts kept for it (same user, same page, not too old)
+ * wait for its forms; any others are dropped. */
+export function offerDrafts() {
+  const saved = kept();
   sessionStorage.removeItem(KEY);
-  offered = saved && saved.route === here() && saved.user === session.claims().sub ? saved.forms : null;
+  const fresh = saved && Date.now() - Number(saved.at || 0) <= MAX_AGE_MS;
+  offered = fresh && saved.route === here() && saved.user === session.claims().sub ? saved.forms : null;
 }
 
 /** A form as it is built (ui.onSubmit): note the user's input, and put back its kept draft. */
