@@ -56,6 +56,12 @@ export function offerDrafts() {
   offered = fresh && saved.route === here() && saved.user === session.claims().sub ? saved.forms : null;
 }
 
+/** Whether a kept draft waits for the form of this label on the page being shown: a page whose
+ * form opens behind a button (登记…, 提出申诉) opens it, and the form takes the draft back. */
+export function draftWaits(label) {
+  return Boolean(offered && offered[label]);
+}
+
 /** A form as it is built (ui.onSubmit): note the user's input, and put back its kept draft. */
 export function keepDraft(form) {
   form.addEventListener("input", () => edited.add(form));

@@ -73,6 +73,22 @@ export const RECTIFICATION_STATUS = {
   awaiting_spot_check: "待抽查回访", closed: "已办结",
 };
 
+// 好差评 records (svc-ratings ratings/models.py CHANNELS, SOURCES; appeals/models.py).
+export const RATING_CHANNELS = {
+  window_pad: "窗口评价器", sms: "短信链接", web: "网站", app: "移动端", hotline: "12345回访",
+  comprehensive: "综合点评", supervision: "监督查评", system: "默认评价",
+};
+export const RATING_NODES = { accept: "受理", finish: "办结", revisit: "回访" };
+export const RATING_SOURCES = { invitation: "评价邀请", hotline: "12345回访", province: "省平台推送", default: "默认评价" };
+export const RATER_TYPES = { person: "个人", legal_person: "企业（法人）" };
+export const APPEAL_STATES = { pending: "待复核", upheld: "申诉成立", rejected: "已驳回" };
+
+// 暗访 and 三为主 (svc-complaints inspections/machine.py FindingClass, FindingState;
+// enforcement/schemas.py Kind).
+export const FINDING_CLASSES = { dishonest: "不诚信", irregular: "不规范", unaccountable: "不担当" };
+export const FINDING_STATES = { open: "整改中", rectified: "已整改待验证", closed: "已销号" };
+export const ENFORCEMENT_KINDS = { service: "服务", education: "教育（提醒告诫、责令改正）", penalty: "处罚" };
+
 // 涉企侵权投诉 (svc-complaints cases/vocabulary.py: CATEGORY_LABELS, EXCLUSION_LABELS, NoteKind).
 export const COMPLAINT_CATEGORIES = {
   improper_enforcement: "不当执法造成损失", approval_delay: "审批中推诿拖延、吃拿卡要",
@@ -155,6 +171,9 @@ const FIELDS = {
   target_unit: "目标单位", period: "评价期", score: "评分", rank: "排名", rank_of: "参评县数",
   indicator_code: "关联指标", indicator_codes: "研判指标", held_on: "会议日期", chaired_by: "主持人",
   chair_title: "主持人职务", minutes: "研判情况", decisions: "决定事项",
+  conducted_on: "暗访日期", team: "暗访组成员", scope: "暗访范围", findings: "发现的问题",
+  finding_class: "问题类型", deadline_days: "整改期限", acted_on: "执法日期", kind: "执法方式",
+  first_offence_waived: "首违不罚", legal_basis: "法律依据", fine_amount: "罚款金额",
 };
 
 export function fieldLabel(field) {

@@ -4,6 +4,7 @@
 // form keeps what the user typed (forms.js versionedPage).
 import { request } from "../api.js";
 import { h, replace } from "../dom.js";
+import { draftWaits } from "../drafts.js";
 import { deptName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
 import { applyConditions, specField, versionedPage } from "../forms.js";
@@ -82,7 +83,7 @@ export async function renderCase({ main }, spec) {
   const draw = async ({ data: c }) => {
     main.dataset.title = spec.title(c);
     const buttons = spec.actions(c).map((action) => h("button", { type: "button", class: action.tone || "", onClick: () =>
-      page.open(actionForm(action, (values) => act(action, values), page.close)) }, action.label));
+      open(action) }, action.label));
     const timeline = spec.timeline ? await Promise.resolve(spec.timeline(c)).catch(() => null) : null;
     replace(main,
       h("div", { class: "case-head" }, h("h1", {}, spec.title(c)), tag(spec.status(c), "status"),
@@ -101,7 +102,11 @@ export async function renderCase({ main }, spec) {
     : { data: spec.keep && got.data ? spec.keep(before.data, got.data) : got.data, etag: got.etag });
   const act = (action, values) => page.write(`${spec.url}/${action.path}`,
     { method: "POST", json: action.body ? action.body(values) : {} }, { message: `已完成：${action.label}`, use });
+  const open = (action) => page.open(actionForm(action, (values) => act(action, values), page.close));
   await page.load();
+  // A form filled in when the session ended: open it again, and it takes its draft back.
+  const waiting = page.state && spec.actions(page.state.data).find((action) => draftWaits(action.label));
+  if (waiting) open(waiting);
 }
 
 export const NOTE = { name: "note", label: "说明", type: "textarea" };

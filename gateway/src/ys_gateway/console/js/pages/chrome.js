@@ -7,6 +7,8 @@ import * as session from "../session.js";
 import { may } from "./visits-shared.js";
 import { mustChangePassword } from "./password.js";
 import { STATS_PAGE, mayReadHotlineStats } from "./hotline-stats.js";
+import { mayReadInspections } from "./inspections.js";
+import { mayReadEnforcement } from "./enforcement.js";
 
 function navLink(href, text) {
   const exact = ["/console/home", "/console/public"].includes(href);
@@ -33,6 +35,12 @@ function staffNav() {
     p && p.dept === "HOTLINE_CENTER" ? [navLink("/console/knowledge", "知识库"), navLink("/console/catalogue", "派单目录")] : null,
     navLink("/console/escalations", "督办台账"),
     navLink("/console/bulletin", "月通报"),
+    // 好差评 and 申诉复核: every unit its own ratings and appeals, oversight all of them
+    navLink("/console/ratings", "好差评"),
+    navLink("/console/appeals", "申诉复核"),
+    // 暗访 records: the complaints center and oversight; 三为主: the enforcing units too
+    mayReadInspections(p) ? navLink("/console/inspections", "暗访") : null,
+    mayReadEnforcement(p) ? navLink("/console/enforcement", "三为主") : null,
     mayReadHotlineStats(p) ? navLink(STATS_PAGE, "热线统计") : null,
     session.isCountyAdmin(p) ? navLink("/console/calendar", "节假日安排") : null,
     navLink("/console/public", "公众服务"),

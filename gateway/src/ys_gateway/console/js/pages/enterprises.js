@@ -1,13 +1,14 @@
 // 企业库: the registry of the enterprise service center — search it as the API filters it
 // (name, industry, park, scale, tag) and register an enterprise (USCC checked by the service,
 // GB 32100-2015; one entry per USCC) with its contacts.
-import { get, request } from "../api.js";
+import { request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { repeater, rows, specForm } from "../forms.js";
 import { SCALES } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
-import { field, input, section, select, table, withLoading } from "../ui.js";
+import { field, input, section, select } from "../ui.js";
+import { pagedList, queryFilters } from "./lists.js";
 import { ENTERPRISE_COLUMNS, V, may, setFlash } from "./visits-shared.js";
 
 const E = `${V}/enterprises`;
@@ -55,41 +56,14 @@ function registerForm(close) {
   });
 }
 
-function filterForm(query) {
-  const form = h("form", { class: "filters", "aria-label": "查找企业" },
+function filterForm(params) {
+  return queryFilters("查找企业", "/console/enterprises", params, [
     field("企业名称或信用代码", input("q", { type: "search", maxlength: 100, placeholder: "名称中的字，或统一社会信用代码" })),
     field("所属行业", input("industry", { maxlength: 60 })),
     field("所在园区", input("park", { maxlength: 100 })),
     field("企业规模", select("scale", SCALES, { blank: "全部规模" })),
     field("标签", input("tag", { maxlength: 20 })),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "查询"),
-      h("a", { href: "/console/enterprises", "data-link": "" }, "清除条件")));
-  for (const name of FILTERS) form.elements[name].value = query.get(name) || "";
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const params = new URLSearchParams();
-    for (const name of FILTERS) if (form.elements[name].value.trim()) params.set(name, form.elements[name].value.trim());
-    navigate(`/console/enterprises?${params}`);
-  });
-  return form;
-}
-
-/** The registry page by page (newest first), "加载更多" while the API has more. */
-function listing(params) {
-  const body = h("div");
-  const more = h("button", { type: "button", hidden: true }, "加载更多");
-  const shown = [];
-  let cursor = null;
-  const load = () => withLoading(body, async () => {
-    const page = await get(E, { ...params, limit: PAGE, cursor });
-    shown.push(...page.items);
-    cursor = page.next_cursor;
-    more.hidden = !cursor;
-    return shown;
-  }, (found) => table(ENTERPRISE_COLUMNS, found, "没有符合条件的企业"));
-  more.addEventListener("click", load);
-  load();
-  return h("div", {}, body, h("div", { class: "actions" }, more));
+  ]);
 }
 
 export async function enterprisesPage({ main, query }) {
@@ -105,7 +79,7 @@ export async function enterprisesPage({ main, query }) {
     h("div", { class: "case-head" }, h("h1", {}, "企业库"),
       may.register(position) ? h("button", { type: "button", class: "primary", onClick: open }, "登记企业") : null),
     panel,
-    section(null, filterForm(query)),
-    section("企业", listing(params)));
+    section(null, filterForm(params)),
+    section("企业", pagedList(E, params, ENTERPRISE_COLUMNS, "没有符合条件的企业", PAGE)));
   if (may.register(position) && query.get("register")) open();
 }

@@ -3,10 +3,9 @@
 import { h } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
+import { FINDING_STATES, label } from "../labels.js";
 import { countdownEl, tag } from "../ui.js";
 import { NOTE, noteRequired, renderCase } from "./casepage.js";
-
-const STATES = { open: "整改中", rectified: "已整改待验证", closed: "已销号" };
 
 const FORMS = {
   rectify: { label: "报告整改情况", path: "rectify", tone: "primary", fields: [noteRequired("整改情况（至少5个字）")], body: (v) => ({ note: v.note }) },
@@ -21,7 +20,7 @@ export const FINDING_COLUMNS = [
   { label: "问题类型", value: (f) => f.class_label },
   { label: "问题", value: (f) => f.description },
   { label: "责任单位", value: (f) => deptName(f.department) },
-  { label: "状态", value: (f) => STATES[f.state] || f.state },
+  { label: "状态", value: (f) => label(FINDING_STATES, f.state) },
   { label: "整改期限", value: (f) => (f.state === "closed" ? "—" : h("span", {}, countdownEl(f.due_at), f.overdue ? tag("超期", "danger") : null)) },
 ];
 
@@ -42,7 +41,7 @@ export async function findingPage(ctx) {
   await renderCase(ctx, {
     url: `/api/v1/complaints/findings/${encodeURIComponent(ctx.params.id)}`,
     title: (f) => `暗访问题 ${f.number}`,
-    status: (f) => STATES[f.state] || f.state,
+    status: (f) => label(FINDING_STATES, f.state),
     due: (f) => (f.state === "closed" ? null : f.due_at),
     facts,
     timeline: null, // its steps are its facts: the service keeps no separate timeline

@@ -8,6 +8,7 @@ import { ESCALATION } from "../labels.js";
 import { section, table, tag, withLoading } from "../ui.js";
 import { STATS_PAGE } from "./hotline-stats.js";
 import { COMPLAINT_COLUMNS, LEDGER_BRIEF, RECTIFICATION_COLUMNS, items, listSection } from "./lists.js";
+import { APPEALS, APPEAL_COLUMNS } from "./appeals.js";
 
 // A complaint against the complaints center itself is the bureau's to decide (no one judges
 // their own cause): the states where the handling center acts.
@@ -54,6 +55,7 @@ export async function bureauHome({ main }, p) {
         h("p", {}, h("a", { href: "/console/escalations", "data-link": "" }, `查看全部督办台账（${rows.length} 件）`))))),
     p.dept === "BUREAU" ? listSection("投诉中心被投诉案件（由营商局办理）", COMPLAINT_COLUMNS,
       items("/api/v1/complaints/cases", AGAINST_THE_CENTER), "没有待营商局办理的投诉") : null,
+    p.dept === "BUREAU" ? listSection("申诉待复核", APPEAL_COLUMNS, items(APPEALS, { state: "pending" }), "没有待复核的申诉") : null,
     card("差评整改（在办）", async () => (await all("/api/v1/ratings/rectifications", {}, 400)).filter((r) => r.state !== "closed"),
       (rows) => table(RECTIFICATION_COLUMNS, rows, "没有在办的差评整改")),
     card(`部门考核（${month}）`, () => get("/api/v1/ratings/scorecards", { month }), (s) => table(SCORECARD_COLUMNS, s.items, "本月暂无考核数据"),

@@ -7,7 +7,8 @@ import {
   APPLICATION_STATUS, COMPLAINT_CATEGORIES, ESCALATION, RECTIFICATION_STATUS, SERVICES, STAGES,
   TICKET_STATUS, TICKET_TYPES, URGENCY, label,
 } from "../labels.js";
-import { countdownEl, errorBox, loading, section, table, tag } from "../ui.js";
+import { navigate } from "../router.js";
+import { countdownEl, errorBox, loading, section, table, tag, withLoading } from "../ui.js";
 
 const caseLink = (href, text) => h("a", { href, "data-link": "" }, text);
 
@@ -108,3 +109,43 @@ export function listSection(title, columns, load, emptyText, extra) {
 }
 
 export const items = (path, params) => async () => (await get(path, params)).items || [];
+
+/**
+ * A list the API pages with a cursor, `limit` rows at a time, with "加载更多" while it has more
+ * (loading, empty and error states as every list).
+ */
+export function pagedList(path, params, columns, emptyText, limit = 50) {
+  const body = h("div");
+  const more = h("button", { type: "button", hidden: true }, "加载更多");
+  const shown = [];
+  let cursor = null;
+  const load = () => withLoading(body, async () => {
+    const page = await get(path, { ...params, limit, cursor });
+    shown.push(...page.items);
+    cursor = page.next_cursor;
+    more.hidden = !cursor;
+    return shown;
+  }, (found) => table(columns, found, emptyText));
+  more.addEventListener("click", load);
+  load();
+  return h("div", {}, body, h("div", { class: "actions" }, more));
+}
+
+/**
+ * A list's filters kept in the page's address: `controls` are labelled fields named as the
+ * API's query parameters, shown with `values`; 查询 opens `path?name=value…`.
+ */
+export function queryFilters(title, path, values, controls) {
+  const form = h("form", { class: "filters", "aria-label": title }, controls,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "查询"),
+      h("a", { href: path, "data-link": "" }, "清除条件")));
+  const names = [...form.elements].map((el) => el.name).filter(Boolean);
+  for (const name of names) form.elements[name].value = values[name] || "";
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const chosen = new URLSearchParams();
+    for (const name of names) if (form.elements[name].value.trim()) chosen.set(name, form.elements[name].value.trim());
+    navigate(`${path}?${chosen}`);
+  });
+  return form;
+}
