@@ -238,6 +238,11 @@ async def test_the_rated_unit_cannot_decide_its_own_appeal_through_a_bureau_post
     )
     assert other.status_code == 200, other.text
     assert other.json()["state"] == "upheld"
+    again = await ratings.client.post(  # upheld: the rating no longer counts
+        f"{BASE}/{rating_id}/appeals", json={"reason": "再次申诉"}, headers=both
+    )
+    assert again.status_code == 409, again.text
+    assert again.json()["type"].endswith("/already-excluded")
 
 
 async def test_filing_and_deciding_an_appeal_publish_their_events(

@@ -31,7 +31,7 @@ async def file(session: AsyncSession, rating: Rating, viewer: Viewer, body: Appe
     if not viewer.acts_for(rating.department):
         raise Forbidden("only the rated department may appeal its rating", code="not-rated-unit")
     if rating.excluded:
-        raise Conflict("this rating is already excluded from statistics", code="excluded")
+        raise Conflict("该评价已不计入统计，无需申诉", code="already-excluded")
     pending = await session.scalar(
         select(Appeal.id).where(Appeal.rating_id == rating.id, Appeal.state == PENDING)
     )

@@ -27,6 +27,7 @@ const BY_CODE = {
   "no-extension-request": "没有待审核的延期申请",
   "excluded-matter": "该诉求不属于受理范围，请按提示引导至相应渠道",
   excluded: "该诉求不属于受理范围，请按提示引导至相应渠道",
+  "already-excluded": "该评价已不计入统计，无需申诉",
   "slot-full": "该时段预约已满，请选择其他时段",
   "already-rated": "该办件已评价，不能重复评价",
   "staff-rater": "工作人员不能代替办事群众评价",
