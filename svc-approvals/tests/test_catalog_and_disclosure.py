@@ -12,6 +12,8 @@ from yingshang.testing.apps import ServiceUnderTest
 
 from .builders import BASE, People, item_named
 
+PROBLEMS = "https://yingshang.gov.cn/problems/"
+
 
 def new_item(code: str, **kw: Any) -> dict[str, Any]:
     return {
@@ -30,11 +32,18 @@ def new_item(code: str, **kw: Any) -> dict[str, Any]:
     }
 
 
+async def revise(
+    c: httpx.AsyncClient, url: str, body: dict[str, Any], headers: dict[str, str]
+) -> httpx.Response:
+    """PATCH the version just read (If-Match with its ETag)."""
+    etag = (await c.get(url)).headers["ETag"]
+    return await c.patch(url, json=body, headers={**headers, "If-Match": etag})
+
+
 async def patch(
     c: httpx.AsyncClient, ref: str, body: dict[str, Any], headers: dict[str, str]
 ) -> httpx.Response:
-    etag = (await c.get(f"{BASE}/items/{ref}")).headers["ETag"]
-    return await c.patch(f"{BASE}/items/{ref}", json=body, headers={**headers, "If-Match": etag})
+    return await revise(c, f"{BASE}/items/{ref}", body, headers)
 
 
 async def test_item_codes_limits_and_history(hall: ServiceUnderTest, people: People) -> None:
@@ -100,12 +109,17 @@ async def test_disclosure_is_public_with_history(hall: ServiceUnderTest, people:
     ref = made.json()["id"]
     retried = await c.post(f"{BASE}/disclosure/documents", json=doc, headers=keyed)
     assert (retried.json()["id"], retried.headers["Idempotent-Replayed"]) == (ref, "true")
-    revised = await c.patch(
-        f"{BASE}/disclosure/documents/{ref}",
-        json={"body": "免费办理。"},
-        headers=people.head("SCJGJ"),
-    )
+    url = f"{BASE}/disclosure/documents/{ref}"
+    first = (await c.get(url)).headers["ETag"]
+    unread = await c.patch(url, json={"body": "未读先改。"}, headers=people.head("SCJGJ"))
+    assert (unread.status_code, unread.json()["type"]) == (428, f"{PROBLEMS}if-match-required")
+    other = {**people.head("TAX"), "If-Match": first}
+    assert (await c.patch(url, json={"body": "他人代改。"}, headers=other)).status_code == 403
+    revised = await revise(c, url, {"body": "免费办理。"}, people.head("SCJGJ"))
     assert revised.json()["version"] == 2
+    assert revised.headers["ETag"] == (await c.get(url)).headers["ETag"] != first
+    stale = {**people.head("SCJGJ"), "If-Match": first}
+    assert (await c.patch(url, json={"body": "旧版上改。"}, headers=stale)).status_code == 412
     history = (await c.get(f"{BASE}/disclosure/documents/{ref}/history")).json()
     assert [h["snapshot"]["body"] for h in history] == ["食品经营许可不收费。", "免费办理。"]
     fees = await c.get(
@@ -126,10 +140,11 @@ async def test_disclosure_is_public_with_history(hall: ServiceUnderTest, people:
     entry = await c.post(f"{BASE}/disclosure/powers", json=power, headers=people.admin())
     assert entry.status_code == 201, entry.text
     pid = entry.json()["id"]
-    gone = await c.patch(
-        f"{BASE}/disclosure/powers/{pid}", json={"active": False}, headers=people.head("SCJGJ")
-    )
+    power_url = f"{BASE}/disclosure/powers/{pid}"
+    assert (await c.get(power_url)).json()["name"] == "食品经营许可"
+    gone = await revise(c, power_url, {"active": False}, people.head("SCJGJ"))
     assert gone.json()["active"] is False
+    assert (await c.get(power_url)).json()["active"] is False  # retired, still readable
     public = await c.get(f"{BASE}/disclosure/powers", params={"department": "SCJGJ"})
     assert pid not in [p["id"] for p in public.json()["items"]]
     changes = (await c.get(f"{BASE}/disclosure/powers/{pid}/history")).json()

@@ -19,6 +19,7 @@ from .builders import (
     outbox_events,
 )
 from .test_applications_clock import act, end_of
+from .test_catalog_and_disclosure import revise
 
 DEPARTMENTS = ["GAJ", "RSJ", "SCJGJ", "TAX"]
 POSTAL = {"method": "postal", "tracking_number": "EMS1234567890", "postal_address": "龙泉镇1号"}
@@ -134,6 +135,86 @@ async def test_package_limits_and_waivers_are_checked(
         f"{BASE}/packages", json={**body, "code": "OTHER"}, headers=people.clerk()
     )
     assert denied.status_code == 403
+
+
+async def test_a_package_changes_against_the_version_read_and_retires(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    """Changed by BUREAU/admin with If-Match, checked as a new package is, every change a new
+    version; retired, it is still read (as retired) but no longer offered."""
+    c = hall.client
+    seal, tax, food = [
+        (await item_named(c, n))["code"]
+        for n in ("公章刻制备案", "税务登记及发票申领", "食品经营许可")
+    ]
+    body = {
+        "code": "CHANGE_PKG",
+        "name": "变更测试套餐",
+        "lead_department": "GAJ",
+        "item_codes": [seal, tax],
+        "fee_waivers": [{"item_code": seal, "waiver": "免费刻章"}],
+    }
+    assert (await c.post(f"{BASE}/packages", json=body, headers=people.admin())).status_code == 201
+    url = f"{BASE}/packages/CHANGE_PKG"
+    first = await c.get(url)
+    assert (first.json()["committed_limit"], first.json()["own_materials"]) == (4, False)
+    tag = first.headers["ETag"]
+    unread = await c.patch(url, json={"name": "未读"}, headers=people.admin())
+    assert unread.status_code == 428
+    other = people.issuer.headers(("GAJ", "admin"), staff_no="GA0001")
+    assert (
+        await c.patch(url, json={"name": "x"}, headers={**other, "If-Match": tag})
+    ).status_code == 403
+    refusals = {
+        "item_codes": {"item_codes": [tax, tax]},  # an item twice
+        "fee_waivers": {"item_codes": [tax, food]},  # the waived item left the package
+        "committed_limit": {"committed_limit": 11},  # beyond the slowest item's 10 days
+        "name": {"name": None},  # left out it stays; a package has a name
+    }
+    for field, change in refusals.items():
+        problem = (await revise(c, url, change, people.admin())).json()
+        named = problem.get("field") or problem["errors"][0]["message"]
+        assert (problem["status"], field in named) == (422, True), problem
+
+    # The slowest item now takes 20 days: a package on the default follows it (40% → 8).
+    own = [{"name": "变更测试套餐申请表"}, {"name": "营业执照副本", "copies": 2}]
+    changed = await revise(c, url, {"item_codes": [food, seal], "materials": own}, people.admin())
+    assert changed.status_code == 200, changed.text
+    got = changed.json()
+    assert [i["code"] for i in got["items"]] == [food, seal]
+    assert (got["statutory_limit"], got["committed_limit"], got["version"]) == (20, 8, 2)
+    assert (got["departments"], got["own_materials"]) == (["GAJ", "SCJGJ"], True)
+    assert [m["name"] for m in got["materials"]] == ["变更测试套餐申请表", "营业执照副本"]
+    assert changed.headers["ETag"] != tag
+    assert (
+        await c.patch(url, json={"name": "旧版"}, headers={**people.admin(), "If-Match": tag})
+    ).status_code == 412
+    mine = await revise(c, url, {"committed_limit": 5}, people.admin())
+    back = await revise(c, url, {"committed_limit": None}, people.admin())
+    assert (mine.json()["committed_limit"], back.json()["committed_limit"]) == (5, 8)
+
+    retired = await revise(c, url, {"active": False}, people.admin())
+    assert (retired.json()["active"], retired.json()["version"]) == (False, 5)
+    offered = [p["code"] for p in (await c.get(f"{BASE}/packages")).json()]
+    every = [
+        p["code"]
+        for p in (await c.get(f"{BASE}/packages", params={"include_retired": True})).json()
+    ]
+    assert ("CHANGE_PKG" in offered, "CHANGE_PKG" in every) == (False, True)
+    assert (await c.get(url)).json()["active"] is False
+    kept = (await c.get(f"{url}/history")).json()
+    assert [(v["version"], v["change"]) for v in kept] == [
+        (1, "created"),
+        (2, "updated"),
+        (3, "updated"),
+        (4, "updated"),
+        (5, "retired"),
+    ]
+    assert [v["snapshot"]["committed_limit"] for v in kept] == [4, 8, 5, 8, 8]
+    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
+    application = AnApplication(package="CHANGE_PKG", materials=["变更测试套餐申请表"]).build()
+    refused = await c.post(f"{BASE}/applications", json=application, headers=clerk)
+    assert (refused.status_code, refused.json()["field"]) == (422, "package")
 
 
 async def test_instant_item_finishes_on_the_spot(hall: ServiceUnderTest, people: People) -> None:

@@ -29,17 +29,18 @@ def default_committed(statutory: int) -> int:
 
 
 def check_limits(handling_kind: str, statutory: int, committed: int) -> None:
-    """A committed limit is a promise to do better than the law, never worse."""
+    """A committed limit is a promise to do better than the law, never worse. The details are
+    read by the administrator who typed the limits (the console shows them under the form)."""
     if committed > statutory:
         raise Invalid(
-            f"committed limit {committed} exceeds the statutory limit {statutory} working days",
+            f"承诺时限 {committed} 个工作日超过了法定时限 {statutory} 个工作日："
+            "承诺时限只能等于或短于法定时限",
             code="committed-above-statutory",
             field="committed_limit",
-            errors=[{"field": "committed_limit", "message": "must not exceed statutory_limit"}],
         )
     if handling_kind == HandlingKind.promised and committed < 1:
         raise Invalid(
-            "a 承诺件 needs a committed limit of at least 1 working day",
+            "承诺件的承诺时限至少为 1 个工作日（当场办结的请设为即办件）",
             code="committed-too-short",
             field="committed_limit",
         )
@@ -78,17 +79,9 @@ async def update_item(
 ) -> ServiceItem:
     changes = body.model_dump(mode="json", exclude_unset=True)
     statutory = changes.get("statutory_limit", item.statutory_limit)
-    if "committed_limit" in changes and changes["committed_limit"] is None:
-        changes["committed_limit"] = default_committed(statutory)  # back to the default
-    elif (
-        "statutory_limit" in changes and "committed_limit" not in changes and follows_default(item)
-    ):
-        # committed = 40% of statutory "unless an item sets its own" (DOMAIN.md): an item on
-        # the default follows its new statutory limit; an item's own commitment stays (and is
-        # checked against the new statutory limit below)
-        changes["committed_limit"] = default_committed(statutory)
-    committed = changes.get("committed_limit", item.committed_limit)
+    committed = committed_after(changes, statutory, item.statutory_limit, item.committed_limit)
     check_limits(changes.get("handling_kind", item.handling_kind), statutory, committed)
+    changes["committed_limit"] = committed
     for key, value in changes.items():
         setattr(item, key, value)
     await session.flush()
@@ -97,10 +90,21 @@ async def update_item(
     return item
 
 
-def follows_default(item: ServiceItem) -> bool:
-    """Whether the item's committed limit is the default for its statutory limit (an item
-    whose own commitment equals the default is treated as following it)."""
-    return item.committed_limit == default_committed(item.statutory_limit)
+def committed_after(
+    changes: dict[str, Any], statutory: int, statutory_before: int, committed_before: int
+) -> int:
+    """The committed limit after a change (of an item or a package) to ``statutory``.
+
+    The one sent; sent as null: back to the default. Committed = 40% of statutory "unless an
+    item sets its own" (DOMAIN.md): one on the default (an own commitment equal to the default
+    counts as the default) follows a new statutory limit; an own commitment stays, and is
+    checked against the new statutory limit by the caller."""
+    if "committed_limit" in changes:
+        sent = changes["committed_limit"]
+        return default_committed(statutory) if sent is None else int(sent)
+    if committed_before == default_committed(statutory_before):
+        return default_committed(statutory)
+    return committed_before
 
 
 async def _remember(

@@ -1,12 +1,16 @@
-"""四公开 routes: public read with change history; departments publish their own."""
+"""四公开 routes: public read with change history; departments publish their own. A revision
+names the version it was made on (If-Match with the ETag of the read)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+from fastapi import Response
+
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, public, staff
+from yingshang.cases.etag import IfMatch, set_etag
 from yingshang.cases.pagination import Page, PageParams, paginate
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
@@ -29,6 +33,11 @@ PUBLISHERS = staff("head", "admin")
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such record"},
     403: {"description": "not your department"},
+}
+REVISED: dict[int | str, dict[str, Any]] = {
+    **NOT_FOUND,
+    412: {"description": "changed since read"},
+    428: {"description": "If-Match"},
 }
 
 
@@ -59,8 +68,10 @@ async def list_documents(
     dependencies=[allow(public())],
     responses=NOT_FOUND,
 )
-async def read_document(doc_id: uuid.UUID, session: SessionDep) -> DocumentOut:
-    return DocumentOut.model_validate(await service.get_record(session, DisclosureDocument, doc_id))
+async def read_document(doc_id: uuid.UUID, session: SessionDep, response: Response) -> DocumentOut:
+    doc = await service.get_record(session, DisclosureDocument, doc_id)
+    set_etag(response, doc, service.entity(doc))
+    return DocumentOut.model_validate(doc)
 
 
 @api.get(
@@ -96,13 +107,20 @@ async def publish_document(
     response_model=DocumentOut,
     summary="Revise or retire",
     dependencies=[allow(PUBLISHERS)],
-    responses=NOT_FOUND,
+    responses=REVISED,
 )
 async def revise_document(
-    doc_id: uuid.UUID, body: DocumentPatch, session: SessionDep, principal: CurrentPrincipal
+    doc_id: uuid.UUID,
+    body: DocumentPatch,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> DocumentOut:
     doc = await service.get_record(session, DisclosureDocument, doc_id)
-    return DocumentOut.model_validate(await service.revise(session, doc, body, principal))
+    await service.revise(session, doc, body, principal, if_match)
+    set_etag(response, doc, service.entity(doc))
+    return DocumentOut.model_validate(doc)
 
 
 @api.get(
@@ -123,6 +141,19 @@ async def list_powers(
         session, query, page, sort=PowerEntry.updated_at, id_col=PowerEntry.id
     )
     return Page(items=[PowerOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@api.get(
+    "/powers/{power_id}",
+    response_model=PowerOut,
+    summary="One list entry",
+    dependencies=[allow(public())],
+    responses=NOT_FOUND,
+)
+async def read_power(power_id: uuid.UUID, session: SessionDep, response: Response) -> PowerOut:
+    entry = await service.get_record(session, PowerEntry, power_id)
+    set_etag(response, entry, service.entity(entry))
+    return PowerOut.model_validate(entry)
 
 
 @api.get(
@@ -159,10 +190,17 @@ async def publish_power(
     response_model=PowerOut,
     summary="Revise or retire an entry",
     dependencies=[allow(PUBLISHERS)],
-    responses=NOT_FOUND,
+    responses=REVISED,
 )
 async def revise_power(
-    power_id: uuid.UUID, body: PowerPatch, session: SessionDep, principal: CurrentPrincipal
+    power_id: uuid.UUID,
+    body: PowerPatch,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> PowerOut:
     entry = await service.get_record(session, PowerEntry, power_id)
-    return PowerOut.model_validate(await service.revise(session, entry, body, principal))
+    await service.revise(session, entry, body, principal, if_match)
+    set_etag(response, entry, service.entity(entry))
+    return PowerOut.model_validate(entry)

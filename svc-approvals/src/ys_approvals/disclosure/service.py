@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal, county_admin
+from yingshang.cases.etag import check_if_match
 from yingshang.problems import Forbidden, NotFound
 from ys_approvals import history
 from ys_approvals.disclosure.models import DisclosureDocument, PowerEntry
@@ -39,7 +40,8 @@ def _snapshot(record: DisclosureDocument | PowerEntry) -> dict[str, Any]:
     return out.model_validate(record).model_dump(mode="json")
 
 
-def _entity(record: DisclosureDocument | PowerEntry) -> str:
+def entity(record: DisclosureDocument | PowerEntry) -> str:
+    """The record's kind, in its history and its ETag."""
     return "document" if isinstance(record, DisclosureDocument) else "power"
 
 
@@ -48,7 +50,7 @@ async def _remember(
 ) -> None:
     await history.remember(
         session,
-        entity=_entity(record),
+        entity=entity(record),
         entity_id=record.id,
         version=record.version,
         change=change,
@@ -78,9 +80,16 @@ async def publish_power(session: AsyncSession, body: PowerIn, actor: Principal) 
 
 
 async def revise(
-    session: AsyncSession, record: Record, body: DocumentPatch | PowerPatch, actor: Principal
+    session: AsyncSession,
+    record: Record,
+    body: DocumentPatch | PowerPatch,
+    actor: Principal,
+    if_match: str | None,
 ) -> Record:
+    """Revise (or retire) the version read: the publisher's own (403), then If-Match (428
+    without it, 412 when someone else revised it since)."""
     check_publisher(actor, record.department)
+    check_if_match(if_match, record, entity(record))
     changes = body.model_dump(mode="json", exclude_unset=True)
     if "effective_on" in changes:
         changes["effective_on"] = getattr(body, "effective_on", None)

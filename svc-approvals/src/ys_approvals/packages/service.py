@@ -4,24 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from yingshang.auth import Principal
+from yingshang.clock import now
 from yingshang.problems import Conflict, Invalid, NotFound
 from ys_approvals import history
 from ys_approvals.catalog.models import ServiceItem
-from ys_approvals.catalog.service import check_limits, default_committed
+from ys_approvals.catalog.service import check_limits, committed_after, default_committed
 from ys_approvals.directory.service import DEPARTMENTS
 from ys_approvals.packages.models import ItemPackage, PackageItem
-from ys_approvals.packages.schemas import PackageIn, PackageOut
+from ys_approvals.packages.schemas import FeeWaiver, PackageIn, PackageOut, PackageUpdate
+
+PACKAGE_KIND = "package"  # in the history and in the ETag
 
 
-async def get_package(session: AsyncSession, code: str) -> ItemPackage:
+async def find_package(session: AsyncSession, code: str) -> ItemPackage:
+    """A package by its code, offered or retired."""
     row = await session.execute(select(ItemPackage).where(ItemPackage.code == code))
     package = row.scalar_one_or_none()
     if package is None:
         raise NotFound(f"no package {code}")
+    return package
+
+
+async def get_package(session: AsyncSession, code: str) -> ItemPackage:
+    """A package an application may be for: one still offered."""
+    package = await find_package(session, code)
     if not package.active:
         raise Invalid("the package is no longer offered", field="package")
     return package
@@ -71,25 +82,20 @@ async def package_out(session: AsyncSession, package: ItemPackage) -> PackageOut
             "item_codes": [i.code for i in items],
             "items": [{"code": i.code, "name": i.name, "department": i.department} for i in items],
             "materials": combined_materials(package, items),
+            "own_materials": bool(package.materials),
         }
     )
 
 
 async def create_package(session: AsyncSession, body: PackageIn, actor: Principal) -> ItemPackage:
-    rows = await session.execute(select(ServiceItem).where(ServiceItem.code.in_(body.item_codes)))
-    by_code = {i.code: i for i in rows.scalars()}
-    unknown = [c for c in body.item_codes if c not in by_code]
-    if unknown:
-        raise Invalid(f"unknown items: {', '.join(unknown)}", field="item_codes")
-    stray = [w.item_code for w in body.fee_waivers if w.item_code not in by_code]
-    if stray:
-        raise Invalid(f"waivers for items outside the package: {stray}", field="fee_waivers")
-    await _check_departments(session, body.lead_department, list(by_code.values()))
+    items = await _items(session, body.item_codes)
+    _check_waivers(body.fee_waivers, items)
+    await _check_departments(session, body.lead_department, items)
     existing = await session.execute(select(ItemPackage.id).where(ItemPackage.code == body.code))
     if existing.first() is not None:
-        raise Conflict(f"package {body.code} already exists", field="code")
+        raise Conflict(f"套餐代码 {body.code} 已被使用", code="package-exists", field="code")
     # The whole is held to the slowest item's statutory limit; one committed limit.
-    statutory = max(i.statutory_limit for i in by_code.values())
+    statutory = max(i.statutory_limit for i in items)
     committed = body.committed_limit or default_committed(statutory)
     check_limits("promised", statutory, committed)
     package = ItemPackage(
@@ -104,22 +110,90 @@ async def create_package(session: AsyncSession, body: PackageIn, actor: Principa
     )
     session.add(package)
     await session.flush()
+    await _place_items(session, package, items)
+    await _remember(session, package, "created", actor)
+    return package
+
+
+async def update_package(
+    session: AsyncSession, package: ItemPackage, body: PackageUpdate, actor: Principal
+) -> ItemPackage:
+    """Change what was sent, checked as a new package is; the items, when sent, replace the
+    package's (in the order sent). Applications already made keep their parts."""
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    items = await _items(session, changes.pop("item_codes")) if body.item_codes else None
+    current = items if items is not None else await package_items(session, package)
+    kept = [FeeWaiver.model_validate(w) for w in package.fee_waivers]
+    _check_waivers(body.fee_waivers if body.fee_waivers is not None else kept, current)
+    if items is not None or "lead_department" in changes:
+        lead = changes.get("lead_department", package.lead_department)
+        await _check_departments(session, lead, current)
+    statutory = max(i.statutory_limit for i in current)
+    changes["committed_limit"] = committed_after(
+        changes, statutory, package.statutory_limit, package.committed_limit
+    )
+    check_limits("promised", statutory, changes["committed_limit"])
+    for key, value in {**changes, "statutory_limit": statutory}.items():
+        setattr(package, key, value)
+    package.updated_at = now()
+    flag_modified(package, "updated_at")  # a new version even when only the items changed
+    await session.flush()
+    if items is not None:
+        await session.execute(delete(PackageItem).where(PackageItem.package_id == package.id))
+        await _place_items(session, package, items)
+    await _remember(
+        session, package, "retired" if changes.get("active") is False else "updated", actor
+    )
+    return package
+
+
+async def _items(session: AsyncSession, codes: list[str]) -> list[ServiceItem]:
+    """The catalogue's items of these codes, in the order given: each known, and once."""
+    if len(set(codes)) != len(codes):
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        raise Invalid(
+            f"同一事项在套餐中只能选一次：{'、'.join(twice)}",
+            code="duplicate-items",
+            field="item_codes",
+        )
+    rows = await session.execute(select(ServiceItem).where(ServiceItem.code.in_(codes)))
+    by_code = {i.code: i for i in rows.scalars()}
+    unknown = [c for c in codes if c not in by_code]
+    if unknown:
+        raise Invalid(f"事项目录中没有这些事项：{'、'.join(unknown)}", field="item_codes")
+    return [by_code[c] for c in codes]
+
+
+def _check_waivers(waivers: list[FeeWaiver], items: list[ServiceItem]) -> None:
+    codes = {i.code for i in items}
+    stray = [w.item_code for w in waivers if w.item_code not in codes]
+    if stray:
+        raise Invalid(f"收费减免所指的事项不在套餐中：{'、'.join(stray)}", field="fee_waivers")
+
+
+async def _place_items(
+    session: AsyncSession, package: ItemPackage, items: list[ServiceItem]
+) -> None:
     session.add_all(
-        PackageItem(package_id=package.id, item_id=by_code[c].id, position=n)
-        for n, c in enumerate(body.item_codes)
+        PackageItem(package_id=package.id, item_id=item.id, position=n)
+        for n, item in enumerate(items)
     )
     await session.flush()
+
+
+async def _remember(
+    session: AsyncSession, package: ItemPackage, change: str, actor: Principal
+) -> None:
     out = await package_out(session, package)
     await history.remember(
         session,
-        entity="package",
+        entity=PACKAGE_KIND,
         entity_id=package.id,
         version=package.version,
-        change="created",
+        change=change,
         snapshot=out.model_dump(mode="json"),
         actor=actor,
     )
-    return package
 
 
 async def _check_departments(session: AsyncSession, lead: str, items: list[ServiceItem]) -> None:
@@ -130,8 +204,9 @@ async def _check_departments(session: AsyncSession, lead: str, items: list[Servi
         await DEPARTMENTS.require(session, department, field="item_codes")
 
 
-async def list_packages(session: AsyncSession) -> list[ItemPackage]:
-    rows = await session.execute(
-        select(ItemPackage).where(ItemPackage.active.is_(True)).order_by(ItemPackage.code)
-    )
+async def list_packages(session: AsyncSession, include_retired: bool = False) -> list[ItemPackage]:
+    query = select(ItemPackage).order_by(ItemPackage.code)
+    if not include_retired:
+        query = query.where(ItemPackage.active.is_(True))
+    rows = await session.execute(query)
     return list(rows.scalars())

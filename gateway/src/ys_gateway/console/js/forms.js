@@ -119,6 +119,21 @@ export function rows(values, group) {
   return [...found.keys()].sort((a, b) => a - b).map((n) => found.get(n));
 }
 
+// ---- several choices ----------------------------------------------------------------------
+
+/** A fieldset of checkboxes, one per option ([[value, text]]), named `${group}.${value}`;
+ * `chosen` (values) start checked. `checked(values, group)` reads the chosen back. */
+export function checkboxes(group, legend, options, chosen = []) {
+  return h("fieldset", { class: "repeater choices" }, h("legend", {}, legend),
+    options.map(([value, text]) => h("label", { class: "check" },
+      h("input", { type: "checkbox", name: `${group}.${value}`, id: `f-${group}-${value}`, checked: chosen.includes(value) }), text)));
+}
+
+export function checked(values, group) {
+  const prefix = `${group}.`;
+  return Object.keys(values).filter((key) => key.startsWith(prefix) && values[key] === true).map((key) => key.slice(prefix.length));
+}
+
 // ---- an enterprise from the registry ------------------------------------------------------
 
 const ENTERPRISES = "/api/v1/visits/enterprises";

@@ -139,6 +139,17 @@ export const ITEM_TYPES = {
 export const CHANNELS = {
   window: "窗口办理", online: "网上通办", province_wide: "全省通办", cross_province: "跨省通办",
 };
+// The catalogue's other codes (svc-approvals catalog/models.py: HandlingKind, CrossProvinceMode;
+// trips_needed 0/1, online_depth 1–4).
+export const HANDLING_KINDS = { promised: "承诺件", instant: "即办件" };
+export const TRIPS = { 1: "最多跑一次", 0: "零跑腿" };
+export const CROSS_PROVINCE_MODES = { full_online: "全程网办", proxy: "异地代收代办", multi_site: "多地联办" };
+export const ONLINE_DEPTHS = { 1: "一级（网上公开）", 2: "二级（表格下载）", 3: "三级（网上预审）", 4: "四级（全程网办）" };
+// 权责清单 power types: the service's codes are these words (disclosure/schemas.py PowerType).
+export const POWER_TYPES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查",
+  "行政确认", "行政奖励", "行政裁决", "其他行政权力"];
+// A published record's history (svc-approvals history.py: created | updated | retired).
+export const RECORD_CHANGES = { created: "新增", updated: "修改", retired: "停用" };
 // How an application came in (svc-approvals SubmitChannel), not an item's channels above.
 export const SUBMIT_CHANNELS = { window: "窗口", online: "网上申请", mail: "邮寄", cross_province: "跨省通办" };
 // How an enterprise confirmed a problem solved (svc-visits ConfirmChannel).
@@ -172,8 +183,15 @@ const FIELDS = {
   indicator_code: "关联指标", indicator_codes: "研判指标", held_on: "会议日期", chaired_by: "主持人",
   chair_title: "主持人职务", minutes: "研判情况", decisions: "决定事项",
   conducted_on: "暗访日期", team: "暗访组成员", scope: "暗访范围", findings: "发现的问题",
-  finding_class: "问题类型", deadline_days: "整改期限", acted_on: "执法日期", kind: "执法方式",
-  first_offence_waived: "首违不罚", legal_basis: "法律依据", fine_amount: "罚款金额",
+  finding_class: "问题类型", deadline_days: "整改期限", acted_on: "执法日期",
+  first_offence_waived: "首违不罚", fine_amount: "罚款金额",
+  item_type: "事项类型", handling_kind: "办件类型", statutory_limit: "法定时限", committed_limit: "承诺时限",
+  trips_needed: "跑动次数", fee_cents: "收费金额", fee_basis: "收费依据", steps: "办理流程",
+  online_depth: "网办深度", channels: "办理渠道", cross_province_mode: "跨省通办模式",
+  supervision_phone: "监督电话", item_codes: "套餐事项", fee_waivers: "收费减免", waiver: "减免内容",
+  item_code: "事项", kind: "类别", doc_number: "文号", legal_basis: "法律依据", effective_on: "施行日期",
+  power_type: "权力类型", duties: "责任事项", accountability: "追责情形", situation: "追责情形",
+  basis: "依据", copies: "份数",
 };
 
 export function fieldLabel(field) {

@@ -55,6 +55,9 @@ const BY_CODE = {
   "not-a-scorer": "评分由营商局、牵头单位负责人或指标长登记",
   "not-at-window": "您未被安排在该窗口：请选择您所在的窗口，或请大厅负责人在“窗口人员安排”中安排",
   "own-indicator": "牵头单位不能修改本单位负责的指标或更正其评分",
+  "invalid-implementation-code": "实施编码不正确：应为实施机构的18位统一社会信用代码（含正确的校验位）加13位数字或大写字母",
+  "item-exists": "该实施编码的事项已在目录中，请在事项目录中打开该事项修改",
+  "package-exists": "该套餐代码已被使用，请换一个代码，或在列表中打开该套餐修改",
 };
 
 /** A service's detail is shown only when written for people (in Chinese, not an English

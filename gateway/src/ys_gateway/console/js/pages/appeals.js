@@ -9,7 +9,7 @@ import { APPEAL_STATES, label } from "../labels.js";
 import * as session from "../session.js";
 import { field, kv, link, section, select, tag, withLoading } from "../ui.js";
 import { noteRequired, renderCase } from "./casepage.js";
-import { pagedList, queryFilters } from "./lists.js";
+import { pagedList, filterForm } from "./lists.js";
 import { RATINGS, RATING_COLUMNS, heldAt, mayRating } from "./ratings.js";
 import { showFlash } from "./visits-shared.js";
 
@@ -38,7 +38,7 @@ export async function appealsPage({ main, query }) {
   main.dataset.title = "申诉复核";
   const p = session.position();
   const params = { state: query.get("state") || "pending", department: query.get("department") };
-  const filters = queryFilters("筛选申诉", "/console/appeals", params, [
+  const filters = filterForm("筛选申诉", "/console/appeals", params, [
     field("状态", select("state", SHOWN)),
     mayRating.seeAll(p) ? field("被评价单位", select("department", departmentOptions(), { blank: "全部单位" })) : null,
   ]);

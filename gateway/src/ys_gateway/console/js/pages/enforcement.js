@@ -14,7 +14,7 @@ import { COORDINATING, ENFORCEMENT_KINDS, label } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { field, input, section, select, table, tag, withLoading } from "../ui.js";
-import { pagedList, queryFilters } from "./lists.js";
+import { pagedList, filterForm } from "./lists.js";
 import { setFlash, showFlash } from "./visits-shared.js";
 
 const A = "/api/v1/complaints/enforcement-actions";
@@ -112,7 +112,7 @@ export async function enforcementPage({ main, query }) {
       mayRecord(p) ? h("button", { type: "button", class: "primary", onClick: open }, "登记执法行为") : null),
     h("p", { class: "muted" }, "涉企执法以服务为主、教育为主、处罚为辅（三为主）；各执法单位登记本单位的执法行为，首违不罚按教育登记。"),
     panel,
-    section(null, queryFilters("筛选执法行为", PAGE, params, [
+    section(null, filterForm("筛选执法行为", PAGE, params, [
       field("起始日期", input("from", { type: "date" })),
       field("截止日期", input("to", { type: "date" })),
       seesAll(p) ? field("执法单位", select("department", departmentOptions((code) => !(code in COORDINATING)), { blank: "全部单位" })) : null,

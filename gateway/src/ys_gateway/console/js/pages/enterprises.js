@@ -8,7 +8,7 @@ import { SCALES } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { field, input, section, select } from "../ui.js";
-import { pagedList, queryFilters } from "./lists.js";
+import { pagedList, filterForm } from "./lists.js";
 import { ENTERPRISE_COLUMNS, V, may, setFlash } from "./visits-shared.js";
 
 const E = `${V}/enterprises`;
@@ -56,8 +56,8 @@ function registerForm(close) {
   });
 }
 
-function filterForm(params) {
-  return queryFilters("查找企业", "/console/enterprises", params, [
+function filters(params) {
+  return filterForm("查找企业", "/console/enterprises", params, [
     field("企业名称或信用代码", input("q", { type: "search", maxlength: 100, placeholder: "名称中的字，或统一社会信用代码" })),
     field("所属行业", input("industry", { maxlength: 60 })),
     field("所在园区", input("park", { maxlength: 100 })),
@@ -79,7 +79,7 @@ export async function enterprisesPage({ main, query }) {
     h("div", { class: "case-head" }, h("h1", {}, "企业库"),
       may.register(position) ? h("button", { type: "button", class: "primary", onClick: open }, "登记企业") : null),
     panel,
-    section(null, filterForm(params)),
+    section(null, filters(params)),
     section("企业", pagedList(E, params, ENTERPRISE_COLUMNS, "没有符合条件的企业", PAGE)));
   if (may.register(position) && query.get("register")) open();
 }

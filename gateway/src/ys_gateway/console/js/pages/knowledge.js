@@ -12,11 +12,11 @@ import { specForm, versionedPage } from "../forms.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { empty, field, input, kv, link, section, select, table, tag, withLoading } from "../ui.js";
+import { filterForm, pagedList } from "./lists.js";
 import { setFlash, showFlash } from "./visits-shared.js";
 
 const K = "/api/v1/hotline/knowledge";
 const EDITOR_ROLES = ["staff", "head", "admin"]; // knowledge/router.py EDITORS, at the center
-const PAGE = 50;
 // The entry's `status` now, as the API reports it (knowledge/models.py EntryStatus).
 const STATUS = { valid: ["有效", "status"], pending: ["未生效", "warning"], expired: ["已过期", "danger"], retired: ["已停用", "danger"] };
 const LISTED = ["status", "category", "department", "q"];
@@ -87,39 +87,12 @@ function searchForm(query, categories) {
 /** The editors' filters: status, category, unit and keyword (every word, as search). */
 function listForm(query, categories) {
   const statuses = Object.entries(STATUS).map(([value, [text]]) => [value, text]);
-  const form = h("form", { class: "filters", "aria-label": "筛选知识库" },
+  return filterForm("筛选知识库", "/console/knowledge", query, [
     field("状态", select("status", statuses, { blank: "全部状态" })),
     field("派单目录分类", select("category", [...categories], { blank: "全部分类" })),
     field("主管单位", select("department", departmentOptions(), { blank: "全部单位" })),
     field("关键词", input("q", { type: "search", maxlength: 200, placeholder: "如 营业执照、异地就医" })),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "筛选"),
-      h("a", { href: "/console/knowledge", "data-link": "" }, "清除条件")));
-  for (const name of LISTED) form.elements[name].value = query.get(name) || "";
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const params = new URLSearchParams();
-    for (const name of LISTED) if (form.elements[name].value.trim()) params.set(name, form.elements[name].value.trim());
-    navigate(`/console/knowledge?${params}`);
-  });
-  return form;
-}
-
-/** Every entry the filters select, newest first, "加载更多" while the API has more. */
-function listing(params, categories) {
-  const body = h("div");
-  const more = h("button", { type: "button", hidden: true }, "加载更多");
-  const shown = [];
-  let cursor = null;
-  const load = () => withLoading(body, async () => {
-    const page = await get(K, { ...params, limit: PAGE, cursor });
-    shown.push(...page.items);
-    cursor = page.next_cursor;
-    more.hidden = !cursor;
-    return shown;
-  }, (found) => table(COLUMNS(categories), found, "没有符合条件的条目"));
-  more.addEventListener("click", load);
-  load();
-  return h("div", {}, body, h("div", { class: "actions" }, more));
+  ]);
 }
 
 function createForm(categories, close) {
@@ -143,7 +116,7 @@ function managedList(main, query, categories) {
     h("p", { class: "muted" }, "列出全部条目，含未生效、已过期和已停用的，可按状态筛选。话务员受理咨询时按标题自动检索知识库，只找当前有效的条目，须包含关键词的全部字词。"),
     panel,
     section(null, listForm(query, categories)),
-    section("条目", listing(params, categories)));
+    section("条目", pagedList(K, params, COLUMNS(categories), "没有符合条件的条目")));
 }
 
 /** Everyone else: search the entries valid now, as intake does. */

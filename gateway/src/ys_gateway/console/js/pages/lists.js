@@ -8,7 +8,7 @@ import {
   TICKET_STATUS, TICKET_TYPES, URGENCY, label,
 } from "../labels.js";
 import { navigate } from "../router.js";
-import { countdownEl, errorBox, loading, section, table, tag, withLoading } from "../ui.js";
+import { countdownEl, errorBox, loading, section, table, tag, values, withLoading } from "../ui.js";
 
 const caseLink = (href, text) => h("a", { href, "data-link": "" }, text);
 
@@ -132,20 +132,28 @@ export function pagedList(path, params, columns, emptyText, limit = 50) {
 }
 
 /**
- * A list's filters kept in the page's address: `controls` are labelled fields named as the
- * API's query parameters, shown with `values`; 查询 opens `path?name=value…`.
+ * A list's filters, kept in the page's address: `controls` (fields named as the API's query
+ * parameters) are filled from `query` (the address's, an object or URLSearchParams), and 筛选
+ * opens `path` with what is chosen (checkboxes as "true").
  */
-export function queryFilters(title, path, values, controls) {
-  const form = h("form", { class: "filters", "aria-label": title }, controls,
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "查询"),
+export function filterForm(label, path, query, controls) {
+  const form = h("form", { class: "filters", "aria-label": label }, controls,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "筛选"),
       h("a", { href: path, "data-link": "" }, "清除条件")));
-  const names = [...form.elements].map((el) => el.name).filter(Boolean);
-  for (const name of names) form.elements[name].value = values[name] || "";
+  const given = (name) => (typeof query.get === "function" ? query.get(name) : query[name]);
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    if (el.type === "checkbox") el.checked = String(given(el.name)) === "true";
+    else el.value = given(el.name) || "";
+  }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const chosen = new URLSearchParams();
-    for (const name of names) if (form.elements[name].value.trim()) chosen.set(name, form.elements[name].value.trim());
-    navigate(`${path}?${chosen}`);
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(values(form))) {
+      const text = typeof value === "string" ? value.trim() : value;
+      if (text !== "" && text !== false) params.set(name, String(text));
+    }
+    navigate(params.toString() ? `${path}?${params}` : path);
   });
   return form;
 }

@@ -6,7 +6,7 @@ import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime, today } from "../format.js";
-import { repeater, rows, specForm } from "../forms.js";
+import { checkboxes, checked, repeater, rows, specForm } from "../forms.js";
 import { MEETING_KINDS, PROBLEM_CATEGORIES, PROBLEM_STATES, label } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
@@ -56,12 +56,6 @@ function meetingFields() {
   ];
 }
 
-function indicatorChoices(indicators) {
-  return h("fieldset", { class: "repeater choices" }, h("legend", {}, "研判的指标"),
-    indicators.map((i) => h("label", { class: "check" },
-      h("input", { type: "checkbox", name: `indicator.${i.code}`, id: `f-indicator-${i.code}` }), i.name)));
-}
-
 function decisionFields(indicators) {
   return [
     { name: "title", label: "决定事项", required: true, max: 200 },
@@ -75,7 +69,7 @@ function decisionFields(indicators) {
 }
 
 function meetingBody(v) {
-  const chosen = Object.keys(v).filter((key) => key.startsWith("indicator.") && v[key]).map((key) => key.slice("indicator.".length));
+  const chosen = checked(v, "indicator");
   return {
     held_on: v.held_on, title: v.title, kind: v.kind, chaired_by: v.chaired_by, chair_title: v.chair_title || null,
     minutes: v.minutes, indicator_codes: chosen,
@@ -98,7 +92,7 @@ export async function meetingFormPage({ main }) {
   const after = [
     repeater("participants", { legend: "参会单位", item: "参会单位", min: 1, max: 60, addText: "添加参会单位",
       fields: [{ name: "department", label: "参会单位", type: "department", required: true }] }),
-    indicatorChoices(indicators),
+    checkboxes("indicator", "研判的指标", indicators.map((i) => [i.code, i.name])),
     repeater("decisions", { legend: "决定事项（每项形成一张交办单，交责任单位办理）", item: "决定事项", max: 30, addText: "添加决定事项",
       fields: decisionFields(indicators) }),
   ];

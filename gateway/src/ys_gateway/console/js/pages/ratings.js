@@ -16,7 +16,7 @@ import {
 import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { field, input, kv, link, section, select, tag } from "../ui.js";
-import { pagedList, queryFilters } from "./lists.js";
+import { pagedList, filterForm } from "./lists.js";
 import { setFlash, showFlash } from "./visits-shared.js";
 
 export const RATINGS = "/api/v1/ratings/ratings";
@@ -61,10 +61,10 @@ export const RATING_COLUMNS = [
   { label: "统计", value: (r) => (r.excluded ? tag("已剔除统计", "warning") : "计入") },
 ];
 
-function filterForm(params, p) {
+function filters(params, p) {
   const { ratings, ...services } = SERVICES; // the ratings service rates no 办件 of its own
   const levels = [["bad", "差评（1–2 星）"], ...[5, 4, 3, 2, 1].map((n) => [String(n), levelText(n)])];
-  return queryFilters("筛选评价", "/console/ratings", params, [
+  return filterForm("筛选评价", "/console/ratings", params, [
     field("月份", input("month", { type: "month" })),
     mayRating.seeAll(p) ? field("单位", select("department", departmentOptions(), { blank: "全部单位" })) : null,
     field("业务", select("service", services, { blank: "全部业务" })),
@@ -90,7 +90,7 @@ export async function ratingsPage({ main, query }) {
     h("p", { class: "muted" }, mayRating.seeAll(p)
       ? "评价人实名评价；评价人身份仅好差评中心可见，营商局、营商委须说明理由方可查看（记入审计日志）。"
       : "本单位收到的评价。评价人身份不向被评价单位显示；对差评有异议的，可在评价页面提出申诉，由营商局复核。"),
-    section(null, filterForm(params, p)),
+    section(null, filters(params, p)),
     section("评价记录", pagedList(RATINGS, apiParams(params), RATING_COLUMNS, "没有符合条件的评价")));
 }
 

@@ -7,7 +7,7 @@ import { date } from "../../format.js";
 import { empty, section, table, withLoading } from "../../ui.js";
 
 const D = "/api/v1/approvals/disclosure";
-const TABS = [
+export const DISCLOSURE_TABS = [
   ["policy", "政策法规"],
   ["powers", "权责清单"],
   ["procedure", "办事流程"],
@@ -38,10 +38,10 @@ async function load(tab) {
 }
 
 export async function disclosurePage({ main, query }) {
-  const tab = TABS.some(([key]) => key === query.get("tab")) ? query.get("tab") : "policy";
+  const tab = DISCLOSURE_TABS.some(([key]) => key === query.get("tab")) ? query.get("tab") : "policy";
   main.dataset.title = "四公开";
   const body = h("div");
-  const tabs = h("nav", { class: "tabs", "aria-label": "四公开" }, TABS.map(([key, text]) =>
+  const tabs = h("nav", { class: "tabs", "aria-label": "四公开" }, DISCLOSURE_TABS.map(([key, text]) =>
     h("a", { href: `/console/public/disclosure?tab=${key}`, "data-link": "", class: key === tab ? "current" : null, "aria-current": key === tab ? "page" : null }, text)));
   replace(main, h("h1", {}, "四公开"), h("p", { class: "muted" }, "公开政策法规、权责清单、办事流程、收费标准，接受社会监督。"), tabs, section(null, body));
   await withLoading(body, () => load(tab), (rows) => (tab === "powers" ? table(POWER_COLUMNS, rows, "暂无权责清单") : documents(rows)));
