@@ -139,3 +139,30 @@ def test_an_address_keeps_its_divisions_and_masks_at_least_half() -> None:
     assert mask_address(ADDRESS) == "贵州省遵义市" + "*" * 11
     assert mask_address("和平路12号") == "和*****"
     assert mask_address("镇") == "*"
+
+
+async def test_materials_handed_in_are_names_on_the_list(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    """The 补正 notice and the review read the list's names: a name the item's (or the
+    package's) list does not carry is refused, all such names named at once."""
+    c = hall.client
+    item = await item_named(c, "食品经营许可")
+    odd = ["食品经营许可申请表", "身份证复印件"]  # a near-miss of 申请书, and an unlisted one
+    body = AnApplication(item=item["code"], materials=[*all_materials(item)[1:], *odd])
+    r = await c.post(f"{BASE}/applications", json=body.build(), headers=people.clerk())
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert (problem["field"], problem["unknown"]) == ("materials", odd)
+    assert all(name in problem["detail"] for name in odd)
+    listed = (await c.get(f"{BASE}/applications", headers=people.clerk())).json()
+    assert listed["items"] == []  # nothing half-written
+
+    # a package: its own list (开办企业), not its items' papers it stands for
+    own = AnApplication(package="KBQY", materials=["开办企业一件事申请表", "营业执照副本"])
+    r = await c.post(f"{BASE}/applications", json=own.build(), headers=people.clerk())
+    assert (r.status_code, r.json()["unknown"]) == (422, ["营业执照副本"])
+    await _seal_and_tax(hall, people)  # no list of its own: every item's materials count
+    shared = AnApplication(package="SEAL_TAX", materials=["营业执照副本", "印章刻制申请表"])
+    r = await c.post(f"{BASE}/applications", json=shared.build(), headers=people.clerk())
+    assert r.status_code == 201, r.text

@@ -3,11 +3,13 @@ application's channel and delivery; departments see their own figures only."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from yingshang.clock import SHANGHAI, FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
 
-from .builders import BASE, AnApplication, People, all_materials, item_named
+from .builders import BASE, AnApplication, People, all_materials, item_named, window_clerk
 from .test_applications_clock import act
 
 ADDRESS = "凤冈县龙泉镇新街1号"
@@ -82,3 +84,42 @@ async def test_shares_per_department_and_item(hall: ServiceUnderTest, people: Pe
     ]:
         r = await c.get(f"{BASE}/statistics", params=bounds, headers=people.bureau())
         assert r.json()["overall"]["applications"] == count, bounds
+
+
+async def test_cross_province_is_online_and_months_are_the_halls(
+    hall: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """跨省通办 counts in the online rate; months are the hall's (Asia/Shanghai): the last
+    evening of March and the first night of April are one UTC day but two months."""
+    c = hall.client
+    trader = await item_named(c, "个体工商户登记")
+    materials = all_materials(trader)
+    clock.set(datetime(2026, 3, 31, 23, 30, tzinfo=SHANGHAI))
+    province = {**people.province(), "Idempotency-Key": "stats-cross-0001"}
+    cross = AnApplication(
+        item=trader["code"],
+        channel="cross_province",
+        materials=materials,
+        delivery_method="postal",
+        postal_address=ADDRESS,
+    )
+    await make(hall, province, cross)
+    clock.set(datetime(2026, 4, 1, 0, 30, tzinfo=SHANGHAI))
+    await make(hall, window_clerk(people), AnApplication(item=trader["code"], materials=materials))
+
+    stats = (await c.get(f"{BASE}/statistics", headers=people.bureau())).json()
+    assert stats["overall"]["online_rate"] == 0.5
+    months = {g["key"]: g for g in stats["by_month"]}
+    assert {k: g["applications"] for k, g in months.items()} == {"2026-03": 1, "2026-04": 1}
+    march, april = months["2026-03"], months["2026-04"]
+    assert (march["online_rate"], march["zero_trip_share"]) == (1.0, 1.0)
+    # at the window and collected there later: two trips
+    assert (april["online_rate"], april["at_most_one_trip_share"]) == (0.0, 0.0)
+    [item] = stats["by_item"]
+    assert (item["zero_trip_share"], item["at_most_one_trip_share"]) == (0.5, 0.5)
+    april_only = await c.get(
+        f"{BASE}/statistics",
+        params={"since": "2026-04-01T00:00:00", "department": "SCJGJ"},
+        headers=people.bureau(),
+    )
+    assert [g["key"] for g in april_only.json()["by_month"]] == ["2026-04"]

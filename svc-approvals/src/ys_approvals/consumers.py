@@ -1,5 +1,6 @@
-"""Events svc-approvals reads: 好差评 invitations (send the SMS link), hall duty (坐班) and the
-gateway's department changes (``yingshang.directory``)."""
+"""Events svc-approvals reads: 好差评 invitations (send the SMS link, offer it on the window's
+pad) and ratings (the pad offers a rated node no more), hall duty (坐班) and the gateway's
+department changes (``yingshang.directory``)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ from ys_approvals.applications.models import Application
 from ys_approvals.directory.service import DEPARTMENTS
 from ys_approvals.duty.schemas import DutyPayload
 from ys_approvals.duty.service import apply_duty_event
+from ys_approvals.halls import pad
 
 log = logging.getLogger("ys_approvals.consumers")
 
 INVITATION = "ys.ratings.invitation.created"
+RATING = "ys.ratings.rating.submitted"
 DUTY_TYPES = ("recorded", "scheduled", "updated", "cancelled")
 
 
@@ -33,17 +36,29 @@ class InvitationPayload(BaseModel):
 
     case_id: uuid.UUID
     case_number: str
-    invitation_id: str
+    invitation_id: str = Field(max_length=64)
     token_url: str = Field(min_length=1, max_length=500)
     service: str
     case_kind: str | None = None
-    node: str
+    node: str = Field(max_length=20)
     expires_at: datetime | None = None
+
+
+class RatingPayload(BaseModel):
+    """``ys.ratings.rating.submitted``: which node of which case was rated (nothing else is
+    read: no level, no rater)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    case_id: uuid.UUID
+    service: str
+    node: str = Field(max_length=20)
 
 
 def catalogue() -> EventCatalogue:
     cat = EventCatalogue("svc-approvals reads")
     cat.register(INVITATION, InvitationPayload, description="好差评 invitation to send")
+    cat.register(RATING, RatingPayload, description="a node rated: off the window's pad")
     for suffix in DUTY_TYPES:
         cat.register(f"ys.visits.duty.{suffix}", DutyPayload, description="hall duty (坐班)")
     return cat
@@ -71,6 +86,19 @@ async def send_invitation(
             "url": payload.token_url,
         },
     )
+    await pad.remember(
+        session,
+        app,
+        node=payload.node,
+        invitation_id=payload.invitation_id,
+        token_url=payload.token_url,
+        expires_at=payload.expires_at,
+    )
+
+
+async def rated(session: AsyncSession, event: CloudEvent, payload: RatingPayload) -> None:
+    if payload.service == "approvals":
+        await pad.mark_rated(session, payload.case_id, payload.node)
 
 
 async def record_duty(session: AsyncSession, event: CloudEvent, payload: DutyPayload) -> None:
@@ -81,7 +109,10 @@ def specs() -> list[ConsumerSpec]:
     cat = catalogue()
     invitations = ConsumerSpec("approvals", "ratings", "invitations", cat)
     invitations.add(INVITATION, send_invitation)
+    # its own durable consumer: the invitations consumer's subjects stay as deployed
+    ratings = ConsumerSpec("approvals", "ratings", "pad", cat)
+    ratings.add(RATING, rated)
     duty = ConsumerSpec("approvals", "visits", "duty", cat)
     for suffix in DUTY_TYPES:
         duty.add(f"ys.visits.duty.{suffix}", record_duty)
-    return [invitations, duty, directory_consumer("approvals", DEPARTMENTS, catalogue=cat)]
+    return [invitations, ratings, duty, directory_consumer("approvals", DEPARTMENTS, catalogue=cat)]

@@ -117,7 +117,7 @@ catalogue.register(
     "ys.ratings.rating.submitted",
     RatingSubmitted,
     description="A rating was recorded (upward-reported via webhooks)",
-    consumers=("gateway",),
+    consumers=("approvals", "gateway"),
 )
 catalogue.register(
     "ys.ratings.rating.excluded",

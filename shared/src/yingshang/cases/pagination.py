@@ -22,13 +22,14 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, TypeDecorator, and_, or_
+from sqlalchemy import ColumnElement, Select, TypeDecorator, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -42,6 +43,7 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 T = TypeVar("T")
 Direction = Literal["asc", "desc"]
+SortKey = ColumnElement[Any] | InstrumentedAttribute[Any]
 
 
 class Page(BaseModel, Generic[T]):
@@ -155,7 +157,53 @@ def _after(
     return or_(sort > value, and_(sort == value, id_col > ident))
 
 
-def _python_type(column: InstrumentedAttribute[Any]) -> type:
+async def paginate_by(
+    session: AsyncSession,
+    stmt: Select[Any],
+    page: PageRequest,
+    *,
+    name: str,
+    keys: Sequence[SortKey],
+    id_col: InstrumentedAttribute[Any],
+) -> tuple[list[Any], str | None]:
+    """One page of ``stmt`` ordered by several ``keys``, each ascending, then ``id_col``: a
+    working order such as "green channel first, then the soonest due". ``name`` names that
+    order in its cursors. The keys must never be NULL (``coalesce`` them): the cursor holds
+    the last row's values of them and the next page starts after that tuple.
+    """
+    order = [*keys, id_col]
+    if page.cursor is not None:
+        stmt = stmt.where(_after_keys(page.cursor, name, order))
+    ordered = stmt.add_columns(*keys).order_by(*order).limit(page.limit + 1)
+    rows = list((await session.execute(ordered)).all())
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    if not more:
+        return [r[0] for r in rows], None
+    last = rows[-1]
+    values = [_dump_value(v) for v in last[1:]]
+    ident = str(getattr(last[0], id_col.key))
+    return [r[0] for r in rows], Cursor(name, "asc", values, ident).encode()
+
+
+def _after_keys(cursor: Cursor, name: str, order: list[Any]) -> Any:
+    """Rows after the cursor's tuple of keys: the first key greater, or equal and the second
+    greater, and so on (a row comparison spelled out, as every database reads it)."""
+    if (cursor.sort, cursor.direction) != (name, "asc"):
+        raise _bad_cursor("the cursor belongs to another ordering of this list")
+    if not isinstance(cursor.value, list) or len(cursor.value) != len(order) - 1:
+        raise _bad_cursor()
+    raw = [*cursor.value, cursor.id]
+    values = [_load_value(v, _python_type(k)) for k, v in zip(order, raw, strict=True)]
+    return or_(
+        *(
+            and_(*(k == v for k, v in zip(order[:n], values[:n], strict=True)), order[n] > value)
+            for n, value in enumerate(values)
+        )
+    )
+
+
+def _python_type(column: SortKey) -> type:
     column_type = column.type
     if isinstance(column_type, TypeDecorator):  # e.g. UTCDateTime: ask the stored type
         column_type = column_type.impl_instance

@@ -40,6 +40,7 @@ class Target:
     committed_limit: int
     trips_needed: int
     required: list[str]
+    listed: list[str]  # every material on the list, required or not
     items: list[tuple[ServiceItem, str | None]]  # item and its fee waiver
     package: ItemPackage | None = None
 
@@ -49,6 +50,7 @@ async def resolve_target(session: AsyncSession, body: ApplicationIn) -> Target:
         package = await get_package(session, body.package)
         items = await package_items(session, package)
         waivers = {w["item_code"]: w["waiver"] for w in package.fee_waivers}
+        materials = combined_materials(package, items)
         return Target(
             code=package.code,
             name=package.name,
@@ -57,9 +59,8 @@ async def resolve_target(session: AsyncSession, body: ApplicationIn) -> Target:
             statutory_limit=package.statutory_limit,
             committed_limit=package.committed_limit,
             trips_needed=min(i.trips_needed for i in items),
-            required=[
-                m["name"] for m in combined_materials(package, items) if m.get("required", True)
-            ],
+            required=[m["name"] for m in materials if m.get("required", True)],
+            listed=[m["name"] for m in materials],
             items=[(i, waivers.get(i.code)) for i in items],
             package=package,
         )
@@ -75,6 +76,7 @@ async def resolve_target(session: AsyncSession, body: ApplicationIn) -> Target:
         committed_limit=item.committed_limit,
         trips_needed=item.trips_needed,
         required=item.required_materials(),
+        listed=[str(m["name"]) for m in item.materials],
         items=[(item, None)],
     )
 
@@ -135,6 +137,18 @@ def check_item_channels(body: ApplicationIn, target: Target) -> None:
         raise Invalid(f"not offered through the {body.channel} channel: {names}", field="channel")
 
 
+def check_materials(body: ApplicationIn, target: Target) -> None:
+    """What was handed in is named as the item's (or package's) list names it: the 补正
+    notice and the review read those names (一次性告知, 行政许可法 art. 32)."""
+    unknown = [m for m in dict.fromkeys(body.materials) if m not in target.listed]
+    if unknown:
+        raise Invalid(
+            f"材料清单上没有以下材料：{'、'.join(unknown)}。请按{target.name}的材料清单登记收到的材料",
+            field="materials",
+            unknown=unknown,
+        )
+
+
 async def next_number(session: AsyncSession, code: str) -> str:
     """办件编号 = implementation code + yyyyMMdd + 4-digit daily sequence."""
     day = now().astimezone(SHANGHAI).strftime("%Y%m%d")
@@ -150,6 +164,7 @@ async def submit(
     check_channel(body, actor)
     target = await resolve_target(session, body)
     check_item_channels(body, target)
+    check_materials(body, target)
     hall, window = await _window(session, body, target, actor)
     code = numbers.new_query_code()
     app = _new_application(body, target, actor, hall, window)

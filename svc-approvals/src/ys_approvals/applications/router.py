@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Query, Request, Response
 
@@ -12,7 +12,7 @@ from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff, staff_or_client
 from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch, set_etag
-from yingshang.cases.pagination import Page, PageParams, paginate
+from yingshang.cases.pagination import Page, PageParams, paginate, paginate_by
 from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep, get_session
 from yingshang.idempotency import idempotent_post
@@ -95,7 +95,8 @@ async def submit(
 @api.get(
     "",
     response_model=Page[ApplicationOut],
-    summary="Applications you may see (filters: status, department, overdue, 绿色通道)",
+    summary="Applications you may see (filters: status, department, overdue, 绿色通道; "
+    "the hall's queue order)",
     dependencies=[allow(ANYONE)],
 )
 async def list_applications(
@@ -107,13 +108,26 @@ async def list_applications(
     department: Annotated[str | None, Query(max_length=40)] = None,
     overdue: bool | None = None,
     green_channel: Annotated[bool | None, Query(description="绿色通道 queue")] = None,
+    order: Annotated[
+        Literal["newest", "queue"],
+        Query(
+            description="newest: the latest submitted first; queue: the hall's working order "
+            "(open before closed, 绿色通道 first, then the running clock's due time, soonest "
+            "first; none last)"
+        ),
+    ] = "newest",
 ) -> Page[ApplicationOut]:
     query = service.list_query(
         principal, status=status, department=department, overdue=overdue, green=green_channel
     )
-    rows, cursor = await paginate(
-        session, query, page, sort=Application.created_at, id_col=Application.id
-    )
+    if order == "queue":
+        rows, cursor = await paginate_by(
+            session, query, page, name="queue", keys=service.queue_keys(), id_col=Application.id
+        )
+    else:
+        rows, cursor = await paginate(
+            session, query, page, sort=Application.created_at, id_col=Application.id
+        )
     return Page(items=await service.views(session, list(rows), principal), next_cursor=cursor)
 
 

@@ -7,11 +7,12 @@ window takes the items listed for it.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yingshang.db import IdMixin, TimestampMixin
+from yingshang.db import IdMixin, TimestampMixin, UTCDateTime
 from ys_approvals.models import Base
 
 
@@ -38,6 +39,8 @@ class Window(IdMixin, TimestampMixin, Base):
     accepts_all: Mapped[bool] = mapped_column(Boolean, default=False)  # 综合窗口
     clerks: Mapped[list[str]] = mapped_column(JSON, default=list)  # 工号 of the clerks seated
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the integration client (client credentials) of the window's pad (评价器), if it has one
+    pad_client: Mapped[str | None] = mapped_column(String(64))
 
 
 class WindowItem(Base):
@@ -65,3 +68,27 @@ class WindowSchedule(IdMixin, Base):
     slot_minutes: Mapped[int] = mapped_column(Integer, default=30)
     capacity: Mapped[int] = mapped_column(Integer, default=4)  # bookings per slot
     extended: Mapped[bool] = mapped_column(Boolean, default=False)  # 延时服务
+
+
+class PadInvitation(IdMixin, Base):
+    """A 好差评 invitation of an application taken in at a window, for that window's pad
+    (评价器): the link ratings made (``ys.ratings.invitation.created``) and whether it was
+    used (``ys.ratings.rating.submitted``), whichever of the two arrives first."""
+
+    __tablename__ = "pad_invitations"
+    __table_args__ = (
+        UniqueConstraint("application_id", "node"),
+        Index("ix_pad_invitations_window", "hall_code", "window_code", "received_at"),
+    )
+
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE")
+    )
+    node: Mapped[str] = mapped_column(String(20))  # 受理 accept | 办结 finish
+    hall_code: Mapped[str] = mapped_column(String(40))
+    window_code: Mapped[str] = mapped_column(String(20))
+    invitation_id: Mapped[str | None] = mapped_column(String(64))
+    token_url: Mapped[str | None] = mapped_column(String(500))  # a bearer link: never listed
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Query
+from fastapi import Query, Response
 
 from yingshang.app import allow, router
-from yingshang.auth import CurrentPrincipal, public, staff
+from yingshang.auth import CurrentPrincipal, public, staff, staff_or_client
 from yingshang.clock import today
 from yingshang.db import SessionDep
 from yingshang.validators import PlausibleDate
@@ -15,15 +15,18 @@ from ys_approvals.appointments.schemas import Slot
 from ys_approvals.appointments.service import slots
 from ys_approvals.duty.schemas import DutyOut
 from ys_approvals.duty.service import sittings
-from ys_approvals.halls import service
+from ys_approvals.halls import pad, service
 from ys_approvals.halls.models import Hall
 from ys_approvals.halls.schemas import (
     HallOut,
+    PadInvitationOut,
     ScheduleIn,
     ScheduleRow,
     WindowClerksIn,
     WindowItemsIn,
     WindowOut,
+    WindowPadIn,
+    WindowPadOut,
 )
 
 api = router("/api/v1/approvals/halls", tags=["halls"])
@@ -96,6 +99,47 @@ async def set_clerks(
     row.clerks = sorted(set(body.staff_nos))
     await session.flush()
     return WindowOut.model_validate(row)
+
+
+@api.put(
+    "/{code}/windows/{window}/pad",
+    response_model=WindowPadOut,
+    summary="The client the window's pad (评价器) signs in as (scope approvals:pad)",
+    dependencies=[allow(MANAGERS)],
+    responses=NOT_FOUND,
+)
+async def set_pad(
+    code: str, window: str, body: WindowPadIn, session: SessionDep, principal: CurrentPrincipal
+) -> WindowPadOut:
+    row = await service.get_window(session, code, window)
+    await _check_manager(session, principal, row.hall_id)
+    row.pad_client = body.client_id
+    await session.flush()
+    return WindowPadOut(hall_code=code, window_code=row.code, client_id=row.pad_client)
+
+
+@api.get(
+    "/{code}/windows/{window}/rating-invitation",
+    response_model=PadInvitationOut,
+    summary="The window's open 好差评 link, for its pad (评价器) or the clerk seated there",
+    dependencies=[allow(staff_or_client(pad.PAD_SCOPE))],
+    responses={
+        403: {"description": "neither the window's pad nor a clerk seated at it"},
+        404: {"description": "no such window, or no open invitation at it now"},
+    },
+)
+async def rating_invitation(
+    code: str, window: str, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> PadInvitationOut:
+    """The invitation of the application last served at the window, while it is not rated
+    and not expired: an older one never comes back once a newer one exists. The link rates
+    once for whoever holds it: no cache keeps it."""
+    response.headers["Cache-Control"] = "no-store"
+    row = await service.get_window(session, code, window)
+    hall = await session.get(Hall, row.hall_id)
+    assert hall is not None
+    pad.check_pad(principal, hall, row)
+    return PadInvitationOut.model_validate(await pad.open_invitation(session, row, hall))
 
 
 @api.get(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -76,3 +77,29 @@ class ScheduleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rows: list[ScheduleRow] = Field(max_length=100)
+
+
+class WindowPadIn(BaseModel):
+    """The client (OAuth2 client credentials with scope ``approvals:pad``) the window's pad
+    (评价器) signs in as; null: the window has no pad."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: str | None = Field(pattern=r"^[a-z][a-z0-9_-]{1,63}$")
+
+
+class WindowPadOut(BaseModel):
+    hall_code: str
+    window_code: str
+    client_id: str | None
+
+
+class PadInvitationOut(BaseModel):
+    """The open 好差评 link of the application just served at the window: nothing personal."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    invitation_id: str
+    node: str = Field(description="评价环节: accept 受理 / finish 办结")
+    token_url: str = Field(description="the one-time rating link (ratings service)")
+    expires_at: datetime | None

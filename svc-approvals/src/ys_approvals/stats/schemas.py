@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field
 
 class Figures(BaseModel):
     applications: int
-    online_rate: float | None = Field(description="网上申请 share")
+    online_rate: float | None = Field(
+        description="网上申请 share: online through the provincial platform or 跨省通办"
+    )
     zero_trip_share: float | None = Field(description="零跑腿 share")
     at_most_one_trip_share: float | None = Field(description="最多跑一次 share")
     finished: int
@@ -42,3 +44,6 @@ class StatsOut(BaseModel):
     overall: Figures
     by_department: list[GroupFigures]
     by_item: list[GroupFigures]
+    by_month: list[GroupFigures] = Field(
+        description="by month of submission (YYYY-MM, Asia/Shanghai)"
+    )

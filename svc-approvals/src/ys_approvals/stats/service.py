@@ -10,12 +10,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.clock import now
+from yingshang.clock import SHANGHAI, now
 from yingshang.problems import Invalid
 from ys_approvals.applications.machine import CLOSED
 from ys_approvals.applications.models import Application
 from ys_approvals.applications.service import running_late
 from ys_approvals.stats.schemas import Figures, GroupFigures, StatsOut
+
+# Channels that count as applying online (网上申请): through the provincial platform, and
+# 跨省通办 (the applicant applied where they are, online or at another province's hall).
+ONLINE_CHANNELS = ("online", "cross_province")
 
 
 def trips(app: Application) -> int:
@@ -50,7 +54,7 @@ def figures(apps: Sequence[Application], at: datetime) -> dict[str, Any]:
     committed = _mean([float(a.committed_limit) for a in finished])
     return {
         "applications": len(apps),
-        "online_rate": _share(sum(a.channel == "online" for a in apps), len(apps)),
+        "online_rate": _share(sum(a.channel in ONLINE_CHANNELS for a in apps), len(apps)),
         "zero_trip_share": _share(sum(trips(a) == 0 for a in apps), len(apps)),
         "at_most_one_trip_share": _share(sum(trips(a) <= 1 for a in apps), len(apps)),
         "finished": len(finished),
@@ -110,4 +114,10 @@ async def statistics(
         overall=Figures(**figures(apps, at)),
         by_department=_grouped(apps, lambda a: a.department, at),
         by_item=_grouped(apps, lambda a: a.item_code, at, item_names),
+        by_month=_grouped(apps, month_of, at),
     )
+
+
+def month_of(app: Application) -> str:
+    """The hall's month (Asia/Shanghai) the application came in: ``YYYY-MM``."""
+    return app.submitted_at.astimezone(SHANGHAI).strftime("%Y-%m")

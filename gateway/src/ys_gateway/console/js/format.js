@@ -51,6 +51,25 @@ export function monthBefore(month, count) {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** [from, to] (YYYY-MM-DD, both included) of a statistics page's query: whole days
+ * (Asia/Shanghai), this year up to today by default. */
+export function dayRange(query, now = Date.now()) {
+  const to = DAY.test(query.get("to") || "") ? query.get("to") : today(now);
+  const from = DAY.test(query.get("from") || "") ? query.get("from") : `${today(now).slice(0, 4)}-01-01`;
+  return [from, to];
+}
+
+/** The day after `day` (YYYY-MM-DD): an API range ends before it (the last day included). */
+export function dayAfter(day) {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/** The first instant of `day` in the county's time, as the APIs take it. */
+export const dayStart = (day) => `${day}T00:00:00+08:00`;
+
 /** A percentage already in 0–100 (ratings). */
 export function pct(value) {
   return value === null || value === undefined ? "—" : `${Number(value).toFixed(1)}%`;

@@ -25,6 +25,7 @@ import { meetingFormPage, meetingPage, meetingsPage } from "./pages/meetings.js"
 import { findingPage } from "./pages/finding.js";
 import { bulletinPage } from "./pages/bulletin.js";
 import { STATS_PAGE, hotlineStatsPage } from "./pages/hotline-stats.js";
+import { APPROVALS_STATS_PAGE, approvalsStatsPage } from "./pages/approvals-stats.js";
 import { escalationsPage } from "./pages/escalations.js";
 import { ratingPage, ratingsPage } from "./pages/ratings.js";
 import { appealPage, appealsPage } from "./pages/appeals.js";
@@ -82,6 +83,7 @@ route("/console/meetings/:id", meetingPage);
 route("/console/findings/:id", findingPage);
 route("/console/bulletin", bulletinPage);
 route(STATS_PAGE, hotlineStatsPage);
+route(APPROVALS_STATS_PAGE, approvalsStatsPage);
 route("/console/escalations", escalationsPage);
 route("/console/ratings", ratingsPage);
 route("/console/ratings/:id", ratingPage);

@@ -12,6 +12,7 @@ const CLIENTS = "/api/v1/admin/clients";
 const SCOPES = {
   "hotline:write": "推送12345诉求",
   "approvals:write": "推送政务服务办件",
+  "approvals:pad": "窗口评价器（读取所绑定窗口的评价邀请）",
   "complaints:write": "推送涉企投诉",
   "ratings:write": "推送好差评",
   "ratings:read": "读取好差评与通报",

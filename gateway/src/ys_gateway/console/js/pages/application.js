@@ -4,7 +4,7 @@ import { h, replace } from "../dom.js";
 import { deptName, windowName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
 import { APPLICATION_STATUS, DELIVERY_METHODS, SUBMIT_CHANNELS, label } from "../labels.js";
-import { busyButton, kv, section, table } from "../ui.js";
+import { busyButton, kv, section, table, tag } from "../ui.js";
 import { NOTE, renderCase } from "./casepage.js";
 
 const lines = (text) => String(text || "").split(/\n|，|,|；|;/).map((s) => s.trim()).filter(Boolean);
@@ -84,7 +84,7 @@ function facts(a) {
     ["收件渠道", label(SUBMIT_CHANNELS, a.channel)],
     a.window_code && ["窗口", windowCell(a)],
     ["时限", `法定 ${a.statutory_limit} 个工作日 / 承诺 ${a.committed_limit} 个工作日${a.extension_days ? `，延期 ${a.extension_days} 日` : ""}`],
-    a.green_channel && ["绿色通道", "是"],
+    a.green_channel && ["绿色通道", "是（重点项目：优先办理，按绿色通道时限）"],
     ["收件时间", dateTime(a.submitted_at)],
     a.accepted_at && ["受理时间", dateTime(a.accepted_at)],
     a.due_at && ["承诺办结时限", `${dueTime(a.due_at)}${a.on_time === false ? "（超时）" : ""}`],
@@ -152,6 +152,7 @@ export async function applicationPage(ctx) {
     url,
     title: (a) => `办件 ${a.number}`,
     status: (a) => label(APPLICATION_STATUS, a.status),
+    marks: (a) => (a.green_channel ? tag("绿色通道", "warning green-channel") : null),
     due: runningDue,
     facts,
     extra: (a) => h("div", {}, code ? h("p", { class: "notice ok" }, `收件成功。办件编号 ${a.number}，查询码 ${code}（请告知申请人，凭编号和查询码查询进度）。`) : null, parts(a), fullContact(url)),

@@ -74,7 +74,8 @@ export function timelineList(entries) {
 }
 
 /**
- * renderCase(ctx, spec): spec = {url, title(c), status(c), due(c), facts(c), extra(c)?, stages(c)?,
+ * renderCase(ctx, spec): spec = {url, title(c), status(c), marks(c)? → tags beside the status,
+ * due(c), facts(c), extra(c)?, stages(c)?,
  * timeline(c)? → entries | Promise, actions(c) → [{name, label, path, fields, body(values)}],
  * keep(before, after)? → the case to show after an action (`after` is the write's response),
  * refetch? (an action answers with another shape: read the case again)}.
@@ -87,6 +88,7 @@ export async function renderCase({ main }, spec) {
     const timeline = spec.timeline ? await Promise.resolve(spec.timeline(c)).catch(() => null) : null;
     replace(main,
       h("div", { class: "case-head" }, h("h1", {}, spec.title(c)), tag(spec.status(c), "status"),
+        spec.marks ? spec.marks(c) : null,
         spec.due && spec.due(c) ? countdownEl(spec.due(c)) : null,
         h("button", { type: "button", class: "link", onClick: page.load }, "刷新")),
       section("办理", buttons.length ? h("div", { class: "action-buttons" }, buttons) : h("p", { class: "muted" }, "您当前的岗位在此状态下没有可办理的操作。"), page.panel),

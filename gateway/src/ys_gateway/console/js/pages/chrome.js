@@ -10,6 +10,7 @@ import { STATS_PAGE, mayReadHotlineStats } from "./hotline-stats.js";
 import { mayReadInspections } from "./inspections.js";
 import { mayReadEnforcement } from "./enforcement.js";
 import { mayKeepCatalogue, mayPublish } from "./approvals-shared.js";
+import { APPROVALS_STATS_PAGE, mayReadApprovalsStats } from "./approvals-stats.js";
 
 function navLink(href, text) {
   const exact = ["/console/home", "/console/public"].includes(href);
@@ -43,6 +44,7 @@ function staffNav() {
     mayReadInspections(p) ? navLink("/console/inspections", "暗访") : null,
     mayReadEnforcement(p) ? navLink("/console/enforcement", "三为主") : null,
     mayReadHotlineStats(p) ? navLink(STATS_PAGE, "热线统计") : null,
+    mayReadApprovalsStats(p) ? navLink(APPROVALS_STATS_PAGE, "审批统计") : null,
     session.isCountyAdmin(p) ? navLink("/console/calendar", "节假日安排") : null,
     mayKeepCatalogue(p) ? [navLink("/console/approvals/items", "事项目录"), navLink("/console/approvals/packages", "一件事一次办")] : null,
     mayPublish(p) ? navLink("/console/approvals/disclosure", "四公开") : null,

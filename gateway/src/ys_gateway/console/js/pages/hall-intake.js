@@ -3,6 +3,8 @@
 // asked once); each material ticked only when handed in — what is missing becomes the one 补正
 // notice (一次性告知, 行政许可法 art. 32) and the limit runs from the day after the materials are
 // complete; and how the applicant wants the result (送达: 窗口领取, or 免费邮寄 to an address).
+// Only windows that take what is applied for are offered; a key project goes on the green
+// channel (绿色通道: first in the hall's queue, under its own time limit).
 import { request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
@@ -13,14 +15,23 @@ import { field, input, onSubmit, select, table } from "../ui.js";
 const A = "/api/v1/approvals";
 const KINDS = { item: "单个事项", package: "一件事一次办（集成套餐）" };
 
-/** What is applied for, as the form needs it: {ref, name, instant, materials, items?}. */
+/** What is applied for, as the form needs it: {ref, name, instant, materials, codes, items?}. */
 function targetOf(kind, code, catalog, packages) {
   if (kind === "package") {
     const p = packages.find((x) => x.code === code);
-    return p && { ref: { package: p.code }, name: p.name, instant: false, materials: p.materials, items: p.items };
+    return p && { ref: { package: p.code }, name: p.name, instant: false, materials: p.materials, items: p.items, codes: p.item_codes };
   }
   const i = catalog.find((x) => x.code === code);
-  return i && { ref: { item: i.code }, name: i.name, instant: i.handling_kind === "instant", materials: i.materials };
+  return i && { ref: { item: i.code }, name: i.name, instant: i.handling_kind === "instant", materials: i.materials, codes: [i.code] };
+}
+
+/** A window takes the target if it takes every item of it (综合窗口: any item). */
+const takes = (w, target) => w.accepts_all || target.codes.every((code) => (w.item_codes || []).includes(code));
+
+/** The hall's open windows that take the target, as options (none chosen: every open one). */
+function windowOptions(hall, target) {
+  const open = (hall.windows || []).filter((w) => w.active !== false);
+  return (target ? open.filter((w) => takes(w, target)) : open).map((w) => [w.code, `${w.code} ${w.name}`]);
 }
 
 const demand = (m) => [m.required === false ? "非必需" : "必需", `${m.copies ?? 1} 份`, m.original ? "验原件" : null].filter(Boolean).join("，");
@@ -54,7 +65,7 @@ function summary(box) {
 }
 
 export function intakeForm(hall, catalog, packages) {
-  const windows = (hall.windows || []).filter((w) => w.active !== false).map((w) => [w.code, `${w.code} ${w.name}`]);
+  const windowSelect = select("window_code", windowOptions(hall, null), { required: true });
   const itemField = field("办理事项", select("item", catalog.map((i) => [i.code, `${i.name}${i.handling_kind === "instant" ? "（即办）" : ""}`]), { required: true }));
   const packageField = field("一件事（集成套餐）", select("package", packages.map((p) => [p.code, `${p.name}（${p.items.length} 个事项）`]), { required: true, blank: "请选择…" }));
   const materials = h("div");
@@ -63,7 +74,7 @@ export function intakeForm(hall, catalog, packages) {
   const addressField = field("邮寄地址", input("postal_address", { required: true, maxlength: 300, autocomplete: "off" }), "仅邮寄送达时登记；按个人信息保护要求脱敏显示。");
   const form = h("form", { class: "grid-form", "aria-label": "收件登记" },
     field("办理类型", select("kind", KINDS)), itemField, packageField,
-    field("受理窗口", select("window_code", windows, { required: true }), "须由大厅负责人安排在该窗口（窗口人员安排）。"),
+    field("受理窗口", windowSelect, "只列出受理该事项的窗口；须由大厅负责人安排在该窗口（窗口人员安排）。"),
     h("fieldset", { class: "repeater", "aria-label": "收到的材料" }, h("legend", {}, "申请材料（逐项勾选已收到的材料）"), materials, status),
     field("申请人类型", select("type", { person: "自然人", legal_person: "法人" })),
     field("申请人姓名", input("name", { required: true, maxlength: 80 })),
@@ -71,6 +82,8 @@ export function intakeForm(hall, catalog, packages) {
     field("企业名称", input("enterprise_name", { maxlength: 200 })),
     field("统一社会信用代码", input("uscc", { maxlength: 18 })),
     deliveryField, addressField,
+    h("label", { class: "check" }, h("input", { type: "checkbox", name: "green_channel", id: "f-green_channel" }),
+      "绿色通道（重点项目：优先办理，按绿色通道时限）"),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "收件")));
   const value = (name) => form.elements.namedItem(name).value; // elements.item is a method
   const show = (node, shown) => {
@@ -84,6 +97,11 @@ export function intakeForm(hall, catalog, packages) {
     show(itemField, kind === "item");
     show(packageField, kind === "package");
     target = targetOf(kind, value(kind), catalog, packages);
+    const chosen = windowSelect.value;
+    const offered = windowOptions(hall, target);
+    replace(windowSelect, offered.length ? offered.map(([code, text]) => h("option", { value: code }, text))
+      : h("option", { value: "" }, "本大厅没有受理该事项的窗口"));
+    if (offered.some(([code]) => code === chosen)) windowSelect.value = chosen; // kept while it still fits
     replace(materials, target ? materialsTable(target) : h("p", { class: "muted" }, "请先选择一件事。"));
     status.textContent = summary(materials);
     show(deliveryField, !(target && target.instant)); // 即办件: handed over on the spot
@@ -104,6 +122,7 @@ export function intakeForm(hall, catalog, packages) {
       materials: ticked,
       delivery_method: v.delivery_method || "pickup",
       postal_address: v.delivery_method === "postal" ? v.postal_address : null,
+      green_channel: v.green_channel === true,
     };
     const made = await request(`${A}/applications`, { method: "POST", json: body, idempotent: form });
     // the query code is shown once on the next page; it never goes into a URL (history, logs)

@@ -57,11 +57,12 @@ function seating(hall) {
   return section("窗口人员安排", form);
 }
 
+/** The hall's queue (order=queue): 绿色通道 first, then the soonest due, closed ones last. */
 function inProgress() {
   const body = h("div");
-  withLoading(body, async () => (await all(`${A}/applications`, {}, 400)).filter((a) => OPEN.includes(a.status)),
+  withLoading(body, async () => (await all(`${A}/applications`, { order: "queue" }, 400)).filter((a) => OPEN.includes(a.status)),
     (rows) => table(APPLICATION_COLUMNS, rows, "没有在办的办件"));
-  return section("在办办件", body);
+  return section("在办办件（绿色通道优先，其余按办理时限先后）", body);
 }
 
 export async function hallHome({ main }, position) {

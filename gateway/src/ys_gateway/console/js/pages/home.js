@@ -33,7 +33,7 @@ function departmentHome({ main }, p) {
     listSection("12345 待办理", TICKET_COLUMNS, items(T, { queue: "to_handle" }), "没有待办理的工单"),
     listSection("已超时", TICKET_COLUMNS, items(T, { overdue: true }), "没有超时工单"),
     listSection("涉企投诉 待办理", COMPLAINT_COLUMNS, items(C, { department: dept, status: ["assigned", "investigating"] }), "没有交办给本单位的投诉"),
-    listSection("政务服务 审查中的办件", APPLICATION_COLUMNS, items("/api/v1/approvals/applications", { department: dept, status: "in_review" }), "没有审查中的办件"),
+    listSection("政务服务 审查中的办件", APPLICATION_COLUMNS, items("/api/v1/approvals/applications", { department: dept, status: "in_review", order: "queue" }), "没有审查中的办件"),
     listSection("差评整改", RECTIFICATION_COLUMNS, items("/api/v1/ratings/rectifications", { department: dept, state: "rectifying" }), "没有待整改的差评"),
     listSection("暗访问题整改", FINDING_COLUMNS, items("/api/v1/complaints/findings", { department: dept, state: "open" }), "没有待整改的暗访问题"),
     listSection("企业诉求 待签收", PROBLEM_COLUMNS, items("/api/v1/visits/problems", { department: dept, status: "assigned" }), "没有待签收的交办单"),

@@ -6,7 +6,7 @@ import { get } from "../api.js";
 import { barChart } from "../charts.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
-import { pct, ratio, today } from "../format.js";
+import { dayAfter, dayRange, dayStart, pct, ratio } from "../format.js";
 import { STAGES, TICKET_SOURCES, TICKET_TYPES, label } from "../labels.js";
 import { navigate } from "../router.js";
 import { empty, field, input, section, select, table, withLoading } from "../ui.js";
@@ -20,7 +20,6 @@ export const mayReadHotlineStats = (p) => Boolean(p) && READERS.includes(p.dept)
 
 const GROUPS = { type: "诉求类型", department: "承办单位", channel: "受理渠道", month: "受理月份" };
 const FIVE_STAGES = ["sign", "contact", "handle", "feedback", "revisit"]; // 五限时
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function groupName(by, key) {
   if (key === "-") return "（未定）"; // e.g. a ticket not yet given a department
@@ -67,21 +66,6 @@ function render(by, rows) {
       "首次回访即该工单的好差评，重办后的回访另计为最终好评率。"));
 }
 
-/** [from, to] of the page's query: whole days (Asia/Shanghai), this year up to today by default. */
-function period(query) {
-  const to = DAY.test(query.get("to") || "") ? query.get("to") : today();
-  const from = DAY.test(query.get("from") || "") ? query.get("from") : `${today().slice(0, 4)}-01-01`;
-  return [from, to];
-}
-
-/** The day after `day` (YYYY-MM-DD): the API's range ends before it (the last day included). */
-function dayAfter(day) {
-  const [y, m, d] = day.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-}
-
-const startOf = (day) => `${day}T00:00:00+08:00`;
-
 function filters(by, from, to) {
   const form = h("form", { class: "toolbar no-print", "aria-label": "统计条件" },
     field("统计维度", select("by", GROUPS)),
@@ -100,7 +84,7 @@ function filters(by, from, to) {
 
 export async function hotlineStatsPage({ main, query }) {
   const by = GROUPS[query.get("by")] ? query.get("by") : "type";
-  const [from, to] = period(query);
+  const [from, to] = dayRange(query);
   main.dataset.title = "12345热线统计";
   const body = h("div");
   replace(main,
@@ -108,6 +92,6 @@ export async function hotlineStatsPage({ main, query }) {
     h("p", { class: "muted" }, `按受理日期 ${from} 至 ${to}（含）统计。`),
     filters(by, from, to),
     body);
-  const params = { by, received_from: startOf(from), received_to: startOf(dayAfter(to)) };
+  const params = { by, received_from: dayStart(from), received_to: dayStart(dayAfter(to)) };
   await withLoading(body, () => get(STATS, params), (rows) => render(by, rows));
 }

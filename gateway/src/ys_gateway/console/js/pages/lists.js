@@ -40,7 +40,7 @@ export const TICKET_COLUMNS = [
 ];
 
 export const APPLICATION_COLUMNS = [
-  { label: "办件编号", value: (a) => caseLink(`/console/applications/${a.id}`, a.number) },
+  { label: "办件编号", value: (a) => [caseLink(`/console/applications/${a.id}`, a.number), a.green_channel ? tag("绿色通道", "warning") : null] },
   { label: "事项", value: (a) => a.item_name },
   { label: "申请人", value: (a) => a.enterprise_name || a.applicant_name },
   { label: "状态", value: (a) => label(APPLICATION_STATUS, a.status) },

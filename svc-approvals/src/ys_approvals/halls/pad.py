@@ -1,0 +1,112 @@
+"""The window pad (窗口评价器): the applicant just served at a window rates there.
+
+Ratings makes a one-time link per evaluation node (受理, 办结) of an application and sends it
+here (``ys.ratings.invitation.created``: the hall holds the phone for the SMS). An application
+taken in at a window keeps that link for the window's pad too; the pad asks for its window's
+latest invitation, and gets it only while open: not rated (``ys.ratings.rating.submitted``)
+and not expired. An older invitation never comes back once a newer one exists: the next
+applicant at the window is not shown the one before.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yingshang.auth import Principal
+from yingshang.clock import now
+from yingshang.problems import Forbidden, NotFound
+from ys_approvals.applications.models import Application
+from ys_approvals.halls.models import Hall, PadInvitation, Window
+
+PAD_SCOPE = "approvals:pad"  # the client credentials a window's pad signs in with
+
+
+async def _row(
+    session: AsyncSession, app: Application, node: str, at: datetime
+) -> PadInvitation | None:
+    """The node's row, made if missing; none for an application not taken in at a window."""
+    if not (app.hall_code and app.window_code):
+        return None
+    found = await session.execute(
+        select(PadInvitation).where(
+            PadInvitation.application_id == app.id, PadInvitation.node == node
+        )
+    )
+    row = found.scalar_one_or_none()
+    if row is None:
+        row = PadInvitation(
+            application_id=app.id,
+            node=node,
+            hall_code=app.hall_code,
+            window_code=app.window_code,
+            received_at=at,
+        )
+        session.add(row)
+    return row
+
+
+async def remember(
+    session: AsyncSession,
+    app: Application,
+    *,
+    node: str,
+    invitation_id: str,
+    token_url: str,
+    expires_at: datetime | None,
+) -> None:
+    """Keep an invitation for the pad of the window that took the application in."""
+    row = await _row(session, app, node, now())
+    if row is None:
+        return
+    row.invitation_id, row.token_url, row.expires_at = invitation_id, token_url, expires_at
+    row.received_at = now()  # the newest invitation of the window is the one shown
+    await session.flush()
+
+
+async def mark_rated(session: AsyncSession, case_id: uuid.UUID, node: str) -> None:
+    """The node was rated (through any channel): its link is no longer offered."""
+    app = await session.get(Application, case_id)
+    if app is None:
+        return  # not ours (or gone): nothing a pad could show
+    # A rating ahead of its invitation (another consumer's event) is kept as of the
+    # submission, not of now: a late rating of an earlier application never hides the
+    # invitation of the applicant at the window now.
+    row = await _row(session, app, node, app.submitted_at)
+    if row is not None and row.rated_at is None:
+        row.rated_at = now()
+        await session.flush()
+
+
+def check_pad(principal: Principal, hall: Hall, window: Window) -> None:
+    """The window's own pad (its client) or a clerk seated at the window, nobody else."""
+    if principal.is_client:
+        mine = window.pad_client is not None and window.pad_client == principal.client_id
+    else:
+        mine = principal.has(None, hall.department) and principal.staff_no in window.clerks
+    if not mine:
+        raise Forbidden(
+            "只有该窗口的评价器或在该窗口就座的工作人员可以获取评价邀请", code="not-the-window-pad"
+        )
+
+
+async def open_invitation(session: AsyncSession, window: Window, hall: Hall) -> PadInvitation:
+    """The window's latest invitation if it is still open; 404 otherwise."""
+    found = await session.execute(
+        select(PadInvitation)
+        .where(PadInvitation.hall_code == hall.code, PadInvitation.window_code == window.code)
+        .order_by(PadInvitation.received_at.desc(), PadInvitation.id.desc())
+        .limit(1)
+    )
+    row = found.scalar_one_or_none()
+    if row is None or not is_open(row, now()):
+        raise NotFound("该窗口当前没有待评价的办件", code="no-open-invitation")
+    return row
+
+
+def is_open(row: PadInvitation, at: datetime) -> bool:
+    expired = row.expires_at is not None and row.expires_at <= at
+    return row.token_url is not None and row.rated_at is None and not expired

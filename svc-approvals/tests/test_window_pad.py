@@ -1,0 +1,174 @@
+"""The window pad (评价器): the window's own pad client, or a clerk seated at the window,
+gets the open 好差评 link of the application last served there; nobody else does, a rated
+or expired link is not offered, and an older one never comes back after a newer one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from yingshang.clock import FrozenClock, now
+from yingshang.events.envelope import CloudEvent, make_event
+from yingshang.events.inbox import apply_once
+from yingshang.testing.apps import ServiceUnderTest
+from ys_approvals import consumers
+
+from .builders import BASE, AnApplication, People, all_materials, item_named
+
+PAD = f"{BASE}/halls/HALL_COUNTY/windows/W01/rating-invitation"
+FOOD = "食品经营许可"
+
+
+async def deliver(hall: ServiceUnderTest, type_: str, data: dict[str, Any]) -> CloudEvent:
+    """An event from svc-ratings through the consumer that reads it (inbox included)."""
+    event = make_event("ratings", type_, data, subject=f"application/{data['case_id']}")
+    spec = next(s for s in consumers.specs() if type_ in s.handlers)
+    parsed = spec.catalogue.validate(event)
+    async with hall.app.state.db.write() as session:
+        await apply_once(session, spec.durable, parsed, spec.handlers[type_])
+    return event
+
+
+async def invite(hall: ServiceUnderTest, app: dict[str, Any], node: str, days: int = 30) -> str:
+    token_url = f"/console/public/rate/{app['number']}-{node}-token"
+    await deliver(
+        hall,
+        consumers.INVITATION,
+        {
+            "case_id": app["id"],
+            "case_number": app["number"],
+            "department": app["department"],
+            "origin_client": None,
+            "invitation_id": f"inv-{app['number']}-{node}",
+            "token_url": token_url,
+            "service": "approvals",
+            "case_kind": "application",
+            "node": node,
+            "expires_at": (now() + timedelta(days=days)).isoformat(),
+        },
+    )
+    return token_url
+
+
+async def rated(hall: ServiceUnderTest, app: dict[str, Any], node: str) -> None:
+    """``ys.ratings.rating.submitted`` as ratings publishes it (its other fields ignored)."""
+    await deliver(
+        hall,
+        consumers.RATING,
+        {
+            "case_id": app["id"],
+            "case_number": app["number"],
+            "department": app["department"],
+            "rating_id": "0193a2b4-0000-7000-8000-000000000001",
+            "level": 5,
+            "service": "approvals",
+            "case_kind": "application",
+            "node": node,
+            "channel": "window_pad",
+        },
+    )
+
+
+async def at_w01(hall: ServiceUnderTest, people: People, **kw: Any) -> dict[str, Any]:
+    item = await item_named(hall.client, FOOD)
+    body = AnApplication(item=item["code"], materials=all_materials(item), **kw).build()
+    r = await hall.client.post(f"{BASE}/applications", json=body, headers=people.clerk())
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def pad_client(people: People, client_id: str = "pad-county-w01") -> dict[str, str]:
+    return people.issuer.headers(scopes=["approvals:pad"], client_id=client_id)
+
+
+async def test_the_pad_gets_the_latest_open_invitation_of_its_window(
+    hall: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    c = hall.client
+    bind = await c.put(
+        f"{BASE}/halls/HALL_COUNTY/windows/W01/pad",
+        json={"client_id": "pad-county-w01"},
+        headers=people.hall_head(),
+    )
+    assert bind.status_code == 200, bind.text
+    assert (await c.get(PAD, headers=pad_client(people))).status_code == 404  # nothing yet
+
+    first = await at_w01(hall, people)
+    first_link = await invite(hall, first, "accept")
+    r = await c.get(PAD, headers=pad_client(people))
+    assert r.status_code == 200, r.text
+    assert r.headers["cache-control"] == "no-store"
+    assert r.json() == {
+        "invitation_id": f"inv-{first['number']}-accept",
+        "node": "accept",
+        "token_url": first_link,
+        "expires_at": r.json()["expires_at"],
+    }
+    assert "13812345678" not in r.text
+    assert "张三" not in r.text
+    seated = await c.get(PAD, headers=people.clerk())  # ZW2001 sits at W01
+    assert seated.json()["token_url"] == first_link
+
+    clock.advance(timedelta(minutes=5))
+    second = await at_w01(hall, people)
+    second_link = await invite(hall, second, "accept")
+    assert (await c.get(PAD, headers=pad_client(people))).json()["token_url"] == second_link
+    await rated(hall, second, "accept")
+    # rated: nothing open, and the first applicant's link does not come back
+    gone = await c.get(PAD, headers=pad_client(people))
+    assert (gone.status_code, gone.json()["type"].rsplit("/", 1)[-1]) == (
+        404,
+        "no-open-invitation",
+    )
+
+    # a node rated before its invitation arrived (two consumers) is never offered either
+    clock.advance(timedelta(minutes=5))
+    third = await at_w01(hall, people)
+    await rated(hall, third, "accept")
+    await invite(hall, third, "accept")
+    assert (await c.get(PAD, headers=pad_client(people))).status_code == 404
+
+    clock.advance(timedelta(minutes=5))
+    fourth = await at_w01(hall, people)
+    await invite(hall, fourth, "accept", days=1)
+    assert (await c.get(PAD, headers=pad_client(people))).status_code == 200
+    clock.advance(timedelta(days=2))  # expired
+    assert (await c.get(PAD, headers=pad_client(people))).status_code == 404
+
+
+async def test_only_the_windows_pad_or_clerk_gets_it(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    c = hall.client
+    app = await at_w01(hall, people)
+    await invite(hall, app, "accept")
+    # no pad bound yet: a client with the scope is still not this window's pad
+    assert (await c.get(PAD, headers=pad_client(people))).status_code == 403
+    put = f"{BASE}/halls/HALL_COUNTY/windows/W01/pad"
+    body = {"client_id": "pad-county-w01"}
+    assert (await c.put(put, json=body, headers=people.clerk())).status_code == 403
+    assert (await c.put(put, json=body, headers=people.hall_head())).status_code == 200
+    assert (await c.get(PAD, headers=pad_client(people))).status_code == 200
+    for headers in (
+        pad_client(people, "pad-county-w02"),  # another window's pad
+        people.clerk("ZW2002"),  # seated at W02
+        people.hall_head(),  # the hall's head sits at no window
+        people.bureau(),
+        people.issuer.headers(scopes=["approvals:write"], client_id="pad-county-w01"),
+    ):
+        assert (await c.get(PAD, headers=headers)).status_code == 403, headers
+    assert (await c.get(PAD)).status_code == 401
+    # an online application has no window: its invitation goes by SMS only
+    province = {**people.province(), "Idempotency-Key": "pad-online-0001"}
+    item = await item_named(c, FOOD)
+    online = AnApplication(item=item["code"], channel="online", materials=all_materials(item))
+    made = await c.post(f"{BASE}/applications", json=online.build(), headers=province)
+    await invite(hall, made.json(), "accept")
+    assert (
+        (await c.get(PAD, headers=pad_client(people)))
+        .json()["token_url"]
+        .startswith(f"/console/public/rate/{app['number']}")
+    )
+    unbind = await c.put(put, json={"client_id": None}, headers=people.hall_head())
+    assert unbind.json() == {"hall_code": "HALL_COUNTY", "window_code": "W01", "client_id": None}
+    assert (await c.get(PAD, headers=pad_client(people))).status_code == 403

@@ -1,0 +1,127 @@
+"""The hall's intake and statistics in the console: the intake offers only the windows that
+take the chosen item and puts a key project on the green channel (绿色通道), which the
+application page marks and the hall's queue lists first; 审批统计 shows one group of figures at
+a time by item, department or month, without a sideways scroll on a tablet."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+from playwright.sync_api import expect
+
+A = "/api/v1/approvals"
+TABLET = {"width": 768, "height": 1024}
+FOOD, PERMIT, SEAL = "食品经营许可", "建筑工程施工许可证核发", "公章刻制备案"
+
+
+def _item(api: httpx.Client, name: str) -> dict[str, Any]:
+    found = api.get(f"{A}/items", params={"q": name}).json()["items"]
+    return dict(next(i for i in found if i["name"] == name))
+
+
+def _seat_the_clerk(console: Any) -> None:
+    """The demo clerk 周静 (ZW2001) at W01, where she takes applications in."""
+    with console.api("hall_head") as api:
+        clerks = f"{A}/halls/HALL_COUNTY/windows/W01/clerks"
+        seated = api.put(clerks, json={"staff_nos": ["ZW2001"]})
+        assert seated.is_success, seated.text
+
+
+def _take_in(api: httpx.Client, item: dict[str, Any]) -> dict[str, Any]:
+    """A complete application for ``item`` at W01 through the API (by the seated clerk)."""
+    body = {
+        "item": item["code"],
+        "channel": "window",
+        "hall_code": "HALL_COUNTY",
+        "window_code": "W01",
+        "applicant": {"name": "李四", "phone": "13912345678"},
+        "materials": [m["name"] for m in item["materials"]],
+    }
+    made = api.post(f"{A}/applications", json=body)
+    assert made.status_code == 201, made.text
+    return dict(made.json())
+
+
+def _window_choices(page: Any) -> list[str]:
+    return list(page.eval_on_selector_all("#f-window_code option", "os => os.map(o => o.value)"))
+
+
+def test_a_key_project_goes_on_the_green_channel_and_first_in_the_queue(console: Any) -> None:
+    _seat_the_clerk(console)
+    with console.api("clerk") as api:
+        food, permit = _item(api, FOOD), _item(api, PERMIT)
+    page = console.new_page()
+    console.sign_in(page, "clerk")
+    form = page.locator("form[aria-label=收件登记]")
+    form.wait_for()
+    # a dedicated window takes only its items; the comprehensive ones take any
+    page.select_option("#f-item", permit["code"])
+    assert {"W01", "W05", "W06"} & set(_window_choices(page)) == {"W01", "W06"}
+    page.select_option("#f-item", food["code"])
+    assert {"W01", "W05", "W06"} & set(_window_choices(page)) == {"W01", "W05"}
+
+    page.select_option("#f-window_code", "W01")
+    for material in form.locator("[data-material]").all():
+        material.check()
+    name = f"重点项目{uuid.uuid4().hex[:4]}"
+    page.fill("#f-name", name)
+    page.fill("#f-phone", "13912345678")
+    page.select_option("#f-delivery_method", "pickup")
+    page.get_by_label("绿色通道（重点项目：优先办理，按绿色通道时限）").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("text=收件成功")
+    expect(page.locator(".case-head .tag.green-channel")).to_have_text("绿色通道")
+    fact = page.locator("dl.kv dt:text-is('绿色通道') + dd")
+    expect(fact).to_contain_text("优先办理")
+    application = page.url.rsplit("/", 1)[-1]
+    with console.api("clerk") as api:
+        made = api.get(f"{A}/applications/{application}").json()
+        # taken in later and due sooner (1 working day): still after the green channel
+        later = _take_in(api, _item(api, SEAL))
+    assert (made["green_channel"], made["window_code"]) == (True, "W01")
+    assert later["due_at"] < made["due_at"]
+
+    # the hall's queue: every green-channel application before any other
+    page.goto(f"{console.base}/console/home")
+    queue = page.locator("section:has(h2:has-text('在办办件')) tbody tr")
+    expect(queue.filter(has_text=made["number"])).to_contain_text("绿色通道")
+    rows = queue.all_inner_texts()
+    greens = [("绿色通道" in text) for text in rows]
+    assert greens == sorted(greens, reverse=True), greens
+    place = {
+        n: next(i for i, text in enumerate(rows) if n in text)
+        for n in (made["number"], later["number"])
+    }
+    assert place[made["number"]] < place[later["number"]]
+    console.shot(page, "hall-queue-green-first")
+
+
+def test_the_hall_reads_approvals_statistics_on_a_tablet(console: Any) -> None:
+    _seat_the_clerk(console)
+    with console.api("clerk") as api:
+        made = _take_in(api, _item(api, FOOD))
+    page = console.new_page(TABLET)
+    console.sign_in(page, "bureau", path="/console/approvals-stats")
+    expect(page.locator("header nav a:text-is('审批统计')")).to_be_visible()
+    table = page.locator("section:has(h2:has-text('按事项统计')) table")
+    expect(table.locator("thead th")).to_have_text(
+        ["事项", "申请量", "网办率", "全程网办（零跑动）", "最多跑一次"]
+    )
+    expect(table.locator("tbody tr", has_text=FOOD)).to_have_count(1)
+    expect(table.locator("tbody tr").last).to_contain_text("合计")
+
+    for view in ("timeliness", "days"):  # every group of figures fits the tablet's width
+        page.select_option("#f-view", view)
+        page.select_option("#f-by", "month")
+        page.click("form[aria-label=统计条件] button[type=submit]")
+        months = page.locator("section:has(h2:has-text('按收件月份统计')) table")
+        expect(months.locator("tbody tr").first).to_contain_text(made["submitted_at"][:4])
+        assert page.eval_on_selector(
+            "section:has(h2:has-text('按收件月份统计')) .table-wrap",
+            "el => el.scrollWidth <= el.clientWidth",
+        ), view
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), view
+    expect(months.locator("thead th")).to_contain_text(["收件月份", "已办结", "平均用时"])
+    console.shot(page, "approvals-statistics-tablet")
