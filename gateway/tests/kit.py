@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +19,11 @@ from starlette.types import ASGIApp
 
 from yingshang.app import create_service_app
 from yingshang.auth import TokenVerifier
+from yingshang.db import Database
+from yingshang.events.envelope import make_event
+from yingshang.events.outbox import enqueue
+from yingshang.events.relay import OutboxRelay
+from yingshang.events.streams import NatsConnection
 from yingshang.processes import free_port
 from yingshang.settings import DEMO_PASSWORD, ServiceSettings
 from ys_gateway.app import create_app
@@ -131,6 +136,67 @@ def gateway_settings(database_url: str, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
+
+
+@asynccontextmanager
+async def running_gateway(db_url: str, nats_url: str, **overrides: Any) -> AsyncIterator[Gateway]:
+    """The gateway in-process with its background workers on ``nats_url``: webhook intake of
+    the hotline's and its own stream, the hotline's deadline SMS (quick polls)."""
+    values: dict[str, Any] = {
+        "workers_enabled": True,
+        "nats_url": nats_url,
+        "webhook_sources": "hotline,gateway",
+        "escalation_sources": "hotline",
+        "webhook_poll_seconds": 0.2,
+        "webhook_retry_base_seconds": 0.2,
+        "webhook_retry_max_seconds": 0.5,
+        "notify_poll_seconds": 0.2,
+    }
+    app = create_app(gateway_settings(db_url, **{**values, **overrides}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+            yield Gateway(app, "http://gw", client)
+
+
+@asynccontextmanager
+async def producer(nats_url: str, db_url: str) -> AsyncIterator[Database]:
+    """The hotline's transactional outbox and relay (the events a real hotline would send)."""
+    db = Database(db_url)
+    nats = NatsConnection(nats_url, service="hotline", streams=("hotline",))
+    relay = OutboxRelay(db, nats, poll_seconds=0.2)
+    await nats.start()
+    await relay.start()
+    try:
+        yield db
+    finally:
+        await relay.stop()
+        await nats.stop()
+        await db.dispose()
+
+
+async def publish(db: Database, kind: str, subject: str, **data: Any) -> str:
+    """Queue ``ys.hotline.ticket.<kind>`` in the producer's outbox; its event id."""
+    event = make_event("hotline", f"ys.hotline.ticket.{kind}", data, subject=subject)
+    async with db.write() as session:
+        await enqueue(session, event)
+    return event.id
+
+
+async def until(
+    check: Callable[[], Awaitable[bool] | bool], what: str, seconds: float = 30
+) -> None:
+    """Wait for a condition (a bounded wait, not a timing assertion)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        result = check()
+        if isinstance(result, Awaitable):
+            result = await result
+        if result:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        await asyncio.sleep(0.05)
 
 
 @asynccontextmanager

@@ -4,9 +4,7 @@ intake → signed deliveries to receivers on free ports, verified with the indep
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,16 +17,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from yingshang.db import Database
-from yingshang.events.envelope import make_event
-from yingshang.events.outbox import enqueue
-from yingshang.events.relay import OutboxRelay
-from yingshang.events.streams import NatsConnection
 from yingshang.processes import free_port
 from ys_gateway.app import SERVICE_DIR, create_app
 from ys_gateway.models import WebhookAttempt, WebhookDelivery
 
-from .kit import Gateway, gateway_settings, serve, served
+from .kit import (
+    Gateway,
+    gateway_settings,
+    producer,
+    publish,
+    running_gateway,
+    serve,
+    served,
+    until,
+)
 
 pytestmark = pytest.mark.nats
 HOOKS = "/api/v1/admin/webhooks"
@@ -63,63 +65,6 @@ class Receiver:
             if event["id"] not in ids:
                 ids.append(event["id"])
         return order
-
-
-async def until(
-    check: Callable[[], Awaitable[bool] | bool], what: str, seconds: float = 30
-) -> None:
-    """Wait for a condition (a bounded wait, not a timing assertion)."""
-    deadline = asyncio.get_running_loop().time() + seconds
-    while True:
-        result = check()
-        if isinstance(result, Awaitable):
-            result = await result
-        if result:
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-@asynccontextmanager
-async def producer(nats_url: str, db_url: str) -> AsyncIterator[Database]:
-    """The hotline's transactional outbox and relay (until the hotline produces these itself)."""
-    db = Database(db_url)
-    nats = NatsConnection(nats_url, service="hotline", streams=("hotline",))
-    relay = OutboxRelay(db, nats, poll_seconds=0.2)
-    await nats.start()
-    await relay.start()
-    try:
-        yield db
-    finally:
-        await relay.stop()
-        await nats.stop()
-        await db.dispose()
-
-
-async def publish(db: Database, kind: str, subject: str, **data: Any) -> str:
-    event = make_event("hotline", f"ys.hotline.ticket.{kind}", data, subject=subject)
-    async with db.write() as session:
-        await enqueue(session, event)
-    return event.id
-
-
-@asynccontextmanager
-async def running_gateway(db_url: str, nats_url: str) -> AsyncIterator[Gateway]:
-    settings = gateway_settings(
-        db_url,
-        workers_enabled=True,
-        nats_url=nats_url,
-        webhook_sources="hotline,gateway",
-        webhook_poll_seconds=0.2,
-        webhook_retry_base_seconds=0.2,
-        webhook_retry_max_seconds=0.5,
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
-            yield Gateway(app, "http://gw", client)
 
 
 async def subscribe(gateway: Gateway, client_id: str, url: str) -> str:

@@ -2,9 +2,10 @@
 administrator creates a person (temporary password shown once), who signs in, is held on the
 password page until they choose their own, then reaches their home; the administrator
 deactivates them and their next sign-in fails; a reset shows a new temporary password; anyone
-changes their own password from the header; the integration clients page shows a secret once,
-rotates and deactivates it. Every person here is new (the stack is shared, and the demo
-people's passwords never change)."""
+changes their own password from the header; a 工作手机 is entered, listed masked, shown in full
+for a reason and removed; the integration clients page shows a secret once, rotates and
+deactivates it. Every person here is new (the stack is shared, and the demo people's
+passwords never change)."""
 
 from __future__ import annotations
 
@@ -113,6 +114,43 @@ def test_a_new_person_changes_the_temporary_password_then_works(console: Any) ->
     _sign_in(console, person, username, "my-own-password-1")
     expect(person.locator("form .form-error")).to_contain_text("用户名或密码错误")
     assert "/console/login" in person.url
+
+
+def test_a_work_mobile_is_entered_listed_masked_and_shown_for_a_reason(console: Any) -> None:
+    admin = console.new_page()
+    _users_page(console, admin)
+    username = f"t_{_unique()}"
+    admin.click("button:has-text('新建用户')")
+    admin.fill("#f-username", username)
+    admin.fill("#f-name", f"手机测试{_unique()[:4]}")
+    admin.fill("#f-mobile", "137 0000 8888")
+    admin.select_option("#f-dept-0", "HOTLINE_CENTER")
+    admin.select_option("#f-role-0", "clerk")
+    admin.click("form[aria-label=新建用户] button[type=submit]")
+    admin.wait_for_selector("[data-secret]")
+    admin.click("button:has-text('已记下，关闭')")
+    row = _find(admin, username)
+    expect(row).to_contain_text("137****8888")
+    expect(row).not_to_contain_text("13700008888")
+
+    row.get_by_role("button", name="查看手机号").click()
+    admin.fill("#f-reason", "核对督办短信号码")
+    admin.click("form[aria-label^=查看] button[type=submit]")
+    expect(admin.locator("[data-mobile]")).to_have_text("13700008888")
+    console.shot(admin, "admin-user-mobile-revealed")
+    admin.click(".action-panel button:has-text('关闭')")
+
+    _find(admin, username).get_by_role("button", name="编辑").click()
+    admin.fill("#f-mobile", "0851-28888888")  # a landline: not a mobile
+    admin.click("form[aria-label^=编辑用户] button[type=submit]")
+    expect(admin.locator("form[aria-label^=编辑用户] .form-error")).to_contain_text("「工作手机」")
+    admin.fill("#f-mobile", "")
+    admin.check("#f-remove_mobile")
+    admin.click("form[aria-label^=编辑用户] button[type=submit]")
+    expect(admin.locator(".notice.ok")).to_contain_text(f"已保存用户 {username}")
+    row = _find(admin, username)
+    expect(row).not_to_contain_text("137****8888")
+    expect(row.get_by_role("button", name="查看手机号")).to_have_count(0)
 
 
 def _person_with_own_password(console: Any, password: str) -> str:

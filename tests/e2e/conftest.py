@@ -14,6 +14,7 @@ import signal
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -143,11 +144,9 @@ class County:
 
     def sms(self, number: str, template: str, **match: str) -> dict[str, Any]:
         """The parameters of the SMS ``template`` sent about ``number`` (file channel)."""
-        outbox = self.stack.var_dir / "notifications.jsonl"
 
         def sent() -> dict[str, Any] | None:
-            lines = outbox.read_text(encoding="utf-8").splitlines() if outbox.exists() else []
-            for line in map(json.loads, lines):
+            for line in self.sent_sms():
                 params = line.get("params") or {}
                 wanted = {"number": number, **match}
                 if line["template"] == template and wanted.items() <= params.items():
@@ -155,6 +154,20 @@ class County:
             return None
 
         return eventually(sent, f"SMS {template} about {number}")
+
+    def texts(self, number: str) -> Counter[tuple[str, str]]:
+        """How many SMS of each template went to each number about case ``number`` so far."""
+        return Counter(
+            (line["recipient"], line["template"])
+            for line in self.sent_sms()
+            if (line.get("params") or {}).get("number") == number
+        )
+
+    def sent_sms(self) -> list[dict[str, Any]]:
+        """Every message the services and the gateway sent so far (one file channel)."""
+        outbox = self.stack.var_dir / "notifications.jsonl"
+        lines = outbox.read_text(encoding="utf-8").splitlines() if outbox.exists() else []
+        return [json.loads(line) for line in lines]
 
     def seconds_policy(
         self, service: str, stage: str, urgency: str, amount: int, ladder: list[int]

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from tests.e2e.conftest import ROOT, County, Receiver, act, eventually, key, ok
 
@@ -24,6 +25,14 @@ CASES = "/api/v1/complaints/cases"
 APPLICATIONS = "/api/v1/approvals/applications"
 PROBLEMS = "/api/v1/visits/problems"
 FOOD_LICENCE = "1152032768560399740100102000000"  # 食品经营许可, 市场监督管理局
+# The demo people's (fictional) 工作手机, as the gateway seeded them from the county file.
+MOBILES = {
+    u["username"]: u["mobile"]
+    for u in yaml.safe_load((ROOT / "deploy" / "seed" / "county.yaml").read_text("utf-8"))[
+        "demo_users"
+    ]
+    if u.get("mobile")
+}
 ENTERPRISE = {
     "name": "王五",
     "phone": "13512345678",
@@ -327,7 +336,9 @@ def test_a_leaders_visit_raises_a_problem_closed_with_the_enterprise_and_rated(
 
 def test_an_untouched_ticket_climbs_the_escalation_ladder(county: County) -> None:
     """Flow 5: an urgent ticket nobody signs for goes L1 → L2 → L3; the bureau's ledger shows
-    each level against the department that holds it."""
+    each level against the department that holds it, and the people each level names get
+    one SMS each on their 工作手机: the department's head (预警, then 超期 for the overdue and
+    L1 together), the bureau's head (催办), every member of the committee (通报)."""
     county.seconds_policy("hotline", "sign", "urgent", 1, [0, 4, 8])
     operator, bureau = county.staff("operator"), county.staff("bureau")
     body = a_ticket(urgency="urgent", category_code="ZJ_HOUSING", title="新交付住房墙体开裂")
@@ -355,6 +366,21 @@ def test_an_untouched_ticket_climbs_the_escalation_ladder(county: County) -> Non
     timeline = ok(operator.get(f"{TICKETS}/{ticket['id']}"))["timeline"]
     notes = [e["note"] for e in timeline if e["action"] == "deadline_escalated"]
     assert [n.split(" → ")[0] for n in notes] == ["第 1 级督办", "第 2 级督办", "第 3 级督办"]
+
+    number = ticket["number"]
+    expected = Counter(
+        {
+            (MOBILES["zjj_head"], "deadline_warning"): 1,
+            (MOBILES["zjj_head"], "deadline_overdue"): 1,
+            (MOBILES["bureau"], "deadline_urge"): 1,
+            (MOBILES["committee"], "deadline_notice"): 1,
+            (MOBILES["committee_head"], "deadline_notice"): 1,
+        }
+    )
+    eventually(lambda: set(county.texts(number)) >= set(expected), "the ladder's SMS")
+    assert county.texts(number) == expected
+    overdue = county.sms(number, "deadline_overdue")
+    assert (overdue["stage"], overdue["department"]) == ("签收", "住房和城乡建设局")
 
 
 def test_a_service_killed_mid_flow_loses_and_doubles_nothing(

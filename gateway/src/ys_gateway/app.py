@@ -1,4 +1,4 @@
-"""Gateway: identity, tokens, routing, webhooks, console.
+"""Gateway: identity, tokens, routing, webhooks, the deadline ladder's SMS to staff, console.
 
 Run: ``uvicorn --factory ys_gateway.app:create_app``. The returned app
 (:class:`~ys_gateway.proxy.asgi.GatewayApp`, a FastAPI) relays ``/api/v1/<service>/...``
@@ -24,12 +24,15 @@ from yingshang.app import Component, create_service_app
 from yingshang.audit_routes import audit_router
 from yingshang.events.relay import OutboxRelay
 from yingshang.events.streams import NatsConnection
+from yingshang.notify import NotificationSender
 from yingshang.time.years import calendar_router
 from ys_gateway.access import bureau_admin
 from ys_gateway.core import Core
 from ys_gateway.crypto import Passwords, SecretBox
 from ys_gateway.directory.router import admin
 from ys_gateway.docs import SpecCache, docs
+from ys_gateway.escalations.consumer import escalation_consumer
+from ys_gateway.escalations.router import api as deadline_notices
 from ys_gateway.health import health, prefer_in_schema
 from ys_gateway.oauth.grants import Grants
 from ys_gateway.oauth.keys import KeyStore
@@ -68,12 +71,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title=TITLE,
         # The county's holiday years, as every service keeps them: the console's countdowns
         # (/api/v1/public/calendar) count on this copy.
-        routers=[auth, keys_router, admin, calendar_years, audit_log, public_api, hooks, docs],
+        routers=[
+            auth,
+            keys_router,
+            admin,
+            deadline_notices,
+            calendar_years,
+            audit_log,
+            public_api,
+            hooks,
+            docs,
+        ],
         components=[
             _nats,
             OutboxRelay.for_app,
             *(intake_factory(source) for source in settings.webhook_source_list()),
             _sender,
+            # The deadline ladder's SMS to staff, sent by the notifications outbox.
+            *(escalation_consumer(source) for source in settings.escalation_source_list()),
+            NotificationSender.for_app,
         ],
         description="OAuth2 tokens, org directory, routing to the services, webhooks.",
     )
@@ -124,7 +140,7 @@ def _install_state(app: FastAPI, settings: Settings) -> None:
     policy = LockoutPolicy.from_settings(settings)
     state.grants = Grants(state.db, issuer, state.passwords, policy)
     state.password_changes = PasswordChanges(state.db, issuer, state.passwords, policy)
-    state.core = Core(settings, state.db, state.keys, state.clients, state.passwords)
+    state.core = Core(settings, state.db, state.keys, state.clients, state.passwords, state.secrets)
     pools = build_pools(
         settings.upstream_map(),
         settings.upstream_cooldown_seconds,

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.auth import Principal
 from yingshang.db import Database
 from ys_gateway.access import ADMIN_DEPT, ADMIN_ROLE
-from ys_gateway.crypto import Passwords
+from ys_gateway.crypto import Passwords, SecretBox
 from ys_gateway.directory.schemas import PositionIn, UserIn
 from ys_gateway.directory.service import create_user
 from ys_gateway.models import Department, Position, User
@@ -80,7 +80,7 @@ async def ensure_admin(db: Database, settings: Settings, passwords: Passwords) -
     )
     try:
         async with db.write() as session:
-            problem = await _create(session, body, passwords)
+            problem = await _create(session, body, passwords, SecretBox(settings.key_secret))
     except IntegrityError:
         # Another replica made it between our look and our insert (unique username).
         log.info("the first administrator %s was made by another replica", username)
@@ -90,7 +90,9 @@ async def ensure_admin(db: Database, settings: Settings, passwords: Passwords) -
     return problem
 
 
-async def _create(session: AsyncSession, body: UserIn, passwords: Passwords) -> str | None:
+async def _create(
+    session: AsyncSession, body: UserIn, passwords: Passwords, box: SecretBox
+) -> str | None:
     if await has_active_admin(session):  # made meanwhile (SQLite: writes take turns)
         return None
     if await session.get(Department, ADMIN_DEPT) is None:
@@ -103,7 +105,7 @@ async def _create(session: AsyncSession, body: UserIn, passwords: Passwords) -> 
         )
     # As the admin API creates people: password_change_required, audited, published; the
     # unique username makes a concurrent replica's insert fail.
-    await create_user(session, body, ACTOR, passwords, audit_extra={"bootstrap": True})
+    await create_user(session, body, ACTOR, passwords, box, audit_extra={"bootstrap": True})
     log.warning(
         "made %s the first administrator (%s/%s); the password must be changed at the first "
         "sign-in: remove YS_BOOTSTRAP_ADMIN_PASSWORD from the deployment",

@@ -16,7 +16,7 @@ from yingshang import audit
 from yingshang.db import Database
 from yingshang.time.years import load_year_files
 from ys_gateway.bootstrap import admin_missing, ensure_admin
-from ys_gateway.crypto import Passwords
+from ys_gateway.crypto import Passwords, SecretBox
 from ys_gateway.oauth.keys import KeyStore
 from ys_gateway.proxy.clients import ClientCache
 from ys_gateway.seed import load_county, seed_if_empty
@@ -37,9 +37,10 @@ class Core:
         keys: KeyStore,
         clients: ClientCache,
         passwords: Passwords,
+        box: SecretBox,
     ) -> None:
         self.settings, self.db, self.keys = settings, db, keys
-        self.clients, self.passwords = clients, passwords
+        self.clients, self.passwords, self.box = clients, passwords, box
         self.seeded = False
         self._task: asyncio.Task[None] | None = None
         self._last_error: str | None = None
@@ -56,6 +57,7 @@ class Core:
                     demo=self.settings.env != "production" and self.settings.seed_demo,
                     passwords=self.passwords,
                     demo_password=self.settings.demo_password,
+                    box=self.box,
                 )
         # Production seeds no people: the first BUREAU/admin comes from the settings.
         self._no_admin = await ensure_admin(self.db, self.settings, self.passwords)

@@ -61,6 +61,10 @@ class User(IdMixin, TimestampMixin, Base):
     password_change_required: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # 工作手机 work mobile, for the deadline ladder's SMS (ys_gateway.escalations): sealed at
+    # rest (crypto.SecretBox); what lists show is the masked form kept beside it.
+    mobile_sealed: Mapped[str | None] = mapped_column(Text)
+    mobile_masked: Mapped[str | None] = mapped_column(String(20))
 
 
 class Position(IdMixin, Base):
@@ -205,3 +209,33 @@ class WebhookAttempt(IdMixin, Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DeadlineNotice(IdMixin, Base):
+    """One person the deadline ladder named for one step of a case's stage: texted
+    (``queued``: the SMS is in ``ys_notifications``) or not reachable (``no_mobile``).
+
+    One row per (stage, level, due time, person): a redelivered event texts nobody twice, and
+    the ``overdue`` and level-1 ``escalated`` events of one stage (both level 1, both at the
+    due time by default) text the department head once. A new due time (延期) is a new step.
+    """
+
+    __tablename__ = "gw_deadline_notices"
+    __table_args__ = (
+        UniqueConstraint("stage_id", "level", "due_at", "user_id"),
+        Index("ix_gw_deadline_notices_status", "status", "user_id"),
+    )
+
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(200))
+    case_number: Mapped[str] = mapped_column(String(80))
+    department: Mapped[str] = mapped_column(String(40))
+    stage: Mapped[str] = mapped_column(String(40))
+    stage_id: Mapped[uuid.UUID] = mapped_column()
+    level: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("gw_users.id", ondelete="CASCADE"))
+    staff_no: Mapped[str | None] = mapped_column(String(40))  # 工号 at the time
+    status: Mapped[str] = mapped_column(String(12))  # queued | no_mobile
+    notification_id: Mapped[uuid.UUID | None] = mapped_column()  # the ys_notifications row
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)

@@ -2,7 +2,8 @@
 
 The organisation (departments, towns, halls, windows) is seeded in every mode; demo people
 and the provincial-platform client only outside production, all with the documented demo
-password (``YS_DEMO_PASSWORD``, default ``yingshang.settings.DEMO_PASSWORD``).
+password (``YS_DEMO_PASSWORD``, default ``yingshang.settings.DEMO_PASSWORD``) and, where the
+file gives one, a (fictional) 工作手机 so the deadline ladder's SMS show in the file channel.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ys_gateway.crypto import Passwords, shared_hash
+from yingshang.validators import normalise_mobile
+from ys_gateway.crypto import Passwords, SecretBox, shared_hash
+from ys_gateway.directory.mobiles import set_mobile
 from ys_gateway.models import Client, Department, Hall, Position, User, Window
 
 log = logging.getLogger("ys_gateway.seed")
@@ -38,6 +41,7 @@ async def seed_if_empty(
     demo: bool,
     passwords: Passwords,
     demo_password: str,
+    box: SecretBox,
 ) -> bool:
     """Seed everything when no department exists yet; returns whether it seeded."""
     if await session.scalar(select(func.count()).select_from(Department)):
@@ -46,7 +50,7 @@ async def seed_if_empty(
     await _halls(session, county.get("halls") or [])
     if demo:
         hashed = await asyncio.to_thread(shared_hash, passwords, demo_password)
-        await _people(session, county.get("demo_users") or [], hashed)
+        await _people(session, county.get("demo_users") or [], hashed, box)
         await _clients(session, county.get("demo_clients") or [], hashed)
     log.info("seeded the directory from the county file (demo=%s)", demo)
     return True
@@ -74,7 +78,9 @@ async def _halls(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     await session.flush()
 
 
-async def _people(session: AsyncSession, rows: list[dict[str, Any]], hashed: str) -> None:
+async def _people(
+    session: AsyncSession, rows: list[dict[str, Any]], hashed: str, box: SecretBox
+) -> None:
     users = [
         User(
             id=uuid.uuid4(),
@@ -87,6 +93,8 @@ async def _people(session: AsyncSession, rows: list[dict[str, Any]], hashed: str
         )
         for row in rows
     ]
+    for user, row in zip(users, rows, strict=True):
+        set_mobile(user, normalise_mobile(str(row["mobile"])) if row.get("mobile") else None, box)
     session.add_all(users)
     await session.flush()
     heads: dict[str, uuid.UUID] = {}

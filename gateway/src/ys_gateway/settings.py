@@ -78,6 +78,11 @@ class Settings(ServiceSettings):
     # Link-local (cloud metadata), multicast and the platform's own endpoints: never.
     webhook_allow_private: bool | None = None
 
+    # The deadline ladder's SMS (ys_gateway.escalations): the streams whose warning / overdue /
+    # escalated events text the people they name (the channel: YS_NOTIFY_CHANNEL and the
+    # template ids YS_SMS_TEMPLATES, as every service's; deploy/README.md).
+    escalation_sources: str = "approvals,hotline,complaints,visits,ratings"
+
     # Aggregations (health, docs)
     aggregate_timeout_seconds: float = 2.0
     openapi_cache_seconds: float = 30.0
@@ -127,7 +132,10 @@ class Settings(ServiceSettings):
         return self.webhook_allow_private
 
     def webhook_source_list(self) -> list[str]:
-        return [s.strip() for s in self.webhook_sources.split(",") if s.strip()]
+        return _names(self.webhook_sources)
+
+    def escalation_source_list(self) -> list[str]:
+        return _names(self.escalation_sources)
 
 
 BOOTSTRAP_MIN_LENGTH = 12  # production; elsewhere the directory's rule (10)
@@ -160,6 +168,10 @@ def bootstrap_password_problem(password: str, username: str, *, production: bool
     if username.lower() in password.lower():
         return "is too weak for production: it contains the username"
     return None
+
+
+def _names(raw: str) -> list[str]:
+    return [s.strip() for s in raw.split(",") if s.strip()]
 
 
 def _urls(raw: str) -> list[str]:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Query, Request, Response
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, authenticated
-from yingshang.db import SessionDep
+from yingshang.db import Database, SessionDep
 from yingshang.idempotency import idempotent_post
 from ys_gateway.access import bureau_admin
-from ys_gateway.crypto import Passwords
+from ys_gateway.crypto import Passwords, SecretBox
+from ys_gateway.directory import mobiles, service
 from ys_gateway.directory import schemas as s
-from ys_gateway.directory import service
 from ys_gateway.pagination import Cursor, Limit, Page
 from ys_gateway.proxy.clients import ClientCache
 
@@ -32,6 +32,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 def _passwords(request: Request) -> Passwords:
     passwords: Passwords = request.app.state.passwords
     return passwords
+
+
+def _box(request: Request) -> SecretBox:
+    box: SecretBox = request.app.state.secrets
+    return box
 
 
 def _cache(request: Request, client: object) -> None:
@@ -123,7 +128,7 @@ async def get_user(username: str, session: SessionDep) -> s.UserOut:
 async def create_user(
     body: s.UserIn, request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> s.UserOut:
-    user = await service.create_user(session, body, principal, _passwords(request))
+    user = await service.create_user(session, body, principal, _passwords(request), _box(request))
     return await service.user_out(session, user)
 
 
@@ -135,8 +140,32 @@ async def update_user(
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> s.UserOut:
-    user = await service.update_user(session, username, body, principal, _passwords(request))
+    user = await service.update_user(
+        session, username, body, principal, _passwords(request), _box(request)
+    )
     return await service.user_out(session, user)
+
+
+@admin.get(
+    "/users/{username}/mobile",
+    dependencies=ADMIN,
+    response_model=s.MobileOut,
+    summary="A person's 工作手机 in full, for a stated reason (audited)",
+    responses=ERRORS,
+)
+async def user_mobile(
+    username: str,
+    reason: Annotated[str, Query(min_length=4, max_length=500, description="why (audited)")],
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> s.MobileOut:
+    user = await service.get_user(session, username)
+    db: Database = request.app.state.db
+    mobile = await mobiles.reveal(db, principal, user, _box(request), reason)
+    response.headers["Cache-Control"] = "no-store"
+    return s.MobileOut(username=user.username, mobile=mobile)
 
 
 @admin.get("/clients", dependencies=ADMIN, response_model=Page[s.ClientOut], responses=ERRORS)

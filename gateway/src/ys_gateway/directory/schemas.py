@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from yingshang.auth import Role
+from yingshang.validators import MobilePhone
 
 DeptKind = Literal["coordinating", "department", "town", "federation"]
 DeptCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,39}$")]
@@ -18,6 +19,10 @@ Name = Annotated[str, Field(min_length=1, max_length=120)]
 Password = Annotated[str, Field(min_length=10, max_length=200)]  # also self-service changes
 StaffNo = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{2,40}$")]  # 工号
 Scope = Annotated[str, Field(pattern=r"^[a-z_]+:[a-z_]+$")]
+WorkMobile = Annotated[
+    MobilePhone,
+    Field(description="工作手机: the deadline ladder's SMS (督办) go here; never shown in full"),
+]
 
 
 class DepartmentIn(BaseModel):
@@ -58,6 +63,7 @@ class UserIn(BaseModel):
     username: Username
     name: Name
     staff_no: StaffNo | None = None
+    mobile: WorkMobile | None = None
     password: Password
     positions: list[PositionIn] = Field(default_factory=list, max_length=20)
 
@@ -65,6 +71,7 @@ class UserIn(BaseModel):
 class UserPatch(BaseModel):
     name: Name | None = None
     staff_no: StaffNo | None = None
+    mobile: WorkMobile | None = Field(None, description="工作手机; null removes it")
     password: Password | None = None
     active: bool | None = None
     positions: list[PositionIn] | None = Field(None, max_length=20)
@@ -75,11 +82,17 @@ class UserOut(BaseModel):
     username: str
     name: str
     staff_no: str | None
+    mobile: str | None = Field(description="工作手机, masked (138****5678)")
     active: bool
     password_change_required: bool = Field(
         description="the password was set by an administrator and not yet changed by the person"
     )
     positions: list[PositionOut]
+
+
+class MobileOut(BaseModel):
+    username: str
+    mobile: str | None = Field(description="工作手机 in full (this read is audited)")
 
 
 def _cidrs(values: list[str]) -> list[str]:

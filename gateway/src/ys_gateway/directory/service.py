@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.problems import Conflict, Invalid, NotFound
-from ys_gateway.crypto import Passwords
+from ys_gateway.crypto import Passwords, SecretBox
 from ys_gateway.directory import schemas as s
 from ys_gateway.directory.changes import changed
+from ys_gateway.directory.mobiles import set_mobile
 from ys_gateway.models import Client, Department, Hall, Position, RefreshToken, User, Window
 from ys_gateway.pagination import page_rows
 
@@ -141,6 +142,7 @@ async def user_out(session: AsyncSession, user: User) -> s.UserOut:
         username=user.username,
         name=user.name,
         staff_no=user.staff_no,
+        mobile=user.mobile_masked,
         active=user.active,
         password_change_required=user.password_change_required,
         positions=positions,
@@ -179,6 +181,7 @@ async def create_user(
     body: s.UserIn,
     actor: Principal,
     passwords: Passwords,
+    box: SecretBox,
     *,
     audit_extra: dict[str, Any] | None = None,
 ) -> User:
@@ -192,10 +195,12 @@ async def create_user(
         password_hash=await passwords.ahash(body.password),
         password_change_required=True,  # an administrator chose it: the person changes it
     )
+    set_mobile(user, body.mobile, box)
     session.add(user)
     await session.flush()
     await set_positions(session, user, body.positions)
-    await _user_changed(session, actor, user, "created", audit_extra)
+    extra = {**(audit_extra or {}), **_mobile_audit(user, body.mobile is not None)}
+    await _user_changed(session, actor, user, "created", extra)
     return user
 
 
@@ -205,12 +210,15 @@ async def update_user(
     patch: s.UserPatch,
     actor: Principal,
     passwords: Passwords,
+    box: SecretBox,
 ) -> User:
     user = await get_user(session, username)
     fields = patch.model_dump(exclude_unset=True)
     if "staff_no" in fields:
         await _staff_no_free(session, patch.staff_no, user)
         user.staff_no = patch.staff_no
+    if "mobile" in fields:
+        set_mobile(user, patch.mobile, box)
     user.name = patch.name or user.name
     if patch.password:
         user.password_hash = await passwords.ahash(patch.password)
@@ -226,9 +234,8 @@ async def update_user(
         # refresh tokens issued before do not outlive it (nor come back on reactivation).
         await revoke_user_sessions(session, user)
     await session.flush()
-    await _user_changed(
-        session, actor, user, "deactivated" if was_active and not user.active else "updated"
-    )
+    action = "deactivated" if was_active and not user.active else "updated"
+    await _user_changed(session, actor, user, action, _mobile_audit(user, "mobile" in fields))
     if patch.password:
         # The audit says a password was set, by whom, and that the person must change it
         # (the ``updated`` entry above lists only what the services keep).
@@ -275,6 +282,12 @@ async def _staff_no_free(session: AsyncSession, staff_no: str | None, user: User
     holder = await session.scalar(select(User).where(User.staff_no == staff_no))
     if holder is not None and holder is not user:
         raise Conflict(f"staff number {staff_no} is taken", code="duplicate", field="staff_no")
+
+
+def _mobile_audit(user: User, changed: bool) -> dict[str, Any]:
+    """What the audit says of a new or removed 工作手机: the masked number, never the full
+    one (nor does the event to the services, which have no use for it)."""
+    return {"mobile": user.mobile_masked} if changed else {}
 
 
 async def _user_changed(

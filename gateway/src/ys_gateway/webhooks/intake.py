@@ -1,9 +1,8 @@
 """Intake: a durable JetStream consumer per service stream turns events into deliveries.
 
-It reuses ``yingshang.events.consumer`` (inbox, acks after commit, dead letters, resubscribe
-after a server restart), widened to every type of the stream: webhooks forward whatever the
-producers publish, so the filter is ``ys.<service>.>`` and the payload is kept as it came
-(each event still has to be a well-formed CloudEvent from the stream's own producer).
+A ``ys_gateway.streams`` consumer widened to every type of the stream: webhooks forward
+whatever the producers publish, so the filter is ``ys.<service>.>`` and the payload is kept as
+it came (each event still has to be a well-formed CloudEvent from the stream's own producer).
 """
 
 from __future__ import annotations
@@ -12,17 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.events.catalogue import EventCatalogue, EventSpec, ParsedEvent, producer_of
-from yingshang.events.consumer import ConsumerSpec, EventConsumer
+from yingshang.events.catalogue import EventCatalogue, EventSpec, producer_of
 from yingshang.events.envelope import CloudEvent
-from yingshang.events.inbox import Handler
 from yingshang.prepared import Prepared
 from ys_gateway.models import Client, Webhook, WebhookDelivery
+from ys_gateway.streams import PatternConsumer, pattern_consumer
 from ys_gateway.webhooks.rules import masked, matches, may_receive
 
 
@@ -38,31 +35,6 @@ class OpenCatalogue(EventCatalogue):
 
     def __contains__(self, type_: object) -> bool:
         return True
-
-
-class StreamSpec(ConsumerSpec):
-    """All subjects of the source stream, one durable consumer shared by gateway replicas."""
-
-    def config(self) -> ConsumerConfig:
-        return ConsumerConfig(
-            name=self.durable,
-            durable_name=self.durable,
-            description=f"gateway webhooks read {self.source}",
-            deliver_policy=DeliverPolicy.ALL,
-            ack_policy=AckPolicy.EXPLICIT,
-            ack_wait=self.backoff[0],
-            max_deliver=self.max_deliver,
-            backoff=list(self.backoff),
-            filter_subject=f"ys.{self.source}.>",
-            max_ack_pending=self.max_ack_pending,
-        )
-
-
-class WebhookIntake(EventConsumer):
-    """Every event of the stream goes to :func:`fan_out`."""
-
-    def _handler_for(self, parsed: ParsedEvent) -> Handler:
-        return fan_out
 
 
 _ACTIVE_HOOKS = Prepared(
@@ -91,13 +63,6 @@ async def fan_out(session: AsyncSession, event: CloudEvent, payload: Any) -> Non
     await session.flush()
 
 
-def intake_factory(source: str) -> Callable[[FastAPI], WebhookIntake]:
-    def build(app: FastAPI) -> WebhookIntake:
-        spec = StreamSpec(
-            service="gateway", source=source, purpose="webhooks", catalogue=OpenCatalogue()
-        )
-        return WebhookIntake(
-            spec, app.state.db, app.state.nats, registry=app.state.metrics.registry
-        )
-
-    return build
+def intake_factory(source: str) -> Callable[[FastAPI], PatternConsumer]:
+    """All subjects of the source stream, forwarded as they came (``OpenCatalogue``)."""
+    return pattern_consumer(source, "webhooks", OpenCatalogue(), (f"ys.{source}.>",), fan_out)

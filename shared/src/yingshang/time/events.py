@@ -75,15 +75,23 @@ class DeadlineEvent(NamedTuple):
 
 
 RATINGS = ("ratings",)
+# The gateway texts the people a warning, an overdue or an escalation names (督办 by SMS).
+RATINGS_AND_SMS = ("ratings", "gateway")
 DEADLINE_EVENTS: dict[str, DeadlineEvent] = {
     "warning": DeadlineEvent(
-        StageEvent, "时限预警: the warning share of the time limit is used", RATINGS, "时限预警"
+        StageEvent,
+        "时限预警: the warning share of the time limit is used",
+        RATINGS_AND_SMS,
+        "时限预警",
     ),
     "overdue": DeadlineEvent(
-        StageEvent, "超期: the stage passed its due time (level 1)", RATINGS, "超期"
+        StageEvent, "超期: the stage passed its due time (level 1)", RATINGS_AND_SMS, "超期"
     ),
     "escalated": DeadlineEvent(
-        Escalated, "督办: an escalation level reached (target, action)", RATINGS, "升级督办"
+        Escalated,
+        "督办: an escalation level reached (target, action)",
+        RATINGS_AND_SMS,
+        "升级督办",
     ),
     "stage_completed": DeadlineEvent(
         StageCompleted, "A timed stage finished (on_time)", RATINGS, "环节完成"

@@ -1,0 +1,1 @@
+"""SMS to the people the deadline ladder names (督办 by text message)."""
