@@ -40,6 +40,21 @@ def test_statutory_days_of_2026(day: date, working: bool) -> None:
     assert CAL.source(day.year) == "chinese-calendar"
 
 
+@pytest.mark.parametrize(
+    ("received", "closed", "taken"),
+    [
+        (sh(2026, 11, 23, 10), sh(2026, 11, 25, 16), 2),  # Monday → Wednesday
+        (sh(2026, 11, 23, 10), sh(2026, 11, 23, 17), 0),  # the same day
+        (sh(2026, 11, 27, 23), sh(2026, 11, 29, 9), 0),  # Friday night → Sunday: none yet
+        (sh(2026, 9, 24, 9), sh(2026, 10, 9, 9), 5),  # over 中秋 and 国庆 (the 10th's 调休 after)
+    ],
+)
+def test_working_days_taken_count_from_the_day_after_to_the_closing_day(
+    received: datetime, closed: datetime, taken: int
+) -> None:
+    assert CAL.working_days_taken(received, closed) == taken
+
+
 def test_five_working_days_from_24_september_end_9_october_midnight() -> None:
     due = advance(CAL, Measure.WORKING_DAYS, sh(2026, 9, 24, 15, 0), 5)
     assert due.at == datetime(2026, 10, 9, 16, 0, tzinfo=UTC)

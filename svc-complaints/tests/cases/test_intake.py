@@ -115,3 +115,62 @@ async def test_a_pushed_complaint_opens_one_case(
     assert await _count(complaints) == 1
     mine = await client.get(f"{BASE}/cases", headers=people.province())
     assert [c["id"] for c in mine.json()["items"]] == [first.json()["id"]]
+
+
+REFUSAL = {
+    "exclusion": "litigation",
+    "note": "企业称已就该事项向县人民法院起诉",
+    "referral": "请通过已进行的诉讼程序主张权利",
+}
+
+
+async def test_a_matter_not_taken_is_answered_as_it_is_registered(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    """来访: the officer registers and answers 不予受理 at once (one transaction); a clerk
+    may register but not decide, and a refused attempt leaves nothing."""
+    body = AComplaint().with_(extra={"source": "walk_in", "not_accepted": REFUSAL}).build()
+    clerk = await complaints.client.post(f"{BASE}/cases", json=body, headers=people.clerk)
+    assert clerk.status_code == 403, clerk.text
+    assert await _count(complaints) == 0
+    made = await complaints.client.post(f"{BASE}/cases", json=body, headers=people.officer)
+    assert made.status_code == 201, made.text
+    case = made.json()
+    assert (case["state"], case["source"], case["exclusion"]) == (
+        "not_accepted",
+        "walk_in",
+        "litigation",
+    )
+    assert case["referral"] == REFUSAL["referral"]
+    assert case["enterprise"]["contact_phone"] == "135****5678"  # masked after save
+    [stage] = case["stages"]
+    assert (stage["stage"], stage["status"], stage["on_time"]) == ("acceptance", "completed", True)
+    assert case["actions"] == []
+    timeline = await complaints.client.get(
+        f"{BASE}/cases/{case['id']}/timeline", headers=people.officer
+    )
+    steps = [e["action"] for e in timeline.json() if not e["action"].startswith("stage_")]
+    assert steps == ["created", "reject"]
+
+
+async def test_the_center_is_shown_the_enterprises_open_complaints(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    """疑似重复: a phoned complaint of an enterprise that already has open cases lists them
+    (same USCC) — never the closed ones, another enterprise's, or one against the center
+    (hidden from the center); a provincial push gets no hints (no identity search)."""
+    client = complaints.client
+    first = await register(client, people.clerk)
+    await register(client, people.officer, AComplaint().with_(extra={"not_accepted": REFUSAL}))
+    await register(client, people.clerk, AComplaint(respondent="COMPLAINTS_CENTER"))
+    other = {**ENTERPRISE, "name": "凤冈县另一家公司", "uscc": "91520327MA6DM8QA0R"}
+    await register(client, people.clerk, AComplaint(enterprise=other))
+    phoned = AComplaint(category="inaction").with_(extra={"source": "phone"})
+    case = await register(client, people.clerk, phoned)
+    assert case["source"] == "phone"
+    assert [(d["id"], d["number"]) for d in case["duplicates"]] == [(first["id"], first["number"])]
+    assert case["duplicates"][0]["enterprise_name"] == ENTERPRISE["name"]
+    assert first["duplicates"] == []
+    headers = {**people.province(), "Idempotency-Key": "prov-4f1c2a9e-0002"}
+    pushed = await client.post(f"{BASE}/cases", json=AComplaint().build(), headers=headers)
+    assert (pushed.status_code, pushed.json()["duplicates"]) == (201, [])

@@ -1,7 +1,11 @@
-"""Statistics: by category, respondent and month; acceptance, on-time and satisfaction
-rates; amounts recovered for unpaid bills. Oversight reads them, the departments do not."""
+"""Statistics: by category, respondent and month (each with its rates and working days to
+办结); acceptance, on-time and satisfaction rates; amounts recovered for unpaid bills.
+Oversight reads them, the departments do not."""
+
+from datetime import timedelta
 
 from tests.builders import BASE, AComplaint, People, Walk, register, step
+from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
 
 
@@ -43,8 +47,11 @@ async def test_figures_of_a_month(complaints: ServiceUnderTest, people: People, 
         "arbitrary_charges": 2,
         "unpaid_bills": 1,
     }
-    assert s["by_respondent"][0] == {"key": "SCJGJ", "label": "市场监督管理局", "count": 2}
-    assert s["by_month"] == [{"month": "2026-03", "received": 3, "closed": 2}]
+    first = s["by_respondent"][0]
+    assert (first["key"], first["label"], first["count"]) == ("SCJGJ", "市场监督管理局", 2)
+    assert [(m["month"], m["received"], m["closed"]) for m in s["by_month"]] == [
+        ("2026-03", 3, 2)  # the refusal closed its case too
+    ]
     assert (s["acceptance_rate"]["numerator"], s["acceptance_rate"]["denominator"]) == (2, 3)
     assert s["satisfaction_rate"]["rate"] == 0.5
     assert s["on_time_rate"]["rate"] == 1.0
@@ -60,3 +67,37 @@ async def test_figures_of_a_month(complaints: ServiceUnderTest, people: People, 
     assert last_year.json()["received"] == 0
     only_to = await c.get(f"{BASE}/statistics", params={"to": "2026-12-31"}, headers=p.bureau)
     assert only_to.json()["received"] == 3
+
+
+async def test_each_group_has_its_rates_and_days_to_close(
+    complaints: ServiceUnderTest, people: People, walk: Walk, clock: FrozenClock
+) -> None:
+    """A center head compares categories, respondents and months: on time, satisfied, and
+    how many working days a case took to 办结 (from the day after receipt)."""
+    c, p = complaints.client, people
+    late = await register(c, p.clerk, AComplaint(category="inaction"))  # Monday 2 March
+    handled = await walk.resolved()
+    clock.advance(timedelta(days=2))  # Wednesday: two working days after the receipt day
+    await step(c, handled, "confirm", p.clerk, {"note": "企业电话确认满意"})
+    clock.advance(timedelta(days=8))  # the 3-working-day acceptance decision is late now
+    await step(c, late, "accept", p.officer)
+
+    response = await c.get(f"{BASE}/statistics", params={"from": "2026-03-01"}, headers=p.bureau)
+    assert response.status_code == 200, response.text
+    s = response.json()
+    figures = ("count", "closed", "on_time_rate", "satisfaction_rate",
+               "average_working_days_to_close")  # fmt: skip
+    by_category = {x["key"]: tuple(x[f] for f in figures) for x in s["by_category"]}
+    assert by_category == {
+        "arbitrary_charges": (1, 1, 1.0, 1.0, 2.0),
+        "inaction": (1, 0, 0.0, None, None),  # its reply clock runs: not judged yet
+    }
+    respondent = s["by_respondent"][0]
+    assert (respondent["key"], respondent["count"], respondent["closed"]) == ("SCJGJ", 2, 1)
+    assert 0 < respondent["on_time_rate"] < 1
+    month = s["by_month"][0]
+    assert (month["satisfaction_rate"], month["average_working_days_to_close"]) == (1.0, 2.0)
+    assert s["average_working_days_to_close"] == 2.0
+    acceptance = s["on_time_by_stage"]["acceptance"]
+    assert (acceptance["numerator"], acceptance["denominator"]) == (1, 2)
+    assert s["on_time_by_stage"]["reply"]["rate"] == 1.0

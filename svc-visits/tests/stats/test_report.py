@@ -54,9 +54,37 @@ async def test_the_period_report(
         "average_days_to_close": 2.0, "overrides": 0}  # fmt: skip
     assert figures["by_category"] == {"infrastructure": 2}
     # the open one was never signed for: two days on, its 签收 (1 working day) is overdue
-    assert report["departments"] == [{"department": "GXJ", "assigned": 2, "closed": 1,
-                                      "open_overdue": 1}]  # fmt: skip
+    # per unit: the stages it was responsible for (the center's: the enterprise's confirmation)
+    assert report["departments"] == [
+        {"department": "ENTERPRISE_CENTER", "assigned": 0, "closed": 0, "open_overdue": 0,
+         "on_time_rate": 1.0, "average_days_to_close": None, "good_rate": None},
+        {"department": "GXJ", "assigned": 2, "closed": 1, "open_overdue": 1,
+         "on_time_rate": 1.0, "average_days_to_close": 2.0, "good_rate": 1.0},
+    ]  # fmt: skip
+    assert figures["by_month"] == [{"month": "2026-03", "raised": 2, "closed": 1}]
     assert report["satisfaction"] == {"rated": 1, "average_level": 5.0, "good_rate": 1.0}
+
+
+async def test_on_time_rates_by_stage_and_unit(
+    visits: ServiceUnderTest, people: People, walk: Walk, clock: FrozenClock
+) -> None:
+    """A stage counts once completed, on time or late, in the period it was completed."""
+    on_time = await walk.signed("GXJ")
+    late = await walk.assigned("FGJ")
+    clock.advance(timedelta(days=3))  # 签收 has 1 working day
+    await walk.step(late, "sign", people.head("FGJ"))
+    await walk.step(on_time, "contact", people.staff("GXJ"), {"channel": "phone"})  # late too
+    report = await ok(await visits.client.get(f"{BASE}/stats", params=PERIOD,
+                                              headers=people.center))  # fmt: skip
+    figures = report["problems"]
+    assert (figures["on_time_rate"], figures["on_time_by_stage"]) == (
+        0.3333, {"contact": 0.0, "sign": 0.5})  # fmt: skip
+    units = {d["department"]: d["on_time_rate"] for d in report["departments"]}
+    assert units == {"FGJ": 0.0, "GXJ": 0.5}
+    day_one = {**PERIOD, "date_to": "2026-03-02"}
+    earlier = await ok(await visits.client.get(f"{BASE}/stats", params=day_one,
+                                               headers=people.center))  # fmt: skip
+    assert earlier["problems"]["on_time_by_stage"] == {"sign": 1.0}  # the late ones came later
 
 
 async def test_who_may_read_and_bad_periods(visits: ServiceUnderTest, people: People) -> None:

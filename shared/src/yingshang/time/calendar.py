@@ -219,6 +219,15 @@ class WorkCalendar:
             day += ONE_DAY
         return count
 
+    def working_days_taken(self, start: datetime, end: datetime) -> int:
+        """Working days a matter took (statistics: 平均办结用时): from the day after
+        ``start``'s day (Asia/Shanghai) up to and including ``end``'s day when it is a working
+        day — received on a Monday and closed on the Wednesday, it took 2."""
+        first, last = local_date(start), local_date(end)
+        if last <= first:
+            return 0
+        return self.count_days_between(first, last, working=True) + self.is_working_day(last)
+
     def office_periods(self, day: date) -> list[tuple[datetime, datetime]]:
         """The office periods of ``day`` as UTC instants (none on a day off)."""
         if not self.is_working_day(day):

@@ -52,6 +52,15 @@ async def act(
     return case
 
 
+async def refuse_at_intake(
+    session: AsyncSession, case: ComplaintCase, answer: BaseModel, who: Principal
+) -> None:
+    """不予受理 as the complaint is registered (told at the counter or on the phone): the
+    step's own rule decides who may (the handling center's staff or head, not a clerk)."""
+    position = MACHINE.check(case, "reject", who, if_match=MACHINE.etag(case))
+    await perform(session, case, "reject", answer, who, position)
+
+
 async def perform(
     session: AsyncSession,
     case: ComplaintCase,

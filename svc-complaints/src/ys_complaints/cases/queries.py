@@ -17,8 +17,10 @@ from ys_complaints.access import seen_as_center, sees_identity, visible
 from ys_complaints.cases.models import ComplaintCase
 from ys_complaints.cases.schemas import CaseSummary
 from ys_complaints.cases.views import summary
+from ys_complaints.cases.vocabulary import OPEN_STATES
 
 EXPORT_LIMIT = 5000  # one export; narrow the filters for more
+DUPLICATE_HINTS = 5
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,19 @@ async def page(
         id_col=ComplaintCase.id,
     )
     return [summary(row, principal) for row in rows], cursor
+
+
+async def duplicates(
+    session: AsyncSession, principal: Principal, case: ComplaintCase
+) -> list[CaseSummary]:
+    """疑似重复: the same enterprise's other open cases (by USCC) — an identity search, so
+    only for a caller who may make one, over the cases it handles."""
+    if not case.enterprise_uscc or not sees_identity(principal):
+        return []
+    f = Filters(uscc=case.enterprise_uscc, status=sorted(OPEN_STATES))
+    stmt = query(principal, f).where(ComplaintCase.id != case.id)
+    stmt = stmt.order_by(ComplaintCase.received_at.desc()).limit(DUPLICATE_HINTS)
+    return [summary(row, principal) for row in (await session.scalars(stmt)).all()]
 
 
 EXPORT_COLUMNS = (

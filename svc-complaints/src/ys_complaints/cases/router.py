@@ -91,7 +91,10 @@ Filters = Annotated[queries.Filters, Depends(filters)]
     response_model=CreatedOut,
     status_code=201,
     summary="登记: register a complaint (center staff, or a provincial push)",
-    responses={422: {"description": "invalid, or an unknown respondent"}},
+    responses={
+        403: {"description": "not_accepted by a position that may not decide (a clerk)"},
+        422: {"description": "invalid, or an unknown respondent"},
+    },
     dependencies=[allow(INTAKE)],
 )
 async def register_case(
@@ -105,16 +108,21 @@ async def register_case(
     case. The query code is shown once, here, with the case as the caller may see it: a
     complaint against the center itself comes back to the center's clerk redacted (no
     identity block, identifying evidence left out, no steps), and the case is hidden from the
-    center's people until the bureau hands it over (交办)."""
+    center's people until the bureau hands it over (交办). ``not_accepted``: the case is
+    registered and answered 不予受理 in one go; ``duplicates``: the enterprise's other open
+    cases, for the center to see it already complained."""
     if principal.is_client and not request.headers.get(HEADER):
         raise BadIdempotencyKey("a pushed complaint carries an Idempotency-Key")
     origin = intake.origin_of(principal, Source(body.source))
     made = await intake.register(session, body, intake.identity_of(body), origin)
+    if body.not_accepted is not None:
+        await actions.refuse_at_intake(session, made.case, body.not_accepted, principal)
     await session.flush()
     set_etag(response, made.case, CASE_KIND)
     response.headers["Location"] = f"{api.prefix}/{made.case.id}"
     out = await views.detail(session, made.case, principal)
-    return CreatedOut(**out.model_dump(), query_code=made.query_code)
+    hints = await queries.duplicates(session, principal, made.case)
+    return CreatedOut(**out.model_dump(), query_code=made.query_code, duplicates=hints)
 
 
 @api.get(

@@ -81,10 +81,24 @@ class ComplaintIn(Strict):
         return self
 
 
+class RejectIn(Strict):
+    """不予受理: the reason (told to the enterprise) and where to go instead."""
+
+    note: Reason
+    exclusion: Exclusion
+    referral: str = Field(min_length=2, max_length=2000)
+
+
 class CaseIn(ComplaintIn):
     """Intake by the center (or a provincial push, where the source is ``province``)."""
 
-    source: Literal["web", "walk_in", "inspection", "province"] = "web"
+    source: Literal["web", "walk_in", "phone", "inspection", "province"] = "web"
+    not_accepted: RejectIn | None = Field(
+        None,
+        description="不予受理 as it is registered: a matter the center does not take (in "
+        "litigation, a civil dispute ...), answered at once with the reason and where to go "
+        "instead. The acceptance decision: the center's staff or head, not a clerk alone",
+    )
 
 
 class EnterpriseOut(BaseModel):
@@ -181,6 +195,11 @@ class CaseOut(CaseSummary):
 
 class CreatedOut(CaseOut):
     query_code: str = Field(description="查询码: shown once, for the enterprise's tracking")
+    duplicates: list[CaseSummary] = Field(
+        default_factory=list,
+        description="疑似重复: the enterprise's other open cases (same USCC) the caller "
+        "handles, newest first (at most 5); hints only, for those who see who complains",
+    )
 
 
 CasePage = Page[CaseSummary]
@@ -219,14 +238,6 @@ class AcceptIn(Strict):
     bill_due_date: PastOrToday | None = Field(
         None, description="when the bill was due to be paid: not after today (Asia/Shanghai)"
     )
-
-
-class RejectIn(Strict):
-    """不予受理: the reason (told to the enterprise) and where to go instead."""
-
-    note: Reason
-    exclusion: Exclusion
-    referral: str = Field(min_length=2, max_length=2000)
 
 
 class AssignIn(Strict):

@@ -90,6 +90,7 @@ class Source(StrEnum):
     PROVINCE = "province"  # the provincial platform pushed it
     PUBLIC_FORM = "public_form"  # the public web form, no account
     WALK_IN = "walk_in"  # 来访 at the center
+    PHONE = "phone"  # 来电: phoned in to the center
     INSPECTION = "inspection"  # found by an undercover inspection (暗访)
 
 
@@ -100,6 +101,7 @@ CHANNELS = {
     Source.PROVINCE: "online",
     Source.PUBLIC_FORM: "web",
     Source.WALK_IN: "window",
+    Source.PHONE: "phone",
     Source.INSPECTION: "window",
 }
 

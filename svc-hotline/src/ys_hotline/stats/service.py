@@ -26,7 +26,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import SHANGHAI, ensure_utc, now
-from yingshang.time.calendar import WorkCalendar, local_date
 from yingshang.time.models import CANCELLED, COMPLETED, OPEN_STATUSES, DeadlineStage
 from yingshang.time.store import current_calendar
 from ys_hotline.tickets.models import CASE_KIND, Ticket
@@ -69,7 +68,7 @@ async def statistics(
     tickets = (await session.execute(stmt)).all()
     keys = {t.id: _key(t, by) for t in tickets}
     rows: dict[str, StatRow] = {}
-    days: dict[str, list[float]] = defaultdict(list)
+    days: dict[str, list[int]] = defaultdict(list)
     levels: dict[str, list[int]] = defaultdict(list)
     latest: dict[str, list[int]] = defaultdict(list)
     cal = await current_calendar(session)
@@ -78,7 +77,7 @@ async def statistics(
         row.received += 1
         if t.closed_at is not None and t.outcome != MERGED:  # a merged duplicate was not handled
             row.closed += 1
-            days[row.key].append(working_days_to_close(cal, t.received_at, t.closed_at))
+            days[row.key].append(cal.working_days_taken(t.received_at, t.closed_at))
         if t.rating_level is not None:
             levels[row.key].append(t.rating_level)
         if t.satisfaction is not None:
@@ -92,14 +91,6 @@ async def statistics(
     return sorted(rows.values(), key=lambda r: r.key)
 
 
-def working_days_to_close(cal: WorkCalendar, received_at: datetime, closed_at: datetime) -> float:
-    """Working days after the receipt day up to and including the closing day."""
-    first, last = local_date(received_at), local_date(closed_at)
-    if last <= first:
-        return 0.0
-    return float(cal.count_days_between(first, last, working=True) + cal.is_working_day(last))
-
-
 def _verdict(status: str, on_time: bool | None, due_at: datetime, overdue: bool) -> bool | None:
     """On time (True), late (False), or not known yet (None)."""
     if status == COMPLETED:
@@ -109,7 +100,7 @@ def _verdict(status: str, on_time: bool | None, due_at: datetime, overdue: bool)
     return False if status == CANCELLED and overdue else None
 
 
-def _averages(row: StatRow, days: list[float], levels: list[int]) -> None:
+def _averages(row: StatRow, days: list[int], levels: list[int]) -> None:
     if days:
         row.average_working_days_to_close = round(sum(days) / len(days), 2)
     if levels:

@@ -4,6 +4,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+ON_TIME = "timed stages (五限时) completed in the period: the share completed on time (None: none)"
+
 
 class LeaderVisits(BaseModel):
     """走访 per leader: the visits their pairings planned in the period, and made."""
@@ -24,6 +26,12 @@ class LeaderVisits(BaseModel):
     overdue_pairings: int = Field(description="active pairings whose visit is overdue now")
 
 
+class MonthFigures(BaseModel):
+    month: str = Field(description="yyyy-MM, Asia/Shanghai")
+    raised: int
+    closed: int
+
+
 class ProblemFigures(BaseModel):
     raised: int = Field(description="problems raised in the period")
     closed: int = Field(description="problems closed (销号) in the period")
@@ -33,6 +41,12 @@ class ProblemFigures(BaseModel):
     open_overdue: int = Field(description="open problems past a time limit now")
     overrides: int = Field(description="closed by the bureau's override in the period")
     by_category: dict[str, int]
+    by_month: list[MonthFigures] = Field(description="raised and closed (销号) per month")
+    on_time_rate: float | None = Field(description=ON_TIME)
+    on_time_by_stage: dict[str, float] = Field(
+        description="the same per stage (签收 sign, 联系 contact, proposal, resolution, "
+        "progress, confirmation)"
+    )
 
 
 class DepartmentFigures(BaseModel):
@@ -40,6 +54,11 @@ class DepartmentFigures(BaseModel):
     assigned: int
     closed: int
     open_overdue: int
+    on_time_rate: float | None = Field(description=ON_TIME)
+    average_days_to_close: float | None = Field(description="raised → 销号, closed in period")
+    good_rate: float | None = Field(
+        description="好差评 of its problems closed in the period: share rated 4-5"
+    )
 
 
 class Satisfaction(BaseModel):

@@ -13,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.clock import SHANGHAI, now
 from yingshang.time.arithmetic import NOMINAL_SECONDS, Unit
 from yingshang.time.calendar import local_instant
+from yingshang.time.models import COMPLETED as STAGE_DONE
+from yingshang.time.models import DeadlineStage
 from ys_visits.duty.machine import COMPLETED
 from ys_visits.duty.models import DutyShift
 from ys_visits.pairings import clock
 from ys_visits.pairings.models import Pairing
-from ys_visits.problems.models import Problem
+from ys_visits.problems.models import KIND, Problem
 from ys_visits.problems.vocabulary import Closure, State
 from ys_visits.stats import schemas as s
 from ys_visits.visits.models import Visit
@@ -25,6 +27,7 @@ from ys_visits.visits.models import Visit
 DAY_SECONDS = 86400.0
 ONE_DAY = timedelta(days=1)
 GOOD = (4, 5)  # county rule: 基本满意就是基本不满意
+Outcome = tuple[str, str, bool]  # a timed stage completed: department, stage, on time
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -158,56 +161,114 @@ async def problem_rows(session: AsyncSession, start: date, end: date) -> list[Pr
     return list(rows.scalars())
 
 
-def problems(rows: list[Problem], start: date, end: date) -> s.ProblemFigures:
-    lo, hi, at = local_instant(start), local_instant(end + timedelta(days=1)), now()
-    raised = [p for p in rows if lo <= p.received_at < hi]
-    closed = [p for p in rows if p.closed_at is not None and lo <= p.closed_at < hi]
+def _period(start: date, end: date) -> tuple[datetime, datetime]:
+    return local_instant(start), local_instant(end + ONE_DAY)
+
+
+def _closed_in(p: Problem, lo: datetime, hi: datetime) -> bool:
+    return p.closed_at is not None and lo <= p.closed_at < hi
+
+
+def _average_days(closed: list[Problem]) -> float | None:
+    """Natural days from raised to 销号."""
     days = [
         (p.closed_at - p.received_at).total_seconds() / DAY_SECONDS for p in closed if p.closed_at
     ]
+    return round(sum(days) / len(days), 2) if days else None
+
+
+def _on_time(outcomes: list[Outcome]) -> float | None:
+    return _ratio(sum(ok for _, _, ok in outcomes), len(outcomes))
+
+
+def _month(at: datetime) -> str:
+    return f"{at.astimezone(SHANGHAI):%Y-%m}"
+
+
+def _months(raised: list[Problem], closed: list[Problem]) -> list[s.MonthFigures]:
+    up = Counter(_month(p.received_at) for p in raised)
+    down = Counter(_month(p.closed_at) for p in closed if p.closed_at)
+    return [s.MonthFigures(month=m, raised=up[m], closed=down[m]) for m in sorted(up | down)]
+
+
+async def stage_outcomes(session: AsyncSession, start: date, end: date) -> list[Outcome]:
+    """The problems' timed stages (五限时) completed in the period, on time or late."""
+    lo, hi = _period(start, end)
+    rows = await session.execute(
+        select(DeadlineStage.department, DeadlineStage.stage, DeadlineStage.on_time).where(
+            DeadlineStage.case_kind == KIND,
+            DeadlineStage.status == STAGE_DONE,
+            DeadlineStage.completed_at >= lo,
+            DeadlineStage.completed_at < hi,
+        )
+    )
+    return [(department, stage, bool(on_time)) for department, stage, on_time in rows]
+
+
+def problems(
+    rows: list[Problem], start: date, end: date, outcomes: list[Outcome]
+) -> s.ProblemFigures:
+    (lo, hi), at = _period(start, end), now()
+    raised = [p for p in rows if lo <= p.received_at < hi]
+    closed = [p for p in rows if _closed_in(p, lo, hi)]
+    stages: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        stages[outcome[1]].append(outcome)
     return s.ProblemFigures(
         raised=len(raised),
         closed=len(closed),
         solved_of_raised=sum(1 for p in raised if p.state == State.CLOSED),
         resolution_rate=_ratio(sum(1 for p in raised if p.state == State.CLOSED), len(raised)),
-        average_days_to_close=round(sum(days) / len(days), 2) if days else None,
+        average_days_to_close=_average_days(closed),
         open_overdue=sum(1 for p in rows if _late(p, at)),
         overrides=sum(1 for p in closed if p.closure == Closure.OVERRIDE),
         by_category=dict(Counter(p.category for p in raised)),
-    )
+        by_month=_months(raised, closed),
+        on_time_rate=_on_time(outcomes),
+        on_time_by_stage={k: round(sum(ok for *_, ok in v) / len(v), 4)
+                          for k, v in sorted(stages.items())},
+    )  # fmt: skip
 
 
 def _late(p: Problem, at: datetime) -> bool:
     return p.state != State.CLOSED and p.due_at is not None and p.due_at <= at
 
 
-def departments(rows: list[Problem], start: date, end: date) -> list[s.DepartmentFigures]:
-    lo, hi, at = local_instant(start), local_instant(end + timedelta(days=1)), now()
-    figures: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+def departments(
+    rows: list[Problem], start: date, end: date, outcomes: list[Outcome]
+) -> list[s.DepartmentFigures]:
+    """Per handling department: assigned and closed in the period, open and late now, its
+    stages' on-time rate, days to 销号 and 好差评 of what it closed in the period."""
+    (lo, hi), at = _period(start, end), now()
+    mine: dict[str, list[Problem]] = defaultdict(list)
     for p in rows:
-        if p.department is None:
-            continue
-        entry = figures[p.department]
-        entry[0] += bool(p.assigned_at and lo <= p.assigned_at < hi)
-        entry[1] += bool(p.closed_at and lo <= p.closed_at < hi)
-        entry[2] += _late(p, at)
+        if p.department is not None:
+            mine[p.department].append(p)
+    timed: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        timed[outcome[0]].append(outcome)
     return [
-        s.DepartmentFigures(department=d, assigned=a, closed=c, open_overdue=o)
-        for d, (a, c, o) in sorted(figures.items())
+        s.DepartmentFigures(
+            department=d,
+            assigned=sum(bool(p.assigned_at and lo <= p.assigned_at < hi) for p in mine[d]),
+            closed=sum(_closed_in(p, lo, hi) for p in mine[d]),
+            open_overdue=sum(_late(p, at) for p in mine[d]),
+            on_time_rate=_on_time(timed[d]),
+            average_days_to_close=_average_days([p for p in mine[d] if _closed_in(p, lo, hi)]),
+            good_rate=satisfaction(mine[d], start, end).good_rate,
+        )
+        for d in sorted(set(mine) | set(timed))
     ]
 
 
 def satisfaction(rows: list[Problem], start: date, end: date) -> s.Satisfaction:
     """好差评 of the problems closed in the period; a rating an upheld appeal (申诉复核)
     excluded does not count (DOMAIN.md: excluded from statistics, never deleted)."""
-    lo, hi = local_instant(start), local_instant(end + timedelta(days=1))
+    lo, hi = _period(start, end)
     levels = [
         p.satisfaction
         for p in rows
-        if p.satisfaction is not None
-        and not p.satisfaction_excluded
-        and p.closed_at is not None
-        and lo <= p.closed_at < hi
+        if p.satisfaction is not None and not p.satisfaction_excluded and _closed_in(p, lo, hi)
     ]
     return s.Satisfaction(
         rated=len(levels),
@@ -240,12 +301,13 @@ async def duty(session: AsyncSession, start: date, end: date) -> list[s.DutyFigu
 
 async def report(session: AsyncSession, start: date, end: date) -> s.StatsOut:
     rows = await problem_rows(session, start, end)
+    outcomes = await stage_outcomes(session, start, end)
     return s.StatsOut(
         date_from=start,
         date_to=end,
         leaders=await leaders(session, start, end),
-        problems=problems(rows, start, end),
-        departments=departments(rows, start, end),
+        problems=problems(rows, start, end, outcomes),
+        departments=departments(rows, start, end, outcomes),
         satisfaction=satisfaction(rows, start, end),
         duty=await duty(session, start, end),
     )

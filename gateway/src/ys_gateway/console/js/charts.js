@@ -2,7 +2,10 @@
 import { h, svg } from "./dom.js";
 
 const WIDTH = 560;
+const LABEL_CHARS = 11; // what the bar chart's label column holds (13px type, 150 units)
 const fmt = (v) => (v === null || v === undefined ? "—" : String(v));
+/** A label cut to its column, the whole of it in a tooltip. */
+const fitted = (text) => (Array.from(text).length > LABEL_CHARS ? `${Array.from(text).slice(0, LABEL_CHARS - 1).join("")}…` : text);
 
 function frame(title, height, children) {
   return h("figure", { class: "chart" },
@@ -22,7 +25,7 @@ export function barChart(title, rows, { max = null, format = fmt } = {}) {
     const y = i * rowHeight + 6;
     const width = r.value ? Math.max(2, (r.value / top) * barArea) : 0;
     return svg("g", {},
-      svg("text", { x: labelWidth - 8, y: y + 15, "text-anchor": "end", class: "chart-label" }, r.label),
+      svg("text", { x: labelWidth - 8, y: y + 15, "text-anchor": "end", class: "chart-label" }, svg("title", {}, r.label), fitted(String(r.label))),
       svg("rect", { x: labelWidth, y, width, height: rowHeight - 8, rx: 3, class: r.tone ? `bar ${r.tone}` : "bar" }),
       svg("text", { x: labelWidth + width + 6, y: y + 15, class: "chart-value" }, format(r.value)));
   });

@@ -34,7 +34,8 @@ export function control(spec) {
 }
 
 /** A spec as it sits in a form: a labelled control (a checkbox after its box); `showIf:
- * [name, value]` shows it only while that control has that value. */
+ * [name, value]` shows it only while that control has that value ("true" / "false" for a
+ * checkbox, "*" for any choice made). */
 export function specField(spec) {
   let node;
   if (spec.type === "checkbox") node = h("label", { class: "check" }, control(spec), spec.label);
@@ -49,7 +50,9 @@ export function applyConditions(form) {
   const update = () => {
     for (const node of form.querySelectorAll("[data-show-if]")) {
       const [name, value] = node.dataset.showIf.split("=");
-      const shown = form.elements[name] && form.elements[name].value === value;
+      const by = form.elements[name];
+      const current = !by ? null : by.type === "checkbox" ? String(by.checked) : by.value;
+      const shown = value === "*" ? Boolean(current) : current === value;
       node.hidden = !shown;
       for (const el of node.querySelectorAll("input,select,textarea")) el.disabled = !shown;
     }

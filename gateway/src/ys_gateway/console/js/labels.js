@@ -100,6 +100,21 @@ export const COMPLAINT_EXCLUSIONS = {
   litigation: "已进入诉讼程序", arbitration: "已进入仲裁程序", reconsideration: "已申请行政复议",
   petition: "已通过信访渠道处理", civil_dispute: "企业之间的民事纠纷", not_infringement: "不属于公职机构侵权事项",
 };
+// What a staff member may tell the enterprise, as a start for the referral (告知的解决途径) of
+// each matter the center does not take; the member edits it to the case.
+export const COMPLAINT_REFERRALS = {
+  litigation: "该事项已进入诉讼程序，请通过受理法院依法主张权利。",
+  arbitration: "该事项已进入仲裁程序，请通过仲裁机构依法解决。",
+  reconsideration: "该事项已申请行政复议，请等待复议机关的复议决定。",
+  petition: "该事项已按信访渠道处理，请向受理的信访部门了解办理情况。",
+  civil_dispute: "企业之间的民事纠纷，可协商解决，或申请人民调解、仲裁，或向人民法院起诉。",
+  not_infringement: "该事项不属于公职机构侵权，可拨打12345政务服务便民热线反映。",
+};
+// Where a complaint came from (svc-complaints Source); the center registers walk-ins and calls.
+export const COMPLAINT_SOURCES = {
+  walk_in: "来访", phone: "来电", web: "网上（中心录入）", public_form: "网上投诉",
+  hotline: "12345转办", province: "省平台推送", inspection: "暗访发现",
+};
 export const COMPLAINT_NOTE_KINDS = {
   decision: "受理决定", reply: "单位答复", result: "反馈结果", revisit: "回访", investigation: "调查核实",
   review: "审核退回", dispute: "企业异议", urge: "催办", checkback: "回访核查",
@@ -192,6 +207,8 @@ const FIELDS = {
   item_code: "事项", kind: "类别", doc_number: "文号", legal_basis: "法律依据", effective_on: "施行日期",
   power_type: "权力类型", duties: "责任事项", accountability: "追责情形", situation: "追责情形",
   basis: "依据", copies: "份数",
+  from: "起始日期", to: "截止日期", date_from: "起始日期", date_to: "截止日期", source: "来源",
+  not_accepted: "不予受理",
 };
 
 export function fieldLabel(field) {

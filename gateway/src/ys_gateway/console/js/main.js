@@ -13,6 +13,9 @@ import { homePage } from "./pages/home.js";
 import { ticketPage } from "./pages/ticket.js";
 import { applicationPage } from "./pages/application.js";
 import { complaintPage } from "./pages/complaint.js";
+import { NEW_COMPLAINT_PAGE, newComplaintPage } from "./pages/complaint-new.js";
+import { COMPLAINTS_STATS_PAGE, complaintsStatsPage } from "./pages/complaints-stats.js";
+import { VISITS_STATS_PAGE, visitsStatsPage } from "./pages/visits-stats.js";
 import { rectificationPage } from "./pages/rectification.js";
 import { problemFormPage, problemPage } from "./pages/problem.js";
 import { enterprisesPage } from "./pages/enterprises.js";
@@ -64,6 +67,7 @@ route("/console/positions", login.positionsPage, { bare: true, anyPosition: true
 route("/console/home", homePage);
 route("/console/tickets/:id", ticketPage);
 route("/console/applications/:id", applicationPage);
+route(NEW_COMPLAINT_PAGE, newComplaintPage); // before complaints/:id
 route("/console/complaints/:id", complaintPage);
 route("/console/rectifications/:id", rectificationPage);
 route("/console/problems/new", problemFormPage); // before problems/:id: the first match wins
@@ -84,6 +88,8 @@ route("/console/findings/:id", findingPage);
 route("/console/bulletin", bulletinPage);
 route(STATS_PAGE, hotlineStatsPage);
 route(APPROVALS_STATS_PAGE, approvalsStatsPage);
+route(COMPLAINTS_STATS_PAGE, complaintsStatsPage);
+route(VISITS_STATS_PAGE, visitsStatsPage);
 route("/console/escalations", escalationsPage);
 route("/console/ratings", ratingsPage);
 route("/console/ratings/:id", ratingPage);

@@ -9,6 +9,7 @@ import { h, replace } from "../dom.js";
 import { departmentOptions, deptName } from "../directory.js";
 import { dayAfter, dayRange, dayStart, ratio } from "../format.js";
 import { navigate } from "../router.js";
+import { count, number } from "../stats.js";
 import { empty, field, input, section, select, table, withLoading } from "../ui.js";
 
 export const APPROVALS_STATS_PAGE = "/console/approvals-stats";
@@ -21,8 +22,7 @@ export const mayReadApprovalsStats = (p) => Boolean(p) && READERS.includes(p.dep
 const GROUPS = { item: "事项", department: "实施部门", month: "收件月份" };
 const GROUPED = { item: "by_item", department: "by_department", month: "by_month" };
 
-const count = (v) => String(v ?? 0);
-const days = (v) => (v === null || v === undefined ? "—" : Number(v).toFixed(1));
+const days = (v) => number(v, 1);
 
 // The figures, a group at a time (each a few columns: no sideways scroll on a tablet).
 const VIEWS = {

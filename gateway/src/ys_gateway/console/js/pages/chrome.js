@@ -11,6 +11,8 @@ import { mayReadInspections } from "./inspections.js";
 import { mayReadEnforcement } from "./enforcement.js";
 import { mayKeepCatalogue, mayPublish } from "./approvals-shared.js";
 import { APPROVALS_STATS_PAGE, mayReadApprovalsStats } from "./approvals-stats.js";
+import { COMPLAINTS_STATS_PAGE, mayReadComplaintsStats } from "./complaints-stats.js";
+import { VISITS_STATS_PAGE, mayReadVisitsStats } from "./visits-stats.js";
 
 function navLink(href, text) {
   const exact = ["/console/home", "/console/public"].includes(href);
@@ -45,6 +47,8 @@ function staffNav() {
     mayReadEnforcement(p) ? navLink("/console/enforcement", "三为主") : null,
     mayReadHotlineStats(p) ? navLink(STATS_PAGE, "热线统计") : null,
     mayReadApprovalsStats(p) ? navLink(APPROVALS_STATS_PAGE, "审批统计") : null,
+    mayReadComplaintsStats(p) ? navLink(COMPLAINTS_STATS_PAGE, "投诉统计") : null,
+    mayReadVisitsStats(p) ? navLink(VISITS_STATS_PAGE, "走访统计") : null,
     session.isCountyAdmin(p) ? navLink("/console/calendar", "节假日安排") : null,
     mayKeepCatalogue(p) ? [navLink("/console/approvals/items", "事项目录"), navLink("/console/approvals/packages", "一件事一次办")] : null,
     mayPublish(p) ? navLink("/console/approvals/disclosure", "四公开") : null,

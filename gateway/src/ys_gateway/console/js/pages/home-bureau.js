@@ -7,6 +7,8 @@ import { pct, thisMonth } from "../format.js";
 import { ESCALATION } from "../labels.js";
 import { section, table, tag, withLoading } from "../ui.js";
 import { STATS_PAGE } from "./hotline-stats.js";
+import { COMPLAINTS_STATS_PAGE } from "./complaints-stats.js";
+import { VISITS_STATS_PAGE } from "./visits-stats.js";
 import { COMPLAINT_COLUMNS, LEDGER_BRIEF, RECTIFICATION_COLUMNS, items, listSection } from "./lists.js";
 import { APPEALS, APPEAL_COLUMNS } from "./appeals.js";
 
@@ -60,6 +62,8 @@ export async function bureauHome({ main }, p) {
       (rows) => table(RECTIFICATION_COLUMNS, rows, "没有在办的差评整改")),
     card(`部门考核（${month}）`, () => get("/api/v1/ratings/scorecards", { month }), (s) => table(SCORECARD_COLUMNS, s.items, "本月暂无考核数据"),
       h("p", { class: "muted" }, h("a", { href: "/console/bulletin", "data-link": "" }, "查看月通报"), "　",
-        h("a", { href: STATS_PAGE, "data-link": "" }, "查看12345热线统计"))),
+        h("a", { href: STATS_PAGE, "data-link": "" }, "查看12345热线统计"), "　",
+        h("a", { href: COMPLAINTS_STATS_PAGE, "data-link": "" }, "涉企投诉统计"), "　",
+        h("a", { href: VISITS_STATS_PAGE, "data-link": "" }, "走访与企业诉求统计"))),
   );
 }

@@ -13,6 +13,9 @@ import {
   APPLICATION_COLUMNS, COMPLAINT_COLUMNS, RECTIFICATION_COLUMNS, TICKET_COLUMNS, items, listSection,
 } from "./lists.js";
 import { FINDING_COLUMNS } from "./finding.js";
+import { NEW_COMPLAINT_PAGE } from "./complaint-new.js";
+import { COMPLAINTS_STATS_PAGE } from "./complaints-stats.js";
+import { VISITS_STATS_PAGE } from "./visits-stats.js";
 import { DUTY_COLUMNS, PAIRING_COLUMNS, PROBLEM_COLUMNS, V, VISIT_COLUMNS, may } from "./visits-shared.js";
 
 const T = "/api/v1/hotline/tickets";
@@ -41,9 +44,13 @@ function departmentHome({ main }, p) {
   );
 }
 
+const go = (href, text, tone = "button secondary") => h("a", { href, "data-link": "", class: tone }, text);
+
 function complaintsHome({ main }) {
   replace(main,
     title(main, "侵权投诉中心 · 工作台"),
+    h("nav", { class: "action-buttons", "aria-label": "中心业务" },
+      go(NEW_COMPLAINT_PAGE, "登记投诉", "button"), go(COMPLAINTS_STATS_PAGE, "投诉统计")),
     listSection("待受理", COMPLAINT_COLUMNS, items(C, { status: "registered" }), "没有待受理的投诉"),
     listSection("待审核答复", COMPLAINT_COLUMNS, items(C, { status: "replied" }), "没有待审核的答复"),
     listSection("企业有异议 / 已回访", COMPLAINT_COLUMNS, items(C, { status: ["disputed", "revisited"] }), "没有"),
@@ -55,13 +62,13 @@ function complaintsHome({ main }) {
 
 /** The center's own work, one click from its home (each only where the API allows it). */
 function enterpriseTasks(p) {
-  const go = (href, text, tone = "") => h("a", { href, "data-link": "", class: tone || "button secondary" }, text);
   return h("nav", { class: "action-buttons", "aria-label": "中心业务" },
     go("/console/enterprises", "企业库", "button"),
     may.register(p) ? go("/console/enterprises?register=1", "登记企业") : null,
     may.register(p) ? go("/console/problems/new", "登记诉求") : null,
     go("/console/visits/new", "记录走访"),
-    go("/console/duty", "坐班安排"));
+    go("/console/duty", "坐班安排"),
+    go(VISITS_STATS_PAGE, "走访统计"));
 }
 
 function enterpriseHome({ main }, p) {
