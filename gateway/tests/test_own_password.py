@@ -151,6 +151,7 @@ async def test_weak_or_unchanged_passwords_are_refused(
     assert [e["field"] for e in short.json()["errors"]] == ["new_password"]
     assert same.json()["type"] == PROBLEM_BASE + "same-password"
     assert same.json()["field"] == "new_password"
+    assert same.json()["detail"] == "新密码不能与当前密码相同"  # the person changing it reads this
     assert still.status_code == 200
 
 

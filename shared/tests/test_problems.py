@@ -43,6 +43,22 @@ async def test_date_arithmetic_past_the_calendar_is_a_422_problem() -> None:
     assert "range" in response.json()["detail"]
 
 
+async def test_a_refused_field_is_a_problem_worded_in_chinese() -> None:
+    """The title and detail of a validation problem are read by people (zh-CN); each field's
+    entry keeps its name, pydantic's message and its type, which the console words itself."""
+    response = await get(app_with("/next", None), "/next?day=13812345678")
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["type"], body["title"]) == (
+        "https://yingshang.gov.cn/problems/validation",
+        "提交的内容未通过校验",
+    )
+    assert body["detail"] == "以下字段填写有误：query.day"
+    [error] = body["errors"]
+    assert (error["field"], error["type"]) == ("query.day", "date_from_datetime_inexact")
+    assert error["message"]
+
+
 @pytest.mark.parametrize(
     ("kind", "message", "status", "code"),
     [

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, model_validator
 
 from yingshang.clock import FrozenClock, get_clock, set_clock
+from yingshang.problems import Invalid
 from yingshang.validators import (
     USCC,
     ImplementationCode,
@@ -24,6 +25,8 @@ from yingshang.validators import (
     normalise_landline,
     normalise_mobile,
     normalise_uscc,
+    ordered_period,
+    refuse_missing,
     resident_id_check_char,
     uscc_check_char,
 )
@@ -197,3 +200,46 @@ def test_a_time_without_an_offset_is_the_countys() -> None:
     given = Period.model_validate({"start": "2026-11-27", "at": "2026-11-27T08:00:00Z"})
     assert naive.at == datetime(2026, 11, 27, 0, 0, tzinfo=UTC)  # 08:00 in Fenggang
     assert given.at == datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+
+
+def test_a_period_of_days_counts_both_ends_and_may_be_one_day() -> None:
+    ordered_period(date(2026, 3, 1), date(2026, 3, 1), field="to")
+    ordered_period(None, date(2026, 3, 1), field="to")
+    with pytest.raises(Invalid) as refused:
+        ordered_period(date(2026, 3, 2), date(2026, 3, 1), field="to")
+    assert (refused.value.detail, refused.value.extra) == (
+        "所选期间的结束日期早于开始日期，请重新选择日期范围",
+        {"field": "to"},
+    )
+
+
+def test_a_period_of_instants_must_hold_one_compared_in_utc() -> None:
+    """[start, end): an end at the start holds nothing; offsets compare as instants."""
+    shanghai = timezone(timedelta(hours=8))
+    start = datetime(2026, 3, 2, 8, tzinfo=shanghai)  # 00:00 UTC
+    ordered_period(start, datetime(2026, 3, 2, 0, 0, 1, tzinfo=UTC), field="received_to")
+    for end in (datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 1, 23, tzinfo=UTC)):
+        with pytest.raises(Invalid) as refused:
+            ordered_period(start, end, field="received_to")
+        assert refused.value.detail == "所选期间的结束时间不晚于开始时间，请重新选择日期范围"
+
+
+class Bill(BaseModel):
+    unpaid: bool = False
+    amount: int | None = None
+    due: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Bill:
+        if self.unpaid:
+            refuse_missing(self, ["amount", "due"], "拖欠账款须填写")
+        return self
+
+
+def test_fields_one_field_requires_are_refused_as_missing_each_at_its_name() -> None:
+    Bill(unpaid=True, amount=1, due="2026-03-01")
+    with pytest.raises(ValidationError) as refused:
+        Bill(unpaid=True, amount=1)
+    assert [(e["loc"], e["type"], e["msg"]) for e in refused.value.errors()] == [
+        (("due",), "missing", "拖欠账款须填写")
+    ]

@@ -113,8 +113,10 @@ async def test_capacity_cancel_and_no_show(
     assert sorted(a["status"] for a in day.json()) == ["cancelled", "no_show"]
     gone = await c.post(f"{BASE}/appointments", json=booking(TUESDAY, "09:30"), headers=clerk)
     assert (gone.status_code, gone.json()["field"]) == (422, "start")  # already begun
+    assert gone.json()["detail"] == "该时段已经开始，请选择之后的时段"  # in Chinese: staff read it
     past = await c.post(f"{BASE}/appointments", json=booking(date(2026, 3, 2)), headers=clerk)
     assert (past.status_code, past.json()["field"]) == (422, "day")
+    assert past.json()["detail"] == "不能预约已经过去的日期"
 
 
 async def test_weekend_booking_by_the_platform(hall: ServiceUnderTest, people: People) -> None:

@@ -153,9 +153,14 @@ async def test_a_statistics_period_that_ends_before_it_starts_is_refused(
     r = await c.get(f"{BASE}/statistics", params=inverted, headers=bureau)
     assert r.status_code == 422, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
-    assert (r.json()["field"], r.json()["detail"]) == ("until", "the period ends before it starts")
-    # Compared as instants: 08:00 Shanghai is midnight UTC, the same moment, so not inverted.
+    inverted_words = "所选期间的结束时间不晚于开始时间，请重新选择日期范围"
+    assert (r.json()["field"], r.json()["detail"]) == ("until", inverted_words)
+    # Compared as instants: 08:00 Shanghai is midnight UTC, the same moment: [since, until)
+    # holds nothing, refused like an inverted period; a second after it is ordered.
     same = {"since": "2026-01-01T08:00:00", "until": "2026-01-01T00:00:00Z"}
-    assert (await c.get(f"{BASE}/statistics", params=same, headers=bureau)).status_code == 200
+    r = await c.get(f"{BASE}/statistics", params=same, headers=bureau)
+    assert (r.status_code, r.json()["detail"]) == (422, inverted_words)
+    later = {"since": "2026-01-01T08:00:00", "until": "2026-01-01T00:00:01Z"}
+    assert (await c.get(f"{BASE}/statistics", params=later, headers=bureau)).status_code == 200
     ordered = {"since": "2025-01-01T00:00:00", "until": "2026-01-01T00:00:00"}
     assert (await c.get(f"{BASE}/statistics", params=ordered, headers=bureau)).status_code == 200

@@ -58,10 +58,12 @@ async def test_postal_delivery_needs_tracking_and_address(
         c, app, "deliver", clerk, {"method": "postal", "postal_address": "龙泉镇1号"}
     )
     assert (no_tracking.status_code, no_tracking.json()["field"]) == (422, "tracking_number")
+    assert no_tracking.json()["detail"] == "邮寄送达须填写邮件单号"  # the clerk reads it
     no_address = await act(
         c, app, "deliver", clerk, {"method": "postal", "tracking_number": "EMS1234567890"}
     )
     assert (no_address.status_code, no_address.json()["field"]) == (422, "postal_address")
+    assert no_address.json()["detail"] == "邮寄送达须填写邮寄地址"
     assert (await act(c, app, "finish", clerk)).status_code == 409  # not delivered yet
     sent = await act(
         c,

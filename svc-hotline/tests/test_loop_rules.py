@@ -5,6 +5,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -282,6 +283,52 @@ async def test_on_time_rate_counts_stages_already_late(
     stats = await c.get(f"{BASE}/stats", params={"by": "type"}, headers=people.center_head)
     row = next(r for r in stats.json() if r["key"] == "complaint")
     assert row["on_time_rate"]["sign"] == 0.5, row
+
+
+async def _complaint_row(c: httpx.AsyncClient, people: People) -> dict[str, Any]:
+    stats = await c.get(f"{BASE}/stats", params={"by": "type"}, headers=people.center_head)
+    return dict(next(r for r in stats.json() if r["key"] == "complaint"))
+
+
+async def test_on_time_rates_count_the_first_round_and_report_a_reopens_round_beside(
+    hotline: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """Each stage counts once per ticket, in its first round (what its department is judged
+    on): a reopened ticket's second 签收, late, does not lower the first round's rate; the
+    latest round of reopened tickets is reported beside it."""
+    c, head = hotline.client, people.head("SCJGJ")
+    t = await step(c, await create(c, people.operator), "dispatch", people.operator)
+    t = await step(c, t, "sign", head)
+    t = await step(c, t, "contact", head)
+    t = await step(c, t, "reply", head, {"body": "已责令该餐馆整改。"})
+    t = await step(c, t, "review", people.center_head, {"approve": True})
+    t = await step(c, t, "revisit", people.operator, {"level": 1, "comment": "没有解决"})
+    await step(c, t, "reopen", people.center_head, {"reason": "群众不满意"})
+    clock.set(T0 + timedelta(days=7))  # the second round's 签收 (1 wd) is late by now
+    row = await _complaint_row(c, people)
+    stages = {"sign", "contact", "handle", "feedback", "revisit"}
+    assert row["on_time_rate"] == dict.fromkeys(stages, 1.0), row
+    assert row["reopened_on_time_rate"] == {"sign": 0.0}, row
+
+
+async def test_a_stage_run_twice_in_a_round_counts_once_late_when_either_was(
+    hotline: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """A 签收 gone overdue, then 退单 and re-dispatched and signed at once: the ticket's 签收
+    is late, counted once (beside a ticket signed on time: 50 %, not 2 of 3 clocks)."""
+    c = hotline.client
+    on_time = await step(c, await create(c, people.operator), "dispatch", people.operator)
+    await step(c, on_time, "sign", people.head("SCJGJ"))
+    t = await step(c, await create(c, people.operator, title="另一件"), "dispatch", people.operator)
+    clock.set(T0 + timedelta(days=7))
+    await DeadlineSweeper(hotline.app.state.db).sweep()  # the 签收 goes overdue
+    t = await step(c, t, "return", people.head("SCJGJ"), {"reason": "不属本部门职责"})
+    t = await step(c, t, "return-review", people.center_head, {"approve": True})
+    t = await step(c, t, "dispatch", people.operator, {"department": "WJJ"})
+    await step(c, t, "sign", people.head("WJJ"))
+    row = await _complaint_row(c, people)
+    assert row["on_time_rate"]["sign"] == 0.5, row
+    assert row["reopened_on_time_rate"] == {}, row
 
 
 async def test_co_handlers_queues_hold_only_their_own_steps(

@@ -136,7 +136,7 @@ async def test_bottom_two_months_running_is_flagged(
 
 async def test_bulletin_input_and_access(ratings: ServiceUnderTest, people: People) -> None:
     bad = await ratings.client.get(REPORT, params={"month": "2026-13"}, headers=people.bureau())
-    assert bad.status_code == 422
+    assert (bad.status_code, bad.json()["detail"]) == (422, "以下字段填写有误：query.month")
     anonymous = await ratings.client.get(REPORT, params={"month": OCTOBER})
     assert anonymous.status_code == 401
     department = await ratings.client.post(

@@ -227,9 +227,9 @@ def test_an_enterprise_complains_and_the_center_is_offered_only_its_steps(consol
     citizen.fill("#f-contact_name", "赵经理")
     citizen.fill("#f-contact_phone", "13700001111")
     submit = "form[aria-label=涉企侵权投诉] button[type=submit]"
-    citizen.click(submit)  # an unpaid bill without its amount and due date: refused, in Chinese
+    citizen.click(submit)  # an unpaid bill without its amount and due date: required, in Chinese
     expect(citizen.locator(".form-error")).to_have_text(
-        "填写的内容有误：「涉及金额」未填写完整或不符合要求"
+        "填写的内容有误：「涉及金额」必须填写；「账款约定支付日期」必须填写"
     )
     citizen.fill("#f-claimed_amount", "380000")
     citizen.fill("#f-bill_due_date", "2025-10-31")

@@ -239,3 +239,34 @@ def test_a_complaint_category_reads_the_same_on_the_public_form_and_for_the_staf
     page.get_by_role("button", name="受理", exact=True).click()
     corrected = page.locator("form[aria-label=受理] [name=category] option:not([value=''])")
     assert corrected.all_inner_texts() == list(offered.values())  # the accept form's choices
+
+
+HOTLINE_TEXT = {"#f-title": "路灯不亮", "#f-content": "小区路灯损坏一个月无人维修"}
+COMPLAINT_FACTS = "执法人员要求本企业向指定供应商购买设备。"
+COMPLAINT_TEXT = {"#f-title": "检查中要求购买设备", "#f-facts": COMPLAINT_FACTS}
+PUBLIC_CHOICES = [  # (page, the choice, its label in a problem, the fields a person fills in)
+    ("hotline", "type", "类型", HOTLINE_TEXT),
+    ("complaint", "category", "类别", COMPLAINT_TEXT),
+]
+
+
+def test_the_public_forms_preselect_no_type_and_send_none_without_one(console: Any) -> None:
+    """The 12345 form's type and the complaint form's category start at "请选择": a person who
+    skips them is stopped by the form, and were the form bypassed, the service's 422 is shown
+    as the field that must be filled (nothing is recorded under the first option)."""
+    page = console.new_page()
+    for path, name, label, filled in PUBLIC_CHOICES:
+        page.goto(f"{console.base}/console/public/{path}")
+        choice = page.locator(f"#f-{name}")
+        expect(choice).to_have_value("")
+        assert choice.locator("option").first.inner_text() == "请选择…"
+        for selector, text in filled.items():
+            page.fill(selector, text)
+        page.check("input[name=anonymous]")
+        page.click("form button[type=submit]")
+        expect(page.locator(f"#f-{name}:invalid")).to_have_count(1)  # the browser refuses
+        choice.evaluate("(el) => { el.required = false; }")  # as if the check were not there
+        page.click("form button[type=submit]")
+        refused = page.locator("form .form-error")
+        expect(refused).to_have_text(f"填写的内容有误：「{label}」必须填写")
+        expect(page.locator(".notice.ok")).to_have_count(0)

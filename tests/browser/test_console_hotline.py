@@ -176,3 +176,34 @@ def test_a_reopened_ticket_marks_the_round_of_each_clock(console: Any) -> None:
     muted = [row.get_attribute("class") == "earlier-round" for row in rows.all()]
     assert muted == [False, False, True, True]
     console.shot(page, "hotline-ticket-reopened-rounds")
+
+
+def test_the_dispatch_form_offers_only_active_departments(console: Any) -> None:
+    """A department deactivated at the gateway (撤并) keeps its name on old tickets but is not
+    offered for a new dispatch (the service would refuse it: inactive-department)."""
+    code = f"CB{_unique().upper()}"
+    name = f"已撤并单位{code}"
+    with console.api("admin") as admin:
+        made = admin.post(
+            "/api/v1/admin/departments",
+            json={"code": code, "name": name, "kind": "department"},
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert made.status_code == 201, made.text
+        gone = admin.patch(f"/api/v1/admin/departments/{code}", json={"active": False})
+        assert gone.status_code == 200, gone.text
+    body = {
+        "type": "help",
+        "category_code": "ZJ_PROPERTY",
+        "title": f"小区路灯不亮{_unique()}",
+        "content": "小区路灯损坏一个月无人维修",
+    }
+    with console.api("operator") as operator:
+        ticket = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert ticket.status_code == 201, ticket.text
+    page = console.new_page()
+    console.sign_in(page, "operator", f"/console/tickets/{ticket.json()['id']}")
+    page.click(".action-buttons button:has-text('派单')")
+    offered = page.locator(".action-form [name=department] option").all_inner_texts()
+    assert "住房和城乡建设局" in offered
+    assert name not in offered

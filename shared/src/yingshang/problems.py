@@ -20,6 +20,9 @@ log = logging.getLogger("yingshang.problems")
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://yingshang.gov.cn/problems/"
+# Read by people (the console shows it where no field is named): Chinese. Each entry of
+# ``errors`` keeps pydantic's ``type`` (what the console words per field) and ``message``.
+VALIDATION_TITLE = "提交的内容未通过校验"
 
 
 class DomainError(Exception):
@@ -144,11 +147,11 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         }
         for e in exc.errors()
     ]
-    fields = ", ".join(e["field"] for e in errors)
+    fields = "、".join(e["field"] for e in errors)
     return problem(
         422,
-        "Request validation failed",
-        f"Invalid fields: {fields}",
+        VALIDATION_TITLE,
+        f"以下字段填写有误：{fields}",
         code="validation",
         instance=request.url.path,
         errors=errors,

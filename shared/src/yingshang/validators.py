@@ -4,18 +4,22 @@ The annotated types (``USCC``, ``MobilePhone``, ``ResidentId`` ...) normalise th
 (trim, upper-case, drop separators) and raise ``ValueError``; inside a request body that becomes
 the 422 problem detail naming the field (``yingshang.problems``). Outside pydantic, call the
 ``normalise_*`` functions (``ValueError`` on bad input) or the ``is_valid_*`` predicates.
+A check across two parameters (:func:`ordered_period`) raises the 422 problem itself; a
+model's rule that one field requires another names each one left out (:func:`refuse_missing`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from yingshang.clock import SHANGHAI, now, today
+from yingshang.clock import SHANGHAI, ensure_utc, now, today
+from yingshang.problems import Invalid
 
 # 统一社会信用代码 unified social credit code, GB 32100-2015: 18 characters from this set
 # (no I, O, S, V, Z); the 18th is a check character over the first 17.
@@ -236,3 +240,41 @@ def not_after_today(day: date) -> date:
 
 PastOrToday = Annotated[PlausibleDate, AfterValidator(not_after_today)]
 """A day that has come: a bill's due date, the day evidence was produced or an action taken."""
+
+
+def refuse_missing(model: BaseModel, names: Iterable[str], why: str) -> None:
+    """In a model validator: each of ``names`` left out (``None``) is refused as ``missing``
+    at its own field, with ``why`` (Chinese, for the person filling the form) as its message,
+    as pydantic refuses a required field; the console then says the field must be filled,
+    not that its format is wrong."""
+    absent = [name for name in names if getattr(model, name) is None]
+    if absent:
+        raise ValidationError.from_exception_data(
+            type(model).__name__,
+            [
+                InitErrorDetails(type=PydanticCustomError("missing", why), loc=(name,), input=None)
+                for name in absent
+            ],
+        )
+
+
+PERIOD_INSTANTS_INVERTED = "所选期间的结束时间不晚于开始时间，请重新选择日期范围"
+PERIOD_DAYS_INVERTED = "所选期间的结束日期早于开始日期，请重新选择日期范围"
+
+
+def ordered_period(
+    start: date | datetime | None, end: date | datetime | None, *, field: str
+) -> None:
+    """A period whose end comes before its start is a mistake, not an empty answer: a 422
+    naming ``field`` (the end's parameter), said in Chinese for the person who chose the dates.
+
+    Days bound a period inclusively (one day starts and ends on it); instants bound a
+    half-open one, ``[start, end)``, whose end must come after its start (compared in UTC, an
+    instant without an offset taken as UTC). Either bound may be open (``None``)."""
+    if start is None or end is None:
+        return
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        if ensure_utc(end) <= ensure_utc(start):
+            raise Invalid(PERIOD_INSTANTS_INVERTED, field=field)
+    elif end < start:
+        raise Invalid(PERIOD_DAYS_INVERTED, field=field)

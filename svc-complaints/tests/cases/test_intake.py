@@ -81,6 +81,42 @@ async def test_bad_complaints_get_problems_and_leave_nothing(
     assert await _count(complaints) == 0
 
 
+async def test_what_a_category_requires_is_refused_as_missing_not_as_malformed(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    """An unpaid bill without its amount and due date, an 'other' matter without its words, a
+    real-name complaint without the enterprise: each field left out is ``missing`` (the
+    console says it must be filled), at its own name, on the public form as at the center."""
+    bill_words = "拖欠企业账款的投诉须填写涉及金额和账款约定支付日期"
+    cases = [
+        (
+            AComplaint(category="unpaid_bills"),
+            {},
+            [("claimed_amount", bill_words), ("bill_due_date", bill_words)],
+        ),
+        (
+            AComplaint(category="unpaid_bills"),
+            {"claimed_amount": "1000.00"},
+            [("bill_due_date", bill_words)],
+        ),
+        (
+            AComplaint(category="other"),
+            {},
+            [("category_other", "选择“其他”类别时须说明投诉的事项")],
+        ),
+        (AComplaint(enterprise=None), {}, [("enterprise", "实名投诉须填写企业信息")]),
+    ]
+    for complaint, extra, expected in cases:
+        body = complaint.with_(extra=extra).build()
+        for url, headers in ((f"{BASE}/cases", people.clerk), (f"{BASE}/public/cases", {})):
+            response = await complaints.client.post(url, json=body, headers=headers)
+            assert response.status_code == 422, response.text
+            errors = response.json()["errors"]
+            assert [(e["field"], e["message"]) for e in errors] == expected, url
+            assert {e["type"] for e in errors} == {"missing"}
+    assert await _count(complaints) == 0
+
+
 async def test_wrong_callers_are_refused(complaints: ServiceUnderTest, people: People) -> None:
     body = AComplaint().build()
     for headers, status in ((people.head(), 403), (people.bureau, 403), ({}, 401)):

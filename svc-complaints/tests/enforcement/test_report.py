@@ -88,7 +88,13 @@ async def test_actions_are_dated_by_today_and_periods_run_forward(
     for path in (URL, f"{URL}/report"):
         r = await c.get(path, params=inverted, headers=people.bureau)
         assert r.status_code == 422, r.text
-        assert (r.json()["field"], r.json()["detail"]) == ("to", "the period ends before it starts")
+        assert (r.json()["field"], r.json()["detail"]) == (
+            "to",
+            "所选期间的结束日期早于开始日期，请重新选择日期范围",
+        )
+    one_day = {"from": "2026-03-01", "to": "2026-03-01"}  # days count inclusively
+    for path in (URL, f"{URL}/report"):
+        assert (await c.get(path, params=one_day, headers=people.bureau)).status_code == 200
 
 
 @pytest.mark.parametrize(

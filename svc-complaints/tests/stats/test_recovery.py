@@ -27,6 +27,12 @@ def _fields(response: Any) -> list[str]:
     return [e["field"] for e in response.json()["errors"]]
 
 
+def _missing(response: Any) -> list[str]:
+    """The fields refused as left out (type ``missing``: the console says "必须填写")."""
+    assert response.status_code == 422, response.text
+    return [e["field"] for e in response.json()["errors"] if e["type"] == "missing"]
+
+
 def _fields_of_problem(response: Any) -> str:
     assert response.status_code == 422, response.text
     return str(response.json()["field"])
@@ -44,9 +50,10 @@ async def test_accepted_as_an_unpaid_bill_with_its_amount_and_due_date(
     tag = {**p.officer, "If-Match": f'"case-{case["id"]}-{case["version"]}"'}
     as_bill = {"category": "unpaid_bills"}
     nothing = await c.post(url, json=as_bill, headers=tag)
-    assert _fields(nothing) == ["claimed_amount", "bill_due_date"]
+    assert _missing(nothing) == ["claimed_amount", "bill_due_date"]
+    assert nothing.json()["detail"] == "拖欠企业账款的投诉须填写涉及金额和账款约定支付日期"
     half = await c.post(url, json={**as_bill, "claimed_amount": "50000.00"}, headers=tag)
-    assert _fields(half) == ["bill_due_date"]
+    assert _missing(half) == ["bill_due_date"]
     late = await c.post(url, json={**as_bill, **BILL, "bill_due_date": "2026-03-03"}, headers=tag)
     assert _fields(late) == ["bill_due_date"]  # not yet due is no arrears (as at intake)
     after = (await c.get(f"{BASE}/cases/{case['id']}", headers=p.officer)).json()
@@ -73,7 +80,9 @@ async def test_a_result_recovers_at_most_the_claim(
     url = f"{BASE}/cases/{case['id']}/resolve"
     tag = {**p.officer, "If-Match": f'"case-{case["id"]}-{case["version"]}"'}
     too_much = {"result": "已全额支付款项", "recovered_amount": "100000.00"}
-    assert _fields_of_problem(await c.post(url, json=too_much, headers=tag)) == "recovered_amount"
+    refused = await c.post(url, json=too_much, headers=tag)
+    assert _fields_of_problem(refused) == "recovered_amount"
+    assert refused.json()["detail"] == "挽回金额不能超过涉及金额（1000.00 元）"  # as staff read it
     whole = {"result": "已全额支付款项", "recovered_amount": "1000.00"}
     resolved = await step(c, case, "resolve", p.officer, whole)
     assert resolved["recovered_amount"] == "1000.00"

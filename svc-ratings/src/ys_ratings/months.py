@@ -19,7 +19,7 @@ def month_of(at: datetime) -> str:
 
 def parse_month(value: str, field: str = "month") -> str:
     if not MONTH_RE.match(value):
-        raise Invalid("month must look like 2026-10", field=field)
+        raise Invalid("月份格式应为 2026-10", field=field)
     return value
 
 

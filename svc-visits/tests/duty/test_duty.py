@@ -9,11 +9,19 @@ from sqlalchemy import select
 from tests.builders import BASE, TODAY, People, Walk, a_problem, etag, ok
 from yingshang.events.outbox import OutboxEvent
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.directory import deliver, directory_event
+from ys_visits.app import CONSUMERS
 
 SITTING = {
     "hall": "HALL_COUNTY", "leader_name": "王志明", "leader_staff_no": "LD0001",
     "leader_title": "副县长", "department": "FGJ", "date": TODAY, "start": "09:00", "end": "12:00",
 }  # fmt: skip
+
+
+async def deactivate(sut: ServiceUnderTest, person: dict[str, str]) -> None:
+    gateway = next(spec for spec in CONSUMERS if spec.source == "gateway")
+    event = directory_event("user.deactivated", {**person, "active": False, "positions": []})
+    assert await deliver(sut.app.state.db, gateway, event)
 
 
 async def duty_events(sut: ServiceUnderTest, shift_id: str) -> list[dict[str, Any]]:
@@ -93,6 +101,16 @@ async def test_scheduling_rules(visits: ServiceUnderTest, people: People) -> Non
                           ({"department": "NOPE"}, "department")):  # fmt: skip
         response = await visits.client.post(url, json={**SITTING, **change}, headers=people.center)
         assert (response.status_code, response.json().get("field")) == (422, field), change
+    # the 工号 signs in and out: an active person of the county directory (as a pairing's)
+    for staff_no in ("LD9999", "FG5200"):
+        if staff_no == "FG5200":  # 彭勇, deactivated at the gateway
+            await deactivate(visits, {"username": "fgj_head", "name": "彭勇", "staff_no": staff_no})
+        response = await visits.client.post(
+            url, json={**SITTING, "leader_staff_no": staff_no}, headers=people.center
+        )
+        problem = response.json()
+        assert (response.status_code, problem.get("field")) == (422, "leader_staff_no"), staff_no
+        assert problem["type"].endswith("/unknown-staff")
     backwards = await visits.client.post(url, json={**SITTING, "start": "12:00", "end": "09:00"},
                                          headers=people.center)  # fmt: skip
     assert backwards.status_code == 422

@@ -67,6 +67,7 @@ async def test_a_pairing_that_ends_before_a_whole_window_owes_no_visit_and_takes
     assert (after_end.status_code, after_end.json().get("field")) == (422, "visited_on"), (
         after_end.text
     )
+    assert after_end.json()["detail"] == "走访日期晚于挂帮关系的结束日期"  # the center reads it
     last_day = await visits.client.post(
         f"{BASE}/visits", json=visit_on(pairing, "2026-03-20"), headers=people.center
     )

@@ -94,5 +94,13 @@ async def test_who_may_read_and_bad_periods(visits: ServiceUnderTest, people: Pe
                                                      "date_to": "2026-01-01"},
                                         headers=people.center)  # fmt: skip
     assert (backwards.status_code, backwards.json()["field"]) == (422, "date_to")
+    assert backwards.json()["detail"] == "所选期间的结束日期早于开始日期，请重新选择日期范围"
+    too_long = await visits.client.get(url, params={"date_from": "2020-01-01",
+                                                    "date_to": "2026-01-01"},
+                                       headers=people.center)  # fmt: skip
+    assert (too_long.status_code, too_long.json()["detail"]) == (
+        422,
+        "一次最多查询三年，请缩短期间",
+    )
     empty = await ok(await visits.client.get(url, headers=people.center))
     assert (empty["date_from"], empty["problems"]["raised"]) == ("2026-01-01", 0)

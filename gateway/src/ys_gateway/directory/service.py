@@ -49,7 +49,7 @@ async def list_departments(
 async def get_department(session: AsyncSession, code: str) -> Department:
     dept = await session.get(Department, code)
     if dept is None:
-        raise NotFound(f"no department {code}")
+        raise NotFound(f"组织机构目录中没有单位代码 {code}")
     return dept
 
 
@@ -94,7 +94,7 @@ async def _parent(session: AsyncSession, dept: Department, parent: str | None) -
     if parent is None:
         return None
     if parent == dept.code:
-        raise Invalid("a department cannot be its own parent", field="parent")
+        raise Invalid("上级单位不能是本单位", field="parent")
     await _existing_dept(session, parent, "parent")
     return parent
 
@@ -104,14 +104,14 @@ async def _head(session: AsyncSession, username: str | None) -> Any:
         return None
     user = await session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise Invalid(f"no user {username}", field="head_username")
+        raise Invalid(f"没有用户名为 {username} 的用户", field="head_username")
     return user.id
 
 
 async def _existing_dept(session: AsyncSession, code: str, field: str) -> Department:
     dept = await session.get(Department, code)
     if dept is None:
-        raise Invalid(f"no department {code}", field=field)
+        raise Invalid(f"组织机构目录中没有单位代码 {code}", field=field)
     return dept
 
 

@@ -78,7 +78,7 @@ class PasswordChanges:
     async def change(self, principal: Principal, body: PasswordChangeIn) -> IssuedTokens:
         if body.new_password == body.current_password:
             raise Invalid(
-                "the new password must differ from the current one",
+                "新密码不能与当前密码相同",
                 code="same-password",
                 field="new_password",
             )

@@ -340,7 +340,8 @@ async def apply_transition(
     transition = machine.transition(name)
     position = machine.check(case, name, principal, if_match=if_match, facts=facts)
     if transition.note_required and not (note and note.strip()):
-        raise Invalid(f"{transition.name} needs a note giving the reason", field="note")
+        step = f"“{transition.label}”" if transition.label else "该操作"
+        raise Invalid(f"{step}须填写理由", field="note")  # read by the person taking the step
     from_state = case.state
     if effect is not None:
         effect(case)

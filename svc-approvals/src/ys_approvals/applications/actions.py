@@ -109,7 +109,7 @@ async def receive_supplement(
 def _check_brought(requested: list[str], brought: set[str]) -> None:
     still = [m for m in requested if m not in brought]
     if still:
-        raise Invalid(f"still missing: {', '.join(still)}", field="materials", missing=still)
+        raise Invalid(f"以下材料仍未补齐：{'、'.join(still)}", field="materials", missing=still)
 
 
 async def _requested_in_review(session: AsyncSession, app: Application) -> list[str]:
@@ -266,7 +266,7 @@ async def decide(
     rejected as soon as one is (packages are dispatched in parallel). A refusal states its
     reason; an approval may carry a note, kept on the timeline."""
     if not approve and not isinstance(body, ReasonIn):
-        raise Invalid("a rejection needs its reason", field="reason")
+        raise Invalid("不予批准须说明理由", field="reason")
     flow.check_allowed(app, "approve" if approve else "reject", actor)
     part = _my_part(parts, actor)
     part.status = "approved" if approve else "rejected"
@@ -326,9 +326,9 @@ async def deliver(
     handing over the licence stops its delivery clock, unless 通知领取 already did."""
     method = body.method or DeliveryMethod(app.delivery_method or "pickup")
     if method == DeliveryMethod.postal and not body.tracking_number:
-        raise Invalid("postal delivery needs the tracking number", field="tracking_number")
+        raise Invalid("邮寄送达须填写邮件单号", field="tracking_number")
     if method == DeliveryMethod.postal and not (body.postal_address or app.postal_address):
-        raise Invalid("postal delivery needs an address", field="postal_address")
+        raise Invalid("邮寄送达须填写邮寄地址", field="postal_address")
     await flow.step(
         session,
         app,

@@ -66,7 +66,7 @@ async def resolve_target(session: AsyncSession, body: ApplicationIn) -> Target:
         )
     item = await get_by_ref(session, body.item or "")
     if not item.active:
-        raise Invalid("the item is no longer offered", field="item")
+        raise Invalid("该事项已停止办理", field="item")
     return Target(
         code=item.code,
         name=item.name,
@@ -88,7 +88,7 @@ async def _window(
     if body.channel != SubmitChannel.window:
         return None, None
     if not (body.hall_code and body.window_code):
-        raise Invalid("a window submission names hall_code and window_code", field="window_code")
+        raise Invalid("窗口收件须选择服务大厅和受理窗口", field="window_code")
     window = await get_window(session, body.hall_code, body.window_code)
     hall = await session.get(Hall, window.hall_id)
     assert hall is not None
@@ -99,7 +99,10 @@ async def _window(
         raise Forbidden(f"you do not sit at window {window.code}", code="not-at-window")
     for item, _ in target.items:
         if not await window_takes(session, window, item.id):
-            raise Invalid(f"window {window.code} does not take {item.name}", field="window_code")
+            raise Invalid(
+                f"窗口 {window.code} 不受理“{item.name}”，请选择受理该事项的窗口",
+                field="window_code",
+            )
     return hall, window
 
 
@@ -154,7 +157,7 @@ async def next_number(session: AsyncSession, code: str) -> str:
     day = now().astimezone(SHANGHAI).strftime("%Y%m%d")
     seq = await numbers.next_value(session, f"application:{code}:{day}")
     if seq > 9999:
-        raise Invalid("the day's numbers for this item are used up", field="item")
+        raise Invalid("该事项今日的办件编号已用完，请明日再办理或联系系统管理员", field="item")
     return f"{code}{day}{seq:04d}"
 
 

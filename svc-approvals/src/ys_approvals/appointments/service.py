@@ -76,12 +76,12 @@ async def slots(session: AsyncSession, window: Window, day: date) -> list[Slot]:
 async def book(session: AsyncSession, body: BookingIn, actor: Principal) -> Appointment:
     window = await get_window(session, body.hall_code, body.window_code)
     if body.day < today():
-        raise Invalid("cannot book a day in the past", field="day")
+        raise Invalid("不能预约已经过去的日期", field="day")
     if body.day == today() and body.start <= now().astimezone(SHANGHAI).strftime("%H:%M"):
-        raise Invalid("that slot has already begun", field="start")
+        raise Invalid("该时段已经开始，请选择之后的时段", field="start")
     slot = next((s for s in await slots(session, window, body.day) if s.start == body.start), None)
     if slot is None:
-        raise Invalid("the window has no slot at that time", field="start")
+        raise Invalid("该窗口在这一时间没有可预约的时段", field="start")
     item_id = await _item_id(session, body.item_code)
     await _take_seat(session, window.id, body.day, slot)
     appointment = Appointment(
@@ -151,7 +151,7 @@ async def _item_id(session: AsyncSession, code: str | None) -> uuid.UUID | None:
         return None
     item = await find_by_code(session, code)
     if item is None:
-        raise Invalid(f"unknown item {code}", field="item_code")
+        raise Invalid(f"事项目录中没有事项 {code}", field="item_code")
     return item.id
 
 
@@ -240,7 +240,7 @@ async def request_visit(
     session: AsyncSession, body: DoorToDoorIn, actor: Principal
 ) -> DoorToDoorRequest:
     if body.wanted_day < today():
-        raise Invalid("the wanted day is in the past", field="wanted_day")
+        raise Invalid("期望上门的日期已经过去", field="wanted_day")
     request = DoorToDoorRequest(
         item_id=await _item_id(session, body.item_code),
         applicant_name=body.applicant_name,

@@ -93,7 +93,7 @@ async def set_window_items(
     items = list(rows.scalars())
     unknown = sorted(set(codes) - {i.code for i in items})
     if unknown:
-        raise Invalid(f"unknown items: {', '.join(unknown)}", field="item_codes")
+        raise Invalid(f"事项目录中没有这些事项：{'、'.join(unknown)}", field="item_codes")
     await session.execute(delete(WindowItem).where(WindowItem.window_id == window.id))
     session.add_all(WindowItem(window_id=window.id, item_id=i.id) for i in items)
     window.accepts_all = accepts_all

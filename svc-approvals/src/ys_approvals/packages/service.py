@@ -34,7 +34,7 @@ async def get_package(session: AsyncSession, code: str) -> ItemPackage:
     """A package an application may be for: one still offered."""
     package = await find_package(session, code)
     if not package.active:
-        raise Invalid("the package is no longer offered", field="package")
+        raise Invalid("该一件事（集成套餐）已停止办理", field="package")
     return package
 
 

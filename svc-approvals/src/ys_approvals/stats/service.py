@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import SHANGHAI, now
-from yingshang.problems import Invalid
+from yingshang.validators import ordered_period
 from ys_approvals.applications.machine import CLOSED
 from ys_approvals.applications.models import Application
 from ys_approvals.applications.service import running_late
@@ -94,8 +94,7 @@ async def statistics(
     until: datetime | None = None,
 ) -> StatsOut:
     """Figures of the applications submitted in [since, until) (either bound open)."""
-    if since is not None and until is not None and until < since:
-        raise Invalid("the period ends before it starts", field="until")
+    ordered_period(since, until, field="until")
     query = select(Application)
     if department:
         query = query.where(Application.department == department)

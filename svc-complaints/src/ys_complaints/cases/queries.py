@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
 from yingshang.cases.pagination import PageRequest, paginate
-from yingshang.clock import ensure_utc, now
-from yingshang.problems import Forbidden, Invalid
+from yingshang.clock import now
+from yingshang.problems import Forbidden
 from yingshang.spreadsheet import cell
+from yingshang.validators import ordered_period
 from ys_complaints.access import seen_as_center, sees_identity, visible
 from ys_complaints.cases.models import ComplaintCase
 from ys_complaints.cases.schemas import CaseSummary
@@ -44,11 +45,9 @@ class Filters:
         return any(v is not None for v in (self.uscc, self.enterprise, self.phone, self.q))
 
     def check_period(self) -> None:
-        """422 when ``received_to`` comes before ``received_from`` (compared as stored: UTC,
+        """422 unless ``received_to`` comes after ``received_from`` (compared as stored: UTC,
         a bound without an offset taken as UTC)."""
-        start, end = self.received_from, self.received_to
-        if start is not None and end is not None and ensure_utc(end) < ensure_utc(start):
-            raise Invalid("the period ends before it starts", field="received_to")
+        ordered_period(self.received_from, self.received_to, field="received_to")
 
 
 def _like(text: str) -> str:

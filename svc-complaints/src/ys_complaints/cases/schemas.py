@@ -8,13 +8,18 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from yingshang.cases.pagination import Page
-from yingshang.validators import USCC, PastOrToday, Phone
+from yingshang.validators import USCC, PastOrToday, Phone, refuse_missing
 from ys_complaints.cases.vocabulary import Category, Exclusion, Verdict
 
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,59}$", description="department code")]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Reason = Annotated[str, Field(min_length=2, max_length=2000)]
+# An unpaid bill (拖欠企业账款) is counted against its claim (recovery rate): both are
+# required for one, at intake and at 受理 alike.
+BILL_FIELDS = ("claimed_amount", "bill_due_date")
+BILL_NEEDS = "拖欠企业账款的投诉须填写涉及金额和账款约定支付日期"
+OTHER_NEEDS_WORDS = "选择“其他”类别时须说明投诉的事项"
 EVIDENCE_KINDS = Literal["document", "contract", "invoice", "photo", "audio", "video", "other"]
 
 
@@ -68,16 +73,14 @@ class ComplaintIn(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.real_name and self.enterprise is None:
-            raise ValueError("enterprise: a real-name complaint names the enterprise")
-        if not self.real_name and (self.enterprise is not None or self.disclose_to_respondent):
-            raise ValueError("enterprise: an anonymous complaint carries no identity")
-        if self.category is Category.OTHER and not self.category_other:
-            raise ValueError("category_other: say what the matter is")
-        if self.category is Category.UNPAID_BILLS and (
-            self.claimed_amount is None or self.bill_due_date is None
-        ):
-            raise ValueError("claimed_amount: an unpaid bill needs its amount and due date")
+        if self.real_name:
+            refuse_missing(self, ["enterprise"], "实名投诉须填写企业信息")
+        elif self.enterprise is not None or self.disclose_to_respondent:
+            raise ValueError("enterprise: 匿名投诉不填写企业信息，也不披露给被投诉单位")
+        if self.category is Category.OTHER:
+            refuse_missing(self, ["category_other"], OTHER_NEEDS_WORDS)
+        if self.category is Category.UNPAID_BILLS:
+            refuse_missing(self, BILL_FIELDS, BILL_NEEDS)
         return self
 
 

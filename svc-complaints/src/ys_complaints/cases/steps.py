@@ -79,9 +79,9 @@ async def accept(
     if body.bill_due_date is not None:
         case.bill_due_date = body.bill_due_date
     if not respondent:
-        raise Invalid("name the respondent (被投诉单位) to accept the case", field="respondent")
+        raise Invalid("受理须指定被投诉单位", field="respondent")
     if case.category == Category.OTHER and not case.category_other:
-        raise Invalid("say what an 'other' matter is", field="category_other")
+        raise Invalid(s.OTHER_NEEDS_WORDS, field="category_other")
     if case.category == Category.UNPAID_BILLS:
         _require_bill(case)
     case.decided_at = now()
@@ -98,20 +98,12 @@ async def accept(
 
 def _require_bill(case: ComplaintCase) -> None:
     """422 naming what an unpaid bill lacks: the recovery rate is counted against the claim."""
-    missing = [
-        name
-        for name, value in (
-            ("claimed_amount", case.claimed_fen),
-            ("bill_due_date", case.bill_due_date),
-        )
-        if value is None
-    ]
+    held = dict(zip(s.BILL_FIELDS, (case.claimed_fen, case.bill_due_date), strict=True))
+    missing = [name for name, value in held.items() if value is None]
     if missing:
-        raise Invalid(
-            "an unpaid bill (拖欠企业账款) is accepted with its claimed amount and due date",
-            field=missing[0],
-            errors=[{"field": name, "message": "required for an unpaid bill"} for name in missing],
-        )
+        # each one as pydantic names a required field left out (``missing``), as at intake
+        errors = [{"field": name, "message": s.BILL_NEEDS, "type": "missing"} for name in missing]
+        raise Invalid(s.BILL_NEEDS, field=missing[0], errors=errors)
 
 
 @effect("reject")
@@ -136,7 +128,7 @@ async def assign(
     """交办: to the responsible unit — the respondent itself unless the center names another."""
     unit = body.department or case.respondent
     if not unit:
-        raise Invalid("name the responsible unit", field="department")
+        raise Invalid("交办须指定责任单位", field="department")
     await directory.require(session, unit, field="department")
     case.department, case.assigned_at = unit, now()
     return Step(note=body.note, data={"department": unit})
@@ -175,7 +167,7 @@ async def resolve(
     recovered = _fen(body.recovered_amount)
     if recovered is not None and case.claimed_fen is not None and recovered > case.claimed_fen:
         raise Invalid(
-            f"the recovered amount is above the claimed amount ({yuan_text(case.claimed_fen)})",
+            f"挽回金额不能超过涉及金额（{yuan_text(case.claimed_fen)}）",
             field="recovered_amount",
         )
     await write_note(session, case, NoteKind.RESULT, body.result, who, at)

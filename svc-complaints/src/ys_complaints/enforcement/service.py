@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal
 from yingshang.clock import now
-from yingshang.problems import Forbidden, Invalid
+from yingshang.problems import Forbidden
+from yingshang.validators import ordered_period
 from ys_complaints.access import is_center, is_oversight
 from ys_complaints.directory import service as directory
 from ys_complaints.enforcement.models import EnforcementAction, EnforcementTargets
@@ -101,8 +102,7 @@ def listing(
     since: date | None,
     until: date | None,
 ) -> Select[EnforcementAction]:
-    if since is not None and until is not None and until < since:
-        raise Invalid("the period ends before it starts", field="to")
+    ordered_period(since, until, field="to")
     a = EnforcementAction
     stmt = select(a).where(scope(principal))
     if department:
@@ -149,8 +149,7 @@ def _mix(
 async def report(
     session: AsyncSession, principal: Principal, since: date, until: date
 ) -> MixReport:
-    if until < since:
-        raise Invalid("the period ends before it starts", field="to")
+    ordered_period(since, until, field="to")
     a = EnforcementAction
     rows = await session.execute(
         select(a.department, a.kind, a.first_offence_waived, func.count())

@@ -20,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import SHANGHAI
-from yingshang.problems import Invalid
 from yingshang.time.calendar import WorkCalendar
 from yingshang.time.models import COMPLETED, DeadlineStage
 from yingshang.time.store import current_calendar
+from yingshang.validators import ordered_period
 from ys_complaints.cases.models import CASE_KIND, ComplaintCase
 from ys_complaints.cases.vocabulary import CATEGORY_LABELS, Category, State, Verdict
 from ys_complaints.directory import service as directory
@@ -49,8 +49,7 @@ COLUMNS = (
 
 def bounds(since: date, until: date) -> tuple[datetime, datetime]:
     """Asia/Shanghai calendar days ``since``..``until`` (inclusive) as UTC instants."""
-    if until < since:
-        raise Invalid("the period ends before it starts", field="to")
+    ordered_period(since, until, field="to")
     start = datetime.combine(since, time(), SHANGHAI)
     return start, datetime.combine(until + timedelta(days=1), time(), SHANGHAI)
 

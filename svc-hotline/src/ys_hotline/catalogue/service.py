@@ -114,14 +114,13 @@ def check_handler(dept: Department, level: str, field: str) -> None:
     county department's matter (国办函〔2025〕66号)."""
     if not dept.handles_tickets:
         raise Invalid(
-            f"{dept.name} coordinates and supervises: it does not handle tickets",
+            f"{dept.name}是统筹协调机构，不承办工单",
             field=field,
             code="not-a-handling-unit",
         )
     if level != TOWN and dept.is_town:
         raise Invalid(
-            f"{dept.name} is a town: a county department's matter is never pushed down "
-            "to a town (国办函〔2025〕66号)",
+            f"{dept.name}是乡镇：县级部门的事项不得下派乡镇（国办函〔2025〕66号）",
             field=field,
             code="county-matter-to-town",
         )

@@ -81,7 +81,9 @@ async def answerable(session: AsyncSession, entry_id: uuid.UUID) -> KnowledgeEnt
     )
     entry = (await session.execute(stmt)).scalar_one_or_none()
     if entry is None:
-        raise Invalid("this knowledge-base entry is retired or not valid now", field="kb_entry_id")
+        raise Invalid(
+            "该知识库条目已停用或不在有效期内，请另选条目或直接填写答复", field="kb_entry_id"
+        )
     return entry
 
 
@@ -116,7 +118,7 @@ async def reactivate(
 def _required_tokens(query: str, field: str) -> list[str]:
     tokens = query_tokens(query)
     if not tokens:
-        raise Invalid("the query holds no searchable characters", field=field)
+        raise Invalid("请输入可检索的文字", field=field)
     return tokens
 
 

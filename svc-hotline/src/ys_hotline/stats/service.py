@@ -9,9 +9,14 @@ the monthly bulletin: a reopen and a better 回访 after it do not replace it. B
 tickets were reopened, and the good rate of the latest 回访 (``final_good_rate``, tickets
 revisited since their last reopen), which shows what the redo achieved.
 
-A stage counts for the on-time rate once its outcome is known: completed (on time or late),
+On-time rates count each stage once per ticket, in its first round (第1轮): what the ticket's
+department is judged on. A reopened ticket runs its stages again (round 2, 3 …: its clocks
+record the round); the latest round of each reopened ticket is reported beside them
+(``reopened_on_time_rate``), as ``final_good_rate`` is beside ``good_rate``, never mixed into
+the first round's. A stage counts once its outcome is known: completed (on time or late),
 still open past its due time (late already), or cancelled after it went overdue (a 退单 or
-并单 does not erase a late 签收). Working days to close count from the day after receipt to
+并单 does not erase a late 签收: a stage a ticket ran twice in a round, before and after a
+退单, is late when either clock was). Working days to close count from the day after receipt to
 the closing day, that day included when it is a working day. A duplicate merged into an
 earlier ticket is received but not closed: the earlier ticket is the one handled.
 """
@@ -21,14 +26,14 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import SHANGHAI, ensure_utc, now
 from yingshang.time.models import CANCELLED, COMPLETED, OPEN_STATUSES, DeadlineStage
 from yingshang.time.store import current_calendar
-from ys_hotline.tickets.models import CASE_KIND, Ticket
+from ys_hotline.tickets.models import CASE_KIND, ClockRound, Ticket
 
 GroupBy = Literal["type", "department", "channel", "month"]
 MERGED = "merged"  # the outcome of a 并单 (the earlier ticket is the one handled)
@@ -39,13 +44,20 @@ class StatRow(BaseModel):
     key: str
     received: int = 0
     closed: int = 0
-    on_time_rate: dict[str, float] = {}
+    on_time_rate: dict[str, float] = Field(
+        default_factory=dict,
+        description="per stage (五限时): share of tickets whose first round met the limit",
+    )
     average_working_days_to_close: float | None = None
     satisfaction_average: float | None = None
     good_rate: float | None = None
     revisited: int = 0
     reopened: int = 0
     final_good_rate: float | None = None
+    reopened_on_time_rate: dict[str, float] = Field(
+        default_factory=dict,
+        description="per stage: share of reopened tickets whose latest round met the limit",
+    )
 
 
 def _key(ticket: Any, by: GroupBy) -> str:
@@ -113,23 +125,57 @@ def _good_rate(levels: list[int]) -> float:
     return round(sum(1 for v in levels if v >= GOOD) / len(levels), 4)
 
 
+Verdicts = dict[tuple[uuid.UUID, str], bool]  # (ticket, stage) → on time
+
+
 async def _on_time(
     session: AsyncSession, keys: dict[uuid.UUID, str], rows: dict[str, StatRow]
 ) -> None:
-    stmt = select(
-        DeadlineStage.case_id,
-        DeadlineStage.stage,
-        DeadlineStage.status,
-        DeadlineStage.on_time,
-        DeadlineStage.due_at,
-        DeadlineStage.overdue_emitted,
-    ).where(DeadlineStage.case_kind == CASE_KIND)
+    first, latest = await _verdicts_by_round(session, keys)
+    for (key, stage), rate in _rates(first, keys).items():
+        rows[key].on_time_rate[stage] = rate
+    for (key, stage), rate in _rates(latest, keys).items():
+        rows[key].reopened_on_time_rate[stage] = rate
+
+
+def _rates(verdicts: Verdicts, keys: dict[uuid.UUID, str]) -> dict[tuple[str, str], float]:
+    """(group, stage) → share of its tickets on time."""
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for case_id, stage, status, on_time, due_at, overdue in (await session.execute(stmt)).all():
-        key = keys.get(case_id)
-        verdict = _verdict(status, on_time, due_at, overdue) if key is not None else None
-        if key is not None and verdict is not None:
-            counts[(key, stage)][0] += 1 if verdict else 0
-            counts[(key, stage)][1] += 1
-    for (key, stage), (good, total) in counts.items():
-        rows[key].on_time_rate[stage] = round(good / total, 4)
+    for (ticket_id, stage), on_time in verdicts.items():
+        tally = counts[(keys[ticket_id], stage)]
+        tally[0] += on_time
+        tally[1] += 1
+    return {group: round(good / total, 4) for group, (good, total) in counts.items()}
+
+
+async def _verdicts_by_round(
+    session: AsyncSession, keys: dict[uuid.UUID, str]
+) -> tuple[Verdicts, Verdicts]:
+    """Each stage's verdict per ticket: in its first round, and in the latest round of a
+    reopened ticket (a clock without a round row is of the first round)."""
+    stmt = (
+        select(
+            DeadlineStage.case_id,
+            DeadlineStage.stage,
+            DeadlineStage.status,
+            DeadlineStage.on_time,
+            DeadlineStage.due_at,
+            DeadlineStage.overdue_emitted,
+            ClockRound.round,
+        )
+        .outerjoin(ClockRound, ClockRound.stage_id == DeadlineStage.id)
+        .where(DeadlineStage.case_kind == CASE_KIND)
+    )
+    by_round: dict[tuple[uuid.UUID, str, int], bool] = {}
+    for case_id, stage, status, on_time, due_at, overdue, n in (await session.execute(stmt)).all():
+        verdict = _verdict(status, on_time, due_at, overdue) if case_id in keys else None
+        if verdict is not None:
+            key = (case_id, stage, n or 1)
+            by_round[key] = by_round.get(key, True) and verdict  # late once, late
+    first = {(t, s): v for (t, s, n), v in by_round.items() if n == 1}
+    last_round: dict[tuple[uuid.UUID, str], int] = {}
+    for t, s, n in by_round:
+        if n > 1:
+            last_round[(t, s)] = max(n, last_round.get((t, s), n))
+    latest = {ts: by_round[(*ts, n)] for ts, n in last_round.items()}
+    return first, latest

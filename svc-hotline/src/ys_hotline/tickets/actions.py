@@ -31,7 +31,7 @@ async def answer(
 
     async def effect(ticket: Ticket) -> Data:
         if ticket.type != TicketType.CONSULT.value:
-            raise Invalid("only a 咨询 is answered directly; dispatch the others", field="answer")
+            raise Invalid("只有咨询类诉求可以直接答复，其他诉求请派单", field="answer")
         if body.kb_entry_id is not None:
             await knowledge.answerable(session, body.kb_entry_id)
         ticket.answer, ticket.kb_entry_id = body.answer, body.kb_entry_id
@@ -46,13 +46,13 @@ async def answer(
 async def _routing(session: AsyncSession, ticket: Ticket, body: schemas.DispatchIn) -> Data:
     code = body.category_code or ticket.category_code
     if not code:
-        raise Invalid("派单 needs a dispatch category", field="category_code")
+        raise Invalid("派单须选择派单目录分类", field="category_code")
     category = await catalogue.find_active(session, code)
     if category.transfer_to_complaints:
         raise Conflict("this category goes to the complaints center: use transfer", code="transfer")
     department = body.department or category.lead_department
     if not department:
-        raise Invalid("name the town that handles this matter", field="department")
+        raise Invalid("该事项由乡镇办理，请指定承办的乡镇", field="department")
     dept = await catalogue.department(session, department, "department")
     catalogue.check_handler(dept, category.level, "department")
     explicit = body.co_departments

@@ -150,9 +150,7 @@ async def archive(
 
     async def effect(ticket: Ticket) -> Data:
         if ticket.state == Status.CLOSED.value and not (body.note and body.note.strip()):
-            raise Invalid(
-                "archiving before the 回访 needs the reason it was not made", field="note"
-            )
+            raise Invalid("未回访即归档，须说明未能回访的原因", field="note")
         return {}
 
     return await act(
@@ -172,9 +170,9 @@ async def merge(
     async def effect(ticket: Ticket) -> Data:
         target = policy.ensure_visible(who, await session.get(Ticket, body.into_ticket_id))
         if target.id == ticket.id or target.received_at > ticket.received_at:
-            raise Invalid("merge a ticket into an earlier one", field="into_ticket_id")
+            raise Invalid("只能并入更早受理的另一张工单", field="into_ticket_id")
         if target.state not in OPEN_STATES or target.state == Status.TRANSFERRED.value:
-            raise Conflict("the earlier ticket is no longer open", field="into_ticket_id")
+            raise Conflict("被并入的工单已办结或已转办，不能再并单", field="into_ticket_id")
         ticket.merged_into_id, ticket.closed_at, ticket.outcome = target.id, now(), "merged"
         return {"into_ticket_id": str(target.id), "into_case_number": target.number,
                 "at": ticket.closed_at}  # fmt: skip
@@ -194,9 +192,11 @@ async def transfer(
 
     async def effect(ticket: Ticket) -> Data:
         if not ticket.enterprise_name:
-            raise Invalid("only an enterprise's complaint is transferred", field="enterprise_name")
+            raise Invalid(
+                "只有企业的投诉可以转侵权投诉中心，请先登记企业名称", field="enterprise_name"
+            )
         if ticket.type not in TRANSFERABLE:
-            raise Invalid("only a 投诉 or 举报 is transferred", field="type")
+            raise Invalid("只有投诉、举报类诉求可以转侵权投诉中心", field="type")
         return {"respondent_department": body.respondent_department}
 
     return await act(

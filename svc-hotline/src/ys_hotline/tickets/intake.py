@@ -85,7 +85,7 @@ async def create(
     at = now()
     received_at = body.received_at or at
     if received_at > at + CLOCK_SKEW:
-        raise Invalid("received_at lies in the future", field="received_at")
+        raise Invalid("受理时间不能晚于现在", field="received_at")
     route = await catalogue.routing(session, body.category_code) if body.category_code else None
     number = await kit.next_number(session, received_at)
     code, code_hash = kit.issue_query_code(number)

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.auth import Principal
 from yingshang.cases import timeline
 from yingshang.cases.pagination import PageRequest, paginate
-from yingshang.clock import ensure_utc, now
-from yingshang.problems import Invalid
+from yingshang.clock import now
 from yingshang.time.models import RUNNING, DeadlineStage
+from yingshang.validators import ordered_period
 from ys_hotline.access import sees_everything
 from ys_hotline.tickets import allowed, policy, stages, views
 from ys_hotline.tickets.machine import TIMELINE
@@ -53,13 +53,6 @@ class Filters:
 # Queues of the lead department's own steps (签收 by its head, 联系, 办理): a co-handling
 # department sees the ticket but does not take these steps, so they are not in its queue.
 LEAD_QUEUES = frozenset({"to_sign", "to_contact", "to_handle"})
-
-
-def ordered_period(start: datetime | None, end: datetime | None) -> None:
-    """A received_from after received_to is a mistake, not an empty answer (said in Chinese:
-    the console's statistics page shows it to the person who chose the dates)."""
-    if start and end and ensure_utc(end) <= ensure_utc(start):
-        raise Invalid("所选期间的结束时间不晚于开始时间，请重新选择日期范围", field="received_to")
 
 
 def _visible(stmt: Select[Any], principal: Principal) -> Select[Any]:
@@ -112,7 +105,7 @@ async def page(
     session: AsyncSession, principal: Principal, f: Filters, request: PageRequest
 ) -> tuple[list[TicketSummary], str | None]:
     """One page, newest receipt first (index ``ix_hotline_tickets_received``)."""
-    ordered_period(f.received_from, f.received_to)
+    ordered_period(f.received_from, f.received_to, field="received_to")
     stmt = _filtered(_visible(select(Ticket), principal), f)
     if f.queue in LEAD_QUEUES and not sees_everything(principal):
         stmt = stmt.where(Ticket.department.in_(sorted(principal.depts())))

@@ -98,9 +98,9 @@ async def extend_handling(
     """An approved 延期 lengthens the 办理 limit by ``days`` in the stage's own day unit."""
     row = await _open(session, ticket, Stage.HANDLE)
     if row is None:
-        raise Invalid("the ticket has no running 办理 time limit to extend", field="days")
+        raise Invalid("该工单没有正在计时的办理时限，无需延期", field="days")
     if row.unit not in DAY_UNITS:
-        raise Invalid("an urgent ticket's hour limit is not extended by days", field="days")
+        raise Invalid("紧急工单按小时计时，不能按天延期", field="days")
     return await deadlines.extend(session, row, days, row.unit, actor=actor, reason=reason)
 
 

@@ -40,7 +40,7 @@ async def publish(session: AsyncSession, body: IndicatorSetIn, actor: str) -> In
     """A new version becomes the active one; earlier versions stay for the ratings they scored."""
     codes = [i.code for i in body.indicators]
     if len(set(codes)) != len(codes):
-        raise Invalid("indicator codes must be unique", field="indicators")
+        raise Invalid("指标代码不能重复", field="indicators")
     latest = await session.scalar(
         select(func.max(IndicatorSet.version)).where(IndicatorSet.kind == body.kind)
     )
@@ -80,4 +80,4 @@ def check_scores(indicator_set: IndicatorSet | None, scores: dict[str, Any]) -> 
         raise Conflict("no indicator set is active for this channel", code="no-indicator-set")
     unknown = sorted(set(scores) - indicator_set.codes())
     if unknown:
-        raise Invalid(f"unknown indicators: {', '.join(unknown)}", field="scores")
+        raise Invalid(f"指标体系中没有这些指标：{'、'.join(unknown)}", field="scores")

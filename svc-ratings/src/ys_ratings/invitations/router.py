@@ -123,7 +123,7 @@ async def put_policy(
     if key not in DEFAULTS:
         raise NotFound("no such rating policy")
     if key == DEFAULT_RATING and body.enabled and body.level is None:
-        raise Invalid("the default rating needs a level (3–5)", field="level")
+        raise Invalid("默认评价须选择等级（3–5）", field="level")
     row = await session.get(RatingPolicy, key)
     if row is None:
         row = RatingPolicy(key=key, note=str(DEFAULTS[key]["note"]))

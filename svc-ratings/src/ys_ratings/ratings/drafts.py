@@ -23,7 +23,7 @@ def rater_key(channel: str, rater: RaterIn | None) -> str:
         return APPLICANT
     identity = rater.identity() if rater else None
     if identity is None:
-        raise Invalid("综合点评/监督查评 need the rater's identity", field="rater")
+        raise Invalid("综合点评、监督查评须填写评价人身份", field="rater")
     return "rater:" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:40]
 
 

@@ -38,7 +38,8 @@ async def require_department(session: AsyncSession, code: str, *, field: str) ->
 
 
 async def require_staff(session: AsyncSession, staff_no: str | None, *, field: str) -> None:
-    """A 工号 a pairing or an indicator names is an active person's (422 ``unknown-staff``);
+    """A 工号 a pairing, a duty sitting or an indicator names is an active person's (422
+    ``unknown-staff``);
     none named is fine (a leader who does not log in)."""
     if staff_no is not None:
         await PEOPLE.require(session, staff_no, field=field)
@@ -47,7 +48,7 @@ async def require_staff(session: AsyncSession, staff_no: str | None, *, field: s
 async def require_hall(session: AsyncSession, code: str, *, field: str = "hall") -> Hall:
     hall = await session.get(Hall, code)
     if hall is None:
-        raise Invalid(f"{code} is not a service hall of the county", field=field)
+        raise Invalid(f"{code} 不是本县的政务服务大厅", field=field)
     return hall
 
 

@@ -14,10 +14,11 @@ from yingshang.clock import now, today
 from yingshang.problems import Conflict, Forbidden, Invalid, NotFound
 from yingshang.time.calendar import local_instant
 from ys_visits import events
-from ys_visits.directory.service import require_department, require_hall
+from ys_visits.directory.service import require_department, require_hall, require_staff
 from ys_visits.duty.machine import CANCELLED, MACHINE, ON_DUTY, RECORDERS
 from ys_visits.duty.models import KIND, DutyMatter, DutyShift
 from ys_visits.duty.schemas import DutyDetail, DutyIn, DutyOut, MatterIn, MatterOut
+from ys_visits.enterprises import service as enterprises
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.problems import service as problems
 from ys_visits.problems.models import Problem
@@ -65,9 +66,11 @@ async def _refuse_overlap(session: AsyncSession, body: DutyIn) -> None:
 async def schedule(session: AsyncSession, body: DutyIn, who: Principal) -> DutyShift:
     """排班: a leader's sitting in a hall (published for the hall's duty board)."""
     if body.date < today():
-        raise Invalid("a sitting is scheduled for today or later", field="date")
+        raise Invalid("坐班只能安排在今天或以后", field="date")
     hall = await require_hall(session, body.hall)
     await require_department(session, body.department, field="department")
+    # the 工号 lets the leader sign in and out: an active person of the directory's
+    await require_staff(session, body.leader_staff_no, field="leader_staff_no")
     await _refuse_overlap(session, body)
     shift = DutyShift(
         number=await case_number(session, NUMBER_PREFIX),
@@ -172,10 +175,7 @@ async def record_matter(
 async def _enterprise(session: AsyncSession, enterprise_id: uuid.UUID | None) -> Enterprise | None:
     if enterprise_id is None:
         return None
-    row = await session.get(Enterprise, enterprise_id)
-    if row is None:
-        raise Invalid("no such enterprise in the registry", field="enterprise_id")
-    return row
+    return await enterprises.named(session, enterprise_id, field="enterprise_id")
 
 
 def view(shift: DutyShift, who: Principal) -> DutyOut:

@@ -56,7 +56,7 @@ def _edited_contacts(row: Enterprise, contacts: list[ContactEdit]) -> list[dict[
             numbers = set(held.get(c.phone, []))
             if len(numbers) != 1:
                 raise Invalid(
-                    "a masked phone keeps a number this enterprise holds; type the number in full",
+                    "打码的电话号码只能保留本企业原有的号码；新号码请完整填写",
                     field=f"contacts.{i}.phone",
                 )
             entry["phone"] = numbers.pop()
@@ -98,6 +98,14 @@ async def _audit(
         session, actor=who, action=action, object_kind=KIND, object_id=row.id,
         detail={"fields": fields, "uscc": row.uscc},
     )  # fmt: skip
+
+
+async def named(session: AsyncSession, enterprise_id: uuid.UUID, *, field: str) -> Enterprise:
+    """The registered enterprise a request names, or a 422 naming ``field``."""
+    row = await session.get(Enterprise, enterprise_id)
+    if row is None:
+        raise Invalid("企业名录中没有该企业", field=field)
+    return row
 
 
 async def get(session: AsyncSession, enterprise_id: uuid.UUID) -> Enterprise:

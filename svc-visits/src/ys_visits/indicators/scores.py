@@ -50,7 +50,7 @@ async def record(
             code="not-a-scorer",
         )
     if periods.first_day(body.period) > today():
-        raise Invalid(f"{body.period} has not begun", field="period")
+        raise Invalid(f"评价期 {body.period} 尚未开始", field="period")
     if await find(session, indicator, body.period) is not None:
         raise Conflict(
             f"{indicator.code} has a score for {body.period}; correct it (PUT, If-Match)",

@@ -77,7 +77,7 @@ async def require_active(session: AsyncSession, code: str, *, field: str) -> Ind
     """The active indicator ``code`` a task or a meeting names, or a 422 naming ``field``."""
     row = await _by_code(session, code)
     if row is None or not row.active:
-        raise Invalid(f"{code} is not an active indicator", field=field)
+        raise Invalid(f"{code} 不是在用的指标", field=field)
     return row
 
 

@@ -18,6 +18,7 @@ from yingshang.clock import today
 from yingshang.problems import Invalid, NotFound
 from ys_visits import events
 from ys_visits.directory.service import require_department
+from ys_visits.enterprises import service as enterprises
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.indicators.service import require_active
 from ys_visits.meetings.models import KIND, Meeting
@@ -49,10 +50,8 @@ async def get(session: AsyncSession, meeting_id: uuid.UUID) -> Meeting:
 async def _enterprise(session: AsyncSession, i: int, decision: DecisionIn) -> Enterprise | None:
     if decision.enterprise_id is None:
         return None
-    row = await session.get(Enterprise, decision.enterprise_id)
-    if row is None:
-        raise Invalid("no such enterprise in the registry", field=f"decisions.{i}.enterprise_id")
-    return row
+    field = f"decisions.{i}.enterprise_id"
+    return await enterprises.named(session, decision.enterprise_id, field=field)
 
 
 async def _check(session: AsyncSession, body: MeetingIn) -> list[Enterprise | None]:
@@ -69,12 +68,12 @@ async def _check(session: AsyncSession, body: MeetingIn) -> list[Enterprise | No
         await require_department(session, decision.department, field=f"decisions.{i}.department")
         if decision.indicator_code not in (None, *body.indicator_codes):
             raise Invalid(
-                "a decision serves an indicator the meeting discussed",
+                "决定事项关联的指标须是本次会议研判的指标",
                 field=f"decisions.{i}.indicator_code",
             )
         if decision.resolution_due is not None and decision.resolution_due <= today():
             raise Invalid(
-                "a decision is due after the day it is recorded",
+                "决定事项的完成时限须晚于会议日期",
                 field=f"decisions.{i}.resolution_due",
             )
         enterprises.append(await _enterprise(session, i, decision))

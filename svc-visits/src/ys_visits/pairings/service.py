@@ -13,6 +13,7 @@ from yingshang.problems import Conflict, Invalid, NotFound
 from yingshang.time.models import DeadlineStage
 from ys_visits import access, clocks, events
 from ys_visits.directory.service import require_department, require_staff
+from ys_visits.enterprises import service as enterprises
 from ys_visits.enterprises.models import Enterprise
 from ys_visits.pairings import clock
 from ys_visits.pairings.machine import ACTIVE, ENDED, MACHINE
@@ -50,10 +51,7 @@ async def get_visible(session: AsyncSession, pairing_id: uuid.UUID, who: Princip
 
 
 async def _enterprise(session: AsyncSession, enterprise_id: uuid.UUID) -> Enterprise:
-    row = await session.get(Enterprise, enterprise_id)
-    if row is None:
-        raise Invalid("no such enterprise in the registry", field="enterprise_id")
-    return row
+    return await enterprises.named(session, enterprise_id, field="enterprise_id")
 
 
 async def _refuse_duplicate(session: AsyncSession, body: PairingIn) -> None:
@@ -80,7 +78,7 @@ async def create(session: AsyncSession, body: PairingIn, who: Principal) -> Pair
     await require_staff(session, body.leader_staff_no, field="leader_staff_no")
     starts_on = body.starts_on or today()
     if body.ends_on is not None and body.ends_on < starts_on:
-        raise Invalid("a pairing cannot end before it starts", field="ends_on")
+        raise Invalid("挂帮关系的结束日期不能早于开始日期", field="ends_on")
     await _refuse_duplicate(session, body)
     policy = await clock.frequency_policy(session, body.leader_rank.value, enterprise.scale)
     pairing = Pairing(

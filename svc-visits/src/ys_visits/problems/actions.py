@@ -112,7 +112,7 @@ async def assign(session: AsyncSession, p: Problem, body: s.AssignIn, who: Princ
     """交办: the department, and the deadlines (proposal by policy, resolution by date)."""
     await require_department(session, body.department, field="department")
     if body.resolution_due is not None and body.resolution_due <= today():
-        raise Invalid("the resolution deadline must be a future date", field="resolution_due")
+        raise Invalid("解决时限须晚于今天", field="resolution_due")
     p.department, p.resolution_due_on, p.assigned_at = body.department, body.resolution_due, now()
     # The clocks start before the state changes so the event carries both due dates.
     await stages.apply(session, p, CLOCKS["assign"], who)

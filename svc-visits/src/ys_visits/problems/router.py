@@ -15,10 +15,9 @@ from yingshang.cases.pagination import PageParams, paginate
 from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
-from yingshang.problems import Invalid
 from ys_visits.access import ANY_STAFF, REGISTRARS
 from ys_visits.deps import CREATE_ERRORS, LIST_ERRORS, NOT_FOUND, PREFIX, Db
-from ys_visits.enterprises.models import Enterprise
+from ys_visits.enterprises import service as enterprises
 from ys_visits.indicators.schemas import CODE_PATTERN
 from ys_visits.problems import service
 from ys_visits.problems.machine import TIMELINE
@@ -48,9 +47,7 @@ DeptFilter = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
 async def raise_problem(
     body: DirectProblemIn, session: SessionDep, principal: CurrentPrincipal, response: Response
 ) -> ProblemDetail:
-    enterprise = await session.get(Enterprise, body.enterprise_id)
-    if enterprise is None:
-        raise Invalid("no such enterprise in the registry", field="enterprise_id")
+    enterprise = await enterprises.named(session, body.enterprise_id, field="enterprise_id")
     fields = ProblemIn.model_validate(body.model_dump(exclude={"enterprise_id"}))
     problem = await service.raise_problem(session, fields, enterprise, service.DIRECT, principal)
     set_etag(response, problem, KIND)

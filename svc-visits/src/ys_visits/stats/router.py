@@ -4,7 +4,7 @@ from yingshang.app import allow, router
 from yingshang.clock import today
 from yingshang.db import SessionDep
 from yingshang.problems import Invalid
-from yingshang.validators import PlausibleDate
+from yingshang.validators import PlausibleDate, ordered_period
 from ys_visits.access import ANALYSTS
 from ys_visits.deps import PREFIX
 from ys_visits.stats import service
@@ -28,8 +28,7 @@ async def statistics(
 ) -> StatsOut:
     end = date_to or today()
     start = date_from or end.replace(month=1, day=1)
-    if end < start:
-        raise Invalid("the period ends before it starts", field="date_to")
+    ordered_period(start, end, field="date_to")
     if (end - start).days > MAX_DAYS:
-        raise Invalid("ask for at most three years at a time", field="date_from")
+        raise Invalid("一次最多查询三年，请缩短期间", field="date_from")
     return await service.report(session, start, end)

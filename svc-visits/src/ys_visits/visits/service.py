@@ -58,18 +58,18 @@ async def _pairing(session: AsyncSession, body: VisitIn, who: Principal) -> Pair
     if pairing.state != ACTIVE:
         raise Conflict("the pairing has ended", code="pairing-ended")
     if body.enterprise_id is not None and body.enterprise_id != pairing.enterprise_id:
-        raise Invalid("the pairing is with another enterprise", field="enterprise_id")
+        raise Invalid("该挂帮关系对应的是另一家企业", field="enterprise_id")
     if body.visited_on < pairing.starts_on:
-        raise Invalid("the visit is before the pairing started", field="visited_on")
+        raise Invalid("走访日期早于挂帮关系的开始日期", field="visited_on")
     if pairing.ends_on is not None and body.visited_on > pairing.ends_on:
-        raise Invalid("the visit is after the pairing's end date", field="visited_on")
+        raise Invalid("走访日期晚于挂帮关系的结束日期", field="visited_on")
     return pairing
 
 
 async def _enterprise(session: AsyncSession, enterprise_id: uuid.UUID | None) -> Enterprise:
     row = await session.get(Enterprise, enterprise_id) if enterprise_id else None
     if row is None:
-        raise Invalid("name the enterprise (or the pairing) visited", field="enterprise_id")
+        raise Invalid("请选择走访的企业（或挂帮关系）", field="enterprise_id")
     return row
 
 
@@ -79,12 +79,12 @@ async def _department(
     if pairing is not None and body.department not in (None, pairing.department):
         # the pairing's responsible department (责任单位) makes the visit and is counted for it
         raise Invalid(
-            f"a visit on this pairing is {pairing.department}'s; leave department out",
+            f"该挂帮关系的走访单位是 {pairing.department}，无需另选走访单位",
             field="department",
         )
     dept = body.department or (pairing.department if pairing else None)
     if dept is None:
-        raise Invalid("name the department that visits", field="department")
+        raise Invalid("请选择走访单位", field="department")
     await require_department(session, dept, field="department")
     if pairing is None and not (access.sees_all(who) or access.in_depts(who, dept)):
         raise Forbidden("record visits of your own department", code="not-your-department")
@@ -94,7 +94,7 @@ async def _department(
 async def record(session: AsyncSession, body: VisitIn, who: Principal) -> Visit:
     """走访 recorded: problems become 交办单; a paired visit restarts the pairing's window."""
     if body.visited_on > today():
-        raise Invalid("a visit cannot be recorded before it happens", field="visited_on")
+        raise Invalid("走访日期不能晚于今天", field="visited_on")
     pairing = await _pairing(session, body, who)
     enterprise = await _enterprise(
         session, pairing.enterprise_id if pairing else body.enterprise_id

@@ -5,6 +5,7 @@ import { COORDINATING } from "./labels.js";
 import { signedIn } from "./session.js";
 
 const names = new Map(Object.entries(COORDINATING));
+const inactive = new Set(); // deactivated (撤销, merged): named on old cases, offered for no new work
 let loaded = null;
 
 /** Load once per page load (again after signing in: the staff list is fuller). */
@@ -14,7 +15,11 @@ export function loadDepartments() {
     const source = staff ? all("/api/v1/admin/departments", {}, 1000) : publicGet("/api/v1/public/departments");
     loaded = source
       .then((items) => {
-        for (const d of items) names.set(d.code, d.name);
+        for (const d of items) {
+          names.set(d.code, d.name);
+          if (d.active === false) inactive.add(d.code);
+          else inactive.delete(d.code);
+        }
         return names;
       })
       .catch(() => {
@@ -36,9 +41,13 @@ export function deptName(code) {
   return names.get(code) || code;
 }
 
-/** [[code, name]] of departments of a kind (as loaded), sorted by name. */
-export function departmentOptions(filter = () => true) {
-  return [...names.entries()].filter(([code]) => filter(code)).sort((a, b) => a[1].localeCompare(b[1], "zh-CN"));
+/** [[code, name]] of the active departments of a kind (as loaded), sorted by name: what a
+ * form may name for new work (the services refuse a deactivated one). A filter over old
+ * records asks for the deactivated ones too (`{ inactive: true }`). */
+export function departmentOptions(filter = () => true, { inactive: withInactive = false } = {}) {
+  return [...names.entries()]
+    .filter(([code]) => (withInactive || !inactive.has(code)) && filter(code))
+    .sort((a, b) => a[1].localeCompare(b[1], "zh-CN"));
 }
 
 let halls = null; // [{code, name, windows: [{code, name}]}] once loaded (public names)

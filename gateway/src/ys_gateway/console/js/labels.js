@@ -173,7 +173,7 @@ export const CONFIRM_CHANNELS = { phone: "电话", on_site: "现场", written: "
 export const CONTACT_CHANNELS = { phone: "电话", on_site: "上门", video: "视频" };
 
 const FIELDS = {
-  title: "标题", content: "内容", type: "类型", phone: "联系电话", name: "姓名",
+  enterprise: "企业信息", title: "标题", content: "内容", type: "类型", phone: "联系电话", name: "姓名",
   location: "地点", category_code: "分类", department: "部门", note: "说明", reason: "理由",
   answer: "答复内容", body: "回复内容", level: "满意度", comment: "意见", days: "延期天数",
   username: "用户名", password: "密码", number: "编号", query_code: "查询码",

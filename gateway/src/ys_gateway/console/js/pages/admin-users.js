@@ -111,7 +111,7 @@ async function unreachableNotice() {
 function filtersForm(filter) {
   const form = h("form", { class: "filters", role: "search", "aria-label": "查找用户" },
     field("查找", input("q", { value: filter.q, maxlength: 64, placeholder: "用户名、姓名或工号" })),
-    field("单位", select("dept", departmentOptions(), { blank: "全部单位" })),
+    field("单位", select("dept", departmentOptions(undefined, { inactive: true }), { blank: "全部单位" })),
     field("状态", select("active", ACTIVE, { blank: "全部" })),
     h("button", { type: "submit" }, "查找"));
   form.elements.dept.value = filter.dept;

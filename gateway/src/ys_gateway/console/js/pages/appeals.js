@@ -40,7 +40,7 @@ export async function appealsPage({ main, query }) {
   const params = { state: query.get("state") || "pending", department: query.get("department") };
   const filters = filterForm("筛选申诉", "/console/appeals", params, [
     field("状态", select("state", SHOWN)),
-    mayRating.seeAll(p) ? field("被评价单位", select("department", departmentOptions(), { blank: "全部单位" })) : null,
+    mayRating.seeAll(p) ? field("被评价单位", select("department", departmentOptions(undefined, { inactive: true }), { blank: "全部单位" })) : null,
   ]);
   const listed = { ...params, state: params.state === "all" ? null : params.state };
   replace(main,

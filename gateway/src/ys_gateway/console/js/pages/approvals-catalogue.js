@@ -113,7 +113,7 @@ const FILTERS = ["department", "channel", "q", "include_retired"];
 
 function filters(query) {
   return filterForm("筛选事项", PAGE, query, [
-    field("实施部门", select("department", departmentOptions(), { blank: "全部部门" })),
+    field("实施部门", select("department", departmentOptions(undefined, { inactive: true }), { blank: "全部部门" })),
     field("办理渠道", select("channel", CHANNELS, { blank: "全部渠道" })),
     field("事项名称", input("q", { type: "search", maxlength: 50, placeholder: "名称中的字词" })),
     h("label", { class: "check" }, h("input", { type: "checkbox", name: "include_retired", id: "f-include_retired" }), "含已停用的事项"),

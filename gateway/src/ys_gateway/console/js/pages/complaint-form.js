@@ -36,7 +36,7 @@ export function complaintBody(v) {
     enterprise: realName ? { name: v.enterprise_name, uscc: v.uscc, contact_name: v.contact_name, contact_phone: v.contact_phone } : null,
     disclose_to_respondent: realName && v.disclose === true,
     respondent: v.respondent || null,
-    category: v.category,
+    category: v.category || undefined, // not chosen: left out, and the service says it is required
     category_other: v.category_other || null,
     title: v.title,
     facts: v.facts,

@@ -115,7 +115,7 @@ export async function enforcementPage({ main, query }) {
     section(null, filterForm("筛选执法行为", PAGE, params, [
       field("起始日期", input("from", { type: "date" })),
       field("截止日期", input("to", { type: "date" })),
-      seesAll(p) ? field("执法单位", select("department", departmentOptions((code) => !(code in COORDINATING)), { blank: "全部单位" })) : null,
+      seesAll(p) ? field("执法单位", select("department", departmentOptions((code) => !(code in COORDINATING), { inactive: true }), { blank: "全部单位" })) : null,
       field("执法方式", select("kind", ENFORCEMENT_KINDS, { blank: "全部方式" })),
     ])),
     section("执法结构", report),

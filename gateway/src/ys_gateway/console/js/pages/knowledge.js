@@ -90,7 +90,7 @@ function listForm(query, categories) {
   return filterForm("筛选知识库", "/console/knowledge", query, [
     field("状态", select("status", statuses, { blank: "全部状态" })),
     field("派单目录分类", select("category", [...categories], { blank: "全部分类" })),
-    field("主管单位", select("department", departmentOptions(), { blank: "全部单位" })),
+    field("主管单位", select("department", departmentOptions(undefined, { inactive: true }), { blank: "全部单位" })),
     field("关键词", input("q", { type: "search", maxlength: 200, placeholder: "如 营业执照、异地就医" })),
   ]);
 }

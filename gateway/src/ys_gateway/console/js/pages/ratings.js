@@ -66,7 +66,7 @@ function filters(params, p) {
   const levels = [["bad", "差评（1–2 星）"], ...[5, 4, 3, 2, 1].map((n) => [String(n), levelText(n)])];
   return filterForm("筛选评价", "/console/ratings", params, [
     field("月份", input("month", { type: "month" })),
-    mayRating.seeAll(p) ? field("单位", select("department", departmentOptions(), { blank: "全部单位" })) : null,
+    mayRating.seeAll(p) ? field("单位", select("department", departmentOptions(undefined, { inactive: true }), { blank: "全部单位" })) : null,
     field("业务", select("service", services, { blank: "全部业务" })),
     field("评价", select("level", levels, { blank: "全部评价" })),
     field("渠道", select("channel", RATING_CHANNELS, { blank: "全部渠道" })),

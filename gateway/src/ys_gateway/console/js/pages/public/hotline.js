@@ -4,6 +4,9 @@ import { h, replace } from "../../dom.js";
 import { TICKET_TYPES } from "../../labels.js";
 import { field, input, onSubmit, section, select, textarea } from "../../ui.js";
 
+// A choice the person makes: no option is preselected, and the form is not sent without one.
+export const CHOOSE = "请选择…"; // as every form's select (forms.js)
+
 export function receipt(title, number, code, extra) {
   return h("div", { class: "notice ok", role: "status" }, h("h2", {}, title),
     h("p", {}, "编号：", h("strong", { class: "mono" }, number)),
@@ -16,7 +19,7 @@ export async function hotlineFormPage({ main }) {
   main.dataset.title = "12345 诉求";
   const box = h("div");
   const form = h("form", { class: "grid-form", "aria-label": "12345诉求" },
-    field("诉求类型", select("type", TICKET_TYPES)),
+    field("诉求类型", select("type", TICKET_TYPES, { required: true, blank: CHOOSE })),
     field("标题", input("title", { required: true, minlength: 2, maxlength: 200 })),
     field("诉求内容", textarea("content", { required: true, minlength: 2, maxlength: 5000, rows: 5 })),
     field("事发地点", input("location", { maxlength: 200 })),
@@ -28,7 +31,8 @@ export async function hotlineFormPage({ main }) {
   onSubmit(form, async (v) => {
     const anonymous = v.anonymous === true;
     const body = {
-      type: v.type, title: v.title, content: v.content, location: v.location || null,
+      // a type not chosen is left out: the service answers that it is required
+      type: v.type || undefined, title: v.title, content: v.content, location: v.location || null,
       requester: { name: anonymous ? null : v.name || null, phone: v.phone || null, anonymous, confidential: v.confidential === true },
     };
     const made = await publicPost("/api/v1/hotline/public/tickets", body, form);
