@@ -4,7 +4,8 @@ One supervised stack, one browser and one browser context serve the whole sessio
 starts while the stack migrates; a context kept open keeps its caches and processes warm: a
 third less of the browser's work for each page). Every test has its own pages, closed when it
 ends, and its own data; no test shares a session with another: the console keeps its session
-per tab (sessionStorage) and nothing in cookies or localStorage. A test about something other than
+per tab (sessionStorage) and nothing in cookies or localStorage (but the window pad's setup, whose
+test opens the pad as its second page: in a context of its own). A test about something other than
 signing in starts signed in (``console.sign_in``: a token from ``POST /auth/token`` kept in the
 tab as the console's login form keeps it); the tests about signing in walk the login form
 (``console.login``).

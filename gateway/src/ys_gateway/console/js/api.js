@@ -42,13 +42,18 @@ function idempotencyKey(path, options) {
   return keys.get(content);
 }
 
+/** The signed-in user's token, unless the request goes without one or with its own. */
+function sessionToken(options) {
+  return options.auth === false || options.bearer ? null : session.accessToken();
+}
+
 function headersFor(options) {
   const headers = { Accept: "application/json, application/problem+json" };
-  const token = options.auth === false ? null : session.accessToken();
+  const token = options.bearer || sessionToken(options);
   if (token) headers.Authorization = `Bearer ${token}`;
   // A person with several posts acts in the one picked at login: the services narrow the
   // token's positions to it (X-Acting-Position), so buttons and rights match the choice.
-  const acting = token && session.positions().length > 1 ? session.position() : null;
+  const acting = token && !options.bearer && session.positions().length > 1 ? session.position() : null;
   if (acting) headers["X-Acting-Position"] = `${acting.dept}/${acting.role}`;
   if (options.json !== undefined) headers["Content-Type"] = "application/json";
   if (options.etag) headers["If-Match"] = options.etag;
@@ -79,9 +84,11 @@ async function failure(response) {
  * `idempotent`: the form the creation is submitted from (its key for this content, see
  * above), a key of the caller's own, or `true` for a one-off key.
  * A 401 refreshes the token once; a second 401 ends the session (back to the login page).
+ * `bearer`: a token of the caller's own (the window pad's client token) instead of the
+ * session's; its 401 is the caller's to handle, the session is not touched.
  */
 export async function request(path, options = {}) {
-  const sentToken = options.auth === false ? null : session.accessToken();
+  const sentToken = sessionToken(options);
   const hadToken = Boolean(sentToken);
   const sending = { ...options, idempotencyKey: idempotencyKey(path, options) };
   let response = await send(path, sending);

@@ -42,6 +42,7 @@ import { packageAdminPage, packagesAdminPage } from "./pages/approvals-packages.
 import { disclosureAdminPage } from "./pages/approvals-disclosure.js";
 import { portalPage } from "./pages/public/portal.js";
 import { ratePage, kioskPage } from "./pages/public/rate.js";
+import { PAD_PAGE, padPage } from "./pages/public/pad.js";
 import { hotlineFormPage } from "./pages/public/hotline.js";
 import { complaintFormPage } from "./pages/public/complaint.js";
 import { trackPage } from "./pages/public/track.js";
@@ -57,6 +58,7 @@ route("/console/public", portalPage, PUBLIC);
 route("/console/login", login.loginPage, { public: true, bare: true });
 route("/console/public/rate/:token", ratePage, { public: true, bare: true });
 route("/console/public/kiosk", kioskPage, { public: true, bare: true });
+route(PAD_PAGE, padPage, { public: true, bare: true }); // signs in as the window's client
 route("/console/public/hotline", hotlineFormPage, PUBLIC);
 route("/console/public/complaint", complaintFormPage, PUBLIC);
 route("/console/public/track", trackPage, PUBLIC);

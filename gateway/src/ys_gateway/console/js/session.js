@@ -34,7 +34,8 @@ export function decodeClaims(token) {
   }
 }
 
-async function tokenRequest(fields) {
+/** POST /auth/token with these form fields → {ok, status, body}; a network failure throws. */
+export async function tokenRequest(fields) {
   const response = await fetch("/auth/token", {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },

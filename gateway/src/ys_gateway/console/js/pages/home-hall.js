@@ -41,20 +41,46 @@ function intake(hall, catalog, packages) {
   return section("收件登记", intakeForm(hall, catalog, packages));
 }
 
-function seating(hall) {
+/** A setting of one window the hall's head makes (PUT …/windows/{w}/{what}): the window, the
+ * `control`, 保存; `said(values, answer)` is the line that confirms it. */
+function windowSetting(hall, { title, what, control, body, said, hint }) {
   const windows = (hall.windows || []).map((w) => [w.code, `${w.code} ${w.name}`]);
   const done = h("p", { class: "muted", role: "status" });
-  const form = h("form", { class: "grid-form", "aria-label": "窗口人员安排" },
-    field("窗口", select("window", windows)),
-    field("在岗工号（逗号分隔，整体替换）", input("staff_nos", { required: true, placeholder: "ZW2001, ZW2002" })),
+  const form = h("form", { class: "grid-form", "aria-label": title },
+    field("窗口", select("window", windows, { id: `f-${what}-window` })), control,
+    hint ? h("p", { class: "muted" }, hint) : null,
     h("div", { class: "actions" }, h("button", { type: "submit" }, "保存")), done);
   onSubmit(form, async (v) => {
-    const staffNos = v.staff_nos.split(/[,，\s]+/).filter(Boolean);
-    const path = `${A}/halls/${encodeURIComponent(hall.code)}/windows/${encodeURIComponent(v.window)}/clerks`;
-    await request(path, { method: "PUT", json: { staff_nos: staffNos } });
-    done.textContent = `已安排 ${staffNos.join("、")} 在窗口 ${v.window} 受理。`;
+    const path = `${A}/halls/${encodeURIComponent(hall.code)}/windows/${encodeURIComponent(v.window)}/${what}`;
+    done.textContent = said(v, (await request(path, { method: "PUT", json: body(v) })).data);
   });
-  return section("窗口人员安排", form);
+  return section(title, form);
+}
+
+const staffNos = (v) => v.staff_nos.split(/[,，\s]+/).filter(Boolean);
+
+function seating(hall) {
+  return windowSetting(hall, {
+    title: "窗口人员安排",
+    what: "clerks",
+    control: field("在岗工号（逗号分隔，整体替换）", input("staff_nos", { required: true, placeholder: "ZW2001, ZW2002" })),
+    body: (v) => ({ staff_nos: staffNos(v) }),
+    said: (v) => `已安排 ${staffNos(v).join("、")} 在窗口 ${v.window} 受理。`,
+  });
+}
+
+/** 窗口评价器: the integration client (scope approvals:pad) the window's pad signs in as. */
+function padBinding(hall) {
+  return windowSetting(hall, {
+    title: "窗口评价器",
+    what: "pad",
+    control: field("评价器客户端ID（留空：解除绑定）", input("client_id", { maxlength: 64, pattern: "[a-z][a-z0-9_\\-]{1,63}", autocomplete: "off", placeholder: "pad-county-w01" })),
+    hint: `客户端由系统管理员在“接口客户端”中创建（权限范围“窗口评价器”）；绑定后，在该窗口的平板上打开 ${location.origin}/console/pad，输入客户端ID和密钥并选择本窗口。`,
+    body: (v) => ({ client_id: v.client_id || null }),
+    said: (v, bound) => (bound.client_id
+      ? `已将评价器客户端 ${bound.client_id} 绑定到窗口 ${v.window}。`
+      : `已解除窗口 ${v.window} 的评价器绑定。`),
+  });
 }
 
 /** The hall's queue (order=queue): 绿色通道 first, then the soonest due, closed ones last. */
@@ -74,7 +100,7 @@ export async function hallHome({ main }, position) {
     h("h1", {}, `${hall ? hall.name : "政务服务大厅"} · 工作台`),
     hall ? h("div", { class: "split" }, intake(hall, catalog, packages), appointments(hall)) : h("p", {}, "未找到本单位的服务大厅。"),
     inProgress(),
-    hall && ["head", "admin"].includes(position.role) ? seating(hall) : null,
+    hall && ["head", "admin"].includes(position.role) ? h("div", { class: "split" }, seating(hall), padBinding(hall)) : null,
     h("p", { class: "muted" }, `数据更新于 ${dateTime(Date.now())}`),
   );
 }

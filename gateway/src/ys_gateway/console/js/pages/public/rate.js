@@ -1,5 +1,6 @@
-// 好差评 through a one-time link (SMS) and the window pad (评价器) a window leaves open for
-// the next applicant. Five levels (GB/T 39735-2020); the link already names the 办件.
+// 好差评 through a one-time link (SMS), and at a window: the kiosk that waits for a scanned or
+// typed code, and the window pad (./pad.js) that is handed its window's link. Five levels
+// (GB/T 39735-2020); the link already names the 办件.
 import { publicGet, publicPost } from "../../api.js";
 import { h, replace } from "../../dom.js";
 import { deptName, knownDept, windowName } from "../../directory.js";
@@ -94,6 +95,19 @@ async function showInvitation(box, token, channel, done, back = null) {
   }
 }
 
+/**
+ * Rating at a window (the kiosk, the window pad): the form of `token` in `box`, then thanks
+ * and `next()` a few seconds later, for the next applicant. `rated(receipt)` runs as soon as
+ * the rating is in; `back` is the way out of a link that cannot be rated (default `next`).
+ */
+export function rateAtWindow(box, token, { next, rated = () => {}, back = next }) {
+  return showInvitation(box, token, "window_pad", (receipt) => {
+    rated(receipt);
+    replace(box, thanks(receipt), h("p", { class: "muted" }, "即将返回，等待下一位办事群众…"));
+    setTimeout(next, KIOSK_RESET_MS);
+  }, back);
+}
+
 export async function ratePage({ main, params }) {
   main.dataset.title = "服务评价";
   main.classList.add("public-rate");
@@ -121,9 +135,6 @@ export async function kioskPage({ main, query }) {
   const where = (await windowName(query.get("window"))) || "政务服务窗口";
   replace(main, h("header", { class: "rate-head" }, h("h1", {}, "办事好不好，请您来评价"), h("p", {}, where)), box);
   const reset = () => waiting(box, start);
-  const start = (token) => showInvitation(box, token, "window_pad", (receipt) => {
-    replace(box, thanks(receipt), h("p", { class: "muted" }, "即将返回，等待下一位办事群众…"));
-    setTimeout(reset, KIOSK_RESET_MS);
-  }, reset);
+  const start = (token) => rateAtWindow(box, token, { next: reset });
   reset();
 }
