@@ -117,7 +117,7 @@ catalogue.register(
     "ys.ratings.rating.submitted",
     RatingSubmitted,
     description="A rating was recorded (upward-reported via webhooks)",
-    consumers=("approvals", "gateway"),
+    consumers=("approvals", "gateway", "visits"),
 )
 catalogue.register(
     "ys.ratings.rating.excluded",
