@@ -24,35 +24,52 @@ export function positionText(p) {
   return p ? `${deptName(p.dept)} · ${label(ROLES, p.role)}` : "未选择岗位";
 }
 
+// A group of the staff navigation, labelled; left out when the position has none of its pages.
+function navGroup(name, links) {
+  const shown = links.flat().filter(Boolean);
+  return shown.length ? h("div", { class: "nav-group", role: "group", "aria-label": name },
+    h("span", { class: "nav-group-label", "aria-hidden": "true" }, name), shown) : null;
+}
+
+// The staff navigation in groups (one band under the brand; it wraps group by group): 办理,
+// 监督考核, 统计, 管理. Each page shows to the positions its API allows (the API decides).
 function staffNav() {
   const p = session.position();
   if (mustChangePassword()) return []; // the password page is the only one open to them
   return [
-    navLink("/console/home", "工作台"),
-    // the enterprise service center's registry and hall duty (svc-visits): for the center,
-    // oversight and, for the duty schedule, the hall
-    may.seeAll(p) ? navLink("/console/enterprises", "企业库") : null,
-    may.seeAll(p) || may.schedule(p) ? navLink("/console/duty", "坐班") : null,
-    // indicators (指标长) concern every unit; the joint meetings are oversight's and the center's
-    navLink("/console/indicators", "指标长"),
-    may.seeAll(p) ? navLink("/console/meetings", "联席会议") : null,
-    p && p.dept === "HOTLINE_CENTER" ? [navLink("/console/knowledge", "知识库"), navLink("/console/catalogue", "派单目录")] : null,
-    navLink("/console/escalations", "督办台账"),
-    navLink("/console/bulletin", "月通报"),
-    // 好差评 and 申诉复核: every unit its own ratings and appeals, oversight all of them
-    navLink("/console/ratings", "好差评"),
-    navLink("/console/appeals", "申诉复核"),
-    // 暗访 records: the complaints center and oversight; 三为主: the enforcing units too
-    mayReadInspections(p) ? navLink("/console/inspections", "暗访") : null,
-    mayReadEnforcement(p) ? navLink("/console/enforcement", "三为主") : null,
-    mayReadHotlineStats(p) ? navLink(STATS_PAGE, "热线统计") : null,
-    mayReadApprovalsStats(p) ? navLink(APPROVALS_STATS_PAGE, "审批统计") : null,
-    mayReadComplaintsStats(p) ? navLink(COMPLAINTS_STATS_PAGE, "投诉统计") : null,
-    mayReadVisitsStats(p) ? navLink(VISITS_STATS_PAGE, "走访统计") : null,
-    session.isCountyAdmin(p) ? navLink("/console/calendar", "节假日安排") : null,
-    mayKeepCatalogue(p) ? [navLink("/console/approvals/items", "事项目录"), navLink("/console/approvals/packages", "一件事一次办")] : null,
-    mayPublish(p) ? navLink("/console/approvals/disclosure", "四公开") : null,
-    navLink("/console/public", "公众服务"),
+    navGroup("办理", [
+      navLink("/console/home", "工作台"),
+      // the enterprise service center's registry and hall duty (svc-visits): for the center,
+      // oversight and, for the duty schedule, the hall
+      may.seeAll(p) ? navLink("/console/enterprises", "企业库") : null,
+      may.seeAll(p) || may.schedule(p) ? navLink("/console/duty", "坐班") : null,
+      p && p.dept === "HOTLINE_CENTER" ? [navLink("/console/knowledge", "知识库"), navLink("/console/catalogue", "派单目录")] : null,
+      navLink("/console/public", "公众服务"),
+    ]),
+    navGroup("监督考核", [
+      // indicators (指标长) concern every unit; the joint meetings are oversight's and the center's
+      navLink("/console/indicators", "指标长"),
+      may.seeAll(p) ? navLink("/console/meetings", "联席会议") : null,
+      navLink("/console/escalations", "督办台账"),
+      navLink("/console/bulletin", "月通报"),
+      // 好差评 and 申诉复核: every unit its own ratings and appeals, oversight all of them
+      navLink("/console/ratings", "好差评"),
+      navLink("/console/appeals", "申诉复核"),
+      // 暗访 records: the complaints center and oversight; 三为主: the enforcing units too
+      mayReadInspections(p) ? navLink("/console/inspections", "暗访") : null,
+      mayReadEnforcement(p) ? navLink("/console/enforcement", "三为主") : null,
+    ]),
+    navGroup("统计", [
+      mayReadHotlineStats(p) ? navLink(STATS_PAGE, "热线统计") : null,
+      mayReadApprovalsStats(p) ? navLink(APPROVALS_STATS_PAGE, "审批统计") : null,
+      mayReadComplaintsStats(p) ? navLink(COMPLAINTS_STATS_PAGE, "投诉统计") : null,
+      mayReadVisitsStats(p) ? navLink(VISITS_STATS_PAGE, "走访统计") : null,
+    ]),
+    navGroup("管理", [
+      mayKeepCatalogue(p) ? [navLink("/console/approvals/items", "事项目录"), navLink("/console/approvals/packages", "一件事一次办")] : null,
+      mayPublish(p) ? navLink("/console/approvals/disclosure", "四公开") : null,
+      session.isCountyAdmin(p) ? navLink("/console/calendar", "节假日安排") : null,
+    ]),
   ];
 }
 
@@ -95,7 +112,7 @@ export function header(publicPage) {
     { class: "top" },
     h("a", { class: "brand", href: staff ? "/console/home" : "/console/public", "data-link": "" },
       h("span", { class: "brand-mark", "aria-hidden": "true" }, "营"), "营商环境服务平台"),
-    h("nav", { "aria-label": "主导航" }, staff ? staffNav() : publicNav()),
+    h("nav", { "aria-label": "主导航", class: staff ? "staff-nav" : null }, staff ? staffNav() : publicNav()),
     session.signedIn() ? userBox() : h("a", { class: "login-link", href: "/console/login", "data-link": "" }, "工作人员登录"),
   );
 }
