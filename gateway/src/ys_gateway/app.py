@@ -22,6 +22,7 @@ from starlette.types import Scope
 
 from yingshang.app import Component, create_service_app
 from yingshang.audit_routes import audit_router
+from yingshang.events import dead_letter_router
 from yingshang.events.relay import OutboxRelay
 from yingshang.events.streams import NatsConnection
 from yingshang.notify import NotificationSender
@@ -62,6 +63,11 @@ calendar_years = calendar_router("gateway", prefix="/api/v1/admin/calendar")
 # The gateway's own audit log (directory changes, client secrets, key rotations); like its
 # other admin routes, for administrators at the bureau per the directory now.
 audit_log = audit_router("gateway", prefix="/api/v1/admin/audit", rule=bureau_admin())
+# Events the gateway's own consumers (webhook intake, deadline SMS: one per source stream, as
+# the settings list them) could not apply; replayed through the consumer that gave up.
+dead_letters = dead_letter_router(
+    "gateway", prefix="/api/v1/admin/dead-letters", rule=bureau_admin()
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -78,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             deadline_notices,
             calendar_years,
             audit_log,
+            dead_letters,
             public_api,
             hooks,
             docs,

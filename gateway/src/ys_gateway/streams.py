@@ -5,6 +5,8 @@ event) and the deadline ladder's SMS (``ys.<svc>.*.overdue`` ...: every case kin
 service). Both reuse ``yingshang.events.consumer`` as the services' own consumers do (inbox:
 one effect per event id; acks after commit; dead letters; resubscribe after a server restart);
 only the filter is widened from exact types to patterns, so a new case kind needs no list here.
+The spec holds its one handler, so the dead letters' replay (``/api/v1/admin/dead-letters``)
+runs a letter through the same handler as the consumer did.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from yingshang.events.catalogue import EventCatalogue, ParsedEvent
+from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.consumer import ConsumerSpec, EventConsumer
 from yingshang.events.inbox import Handler
 
@@ -23,13 +25,18 @@ from yingshang.events.inbox import Handler
 @dataclass
 class PatternSpec(ConsumerSpec):
     """``patterns``: NATS subject filters on the ``source`` stream (``*`` one token, ``>``
-    the rest); one durable consumer ``gateway-<source>-<purpose>`` shared by the replicas."""
+    the rest); one durable consumer ``gateway-<source>-<purpose>`` shared by the replicas.
+    Every event the patterns take goes to ``handler`` (the catalogue still validates it)."""
 
     patterns: tuple[str, ...] = ()
+    handler: Handler | None = None
+
+    def handler_for(self, type_: str) -> Handler | None:
+        return self.handler
 
     def config(self) -> ConsumerConfig:
-        if not self.patterns:
-            raise ValueError(f"consumer {self.durable} has no subject patterns")
+        if not self.patterns or self.handler is None:
+            raise ValueError(f"consumer {self.durable} has no subject patterns or no handler")
         many = len(self.patterns) > 1
         return ConsumerConfig(
             name=self.durable,
@@ -46,35 +53,24 @@ class PatternSpec(ConsumerSpec):
         )
 
 
-class PatternConsumer(EventConsumer):
-    """Every event the patterns take goes to one handler (the catalogue still validates it)."""
-
-    def __init__(self, spec: PatternSpec, handler: Handler, app: FastAPI) -> None:
-        registry = app.state.metrics.registry
-        super().__init__(spec, app.state.db, app.state.nats, registry=registry)
-        self.handler = handler
-
-    def _handler_for(self, parsed: ParsedEvent) -> Handler:
-        return self.handler
-
-
 def pattern_consumer(
     source: str,
     purpose: str,
     catalogue: EventCatalogue,
     patterns: tuple[str, ...],
     handler: Handler,
-) -> Callable[[FastAPI], PatternConsumer]:
+) -> Callable[[FastAPI], EventConsumer]:
     """Component factory: the gateway's consumer of ``source`` for ``purpose``."""
 
-    def build(app: FastAPI) -> PatternConsumer:
+    def build(app: FastAPI) -> EventConsumer:
         spec = PatternSpec(
             service="gateway",
             source=source,
             purpose=purpose,
             catalogue=catalogue,
             patterns=patterns,
+            handler=handler,
         )
-        return PatternConsumer(spec, handler, app)
+        return EventConsumer.for_app(spec, app)
 
     return build

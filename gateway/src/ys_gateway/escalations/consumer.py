@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang import notify
 from yingshang.events.catalogue import EventCatalogue, EventRejected, EventSpec, producer_of
+from yingshang.events.consumer import EventConsumer
 from yingshang.events.envelope import CloudEvent
 from yingshang.time.events import DEADLINE_EVENTS, StageEvent
 from ys_gateway.crypto import SecretBox
@@ -29,7 +30,7 @@ from ys_gateway.directory.mobiles import mobile_of
 from ys_gateway.escalations.messages import params_for, template_for
 from ys_gateway.escalations.recipients import audience_of, recipients
 from ys_gateway.models import DeadlineNotice, Department, User
-from ys_gateway.streams import PatternConsumer, pattern_consumer
+from ys_gateway.streams import pattern_consumer
 
 log = logging.getLogger("ys_gateway.escalations")
 
@@ -132,10 +133,10 @@ async def _told(session: AsyncSession, step: StageEvent, person: User) -> bool:
     return found is not None
 
 
-def escalation_consumer(source: str) -> Callable[[FastAPI], PatternConsumer]:
+def escalation_consumer(source: str) -> Callable[[FastAPI], EventConsumer]:
     """Component factory: the deadline events of ``source``'s stream, every case kind."""
 
-    def build(app: FastAPI) -> PatternConsumer:
+    def build(app: FastAPI) -> EventConsumer:
         patterns = tuple(f"ys.{source}.*.{name}" for name in TEXTED)
         handler = Notifier(app.state.secrets)
         return pattern_consumer(source, PURPOSE, DeadlineCatalogue(), patterns, handler)(app)

@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.events.catalogue import EventCatalogue, EventSpec, producer_of
+from yingshang.events.consumer import EventConsumer
 from yingshang.events.envelope import CloudEvent
 from yingshang.prepared import Prepared
 from ys_gateway.models import Client, Webhook, WebhookDelivery
-from ys_gateway.streams import PatternConsumer, pattern_consumer
+from ys_gateway.streams import pattern_consumer
 from ys_gateway.webhooks.rules import masked, matches, may_receive
 
 
@@ -63,6 +64,6 @@ async def fan_out(session: AsyncSession, event: CloudEvent, payload: Any) -> Non
     await session.flush()
 
 
-def intake_factory(source: str) -> Callable[[FastAPI], PatternConsumer]:
+def intake_factory(source: str) -> Callable[[FastAPI], EventConsumer]:
     """All subjects of the source stream, forwarded as they came (``OpenCatalogue``)."""
     return pattern_consumer(source, "webhooks", OpenCatalogue(), (f"ys.{source}.>",), fan_out)

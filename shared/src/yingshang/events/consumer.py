@@ -23,7 +23,7 @@ import logging
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import orjson
 from fastapi import FastAPI
@@ -83,6 +83,10 @@ class ConsumerSpec:
 
         return register
 
+    def handler_for(self, type_: str) -> Handler | None:
+        """The handler of events of ``type_`` (``None``: this consumer does not take them)."""
+        return self.handlers.get(type_)
+
     def add(self, type_: str, handler: Handler) -> None:
         if type_ not in self.catalogue:
             raise ValueError(f"{type_} is not in the catalogue")
@@ -113,6 +117,16 @@ class ConsumerSpec:
 
     def delay_after(self, deliveries: int) -> float:
         return self.backoff[min(max(deliveries, 1), len(self.backoff)) - 1]
+
+
+def running_specs(app: FastAPI) -> dict[str, ConsumerSpec]:
+    """The specs of the consumers built for ``app`` so far, by durable name (filled by
+    :meth:`EventConsumer.for_app`): consumers built at start-up from settings (the gateway's
+    per source stream) are known here, not to a list written down beforehand."""
+    specs: dict[str, ConsumerSpec] | None = getattr(app.state, "consumer_specs", None)
+    if specs is None:
+        specs = app.state.consumer_specs = {}
+    return specs
 
 
 class ConsumerMetrics:
@@ -182,10 +196,16 @@ class EventConsumer:
     @classmethod
     def factory(cls, spec: ConsumerSpec) -> Callable[[FastAPI], EventConsumer]:
         def build(app: FastAPI) -> EventConsumer:
-            registry = app.state.metrics.registry
-            return cls(spec, app.state.db, app.state.nats, registry=registry)
+            return cls.for_app(spec, app)
 
         return build
+
+    @classmethod
+    def for_app(cls, spec: ConsumerSpec, app: FastAPI) -> Self:
+        """The consumer of ``spec`` on the app's database, NATS and metrics, its spec listed
+        in :func:`running_specs` (the dead letters' replay finds its handlers there)."""
+        running_specs(app)[spec.durable] = spec
+        return cls(spec, app.state.db, app.state.nats, registry=app.state.metrics.registry)
 
     async def start(self, app: FastAPI | None = None) -> None:
         self.spec.config()  # refuse a bad spec at start-up, not at the first message
@@ -329,7 +349,7 @@ class EventConsumer:
         return Verdict(msg, "ack", event=parsed.event, applied=applied)
 
     def _handler_for(self, parsed: ParsedEvent) -> Handler:
-        handler = self.spec.handlers.get(parsed.event.type)
+        handler = self.spec.handler_for(parsed.event.type)
         if handler is None:
             raise EventRejected(f"no handler for {parsed.event.type}", kind="unknown")
         return handler

@@ -3,7 +3,10 @@
 ``GET  /api/v1/<service>/admin/dead-letters`` lists them (newest first, ``limit`` + ``cursor``);
 ``POST /api/v1/<service>/admin/dead-letters/{id}/replay`` runs one through the consumer's
 handler and inbox inside the request's transaction: it applies at most once, and a failure
-rolls everything back and leaves the letter as it was.
+rolls everything back and leaves the letter as it was. The gateway mounts the same router at
+``/api/v1/admin/dead-letters`` for its own consumers (webhook intake, deadline SMS), which are
+built per source stream from its settings: a letter's consumer is looked up in the specs given
+and then in those the running app has built (``running_specs``).
 
 System administration is the bureau's (``BUREAU/admin``). A dead letter holds an event as it
 came, and some events carry personal data on purpose (a 12345 transfer carries the
@@ -17,17 +20,17 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import orjson
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
-from yingshang.auth import county_admin
+from yingshang.auth import AccessRule, county_admin
 from yingshang.clock import now
 from yingshang.db import SessionDep
 from yingshang.events.catalogue import EventRejected
-from yingshang.events.consumer import ConsumerSpec
+from yingshang.events.consumer import ConsumerSpec, running_specs
 from yingshang.events.inbox import DeadLetter, apply_once
 from yingshang.masking import mask
 from yingshang.problems import Conflict, DomainError, Invalid, NotFound
@@ -100,14 +103,22 @@ def _shown(key: str) -> bool:
 ADMIN = county_admin()
 
 
-def dead_letter_router(service: str, consumers: Sequence[ConsumerSpec]) -> APIRouter:
-    """The admin router of ``service`` for the dead letters of ``consumers``."""
+def dead_letter_router(
+    service: str,
+    consumers: Sequence[ConsumerSpec] = (),
+    *,
+    prefix: str | None = None,
+    rule: AccessRule = ADMIN,
+) -> APIRouter:
+    """The admin router of ``service`` for the dead letters of ``consumers`` and of the
+    consumers the running app has built; at ``/api/v1/<service>/admin/dead-letters`` (or
+    ``prefix``), for ``rule``."""
     specs = {spec.durable: spec for spec in consumers}
-    api = router(f"/api/v1/{service}/admin/dead-letters", tags=["events"])
+    api = router(prefix or f"/api/v1/{service}/admin/dead-letters", tags=["events"])
 
     @api.get(
         "",
-        dependencies=[allow(ADMIN)],
+        dependencies=[allow(rule)],
         response_model=DeadLetterPage,
         summary="List dead letters (events no handler could apply)",
         responses={422: {"description": "bad cursor"}},
@@ -136,18 +147,20 @@ def dead_letter_router(service: str, consumers: Sequence[ConsumerSpec]) -> APIRo
 
     @api.post(
         "/{letter_id}/replay",
-        dependencies=[allow(ADMIN)],
+        dependencies=[allow(rule)],
         response_model=ReplayOut,
         summary="Replay a dead letter through its consumer (applies at most once)",
         responses=ERRORS,  # type: ignore[arg-type]
     )
-    async def replay_dead_letter(letter_id: int, session: SessionDep) -> ReplayOut:
+    async def replay_dead_letter(
+        letter_id: int, session: SessionDep, request: Request
+    ) -> ReplayOut:
         letter = await session.get(DeadLetter, letter_id, with_for_update=True)
         if letter is None:
             raise NotFound(f"no dead letter {letter_id}")
         if letter.replayed_at is not None:
             raise Conflict("this dead letter was replayed already", code="already-replayed")
-        spec = specs.get(letter.consumer)
+        spec = specs.get(letter.consumer) or running_specs(request.app).get(letter.consumer)
         if spec is None:
             raise Conflict(f"no consumer {letter.consumer} in this service", code="no-consumer")
         applied = await _replay(session, spec, letter)
@@ -182,7 +195,7 @@ async def replay(session: AsyncSession, spec: ConsumerSpec, letter: DeadLetter) 
     Raises :class:`EventRejected` while the stored event is still invalid for the catalogue.
     """
     parsed = spec.catalogue.parse(letter.payload.encode(), subject=letter.subject)
-    handler = spec.handlers.get(parsed.event.type)
+    handler = spec.handler_for(parsed.event.type)
     if handler is None:
         raise EventRejected(f"no handler for {parsed.event.type}", kind="unknown")
     applied = await apply_once(session, spec.durable, parsed, handler)
