@@ -4,7 +4,7 @@ or expired link is not offered, and an older one never comes back after a newer 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from yingshang.clock import FrozenClock, now
@@ -170,5 +170,64 @@ async def test_only_the_windows_pad_or_clerk_gets_it(
         .startswith(f"/console/public/rate/{app['number']}")
     )
     unbind = await c.put(put, json={"client_id": None}, headers=people.hall_head())
-    assert unbind.json() == {"hall_code": "HALL_COUNTY", "window_code": "W01", "client_id": None}
+    assert unbind.json() == {
+        "hall_code": "HALL_COUNTY",
+        "window_code": "W01",
+        "client_id": None,
+        "bound_at": None,
+    }
     assert (await c.get(PAD, headers=pad_client(people))).status_code == 403
+
+
+async def test_the_halls_staff_read_which_client_each_windows_pad_is(
+    hall: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """Each window's pad client and since when (what an unbind would remove): the hall's staff
+    and a county administrator read it; the public, a pad, the bureau's other staff and
+    another hall's head do not."""
+    c = hall.client
+    pads, put = f"{BASE}/halls/HALL_COUNTY/pads", f"{BASE}/halls/HALL_COUNTY/windows/W01/pad"
+    bound_at = now()
+    bound = await c.put(put, json={"client_id": "pad-county-w01"}, headers=people.hall_head())
+    assert datetime.fromisoformat(bound.json()["bound_at"]) == bound_at, bound.text
+    clock.advance(timedelta(hours=1))
+    again = await c.put(put, json={"client_id": "pad-county-w01"}, headers=people.hall_head())
+    assert datetime.fromisoformat(again.json()["bound_at"]) == bound_at  # the same binding
+
+    for headers in (people.hall_head(), people.clerk("ZW2002"), people.admin()):
+        read = await c.get(pads, headers=headers)
+        assert read.status_code == 200, read.text
+        rows = {r["window_code"]: r for r in read.json()}
+        assert len(rows) == 13  # every window of the county hall
+        w01 = {**rows["W01"], "bound_at": datetime.fromisoformat(rows["W01"]["bound_at"])}
+        assert w01 == {
+            "hall_code": "HALL_COUNTY",
+            "window_code": "W01",
+            "client_id": "pad-county-w01",
+            "bound_at": bound_at,
+        }
+        assert (rows["W02"]["client_id"], rows["W02"]["bound_at"]) == (None, None)
+    for headers in (
+        people.head("LONGQUAN"),  # another hall's head
+        people.bureau(),  # oversight, not administration
+        people.head("SCJGJ"),
+        pad_client(people),  # the pad itself
+    ):
+        refused = await c.get(pads, headers=headers)
+        assert refused.status_code == 403, headers
+    assert (
+        (await c.get(pads, headers=people.head("LONGQUAN")))
+        .json()["type"]
+        .endswith("/not-the-halls-staff")
+    )
+    assert (await c.get(pads)).status_code == 401  # the window read is public, this is not
+    town = await c.get(f"{BASE}/halls/HALL_LONGQUAN/pads", headers=people.head("LONGQUAN"))
+    assert [r["client_id"] for r in town.json()] == [None, None]  # its own hall's
+    assert (await c.get(f"{BASE}/halls/NO_SUCH/pads", headers=people.admin())).status_code == 404
+
+    clock.advance(timedelta(hours=1))
+    rebound = await c.put(put, json={"client_id": "pad-county-w01b"}, headers=people.hall_head())
+    assert datetime.fromisoformat(rebound.json()["bound_at"]) == now()  # a new client, a new time
+    await c.put(put, json={"client_id": None}, headers=people.hall_head())
+    after = {r["window_code"]: r for r in (await c.get(pads, headers=people.hall_head())).json()}
+    assert (after["W01"]["client_id"], after["W01"]["bound_at"]) == (None, None)

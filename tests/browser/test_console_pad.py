@@ -1,11 +1,13 @@
 """The window pad (窗口评价器) of W02 in the county hall: the bureau's admin makes its client
-(scope approvals:pad), the hall's head binds it to the window in the console, the hall's staff
-set the pad up once at /console/pad; the application taken in at W02 shows its rating form
-there, the rating reaches svc-ratings by the window_pad channel, and the pad returns to its
-welcome."""
+(scope approvals:pad), the hall's head binds it to the window in the console (which then shows
+the window's client and since when, what an unbind would remove), the hall's staff set the pad
+up once at /console/pad; the application taken in at W02 shows its rating form there, the
+rating reaches svc-ratings by the window_pad channel, and the pad returns to its welcome; the
+head unbinds it."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -57,10 +59,27 @@ def test_the_pad_shows_its_windows_invitation_and_goes_back_to_idle(console: Any
     head = console.new_page()
     console.sign_in(head, "hall_head")
     binding = head.locator("form[aria-label=窗口评价器]")
+    current = binding.get_by_role("status", name="当前绑定")  # the chosen window's, now
+    listed = head.locator("section:has(form[aria-label=窗口评价器]) tbody tr")  # bound windows
     binding.locator("select[name=window]").select_option(WINDOW)
+    expect(current).to_have_text(f"窗口 {WINDOW} 当前未绑定评价器。")
     binding.locator("input[name=client_id]").fill(client_id)
     binding.get_by_role("button", name="保存").click()
     expect(binding).to_contain_text(f"已将评价器客户端 {client_id} 绑定到窗口 {WINDOW}")
+    when = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+    expect(current).to_have_text(
+        re.compile(rf"^当前绑定：{client_id}（{when} 绑定）；留空保存将解除此绑定。$")
+    )  # what saving an empty id would remove
+    row = listed.filter(has_text=client_id)
+    expect(row).to_have_count(1)
+    cells = [t.strip() for t in row.locator("td").all_inner_texts()]
+    assert cells[:2] == [f"{WINDOW} 综合受理窗口2", client_id], cells
+    assert re.fullmatch(when, cells[2]), cells
+    binding.locator("select[name=window]").select_option("W03")  # a window with no pad
+    expect(current).to_have_text("窗口 W03 当前未绑定评价器。")
+    binding.locator("select[name=window]").select_option(WINDOW)
+    expect(current).to_contain_text(client_id)
+    console.shot(head, "hall-pad-binding")
 
     pad = console.new_page(LANDSCAPE)  # a context of its own: its localStorage ends with it
     pad.goto(f"{console.base}/console/pad")
@@ -91,3 +110,9 @@ def test_the_pad_shows_its_windows_invitation_and_goes_back_to_idle(console: Any
     assert mine == [(5, "accept")]
     pad.wait_for_selector(".pad-welcome")  # after the thanks, idle for the next applicant
     expect(pad.locator(".rate-form")).to_have_count(0)
+
+    binding.locator("input[name=client_id]").fill("")  # the head unbinds what the form showed
+    binding.get_by_role("button", name="保存").click()
+    expect(binding).to_contain_text(f"已解除窗口 {WINDOW} 的评价器绑定。")
+    expect(current).to_have_text(f"窗口 {WINDOW} 当前未绑定评价器。")
+    expect(row).to_have_count(0)

@@ -39,8 +39,10 @@ class Window(IdMixin, TimestampMixin, Base):
     accepts_all: Mapped[bool] = mapped_column(Boolean, default=False)  # 综合窗口
     clerks: Mapped[list[str]] = mapped_column(JSON, default=list)  # 工号 of the clerks seated
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # the integration client (client credentials) of the window's pad (评价器), if it has one
+    # the integration client (client credentials) of the window's pad (评价器), if it has one,
+    # and when it was bound (null for a binding made before the time was kept)
     pad_client: Mapped[str | None] = mapped_column(String(64))
+    pad_bound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class WindowItem(Base):

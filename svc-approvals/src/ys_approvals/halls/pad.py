@@ -16,11 +16,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.auth import Principal
+from yingshang.auth import Principal, county_admin
 from yingshang.clock import now
 from yingshang.problems import Forbidden, NotFound
 from ys_approvals.applications.models import Application
 from ys_approvals.halls.models import Hall, PadInvitation, Window
+from ys_approvals.halls.schemas import WindowPadOut
 
 PAD_SCOPE = "approvals:pad"  # the client credentials a window's pad signs in with
 
@@ -79,6 +80,33 @@ async def mark_rated(session: AsyncSession, case_id: uuid.UUID, node: str) -> No
     if row is not None and row.rated_at is None:
         row.rated_at = now()
         await session.flush()
+
+
+def bind(window: Window, client_id: str | None) -> None:
+    """Bind the window's pad to ``client_id`` (None: unbind); binding the same client again
+    keeps the time it was bound."""
+    if client_id != window.pad_client:
+        window.pad_client = client_id
+        window.pad_bound_at = now() if client_id is not None else None
+
+
+def binding(hall: Hall, window: Window) -> WindowPadOut:
+    return WindowPadOut(
+        hall_code=hall.code,
+        window_code=window.code,
+        client_id=window.pad_client,
+        bound_at=window.pad_bound_at,
+    )
+
+
+def check_binding_reader(principal: Principal, hall: Hall) -> None:
+    """The hall's own staff (any post in its department) or a county administrator see which
+    client each window's pad signs in as; the public, a pad and another hall do not."""
+    if not (county_admin().allows(principal) or principal.has(None, hall.department)):
+        raise Forbidden(
+            "只有本大厅的工作人员或县级系统管理员可以查看窗口评价器的绑定",
+            code="not-the-halls-staff",
+        )
 
 
 def check_pad(principal: Principal, hall: Hall, window: Window) -> None:

@@ -1,4 +1,5 @@
-"""Halls and windows: public read; the hall's head arranges windows, items and schedules."""
+"""Halls and windows: public read; the hall's head arranges windows, items, schedules and
+the windows' pads (评价器), whose bindings only the hall's staff read."""
 
 from __future__ import annotations
 
@@ -112,10 +113,30 @@ async def set_pad(
     code: str, window: str, body: WindowPadIn, session: SessionDep, principal: CurrentPrincipal
 ) -> WindowPadOut:
     row = await service.get_window(session, code, window)
-    await _check_manager(session, principal, row.hall_id)
-    row.pad_client = body.client_id
+    hall = await _check_manager(session, principal, row.hall_id)
+    pad.bind(row, body.client_id)
     await session.flush()
-    return WindowPadOut(hall_code=code, window_code=row.code, client_id=row.pad_client)
+    return pad.binding(hall, row)
+
+
+@api.get(
+    "/{code}/pads",
+    response_model=list[WindowPadOut],
+    summary="Each window's pad (评价器) client and when it was bound, for the hall's staff",
+    dependencies=[allow(staff())],
+    responses={
+        403: {"description": "not the hall's staff nor a county administrator"},
+        404: {"description": "no such hall"},
+    },
+)
+async def read_pads(
+    code: str, session: SessionDep, principal: CurrentPrincipal
+) -> list[WindowPadOut]:
+    """Every window of the hall, its pad's client id (null: none) and since when: what an
+    unbind would remove. Client ids only, never a secret."""
+    hall = await service.get_hall(session, code)
+    pad.check_binding_reader(principal, hall)
+    return [pad.binding(hall, w) for w in await service.windows_of(session, hall)]
 
 
 @api.get(
@@ -183,7 +204,8 @@ async def read_slots(
     return await slots(session, await service.get_window(session, code, window), day)
 
 
-async def _check_manager(session: SessionDep, principal: CurrentPrincipal, hall_id: object) -> None:
+async def _check_manager(session: SessionDep, principal: CurrentPrincipal, hall_id: object) -> Hall:
     hall = await session.get(Hall, hall_id)
     assert hall is not None
     service.check_hall_manager(principal, hall)
+    return hall

@@ -89,9 +89,14 @@ class WindowPadIn(BaseModel):
 
 
 class WindowPadOut(BaseModel):
+    """Which client a window's pad signs in as (its id only: the secret stays with the pad)."""
+
     hall_code: str
     window_code: str
-    client_id: str | None
+    client_id: str | None = Field(description="null: the window has no pad")
+    bound_at: datetime | None = Field(
+        description="when this client was bound (null: none bound, or bound before it was kept)"
+    )
 
 
 class PadInvitationOut(BaseModel):

@@ -57,14 +57,15 @@ async def window_item_codes(
     return out
 
 
-async def hall_out(session: AsyncSession, hall: Hall) -> HallOut:
-    windows = list(
-        (
-            await session.execute(
-                select(Window).where(Window.hall_id == hall.id).order_by(Window.code)
-            )
-        ).scalars()
+async def windows_of(session: AsyncSession, hall: Hall) -> list[Window]:
+    rows = await session.execute(
+        select(Window).where(Window.hall_id == hall.id).order_by(Window.code)
     )
+    return list(rows.scalars())
+
+
+async def hall_out(session: AsyncSession, hall: Hall) -> HallOut:
+    windows = await windows_of(session, hall)
     codes = await window_item_codes(session, [w.id for w in windows])
     out = HallOut.model_validate(hall)
     out.windows = [

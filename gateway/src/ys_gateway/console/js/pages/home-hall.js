@@ -42,19 +42,28 @@ function intake(hall, catalog, packages) {
 }
 
 /** A setting of one window the hall's head makes (PUT …/windows/{w}/{what}): the window, the
- * `control`, 保存; `said(values, answer)` is the line that confirms it. */
-function windowSetting(hall, { title, what, control, body, said, hint }) {
+ * `control`, 保存; `said(values, answer)` is the line that confirms it. `current` (optional)
+ * shows what the windows have now: {line (the chosen window's, beside the choice), list
+ * (every window's, below the form), show(window), load()}; loaded again after each save. */
+function windowSetting(hall, { title, what, control, body, said, hint, current }) {
   const windows = (hall.windows || []).map((w) => [w.code, `${w.code} ${w.name}`]);
   const done = h("p", { class: "muted", role: "status" });
   const form = h("form", { class: "grid-form", "aria-label": title },
-    field("窗口", select("window", windows, { id: `f-${what}-window` })), control,
+    field("窗口", select("window", windows, { id: `f-${what}-window` })), current ? current.line : null, control,
     hint ? h("p", { class: "muted" }, hint) : null,
     h("div", { class: "actions" }, h("button", { type: "submit" }, "保存")), done);
   onSubmit(form, async (v) => {
     const path = `${A}/halls/${encodeURIComponent(hall.code)}/windows/${encodeURIComponent(v.window)}/${what}`;
     done.textContent = said(v, (await request(path, { method: "PUT", json: body(v) })).data);
+    if (current) current.load();
   });
-  return section(title, form);
+  if (current) {
+    const chosen = () => current.show(form.elements.window.value);
+    form.addEventListener("change", chosen); // also after a restored draft (drafts.js)
+    chosen();
+    current.load();
+  }
+  return section(title, form, current ? current.list : null);
 }
 
 const staffNos = (v) => v.staff_nos.split(/[,，\s]+/).filter(Boolean);
@@ -69,11 +78,43 @@ function seating(hall) {
   });
 }
 
+/** Which client each window's pad signs in as now, and since when (GET …/halls/{h}/pads, the
+ * hall's staff only): the chosen window's beside the form, what saving an empty id would
+ * remove, and every bound window below it. */
+function padBindings(hall) {
+  const names = new Map((hall.windows || []).map((w) => [w.code, `${w.code} ${w.name}`]));
+  const since = (b) => (b.bound_at ? `${dateTime(b.bound_at)} 绑定` : "绑定时间未记录");
+  const line = h("p", { class: "muted", role: "status", "aria-label": "当前绑定" });
+  const list = h("div");
+  let bound = null; // window code → its binding, once read
+  let chosen = null;
+  const show = (code) => {
+    chosen = code;
+    const b = bound && bound.get(code);
+    if (!bound) line.textContent = "";
+    else if (b && b.client_id) line.textContent = `当前绑定：${b.client_id}（${since(b)}）；留空保存将解除此绑定。`;
+    else line.textContent = `窗口 ${code} 当前未绑定评价器。`;
+  };
+  const columns = [
+    { label: "窗口", value: (b) => names.get(b.window_code) || b.window_code },
+    { label: "评价器客户端ID", value: (b) => b.client_id },
+    { label: "绑定时间", value: (b) => (b.bound_at ? dateTime(b.bound_at) : "未记录") },
+  ];
+  const load = () => withLoading(list, () => get(`${A}/halls/${encodeURIComponent(hall.code)}/pads`), (rows) => {
+    bound = new Map(rows.map((b) => [b.window_code, b]));
+    show(chosen);
+    return h("div", {}, h("h3", {}, "已绑定的评价器"),
+      table(columns, rows.filter((b) => b.client_id), "尚无窗口绑定评价器。"));
+  });
+  return { line, list, show, load };
+}
+
 /** 窗口评价器: the integration client (scope approvals:pad) the window's pad signs in as. */
 function padBinding(hall) {
   return windowSetting(hall, {
     title: "窗口评价器",
     what: "pad",
+    current: padBindings(hall),
     control: field("评价器客户端ID（留空：解除绑定）", input("client_id", { maxlength: 64, pattern: "[a-z][a-z0-9_\\-]{1,63}", autocomplete: "off", placeholder: "pad-county-w01" })),
     hint: `客户端由系统管理员在“接口客户端”中创建（权限范围“窗口评价器”）；绑定后，在该窗口的平板上打开 ${location.origin}/console/pad，输入客户端ID和密钥并选择本窗口。`,
     body: (v) => ({ client_id: v.client_id || null }),
