@@ -231,3 +231,18 @@ async def test_the_halls_staff_read_which_client_each_windows_pad_is(
     await c.put(put, json={"client_id": None}, headers=people.hall_head())
     after = {r["window_code"]: r for r in (await c.get(pads, headers=people.hall_head())).json()}
     assert (after["W01"]["client_id"], after["W01"]["bound_at"]) == (None, None)
+
+    # every change of a binding is in the audit log (a re-save of the same client is not)
+    log = await c.get(
+        "/api/v1/approvals/admin/audit",
+        params={"action": "hall.window.pad"},
+        headers=people.admin(),
+    )
+    assert log.status_code == 200, log.text
+    changes = [(e["detail"]["from"], e["detail"]["to"]) for e in reversed(log.json()["items"])]
+    assert changes == [
+        (None, "pad-county-w01"),
+        ("pad-county-w01", "pad-county-w01b"),
+        ("pad-county-w01b", None),
+    ]
+    assert {e["object_id"] for e in log.json()["items"]} == {"HALL_COUNTY/W01"}

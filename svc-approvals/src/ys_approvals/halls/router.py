@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Query, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang import audit
 from yingshang.app import allow, router
-from yingshang.auth import CurrentPrincipal, public, staff, staff_or_client
+from yingshang.auth import CurrentPrincipal, Principal, public, staff, staff_or_client
 from yingshang.clock import today
 from yingshang.db import SessionDep
 from yingshang.validators import PlausibleDate
@@ -97,8 +99,10 @@ async def set_clerks(
 ) -> WindowOut:
     row = await service.get_window(session, code, window)
     await _check_manager(session, principal, row.hall_id)
-    row.clerks = sorted(set(body.staff_nos))
+    before, row.clerks = row.clerks, sorted(set(body.staff_nos))
     await session.flush()
+    # who sits at a window also reads its pad's rating invitations: kept in the audit log
+    await _audited(session, principal, "hall.window.clerks", code, window, before, row.clerks)
     return WindowOut.model_validate(row)
 
 
@@ -114,9 +118,21 @@ async def set_pad(
 ) -> WindowPadOut:
     row = await service.get_window(session, code, window)
     hall = await _check_manager(session, principal, row.hall_id)
+    before = row.pad_client
     pad.bind(row, body.client_id)
     await session.flush()
+    await _audited(session, principal, "hall.window.pad", code, window, before, row.pad_client)
     return pad.binding(hall, row)
+
+
+async def _audited(
+    session: AsyncSession, who: Principal, action: str, hall: str, window: str,
+    before: object, after: object,
+) -> None:  # fmt: skip
+    if before != after:
+        detail = {"hall": hall, "window": window, "from": before, "to": after}
+        await audit.record(session, actor=who, action=action, object_kind="window",
+                           object_id=f"{hall}/{window}", detail=detail)  # fmt: skip
 
 
 @api.get(
