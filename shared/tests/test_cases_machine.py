@@ -108,8 +108,11 @@ def test_the_machine_exports_as_data_and_mermaid() -> None:
     assert diagram.endswith("    closed --> [*]\n")
 
 
-def an_entry(action: str, from_state: str | None, to_state: str | None) -> TimelineEntry:
+def an_entry(
+    action: str, from_state: str | None, to_state: str | None, data: dict[str, str] | None = None
+) -> TimelineEntry:
     return TimelineEntry(
+        data=data,
         at=datetime(2026, 3, 2, 2, 0, tzinfo=UTC),
         action=action,
         from_state=from_state,
@@ -129,6 +132,11 @@ def test_timeline_labels_name_steps_and_states_in_words() -> None:
     # The engine's entries move a clock, not the case: its vocabulary names their states.
     paused = labels.out(an_entry("stage_paused", "running", "paused"))
     assert (paused.label, paused.from_label, paused.to_label) == ("暂停计时", "计时中", "已暂停")
+    # ... and name the stage whose clock it is; the case's own steps name none
+    sign = labels.out(an_entry("stage_paused", "running", "paused", {"stage": "sign"}))
+    assert (sign.stage, paused.stage, accepted.stage) == ("sign", None, None)
+    noted = labels.out(an_entry("accept", "dispatched", "accepted", {"stage": "sign"}))
+    assert noted.stage is None
     assert labels.label("dispatch") == "派单"
     assert labels.label("explode") is None
     unknown = labels.out(an_entry("explode", "submitted", "dispatched"))  # shown in codes

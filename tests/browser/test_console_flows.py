@@ -129,7 +129,7 @@ def test_signed_ticket_goes_overdue_into_the_bureau_ledger(console: Any) -> None
     assert "市场监督管理局" in row.inner_text()
     console.shot(page, "escalation-ledger")
     page.goto(console.base + ticket)  # its timeline names the sweeper's steps in the API's words
-    expect(page.locator(".timeline")).to_contain_text("升级督办")
+    expect(page.locator(".timeline")).to_contain_text("升级督办（联系）")  # and whose clock
 
 
 def _wait_for_escalation(console: Any, number: str, timeout: float = 60.0) -> None:

@@ -137,6 +137,9 @@ class TimelineOut(BaseModel):
     position_dept: str | None = Field(description="the department of the position acted in")
     position_role: str | None = Field(description="the role of the position acted in")
     note: str | None
+    stage: str | None = Field(
+        None, description="on a deadline entry (`stage_*`), the timed stage's code, e.g. `sign`"
+    )
 
 
 @dataclass(frozen=True)
@@ -191,10 +194,20 @@ class TimelineLabels:
             position_dept=entry.position_dept,
             position_role=entry.position_role,
             note=entry.note,
+            stage=_stage(entry),
         )
 
     def outs(self, entries: Iterable[TimelineEntry]) -> list[TimelineOut]:
         return [self.out(entry) for entry in entries]
+
+
+def _stage(entry: TimelineEntry) -> str | None:
+    """The timed stage a deadline entry (the engine's ``stage_*`` and ``deadline_*``, the stage
+    in their data) is about; ``None`` for every other step."""
+    if not entry.action.startswith(("stage_", "deadline_")):
+        return None
+    stage = (entry.data or {}).get("stage")
+    return str(stage) if stage else None
 
 
 SYSTEM_NAMES = {"system:deadline-sweeper": "系统（时限监控）"}

@@ -68,7 +68,7 @@ export function timelineList(entries) {
   return h("ol", { class: "timeline" }, entries.map((e) =>
     h("li", {},
       h("time", { datetime: e.at }, dateTime(e.at)),
-      h("strong", {}, e.label),
+      h("strong", {}, e.stage ? `${e.label}（${label(STAGES, e.stage)}）` : e.label), // a clock's entry names its stage
       h("span", { class: "who" }, [SYSTEM_ACTORS[e.actor_name] || e.actor_name, e.staff_no && `（${e.staff_no}）`, e.position_dept && ` · ${deptName(e.position_dept)}`].filter(Boolean).join("")),
       e.note ? h("p", {}, e.note) : null)));
 }
