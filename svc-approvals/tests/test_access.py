@@ -179,3 +179,21 @@ async def test_statistics_from_before_the_countys_range_is_a_422_problem(
         )
     assert r.status_code == 422, r.text
     assert r.json()["errors"][0]["field"] == "query.since"
+
+
+async def test_a_clerk_reads_the_windows_she_is_seated_at(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    """The intake form starts from the clerk's own seat (GET …/windows/mine): the windows her
+    工号 is seated at, none when she sits nowhere; the public may not ask."""
+    c, mine = hall.client, f"{BASE}/halls/HALL_COUNTY/windows/mine"
+    # the demo county seats its clerks (county.yaml): 周静 ZW2001 sits at W01
+    assert (await c.get(mine, headers=people.clerk("ZW2001"))).json() == ["W01"]
+    assert (await c.get(mine, headers=people.clerk("ZW2099"))).json() == []
+    seat = {"staff_nos": ["ZW2099"]}
+    w03 = f"{BASE}/halls/HALL_COUNTY/windows/W03/clerks"
+    assert (await c.put(w03, json=seat, headers=people.hall_head())).status_code == 200
+    assert (await c.get(mine, headers=people.clerk("ZW2099"))).json() == ["W03"]
+    assert (await c.get(mine)).status_code == 401
+    nowhere = await c.get(f"{BASE}/halls/NOPE/windows/mine", headers=people.clerk())
+    assert nowhere.status_code == 404

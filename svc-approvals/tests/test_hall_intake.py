@@ -166,3 +166,28 @@ async def test_materials_handed_in_are_names_on_the_list(
     shared = AnApplication(package="SEAL_TAX", materials=["营业执照副本", "印章刻制申请表"])
     r = await c.post(f"{BASE}/applications", json=shared.build(), headers=people.clerk())
     assert r.status_code == 201, r.text
+
+
+async def test_a_legal_person_without_a_credit_code_is_told_which_field_and_why(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    """法人 without 统一社会信用代码 (or without its name): 422 naming the field, with the reason
+    in Chinese for the form to show on it; nothing is taken in."""
+    c = hall.client
+    item = await item_named(c, "食品经营许可")
+    base = AnApplication(item=item["code"], materials=all_materials(item))
+    for missing, why in (
+        ("uscc", "法人申请须填写统一社会信用代码"),
+        ("enterprise_name", "法人申请须填写企业名称"),
+    ):
+        applicant = {k: v for k, v in base.applicant.items() if k != missing}
+        r = await c.post(
+            f"{BASE}/applications",
+            json=base.with_(applicant=applicant).build(),
+            headers=people.clerk(),
+        )
+        assert r.status_code == 422, r.text
+        messages = [e["message"] for e in r.json()["errors"]]
+        assert [m for m in messages if m.endswith(f"{missing}: {why}")], messages
+    listed = (await c.get(f"{BASE}/applications", headers=people.clerk())).json()
+    assert listed["items"] == []

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func, select
+
 from yingshang.clock import FrozenClock
+from yingshang.notify import Notification
 from yingshang.testing.apps import ServiceUnderTest
 
 from .builders import People, all_materials, item_named, submit_item, window_clerk
@@ -42,29 +45,36 @@ async def test_a_second_intake_notice_is_refused_once_the_first_was_answered(
     assert (shown.json()["status"], due(shown)) == ("received", end_of(date(2026, 3, 13)))
 
 
-async def test_an_unanswered_intake_notice_may_be_completed(
+async def test_an_intake_notice_given_at_intake_is_neither_repeated_nor_completed(
     hall: ServiceUnderTest, people: People, clock: FrozenClock
 ) -> None:
-    """While the notice is unanswered the clerk may add to it (e.g. a handed-in material found
-    defective): the applicant is told the whole list again, and the 补正 is complete only when
-    everything on it arrives."""
+    """收件 with materials missing gives the one notice (一次性告知) and sends its SMS: a
+    second notice for that round — adding a material, sending a second SMS — is refused with
+    409 and not offered; the application, its list and the applicant's messages stay as they
+    were."""
     c, clerk = hall.client, window_clerk(people)
     names = all_materials(await item_named(c, FOOD))
     app = await submit_item(hall, people, FOOD, names[:-1])
-    assert app["missing_materials"] == [names[-1]]
-    assert "request_materials" in app["actions"]
-    r = await act(c, app, "request-supplement", clerk, {"missing": [names[0]]})
-    assert r.status_code == 200, r.text
-    assert (r.json()["status"], r.json()["missing_materials"]) == (
-        "awaiting_materials",
-        sorted([names[0], names[-1]]),
-    )
+    assert (app["status"], app["missing_materials"]) == ("awaiting_materials", [names[-1]])
+    assert "request_materials" not in app["actions"]
+    assert await _supplement_sms(hall) == 1
+    again = await act(c, app, "request-supplement", clerk, {"missing": [names[0]]})
+    assert again.status_code == 409, again.text
+    assert again.json()["type"].endswith("/intake-notice-given")
+    assert "已一次性告知" in again.json()["detail"]
+    assert await _supplement_sms(hall) == 1
+    shown = (await c.get(f"{BASE_APPS}/{app['id']}", headers=clerk)).json()
+    assert (shown["status"], shown["missing_materials"]) == ("awaiting_materials", [names[-1]])
     at(clock, date(2026, 3, 4))
-    short = await act(c, app, "receive-supplement", clerk, {"materials": [names[-1]]})
-    assert (short.status_code, short.json()["missing"]) == (422, [names[0]])
-    r = await act(c, app, "receive-supplement", clerk, {"materials": [names[0], names[-1]]})
+    r = await act(c, app, "receive-supplement", clerk, {"materials": [names[-1]]})
     assert (r.status_code, r.json()["status"]) == (200, "received")
     assert due(r) == end_of(date(2026, 3, 16))  # 8 working days from Thursday 5 March
+
+
+async def _supplement_sms(hall: ServiceUnderTest) -> int:
+    async with hall.app.state.db.read() as session:
+        query = select(func.count()).where(Notification.template == "supplement_notice")
+        return int((await session.execute(query)).scalar_one())
 
 
 async def test_an_intake_supplement_of_a_defective_material_needs_that_material(

@@ -5,6 +5,7 @@ a time by item, department or month, without a sideways scroll on a tablet."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -125,3 +126,78 @@ def test_the_hall_reads_approvals_statistics_on_a_tablet(console: Any) -> None:
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), view
     expect(months.locator("thead th")).to_contain_text(["收件月份", "已办结", "平均用时"])
     console.shot(page, "approvals-statistics-tablet")
+
+
+def test_the_intake_starts_at_the_window_the_clerk_is_seated_at(console: Any) -> None:
+    """吴倩 (clerk2, ZW2002) sits at W02 (county.yaml): her intake form starts there, not at
+    W01; the hall's head sits at no window, so hers starts at 请选择 (no window chosen)."""
+    with console.api("clerk2") as api:
+        food = _item(api, FOOD)
+    page = console.new_page()
+    try:
+        console.sign_in(page, "clerk2")
+        page.locator("form[aria-label=收件登记]").wait_for()
+        expect(page.locator("#f-window_code")).to_have_value("W02")
+        page.select_option("#f-item", food["code"])  # W02 still takes it: kept
+        expect(page.locator("#f-window_code")).to_have_value("W02")
+        console.sign_in(page, "hall_head")
+        page.locator("form[aria-label=收件登记]").wait_for()
+        expect(page.locator("#f-window_code")).to_have_value("")
+        expect(page.locator("#f-window_code option:checked")).to_have_text("请选择…")
+    finally:
+        page.close()
+
+
+def _step(api: httpx.Client, app: dict[str, Any], action: str, body: Any = None) -> None:
+    """POST a step of the application with its current ETag (``If-Match``)."""
+    path = f"{A}/applications/{app['id']}"
+    read = api.get(path)
+    done = api.post(f"{path}/{action}", json=body or {}, headers={"If-Match": read.headers["etag"]})
+    assert done.status_code == 200, done.text
+
+
+def test_a_paused_clock_reads_as_paused_with_what_is_left(console: Any) -> None:
+    """审查补正中 the handling clock stands still: the header says so (已暂停计时) with the
+    working days left, not a green countdown."""
+    _seat_the_clerk(console)
+    with console.api("clerk") as api:
+        app = _take_in(api, _item(api, FOOD))  # 承诺件: 8 working days
+        _step(api, app, "accept")
+    with console.api("scjg_staff") as api:
+        _step(api, app, "request-supplement", {"missing": ["平面图（修订）"]})
+    page = console.new_page()
+    try:
+        console.sign_in(page, "clerk", f"/console/applications/{app['id']}")
+        expect(page.locator(".case-head .tag").first).to_have_text("审查补正中")
+        clock = page.locator(".case-head .countdown")
+        expect(clock).to_have_text(re.compile(r"^已暂停计时（剩余 \d+ 个工作日）$"))
+        expect(clock).not_to_have_class(re.compile(r"\bok\b"))
+    finally:
+        page.close()
+
+
+def test_a_legal_person_without_a_credit_code_is_told_on_that_field(console: Any) -> None:
+    """法人 without 统一社会信用代码: the form names that field and the server's reason, not
+    「申请人」未填写完整或不符合要求."""
+    _seat_the_clerk(console)
+    with console.api("clerk") as api:
+        food = _item(api, FOOD)
+    page = console.new_page()
+    try:
+        console.sign_in(page, "clerk")
+        form = page.locator("form[aria-label=收件登记]")
+        form.wait_for()
+        page.select_option("#f-item", food["code"])
+        for material in form.locator("[data-material]").all():
+            material.check()
+        page.select_option("#f-type", "legal_person")
+        page.fill("#f-name", "张三")
+        page.fill("#f-phone", "13912345678")
+        page.fill("#f-enterprise_name", "凤冈县锌硒茶业有限公司")
+        page.select_option("#f-delivery_method", "pickup")
+        form.locator("button[type=submit]").click()
+        expect(form.locator(".form-error")).to_contain_text(
+            "「统一社会信用代码」法人申请须填写统一社会信用代码"
+        )
+    finally:
+        page.close()

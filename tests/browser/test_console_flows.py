@@ -526,6 +526,7 @@ def test_a_clerk_takes_in_a_package_missing_a_material_for_postal_delivery(conso
     parts = page.locator("section:has(h2:has-text('一件事一次办')) tbody tr")
     expect(parts).to_have_count(2)  # one application, each item decided by its department
     assert "补正材料接收" in _buttons(page)
+    assert "一次性告知补正" not in _buttons(page)  # given at 收件: one notice, all at once
     page.click("button:has-text('查看完整联系信息')")
     contact = page.locator("section:has(h2:has-text('申请人联系信息'))")
     expect(contact).to_contain_text("贵州省遵义市凤冈县龙泉镇新街12号")

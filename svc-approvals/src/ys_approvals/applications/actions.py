@@ -37,29 +37,28 @@ async def request_supplement(
 ) -> None:
     """补正: at intake it restarts the clock later; in review it pauses the clock.
 
-    At intake the applicant is told everything missing at once (一次性告知, 行政许可法 art.
-    32): one notice per application. While it is unanswered the clerk may complete it (the
-    applicant is sent the whole list again); once the materials it asked for arrived, the
-    time limit runs and a second intake notice — which would restart it — is refused (409).
+    One 补正 round, one notice: at intake the applicant is told everything missing at once
+    (一次性告知, 行政许可法 art. 32), at 收件 or by this step, and never again for that
+    application — neither completed while unanswered nor repeated once answered (409
+    ``intake-notice-given``), so one SMS lists it all and the time limit is not restarted.
+    A new round is the review's: after the materials arrived and the application was 受理'd,
+    the deciding department may ask again (审查补正, ``in_review`` only; its answer returns the
+    application to review, where a further round may follow).
     """
     missing = sorted(set(body.missing))
     if app.state in ("received", "awaiting_materials"):
-        if rules.notice_answered(app):
+        if app.intake_notice_at is not None:
             raise Conflict(
-                "the one-time 补正 notice (一次性告知) was given and answered: materials are "
-                "complete and the time limit runs; 受理 or 不予受理 now",
+                "已一次性告知申请人补正，同一申请不再重复告知；请待材料补齐后受理或不予受理，"
+                "审查中确需补正的由审查部门发起审查补正",
                 code="intake-notice-given",
             )
-        completing = app.state == "awaiting_materials"
-        if completing:
-            missing = sorted(set(app.missing_materials) | set(missing))
         await flow.step(
             session, app, "request_materials", actor, if_match, body.note, missing=missing
         )
         app.missing_materials = missing
-        if not completing:
-            app.intake_notice_at = now()
-            await timing.pause(session, app, actor, "intake 补正")
+        app.intake_notice_at = now()
+        await timing.pause(session, app, actor, "intake 补正")
         await notices.tell_applicant(session, app, notices.SUPPLEMENT, missing=missing)
         return
     await flow.step(session, app, "request_supplement", actor, if_match, body.note, missing=missing)

@@ -1,7 +1,8 @@
 """The application (办件) state machine, as data (``yingshang.cases.statemachine``).
 
 收件 received ─┬─ request_materials ─▶ awaiting_materials ─ materials_received ─▶ received
-               │     (once: 一次性告知; the clerk may complete the notice until it is answered)
+               │     (once per application: 一次性告知, at 收件 or by this step; never
+               │      completed or repeated — the next 补正 round is the review's)
                ├─ refuse (不予受理) ─▶ refused
                ├─ finish_on_the_spot (即办件) ─▶ finished
                └─ accept (受理, 承诺件) ─▶ in_review ─┬─ request_supplement ▶ review_supplement
@@ -57,7 +58,7 @@ def _t(
 TRANSITIONS: tuple[Transition[Application], ...] = (  # type: ignore[type-var]
     _t(
         "request_materials",
-        "received awaiting_materials",
+        "received",
         "awaiting_materials",
         rules.intake_notice,
         "supplement_requested",

@@ -19,7 +19,6 @@ from ys_approvals.applications.models import Application
 DECIDERS = ("staff", "head")
 INSTANT = "instant"  # 即办件 (catalog.models.HandlingKind)
 ANY_ROLE = ("clerk", "staff", "head")
-AWAITING_MATERIALS = "awaiting_materials"  # the intake 补正 notice is out, unanswered
 POSTAL = "postal"  # 免费邮寄 (schemas.DeliveryMethod)
 
 
@@ -82,15 +81,16 @@ class NotInstant:
 
 @dataclass(frozen=True)
 class OneIntakeNotice:
-    """``rule``, while the one intake 补正 notice (一次性告知) is still possible: never given,
-    or given and not yet answered (the clerk may complete it). Once answered, the materials
-    are complete and the time limit runs: no second notice restarts it."""
+    """``rule``, while the one intake 补正 notice (一次性告知) was never given. The notice lists
+    everything missing at once (行政许可法 art. 32): given — at 收件 or later — it is neither
+    repeated nor extended, answered or not. The next 补正 round is the review's (审查补正, once
+    the materials arrived and the application was 受理'd)."""
 
     rule: Rule[Application]
 
     def __call__(self, principal: Principal, case: object) -> Position | None:
         assert isinstance(case, Application)
-        if notice_answered(case):
+        if case.intake_notice_at is not None:
             return None
         return self.rule(principal, case)
 
@@ -125,11 +125,6 @@ def pickup_notice_refused(app: Application) -> tuple[str, str] | None:
     if app.pickup_ready_at is not None:
         return "pickup-notified", "the applicant was already told the licence is ready to collect"
     return None
-
-
-def notice_answered(app: Application) -> bool:
-    """The intake 补正 notice was given and the materials it asked for arrived."""
-    return app.intake_notice_at is not None and app.state != AWAITING_MATERIALS
 
 
 front = of_case(*ANY_ROLE, attr="front_office")

@@ -107,8 +107,13 @@ class Applicant(BaseModel):
 
     @model_validator(mode="after")
     def _legal_person_has_uscc(self) -> Applicant:
-        if self.type == ApplicantType.legal_person and not (self.uscc and self.enterprise_name):
-            raise ValueError("a legal person needs enterprise_name and uscc")
+        """A legal person is named and coded; the error names the field it is about and says
+        why in Chinese (the console shows it on that field)."""
+        if self.type == ApplicantType.legal_person:
+            if not self.enterprise_name:
+                raise ValueError("enterprise_name: 法人申请须填写企业名称")
+            if not self.uscc:
+                raise ValueError("uscc: 法人申请须填写统一社会信用代码")
         return self
 
 

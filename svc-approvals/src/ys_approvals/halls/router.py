@@ -156,6 +156,26 @@ async def read_pads(
 
 
 @api.get(
+    "/{code}/windows/mine",
+    response_model=list[str],
+    summary="The codes of the hall's open windows the signed-in clerk is seated at (工号)",
+    dependencies=[allow(staff())],
+    responses=NOT_FOUND,
+)
+async def my_windows(code: str, session: SessionDep, principal: CurrentPrincipal) -> list[str]:
+    """Where the user sits (``PUT …/windows/{w}/clerks``), for the intake form to start from:
+    their own seating only, empty when they sit at none (staff and heads may take in at any
+    window but are not seated by it)."""
+    hall = await service.get_hall(session, code)
+    seated = principal.staff_no
+    return [
+        w.code
+        for w in await service.windows_of(session, hall)
+        if w.active and seated is not None and seated in w.clerks
+    ]
+
+
+@api.get(
     "/{code}/windows/{window}/rating-invitation",
     response_model=PadInvitationOut,
     summary="The window's open 好差评 link, for its pad (评价器) or the clerk seated there",

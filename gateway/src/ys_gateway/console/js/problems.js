@@ -115,9 +115,10 @@ function fieldErrors(problem) {
   return errors.map((e) => {
     const path = String(e.field || "");
     // A check across fields names the field it is about: "Value error, claimed_amount: …".
-    const named = /^Value error, (\w+):/.exec(String(e.message || ""));
+    const named = /^Value error, (\w+):\s*(.*)$/.exec(String(e.message || ""));
     const name = named ? named[1] : path === "body" ? "" : path.split(".").pop();
-    const reason = fieldReason(e);
+    // the check's own reason where it is written for people (e.g. 法人申请须填写统一社会信用代码)
+    const reason = named && readable(named[2]) ? named[2] : fieldReason(e);
     return name ? `「${fieldLabel(name)}」${reason}` : reason;
   });
 }

@@ -2,7 +2,7 @@
 import { get } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName, windowName } from "../directory.js";
-import { dateTime, dueTime } from "../format.js";
+import { countdown, dateTime, dueTime } from "../format.js";
 import { APPLICATION_STATUS, DELIVERY_METHODS, SUBMIT_CHANNELS, label } from "../labels.js";
 import { busyButton, kv, section, table, tag } from "../ui.js";
 import { NOTE, renderCase } from "./casepage.js";
@@ -103,11 +103,25 @@ function facts(a) {
   ];
 }
 
-/** The clock that runs now: handling until the decision (suspended: it stops), then the
- * delivery of a licence granted until posted, handed over or ready to collect. */
+// The clock stands still in these (machine.PAUSED): 补正, 特别程序.
+const PAUSED = ["awaiting_materials", "review_supplement", "suspended"];
+
+/** A stopped clock: what was left when it stopped (counted to the due time from the open
+ * pause's start), not a countdown — the due time moves when the clock resumes. */
+function pausedClock(a) {
+  const open = (a.pauses || []).find((p) => !p.ended_at);
+  const { text } = countdown(a.due_at, open ? new Date(open.started_at).getTime() : Date.now());
+  return h("span", { class: "countdown muted paused", title: `恢复计时后截止时间顺延（暂停前截止 ${dueTime(a.due_at)}）` },
+    `已暂停计时（${text}）`);
+}
+
+/** The clock of the header: handling until the decision (补正, 特别程序: stopped, shown with
+ * what is left), then the delivery of a licence granted until posted, handed over or ready to
+ * collect. */
 function runningDue(a) {
   if (a.decided_at) return a.delivery_on_time === null ? a.delivery_due_at : null;
-  return ["finished", "refused", "suspended"].includes(a.status) ? null : a.due_at;
+  if (["finished", "refused"].includes(a.status) || !a.due_at) return null;
+  return PAUSED.includes(a.status) ? pausedClock(a) : a.due_at;
 }
 
 const PART_STATUS = { pending: "待审批", approved: "准予", rejected: "不予许可" };

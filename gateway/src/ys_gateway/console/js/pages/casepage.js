@@ -73,9 +73,17 @@ export function timelineList(entries) {
       e.note ? h("p", {}, e.note) : null)));
 }
 
+/** The header's clock: spec.due(c) is a due time (a live countdown), an element (a clock
+ * the page draws itself, e.g. a stopped one) or nothing. */
+function headClock(spec, c) {
+  const due = spec.due ? spec.due(c) : null;
+  if (!due) return null;
+  return due instanceof Node ? due : countdownEl(due);
+}
+
 /**
  * renderCase(ctx, spec): spec = {url, title(c), status(c), marks(c)? → tags beside the status,
- * due(c), facts(c), extra(c)?, stages(c)?,
+ * due(c) → due time | element | null, facts(c), extra(c)?, stages(c)?,
  * timeline(c)? → entries | Promise, actions(c) → [{name, label, path, fields, body(values)}],
  * keep(before, after)? → the case to show after an action (`after` is the write's response),
  * refetch? (an action answers with another shape: read the case again)}.
@@ -89,7 +97,7 @@ export async function renderCase({ main }, spec) {
     replace(main,
       h("div", { class: "case-head" }, h("h1", {}, spec.title(c)), tag(spec.status(c), "status"),
         spec.marks ? spec.marks(c) : null,
-        spec.due && spec.due(c) ? countdownEl(spec.due(c)) : null,
+        headClock(spec, c),
         h("button", { type: "button", class: "link", onClick: page.load }, "刷新")),
       section("办理", buttons.length ? h("div", { class: "action-buttons" }, buttons) : h("p", { class: "muted" }, "您当前的岗位在此状态下没有可办理的操作。"), page.panel),
       section("基本信息", kv(spec.facts(c))),

@@ -64,8 +64,12 @@ function summary(box) {
   return `已收 ${received} 项；缺少必需材料 ${missing.length} 项：${missing.join("、")}。收件后将一次性告知申请人补正，办理时限自材料补齐次日起算。`;
 }
 
-export function intakeForm(hall, catalog, packages) {
-  const windowSelect = select("window_code", windowOptions(hall, null), { required: true });
+/** The window the form starts from: the first the clerk is seated at (`seats`, GET …/windows/mine)
+ * among those offered; none (请选择) when she sits at none of them. */
+const seatAmong = (seats, offered) => (seats || []).find((code) => offered.some(([c]) => c === code)) || "";
+
+export function intakeForm(hall, catalog, packages, seats = []) {
+  const windowSelect = select("window_code", windowOptions(hall, null), { required: true, blank: "请选择…" });
   const itemField = field("办理事项", select("item", catalog.map((i) => [i.code, `${i.name}${i.handling_kind === "instant" ? "（即办）" : ""}`]), { required: true }));
   const packageField = field("一件事（集成套餐）", select("package", packages.map((p) => [p.code, `${p.name}（${p.items.length} 个事项）`]), { required: true, blank: "请选择…" }));
   const materials = h("div");
@@ -99,9 +103,10 @@ export function intakeForm(hall, catalog, packages) {
     target = targetOf(kind, value(kind), catalog, packages);
     const chosen = windowSelect.value;
     const offered = windowOptions(hall, target);
-    replace(windowSelect, offered.length ? offered.map(([code, text]) => h("option", { value: code }, text))
+    replace(windowSelect, offered.length ? [h("option", { value: "" }, "请选择…"), ...offered.map(([code, text]) => h("option", { value: code }, text))]
       : h("option", { value: "" }, "本大厅没有受理该事项的窗口"));
-    if (offered.some(([code]) => code === chosen)) windowSelect.value = chosen; // kept while it still fits
+    // kept while it still fits; otherwise the clerk's own seat, if it takes this
+    windowSelect.value = offered.some(([code]) => code === chosen) ? chosen : seatAmong(seats, offered);
     replace(materials, target ? materialsTable(target) : h("p", { class: "muted" }, "请先选择一件事。"));
     status.textContent = summary(materials);
     show(deliveryField, !(target && target.instant)); // 即办件: handed over on the spot

@@ -37,8 +37,8 @@ function appointments(hall) {
   return section(`今日预约（${hall.name}，${today()}）`, body);
 }
 
-function intake(hall, catalog, packages) {
-  return section("收件登记", intakeForm(hall, catalog, packages));
+function intake(hall, catalog, packages, seats) {
+  return section("收件登记", intakeForm(hall, catalog, packages, seats));
 }
 
 /** A setting of one window the hall's head makes (PUT …/windows/{w}/{what}): the window, the
@@ -136,10 +136,11 @@ export async function hallHome({ main }, position) {
   main.dataset.title = "政务服务大厅 · 工作台";
   const [halls, catalog, packages] = await Promise.all([get(`${A}/halls`), all(`${A}/items`, {}, 400), get(`${A}/packages`)]);
   const mine = halls.find((hall) => hall.department === position.dept) || halls[0];
-  const hall = mine ? await get(`${A}/halls/${encodeURIComponent(mine.code)}`) : null;
+  const [hall, seats] = mine ? await Promise.all([get(`${A}/halls/${encodeURIComponent(mine.code)}`),
+    get(`${A}/halls/${encodeURIComponent(mine.code)}/windows/mine`)]) : [null, []];
   replace(main,
     h("h1", {}, `${hall ? hall.name : "政务服务大厅"} · 工作台`),
-    hall ? h("div", { class: "split" }, intake(hall, catalog, packages), appointments(hall)) : h("p", {}, "未找到本单位的服务大厅。"),
+    hall ? h("div", { class: "split" }, intake(hall, catalog, packages, seats), appointments(hall)) : h("p", {}, "未找到本单位的服务大厅。"),
     inProgress(),
     hall && ["head", "admin"].includes(position.role) ? h("div", { class: "split" }, seating(hall), padBinding(hall)) : null,
     h("p", { class: "muted" }, `数据更新于 ${dateTime(Date.now())}`),
