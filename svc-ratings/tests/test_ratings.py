@@ -97,6 +97,16 @@ async def test_departments_see_only_their_own_ratings(
     assert listed.json()["items"] == []
 
 
+async def test_the_list_names_the_rated_clerk(
+    ratings: ServiceUnderTest, events: Events, people: People
+) -> None:
+    """A list shows the clerk by name beside the 工号 (the directory's, county.yaml here)."""
+    rating_id = await named_rating(ratings, events)
+    listed = (await ratings.client.get(BASE, headers=people.department())).json()["items"]
+    (mine,) = [r for r in listed if r["id"] == rating_id]
+    assert (mine["staff_no"], mine["staff_name"]) == ("ZW2001", "周静")
+
+
 def pushed(**overrides: Any) -> dict[str, Any]:
     return {
         "external_id": f"GZ{uuid.uuid4().hex[:12]}",

@@ -24,8 +24,9 @@ APPEAL_FORM = "form[aria-label='提出申诉']"
 SESSION_KEY = "ys.console.session"  # where the console keeps the tokens of this tab
 
 
-def _bad_rating_of_scjgj(console: Any) -> dict[str, Any]:
-    """A 差评 of 市场监管局 pushed by the provincial platform with the rater's real name."""
+def _bad_rating_of_scjgj(console: Any, department: str = "SCJGJ", **case: Any) -> dict[str, Any]:
+    """A 差评 of 市场监管局 (or ``department``) pushed by the provincial platform with the
+    rater's real name (``case``: more or other fields of the rated 办件 and node)."""
     form = {"grant_type": "client_credentials", "client_id": "province"}
     token = console.http.post("/auth/token", data={**form, "client_secret": DEMO_PASSWORD})
     assert token.status_code == 200, token.text
@@ -37,8 +38,9 @@ def _bad_rating_of_scjgj(console: Any) -> dict[str, Any]:
             "service": "approvals",
             "case_kind": "application",
             "case_id": str(uuid.uuid4()),
-            "department": "SCJGJ",
+            "department": department,
             "item_name": "食品经营许可",
+            **case,
         },
         "level": 1,
         "comment": "窗口人员态度差，材料一次说不清",
@@ -183,6 +185,106 @@ def test_the_complaints_center_records_an_inspection_with_a_finding(console: Any
     with console.api("scjg_staff") as department:  # the finding is the department's to rectify
         found = department.get("/api/v1/complaints/findings", params={"state": "open"}).json()
     assert any("重复提交营业执照" in f["description"] for f in found["items"])
+
+
+def _steps(console: Any, username: str, rect_id: str, *steps: tuple[str, Any]) -> str:
+    """Take ``steps`` (path, body) on a rectification as ``username``; its state after them."""
+    path = f"/api/v1/ratings/rectifications/{rect_id}"
+    with console.api(username) as api:
+        tag = api.get(path).headers["ETag"]
+        for step, body in steps:
+            done = api.post(f"{path}/{step}", json=body, headers={"If-Match": tag})
+            assert done.status_code == 200, done.text
+            tag = done.headers["ETag"]
+    return str(done.json()["state"])
+
+
+def _rectifying(console: Any, rect_id: str) -> None:
+    """The ratings center (the bureau's staff here) calls the rater back and classifies the
+    差评: the rectification is the rated unit's to rectify (整改中)."""
+    called = ("call-back", {"reached": True, "verified": True, "note": "已联系评价人"})
+    classified = ("classify", {"classification": "deadline"})
+    assert _steps(console, "bureau_staff", rect_id, called, classified) == "rectifying"
+
+
+def _rectification_of(console: Any, username: str, rating: dict[str, Any]) -> dict[str, Any]:
+    """The 差评整改 a 差评 opened, as the rated unit (``username``) lists it."""
+    params = {"department": rating["department"], "limit": 100}
+    with console.api(username) as api:
+        mine = api.get("/api/v1/ratings/rectifications", params=params).json()["items"]
+    (rect,) = [r for r in mine if r["rating_id"] == rating["id"]]
+    return dict(rect)
+
+
+def test_the_bureau_home_tells_an_appeal_from_an_invalid_rating_claim(console: Any) -> None:
+    """申诉 (of a rating, /appeals) and 申请无效差评 (on its rectification) both wait for the
+    bureau: its home lists each under its own name."""
+    rating = _bad_rating_of_scjgj(console)
+    rect = _rectification_of(console, "scjg_staff", rating)
+    _rectifying(console, rect["id"])
+    claim = ("claim-invalid", {"reason": "评价人反映的并非本窗口业务"})
+    assert _steps(console, "scjg_staff", rect["id"], claim) == "invalid_review"
+    page = _open(console, "bureau", "/console/home", "h1")
+    claims = page.locator("section:has(h2:text-is('无效差评申请待审核（差评整改中提出）'))")
+    expect(claims.locator("tr", has_text=rect["number"])).to_have_count(1)
+    appeals = page.locator("section:has(h2:text-is('评价申诉待复核（对好差评评价的申诉）'))")
+    expect(appeals).to_have_count(1)
+    expect(appeals).not_to_contain_text(rect["number"])
+    page.close()
+
+
+def test_the_centers_see_their_own_findings_and_rectifications(console: Any) -> None:
+    """The 政务服务中心 and the 12345 center are rated and inspected like any department: their
+    差评整改 and 暗访问题 are on their own 工作台, not only on the departments' homes."""
+    body = {
+        "conducted_on": datetime.now(UTC).date().isoformat(),
+        "team": ["王明"],
+        "scope": "两个中心的办事体验",
+        "findings": [
+            {"department": d, "finding_class": "irregular", "description": f"{d}窗口未一次告知"}
+            for d in ("HALL", "HOTLINE_CENTER")
+        ],
+    }
+    with console.api("complaints") as center:
+        made = center.post("/api/v1/complaints/inspections", json=body)
+    assert made.status_code == 201, made.text
+    findings = {f["department"]: f["number"] for f in made.json()["findings"]}
+    for unit, username in (("HALL", "hall_head"), ("HOTLINE_CENTER", "hotline_head")):
+        rating = _bad_rating_of_scjgj(console, unit)
+        with console.api(username) as api:
+            mine = api.get(
+                "/api/v1/ratings/rectifications", params={"department": unit, "limit": 100}
+            )
+        (rect,) = [r for r in mine.json()["items"] if r["rating_id"] == rating["id"]]
+        _rectifying(console, rect["id"])
+        page = _open(console, username, "/console/", "h1")
+        own = page.locator("section:has(h2:text-is('差评整改'))")
+        expect(own.locator("tr", has_text=rect["number"])).to_have_count(1)
+        found = page.locator("section:has(h2:text-is('暗访问题整改'))")
+        expect(found.locator("tr", has_text=findings[unit])).to_have_count(1)
+        page.close()
+
+
+def test_the_ratings_list_tells_the_nodes_apart_and_names_the_window(console: Any) -> None:
+    """An application rated at 受理 and at 办结 is two rows told apart by 评价环节; the window
+    shows by the hall's and the window's names, not by its codes."""
+    case = {"case_number": f"SCJG{uuid.uuid4().hex[:8].upper()}", "case_id": str(uuid.uuid4())}
+    at = {"window": "HALL_COUNTY/W01", "staff_no": "ZW2001"}
+    for node in ("accept", "finish"):
+        _bad_rating_of_scjgj(console, **case, **at, node=node)
+    halls = console.http.get("/api/v1/public/halls").json()
+    (hall,) = [h for h in halls if h["code"] == "HALL_COUNTY"]
+    (window,) = [w for w in hall["windows"] if w["code"] == "W01"]
+    page = _open(console, "bureau", "/console/ratings?department=SCJGJ", "h1")
+    rows = page.locator("tr", has_text=case["case_number"])
+    expect(rows).to_have_count(2)
+    headers = [t.strip() for t in rows.first.locator("xpath=ancestor::table//th").all_inner_texts()]
+    node = rows.locator(f"td:nth-child({headers.index('评价环节') + 1})")
+    assert sorted(t.strip() for t in node.all_inner_texts()) == ["办结", "受理"]
+    expect(rows.first).to_contain_text(f"{hall['name']} · {window['name']}")
+    expect(rows.first).not_to_contain_text("HALL_COUNTY")
+    expect(rows.first).to_contain_text("周静（ZW2001）")  # the clerk by name (county.yaml, demo)
+    page.close()
 
 
 def test_a_department_records_a_penalty_and_the_bureau_reads_its_mix(console: Any) -> None:

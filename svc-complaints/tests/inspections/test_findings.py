@@ -6,8 +6,10 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.builders import BASE, People
+from yingshang.cases.numbers import shanghai_day
 from yingshang.events.outbox import OutboxEvent
 from yingshang.testing.apps import ServiceUnderTest
+from ys_ratings.rectifications.service import NUMBER_PREFIX as RECTIFICATION_PREFIX
 
 
 async def act(
@@ -108,3 +110,31 @@ async def test_an_inspection_is_recorded_once_conducted(
         assert [e["field"] for e in r.json()["errors"]] == [field], change
     ok = await complaints.client.post(f"{BASE}/inspections", json=visit, headers=people.officer)
     assert ok.status_code == 201, ok.text
+
+
+async def test_a_findings_number_is_never_a_rectifications(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    """A 暗访 finding (AZ…) and a 差评整改单 of svc-ratings (ZG…) both count from 1 each day:
+    their prefixes, not their counters, keep the two kinds apart; the inspection is AF…."""
+    created = await complaints.client.post(
+        f"{BASE}/inspections",
+        headers=people.officer,
+        json={
+            "conducted_on": "2026-03-01",
+            "team": ["暗访组甲"],
+            "scope": "窗口办事体验",
+            "findings": [
+                {"department": "SCJGJ", "finding_class": "irregular", "description": "未一次告知"}
+            ],
+        },
+    )
+    assert created.status_code == 201, created.text
+    day = shanghai_day()
+    inspection = created.json()
+    (finding,) = inspection["findings"]
+    assert (inspection["number"], finding["number"]) == (f"AF{day}-00001", f"AZ{day}-00001")
+    first_rectification = f"{RECTIFICATION_PREFIX}{day}-00001"  # svc-ratings' first of the day
+    assert len({"AF", "AZ", RECTIFICATION_PREFIX}) == 3
+    assert finding["number"] != first_rectification
+    assert not finding["number"].startswith(RECTIFICATION_PREFIX)

@@ -39,7 +39,7 @@ class Finding(IdMixin, TimestampMixin, VersionMixin, Base):
     inspection_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("complaints_inspections.id", ondelete="CASCADE"), index=True
     )
-    number: Mapped[str] = mapped_column(String(40), unique=True)  # ZG20260302-00001
+    number: Mapped[str] = mapped_column(String(40), unique=True)  # AZ20260302-00001 (older: ZG…)
     department: Mapped[str] = mapped_column(String(60))
     finding_class: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text)

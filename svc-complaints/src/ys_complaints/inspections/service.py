@@ -48,6 +48,13 @@ def visible(principal: Principal) -> ColumnElement[bool]:
     return Finding.department.in_(sorted(principal.depts()))
 
 
+# Numbers of 暗访: the inspection (AF…) and its findings (AZ…, 暗访整改). Not ZG: that is the
+# 差评整改单 of svc-ratings, and two kinds must never show the same number. Findings opened
+# before the change keep their ZG numbers.
+INSPECTION_PREFIX = "AF"  # 暗访
+FINDING_PREFIX = "AZ"  # 暗访整改
+
+
 def is_overdue(finding: Finding) -> bool:
     """Still being rectified (整改中) past its deadline."""
     due = finding.due_at
@@ -65,7 +72,7 @@ def overdue_clause() -> ColumnElement[bool]:
 
 async def create(session: AsyncSession, body: InspectionIn, principal: Principal) -> Inspection:
     inspection = Inspection(
-        number=await numbers.case_number(session, "AF"),
+        number=await numbers.case_number(session, INSPECTION_PREFIX),
         conducted_on=body.conducted_on,
         team=body.team,
         scope=body.scope,
@@ -115,7 +122,7 @@ async def open_finding(
     await directory.require(session, body.department, field="department")
     finding = Finding(
         inspection_id=inspection.id,
-        number=await numbers.case_number(session, "ZG"),
+        number=await numbers.case_number(session, FINDING_PREFIX),
         department=body.department,
         finding_class=body.finding_class.value,
         description=body.description,

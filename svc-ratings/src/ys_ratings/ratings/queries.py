@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.cases.pagination import PageRequest, paginate
 from yingshang.problems import NotFound
 from ys_ratings.access import Viewer
+from ys_ratings.directory.models import User
 from ys_ratings.ratings.models import BAD_MAX, Rating
 from ys_ratings.rectifications.models import Rectification
 
@@ -84,3 +85,14 @@ async def rectification_ids(
         )
     )
     return dict(rows.all())  # Result has keys(): dict() must get the rows themselves
+
+
+async def staff_names(session: AsyncSession, ratings: list[Rating]) -> dict[str, str]:
+    """``{staff_no: name}`` of the clerks the ratings name (the 工号 a list shows by name)."""
+    numbers = {r.staff_no for r in ratings if r.staff_no}
+    if not numbers:
+        return {}
+    rows = await session.execute(
+        select(User.staff_no, User.name).where(User.staff_no.in_(sorted(numbers)))
+    )
+    return {str(staff_no): name for staff_no, name in rows}

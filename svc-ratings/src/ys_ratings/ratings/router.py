@@ -55,13 +55,14 @@ async def list_ratings(
     )
     rows, cursor = await queries.page_of_ratings(session, viewer, f, page)
     rectifications = await queries.rectification_ids(session, rows)
+    clerks = await queries.staff_names(session, rows)
     reveal = viewer.is_center
     items = [
         rating_out(
             r,
             rater_out(r, reveal=reveal, hidden=viewer.rated_party(r.department))[0],
             rectifications.get(r.id),
-        )
+        ).model_copy(update={"staff_name": clerks.get(r.staff_no or "")})
         for r in rows
     ]
     if reveal:

@@ -125,6 +125,7 @@ class RatingOut(BaseModel):
     item_name: str | None
     window: str | None
     staff_no: str | None
+    staff_name: str | None = Field(None, description="the clerk's name, when the 工号 is known")
     channel: str
     service_channel: str | None
     rater_type: str

@@ -57,7 +57,11 @@ export async function bureauHome({ main }, p) {
         h("p", {}, h("a", { href: "/console/escalations", "data-link": "" }, `查看全部督办台账（${rows.length} 件）`))))),
     p.dept === "BUREAU" ? listSection("投诉中心被投诉案件（由营商局办理）", COMPLAINT_COLUMNS,
       items("/api/v1/complaints/cases", AGAINST_THE_CENTER), "没有待营商局办理的投诉") : null,
-    p.dept === "BUREAU" ? listSection("申诉待复核", APPEAL_COLUMNS, items(APPEALS, { state: "pending" }), "没有待复核的申诉") : null,
+    // two paths to undo a 差评, told apart: the rated unit's 申诉 of the rating itself, and its
+    // 申请无效差评 on the rectification the 差评 opened (审核 by the head of the bureau/center)
+    p.dept === "BUREAU" ? listSection("评价申诉待复核（对好差评评价的申诉）", APPEAL_COLUMNS, items(APPEALS, { state: "pending" }), "没有待复核的评价申诉") : null,
+    p.dept === "BUREAU" ? listSection("无效差评申请待审核（差评整改中提出）", RECTIFICATION_COLUMNS,
+      items("/api/v1/ratings/rectifications", { state: "invalid_review" }), "没有待审核的无效差评申请") : null,
     card("差评整改（在办）", async () => (await all("/api/v1/ratings/rectifications", {}, 400)).filter((r) => r.state !== "closed"),
       (rows) => table(RECTIFICATION_COLUMNS, rows, "没有在办的差评整改")),
     card(`部门考核（${month}）`, () => get("/api/v1/ratings/scorecards", { month }), (s) => table(SCORECARD_COLUMNS, s.items, "本月暂无考核数据"),

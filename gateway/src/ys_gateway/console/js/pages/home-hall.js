@@ -7,6 +7,7 @@ import { APPOINTMENT_STATUS, label } from "../labels.js";
 import { busyButton, field, input, onSubmit, section, select, table, withLoading } from "../ui.js";
 import { intakeForm } from "./hall-intake.js";
 import { APPLICATION_COLUMNS } from "./lists.js";
+import { ownRectifications } from "./own-rectifications.js";
 
 const A = "/api/v1/approvals";
 const OPEN = ["received", "awaiting_materials", "in_review", "review_supplement", "suspended", "approved", "rejected", "delivered"];
@@ -142,6 +143,7 @@ export async function hallHome({ main }, position) {
     h("h1", {}, `${hall ? hall.name : "政务服务大厅"} · 工作台`),
     hall ? h("div", { class: "split" }, intake(hall, catalog, packages, seats), appointments(hall)) : h("p", {}, "未找到本单位的服务大厅。"),
     inProgress(),
+    ...ownRectifications(position.dept),
     hall && ["head", "admin"].includes(position.role) ? h("div", { class: "split" }, seating(hall), padBinding(hall)) : null,
     h("p", { class: "muted" }, `数据更新于 ${dateTime(Date.now())}`),
   );

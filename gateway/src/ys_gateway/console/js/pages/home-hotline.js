@@ -6,6 +6,7 @@ import { EXCLUDED, TICKET_STATUS, TICKET_TYPES, URGENCY } from "../labels.js";
 import { empty, errorBox, field, input, loading, onSubmit, section, select, textarea } from "../ui.js";
 import { STATS_PAGE } from "./hotline-stats.js";
 import { TICKET_COLUMNS, items, listSection } from "./lists.js";
+import { ownRectifications } from "./own-rectifications.js";
 import { rememberTicketNumbers } from "./ticket.js";
 
 const TICKETS = "/api/v1/hotline/tickets";
@@ -174,5 +175,6 @@ export async function hotlineHome({ main }, position) {
     manager ? listSection("待审核（回复/退单）", TICKET_COLUMNS, items(TICKETS, { queue: "to_review" }), "没有待审核的工单") : null,
     listSection("待回访", TICKET_COLUMNS, items(TICKETS, { queue: "to_revisit" }), "没有待回访的工单"),
     listSection("已超时", TICKET_COLUMNS, items(TICKETS, { overdue: true }), "没有超时工单"),
+    ...ownRectifications(position.dept),
   );
 }

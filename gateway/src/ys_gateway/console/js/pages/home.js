@@ -10,8 +10,9 @@ import { bureauHome } from "./home-bureau.js";
 import { hallHome } from "./home-hall.js";
 import { hotlineHome } from "./home-hotline.js";
 import {
-  APPLICATION_COLUMNS, COMPLAINT_COLUMNS, RECTIFICATION_COLUMNS, TICKET_COLUMNS, items, listSection,
+  APPLICATION_COLUMNS, COMPLAINT_COLUMNS, TICKET_COLUMNS, items, listSection,
 } from "./lists.js";
+import { ownRectifications } from "./own-rectifications.js";
 import { FINDING_COLUMNS } from "./finding.js";
 import { NEW_COMPLAINT_PAGE } from "./complaint-new.js";
 import { COMPLAINTS_STATS_PAGE } from "./complaints-stats.js";
@@ -37,8 +38,7 @@ function departmentHome({ main }, p) {
     listSection("已超时", TICKET_COLUMNS, items(T, { overdue: true }), "没有超时工单"),
     listSection("涉企投诉 待办理", COMPLAINT_COLUMNS, items(C, { department: dept, status: ["assigned", "investigating"] }), "没有交办给本单位的投诉"),
     listSection("政务服务 审查中的办件", APPLICATION_COLUMNS, items("/api/v1/approvals/applications", { department: dept, status: "in_review", order: "queue" }), "没有审查中的办件"),
-    listSection("差评整改", RECTIFICATION_COLUMNS, items("/api/v1/ratings/rectifications", { department: dept, state: "rectifying" }), "没有待整改的差评"),
-    listSection("暗访问题整改", FINDING_COLUMNS, items("/api/v1/complaints/findings", { department: dept, state: "open" }), "没有待整改的暗访问题"),
+    ...ownRectifications(dept),
     listSection("企业诉求 待签收", PROBLEM_COLUMNS, items("/api/v1/visits/problems", { department: dept, status: "assigned" }), "没有待签收的交办单"),
     listSection("企业诉求 交办单", PROBLEM_COLUMNS, items("/api/v1/visits/problems", { department: dept, status: ["signed", "contacted", "in_progress"] }), "没有交办给本单位的企业诉求"),
   );

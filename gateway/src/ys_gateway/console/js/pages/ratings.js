@@ -6,7 +6,7 @@
 // rating instead (申诉复核, decided by the bureau: appeals.js).
 import { get, request } from "../api.js";
 import { h, replace } from "../dom.js";
-import { deptName, departmentOptions } from "../directory.js";
+import { deptName, departmentOptions, windowName } from "../directory.js";
 import { draftWaits } from "../drafts.js";
 import { dateTime } from "../format.js";
 import { specForm, versionedPage } from "../forms.js";
@@ -50,11 +50,21 @@ function raterText(r) {
   return heldAt(r.department) ? "不向被评价单位显示" : "未留身份信息";
 }
 
+/** The window by the hall's and the window's names (its code until they load), then the clerk
+ * by name when the directory knows the 工号. */
+function windowCell(r) {
+  const staff = r.staff_no ? (r.staff_name ? `${r.staff_name}（${r.staff_no}）` : `工号 ${r.staff_no}`) : null;
+  const cell = h("span", {}, [r.window, staff].filter(Boolean).join(" / ") || "—");
+  if (r.window) windowName(r.window).then((name) => { cell.textContent = [name, staff].filter(Boolean).join(" / "); });
+  return cell;
+}
+
 export const RATING_COLUMNS = [
   { label: "评价时间", value: (r) => link(`/console/ratings/${r.id}`, dateTime(r.rated_at)) },
   { label: "办件", value: caseText },
   { label: "单位", value: (r) => deptName(r.department) },
-  { label: "窗口 / 工号", value: (r) => [r.window, r.staff_no].filter(Boolean).join(" / ") || "—" },
+  { label: "评价环节", value: (r) => label(RATING_NODES, r.node) },
+  { label: "窗口 / 工号", value: windowCell },
   { label: "评价", value: (r) => levelTag(r.level) },
   { label: "渠道", value: (r) => label(RATING_CHANNELS, r.channel) },
   { label: "评价人", value: raterText },
