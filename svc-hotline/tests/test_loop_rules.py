@@ -74,6 +74,41 @@ async def test_a_pending_extension_does_not_follow_the_ticket(
     assert (t["extension_status"], t["extension_days"]) == ("requested", 2)
 
 
+async def test_a_pending_extension_waits_in_the_centers_review_queue_and_lapses_at_reply(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """延期 is decided by the center while the ticket is at the department: it is in the
+    center's 审核 queue (with the days asked); once the department replies nobody can decide
+    it, so it reads as lapsed (not pending) and leaves the queue."""
+    c = hotline.client
+    t = await step(c, await create(c, people.operator), "dispatch", people.operator)
+    t = await step(c, t, "sign", people.head("SCJGJ"))
+    other = await step(c, await create(c, people.operator), "dispatch", people.operator)
+
+    async def to_review() -> list[tuple[str, str | None, int | None]]:
+        listed = await c.get(
+            f"{BASE}/tickets", params={"queue": "to_review"}, headers=people.center_head
+        )
+        assert listed.status_code == 200, listed.text
+        return [
+            (i["id"], i["extension_status"], i["extension_days"]) for i in listed.json()["items"]
+        ]
+
+    assert await to_review() == []
+    t = await step(c, t, "extension", people.head("SCJGJ"), {"days": 3, "reason": "需检测"})
+    assert await to_review() == [(t["id"], "requested", 3)]
+    t = await step(c, t, "contact", people.staff("SCJGJ"), {"note": "已电话联系"})
+    t = await step(c, t, "reply", people.staff("SCJGJ"), {"body": "经核查，已责令整改。"})
+    assert (t["extension_status"], t["extension_days"]) == ("lapsed", 3)
+    assert "decide_extension" not in t["actions"]
+    # in the queue now as a reply to review, no longer as an extension request
+    assert await to_review() == [(t["id"], "lapsed", 3)]
+    t = await step(c, t, "review", people.center_head, {"approve": True})
+    read = await c.get(f"{BASE}/tickets/{t['id']}", headers=people.center_head)
+    assert (read.json()["status"], read.json()["extension_status"]) == ("closed", "lapsed")
+    assert other["id"] not in [i for i, _, _ in await to_review()]
+
+
 async def test_duplicate_hints_name_no_ticket_the_client_may_not_see(
     hotline: ServiceUnderTest, people: People
 ) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 from yingshang.audit import AuditEntry
+from yingshang.problems import PROBLEM_BASE
 from yingshang.testing.apps import ServiceUnderTest
 
 from .builders import BASE, People, create, step
@@ -142,3 +143,51 @@ async def test_extension_urge_and_confidential(hotline: ServiceUnderTest, people
     await step(c, t, "urge", people.head("SCJGJ"), {}, expect=403)
     t = await step(c, t, "urge", people.bureau, {"supervise": True, "note": "督办"})
     assert (t["urge_count"], t["supervised"]) == (1, True)
+
+
+async def test_the_lead_department_sees_a_phone_in_full_with_a_reason_audited(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """It must 联系 the requester within 1 working day: the lead department may read the
+    number of a non-confidential requester, giving a reason; never a confidential one's."""
+    c = hotline.client
+    t = await step(c, await create(c, people.operator), "dispatch", people.operator)
+    path = f"{BASE}/tickets/{t['id']}/requester-phone"
+    reason = {"reason": "签收后电话联系诉求人"}
+    seen = await c.get(f"{BASE}/tickets/{t['id']}", headers=people.head("SCJGJ"))
+    assert seen.json()["requester"]["phone"] == "138****5678"
+    assert seen.json()["phone_revealable"] is True
+    co = await c.get(f"{BASE}/tickets/{t['id']}", headers=people.head("WJJ"))
+    assert co.json()["phone_revealable"] is False
+
+    assert (await c.post(path, json=reason, headers=people.head("ZJJ"))).status_code == 404
+    refused = await c.post(path, json=reason, headers=people.head("WJJ"))  # co-handling
+    assert (refused.status_code, refused.json()["type"]) == (
+        403,
+        f"{PROBLEM_BASE}not-lead-department",
+    )
+    no_reason = await c.post(path, json={"reason": ""}, headers=people.staff("SCJGJ"))
+    assert no_reason.status_code == 422
+    shown = await c.post(path, json=reason, headers=people.staff("SCJGJ"))
+    assert (shown.status_code, shown.json()) == (200, {"phone": "13812345678"})
+    async with hotline.app.state.db.read() as session:
+        audited = await session.execute(
+            select(AuditEntry.position, AuditEntry.detail).where(AuditEntry.object_id == t["id"])
+        )
+    assert [tuple(a) for a in audited] == [
+        ("SCJGJ:staff", {"fields": ["requester_phone"], "reason": "签收后电话联系诉求人"})
+    ]
+
+    hidden = {"name": "李四", "phone": "13900001111", "confidential": True}
+    secret = await step(
+        c, await create(c, people.operator, requester=hidden), "dispatch", people.operator
+    )
+    read = await c.get(f"{BASE}/tickets/{secret['id']}", headers=people.head("SCJGJ"))
+    assert read.json()["phone_revealable"] is False
+    never = await c.post(
+        f"{BASE}/tickets/{secret['id']}/requester-phone", json=reason, headers=people.head("SCJGJ")
+    )
+    assert (never.status_code, never.json()["type"]) == (
+        403,
+        f"{PROBLEM_BASE}confidential-requester",
+    )

@@ -231,3 +231,83 @@ def test_the_dispatch_form_offers_only_active_departments(console: Any) -> None:
     offered = page.locator(".action-form [name=department] option").all_inner_texts()
     assert "住房和城乡建设局" in offered
     assert name not in offered
+
+
+def test_the_center_head_finds_an_extension_request_and_a_lapsed_one_reads_so(
+    console: Any,
+) -> None:
+    """A department head's 申请延期 is in the center head's 待审核 list on the 工作台, saying
+    延期申请 and the days asked; left undecided until the ticket is closed, it reads as lapsed."""
+    body = {
+        "type": "help",
+        "category_code": "SCJG_FOOD",
+        "title": f"餐馆油烟扰民{_unique()}",
+        "content": "楼下餐馆油烟直排，多次反映未解决。",
+        "requester": {"name": "李女士", "phone": "13900139000"},
+    }
+    with console.api("operator") as operator:
+        made = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert made.status_code == 201, made.text
+        ticket = _act(operator, made.json(), "dispatch")
+    with console.api("scjg_head") as department:
+        ticket = _act(department, ticket, "sign")
+        ticket = _act(department, ticket, "extension", {"days": 3, "reason": "需委托检测"})
+
+    page = console.new_page()
+    console.sign_in(page, "hotline_head")
+    review = page.locator("section:has(h2:has-text('待审核'))")
+    row = review.locator(f"tbody tr:has-text('{ticket['number']}')")
+    expect(row).to_contain_text("延期申请（3 个工作日）")
+    expect(review.locator("thead")).to_contain_text("待审核事项")
+
+    with console.api("scjg_head") as department:
+        ticket = _act(department, ticket, "contact", {"note": "已电话联系"})
+        ticket = _act(department, ticket, "reply", {"body": "经核查，已责令安装油烟净化设施。"})
+    with console.api("hotline_head") as head:
+        ticket = _act(head, ticket, "review", {"approve": True})
+    page.goto(f"{console.base}/console/tickets/{ticket['id']}")
+    page.wait_for_selector(".case-head")
+    expect(page.locator("main")).to_contain_text("未经审核，已失效（3 个工作日）")
+    expect(page.locator("main")).not_to_contain_text("已申请")
+    page.close()
+
+
+def test_the_lead_department_reads_the_phone_in_full_giving_a_reason(console: Any) -> None:
+    """The department must 联系 the requester within 1 working day: 查看完整号码 asks for a
+    reason and shows the number; the phone of a confidential requester offers no such button."""
+    made = []
+    for requester in (
+        {"name": "赵先生", "phone": "13700137000"},
+        {"name": "钱女士", "phone": "13600136000", "confidential": True},
+    ):
+        body = {
+            "type": "help",
+            "category_code": "SCJG_FOOD",
+            "title": f"超市售卖过期食品{_unique()}",
+            "content": "附近超市货架上有过期食品。",
+            "requester": requester,
+        }
+        with console.api("operator") as operator:
+            got = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+            assert got.status_code == 201, got.text
+            made.append(_act(operator, got.json(), "dispatch"))
+    plain, secret = made
+
+    page = console.new_page()
+    console.sign_in(page, "scjg_head", f"/console/tickets/{plain['id']}")
+    page.wait_for_selector(".case-head")
+    facts = page.locator("dl.kv")
+    expect(facts).to_contain_text("137****7000")
+    page.click("button:has-text('查看完整号码')")
+    form = page.locator("form[aria-label=查看完整号码]")
+    expect(form.locator("textarea[name=reason]")).to_have_attribute("required", "")
+    form.locator("textarea[name=reason]").fill("签收后电话联系诉求人")
+    form.locator("button:has-text('确认查看')").click()
+    expect(facts).to_contain_text("13700137000")
+    expect(facts).to_contain_text("本次查看已记入审计日志")
+
+    page.goto(f"{console.base}/console/tickets/{secret['id']}")
+    page.wait_for_selector(".case-head")
+    expect(page.locator("dl.kv")).to_contain_text("诉求人要求保密")
+    expect(page.locator("button:has-text('查看完整号码')")).to_have_count(0)
+    page.close()

@@ -11,11 +11,15 @@ from collections.abc import Callable
 from yingshang.auth import Principal
 from yingshang.clock import now
 from ys_hotline.tickets.followup import DISSATISFIED, TRANSFERABLE, reopen_action
-from ys_hotline.tickets.machine import MACHINE, NOTES, RUNNING, RunningClocks
+from ys_hotline.tickets.machine import (
+    EXTENSION_REQUESTED,
+    MACHINE,
+    NOTES,
+    RUNNING,
+    RunningClocks,
+)
 from ys_hotline.tickets.models import Ticket
 from ys_hotline.tickets.vocabulary import TicketType
-
-REQUESTED = "requested"
 
 
 def _dissatisfied(ticket: Ticket) -> bool:
@@ -32,8 +36,10 @@ _ALSO: dict[str, Callable[[Ticket], bool]] = {
     "transfer": lambda t: bool(t.enterprise_name) and t.type in TRANSFERABLE,
     "reopen": lambda t: _dissatisfied(t) and reopen_action(t) == "reopen",
     "reopen_at_center": lambda t: _dissatisfied(t) and reopen_action(t) == "reopen_at_center",
-    "request_extension": lambda t: t.extension_status != REQUESTED and _before_deadline(t),
-    "decide_extension": lambda t: t.extension_status == REQUESTED,
+    "request_extension": lambda t: (
+        t.extension_status != EXTENSION_REQUESTED and _before_deadline(t)
+    ),
+    "decide_extension": lambda t: t.extension_status == EXTENSION_REQUESTED,
 }
 
 

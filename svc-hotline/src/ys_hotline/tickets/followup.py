@@ -10,6 +10,7 @@ from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.problems import Conflict, Invalid
 from ys_hotline.tickets import policy, schemas, stages
+from ys_hotline.tickets.machine import EXTENSION_REQUESTED
 from ys_hotline.tickets.models import Ticket
 from ys_hotline.tickets.transitions import SYSTEM, act, finish, load
 from ys_hotline.tickets.vocabulary import OPEN_STATES, Status, TicketType
@@ -29,11 +30,11 @@ async def request_extension(
     """延期 must be asked for before the deadline, with the reason (DOMAIN.md, Hotline)."""
 
     async def effect(ticket: Ticket) -> Data:
-        if ticket.extension_status == "requested":
+        if ticket.extension_status == EXTENSION_REQUESTED:
             raise Conflict("an extension request is already waiting for the center")
         if ticket.due_at is not None and now() >= ticket.due_at:
             raise Conflict("延期 must be requested before the deadline", code="deadline-passed")
-        ticket.extension_status, ticket.extension_days = "requested", body.days
+        ticket.extension_status, ticket.extension_days = EXTENSION_REQUESTED, body.days
         ticket.extension_reason = body.reason
         return {"days": body.days, "reason": body.reason}
 
@@ -52,7 +53,7 @@ async def decide_extension(
     """The center approves (the 办理 limit grows) or refuses a requested 延期."""
 
     async def effect(ticket: Ticket) -> Data:
-        if ticket.extension_status != "requested":
+        if ticket.extension_status != EXTENSION_REQUESTED:
             raise Conflict("no extension request is waiting")
         ticket.extension_status = "approved" if body.approve else "refused"
         if body.approve:

@@ -162,6 +162,10 @@ EXTRA_EVENTS: dict[str, tuple[str, ...]] = {"merge": ("closed",)}
 
 
 AT_DEPARTMENT = frozenset({S.DISPATCHED.value, S.SIGNED.value, S.HANDLING.value})
+# 延期 (``Ticket.extension_status``): asked by the department's head, decided by the center
+# while the ticket is at the department; a request left undecided when the ticket leaves it
+# (回复, 退单, 并单 ...) can no longer be decided: it lapses.
+EXTENSION_REQUESTED, EXTENSION_LAPSED = "requested", "lapsed"
 # Steps that change no state (延期, 催办/督办): who, from which states.
 Note = Step[Ticket]  # type: ignore[type-var, unused-ignore]  # see MACHINE
 

@@ -31,6 +31,13 @@ def can_see(principal: Principal, ticket: Ticket) -> bool:
     return sees_everything(principal) or is_handler(principal, ticket)
 
 
+def may_reveal_phone(principal: Principal, ticket: Ticket) -> bool:
+    """联系 within 1 working day: the lead department holding a ticket may see the requester's
+    phone in full, giving a reason (audited); never a confidential requester's (DOMAIN.md)."""
+    held = ticket.state not in UNASSIGNED and ticket.department in principal.depts()
+    return held and not principal.is_client and not ticket.confidential
+
+
 def ensure_visible(principal: Principal, ticket: Ticket | None) -> Ticket:
     if ticket is None or not can_see(principal, ticket):
         raise NotFound("no such ticket")

@@ -16,7 +16,7 @@ from yingshang.time.models import RUNNING, DeadlineStage
 from yingshang.validators import ordered_period
 from ys_hotline.access import sees_everything
 from ys_hotline.tickets import allowed, policy, stages, views
-from ys_hotline.tickets.machine import TIMELINE
+from ys_hotline.tickets.machine import AT_DEPARTMENT, EXTENSION_REQUESTED, TIMELINE
 from ys_hotline.tickets.models import CASE_KIND, Ticket, TicketReply
 from ys_hotline.tickets.schemas import (
     ReplyOut,
@@ -77,11 +77,18 @@ def _overdue_clause(at: datetime) -> Any:
     )
 
 
+# The center's 审核 covers the 延期 asked by a department besides the replies and returns.
+PENDING_EXTENSION = and_(
+    Ticket.extension_status == EXTENSION_REQUESTED, Ticket.state.in_(sorted(AT_DEPARTMENT))
+)
+
+
 def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
     statuses = list(f.status or []) + [s.value for s in QUEUES.get(f.queue or "", ())]
     conditions: list[Any] = []
     if statuses:
-        conditions.append(Ticket.state.in_(statuses))
+        in_state = Ticket.state.in_(statuses)
+        conditions.append(or_(in_state, PENDING_EXTENSION) if f.queue == "to_review" else in_state)
     if f.type:
         conditions.append(Ticket.type == f.type)
     if f.department:
@@ -191,8 +198,6 @@ def view_as(
         co_departments=list(ticket.co_departments or []),
         external_id=ticket.external_id,
         answer=ticket.answer,
-        extension_status=ticket.extension_status,
-        extension_days=ticket.extension_days,
         return_reason=ticket.return_reason,
         merged_into_id=ticket.merged_into_id,
         duplicate_hints=[] if principal.is_client else list(ticket.duplicate_hints or []),
@@ -204,6 +209,8 @@ def view_as(
         version=ticket.version,
         stages=clocks,
         actions=allowed.available(ticket, principal, running_clocks(clocks)),
+        phone_revealable=bool(ticket.requester_phone)
+        and policy.may_reveal_phone(principal, ticket),
     )
 
 

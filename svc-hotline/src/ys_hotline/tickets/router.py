@@ -7,17 +7,25 @@ from fastapi import Query, Request, Response
 
 from yingshang import audit
 from yingshang.app import allow, router
-from yingshang.auth import ROLES, CurrentPrincipal, Principal, staff_or_client
+from yingshang.auth import ROLES, CurrentPrincipal, Principal, staff, staff_or_client
 from yingshang.cases.etag import set_etag
 from yingshang.cases.pagination import PageParams
 from yingshang.db import SessionDep, get_session
 from yingshang.idempotency import HEADER, BadIdempotencyKey, idempotent_post
+from yingshang.problems import Forbidden
 from yingshang.validators import PlausibleDateTime
 from ys_hotline.access import CENTER
 from ys_hotline.settings import Settings
-from ys_hotline.tickets import intake, queries, transitions, views
+from ys_hotline.tickets import intake, policy, queries, transitions, views
 from ys_hotline.tickets.models import CASE_KIND
-from ys_hotline.tickets.schemas import CreatedOut, TicketIn, TicketOut, TicketPage
+from ys_hotline.tickets.schemas import (
+    CreatedOut,
+    PhoneOut,
+    RevealPhoneIn,
+    TicketIn,
+    TicketOut,
+    TicketPage,
+)
 from ys_hotline.tickets.vocabulary import Status, TicketType
 
 api = router("/api/v1/hotline/tickets", tags=["tickets"])
@@ -132,3 +140,41 @@ async def get_ticket(
     shown = views.revealed(ticket, views.disclosure(principal, ticket))
     await audit.record_unmasked_read(request.app.state.db, principal, (CASE_KIND, ticket.id), shown)
     return await queries.detail(session, ticket, principal, reveal=True)
+
+
+@api.post(
+    "/{ticket_id}/requester-phone",
+    response_model=PhoneOut,
+    summary="查看完整号码: the lead department reads the phone, with a reason (audited)",
+    responses={
+        **NOT_FOUND,
+        403: {"description": "not the lead department holding it, or a confidential requester"},
+    },
+    dependencies=[allow(staff())],
+)
+async def reveal_phone(
+    ticket_id: uuid.UUID, body: RevealPhoneIn, session: SessionDep, principal: CurrentPrincipal
+) -> PhoneOut:
+    """The department must 联系 the requester within 1 working day: it may read the number
+    of a non-confidential requester in full; the read is in the audit log with the reason."""
+    ticket = await transitions.load(session, ticket_id, principal)
+    if ticket.confidential:
+        raise Forbidden(
+            "a confidential requester's phone is never shown", code="confidential-requester"
+        )
+    if not policy.may_reveal_phone(principal, ticket):
+        raise Forbidden(
+            "only the lead department holding the ticket may see the phone",
+            code="not-lead-department",
+        )
+    if ticket.requester_phone:
+        await audit.record(
+            session,
+            actor=principal,
+            action=audit.READ_UNMASKED,
+            object_kind=CASE_KIND,
+            object_id=ticket.id,
+            position=policy.acting_position(principal, ticket),
+            detail={"fields": ["requester_phone"], "reason": body.reason},
+        )
+    return PhoneOut(phone=ticket.requester_phone)

@@ -122,6 +122,16 @@ class RequesterOut(BaseModel):
     hidden: bool = False  # confidential requester hidden from this viewer
 
 
+class RevealPhoneIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=4, max_length=500, description="why the full number is needed")
+
+
+class PhoneOut(BaseModel):
+    phone: str | None = Field(description="the requester's phone in full (none was left: null)")
+
+
 class ReplyOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -162,6 +172,11 @@ class TicketSummary(BaseModel):
     urge_count: int
     supervised: bool
     bulletined: bool
+    extension_status: str | None = Field(
+        description="延期: requested (waiting for the center), approved, refused, or lapsed "
+        "(left undecided when the ticket left the department)"
+    )
+    extension_days: int | None
 
 
 class TicketPage(BaseModel):
@@ -176,8 +191,6 @@ class TicketOut(TicketSummary):
     co_departments: list[str]
     external_id: str | None
     answer: str | None
-    extension_status: str | None
-    extension_days: int | None
     return_reason: str | None
     merged_into_id: uuid.UUID | None
     duplicate_hints: list[str]
@@ -196,6 +209,9 @@ class TicketOut(TicketSummary):
     timeline: list[TimelineOut] = []
     actions: list[str] = Field(
         default_factory=list, description="what the caller may do now (transition and step names)"
+    )
+    phone_revealable: bool = Field(
+        False, description="查看完整号码: the caller may POST /requester-phone (lead department)"
     )
 
 

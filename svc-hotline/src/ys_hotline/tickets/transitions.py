@@ -20,8 +20,11 @@ from yingshang.cases.statemachine import NO_FACTS, Facts, apply_transition, chec
 from yingshang.events.outbox import enqueue
 from ys_hotline.tickets import events, policy, stages
 from ys_hotline.tickets.machine import (
+    AT_DEPARTMENT,
     CHANGES_HANDS,
     CLOCKS,
+    EXTENSION_LAPSED,
+    EXTENSION_REQUESTED,
     EXTRA_EVENTS,
     MACHINE,
     NOTES,
@@ -86,7 +89,10 @@ async def finish(
     :data:`SYSTEM`). The effect may flush the row, so the kit's If-Match check is given the
     current tag: the caller's tag was checked before the effect ran."""
     data = (await effect(ticket) if effect else None) or {}
-    event = MACHINE.transition(name).event
+    transition = MACHINE.transition(name)
+    if ticket.extension_status == EXTENSION_REQUESTED and transition.target not in AT_DEPARTMENT:
+        ticket.extension_status = EXTENSION_LAPSED  # nobody can decide it any more
+    event = transition.event
     await apply_transition(  # type: ignore[type-var, unused-ignore]  # as at MACHINE: mypy 2.4 misreads the model in an import cycle
         session, MACHINE, ticket, name, who,
         if_match=MACHINE.etag(ticket), note=note, facts=facts,  # the caller's tag: checked

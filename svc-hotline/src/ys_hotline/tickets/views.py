@@ -84,4 +84,6 @@ def summary_fields(ticket: Ticket, stages: list[StageOut]) -> dict[str, Any]:
         "urge_count": ticket.urge_count,
         "supervised": ticket.supervised,
         "bulletined": level >= 3,  # L3 = 书面通报 (ARCHITECTURE.md ladder defaults)
+        "extension_status": ticket.extension_status,
+        "extension_days": ticket.extension_days,
     }

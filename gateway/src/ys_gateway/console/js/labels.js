@@ -35,6 +35,10 @@ export const TICKET_STATUS = {
   replied: "已回复", return_requested: "退单审核中", closed: "已办结", revisited: "已回访",
   archived: "已归档", merged: "已并单", transferred: "已转办",
 };
+// 延期 of a ticket: a request left undecided when the ticket left the department lapses.
+export const EXTENSION_STATUS = {
+  requested: "已申请，待热线中心审核", approved: "已批准", refused: "未批准", lapsed: "未经审核，已失效",
+};
 export const EXCLUDED = {
   emergency: "紧急警情（110/119/120/122）", litigation: "诉讼、仲裁、复议",
   petition: "信访事项", secret: "涉及国家秘密",

@@ -25,6 +25,8 @@ const BY_CODE = {
   "revisit-pending": "该工单尚未回访：诉求人留有联系电话，且回访时限未到，请先回访再归档",
   "extended-once": "该事项已延期过一次，不能再次延期",
   "no-extension-request": "没有待审核的延期申请",
+  "not-lead-department": "只有主办单位可以查看诉求人的完整号码",
+  "confidential-requester": "诉求人要求保密，不能查看其联系电话",
   "excluded-matter": "该诉求不属于受理范围，请按提示引导至相应渠道",
   excluded: "该诉求不属于受理范围，请按提示引导至相应渠道",
   "already-excluded": "该评价已不计入统计，无需申诉",

@@ -11,6 +11,15 @@ import { rememberTicketNumbers } from "./ticket.js";
 
 const TICKETS = "/api/v1/hotline/tickets";
 
+/** What the center is asked to decide on a ticket of its 审核 queue. */
+export function reviewMatter(t) {
+  if (t.status === "replied") return "回复待审核";
+  if (t.status === "return_requested") return "退单待审核";
+  if (t.extension_status === "requested") return `延期申请（${t.extension_days} 个工作日）`;
+  return "—";
+}
+const REVIEW_COLUMNS = [...TICKET_COLUMNS.slice(0, 2), { label: "待审核事项", value: reviewMatter }, ...TICKET_COLUMNS.slice(2)];
+
 function requesterOf(v) {
   const anonymous = v.anonymous === true;
   return {
@@ -172,7 +181,7 @@ export async function hotlineHome({ main }, position) {
       h("a", { href: STATS_PAGE, "data-link": "", class: "button secondary" }, "热线统计")),
     h("div", { class: "split" }, section("受理登记", resultBox, form), kb),
     lists.toDispatch,
-    manager ? listSection("待审核（回复/退单）", TICKET_COLUMNS, items(TICKETS, { queue: "to_review" }), "没有待审核的工单") : null,
+    manager ? listSection("待审核（回复/退单/延期申请）", REVIEW_COLUMNS, items(TICKETS, { queue: "to_review" }), "没有待审核的工单") : null,
     listSection("待回访", TICKET_COLUMNS, items(TICKETS, { queue: "to_revisit" }), "没有待回访的工单"),
     listSection("已超时", TICKET_COLUMNS, items(TICKETS, { overdue: true }), "没有超时工单"),
     ...ownRectifications(position.dept),

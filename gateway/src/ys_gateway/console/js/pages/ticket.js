@@ -1,12 +1,12 @@
 // A 12345 ticket (工单): its closed loop (国办发〔2020〕53号) and only the steps the service
 // lists in the detail's `actions` for the active position (svc-hotline tickets/allowed.py):
 // the console draws a form per listed step, never decides who may do what.
-import { get } from "../api.js";
+import { get, request } from "../api.js";
 import { h } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
-import { EXCLUDED, LEVELS, TICKET_SOURCES, TICKET_STATUS, TICKET_TYPES, URGENCY, label } from "../labels.js";
-import { section, table } from "../ui.js";
+import { EXCLUDED, EXTENSION_STATUS, LEVELS, TICKET_SOURCES, TICKET_STATUS, TICKET_TYPES, URGENCY, label } from "../labels.js";
+import { field, onSubmit, section, table, textarea } from "../ui.js";
 import { NOTE, noteRequired, renderCase } from "./casepage.js";
 
 const CENTER = "HOTLINE_CENTER";
@@ -99,6 +99,27 @@ function requesterText(r) {
   return [r.name, r.phone, r.enterprise_name].filter(Boolean).join("，") || "—";
 }
 
+/** 查看完整号码: the lead department must 联系 the requester, so it may read the number in
+ * full, giving a reason (the service audits it; never a confidential requester's). */
+function requesterCell(t) {
+  const text = h("span", { class: "requester" }, requesterText(t.requester));
+  if (!t.phone_revealable) return text;
+  const reason = textarea("reason", { required: true, minLength: 4, maxLength: 500 });
+  const form = h("form", { class: "reveal-phone", "aria-label": "查看完整号码" },
+    field("查看理由", reason, "至少 4 个字；理由和查看人记入审计日志"),
+    h("button", { type: "submit", class: "primary" }, "确认查看"));
+  form.hidden = true;
+  const open = h("button", { type: "button", class: "secondary" }, "查看完整号码");
+  open.addEventListener("click", () => { form.hidden = false; open.hidden = true; reason.focus(); });
+  onSubmit(form, async (v) => {
+    const got = await request(`/api/v1/hotline/tickets/${encodeURIComponent(t.id)}/requester-phone`,
+      { method: "POST", json: { reason: v.reason } });
+    text.textContent = `${requesterText({ ...t.requester, phone: got.data.phone })}（已显示完整号码，本次查看已记入审计日志）`;
+    form.remove();
+  });
+  return h("span", {}, text, " ", open, form);
+}
+
 /** How the ticket's `answer` came to be: 直接答复 when an operator answered it at intake (the
  * `answer` step, outcome "answered"), else the department's reply the center accepted
  * (`accept`, outcome "resolved"). The latest of those steps in the timeline decides, so a
@@ -125,12 +146,12 @@ function facts(t) {
     ["标题", t.title],
     ["诉求内容", t.content],
     t.location && ["事发地点", t.location],
-    ["诉求人", requesterText(t.requester)],
+    ["诉求人", requesterCell(t)],
     ["承办单位", deptName(t.department)],
     t.co_departments.length && ["协办单位", t.co_departments.map(deptName).join("、")],
     ["受理时间", dateTime(t.received_at)],
     t.answer && [answerLabel(t), t.answer],
-    t.extension_status && ["延期", `${t.extension_status === "requested" ? "已申请" : t.extension_status === "approved" ? "已批准" : "未批准"}（${t.extension_days} 个工作日）`],
+    t.extension_status && ["延期", `${label(EXTENSION_STATUS, t.extension_status)}（${t.extension_days} 个工作日）`],
     t.return_reason && ["退单理由", t.return_reason],
     t.urge_count ? ["催办次数", `${t.urge_count}${t.supervised ? "（已督办）" : ""}`] : null,
     t.rating_level && ["好差评（首次回访）", label(LEVELS, t.rating_level)],
