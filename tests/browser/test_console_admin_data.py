@@ -193,6 +193,10 @@ def test_hotline_center_keeps_its_knowledge_base(console: Any) -> None:
     page.fill("form[aria-label=受理登记] #f-title", question)
     expect(page.locator(f".kb-entry:has-text('{question}')")).to_contain_text(answer)
     console.shot(page, "knowledge-found-at-intake")
+    with page.expect_popup() as opened:  # the knowledge base in a tab of its own ...
+        page.click("main a:has-text('打开知识库')")
+    opened.value.close()
+    expect(page.locator("form[aria-label=受理登记] #f-title")).to_have_value(question)  # ... kept
 
     page.goto(f"{console.base}/console/knowledge/{entry_id}")
     page.click(".action-buttons button:has-text('停用')")

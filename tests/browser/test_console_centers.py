@@ -84,8 +84,16 @@ def test_the_center_registers_walk_ins_and_calls(console: Any) -> None:
 
     # A call about a matter in litigation: not accepted as it is registered, the usual route
     # offered, the enterprise's open complaint shown.
+    # An unpaid bill needs its amount and due date — not when it is not accepted (no claim).
     form = _fill(page, f"起诉中的合同纠纷{mark}", "来电")
+    bill = [form.locator("#f-claimed_amount"), form.locator("#f-bill_due_date")]
+    expect(bill[0]).to_have_js_property("required", False)  # 乱收费: no bill
+    form.locator("#f-category").select_option("unpaid_bills")
+    for control in bill:
+        expect(control).to_have_js_property("required", True)
     form.locator("#f-exclusion").select_option(label="已进入诉讼程序")
+    for control in bill:
+        expect(control).to_have_js_property("required", False)
     expect(form.locator("#f-referral")).to_have_value(
         "该事项已进入诉讼程序，请通过受理法院依法主张权利。"
     )

@@ -10,10 +10,12 @@ from __future__ import annotations
 import random
 import re
 import uuid
+from datetime import datetime
 from typing import Any
 
 from playwright.sync_api import expect
 
+from yingshang.clock import SHANGHAI
 from yingshang.validators import USCC_CHARSET, uscc_check_char
 
 V = "/api/v1/visits"
@@ -397,7 +399,7 @@ def test_a_department_sees_no_center_forms_and_its_forged_writes_are_refused(
     console.sign_in(page, "scjg_staff")
     page.wait_for_selector("main h1:has-text('工作台')")
     assert page.locator("header nav a:has-text('企业库')").count() == 0
-    assert page.locator("header nav a:text-is('坐班')").count() == 0
+    assert page.locator("header nav a:text-is('坐班'):visible").count() == 0  # leads none
     page.goto(f"{console.base}/console/enterprises")  # the registry is readable by any staff
     page.wait_for_selector("main tbody tr")
     assert page.locator("main button:has-text('登记企业')").count() == 0
@@ -429,3 +431,31 @@ def test_a_department_sees_no_center_forms_and_its_forged_writes_are_refused(
     with console.api("enterprise") as api:
         listed = api.get(f"{V}/enterprises", params={"q": "伪造企业"}).json()["items"]
     assert listed == []
+
+
+def test_a_leader_on_the_duty_schedule_signs_in_and_out_from_his_home(console: Any) -> None:
+    """The 排班 form promises "领导本人可签到、签退": a leader scheduled by his 工号 (no
+    scheduler, no 坐班 in his nav before) finds his sitting on his 工作台 and 坐班 in his nav."""
+    today = datetime.now(SHANGHAI).date().isoformat()
+    sitting = {"hall": "HALL_COUNTY", "leader_name": "潘云", "leader_staff_no": "RS5400",
+               "leader_title": "局长", "department": "RSJ", "date": today,
+               "start": "00:00", "end": "23:59"}  # fmt: skip
+    with console.api("enterprise") as api:
+        made = api.post(
+            f"{V}/duty-shifts", json=sitting, headers={"Idempotency-Key": str(uuid.uuid4())}
+        )
+    assert made.status_code == 201, made.text
+    page = console.new_page()
+    console.sign_in(page, "rsj_head")
+    mine = page.locator("main section:has(h2:has-text('我的坐班'))")
+    row = mine.locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(made.json()["number"])
+    expect(page.locator("header nav a:text-is('坐班')")).to_be_visible()
+    row.locator("button:text-is('签到')").click()
+    expect(row).to_contain_text("坐班中")
+    row.locator("button:text-is('签退')").click()
+    expect(mine).to_contain_text("没有待坐班的安排")
+    with console.api("enterprise") as api:
+        assert api.get(f"{V}/duty-shifts/{made.json()['id']}").json()["state"] == "completed"
+    page.close()

@@ -227,10 +227,9 @@ def test_an_enterprise_complains_and_the_center_is_offered_only_its_steps(consol
     citizen.fill("#f-contact_name", "赵经理")
     citizen.fill("#f-contact_phone", "13700001111")
     submit = "form[aria-label=涉企侵权投诉] button[type=submit]"
-    citizen.click(submit)  # an unpaid bill without its amount and due date: required, in Chinese
-    expect(citizen.locator(".form-error")).to_have_text(
-        "填写的内容有误：「涉及金额」必须填写；「账款约定支付日期」必须填写"
-    )
+    citizen.click(submit)  # an unpaid bill without its amount and due date: marked required
+    expect(citizen.locator("#f-claimed_amount:invalid, #f-bill_due_date:invalid")).to_have_count(2)
+    expect(citizen.locator(".form-error")).to_have_text("")  # refused before it is sent
     citizen.fill("#f-claimed_amount", "380000")
     citizen.fill("#f-bill_due_date", "2025-10-31")
     citizen.click(submit)
@@ -318,6 +317,10 @@ def test_bulletin_opens_with_charts_prints_and_its_csv_downloads(console: Any) -
     assert header[:3] == ["month", "scope", "key"]
     assert {"count", "county_good_rate", "national_good_rate"} <= set(header)
     assert ",county,*," in text
+    windows = page.locator("section:has(h2:has-text('窗口排名')) tbody")
+    expect(windows).to_contain_text("凤冈县政务服务中心大厅 · 综合受理窗口1")  # rated above
+    expect(windows).not_to_contain_text("HALL_COUNTY")  # by name, never the code
+    expect(page.locator("footer a:has-text('接口文档')")).to_be_visible()  # staff see the docs
     page.emulate_media(media="print")  # printable: no navigation or buttons on paper
     assert not page.locator("header.top").is_visible()
     assert page.locator("h2:has-text('部门排名')").is_visible()
@@ -715,6 +718,8 @@ def test_every_public_page_renders_at_desktop_and_tablet_width(console: Any) -> 
     missing = console.http.get("/console/js/no-such-module.js")
     assert missing.status_code == 404  # only page paths fall back to the app, never assets
     page = _visit_public_pages(console, DESKTOP, "", {name for name, _, _ in PUBLIC_PAGES})
+    for staff_only in ("接口文档", "事件目录"):  # no API docs in the citizens' footer
+        expect(page.locator(f"footer a:has-text('{staff_only}')")).to_be_hidden()
     page.click("header nav a:has-text('服务事项')")
     page.wait_for_selector("main td")
     assert "市场监督管理局" in page.inner_text("main")  # the 实施部门 column

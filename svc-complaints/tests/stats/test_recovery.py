@@ -93,15 +93,40 @@ async def test_a_result_recovers_at_most_the_claim(
 def test_only_recoveries_of_claims_count() -> None:
     """Rows stored before these rules (an unpaid bill without a claim, a recovery above the
     claim) do not push the rate over 100 %: a recovery counts only against its own claim."""
-    bill = "unpaid_bills"
+    bill, taken = "unpaid_bills", "closed"
     rows = [
-        SimpleNamespace(category=bill, claimed_fen=100_000_00, recovered_fen=100_000_00),
-        SimpleNamespace(category=bill, claimed_fen=None, recovered_fen=50_000_00),
-        SimpleNamespace(category=bill, claimed_fen=1_000_00, recovered_fen=100_000_00),
-        SimpleNamespace(category=bill, claimed_fen=2_000_00, recovered_fen=None),
-        SimpleNamespace(category="arbitrary_charges", claimed_fen=None, recovered_fen=500_00),
+        SimpleNamespace(
+            category=bill, state=taken, claimed_fen=100_000_00, recovered_fen=100_000_00
+        ),
+        SimpleNamespace(category=bill, state=taken, claimed_fen=None, recovered_fen=50_000_00),
+        SimpleNamespace(category=bill, state=taken, claimed_fen=1_000_00, recovered_fen=100_000_00),
+        SimpleNamespace(category=bill, state=taken, claimed_fen=2_000_00, recovered_fen=None),
+        SimpleNamespace(
+            category="arbitrary_charges", state=taken, claimed_fen=None, recovered_fen=500_00
+        ),
     ]
     amounts = _bills(rows)
     assert amounts.cases == 4
     assert (str(amounts.claimed), str(amounts.recovered)) == ("103000.00", "101000.00")
     assert amounts.recovery_rate == round(101_000 / 103_000, 4)
+
+
+async def test_a_bill_not_accepted_needs_no_amounts_and_is_not_counted(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    """不予受理 as it is registered (e.g. a civil dispute between enterprises): the center takes
+    no claim, so it asks for no amount or due date, and the statistics count neither the case
+    nor an amount it was given."""
+    c, p = complaints.client, people
+    refusal = {
+        "exclusion": "civil_dispute",
+        "note": "企业之间的买卖合同纠纷",
+        "referral": "请通过协商、仲裁或诉讼解决",
+    }
+    bare = AComplaint(category="unpaid_bills").with_(extra={"not_accepted": refusal})
+    made = await register(c, p.officer, bare)
+    assert (made["state"], made["claimed_amount"]) == ("not_accepted", None)
+    with_amount = AComplaint(category="unpaid_bills").with_(extra={**BILL, "not_accepted": refusal})
+    assert (await register(c, p.officer, with_amount))["state"] == "not_accepted"
+    s = (await c.get(f"{BASE}/statistics", headers=p.bureau)).json()["unpaid_bills"]
+    assert s == {"cases": 0, "claimed": "0.00", "recovered": "0.00", "recovery_rate": None}

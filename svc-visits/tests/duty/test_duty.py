@@ -131,3 +131,18 @@ async def test_scheduling_rules(visits: ServiceUnderTest, people: People) -> Non
                                                           "status": "cancelled"},
                                              headers=people.staff()))  # fmt: skip
     assert [s["id"] for s in board["items"]] == [tomorrow["id"]]
+
+
+async def test_a_leader_lists_his_own_sittings(visits: ServiceUnderTest, people: People) -> None:
+    """``mine=true``: the sittings the caller leads (by 工号), so his 工作台 can offer 签到/签退;
+    another leader's and the hall's own list are not his."""
+    hall_head = people.head("HALL")
+    url = f"{BASE}/duty-shifts"
+    his = await ok(await visits.client.post(url, json=SITTING, headers=hall_head), 201)
+    other = {**SITTING, "leader_name": "李娜", "leader_staff_no": "FG5201"}
+    await ok(await visits.client.post(url, json=other, headers=hall_head), 201)
+    mine = {"mine": "true", "date_from": TODAY}
+    leader = await ok(await visits.client.get(url, params=mine, headers=people.leader("LD0001")))
+    assert [(s["id"], s["actions"]) for s in leader["items"]] == [(his["id"], ["check_in"])]
+    hall = await ok(await visits.client.get(url, params=mine, headers=hall_head))
+    assert hall["items"] == []

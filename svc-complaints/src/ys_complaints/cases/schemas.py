@@ -16,7 +16,7 @@ Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_pl
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Reason = Annotated[str, Field(min_length=2, max_length=2000)]
 # An unpaid bill (拖欠企业账款) is counted against its claim (recovery rate): both are
-# required for one, at intake and at 受理 alike.
+# required for one, at intake and at 受理 alike (not for one registered 不予受理: never counted).
 BILL_FIELDS = ("claimed_amount", "bill_due_date")
 BILL_NEEDS = "拖欠企业账款的投诉须填写涉及金额和账款约定支付日期"
 OTHER_NEEDS_WORDS = "选择“其他”类别时须说明投诉的事项"
@@ -79,9 +79,13 @@ class ComplaintIn(Strict):
             raise ValueError("enterprise: 匿名投诉不填写企业信息，也不披露给被投诉单位")
         if self.category is Category.OTHER:
             refuse_missing(self, ["category_other"], OTHER_NEEDS_WORDS)
-        if self.category is Category.UNPAID_BILLS:
+        if self.category is Category.UNPAID_BILLS and self._taken():
             refuse_missing(self, BILL_FIELDS, BILL_NEEDS)
         return self
+
+    def _taken(self) -> bool:
+        """Whether the complaint goes on to 受理 (and its bill into the statistics)."""
+        return True
 
 
 class RejectIn(Strict):
@@ -102,6 +106,9 @@ class CaseIn(ComplaintIn):
         "litigation, a civil dispute ...), answered at once with the reason and where to go "
         "instead. The acceptance decision: the center's staff or head, not a clerk alone",
     )
+
+    def _taken(self) -> bool:
+        return self.not_accepted is None
 
 
 class EnterpriseOut(BaseModel):

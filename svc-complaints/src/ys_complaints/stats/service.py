@@ -122,7 +122,8 @@ def _bills(rows: list[Any]) -> Amounts:
     """Unpaid bills: the amounts claimed, and what was recovered *of those claims* — a case
     without a claimed amount recovers nothing countable, and no case recovers more than it
     claimed (rows written before resolve refused that), so the rate never exceeds 100 %."""
-    bills = [r for r in rows if r.category == Category.UNPAID_BILLS]
+    taken = (r for r in rows if r.state != State.NOT_ACCEPTED)
+    bills = [r for r in taken if r.category == Category.UNPAID_BILLS]
     claims = [r for r in bills if r.claimed_fen is not None]
     claimed = sum(r.claimed_fen for r in claims)
     recovered = sum(min(r.recovered_fen or 0, r.claimed_fen) for r in claims)

@@ -69,11 +69,16 @@ async def list_sittings(
     status: Annotated[
         str | None, Query(pattern=r"^(scheduled|on_duty|completed|cancelled)$")
     ] = None,
+    mine: Annotated[
+        bool, Query(description="only the caller's own sittings (as the leader, by 工号)")
+    ] = False,
 ) -> DutyPage:
     stmt = service.list_query(
         date_from=date_from, date_to=date_to, hall=hall, leader_name=leader_name,
         leader_staff_no=leader_staff_no, department=department, state=status,
     )  # fmt: skip
+    if mine:  # one without a 工号 leads no sitting
+        stmt = stmt.where(DutyShift.leader_staff_no == (principal.staff_no or None))
     rows, cursor = await paginate(
         session, stmt, page, sort=DutyShift.starts_at, id_col=DutyShift.id, direction="asc"
     )

@@ -35,26 +35,39 @@ export function control(spec) {
 
 /** A spec as it sits in a form: a labelled control (a checkbox after its box); `showIf:
  * [name, value]` shows it only while that control has that value ("true" / "false" for a
- * checkbox, "*" for any choice made). */
+ * checkbox, "*" for any choice made); `requiredIf: [[name, value], …]` makes it required only
+ * while all those hold (the same words; "!*" for no choice made, or no such control). */
 export function specField(spec) {
   let node;
   if (spec.type === "checkbox") node = h("label", { class: "check" }, control(spec), spec.label);
   else if (spec.type === "enterprise") node = enterpriseField(spec);
   else node = field(spec.label, control(spec), spec.hint);
   if (spec.showIf) node.dataset.showIf = spec.showIf.join("=");
+  if (spec.requiredIf) node.dataset.requiredIf = spec.requiredIf.map((c) => c.join("=")).join("&");
   return node;
 }
 
-/** Hide (and disable: no validation, no value) the fields whose `showIf` does not hold. */
+function holds(form, condition) {
+  const [name, wanted] = condition.split("=");
+  const by = form.elements[name];
+  const current = !by ? null : by.type === "checkbox" ? String(by.checked) : by.value;
+  if (wanted === "*") return Boolean(current);
+  if (wanted === "!*") return !current;
+  return current === wanted;
+}
+
+/** Hide (and disable: no validation, no value) the fields whose `showIf` does not hold;
+ * require those whose `requiredIf` holds. */
 export function applyConditions(form) {
   const update = () => {
     for (const node of form.querySelectorAll("[data-show-if]")) {
-      const [name, value] = node.dataset.showIf.split("=");
-      const by = form.elements[name];
-      const current = !by ? null : by.type === "checkbox" ? String(by.checked) : by.value;
-      const shown = value === "*" ? Boolean(current) : current === value;
+      const shown = holds(form, node.dataset.showIf);
       node.hidden = !shown;
       for (const el of node.querySelectorAll("input,select,textarea")) el.disabled = !shown;
+    }
+    for (const node of form.querySelectorAll("[data-required-if]")) {
+      const required = node.dataset.requiredIf.split("&").every((c) => holds(form, c));
+      for (const el of node.querySelectorAll("input,select,textarea")) el.required = required;
     }
   };
   form.addEventListener("change", update);

@@ -137,6 +137,8 @@ async function draw(pathname, query) {
   const main = h("main", { id: "main", tabindex: "-1" }, loading());
   const top = found && found.bare ? null : header(found ? found.public : true);
   replace(root, top, main);
+  // the footer's API docs and event catalogue are for staff, not for the public portal's visitors
+  for (const el of document.querySelectorAll("footer .staff-only")) el.hidden = !session.signedIn();
   if (!found) return notFound(main);
   if (!found.public && !found.bare) offerDrafts();
   try {

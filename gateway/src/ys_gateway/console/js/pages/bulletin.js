@@ -3,7 +3,7 @@
 import { download, get } from "../api.js";
 import { barChart, lineChart } from "../charts.js";
 import { h, replace } from "../dom.js";
-import { deptName } from "../directory.js";
+import { deptName, windowName } from "../directory.js";
 import { dateTime, monthBefore, pct, thisMonth } from "../format.js";
 import { SERVICES, label } from "../labels.js";
 import { navigate } from "../router.js";
@@ -15,6 +15,7 @@ const TREND_MONTHS = 6;
 /** The bulletin names what it ranks (department, window, staff member); the code otherwise. */
 function lineName(line) {
   if (line.scope === "department") return line.label || deptName(line.key);
+  if (line.name) return line.name; // a window: its hall's name and its own
   return line.label && line.label !== line.key ? `${line.label}（${line.key}）` : line.key;
 }
 
@@ -55,6 +56,12 @@ async function load(month) {
     Promise.all(months.map((m) => get(REPORT, { month: m }).then((r) => r.total).catch(() => null))),
     get("/api/v1/ratings/scorecards", { month }).catch(() => ({ items: [] })),
   ]);
+  // a window by its hall and its name (凤冈县政务服务中心大厅 · 综合受理窗口1), never its code
+  const windowCode = (l) => l.key.split("/").pop();
+  await Promise.all(report.windows.map(async (l) => {
+    const named = await windowName(l.key);
+    l.name = named === `窗口 ${windowCode(l)}` ? l.label || named : named;
+  }));
   return { report, months, trend, cards };
 }
 

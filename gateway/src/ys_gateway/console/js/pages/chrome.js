@@ -5,6 +5,7 @@ import { ROLES, label } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { may } from "./visits-shared.js";
+import { myDutyLink } from "./duty.js";
 import { mustChangePassword } from "./password.js";
 import { STATS_PAGE, mayReadHotlineStats } from "./hotline-stats.js";
 import { mayReadInspections } from "./inspections.js";
@@ -42,7 +43,7 @@ function staffNav() {
       // the enterprise service center's registry and hall duty (svc-visits): for the center,
       // oversight and, for the duty schedule, the hall
       may.seeAll(p) ? navLink("/console/enterprises", "企业库") : null,
-      may.seeAll(p) || may.schedule(p) ? navLink("/console/duty", "坐班") : null,
+      may.seeAll(p) || may.schedule(p) ? navLink("/console/duty", "坐班") : myDutyLink(navLink("/console/duty", "坐班")),
       p && p.dept === "HOTLINE_CENTER" ? [navLink("/console/knowledge", "知识库"), navLink("/console/catalogue", "派单目录")] : null,
       navLink("/console/public", "公众服务"),
     ]),

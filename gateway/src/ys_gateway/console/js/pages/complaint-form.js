@@ -8,6 +8,9 @@ import { COMPLAINT_CATEGORIES } from "../labels.js";
 // the service's to verify.
 const USCC = "[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}";
 const REAL_NAME = ["anonymous", "false"];
+// An unpaid bill (拖欠企业账款) states its amount and due date — unless the center registers it
+// 不予受理 (登记投诉's exclusion chosen): it takes no claim then.
+const BILL = [["category", "unpaid_bills"], ["exclusion", "!*"]];
 
 export const COMPLAINT_FIELDS = [
   { name: "category", label: "投诉类别", type: "select", required: true, options: COMPLAINT_CATEGORIES },
@@ -15,8 +18,8 @@ export const COMPLAINT_FIELDS = [
   { name: "respondent", label: "被投诉单位", type: "department", blank: "（不清楚或未列出，在事实中说明）" },
   { name: "title", label: "标题", required: true, max: 200, attrs: { minlength: 2 } },
   { name: "facts", label: "事实与诉求", type: "textarea", required: true, rows: 5 },
-  { name: "claimed_amount", label: "涉及金额（元）", type: "number", min: 0, step: "0.01" },
-  { name: "bill_due_date", label: "账款约定支付日期", type: "date", showIf: ["category", "unpaid_bills"] },
+  { name: "claimed_amount", label: "涉及金额（元）", type: "number", min: 0, step: "0.01", requiredIf: BILL },
+  { name: "bill_due_date", label: "账款约定支付日期", type: "date", showIf: ["category", "unpaid_bills"], requiredIf: BILL },
   { name: "anonymous", label: "匿名投诉（无法回复办理结果）", type: "checkbox" },
   { name: "enterprise_name", label: "企业名称", required: true, max: 200, showIf: REAL_NAME },
   { name: "uscc", label: "统一社会信用代码", required: true, max: 18, showIf: REAL_NAME,

@@ -17,7 +17,7 @@ const FORMS = {
       { name: "respondent", label: "被投诉单位", type: "department" },
       // a case accepted as 拖欠企业账款 needs both (unless they came with the complaint)
       { name: "claimed_amount", label: "拖欠金额（元，拖欠账款类）", type: "number", min: 0, step: "0.01" },
-      { name: "bill_due_date", label: "应付款日期（拖欠账款类）", type: "date" }, NOTE],
+      { name: "bill_due_date", label: "账款约定支付日期（拖欠账款类）", type: "date" }, NOTE],
     body: (v) => ({
       category: v.category || null, respondent: v.respondent || null, note: v.note || null,
       claimed_amount: v.claimed_amount || null, bill_due_date: v.bill_due_date || null,

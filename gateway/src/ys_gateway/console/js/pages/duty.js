@@ -11,6 +11,7 @@ import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { field, input, link, section, select, table, withLoading } from "../ui.js";
 import { NOTE, noteRequired, renderCase } from "./casepage.js";
+import { listSection } from "./lists.js";
 import {
   DUTY_COLUMNS, PROBLEM_FIELDS, V, enterpriseLink, may, problemBody, setFlash, showFlash,
 } from "./visits-shared.js";
@@ -76,6 +77,58 @@ export async function dutyPage({ main, query }) {
     section(params.date_from && !query.has("date_from") ? "坐班表（今日及以后）" : "坐班表", body));
   // the API lists sittings in the order they start (date, start time), page after page
   await withLoading(body, () => all(D, params, 400), (found) => table(DUTY_COLUMNS, found, "没有符合条件的坐班安排"));
+}
+
+// ---- the leader's own sittings (mine=true: by his 工号), on his 工作台 and in the nav --------
+
+const LIVE = ["scheduled", "on_duty"];
+const STEPS = { check_in: ["签到", "check-in"], check_out: ["签退", "check-out"] };
+let known = null; // {sub, promise}: whether the signed-in person leads any sitting to come
+
+/** The signed-in leader's sittings to sit: today's, and the next one after today. */
+export async function myShifts() {
+  const found = ((await get(D, { mine: true, date_from: today(), limit: 20 })).items || [])
+    .filter((d) => LIVE.includes(d.state));
+  const later = found.find((d) => d.date > today());
+  return [...found.filter((d) => d.date <= today()), ...(later ? [later] : [])];
+}
+
+/** 坐班 in the nav of a leader who is no scheduler: shown once he is known to lead a sitting. */
+export function myDutyLink(link) {
+  const sub = session.claims().sub;
+  if (!known || known.sub !== sub) known = { sub, promise: myShifts().then((l) => l.length > 0, () => false) };
+  link.hidden = true;
+  known.promise.then((any) => { link.hidden = !any; });
+  return link;
+}
+
+/** 我的坐班 on a leader's 工作台 (rows: his sittings as already read), 签到/签退 in place. */
+export function myDutySection(rows) {
+  let first = rows;
+  const load = async () => {
+    const got = first || (await myShifts());
+    first = null;
+    return got;
+  };
+  const step = (d, name) => {
+    const [text, path] = STEPS[name];
+    return h("button", { type: "button", class: "primary", onClick: async (event) => {
+      const cell = event.target.parentNode;
+      event.target.disabled = true;
+      try {
+        await request(`${D}/${d.id}/${path}`, { method: "POST", json: { note: null }, etag: `"duty-${d.id}-${d.version}"` });
+        card.refresh();
+      } catch (error) {
+        event.target.disabled = false;
+        cell.append(h("p", { class: "form-error", role: "alert" }, error.message));
+      }
+    } }, text);
+  };
+  const steps = { label: "签到/签退", value: (d) => h("span", { class: "action-buttons" },
+    Object.keys(STEPS).filter((name) => d.actions.includes(name)).map((name) => step(d, name))) };
+  const columns = [...DUTY_COLUMNS.filter((c) => c.label !== "坐班领导"), steps];
+  const card = listSection("我的坐班", columns, load, "没有待坐班的安排");
+  return card;
 }
 
 const FORMS = {

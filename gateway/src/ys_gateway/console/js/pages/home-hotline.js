@@ -88,7 +88,8 @@ function knowledgePanel(form, chosen) {
     timer = setTimeout(search, 400);
   });
   return section("知识库", h("p", { class: "muted" }, "咨询类诉求可直接引用知识库答复并办结。",
-    h("a", { href: "/console/knowledge", "data-link": "" }, "打开知识库")), results);
+    // a tab of its own: the call typed here stays as it is
+    h("a", { href: "/console/knowledge", target: "_blank", rel: "noopener" }, "打开知识库（新标签页）")), results);
 }
 
 function kbEntry(entry, chosen) {

@@ -17,6 +17,7 @@ import { FINDING_COLUMNS } from "./finding.js";
 import { NEW_COMPLAINT_PAGE } from "./complaint-new.js";
 import { COMPLAINTS_STATS_PAGE } from "./complaints-stats.js";
 import { VISITS_STATS_PAGE } from "./visits-stats.js";
+import { myDutySection, myShifts } from "./duty.js";
 import { DUTY_COLUMNS, PAIRING_COLUMNS, PROBLEM_COLUMNS, V, VISIT_COLUMNS, may } from "./visits-shared.js";
 
 const T = "/api/v1/hotline/tickets";
@@ -99,5 +100,8 @@ export async function homePage(ctx) {
   const p = session.position();
   const home = session.isCountyAdmin(p) ? adminHome : HOMES[p.dept] || departmentHome;
   await home(ctx, p);
+  // a leader on the duty schedule (坐班): his sittings today and next, 签到/签退 from here
+  const mine = await myShifts().catch(() => []);
+  if (mine.length) ctx.main.querySelector("h1").after(myDutySection(mine));
   ctx.main.prepend(h("p", { class: "whoami" }, `${session.claims().name || ""}，您正在以「${deptName(p.dept)} · ${label(ROLES, p.role)}」岗位办理业务。`));
 }
