@@ -4,6 +4,7 @@ intake → signed deliveries to receivers on free ports, verified with the indep
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,7 +148,7 @@ async def test_receiver_down_gets_everything_in_order_after_a_gateway_restart(
             server = await serve(receiver.app(), port)
             try:
                 await until(lambda: len(receiver.subjects().get("ticket:c", [])) == 4, "catch-up")
-                await until(lambda: _all_delivered(gateway), "all deliveries marked")
+                await until(lambda: _all_delivered(gateway, 12), "all deliveries marked")
                 attempts = await count(gateway, WebhookAttempt)
             finally:
                 await server.stop()
@@ -160,10 +161,49 @@ async def _attempted(gateway: Gateway, heads: int) -> bool:
     return await count(gateway, WebhookAttempt) >= heads
 
 
-async def _all_delivered(gateway: Gateway) -> bool:
+async def _all_delivered(gateway: Gateway, deliveries: int) -> bool:
     async with gateway.app.state.db.read() as session:
         statuses = list(await session.scalars(select(WebhookDelivery.status)))
-    return len(statuses) == 12 and set(statuses) == {"delivered"}
+    return len(statuses) == deliveries and set(statuses) == {"delivered"}
+
+
+@dataclass
+class StallingReceiver(Receiver):
+    """Holds the first request it gets unanswered until ``release`` is set; takes the rest."""
+
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    holding: bool = False  # the first request came and is held
+
+    async def handle(self, request: Request) -> Response:
+        if self.holding:
+            return await super().handle(request)
+        self.holding = True
+        await self.release.wait()
+        return Response(status_code=503)
+
+
+async def test_a_gateway_stopped_mid_delivery_hands_the_delivery_back(
+    migrated_db: Callable[..., str], nats_server: str
+) -> None:
+    """A gateway stopping while a POST is in flight lets go of the delivery it claimed: the
+    gateway that comes back sends it at once, not when the claim's lease (an hour here) ends."""
+    receiver = StallingReceiver()
+    gateway_db, lease = migrated_db(SERVICE_DIR), {"webhook_lease_seconds": 3600.0}
+    async with (
+        served(receiver.app()) as receiver_at,
+        producer(nats_server, migrated_db(SERVICE_DIR)) as hotline,
+    ):
+        try:
+            async with running_gateway(gateway_db, nats_server, **lease) as gateway:
+                receiver.secret = await subscribe(gateway, "province", f"{receiver_at.url}/hook")
+                sent = await publish(hotline, "created", "ticket:x", origin_client="province")
+                await until(lambda: receiver.holding, "the first POST, held unanswered")
+            async with running_gateway(gateway_db, nats_server, **lease) as gateway:
+                await until(lambda: _all_delivered(gateway, 1), "the delivery sent again")
+        finally:
+            receiver.release.set()  # the held request ends, so its server can stop
+    assert [event["id"] for event in receiver.got] == [sent]
+    assert receiver.bad_signatures == 0
 
 
 async def test_webhook_admin_refuses_bad_subscriptions(

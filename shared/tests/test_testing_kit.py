@@ -6,6 +6,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 import nats
 import pytest
 from nats.js.errors import NotFoundError
@@ -74,6 +75,31 @@ async def test_postgres_copies_are_dropped_after_use(
     db_templates.drop(url)
     with pytest.raises(Exception, match="does not exist"):
         await _notes(url)
+
+
+async def _databases_named(admin_url: str, part: str) -> list[str]:
+    conn = await asyncpg.connect(admin_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT datname FROM pg_database WHERE strpos(datname, $1) > 0", part
+        )
+        return sorted(row[0] for row in rows)
+    finally:
+        await conn.close()
+
+
+@pytest.mark.postgres
+async def test_a_closed_session_leaves_no_copy_behind(
+    postgres_url: str, probe_dir: Path, tmp_path: Path
+) -> None:
+    """Copies handed out, discarded or not, and the spare made for a test that never came: a
+    session's close drops every one, and its template."""
+    templates = TemplateDatabases(tmp_path, postgres_url)
+    kept, discarded = (templates.copy(probe_dir, "postgres", tmp_path) for _ in range(2))
+    templates.discard(discarded)
+    assert kept.rsplit("/", 1)[-1] in await _databases_named(postgres_url, templates.session_tag)
+    templates.close()
+    assert await _databases_named(postgres_url, templates.session_tag) == []
 
 
 async def test_nats_server_fixture_serves_jetstream(nats_server: str) -> None:

@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,13 +97,17 @@ class Console:
         headers = {"Authorization": f"Bearer {self.token(username)}"}
         return httpx.Client(base_url=self.base, headers=headers, timeout=30, verify=TLS)
 
-    def new_page(self, viewport: dict[str, int] = DESKTOP) -> Any:
+    def new_page(self, viewport: dict[str, int] = DESKTOP, clock: datetime | None = None) -> Any:
         """A new page, with no session until the test signs in there. The test's first page is
         a tab of the session's context; a second one gets a context (a window) of its own: a
-        tab behind another gets no animation frames, and each action on it waits for them."""
-        if self.pages:
+        tab behind another gets no animation frames, and each action on it waits for them.
+        With ``clock``, the page's clock reads that time (fixed; timers still run): a context
+        has one clock for all its pages, so that page gets a context of its own too."""
+        if self.pages or clock is not None:
             context = self.context.browser.new_context(viewport=viewport, **CONTEXT)
             self.contexts.append(context)
+            if clock is not None:
+                context.clock.set_fixed_time(clock)
             page = context.new_page()
         else:
             page = self.context.new_page()

@@ -236,7 +236,8 @@ def test_an_enterprise_complains_and_the_center_is_offered_only_its_steps(consol
     number = citizen.wait_for_selector(".notice .mono").inner_text()
     console.shot(citizen, "public-complaint-submitted-tablet")
 
-    page = console.new_page()
+    page = citizen  # the center, at a desk, in the same tab
+    page.set_viewport_size(DESKTOP)
     console.sign_in(page, "complaints")
     page.click(f"section:has(h2:has-text('待受理')) a:has-text('{number}')")
     buttons = _buttons(page)
@@ -495,7 +496,7 @@ def test_a_clerk_takes_in_a_package_missing_a_material_for_postal_delivery(conso
     address are recorded, the address shown masked until she asks for it (audited)."""
     code, name = _seal_and_tax_package(console)
     page = console.new_page()
-    console.login(page, "clerk")
+    console.sign_in(page, "clerk")
     form = page.locator("form[aria-label=收件登记]")
     form.wait_for()
     page.select_option("#f-kind", "package")
@@ -654,7 +655,7 @@ def test_every_role_home_page_renders_in_chinese(console: Any) -> None:
     _no_sideways_scroll(page, "home-bureau-tablet")
     console.shot(page, "home-bureau-tablet")
     console.logout(page)
-    page = console.new_page()
+    page.set_viewport_size(DESKTOP)
     console.login(page, "gsl_chair")  # 交叉挂职: two positions, pick one
     page.wait_for_selector("text=请选择本次办理业务的岗位")
     console.shot(page, "positions")
@@ -694,10 +695,13 @@ def _no_department_codes(page: Any, codes: set[str], name: str) -> None:
     assert not shown & codes, (name, sorted(shown & codes))
 
 
-def _visit_public_pages(console: Any, size: dict[str, int], suffix: str, names: set[str]) -> Any:
-    """The portal, then each named page through the navigation, checked and captured."""
+def _visit_public_pages(
+    console: Any, page: Any, size: dict[str, int], suffix: str, names: set[str]
+) -> None:
+    """The portal at ``size``, then each named page through the navigation, checked and
+    captured."""
     codes = _department_codes(console)
-    page = console.new_page(size)
+    page.set_viewport_size(size)
     page.goto(f"{console.base}/console/public")
     page.wait_for_selector("main .tiles")
     console.shot(page, "public-portal" + suffix)
@@ -711,19 +715,19 @@ def _visit_public_pages(console: Any, size: dict[str, int], suffix: str, names: 
         _no_sideways_scroll(page, name + suffix)
         _no_department_codes(page, codes, name + suffix)
         console.shot(page, name + suffix)
-    return page
 
 
 def test_every_public_page_renders_at_desktop_and_tablet_width(console: Any) -> None:
     missing = console.http.get("/console/js/no-such-module.js")
     assert missing.status_code == 404  # only page paths fall back to the app, never assets
-    page = _visit_public_pages(console, DESKTOP, "", {name for name, _, _ in PUBLIC_PAGES})
+    page = console.new_page()
+    _visit_public_pages(console, page, DESKTOP, "", {name for name, _, _ in PUBLIC_PAGES})
     for staff_only in ("接口文档", "事件目录"):  # no API docs in the citizens' footer
         expect(page.locator(f"footer a:has-text('{staff_only}')")).to_be_hidden()
     page.click("header nav a:has-text('服务事项')")
     page.wait_for_selector("main td")
     assert "市场监督管理局" in page.inner_text("main")  # the 实施部门 column
-    page = _visit_public_pages(console, TABLET, "-tablet", {"public-hotline", "public-catalog"})
+    _visit_public_pages(console, page, TABLET, "-tablet", {"public-hotline", "public-catalog"})
     page.click("main a:has-text('营业执照')")  # a catalog item's page
     page.wait_for_selector("h2:has-text('申请材料')")
     _no_sideways_scroll(page, "public-catalog-item-tablet")

@@ -56,8 +56,7 @@ def test_a_case_action_form_keeps_what_was_typed_through_a_422_and_a_412(console
     with console.api("complaints") as api:
         case = _register(api, f"审批拖延{mark}", "approval_delay")
     page = console.new_page()
-    console.login(page, "complaints")
-    page.goto(f"{console.base}/console/complaints/{case['id']}")
+    console.sign_in(page, "complaints", f"/console/complaints/{case['id']}")
     page.get_by_role("button", name="受理", exact=True).click()
     form = page.locator("form[aria-label=受理]")
     note = "经核实，企业反映的账款确未支付，予以受理。"
@@ -76,11 +75,9 @@ def test_a_case_action_form_keeps_what_was_typed_through_a_422_and_a_412(console
     page.wait_for_selector("text=已完成：受理")
     with console.api("complaints") as api:
         _api_act(api, case["id"], "assign", {})
-    console.logout(page)
 
     # The unit's staff writes up the investigation while its head records one first.
-    console.login(page, "scjg_staff")
-    page.goto(f"{console.base}/console/complaints/{case['id']}")
+    console.sign_in(page, "scjg_staff", f"/console/complaints/{case['id']}")
     page.click(".action-buttons button:has-text('调查核实')")
     form = page.locator("form[aria-label=调查核实]")
     draft = f"已调取窗口台账，账款审批卡在财务科（{mark}）。"
@@ -116,8 +113,7 @@ def test_the_catalogue_editor_keeps_its_draft_when_someone_else_saved_first(
         made = api.put(f"{C}/{code}", json=body)
         assert made.status_code in (200, 201), made.text
     page = console.new_page()
-    console.login(page, "hotline_head")
-    page.goto(f"{console.base}/console/catalogue/{code}")
+    console.sign_in(page, "hotline_head", f"/console/catalogue/{code}")
     form = page.locator("form[aria-label=修改派单目录分类]")
     mine = f"{name}（本人修改）"
     form.locator("#f-name").fill(mine)
@@ -167,8 +163,7 @@ def test_a_score_correction_keeps_its_draft_against_its_own_version(console: Any
         )
         assert scored.status_code == 201, scored.text
     page = console.new_page()
-    console.login(page, "bureau")
-    page.goto(f"{console.base}/console/indicators/{code}")
+    console.sign_in(page, "bureau", f"/console/indicators/{code}")
     scores = page.locator("section:has(h2:text-is('评分记录')) tbody tr")
     scores.locator("button:has-text('更正')").click()
     form = page.locator("form[aria-label='更正 2025-Q3 评分']")
@@ -201,9 +196,9 @@ def test_a_score_correction_keeps_its_draft_against_its_own_version(console: Any
 def test_a_complaint_category_reads_the_same_on_the_public_form_and_for_the_staff(
     console: Any,
 ) -> None:
-    citizen = console.new_page()
-    citizen.goto(f"{console.base}/console/public/complaint")
-    options = citizen.locator("#f-category option:not([value=''])")  # after 请选择…
+    page = console.new_page()  # the public form first, then the center in the same tab
+    page.goto(f"{console.base}/console/public/complaint")
+    options = page.locator("#f-category option:not([value=''])")  # after 请选择…
     expect(options).not_to_have_count(0)
     offered = dict(
         zip(
@@ -225,15 +220,14 @@ def test_a_complaint_category_reads_the_same_on_the_public_form_and_for_the_staf
     # The service names every category the form offers in the form's words.
     assert {code: case["category_label"] for code, case in service.items()} == offered
 
-    page = console.new_page()
-    console.login(page, "complaints")
+    console.sign_in(page, "complaints")
     waiting = page.locator(f"section:has(h2:has-text('待受理')) tbody tr:has-text('类别{mark}')")
     expect(waiting).to_have_count(len(offered))
     for code, case in service.items():
         row = waiting.filter(has_text=case["number"])
         expect(row.locator("td[data-label=类别]")).to_have_text(offered[code])
     case = service["approval_delay"]
-    page.goto(f"{console.base}/console/complaints/{case['id']}")
+    waiting.locator("a", has_text=case["number"]).click()  # to the case page
     page.wait_for_selector(".case-head")
     assert _fact(page, "类别") == offered["approval_delay"]
     page.get_by_role("button", name="受理", exact=True).click()

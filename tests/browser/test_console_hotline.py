@@ -97,7 +97,7 @@ def test_the_center_and_the_bureau_read_the_hotline_statistics(console: Any) -> 
     _reopened_and_signed_again(console)
 
     page = console.new_page()
-    console.login(page, "hotline_head")
+    console.sign_in(page, "hotline_head")
     page.click("main a:has-text('热线统计')")  # from the center's home
     page.wait_for_selector("main h1:has-text('12345热线统计')")
     expect(page.locator("main table").first).to_be_visible()
@@ -133,16 +133,14 @@ def test_the_center_and_the_bureau_read_the_hotline_statistics(console: Any) -> 
     _show(page, "type", "2026-12-01", "2026-11-01")  # ends before it starts
     expect(page.locator("main .state.error")).to_contain_text("结束时间不晚于开始时间")
     console.shot(page, "hotline-stats-reversed-range")
-    console.logout(page)
 
-    console.login(page, "bureau")
+    console.sign_in(page, "bureau")
     page.click("main a:has-text('查看12345热线统计')")  # from the bureau's home
     page.wait_for_selector("main h1:has-text('12345热线统计')")
     expect(page.locator("main table").first).to_be_visible()
     expect(page.locator("header nav a:has-text('热线统计')")).to_have_count(1)
-    console.logout(page)
 
-    console.login(page, "scjg_head")  # a handling department reads no hotline statistics
+    console.sign_in(page, "scjg_head")  # a handling department reads no hotline statistics
     page.wait_for_selector("main h1")
     expect(page.locator("header nav a:has-text('热线统计')")).to_have_count(0)
 
@@ -152,8 +150,7 @@ def test_archive_is_offered_before_the_revisit_only_when_none_can_be_made(consol
     anonymous = _answered_consult(console, anonymous=True)  # no number to call back
 
     page = console.new_page()
-    console.login(page, "hotline_head")
-    page.goto(f"{console.base}/console/tickets/{callable_ticket['id']}")
+    console.sign_in(page, "hotline_head", f"/console/tickets/{callable_ticket['id']}")
     assert _buttons(page) == ["回访"]  # no 归档 before the 回访
     with console.api("hotline_head") as head:
         listed = head.get(f"{TICKETS}/{callable_ticket['id']}").json()["actions"]
@@ -184,8 +181,7 @@ def test_a_reopened_ticket_marks_the_round_of_each_clock(console: Any) -> None:
     ]  # fmt: skip
 
     page = console.new_page()
-    console.login(page, "hotline_head")
-    page.goto(f"{console.base}/console/tickets/{ticket['id']}")
+    console.sign_in(page, "hotline_head", f"/console/tickets/{ticket['id']}")
     clocks = page.locator("section:has(h2:has-text('计时环节'))")
     expect(clocks.locator("thead th").nth(1)).to_have_text("轮次")
     rows = clocks.locator("tbody tr")

@@ -44,12 +44,11 @@ def _handed_to_scjgj(console: Any) -> dict[str, Any]:
     return dict(done.json())
 
 
-def _open(console: Any, username: str, problem: dict[str, Any]) -> Any:
-    page = console.new_page()
-    console.login(page, username)
-    page.goto(f"{console.base}/console/problems/{problem['id']}")
+def _open(console: Any, page: Any, username: str, path: str) -> None:
+    """``path`` (a case page) in ``page``, signed in as ``username``: each person of a test
+    takes the same tab in turn."""
+    console.sign_in(page, username, path)
     page.wait_for_selector(".case-head")
-    return page
 
 
 def _buttons(page: Any) -> list[str]:
@@ -75,56 +74,52 @@ def _confirm(page: Any, label: str) -> None:
 def test_the_department_head_signs_for_a_problem_in_the_console(console: Any) -> None:
     problem = _handed_to_scjgj(console)
 
-    staff = _open(console, "scjg_staff", problem)
-    assert staff.inner_text(".case-head .tag") == "已交办"
-    expect(staff.locator("[data-hint=sign]")).to_have_text(
+    page = console.new_page()  # the staff, the head, then the staff again: one tab
+    _open(console, page, "scjg_staff", f"/console/problems/{problem['id']}")
+    assert page.inner_text(".case-head .tag") == "已交办"
+    expect(page.locator("[data-hint=sign]")).to_have_text(
         "待市场监督管理局一把手签收（一把手亲自接单）。"
     )
-    assert _buttons(staff) == []
-    assert _clock(staff, "签收") == ("计时中", True)
-    staff.close()
+    assert _buttons(page) == []
+    assert _clock(page, "签收") == ("计时中", True)
 
-    head = console.new_page()
-    console.login(head, "scjg_head")  # the head's home lists it to sign for, with its limit
-    waiting = head.locator(
+    console.sign_in(page, "scjg_head")  # the head's home lists it to sign for, with its limit
+    waiting = page.locator(
         f"section:has(h2:has-text('企业诉求 待签收')) tr:has-text('{problem['title']}')"
     )
     expect(waiting).to_have_count(1)
     expect(waiting.locator("[data-due]")).to_have_count(1)
     waiting.locator("a").first.click()
-    head.wait_for_selector(".case-head")
-    assert _buttons(head) == ["签收", "退回"]
-    expect(head.locator("[data-hint=sign]")).to_have_count(0)
-    _act(head, "签收")
-    expect(head.locator(".action-form")).to_contain_text("一把手亲自接单")
-    head.fill(".action-form [name=note]", "已阅，安排专人办理。")
-    _confirm(head, "签收")
-    assert head.inner_text(".case-head .tag") == "已签收"
-    signed = head.locator("dl.kv dt:text-is('签收') + dd").inner_text()
+    page.wait_for_selector(".case-head")
+    assert _buttons(page) == ["签收", "退回"]
+    expect(page.locator("[data-hint=sign]")).to_have_count(0)
+    _act(page, "签收")
+    expect(page.locator(".action-form")).to_contain_text("一把手亲自接单")
+    page.fill(".action-form [name=note]", "已阅，安排专人办理。")
+    _confirm(page, "签收")
+    assert page.inner_text(".case-head .tag") == "已签收"
+    signed = page.locator("dl.kv dt:text-is('签收') + dd").inner_text()
     assert signed.endswith("冯涛（SC5000）"), signed
-    assert _clock(head, "签收") == ("已完成", False)
-    assert _clock(head, "联系") == ("计时中", True)
-    expect(head.locator(".timeline")).to_contain_text("签收")
-    console.shot(head, "problem-signed")
-    head.close()
+    assert _clock(page, "签收") == ("已完成", False)
+    assert _clock(page, "联系") == ("计时中", True)
+    expect(page.locator(".timeline")).to_contain_text("签收")
+    console.shot(page, "problem-signed")
 
-    staff = console.new_page()
-    console.login(staff, "scjg_staff")  # signed: among the department's 交办单 now
-    handled = staff.locator(
+    console.sign_in(page, "scjg_staff")  # signed: among the department's 交办单 now
+    handled = page.locator(
         f"section:has(h2:has-text('企业诉求 交办单')) tr:has-text('{problem['title']}')"
     )
     expect(handled).to_have_count(1)
     expect(handled).to_contain_text("已签收")
     handled.locator("a").first.click()
-    staff.wait_for_selector(".case-head")
-    assert _buttons(staff) == ["联系企业"]  # no proposal before the enterprise is contacted
-    _act(staff, "联系企业")
-    staff.select_option(".action-form [name=channel]", "on_site")
-    _confirm(staff, "联系企业")
-    assert staff.inner_text(".case-head .tag") == "已联系企业"
-    assert _clock(staff, "联系") == ("已完成", False)
-    assert "提出解决方案" in _buttons(staff)
-    staff.close()
+    page.wait_for_selector(".case-head")
+    assert _buttons(page) == ["联系企业"]  # no proposal before the enterprise is contacted
+    _act(page, "联系企业")
+    page.select_option(".action-form [name=channel]", "on_site")
+    _confirm(page, "联系企业")
+    assert page.inner_text(".case-head .tag") == "已联系企业"
+    assert _clock(page, "联系") == ("已完成", False)
+    assert "提出解决方案" in _buttons(page)
 
     with console.api("scjg_staff") as department:
         read = department.get(f"{PROBLEMS}/{problem['id']}").json()
@@ -150,7 +145,7 @@ def _eventually(check: Callable[[], Any], what: str, timeout: float = 60.0) -> A
     deadline = time.monotonic() + timeout
     while not (found := check()):
         assert time.monotonic() < deadline, f"never happened: {what}"
-        time.sleep(0.5)
+        time.sleep(0.1)
     return found
 
 
@@ -178,13 +173,14 @@ def _rated_very_dissatisfied(console: Any) -> str:
     with console.api("operator") as operator:
         _step(operator, TICKETS, ticket["id"], "revisit", {"level": 1, "comment": "没有整改"})
 
-    def rating() -> Any:
-        params = {"channel": "hotline", "level": 1, "limit": 200}
-        with console.api("bureau") as bureau:
-            items = bureau.get("/api/v1/ratings/ratings", params=params).json()["items"]
-        return [r for r in items if r["case_number"] == ticket["number"]]
+    with console.api("bureau") as bureau:
 
-    [rated] = _eventually(rating, "the 回访 as a 差评 in ratings")
+        def rating() -> Any:
+            params = {"channel": "hotline", "level": 1, "limit": 200}
+            items = bureau.get("/api/v1/ratings/ratings", params=params).json()["items"]
+            return [r for r in items if r["case_number"] == ticket["number"]]
+
+        [rated] = _eventually(rating, "the 回访 as a 差评 in ratings")
     assert rated["rectification_id"], "a 差评 opens a rectification"
     return str(rated["rectification_id"])
 
@@ -201,12 +197,12 @@ def test_the_bureau_spot_checks_a_rectification_in_the_console(console: Any) -> 
     with console.api("bureau_staff") as center:
         _step(center, RECTIFICATIONS, rect_id, "verdict", {"verdict": "satisfied"})
 
-    department_page = _open_rectification(console, "scjg_head", rect_id)
-    assert department_page.inner_text(".case-head .tag") == "待抽查回访"
-    assert _buttons(department_page) == []  # the rated department does not check itself
-    department_page.close()
+    page = console.new_page()
+    _open(console, page, "scjg_head", f"/console/rectifications/{rect_id}")
+    assert page.inner_text(".case-head .tag") == "待抽查回访"
+    assert _buttons(page) == []  # the rated department does not check itself
 
-    page = _open_rectification(console, "bureau", rect_id)
+    _open(console, page, "bureau", f"/console/rectifications/{rect_id}")
     assert page.inner_text(".case-head .tag") == "待抽查回访"
     assert _buttons(page) == ["抽查回访合格", "抽查回访不合格"]
     _act(page, "抽查回访不合格")
@@ -218,7 +214,6 @@ def test_the_bureau_spot_checks_a_rectification_in_the_console(console: Any) -> 
     assert page.locator("dl.kv dt:text-is('抽查回访说明') + dd").inner_text() == reason
     expect(page.locator(".timeline")).to_contain_text("抽查回访不合格")
     console.shot(page, "rectification-spot-check-failed")
-    page.close()
 
     with console.api("scjg_staff") as department:
         read = department.get(f"{RECTIFICATIONS}/{rect_id}").json()
@@ -228,11 +223,3 @@ def test_the_bureau_spot_checks_a_rectification_in_the_console(console: Any) -> 
         False,
     )
     assert "complete" in read["actions"]
-
-
-def _open_rectification(console: Any, username: str, rect_id: str) -> Any:
-    page = console.new_page()
-    console.login(page, username)
-    page.goto(f"{console.base}/console/rectifications/{rect_id}")
-    page.wait_for_selector(".case-head")
-    return page

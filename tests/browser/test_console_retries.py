@@ -93,8 +93,7 @@ def test_a_policy_saved_after_someone_elses_change_keeps_the_draft(console: Any)
     theirs, mine = policy["amount"] + 1, policy["amount"] + 2
     page = console.new_page()
     try:
-        console.login(page, "admin")
-        page.goto(f"{console.base}/console/home?service=visits")
+        console.sign_in(page, "admin", "/console/home?service=visits")
         row = page.locator("tbody tr").nth(index)
         row.get_by_role("button", name="修改").click()
         form = page.locator(f"form[aria-label='修改时限 {policy['id']}']")
@@ -121,7 +120,7 @@ def test_a_policy_saved_after_someone_elses_change_keeps_the_draft(console: Any)
 def test_a_ticket_resubmitted_after_a_lost_answer_is_taken_once(console: Any) -> None:
     mark = _unique()
     page = console.new_page()
-    console.login(page, "operator")
+    console.sign_in(page, "operator")
     keys = _fail_first(page, _creates_tickets, reach=True)
     form = _intake(page, f"营业执照办理咨询{mark}")
     form.locator("button[type=submit]").click()
@@ -151,7 +150,7 @@ def test_a_direct_answer_that_failed_is_retried_on_the_ticket_already_taken(
 ) -> None:
     mark = _unique()
     page = console.new_page()
-    console.login(page, "operator")
+    console.sign_in(page, "operator")
     form = _intake(page, f"营业执照办理咨询{mark}")
     entry = page.locator(".kb-entry").first  # the knowledge base found an answer
     answer = entry.locator("p").inner_text()
@@ -180,7 +179,7 @@ def test_a_direct_answer_that_failed_is_retried_on_the_ticket_already_taken(
 def test_a_session_ending_under_a_filled_form_gives_the_draft_back(console: Any) -> None:
     mark = _unique()
     page = console.new_page()
-    console.login(page, "operator")
+    console.sign_in(page, "operator")
     form = _intake(page, f"营业执照办理咨询{mark}")
     tokens: dict[str, Any] = page.evaluate(f"JSON.parse(sessionStorage.getItem('{SESSION_KEY}'))")
     logout = {"refresh_token": tokens["refresh"]}  # logged out elsewhere: no refresh either
@@ -197,7 +196,7 @@ def test_a_session_ending_under_a_filled_form_gives_the_draft_back(console: Any)
     page.wait_for_url("**/console/login?next=%2Fconsole%2Fhome")
     expect(page.locator("main")).to_contain_text("登录已过期")
     page.unroute("**/api/v1/**")
-    console.login(page, "operator")
+    console.login(page, "operator")  # through the form, as the person signs in again
     form = page.locator("form[aria-label=受理登记]")
     expect(form).to_contain_text("登录过期前填写的内容已恢复")
     assert form.locator("#f-title").input_value() == f"营业执照办理咨询{mark}"

@@ -90,6 +90,26 @@ class WebhookSender:
                 await self._task
         if self._client is not None:
             await self._client.aclose()
+        await self._release_claims()
+
+    async def _release_claims(self) -> None:
+        """Hand back the deliveries of a round the stop cut short (claimed, never recorded):
+        the next sender, this gateway restarted or another replica, takes them at once instead
+        of waiting out the lease, which held up every later event of their subjects. A POST
+        that was in flight may have reached its receiver: it gets that event again, with the
+        same ``webhook-id`` to recognise it by (deliveries are at least once)."""
+        try:
+            async with self.db.write() as session:
+                await session.execute(
+                    update(WebhookDelivery)
+                    .where(
+                        WebhookDelivery.claimed_by == self.owner,
+                        WebhookDelivery.status == "pending",
+                    )
+                    .values(claimed_by=None, claimed_until=None)
+                )
+        except Exception:  # the lease still ends: they are only late
+            log.exception("could not release the claimed webhook deliveries")
 
     def readiness(self) -> dict[str, Any]:
         running = self._task is not None and not self._task.done()

@@ -3,17 +3,27 @@
 SQLite: the migrated template file is copied. PostgreSQL: ``CREATE DATABASE ... TEMPLATE``,
 dropped after the test (``WITH (FORCE)`` ends leftover connections). Tests never share data and
 never use ``create_all()``: every database is built by the services' own migrations.
+
+On PostgreSQL neither making nor dropping a copy is on the tests' path: a copy costs the server
+a sixth of a second of CPU, more under load (it writes the whole database, system catalogues
+included, to its WAL), and a drop waits for a checkpoint. When a test takes a copy of a
+template, the next one is made while it runs; finished tests' copies are dropped on another
+thread, all those waiting at once (drops waiting together share one checkpoint); the session's
+end waits for both.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import queue
 import secrets
 import shutil
 import sqlite3
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -22,8 +32,10 @@ import asyncpg  # type: ignore[import-untyped]
 
 from yingshang.migrate import upgrade
 
+log = logging.getLogger("yingshang.testing")
 Backend = Literal["sqlite", "postgres"]
 BACKENDS: tuple[Backend, ...] = ("sqlite", "postgres")
+DROPS_AT_ONCE = 4  # connections the drops of a session take at most
 T = TypeVar("T")
 
 
@@ -82,8 +94,13 @@ class TemplateDatabases:
         self.pg_admin_url = pg_admin_url
         self.session_tag = secrets.token_hex(3)  # parallel runs on one server never collide
         self._templates: dict[tuple[Path, Backend], str] = {}
-        self._copies: list[str] = []
+        self._copies: set[str] = set()  # PostgreSQL copies made and not dropped yet
         self._lock = threading.Lock()
+        # PostgreSQL: the next copy of each template, made on a thread of its own before a
+        # test asks for it; finished tests' copies, dropped on another.
+        self._maker: ThreadPoolExecutor | None = None
+        self._spares: dict[str, Future[str]] = {}
+        self._dropper: _Dropper | None = None
 
     def template(self, service_dir: Path, backend: Backend) -> str:
         """The template for ``service_dir`` (a file path or a database name), migrated once."""
@@ -96,38 +113,81 @@ class TemplateDatabases:
     def copy(self, service_dir: Path, backend: Backend, dest_dir: Path) -> str:
         """A fresh migrated database for one test; returns its URL."""
         template = self.template(service_dir, backend)
-        name = f"{_slug(service_dir)}_{secrets.token_hex(4)}"
         if backend == "sqlite":
-            target = dest_dir / f"{name}.sqlite3"
+            target = dest_dir / f"{_slug(service_dir)}_{secrets.token_hex(4)}.sqlite3"
             shutil.copyfile(template, target)
             return f"sqlite+aiosqlite:///{target}"
         admin = self._require_pg()
-        database = f"ys_t_{name}"
-        run_sync(pg_admin(admin, f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
-        self._copies.append(database)
+        with self._lock:
+            if self._maker is None:
+                self._maker = ThreadPoolExecutor(1, thread_name_prefix="ys-test-db-copies")
+            mine = self._spares.pop(template, None) or self._maker.submit(self._create, template)
+            self._spares[template] = self._maker.submit(self._create, template)  # the next's
+        database = mine.result()
         return with_database(admin, database).replace("postgresql://", "postgresql+asyncpg://")
 
     def drop(self, url: str) -> None:
-        """Drop a PostgreSQL copy (no-op for SQLite files, which live in the test's tmp dir)."""
-        if not url.startswith("postgresql"):
-            return
-        database = urlsplit(url).path.lstrip("/")
-        self._drop_databases([database])
-        if database in self._copies:
-            self._copies.remove(database)
+        """Drop a PostgreSQL copy now (no-op for SQLite files, which live in the test's tmp
+        dir)."""
+        if url.startswith("postgresql"):
+            self._drop_databases([_database_of(url)], quietly=False)
+
+    def discard(self, url: str) -> None:
+        """Drop a PostgreSQL copy in the background (no-op for SQLite files); :meth:`close`
+        waits for it."""
+        if url.startswith("postgresql"):
+            with self._lock:
+                if self._dropper is None:
+                    self._dropper = _Dropper(self._drop_databases)
+                self._dropper.put(_database_of(url))
 
     def close(self) -> None:
-        """Drop every PostgreSQL database this session made."""
-        names = list(self._copies)
+        """Drop every PostgreSQL database this session made (once its background work ended)."""
+        with self._lock:
+            maker, dropper, self._maker, self._dropper = self._maker, self._dropper, None, None
+            self._spares.clear()  # made or being made: among the copies, dropped below
+        if maker is not None:  # spares not begun are never made; made ones are dropped
+            maker.shutdown(wait=True, cancel_futures=True)
+        if dropper is not None:
+            dropper.close()
+        names = sorted(self._copies)
         names += [t for (_, backend), t in self._templates.items() if backend == "postgres"]
-        self._drop_databases(names)
-        self._copies.clear()
+        self._drop_databases(names, quietly=False)
         self._templates.clear()
 
-    def _drop_databases(self, names: list[str]) -> None:
-        if names and self.pg_admin_url:
-            drops = [f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names]
-            run_sync(pg_admin(self.pg_admin_url, *drops))
+    def _create(self, template: str) -> str:
+        """A copy of ``template`` (on the copies' thread): its name."""
+        database = f"ys_t_{template.removeprefix('ys_tpl_')}_{secrets.token_hex(4)}"
+        self._copies.add(database)  # dropped at the end even if its test never comes
+        create = f'CREATE DATABASE "{database}" TEMPLATE "{template}"'
+        run_sync(pg_admin(self._require_pg(), create))
+        return database
+
+    def _drop_databases(self, names: list[str], quietly: bool = True) -> None:
+        """Drop ``names`` together, each on a connection of its own: every DROP DATABASE waits
+        for a checkpoint, and those waiting together share one. ``quietly``: log a failure
+        instead of raising it (the session's close tries again)."""
+        if not names or not self.pg_admin_url:
+            return
+        admin = self.pg_admin_url
+
+        async def drop_all() -> list[BaseException | None]:
+            gate = asyncio.Semaphore(DROPS_AT_ONCE)
+
+            async def drop(name: str) -> None:
+                async with gate:
+                    await pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+            return await asyncio.gather(*(drop(n) for n in names), return_exceptions=True)
+
+        outcomes = run_sync(drop_all())
+        for name, outcome in zip(names, outcomes, strict=True):
+            if outcome is None:
+                self._copies.discard(name)
+            elif quietly:
+                log.error("could not drop the test database %s: %r", name, outcome)
+            else:
+                raise outcome
 
     def _build(self, service_dir: Path, backend: Backend) -> str:
         if backend == "sqlite":
@@ -157,5 +217,40 @@ class TemplateDatabases:
         return self.pg_admin_url
 
 
+class _Dropper:
+    """A thread dropping the databases it is given, all those waiting at once."""
+
+    def __init__(self, drop_all: Callable[[list[str]], None]) -> None:
+        self._drop_all = drop_all
+        self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="ys-test-db-drops", daemon=True)
+        self._thread.start()
+
+    def put(self, name: str) -> None:
+        self._queue.put(name)
+
+    def close(self) -> None:
+        """Once every database given so far is dropped."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        done = False
+        while not done:
+            batch = [self._queue.get()]
+            while not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            done = None in batch
+            names = [name for name in batch if name is not None]
+            try:
+                self._drop_all(names)
+            except Exception:  # left to the session's close
+                log.exception("could not drop test databases %s", names)
+
+
 def _slug(service_dir: Path) -> str:
     return Path(service_dir).resolve().name.replace("-", "_").lower()
+
+
+def _database_of(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
