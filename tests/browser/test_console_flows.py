@@ -42,7 +42,7 @@ def _contact_stage_in_seconds(console: Any, page: Any, seconds: int) -> None:
     console.shot(page, "admin-policy-in-seconds")
 
 
-def _take_ticket(console: Any, page: Any, title: str) -> str:
+def _take_ticket(console: Any, page: Any, title: str, phone: str) -> str:
     """The operator's intake form, with the knowledge base answering while she types."""
     console.sign_in(page, "operator")
     page.select_option("#f-type", "consult")
@@ -50,7 +50,7 @@ def _take_ticket(console: Any, page: Any, title: str) -> str:
     page.fill("#f-title", title)
     page.fill("#f-content", "来电人咨询个体工商户营业执照需要哪些材料，在哪里办理。")
     page.fill("#f-name", "王先生")
-    page.fill("#f-phone", "13800138000")
+    page.fill("#f-phone", phone)
     page.wait_for_selector(".kb-entry")  # the knowledge-base lookup found an answer
     page.click("form[aria-label=受理登记] button[type=submit]")
     done = page.wait_for_selector("text=已受理：工单")
@@ -94,16 +94,18 @@ def _api_act(
 def test_signed_ticket_goes_overdue_into_the_bureau_ledger(console: Any) -> None:
     page = console.new_page()
     _contact_stage_in_seconds(console, page, 2)
-    number = _take_ticket(console, page, f"营业执照办理咨询{_unique()}")
+    # a number no other test calls from: an open ticket from the same phone offers 并单
+    phone = f"139{uuid.uuid4().int % 10**8:08d}"
+    number = _take_ticket(console, page, f"营业执照办理咨询{_unique()}", phone)
     page.click("text=查看并派单")
     page.wait_for_selector(".case-head")
-    assert _fact(page, "诉求人") == "王先生，13800138000"  # the operator reads the phone in full
+    assert _fact(page, "诉求人") == f"王先生，{phone}"  # the operator reads the phone in full
     _act(page, "派单", {"department": "SCJGJ"})
     page.wait_for_selector("text=已完成：派单")
     assert _buttons(page) == []  # the operator's part is done: nothing more to offer her
     # The dispatch answered with the requester masked (a write audits nothing): she still
     # sees what her read showed.
-    assert _fact(page, "诉求人") == "王先生，13800138000"
+    assert _fact(page, "诉求人") == f"王先生，{phone}"
     ticket = page.url.removeprefix(console.base)
 
     console.sign_in(page, "scjg_staff", ticket)  # the department's staff: only its head signs
