@@ -19,7 +19,7 @@ from ys_approvals.appointments.service import slots
 from ys_approvals.duty.schemas import DutyOut
 from ys_approvals.duty.service import sittings
 from ys_approvals.halls import pad, service
-from ys_approvals.halls.models import Hall
+from ys_approvals.halls.models import Hall, Window
 from ys_approvals.halls.schemas import (
     HallOut,
     PadInvitationOut,
@@ -80,8 +80,7 @@ async def duty(code: str, session: SessionDep, day: PlausibleDate | None = None)
 async def set_items(
     code: str, window: str, body: WindowItemsIn, session: SessionDep, principal: CurrentPrincipal
 ) -> WindowOut:
-    row = await service.get_window(session, code, window)
-    await _check_manager(session, principal, row.hall_id)
+    _, row = await _managed_window(session, principal, code, window)
     await service.set_window_items(session, row, body.item_codes, body.accepts_all)
     codes = await service.window_item_codes(session, [row.id])
     return WindowOut.model_validate(row).model_copy(update={"item_codes": codes.get(row.id, [])})
@@ -97,8 +96,7 @@ async def set_items(
 async def set_clerks(
     code: str, window: str, body: WindowClerksIn, session: SessionDep, principal: CurrentPrincipal
 ) -> WindowOut:
-    row = await service.get_window(session, code, window)
-    await _check_manager(session, principal, row.hall_id)
+    _, row = await _managed_window(session, principal, code, window)
     before, row.clerks = row.clerks, sorted(set(body.staff_nos))
     await session.flush()
     # who sits at a window also reads its pad's rating invitations: kept in the audit log
@@ -116,8 +114,7 @@ async def set_clerks(
 async def set_pad(
     code: str, window: str, body: WindowPadIn, session: SessionDep, principal: CurrentPrincipal
 ) -> WindowPadOut:
-    row = await service.get_window(session, code, window)
-    hall = await _check_manager(session, principal, row.hall_id)
+    hall, row = await _managed_window(session, principal, code, window)
     before = row.pad_client
     pad.bind(row, body.client_id)
     await session.flush()
@@ -221,8 +218,7 @@ async def read_schedule(code: str, window: str, session: SessionDep) -> list[Sch
 async def set_schedule(
     code: str, window: str, body: ScheduleIn, session: SessionDep, principal: CurrentPrincipal
 ) -> list[ScheduleRow]:
-    row = await service.get_window(session, code, window)
-    await _check_manager(session, principal, row.hall_id)
+    _, row = await _managed_window(session, principal, code, window)
     rows = await service.set_schedule(session, row, body.rows)
     return [ScheduleRow.model_validate(s) for s in rows]
 
@@ -240,8 +236,12 @@ async def read_slots(
     return await slots(session, await service.get_window(session, code, window), day)
 
 
-async def _check_manager(session: SessionDep, principal: CurrentPrincipal, hall_id: object) -> Hall:
-    hall = await session.get(Hall, hall_id)
+async def _managed_window(
+    session: SessionDep, principal: CurrentPrincipal, code: str, window: str
+) -> tuple[Hall, Window]:
+    """The window (404 if none) and its hall, which ``principal`` must manage (403)."""
+    row = await service.get_window(session, code, window)
+    hall = await session.get(Hall, row.hall_id)
     assert hall is not None
     service.check_hall_manager(principal, hall)
-    return hall
+    return hall, row
