@@ -172,14 +172,13 @@ async def test_a_legal_person_without_a_credit_code_is_told_which_field_and_why(
     hall: ServiceUnderTest, people: People
 ) -> None:
     """法人 without 统一社会信用代码 (or without its name): 422 naming the field, with the reason
-    in Chinese for the form to show on it; nothing is taken in."""
+    in Chinese for the form to show on it; nothing is taken in. (An item forming the
+    enterprise takes one without the code: test_enterprise_formation.)"""
     c = hall.client
     item = await item_named(c, "食品经营许可")
     base = AnApplication(item=item["code"], materials=all_materials(item))
-    for missing, why in (
-        ("uscc", "法人申请须填写统一社会信用代码"),
-        ("enterprise_name", "法人申请须填写企业名称"),
-    ):
+
+    async def without(missing: str) -> dict[str, Any]:
         applicant = {k: v for k, v in base.applicant.items() if k != missing}
         r = await c.post(
             f"{BASE}/applications",
@@ -187,7 +186,12 @@ async def test_a_legal_person_without_a_credit_code_is_told_which_field_and_why(
             headers=people.clerk(),
         )
         assert r.status_code == 422, r.text
-        messages = [e["message"] for e in r.json()["errors"]]
-        assert [m for m in messages if m.endswith(f"{missing}: {why}")], messages
+        return dict(r.json())
+
+    messages = [e["message"] for e in (await without("enterprise_name"))["errors"]]
+    assert [m for m in messages if m.endswith("enterprise_name: 法人申请须填写企业名称")], messages
+    coded = await without("uscc")
+    assert coded["field"] == "applicant.uscc"
+    assert coded["detail"].startswith("法人申请须填写统一社会信用代码"), coded
     listed = (await c.get(f"{BASE}/applications", headers=people.clerk())).json()
     assert listed["items"] == []

@@ -64,7 +64,9 @@ async def test_public_lookup_shows_status_only(hall: ServiceUnderTest, people: P
         "delivery_due_at",
         "pickup_ready_at",
         "finished_at",
+        "supplement",  # null unless waiting for 补正 (test_supplements)
     }
+    assert ok.json()["supplement"] is None
     wrong = "A" * len(code) if code != "A" * len(code) else "B" * len(code)
     bad = await hall.client.get(
         f"{BASE}/public/applications/{number}", params={"query_code": wrong}

@@ -5,6 +5,7 @@ arrive; a 补正 is complete only when the materials it asked for are handed in.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -112,3 +113,54 @@ async def test_a_review_supplement_resumes_only_with_what_was_asked(
     assert shown.json()["status"] == "review_supplement"
     r = await act(c, app, "receive-supplement", dept, {"materials": ["检验报告", "平面图（修订）"]})
     assert (r.status_code, r.json()["status"]) == (200, "in_review")
+
+
+async def _tracked(hall: ServiceUnderTest, app: dict[str, Any]) -> dict[str, Any]:
+    """The public lookup of ``app`` (as submitted: its number and 查询码)."""
+    track = {"number": app["number"], "query_code": app["query_code"]}
+    r = await hall.client.post("/api/v1/approvals/public/applications/track", json=track)
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+async def test_public_tracking_says_what_a_waiting_supplement_asks_for(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    """Number + 查询码 tell the applicant, while the application waits for 补正, which materials
+    and the clerk's note (the 一次性告知), at intake and in review; nothing personal, and
+    nothing once the materials arrived."""
+    c, clerk, dept = hall.client, window_clerk(people), people.staff("SCJGJ")
+    names = all_materials(await item_named(c, FOOD))
+    at_intake = await submit_item(hall, people, FOOD, names[:-1])  # told at 收件: no note
+    told = (await _tracked(hall, at_intake))["supplement"]
+    assert (told["stage"], told["materials"], told["note"]) == ("intake", names[-1:], None)
+    assert told["requested_at"] is not None
+
+    app = await submit_item(hall, people, FOOD)
+    assert (await _tracked(hall, app))["supplement"] is None
+    note = "申请书第3页未签字，请签字后重新提交"
+    asked = {"missing": [names[0]], "note": note}
+    assert (await act(c, app, "request-supplement", clerk, asked)).status_code == 200
+    shown = await _tracked(hall, app)
+    assert shown["supplement"]["stage"] == "intake"
+    assert (shown["supplement"]["materials"], shown["supplement"]["note"]) == ([names[0]], note)
+    assert (shown["status"], shown["status_label"]) == ("awaiting_materials", "待补正")
+    answered = {"materials": [names[0]]}
+    assert (await act(c, app, "receive-supplement", clerk, answered)).status_code == 200
+    assert (await _tracked(hall, app))["supplement"] is None
+
+    assert (await act(c, app, "accept", clerk)).status_code == 200
+    review = {"missing": ["检验报告"], "note": "请补充第三方检验报告"}
+    assert (await act(c, app, "request-supplement", dept, review)).status_code == 200
+    shown = await _tracked(hall, app)
+    assert shown["supplement"]["stage"] == "review"
+    assert (shown["supplement"]["materials"], shown["supplement"]["note"]) == (
+        ["检验报告"],
+        "请补充第三方检验报告",
+    )
+    text = str(shown)
+    for personal in ("张三", "13812345678", "520327199003070012", "ZW2009", "SC5001", "邓芳"):
+        assert personal not in text
+    back = {"materials": ["检验报告"]}
+    assert (await act(c, app, "receive-supplement", dept, back)).status_code == 200
+    assert (await _tracked(hall, app))["supplement"] is None

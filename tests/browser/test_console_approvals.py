@@ -83,6 +83,16 @@ def test_a_key_project_goes_on_the_green_channel_and_first_in_the_queue(console:
         later = _take_in(api, _item(api, SEAL))
     assert (made["green_channel"], made["window_code"]) == (True, "W01")
     assert later["due_at"] < made["due_at"]
+    # the receipt right under the heading: the number and 查询码 read out together, and they
+    # find the application in public tracking
+    receipt = page.locator("main .case-head + [aria-label=收件回执]")
+    expect(receipt.locator("dt:text-is('办件编号') + dd")).to_have_text(made["number"])
+    code = receipt.locator("dt:text-is('查询码') + dd").inner_text()
+    with console.api("clerk") as api:
+        tracked = api.post(
+            f"{A}/public/applications/track", json={"number": made["number"], "query_code": code}
+        )
+    assert (tracked.status_code, tracked.json()["number"]) == (200, made["number"])
 
     # the hall's queue: every green-channel application before any other
     page.goto(f"{console.base}/console/home")
@@ -181,7 +191,7 @@ def test_a_legal_person_without_a_credit_code_is_told_on_that_field(console: Any
     「申请人」未填写完整或不符合要求."""
     _seat_the_clerk(console)
     with console.api("clerk") as api:
-        food = _item(api, FOOD)
+        food, registration = _item(api, FOOD), _item(api, "企业设立登记（营业执照）")
     page = console.new_page()
     try:
         console.sign_in(page, "clerk")
@@ -197,7 +207,47 @@ def test_a_legal_person_without_a_credit_code_is_told_on_that_field(console: Any
         page.select_option("#f-delivery_method", "pickup")
         form.locator("button[type=submit]").click()
         expect(form.locator(".form-error")).to_contain_text(
-            "「统一社会信用代码」法人申请须填写统一社会信用代码"
+            "「统一社会信用代码」：法人申请须填写统一社会信用代码"
         )
+        # 企业设立登记 forms the company: applied for before it has its code
+        page.select_option("#f-item", registration["code"])
+        for material in form.locator("[data-material]").all():
+            material.check()
+        page.select_option("#f-delivery_method", "pickup")
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("text=收件成功")
+        application = page.url.rsplit("/", 1)[-1]
+        with console.api("clerk") as api:
+            made = api.get(f"{A}/applications/{application}").json()
+        assert (made["item_code"], made["uscc"]) == (registration["code"], None)
+    finally:
+        page.close()
+
+
+def test_public_tracking_tells_what_the_supplement_asks_for(console: Any) -> None:
+    """Waiting for 补正, the public lookup says which materials and the clerk's note."""
+    _seat_the_clerk(console)
+    note = f"申请书未签字，请签字后提交{uuid.uuid4().hex[:4]}"
+    with console.api("clerk") as api:
+        food = _item(api, FOOD)
+        made = _take_in(api, food)
+        _step(
+            api,
+            made,
+            "request-supplement",
+            {"missing": [food["materials"][0]["name"]], "note": note},
+        )
+    page = console.new_page({"width": 768, "height": 1024})
+    try:
+        page.goto(f"{console.base}/console/public/track")
+        page.fill("#f-number", made["number"])
+        page.fill("#f-query_code", made["query_code"])
+        page.click("form[aria-label=办件查询] button[type=submit]")
+        told = page.locator("[aria-label=补正告知]")
+        expect(told.locator("li")).to_have_text([food["materials"][0]["name"]])
+        expect(told).to_contain_text(f"说明：{note}")
+        expect(told).to_contain_text("受理前需补正以下材料")
+        assert "李四" not in page.inner_text("main")  # the applicant's name is not shown
+        console.shot(page, "public-track-supplement")
     finally:
         page.close()

@@ -58,6 +58,7 @@ def test_the_county_administrator_keeps_the_catalogue(console: Any) -> None:
     expect(page.locator("main tbody tr")).to_contain_text(
         "法定 20 / 承诺 8 个工作日（压缩 60.0%，按县默认40%）"
     )
+    expect(page.locator("main tbody tr td").last).to_have_text("在用")  # an item is not 在办
 
     page.click("main button:has-text('新增事项')")
     form = page.locator("form[aria-label=新增事项]")
@@ -87,6 +88,8 @@ def test_the_county_administrator_keeps_the_catalogue(console: Any) -> None:
         form.locator("button[type=submit]").click()
     assert sent.value.headers.get("idempotency-key")
     expect(page.locator(".notice.ok")).to_have_text(f"已新增事项：{name}")
+    expect(page.locator("main .case-head .tag")).to_have_text("在用")
+    assert _fact(page, "设立企业") == "否"
     assert _fact(page, "时限") == "法定 20 / 承诺 8 个工作日（压缩 60.0%，按县默认40%）"
     expect(page.locator("section:has(h2:text-is('申请材料')) tbody tr")).to_have_count(2)
 
@@ -97,6 +100,7 @@ def test_the_county_administrator_keeps_the_catalogue(console: Any) -> None:
     expect(edit.locator(".limits-preview")).to_contain_text("承诺时限 12 个工作日：按县默认")
     edit.locator("[aria-label='材料 2'] button:has-text('删除此材料')").click()
     edit.locator("#f-name").fill(f"{name}（改）")
+    edit.locator("#f-registers_enterprise").check()  # it forms the enterprise (设立登记)
     with console.api("admin") as api:  # someone else saves first
         tag = api.get(f"{A}/items/{code}").headers["ETag"]
         api.patch(
@@ -109,6 +113,7 @@ def test_the_county_administrator_keeps_the_catalogue(console: Any) -> None:
     edit.locator("button[type=submit]").click()  # knowingly over the version now shown
     expect(page.locator(".notice.ok")).to_have_text("已保存事项")
     assert _fact(page, "时限") == "法定 30 / 承诺 12 个工作日（压缩 60.0%，按县默认40%）"
+    assert _fact(page, "设立企业") == "是（法人申请可不填统一社会信用代码）"
 
     page.click("main button:text-is('停用')")
     page.click("form[aria-label=停用事项] button[type=submit]")
@@ -121,6 +126,7 @@ def test_the_county_administrator_keeps_the_catalogue(console: Any) -> None:
         item = api.get(f"{A}/items/{code}").json()
         versions = api.get(f"{A}/items/{code}/history").json()
     assert (item["active"], item["statutory_limit"], item["committed_limit"]) == (False, 30, 12)
+    assert item["registers_enterprise"] is True
     assert item["materials"] == [
         {"name": "申请书", "required": True, "copies": 1, "original": False, "note": None}
     ]
@@ -133,7 +139,7 @@ def test_the_county_administrator_bundles_items_into_a_package(console: Any) -> 
     page = console.new_page()
     console.sign_in(page, "admin")
     page.click("header nav a:text-is('一件事一次办')")
-    expect(page.locator("main tbody tr:has-text('开办企业一件事')")).to_contain_text("在办")
+    expect(page.locator("main tbody tr:has-text('开办企业一件事') td").last).to_have_text("在用")
     page.click("main button:has-text('新增套餐')")
     form = page.locator("form[aria-label=新增一件事一次办套餐]")
     form.locator("#f-code").fill(code)

@@ -63,6 +63,10 @@ def test_the_pad_shows_its_windows_invitation_and_goes_back_to_idle(console: Any
     listed = head.locator("section:has(form[aria-label=窗口评价器]) tbody tr")  # bound windows
     binding.locator("select[name=window]").select_option(WINDOW)
     expect(current).to_have_text(f"窗口 {WINDOW} 当前未绑定评价器。")
+    binding.locator("input[name=client_id]").fill(f"{client_id}x")  # a typo: no such client
+    binding.get_by_role("button", name="保存").click()
+    expect(binding.locator(".form-error")).to_contain_text("没有这个评价器客户端")
+    expect(current).to_have_text(f"窗口 {WINDOW} 当前未绑定评价器。")
     binding.locator("input[name=client_id]").fill(client_id)
     binding.get_by_role("button", name="保存").click()
     expect(binding).to_contain_text(f"已将评价器客户端 {client_id} 绑定到窗口 {WINDOW}")

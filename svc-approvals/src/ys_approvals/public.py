@@ -1,4 +1,5 @@
-"""Public lookup of an application by number + 查询码: status only, rate-limited."""
+"""Public lookup of an application by number + 查询码: its status (and, waiting for 补正, what
+to supply), rate-limited."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
 from yingshang.auth import public
-from yingshang.cases import numbers
+from yingshang.cases import numbers, timeline
 from yingshang.db import SessionDep
 from yingshang.problems import NotFound
 from ys_approvals.applications.intake import find_by_number
 from ys_approvals.applications.machine import STATUS_LABELS
-from ys_approvals.applications.schemas import PublicStatusOut
+from ys_approvals.applications.models import CASE_KIND, Application
+from ys_approvals.applications.schemas import PublicStatusOut, PublicSupplementOut
+from ys_approvals.applications.service import pauses_of
 from ys_approvals.ratelimit import client_key
 
 api = router("/api/v1/approvals/public", tags=["public"])
@@ -87,4 +90,37 @@ async def _status(
         delivery_due_at=app.delivery_due_at,
         pickup_ready_at=app.pickup_ready_at,
         finished_at=app.finished_at,
+        supplement=await _supplement(session, app),
     )
+
+
+async def _supplement(session: AsyncSession, app: Application) -> PublicSupplementOut | None:
+    """What the waiting 补正 asks for: at intake the missing materials and the note of the one
+    notice (its timeline step; none when told at 收件), in review the open round's request."""
+    if app.state == "awaiting_materials":
+        notices = [
+            e
+            for e in await timeline.entries(session, CASE_KIND, app.id)
+            if e.action == "request_materials"
+        ]
+        return PublicSupplementOut(
+            stage="intake",
+            materials=app.missing_materials,
+            note=notices[-1].note if notices else None,
+            requested_at=app.intake_notice_at,
+        )
+    if app.state == "review_supplement":
+        open_rounds = [
+            p
+            for p in await pauses_of(session, app)
+            if p.kind == "review_supplement" and p.ended_at is None
+        ]
+        if open_rounds:
+            last = open_rounds[-1]
+            return PublicSupplementOut(
+                stage="review",
+                materials=last.requested,
+                note=last.note,
+                requested_at=last.started_at,
+            )
+    return None

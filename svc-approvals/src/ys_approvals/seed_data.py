@@ -20,6 +20,7 @@ ITEMS: list[dict[str, Any]] = [
         "name": "企业设立登记（营业执照）",
         "department": "SCJGJ",
         "item_type": "licensing",
+        "registers_enterprise": True,  # the company being formed has no credit code yet
         "statutory_limit": 15,
         "trips_needed": 0,
         "channels": ["window", "online", "province_wide"],

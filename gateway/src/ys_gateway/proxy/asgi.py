@@ -27,6 +27,7 @@ from yingshang.problems import PROBLEM_BASE, DomainError
 from ys_gateway.proxy.clients import ClientCache
 from ys_gateway.proxy.cors import Cors
 from ys_gateway.proxy.http1 import Answer, UpstreamError, UpstreamTimeout
+from ys_gateway.proxy.pads import PAD_SCOPE, bound_client
 from ys_gateway.proxy.ratelimit import RateLimiter
 from ys_gateway.proxy.upstreams import ServicePool
 
@@ -213,6 +214,7 @@ class Exchange:
         "clen",
         "extra",
         "origin",
+        "principal",
         "proxy",
         "receive",
         "scope",
@@ -225,6 +227,7 @@ class Exchange:
     def __init__(self, proxy: Proxy, scope: Scope, receive: Receive, send: Send) -> None:
         self.proxy, self.scope, self.receive, self.send = proxy, scope, receive, send
         self.auth = self.clen = self.origin = None
+        self.principal: Principal | None = None
         self.started = False
         self.status = 0
         rid = tp = None
@@ -258,6 +261,7 @@ class Exchange:
                 return
             await self._admit()
             body = await self._body()
+            await self._check_pad_binding(body)
             await self._forward(pool, body)
         except ProxyError as exc:
             if self.started:  # the response is under way: nothing sensible to add
@@ -285,6 +289,7 @@ class Exchange:
             raise
         if principal.client_id is not None:
             self._admit_client(principal.client_id)
+        self.principal = principal
 
     def _limit_ip(self) -> None:
         wait = self.proxy.limiter.public_ip(self._ip() or "unknown")
@@ -312,6 +317,27 @@ class Exchange:
         wait = self.proxy.limiter.client(client_id, limits.per_minute)
         if wait:
             raise ProxyError(429, "Too many requests", "client rate limit", retry_after=wait)
+
+    async def _check_pad_binding(self, body: bytes | None) -> None:
+        """A window's pad is bound only to a client the gateway has (``proxy.pads``). A client
+        made on another replica moments ago may not be cached here yet: read them again first."""
+        client_id = bound_client(self.scope["method"], self.scope["path"], body)
+        # only for who may bind (a head or admin, as the service's MANAGERS): others are refused
+        # by the service, and learn nothing here about which clients exist
+        manager = self.principal is not None and self.principal.has(("head", "admin"))
+        if client_id is None or not manager:
+            return
+        clients = self.proxy.clients
+        if not clients.grants(client_id, PAD_SCOPE):
+            async with self.proxy.state.db.read() as session:
+                await clients.reload(session)
+        if not clients.grants(client_id, PAD_SCOPE):
+            raise ProxyError(
+                422,
+                "Unprocessable content",
+                f"no active client {client_id} with scope {PAD_SCOPE}",
+                code="unknown-pad-client",
+            )
 
     async def _body(self) -> bytes | None:
         limit = self.proxy.max_body

@@ -1,4 +1,5 @@
-"""In-memory view of the integration clients the data path needs (rate, ranges, active).
+"""In-memory view of the integration clients the data path needs (rate, ranges, active,
+scopes).
 
 Loaded at start, refreshed periodically (other replicas' admin changes) and at once on this
 replica's admin changes.
@@ -22,6 +23,7 @@ class ClientLimits:
     per_minute: int
     networks: tuple[Network, ...]
     active: bool
+    scopes: frozenset[str] = frozenset()
 
     def allows_ip(self, ip: str | None) -> bool:
         if not self.networks:
@@ -35,7 +37,9 @@ class ClientLimits:
 
 def limits_of(client: Client) -> ClientLimits:
     networks = tuple(ipaddress.ip_network(c, strict=False) for c in client.allowed_cidrs)
-    return ClientLimits(client.rate_limit_per_minute, networks, client.active)
+    return ClientLimits(
+        client.rate_limit_per_minute, networks, client.active, frozenset(client.scopes)
+    )
 
 
 class ClientCache:
@@ -51,3 +55,8 @@ class ClientCache:
     async def reload(self, session: AsyncSession) -> None:
         rows = await session.scalars(select(Client))
         self._limits = {row.client_id: limits_of(row) for row in rows}
+
+    def grants(self, client_id: str, scope: str) -> bool:
+        """Whether ``client_id`` is a known, active client holding ``scope``."""
+        limits = self._limits.get(client_id)
+        return limits is not None and limits.active and scope in limits.scopes

@@ -19,7 +19,7 @@ from yingshang.events.outbox import enqueue
 from yingshang.problems import Forbidden, Invalid, NotFound
 from ys_approvals.applications import events, notices, timing
 from ys_approvals.applications.models import CASE_KIND, Application, ApplicationPart
-from ys_approvals.applications.schemas import ApplicationIn, SubmitChannel
+from ys_approvals.applications.schemas import ApplicantType, ApplicationIn, SubmitChannel
 from ys_approvals.catalog.models import HandlingKind, ServiceItem
 from ys_approvals.catalog.service import get_by_ref
 from ys_approvals.halls.models import Hall, Window
@@ -140,6 +140,21 @@ def check_item_channels(body: ApplicationIn, target: Target) -> None:
         raise Invalid(f"not offered through the {body.channel} channel: {names}", field="channel")
 
 
+def check_applicant(body: ApplicationIn, target: Target) -> None:
+    """A legal person gives its 统一社会信用代码, unless what it applies for creates it (an item
+    that registers the enterprise, or a package holding one, e.g. 开办企业一件事): a company
+    being formed has no code yet. The error names the field and says why, in Chinese."""
+    applicant = body.applicant
+    if applicant.type != ApplicantType.legal_person or applicant.uscc:
+        return
+    if not any(item.registers_enterprise for item, _ in target.items):
+        raise Invalid(
+            "法人申请须填写统一社会信用代码（仅设立企业的事项可在取得代码前申请）",
+            code="uscc-required",
+            field="applicant.uscc",
+        )
+
+
 def check_materials(body: ApplicationIn, target: Target) -> None:
     """What was handed in is named as the item's (or package's) list names it: the 补正
     notice and the review read those names (一次性告知, 行政许可法 art. 32)."""
@@ -167,6 +182,7 @@ async def submit(
     check_channel(body, actor)
     target = await resolve_target(session, body)
     check_item_channels(body, target)
+    check_applicant(body, target)
     check_materials(body, target)
     hall, window = await _window(session, body, target, actor)
     code = numbers.new_query_code()

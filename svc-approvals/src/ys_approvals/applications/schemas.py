@@ -106,14 +106,13 @@ class Applicant(BaseModel):
     uscc: SocialCreditCode | None = None
 
     @model_validator(mode="after")
-    def _legal_person_has_uscc(self) -> Applicant:
-        """A legal person is named and coded; the error names the field it is about and says
-        why in Chinese (the console shows it on that field)."""
-        if self.type == ApplicantType.legal_person:
-            if not self.enterprise_name:
-                raise ValueError("enterprise_name: 法人申请须填写企业名称")
-            if not self.uscc:
-                raise ValueError("uscc: 法人申请须填写统一社会信用代码")
+    def _legal_person_is_named(self) -> Applicant:
+        """A legal person is named; the error names the field it is about and says why in
+        Chinese (the console shows it on that field). Its 统一社会信用代码, when given, is
+        checked by its type; whether it may be left out depends on what is applied for
+        (intake: an enterprise being formed has none yet)."""
+        if self.type == ApplicantType.legal_person and not self.enterprise_name:
+            raise ValueError("enterprise_name: 法人申请须填写企业名称")
         return self
 
 
@@ -319,8 +318,21 @@ class DeliverIn(BaseModel):
     postal_address: PostalAddress | None = None
 
 
+class PublicSupplementOut(BaseModel):
+    """The 补正 the applicant was told of (一次性告知): what to bring and the clerk's note. No
+    personal data: neither the applicant's nor who asked."""
+
+    stage: str = Field(
+        description="intake: 收件补正 (受理前); review: 审查补正 (the clock stopped)"
+    )
+    materials: list[str] = Field(description="the materials to supply, as the list names them")
+    note: str | None = Field(description="the clerk's note to the applicant (说明), if any")
+    requested_at: datetime | None
+
+
 class PublicStatusOut(BaseModel):
-    """What anyone holding number + 查询码 may see: status only."""
+    """What anyone holding number + 查询码 may see: the status, and while it waits for 补正,
+    what to supply (``supplement``)."""
 
     number: str
     item_name: str
@@ -335,3 +347,7 @@ class PublicStatusOut(BaseModel):
         description="the licence waits at the window since then (通知领取)"
     )
     finished_at: datetime | None
+    supplement: PublicSupplementOut | None = Field(
+        None,
+        description="while the application waits for 补正 (待补正, 审查补正中): what to supply",
+    )

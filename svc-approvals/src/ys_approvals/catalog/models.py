@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingshang.db import IdMixin, TimestampMixin, VersionMixin
@@ -67,6 +67,10 @@ class ServiceItem(IdMixin, TimestampMixin, VersionMixin, Base):
     cross_province_mode: Mapped[str | None] = mapped_column(String(20))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     supervision_phone: Mapped[str | None] = mapped_column(String(40))
+    # The item creates the legal person (企业设立登记): its applicant has no 统一社会信用代码 yet.
+    registers_enterprise: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def required_materials(self) -> list[str]:

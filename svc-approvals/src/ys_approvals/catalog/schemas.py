@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ys_approvals.catalog.models import Channel, CrossProvinceMode, HandlingKind, ItemType
 
@@ -32,6 +32,10 @@ Step = Annotated[str, Field(min_length=1, max_length=STEP_MAX)]
 FEE_CENTS_MAX = 10**12
 # Item code as the catalogue takes it in lists (实施编码 is 31 characters; 40 as elsewhere).
 ItemCodeRef = Annotated[str, Field(min_length=1, max_length=40)]
+REGISTERS_ENTERPRISE = (
+    "the item creates the legal person (企业设立登记): a legal-person applicant may apply "
+    "without a 统一社会信用代码, which it has not been given yet"
+)
 
 
 class Material(BaseModel):
@@ -68,10 +72,16 @@ class ItemFields(BaseModel):
     cross_province_mode: CrossProvinceMode | None = None
     contact_phone: str | None = Field(None, max_length=40)
     supervision_phone: str | None = Field(None, max_length=40)
+    registers_enterprise: bool = Field(False, description=REGISTERS_ENTERPRISE)
 
 
 class ItemCreate(ItemFields):
     code: str = Field(min_length=31, max_length=31, description="实施编码 (31 chars)")
+
+
+NULLABLE_ON_UPDATE = frozenset(
+    {"committed_limit", "fee_basis", "cross_province_mode", "contact_phone", "supervision_phone"}
+)
 
 
 class ItemUpdate(BaseModel):
@@ -102,7 +112,17 @@ class ItemUpdate(BaseModel):
     cross_province_mode: CrossProvinceMode | None = None
     contact_phone: str | None = Field(None, max_length=40)
     supervision_phone: str | None = Field(None, max_length=40)
+    registers_enterprise: bool | None = Field(None, description=REGISTERS_ENTERPRISE)
     active: bool | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_what_an_item_must_have(self) -> ItemUpdate:
+        """Null clears only what an item may lack (fee basis, phones, cross-province mode) or
+        sets back to its default (committed limit); the rest may be left out, not nulled."""
+        for name in sorted(self.model_fields_set - NULLABLE_ON_UPDATE):
+            if getattr(self, name) is None:
+                raise ValueError(f"{name}: may be left out, not sent as null")
+        return self
 
 
 class ItemOut(BaseModel):
@@ -128,6 +148,7 @@ class ItemOut(BaseModel):
     cross_province_mode: str | None
     contact_phone: str | None
     supervision_phone: str | None
+    registers_enterprise: bool = Field(description=REGISTERS_ENTERPRISE)
     active: bool
     version: int
     updated_at: datetime

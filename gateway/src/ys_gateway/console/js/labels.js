@@ -169,6 +169,8 @@ export const POWER_TYPES = ["行政许可", "行政处罚", "行政强制", "行
   "行政确认", "行政奖励", "行政裁决", "其他行政权力"];
 // A published record's history (svc-approvals history.py: created | updated | retired).
 export const RECORD_CHANGES = { created: "新增", updated: "修改", retired: "停用" };
+// A catalogue entry (事项, 一件事) is offered (active) or retired; an application is 在办, not it.
+export const CATALOGUE_STATES = { active: "在用", retired: "已停用" };
 // How an application came in (svc-approvals SubmitChannel), not an item's channels above.
 export const SUBMIT_CHANNELS = { window: "窗口", online: "网上申请", mail: "邮寄", cross_province: "跨省通办" };
 // How an enterprise confirmed a problem solved (svc-visits ConfirmChannel).

@@ -55,6 +55,7 @@ const BY_CODE = {
   "indicator-exists": "该指标代码已存在，请编辑原指标",
   "score-exists": "该评价期已登记评分；如需更正，请在评分记录中更正",
   "not-a-scorer": "评分由营商局、牵头单位负责人或指标长登记",
+  "unknown-pad-client": "没有这个评价器客户端，或它已停用、没有“窗口评价器”权限：请核对客户端ID，或请系统管理员在“接口客户端”中创建",
   "not-at-window": "您未被安排在该窗口：请选择您所在的窗口，或请大厅负责人在“窗口人员安排”中安排",
   "own-indicator": "牵头单位不能修改本单位负责的指标或更正其评分",
   "invalid-implementation-code": "实施编码不正确：应为实施机构的18位统一社会信用代码（含正确的校验位）加13位数字或大写字母",
@@ -133,7 +134,7 @@ export function describe(status, problem) {
   if (status === 422) {
     const fields = fieldErrors(p);
     if (fields.length) return `填写的内容有误：${fields.join("；")}`;
-    const named = p.field ? `「${fieldLabel(p.field)}」` : "";
+    const named = p.field ? `「${fieldLabel(String(p.field).split(".").pop())}」` : "";
     if (readable(p.detail)) return `填写的内容有误${named}：${p.detail}`;
     return named ? `填写的内容有误：${named}不正确` : BY_STATUS[422];
   }

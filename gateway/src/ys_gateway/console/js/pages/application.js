@@ -157,6 +157,13 @@ function fullContact(url) {
   return section("申请人联系信息", h("p", { class: "muted" }, "电话、身份证号和邮寄地址按个人信息保护要求脱敏显示；联系申请人或邮寄证件时可查看完整信息。"), show, out);
 }
 
+/** Just taken in: the number and 查询码 together at the top, where the clerk reads them out. */
+function receipt(a, code) {
+  return h("div", { class: "notice ok receipt", role: "status", "aria-label": "收件回执" },
+    h("p", {}, "收件成功。请告知申请人，凭办件编号和查询码查询进度："),
+    kv([["办件编号", h("span", { class: "mono" }, a.number)], ["查询码", h("strong", { class: "mono" }, code)]]));
+}
+
 export async function applicationPage(ctx) {
   const url = `/api/v1/approvals/applications/${encodeURIComponent(ctx.params.id)}`;
   const key = `query_code:${ctx.params.id}`;
@@ -169,7 +176,8 @@ export async function applicationPage(ctx) {
     marks: (a) => (a.green_channel ? tag("绿色通道", "warning green-channel") : null),
     due: runningDue,
     facts,
-    extra: (a) => h("div", {}, code ? h("p", { class: "notice ok" }, `收件成功。办件编号 ${a.number}，查询码 ${code}（请告知申请人，凭编号和查询码查询进度）。`) : null, parts(a), fullContact(url)),
+    lead: (a) => (code ? receipt(a, code) : null),
+    extra: (a) => h("div", {}, parts(a), fullContact(url)),
     timeline: () => get(`${url}/timeline`),
     actions: (a) => a.actions.filter((name) => formOf(a, name)).map((name) => ({ name, ...formOf(a, name) })),
   });

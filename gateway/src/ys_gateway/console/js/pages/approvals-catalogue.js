@@ -15,9 +15,9 @@ import {
 } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
-import { field, input, kv, link, section, select, table, tag } from "../ui.js";
+import { field, input, kv, link, section, select, table } from "../ui.js";
 import {
-  A, MATERIAL_COLUMNS, committedField, committedValue, historyTable, limitsPreview, limitsText,
+  A, MATERIAL_COLUMNS, catalogueStateTag, catalogueStateText, committedField, committedValue, historyTable, limitsPreview, limitsText,
   materialsOf, materialsRepeater, mayKeepCatalogue, notYours, upkeep,
 } from "./approvals-shared.js";
 import { filterForm, pagedList } from "./lists.js";
@@ -28,7 +28,6 @@ const PAGE = "/console/approvals/items";
 const itemHref = (i) => `${PAGE}/${encodeURIComponent(i.code)}`;
 const channelsText = (i) => i.channels.map((c) => label(CHANNELS, c)).join("、") || "—";
 const feeText = (i) => (i.fee_free ? "免费" : `${(i.fee_cents / 100).toFixed(2)} 元${i.fee_basis ? `（${i.fee_basis}）` : ""}`);
-const stateTag = (i) => (i.active ? tag("在办", "status") : tag("已停用", "danger"));
 
 const COLUMNS = [
   { label: "事项名称", value: (i) => link(itemHref(i), i.name) },
@@ -37,7 +36,7 @@ const COLUMNS = [
   { label: "类型", value: (i) => `${label(ITEM_TYPES, i.item_type)} · ${label(HANDLING_KINDS, i.handling_kind)}` },
   { label: "时限", value: limitsText },
   { label: "办理渠道", value: channelsText },
-  { label: "状态", value: stateTag },
+  { label: "状态", value: catalogueStateTag },
 ];
 
 // ---- the form (new and change) -------------------------------------------------------
@@ -61,6 +60,8 @@ function itemFields(i) {
       blank: "（不跨省通办）", hint: "勾选“跨省通办”渠道的事项选择" },
     { name: "contact_phone", label: "咨询电话", max: 40, value: i.contact_phone },
     { name: "supervision_phone", label: "监督电话", max: 40, value: i.supervision_phone },
+    { name: "registers_enterprise", label: "设立企业（办理后新设法人）", type: "checkbox", value: i.registers_enterprise === true,
+      hint: "如企业设立登记：申请人为筹建中的企业，尚无统一社会信用代码，法人申请可不填代码（填写的仍予核验）" },
     { name: "steps", label: "办理流程（每行一步）", type: "textarea", rows: 4, value: (i.steps || []).join("\n") },
   ];
 }
@@ -82,7 +83,7 @@ function itemBody(v) {
     fee_free: v.fee_free, fee_cents: fee, fee_basis: v.fee_basis || null, online_depth: Number(v.online_depth),
     channels: checked(v, "channel"), cross_province_mode: v.cross_province_mode || null,
     contact_phone: v.contact_phone || null, supervision_phone: v.supervision_phone || null,
-    steps, materials: materialsOf(v),
+    registers_enterprise: v.registers_enterprise, steps, materials: materialsOf(v),
   };
 }
 
@@ -154,6 +155,7 @@ function facts(i) {
     ["办理渠道", channelsText(i)],
     ["跨省通办模式", label(CROSS_PROVINCE_MODES, i.cross_province_mode)],
     ["网办深度", label(ONLINE_DEPTHS, i.online_depth)],
+    ["设立企业", i.registers_enterprise ? "是（法人申请可不填统一社会信用代码）" : "否"],
     ["咨询电话", i.contact_phone],
     ["监督电话", i.supervision_phone],
     ["当前版本", `第 ${i.version} 版（${dateTime(i.updated_at)}）`],
@@ -164,7 +166,8 @@ const HISTORY = [
   { label: "名称", value: (s) => s.name },
   { label: "时限", value: limitsText },
   { label: "材料", value: (s) => `${s.materials.length} 项` },
-  { label: "状态", value: (s) => (s.active ? "在办" : "已停用") },
+  { label: "设立企业", value: (s) => (s.registers_enterprise ? "是" : "否") },
+  { label: "状态", value: (s) => catalogueStateText(s) },
 ];
 
 export async function itemAdminPage({ main, params }) {
@@ -182,7 +185,7 @@ export async function itemAdminPage({ main, params }) {
     const editForm = () => itemForm({ label: "修改事项", fields: itemFields(i), after: itemExtras(i), submitText: "保存", cancel: page.close }, save);
     const retireText = "停用后该事项不再受理新的申请，也不在公开的事项目录中列出；已受理的办件照常办理。事项和它的历史版本都保留，可以重新启用。";
     replace(main,
-      h("div", { class: "case-head" }, h("h1", {}, i.name), stateTag(i),
+      h("div", { class: "case-head" }, h("h1", {}, i.name), catalogueStateTag(i),
         h("button", { type: "button", class: "link", onClick: page.load }, "刷新")),
       h("p", {}, link(PAGE, "← 返回事项目录")),
       section("维护", h("div", { class: "action-buttons" }, upkeep(page, url, i, { what: "事项", editForm, retireText })), page.panel),

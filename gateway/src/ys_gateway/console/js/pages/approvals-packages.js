@@ -11,10 +11,10 @@ import { dateTime } from "../format.js";
 import { repeater, rows, specForm, versionedPage } from "../forms.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
-import { kv, link, section, table, tag } from "../ui.js";
+import { kv, link, section, table } from "../ui.js";
 import {
-  A, MATERIAL_COLUMNS, committedField, committedValue, historyTable, limitsPreview, limitsText,
-  materialsOf, materialsRepeater, mayKeepCatalogue, notYours, offeredItems, upkeep,
+  A, MATERIAL_COLUMNS, catalogueStateTag, catalogueStateText, committedField, committedValue, historyTable,
+  limitsPreview, limitsText, materialsOf, materialsRepeater, mayKeepCatalogue, notYours, offeredItems, upkeep,
 } from "./approvals-shared.js";
 import { listSection } from "./lists.js";
 import { setFlash, showFlash } from "./visits-shared.js";
@@ -22,7 +22,6 @@ import { setFlash, showFlash } from "./visits-shared.js";
 const PACKAGES = `${A}/packages`;
 const PAGE = "/console/approvals/packages";
 const packageHref = (p) => `${PAGE}/${encodeURIComponent(p.code)}`;
-const stateTag = (p) => (p.active ? tag("在办", "status") : tag("已停用", "danger"));
 
 const COLUMNS = [
   { label: "套餐名称", value: (p) => link(packageHref(p), p.name) },
@@ -30,7 +29,7 @@ const COLUMNS = [
   { label: "牵头部门", value: (p) => deptName(p.lead_department) },
   { label: "事项", value: (p) => `${p.items.length} 项（${p.departments.map(deptName).join("、")}）` },
   { label: "时限", value: limitsText },
-  { label: "状态", value: stateTag },
+  { label: "状态", value: catalogueStateTag },
 ];
 
 /**
@@ -144,7 +143,7 @@ const HISTORY = [
   { label: "名称", value: (s) => s.name },
   { label: "事项", value: (s) => s.items.map((i) => i.name).join("、") },
   { label: "时限", value: limitsText },
-  { label: "状态", value: (s) => (s.active ? "在办" : "已停用") },
+  { label: "状态", value: (s) => catalogueStateText(s) },
 ];
 
 export async function packageAdminPage({ main, params }) {
@@ -165,7 +164,7 @@ export async function packageAdminPage({ main, params }) {
       catalogue, save);
     const retireText = "停用后不再受理该套餐的新申请，也不在公开的事项目录中列出；已受理的办件照常办理。套餐和它的历史版本都保留，可以重新启用。";
     replace(main,
-      h("div", { class: "case-head" }, h("h1", {}, p.name), stateTag(p),
+      h("div", { class: "case-head" }, h("h1", {}, p.name), catalogueStateTag(p),
         h("button", { type: "button", class: "link", onClick: page.load }, "刷新")),
       h("p", {}, link(PAGE, "← 返回一件事一次办")),
       section("维护", h("div", { class: "action-buttons" }, upkeep(page, url, p, { what: "套餐", editForm, retireText })), page.panel),

@@ -5,9 +5,9 @@ import { all } from "../api.js";
 import { h, replace } from "../dom.js";
 import { dateTime, ratio } from "../format.js";
 import { repeater, rows, specForm } from "../forms.js";
-import { RECORD_CHANGES, label } from "../labels.js";
+import { CATALOGUE_STATES, RECORD_CHANGES, label } from "../labels.js";
 import * as session from "../session.js";
-import { link, section, table } from "../ui.js";
+import { link, section, table, tag } from "../ui.js";
 
 export const A = "/api/v1/approvals";
 
@@ -155,4 +155,8 @@ export function upkeep(page, url, record, { what, editForm, retireText }) {
 }
 
 /** The catalogue's items still offered, for choosing (a package's items): [{code, name, …}]. */
+/** An item's or a package's state (in its snapshots too): 在用, or 已停用 once retired. */
+export const catalogueStateText = (x) => CATALOGUE_STATES[x.active ? "active" : "retired"];
+export const catalogueStateTag = (x) => tag(catalogueStateText(x), x.active ? "status" : "danger");
+
 export const offeredItems = () => all(`${A}/items`, {}, 2000);

@@ -83,6 +83,7 @@ function headClock(spec, c) {
 
 /**
  * renderCase(ctx, spec): spec = {url, title(c), status(c), marks(c)? → tags beside the status,
+ * lead(c)? → what is read out first, under the heading (e.g. a receipt's number and 查询码),
  * due(c) → due time | element | null, facts(c), extra(c)?, stages(c)?,
  * timeline(c)? → entries | Promise, actions(c) → [{name, label, path, fields, body(values)}],
  * keep(before, after)? → the case to show after an action (`after` is the write's response),
@@ -99,6 +100,7 @@ export async function renderCase({ main }, spec) {
         spec.marks ? spec.marks(c) : null,
         headClock(spec, c),
         h("button", { type: "button", class: "link", onClick: page.load }, "刷新")),
+      spec.lead ? spec.lead(c) : null,
       section("办理", buttons.length ? h("div", { class: "action-buttons" }, buttons) : h("p", { class: "muted" }, "您当前的岗位在此状态下没有可办理的操作。"), page.panel),
       section("基本信息", kv(spec.facts(c))),
       spec.extra ? spec.extra(c) : null,

@@ -84,7 +84,7 @@ export function intakeForm(hall, catalog, packages, seats = []) {
     field("申请人姓名", input("name", { required: true, maxlength: 80 })),
     field("联系电话", input("phone", { required: true, inputmode: "tel", maxlength: 20 })),
     field("企业名称", input("enterprise_name", { maxlength: 200 })),
-    field("统一社会信用代码", input("uscc", { maxlength: 18 })),
+    field("统一社会信用代码", input("uscc", { maxlength: 18 }), "法人申请须填写；设立企业的事项（如企业设立登记、开办企业一件事）在取得代码前可不填。"),
     deliveryField, addressField,
     h("label", { class: "check" }, h("input", { type: "checkbox", name: "green_channel", id: "f-green_channel" }),
       "绿色通道（重点项目：优先办理，按绿色通道时限）"),

@@ -34,12 +34,22 @@ function complaintView(c, number, code, redraw) {
     c.may_respond ? respondForm(number, code, redraw) : null);
 }
 
+/** What a waiting 补正 asks for (一次性告知): the materials and the clerk's note. */
+function supplementView(s) {
+  const when = s.stage === "review" ? "审查中需补正以下材料（补正期间不计入办理时限）" : "受理前需补正以下材料（材料补齐后起算办理时限）";
+  return h("div", { class: "supplement", "aria-label": "补正告知" }, h("h3", {}, "补正告知"),
+    h("p", {}, `${when}：`), h("ul", {}, s.materials.map((m) => h("li", {}, m))),
+    s.note ? h("p", {}, `说明：${s.note}`) : null,
+    s.requested_at ? h("p", { class: "muted" }, `告知时间：${dateTime(s.requested_at)}`) : null);
+}
+
 function applicationView(a) {
-  return kv([["办件编号", a.number], ["事项", a.item_name], ["状态", a.status_label], ["收件时间", dateTime(a.submitted_at)],
+  return h("div", {}, kv([["办件编号", a.number], ["事项", a.item_name], ["状态", a.status_label], ["收件时间", dateTime(a.submitted_at)],
     a.due_at && ["承诺办结时限", dueTime(a.due_at)],
     a.delivery_due_at && ["证照送达时限", dueTime(a.delivery_due_at)],
     a.pickup_ready_at && ["可到窗口领取", dateTime(a.pickup_ready_at)],
-    a.finished_at && ["办结时间", dateTime(a.finished_at)]]);
+    a.finished_at && ["办结时间", dateTime(a.finished_at)]]),
+  a.supplement ? supplementView(a.supplement) : null);
 }
 
 /** The kind a number's shape names: 12345 工单 RX…, 涉企投诉 TS…, 办件 the 31-character
