@@ -299,3 +299,30 @@ async def test_rows_of_a_group_the_relay_commits_itself_are_published(
 
         # well before the relay's 60 s poll
         await eventually(all_sent, "the group's event published", seconds=10)
+
+
+@pytest.mark.postgres
+async def test_a_relay_stopped_mid_round_hands_its_rows_back(
+    migrated_db: MigratedDb, nats_process: NatsProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: a relay stopping while its batch is being published lets go of the rows it
+    leased; the relay that comes next sends them at once, not when the lease (an hour here)
+    ends, and each once. A row it had settled stays settled."""
+    url = migrated_db(sample.SERVICE_DIR, "postgres")
+    async with relay_on(url, nats_process.url, lease_seconds=3600.0) as relay:
+        await sample.open_cases(relay.db, 0, 1)
+        await relay.drain()  # settled before the stop: not handed back
+        gate, publishing = hold_publishing(monkeypatch)
+        await relay.start()
+        await sample.open_cases(relay.db, 1, 2, events_per_case=2)
+        await asyncio.wait_for(publishing.wait(), 10)
+        held = [r.seq for r in await outbox_rows(relay.db) if r.claimed_by == relay.owner]
+    gate.set()  # the next relay's publishes go through
+    async with relay_on(url, nats_process.url, lease_seconds=3600.0) as relay:
+        sent = await asyncio.wait_for(relay.drain(), 10)
+        rows = await outbox_rows(relay.db)
+    bodies = await stream_bodies(nats_process.url)
+    assert len(held) == 4, "the stopped relay had leased the four rows"
+    assert (sent, relay.duplicates, len(bodies)) == (4, 0, 5), "each sent once, at once"
+    assert [b["data"]["n"] for b in bodies if b["subject"] == "C1"] == [0, 1]
+    assert all(r.sent_at is not None and r.claimed_by is None for r in rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -161,6 +162,51 @@ async def test_a_message_the_gateway_never_accepts_ends_failed(migrated_db: Migr
     )
     assert (row.status, row.attempts, len(gateway.received)) == ("failed", 2, 2)
     assert row.last_error == "RuntimeError: SMS gateway answered 500"
+
+
+class StallingSmsGateway(FakeSmsGateway):
+    """Holds the first message unanswered (until its sender gives up on it); accepts the
+    rest."""
+
+    def __init__(self) -> None:
+        super().__init__(failures=0)
+        self.holding = asyncio.Event()
+
+    async def send(self, request: Request) -> Response:
+        response = await super().send(request)
+        if len(self.received) == 1:
+            self.holding.set()
+            await asyncio.Event().wait()  # never answered: ends when the sender is stopped
+        return response
+
+
+async def test_a_sender_stopped_mid_send_hands_the_message_back(migrated_db: MigratedDb) -> None:
+    """A sender stopping while a message is on its way lets go of it: the sender that comes
+    next sends it at once, not when the claim's lease (an hour here) ends, and the cut-short
+    try is not counted as an attempt."""
+    gateway, db = StallingSmsGateway(), Database(migrated_db(sample.SERVICE_DIR))
+    async with db.write() as session:
+        await notify.enqueue(session, recipient=PHONE, template="rating_invitation")
+    try:
+        stopped = NotificationSender(db, gateway.channel(), poll_seconds=0.1, lease_seconds=3600)
+        await stopped.start()
+        try:
+            await asyncio.wait_for(gateway.holding.wait(), 10)
+        finally:
+            await stopped.stop()
+        sender = NotificationSender(db, gateway.channel(), poll_seconds=0.1, lease_seconds=3600)
+        await sender.start()
+        try:
+            await eventually(lambda: _settled(db), "the message sent again", seconds=10)
+        finally:
+            await sender.stop()
+        async with db.read() as session:
+            row = (await session.execute(select(Notification))).scalar_one()
+            session.expunge(row)
+    finally:
+        await db.dispose()
+    assert (row.status, row.attempts, row.claimed_by) == ("sent", 1, None)
+    assert [r["message_id"] for r in gateway.received] == [str(row.id)] * 2, "one id: dedupe"
 
 
 async def test_channel_choice_follows_the_settings(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from typing import Any, Literal, Protocol
 import httpx
 import orjson
 from fastapi import FastAPI
-from sqlalchemy import JSON, Index, Integer, Select, String, Text, func, or_, select
+from sqlalchemy import JSON, Index, Integer, Select, String, Text, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -222,6 +222,7 @@ class NotificationSender:
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = Wakeup()
         self._task: asyncio.Task[None] | None = None
+        self._unsettled = 0  # claimed batches not known settled (counted before the claim commits)
 
     @classmethod
     def for_app(cls, app: FastAPI) -> NotificationSender:
@@ -243,6 +244,25 @@ class NotificationSender:
         await cancel_and_wait([self._task])
         if self.channel is not None:
             await self.channel.close()
+        if self._unsettled:
+            await self._release_claims()
+
+    async def _release_claims(self) -> None:
+        """Hand back the messages of a batch the stop cut short (claimed, never settled): the
+        next sender, this service restarted or another replica, sends them at once instead of
+        when the lease ends. The cut-short attempt is not counted. A message that was on its
+        way may reach the SMS gateway again, with the same ``message_id`` to drop it by."""
+        n = Notification
+        try:
+            async with self.db.write() as session:
+                await session.execute(
+                    update(n)
+                    .where(n.claimed_by == self.owner, n.status == "pending")
+                    .values(claimed_by=None, claimed_until=None, attempts=n.attempts - 1)
+                    .execution_options(synchronize_session=False)
+                )
+        except Exception:  # the lease still ends: they are only late
+            log.exception("could not release the claimed notifications")
 
     def readiness(self) -> dict[str, Any]:
         if self.channel is None:
@@ -267,11 +287,13 @@ class NotificationSender:
                 return 0  # idle: no write transaction, whose commit would wake other workers
         async with self.db.write() as session:
             messages = await self._claim(session)
+            self._unsettled += bool(messages)
         if messages:
             results = await asyncio.gather(*(self._send(m) for m in messages))
             async with self.db.write() as session:
                 for message, error in zip(messages, results, strict=True):
                     await self._settle(session, message, error)
+            self._unsettled -= 1
         return len(messages)
 
     def _due(self) -> Select[Notification]:

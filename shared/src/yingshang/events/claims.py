@@ -206,6 +206,22 @@ async def release(
     )
 
 
+async def release_leased(session: AsyncSession, owner: str) -> None:
+    """PostgreSQL: give back the unsent rows leased to ``owner`` (a relay stopping mid-round),
+    so the next relay takes them at once instead of when the lease ends.
+
+    A row settled meanwhile no longer matches (sent, or released by the relay itself): a
+    settling transaction still open holds its rows locked, and this UPDATE waits for it and
+    looks again, so a row is settled or released, never both."""
+    o = OutboxEvent
+    await session.execute(
+        update(o)
+        .where(o.claimed_by == owner, o.sent_at.is_(None))
+        .values(claimed_by=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
     """Unsent rows and the creation time of the oldest one."""
     o = OutboxEvent

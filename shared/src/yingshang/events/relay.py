@@ -114,6 +114,7 @@ class OutboxRelay:
         self._tasks: list[asyncio.Task[None]] = []
         self._failing_since: float | None = None
         self._last_purge = 0.0
+        self._unsettled = 0  # PostgreSQL: leased batches not known settled (counted in the claim)
         self.on_published: Callable[[list[Claimed], BatchOutcome], Awaitable[None]] | None = None
 
     @classmethod
@@ -148,6 +149,22 @@ class OutboxRelay:
 
     async def stop(self) -> None:
         await cancel_and_wait(self._tasks)
+        await self._release_claims()
+
+    async def _release_claims(self) -> None:
+        """PostgreSQL: hand back the rows of a round the stop cut short (leased, not settled),
+        so the next relay, this service restarted or another replica, publishes them at once
+        instead of when the lease ends, which held back every later event of their cases.
+        A row whose PubAck was on its way is published again with its ``Nats-Msg-Id``: the
+        duplicate window stores it once. (SQLite leases nothing: the next relay's cursor
+        starts at the oldest unsent row.)"""
+        if not self._unsettled:
+            return  # nothing leased (SQLite never leases)
+        try:
+            async with self.db.write() as session:
+                await claims.release_leased(session, self.owner)
+        except Exception:  # the lease still ends: they are only late
+            log.exception("could not release the claimed outbox rows")
 
     def readiness(self) -> dict[str, Any]:
         running = bool(self._tasks) and not any(t.done() for t in self._tasks)
@@ -222,9 +239,11 @@ class OutboxRelay:
                 return BatchOutcome(), False
         async with self.db.write() as session:
             rows = await claims.claim(session, self.owner, limit=self.batch_size, lease=self.lease)
+            self._unsettled += bool(rows)
         outcome = await self._publish(rows)
         async with self.db.write() as session:
             await _settle(session, outcome)
+        self._unsettled -= bool(rows)
         await self._done(rows, outcome)
         return outcome, len(rows) == self.batch_size
 
