@@ -1,10 +1,12 @@
 """A ticket's timeline in words: every step it can record has a label (zh-CN)."""
 
+from yingshang.clock import now
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.clock import frozen_clock
 from yingshang.testing.timelines import unlabelled_steps
 from ys_hotline.tickets.machine import MACHINE, OTHER_STEPS, TIMELINE
 
-from .builders import People, create, step
+from .builders import BASE, People, create, step
 
 
 def test_every_step_a_ticket_records_has_a_label() -> None:
@@ -28,3 +30,17 @@ async def test_the_timeline_names_each_step_and_state(
     ]
     started = next(e for e in t["timeline"] if e["action"] == "stage_started")
     assert (started["label"], started["to_label"]) == ("开始计时", "计时中")
+
+
+async def test_entries_of_one_instant_read_in_the_order_written(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """受理 starts the 办理 clock at the same instant: 受理 comes first, then 开始计时, on
+    every ticket (ids made within one millisecond must not reorder them)."""
+    with frozen_clock(now()):
+        for _ in range(8):
+            made = await create(hotline.client, people.operator)
+            got = await hotline.client.get(f"{BASE}/tickets/{made['id']}", headers=people.operator)
+            first = [(e["action"], e["at"]) for e in got.json()["timeline"][:2]]
+            assert [action for action, _ in first] == ["receive", "stage_started"], first
+            assert first[0][1] == first[1][1]  # one instant

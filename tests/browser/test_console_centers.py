@@ -6,6 +6,7 @@ their tables never scrolling sideways, on a phone (390 px) or a tablet."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -185,3 +186,34 @@ def test_the_statistics_fit_a_phone_and_show_whom_the_api_allows(console: Any) -
         if shown:
             expect(nav.locator(f"a:has-text('{shown}')")).to_have_count(1)
         expect(nav.locator(f"a:has-text('{hidden}')")).to_have_count(0)
+
+
+# the page's own words: a choice of units (被投诉单位) lists each by its directory name
+PROSE = """() => { const main = document.querySelector("main").cloneNode(true);
+  main.querySelectorAll("select").forEach((e) => e.remove()); return main.textContent; }"""
+
+
+def _center_names(page: Any) -> list[str]:
+    """Every name the page gives the complaints center (the longest reading at each place)."""
+    return re.findall(r"(?:非公有制经济发展)?(?:侵权)?投诉中心", page.evaluate(PROSE))
+
+
+def test_the_complaints_center_goes_by_one_name(console: Any) -> None:
+    """DOMAIN.md's formal name once where the public meets it, 侵权投诉中心 everywhere else: on
+    the public complaint form, the center's workbench, the bureau's home and the message to a
+    position that may not register complaints."""
+    page = console.new_page()
+    page.goto(f"{console.base}/console/public/complaint")
+    expect(page.locator("main h1")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("以下简称侵权投诉中心")
+    public = _center_names(page)
+    assert public[0] == "非公有制经济发展侵权投诉中心", public
+    assert set(public[1:]) == {"侵权投诉中心"}, public
+    for user, path, shown in (
+        ("complaints", "/console/home", "侵权投诉中心 · 工作台"),
+        ("bureau", "/console/home", "侵权投诉中心被投诉案件"),
+        ("bureau", "/console/complaints/new", "投诉由侵权投诉中心登记"),
+    ):
+        console.sign_in(page, user, path)
+        expect(page.locator("main")).to_contain_text(shown)
+        assert set(_center_names(page)) == {"侵权投诉中心"}, (user, path)

@@ -82,6 +82,7 @@ def test_the_department_head_signs_for_a_problem_in_the_console(console: Any) ->
     )
     assert _buttons(page) == []
     assert _clock(page, "签收") == ("计时中", True)
+    expect(page.locator(".case-head .head-clock")).to_contain_text("签收时限：")
 
     console.sign_in(page, "scjg_head")  # the head's home lists it to sign for, with its limit
     waiting = page.locator(
@@ -102,6 +103,9 @@ def test_the_department_head_signs_for_a_problem_in_the_console(console: Any) ->
     assert signed.endswith("冯涛（SC5000）"), signed
     assert _clock(page, "签收") == ("已完成", False)
     assert _clock(page, "联系") == ("计时中", True)
+    # the header names the stage it counts: 联系 now (its limit may fall at 签收's instant)
+    expect(page.locator(".case-head .head-clock")).to_contain_text("联系时限：")
+    expect(page.locator(".case-head .head-clock [data-due]")).to_have_count(1)
     expect(page.locator(".timeline")).to_contain_text("签收")
     console.shot(page, "problem-signed")
 
@@ -120,6 +124,7 @@ def test_the_department_head_signs_for_a_problem_in_the_console(console: Any) ->
     assert page.inner_text(".case-head .tag") == "已联系企业"
     assert _clock(page, "联系") == ("已完成", False)
     assert "提出解决方案" in _buttons(page)
+    expect(page.locator(".case-head .head-clock")).not_to_contain_text("联系时限")
 
     with console.api("scjg_staff") as department:
         read = department.get(f"{PROBLEMS}/{problem['id']}").json()
@@ -223,3 +228,26 @@ def test_the_bureau_spot_checks_a_rectification_in_the_console(console: Any) -> 
         False,
     )
     assert "complete" in read["actions"]
+
+
+def _no_such_case(page: Any) -> Any:
+    missing = page.locator("main .not-found")
+    expect(missing.locator("h1")).to_have_text("未找到该案件")
+    expect(missing.locator("a")).to_have_text("返回工作台")
+    expect(page.locator("main")).not_to_contain_text("填写的内容有误")
+    return missing
+
+
+def test_a_case_address_naming_no_case_says_so_with_a_way_back(console: Any) -> None:
+    """A malformed id or one of no case, on any kind's case page (casepage.js): 未找到该案件
+    and a link back to the workbench, not a field error."""
+    page = console.new_page()
+    console.sign_in(page, "operator", "/console/tickets/not-a-uuid")
+    _no_such_case(page)
+    page.goto(f"{console.base}/console/tickets/{uuid.uuid4()}")
+    _no_such_case(page).locator("a").click()
+    page.wait_for_url("**/console/home")
+    console.sign_in(page, "complaints", "/console/complaints/not-a-uuid")
+    _no_such_case(page)
+    page.goto(f"{console.base}/console/complaints/{uuid.uuid4()}")
+    _no_such_case(page)

@@ -293,9 +293,13 @@ def test_a_department_records_a_penalty_and_the_bureau_reads_its_mix(console: An
     page.click("button:has-text('登记执法行为')")
     form = "form[aria-label='登记执法行为']"
     expect(page.locator(f"{form} [name=fine_amount]")).to_be_hidden()
+    basis = page.locator(f"{form} [name=legal_basis]")
+    expect(basis).not_to_have_attribute("required", "")  # 法律依据: required for 处罚 only
     page.select_option(f"{form} [name=kind]", "penalty")
+    expect(basis).to_have_attribute("required", "")
     page.fill(f"{form} [name=fine_amount]", "500")
     page.fill(f"{form} [name=description]", description)
+    page.fill(f"{form} [name=legal_basis]", "《中华人民共和国食品安全法》第一百二十二条")
     page.click(f"{form} button[type=submit]")
     expect(page.locator(".notice.ok")).to_contain_text("已登记")
     row = page.locator("tr", has_text=description)

@@ -3,9 +3,11 @@
 The Unix time in milliseconds comes first, then 74 random bits: rows keyed by them go in at
 the right edge of their primary key and of the indexes that carry them (case ids, event ids)
 instead of at a random page each, so a write transaction touches and commits fewer pages.
-Uniqueness rests on the random bits as for version 4 (74 instead of 122 per millisecond);
-ids still say nothing a caller could use: a creation time to the millisecond is already in
-the row.
+The 12 bits after the version count the ids a process hands out within one millisecond
+(RFC 9562 §6.2, method 1), so ids sort in the order they were made: rows written at one
+instant (a ticket's 受理 and the clock it starts) read back in the order they were written.
+Uniqueness rests on the 62 random bits after the variant; ids still say nothing a caller
+could use: a creation time to the millisecond is already in the row.
 """
 
 from __future__ import annotations
@@ -55,11 +57,38 @@ def random_hex(count: int) -> str:
     return random_bytes(count).hex()
 
 
+_COUNTER_MAX = 0xFFF  # the 12 bits of ``rand_a``
+_stamp = (0, -1)  # the last (millisecond, counter) handed out by this process
+_stamp_lock = threading.Lock()
+
+
+def _next_stamps(count: int) -> tuple[int, int]:
+    """Reserve ``count`` successive (millisecond, counter) stamps after the last one handed
+    out: the first's millisecond and counter. A millisecond whose counter runs out, or a
+    clock set back, continues in the next millisecond after the last one used."""
+    global _stamp
+    with _stamp_lock:
+        last_millis, last_counter = _stamp
+        millis = max(time.time_ns() // 1_000_000, last_millis)
+        first = last_counter + 1 if millis == last_millis else 0
+        if first + count - 1 > _COUNTER_MAX:
+            millis, first = millis + 1, 0
+        _stamp = (millis, first + count - 1)
+    return millis & 0xFFFF_FFFF_FFFF, first
+
+
+def _fresh_stamp_lock() -> None:
+    global _stamp_lock
+    _stamp_lock = threading.Lock()  # as for the pool: the parent's may have been held
+
+
+os.register_at_fork(after_in_child=_fresh_stamp_lock)
+
+
 def _uuid7_int() -> int:
-    millis = time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF
-    rand = int.from_bytes(random_bytes(10), "big")  # 80 bits, 74 used
-    rand_a = (rand >> 62 & 0xFFF) << 64  # bits 62-73 of the random number
-    return (millis << 80) | _VERSION | rand_a | _VARIANT | (rand & _RAND_B)
+    millis, counter = _next_stamps(1)
+    rand = int.from_bytes(random_bytes(8), "big")  # 62 bits used
+    return (millis << 80) | _VERSION | (counter << 64) | _VARIANT | (rand & _RAND_B)
 
 
 def uuid7() -> uuid.UUID:
@@ -80,14 +109,15 @@ def dashed(digits: str) -> str:
 def uuid7_hex(count: int) -> list[str]:
     """``count`` (at most 4,096) new version-7 UUIDs as 32 hex digits, for bulk writes (one
     clock reading and one call for random bytes in all; no UUID objects). They sort in the
-    order they are handed out: the 12 bits after the version count them (RFC 9562 §6.2,
-    method 1), so rows written together at one instant (a stage's 预警, 超期 and 督办 entries)
-    keep their order; 62 random bits follow."""
-    if count > 0x1000:
+    order they are handed out, after every id made before them (the module docstring), so
+    rows written together at one instant (a stage's 预警, 超期 and 督办 entries) keep their
+    order; 62 random bits follow."""
+    if count > _COUNTER_MAX + 1:
         raise ValueError("at most 4096 ids per call")
-    millis = f"{time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF:012x}"
+    stamp, first = _next_stamps(count)
+    millis = f"{stamp:012x}"
     digits = random_bytes(8 * count).hex()
     return [
-        f"{millis}7{n:03x}{_VARIANT_DIGIT[digits[i]]}{digits[i + 1 : i + 16]}"
+        f"{millis}7{first + n:03x}{_VARIANT_DIGIT[digits[i]]}{digits[i + 1 : i + 16]}"
         for n, i in enumerate(range(0, 16 * count, 16))
     ]

@@ -9,6 +9,7 @@ from tests.builders import BASE, CENTER, People
 from yingshang.testing.apps import ServiceUnderTest
 
 URL = f"{BASE}/enforcement-actions"
+BASIS = "《中华人民共和国食品安全法》第一百二十二条"
 
 
 def action(dept: str, kind: str, **extra: Any) -> dict[str, Any]:
@@ -23,7 +24,7 @@ def action(dept: str, kind: str, **extra: Any) -> dict[str, Any]:
 
 async def record(sut: ServiceUnderTest, people: People, dept: str, kinds: list[str]) -> None:
     for kind in kinds:
-        extra = {"fine_amount": "2000.00"} if kind == "penalty" else {}
+        extra = {"fine_amount": "2000.00", "legal_basis": BASIS} if kind == "penalty" else {}
         response = await sut.client.post(
             URL, json=action(dept, kind, **extra), headers=people.staff(dept)
         )
@@ -54,13 +55,39 @@ async def test_three_penalties_in_ten_are_flagged_one_is_not(
     assert [d["department"] for d in own.json()["departments"]] == ["ZHZFJ"]  # its own only
 
 
+@pytest.mark.parametrize("basis", [None, "", "   "])
+async def test_a_penalty_needs_its_legal_basis(
+    complaints: ServiceUnderTest, people: People, basis: str | None
+) -> None:
+    """处罚 without 法律依据 is refused at that field (422, nothing recorded); the other kinds
+    may leave it out."""
+    c = complaints.client
+    bare = action("SCJGJ", "penalty", fine_amount="500.00", legal_basis=basis)
+    refused = await c.post(URL, json=bare, headers=people.staff())
+    assert refused.status_code == 422, refused.text
+    errors = refused.json()["errors"]
+    assert [(e["field"], e["type"], e["message"]) for e in errors] == [
+        ("legal_basis", "missing", "处罚须填写法律依据")
+    ]
+    listed = await c.get(URL, headers=people.staff())
+    assert listed.json()["items"] == []
+    for kind in ("service", "education"):
+        made = await c.post(
+            URL, json=action("SCJGJ", kind, legal_basis=basis), headers=people.staff()
+        )
+        assert (made.status_code, made.json()["legal_basis"]) == (201, None), made.text
+    bare["legal_basis"] = f"  {BASIS} "
+    made = await c.post(URL, json=bare, headers=people.staff())
+    assert (made.status_code, made.json()["legal_basis"]) == (201, BASIS), made.text
+
+
 async def test_targets_are_data_and_actions_are_checked(
     complaints: ServiceUnderTest, people: People
 ) -> None:
     c = complaints.client
     other = await c.post(URL, json=action("ZHZFJ", "service"), headers=people.staff("SCJGJ"))
     assert other.status_code == 403  # only one's own department
-    waived = action("SCJGJ", "penalty", first_offence_waived=True)
+    waived = action("SCJGJ", "penalty", first_offence_waived=True, legal_basis=BASIS)
     assert (await c.post(URL, json=waived, headers=people.staff())).status_code == 422
     waived["kind"] = "education"
     assert (await c.post(URL, json=waived, headers=people.staff())).status_code == 201

@@ -9,11 +9,15 @@ visit frequency "quarterly for leaders, monthly for department cadres").
   visit clock does not open it either).
 * Completion counts each pairing's visits up to its own plan: extra visits to one enterprise
   do not make up for a missed visit to another.
+* Completion is of the visits due by now: a window still running is not yet due (unless
+  visited), so a pairing made today is not behind.
 """
 
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.builders import BASE, AnEnterprise, People, Walk, ok
+from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
 
 
@@ -69,7 +73,7 @@ async def test_a_pairing_ending_before_its_window_is_over_owes_no_visit_for_it(
 
 
 async def test_extra_visits_to_one_enterprise_do_not_cover_another(
-    visits: ServiceUnderTest, people: People, walk: Walk
+    visits: ServiceUnderTest, people: People, walk: Walk, clock: FrozenClock
 ) -> None:
     """A county leader paired with two enterprises for Q1 who visits the first twice and never
     the second made two visits of a plan of two, and met half of it."""
@@ -82,5 +86,31 @@ async def test_extra_visits_to_one_enterprise_do_not_cover_another(
         body = {"pairing_id": first["id"], "visited_on": day, "participants": [{"name": "王志明"}],
                 "summary": "走访调研"}  # fmt: skip
         await ok(await visits.client.post(f"{BASE}/visits", json=body, headers=people.center), 201)
+    clock.set(datetime(2026, 4, 1, 2, tzinfo=UTC))  # Q1 is over: both visits are due
     q1 = (await leaders(visits, people, "2026-01-01", "2026-03-31"))["王志明"]
     assert (q1["planned_visits"], q1["visits"], q1["completion_rate"]) == (2, 2, 0.5), q1
+
+
+async def test_a_pairing_is_behind_only_once_its_first_visit_is_due(
+    visits: ServiceUnderTest, people: People, walk: Walk, clock: FrozenClock
+) -> None:
+    """Two cadres (monthly) paired today, 2 March: March plans a visit for each, none due yet
+    (the first window runs to 1 April), so neither is behind. One visits today: that visit
+    is due and met. On 2 April the other's window is over without a visit: behind."""
+    first = await walk.pairing(starts_on="2026-03-02", **CADRE)
+    await walk.pairing(starts_on="2026-03-02", leader_name="李娜", leader_staff_no="FG5201",
+                       leader_rank="department_cadre")  # fmt: skip
+    march = ("2026-03-01", "2026-03-31")
+
+    async def figures() -> dict[str, tuple[Any, ...]]:
+        found = await leaders(visits, people, *march)
+        keys = ("planned_visits", "due_visits", "visits", "completion_rate")
+        return {name: tuple(found[name][k] for k in keys) for name in ("彭勇", "李娜")}
+
+    assert await figures() == {"彭勇": (1, 0, 0, None), "李娜": (1, 0, 0, None)}
+    body = {"pairing_id": first["id"], "visited_on": "2026-03-02",
+            "participants": [{"name": "彭勇"}], "summary": "走访调研"}  # fmt: skip
+    await ok(await visits.client.post(f"{BASE}/visits", json=body, headers=people.center), 201)
+    assert await figures() == {"彭勇": (1, 1, 1, 1.0), "李娜": (1, 0, 0, None)}
+    clock.set(datetime(2026, 4, 2, 2, tzinfo=UTC))  # 10:00 on 2 April: March's windows are over
+    assert await figures() == {"彭勇": (1, 1, 1, 1.0), "李娜": (1, 1, 0, 0.0)}

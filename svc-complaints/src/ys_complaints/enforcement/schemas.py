@@ -6,12 +6,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from yingshang.cases.pagination import Page
-from yingshang.validators import USCC, PastOrToday
+from yingshang.validators import USCC, PastOrToday, refuse_missing
 
 Share = Annotated[float, Field(ge=0, le=1)]
+PENALTY_NEEDS_BASIS = "处罚须填写法律依据"
 
 
 class Kind(StrEnum):
@@ -32,11 +33,22 @@ class ActionIn(BaseModel):
     enterprise_name: str | None = Field(None, min_length=2, max_length=200)
     enterprise_uscc: USCC | None = None
     description: str = Field(min_length=2, max_length=5000)
-    legal_basis: str | None = Field(None, max_length=300)
+    legal_basis: str | None = Field(
+        None, max_length=300, description="法律依据: required for a penalty (处罚)"
+    )
     fine_amount: Decimal | None = Field(None, ge=0, le=Decimal("999999999999.99"), decimal_places=2)
+
+    @field_validator("legal_basis")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        """Spaces are no legal basis: left out, as an empty field is."""
+        return (value.strip() or None) if value is not None else None
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:
+        # 行政处罚法 art. 38: a penalty without a legal basis is void, so it is never recorded
+        if self.kind is Kind.PENALTY:
+            refuse_missing(self, ["legal_basis"], PENALTY_NEEDS_BASIS)
         # 首违不罚 is an education outcome: a first violation corrected without a penalty.
         if self.first_offence_waived and self.kind is not Kind.EDUCATION:
             raise ValueError("first_offence_waived: 首违不罚 is recorded as education")

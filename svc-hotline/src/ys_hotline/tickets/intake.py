@@ -176,14 +176,10 @@ def _new_ticket(
 async def _record_created(
     session: AsyncSession, ticket: Ticket, principal: Principal | None
 ) -> DeadlineStage:
-    """办理 clock first (its due time goes into the ticket's one INSERT), then the event and
-    the timeline entry."""
+    """The 受理 timeline entry first (a step is written before the clocks it starts, so the
+    timeline reads 受理 → 开始计时), then the 办理 clock (its due time goes into the ticket's
+    one INSERT), then the event."""
     actor = principal or "public"
-    stage = await stages.start(
-        session, ticket, Stage.HANDLE, actor, counted_from=ticket.received_at, new_case=True
-    )
-    ticket.due_at = stage.due_at
-    await _INSERT.run(session, **column_values(ticket))
     payload = events.Created(
         **events.common(ticket),
         received_at=ticket.received_at,
@@ -193,7 +189,6 @@ async def _record_created(
         category_code=ticket.category_code,
     )
     event = events.event(ticket, "created", payload)
-    await enqueue(session, event)
     await timeline.append(
         session,
         case_kind=CASE_KIND,
@@ -204,4 +199,10 @@ async def _record_created(
         note=f"受理 ({ticket.source})",
         event_id=event.id,
     )
+    stage = await stages.start(
+        session, ticket, Stage.HANDLE, actor, counted_from=ticket.received_at, new_case=True
+    )
+    ticket.due_at = stage.due_at
+    await _INSERT.run(session, **column_values(ticket))
+    await enqueue(session, event)
     return stage

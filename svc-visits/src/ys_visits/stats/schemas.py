@@ -19,9 +19,13 @@ class LeaderVisits(BaseModel):
         "starting in it (monthly/quarterly frequencies: calendar months/quarters)"
     )
     visits: int
+    due_visits: int = Field(
+        description="of planned_visits, those due by now: windows that are over, and the "
+        "running window once visited (a pairing is not behind before its first visit is due)"
+    )
     completion_rate: float | None = Field(
-        description="share of the plan met: per pairing, its visits up to its plan, over "
-        "planned_visits (extra visits to one enterprise do not cover another)"
+        description="share of the visits due met: per pairing, its visits up to its plan, over "
+        "due_visits (extra visits to one enterprise do not cover another); None: none due yet"
     )
     overdue_pairings: int = Field(description="active pairings whose visit is overdue now")
 

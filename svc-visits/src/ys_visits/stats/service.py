@@ -62,8 +62,33 @@ def _last_active_day(pairing: Pairing) -> date | None:
 
 
 def planned(pairing: Pairing, start: date, end: date) -> int:
-    """The visits the pairing owes in [start, end] (inclusive days): its frequency windows,
-    laid end to end from ``starts_on``, that start in the period — one visit each.
+    """The visits the pairing owes in [start, end]: :func:`windows`, one visit each."""
+    return len(windows(pairing, start, end))
+
+
+def due_by(pairing: Pairing, start: date, end: date, today: date) -> int:
+    """Of the plan, the visits due by ``today``: the windows that are over. The window running
+    today, and later ones, are not yet due — a pairing made today is not behind on a visit
+    whose window has only just opened (pairings.clock: the visit is due at the window's end)."""
+    owed = windows(pairing, start, end)
+    return len(owed[: max(_window_of(pairing, today) - owed.start, 0)])
+
+
+def _window_of(pairing: Pairing, day: date) -> int:
+    """The index of the window running on ``day`` (the last one opened by then; -1 before the
+    pairing starts)."""
+    anchor = pairing.starts_on
+    if day < anchor:
+        return -1
+    months = clock.calendar_months(pairing.frequency_amount, pairing.frequency_unit)
+    if months is not None:
+        return _first_window_from(anchor, months, day + ONE_DAY) - 1
+    return math.ceil(((day - anchor).days + 1) / window_days(pairing)) - 1
+
+
+def windows(pairing: Pairing, start: date, end: date) -> range:
+    """The indexes of the pairing's frequency windows owed in [start, end] (inclusive days):
+    its windows, laid end to end from ``starts_on`` (window 0), that start in the period.
 
     * A monthly, quarterly ... frequency (``pairings.clock.calendar_months``) has windows of
       calendar months (2 March, 2 April ...; 1 April, 1 July ...), so a whole calendar month
@@ -78,7 +103,7 @@ def planned(pairing: Pairing, start: date, end: date) -> int:
     anchor, last = pairing.starts_on, _last_active_day(pairing)
     lo, hi = max(start, anchor), min(end, last or end)
     if hi < lo:
-        return 0
+        return range(0)
     months = clock.calendar_months(pairing.frequency_amount, pairing.frequency_unit)
     if months is not None:
         first = _first_window_from(anchor, months, lo)
@@ -91,7 +116,7 @@ def planned(pairing: Pairing, start: date, end: date) -> int:
         final = math.ceil(((hi - anchor).days + 1) / width) - 1
         if last is not None:
             final = min(final, math.floor(((last - anchor).days + 1) / width) - 1)
-    return max(final - first + 1, 0)
+    return range(first, max(final + 1, first))
 
 
 async def leaders(session: AsyncSession, start: date, end: date) -> list[s.LeaderVisits]:
@@ -129,7 +154,10 @@ def _leader(
     visits = sum(made.get(p.id, 0) for p in group)
     # each pairing's plan is met by visits to that pairing's enterprise only: extra visits to
     # one enterprise do not make up for a missed visit to another
-    met = sum(min(made.get(p.id, 0), plans[p.id]) for p in group)
+    met = {p.id: min(made.get(p.id, 0), plans[p.id]) for p in group}
+    # the rate is of the visits due by now: a window still running counts once it is visited
+    today = at.astimezone(SHANGHAI).date()
+    due = sum(max(due_by(p, start, end, today), met[p.id]) for p in group)
     late = [p for p in group if clock.is_overdue(p, at)]
     return s.LeaderVisits(
         leader_name=name,
@@ -138,7 +166,8 @@ def _leader(
         pairings=len(group),
         planned_visits=plan,
         visits=visits,
-        completion_rate=_ratio(met, plan),
+        due_visits=due,
+        completion_rate=_ratio(sum(met.values()), due),
         overdue_pairings=len(late),
     )
 

@@ -218,9 +218,10 @@ export async function versionOf(url) {
  * state) or reads afresh. Someone else changed it meanwhile (412): the current version is read
  * and drawn around the form, which keeps the draft, and the error under it says so; submitting
  * again sends the version now shown, so a second submit deliberately overwrites. Any other
- * refusal leaves the page and the form as they are.
+ * refusal leaves the page and the form as they are. A read that fails shows `failed(error)`
+ * where it gives a page for it (e.g. not found), else the error with 重试.
  */
-export function versionedPage(main, { read, draw, panelClass = "action-panel" }) {
+export function versionedPage(main, { read, draw, failed = () => null, panelClass = "action-panel" }) {
   const panel = h("div", { class: panelClass });
   const page = { panel, state: null, message: null };
   page.draw = async () => {
@@ -235,7 +236,7 @@ export function versionedPage(main, { read, draw, panelClass = "action-panel" })
       replace(panel); // read afresh (刷新, or after a write): start from what is there now
       await page.draw();
     } catch (error) {
-      replace(main, errorBox(error, page.load));
+      replace(main, failed(error) || errorBox(error, page.load));
     }
   };
   page.open = (node) => {

@@ -5,12 +5,17 @@
 
 export const ROLES = { clerk: "窗口/话务", staff: "工作人员", head: "负责人（一把手）", admin: "系统管理员" };
 
+// The complaints center by its formal name (DOMAIN.md, the directory's seed county.yaml),
+// given once where the public meets it, and by its short name everywhere else.
+export const COMPLAINTS_CENTER_FORMAL = "非公有制经济发展侵权投诉中心";
+export const COMPLAINTS_CENTER_SHORT = "侵权投诉中心";
+
 export const COORDINATING = {
   COMMITTEE: "营商环境建设委员会",
   BUREAU: "营商环境建设局",
   HALL: "政务服务中心",
   HOTLINE_CENTER: "12345热线中心",
-  COMPLAINTS_CENTER: "非公有制经济发展侵权投诉中心",
+  COMPLAINTS_CENTER: COMPLAINTS_CENTER_FORMAL,
   ENTERPRISE_CENTER: "非公有制经济服务中心",
 };
 

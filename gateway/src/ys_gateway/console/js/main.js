@@ -4,7 +4,7 @@ import { loadDepartments } from "./directory.js";
 import { loadCalendar } from "./calendar.js";
 import { offerDrafts, saveDrafts } from "./drafts.js";
 import { today } from "./format.js";
-import { loading, errorBox } from "./ui.js";
+import { loading, errorBox, notFoundCard } from "./ui.js";
 import { match, navigate, onLeave, route, start } from "./router.js";
 import * as session from "./session.js";
 import { header } from "./pages/chrome.js";
@@ -117,8 +117,7 @@ route("/console/admin/clients", adminClientsPage);
 const root = document.getElementById("app");
 
 function notFound(main) {
-  replace(main, h("section", { class: "card" }, h("h1", {}, "页面不存在"),
-    h("p", {}, h("a", { href: "/console/", "data-link": "" }, "返回首页"))));
+  replace(main, notFoundCard("页面不存在"));
 }
 
 /** Where a staff page sends a visitor who is not (or no longer) ready for it. */

@@ -1,5 +1,5 @@
 // RFC 9457 problem details → messages a member of staff or a citizen can read (zh-CN).
-import { fieldLabel } from "./labels.js";
+import { COMPLAINTS_CENTER_SHORT, fieldLabel } from "./labels.js";
 
 export const STALE = "该事项已被他人修改，请刷新后重试";
 // The same refusal where the page read the current version and kept the form as typed
@@ -20,7 +20,7 @@ const BY_CODE = {
   "not-your-unit": "该事项不属于您所在的单位",
   "county-matter-to-town": "县级部门的事项不得下派乡镇，请选择县级承办单位",
   "not-a-handling-unit": "统筹协调机构（营商委、营商局及各中心）不承办工单，请选择承办单位",
-  transfer: "该分类的事项应转侵权投诉中心办理，请使用“转侵权投诉中心”",
+  transfer: `该分类的事项应转${COMPLAINTS_CENTER_SHORT}办理，请使用“转${COMPLAINTS_CENTER_SHORT}”`,
   "deadline-passed": "已超过时限，不能再申请延期",
   "revisit-pending": "该工单尚未回访：诉求人留有联系电话，且回访时限未到，请先回访再归档",
   "extended-once": "该事项已延期过一次，不能再次延期",

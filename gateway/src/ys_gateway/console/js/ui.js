@@ -68,6 +68,13 @@ export function link(href, text) {
   return h("a", { href, "data-link": "" }, text);
 }
 
+/** A page with nothing to show at its address (no such page, no such case): what it is, why,
+ * and the way back. */
+export function notFoundCard(title, { text = null, href = "/console/", back = "返回首页" } = {}) {
+  return h("section", { class: "card not-found", role: "alert" }, h("h1", {}, title),
+    text ? h("p", { class: "muted" }, text) : null, h("p", {}, link(href, back)));
+}
+
 // ---- forms ---------------------------------------------------------------------------
 
 export function field(labelText, control, hint) {

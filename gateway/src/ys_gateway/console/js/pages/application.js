@@ -119,9 +119,9 @@ function pausedClock(a) {
  * what is left), then the delivery of a licence granted until posted, handed over or ready to
  * collect. */
 function runningDue(a) {
-  if (a.decided_at) return a.delivery_on_time === null ? a.delivery_due_at : null;
+  if (a.decided_at) return a.delivery_on_time === null && a.delivery_due_at ? { at: a.delivery_due_at, stage: "delivery" } : null;
   if (["finished", "refused"].includes(a.status) || !a.due_at) return null;
-  return PAUSED.includes(a.status) ? pausedClock(a) : a.due_at;
+  return PAUSED.includes(a.status) ? pausedClock(a) : { at: a.due_at, stage: "handling" };
 }
 
 const PART_STATUS = { pending: "待审批", approved: "准予", rejected: "不予许可" };

@@ -9,7 +9,7 @@ import { deptName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
 import { applyConditions, specField, versionedPage } from "../forms.js";
 import { CLOCK_STATE, SERVICES, STAGES, label } from "../labels.js";
-import { countdownEl, kv, onSubmit, section, table, tag } from "../ui.js";
+import { countdownEl, kv, notFoundCard, onSubmit, section, table, tag } from "../ui.js";
 
 function actionForm(action, submit, cancel) {
   const fields = (action.fields || []).map(specField);
@@ -73,18 +73,40 @@ export function timelineList(entries) {
       e.note ? h("p", {}, e.note) : null)));
 }
 
-/** The header's clock: spec.due(c) is a due time (a live countdown), an element (a clock
- * the page draws itself, e.g. a stopped one) or nothing. */
+/** The clock the header counts when a case runs several (五限时): of the running stages, the
+ * one due first, as the services' `due_at` is (the first listed of a tie) → {at, stage}. */
+export function firstDue(stages) {
+  const running = (stages || []).filter((s) => ["running", "overdue"].includes(stageState(s)) && s.due_at);
+  const first = running.reduce((a, s) => (!a || Date.parse(s.due_at) < Date.parse(a.due_at) ? s : a), null);
+  return first ? { at: first.due_at, stage: first.stage } : null;
+}
+
+/** The header's clock: spec.due(c) is {at, stage} (a live countdown named by its stage:
+ * 联系时限：剩余 …), an element (a clock the page draws itself, e.g. a stopped one) or
+ * nothing. */
 function headClock(spec, c) {
   const due = spec.due ? spec.due(c) : null;
   if (!due) return null;
-  return due instanceof Node ? due : countdownEl(due);
+  if (due instanceof Node) return due;
+  return h("span", { class: "head-clock" }, `${label(STAGES, due.stage)}时限：`, countdownEl(due.at));
 }
+
+/** The address names no case this caller may see: not found (404: also a case they may not
+ * see), or an id of the wrong form (422 on the path, e.g. /console/tickets/not-a-uuid). */
+function noSuchCase(error) {
+  if (error.status === 404) return true;
+  const errors = (error.problem && error.problem.errors) || [];
+  return error.status === 422 && errors.length > 0 && errors.every((e) => String(e.field || "").startsWith("path."));
+}
+
+const caseNotFound = (error) => (noSuchCase(error)
+  ? notFoundCard("未找到该案件", { text: "链接中的编号有误，或该案件不存在、您无权查看。", href: "/console/home", back: "返回工作台" })
+  : null);
 
 /**
  * renderCase(ctx, spec): spec = {url, title(c), status(c), marks(c)? → tags beside the status,
  * lead(c)? → what is read out first, under the heading (e.g. a receipt's number and 查询码),
- * due(c) → due time | element | null, facts(c), extra(c)?, stages(c)?,
+ * due(c) → {at, stage} (the due time and the stage it limits) | element | null, facts(c), extra(c)?, stages(c)?,
  * timeline(c)? → entries | Promise, actions(c) → [{name, label, path, fields, body(values)}],
  * keep(before, after)? → the case to show after an action (`after` is the write's response),
  * refetch? (an action answers with another shape: read the case again)}.
@@ -107,7 +129,7 @@ export async function renderCase({ main }, spec) {
       spec.stages ? section("时限（计时环节）", stagesTable(spec.stages(c))) : null,
       spec.timeline ? section("办理过程（时间线）", timelineList(timeline)) : null);
   };
-  const page = versionedPage(main, { read: () => request(spec.url), draw });
+  const page = versionedPage(main, { read: () => request(spec.url), draw, failed: caseNotFound });
   // Responses to writes mask personal data even for those whose reads show it in full:
   // `keep` carries over what the last read showed, so the view does not change under them.
   const use = (got, before) => (spec.refetch ? null

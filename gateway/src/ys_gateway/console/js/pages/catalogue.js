@@ -10,7 +10,7 @@ import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
 import { repeater, rows, specForm, versionedPage } from "../forms.js";
-import { label } from "../labels.js";
+import { COMPLAINTS_CENTER_SHORT, label } from "../labels.js";
 import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { kv, link, section, table, tag } from "../ui.js";
@@ -29,7 +29,7 @@ async function handlingUnits() {
     .map((d) => [d.code, d.kind === "town" ? `${d.name}（乡镇）` : d.name]);
 }
 
-const routeText = (c) => (c.transfer_to_complaints ? "转侵权投诉中心" : "派单");
+const routeText = (c) => (c.transfer_to_complaints ? `转${COMPLAINTS_CENTER_SHORT}` : "派单");
 const coText = (list) => (list && list.length ? list.map(deptName).join("、") : "—");
 
 /** Who changed a version: the user ids the API keeps, as far as the console can name them. */
@@ -58,7 +58,7 @@ function categoryFields(c, units) {
       hint: "县级部门的事项不得下派乡镇（国办函〔2025〕66号）" },
     { name: "lead_department", label: "牵头单位", type: "select", options: units, blank: "（不指定）", value: c.lead_department,
       hint: "县级事项必须指定；乡镇事项不指定时由话务员按事发地派给乡镇" },
-    { name: "transfer_to_complaints", label: "涉企侵权：转侵权投诉中心办理（不派单）", type: "checkbox", value: c.transfer_to_complaints === true },
+    { name: "transfer_to_complaints", label: `涉企侵权：转${COMPLAINTS_CENTER_SHORT}办理（不派单）`, type: "checkbox", value: c.transfer_to_complaints === true },
     { name: "active", label: "启用（受理时可选择该分类）", type: "checkbox", value: c.active !== false },
   ];
 }

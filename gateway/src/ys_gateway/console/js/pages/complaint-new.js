@@ -10,7 +10,7 @@ import { request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { dateTime } from "../format.js";
 import { specForm } from "../forms.js";
-import { COMPLAINT_EXCLUSIONS, COMPLAINT_REFERRALS, COMPLAINT_SOURCES, label } from "../labels.js";
+import { COMPLAINTS_CENTER_SHORT, COMPLAINT_EXCLUSIONS, COMPLAINT_REFERRALS, COMPLAINT_SOURCES, label } from "../labels.js";
 import * as session from "../session.js";
 import { empty, link, section } from "../ui.js";
 import { COMPLAINT_FIELDS, complaintBody } from "./complaint-form.js";
@@ -94,7 +94,7 @@ export async function newComplaintPage({ main }) {
   const p = session.position();
   main.dataset.title = "登记投诉";
   if (!mayRegisterComplaints(p)) {
-    replace(main, h("h1", {}, "登记投诉"), empty("投诉由非公有制经济发展侵权投诉中心登记；您当前的岗位不能登记投诉。"));
+    replace(main, h("h1", {}, "登记投诉"), empty(`投诉由${COMPLAINTS_CENTER_SHORT}登记；您当前的岗位不能登记投诉。`));
     return;
   }
   const result = h("div", { class: "result" });

@@ -7,7 +7,7 @@ import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
 import { COMPLAINT_CATEGORIES, COMPLAINT_EXCLUSIONS, COMPLAINT_NOTE_KINDS, label } from "../labels.js";
 import { section, table } from "../ui.js";
-import { NOTE, noteRequired, renderCase } from "./casepage.js";
+import { NOTE, firstDue, noteRequired, renderCase } from "./casepage.js";
 
 const withNote = (v) => ({ note: v.note });
 
@@ -107,7 +107,7 @@ export async function complaintPage(ctx) {
     url,
     title: (c) => `投诉案件 ${c.number}`,
     status: (c) => c.state_label,
-    due: (c) => (["closed", "checked_back", "not_accepted"].includes(c.state) ? null : c.due_at),
+    due: (c) => (["closed", "checked_back", "not_accepted"].includes(c.state) ? null : firstDue(c.stages)),
     facts,
     extra: (c) => h("div", {}, notes(c)),
     stages: (c) => c.stages,

@@ -75,7 +75,7 @@ function recordForm(p, close) {
     { name: "enterprise_uscc", label: "统一社会信用代码", hint: "18 位，可不填",
       attrs: { minlength: 18, maxlength: 18, pattern: "[0-9A-Za-z]{18}", autocapitalize: "characters", spellcheck: "false", class: "mono" } },
     { name: "description", label: "执法情况", type: "textarea", required: true, max: 5000, attrs: { minlength: 2 } },
-    { name: "legal_basis", label: "法律依据", max: 300 },
+    { name: "legal_basis", label: "法律依据", max: 300, hint: "处罚必填", requiredIf: [["kind", "penalty"]] },
   ].filter(Boolean);
   const own = p.dept === CENTER ? null : h("p", { class: "muted" }, `执法单位：${deptName(p.dept)}`);
   return specForm({ label: "登记执法行为", fields, before: own, submitText: "登记", cancel: close }, async (v, form) => {

@@ -42,7 +42,7 @@ export async function findingPage(ctx) {
     url: `/api/v1/complaints/findings/${encodeURIComponent(ctx.params.id)}`,
     title: (f) => `暗访问题 ${f.number}`,
     status: (f) => label(FINDING_STATES, f.state),
-    due: (f) => (f.state === "closed" ? null : f.due_at),
+    due: (f) => (f.state === "closed" || !f.due_at ? null : { at: f.due_at, stage: "rectification" }),
     facts,
     timeline: null, // its steps are its facts: the service keeps no separate timeline
     actions: (f) => f.actions.filter((name) => FORMS[name]).map((name) => ({ name, ...FORMS[name] })),

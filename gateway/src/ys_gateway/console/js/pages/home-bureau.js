@@ -4,7 +4,7 @@ import { barChart } from "../charts.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { pct, thisMonth } from "../format.js";
-import { ESCALATION } from "../labels.js";
+import { COMPLAINTS_CENTER_SHORT, ESCALATION } from "../labels.js";
 import { section, table, tag, withLoading } from "../ui.js";
 import { STATS_PAGE } from "./hotline-stats.js";
 import { COMPLAINTS_STATS_PAGE } from "./complaints-stats.js";
@@ -55,7 +55,7 @@ export async function bureauHome({ main }, p) {
       card("督办级别分布", () => ledger, levelChart),
       card("督办台账（最新）", () => ledger, (rows) => h("div", {}, table(LEDGER_BRIEF, rows.slice(-10).reverse(), "当前没有督办事项"),
         h("p", {}, h("a", { href: "/console/escalations", "data-link": "" }, `查看全部督办台账（${rows.length} 件）`))))),
-    p.dept === "BUREAU" ? listSection("投诉中心被投诉案件（由营商局办理）", COMPLAINT_COLUMNS,
+    p.dept === "BUREAU" ? listSection(`${COMPLAINTS_CENTER_SHORT}被投诉案件（由营商局办理）`, COMPLAINT_COLUMNS,
       items("/api/v1/complaints/cases", AGAINST_THE_CENTER), "没有待营商局办理的投诉") : null,
     // two paths to undo a 差评, told apart: the rated unit's 申诉 of the rating itself, and its
     // 申请无效差评 on the rectification the 差评 opened (审核 by the head of the bureau/center)

@@ -1,7 +1,7 @@
 // 工作台: the home page of the active position (each role sees its own queues).
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
-import { ROLES, label } from "../labels.js";
+import { COMPLAINTS_CENTER_SHORT, ROLES, label } from "../labels.js";
 import { today } from "../format.js";
 import * as session from "../session.js";
 import { section } from "../ui.js";
@@ -49,7 +49,7 @@ const go = (href, text, tone = "button secondary") => h("a", { href, "data-link"
 
 function complaintsHome({ main }) {
   replace(main,
-    title(main, "侵权投诉中心 · 工作台"),
+    title(main, `${COMPLAINTS_CENTER_SHORT} · 工作台`),
     h("nav", { class: "action-buttons", "aria-label": "中心业务" },
       go(NEW_COMPLAINT_PAGE, "登记投诉", "button"), go(COMPLAINTS_STATS_PAGE, "投诉统计")),
     listSection("待受理", COMPLAINT_COLUMNS, items(C, { status: "registered" }), "没有待受理的投诉"),

@@ -74,7 +74,7 @@ export async function pairingPage(ctx) {
     url,
     title: (p) => `挂帮 ${p.number}`,
     status: (p) => label(PAIRING_STATES, p.state),
-    due: (p) => (p.state === "active" ? p.visit_due_at : null),
+    due: (p) => (p.state === "active" && p.visit_due_at ? { at: p.visit_due_at, stage: "visit" } : null),
     facts,
     extra: visits,
     timeline: () => get(`${url}/timeline`),

@@ -12,7 +12,7 @@ import { CONFIRM_CHANNELS, CONTACT_CHANNELS, PROBLEM_CATEGORIES, PROBLEM_SOURCES
 import { navigate } from "../router.js";
 import * as session from "../session.js";
 import { link, section, table } from "../ui.js";
-import { NOTE, noteRequired, renderCase } from "./casepage.js";
+import { NOTE, firstDue, noteRequired, renderCase } from "./casepage.js";
 import {
   PROBLEM_FIELDS, V, enterpriseLink, indicatorLink, may, problemBody, setFlash, showFlash,
 } from "./visits-shared.js";
@@ -97,7 +97,7 @@ export async function problemPage(ctx) {
     title: (p) => `交办单 ${p.number}`,
     // no enterprise to confirm a joint meeting's task: the bureau does
     status: (p) => (p.state === "solved" && !p.enterprise ? "待营商局确认" : STATES[p.state] || p.state),
-    due: (p) => (p.state === "closed" ? null : p.due_at),
+    due: (p) => (p.state === "closed" ? null : firstDue(p.stages)),
     facts,
     extra: (p) => h("div", {}, awaitingSignature(p), progress(p)),
     stages: (p) => (p.stages || []).map((s) => ({ ...s, state: s.status })),

@@ -61,7 +61,7 @@ export async function rectificationPage(ctx) {
     url,
     title: (r) => `差评整改 ${r.number}`,
     status: (r) => label(RECTIFICATION_STATUS, r.state),
-    due: (r) => (r.state === "closed" ? null : r.due_at),
+    due: (r) => (r.state === "closed" || !r.due_at ? null : { at: r.due_at, stage: "rectification" }),
     facts,
     timeline: () => get(`${url}/timeline`),
     actions: (r) => (r.actions || []).filter((name) => FORMS[name]).map((name) => ({ name, ...FORMS[name] })),

@@ -5,7 +5,7 @@ import { get, request } from "../api.js";
 import { h } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
-import { EXCLUDED, EXTENSION_STATUS, LEVELS, TICKET_SOURCES, TICKET_STATUS, TICKET_TYPES, URGENCY, label } from "../labels.js";
+import { COMPLAINTS_CENTER_SHORT, EXCLUDED, EXTENSION_STATUS, LEVELS, TICKET_SOURCES, TICKET_STATUS, TICKET_TYPES, URGENCY, label } from "../labels.js";
 import { field, onSubmit, section, table, textarea } from "../ui.js";
 import { NOTE, noteRequired, renderCase } from "./casepage.js";
 
@@ -36,7 +36,7 @@ const FORMS = {
   answer: () => [{ label: "直接答复", path: "answer",
     fields: [{ name: "answer", label: "答复内容", type: "textarea", required: true }], body: (v) => ({ answer: v.answer }) }],
   dispatch: (t, categories) => [dispatchForm(t, categories)],
-  transfer: () => [{ label: "转侵权投诉中心", path: "transfer",
+  transfer: () => [{ label: `转${COMPLAINTS_CENTER_SHORT}`, path: "transfer",
     fields: [{ name: "respondent_department", label: "被投诉单位", type: "department" }, NOTE],
     body: (v) => ({ respondent_department: v.respondent_department || null, note: v.note || null }) }],
   merge: (t) => (t.duplicate_hints.length ? [{ label: "并单", path: "merge",
@@ -176,7 +176,7 @@ export async function ticketPage(ctx) {
     url: `/api/v1/hotline/tickets/${encodeURIComponent(ctx.params.id)}`,
     title: (t) => `工单 ${t.number}`,
     status: (t) => label(TICKET_STATUS, t.status),
-    due: (t) => (FINISHED.includes(t.status) ? null : t.due_at),
+    due: (t) => (FINISHED.includes(t.status) || !t.due_at ? null : { at: t.due_at, stage: "handle" }), // the 办理 limit
     facts,
     extra: (t) => h("div", {}, replies(t), t.excluded_matter ? section("不予受理", label(EXCLUDED, t.excluded_matter)) : null),
     stages: (t) => t.stages,

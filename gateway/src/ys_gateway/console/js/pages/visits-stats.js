@@ -24,6 +24,7 @@ const LEADERS = [
   { label: "类别", value: (l) => label(LEADER_RANKS, l.leader_rank) },
   { label: "挂帮企业", value: (l) => count(l.pairings) },
   { label: "应走访", value: (l) => count(l.planned_visits) },
+  { label: "已到期", value: (l) => count(l.due_visits) },
   { label: "已走访", value: (l) => count(l.visits) },
   { label: "完成率", value: (l) => ratio(l.completion_rate) },
   { label: "走访超期", value: (l) => count(l.overdue_pairings) },
@@ -96,7 +97,7 @@ function render(s) {
     figures("各环节按时率（五限时）", STAGE_RATES, Object.entries(p.on_time_by_stage), "所选期间没有完成的计时环节"),
     figures("坐班", DUTY, s.duty, "所选期间没有完成的坐班"),
     h("p", { class: "muted" },
-      "应走访：挂帮关系按走访频次在本期应走访的次数；完成率按每个挂帮企业分别计算（多走访一家不能抵另一家）。",
+      "应走访：挂帮关系按走访频次在本期应走访的次数；已到期：其中走访期限已满的次数（本期尚未期满的走访周期，已走访的也计入）；完成率 = 已完成 / 已到期，按每个挂帮企业分别计算（多走访一家不能抵另一家），新建的挂帮关系在第一次走访到期前不计为未完成。",
       "按时率：本期完成的计时环节（签收、联系、提出方案、解决、月度进展、企业确认）中按时完成的比例，计入负责该环节的单位。",
       "好评率按县规则，只计满意、非常满意。"));
 }

@@ -3,6 +3,7 @@
 import { publicPost } from "../../api.js";
 import { h, replace } from "../../dom.js";
 import { specForm } from "../../forms.js";
+import { COMPLAINTS_CENTER_FORMAL, COMPLAINTS_CENTER_SHORT } from "../../labels.js";
 import { section } from "../../ui.js";
 import { COMPLAINT_FIELDS, complaintBody } from "../complaint-form.js";
 import { receipt } from "./hotline.js";
@@ -17,6 +18,7 @@ export async function complaintFormPage({ main }) {
     form.dispatchEvent(new Event("change")); // the fields shown again for the next one
   });
   replace(main, h("h1", {}, "非公有制经济发展侵权投诉"),
+    h("p", {}, `由${COMPLAINTS_CENTER_FORMAL}（以下简称${COMPLAINTS_CENTER_SHORT}）受理办理；投诉企业的身份仅${COMPLAINTS_CENTER_SHORT}可见。`),
     h("p", { class: "muted" }, "受理：不当执法、推诿拖延与吃拿卡要、乱收费乱罚款乱摊派、强制购买、不作为、惠企政策不兑现、拖欠企业账款、强制参加评比培训等。企业之间的民事纠纷及已进入诉讼、仲裁、复议、信访的事项不予受理。"),
     box, section(null, form));
 }
