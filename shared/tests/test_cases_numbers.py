@@ -17,9 +17,11 @@ from yingshang.cases import numbers as numbers_module
 from yingshang.cases.numbers import (
     QUERY_CODE_ALPHABET,
     case_number,
+    case_number_of,
     hash_query_code,
     new_query_code,
     next_value,
+    normalise_application_number,
     query_code_matches,
     shanghai_day,
 )
@@ -169,3 +171,22 @@ def test_random_bytes_are_handed_out_once_and_a_forked_child_draws_its_own() -> 
     os.close(read)
     assert ids._taken == 1  # the parent's pool is untouched by the child
     assert child != random_bytes(16)
+
+
+def test_a_typed_case_number_is_normalised_or_refused() -> None:
+    """Staff type or paste numbers: spaces around, lower case, full-width (a Chinese input
+    method) are the stored number; another kind's prefix or another shape is refused."""
+    ticket = case_number_of("RX")
+    assert ticket(" rx20261126-00042 ") == "RX20261126-00042"
+    assert ticket("ＲＸ２０２６１１２６－０００４２") == "RX20261126-00042"
+    assert ticket("RX20261126-100000") == "RX20261126-100000"  # past 99 999 a day
+    assert ticket("RX2026112600042") == "RX20261126-00042"  # read out without the hyphen
+    assert case_number_of("AZ", "ZG")("zg20260302-00001") == "ZG20260302-00001"
+    for wrong in ("RX2026", "TS20261126-00042", "RX20261126-0042", "RX20261126 00042", "RX-1", ""):
+        with pytest.raises(ValueError, match="编号格式不正确"):
+            ticket(wrong)
+    code = "11520327MB1234567X" + "4520010010000"  # 实施编码: 18 + 13
+    assert normalise_application_number(f" {code.lower()}202611260007 ") == f"{code}202611260007"
+    for wrong in (code, f"{code}20261126007", "RX20261126-00042"):
+        with pytest.raises(ValueError, match="办件编号格式不正确"):
+            normalise_application_number(wrong)

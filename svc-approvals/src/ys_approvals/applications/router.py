@@ -7,11 +7,13 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Query, Request, Response
+from pydantic import AfterValidator
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff, staff_or_client
 from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch, set_etag
+from yingshang.cases.numbers import NUMBER_MAX_LENGTH, normalise_application_number
 from yingshang.cases.pagination import Page, PageParams, paginate, paginate_by
 from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep, get_session
@@ -38,6 +40,7 @@ from ys_approvals.people import personal_fields
 
 api = router("/api/v1/approvals/applications", tags=["applications"])
 ANYONE = staff_or_client("approvals:write")
+ApplicationNumber = Annotated[str, AfterValidator(normalise_application_number)]
 STAFF = staff()
 F = TypeVar("F", bound=Callable[..., Any])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -116,9 +119,18 @@ async def list_applications(
             "first; none last)"
         ),
     ] = "newest",
+    number: Annotated[
+        ApplicationNumber | None,
+        Query(max_length=NUMBER_MAX_LENGTH, description="the exact 办件编号"),
+    ] = None,
 ) -> Page[ApplicationOut]:
     query = service.list_query(
-        principal, status=status, department=department, overdue=overdue, green=green_channel
+        principal,
+        status=status,
+        department=department,
+        overdue=overdue,
+        green=green_channel,
+        number=number,
     )
     if order == "queue":
         rows, cursor = await paginate_by(

@@ -92,8 +92,11 @@ def list_query(
     department: str | None,
     overdue: bool | None,
     green: bool | None = None,
+    number: str | None = None,
 ) -> Select[Any]:
     query = select(Application).where(access.visible(principal))
+    if number is not None:
+        query = query.where(Application.number == number)
     if green is not None:
         query = query.where(Application.green_channel.is_(green))
     if status:

@@ -40,6 +40,7 @@ class Filters:
     enterprise: str | None = None
     phone: str | None = None
     q: str | None = None
+    number: str | None = None  # the exact 投诉编号, normalised (not an identity search)
 
     def searches_identity(self) -> bool:
         return any(v is not None for v in (self.uscc, self.enterprise, self.phone, self.q))
@@ -75,6 +76,7 @@ def query(principal: Principal, f: Filters) -> Select[ComplaintCase]:
         (c.source, f.source),
         (c.enterprise_uscc, f.uscc.upper() if f.uscc else None),
         (c.contact_phone, f.phone),
+        (c.number, f.number),
     ):
         if value is not None:
             stmt = stmt.where(column == value)

@@ -5,11 +5,13 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
+from pydantic import AfterValidator
 
 from yingshang import audit
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff, staff_or_client
 from yingshang.cases.etag import set_etag
+from yingshang.cases.numbers import NUMBER_MAX_LENGTH, case_number_of
 from yingshang.cases.pagination import PageParams
 from yingshang.cases.timeline import TimelineOut
 from yingshang.db import Database, SessionDep
@@ -19,6 +21,7 @@ from yingshang.validators import PlausibleDateTime
 from ys_complaints.access import CENTER, OVERSIGHT, WRITE_SCOPE, Audience, audience, may_unmask
 from ys_complaints.cases import actions, intake, queries, views
 from ys_complaints.cases.confidentiality import revealed_contact
+from ys_complaints.cases.intake import NUMBER_PREFIX
 from ys_complaints.cases.models import CASE_KIND
 from ys_complaints.cases.schemas import (
     CaseIn,
@@ -40,6 +43,7 @@ SEARCH_FORBIDDEN: dict[int | str, dict[str, Any]] = {
     403: {"description": f"identity search (uscc, enterprise, phone, q): {HANDLERS_ONLY}"},
     422: {"description": "invalid filter or cursor, or received_to before received_from"},
 }
+CaseNumber = Annotated[str, AfterValidator(case_number_of(NUMBER_PREFIX))]
 
 
 async def database(request: Request) -> Database:
@@ -65,6 +69,10 @@ async def filters(
     ] = None,
     phone: Annotated[str | None, Query(max_length=20, description=HANDLERS_ONLY)] = None,
     q: Annotated[str | None, Query(min_length=2, max_length=100, description=HANDLERS_ONLY)] = None,
+    number: Annotated[
+        CaseNumber | None,
+        Query(max_length=NUMBER_MAX_LENGTH, description="the exact 投诉编号 (TS20261128-00042)"),
+    ] = None,
 ) -> queries.Filters:
     return queries.Filters(
         status=[s.value for s in status] if status else None,
@@ -79,6 +87,7 @@ async def filters(
         enterprise=enterprise,
         phone=phone,
         q=q,
+        number=number,
     )
 
 

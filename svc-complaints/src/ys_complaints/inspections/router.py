@@ -5,12 +5,13 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import Query, Response
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 from sqlalchemy import select
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal, staff
 from yingshang.cases.etag import IfMatch, set_etag
+from yingshang.cases.numbers import NUMBER_MAX_LENGTH, case_number_of
 from yingshang.cases.pagination import PageParams, paginate
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
@@ -42,6 +43,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     412: {"description": "the finding changed since you read it"},
     428: {"description": "If-Match missing"},
 }
+InspectionNumber = Annotated[str, AfterValidator(case_number_of(service.INSPECTION_PREFIX))]
+FindingNumber = Annotated[
+    str, AfterValidator(case_number_of(service.FINDING_PREFIX, service.OLDER_FINDING_PREFIX))
+]
 
 
 async def _out(session: SessionDep, inspection: Inspection, who: Any) -> InspectionOut:
@@ -74,9 +79,19 @@ async def record_inspection(
     summary="Inspections, newest first (the center and oversight)",
     dependencies=[allow(READERS)],
 )
-async def list_inspections(session: SessionDep, page: PageParams) -> InspectionPage:
+async def list_inspections(
+    session: SessionDep,
+    page: PageParams,
+    number: Annotated[
+        InspectionNumber | None,
+        Query(max_length=NUMBER_MAX_LENGTH, description="the exact 暗访编号 (AF20261128-00001)"),
+    ] = None,
+) -> InspectionPage:
+    stmt = select(Inspection)
+    if number is not None:
+        stmt = stmt.where(Inspection.number == number)
     rows, cursor = await paginate(
-        session, select(Inspection), page, sort=Inspection.created_at, id_col=Inspection.id
+        session, stmt, page, sort=Inspection.created_at, id_col=Inspection.id
     )
     return InspectionPage(
         items=[InspectionSummary.model_validate(r) for r in rows], next_cursor=cursor
@@ -129,9 +144,14 @@ async def list_findings(
     overdue: Annotated[
         bool | None, Query(description="true: still being rectified past its deadline")
     ] = None,
+    number: Annotated[
+        FindingNumber | None,
+        Query(max_length=NUMBER_MAX_LENGTH, description="the exact number (AZ…; older ones ZG…)"),
+    ] = None,
 ) -> FindingPage:
     stmt = select(Finding).where(service.visible(principal))
     for column, value in (
+        (Finding.number, number),
         (Finding.state, state),
         (Finding.department, department),
         (Finding.finding_class, finding_class),

@@ -53,6 +53,7 @@ def visible(principal: Principal) -> ColumnElement[bool]:
 # before the change keep their ZG numbers.
 INSPECTION_PREFIX = "AF"  # 暗访
 FINDING_PREFIX = "AZ"  # 暗访整改
+OLDER_FINDING_PREFIX = "ZG"  # findings opened before AZ: found by number all the same
 
 
 def is_overdue(finding: Finding) -> bool:

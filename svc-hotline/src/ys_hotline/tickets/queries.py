@@ -48,6 +48,7 @@ class Filters:
     received_to: datetime | None = None
     keyword: str | None = None
     queue: str | None = None
+    number: str | None = None  # the exact 工单编号, normalised
 
 
 # Queues of the lead department's own steps (签收 by its head, 联系, 办理): a co-handling
@@ -93,6 +94,8 @@ def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
         conditions.append(Ticket.type == f.type)
     if f.department:
         conditions.append(Ticket.department == f.department)
+    if f.number:
+        conditions.append(Ticket.number == f.number)
     if f.received_from:
         conditions.append(Ticket.received_at >= f.received_from)
     if f.received_to:

@@ -4,11 +4,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import Query, Request, Response
+from pydantic import AfterValidator
 
 from yingshang import audit
 from yingshang.app import allow, router
 from yingshang.auth import ROLES, CurrentPrincipal, Principal, staff, staff_or_client
 from yingshang.cases.etag import set_etag
+from yingshang.cases.numbers import NUMBER_MAX_LENGTH, case_number_of
 from yingshang.cases.pagination import PageParams
 from yingshang.db import SessionDep, get_session
 from yingshang.idempotency import HEADER, BadIdempotencyKey, idempotent_post
@@ -17,6 +19,7 @@ from yingshang.validators import PlausibleDateTime
 from ys_hotline.access import CENTER
 from ys_hotline.settings import Settings
 from ys_hotline.tickets import intake, policy, queries, transitions, views
+from ys_hotline.tickets.kit import NUMBER_PREFIX
 from ys_hotline.tickets.models import CASE_KIND
 from ys_hotline.tickets.schemas import (
     CreatedOut,
@@ -33,6 +36,7 @@ WRITE_SCOPE = "hotline:write"  # the provincial platform pushes tickets with thi
 INTAKE = staff_or_client(WRITE_SCOPE, *ROLES, depts=[CENTER])
 READERS = staff_or_client(WRITE_SCOPE)
 NOT_FOUND: dict[int | str, dict[str, str]] = {404: {"description": "no such ticket (or hidden)"}}
+TicketNumber = Annotated[str, AfterValidator(case_number_of(NUMBER_PREFIX))]
 
 
 @idempotent_post(
@@ -105,6 +109,10 @@ async def list_tickets(
     queue: Annotated[
         str | None, Query(pattern="^(" + "|".join([*queries.QUEUES, "overdue"]) + ")$")
     ] = None,
+    number: Annotated[
+        TicketNumber | None,
+        Query(max_length=NUMBER_MAX_LENGTH, description="the exact 工单编号 (RX20261128-00042)"),
+    ] = None,
 ) -> TicketPage:
     filters = queries.Filters(
         status=[s.value for s in status] if status else None,
@@ -115,6 +123,7 @@ async def list_tickets(
         received_to=received_to,
         keyword=q,
         queue=queue,
+        number=number,
     )
     items, next_cursor = await queries.page(session, principal, filters, page)
     return TicketPage(items=items, next_cursor=next_cursor)

@@ -7,13 +7,14 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 from sqlalchemy import select
 
 from yingshang.app import allow, router
 from yingshang.auth import staff
 from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch
+from yingshang.cases.numbers import NUMBER_MAX_LENGTH, case_number_of
 from yingshang.cases.pagination import Page, PageParams, paginate
 from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep
@@ -32,11 +33,12 @@ from ys_ratings.rectifications.schemas import (
     SpotCheckIn,
     VerdictIn,
 )
-from ys_ratings.rectifications.service import visible
+from ys_ratings.rectifications.service import NUMBER_PREFIX, visible
 from ys_ratings.responses import Responses
 
 api = router("/api/v1/ratings/rectifications", tags=["rectifications"])
 NOT_FOUND: Responses = {404: {"description": "no such rectification (or not yours to see)"}}
+RectificationNumber = Annotated[str, AfterValidator(case_number_of(NUMBER_PREFIX))]
 ACTION_ERRORS: Responses = {
     **NOT_FOUND,
     403: {"description": "not your action"},
@@ -69,6 +71,10 @@ async def list_rectifications(
     department: Annotated[str | None, Query(max_length=60)] = None,
     overdue: bool | None = None,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+    number: Annotated[
+        RectificationNumber | None,
+        Query(max_length=NUMBER_MAX_LENGTH, description="the exact 整改单编号 (ZG20261128-00001)"),
+    ] = None,
 ) -> Page[RectificationOut]:
     r = Rectification
     stmt = select(r)
@@ -76,6 +82,7 @@ async def list_rectifications(
     if departments is not None:
         stmt = stmt.where(r.department.in_(departments))
     for column, value in (
+        (r.number, number),
         (r.state, state),
         (r.department, department),
         (r.overdue, overdue),

@@ -4,11 +4,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import Query, Response
+from pydantic import AfterValidator
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal
 from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch, set_etag
+from yingshang.cases.numbers import NUMBER_MAX_LENGTH, case_number_of
 from yingshang.cases.pagination import PageParams, paginate
 from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep
@@ -22,6 +24,7 @@ from ys_visits.duty.models import KIND, DutyShift
 from ys_visits.duty.schemas import DutyDetail, DutyIn, DutyPage, EmptyIn, MatterIn, ReasonIn
 
 api = router(f"{PREFIX}/duty-shifts", tags=["hall duty (坐班)"])
+ShiftNumber = Annotated[str, AfterValidator(case_number_of(service.NUMBER_PREFIX))]
 Code = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
 
 
@@ -72,6 +75,10 @@ async def list_sittings(
     mine: Annotated[
         bool, Query(description="only the caller's own sittings (as the leader, by 工号)")
     ] = False,
+    number: Annotated[
+        ShiftNumber | None,
+        Query(max_length=NUMBER_MAX_LENGTH, description="the exact 坐班编号 (ZB20261128-00001)"),
+    ] = None,
 ) -> DutyPage:
     stmt = service.list_query(
         date_from=date_from, date_to=date_to, hall=hall, leader_name=leader_name,
@@ -79,6 +86,8 @@ async def list_sittings(
     )  # fmt: skip
     if mine:  # one without a 工号 leads no sitting
         stmt = stmt.where(DutyShift.leader_staff_no == (principal.staff_no or None))
+    if number is not None:
+        stmt = stmt.where(DutyShift.number == number)
     rows, cursor = await paginate(
         session, stmt, page, sort=DutyShift.starts_at, id_col=DutyShift.id, direction="asc"
     )

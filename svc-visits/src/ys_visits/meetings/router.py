@@ -3,11 +3,14 @@ decision a 交办单 handed to a department at once. Any staff reads (the minute
 member unit)."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import Response
+from fastapi import Query, Response
+from pydantic import AfterValidator
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal
+from yingshang.cases.numbers import NUMBER_MAX_LENGTH, case_number_of
 from yingshang.cases.pagination import PageParams, paginate
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
@@ -19,6 +22,7 @@ from ys_visits.meetings.models import Meeting
 from ys_visits.meetings.schemas import MeetingIn, MeetingKind, MeetingOut, MeetingPage
 
 api = router(f"{PREFIX}/meetings", tags=["joint meetings (联席会议)"])
+MeetingNumber = Annotated[str, AfterValidator(case_number_of(service.NUMBER_PREFIX))]
 
 
 @idempotent_post(
@@ -52,8 +56,16 @@ async def list_meetings(
     kind: MeetingKind | None = None,
     held_from: PlausibleDate | None = None,
     held_to: PlausibleDate | None = None,
+    number: Annotated[
+        MeetingNumber | None,
+        Query(
+            max_length=NUMBER_MAX_LENGTH, description="the exact 联席会议编号 (LX20261128-00001)"
+        ),
+    ] = None,
 ) -> MeetingPage:
     stmt = service.list_query(kind=kind, held_from=held_from, held_to=held_to)
+    if number is not None:
+        stmt = stmt.where(Meeting.number == number)
     rows, cursor = await paginate(session, stmt, page, sort=Meeting.created_at, id_col=Meeting.id)
     return MeetingPage(items=await service.views(session, rows, principal), next_cursor=cursor)
 

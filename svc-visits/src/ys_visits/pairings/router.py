@@ -4,11 +4,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import Query, Response
+from pydantic import AfterValidator
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal
 from yingshang.cases import timeline
 from yingshang.cases.etag import IfMatch, set_etag
+from yingshang.cases.numbers import NUMBER_MAX_LENGTH, case_number_of
 from yingshang.cases.pagination import PageParams, paginate
 from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep
@@ -21,6 +23,7 @@ from ys_visits.pairings.models import KIND, Pairing
 from ys_visits.pairings.schemas import EndIn, LeaderRank, PairingIn, PairingOut, PairingPage
 
 api = router(f"{PREFIX}/assignments", tags=["pairings (挂帮)"])
+PairingNumber = Annotated[str, AfterValidator(case_number_of(service.NUMBER_PREFIX))]
 DeptFilter = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
 
 
@@ -59,11 +62,17 @@ async def list_pairings(
     enterprise_id: uuid.UUID | None = None,
     leader_staff_no: Annotated[str | None, Query(max_length=40)] = None,
     leader_rank: LeaderRank | None = None,
+    number: Annotated[
+        PairingNumber | None,
+        Query(max_length=NUMBER_MAX_LENGTH, description="the exact 挂帮编号 (GB20261128-00001)"),
+    ] = None,
 ) -> PairingPage:
     stmt = service.list_query(
         principal, state=status, department=department, overdue=overdue,
         enterprise_id=enterprise_id, leader_staff_no=leader_staff_no, leader_rank=leader_rank,
     )  # fmt: skip
+    if number is not None:
+        stmt = stmt.where(Pairing.number == number)
     rows, cursor = await paginate(session, stmt, page, sort=Pairing.created_at, id_col=Pairing.id)
     return PairingPage(items=await service.views(session, rows, principal), next_cursor=cursor)
 

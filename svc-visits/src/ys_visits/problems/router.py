@@ -5,12 +5,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import Query, Response
+from pydantic import AfterValidator
 
 from yingshang import audit
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal
 from yingshang.cases import timeline
 from yingshang.cases.etag import set_etag
+from yingshang.cases.numbers import NUMBER_MAX_LENGTH, case_number_of
 from yingshang.cases.pagination import PageParams, paginate
 from yingshang.cases.timeline import TimelineOut
 from yingshang.db import SessionDep
@@ -32,6 +34,7 @@ from ys_visits.problems.schemas import (
 from ys_visits.problems.vocabulary import Category, Source, State
 
 api = router(f"{PREFIX}/problems", tags=["problems (诉求/交办单)"])
+ProblemNumber = Annotated[str, AfterValidator(case_number_of(service.NUMBER_PREFIX))]
 DeptFilter = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
 
 
@@ -77,12 +80,18 @@ async def list_problems(
     indicator_code: Annotated[
         str | None, Query(pattern=CODE_PATTERN, description="an indicator's linked tasks")
     ] = None,
+    number: Annotated[
+        ProblemNumber | None,
+        Query(max_length=NUMBER_MAX_LENGTH, description="the exact 交办单编号 (JB20261128-00001)"),
+    ] = None,
 ) -> ProblemPage:
     stmt = service.list_query(
         principal, states=status, department=department, overdue=overdue,
         enterprise_id=enterprise_id, source=source, category=category, meeting_id=meeting_id,
         indicator_code=indicator_code,
     )  # fmt: skip
+    if number is not None:
+        stmt = stmt.where(Problem.number == number)
     rows, cursor = await paginate(session, stmt, page, sort=Problem.created_at, id_col=Problem.id)
     return ProblemPage(items=await service.views(session, rows, principal), next_cursor=cursor)
 

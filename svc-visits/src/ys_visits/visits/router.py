@@ -4,9 +4,11 @@ import uuid
 from typing import Annotated
 
 from fastapi import Query, Response
+from pydantic import AfterValidator
 
 from yingshang.app import allow, router
 from yingshang.auth import CurrentPrincipal
+from yingshang.cases.numbers import NUMBER_MAX_LENGTH, case_number_of
 from yingshang.cases.pagination import PageParams, paginate
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
@@ -18,6 +20,7 @@ from ys_visits.visits.models import Visit
 from ys_visits.visits.schemas import VisitIn, VisitOut, VisitPage
 
 api = router(f"{PREFIX}/visits", tags=["visits (走访)"])
+VisitNumber = Annotated[str, AfterValidator(case_number_of(service.NUMBER_PREFIX))]
 DeptFilter = Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
 
 
@@ -54,11 +57,17 @@ async def list_visits(
     department: DeptFilter = None,
     visited_from: PlausibleDate | None = None,
     visited_to: PlausibleDate | None = None,
+    number: Annotated[
+        VisitNumber | None,
+        Query(max_length=NUMBER_MAX_LENGTH, description="the exact 走访编号 (ZF20261128-00001)"),
+    ] = None,
 ) -> VisitPage:
     stmt = service.list_query(
         principal, enterprise_id=enterprise_id, pairing_id=assignment_id,
         department=department, visited_from=visited_from, visited_to=visited_to,
     )  # fmt: skip
+    if number is not None:
+        stmt = stmt.where(Visit.number == number)
     rows, cursor = await paginate(session, stmt, page, sort=Visit.created_at, id_col=Visit.id)
     return VisitPage(items=await service.views(session, rows), next_cursor=cursor)
 

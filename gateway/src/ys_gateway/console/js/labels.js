@@ -132,6 +132,7 @@ export const COMPLAINT_NOTE_KINDS = {
 export const CASE_KINDS = {
   ticket: "12345工单", application: "办件", case: "投诉案件", finding: "暗访问题",
   problem: "企业诉求交办单", pairing: "挂帮走访", rectification: "差评整改", duty: "坐班",
+  inspection: "暗访", visit: "走访", meeting: "联席会议",
 };
 
 // 非公有制经济服务中心 (svc-visits): the registry, pairings (挂帮), visits (走访), problems

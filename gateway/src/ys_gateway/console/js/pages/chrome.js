@@ -7,6 +7,7 @@ import * as session from "../session.js";
 import { may } from "./visits-shared.js";
 import { myDutyLink } from "./duty.js";
 import { mustChangePassword } from "./password.js";
+import { lookupBox } from "./lookup.js";
 import { STATS_PAGE, mayReadHotlineStats } from "./hotline-stats.js";
 import { mayReadInspections } from "./inspections.js";
 import { mayReadEnforcement } from "./enforcement.js";
@@ -108,11 +109,14 @@ function userBox() {
 
 export function header(publicPage) {
   const staff = session.signedIn() && !publicPage;
+  // 案件查询 by number: every staff position (not before a position is picked or the password changed)
+  const lookup = staff && session.position() && !mustChangePassword();
   return h(
     "header",
     { class: "top" },
     h("a", { class: "brand", href: staff ? "/console/home" : "/console/public", "data-link": "" },
       h("span", { class: "brand-mark", "aria-hidden": "true" }, "营"), "营商环境服务平台"),
+    lookup ? lookupBox() : null,
     h("nav", { "aria-label": "主导航", class: staff ? "staff-nav" : null }, staff ? staffNav() : publicNav()),
     session.signedIn() ? userBox() : h("a", { class: "login-link", href: "/console/login", "data-link": "" }, "工作人员登录"),
   );

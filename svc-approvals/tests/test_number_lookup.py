@@ -1,0 +1,43 @@
+"""案件查询: staff find an application by its exact 办件编号 in the list, as they may see it;
+a malformed number is a 422 problem."""
+
+from __future__ import annotations
+
+import pytest
+
+from yingshang.testing.apps import ServiceUnderTest
+
+from .builders import BASE, People, food_licence_at_the_window
+
+
+async def ids(sut: ServiceUnderTest, number: str, headers: dict[str, str]) -> list[str]:
+    r = await sut.client.get(f"{BASE}/applications", params={"number": number}, headers=headers)
+    assert r.status_code == 200, r.text
+    return [item["id"] for item in r.json()["items"]]
+
+
+async def test_an_application_is_found_by_its_number(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    clerk, app = await food_licence_at_the_window(hall.client, people.issuer)
+    _, other = await food_licence_at_the_window(hall.client, people.issuer)
+    number = app["number"]
+    typed = " " + "".join(chr(ord(c) + 0xFEE0) for c in number.lower()) + " "  # full-width
+    for headers in (clerk, people.staff("SCJGJ"), people.bureau()):
+        assert await ids(hall, typed, headers) == [app["id"]]
+    assert await ids(hall, other["number"], people.staff("SCJGJ")) == [other["id"]]
+    assert await ids(hall, number, people.staff("TAX")) == []  # not the tax bureau's item
+    unknown = number[:-4] + ("9999" if not number.endswith("9999") else "9998")
+    assert await ids(hall, unknown, people.bureau()) == []
+
+
+@pytest.mark.parametrize("wrong", ["2026112800042", "RX20261128-00042", "1" * 44, "ABC"])
+async def test_a_malformed_number_is_a_422_problem(
+    hall: ServiceUnderTest, people: People, wrong: str
+) -> None:
+    r = await hall.client.get(
+        f"{BASE}/applications", params={"number": wrong}, headers=people.bureau()
+    )
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "办件编号格式不正确" in r.text
