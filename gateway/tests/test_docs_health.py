@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
+import pytest
+from pydantic import ValidationError
+from starlette.applications import Starlette
+
+from ys_gateway.app import _console_route
 from ys_gateway.settings import Settings
 
 from .kit import gateway_on_uvicorn, nowhere, served, skeleton_service, upstreams
@@ -70,6 +76,27 @@ async def test_health_aggregates_every_replica(
 async def test_console_placeholder_is_served(settings_for: Callable[..., Settings]) -> None:
     async with gateway_on_uvicorn(settings_for()) as gateway:
         page = await gateway.client.get("/console/")
+        module = await gateway.client.get("/console/js/main.js")
     assert page.status_code == 200
     assert "控制台" in page.text
     assert 'href="/docs"' in page.text
+    # revalidated on every load by default: a new release is never half cached
+    assert (page.headers["cache-control"], module.headers["cache-control"]) == ("no-cache",) * 2
+
+
+async def test_console_assets_may_be_kept_for_a_test_session(
+    settings_for: Callable[..., Settings],
+) -> None:
+    """YS_CONSOLE_MAX_AGE_SECONDS (the browser suite's): the browser keeps every asset, the
+    app's pages included, that long instead of revalidating each on every page load."""
+    app = Starlette(routes=[_console_route(settings_for(console_max_age_seconds=3600))])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+        module = await client.get("/console/js/main.js")
+        page = await client.get("/console/public/rate/some-token")
+        missing = await client.get("/console/js/no-such-module.js")
+    assert (module.status_code, page.status_code, missing.status_code) == (200, 200, 404)
+    assert module.headers["cache-control"] == page.headers["cache-control"] == "max-age=3600"
+    assert "控制台" in page.text
+    with pytest.raises(ValidationError):
+        settings_for(console_max_age_seconds=-1)

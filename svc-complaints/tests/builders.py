@@ -143,9 +143,10 @@ class Walk:
 
     client: httpx.AsyncClient
     people: People
+    complaint: AComplaint | None = None  # the default complaint unless given
 
     async def accepted(self) -> dict[str, Any]:
-        case = await register(self.client, self.people.clerk)
+        case = await register(self.client, self.people.clerk, self.complaint)
         return await step(self.client, case, "accept", self.people.officer, {"note": "属受理范围"})
 
     async def assigned(self) -> dict[str, Any]:

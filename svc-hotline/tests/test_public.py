@@ -22,8 +22,8 @@ async def test_submit_and_track(hotline: ServiceUnderTest, people: People) -> No
     assert wrong.status_code == 404
     tracked = await c.post(f"{BASE}/public/track", json={"number": number, "query_code": code})
     assert tracked.status_code == 200
-    assert set(tracked.json()) == {"number", "type", "title", "status", "received_at", "closed_at",
-                                   "replies"}  # fmt: skip
+    assert set(tracked.json()) == {"number", "type", "title", "status", "received_at", "due_at",
+                                   "closed_at", "replies"}  # fmt: skip
     listed = await c.get(f"{BASE}/tickets", params={"q": "公交"}, headers=people.center_head)
     ticket = listed.json()["items"][0]
     for q in (number, number.lower(), number[:11]):  # the 工单编号 or its start finds it too
@@ -40,6 +40,22 @@ async def test_submit_and_track(hotline: ServiceUnderTest, people: People) -> No
     tracked = await c.post(f"{BASE}/public/track", json={"number": number, "query_code": code})
     assert tracked.json()["status"] == "closed"
     assert tracked.json()["replies"] == ["已纳入明年公交线网规划。"]
+
+
+async def test_tracking_tells_the_promised_time(hotline: ServiceUnderTest, people: People) -> None:
+    """The requester sees the time the county promised (办理's limit: 意见建议 5 working days),
+    as an application's tracking shows its 承诺办结时限."""
+    c = hotline.client
+    made = (await c.post(f"{BASE}/public/tickets", json=REQUEST)).json()
+    answer = {"number": made["number"], "query_code": made["query_code"]}
+    tracked = (await c.post(f"{BASE}/public/track", json=answer)).json()
+    listed = await c.get(
+        f"{BASE}/tickets", params={"q": made["number"]}, headers=people.center_head
+    )
+    [ticket] = listed.json()["items"]
+    detail = (await c.get(f"{BASE}/tickets/{ticket['id']}", headers=people.center_head)).json()
+    assert detail["due_at"] is not None
+    assert tracked["due_at"] == detail["due_at"]
 
 
 async def test_submit_is_rate_limited(hotline: ServiceUnderTest) -> None:

@@ -41,7 +41,9 @@ TABLET = {"width": 768, "height": 1024}
 STARTUP_SECONDS = 300.0  # a loaded CI machine migrates and seeds six services slowly
 # A county holiday file (a made-up 2027: 元旦 off, a 春节 make-up Saturday) every process loads.
 CALENDAR_2027 = ROOT / "shared" / "tests" / "data" / "holiday-cn-2027-fixture.json"
-# Test settings: a cheap password hash (each login verifies one) and a quicker SMS outbox.
+# Test settings: a cheap password hash (each login verifies one), a quicker SMS outbox, and
+# the console's assets kept by the browser (one release all session long): each page load
+# would otherwise revalidate its ~70 modules at the gateway, one request each.
 FAST = {
     "YS_PASSWORD_TIME_COST": "1",
     "YS_PASSWORD_MEMORY_KIB": "8192",
@@ -49,6 +51,7 @@ FAST = {
     "YS_RELAY_POLL_SECONDS": "0.25",  # events reach the ratings service sooner
     "YS_SWEEP_INTERVAL_SECONDS": "0.5",  # an overdue stage reaches the 督办 ledger sooner
     "YS_CALENDAR_FILES": json.dumps([str(CALENDAR_2027)]),
+    "YS_CONSOLE_MAX_AGE_SECONDS": "3600",
 }
 # Every client of the session verifies TLS with this one context (the gateway is plain HTTP on
 # loopback): a new httpx client loads the CA bundle again, tens of ms of CPU each time.

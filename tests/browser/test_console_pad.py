@@ -17,6 +17,9 @@ A = "/api/v1/approvals"
 HALL, WINDOW = "HALL_COUNTY", "W02"  # a comprehensive window no other browser test uses
 FOOD = "食品经营许可"  # a 承诺件: 受理 is its one evaluation node at the window
 LANDSCAPE = {"width": 1280, "height": 800}  # a 10-inch tablet
+# The pad's timers (pad.js POLL_MS, rate.js KIOSK_RESET_MS): its clock is moved on by as much
+# rather than waited for, so each timer fires at once (still the pad's own timer, and its call).
+POLL_MS, THANKS_MS = 3_000, 8_000
 
 
 def _pad_client(console: Any) -> tuple[str, str]:
@@ -86,6 +89,7 @@ def test_the_pad_shows_its_windows_invitation_and_goes_back_to_idle(console: Any
     console.shot(head, "hall-pad-binding")
 
     pad = console.new_page(LANDSCAPE)  # a context of its own: its localStorage ends with it
+    pad.clock.install()  # time runs as usual until the test moves it on
     pad.goto(f"{console.base}/console/pad")
     pad.fill("#f-client_id", client_id)
     pad.fill("#f-client_secret", secret)
@@ -97,6 +101,7 @@ def test_the_pad_shows_its_windows_invitation_and_goes_back_to_idle(console: Any
     console.shot(pad, "pad-idle")
 
     number = _accepted_at_w02(console)
+    pad.clock.fast_forward(POLL_MS)  # the pad's next ask for the window's invitation
     expect(pad.locator(".pad-prompt")).to_have_text("请对本次服务进行评价")
     expect(pad.locator("main")).to_contain_text(number)
     shown = pad.inner_text("main")
@@ -112,6 +117,7 @@ def test_the_pad_shows_its_windows_invitation_and_goes_back_to_idle(console: Any
     assert listed.status_code == 200, listed.text
     mine = [(r["level"], r["node"]) for r in listed.json()["items"] if r["case_number"] == number]
     assert mine == [(5, "accept")]
+    pad.clock.fast_forward(THANKS_MS)
     pad.wait_for_selector(".pad-welcome")  # after the thanks, idle for the next applicant
     expect(pad.locator(".rate-form")).to_have_count(0)
 

@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # First match wins: the aggregated /healthz goes before the per-service one.
     app.router.routes.insert(0, app.router.routes.pop())
     prefer_in_schema(app)
-    app.router.routes.append(_console_route())
+    app.router.routes.append(_console_route(settings))
     _install_state(app, settings)
     essentials: list[Component] = [app.state.core, app.state.proxy]
     app.router.lifespan_context = _with_essentials(app.router.lifespan_context, essentials)
@@ -196,7 +196,12 @@ def _replaced(route: BaseRoute) -> bool:
 class ConsoleFiles(StaticFiles):
     """The console's assets. Any other path without a file extension is a page of the
     single-page app (e.g. the SMS rating link ``/console/public/rate/<token>``): index.html.
-    Revalidated on every load (ETag), so a new release is never half cached."""
+    Revalidated on every load (ETag), so a new release is never half cached; kept ``max_age``
+    seconds instead when set (``YS_CONSOLE_MAX_AGE_SECONDS``, for tests)."""
+
+    def __init__(self, *, max_age: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cache_control = f"max-age={max_age}" if max_age else "no-cache"
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         try:
@@ -205,12 +210,13 @@ class ConsoleFiles(StaticFiles):
             if exc.status_code != 404 or "." in path.rsplit("/", 1)[-1]:
                 raise
             response = await super().get_response("index.html", scope)
-        response.headers["Cache-Control"] = "no-cache"
+        response.headers["Cache-Control"] = self.cache_control
         return response
 
 
-def _console_route() -> BaseRoute:
-    return Mount("/console", app=ConsoleFiles(directory=CONSOLE_DIR, html=True), name="console")
+def _console_route(settings: Settings) -> BaseRoute:
+    files = ConsoleFiles(directory=CONSOLE_DIR, html=True, max_age=settings.console_max_age_seconds)
+    return Mount("/console", app=files, name="console")
 
 
 def _with_essentials(inner: Any, essentials: list[Component]) -> Any:

@@ -33,6 +33,10 @@ class Settings(ServiceSettings):
     upstream_pool_size: int = 256
     max_body_bytes: int = 10 * 1024 * 1024
     cors_origins: str = "*"
+    # The console's assets: 0 (the default) revalidates each on every load, so a new release is
+    # never half cached; a test session serving one release throughout may let the browser keep
+    # them this long instead (tests/browser: tens of revalidations less per page load).
+    console_max_age_seconds: int = Field(0, ge=0)
 
     # Tokens (OAuth2 authorization server)
     signing_alg: Literal["Ed25519", "ES256"] = "Ed25519"

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.builders import BASE, People, Walk, etag, register, step
+from tests.builders import BASE, ENTERPRISE, AComplaint, People, Walk, etag, register, step
 from yingshang.clock import FrozenClock
 from yingshang.events.outbox import OutboxEvent
 from yingshang.notify import Notification
@@ -207,3 +207,19 @@ async def test_preconditions(complaints: ServiceUnderTest, people: People, walk:
         await c.get(f"{BASE}/cases/{case['id']}", headers=p.head(d)) for d in ("ZHZFJ", "SCJGJ")
     ]
     assert [r.status_code for r in both] == [200, 200]  # responsible unit and respondent
+
+
+async def test_the_rating_names_the_complaint_rated_without_who_made_it(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    """办结 invites the enterprise to rate (``completed``): its 事项 is the category and the
+    complaint's title — "其他" alone names nothing — with the enterprise's identity hidden, as
+    the unit rated reads it."""
+    c, p = complaints.client, people
+    title = f"{ENTERPRISE['name']}被要求捐赠"
+    other = AComplaint(category="other", title=title, extra={"category_other": "强制捐赠"})
+    case = await Walk(c, p, other).resolved()
+    await step(c, case, "confirm", p.clerk, {"note": "企业电话确认满意"})
+    events = await events_of(complaints, case["id"])
+    completed = next(e for e in events if e["type"].endswith(".completed"))["data"]
+    assert completed["item_name"] == "其他：[已隐去]被要求捐赠"

@@ -1,7 +1,7 @@
 """The public page: an anonymous complaint, tracked by number + query code (status and
 answers only), a wrong code answering like an unknown number, and the per-address limit."""
 
-from tests.builders import BASE, AComplaint, People, step
+from tests.builders import BASE, AComplaint, People, register, step
 from yingshang.testing.apps import ServiceUnderTest
 
 
@@ -54,3 +54,23 @@ async def test_the_public_form_is_rate_limited(complaints: ServiceUnderTest) -> 
         for _ in range(3)
     ]
     assert codes == [201, 201, 429]
+
+
+async def test_the_acceptance_tells_the_enterprise_the_centers_words_as_a_sentence_of_their_own(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    """受理's 说明 goes to the enterprise (public tracking) after the acceptance notice, marked
+    as the center's, never run on into the notice's last word."""
+    c = complaints.client
+    said, plain = await register(c, people.clerk), await register(c, people.clerk)
+    await step(c, said, "accept", people.officer, {"note": "属受理范围"})
+    await step(c, plain, "accept", people.officer)
+    told = []
+    for case in (said, plain):
+        answer = {"number": case["number"], "query_code": case["query_code"]}
+        tracked = await c.post(f"{BASE}/public/track", json=answer)
+        told.append([m["body"] for m in tracked.json()["messages"]])
+    assert told == [
+        ["您反映的问题已受理，将交责任单位调查处理。投诉中心说明：属受理范围"],
+        ["您反映的问题已受理，将交责任单位调查处理。"],
+    ]

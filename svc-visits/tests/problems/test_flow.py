@@ -81,6 +81,10 @@ async def test_the_whole_loop_with_events_clocks_and_rating_node(
     p = await walk.step(p, "solve", people.head(), SOLVED)
     p = await walk.step(p, "confirm", people.center, CONFIRMED)
     assert [s["status"] for s in p["stages"]] == ["completed"] * 7
+    # listed as the process runs, not as the clocks started (three at the 交办)
+    assert [s["stage"] for s in p["stages"]] == [
+        "sign", "contact", "proposal", "progress", "progress", "resolution", "confirmation",
+    ]  # fmt: skip
     assert await event_names(visits, p["id"]) == [
         "created", "stage_started", "stage_started", "stage_started", "assigned", "signed",
         "stage_completed", "stage_started", "contacted", "stage_completed", "proposed",

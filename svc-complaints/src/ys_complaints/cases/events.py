@@ -6,10 +6,13 @@ from typing import Any
 from yingshang.clock import now
 from yingshang.events.envelope import CloudEvent, make_event
 from ys_complaints import events as ev
+from ys_complaints.access import Audience
+from ys_complaints.cases.confidentiality import Redactor
 from ys_complaints.cases.models import CASE_KIND, ComplaintCase
 from ys_complaints.cases.vocabulary import CATEGORY_LABELS, CHANNELS, Category, Source
 
 PREFIX = f"ys.{ev.SERVICE}.{CASE_KIND}"
+ITEM_NAME_MAX = 200  # the ratings service keeps a 事项名称 of up to 200 characters
 
 
 def common(case: ComplaintCase) -> dict[str, Any]:
@@ -37,10 +40,18 @@ def _closed(case: ComplaintCase, data: dict[str, Any]) -> ev.CaseEvent:
     )
 
 
+def rated_item(case: ComplaintCase) -> str:
+    """What the enterprise rates (好差评's 事项): the category and the complaint's title, as the
+    unit complained about may read it (the enterprise's identity redacted) — "其他" alone
+    would not tell the complainant which of its complaints the rating is about."""
+    title = Redactor.for_case(case, Audience.REDACTED).text(case.title)
+    return f"{CATEGORY_LABELS[Category(case.category)]}：{title}"[:ITEM_NAME_MAX]
+
+
 def _completed(case: ComplaintCase, data: dict[str, Any]) -> ev.CaseEvent:
     return ev.Completed(
         **common(case),
-        item_name=CATEGORY_LABELS[Category(case.category)],
+        item_name=rated_item(case),
         staff_no=data.get("staff_no"),
         channel=CHANNELS[Source(case.source)],
     )

@@ -54,6 +54,11 @@ def _fen(amount: Any) -> int | None:
     return None if amount is None else int(amount * 100)
 
 
+# What the enterprise reads when its complaint is accepted (public tracking, PUBLIC_NOTES);
+# the center's 说明, when given, follows as a sentence of its own.
+ACCEPTED_TEXT = "您反映的问题已受理，将交责任单位调查处理。"
+
+
 def yuan_text(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d} 元"
 
@@ -85,7 +90,7 @@ async def accept(
     if case.category == Category.UNPAID_BILLS:
         _require_bill(case)
     case.decided_at = now()
-    text = "您反映的问题已受理，将交责任单位调查处理。" + (body.note or "")
+    text = ACCEPTED_TEXT + (f"投诉中心说明：{body.note}" if body.note else "")
     await write_note(session, case, NoteKind.DECISION, text, who, at)
     await tell(session, case, "complaint_decision", decision="accepted")
 

@@ -84,6 +84,7 @@ async def track(
         title=ticket.title,
         status=ticket.state,
         received_at=ticket.received_at,
+        due_at=ticket.due_at,
         closed_at=ticket.closed_at,
         replies=replies,
     )

@@ -231,12 +231,15 @@ class CreatedOut(TicketOut):
 
 
 class TrackOut(BaseModel):
-    """Public tracking: status and replies only, no personal data."""
+    """Public tracking: status, the promised time and replies only, no personal data."""
 
     number: str
     type: str
     title: str
     status: str
     received_at: datetime
+    due_at: datetime | None = Field(
+        description="承诺办结时限: the 办理 limit (an approved 延期 included); null without one"
+    )
     closed_at: datetime | None
     replies: list[str]

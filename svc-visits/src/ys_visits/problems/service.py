@@ -201,7 +201,7 @@ async def detail(session: AsyncSession, problem: Problem, who: Principal) -> Pro
     )
     return ProblemDetail(
         **base.model_dump(),
-        stages=[StageOut.model_validate(s) for s in all_stages],
+        stages=[StageOut.model_validate(s) for s in stages.in_process_order(all_stages)],
         progress=[ProgressOut.model_validate(u) for u in updates.scalars()],
     )
 

@@ -18,7 +18,7 @@ from ys_visits.access import CENTER
 from ys_visits.clocks import SERVICE, earliest_due
 from ys_visits.problems.machine import ENTERPRISE_STAGES, Clocks
 from ys_visits.problems.models import KIND, Problem
-from ys_visits.problems.vocabulary import Stage
+from ys_visits.problems.vocabulary import PROCESS_ORDER, Stage
 
 Actor = deadlines.Actor
 
@@ -74,6 +74,13 @@ async def apply(session: AsyncSession, problem: Problem, clocks: Clocks, actor: 
 
 async def of(session: AsyncSession, problem: Problem) -> list[DeadlineStage]:
     return await deadlines.stages_of(session, KIND, problem.id)
+
+
+def in_process_order(rows: list[DeadlineStage]) -> list[DeadlineStage]:
+    """A problem's stages in the order of the process (``PROCESS_ORDER``); the clocks of one
+    stage (月度进展 each month, a reopened 解决) oldest first."""
+    rank = {stage.value: n for n, stage in enumerate(PROCESS_ORDER)}
+    return sorted(rows, key=lambda row: (rank.get(row.stage, len(rank)), row.started_at))
 
 
 async def refresh_due(session: AsyncSession, problem: Problem) -> None:

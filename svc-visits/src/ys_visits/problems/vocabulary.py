@@ -76,6 +76,18 @@ class Stage(StrEnum):
     CONFIRMATION = "confirmation"  # solved → the enterprise's confirmation obtained
 
 
+# The stages as a 交办单 meets them: 签收, 联系, 提出方案, 月度进展 (until solved), 解决, 确认 —
+# the order a page lists them in (several start at the 交办 itself, so not by start time).
+PROCESS_ORDER: tuple[Stage, ...] = (
+    Stage.SIGN,
+    Stage.CONTACT,
+    Stage.PROPOSAL,
+    Stage.PROGRESS,
+    Stage.RESOLUTION,
+    Stage.CONFIRMATION,
+)
+
+
 class Closure(StrEnum):
     CONFIRMED = "confirmed"  # 企业确认
     ACCEPTED = "accepted"  # 营商局确认销号: a task without an enterprise to confirm it

@@ -76,8 +76,10 @@ function staffNav() {
 }
 
 function publicNav() {
+  const home = navLink("/console/public", "首页");
+  home.classList.add("home-link"); // a phone leaves it out: the brand leads home as well
   return [
-    navLink("/console/public", "首页"),
+    home,
     navLink("/console/public/hotline", "12345诉求"),
     navLink("/console/public/complaint", "涉企投诉"),
     navLink("/console/public/track", "办件查询"),

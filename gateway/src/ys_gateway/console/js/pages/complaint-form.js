@@ -20,7 +20,9 @@ export const COMPLAINT_FIELDS = [
   { name: "facts", label: "事实与诉求", type: "textarea", required: true, rows: 5 },
   { name: "claimed_amount", label: "涉及金额（元）", type: "number", min: 0, step: "0.01", requiredIf: BILL },
   { name: "bill_due_date", label: "账款约定支付日期", type: "date", showIf: ["category", "unpaid_bills"], requiredIf: BILL },
-  { name: "anonymous", label: "匿名投诉（无法回复办理结果）", type: "checkbox" },
+  // Anonymous: no identity, so no SMS and no call from the center (ys_complaints notes.tell);
+  // the result is still answered online, to whoever holds the number and query code.
+  { name: "anonymous", label: "匿名投诉（不留企业信息，不会收到短信和电话回访；凭投诉编号和查询码在“办件查询”查看办理结果）", type: "checkbox" },
   { name: "enterprise_name", label: "企业名称", required: true, max: 200, showIf: REAL_NAME },
   { name: "uscc", label: "统一社会信用代码", required: true, max: 18, showIf: REAL_NAME,
     attrs: { pattern: USCC, title: "18位统一社会信用代码", autocomplete: "off" } },

@@ -10,6 +10,9 @@ import { section, table } from "../ui.js";
 import { NOTE, firstDue, noteRequired, renderCase } from "./casepage.js";
 
 const withNote = (v) => ({ note: v.note });
+// 受理's 说明 is not kept among the staff: the enterprise reads it after the acceptance notice.
+const TOLD_ON_ACCEPT = { ...NOTE, label: "告知企业的说明（可不填）",
+  hint: "投诉企业查询时可见，附在“您反映的问题已受理，将交责任单位调查处理。”之后" };
 
 const FORMS = {
   accept: { label: "受理", path: "accept", tone: "primary",
@@ -17,7 +20,7 @@ const FORMS = {
       { name: "respondent", label: "被投诉单位", type: "department" },
       // a case accepted as 拖欠企业账款 needs both (unless they came with the complaint)
       { name: "claimed_amount", label: "拖欠金额（元，拖欠账款类）", type: "number", min: 0, step: "0.01" },
-      { name: "bill_due_date", label: "账款约定支付日期（拖欠账款类）", type: "date" }, NOTE],
+      { name: "bill_due_date", label: "账款约定支付日期（拖欠账款类）", type: "date" }, TOLD_ON_ACCEPT],
     body: (v) => ({
       category: v.category || null, respondent: v.respondent || null, note: v.note || null,
       claimed_amount: v.claimed_amount || null, bill_due_date: v.bill_due_date || null,

@@ -2,8 +2,9 @@
 import { publicPost } from "../../api.js";
 import { h, replace } from "../../dom.js";
 import { dateTime, dueTime } from "../../format.js";
+import { specForm } from "../../forms.js";
 import { TICKET_STATUS, TICKET_TYPES, label } from "../../labels.js";
-import { errorBox, field, input, kv, loading, onSubmit, section, select, textarea } from "../../ui.js";
+import { errorBox, field, input, kv, loading, section, select } from "../../ui.js";
 
 const KINDS = { hotline: "12345 工单", complaint: "涉企投诉", application: "政务服务办件" };
 
@@ -15,16 +16,22 @@ async function lookup(kind, number, code) {
 
 function hotlineView(t) {
   return h("div", {}, kv([["编号", t.number], ["类型", label(TICKET_TYPES, t.type)], ["标题", t.title],
-    ["状态", label(TICKET_STATUS, t.status)], ["受理时间", dateTime(t.received_at)], t.closed_at && ["办结时间", dateTime(t.closed_at)]]),
+    ["状态", label(TICKET_STATUS, t.status)], ["受理时间", dateTime(t.received_at)],
+    t.due_at && ["承诺办结时限", dueTime(t.due_at)], t.closed_at && ["办结时间", dateTime(t.closed_at)]]),
   t.replies.length ? h("div", {}, h("h3", {}, "答复"), t.replies.map((r) => h("p", { class: "reply" }, r))) : null);
 }
 
+// The enterprise's answer closes the case or reopens it: no answer is chosen for it (请选择…),
+// and a dispute states its reason (as the service requires: two characters or more).
+const RESPOND_FIELDS = [
+  { name: "verdict", label: "您对办理结果", type: "select", required: true, options: { confirmed: "认可（确认办结）", disputed: "有异议" } },
+  { name: "reason", label: "异议理由", type: "textarea", required: true, max: 2000, showIf: ["verdict", "disputed"] },
+];
+
 function respondForm(number, code, redraw) {
-  const form = h("form", { class: "grid-form", "aria-label": "对办理结果的意见" },
-    field("您对办理结果", select("verdict", { confirmed: "认可（确认办结）", disputed: "有异议" })),
-    field("异议理由", textarea("reason", { maxlength: 2000 })),
-    h("button", { type: "submit", class: "primary" }, "提交"));
-  onSubmit(form, async (v) => redraw(await publicPost("/api/v1/complaints/public/respond", { number, query_code: code, verdict: v.verdict, reason: v.reason || null })));
+  const form = specForm({ label: "对办理结果的意见", fields: RESPOND_FIELDS, submitText: "提交" }, async (v) =>
+    redraw(await publicPost("/api/v1/complaints/public/respond", { number, query_code: code, verdict: v.verdict, reason: v.reason || null })));
+  form.elements.reason.minLength = 2;
   return form;
 }
 
@@ -52,10 +59,16 @@ function applicationView(a) {
   a.supplement ? supplementView(a.supplement) : null);
 }
 
+/** A number as the services write it, however it was typed: no blanks around it, full-width
+ * letters and digits (ＲＸ２０２６…) as ASCII, lower case as upper (rx2026… → RX2026…). */
+function normalNumber(number) {
+  return number.trim().normalize("NFKC").toUpperCase();
+}
+
 /** The kind a number's shape names: 12345 工单 RX…, 涉企投诉 TS…, 办件 the 31-character
  * implementation code + date + sequence; `null` while it says nothing yet. */
 function kindOf(number) {
-  const n = number.trim().toUpperCase();
+  const n = normalNumber(number);
   if (/^RX\d/.test(n)) return "hotline";
   if (/^TS\d/.test(n)) return "complaint";
   if (n.length >= 31 && /^[0-9A-Z]{31}/.test(n)) return "application";
@@ -82,11 +95,12 @@ export async function trackPage({ main, query }) {
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const { kind, number, query_code: code } = Object.fromEntries(new FormData(form));
+    const { kind, number: typed, query_code: code } = Object.fromEntries(new FormData(form));
+    const number = normalNumber(typed);
     replace(result, loading("正在查询…"));
     try {
-      const found = await lookup(kind, number.trim(), code.trim());
-      const redraw = (c) => replace(result, section("查询结果", complaintView(c, number.trim(), code.trim(), redraw)));
+      const found = await lookup(kind, number, code.trim());
+      const redraw = (c) => replace(result, section("查询结果", complaintView(c, number, code.trim(), redraw)));
       if (kind === "complaint") return redraw(found);
       replace(result, section("查询结果", kind === "hotline" ? hotlineView(found) : applicationView(found)));
     } catch (error) {
