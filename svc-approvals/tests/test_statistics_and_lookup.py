@@ -77,6 +77,9 @@ async def test_public_lookup_shows_status_only(hall: ServiceUnderTest, people: P
     track = f"{BASE}/public/applications/track"
     posted = await hall.client.post(track, json={"number": number, "query_code": code})
     assert posted.json() == ok.json()
+    typed = " " + number.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"}) + " "
+    as_typed = await hall.client.post(track, json={"number": typed, "query_code": code})
+    assert as_typed.json() == ok.json()  # full-width digits and spaces, as pasted
     missed = await hall.client.post(track, json={"number": number, "query_code": wrong})
     assert missed.status_code == 404
     assert (await hall.client.post(track, json={"number": number})).status_code == 422

@@ -22,6 +22,12 @@ async def test_submit_and_track(hotline: ServiceUnderTest, people: People) -> No
     assert wrong.status_code == 404
     tracked = await c.post(f"{BASE}/public/track", json={"number": number, "query_code": code})
     assert tracked.status_code == 200
+    # as a citizen types it: lower case, spaces, the hyphen left out
+    typed = f" {number.lower().replace('-', '')} "
+    again = await c.post(f"{BASE}/public/track", json={"number": typed, "query_code": code})
+    assert again.json() == tracked.json()
+    misshapen = await c.post(f"{BASE}/public/track", json={"number": "RX2026", "query_code": code})
+    assert misshapen.status_code == 422
     assert set(tracked.json()) == {"number", "type", "title", "status", "received_at", "due_at",
                                    "closed_at", "replies"}  # fmt: skip
     listed = await c.get(f"{BASE}/tickets", params={"q": "公交"}, headers=people.center_head)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
 from yingshang.auth import public
 from yingshang.cases import numbers, timeline
+from yingshang.cases.numbers import normalise_application_number
 from yingshang.db import SessionDep
 from yingshang.problems import NotFound
 from ys_approvals.applications.intake import find_by_number
@@ -33,7 +34,11 @@ RESPONSES: dict[int | str, dict[str, str]] = {
 class TrackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    number: str = Field(min_length=5, max_length=80, description="办件编号 (item code + date + n)")
+    number: Annotated[
+        str,
+        Field(min_length=5, max_length=80, description="办件编号 (item code + date + n)"),
+        AfterValidator(normalise_application_number),  # as typed: any case, full-width, spaces
+    ]
     query_code: str = Field(min_length=4, max_length=16)
 
 

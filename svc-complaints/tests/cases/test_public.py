@@ -34,6 +34,9 @@ async def test_anonymous_complaint_from_the_web_form(
     case = await step(c, case, "accept", people.officer)
     tracked = await c.post(f"{BASE}/public/track", json={"number": number, "query_code": code})
     assert tracked.json()["state"] == "accepted"
+    typed = f" {number.lower()} "  # as typed: lower case, spaces
+    again = await c.post(f"{BASE}/public/track", json={"number": typed, "query_code": code})
+    assert again.json() == tracked.json()
     assert tracked.json()["messages"][0]["kind"] == "decision"
     assert set(tracked.json()) == {
         "number",

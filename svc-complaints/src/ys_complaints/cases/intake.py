@@ -21,10 +21,9 @@ from ys_complaints.cases import events, stages
 from ys_complaints.cases.machine import MACHINE, Stage
 from ys_complaints.cases.models import CASE_KIND, ComplaintCase, Evidence
 from ys_complaints.cases.schemas import ComplaintIn
-from ys_complaints.cases.vocabulary import Source
+from ys_complaints.cases.vocabulary import NUMBER_PREFIX, Source
 from ys_complaints.directory import service as directory
 
-NUMBER_PREFIX = "TS"  # 投诉
 Actor = Principal | str
 
 

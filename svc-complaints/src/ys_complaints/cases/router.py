@@ -21,7 +21,6 @@ from yingshang.validators import PlausibleDateTime
 from ys_complaints.access import CENTER, OVERSIGHT, WRITE_SCOPE, Audience, audience, may_unmask
 from ys_complaints.cases import actions, intake, queries, views
 from ys_complaints.cases.confidentiality import revealed_contact
-from ys_complaints.cases.intake import NUMBER_PREFIX
 from ys_complaints.cases.models import CASE_KIND
 from ys_complaints.cases.schemas import (
     CaseIn,
@@ -30,7 +29,7 @@ from ys_complaints.cases.schemas import (
     CreatedOut,
     IdentityOut,
 )
-from ys_complaints.cases.vocabulary import Category, Source, State
+from ys_complaints.cases.vocabulary import NUMBER_PREFIX, Category, Source, State
 
 api = router("/api/v1/complaints/cases", tags=["cases"])
 INTAKE = staff_or_client(WRITE_SCOPE, "clerk", "staff", "head", depts=[CENTER])

@@ -5,11 +5,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from yingshang.cases.numbers import case_number_of
 from yingshang.cases.pagination import Page
 from yingshang.validators import USCC, PastOrToday, Phone, refuse_missing
-from ys_complaints.cases.vocabulary import Category, Exclusion, Verdict
+from ys_complaints.cases.vocabulary import NUMBER_PREFIX, Category, Exclusion, Verdict
 
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,59}$", description="department code")]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
@@ -272,7 +273,10 @@ class CheckBackIn(Strict):
 
 
 class TrackIn(Strict):
-    number: str = Field(min_length=5, max_length=40)
+    # as typed or read out: any case, full-width, spaces, the hyphen left out
+    number: Annotated[
+        str, Field(min_length=5, max_length=40), AfterValidator(case_number_of(NUMBER_PREFIX))
+    ]
     query_code: str = Field(min_length=4, max_length=20)
 
 

@@ -7,6 +7,8 @@ enterprises are not accepted (answered with the reason and where to go instead).
 
 from enum import StrEnum
 
+NUMBER_PREFIX = "TS"  # 投诉: TS20261126-00042
+
 
 class State(StrEnum):
     REGISTERED = "registered"  # 已登记: awaiting the acceptance decision (受理决定)

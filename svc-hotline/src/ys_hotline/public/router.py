@@ -4,18 +4,22 @@ Submit a request (anonymous allowed) and track it by number + query code: status
 replies only, never personal data.
 """
 
+from typing import Annotated
+
 from fastapi import Request, Response
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 
 from yingshang.app import allow, router
 from yingshang.auth import public
+from yingshang.cases.numbers import case_number_of
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from yingshang.problems import NotFound
 from yingshang.ratelimit import limit_per_address
 from ys_hotline.settings import Settings
 from ys_hotline.tickets import intake, kit
+from ys_hotline.tickets.kit import NUMBER_PREFIX
 from ys_hotline.tickets.models import Ticket, TicketReply
 from ys_hotline.tickets.schemas import PublicTicketIn, TicketIn, TrackOut
 from ys_hotline.tickets.vocabulary import Source
@@ -30,7 +34,10 @@ class Submitted(BaseModel):
 
 
 class TrackIn(BaseModel):
-    number: str = Field(min_length=5, max_length=40)
+    # as typed or read out: any case, full-width, spaces, the hyphen left out
+    number: Annotated[
+        str, Field(min_length=5, max_length=40), AfterValidator(case_number_of(NUMBER_PREFIX))
+    ]
     query_code: str = Field(min_length=4, max_length=20)
 
 
