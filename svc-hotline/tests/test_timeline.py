@@ -28,6 +28,7 @@ async def test_the_timeline_names_each_step_and_state(
         ("sign", "签收", "已派单", "已签收"),
         ("urge", "催办/督办", "已签收", "已签收"),
     ]
+    assert steps[0]["note"] == "来源：电话"  # the channel in words, not its code
     started = next(e for e in t["timeline"] if e["action"] == "stage_started")
     assert (started["label"], started["to_label"]) == ("开始计时", "计时中")
 

@@ -26,7 +26,7 @@ from ys_hotline.tickets import duplicates, events, kit, stages
 from ys_hotline.tickets.machine import Stage
 from ys_hotline.tickets.models import CASE_KIND, Ticket
 from ys_hotline.tickets.schemas import DuplicateHint, TicketIn
-from ys_hotline.tickets.vocabulary import REFERRALS, Source, Status
+from ys_hotline.tickets.vocabulary import REFERRALS, SOURCE_NAMES, Source, Status
 
 CLOCK_SKEW = timedelta(minutes=5)  # a pushed received_at may not lie in the future
 _INSERT = insert_row(Ticket)
@@ -196,7 +196,7 @@ async def _record_created(
         action="receive",
         actor=actor,
         to_state=ticket.state,
-        note=f"受理 ({ticket.source})",
+        note=f"来源：{SOURCE_NAMES[Source(ticket.source)]}",
         event_id=event.id,
     )
     stage = await stages.start(

@@ -20,6 +20,16 @@ class Source(StrEnum):
     CONSOLE = "console"  # entered by staff in the console
 
 
+# how the timeline's 受理 entry names the channel, in the console's words (TICKET_SOURCES)
+SOURCE_NAMES = {
+    Source.PHONE: "电话",
+    Source.WEB: "网站",
+    Source.PROVINCE: "省平台",
+    Source.RATING_FOLLOWUP: "差评跟进",
+    Source.CONSOLE: "控制台",
+}
+
+
 class Urgency(StrEnum):
     NORMAL = "normal"
     URGENT = "urgent"  # 紧急: 接诉即办

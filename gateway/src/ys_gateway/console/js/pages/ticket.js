@@ -87,7 +87,7 @@ export function ticketActions(ticket, categories = []) {
   return (ticket.actions || []).flatMap((name) => (FORMS[name] ? FORMS[name](ticket, categories).map((form) => ({ name, ...form })) : []));
 }
 
-/** The intake's note names the source by its code ("受理 (phone)"): in words here. */
+/** Tickets taken in before the intake wrote its note in words ("受理 (phone)"): in words here. */
 function readableNote(entry) {
   const source = /^受理 \((\w+)\)$/.exec(entry.note || "");
   return source ? { ...entry, note: `来源：${label(TICKET_SOURCES, source[1])}` } : entry;
