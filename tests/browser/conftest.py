@@ -132,7 +132,7 @@ class Console:
             page.goto(f"{self.base}/console/login")
         page.fill("#f-username", username)
         page.fill("#f-password", DEMO_PASSWORD)
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_url(re.compile(r"/console/(home|positions)"))
 
     def sign_in(self, page: Any, username: str, path: str = "/console/home") -> None:

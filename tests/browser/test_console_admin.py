@@ -30,7 +30,7 @@ def _sign_in(console: Any, page: Any, username: str, password: str) -> None:
     page.goto(f"{console.base}/console/login")
     page.fill("#f-username", username)
     page.fill("#f-password", password)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
 
 
 def _users_page(console: Any, page: Any) -> None:
@@ -67,7 +67,7 @@ def _change_password(page: Any, current: str, new: str) -> None:
     page.fill("#f-current_password", current)
     page.fill("#f-new_password", new)
     page.fill("#f-confirm_password", new)
-    page.click("form button[type=submit]:has-text('确认修改')")
+    page.click("main form button[type=submit]:has-text('确认修改')")
 
 
 def test_a_new_person_changes_the_temporary_password_then_works(console: Any) -> None:
@@ -92,7 +92,7 @@ def test_a_new_person_changes_the_temporary_password_then_works(console: Any) ->
     person.goto(f"{console.base}/console/home")
     person.wait_for_url("**/console/password")  # held on the password page
     _change_password(person, "not-the-temporary", "my-own-password-1")
-    expect(person.locator("form .form-error")).to_have_text("当前密码不正确")
+    expect(person.locator("main form .form-error")).to_have_text("当前密码不正确")
     _change_password(person, temporary, "my-own-password-1")
     person.wait_for_url("**/console/home")
     person.wait_for_selector("main h1:has-text('12345热线工作台')")
@@ -112,7 +112,7 @@ def test_a_new_person_changes_the_temporary_password_then_works(console: Any) ->
 
     console.logout(person)
     _sign_in(console, person, username, "my-own-password-1")
-    expect(person.locator("form .form-error")).to_contain_text("用户名或密码错误")
+    expect(person.locator("main form .form-error")).to_contain_text("用户名或密码错误")
     assert "/console/login" in person.url
 
 
@@ -214,14 +214,14 @@ def test_anyone_changes_their_own_password_from_the_header(console: Any) -> None
     page.fill("#f-current_password", "first-own-password")
     page.fill("#f-new_password", "second-own-password")
     page.fill("#f-confirm_password", "second-own-passwork")
-    page.click("form button[type=submit]")
-    expect(page.locator("form .form-error")).to_have_text("两次输入的新密码不一致")
+    page.click("main form button[type=submit]")
+    expect(page.locator("main form .form-error")).to_have_text("两次输入的新密码不一致")
     _change_password(page, "first-own-password", "second-own-password")
     expect(page.locator(".notice.ok")).to_contain_text("密码已修改")
     console.shot(page, "password-changed-from-header")
     console.logout(page)
     _sign_in(console, page, username, "first-own-password")
-    expect(page.locator("form .form-error")).to_contain_text("用户名或密码错误")
+    expect(page.locator("main form .form-error")).to_contain_text("用户名或密码错误")
     _sign_in(console, page, username, "second-own-password")
     page.wait_for_url("**/console/home")
 
