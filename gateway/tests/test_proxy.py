@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 
+from yingshang.problems import PROBLEM_BASE
 from ys_gateway.settings import Settings
 
 from .kit import Echo, gateway_on_uvicorn, nowhere, serve, served, skeleton_service, upstreams
@@ -84,6 +85,10 @@ async def test_bad_token_stops_at_the_gateway(settings_for: Callable[..., Settin
     assert forged.status_code == 401
     assert basic.status_code == 401
     assert forged.headers["content-type"] == "application/problem+json"
+    # the services' own problem type and title for a refused token, never ``problems/401``
+    for refused in (forged, basic):
+        assert (refused.json()["type"], refused.json()["title"]) == (
+            PROBLEM_BASE + "unauthorized", "需要登录")  # fmt: skip
     assert anonymous.status_code == 200  # no token: the service decides
     assert [s["raw_path"] for s in echo.seen] == ["/api/v1/hotline/public/ping"]
 
@@ -116,7 +121,8 @@ async def test_upstream_down_is_a_502_problem(settings_for: Callable[..., Settin
     assert 'ys_gateway_relayed_total{service="visits",status="502"} 1.0' in metrics
     assert down.status_code == 502
     assert down.headers["content-type"] == "application/problem+json"
-    assert down.json()["title"] == "Bad gateway"
+    problem = down.json()
+    assert (problem["type"], problem["title"]) == (PROBLEM_BASE + "bad-gateway", "上游服务出错")
     assert "x-request-id" in down.headers
 
 

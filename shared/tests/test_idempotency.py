@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import httpx
 import pytest
+from alembic import command
 from conftest_kit import CASES, KIT_DIR, PHONE, count, db_of, frozen_at, operator
 from fastapi import Body, FastAPI, Request
 from kitservice.app import Settings, create_app
@@ -20,7 +21,14 @@ from yingshang.app import allow, router
 from yingshang.auth import authenticated, public
 from yingshang.cases.numbers import SequenceCounter, next_value
 from yingshang.db import SessionDep
-from yingshang.idempotency import RETENTION, IdempotencyRecord, idempotent_post, purge_expired
+from yingshang.idempotency import (
+    RETENTION,
+    IdempotencyRecord,
+    idempotent_post,
+    open_answer,
+    purge_expired,
+)
+from yingshang.migrate import alembic_config
 from yingshang.problems import Conflict
 from yingshang.testing import TestIssuer, a_staff
 from yingshang.testing.apps import ServiceUnderTest, in_process, service_settings
@@ -304,3 +312,56 @@ async def test_the_route_gets_the_body_exactly_as_sent(service_app: StartService
             response = await sut.client.post(f"{PROBE}/effects", json=body, headers=headers)
             assert response.status_code == 201, response.text
             assert response.json()["body"] == body
+
+
+async def stored_rows(sut: ServiceUnderTest) -> list[tuple[str, bytes]]:
+    async with db_of(sut).read() as session:
+        rows = await session.execute(select(IdempotencyRecord.key, IdempotencyRecord.body))
+        return [(key, body or b"") for key, body in rows]
+
+
+async def test_the_stored_answer_keeps_no_query_code_in_clear(service_app: StartService) -> None:
+    # The case keeps only a hash of its query code; its stored answer (24 h) must not undo
+    # that: the table holds a digest of the key and the answer locked under the key, and the
+    # retry that brings the key still gets the code it lost.
+    sut = await start(service_app)
+    key = str(uuid.uuid4())
+    first = await post_case(sut, key)
+    again = await post_case(sut, key)
+    code = first.json()["query_code"]
+    assert code
+    assert again.json()["query_code"] == code
+    assert again.headers["idempotent-replayed"] == "true"
+    [(stored_key, body)] = await stored_rows(sut)
+    assert key not in stored_key
+    assert code.encode() not in body
+    assert first.json()["number"].encode() not in body
+    assert PHONE[-4:].encode() not in body
+
+
+async def test_rows_stored_in_clear_before_are_locked_by_the_migration(
+    migrated_db: MigratedDb, issuer: TestIssuer, tmp_path: Path
+) -> None:
+    url = migrated_db(KIT_DIR)
+    config = alembic_config(KIT_DIR, url)
+    await asyncio.to_thread(command.downgrade, config, "ys_kit_0004")
+    settings = service_settings(
+        Settings, database_url=url, jwks_file=issuer.write_jwks(tmp_path / "jwks.json"),
+        var_dir=tmp_path, nats_url=None,
+    )  # fmt: skip
+    key = str(uuid.uuid4())
+    async with in_process(with_probe, settings, issuer) as sut:
+        first = await sut.client.post(f"{PROBE}/effects", json=1, headers=key_headers(sut, key))
+        async with db_of(sut).write() as session:  # the row as ys_kit_0004 kept it
+            row = await session.scalar(select(IdempotencyRecord))
+            assert row is not None
+            row.key, row.body = key, open_answer(row.scope, key, row.body or b"")
+    await asyncio.to_thread(command.upgrade, config, "heads")
+    async with in_process(with_probe, settings, issuer) as sut:
+        [(stored_key, body)] = await stored_rows(sut)
+        assert key not in stored_key
+        assert b'"effect"' not in body
+        again = await sut.client.post(f"{PROBE}/effects", json=1, headers=key_headers(sut, key))
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.content == first.content
+        assert await effects(sut) == 1

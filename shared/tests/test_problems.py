@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from http import HTTPStatus
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import BaseModel
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from yingshang.observability import Metrics, RequestContextMiddleware
-from yingshang.problems import PROBLEM_JSON, install_problem_handlers
+from yingshang.problems import (
+    PROBLEM_BASE,
+    PROBLEM_JSON,
+    NotFound,
+    install_problem_handlers,
+    named_in_body,
+)
 
 
 def app_with(route: str, error: type[Exception] | None) -> FastAPI:
@@ -124,3 +133,66 @@ async def test_refused_requests_leave_a_log_line_with_their_request_id(
     assert record.getMessage().startswith("GET /next -> 422 in ")
     assert "13812345678" not in record.getMessage()
     assert record.levelno == logging.INFO
+
+
+async def send(app: FastAPI, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        return await client.request(method, url, **kwargs)
+
+
+class Item(BaseModel):
+    item: str
+
+
+def app_with_body() -> FastAPI:
+    app = app_with("/next", None)
+
+    @app.post("/items")
+    async def take(body: Item) -> dict[str, str]:
+        with named_in_body("item"):
+            raise NotFound("no such item")
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status", "code", "title"),
+    [
+        ("GET", "/nowhere", 404, "not-found", "未找到"),
+        ("DELETE", "/next", 405, "method-not-allowed", "该地址不支持此请求方法"),
+    ],
+)
+async def test_the_frameworks_own_errors_are_named_problems_in_chinese(
+    method: str, url: str, status: int, code: str, title: str
+) -> None:
+    """Routing's 404 and 405 use the problem types the domain's errors use (``not-found``,
+    never ``/404``) and Chinese titles and details (never Starlette's "Not Found")."""
+    response = await send(app_with("/next", None), method, url)
+    assert response.status_code == status
+    assert response.headers["content-type"] == PROBLEM_JSON
+    body = response.json()
+    assert (body["type"], body["title"]) == (PROBLEM_BASE + code, title)
+    assert body["detail"] != HTTPStatus(status).phrase
+    assert not body["detail"].isascii()
+
+
+async def test_a_body_that_is_no_json_is_a_400_naming_no_field() -> None:
+    response = await send(
+        app_with_body(), "POST", "/items", content=b'{"item": "x",,}',
+        headers={"content-type": "application/json"},
+    )  # fmt: skip
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["type"] == PROBLEM_BASE + "malformed-body"
+    assert "JSON" in body["detail"]
+    assert "field" not in body
+    assert "errors" not in body
+
+
+async def test_an_unknown_thing_named_in_the_body_is_a_422_on_its_field() -> None:
+    response = await send(app_with_body(), "POST", "/items", json={"item": "ZZ-404"})
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert (body["type"], body["field"]) == (PROBLEM_BASE + "invalid", "item")
+    assert body["title"] == "提交的内容有误"

@@ -164,3 +164,27 @@ async def test_a_statistics_period_that_ends_before_it_starts_is_refused(
     assert (await c.get(f"{BASE}/statistics", params=later, headers=bureau)).status_code == 200
     ordered = {"since": "2025-01-01T00:00:00", "until": "2026-01-01T00:00:00"}
     assert (await c.get(f"{BASE}/statistics", params=ordered, headers=bureau)).status_code == 200
+
+
+async def test_an_unknown_thing_the_body_names_is_a_422_on_its_field(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    """The URL names nothing missing: an unknown item, package or window in the body is the
+    body's error (422 on the field), as an unknown category is on a ticket."""
+    clerk = people.issuer.headers(("HALL", "staff"), staff_no="ZW2009")
+    item = await item_named(hall.client, FOOD_LICENCE)
+    base = AnApplication(item=item["code"], materials=all_materials(item))
+    for body, field in (
+        (base.with_(item="NO-SUCH-ITEM"), "item"),
+        (base.with_(item=None, package="NO-SUCH-PACKAGE"), "package"),
+        (base.with_(window_code="W99"), "window_code"),
+    ):
+        refused = await hall.client.post(f"{BASE}/applications", json=body.build(), headers=clerk)
+        assert refused.status_code == 422, refused.text
+        assert (refused.json()["type"].rsplit("/", 1)[1], refused.json()["field"]) == (
+            "invalid", field)  # fmt: skip
+    unknown_window = booking(TUESDAY, window_code="W99")
+    booked = await hall.client.post(
+        f"{BASE}/appointments", json=unknown_window, headers=people.clerk()
+    )
+    assert (booked.status_code, booked.json()["field"]) == (422, "window_code")

@@ -86,3 +86,26 @@ async def test_the_review_of_a_return_publishes_its_decision(
     refused, refused_events = outcomes[False]
     assert refused["status"] == "dispatched"
     assert named(refused_events, "return_rejected")["data"]["to_state"] == "dispatched"
+
+
+async def test_a_platform_hears_its_own_id_and_the_answer_in_the_result_events(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """The province matches what it hears to what it pushed (``external_id``, ``source``) and
+    learns the answer from ``closed`` without a GET; numbers in the answer are masked."""
+    c, dept = hotline.client, people.staff("SCJGJ")
+    t = await step(c, await pushed(hotline, people, "GZ-EV-09"), "dispatch", people.operator)
+    t = await step(c, t, "sign", people.head("SCJGJ"))
+    t = await step(c, t, "contact", dept, {"note": "已电话联系"})
+    t = await step(c, t, "reply", dept, {"body": "已整改，复查合格，联系电话13812345678。"})
+    t = await step(c, t, "review", people.center_head, {"approve": True})
+    events = await outbox_events(hotline, t["id"])
+    for name in ("created", "dispatched", "replied", "closed"):
+        data = named(events, name)["data"]
+        assert (data["external_id"], data["source"]) == ("GZ-EV-09", "province"), name
+    answer = named(events, "closed")["data"]["answer"]
+    assert answer == "已整改，复查合格，联系电话138****5678。"
+    own = await create(c, people.operator)
+    [created] = [e for e in await outbox_events(hotline, own["id"]) if e["type"].endswith(
+        ".created")]  # fmt: skip
+    assert (created["data"]["external_id"], created["data"]["source"]) == (None, "phone")

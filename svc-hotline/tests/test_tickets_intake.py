@@ -2,7 +2,11 @@
 excluded matters, duplicate hints, the county-to-town dispatch rule."""
 
 import uuid
+from datetime import UTC, datetime
 
+from sqlalchemy import select
+
+from yingshang.idempotency import IdempotencyRecord
 from yingshang.testing.apps import ServiceUnderTest
 from ys_hotline.tickets import duplicates
 
@@ -149,3 +153,62 @@ async def test_attachments(hotline: ServiceUnderTest, people: People) -> None:
         f"{BASE}/tickets/{t['id']}/attachments", headers=people.head("ZJJ")
     )
     assert hidden.status_code == 404
+
+
+async def test_a_push_without_an_offset_is_county_time(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """README: a time without an offset is Asia/Shanghai (the platform's own clock)."""
+    headers = {**people.province(), "Idempotency-Key": "push-naive-1"}
+    body = _push("E-NAIVE", received_at="2026-11-20T10:00:00")
+    response = await hotline.client.post(f"{BASE}/tickets", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    received = datetime.fromisoformat(response.json()["received_at"])
+    assert received == datetime(2026, 11, 20, 2, tzinfo=UTC)
+
+
+async def test_the_201_does_not_claim_an_empty_timeline(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """The 201 leaves the timeline out (a GET reads it), in its OpenAPI schema too: an empty
+    list said the intake wrote nothing."""
+    headers = {**people.province(), "Idempotency-Key": "push-timeline-1"}
+    made = await hotline.client.post(f"{BASE}/tickets", json=_push("E-TL"), headers=headers)
+    assert made.status_code == 201, made.text
+    assert "timeline" not in made.json()
+    read = await hotline.client.get(f"{BASE}/tickets/{made.json()['id']}", headers=headers)
+    assert [e["action"] for e in read.json()["timeline"]][:2] == ["receive", "stage_started"]
+    again = await hotline.client.post(f"{BASE}/tickets", json=_push("E-TL"), headers=headers)
+    assert again.json() == made.json()  # the replay is the same answer
+    spec = (await hotline.client.get("/openapi.json")).json()["components"]["schemas"]
+    created = next(v for k, v in spec.items() if k.startswith("CreatedOut"))
+    assert "timeline" not in created["properties"]
+
+
+async def test_a_stored_answer_keeps_no_query_code_a_retry_gets_it(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    headers = {**people.province(), "Idempotency-Key": "push-at-rest-1"}
+    first = await hotline.client.post(f"{BASE}/tickets", json=_push("E-AR"), headers=headers)
+    again = await hotline.client.post(f"{BASE}/tickets", json=_push("E-AR"), headers=headers)
+    code = first.json()["query_code"]
+    assert code
+    assert (again.headers["Idempotent-Replayed"], again.json()["query_code"]) == ("true", code)
+    async with hotline.app.state.db.read() as session:
+        rows = (await session.execute(select(IdempotencyRecord.key, IdempotencyRecord.body))).all()
+    assert rows
+    for key, body in rows:
+        assert "push-at-rest-1" not in key
+        assert code.encode() not in (body or b"")
+
+
+async def test_a_body_that_is_no_json_is_a_400_naming_no_field(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    response = await hotline.client.post(
+        f"{BASE}/tickets", content=b'{"type": "help",, }',
+        headers={**people.operator, "content-type": "application/json"},
+    )  # fmt: skip
+    assert response.status_code == 400, response.text
+    assert response.json()["type"].endswith("/malformed-body")
+    assert "field" not in response.json()

@@ -4,7 +4,7 @@ provincial pushes with Idempotency-Key, 12345 return visits, default ratings."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -289,3 +289,17 @@ async def test_filing_and_deciding_an_appeal_publish_their_events(
     assert "误评" not in str(published)
     assert "经核查" not in str(published)
     assert [e["data"]["rating_id"] for e in published[::2]] == [r for r, _ in decided.values()]
+
+
+async def test_a_pushed_time_without_an_offset_is_county_time(
+    ratings: ServiceUnderTest, people: People
+) -> None:
+    body = pushed(rated_at="2026-10-20T11:00:00")
+    body["case"]["node_at"] = "2026-10-19T16:30:00"
+    headers = {**people.province(), "Idempotency-Key": str(uuid.uuid4())}
+    made = await ratings.client.post(BASE, json=body, headers=headers)
+    assert made.status_code == 201, made.text
+    read = await ratings.client.get(f"{BASE}/{made.json()['id']}", headers=people.center())
+    assert read.status_code == 200, read.text
+    rated_at = datetime.fromisoformat(read.json()["rated_at"])
+    assert rated_at == datetime(2026, 10, 20, 3, tzinfo=UTC)

@@ -32,15 +32,23 @@ registry entry must), hence a route class, attached per route with :func:`idempo
                      dependencies=[allow(staff("clerk"))])
     async def open_case(body: CaseIn, session: SessionDep, ...) -> CaseOut: ...
 
-Rows live until :func:`purge_expired` removes them (call it from a periodic sweep). An app
-whose creating responses carry secrets (the gateway: a client secret, a webhook's signing
-secret) sets ``app.state.idempotency_sealer`` (:class:`Sealer`): the stored bodies are then
-encrypted at rest and opened only to be replayed.
+Rows live until :func:`purge_expired` removes them (call it from a periodic sweep).
+
+At rest the table holds neither a key nor an answer readable from the database: a creating
+answer may carry a secret shown once (a query code; on the gateway a client secret, a
+webhook's signing secret). A row is found by a digest of scope and key (:func:`row_key`) and
+its body is encrypted (AES-256-GCM) under a key derived from the ``Idempotency-Key`` itself,
+which only the client holds: the retry that brings the key opens the answer and replays it,
+query code included; a copy of the database alone opens nothing. (Keys are meant to be
+UUIDs; a short, guessable key protects its answer only as well as it can be guessed.) An app
+may also set ``app.state.idempotency_sealer`` (:class:`Sealer`, the gateway's key secret): the
+body is then sealed with it too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -48,6 +56,10 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 import orjson
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import (
@@ -129,9 +141,44 @@ class Claim:
     """This request's hold on ``(scope, key)`` while it runs."""
 
     scope: str
-    key: str
+    key: str  # as the client sent it: never stored
     request_hash: str
     sealer: Sealer | None = None  # the app's, when its stored responses are sealed
+
+    @property
+    def row_key(self) -> str:
+        return row_key(self.scope, self.key)
+
+
+# --- at rest: the key's digest, the answer encrypted under the key ------------------------------
+
+_NONCE = 12  # bytes, AES-GCM
+
+
+def row_key(scope: str, key: str) -> str:
+    """What ``ys_idempotency.key`` holds for ``key``: a digest (the key opens the answer)."""
+    return hashlib.sha256(f"ys-idempotency-row\n{scope}\n{key}".encode()).hexdigest()
+
+
+def _answer_cipher(scope: str, key: str) -> AESGCM:
+    hkdf = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=scope.encode(), info=b"ys-idempotency-answer"
+    )
+    return AESGCM(hkdf.derive(key.encode()))
+
+
+def lock_answer(scope: str, key: str, plain: bytes) -> bytes:
+    """``plain`` encrypted under a key derived from the Idempotency-Key (nonce first)."""
+    nonce = os.urandom(_NONCE)
+    return nonce + _answer_cipher(scope, key).encrypt(nonce, plain, scope.encode())
+
+
+def open_answer(scope: str, key: str, locked: bytes) -> bytes:
+    """The stored answer in clear; ``ValueError`` if ``key`` does not open it."""
+    try:
+        return _answer_cipher(scope, key).decrypt(locked[:_NONCE], locked[_NONCE:], scope.encode())
+    except InvalidTag as exc:
+        raise ValueError("the stored answer does not open with this Idempotency-Key") from exc
 
 
 # --- the request hash ------------------------------------------------------------------------
@@ -234,7 +281,7 @@ async def claim(session: AsyncSession, mine: Claim) -> Response | None:
         inserted = await _INSERT_MARKER.scalar(
             session,
             scope=mine.scope,
-            key=mine.key,
+            key=mine.row_key,
             request_hash=mine.request_hash,
             state=IN_FLIGHT,
             created_at=at,
@@ -243,13 +290,13 @@ async def claim(session: AsyncSession, mine: Claim) -> Response | None:
         )
         if inserted is not None:
             return None
-        existing = await _load(session, mine.scope, mine.key)
+        existing = await _load(session, mine.scope, mine.row_key)
         if existing is not None:
             answer = _decide(existing, mine, at)
             if answer is not None:
                 return answer
             # past its retention (or a marker nothing finished): free the key, insert again
-            await _FREE.run(session, of_scope=mine.scope, of_key=mine.key)
+            await _FREE.run(session, of_scope=mine.scope, of_key=mine.row_key)
     raise KeyInFlight("the key is changing hands; retry")
 
 
@@ -265,7 +312,7 @@ def _decide(record: _Stored, mine: Claim, at: datetime) -> Response | None:
         return None
     if record.request_hash != mine.request_hash:
         raise _reused()
-    return replay(record, mine.sealer)
+    return replay(record, mine)
 
 
 def _reused() -> Invalid:
@@ -276,11 +323,13 @@ def _reused() -> Invalid:
     )
 
 
-def replay(record: _Stored | IdempotencyRecord, sealer: Sealer | None = None) -> Response:
+def replay(record: _Stored | IdempotencyRecord, mine: Claim) -> Response:
     """The stored response, byte for byte, marked as a replay."""
     body = record.body or b""
-    if sealer is not None and body:
-        body = sealer.open_bytes(body)
+    if body:
+        body = open_answer(mine.scope, mine.key, body)
+    if mine.sealer is not None and body:
+        body = mine.sealer.open_bytes(body)
     response = Response(content=body, status_code=record.status or 200)
     for name, value in record.headers or []:
         response.headers.append(name, value)
@@ -295,6 +344,8 @@ async def store(session: AsyncSession, mine: Claim, response: Response) -> None:
         raise RuntimeError("an idempotent route must return a complete, non-streaming response")
     if mine.sealer is not None and body:
         body = mine.sealer.seal_bytes(body)
+    if body:
+        body = lock_answer(mine.scope, mine.key, body)
     headers = [
         [name.decode("latin-1"), value.decode("latin-1")]
         for name, value in response.raw_headers
@@ -303,7 +354,7 @@ async def store(session: AsyncSession, mine: Claim, response: Response) -> None:
     stored = await _STORE.run(
         session,
         of_scope=mine.scope,
-        of_key=mine.key,
+        of_key=mine.row_key,
         status=response.status_code,
         headers=headers,
         body=body,

@@ -7,6 +7,9 @@ handlers renders ``application/problem+json``. No stack trace ever reaches a cli
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,6 +26,38 @@ PROBLEM_BASE = "https://yingshang.gov.cn/problems/"
 # Read by people (the console shows it where no field is named): Chinese. Each entry of
 # ``errors`` keeps pydantic's ``type`` (what the console words per field) and ``message``.
 VALIDATION_TITLE = "提交的内容未通过校验"
+# The problems of the framework itself (routing, body parsing, the proxy): one type per
+# status, named as the domain's are (``problems/not-found``, never ``problems/404``), with
+# the title in Chinese. Domain errors of the same status keep their own, more specific type.
+FRAMEWORK_PROBLEMS: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "请求有误"),
+    401: ("unauthorized", "需要登录"),
+    403: ("forbidden", "无权操作"),
+    404: ("not-found", "未找到"),
+    405: ("method-not-allowed", "该地址不支持此请求方法"),
+    406: ("not-acceptable", "无法提供所要求的格式"),
+    409: ("conflict", "与当前状态冲突"),
+    413: ("too-large", "请求内容过大"),
+    415: ("unsupported-media-type", "不支持的内容类型"),
+    422: ("invalid", "提交的内容有误"),
+    429: ("rate-limited", "请求过于频繁"),
+    500: ("internal", "内部错误"),
+    502: ("bad-gateway", "上游服务出错"),
+    503: ("unavailable", "服务暂时不可用"),
+    504: ("gateway-timeout", "上游服务未及时响应"),
+}
+# Starlette's own details (the status phrase, "Not Found"): said in Chinese instead.
+_FRAMEWORK_DETAILS = {
+    404: "没有这个地址，或无权查看",
+    405: "该地址不支持此请求方法",
+    401: "请先登录（Authorization: Bearer <token>）",
+}
+
+
+def framework_problem(status: int) -> tuple[str, str]:
+    """``(code, title)`` of the framework's problem for ``status``."""
+    return FRAMEWORK_PROBLEMS.get(status, ("bad-request" if status < 500 else "internal",
+                                           "请求未能处理"))  # fmt: skip
 
 
 class DomainError(Exception):
@@ -30,7 +65,7 @@ class DomainError(Exception):
 
     status: int = 400
     code: str = "bad-request"
-    title: str = "Bad request"
+    title: str = "请求有误"
 
     def __init__(self, detail: str = "", *, code: str | None = None, **extra: Any) -> None:
         super().__init__(detail or self.title)
@@ -44,40 +79,40 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    status, code, title = 404, "not-found", "Not found"
+    status, code, title = 404, "not-found", "未找到"
 
 
 class Forbidden(DomainError):
-    status, code, title = 403, "forbidden", "Forbidden"
+    status, code, title = 403, "forbidden", "无权操作"
 
 
 class Unauthorized(DomainError):
-    status, code, title = 401, "unauthorized", "Authentication required"
+    status, code, title = 401, "unauthorized", "需要登录"
 
     def headers(self) -> dict[str, str]:
         return {"WWW-Authenticate": 'Bearer realm="yingshang"'}
 
 
 class Conflict(DomainError):
-    status, code, title = 409, "conflict", "Conflict"
+    status, code, title = 409, "conflict", "与当前状态冲突"
 
 
 class Invalid(DomainError):
     """422 naming the offending field(s): ``Invalid("...", field="committed_limit")``."""
 
-    status, code, title = 422, "invalid", "Unprocessable content"
+    status, code, title = 422, "invalid", "提交的内容有误"
 
 
 class PreconditionFailed(DomainError):
-    status, code, title = 412, "stale", "The case changed since you read it"
+    status, code, title = 412, "stale", "内容已被他人修改，请重新读取"
 
 
 class PreconditionRequired(DomainError):
-    status, code, title = 428, "if-match-required", "If-Match header required"
+    status, code, title = 428, "if-match-required", "需要 If-Match 请求头"
 
 
 class TooManyRequests(DomainError):
-    status, code, title = 429, "rate-limited", "Too many requests"
+    status, code, title = 429, "rate-limited", "请求过于频繁"
 
     def __init__(self, detail: str = "", *, retry_after: int = 1, **extra: Any) -> None:
         super().__init__(detail, **extra)
@@ -87,11 +122,31 @@ class TooManyRequests(DomainError):
         return {"Retry-After": str(self.retry_after)}
 
 
+class MalformedBody(DomainError):
+    """400: the request body cannot be parsed at all (no JSON), so no field can be named."""
+
+    status, code, title = 400, "malformed-body", "请求内容无法解析"
+
+
 class ServiceUnavailable(DomainError):
-    status, code, title = 503, "unavailable", "Service temporarily unavailable"
+    status, code, title = 503, "unavailable", "服务暂时不可用"
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": "1"}
+
+
+@contextmanager
+def named_in_body(field: str) -> Iterator[None]:
+    """Looking up a thing the request *body* names: its :class:`NotFound` becomes a 422 on
+    ``field`` (a 404 would say the URL names nothing)::
+
+        with named_in_body("item"):
+            item = await get_by_ref(session, body.item)
+    """
+    try:
+        yield
+    except NotFound as exc:
+        raise Invalid(exc.detail, field=field) from exc
 
 
 def problem(
@@ -106,7 +161,7 @@ def problem(
 ) -> JSONResponse:
     """Build a problem+json response."""
     body: dict[str, Any] = {
-        "type": PROBLEM_BASE + (code or str(status)),
+        "type": PROBLEM_BASE + (code or framework_problem(status)[0]),
         "title": title,
         "status": status,
     }
@@ -139,6 +194,10 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if any(e.get("type") == "json_invalid" for e in exc.errors()):
+        # not a field's value: the body as a whole is no JSON (pydantic's ``loc`` here is
+        # the offset where parsing failed, no field)
+        return await _domain_error(request, MalformedBody("请求内容不是有效的 JSON"))
     errors = [
         {
             "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body",
@@ -159,20 +218,26 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _phrase(status: int) -> str | None:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return None
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers) if exc.headers else None
-    detail = exc.detail if isinstance(exc.detail, str) else None
-    title = {
-        404: "Not found",
-        405: "Method not allowed",
-        401: "Authentication required",
-        413: "Request body too large",
-    }.get(exc.status_code, "HTTP error")
+    status = exc.status_code
+    detail: str | None = exc.detail if isinstance(exc.detail, str) else None
+    if detail is None or detail == _phrase(status):
+        detail = _FRAMEWORK_DETAILS.get(status)
+    code, title = framework_problem(status)
     return problem(
-        exc.status_code,
+        status,
         title,
         detail,
+        code=code,
         instance=request.url.path,
         headers=headers,
         request_id=_request_id(request),
@@ -240,7 +305,7 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(
         500,
-        "Internal error",
+        "内部错误",
         "The error was logged; quote the request id.",
         code="internal",
         instance=request.url.path,

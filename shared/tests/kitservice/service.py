@@ -52,7 +52,7 @@ async def get_visible(
     """The case, or 404 — also when it exists but belongs to another department."""
     case = await session.get(SampleCase, case_id)
     if case is None or not can_see(principal, case):
-        raise NotFound("no such case", code="case-not-found")
+        raise NotFound("no such case")
     return case
 
 

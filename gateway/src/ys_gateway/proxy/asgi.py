@@ -23,7 +23,7 @@ from starlette.types import Receive, Scope, Send
 
 from yingshang.auth import PasswordChangeRequired, Principal, TokenVerifier
 from yingshang.observability import child_traceparent
-from yingshang.problems import PROBLEM_BASE, DomainError
+from yingshang.problems import PROBLEM_BASE, DomainError, framework_problem
 from ys_gateway.proxy.clients import ClientCache
 from ys_gateway.proxy.cors import Cors
 from ys_gateway.proxy.http1 import Answer, UpstreamError, UpstreamTimeout
@@ -191,8 +191,8 @@ async def _refuse_repeated(scope: Scope, send: Send, name: bytes) -> None:
     field = name.decode("latin-1").title()
     body = orjson.dumps(
         {
-            "type": PROBLEM_BASE + "400",
-            "title": "Bad request",
+            "type": PROBLEM_BASE + "bad-request",
+            "title": "请求有误",
             "status": 400,
             "detail": f"send the {field} header once",
             "instance": scope["path"],
@@ -429,11 +429,13 @@ class Exchange:
         await self.send({"type": "http.response.body", "body": body})
 
     async def _problem(self, exc: ProxyError) -> None:
-        code = exc.code or {413: "too-large", 429: "rate-limited"}.get(exc.status, str(exc.status))
+        # the proxy's own refusals (code None) are the framework's problems (shared types,
+        # Chinese titles); a domain error handed on (token verification) keeps its own
+        code, title = (exc.code, exc.title) if exc.code else framework_problem(exc.status)
         body = orjson.dumps(
             {
                 "type": PROBLEM_BASE + code,
-                "title": exc.title,
+                "title": title,
                 "status": exc.status,
                 "detail": exc.detail,
                 "instance": self.scope["path"],

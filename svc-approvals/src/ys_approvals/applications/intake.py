@@ -16,7 +16,7 @@ from yingshang.cases import numbers, timeline
 from yingshang.clock import SHANGHAI, now
 from yingshang.events.envelope import make_event
 from yingshang.events.outbox import enqueue
-from yingshang.problems import Forbidden, Invalid, NotFound
+from yingshang.problems import Forbidden, Invalid, NotFound, named_in_body
 from ys_approvals.applications import events, notices, timing
 from ys_approvals.applications.models import CASE_KIND, Application, ApplicationPart
 from ys_approvals.applications.schemas import ApplicantType, ApplicationIn, SubmitChannel
@@ -47,7 +47,8 @@ class Target:
 
 async def resolve_target(session: AsyncSession, body: ApplicationIn) -> Target:
     if body.package is not None:
-        package = await get_package(session, body.package)
+        with named_in_body("package"):
+            package = await get_package(session, body.package)
         items = await package_items(session, package)
         waivers = {w["item_code"]: w["waiver"] for w in package.fee_waivers}
         materials = combined_materials(package, items)
@@ -64,7 +65,8 @@ async def resolve_target(session: AsyncSession, body: ApplicationIn) -> Target:
             items=[(i, waivers.get(i.code)) for i in items],
             package=package,
         )
-    item = await get_by_ref(session, body.item or "")
+    with named_in_body("item"):
+        item = await get_by_ref(session, body.item or "")
     if not item.active:
         raise Invalid("该事项已停止办理", field="item")
     return Target(
@@ -89,7 +91,8 @@ async def _window(
         return None, None
     if not (body.hall_code and body.window_code):
         raise Invalid("窗口收件须选择服务大厅和受理窗口", field="window_code")
-    window = await get_window(session, body.hall_code, body.window_code)
+    with named_in_body("window_code"):
+        window = await get_window(session, body.hall_code, body.window_code)
     hall = await session.get(Hall, window.hall_id)
     assert hall is not None
     if actor.is_client or not actor.has(None, hall.department):

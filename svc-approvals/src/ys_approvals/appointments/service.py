@@ -23,7 +23,7 @@ from yingshang.cases.statemachine import StateMachine, apply_transition
 from yingshang.clock import SHANGHAI, now, today
 from yingshang.events.envelope import make_event
 from yingshang.events.outbox import enqueue
-from yingshang.problems import Conflict, Invalid, NotFound
+from yingshang.problems import Conflict, Invalid, NotFound, named_in_body
 from ys_approvals.access import oversees
 from ys_approvals.appointments.events import appointment_payload, visit_payload
 from ys_approvals.appointments.machine import (
@@ -74,7 +74,8 @@ async def slots(session: AsyncSession, window: Window, day: date) -> list[Slot]:
 
 
 async def book(session: AsyncSession, body: BookingIn, actor: Principal) -> Appointment:
-    window = await get_window(session, body.hall_code, body.window_code)
+    with named_in_body("window_code"):
+        window = await get_window(session, body.hall_code, body.window_code)
     if body.day < today():
         raise Invalid("不能预约已经过去的日期", field="day")
     if body.day == today() and body.start <= now().astimezone(SHANGHAI).strftime("%H:%M"):

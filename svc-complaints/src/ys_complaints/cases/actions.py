@@ -29,7 +29,7 @@ async def load(session: AsyncSession, case_id: uuid.UUID, who: Principal) -> Com
     """The case, or 404 — also when it exists but ``who`` may not see it."""
     case = await session.get(ComplaintCase, case_id)
     if case is None or not may_see(who, case):
-        raise NotFound("no such case", code="case-not-found")
+        raise NotFound("no such case")
     return case
 
 

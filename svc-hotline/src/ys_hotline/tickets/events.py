@@ -1,7 +1,10 @@
 """Event payloads of the ticket (contract: /work event contract, ``ys.hotline.ticket.*``).
 
 Payloads carry ids and masked data only, except ``transferred`` (center to center: the
-complaints center needs the enterprise in full to open its linked case).
+complaints center needs the enterprise in full to open its linked case). Every event names
+the ticket's ``source`` and, for a ticket pushed by a platform, the ``external_id`` it was
+pushed with, so the platform matches what it hears to what it sent without a GET; ``closed``
+carries the answer the requester is given, phone and ID numbers in it masked.
 """
 
 import uuid
@@ -14,6 +17,7 @@ from pydantic import BaseModel
 from yingshang.clock import now
 from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.envelope import CloudEvent, make_event
+from yingshang.masking import mask_numbers
 from ys_hotline.tickets.models import CASE_KIND, Ticket
 
 SERVICE = "hotline"
@@ -27,13 +31,14 @@ class CaseEvent(BaseModel):
     case_number: str
     department: str | None
     origin_client: str | None
+    source: str  # phone, web, province, …
+    external_id: str | None  # the pushing platform's own id of the ticket
 
 
 class Created(CaseEvent):
     received_at: datetime
     type: str
     urgency: str
-    source: str
     category_code: str | None
 
 
@@ -80,6 +85,7 @@ class Closed(CaseEvent):
     received_at: datetime
     closed_at: datetime
     outcome: str | None
+    answer: str | None  # the reply given to the requester (办理结果), numbers in it masked
 
 
 class Revisited(CaseEvent):
@@ -137,6 +143,8 @@ def common(ticket: Ticket) -> dict[str, str | None]:
         "case_number": ticket.number,
         "department": ticket.department,
         "origin_client": ticket.origin_client,
+        "source": ticket.source,
+        "external_id": ticket.external_id,
     }
 
 
@@ -156,6 +164,7 @@ def _closed(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
         received_at=ticket.received_at,
         closed_at=closed_at,
         outcome=ticket.outcome,
+        answer=mask_numbers(ticket.answer) if ticket.answer else None,
     )
 
 

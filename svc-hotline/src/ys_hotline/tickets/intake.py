@@ -185,7 +185,6 @@ async def _record_created(
         received_at=ticket.received_at,
         type=ticket.type,
         urgency=ticket.urgency,
-        source=ticket.source,
         category_code=ticket.category_code,
     )
     event = events.event(ticket, "created", payload)

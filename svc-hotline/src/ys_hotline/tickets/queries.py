@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.auth import Principal
 from yingshang.cases import timeline
 from yingshang.cases.pagination import PageRequest, paginate
+from yingshang.cases.timeline import TimelineOut
 from yingshang.clock import now
 from yingshang.time.models import RUNNING, DeadlineStage
 from yingshang.validators import ordered_period
@@ -166,11 +167,15 @@ async def detail(
     replies = await session.execute(
         select(TicketReply).where(TicketReply.ticket_id == ticket.id).order_by(TicketReply.at)
     )
-    entries = await timeline.entries(session, CASE_KIND, ticket.id)
     view = view_of(ticket, principal, clocks, reveal=reveal)
     view.replies = [ReplyOut.model_validate(r) for r in replies.scalars()]
-    view.timeline = TIMELINE.outs(entries)
+    view.timeline = await timeline_of(session, ticket)
     return view
+
+
+async def timeline_of(session: AsyncSession, ticket: Ticket) -> list[TimelineOut]:
+    """The ticket's timeline, steps in words (zh-CN)."""
+    return TIMELINE.outs(await timeline.entries(session, CASE_KIND, ticket.id))
 
 
 def view_of(

@@ -46,7 +46,12 @@ TicketNumber = Annotated[str, AfterValidator(case_number_of(NUMBER_PREFIX))]
     status_code=201,
     summary="受理: take a ticket (operator, console, or a provincial push)",
     responses={
-        200: {"description": "a push of an external_id already held: that ticket"},
+        200: {
+            "description": "a push of an external_id this client already pushed (under another "
+            "Idempotency-Key): that ticket as it stands now, nothing new made; `query_code` is "
+            "null, since the service keeps only a hash of it (it was shown once, in the 201; "
+            "a retry with the first push's Idempotency-Key replays that 201, code included)"
+        },
         422: {"description": "invalid, or an excluded matter (with the referral)"},
     },
 )

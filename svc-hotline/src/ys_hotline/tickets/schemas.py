@@ -2,12 +2,12 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from yingshang.cases.timeline import TimelineOut
-from yingshang.validators import USCC, Phone, plausible_datetime
+from yingshang.validators import USCC, Phone, PlausibleDateTime
 from ys_hotline.tickets.vocabulary import ExcludedMatter, Source, TicketType, Urgency
 
 Text = Field(min_length=1, max_length=2000)
@@ -45,8 +45,8 @@ class TicketIn(Body):
     content: str = Field(min_length=2, max_length=10_000)
     location: str | None = Field(None, max_length=200)
     requester: Requester = Field(default_factory=Requester)
-    # a provincial push carries the original time
-    received_at: Annotated[AwareDatetime, AfterValidator(plausible_datetime)] | None = None
+    # a provincial push carries the original time (no offset: Asia/Shanghai)
+    received_at: PlausibleDateTime | None = None
     external_id: str | None = Field(None, min_length=1, max_length=80)
     excluded_matter: ExcludedMatter | None = None
 
@@ -226,8 +226,15 @@ class DuplicateHint(BaseModel):
 
 
 class CreatedOut(TicketOut):
-    query_code: str | None = None  # shown once, at creation (null for a retried push)
+    query_code: str | None = Field(
+        None,
+        description="查询码, shown once, at creation; null in the 200 of a push of an "
+        "external_id already held (only its hash is kept)",
+    )
     duplicates: list[DuplicateHint] = []
+    # Not in the 201: the intake's entries are one GET away (the answer is built from memory,
+    # on the hottest route); an empty list here would say there are none.
+    timeline: list[TimelineOut] = Field(default_factory=list, exclude=True)
 
 
 class TrackOut(BaseModel):

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from yingshang.validators import USCC, Phone, ResidentId
+from yingshang.validators import USCC, Phone, PlausibleDateTime, ResidentId
 
 Level = Annotated[int, Field(ge=1, le=5)]
 Scores = dict[Annotated[str, StringConstraints(max_length=40)], Level]
@@ -62,7 +62,7 @@ class CaseRefIn(BaseModel):
     window: str | None = Field(None, max_length=60)
     staff_no: str | None = Field(None, max_length=40)
     service_channel: str | None = Field(None, max_length=30)
-    node_at: datetime | None = None
+    node_at: PlausibleDateTime | None = None
 
 
 class ProvinceRatingIn(BaseModel):
@@ -78,7 +78,7 @@ class ProvinceRatingIn(BaseModel):
     channel: PushChannel
     rater_type: RaterType = "person"
     rater: RaterIn
-    rated_at: datetime
+    rated_at: PlausibleDateTime
 
     @model_validator(mode="after")
     def _real_name(self) -> ProvinceRatingIn:
