@@ -36,6 +36,7 @@ def step(
     *,
     stage_id: uuid.UUID,
     target: str | None = None,
+    action: str = "notify",
     due: datetime = DUE,
     dept: str = "ZJJ",
 ) -> CloudEvent:
@@ -51,7 +52,7 @@ def step(
         "due_at": due.isoformat(),
     }
     if target:
-        data |= {"target": target, "action": "notify"}
+        data |= {"target": target, "action": action}
     return make_event("hotline", f"ys.hotline.ticket.{name}", data, subject="ticket:1")
 
 
@@ -110,6 +111,17 @@ async def test_l2_texts_the_bureaus_heads_and_l3_every_committee_member(
     later = (await sent(gateway))[1:]
     assert {to for to, _, _ in later} == COMMITTEE
     assert {(t, p["level"]) for _, t, p in later} == {("deadline_notice", "3")}
+
+
+async def test_a_supervision_by_hand_texts_the_department_pressed_not_who_issued_it(
+    gateway: Gateway,
+) -> None:
+    """The bureau's 督办 on a ticket (L2, target bureau, action supervise): the bureau knows;
+    the department's heads are told their case is supervised."""
+    pressed = step("escalated", 2, stage_id=uuid.uuid4(), target="bureau", action="supervise")
+    assert await deliver(gateway, pressed)
+    [(to, template, params)] = await sent(gateway)
+    assert (to, template, params["level"]) == (ZJJ_HEAD, "deadline_supervised", "2")
 
 
 async def test_every_active_head_is_texted_and_an_inactive_one_is_not(

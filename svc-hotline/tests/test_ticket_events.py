@@ -109,3 +109,25 @@ async def test_a_platform_hears_its_own_id_and_the_answer_in_the_result_events(
     [created] = [e for e in await outbox_events(hotline, own["id"]) if e["type"].endswith(
         ".created")]  # fmt: skip
     assert (created["data"]["external_id"], created["data"]["source"]) == (None, "phone")
+
+
+async def test_a_supervision_escalates_the_handling_limit_into_the_ledger(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """督办 by the bureau: the 办理 stage's ``escalated`` event at the bureau's level (L2),
+    which the 督办 ledger holds until 办结; a 催办 publishes none."""
+    c = hotline.client
+    t = await step(c, await create(c, people.operator), "dispatch", people.operator)
+    t = await step(c, t, "sign", people.head("SCJGJ"))
+    t = await step(c, t, "urge", people.center_head, {"note": "请加快办理"})
+    urged = [e["type"] for e in await outbox_events(hotline, t["id"])]
+    assert f"{PREFIX}.escalated" not in urged
+    t = await step(c, t, "urge", people.bureau, {"supervise": True, "note": "督办"})
+    escalated = named(await outbox_events(hotline, t["id"]), "escalated")["data"]
+    assert (escalated["stage"], escalated["level"], escalated["target"], escalated["action"]) == (
+        "handle",
+        2,
+        "bureau",
+        "supervise",
+    )
+    assert (escalated["case_number"], escalated["department"]) == (t["number"], "SCJGJ")

@@ -59,6 +59,33 @@ async def test_cases_received_and_closed_per_service(
     assert center["received"] == {"hotline": 1}
 
 
+async def test_matters_count_for_the_unit_handling_them_and_only_matters(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """受理 counts the matters a unit received to handle: a 交办单, a 12345 ticket or a
+    complaint handed on by its center counts for the unit from 交办/派单 on (not only once
+    closed); a 挂帮 pairing, a rectification or a 暗访 finding is no matter received."""
+    at = {"received_at": now().isoformat()}
+    problem = case_fields(department="ENTERPRISE_CENTER")
+    await events.send("ys.visits.problem.created", {**problem, **at, "source": "visit"})
+    await events.send("ys.visits.problem.assigned", {**problem, "department": OTHER_DEPT})
+    ticket = case_fields(department=None)
+    await events.send("ys.hotline.ticket.created", {**ticket, **at})
+    await events.send("ys.hotline.ticket.dispatched", {**ticket, "department": OTHER_DEPT})
+    complaint = case_fields(department="COMPLAINTS_CENTER")
+    await events.send("ys.complaints.case.created", {**complaint, **at})
+    await events.send("ys.complaints.case.assigned", {**complaint, "department": OTHER_DEPT})
+    for type_ in ("ys.visits.pairing.created", "ys.complaints.finding.opened"):
+        await events.send(type_, {**case_fields(department=OTHER_DEPT), **at})
+    rectification = {**case_fields(department=OTHER_DEPT), **at}
+    await events.send("ys.ratings.rectification.opened", rectification)
+    response = await ratings.client.get(
+        "/api/v1/ratings/scorecards", params={"month": MONTH}, headers=people.bureau()
+    )
+    cards = {card["department"]: card["received"] for card in response.json()["items"]}
+    assert cards == {OTHER_DEPT: {"visits": 1, "hotline": 1, "complaints": 1}}
+
+
 async def test_an_escalation_rises_then_closes_on_its_stage(
     ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
 ) -> None:

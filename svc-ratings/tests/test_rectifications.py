@@ -3,6 +3,7 @@ what."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from yingshang.clock import FrozenClock
@@ -233,3 +234,31 @@ async def test_an_approved_unfixable_claim_is_not_rectified_on_time(
     )
     total = response.json()["total"]
     assert (total["rectifications"], total["rectified_on_time"]) == (1, 0)
+
+
+async def test_the_bulletin_judges_only_rectifications_due(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """按期整改 and 回访率 count a rectification once it is completed or past its deadline
+    (回访率: or called back): minutes after a 差评 it is neither a failure nor a success."""
+
+    async def figures() -> tuple[Any, ...]:
+        response = await ratings.client.get(
+            "/api/v1/ratings/reports/monthly", params={"month": "2026-10"}, headers=people.bureau()
+        )
+        t = response.json()["total"]
+        fields = ("rectifications", "rectifications_due", "rectified_on_time", "on_time_rate",
+                  "callbacks_due", "called_back", "callback_rate")  # fmt: skip
+        return tuple(t[f] for f in fields)
+
+    done = await rectification_of(ratings, people, await rated(ratings, events, 2))
+    await rated(ratings, events, 1)  # its 整改 runs 15 working days: not due yet
+    assert await figures() == (2, 0, 0, None, 0, 0, None)
+    called = {"reached": True, "verified": True, "note": "已核实"}
+    done = await act(ratings, done, "call-back", called, people.center())
+    assert await figures() == (2, 0, 0, None, 1, 1, 100.0)
+    done = await act(ratings, done, "classify", {"classification": "deadline"}, people.center())
+    await act(ratings, done, "complete", {"note": "窗口补充告知单"}, people.department())
+    assert await figures() == (2, 1, 1, 100.0, 1, 1, 100.0)
+    clock.advance(timedelta(days=30))  # the other one's deadline has passed
+    assert await figures() == (2, 2, 1, 50.0, 2, 1, 50.0)

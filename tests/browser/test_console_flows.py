@@ -134,6 +134,32 @@ def test_signed_ticket_goes_overdue_into_the_bureau_ledger(console: Any) -> None
     expect(page.locator(".timeline")).to_contain_text("升级督办（联系）")  # and whose clock
 
 
+def test_a_supervision_by_hand_enters_the_bureau_ledger(console: Any) -> None:
+    """The bureau's 督办 of a ticket no clock has made late: the 督办 ledger lists it, at the
+    bureau's level, against the 办理 time limit (until the ticket is 办结)."""
+    page = console.new_page()
+    phone = f"139{uuid.uuid4().int % 10**8:08d}"
+    number = _take_ticket(console, page, f"营业执照办理咨询{_unique()}", phone)
+    page.click("text=查看并派单")
+    _act(page, "派单", {"department": "SCJGJ"})
+    page.wait_for_selector("text=已完成：派单")
+    ticket = page.url.removeprefix(console.base)
+
+    console.sign_in(page, "bureau", ticket)
+    page.click(".action-buttons button:has-text('催办/督办')")
+    page.check(".action-form [name=supervise]")
+    page.click(".action-form button:has-text('确认催办/督办')")
+    page.wait_for_selector("text=已完成：催办/督办")
+    assert _fact(page, "催办次数") == "1（已督办）"
+
+    _wait_for_escalation(console, number)  # the relay and the ratings consumer
+    page.click("header nav a:has-text('督办')")
+    row = page.locator(f"tr:has-text('{number}')").first
+    expect(row).to_be_visible()
+    assert "办理" in row.inner_text()  # the stage: the ticket's 办理 time limit
+    assert "二级" in row.inner_text()  # the bureau's level
+
+
 def _wait_for_escalation(console: Any, number: str, timeout: float = 60.0) -> None:
     """Until the ratings service's 督办 ledger holds the ticket (then one page load shows it)."""
     deadline = time.monotonic() + timeout

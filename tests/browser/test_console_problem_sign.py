@@ -218,6 +218,9 @@ def test_the_bureau_spot_checks_a_rectification_in_the_console(console: Any) -> 
     assert page.locator("dl.kv dt:text-is('抽查回访') + dd").inner_text().startswith("不合格")
     assert page.locator("dl.kv dt:text-is('抽查回访说明') + dd").inner_text() == reason
     expect(page.locator(".timeline")).to_contain_text("抽查回访不合格")
+    # the 整改 clock's entries name the stage in the staff's words, not its code
+    expect(page.locator(".timeline")).to_contain_text("开始计时（整改）")
+    expect(page.locator(".timeline")).not_to_contain_text("（rectify）")
     console.shot(page, "rectification-spot-check-failed")
 
     with console.api("scjg_staff") as department:

@@ -161,7 +161,7 @@ CASE_EVENTS: dict[str, tuple[type[CaseEvent], str, tuple[str, ...]]] = {
     "created": (Created, "登记: a complaint was registered", OVERSIGHT),
     "accepted": (Accepted, "受理: the complaint was accepted", ("gateway",)),
     "rejected": (Rejected, "不予受理: answered with the reason and a referral", ("gateway",)),
-    "assigned": (Assigned, "交办: handed to the responsible unit", ("gateway",)),
+    "assigned": (Assigned, "交办: handed to the responsible unit", OVERSIGHT),
     "investigated": (Investigated, "调查核实: the unit recorded an investigation", ("gateway",)),
     "replied": (Replied, "答复: the responsible unit replied", ("gateway",)),
     "sent_back": (SentBack, "审核退回: the reply went back to the unit", ("gateway",)),

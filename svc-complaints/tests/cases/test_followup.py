@@ -45,6 +45,10 @@ async def test_oversight_urges(complaints: ServiceUnderTest, people: People, wal
     assert (case["state"], case["supervised"]) == ("assigned", True)
     unit = (await c.get(f"{BASE}/cases/{case['id']}", headers=p.head())).json()
     assert unit["notes"][-1]["kind"] == "urge"
+    # the bureau's 督办 escalates the unit's reply at its level: the 督办 ledger holds it
+    [escalated] = [e["data"] for e in await events_of(complaints, case["id"])
+                   if e["type"] == "ys.complaints.case.escalated"]  # fmt: skip
+    assert (escalated["stage"], escalated["level"], escalated["target"]) == ("reply", 2, "bureau")
 
 
 async def test_a_consenting_enterprise_is_named_to_the_unit(

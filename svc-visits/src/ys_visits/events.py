@@ -205,7 +205,7 @@ class MeetingRecorded(CaseRef):
 
 PRODUCED: dict[str, tuple[type[BaseModel], str, tuple[str, ...]]] = {
     "problem.created": (ProblemCreated, "诉求 raised", OVERSIGHT),
-    "problem.assigned": (ProblemAssigned, "交办: handed to a department", ("gateway",)),
+    "problem.assigned": (ProblemAssigned, "交办: handed to a department", OVERSIGHT),
     "problem.signed": (ProblemSigned, "签收 by the department's head", ("gateway",)),
     "problem.contacted": (ProblemContacted, "联系: the enterprise contacted", ("gateway",)),
     "problem.returned": (ProblemReturned, "退回 by the department", ("gateway",)),

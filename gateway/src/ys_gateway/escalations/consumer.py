@@ -28,7 +28,7 @@ from yingshang.time.events import DEADLINE_EVENTS, StageEvent
 from ys_gateway.crypto import SecretBox
 from ys_gateway.directory.mobiles import mobile_of
 from ys_gateway.escalations.messages import params_for, template_for
-from ys_gateway.escalations.recipients import audience_of, recipients
+from ys_gateway.escalations.recipients import audience_of, by_hand, recipients
 from ys_gateway.models import DeadlineNotice, Department, User
 from ys_gateway.streams import pattern_consumer
 
@@ -78,7 +78,7 @@ class Notifier:
             due_at=step.due_at,
             department=dept.name if dept else step.department,
         )
-        template = template_for(name, audience)
+        template = template_for(name, audience, by_hand=by_hand(step))
         for person in people:
             if not await _told(session, step, person):
                 await self._tell(session, event, step, person, template, params)

@@ -17,7 +17,8 @@ WARNING = "deadline_warning"  # 时限预警, to the department's heads
 OVERDUE = "deadline_overdue"  # 超期 (L1 督办), to the department's heads
 URGE = "deadline_urge"  # 催办 (L2), to the bureau's heads
 NOTICE = "deadline_notice"  # 书面通报 (L3), to the committee
-TEMPLATES = (WARNING, OVERDUE, URGE, NOTICE)
+SUPERVISED = "deadline_supervised"  # a 督办 issued by hand, to the department's heads
+TEMPLATES = (WARNING, OVERDUE, URGE, NOTICE, SUPERVISED)
 BY_TARGET: dict[Target, str] = {"responsible_head": OVERDUE, "bureau": URGE, "committee": NOTICE}
 
 # The console's labels (console/js/labels.js: CASE_KINDS, STAGES), for the text of an SMS.
@@ -43,6 +44,7 @@ STAGES = {
     "review": "审查",
     "intake": "受理",
     "rectification": "整改",
+    "rectify": "整改",
     "proposal": "提出方案",
     "resolution": "解决",
     "visit": "走访",
@@ -53,8 +55,11 @@ STAGES = {
 }
 
 
-def template_for(event: str, audience: Target) -> str:
-    """``event``: the deadline event's name (``warning``, ``overdue``, ``escalated``)."""
+def template_for(event: str, audience: Target, *, by_hand: bool = False) -> str:
+    """``event``: the deadline event's name (``warning``, ``overdue``, ``escalated``);
+    ``by_hand``: an ``escalated`` that is a 督办 someone issued (not the clock's ladder)."""
+    if by_hand:
+        return SUPERVISED
     return WARNING if event == "warning" else BY_TARGET[audience]
 
 

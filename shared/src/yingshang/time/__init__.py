@@ -27,6 +27,9 @@ from yingshang.time.deadlines import (
     stage_data,
     stages_of,
     start_stage,
+    supervise,
+    supervise_case,
+    supervision_level,
 )
 from yingshang.time.events import DEADLINE_EVENTS, DEADLINE_TIMELINE, register_deadline_events
 from yingshang.time.models import CalendarYear, DeadlineStage, Policy
@@ -85,6 +88,9 @@ __all__ = [
     "stage_data",
     "stages_of",
     "start_stage",
+    "supervise",
+    "supervise_case",
+    "supervision_level",
     "sweeper_component",
     "years_without_data",
 ]

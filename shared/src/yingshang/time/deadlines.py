@@ -61,6 +61,9 @@ from yingshang.time.stages import (
     record_change,
     stage_data,
     stages_of,
+    supervise,
+    supervise_case,
+    supervision_level,
 )
 from yingshang.time.store import current_calendar
 from yingshang.time.terms import PolicyTerms
@@ -82,6 +85,9 @@ __all__ = [
     "stage_data",
     "stages_of",
     "start_stage",
+    "supervise",
+    "supervise_case",
+    "supervision_level",
 ]
 _SUBJECT_PART = re.compile(r"^[a-z_]+$")
 

@@ -4,19 +4,21 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yingshang.auth import Principal
+from yingshang.auth import BUREAU, COMMITTEE, Principal
 from yingshang.cases import timeline
 from yingshang.clock import ensure_utc
-from yingshang.events.envelope import make_event
+from yingshang.events.envelope import CloudEvent, make_event
 from yingshang.events.outbox import enqueue
 from yingshang.problems import Conflict, NotFound
 from yingshang.time.models import OPEN_STATUSES, DeadlineStage
+from yingshang.time.terms import Target
 
 Actor = Principal | str
 
@@ -40,6 +42,52 @@ def stage_data(stage: DeadlineStage, *, level: int, **extra: Any) -> dict[str, A
         "due_at": iso_utc(stage.due_at),
         **extra,
     }
+
+
+# 督办 issued by hand: the issuer's rung of the ladder (the committee 通报 L3, the bureau L2,
+# a center its L1 to the responsible unit's head).
+SUPERVISORS: tuple[tuple[str, int, Target], ...] = (
+    (COMMITTEE, 3, "committee"),
+    (BUREAU, 2, "bureau"),
+)
+SUPERVISE = "supervise"  # the ``action`` of a 督办's ``escalated`` event
+
+
+def supervision_level(who: Principal) -> tuple[int, Target]:
+    """The level and target of a 督办 issued by ``who`` (the highest post it holds)."""
+    for dept, level, target in SUPERVISORS:
+        if who.has(None, dept):
+            return level, target
+    return 1, "responsible_head"
+
+
+async def supervise(
+    session: AsyncSession, row: DeadlineStage, *, level: int, target: Target
+) -> CloudEvent:
+    """督办 of a running stage, issued by hand or by a step (a complaint's dispute): the
+    stage's ``escalated`` event at ``level``, so the 督办 ledger opens (or lifts) the stage's
+    entry, which closes with the stage or the case as any escalation does. The emission
+    cursor is the caller's: the ladder's own levels still fire when the stage runs late."""
+    data = stage_data(row, level=level, target=target, action=SUPERVISE)
+    escalated = make_event(
+        row.service, f"ys.{row.service}.{row.case_kind}.escalated", data, subject=row.case_key
+    )
+    await enqueue(session, escalated)
+    return escalated
+
+
+async def supervise_case(
+    session: AsyncSession, case_kind: str, case_id: uuid.UUID, stages: Sequence[str],
+    who: Principal,
+) -> CloudEvent | None:  # fmt: skip
+    """督办 issued by ``who`` on a case: :func:`supervise` the first of ``stages`` that runs
+    (or is paused), at ``who``'s level; none when no such stage runs."""
+    for stage in stages:
+        row = await open_stage(session, case_kind, case_id, stage)
+        if row is not None:
+            level, target = supervision_level(who)
+            return await supervise(session, row, level=level, target=target)
+    return None
 
 
 async def get_stage(

@@ -16,13 +16,18 @@ from yingshang.cases import timeline
 from yingshang.cases.statemachine import apply_transition, check_step
 from yingshang.events.outbox import enqueue
 from yingshang.problems import NotFound
+from yingshang.time import deadlines
 from ys_complaints.access import may_see
 from ys_complaints.cases import events, stages
-from ys_complaints.cases.machine import CLOCKS, EXTRA_EVENTS, MACHINE, URGE, Clocks
+from ys_complaints.cases.machine import CLOCKS, EXTRA_EVENTS, MACHINE, URGE, Clocks, Stage
 from ys_complaints.cases.models import CASE_KIND, ComplaintCase
 from ys_complaints.cases.notes import write_note
 from ys_complaints.cases.steps import EFFECTS, rated
 from ys_complaints.cases.vocabulary import NoteKind
+
+# The stage a 督办 presses, the first running of: the unit's reply, the 督办 after a dispute,
+# the result to the enterprise (after the reply).
+SUPERVISED = (Stage.REPLY.value, Stage.SUPERVISION.value, Stage.FEEDBACK.value)
 
 
 async def load(session: AsyncSession, case_id: uuid.UUID, who: Principal) -> ComplaintCase:
@@ -94,10 +99,12 @@ async def perform(
 async def urge(
     session: AsyncSession, case: ComplaintCase, note: str, who: Principal, position: Position
 ) -> None:
-    """催办 / 督办: a note on the case and its timeline; the state does not change."""
+    """催办 / 督办: a note on the case and its timeline; the state does not change. The 督办
+    escalates the running stage at the issuer's level (``escalated``: the 督办 ledger)."""
     await write_note(session, case, NoteKind.URGE, note, who, position)
     case.supervised = True
     await session.flush()
+    escalated = await deadlines.supervise_case(session, CASE_KIND, case.id, SUPERVISED, who)
     await timeline.append(
         session,
         case_kind=CASE_KIND,
@@ -108,4 +115,5 @@ async def urge(
         to_state=case.state,
         position=(position.dept, position.role),
         note=note,
+        event_id=escalated.id if escalated else None,
     )

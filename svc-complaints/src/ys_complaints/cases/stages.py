@@ -21,8 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.cases import timeline
 from yingshang.clock import now
-from yingshang.events.envelope import make_event
-from yingshang.events.outbox import enqueue
 from yingshang.time import deadlines, require_policy
 from yingshang.time.models import DeadlineStage
 from ys_complaints.access import handling_center
@@ -95,11 +93,7 @@ async def _start_supervision(
     its times, and the levels above (L3, the committee) when it stays late."""
     row = await start(session, case, stage, actor)
     row.level_emitted = max(row.level_emitted, _levels_up_to(row.ladder, SUPERVISION_LEVEL))
-    data = deadlines.stage_data(row, level=SUPERVISION_LEVEL, target="bureau", action="supervise")
-    escalated = make_event(
-        SERVICE, f"ys.{SERVICE}.{CASE_KIND}.escalated", data, subject=row.case_key
-    )
-    await enqueue(session, escalated)
+    escalated = await deadlines.supervise(session, row, level=SUPERVISION_LEVEL, target="bureau")
     await timeline.append(
         session,
         case_kind=CASE_KIND,
@@ -109,7 +103,7 @@ async def _start_supervision(
         from_state=case.state,
         to_state=case.state,
         note="企业有异议: 督办 (L2 营商局)",
-        data=data,
+        data=escalated.data,
         event_id=escalated.id,
     )
     case.supervised = True

@@ -249,7 +249,8 @@ PRODUCED: dict[str, tuple[type[CaseEvent], str]] = {
     "transferred": (Transferred, "Transferred to the complaints center (enterprise in full)"),
 }
 CONSUMERS = {"revisited": ("ratings",), "transferred": ("complaints",), "closed": ("ratings",),
-             "created": ("ratings",), "reopened": ("ratings",)}  # fmt: skip
+             "created": ("ratings",), "reopened": ("ratings",),
+             "dispatched": ("ratings",)}  # fmt: skip
 
 
 def register_produced(catalogue: EventCatalogue) -> EventCatalogue:

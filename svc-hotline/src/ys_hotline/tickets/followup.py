@@ -9,15 +9,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.problems import Conflict, Invalid
+from yingshang.time import deadlines
 from ys_hotline.tickets import policy, schemas, stages
-from ys_hotline.tickets.machine import EXTENSION_REQUESTED
-from ys_hotline.tickets.models import Ticket
+from ys_hotline.tickets.machine import EXTENSION_REQUESTED, Stage
+from ys_hotline.tickets.models import CASE_KIND, Ticket
 from ys_hotline.tickets.transitions import SYSTEM, act, finish, load
 from ys_hotline.tickets.vocabulary import OPEN_STATES, Status, TicketType
 
 Data = dict[str, Any]
 DISSATISFIED = 2  # 回访 at 不满意 or 非常不满意 may reopen the ticket
 TRANSFERABLE = {TicketType.COMPLAINT.value, TicketType.REPORT.value}
+SUPERVISED = (Stage.HANDLE.value,)  # the stage a 督办 presses: 办理, until 办结
 
 
 async def request_extension(
@@ -75,11 +77,15 @@ async def urge(
     who: Principal,
     etag: str | None,
 ) -> Ticket:
-    """催办 (or 督办 when ``supervise``) by the center, the bureau or the committee."""
+    """催办 (or 督办 when ``supervise``) by the center, the bureau or the committee. A 督办
+    escalates the 办理 time limit at the issuer's level (``escalated``: the 督办 ledger holds
+    it until the ticket is 办结)."""
 
     async def effect(ticket: Ticket) -> Data:
         ticket.urge_count += 1
         ticket.supervised = ticket.supervised or body.supervise
+        if body.supervise:
+            await deadlines.supervise_case(session, CASE_KIND, ticket.id, SUPERVISED, who)
         return {"supervise": body.supervise}
 
     return await act(session, ticket_id, "urge", who, if_match=etag, note=body.note, effect=effect)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ys_ratings.ratings.models import BAD_MAX, COUNTY_GOOD_MIN, NATIONAL_GOOD_MIN
 
@@ -21,6 +22,10 @@ class Tally:
     good_national: int = 0
     bad: int = 0
     rectifications: int = 0
+    # the denominators: 按期整改 counts the rectifications completed or past their deadline,
+    # 回访率 those called back as well (one not yet due is neither a failure nor a success)
+    rectifications_due: int = 0
+    callbacks_due: int = 0
     rectified_on_time: int = 0
     called_back: int = 0
     rank: int = 0
@@ -32,10 +37,12 @@ class Tally:
         self.good_national += n if level >= NATIONAL_GOOD_MIN else 0
         self.bad += n if level <= BAD_MAX else 0
 
-    def add_rectifications(self, total: int, on_time: int, called_back: int) -> None:
-        self.rectifications += total
-        self.rectified_on_time += on_time
-        self.called_back += called_back
+    def add_rectifications(self, counts: RectificationCounts) -> None:
+        self.rectifications += counts.total
+        self.rectifications_due += counts.due
+        self.callbacks_due += counts.callbacks_due
+        self.rectified_on_time += counts.on_time
+        self.called_back += counts.called_back
 
     @property
     def ranking_key(self) -> tuple[float, float]:
@@ -43,6 +50,17 @@ class Tally:
             percent(self.good_county, self.count) or 0.0,
             percent(self.good_national, self.count) or 0.0,
         )
+
+
+class RectificationCounts(NamedTuple):
+    """One group's rectifications: all, those due (completed or past their deadline), those
+    due for the 回访 (due, or called back already), on time, called back."""
+
+    total: int
+    due: int
+    callbacks_due: int
+    on_time: int
+    called_back: int
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -72,10 +90,10 @@ class Tables:
             tally.add_level(level, n)
 
     def add_rectifications(
-        self, keys: tuple[str | None, str | None, str | None], total: int, on_time: int, called: int
+        self, keys: tuple[str | None, str | None, str | None], counts: RectificationCounts
     ) -> None:
         for tally in self._lines(keys):
-            tally.add_rectifications(total, on_time, called)
+            tally.add_rectifications(counts)
 
     def rank(self) -> None:
         """Competition ranking (1, 2, 2, 4) by county good rate, then national good rate."""

@@ -37,6 +37,8 @@ class BulletinRow(IdMixin, Base):
     good_national: Mapped[int] = mapped_column(Integer)
     bad: Mapped[int] = mapped_column(Integer)
     rectifications: Mapped[int] = mapped_column(Integer)
+    rectifications_due: Mapped[int] = mapped_column(Integer)
+    callbacks_due: Mapped[int] = mapped_column(Integer)
     rectified_on_time: Mapped[int] = mapped_column(Integer)
     called_back: Mapped[int] = mapped_column(Integer)
     rank: Mapped[int] = mapped_column(Integer)

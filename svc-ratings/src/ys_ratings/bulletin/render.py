@@ -19,6 +19,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("national_good_rate", "好评率%(国家规则)"),
     ("bad", "差评数"),
     ("rectifications", "整改数"),
+    ("rectifications_due", "已完成或到期整改数"),
     ("rectified_on_time", "按期整改"),
     ("called_back", "已回访"),
     ("callback_rate", "回访率%"),

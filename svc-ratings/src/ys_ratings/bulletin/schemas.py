@@ -24,8 +24,12 @@ class BulletinLine(BaseModel):
     county_good_rate: float | None = Field(description="% good by the county rule")
     national_good_rate: float | None = Field(description="% good by the national rule")
     rectifications: int
+    rectifications_due: int = Field(
+        description="completed or past their deadline: the denominator of on_time_rate"
+    )
     rectified_on_time: int
     on_time_rate: float | None
+    callbacks_due: int = Field(description="due or called back: the denominator of callback_rate")
     called_back: int
     callback_rate: float | None
     rank: int | None
@@ -44,10 +48,12 @@ class BulletinLine(BaseModel):
             county_good_rate=percent(t.good_county, t.count),
             national_good_rate=percent(t.good_national, t.count),
             rectifications=t.rectifications,
+            rectifications_due=t.rectifications_due,
             rectified_on_time=t.rectified_on_time,
-            on_time_rate=percent(t.rectified_on_time, t.rectifications),
+            on_time_rate=percent(t.rectified_on_time, t.rectifications_due),
+            callbacks_due=t.callbacks_due,
             called_back=t.called_back,
-            callback_rate=percent(t.called_back, t.rectifications),
+            callback_rate=percent(t.called_back, t.callbacks_due),
             rank=t.rank or None,
             flagged=t.flagged,
         )

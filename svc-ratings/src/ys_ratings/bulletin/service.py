@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import case, false, func, select
+from sqlalchemy import ColumnElement, case, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import now
 from yingshang.problems import Conflict
-from ys_ratings.bulletin.figures import SCOPE_COLUMNS, Tables, Tally
+from ys_ratings.bulletin.figures import SCOPE_COLUMNS, RectificationCounts, Tables, Tally
 from ys_ratings.bulletin.models import BulletinRow, ClosedMonth
 from ys_ratings.directory.service import Labels, labels
 from ys_ratings.months import month_has_ended, previous_month
@@ -41,22 +41,35 @@ async def _add_ratings(session: AsyncSession, month: str, tables: Tables) -> Non
         tables.add_levels((department, window, staff_no), level, n)
 
 
+def _counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 async def _add_rectifications(session: AsyncSession, month: str, tables: Tables) -> None:
+    """按期整改 and 回访率 judge only what is due: a rectification completed (or ended, or
+    timed afresh after a failed spot check: ``on_time`` set) or past its 整改 deadline; for
+    the 回访率, one already called back too. A fresh 差评 is neither a failure nor a success."""
     r = Rectification
+    due = or_(
+        r.on_time.is_not(None), r.closed_at.is_not(None), r.overdue.is_(True), r.due_at <= now()
+    )
+    called = r.called_back_at.is_not(None)
     rows = await session.execute(
         select(
             r.department,
             r.window,
             r.staff_no,
             func.count(),
-            func.sum(case((r.on_time.is_(True), 1), else_=0)),
-            func.sum(case((r.called_back_at.is_not(None), 1), else_=0)),
+            _counted(due),
+            _counted(or_(due, called)),
+            _counted(r.on_time.is_(True)),
+            _counted(called),
         )
         .where(r.month == month, r.excluded == false())
         .group_by(r.department, r.window, r.staff_no)
     )
-    for department, window, staff_no, total, on_time, called in rows:
-        tables.add_rectifications((department, window, staff_no), total, on_time or 0, called or 0)
+    for department, window, staff_no, *counts in rows:
+        tables.add_rectifications((department, window, staff_no), RectificationCounts(*counts))
 
 
 async def live_tables(session: AsyncSession, month: str) -> Tables:

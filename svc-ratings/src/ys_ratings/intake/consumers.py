@@ -1,8 +1,9 @@
 """Durable consumers of every service's stream: what svc-ratings reads and what it does.
 
 * ``oversight``: created / closed / warning / overdue / escalated / stage_completed of every
-  case kind (its own rectifications included), and ``reopened`` of the kinds that reopen →
-  facts, scorecards, the 督办 ledger;
+  case kind (its own rectifications included), ``reopened`` of the kinds that reopen and the
+  assignment (派单 / 交办) of the kinds a center hands to a unit → facts, scorecards, the 督办
+  ledger;
 * ``ratings``: ``completed`` (approvals, complaints, visits) → invitations; 12345
   ``revisited`` → a rating through the hotline channel;
 * ``directory``: the gateway's department and user changes → names printed in the bulletin
@@ -25,6 +26,7 @@ from ys_ratings.access import RatingsCenter
 from ys_ratings.directory.service import DEPARTMENTS, PEOPLE
 from ys_ratings.events import SERVICE
 from ys_ratings.intake.payloads import (
+    CaseAssigned,
     CaseClosed,
     CaseCompleted,
     CaseCreated,
@@ -44,6 +46,13 @@ OPENED = {("ratings", "rectification"): "opened", ("complaints", "finding"): "op
 # Kinds handled again after a ``closed`` or a solution (``reopened``): a reopened case is
 # not closed, and its redo's stages escalate into the 督办 ledger.
 REOPENED = frozenset({("hotline", "ticket"), ("complaints", "case"), ("visits", "problem")})
+# Kinds handed to a unit after they were received (派单, 交办): the unit handling the case
+# counts it from then on (部门考核), not the center that received it.
+ASSIGNED = {
+    ("hotline", "ticket"): "dispatched",
+    ("complaints", "case"): "assigned",
+    ("visits", "problem"): "assigned",
+}
 
 
 # The gateway's department and user changes (``ratings-gateway-directory``).
@@ -63,6 +72,11 @@ async def _created(session: AsyncSession, event: CloudEvent, payload: Any) -> No
 async def _closed(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
     service, kind, _ = _parts(event)
     await oversight.case_closed(session, service, kind, payload)
+
+
+async def _assigned(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+    service, kind, _ = _parts(event)
+    await oversight.case_assigned(session, service, kind, payload)
 
 
 async def _reopened(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
@@ -90,6 +104,8 @@ def _oversight_types(source: str, kinds: list[str]) -> dict[str, tuple[type[Base
         types[f"{prefix}.closed"] = (CaseClosed, _closed)
         if (source, kind) in REOPENED:
             types[f"{prefix}.reopened"] = (CaseReopened, _reopened)
+        if (source, kind) in ASSIGNED:
+            types[f"{prefix}.{ASSIGNED[source, kind]}"] = (CaseAssigned, _assigned)
         for name in DEADLINE_EVENTS:
             types[f"{prefix}.{name}"] = (DeadlineEvent, _deadline)
     return types

@@ -56,6 +56,13 @@ class CaseClosed(CaseCommon):
     outcome: str | None = Field(None, max_length=60)
 
 
+class CaseAssigned(CaseCommon):
+    """派单 / 交办: ``department`` is the unit the case was handed to (it handles it from now
+    on); the deadlines and co-handlers the producer adds are not needed here."""
+
+    department: Code
+
+
 class CaseReopened(CaseCommon):
     """Handled again after ``closed`` (a 12345 ticket after a dissatisfied 回访) or before it
     (a disputed solution): the reason or count the producer adds is not needed here."""

@@ -32,8 +32,11 @@ class RatingFigures(BaseModel):
 class Scorecard(BaseModel):
     department: str
     month: str
-    received: dict[str, int] = Field(description="cases received in the month, per service")
-    closed: dict[str, int] = Field(description="cases closed in the month, per service")
+    received: dict[str, int] = Field(
+        description="matters received in the month, per service, counted for the unit handling "
+        "them (from 派单/交办 on); no 挂帮 pairing, rectification or 暗访 finding"
+    )
+    closed: dict[str, int] = Field(description="matters closed in the month, per service")
     stages: list[StageFigures] = Field(description="on-time rate per service and stage")
     on_time_rate: float | None = Field(description="all stages completed in the month")
     overdue_now: int = Field(description="open 督办 ledger entries right now")

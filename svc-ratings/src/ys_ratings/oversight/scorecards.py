@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import now
@@ -14,6 +14,11 @@ from ys_ratings.oversight.models import CaseFact, LedgerEntry, StageFact
 from ys_ratings.oversight.schemas import RatingFigures, Scorecard, ScorecardsOut, StageFigures
 
 Cards = dict[str, dict[str, Any]]
+# Case kinds that are no matter received (受理) by a unit: 挂帮 pairings (a leader's visit
+# frequency), 差评 rectifications and 暗访 findings (整改 tasks, in the bulletin's 整改 figures).
+NOT_MATTERS = frozenset(
+    {("visits", "pairing"), ("ratings", "rectification"), ("complaints", "finding")}
+)
 
 
 def _card(cards: Cards, department: str) -> dict[str, Any]:
@@ -24,14 +29,15 @@ def _card(cards: Cards, department: str) -> dict[str, Any]:
 
 
 async def _cases(session: AsyncSession, month: str, cards: Cards) -> None:
-    for column, month_col in (
-        ("received", CaseFact.received_month),
-        ("closed", CaseFact.closed_month),
-    ):
+    """Matters received and closed (办件, tickets, complaints, 交办单); the cases that are no
+    matter a unit received to handle (:data:`NOT_MATTERS`) feed only stages and the ledger."""
+    f = CaseFact
+    matter = ~or_(*(and_(f.service == s, f.case_kind == k) for s, k in sorted(NOT_MATTERS)))
+    for column, month_col in (("received", f.received_month), ("closed", f.closed_month)):
         rows = await session.execute(
-            select(CaseFact.department, CaseFact.service, func.count())
-            .where(month_col == month)
-            .group_by(CaseFact.department, CaseFact.service)
+            select(f.department, f.service, func.count())
+            .where(month_col == month, matter)
+            .group_by(f.department, f.service)
         )
         for department, service, n in rows:
             _card(cards, department)[column][service] = n

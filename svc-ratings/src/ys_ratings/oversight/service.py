@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.ids import uuid7
 from yingshang.prepared import Prepared, insert_row
 from ys_ratings.intake.payloads import (
+    CaseAssigned,
     CaseClosed,
     CaseCommon,
     CaseCreated,
@@ -92,6 +93,13 @@ async def case_closed(session: AsyncSession, service: str, kind: str, p: CaseClo
     # that runs after 办结 (回访, 回访核查) and stays until that stage completes
     raised_before = (LedgerEntry.case_id == p.case_id) & (LedgerEntry.since <= p.closed_at)
     await _close_ledger(session, raised_before, p.closed_at, "closed", service)
+    await session.flush()
+
+
+async def case_assigned(session: AsyncSession, service: str, kind: str, p: CaseAssigned) -> None:
+    """派单 / 交办: the case counts for the unit handling it from now on (a 12345 ticket, a
+    complaint, a 交办单 received by a center and handed on; re-handed after a 退单/退回)."""
+    await _case(session, service, kind, p)
     await session.flush()
 
 

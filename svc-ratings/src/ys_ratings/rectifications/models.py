@@ -25,7 +25,8 @@ SPOT_CHECK_PASSED, SPOT_CHECK_FAILED = "passed", "failed"
 class Rectification(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "ratings_rectifications"
     __table_args__ = (
-        # Covering index of the bulletin's rectification figures (no table access).
+        # Covering index of the bulletin's rectification figures (no table access): what is
+        # due (done, ended, overdue or past its deadline), on time, called back.
         Index(
             "ix_ratings_rectifications_bulletin",
             "month",
@@ -35,6 +36,9 @@ class Rectification(IdMixin, TimestampMixin, VersionMixin, Base):
             "staff_no",
             "on_time",
             "called_back_at",
+            "closed_at",
+            "overdue",
+            "due_at",
         ),
         Index("ix_ratings_rectifications_state", "state", "department"),
         Index("ix_ratings_rectifications_created", "created_at", "id"),

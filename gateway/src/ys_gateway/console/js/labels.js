@@ -63,7 +63,7 @@ export const APPOINTMENT_STATUS = {
 export const STAGES = {
   sign: "签收", contact: "联系", handle: "办理", feedback: "反馈", revisit: "回访",
   acceptance: "受理决定", reply: "答复", supervision: "督办", checkback: "回访核查",
-  review: "审查", intake: "受理", rectification: "整改", proposal: "提出方案",
+  review: "审查", intake: "受理", rectification: "整改", rectify: "整改", proposal: "提出方案",
   resolution: "解决", visit: "走访", progress: "月度进展", confirmation: "企业确认",
   handling: "办理", delivery: "送达",
 };

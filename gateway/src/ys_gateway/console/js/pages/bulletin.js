@@ -27,7 +27,7 @@ function lineColumns(name) {
     { label: "好评率（县规则 4–5）", value: (l) => pct(l.county_good_rate) },
     { label: "好评率（国家规则 3–5）", value: (l) => pct(l.national_good_rate) },
     { label: "差评", value: (l) => String(l.bad) },
-    { label: "按期整改", value: (l) => `${l.rectified_on_time}/${l.rectifications}` },
+    { label: "按期整改", value: (l) => `${l.rectified_on_time}/${l.rectifications_due}` },
     { label: "回访率", value: (l) => pct(l.callback_rate) },
   ];
 }
@@ -73,7 +73,7 @@ function summary(report) {
     ["好评率（县规则：满意、非常满意）", pct(t.county_good_rate)],
     ["好评率（国家规则：基本满意及以上）", pct(t.national_good_rate)],
     ["差评数", String(t.bad)],
-    ["差评按期整改", `${t.rectified_on_time}/${t.rectifications}`],
+    ["差评按期整改", `${t.rectified_on_time}/${t.rectifications_due}`],
     ["差评回访率", pct(t.callback_rate)],
     ["统计时间", dateTime(report.computed_at)],
   ]);
