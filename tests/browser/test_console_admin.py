@@ -43,7 +43,7 @@ def _users_page(console: Any, page: Any) -> None:
 def _find(page: Any, username: str) -> Any:
     """The user's row, found through the page's search."""
     page.fill("#f-q", username)
-    page.click("form[role=search] button[type=submit]")
+    page.click("main form[role=search] button[type=submit]")
     page.wait_for_url(re.compile(rf"q={username}"))
     _settled(page)
     return page.locator("tr", has=page.locator("td", has_text=username))
