@@ -6,14 +6,9 @@ from __future__ import annotations
 import pytest
 
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.lookup import as_typed, found_by_number
 
 from .builders import BASE, People, food_licence_at_the_window
-
-
-async def ids(sut: ServiceUnderTest, number: str, headers: dict[str, str]) -> list[str]:
-    r = await sut.client.get(f"{BASE}/applications", params={"number": number}, headers=headers)
-    assert r.status_code == 200, r.text
-    return [item["id"] for item in r.json()["items"]]
 
 
 async def test_an_application_is_found_by_its_number(
@@ -22,13 +17,17 @@ async def test_an_application_is_found_by_its_number(
     clerk, app = await food_licence_at_the_window(hall.client, people.issuer)
     _, other = await food_licence_at_the_window(hall.client, people.issuer)
     number = app["number"]
-    typed = " " + "".join(chr(ord(c) + 0xFEE0) for c in number.lower()) + " "  # full-width
+    typed = as_typed(number)
     for headers in (clerk, people.staff("SCJGJ"), people.bureau()):
-        assert await ids(hall, typed, headers) == [app["id"]]
-    assert await ids(hall, other["number"], people.staff("SCJGJ")) == [other["id"]]
-    assert await ids(hall, number, people.staff("TAX")) == []  # not the tax bureau's item
+        assert await found_by_number(hall, f"{BASE}/applications", typed, headers) == [app["id"]]
+    assert await found_by_number(
+        hall, f"{BASE}/applications", other["number"], people.staff("SCJGJ")
+    ) == [other["id"]]
+    assert (
+        await found_by_number(hall, f"{BASE}/applications", number, people.staff("TAX")) == []
+    )  # not the tax bureau's item
     unknown = number[:-4] + ("9999" if not number.endswith("9999") else "9998")
-    assert await ids(hall, unknown, people.bureau()) == []
+    assert await found_by_number(hall, f"{BASE}/applications", unknown, people.bureau()) == []
 
 
 @pytest.mark.parametrize("wrong", ["2026112800042", "RX20261128-00042", "1" * 44, "ABC"])

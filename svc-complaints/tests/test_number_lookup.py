@@ -7,17 +7,7 @@ import pytest
 
 from tests.builders import BASE, People, Walk, register
 from yingshang.testing.apps import ServiceUnderTest
-
-
-def full_width(number: str) -> str:
-    """The number as a Chinese input method may type it: full-width, lower-case."""
-    return "".join(chr(ord(c) + 0xFEE0) for c in number.lower())
-
-
-async def ids(sut: ServiceUnderTest, path: str, number: str, headers: dict[str, str]) -> list[str]:
-    r = await sut.client.get(f"{BASE}/{path}", params={"number": number}, headers=headers)
-    assert r.status_code == 200, r.text
-    return [item["id"] for item in r.json()["items"]]
+from yingshang.testing.lookup import as_typed, found_by_number
 
 
 async def test_a_complaint_is_found_by_its_number(
@@ -25,11 +15,16 @@ async def test_a_complaint_is_found_by_its_number(
 ) -> None:
     case = await walk.assigned()
     await register(complaints.client, people.clerk)  # another case, not found with it
-    typed = f" {full_width(case['number'])}  "
+    typed = as_typed(case["number"])
     for headers in (people.clerk, people.staff()):
-        assert await ids(complaints, "cases", typed, headers) == [case["id"]]
-    assert await ids(complaints, "cases", case["number"], people.staff("ZJJ")) == []
-    assert await ids(complaints, "cases", "TS20260302-99999", people.clerk) == []
+        assert await found_by_number(complaints, f"{BASE}/cases", typed, headers) == [case["id"]]
+    assert (
+        await found_by_number(complaints, f"{BASE}/cases", case["number"], people.staff("ZJJ"))
+        == []
+    )
+    assert (
+        await found_by_number(complaints, f"{BASE}/cases", "TS20260302-99999", people.clerk) == []
+    )
 
 
 async def test_inspections_and_findings_are_found_by_number(
@@ -50,15 +45,26 @@ async def test_inspections_and_findings_are_found_by_number(
     assert created.status_code == 201, created.text
     inspection = created.json()
     scjg, zjj = inspection["findings"]
-    assert await ids(complaints, "inspections", inspection["number"].lower(), p.officer) == [
-        inspection["id"]
+    assert await found_by_number(
+        complaints, f"{BASE}/inspections", inspection["number"].lower(), p.officer
+    ) == [inspection["id"]]
+    assert (
+        await found_by_number(complaints, f"{BASE}/inspections", "AF20260302-99999", p.officer)
+        == []
+    )
+    assert await found_by_number(
+        complaints, f"{BASE}/findings", as_typed(scjg["number"]), p.head()
+    ) == [scjg["id"]]
+    assert await found_by_number(complaints, f"{BASE}/findings", zjj["number"], p.officer) == [
+        zjj["id"]
     ]
-    assert await ids(complaints, "inspections", "AF20260302-99999", p.officer) == []
-    assert await ids(complaints, "findings", full_width(scjg["number"]), p.head()) == [scjg["id"]]
-    assert await ids(complaints, "findings", zjj["number"], p.officer) == [zjj["id"]]
-    assert await ids(complaints, "findings", zjj["number"], p.head()) == []  # ZJJ's, not SCJGJ's
+    assert (
+        await found_by_number(complaints, f"{BASE}/findings", zjj["number"], p.head()) == []
+    )  # ZJJ's, not SCJGJ's
     # findings opened before AZ kept their ZG numbers: still a finding's number
-    assert await ids(complaints, "findings", "ZG20260302-00001", p.officer) == []
+    assert (
+        await found_by_number(complaints, f"{BASE}/findings", "ZG20260302-00001", p.officer) == []
+    )
 
 
 @pytest.mark.parametrize(

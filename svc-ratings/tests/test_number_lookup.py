@@ -6,26 +6,21 @@ from __future__ import annotations
 import pytest
 
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.lookup import as_typed, found_by_number
 
 from .builders import OTHER_DEPT, Events, People, rated
 from .test_rectifications import BASE, rectification_of
-
-
-async def ids(sut: ServiceUnderTest, number: str, headers: dict[str, str]) -> list[str]:
-    r = await sut.client.get(BASE, params={"number": number}, headers=headers)
-    assert r.status_code == 200, r.text
-    return [item["id"] for item in r.json()["items"]]
 
 
 async def test_a_rectification_is_found_by_its_number(
     ratings: ServiceUnderTest, events: Events, people: People
 ) -> None:
     rect = await rectification_of(ratings, people, await rated(ratings, events, 2))
-    typed = " " + "".join(chr(ord(c) + 0xFEE0) for c in rect["number"].lower()) + " "
+    typed = as_typed(rect["number"])
     for headers in (people.center(), people.department()):
-        assert await ids(ratings, typed, headers) == [rect["id"]]
-    assert await ids(ratings, rect["number"], people.department(OTHER_DEPT)) == []
-    assert await ids(ratings, "ZG20261015-99999", people.center()) == []
+        assert await found_by_number(ratings, BASE, typed, headers) == [rect["id"]]
+    assert await found_by_number(ratings, BASE, rect["number"], people.department(OTHER_DEPT)) == []
+    assert await found_by_number(ratings, BASE, "ZG20261015-99999", people.center()) == []
 
 
 @pytest.mark.parametrize("wrong", ["ZG2026", "AZ20261015-00001", "ZG20261015-00001 x"])

@@ -5,6 +5,7 @@ import pytest
 
 from tests.builders import BASE, TODAY, People, Walk, ok
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.lookup import as_typed, found_by_number
 
 SITTING = {
     "hall": "HALL_COUNTY", "leader_name": "王志明", "leader_staff_no": "LD0001",
@@ -15,17 +16,6 @@ MEETING = {
     "chaired_by": "王志明", "chair_title": "副县长", "participants": ["BUREAU", "SCJGJ"],
     "minutes": "研判开办企业指标。", "decisions": [],
 }  # fmt: skip
-
-
-def full_width(number: str) -> str:
-    """The number as a Chinese input method may type it: full-width, lower-case."""
-    return "".join(chr(ord(c) + 0xFEE0) for c in number.lower())
-
-
-async def ids(sut: ServiceUnderTest, path: str, number: str, headers: dict[str, str]) -> list[str]:
-    r = await sut.client.get(f"{BASE}/{path}", params={"number": number}, headers=headers)
-    assert r.status_code == 200, r.text
-    return [item["id"] for item in r.json()["items"]]
 
 
 async def test_department_cases_are_found_by_number_where_they_are_seen(
@@ -42,11 +32,18 @@ async def test_department_cases_are_found_by_number_where_they_are_seen(
         ("assignments", pairing, "FGJ"),
         ("visits", visit, "FGJ"),
     ):
-        typed = f" {full_width(case['number'])} "
+        typed = as_typed(case["number"])
         for headers in (people.center, people.staff(unit)):
-            assert await ids(visits, path, typed, headers) == [case["id"]], path
-        assert await ids(visits, path, case["number"], people.staff("TAX")) == [], path
-    assert await ids(visits, "problems", "JB20260302-99999", people.center) == []
+            assert await found_by_number(visits, f"{BASE}/{path}", typed, headers) == [
+                case["id"]
+            ], path
+        assert (
+            await found_by_number(visits, f"{BASE}/{path}", case["number"], people.staff("TAX"))
+            == []
+        ), path
+    assert (
+        await found_by_number(visits, f"{BASE}/problems", "JB20260302-99999", people.center) == []
+    )
 
 
 async def test_meetings_and_sittings_are_found_by_number(
@@ -57,9 +54,16 @@ async def test_meetings_and_sittings_are_found_by_number(
     shift = await ok(await visits.client.post(f"{BASE}/duty-shifts", json=SITTING,
                                               headers=people.head("HALL")), 201)  # fmt: skip
     for path, case in (("meetings", meeting), ("duty-shifts", shift)):
-        assert await ids(visits, path, case["number"].lower(), people.staff()) == [case["id"]]
-    assert await ids(visits, "meetings", "LX20260302-99999", people.bureau) == []
-    assert await ids(visits, "duty-shifts", "ZB20260302-99999", people.bureau) == []
+        assert await found_by_number(
+            visits, f"{BASE}/{path}", case["number"].lower(), people.staff()
+        ) == [case["id"]]
+    assert (
+        await found_by_number(visits, f"{BASE}/meetings", "LX20260302-99999", people.bureau) == []
+    )
+    assert (
+        await found_by_number(visits, f"{BASE}/duty-shifts", "ZB20260302-99999", people.bureau)
+        == []
+    )
 
 
 @pytest.mark.parametrize(
