@@ -88,3 +88,25 @@ def test_a_department_finds_its_own_ticket_but_not_another_departments(console: 
     _look_up(phone, ticket["number"])
     phone.wait_for_url(f"**/console/tickets/{ticket['id']}")
     expect(phone.locator("main")).to_contain_text(ticket["number"])
+
+
+def test_a_number_typed_while_the_page_loads_stays_in_the_box(console: Any) -> None:
+    """The header is drawn again once the units' names arrive: a number typed before that (a
+    caller reads it out as the page opens) is still there, the box still focused."""
+    page = console.new_page()
+    held: list[Any] = []
+    page.route("**/api/v1/admin/departments*", lambda route: held.append(route))  # names wait
+    try:
+        console.sign_in(page, "operator")
+        box = page.get_by_role("searchbox", name="案件编号")
+        box.click()
+        box.press_sequentially("RX20261128")
+        expect(page.locator("main h1")).to_have_count(0)  # the page still waits for the names
+        for route in held:
+            route.continue_()
+        page.unroute("**/api/v1/admin/departments*")  # later requests go straight through
+        expect(page.locator("main h1")).to_be_visible()
+        expect(box).to_have_value("RX20261128")
+        expect(box).to_be_focused()
+    finally:
+        page.close()

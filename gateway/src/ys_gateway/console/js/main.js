@@ -129,6 +129,17 @@ function gate(found) {
   return null;
 }
 
+/** The header again, now that units have their names: what is being typed in its search box
+ * (a number read out while the page loads) stays, with the caret. */
+function redrawHeader(top, fresh) {
+  const typing = top.querySelector("form.lookup");
+  const blank = fresh.querySelector("form.lookup");
+  const focused = typing && typing.contains(document.activeElement) ? document.activeElement : null;
+  if (typing && blank) blank.replaceWith(typing);
+  top.replaceWith(fresh);
+  if (focused) focused.focus();
+}
+
 async function draw(pathname, query) {
   const found = match(pathname);
   const redirect = found ? gate(found) : null;
@@ -142,7 +153,7 @@ async function draw(pathname, query) {
   if (!found.public && !found.bare) offerDrafts();
   try {
     await Promise.all([loadDepartments(), loadCalendar(today())]);
-    if (top && top.isConnected) top.replaceWith(header(found.public)); // the position by its unit's name
+    if (top && top.isConnected) redrawHeader(top, header(found.public)); // the position by its unit's name
     await found.page({ main, params: found.params, query, onLeave });
   } catch (error) {
     replace(main, errorBox(error, () => draw(pathname, query)));
