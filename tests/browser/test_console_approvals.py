@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 from playwright.sync_api import expect
 
+from yingshang.testing.steps import post_step
+
 A = "/api/v1/approvals"
 TABLET = {"width": 768, "height": 1024}
 FOOD, PERMIT, SEAL = "食品经营许可", "建筑工程施工许可证核发", "公章刻制备案"
@@ -159,11 +161,7 @@ def test_the_intake_starts_at_the_window_the_clerk_is_seated_at(console: Any) ->
 
 
 def _step(api: httpx.Client, app: dict[str, Any], action: str, body: Any = None) -> None:
-    """POST a step of the application with its current ETag (``If-Match``)."""
-    path = f"{A}/applications/{app['id']}"
-    read = api.get(path)
-    done = api.post(f"{path}/{action}", json=body or {}, headers={"If-Match": read.headers["etag"]})
-    assert done.status_code == 200, done.text
+    post_step(api, f"{A}/applications/{app['id']}", action, body)
 
 
 def test_a_paused_clock_reads_as_paused_with_what_is_left(console: Any) -> None:

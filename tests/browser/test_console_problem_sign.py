@@ -17,6 +17,8 @@ from typing import Any
 import httpx
 from playwright.sync_api import expect
 
+from yingshang.testing.steps import post_step
+
 V = "/api/v1/visits"
 PROBLEMS = f"{V}/problems"
 TICKETS = "/api/v1/hotline/tickets"
@@ -136,14 +138,7 @@ def test_the_department_head_signs_for_a_problem_in_the_console(console: Any) ->
 
 
 def _step(api: httpx.Client, path: str, case_id: str, action: str, body: Any = None) -> Any:
-    """POST a step with the case's current ETag; the case as it answers."""
-    read = api.get(f"{path}/{case_id}")
-    assert read.status_code == 200, read.text
-    done = api.post(
-        f"{path}/{case_id}/{action}", json=body or {}, headers={"If-Match": read.headers["etag"]}
-    )
-    assert done.status_code == 200, done.text
-    return done.json()
+    return post_step(api, f"{path}/{case_id}", action, body)
 
 
 def _eventually(check: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:

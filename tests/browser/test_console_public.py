@@ -13,6 +13,8 @@ from typing import Any
 import httpx
 from playwright.sync_api import expect
 
+from yingshang.testing.steps import post_step
+
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 768, "height": 1024}
 COMPLAINTS = "/api/v1/complaints/cases"
@@ -32,15 +34,7 @@ ROWS = """(header) => {
 
 
 def _act(api: httpx.Client, case_id: str, action: str, body: dict[str, Any] | None = None) -> None:
-    """POST a step with the case's current ETag (``If-Match``)."""
-    read = api.get(f"{COMPLAINTS}/{case_id}")
-    assert read.status_code == 200, read.text
-    done = api.post(
-        f"{COMPLAINTS}/{case_id}/{action}",
-        json=body or {},
-        headers={"If-Match": read.headers["etag"]},
-    )
-    assert done.status_code == 200, done.text
+    post_step(api, f"{COMPLAINTS}/{case_id}", action, body)
 
 
 def _anonymous_complaint(console: Any) -> dict[str, Any]:
