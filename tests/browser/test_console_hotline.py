@@ -16,6 +16,7 @@ import httpx
 from playwright.sync_api import expect
 
 from yingshang.clock import SHANGHAI
+from yingshang.testing.steps import post_step
 
 TICKETS = "/api/v1/hotline/tickets"
 # Three tables (stats.js: none wide enough to scroll sideways): handling with the first round's
@@ -35,16 +36,7 @@ def _unique() -> str:
 
 
 def _act(api: httpx.Client, ticket: dict[str, Any], action: str, body: Any = None) -> Any:
-    """POST a step with the ticket's current ETag; the ticket as the service answers."""
-    read = api.get(f"{TICKETS}/{ticket['id']}")
-    assert read.status_code == 200, read.text
-    done = api.post(
-        f"{TICKETS}/{ticket['id']}/{action}",
-        json=body or {},
-        headers={"If-Match": read.headers["etag"]},
-    )
-    assert done.status_code == 200, done.text
-    return done.json()
+    return post_step(api, f"{TICKETS}/{ticket['id']}", action, body)
 
 
 def _answered_consult(console: Any, **requester: Any) -> Any:
@@ -307,3 +299,30 @@ def test_the_lead_department_reads_the_phone_in_full_giving_a_reason(console: An
     expect(page.locator("dl.kv")).to_contain_text("诉求人要求保密")
     expect(page.locator("button:has-text('查看完整号码')")).to_have_count(0)
     page.close()
+
+
+def test_the_header_counts_the_limit_due_first(console: Any) -> None:
+    """A department head reads the limit it must meet next: 签收 while the ticket waits for
+    签收, then 联系 (one working day), not the 办理 limit days away."""
+    body = {
+        "type": "help",
+        "category_code": "SCJG_FOOD",
+        "title": f"菜市场秤不准{_unique()}",
+        "content": "菜市场有摊贩使用不准的秤。",
+        "requester": {"name": "孙先生", "phone": "13500135000"},
+    }
+    with console.api("operator") as operator:
+        got = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert got.status_code == 201, got.text
+        ticket = _act(operator, got.json(), "dispatch")
+    page = console.new_page()
+    try:
+        console.sign_in(page, "scjg_head", f"/console/tickets/{ticket['id']}")
+        clock = page.locator(".case-head .head-clock")
+        expect(clock).to_contain_text("签收时限：")
+        with console.api("scjg_head") as department:
+            _act(department, ticket, "sign")
+        page.click(".case-head button:has-text('刷新')")
+        expect(clock).to_contain_text("联系时限：")
+    finally:
+        page.close()

@@ -7,7 +7,7 @@ import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
 import { COMPLAINTS_CENTER_SHORT, EXCLUDED, EXTENSION_STATUS, LEVELS, TICKET_SOURCES, TICKET_STATUS, TICKET_TYPES, URGENCY, label } from "../labels.js";
 import { field, onSubmit, section, table, textarea } from "../ui.js";
-import { NOTE, noteRequired, renderCase } from "./casepage.js";
+import { NOTE, firstDue, noteRequired, renderCase } from "./casepage.js";
 
 const CENTER = "HOTLINE_CENTER";
 const FINISHED = ["closed", "revisited", "archived", "merged"];
@@ -176,7 +176,8 @@ export async function ticketPage(ctx) {
     url: `/api/v1/hotline/tickets/${encodeURIComponent(ctx.params.id)}`,
     title: (t) => `工单 ${t.number}`,
     status: (t) => label(TICKET_STATUS, t.status),
-    due: (t) => (FINISHED.includes(t.status) || !t.due_at ? null : { at: t.due_at, stage: "handle" }), // the 办理 limit
+    // the limit due first among the running ones (签收, then 联系 …), else the 办理 limit
+    due: (t) => (FINISHED.includes(t.status) || !t.due_at ? null : firstDue(t.stages) || { at: t.due_at, stage: "handle" }),
     facts,
     extra: (t) => h("div", {}, replies(t), t.excluded_matter ? section("不予受理", label(EXCLUDED, t.excluded_matter)) : null),
     stages: (t) => t.stages,
