@@ -158,9 +158,19 @@ def test_the_statistics_fit_a_phone_and_show_whom_the_api_allows(console: Any) -
     _some_figures(console)
     page = console.new_page(PHONE)
     console.sign_in(page, "bureau")  # the bureau reads all three
+    # On a phone the staff header is one row: the pages (the bureau has fifteen) and the user
+    # open under 菜单.
+    page.wait_for_selector("main h1")
+    assert page.locator("header.top").bounding_box()["height"] <= 60
+    expect(page.get_by_role("searchbox", name="案件编号")).to_be_visible()
+    expect(page.locator("header nav")).to_be_hidden()
+    menu = page.get_by_role("button", name="菜单")
+    expect(menu).to_have_attribute("aria-expanded", "false")
     pages = [("热线统计", "12345热线统计", "办理情况"), ("投诉统计", "涉企投诉统计", "按投诉类别"),
              ("走访统计", "走访与企业诉求统计", "承办单位")]  # fmt: skip
     for link, title, table in pages:
+        page.get_by_role("button", name="菜单").click()
+        expect(page.locator("header .user")).to_be_visible()
         page.click(f"header nav a:has-text('{link}')")
         page.wait_for_selector(f"main h1:has-text('{title}')")
         rows = page.locator(f"main section:has(h2:text-is('{table}')) tbody tr")
@@ -170,6 +180,7 @@ def test_the_statistics_fit_a_phone_and_show_whom_the_api_allows(console: Any) -
     _show(page, "2001-01-01", "2001-01-31")  # the visits page: nothing then
     expect(page.locator("main .state.empty")).to_contain_text("暂无统计数据")
 
+    page.get_by_role("button", name="菜单").click()
     page.click("header nav a:has-text('投诉统计')")
     page.select_option("form[aria-label=统计条件] [name=by]", "respondent")
     page.click("form[aria-label=统计条件] button[type=submit]")
@@ -189,10 +200,11 @@ def test_the_statistics_fit_a_phone_and_show_whom_the_api_allows(console: Any) -
 
 
 # the page's own words: a choice of units (被投诉单位) lists each by its directory name
-# The console's own words: choices and tables list units by their directory names (admin data,
-# the formal name included), as other tests' cases on a workbench do.
+# The console's own words: choices, tables and the 岗位 line (您正在以「…」岗位) name units by
+# their directory names (admin data, the formal name included).
 PROSE = """() => { const main = document.querySelector("main").cloneNode(true);
-  main.querySelectorAll("select, table").forEach((e) => e.remove()); return main.textContent; }"""
+  main.querySelectorAll("select, table, .whoami").forEach((e) => e.remove());
+  return main.textContent; }"""
 
 
 def _center_names(page: Any) -> list[str]:

@@ -115,11 +115,28 @@ export function header(publicPage) {
   const lookup = staff && session.position() && !mustChangePassword();
   return h(
     "header",
-    { class: "top" },
-    h("a", { class: "brand", href: staff ? "/console/home" : "/console/public", "data-link": "" },
-      h("span", { class: "brand-mark", "aria-hidden": "true" }, "营"), "营商环境服务平台"),
+    { class: staff ? "top staff" : "top" },
+    h("a", { class: "brand", href: staff ? "/console/home" : "/console/public", "data-link": "", "aria-label": "营商环境服务平台" },
+      h("span", { class: "brand-mark", "aria-hidden": "true" }, "营"), h("span", { class: "brand-text" }, "营商环境服务平台")),
     lookup ? lookupBox() : null,
-    h("nav", { "aria-label": "主导航", class: staff ? "staff-nav" : null }, staff ? staffNav() : publicNav()),
+    staff ? menuToggle() : null,
+    h("nav", { id: staff ? "staff-menu" : null, "aria-label": "主导航", class: staff ? "staff-nav" : null }, staff ? staffNav() : publicNav()),
     session.signedIn() ? userBox() : h("a", { class: "login-link", href: "/console/login", "data-link": "" }, "工作人员登录"),
   );
+}
+
+/** 菜单: on a phone the staff header is one row (the brand's mark, the search box, this
+ * button); the pages and the user's box open under it. Wider screens never show it. */
+function menuToggle() {
+  return h("button", {
+    type: "button",
+    class: "menu-toggle",
+    "aria-expanded": "false",
+    "aria-controls": "staff-menu",
+    onClick: (event) => {
+      const button = event.currentTarget;
+      const open = button.closest("header").classList.toggle("menu-open");
+      button.setAttribute("aria-expanded", String(open));
+    },
+  }, "菜单");
 }
