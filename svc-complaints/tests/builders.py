@@ -114,6 +114,21 @@ async def register(
     return dict(response.json())
 
 
+async def inspect(
+    client: httpx.AsyncClient, headers: dict[str, str], findings: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """An 暗访 recorded with ``findings`` (each: department, finding_class, description…)."""
+    body = {
+        "conducted_on": "2026-03-01",
+        "team": ["暗访组甲"],
+        "scope": "窗口办事体验",
+        "findings": findings,
+    }
+    response = await client.post(f"{BASE}/inspections", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
 def etag(case: dict[str, Any]) -> str:
     return f'"case-{case["id"]}-{case["version"]}"'
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.builders import BASE, People, Walk, register
+from tests.builders import BASE, People, Walk, inspect, register
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.lookup import as_typed, found_by_number
 
@@ -32,18 +32,8 @@ async def test_inspections_and_findings_are_found_by_number(
 ) -> None:
     c, p = complaints.client, people
     finding: dict[str, Any] = {"finding_class": "irregular", "description": "未一次性告知"}
-    created = await c.post(
-        f"{BASE}/inspections",
-        headers=p.officer,
-        json={
-            "conducted_on": "2026-03-01",
-            "team": ["暗访组甲"],
-            "scope": "窗口办事体验",
-            "findings": [{**finding, "department": "SCJGJ"}, {**finding, "department": "ZJJ"}],
-        },
-    )
-    assert created.status_code == 201, created.text
-    inspection = created.json()
+    by_unit = [{**finding, "department": "SCJGJ"}, {**finding, "department": "ZJJ"}]
+    inspection = await inspect(c, p.officer, by_unit)
     scjg, zjj = inspection["findings"]
     assert await found_by_number(
         complaints, f"{BASE}/inspections", inspection["number"].lower(), p.officer

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.builders import BASE, ENTERPRISE, People, Walk, step, transferred_ticket
+from tests.builders import BASE, ENTERPRISE, People, Walk, inspect, step, transferred_ticket
 from yingshang.audit import AuditEntry
 from yingshang.events.inbox import record_dead_letter
 from yingshang.testing.apps import ServiceUnderTest
@@ -104,27 +104,12 @@ async def seeded(complaints: ServiceUnderTest, people: People, walk: Walk) -> Se
     transferred = (await c.get(f"{BASE}/cases/{transferred['id']}", headers=p.officer)).json()
     transferred = await step(c, transferred, "accept", p.officer, {"category": "arbitrary_charges"})
     await step(c, transferred, "assign", p.officer)
-    inspection = await c.post(
-        f"{BASE}/inspections",
-        headers=p.officer,
-        json={
-            "conducted_on": "2026-03-01",
-            "team": ["暗访组甲"],
-            "scope": "窗口办事体验",
-            "findings": [
-                {
-                    "department": "SCJGJ",
-                    "finding_class": "irregular",
-                    "description": "窗口人员未一次性告知所需材料",
-                }
-            ],
-        },
-    )
-    assert inspection.status_code == 201, inspection.text
+    window = {"finding_class": "irregular", "description": "窗口人员未一次性告知所需材料"}
+    inspection = await inspect(c, p.officer, [{"department": "SCJGJ", **window}])
     ids = {
         "case_id": case["id"],
-        "inspection_id": inspection.json()["id"],
-        "finding_id": inspection.json()["findings"][0]["id"],
+        "inspection_id": inspection["id"],
+        "finding_id": inspection["findings"][0]["id"],
         "action_id": await _enforcement(complaints),
         "policy_id": await _policy_id(complaints),
         "letter_id": "1",

@@ -7,7 +7,7 @@ overdue): still being rectified past the deadline."""
 from datetime import timedelta
 from typing import Any
 
-from tests.builders import BASE, RESPONDENT, People
+from tests.builders import BASE, RESPONDENT, People, inspect
 from tests.inspections.test_findings import act
 from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
@@ -17,18 +17,7 @@ PHONE = {"department": "ZJJ", "finding_class": "unaccountable", "description": "
 
 
 async def inspection(c: Any, p: People, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    created = await c.post(
-        f"{BASE}/inspections",
-        headers=p.officer,
-        json={
-            "conducted_on": "2026-03-01",
-            "team": ["暗访组甲"],
-            "scope": "窗口办事体验",
-            "findings": findings,
-        },
-    )
-    assert created.status_code == 201, created.text
-    return list(created.json()["findings"])
+    return list((await inspect(c, p.officer, findings))["findings"])
 
 
 async def test_the_department_does_not_verify_its_own_rectification(
