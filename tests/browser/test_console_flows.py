@@ -279,6 +279,11 @@ def test_an_enterprise_complains_and_the_center_is_offered_only_its_steps(consol
     complainant = "凤冈县某某建筑有限公司，91520327MA6DM8Q41N，赵经理，13700001111"
     assert _fact(page, "投诉企业") == complainant  # the center reads the contact in full
     console.shot(page, "complaint-detail")
+    page.get_by_role("button", name="不予受理").click()  # its 说明 reaches the enterprise: said so
+    refusal = page.locator("form.action-form[aria-label=不予受理]")
+    expect(refusal).to_contain_text("告知企业的说明")
+    expect(refusal).to_contain_text("投诉企业查询时可见")
+    refusal.get_by_role("button", name="取消").click()
     page.get_by_role("button", name="受理", exact=True).click()  # not 不予受理
     # accepting as 拖欠账款 takes the amount (to the fen) and the due date on the same form
     amount = page.locator(".action-form [name=claimed_amount]")

@@ -13,6 +13,9 @@ const withNote = (v) => ({ note: v.note });
 // 受理's 说明 is not kept among the staff: the enterprise reads it after the acceptance notice.
 const TOLD_ON_ACCEPT = { ...NOTE, label: "告知企业的说明（可不填）",
   hint: "投诉企业查询时可见，附在“您反映的问题已受理，将交责任单位调查处理。”之后" };
+// 不予受理's reason, 说明 and route all reach the enterprise as one decision note.
+const TOLD_ON_REJECT = { ...noteRequired("告知企业的说明"),
+  hint: "投诉企业查询时可见：不予受理（原因）：说明 建议途径：解决途径" };
 
 const FORMS = {
   accept: { label: "受理", path: "accept", tone: "primary",
@@ -27,7 +30,7 @@ const FORMS = {
     }) },
   reject: { label: "不予受理", path: "reject",
     fields: [{ name: "exclusion", label: "不予受理原因", type: "select", required: true, options: COMPLAINT_EXCLUSIONS },
-      { name: "referral", label: "告知的解决途径", type: "textarea", required: true }, noteRequired()],
+      { name: "referral", label: "告知的解决途径", type: "textarea", required: true }, TOLD_ON_REJECT],
     body: (v) => ({ exclusion: v.exclusion, referral: v.referral, note: v.note }) },
   assign: { label: "交办", path: "assign", tone: "primary",
     fields: [{ name: "department", label: "责任单位", type: "department" }, NOTE],
