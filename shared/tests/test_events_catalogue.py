@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import orjson
 import pytest
 from pydantic import BaseModel
@@ -40,6 +42,29 @@ def without(raw: bytes, *names: str) -> bytes:
 
 def with_attr(raw: bytes, **values: object) -> bytes:
     return orjson.dumps({**orjson.loads(raw), **values})
+
+
+def test_the_stored_json_is_the_event_as_a_json_document() -> None:
+    """``to_json`` (what the outbox stores and the relay publishes) is written by pydantic in
+    one pass: the same text as the event dumped to a dict and encoded (None fields left out
+    of the envelope, kept in ``data``; times with ``Z``; text unescaped; extension fields)."""
+    payload = {
+        "case_number": "RX20261128-00001",
+        "department": None,
+        "note": "第1号反映：噪音扰民",
+        "at": datetime(2026, 11, 28, 3, 4, 5, 123456, tzinfo=UTC),
+        "levels": [{"level": 1, "after": {"amount": 0, "unit": "working_days"}}],
+        "ratio": 0.8,
+    }
+    event = make_event("hotline", "ys.hotline.ticket.closed", payload).model_copy(
+        update={"partitionkey": "ticket/1"}
+    )
+    raw = event.to_json()
+    assert raw == orjson.dumps(event.model_dump(mode="json", exclude_none=True))
+    document = orjson.loads(raw)
+    assert "subject" not in document
+    assert document["data"]["department"] is None
+    assert document["data"]["at"] == "2026-11-28T03:04:05.123456Z"
 
 
 def test_a_valid_event_parses_into_its_payload_model() -> None:

@@ -164,6 +164,26 @@ async def test_policy_edits_apply_to_new_stages_only(tmp_path: Path) -> None:
     assert (after.amount, after.due_at) == (2, sh(2026, 11, 5))
 
 
+async def test_a_ladder_edit_applies_to_the_next_stage(tmp_path: Path) -> None:
+    """The validated terms are kept by the policy's stored values, the ladder among them: a
+    new ladder under the same limit is not served the old one."""
+    async with database(tmp_path) as db, db.write() as session:
+        with frozen_clock(MONDAY):
+            before = await start(session, stage="handle", case_kind="ticket")
+            policy = (
+                await session.execute(select(Policy).where(Policy.stage == "handle"))
+            ).scalar_one()
+            policy.ladder = [{**policy.ladder[0], "target": "bureau"}]
+            after = await start(session, stage="handle", case_kind="ticket")
+    assert before.amount == after.amount == 5
+    assert [level["target"] for level in before.ladder] == [
+        "responsible_head",
+        "bureau",
+        "committee",
+    ]
+    assert [level["target"] for level in after.ladder] == ["bureau"]
+
+
 async def test_override_amount_keeps_the_policy_ladder(tmp_path: Path) -> None:
     async with database(tmp_path) as db, db.write() as session:
         with frozen_clock(MONDAY):

@@ -53,6 +53,7 @@ import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 import orjson
@@ -145,8 +146,9 @@ class Claim:
     request_hash: str
     sealer: Sealer | None = None  # the app's, when its stored responses are sealed
 
-    @property
+    @cached_property
     def row_key(self) -> str:
+        """The key's digest (the claim's INSERT and the stored answer's UPDATE both name it)."""
         return row_key(self.scope, self.key)
 
 

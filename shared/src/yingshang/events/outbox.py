@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import orjson
 from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -60,7 +61,9 @@ def _values(event: CloudEvent) -> dict[str, object]:
         "event_id": event.id,
         "subject": event.type,
         "case_key": event.subject,
-        "payload": event.model_dump(mode="json", exclude_none=True),
+        # the event's JSON as written once by pydantic, embedded as is by the column's orjson
+        # serializer (``yingshang.db.json_text``): no dict in between
+        "payload": orjson.Fragment(event.to_json()),
         "created_at": now(),
         "sent_at": None,
         "attempts": 0,

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Annotated, Any, NamedTuple
 
+import orjson
 from fastapi import APIRouter, Header, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.app import allow, router
@@ -100,8 +101,13 @@ class PolicyRef(NamedTuple):
 
 
 _P = Policy.__table__
+# The ladder as its stored JSON text: the key of the validated terms as is (decoding it and
+# taking its ``repr`` for the key cost more than the rest of the read); decoded on a miss only.
+_LADDER_TEXT = cast(_P.c.ladder, Text)  # asyncpg would decode a json value itself: CAST in SQL
 _ACTIVE = Prepared(
-    select(_P.c.id, _P.c.version, _P.c.amount, _P.c.unit, _P.c.warning_fraction, _P.c.ladder).where(
+    select(
+        _P.c.id, _P.c.version, _P.c.amount, _P.c.unit, _P.c.warning_fraction, _LADDER_TEXT
+    ).where(
         _P.c.service == bindparam("service"),
         _P.c.case_kind == bindparam("case_kind"),
         _P.c.stage == bindparam("stage"),
@@ -124,14 +130,14 @@ async def active_terms(
     if row is None:
         raise _missing(case_kind, stage, urgency)
     policy_id, version, amount, unit, fraction, ladder = row
-    key = (amount, unit, fraction, repr(ladder))
+    key = (amount, unit, fraction, ladder)
     terms = _TERMS.get(key)
     if terms is None:
         terms = PolicyTerms(
             amount=amount,
             unit=unit,
             warning_fraction=fraction,
-            ladder=ladder_from_json(ladder),
+            ladder=ladder_from_json(orjson.loads(ladder)),
         )
         if len(_TERMS) >= _TERMS_SIZE:
             _TERMS.clear()
