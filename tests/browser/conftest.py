@@ -2,10 +2,12 @@
 
 One supervised stack, one browser and one browser context serve the whole session (Chromium
 starts while the stack migrates; a context kept open keeps its caches and processes warm: a
-third less of the browser's work for each page). Every test has its own pages, closed when it
+third less of the browser's work for each page). A test's second and further pages are windows
+(contexts) the session keeps as well: a new context loads and compiles every console module anew,
+about twice the browser's work for its first page. Every test has its own pages, closed when it
 ends, and its own data; no test shares a session with another: the console keeps its session
 per tab (sessionStorage) and nothing in cookies or localStorage (but the window pad's setup, whose
-test opens the pad as its second page: in a context of its own). A test about something other than
+test opens the pad in a context of its own, ``own=True``). A test about something other than
 signing in starts signed in (``console.sign_in``: a token from ``POST /auth/token`` kept in the
 tab as the console's login form keeps it); the tests about signing in walk the login form
 (``console.login``).
@@ -85,6 +87,8 @@ class Console:
     http: httpx.Client  # the gateway, no token: the session's one plain client
     pages: list[Any] = field(default_factory=list)  # the running test's, closed after it
     contexts: list[Any] = field(default_factory=list)  # the running test's own, closed after it
+    windows: list[Any] = field(default_factory=list)  # the session's further contexts, kept warm
+    windows_used: int = 0  # how many of them the running test has a page in
 
     @property
     def base(self) -> str:
@@ -104,31 +108,49 @@ class Console:
         headers = {"Authorization": f"Bearer {self.token(username)}"}
         return httpx.Client(base_url=self.base, headers=headers, timeout=30, verify=TLS)
 
-    def new_page(self, viewport: dict[str, int] = DESKTOP, clock: datetime | None = None) -> Any:
+    def new_page(
+        self, viewport: dict[str, int] = DESKTOP, clock: datetime | None = None, own: bool = False
+    ) -> Any:
         """A new page, with no session until the test signs in there. The test's first page is
-        a tab of the session's context; a second one gets a context (a window) of its own: a
+        a tab of the session's context; a second one is a tab of another context (a window): a
         tab behind another gets no animation frames, and each action on it waits for them.
+        Those windows stay open for the next tests, their caches warm, their tabs closed.
         With ``clock``, the page's clock reads that time (fixed; timers still run): a context
-        has one clock for all its pages, so that page gets a context of its own too."""
-        if self.pages or clock is not None:
+        has one clock for all its pages, so that page gets a context of its own, closed after
+        the test, as does a page asked for ``own`` (one whose test installs the page's clock or
+        leaves something in the context's storage)."""
+        if clock is not None or own:
             context = self.context.browser.new_context(viewport=viewport, **CONTEXT)
             self.contexts.append(context)
             if clock is not None:
                 context.clock.set_fixed_time(clock)
             page = context.new_page()
         else:
-            page = self.context.new_page()
+            page = self._window().new_page()
             if viewport != DESKTOP:
                 page.set_viewport_size(viewport)
         self.pages.append(page)
         page.set_default_timeout(30_000)
         return page
 
+    def _window(self) -> Any:
+        """The session's context for the test's next page: the first one, then the next of
+        the kept windows (a new one when the test has a page in each)."""
+        if not self.pages:
+            return self.context
+        if self.windows_used == len(self.windows):
+            window = self.context.browser.new_context(viewport=DESKTOP, **CONTEXT)
+            window.new_page()  # a tab between the tests keeps its processes warm
+            self.windows.append(window)
+        self.windows_used += 1
+        return self.windows[self.windows_used - 1]
+
     def close_pages(self) -> None:
         while self.pages:
             self.pages.pop().close()
         while self.contexts:
             self.contexts.pop().close()
+        self.windows_used = 0
 
     def login(self, page: Any, username: str) -> None:
         """Through the login form, as a person signs in."""

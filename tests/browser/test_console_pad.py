@@ -88,7 +88,7 @@ def test_the_pad_shows_its_windows_invitation_and_goes_back_to_idle(console: Any
     expect(current).to_contain_text(client_id)
     console.shot(head, "hall-pad-binding")
 
-    pad = console.new_page(LANDSCAPE)  # a context of its own: its localStorage ends with it
+    pad = console.new_page(LANDSCAPE, own=True)  # its localStorage and clock end with it
     pad.clock.install()  # time runs as usual until the test moves it on
     pad.goto(f"{console.base}/console/pad")
     pad.fill("#f-client_id", client_id)
