@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 
 from yingshang.audit import AuditEntry
 from yingshang.settings import DEMO_PASSWORD
-from yingshang.testing.apps import PRODUCTION_SECRET
+from yingshang.testing.apps import PRODUCTION_DATA_SECRET, PRODUCTION_SECRET
 from yingshang.testing.plugin import MigratedDb
 from ys_gateway import bootstrap
 from ys_gateway.app import SERVICE_DIR, create_app
@@ -36,6 +36,7 @@ PRODUCTION = {
     "env": "production",
     "key_secret": "a-county-key-secret-not-the-demo-one",
     "demo_password": PRODUCTION_SECRET,
+    "data_secret": PRODUCTION_DATA_SECRET,
     "seed_demo": False,
 }
 BOOTSTRAP = {"bootstrap_admin_username": FIRST, "bootstrap_admin_password": FIRST_PASSWORD}

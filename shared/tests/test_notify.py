@@ -6,26 +6,32 @@ import asyncio
 import json
 import logging
 import sys
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
+from alembic import command
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 sys.path.insert(0, str(Path(__file__).parent / "eventprocs"))
 
 import sample
 from kit import eventually
 
-from yingshang import notify
+from yingshang import notify, sealing
 from yingshang.app import allow, create_service_app, router
 from yingshang.auth import staff
-from yingshang.db import Database, SessionDep
+from yingshang.db import Database, SessionDep, UTCDateTime
+from yingshang.migrate import alembic_config
 from yingshang.notify import Notification, NotificationSender, SmsHttpChannel
 from yingshang.problems import Invalid
 from yingshang.settings import ServiceSettings
+from yingshang.testing.sealed import assert_sealed, stored
 from yingshang.testing.tokens import TestIssuer
 
 MigratedDb = Callable[..., str]
@@ -82,7 +88,10 @@ async def test_the_file_channel_gets_committed_changes_and_not_rolled_back_ones(
         async with db.read() as session:
             row = (await session.execute(select(Notification))).scalar_one()
             status, attempts = row.status, row.attempts
+            stored = await session.scalar(text("SELECT recipient FROM ys_notifications"))
     assert (refused.status_code, accepted.status_code) == (422, 200)
+    assert stored.startswith(sealing.PREFIX)
+    assert PHONE not in stored
     lines = [json.loads(line) for line in outbox_file.read_text().splitlines()]
     assert [(m["template"], m["recipient"], m["params"]) for m in lines] == [
         ("committed", PHONE, {"n": 1})
@@ -232,3 +241,39 @@ async def test_channel_choice_follows_the_settings(tmp_path: Path) -> None:
 )
 def test_phone_numbers_are_masked_for_logs(recipient: str, shown: str) -> None:
     assert notify.mask(recipient) == shown
+
+
+AT = datetime(2026, 11, 28, tzinfo=UTC)
+BEFORE_SEALING = sa.table(  # ys_notifications as ys_events_0001 made it (recipient in clear)
+    "ys_notifications",
+    sa.column("id", sa.Uuid()),
+    *(sa.column(c, sa.String()) for c in ("channel", "recipient", "template", "status")),
+    sa.column("params", sa.JSON()),
+    sa.column("attempts", sa.Integer()),
+    *(sa.column(c, UTCDateTime()) for c in ("created_at", "next_attempt_at")),
+)
+
+
+async def test_the_migration_seals_the_recipients_queued_before_it(migrated_db: MigratedDb) -> None:
+    """ys_events_0002: an outbox row written in clear before it is sealed, and still sent to
+    the same phone; a downgrade gives it back in clear."""
+    url = migrated_db(sample.SERVICE_DIR)
+    config = alembic_config(sample.SERVICE_DIR, url)
+    await asyncio.to_thread(command.downgrade, config, "ys_events@ys_events_0001")
+    db = Database(url)
+    try:
+        async with db.write() as session:
+            await session.execute(
+                sa.insert(BEFORE_SEALING).values(
+                    id=uuid.uuid4(), channel="sms", recipient=PHONE, template="committed",
+                    params={}, status="pending", attempts=0, created_at=AT, next_attempt_at=AT,
+                )
+            )  # fmt: skip
+        await asyncio.to_thread(command.upgrade, config, "heads")
+        assert_sealed(await stored(url, "ys_notifications", "recipient"), PHONE)
+        async with db.read() as session:
+            assert await session.scalar(select(Notification.recipient)) == PHONE
+        await asyncio.to_thread(command.downgrade, config, "ys_events@ys_events_0001")
+        assert await stored(url, "ys_notifications", "recipient") == [(PHONE,)]
+    finally:
+        await db.dispose()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from yingshang.audit import AuditEntry
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.sealed import assert_sealed, stored
 
 from .builders import (
     BASE,
@@ -75,6 +76,8 @@ async def test_personal_data_is_masked_and_unmasking_audited(
     _clerk, app = await food_licence_at_the_window(c, people.issuer)
     assert (app["applicant_phone"], app["masked"]) == ("138****5678", True)
     assert app["applicant_id_no"] == "5203**********0012"
+    held = await stored(hall.database_url, "applications", "applicant_phone", "applicant_id_no")
+    assert_sealed(held, "13812345678", "520327199003070012")
     url = f"{BASE}/applications/{app['id']}"
     bureau = await c.get(url, params={"unmask": "true"}, headers=people.bureau())
     assert (bureau.json()["applicant_phone"], bureau.json()["masked"]) == ("138****5678", True)

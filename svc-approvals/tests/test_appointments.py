@@ -14,6 +14,7 @@ from sqlalchemy import select
 from yingshang.cases.timeline import TimelineEntry
 from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.sealed import assert_sealed, stored
 from yingshang.testing.timelines import unlabelled_steps
 from ys_approvals.appointments import machine
 
@@ -85,6 +86,8 @@ async def test_capacity_cancel_and_no_show(
     first = await c.post(f"{BASE}/appointments", json=booking(TUESDAY), headers=clerk)
     assert first.status_code == 201, first.text
     assert first.json()["applicant_phone"] == "139****5678"
+    assert_sealed(await stored(hall.database_url, "appointments", "applicant_phone"),
+                  "13912345678")  # fmt: skip
     full = await c.post(f"{BASE}/appointments", json=booking(TUESDAY), headers=clerk)
     assert full.status_code == 409
     assert full.json()["type"].endswith("/slot-full")
@@ -153,6 +156,8 @@ async def test_door_to_door_is_assigned_and_done(hall: ServiceUnderTest, people:
     assert r.status_code == 201, r.text
     visit = r.json()
     assert (visit["status"], visit["applicant_phone"]) == ("requested", "137****5678")
+    assert_sealed(await stored(hall.database_url, "door_to_door_requests", "applicant_phone"),
+                  "13712345678")  # fmt: skip
     url = f"{BASE}/door-to-door/{visit['id']}"
     who = {"staff_no": "ZW2002", "name": "吴倩"}
     assert (await c.post(f"{url}/assign", json=who, headers=people.clerk())).status_code == 403

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from yingshang import audit
 from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.sealed import assert_sealed, stored
 from ys_ratings.components import DefaultRatings
 
 from .builders import DEPT, OTHER_DEPT, Events, People, case_fields, rate_link
@@ -39,6 +40,8 @@ async def test_only_the_ratings_center_sees_the_rater(
     ratings: ServiceUnderTest, events: Events, people: People
 ) -> None:
     rating_id = await named_rating(ratings, events)
+    held = await stored(ratings.database_url, "ratings_ratings", "rater_phone", "rater_id_no")
+    assert_sealed(held, RATER["phone"], RATER["id_no"])
     center = (await ratings.client.get(f"{BASE}/{rating_id}", headers=people.center())).json()
     assert center["rater"] == {"masked": False, **RATER}
     assert len(await audit_entries(ratings)) == 1  # every unmasked read is audited

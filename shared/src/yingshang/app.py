@@ -19,6 +19,7 @@ from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
+from yingshang import sealing
 from yingshang.auth import (
     AccessRule,
     Principal,
@@ -158,6 +159,7 @@ def create_service_app(
 ) -> FastAPI:
     """Build a service app. ``components`` start in order and stop in reverse."""
     configure_logging(settings.service, settings.log_level)
+    sealing.configure_from(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -8,7 +8,7 @@ retries and exponential backoff, recording attempts and the last error.
 
 Channels: :class:`SmsHttpChannel` posts JSON to the county SMS gateway (template ids from
 settings); :class:`FileChannel` appends one JSON line per message (dev and tests). Phone numbers
-are stored (the sender needs them) but never logged in full.
+are stored sealed (``yingshang.sealing``: the sender opens them) and never logged in full.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from yingshang.clock import now
 from yingshang.db import Database, IdMixin, PlumbingBase, UTCDateTime
 from yingshang.events.wakeup import Wakeup
+from yingshang.sealing import Sealed
 from yingshang.settings import ServiceSettings
 from yingshang.tasks import cancel_and_wait
 
@@ -46,7 +47,8 @@ class Notification(IdMixin, PlumbingBase):
     __table_args__ = (Index("ix_ys_notifications_due", "status", "next_attempt_at"),)
 
     channel: Mapped[str] = mapped_column(String(20), default="sms")
-    recipient: Mapped[str] = mapped_column(String(64))  # phone: stored, never logged in full
+    # phone: sealed at rest (every service's outbox, one key), never logged in full
+    recipient: Mapped[str] = mapped_column(Sealed("notifications", "recipient"))
     template: Mapped[str] = mapped_column(String(80))
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="pending")

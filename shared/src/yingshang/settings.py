@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_PASSWORD = "yingshang-demo"  # noqa: S105 - documented demo default, refused in production
 DEMO_SECRETS = frozenset({DEMO_PASSWORD, "change-me", "secret", ""})
+DEMO_DATA_SECRET = "yingshang-demo-data-secret"  # noqa: S105 - refused in production
 # The county's organisation (departments, towns, halls, windows, demo users) in a checkout; an
 # absolute path, so a service started or tested from any working directory finds it.
 COUNTY_FILE = Path(__file__).resolve().parents[3] / "deploy" / "seed" / "county.yaml"
@@ -44,6 +45,10 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "yingshang-gateway"
     jwt_audience: str = "yingshang"
     demo_password: str = DEMO_PASSWORD
+    # Personal data sealed at rest (yingshang.sealing): YS_DATA_SECRET seals, and the secrets
+    # it replaced (YS_DATA_SECRETS_PREVIOUS, a JSON list) still open what they sealed.
+    data_secret: str = DEMO_DATA_SECRET
+    data_secrets_previous: list[str] = Field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
     relay_poll_seconds: float = 1.0
@@ -71,6 +76,8 @@ class ServiceSettings(BaseSettings):
     def _refuse_demo_secrets_in_production(self) -> ServiceSettings:
         if self.env == "production" and self.demo_password in DEMO_SECRETS:
             raise ValueError("production mode refuses the demo password: set YS_DEMO_PASSWORD")
+        if self.env == "production" and self.data_secret in {DEMO_DATA_SECRET, *DEMO_SECRETS}:
+            raise ValueError("production mode refuses the demo data secret: set YS_DATA_SECRET")
         return self
 
     def db_url(self) -> str:

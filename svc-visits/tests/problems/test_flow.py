@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tests.builders import BASE, People, Walk, etag, ok
 from yingshang.events.outbox import OutboxEvent
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.sealed import assert_sealed, stored
 
 SOLVED = {"resolution": "供电局已完成增容施工并送电。"}
 CONFIRMED = {"confirmed_by": "王五", "channel": "phone"}
@@ -169,6 +170,8 @@ async def test_contact_phone_is_masked_and_read_with_a_reason(
 ) -> None:
     p = await walk.assigned()
     assert p["contact_phone"] == "135****5678"
+    assert_sealed(await stored(visits.database_url, "visits_problems", "contact_phone"),
+                  "13512345678")  # fmt: skip
     url = f"{BASE}/problems/{p['id']}/contact"
     full = await ok(await visits.client.get(url, params={"reason": "联系企业核实"},
                                             headers=people.staff()))  # fmt: skip

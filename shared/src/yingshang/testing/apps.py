@@ -7,6 +7,7 @@ test issuer, and (when asked) at the test session's nats-server.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -163,14 +164,18 @@ def process_env(settings: ServiceSettings) -> dict[str, str]:
         "YS_VAR_DIR": str(settings.var_dir),
         "YS_NATS_URL": settings.nats_url,
         "YS_WORKERS_ENABLED": str(settings.workers_enabled).lower(),
+        # the rows a test reads in this process open with the secret the child sealed them with
+        "YS_DATA_SECRET": settings.data_secret,
+        "YS_DATA_SECRETS_PREVIOUS": json.dumps(settings.data_secrets_previous),
     }
     if settings.jwks_file is not None:
         env["YS_JWKS_FILE"] = str(settings.jwks_file)
     return env
 
 
-# Production mode refuses the demo password; tests run it with this one.
+# Production mode refuses the demo password and data secret; tests run it with these.
 PRODUCTION_SECRET = "a-county-secret-not-the-demo"  # noqa: S105 - a test value
+PRODUCTION_DATA_SECRET = "a-county-data-secret-not-the-demo"  # noqa: S105 - a test value
 
 
 async def production_seeded(
@@ -189,6 +194,7 @@ async def production_seeded(
         service_dir,
         env="production",
         demo_password=PRODUCTION_SECRET,
+        data_secret=PRODUCTION_DATA_SECRET,
         seed_on_start=True,
     )
     seeder = seed_component(sut.app)

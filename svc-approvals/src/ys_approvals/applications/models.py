@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingshang.db import IdMixin, TimestampMixin, UTCDateTime, VersionMixin
+from yingshang.sealing import Sealed
 from ys_approvals.models import Base
 
 CASE_KIND = "application"
@@ -43,8 +44,8 @@ class Application(IdMixin, TimestampMixin, VersionMixin, Base):
     green_channel: Mapped[bool] = mapped_column(Boolean, default=False)  # 绿色通道
     applicant_type: Mapped[str] = mapped_column(String(20))  # person | legal_person
     applicant_name: Mapped[str] = mapped_column(String(200))
-    applicant_id_no: Mapped[str | None] = mapped_column(String(40))
-    applicant_phone: Mapped[str] = mapped_column(String(20))
+    applicant_id_no: Mapped[str | None] = mapped_column(Sealed("approvals", "id_no"))
+    applicant_phone: Mapped[str] = mapped_column(Sealed("approvals", "phone"))
     enterprise_name: Mapped[str | None] = mapped_column(String(200))
     uscc: Mapped[str | None] = mapped_column(String(18))
     materials_received: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -9,6 +9,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from yingshang.db import IdMixin, TimestampMixin, VersionMixin
+from yingshang.sealing import Sealed
 from ys_approvals.models import Base
 
 
@@ -35,7 +36,7 @@ class Appointment(IdMixin, TimestampMixin, VersionMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="booked")
     state: Mapped[str] = synonym("status")  # the case kit's name for it (``machine``)
     applicant_name: Mapped[str] = mapped_column(String(100))
-    applicant_phone: Mapped[str] = mapped_column(String(20))
+    applicant_phone: Mapped[str] = mapped_column(Sealed("approvals", "phone"))
     note: Mapped[str | None] = mapped_column(Text)
     origin_client: Mapped[str | None] = mapped_column(String(80))
     booked_by: Mapped[str] = mapped_column(String(120))
@@ -48,7 +49,7 @@ class DoorToDoorRequest(IdMixin, TimestampMixin, VersionMixin, Base):
 
     item_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("items.id"))
     applicant_name: Mapped[str] = mapped_column(String(100))
-    applicant_phone: Mapped[str] = mapped_column(String(20))
+    applicant_phone: Mapped[str] = mapped_column(Sealed("approvals", "phone"))
     address: Mapped[str] = mapped_column(String(300))
     wanted_day: Mapped[date] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)

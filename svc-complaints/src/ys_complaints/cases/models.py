@@ -13,9 +13,11 @@ from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingshang.db import IdMixin, TimestampMixin, VersionMixin
+from yingshang.sealing import INDEX_LENGTH, Sealed, keep_index
 from ys_complaints.models import Base
 
 CASE_KIND = "case"
+PHONE = Sealed("complaints", "phone")  # sealed at rest; searched by its blind index
 
 
 class ComplaintCase(IdMixin, TimestampMixin, VersionMixin, Base):
@@ -25,6 +27,7 @@ class ComplaintCase(IdMixin, TimestampMixin, VersionMixin, Base):
         Index("ix_complaints_cases_state_dept", "state", "department"),
         Index("ix_complaints_cases_respondent", "respondent", "received_at"),
         Index("ix_complaints_cases_uscc", "enterprise_uscc"),
+        Index("ix_complaints_cases_phone", "contact_phone_index"),
         Index("ix_complaints_cases_due", "due_at"),
         Index("ix_complaints_cases_category", "category", "received_at"),
         # A hotline ticket opens one linked case, whatever the broker delivers.
@@ -42,7 +45,8 @@ class ComplaintCase(IdMixin, TimestampMixin, VersionMixin, Base):
     enterprise_name: Mapped[str | None] = mapped_column(String(200))
     enterprise_uscc: Mapped[str | None] = mapped_column(String(18))
     contact_name: Mapped[str | None] = mapped_column(String(80))
-    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    contact_phone: Mapped[str | None] = mapped_column(PHONE)
+    contact_phone_index: Mapped[str | None] = mapped_column(String(INDEX_LENGTH))
     # The enterprise consents to its identity being shown to the respondent.
     disclose_to_respondent: Mapped[bool] = mapped_column(Boolean, default=False)
     respondent: Mapped[str | None] = mapped_column(String(60))  # 被投诉单位 (dept or town)
@@ -72,6 +76,9 @@ class ComplaintCase(IdMixin, TimestampMixin, VersionMixin, Base):
     retaliation_found: Mapped[bool | None] = mapped_column(Boolean)
     due_at: Mapped[datetime | None]  # due time of the clock now running (overdue filter)
     created_by: Mapped[str] = mapped_column(String(120))
+
+
+keep_index(ComplaintCase.contact_phone, ComplaintCase.contact_phone_index)
 
 
 class Evidence(IdMixin, Base):

@@ -82,9 +82,10 @@ _T = Ticket.__table__
 _OPEN_SINCE = (_T.c.state.in_(OPEN_STATES), _T.c.received_at >= bindparam("since"))
 # the id as stored (hex text on SQLite): a candidate's id is made a UUID only for a hint
 _ID = type_coerce(_T.c.id, String)
+# the phone is sealed: its blind index is compared (one per configured data secret)
 _SAME_PHONE = Prepared(
     select(_ID, _T.c.number, _T.c.title, _T.c.state)
-    .where(_T.c.requester_phone == bindparam("phone"), *_OPEN_SINCE)
+    .where(_T.c.requester_phone_index == bindparam("phone_index"), *_OPEN_SINCE)
     .limit(5)
 )
 # ids and states only: what a candidate shows and its text never change after intake, and
@@ -186,15 +187,17 @@ async def _read(session: AsyncSession, id_: Any, key: str) -> _Candidate | None:
 async def hints(
     session: AsyncSession,
     *,
-    phone: str | None,
+    phone_indexes: list[str],
     category: str | None,
     content: str,
     since: datetime,
     exclude: uuid.UUID | None = None,
 ) -> list[Hint]:
     found: dict[str, Hint] = {}
-    if phone:
-        for id_, number, title, state in await _SAME_PHONE.all(session, phone=phone, since=since):
+    for index in phone_indexes:  # PHONE.indexes(phone): one per configured data secret
+        for id_, number, title, state in await _SAME_PHONE.all(
+            session, phone_index=index, since=since
+        ):
             key = _key(id_)
             matched = _KNOWN.get(key) or _Candidate(_uuid(id_), number, title, None)
             found[key] = matched.hint(state, "same_phone")

@@ -24,7 +24,7 @@ from ys_hotline.access import CENTER
 from ys_hotline.catalogue import service as catalogue
 from ys_hotline.tickets import duplicates, events, kit, stages
 from ys_hotline.tickets.machine import Stage
-from ys_hotline.tickets.models import CASE_KIND, Ticket
+from ys_hotline.tickets.models import CASE_KIND, PHONE, Ticket
 from ys_hotline.tickets.schemas import DuplicateHint, TicketIn
 from ys_hotline.tickets.vocabulary import REFERRALS, SOURCE_NAMES, Source, Status
 
@@ -89,14 +89,17 @@ async def create(
     route = await catalogue.routing(session, body.category_code) if body.category_code else None
     number = await kit.next_number(session, received_at)
     code, code_hash = kit.issue_query_code(number)
+    phone = body.requester.phone
+    phone_indexes = PHONE.indexes(phone) if phone else []  # the current secret's first
     found = await duplicates.hints(
         session,
-        phone=body.requester.phone,
+        phone_indexes=phone_indexes,
         category=body.category_code,
         content=body.content,
         since=duplicates.window_start(at, window_days),
     )
     assigned = {
+        "requester_phone_index": phone_indexes[0] if phone_indexes else None,
         "number": number,
         "query_code_hash": code_hash,
         "department": (route.lead_department if route else None) or CENTER,
@@ -120,8 +123,8 @@ def _new_ticket(
     assigned: dict[str, Any],
 ) -> Ticket:
     """Every column set here (``assigned``: number, query code hash, departments, duplicate
-    hints): the row goes in with one prepared INSERT, not the ORM (whose Python-side defaults
-    would otherwise fill the gaps)."""
+    hints, the phone's blind index): the row goes in with one prepared INSERT, not the ORM
+    (whose Python-side defaults would otherwise fill the gaps)."""
     who = body.requester
     return as_loaded(
         Ticket,

@@ -7,9 +7,11 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingshang.db import IdMixin, TimestampMixin, VersionMixin
+from yingshang.sealing import INDEX_LENGTH, Sealed, keep_index
 from ys_hotline.models import Base
 
 CASE_KIND = "ticket"
+PHONE = Sealed("hotline", "phone")  # sealed at rest; looked up by its blind index
 
 
 class Ticket(IdMixin, TimestampMixin, VersionMixin, Base):
@@ -17,7 +19,7 @@ class Ticket(IdMixin, TimestampMixin, VersionMixin, Base):
     __table_args__ = (
         Index("ix_hotline_tickets_origin_external", "origin_client", "external_id", unique=True),
         Index("ix_hotline_tickets_status_dept", "state", "department"),
-        Index("ix_hotline_tickets_phone", "requester_phone", "received_at"),
+        Index("ix_hotline_tickets_phone", "requester_phone_index", "received_at"),
         Index("ix_hotline_tickets_category", "category_code", "received_at"),
         Index("ix_hotline_tickets_received", "received_at"),
         Index("ix_hotline_tickets_due", "due_at"),
@@ -36,7 +38,8 @@ class Ticket(IdMixin, TimestampMixin, VersionMixin, Base):
     content_digest: Mapped[str] = mapped_column(String(64))
     location: Mapped[str | None] = mapped_column(String(200))
     requester_name: Mapped[str | None] = mapped_column(String(80))
-    requester_phone: Mapped[str | None] = mapped_column(String(20))
+    requester_phone: Mapped[str | None] = mapped_column(PHONE)
+    requester_phone_index: Mapped[str | None] = mapped_column(String(INDEX_LENGTH))
     enterprise_name: Mapped[str | None] = mapped_column(String(200))
     enterprise_uscc: Mapped[str | None] = mapped_column(String(18))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -68,6 +71,9 @@ class Ticket(IdMixin, TimestampMixin, VersionMixin, Base):
     revisited_at: Mapped[datetime | None]
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str | None] = mapped_column(String(120))
+
+
+keep_index(Ticket.requester_phone, Ticket.requester_phone_index)
 
 
 class TicketReply(IdMixin, Base):

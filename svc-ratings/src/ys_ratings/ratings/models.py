@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from yingshang.clock import now
 from yingshang.db import IdMixin
+from yingshang.sealing import Sealed
 from ys_ratings.models import Base
 
 # Five levels (GB/T 39734-2020): 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意.
@@ -73,8 +74,8 @@ class Rating(IdMixin, Base):
     # Rater identity: shown to the ratings center only (see ys_ratings.access).
     rater_key: Mapped[str] = mapped_column(String(80))
     rater_name: Mapped[str | None] = mapped_column(String(120))
-    rater_phone: Mapped[str | None] = mapped_column(String(40))
-    rater_id_no: Mapped[str | None] = mapped_column(String(40))
+    rater_phone: Mapped[str | None] = mapped_column(Sealed("ratings", "phone"))  # sealed at rest
+    rater_id_no: Mapped[str | None] = mapped_column(Sealed("ratings", "id_no"))
     rated_at: Mapped[datetime] = mapped_column()
     month: Mapped[str] = mapped_column(String(7))
     # 申诉复核 upheld: excluded from statistics, never deleted.

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from yingshang.clock import now
 from yingshang.db import IdMixin, TimestampMixin, UTCDateTime, VersionMixin
+from yingshang.sealing import Sealed
 from ys_visits.models import Base
 
 KIND = "problem"  # case kind: timeline, deadline stages, events ys.visits.problem.*
@@ -45,7 +46,8 @@ class Problem(IdMixin, TimestampMixin, VersionMixin, Base):
     state: Mapped[str] = mapped_column(String(20))
     department: Mapped[str | None] = mapped_column(String(60))  # the handling department
     contact_name: Mapped[str | None] = mapped_column(String(50))
-    contact_phone: Mapped[str | None] = mapped_column(String(20))  # masked in responses
+    # masked in responses, sealed at rest
+    contact_phone: Mapped[str | None] = mapped_column(Sealed("visits", "phone"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution_due_on: Mapped[date | None] = mapped_column(Date)  # set by the assigner
