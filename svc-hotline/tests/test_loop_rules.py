@@ -404,6 +404,32 @@ async def test_reopening_a_ticket_no_department_signed_returns_it_to_the_center(
     assert (t["status"], t["department"]) == ("dispatched", "XZSPJ")
 
 
+async def test_a_revisit_at_basically_satisfied_may_reopen_the_ticket(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """County rule, "基本满意就是基本不满意": a 回访 at 3 is not good, so the center may
+    reopen the ticket (it is offered, and taken); at 4 it may not. The good rate counts 3
+    as not good, as before."""
+    c = hotline.client
+    t = await create(c, people.operator, type="consult", category_code="SP_SERVICE")
+    t = await step(c, t, "answer", people.operator, {"answer": "请到窗口办理"})
+    t = await step(c, t, "revisit", people.operator, {"level": 3, "comment": "基本满意"})
+    shown = await c.get(f"{BASE}/tickets/{t['id']}", headers=people.center_head)
+    assert "reopen" in shown.json()["actions"]
+    t = await step(c, t, "reopen", people.center_head, {"reason": "群众基本满意，仍需办理"})
+    assert (t["status"], t["reopen_count"], t["rating_level"]) == ("received", 1, 3)
+    stats = await c.get(f"{BASE}/stats", params={"by": "type"}, headers=people.center_head)
+    row = next(r for r in stats.json() if r["key"] == "consult")
+    assert (row["revisited"], row["good_rate"]) == (1, 0.0)
+
+    good = await create(c, people.operator, type="consult", category_code="SP_SERVICE")
+    good = await step(c, good, "answer", people.operator, {"answer": "请到窗口办理"})
+    good = await step(c, good, "revisit", people.operator, {"level": 4})
+    shown = await c.get(f"{BASE}/tickets/{good['id']}", headers=people.center_head)
+    assert "reopen" not in shown.json()["actions"]
+    await step(c, good, "reopen", people.center_head, {"reason": "x"}, expect=409)
+
+
 async def test_a_revisit_after_a_reopen_does_not_replace_the_rating(
     hotline: ServiceUnderTest, people: People
 ) -> None:

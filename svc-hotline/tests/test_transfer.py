@@ -1,11 +1,16 @@
 """Transfer of an enterprise's infringement complaint: the full enterprise goes to the
 complaints center; the ticket closes when ``ys.complaints.case.closed`` names it."""
 
+import asyncio
+
+from alembic import command
 from sqlalchemy import select
 
 from yingshang.events import make_event
 from yingshang.events.outbox import OutboxEvent
+from yingshang.migrate import alembic_config
 from yingshang.testing.apps import ServiceUnderTest
+from ys_hotline.app import SERVICE_DIR
 from ys_hotline.consumers import EVENTS, on_complaint_closed
 from ys_hotline.tickets.models import Ticket
 
@@ -62,3 +67,46 @@ async def test_transfer_and_close_on_complaint(hotline: ServiceUnderTest, people
         assert (ticket.state, ticket.outcome) == ("closed", "resolved")
     detail = await hotline.client.get(f"{BASE}/tickets/{t['id']}", headers=people.center_head)
     assert "complaint_closed" in [e["action"] for e in detail.json()["timeline"]]
+
+
+async def test_a_transferred_ticket_has_no_live_due_time(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """The complaints center times the linked case: the ticket's 办理 clock is cancelled, so
+    nothing is due on the ticket (no countdown in its header or in the lists)."""
+    t = await create(
+        hotline.client, people.operator, category_code="YS_INFRINGE", requester=ENTERPRISE
+    )
+    assert t["due_at"] is not None  # 办理 runs from receipt
+    t = await step(hotline.client, t, "transfer", people.operator, {})
+    assert t["status"] == "transferred"
+    assert [(s["stage"], s["state"]) for s in t["stages"]] == [("handle", "cancelled")]
+    assert t["due_at"] is None
+    listed = await hotline.client.get(
+        f"{BASE}/tickets", params={"status": "transferred"}, headers=people.center_head
+    )
+    assert [(i["id"], i["due_at"]) for i in listed.json()["items"]] == [(t["id"], None)]
+
+
+async def test_the_migration_clears_the_due_time_of_tickets_transferred_before(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """A ticket transferred before the transfer cleared ``due_at`` (as the downgrade leaves
+    it: the limit of its cancelled clock) loses it at the migration."""
+    t = await create(
+        hotline.client, people.operator, category_code="YS_INFRINGE", requester=ENTERPRISE
+    )
+    due = t["due_at"]
+    t = await step(hotline.client, t, "transfer", people.operator, {})
+    assert t["due_at"] is None
+    config = alembic_config(SERVICE_DIR, hotline.database_url)
+    await asyncio.to_thread(command.downgrade, config, "hotline_0008")
+
+    async def due_at() -> str | None:
+        read = await hotline.client.get(f"{BASE}/tickets/{t['id']}", headers=people.center_head)
+        value: str | None = read.json()["due_at"]
+        return value
+
+    assert await due_at() == due  # the downgrade: the limit of the cancelled clock
+    await asyncio.to_thread(command.upgrade, config, "heads")
+    assert await due_at() is None

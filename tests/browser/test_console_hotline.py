@@ -326,3 +326,71 @@ def test_the_header_counts_the_limit_due_first(console: Any) -> None:
         expect(clock).to_contain_text("联系时限：")
     finally:
         page.close()
+
+
+def test_a_revisit_at_basically_satisfied_offers_a_reopen(console: Any) -> None:
+    """基本满意就是基本不满意: after a 回访 at 3 the center head is offered 重新办理."""
+    ticket = _answered_consult(console)
+    with console.api("operator") as operator:
+        _act(operator, ticket, "revisit", {"level": 3, "comment": "基本满意"})
+    page = console.new_page()
+    try:
+        console.sign_in(page, "hotline_head", f"/console/tickets/{ticket['id']}")
+        assert "重新办理" in _buttons(page)
+        expect(page.locator("dl.kv")).to_contain_text("基本满意")
+    finally:
+        page.close()
+
+
+def test_a_transferred_ticket_counts_no_limit_in_its_header(console: Any) -> None:
+    """已转办: the complaints center times the linked case and the ticket's 办理 clock is
+    cancelled, so the header counts down nothing (the clock reads 已取消 in 计时环节)."""
+    body = {
+        "type": "complaint",
+        "category_code": "YS_INFRINGE",
+        "title": f"某局要求企业购买指定产品{_unique()}",
+        "content": "某局多次到企业检查并要求购买指定产品。",
+        "requester": {"name": "吴先生", "phone": "13400134000",
+                      "enterprise_name": "凤冈县绿源茶业有限公司"},
+    }  # fmt: skip
+    with console.api("operator") as operator:
+        got = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert got.status_code == 201, got.text
+        ticket = _act(operator, got.json(), "transfer", {})
+    assert ticket["status"] == "transferred"
+    page = console.new_page()
+    try:
+        console.sign_in(page, "hotline_head", f"/console/tickets/{ticket['id']}")
+        page.wait_for_selector(".case-head")
+        clocks = page.locator("section:has(h2:has-text('计时环节'))")
+        expect(clocks.locator("tbody tr")).to_have_count(1)
+        expect(clocks.locator("tbody tr")).to_contain_text("已取消")
+        expect(page.locator(".case-head .head-clock")).to_have_count(0)
+    finally:
+        page.close()
+
+
+def test_a_department_reads_the_content_without_a_confidential_requester(console: Any) -> None:
+    """A confidential requester named in the 诉求内容 is hidden there too: the department
+    reads [已隐去] for the name and the number."""
+    body = {
+        "type": "report",
+        "category_code": "SCJG_FOOD",
+        "title": f"举报食品作坊{_unique()}",
+        "content": "我是周九，电话136 5555 6666，举报某食品作坊无证生产。",
+        "requester": {"name": "周九", "phone": "13655556666", "confidential": True},
+    }
+    with console.api("operator") as operator:
+        got = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert got.status_code == 201, got.text
+        ticket = _act(operator, got.json(), "dispatch")
+    page = console.new_page()
+    try:
+        console.sign_in(page, "scjg_head", f"/console/tickets/{ticket['id']}")
+        facts = page.locator("dl.kv")
+        expect(facts).to_contain_text("我是[已隐去]，电话[已隐去]，举报某食品作坊无证生产。")
+        shown = page.inner_text("body")
+        assert "周九" not in shown, shown
+        assert "5555" not in shown, shown
+    finally:
+        page.close()

@@ -178,3 +178,33 @@ async def test_contact_phone_is_masked_and_read_with_a_reason(
     assert full["contact_phone"] == "13512345678"
     assert (await visits.client.get(url, params={"reason": "联系企业"},
                                     headers=people.staff("SCJGJ"))).status_code == 404  # fmt: skip
+
+
+async def test_the_contact_phone_reads_masked_in_the_free_text_too(
+    visits: ServiceUnderTest, people: People, walk: Walk
+) -> None:
+    """People write the number into the description, a proposal, a progress note: the
+    department reads it there masked as in ``contact_phone`` (/contact, with a reason, for
+    all of it)."""
+    p = await walk.problem(
+        description="企业联系人王五（电话13787654321，或 137 8765 4321）反映用电增容审批慢。",
+        contact_phone="13787654321",
+    )
+    p = await walk.step(p, "assign", people.center, {"department": "GXJ"})
+    p = await walk.step(p, "sign", people.head())
+    p = await walk.step(p, "contact", people.staff(), {"channel": "phone"})
+    p = await walk.step(p, "propose", people.staff(), {"proposal": "已致电13787654321约定勘查。"})
+    p = await walk.step(p, "progress", people.staff(), {"text": "再次联系13787654321。"})
+    for who in (people.staff(), people.center):
+        seen = await ok(await visits.client.get(f"{BASE}/problems/{p['id']}", headers=who))
+        assert seen["contact_phone"] == "137****4321"
+        assert seen["description"] == (
+            "企业联系人王五（电话137****4321，或 137****4321）反映用电增容审批慢。"
+        )
+        assert seen["proposal"] == "已致电137****4321约定勘查。"
+        assert seen["progress"][0]["text"] == "再次联系137****4321。"
+        listed = await visits.client.get(f"{BASE}/problems", headers=who)
+        timeline = await visits.client.get(f"{BASE}/problems/{p['id']}/timeline", headers=who)
+        for text in (str(seen), listed.text, timeline.text):
+            assert "13787654321" not in text
+            assert "8765 4321" not in text

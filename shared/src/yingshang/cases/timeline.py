@@ -27,6 +27,7 @@ from yingshang.clock import now
 from yingshang.db import IdMixin, PlumbingBase, UTCDateTime
 from yingshang.ids import uuid7
 from yingshang.prepared import insert_row
+from yingshang.redaction import Redactor
 
 
 class TimelineEntry(IdMixin, PlumbingBase):
@@ -197,8 +198,16 @@ class TimelineLabels:
             stage=_stage(entry),
         )
 
-    def outs(self, entries: Iterable[TimelineEntry]) -> list[TimelineOut]:
-        return [self.out(entry) for entry in entries]
+    def outs(
+        self, entries: Iterable[TimelineEntry], *, redact: Redactor | None = None
+    ) -> list[TimelineOut]:
+        """The entries as the API shows them; ``redact``: takes out of the notes (free text)
+        what this reader may not read (:mod:`yingshang.redaction`)."""
+        shown = [self.out(entry) for entry in entries]
+        if redact is not None:
+            for out in shown:
+                out.note = redact.optional(out.note)
+        return shown
 
 
 def _stage(entry: TimelineEntry) -> str | None:

@@ -3,77 +3,30 @@
 Outside the center, the enterprise's identity is masked (oversight) or absent (the respondent
 and the responsible unit). Free text is not trusted to be clean: the facts, notes and timeline
 notes a non-center reader receives have every form of the enterprise's name, its USCC, the
-contact's name and phone replaced by :data:`REDACTED` before they leave the service.
+contact's name and phone replaced by ``[已隐去]`` before they leave the service
+(:mod:`yingshang.redaction`).
 """
 
-import re
-from dataclasses import dataclass
-
 from yingshang.masking import mask, mask_name, mask_phone, mask_uscc
+from yingshang.redaction import Redactor
 from ys_complaints.access import Audience
 from ys_complaints.cases.models import ComplaintCase
 from ys_complaints.cases.schemas import EnterpriseOut
 
-REDACTED = "[已隐去]"
-# Legal-form suffixes and region prefixes people drop when naming a company in passing.
-_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "合作社", "公司", "商行", "厂", "店")
-_REGION = re.compile(r"^.{1,8}?[省市县区州]")
-MIN_TERM = 2
 
-
-def name_forms(name: str) -> set[str]:
-    """``凤冈县绿源茶业有限公司`` → also ``凤冈县绿源茶业``, ``绿源茶业有限公司``, ``绿源茶业``."""
-    forms = {name.strip()}
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix):
-            forms.add(name[: -len(suffix)])
-            break
-    for form in list(forms):
-        short = _REGION.sub("", form, count=1)
-        if short != form:
-            forms.add(short)
-    return {f for f in forms if len(f) >= MIN_TERM}
-
-
-# What people put between the digits of a phone number they write out: 135 1234 5678,
-# 135-1234-5678, (0851) 2888-8888, 135.1234.5678.
-_PHONE_GAP = r"[\s\-.()（）—–]*"
-
-
-def phone_form(phone: str) -> str:
-    """A pattern for ``phone`` however it is written: its digits with any separators between."""
-    digits = [d for d in phone if d.isdigit()]
-    return r"(?<!\d)" + _PHONE_GAP.join(digits) + r"(?!\d)"
-
-
-@dataclass(frozen=True)
-class Redactor:
-    """Removes the identity of one case's complainant from text."""
-
-    pattern: re.Pattern[str] | None
-
-    @classmethod
-    def for_case(cls, case: ComplaintCase, audience: Audience) -> "Redactor":
-        if audience is Audience.CENTER:
-            return cls(None)
-        terms: set[str] = set()
-        if audience is not Audience.CONSENTED:
-            if case.enterprise_name:
-                terms |= name_forms(case.enterprise_name)
-            terms |= {t for t in (case.enterprise_uscc, case.contact_name) if t}
-        ordered = sorted(terms, key=len, reverse=True)  # longest first: no half-replaced names
-        phone = case.contact_phone
-        forms = [phone_form(phone)] if phone and any(d.isdigit() for d in phone) else []
-        forms += [re.escape(t) for t in ordered]
-        if not forms:
-            return cls(None)
-        return cls(re.compile("|".join(forms), re.IGNORECASE))
-
-    def text(self, value: str) -> str:
-        return value if self.pattern is None else self.pattern.sub(REDACTED, value)
-
-    def optional(self, value: str | None) -> str | None:
-        return None if value is None else self.text(value)
+def redactor(case: ComplaintCase, audience: Audience) -> Redactor:
+    """What of the complainant's identity leaves ``case``'s free text for ``audience``: none
+    for the center; the contact's phone for the enterprise's consent; else the enterprise's
+    name in every form, its USCC, the contact's name and phone."""
+    if audience is Audience.CENTER:
+        return Redactor()
+    if audience is Audience.CONSENTED:
+        return Redactor.hiding(phones=[case.contact_phone])
+    return Redactor.hiding(
+        enterprises=[case.enterprise_name],
+        terms=[case.enterprise_uscc, case.contact_name],
+        phones=[case.contact_phone],
+    )
 
 
 def mask_enterprise_name(name: str) -> str:

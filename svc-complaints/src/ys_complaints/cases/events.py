@@ -7,7 +7,7 @@ from yingshang.clock import now
 from yingshang.events.envelope import CloudEvent, make_event
 from ys_complaints import events as ev
 from ys_complaints.access import Audience
-from ys_complaints.cases.confidentiality import Redactor
+from ys_complaints.cases.confidentiality import redactor
 from ys_complaints.cases.models import CASE_KIND, ComplaintCase
 from ys_complaints.cases.vocabulary import CATEGORY_LABELS, CHANNELS, Category, Source
 
@@ -44,7 +44,7 @@ def rated_item(case: ComplaintCase) -> str:
     """What the enterprise rates (好差评's 事项): the category and the complaint's title, as the
     unit complained about may read it (the enterprise's identity redacted) — "其他" alone
     would not tell the complainant which of its complaints the rating is about."""
-    title = Redactor.for_case(case, Audience.REDACTED).text(case.title)
+    title = redactor(case, Audience.REDACTED).text(case.title)
     return f"{CATEGORY_LABELS[Category(case.category)]}：{title}"[:ITEM_NAME_MAX]
 
 

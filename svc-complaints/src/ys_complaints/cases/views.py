@@ -12,7 +12,7 @@ from yingshang.cases.timeline import TimelineOut
 from yingshang.clock import now, today
 from ys_complaints.access import Audience, audience
 from ys_complaints.cases import stages
-from ys_complaints.cases.confidentiality import Redactor, enterprise_view, list_name
+from ys_complaints.cases.confidentiality import enterprise_view, list_name, redactor
 from ys_complaints.cases.machine import MACHINE, TIMELINE
 from ys_complaints.cases.models import CASE_KIND, CaseNote, ComplaintCase, Evidence
 from ys_complaints.cases.schemas import (
@@ -49,7 +49,7 @@ def is_overdue(case: ComplaintCase, at: datetime | None = None) -> bool:
 
 def summary(case: ComplaintCase, principal: Principal) -> CaseSummary:
     seen_as = audience(principal, case)
-    redact = Redactor.for_case(case, seen_as)
+    redact = redactor(case, seen_as)
     return CaseSummary(
         id=case.id,
         number=case.number,
@@ -87,7 +87,7 @@ async def _evidence(
     rows = await session.scalars(
         select(Evidence).where(Evidence.case_id == case.id).order_by(Evidence.title, Evidence.id)
     )
-    redact = Redactor.for_case(case, seen_as)
+    redact = redactor(case, seen_as)
     shown = []
     for row in rows:
         if row.identifying and seen_as is Audience.REDACTED:
@@ -108,7 +108,7 @@ async def notes(session: AsyncSession, case: ComplaintCase, seen_as: Audience) -
     rows = await session.scalars(
         select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.seq)
     )
-    redact = Redactor.for_case(case, seen_as)
+    redact = redactor(case, seen_as)
     return [
         NoteOut(
             kind=row.kind,
@@ -129,7 +129,7 @@ async def detail(
     """The full case for ``principal``. ``full_contact``: a center reader gets the contact's
     name and phone unmasked — the caller audits that read (``revealed_contact``)."""
     seen_as = audience(principal, case)
-    redact = Redactor.for_case(case, seen_as)
+    redact = redactor(case, seen_as)
     base = summary(case, principal).model_dump()
     oversight = seen_as in SEEN_BY_OVERSIGHT
     return CaseOut(
@@ -167,7 +167,7 @@ async def timeline_of(
     session: AsyncSession, case: ComplaintCase, principal: Principal
 ) -> list[TimelineOut]:
     seen_as = audience(principal, case)
-    redact = Redactor.for_case(case, seen_as)
+    redact = redactor(case, seen_as)
     out = []
     for entry in await timeline.entries(session, CASE_KIND, case.id):
         private = (seen_as is not Audience.CENTER and entry.action in CENTER_ONLY_ACTIONS) or (

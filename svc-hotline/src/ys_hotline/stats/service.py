@@ -34,10 +34,10 @@ from yingshang.clock import SHANGHAI, ensure_utc, now
 from yingshang.time.models import CANCELLED, COMPLETED, OPEN_STATUSES, DeadlineStage
 from yingshang.time.store import current_calendar
 from ys_hotline.tickets.models import CASE_KIND, ClockRound, Ticket
+from ys_hotline.tickets.vocabulary import is_good
 
 GroupBy = Literal["type", "department", "channel", "month"]
 MERGED = "merged"  # the outcome of a 并单 (the earlier ticket is the one handled)
-GOOD = 4
 
 
 class StatRow(BaseModel):
@@ -122,7 +122,7 @@ def _averages(row: StatRow, days: list[int], levels: list[int]) -> None:
 
 
 def _good_rate(levels: list[int]) -> float:
-    return round(sum(1 for v in levels if v >= GOOD) / len(levels), 4)
+    return round(sum(1 for v in levels if is_good(v)) / len(levels), 4)
 
 
 Verdicts = dict[tuple[uuid.UUID, str], bool]  # (ticket, stage) → on time

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from yingshang.auth import Principal
 from yingshang.clock import now
-from ys_hotline.tickets.followup import DISSATISFIED, TRANSFERABLE, reopen_action
+from ys_hotline.tickets.followup import TRANSFERABLE, dissatisfied, reopen_action
 from ys_hotline.tickets.machine import (
     EXTENSION_REQUESTED,
     MACHINE,
@@ -22,10 +22,6 @@ from ys_hotline.tickets.models import Ticket
 from ys_hotline.tickets.vocabulary import TicketType
 
 
-def _dissatisfied(ticket: Ticket) -> bool:
-    return ticket.satisfaction is not None and ticket.satisfaction <= DISSATISFIED
-
-
 def _before_deadline(ticket: Ticket) -> bool:
     return ticket.due_at is None or now() < ticket.due_at
 
@@ -34,8 +30,8 @@ def _before_deadline(ticket: Ticket) -> bool:
 _ALSO: dict[str, Callable[[Ticket], bool]] = {
     "answer": lambda t: t.type == TicketType.CONSULT.value,
     "transfer": lambda t: bool(t.enterprise_name) and t.type in TRANSFERABLE,
-    "reopen": lambda t: _dissatisfied(t) and reopen_action(t) == "reopen",
-    "reopen_at_center": lambda t: _dissatisfied(t) and reopen_action(t) == "reopen_at_center",
+    "reopen": lambda t: dissatisfied(t) and reopen_action(t) == "reopen",
+    "reopen_at_center": lambda t: dissatisfied(t) and reopen_action(t) == "reopen_at_center",
     "request_extension": lambda t: (
         t.extension_status != EXTENSION_REQUESTED and _before_deadline(t)
     ),

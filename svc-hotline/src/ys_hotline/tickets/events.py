@@ -4,7 +4,9 @@ Payloads carry ids and masked data only, except ``transferred`` (center to cente
 complaints center needs the enterprise in full to open its linked case). Every event names
 the ticket's ``source`` and, for a ticket pushed by a platform, the ``external_id`` it was
 pushed with, so the platform matches what it hears to what it sent without a GET; ``closed``
-carries the answer the requester is given, phone and ID numbers in it masked.
+carries the answer the requester is given, phone and ID numbers in it masked. Free text (an
+answer, a reason, a 回访 comment) reads as a handling department reads it: a confidential
+requester's identity [已隐去], the requester's phone masked (``views.department_redactor``).
 """
 
 import uuid
@@ -19,6 +21,7 @@ from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.envelope import CloudEvent, make_event
 from yingshang.masking import mask_numbers
 from ys_hotline.tickets.models import CASE_KIND, Ticket
+from ys_hotline.tickets.views import department_redactor
 
 SERVICE = "hotline"
 PREFIX = f"ys.{SERVICE}.{CASE_KIND}"
@@ -164,7 +167,7 @@ def _closed(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
         received_at=ticket.received_at,
         closed_at=closed_at,
         outcome=ticket.outcome,
-        answer=mask_numbers(ticket.answer) if ticket.answer else None,
+        answer=mask_numbers(_text(ticket, ticket.answer)) if ticket.answer else None,
     )
 
 
@@ -173,7 +176,7 @@ def _revisited(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
         **common(ticket),
         level=data["level"],
         staff_no=ticket.handler_staff_no,
-        comment=data.get("comment"),
+        comment=_text(ticket, data.get("comment")),
         revisited_at=ticket.revisited_at or data["at"],
         rater_type=data.get("rater_type", "person"),
         round=data.get("round", 1),
@@ -199,7 +202,17 @@ def _transferred(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
 
 
 def _return_reviewed(ticket: Ticket) -> CaseEvent:
-    return ReturnReviewed(**common(ticket), reason=ticket.return_reason, reviewed_at=now())
+    reason = _text(ticket, ticket.return_reason)
+    return ReturnReviewed(**common(ticket), reason=reason, reviewed_at=now())
+
+
+def _text(ticket: Ticket, value: str | None) -> str | None:
+    """Free text of ``ticket`` as a handling department may read it."""
+    return department_redactor(ticket).optional(value)
+
+
+def _reason(ticket: Ticket, data: dict[str, Any]) -> str:
+    return department_redactor(ticket).text(data["reason"])
 
 
 _BUILDERS: dict[str, Callable[[Ticket, dict[str, Any]], CaseEvent]] = {
@@ -208,14 +221,14 @@ _BUILDERS: dict[str, Callable[[Ticket, dict[str, Any]], CaseEvent]] = {
     ),
     "signed": lambda t, d: Signed(**common(t), staff_no=d.get("staff_no"), signed_at=d["at"]),
     "contacted": lambda t, d: Contacted(**common(t), contacted_at=now()),
-    "returned": lambda t, d: Returned(**common(t), reason=d["reason"]),
+    "returned": lambda t, d: Returned(**common(t), reason=_reason(t, d)),
     "return_approved": lambda t, d: _return_reviewed(t),
     "return_rejected": lambda t, d: _return_reviewed(t),
     "replied": lambda t, d: Replied(**common(t), replied_at=d["at"]),
     "sent_back": lambda t, d: SentBack(**common(t), sent_back_at=d.get("at") or now()),
     "closed": _closed,
     "revisited": _revisited,
-    "reopened": lambda t, d: Reopened(**common(t), reason=d["reason"]),
+    "reopened": lambda t, d: Reopened(**common(t), reason=_reason(t, d)),
     "archived": lambda t, d: Archived(
         **common(t), archived_at=now(), revisited=t.revisited_at is not None
     ),

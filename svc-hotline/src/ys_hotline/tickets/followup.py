@@ -14,10 +14,9 @@ from ys_hotline.tickets import policy, schemas, stages
 from ys_hotline.tickets.machine import EXTENSION_REQUESTED, Stage
 from ys_hotline.tickets.models import CASE_KIND, Ticket
 from ys_hotline.tickets.transitions import SYSTEM, act, finish, load
-from ys_hotline.tickets.vocabulary import OPEN_STATES, Status, TicketType
+from ys_hotline.tickets.vocabulary import OPEN_STATES, Status, TicketType, is_good
 
 Data = dict[str, Any]
-DISSATISFIED = 2  # 回访 at 不满意 or 非常不满意 may reopen the ticket
 TRANSFERABLE = {TicketType.COMPLAINT.value, TicketType.REPORT.value}
 SUPERVISED = (Stage.HANDLE.value,)  # the stage a 督办 presses: 办理, until 办结
 
@@ -127,8 +126,8 @@ async def reopen(
     goes back to the center to be dispatched."""
 
     async def effect(ticket: Ticket) -> Data:
-        if ticket.satisfaction is None or ticket.satisfaction > DISSATISFIED:
-            raise Conflict("only a dissatisfied 回访 (1 or 2) reopens a ticket")
+        if not dissatisfied(ticket):
+            raise Conflict("only a 回访 below 满意 (1 to 3) reopens a ticket")
         ticket.reopen_count += 1
         ticket.closed_at = ticket.outcome = ticket.satisfaction = ticket.revisited_at = None
         ticket.extension_status = ticket.extension_days = ticket.extension_reason = None
@@ -137,6 +136,11 @@ async def reopen(
     ticket = await load(session, ticket_id, who)
     name = reopen_action(ticket)
     return await act(session, ticket_id, name, who, if_match=etag, note=body.reason, effect=effect)
+
+
+def dissatisfied(ticket: Ticket) -> bool:
+    """The latest 回访 is not good (1–3: 基本满意就是基本不满意): the ticket may be reopened."""
+    return ticket.satisfaction is not None and not is_good(ticket.satisfaction)
 
 
 def reopen_action(ticket: Ticket) -> str:

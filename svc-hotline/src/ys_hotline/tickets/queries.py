@@ -13,6 +13,7 @@ from yingshang.cases import timeline
 from yingshang.cases.pagination import PageRequest, paginate
 from yingshang.cases.timeline import TimelineOut
 from yingshang.clock import now
+from yingshang.redaction import Redactor
 from yingshang.time.models import RUNNING, DeadlineStage
 from yingshang.validators import ordered_period
 from ys_hotline.access import sees_everything
@@ -123,8 +124,27 @@ async def page(
     rows, next_cursor = await paginate(
         session, stmt, request, sort=Ticket.received_at, id_col=Ticket.id
     )
+    if f.keyword:
+        rows = [t for t in rows if _found_as_shown(t, f.keyword, principal)]
     by_case = await _stages(session, [t.id for t in rows])
-    return [views.summary(t, by_case.get(t.id, [])) for t in rows], next_cursor
+
+    def row(ticket: Ticket) -> TicketSummary:
+        # a list is no audited read: its titles read as to a reader who is not an operator
+        seen = views.disclosure(principal, ticket, reveal=False)
+        return views.summary(ticket, by_case.get(ticket.id, []), views.redactor(ticket, seen))
+
+    return [row(t) for t in rows], next_cursor
+
+
+def _found_as_shown(ticket: Ticket, keyword: str, principal: Principal) -> bool:
+    """A keyword search finds a ticket by what its reader may read of it: a department does
+    not find a confidential requester's ticket by their name or number (the page may then
+    hold fewer rows than asked for; its cursor still goes on from the last row read)."""
+    if ticket.number.startswith(keyword.strip().upper()):
+        return True
+    redact = views.redactor(ticket, views.disclosure(principal, ticket))
+    word = keyword.casefold()
+    return any(word in redact.text(text).casefold() for text in (ticket.title, ticket.content))
 
 
 async def _stages(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[StageOut]]:
@@ -168,14 +188,18 @@ async def detail(
         select(TicketReply).where(TicketReply.ticket_id == ticket.id).order_by(TicketReply.at)
     )
     view = view_of(ticket, principal, clocks, reveal=reveal)
-    view.replies = [ReplyOut.model_validate(r) for r in replies.scalars()]
-    view.timeline = await timeline_of(session, ticket)
+    redact = views.redactor(ticket, views.disclosure(principal, ticket, reveal=reveal))
+    view.replies = [
+        ReplyOut.model_validate(r).model_copy(update={"body": redact.text(r.body)})
+        for r in replies.scalars()
+    ]
+    view.timeline = await timeline_of(session, ticket, redact)
     return view
 
 
-async def timeline_of(session: AsyncSession, ticket: Ticket) -> list[TimelineOut]:
-    """The ticket's timeline, steps in words (zh-CN)."""
-    return TIMELINE.outs(await timeline.entries(session, CASE_KIND, ticket.id))
+async def timeline_of(session: AsyncSession, ticket: Ticket, redact: Redactor) -> list[TimelineOut]:
+    """The ticket's timeline, steps in words (zh-CN), the notes as ``redact`` leaves them."""
+    return TIMELINE.outs(await timeline.entries(session, CASE_KIND, ticket.id), redact=redact)
 
 
 def view_of(
@@ -197,16 +221,17 @@ def view_as(
     """:func:`view_of` as ``model``, a view extending :class:`TicketOut` with ``extra``
     fields (built once, not copied from a :class:`TicketOut`)."""
     seen = views.disclosure(principal, ticket, reveal=reveal)
+    redact = views.redactor(ticket, seen)
     return model(
-        **views.summary_fields(ticket, clocks),
+        **views.summary_fields(ticket, clocks, redact),
         **extra,
-        content=ticket.content,
-        location=ticket.location,
+        content=redact.text(ticket.content),
+        location=redact.optional(ticket.location),
         requester=views.requester(ticket, seen),
         co_departments=list(ticket.co_departments or []),
         external_id=ticket.external_id,
-        answer=ticket.answer,
-        return_reason=ticket.return_reason,
+        answer=redact.optional(ticket.answer),
+        return_reason=redact.optional(ticket.return_reason),
         merged_into_id=ticket.merged_into_id,
         duplicate_hints=[] if principal.is_client else list(ticket.duplicate_hints or []),
         satisfaction=ticket.satisfaction,

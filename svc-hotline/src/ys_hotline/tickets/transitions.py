@@ -126,6 +126,8 @@ async def _clocks(session: AsyncSession, ticket: Ticket, clocks: Clocks, who: Pr
         await stages.complete(session, ticket, stage, who)
     for stage in clocks.cancels:
         await stages.cancel(session, ticket, stage, who)
+        if stage is Stage.HANDLE:
+            ticket.due_at = None  # no 办理 clock runs (转办, 并单): nothing is due
     for stage in clocks.starts:
         started = await stages.start(session, ticket, stage, who)
         if stage is Stage.HANDLE:

@@ -3,12 +3,17 @@
 * phone numbers unmasked only for hotline operators (the read is audited);
 * a confidential requester's name and phone are hidden from handling departments;
 * everyone else (center staff, the bureau, the committee, the pushing client) sees masks.
+
+The free text (title, content, location, answer, replies, reasons and timeline notes) follows
+the requester block: what the block hides or masks does not come back through the text
+(:func:`redactor`).
 """
 
 from dataclasses import dataclass
 from typing import Any
 
 from yingshang.auth import Principal
+from yingshang.redaction import Redactor
 from ys_hotline.access import is_center, is_operator, is_oversight
 from ys_hotline.tickets import kit
 from ys_hotline.tickets.models import Ticket
@@ -34,8 +39,8 @@ def requester(ticket: Ticket, seen: Disclosure) -> RequesterOut:
         return RequesterOut(
             name=None,
             phone=None,
-            enterprise_name=ticket.enterprise_name,
-            enterprise_uscc=ticket.enterprise_uscc,
+            enterprise_name=None,
+            enterprise_uscc=None,
             anonymous=ticket.anonymous,
             confidential=True,
             hidden=True,
@@ -51,6 +56,27 @@ def requester(ticket: Ticket, seen: Disclosure) -> RequesterOut:
     )
 
 
+def redactor(ticket: Ticket, seen: Disclosure) -> Redactor:
+    """The requester as the ticket's free text may name them to this reader: in full for an
+    operator; a hidden requester's name, phone, enterprise and USCC read [已隐去]; to anyone
+    else the phone reads as its mask (138****5678), as the phone field does."""
+    if seen.unmasked:
+        return Redactor()
+    if seen.hidden:
+        return Redactor.hiding(
+            enterprises=[ticket.enterprise_name],
+            terms=[ticket.requester_name, ticket.enterprise_uscc],
+            phones=[ticket.requester_phone],
+        )
+    return Redactor.masking_phones(ticket.requester_phone)
+
+
+def department_redactor(ticket: Ticket) -> Redactor:
+    """The free text as a handling department may read it (events, which every subscriber
+    reads alike)."""
+    return redactor(ticket, Disclosure(unmasked=False, hidden=ticket.confidential))
+
+
 def revealed(ticket: Ticket, seen: Disclosure) -> list[str]:
     """The personal fields this view shows unmasked (each such read is audited)."""
     if not seen.unmasked:
@@ -58,14 +84,15 @@ def revealed(ticket: Ticket, seen: Disclosure) -> list[str]:
     return [f for f in ("requester_name", "requester_phone") if getattr(ticket, f)]
 
 
-def summary(ticket: Ticket, stages: list[StageOut]) -> TicketSummary:
-    return TicketSummary(**summary_fields(ticket, stages))
+def summary(ticket: Ticket, stages: list[StageOut], redact: Redactor) -> TicketSummary:
+    return TicketSummary(**summary_fields(ticket, stages, redact))
 
 
-def summary_fields(ticket: Ticket, stages: list[StageOut]) -> dict[str, Any]:
+def summary_fields(ticket: Ticket, stages: list[StageOut], redact: Redactor) -> dict[str, Any]:
     """A :class:`TicketSummary`'s fields (for the views that extend it). ``stages``: all the
     ticket's clocks: overdue is a running one past due; the escalation level and the 通报
-    flag are the highest any stage reached, and stay after a late stage completes."""
+    flag are the highest any stage reached, and stay after a late stage completes.
+    ``redact``: the reader's :func:`redactor` (the title is free text)."""
     level = max((s.level for s in stages), default=0)
     return {
         "id": ticket.id,
@@ -74,7 +101,7 @@ def summary_fields(ticket: Ticket, stages: list[StageOut]) -> dict[str, Any]:
         "urgency": ticket.urgency,
         "source": ticket.source,
         "category_code": ticket.category_code,
-        "title": ticket.title,
+        "title": redact.text(ticket.title),
         "status": ticket.state,
         "department": ticket.department,
         "received_at": ticket.received_at,

@@ -30,6 +30,15 @@ SOURCE_NAMES = {
 }
 
 
+# 回访 levels (GB/T 39734-2020: 5 非常满意 … 1 非常不满意). County rule, "基本满意就是基本不满意":
+# only 满意 and 非常满意 are good; a 回访 below (1–3) may reopen the ticket.
+GOOD_LEVEL = 4
+
+
+def is_good(level: int) -> bool:
+    return level >= GOOD_LEVEL
+
+
 class Urgency(StrEnum):
     NORMAL = "normal"
     URGENT = "urgent"  # 紧急: 接诉即办

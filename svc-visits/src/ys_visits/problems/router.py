@@ -122,7 +122,8 @@ async def problem_timeline(
     problem_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
 ) -> list[TimelineOut]:
     problem = await service.get_visible(session, problem_id, principal)
-    return TIMELINE.outs(await timeline.entries(session, KIND, problem.id))
+    entries = await timeline.entries(session, KIND, problem.id)
+    return TIMELINE.outs(entries, redact=service.redactor(problem))
 
 
 @api.get(

@@ -12,6 +12,7 @@ from yingshang.cases.numbers import case_number
 from yingshang.clock import now
 from yingshang.masking import mask_phone
 from yingshang.problems import NotFound
+from yingshang.redaction import Redactor
 from yingshang.time.models import RUNNING, DeadlineStage
 from ys_visits import access, clocks, events
 from ys_visits.access import CENTER
@@ -152,6 +153,8 @@ def view(
 ) -> ProblemOut:
     """``names``: enterprise names by id (a joint meeting's task may have no enterprise)."""
     fields = {name: getattr(problem, name) for name in _COPIED}
+    redact = redactor(problem)
+    fields |= {name: redact.optional(fields[name]) for name in _FREE_TEXT}
     due, of = problem.due_at, problem.enterprise_id
     return ProblemOut(
         **fields,
@@ -171,6 +174,15 @@ _COPIED = (
     "closed_at", "closure", "closure_note", "confirmed_by", "progress_count", "last_progress_at",
     "dispute_count", "satisfaction", "satisfaction_excluded", "due_at", "version",
 )  # fmt: skip
+
+
+# Written by people, who put the contact's number in: it reads masked there too.
+_FREE_TEXT = ("title", "description", "proposal", "resolution", "closure_note")
+
+
+def redactor(problem: Problem) -> Redactor:
+    """The contact's phone, however written in free text, masked as the field is."""
+    return Redactor.masking_phones(problem.contact_phone)
 
 
 async def _names(session: AsyncSession, ids: set[uuid.UUID | None]) -> dict[uuid.UUID, str]:
@@ -194,6 +206,7 @@ async def detail(session: AsyncSession, problem: Problem, who: Principal) -> Pro
     running = [s for s in all_stages if s.status == RUNNING]
     names = await _names(session, {problem.enterprise_id})
     base = view(problem, names, running, who)
+    redact = redactor(problem)
     updates = await session.execute(
         select(ProgressUpdate)
         .where(ProgressUpdate.problem_id == problem.id)
@@ -202,7 +215,10 @@ async def detail(session: AsyncSession, problem: Problem, who: Principal) -> Pro
     return ProblemDetail(
         **base.model_dump(),
         stages=[StageOut.model_validate(s) for s in stages.in_process_order(all_stages)],
-        progress=[ProgressOut.model_validate(u) for u in updates.scalars()],
+        progress=[
+            ProgressOut.model_validate(u).model_copy(update={"text": redact.text(u.text)})
+            for u in updates.scalars()
+        ],
     )
 
 

@@ -132,11 +132,14 @@ function answerLabel(t) {
 }
 
 /** A write's response masks the requester even for operators (nothing to audit there): keep
- * the block the operator's last read showed (steps never change the requester). */
+ * the block the operator's last read showed, and the text the requester gave (title, content,
+ * place: the phone in it reads as in the block); steps never change them. */
 function keepRequester(before, after) {
   const same = before.id === after.id && before.requester && after.requester
     && before.requester.hidden === after.requester.hidden;
-  return same ? { ...after, requester: before.requester } : after;
+  if (!same) return after;
+  const { requester, title, content, location } = before;
+  return { ...after, requester, title, content, location };
 }
 
 function facts(t) {
@@ -176,8 +179,9 @@ export async function ticketPage(ctx) {
     url: `/api/v1/hotline/tickets/${encodeURIComponent(ctx.params.id)}`,
     title: (t) => `工单 ${t.number}`,
     status: (t) => label(TICKET_STATUS, t.status),
-    // the limit due first among the running ones (签收, then 联系 …), else the 办理 limit
-    due: (t) => (FINISHED.includes(t.status) || !t.due_at ? null : firstDue(t.stages) || { at: t.due_at, stage: "handle" }),
+    // the limit due first among the running ones (签收, then 联系, 办理 …); none while no clock
+    // runs (已转办: the complaints center times the case, the 办理 clock is cancelled)
+    due: (t) => (FINISHED.includes(t.status) ? null : firstDue(t.stages)),
     facts,
     extra: (t) => h("div", {}, replies(t), t.excluded_matter ? section("不予受理", label(EXCLUDED, t.excluded_matter)) : null),
     stages: (t) => t.stages,
