@@ -233,6 +233,7 @@ class Rehearsal:
             "YS_NATS_STREAM_REPLICAS": "3",
             "YS_VAR_DIR": str(self.workdir / "var"),
             "YS_JWKS_URL": f"{gateway_url}/.well-known/jwks.json",
+            "YS_PUBLIC_BASE_URL": os.environ.get("YS_PUBLIC_BASE_URL", gateway_url),
             f"YS_{spec.name.upper()}_DATABASE_URL": self.database_url(spec.name),
             spec.port_variable: str(spec.port),
             **self.extra_env,

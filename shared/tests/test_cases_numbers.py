@@ -187,6 +187,17 @@ def test_a_typed_case_number_is_normalised_or_refused() -> None:
             ticket(wrong)
     code = "11520327MB1234567X" + "4520010010000"  # 实施编码: 18 + 13
     assert normalise_application_number(f" {code.lower()}202611260007 ") == f"{code}202611260007"
-    for wrong in (code, f"{code}20261126007", "RX20261126-00042"):
+    # 一件事: a package's code (a capital letter, capitals, digits, underscores) leads instead
+    assert normalise_application_number("ｋｂｑｙ２０２６１１２８０００１") == "KBQY202611280001"
+    assert normalise_application_number("KB_Q2202611280012") == "KB_Q2202611280012"
+    for wrong in (
+        code,
+        f"{code}20261126007",
+        "RX20261126-00042",
+        "RX2026112600042",  # a ticket read out without its hyphen is no package's
+        "KBQY20261128001",
+        "K202611280001",
+        "1KBQY202611280001",
+    ):
         with pytest.raises(ValueError, match="办件编号格式不正确"):
             normalise_application_number(wrong)

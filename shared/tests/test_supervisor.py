@@ -48,6 +48,11 @@ def test_children_learn_where_nats_var_and_the_keys_are(tmp_path: Path) -> None:
     assert env["YS_VAR_DIR"] == str(tmp_path.resolve())
     assert env["YS_HOTLINE_UPSTREAMS"] == plan.service("hotline").url
     assert env["PATH"] == "/usr/bin"
+    # the rating link in an SMS starts with the gateway's address, unless the county sets its own
+    assert env["YS_PUBLIC_BASE_URL"] == "http://127.0.0.1:9100"
+    public = {"YS_PUBLIC_BASE_URL": "https://zwfw.yingshang.gov.cn"}
+    own = child_env(plan, plan.service("ratings"), public)
+    assert own["YS_PUBLIC_BASE_URL"] == "https://zwfw.yingshang.gov.cn"
 
 
 def test_a_taken_port_is_refused_naming_the_variable(

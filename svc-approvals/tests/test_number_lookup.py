@@ -9,6 +9,7 @@ from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.lookup import as_typed, found_by_number
 
 from .builders import BASE, People, food_licence_at_the_window
+from .test_packages_and_instant import submit_package
 
 
 async def test_an_application_is_found_by_its_number(
@@ -30,7 +31,31 @@ async def test_an_application_is_found_by_its_number(
     assert await found_by_number(hall, f"{BASE}/applications", unknown, people.bureau()) == []
 
 
-@pytest.mark.parametrize("wrong", ["2026112800042", "RX20261128-00042", "1" * 44, "ABC"])
+async def test_a_package_application_is_found_and_tracked_by_its_number(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    """一件事: the package's code (KBQY) leads its 办件编号; staff find it by number and the
+    applicant tracks it with the query code, as typed (lower case, full-width)."""
+    app = await submit_package(hall, people.clerk())
+    number = app["number"]
+    assert (number[:4], len(number)) == ("KBQY", 16), number
+    typed = as_typed(number)
+    for headers in (people.clerk(), people.bureau()):
+        assert await found_by_number(hall, f"{BASE}/applications", typed, headers) == [app["id"]]
+    body = {"number": f" {typed} ", "query_code": app["query_code"]}
+    tracked = await hall.client.post(f"{BASE}/public/applications/track", json=body)
+    assert tracked.status_code == 200, tracked.text
+    assert tracked.json()["number"] == number
+    read = await hall.client.get(
+        f"{BASE}/public/applications/{number}", params={"query_code": app["query_code"]}
+    )
+    assert read.status_code == 200, read.text
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    ["2026112800042", "RX20261128-00042", "RX2026112800042", "1" * 44, "ABC", "KBQY2026112800"],
+)
 async def test_a_malformed_number_is_a_422_problem(
     hall: ServiceUnderTest, people: People, wrong: str
 ) -> None:

@@ -246,3 +246,48 @@ async def test_the_halls_staff_read_which_client_each_windows_pad_is(
         ("pad-county-w01b", None),
     ]
     assert {e["object_id"] for e in log.json()["items"]} == {"HALL_COUNTY/W01"}
+
+
+async def test_the_pad_offers_only_the_applicant_still_at_the_window(
+    hall: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """A link not rated is not offered to whoever comes next: only for a short while after the
+    node was reached at the window (``pad_offer_minutes``, 5 by default) and never once the
+    window has taken in the next application, even before that one's link arrived."""
+    c = hall.client
+    bind = {"client_id": "pad-county-w01"}
+    put = f"{BASE}/halls/HALL_COUNTY/windows/W01/pad"
+    assert (await c.put(put, json=bind, headers=people.hall_head())).status_code == 200
+    assert hall.settings.pad_offer_minutes == 5  # type: ignore[attr-defined]
+
+    earlier = await at_w01(hall, people)
+    await invite(hall, earlier, "accept")
+    clock.advance(timedelta(minutes=4))
+    assert (await c.get(PAD, headers=pad_client(people))).status_code == 200
+    clock.advance(timedelta(minutes=6))  # ten minutes on: another person stands there
+    stale = await c.get(PAD, headers=pad_client(people))
+    assert (stale.status_code, stale.json()["type"].rsplit("/", 1)[-1]) == (
+        404,
+        "no-open-invitation",
+    )
+    assert (await c.get(PAD, headers=people.clerk())).status_code == 404  # the seated clerk too
+
+    # the window takes in the next applicant: the one before is gone at once, before the
+    # new application's own link has arrived
+    served = await at_w01(hall, people)
+    await invite(hall, served, "accept")
+    assert (await c.get(PAD, headers=pad_client(people))).status_code == 200
+    clock.advance(timedelta(minutes=1))
+    await at_w01(hall, people)
+    assert (await c.get(PAD, headers=pad_client(people))).status_code == 404
+
+    # the time is the county's to set
+    hall.settings.pad_offer_minutes = 15  # type: ignore[attr-defined]
+    clock.advance(timedelta(minutes=1))
+    slow = await at_w01(hall, people)
+    await invite(hall, slow, "accept")
+    clock.advance(timedelta(minutes=10))
+    offered = await c.get(PAD, headers=pad_client(people))
+    assert offered.json()["invitation_id"] == f"inv-{slow['number']}-accept"
+    clock.advance(timedelta(minutes=5))
+    assert (await c.get(PAD, headers=pad_client(people))).status_code == 404

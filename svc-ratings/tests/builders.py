@@ -17,8 +17,6 @@ from yingshang.events.inbox import apply_once
 from yingshang.events.outbox import OutboxEvent
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.tokens import TestIssuer
-from ys_ratings.access import resolve_center
-from ys_ratings.intake.consumers import consumer_specs
 
 CENTER = "RATINGS_CENTER"
 DEPT = "SCJGJ"  # 市场监督管理局, the rated department of most tests
@@ -98,17 +96,7 @@ class Events:
     specs: list[ConsumerSpec] = field(init=False)
 
     def __post_init__(self) -> None:
-        settings = self.sut.settings
-        center = resolve_center(
-            settings.county_file,  # type: ignore[attr-defined]
-            settings.ratings_center_dept,  # type: ignore[attr-defined]
-            settings.ratings_center_roles,  # type: ignore[attr-defined]
-        )
-        self.specs = consumer_specs(
-            settings.consumed_kinds,  # type: ignore[attr-defined]
-            settings.rate_link_prefix,  # type: ignore[attr-defined]
-            center,
-        )
+        self.specs = list(self.sut.app.state.ratings_consumers)  # the app's own (its settings)
 
     def spec_for(self, type_: str) -> ConsumerSpec:
         return next(s for s in self.specs if type_ in s.handlers)

@@ -4,12 +4,20 @@ indicator sets as versioned data."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
 
 from yingshang.clock import FrozenClock
 from yingshang.testing.apps import ServiceUnderTest
+from ys_ratings.app import SERVICE_DIR, create_app
+from ys_ratings.seed import seed_database
+from ys_ratings.settings import Settings
 
-from .builders import Events, People, rated
+from .builders import CENTER, Events, People, rated
 
 EXPORT = "/api/v1/ratings/reports/province-export"
 
@@ -28,7 +36,38 @@ async def test_each_rating_is_pushed_in_the_provincial_field_set_without_the_rat
     assert (province["staff_no"], province["rater_type"]) == ("ZW2001", 0)
     assert not {"rater", "rater_name", "rater_phone", "phone"} & set(data)
     [invitation] = await events.outbox("ys.ratings.invitation.created")
-    assert invitation["data"]["token_url"].startswith("/console/public/rate/")
+    # an SMS link works only whole: the gateway's public address leads it
+    assert invitation["data"]["token_url"].startswith("http://127.0.0.1:8000/console/public/rate/")
+
+
+async def test_the_rating_link_starts_with_the_public_base_url(
+    service_app: Callable[..., Any],
+) -> None:
+    """``YS_PUBLIC_BASE_URL``: where citizens reach the console, the link's absolute start; the
+    page behind it says the case's applicant type, the form's default rater type."""
+    sut: ServiceUnderTest = await service_app(
+        create_app,
+        Settings,
+        SERVICE_DIR,
+        ratings_center_dept=CENTER,
+        public_base_url="https://zwfw.yingshang.gov.cn/",
+    )
+    await seed_database(sut.app.state.db, sut.settings.county_file)  # type: ignore[attr-defined]
+    events = Events(sut)
+    token = await events.invitation_token(rater_type="legal_person")
+    [invitation] = await events.outbox("ys.ratings.invitation.created")
+    assert invitation["data"]["token_url"] == (
+        f"https://zwfw.yingshang.gov.cn/console/public/rate/{token}"
+    )
+    view = await sut.client.get(f"/api/v1/ratings/invitations/{token}")
+    assert view.json()["rater_type"] == "legal_person", view.text
+    person = await events.invitation_token()
+    assert (await sut.client.get(f"/api/v1/ratings/invitations/{person}")).json()[
+        "rater_type"
+    ] == "person"
+    for wrong in ("zwfw.yingshang.gov.cn", "https://zwfw.yingshang.gov.cn/console", ""):
+        with pytest.raises(ValidationError):
+            Settings(public_base_url=wrong)
 
 
 async def test_monthly_export_pages_and_csv(

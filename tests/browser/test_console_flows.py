@@ -308,10 +308,10 @@ def test_an_enterprise_complains_and_the_center_is_offered_only_its_steps(consol
 def test_citizen_rates_through_the_sms_link(console: Any) -> None:
     number = _finish_at_the_window(console, console.new_page())
     link = console.sms_link(number)
-    assert link.startswith("/console/public/rate/")
+    assert link.startswith(f"{console.base}/console/public/rate/")  # whole: a text message
 
     citizen = console.new_page(TABLET)  # another tab (no staff session), a tablet
-    citizen.goto(console.base + link)
+    citizen.goto(link)
     citizen.wait_for_selector("form[aria-label=评价]")
     assert number in citizen.inner_text("main")
     assert "凤冈县政务服务中心大厅 · 综合受理窗口1" in citizen.inner_text("main")  # not W01

@@ -144,6 +144,8 @@ def child_env(plan: Plan, spec: ServiceSpec, environ: Mapping[str, str]) -> dict
         "YS_JWKS_URL": f"{gateway.url}/.well-known/jwks.json",
         spec.port_variable: str(spec.port),
     }
+    # where citizens reach the console (the rating link in an SMS): the gateway, unless set
+    env.setdefault("YS_PUBLIC_BASE_URL", gateway.url)
     for other in plan.services:  # where the gateway finds each service
         if other.name != "gateway":
             env.setdefault(f"YS_{other.name.upper()}_UPSTREAMS", other.url)

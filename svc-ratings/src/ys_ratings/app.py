@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     center = resolve_center(
         settings.county_file, settings.ratings_center_dept, settings.ratings_center_roles
     )
-    specs = consumer_specs(settings.consumed_kinds, settings.rate_link_prefix, center)
+    specs = consumer_specs(settings.consumed_kinds, settings.rate_link(), center)
     app = create_service_app(
         settings,
         title=TITLE,
@@ -75,4 +75,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         components=components(specs),
     )
     app.state.ratings_center = center
+    app.state.ratings_consumers = specs  # what the consumers run (tests apply events through them)
     return app

@@ -13,7 +13,11 @@ class Settings(ServiceSettings):
     # bureau's clerk/staff positions acting for ratings (see ys_ratings.access).
     ratings_center_dept: str | None = None
     ratings_center_roles: list[str] | None = None
-    # Link sent to the rater (the originating service sends the SMS; it holds the phone).
+    # Link sent to the rater (the originating service sends the SMS; it holds the phone): an
+    # SMS needs it absolute, ``<public_base_url><rate_link_prefix><token>``. The public base
+    # URL is where citizens reach the console (the gateway's public address); ``make run``
+    # sets it to the gateway's own (deploy/README.md, "SMS").
+    public_base_url: str = Field("http://127.0.0.1:8000", pattern=r"^https?://[^/\s]+/?$")
     rate_link_prefix: str = "/console/public/rate/"
     default_rating_interval_seconds: float = 60.0
     seed_on_start: bool = True
@@ -28,3 +32,7 @@ class Settings(ServiceSettings):
             "visits": ["problem", "pairing"],
         }
     )
+
+    def rate_link(self) -> str:
+        """The rating link without its token: ``https://…/console/public/rate/``."""
+        return self.public_base_url.rstrip("/") + self.rate_link_prefix

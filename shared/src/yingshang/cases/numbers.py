@@ -107,8 +107,12 @@ async def case_number(
 # ``RX20261126-00042``: prefix, Shanghai day, daily sequence (5 digits, more past 99 999).
 # Read out on the phone the hyphen is often left out: the day has 8 digits, so it is put back.
 _CASE_NUMBER = re.compile(r"^([A-Z]{2})(\d{8})-?(\d{5,})$")
-# 办件编号: the 31-character implementation code, the day, the 4-digit sequence.
-_APPLICATION_NUMBER = re.compile(r"^[0-9A-Z]{31}\d{12}$")
+# 办件编号: the 31-character implementation code of an item, or the code of a package (一件事:
+# a capital letter, then capitals, digits or underscores, ``KBQY``), the day, the 4-digit
+# sequence (svc-approvals ``next_number``). The day starts with 20: a ticket number read out
+# without its hyphen (``RX2026112600042``) is no package's.
+APPLICATION_NUMBER_PATTERN = r"^(?:[0-9A-Z]{31}|[A-Z][A-Z0-9_]{1,39})20\d{10}$"
+_APPLICATION_NUMBER = re.compile(APPLICATION_NUMBER_PATTERN)
 NUMBER_MAX_LENGTH = 60  # what a ``number`` filter accepts before normalising
 
 
@@ -130,10 +134,13 @@ def normalise_case_number(value: str, *prefixes: str) -> str:
 
 def normalise_application_number(value: str) -> str:
     """An approvals 办件编号 as stored; ``ValueError`` unless implementation code (31
-    characters) + yyyyMMdd + 4-digit sequence."""
+    characters) or package code (一件事, ``KBQY``) + yyyyMMdd + 4-digit sequence."""
     number = _typed(value)
     if not _APPLICATION_NUMBER.match(number):
-        raise ValueError("办件编号格式不正确，应为 31 位实施编码 + 8 位日期 + 4 位流水号")
+        raise ValueError(
+            "办件编号格式不正确，应为 31 位实施编码（一件事为套餐代码，如 KBQY）"
+            " + 8 位日期 + 4 位流水号"
+        )
     return number
 
 

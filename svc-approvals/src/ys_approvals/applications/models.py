@@ -21,6 +21,8 @@ class Application(IdMixin, TimestampMixin, VersionMixin, Base):
     __table_args__ = (
         Index("ix_applications_state", "state", "created_at"),
         Index("ix_applications_department", "department", "created_at"),
+        # the window pad: has the window taken anyone in since (halls/pad.py)
+        Index("ix_applications_window", "hall_code", "window_code", "submitted_at"),
     )
 
     number: Mapped[str] = mapped_column(String(60), unique=True)  # 办件编号

@@ -3,17 +3,19 @@
 Ratings makes a one-time link per evaluation node (受理, 办结) of an application and sends it
 here (``ys.ratings.invitation.created``: the hall holds the phone for the SMS). An application
 taken in at a window keeps that link for the window's pad too; the pad asks for its window's
-latest invitation, and gets it only while open: not rated (``ys.ratings.rating.submitted``)
-and not expired. An older invitation never comes back once a newer one exists: the next
-applicant at the window is not shown the one before.
+latest invitation, and gets it only while open: not rated (``ys.ratings.rating.submitted``),
+not expired, and only for the applicant still at the window: a short while after the node was
+reached there (``YS_PAD_OFFER_MINUTES``, default 5) and never once the window has taken in the
+next application. An older invitation never comes back once a newer one exists: the next
+applicant at the window is not shown the one before. Whoever left the window keeps the SMS link.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.auth import Principal, county_admin
@@ -121,8 +123,12 @@ def check_pad(principal: Principal, hall: Hall, window: Window) -> None:
         )
 
 
-async def open_invitation(session: AsyncSession, window: Window, hall: Hall) -> PadInvitation:
-    """The window's latest invitation if it is still open; 404 otherwise."""
+async def open_invitation(
+    session: AsyncSession, window: Window, hall: Hall, *, offer_for: timedelta
+) -> PadInvitation:
+    """The window's latest invitation if it is still open for the applicant at the window
+    (reached there less than ``offer_for`` ago, no application taken in there since); 404
+    otherwise."""
     found = await session.execute(
         select(PadInvitation)
         .where(PadInvitation.hall_code == hall.code, PadInvitation.window_code == window.code)
@@ -130,7 +136,12 @@ async def open_invitation(session: AsyncSession, window: Window, hall: Hall) -> 
         .limit(1)
     )
     row = found.scalar_one_or_none()
-    if row is None or not is_open(row, now()):
+    at = now()
+    if (
+        row is None
+        or not is_open(row, at)
+        or not await _still_at_the_window(session, row, at, offer_for)
+    ):
         raise NotFound("该窗口当前没有待评价的办件", code="no-open-invitation")
     return row
 
@@ -138,3 +149,29 @@ async def open_invitation(session: AsyncSession, window: Window, hall: Hall) -> 
 def is_open(row: PadInvitation, at: datetime) -> bool:
     expired = row.expires_at is not None and row.expires_at <= at
     return row.token_url is not None and row.rated_at is None and not expired
+
+
+async def _still_at_the_window(
+    session: AsyncSession, row: PadInvitation, at: datetime, offer_for: timedelta
+) -> bool:
+    """The node was reached at the window a short while ago (as the application records it,
+    or when its link arrived, whichever is earlier) and the window has not started on anyone
+    else since."""
+    app = await session.get(Application, row.application_id)
+    if app is None:
+        return False
+    reached = app.accepted_at if row.node == "accept" else app.finished_at
+    served_at = min(reached, row.received_at) if reached is not None else row.received_at
+    if at - served_at >= offer_for:
+        return False
+    next_started = await session.scalar(
+        select(
+            exists().where(
+                Application.hall_code == row.hall_code,
+                Application.window_code == row.window_code,
+                Application.id != app.id,
+                Application.submitted_at > served_at,
+            )
+        )
+    )
+    return not next_started

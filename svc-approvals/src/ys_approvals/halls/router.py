@@ -3,9 +3,10 @@ the windows' pads (评价器), whose bindings only the hall's staff read."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from fastapi import Query, Response
+from fastapi import Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang import audit
@@ -183,17 +184,25 @@ async def my_windows(code: str, session: SessionDep, principal: CurrentPrincipal
     },
 )
 async def rating_invitation(
-    code: str, window: str, response: Response, session: SessionDep, principal: CurrentPrincipal
+    code: str,
+    window: str,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> PadInvitationOut:
-    """The invitation of the application last served at the window, while it is not rated
-    and not expired: an older one never comes back once a newer one exists. The link rates
-    once for whoever holds it: no cache keeps it."""
+    """The invitation of the application last served at the window, while it is not rated,
+    not expired, reached there a short while ago (``YS_PAD_OFFER_MINUTES``) and the window has
+    taken in no application since: an older one never comes back once a newer one exists. The
+    link rates once for whoever holds it: no cache keeps it."""
     response.headers["Cache-Control"] = "no-store"
     row = await service.get_window(session, code, window)
     hall = await session.get(Hall, row.hall_id)
     assert hall is not None
     pad.check_pad(principal, hall, row)
-    return PadInvitationOut.model_validate(await pad.open_invitation(session, row, hall))
+    offer_for = timedelta(minutes=request.app.state.settings.pad_offer_minutes)
+    invitation = await pad.open_invitation(session, row, hall, offer_for=offer_for)
+    return PadInvitationOut.model_validate(invitation)
 
 
 @api.get(

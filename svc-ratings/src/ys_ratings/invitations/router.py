@@ -54,6 +54,7 @@ async def show_invitation(token: Token, session: SessionDep) -> InvitationView:
         department=invitation.department,
         window=invitation.window,
         staff_no=invitation.staff_no,
+        rater_type=invitation.rater_type,
         completed_at=invitation.completed_at,
         expires_at=invitation.expires_at,
         rated=invitation.used_at is not None,

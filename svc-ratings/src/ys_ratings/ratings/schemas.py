@@ -99,6 +99,10 @@ class InvitationView(BaseModel):
     department: str
     window: str | None
     staff_no: str | None
+    rater_type: RaterType = Field(
+        description="the applicant's type as the case names it (person / legal_person): the "
+        "form's default, the rater may still change it"
+    )
     completed_at: datetime
     expires_at: datetime
     rated: bool

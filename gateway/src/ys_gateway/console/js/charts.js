@@ -2,14 +2,17 @@
 import { h, svg } from "./dom.js";
 
 const WIDTH = 560;
+// A bar chart is drawn narrower (and shown at most 480 px wide, .chart.bars): on a 390 px phone
+// its 13-unit labels still read at about 12 px, where 560 units would shrink them to 7.
+const BAR_WIDTH = 360;
 const LABEL_CHARS = 11; // what the bar chart's label column holds (13px type, 150 units)
 const fmt = (v) => (v === null || v === undefined ? "—" : String(v));
 /** A label cut to its column, the whole of it in a tooltip. */
 const fitted = (text) => (Array.from(text).length > LABEL_CHARS ? `${Array.from(text).slice(0, LABEL_CHARS - 1).join("")}…` : text);
 
-function frame(title, height, children) {
-  return h("figure", { class: "chart" },
-    svg("svg", { viewBox: `0 0 ${WIDTH} ${height}`, role: "img", "aria-label": title, preserveAspectRatio: "xMinYMin meet" },
+function frame(title, height, children, { width = WIDTH, kind = null } = {}) {
+  return h("figure", { class: kind ? `chart ${kind}` : "chart" },
+    svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, preserveAspectRatio: "xMinYMin meet" },
       svg("title", {}, title), children),
     h("figcaption", {}, title));
 }
@@ -19,7 +22,7 @@ export function barChart(title, rows, { max = null, format = fmt } = {}) {
   if (!rows.length) return h("p", { class: "muted" }, `${title}：暂无数据`);
   const top = max ?? Math.max(1, ...rows.map((r) => r.value || 0));
   const labelWidth = 150;
-  const barArea = WIDTH - labelWidth - 70;
+  const barArea = BAR_WIDTH - labelWidth - 70;
   const rowHeight = 26;
   const bars = rows.map((r, i) => {
     const y = i * rowHeight + 6;
@@ -29,7 +32,7 @@ export function barChart(title, rows, { max = null, format = fmt } = {}) {
       svg("rect", { x: labelWidth, y, width, height: rowHeight - 8, rx: 3, class: r.tone ? `bar ${r.tone}` : "bar" }),
       svg("text", { x: labelWidth + width + 6, y: y + 15, class: "chart-value" }, format(r.value)));
   });
-  return frame(title, rows.length * rowHeight + 12, bars);
+  return frame(title, rows.length * rowHeight + 12, bars, { width: BAR_WIDTH, kind: "bars" });
 }
 
 /** points: [{label, value (number|null)}] along x; y from 0 to `max`. */

@@ -2,6 +2,11 @@
 import { dayNumberOf, isWorkingDay, known } from "./calendar.js";
 
 const TZ = "Asia/Shanghai";
+
+/** 办件编号 as stored: an item's 31-character implementation code or a package's code (一件事,
+ * KBQY), the day (yyyyMMdd), a 4-digit sequence (yingshang.cases.numbers). */
+export const APPLICATION_NUMBER = /^(?:[0-9A-Z]{31}|[A-Z][A-Z0-9_]{1,39})20\d{10}$/;
+
 const parts = new Intl.DateTimeFormat("zh-CN", {
   timeZone: TZ, year: "numeric", month: "2-digit", day: "2-digit",
   hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",

@@ -15,14 +15,24 @@ import { field, input, onSubmit, select, table } from "../ui.js";
 const A = "/api/v1/approvals";
 const KINDS = { item: "单个事项", package: "一件事一次办（集成套餐）" };
 
-/** What is applied for, as the form needs it: {ref, name, instant, materials, codes, items?}. */
+/** What is applied for, as the form needs it: {ref, name, instant, materials, codes, trips,
+ * items?}; a package needs as few trips as its least demanding item (as the service counts). */
 function targetOf(kind, code, catalog, packages) {
   if (kind === "package") {
     const p = packages.find((x) => x.code === code);
-    return p && { ref: { package: p.code }, name: p.name, instant: false, materials: p.materials, items: p.items, codes: p.item_codes };
+    const trips = p && Math.min(...p.item_codes.map((c) => catalog.find((x) => x.code === c)?.trips_needed ?? 1));
+    return p && { ref: { package: p.code }, name: p.name, instant: false, materials: p.materials, items: p.items, codes: p.item_codes, trips };
   }
   const i = catalog.find((x) => x.code === code);
-  return i && { ref: { item: i.code }, name: i.name, instant: i.handling_kind === "instant", materials: i.materials, codes: [i.code] };
+  return i && { ref: { item: i.code }, name: i.name, instant: i.handling_kind === "instant", materials: i.materials, codes: [i.code], trips: i.trips_needed };
+}
+
+/** 窗口领取 of what promises 零跑腿 or 最多跑一次: the intake at the window was one trip, the
+ * pickup is another (审批统计 counts both), so the clerk offers free postal delivery. */
+function pickupAdvice(target, method) {
+  if (!target || target.instant || method !== "pickup" || !(target.trips <= 1)) return "";
+  const promise = target.trips === 0 ? "零跑腿" : "最多跑一次";
+  return `该事项承诺「${promise}」：本次窗口收件已算跑动一次，窗口领取将再跑一次（审批统计按两次计）。建议向申请人推荐免费邮寄送达。`;
 }
 
 /** A window takes the target if it takes every item of it (综合窗口: any item). */
@@ -75,6 +85,7 @@ export function intakeForm(hall, catalog, packages, seats = []) {
   const materials = h("div");
   const status = h("p", { class: "muted", role: "status" });
   const deliveryField = field("送达方式", select("delivery_method", DELIVERY_METHODS, { required: true, blank: "请选择…" }), "问清申请人领取结果的方式；免费邮寄须登记邮寄地址。");
+  const advice = h("p", { class: "notice warning delivery-advice", role: "status", hidden: true });
   const addressField = field("邮寄地址", input("postal_address", { required: true, maxlength: 300, autocomplete: "off" }), "仅邮寄送达时登记；按个人信息保护要求脱敏显示。");
   const form = h("form", { class: "grid-form", "aria-label": "收件登记" },
     field("办理类型", select("kind", KINDS)), itemField, packageField,
@@ -85,7 +96,7 @@ export function intakeForm(hall, catalog, packages, seats = []) {
     field("联系电话", input("phone", { required: true, inputmode: "tel", maxlength: 20 })),
     field("企业名称", input("enterprise_name", { maxlength: 200 })),
     field("统一社会信用代码", input("uscc", { maxlength: 18 }), "法人申请须填写；设立企业的事项（如企业设立登记、开办企业一件事）在取得代码前可不填。"),
-    deliveryField, addressField,
+    deliveryField, advice, addressField,
     h("label", { class: "check" }, h("input", { type: "checkbox", name: "green_channel", id: "f-green_channel" }),
       "绿色通道（重点项目：优先办理，按绿色通道时限）"),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "收件")));
@@ -95,7 +106,11 @@ export function intakeForm(hall, catalog, packages, seats = []) {
     for (const control of node.querySelectorAll("input,select")) control.disabled = !shown;
   };
   let target = null;
-  const delivery = () => show(addressField, !deliveryField.hidden && value("delivery_method") === "postal");
+  const delivery = () => {
+    show(addressField, !deliveryField.hidden && value("delivery_method") === "postal");
+    advice.textContent = pickupAdvice(target, value("delivery_method"));
+    advice.hidden = !advice.textContent;
+  };
   const pick = () => {
     const kind = value("kind");
     show(itemField, kind === "item");

@@ -3,6 +3,7 @@
 // service decides, as on the case's page), and the case's page opens.
 import { ApiError, get } from "../api.js";
 import { h, replace } from "../dom.js";
+import { APPLICATION_NUMBER } from "../format.js";
 import { CASE_KINDS, label } from "../labels.js";
 import { navigate } from "../router.js";
 
@@ -24,9 +25,11 @@ const BY_PREFIX = {
 const APPLICATION = [["application", "/api/v1/approvals/applications", "/console/applications"]];
 
 export const NOT_FOUND = "未找到该编号，或您无权查看";
+// each prefix by the kind it numbers now (a kind asked second under a prefix is an older
+// numbering of a kind listed under its own prefix: named there only)
 const SHAPES = `编号形如 RX20261126-00042：${Object.entries(BY_PREFIX)
-  .map(([prefix, kinds]) => `${prefix}（${kinds.map(([kind]) => label(CASE_KINDS, kind)).join("、")}）`)
-  .join("、")}；办件编号为 31 位实施编码 + 8 位日期 + 4 位流水号`;
+  .map(([prefix, [[kind]]]) => `${prefix}（${label(CASE_KINDS, kind)}）`)
+  .join("、")}；办件编号为 31 位实施编码（一件事为套餐代码，如 KBQY）+ 8 位日期 + 4 位流水号`;
 
 /** What was typed as the stored number (full-width → ASCII, upper case; the hyphen after the
  * day put back) with the kinds it may be; `kinds` empty for a number of no known shape. */
@@ -34,7 +37,7 @@ export function parseNumber(text) {
   const typed = text.normalize("NFKC").trim().toUpperCase();
   const shape = /^([A-Z]{2})(\d{8})-?(\d{5,})$/.exec(typed);
   if (shape) return { number: `${shape[1]}${shape[2]}-${shape[3]}`, kinds: BY_PREFIX[shape[1]] || [] };
-  return { number: typed, kinds: /^[0-9A-Z]{31}\d{12}$/.test(typed) ? APPLICATION : [] };
+  return { number: typed, kinds: APPLICATION_NUMBER.test(typed) ? APPLICATION : [] };
 }
 
 /** The page of the case numbered `number`, or null (none, or not this position's to see). */

@@ -5,7 +5,7 @@ import { publicGet, publicPost } from "../../api.js";
 import { h, replace } from "../../dom.js";
 import { deptName, knownDept, windowName } from "../../directory.js";
 import { dateTime } from "../../format.js";
-import { LEVELS, SERVICES, label } from "../../labels.js";
+import { LEVELS, RATER_TYPES, SERVICES, label } from "../../labels.js";
 import { errorBox, field, loading, onSubmit, select, textarea } from "../../ui.js";
 
 const NODES = { accept: "受理", finish: "办结", revisit: "回访" };
@@ -57,11 +57,14 @@ function thanks(receipt) {
 }
 
 function rateForm(token, invitation, channel, done) {
+  // the applicant's type as the case names it (a 法人 applicant rates as one), still changeable
+  const raterType = select("rater_type", RATER_TYPES);
+  if (RATER_TYPES[invitation.rater_type]) raterType.value = invitation.rater_type;
   const form = h("form", { class: "rate-form", "aria-label": "评价" },
     levelPicker(),
     indicatorFields(invitation.indicators),
     field("意见建议", textarea("comment", { maxlength: 2000, placeholder: "不满意的，请告诉我们原因" })),
-    field("评价人类型", select("rater_type", { person: "个人", legal_person: "企业（法人）" })),
+    field("评价人类型", raterType),
     h("button", { type: "submit", class: "primary big" }, "提交评价"));
   onSubmit(form, async (v) => {
     if (!v.level) throw new Error("请选择总体评价");

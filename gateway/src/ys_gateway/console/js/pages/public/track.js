@@ -1,7 +1,7 @@
 // Track a case by number + query code (查询码): hotline ticket, complaint, or application.
 import { publicPost } from "../../api.js";
 import { h, replace } from "../../dom.js";
-import { dateTime, dueTime } from "../../format.js";
+import { APPLICATION_NUMBER, dateTime, dueTime } from "../../format.js";
 import { specForm } from "../../forms.js";
 import { TICKET_STATUS, TICKET_TYPES, label } from "../../labels.js";
 import { errorBox, field, input, kv, loading, section, select } from "../../ui.js";
@@ -66,12 +66,13 @@ function normalNumber(number) {
 }
 
 /** The kind a number's shape names: 12345 工单 RX…, 涉企投诉 TS…, 办件 the 31-character
- * implementation code + date + sequence; `null` while it says nothing yet. */
+ * implementation code (or a package's code, KBQY…) + date + sequence; `null` while it says
+ * nothing yet. */
 function kindOf(number) {
   const n = normalNumber(number);
   if (/^RX\d/.test(n)) return "hotline";
   if (/^TS\d/.test(n)) return "complaint";
-  if (n.length >= 31 && /^[0-9A-Z]{31}/.test(n)) return "application";
+  if (APPLICATION_NUMBER.test(n) || (n.length >= 31 && /^[0-9A-Z]{31}/.test(n))) return "application";
   return null;
 }
 
