@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from yingshang.clock import county_due
 from yingshang.events.catalogue import EventRejected
 from yingshang.events.envelope import CloudEvent, make_event
 from yingshang.events.inbox import apply_once
 from yingshang.notify import Notification
 from ys_gateway.escalations.consumer import DeadlineCatalogue, Notifier
-from ys_gateway.escalations.messages import county_time
 from ys_gateway.models import DeadlineNotice
 
 from .kit import Gateway
@@ -192,5 +192,5 @@ def test_the_catalogue_takes_the_three_texted_events_of_any_case_kind() -> None:
 
 def test_a_working_day_limit_ends_at_24_00_of_its_last_day() -> None:
     midnight = datetime(2026, 12, 3, 16, 0, tzinfo=UTC)  # 2026-12-04 00:00 in the county
-    assert county_time(midnight) == "2026-12-03 24:00"
-    assert county_time(DUE) == "2026-12-03 17:30"
+    assert county_due(midnight) == "2026-12-03 24:00"
+    assert county_due(DUE) == "2026-12-03 17:30"

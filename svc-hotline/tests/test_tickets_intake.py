@@ -10,7 +10,7 @@ from yingshang.idempotency import IdempotencyRecord
 from yingshang.testing.apps import ServiceUnderTest
 from ys_hotline.tickets import duplicates
 
-from .builders import BASE, People, create, step, ticket_body, with_etag
+from .builders import BASE, People, create, outbox_events, step, ticket_body, with_etag
 
 
 def _push(external_id: str = "GZ12345-0001", **overrides: object) -> dict[str, object]:
@@ -135,6 +135,14 @@ async def test_consult_answered_directly(hotline: ServiceUnderTest, people: Peop
     t = await step(hotline.client, t, "answer", people.operator,
                    {"answer": entry["answer"], "kb_entry_id": entry["id"]})  # fmt: skip
     assert (t["status"], t["outcome"]) == ("closed", "answered")
+    # answered by the operator at intake: no department ever held it, in the operator's
+    # queue (承办单位) nor in what the scorecards read
+    queue = await hotline.client.get(f"{BASE}/tickets", headers=people.operator)
+    [listed] = [row for row in queue.json()["items"] if row["id"] == t["id"]]
+    assert (t["department"], t["co_departments"], listed["department"]) == (None, [], None)
+    published = {e["type"]: e["data"] for e in await outbox_events(hotline, t["id"])}
+    created, closed = (published[f"ys.hotline.ticket.{name}"] for name in ("created", "closed"))
+    assert (created["department"], closed["department"]) == (None, None)
 
 
 async def test_attachments(hotline: ServiceUnderTest, people: People) -> None:

@@ -83,6 +83,9 @@ async def test_csv_and_printable_html_are_safe(
     )
     assert csv.headers["content-type"].startswith("text/csv")
     assert "'=SUM(A1)" in csv.text  # no formula injection
+    header, county = csv.text.lstrip("\ufeff").splitlines()[:2]
+    assert header.startswith("月份,范围,编码,名称,评价数,")  # read by county staff
+    assert county.startswith(f"{OCTOBER},全县,")
     html = await ratings.client.get(
         REPORT, params={**params, "format": "html"}, headers=people.bureau()
     )

@@ -86,6 +86,56 @@ async def test_matters_count_for_the_unit_handling_them_and_only_matters(
     assert cards == {OTHER_DEPT: {"visits": 1, "hotline": 1, "complaints": 1}}
 
 
+async def test_a_ticket_counts_from_its_dispatch_and_merged_or_transferred_for_no_one(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """The events of a 12345 ticket name the department its category leads to from intake
+    on: it is that department's 受理 only once dispatched to it. Waiting at the center, a
+    咨询 answered at intake: the center's; a 退单 the center approved: the center's until
+    re-dispatched; a merged duplicate or a ticket transferred to the complaints center: no
+    one's (the complaints case counts there)."""
+    at = {"received_at": now().isoformat()}
+    closing = {**at, "closed_at": now().isoformat()}
+    waiting, answered, returned, merged, transferred = (
+        case_fields(department=DEPT) for _ in range(5)
+    )
+    for ticket in (waiting, answered, returned, merged, transferred):
+        await events.send("ys.hotline.ticket.created", {**ticket, **at})
+    await events.send("ys.hotline.ticket.closed", {**answered, **closing, "outcome": "answered"})
+    await events.send("ys.hotline.ticket.dispatched", returned)
+    await events.send("ys.hotline.ticket.return_approved", {**returned, "reason": "不属本部门"})
+    await events.send("ys.hotline.ticket.dispatched", {**returned, "department": OTHER_DEPT})
+    await events.send("ys.hotline.ticket.dispatched", merged)
+    await events.send("ys.hotline.ticket.merged", {**merged, "into_ticket_id": str(uuid.uuid4())})
+    await events.send("ys.hotline.ticket.closed", {**merged, **closing, "outcome": "merged"})
+    await events.send("ys.hotline.ticket.transferred", {**transferred, "department": None})
+    response = await ratings.client.get(
+        "/api/v1/ratings/scorecards", params={"month": MONTH}, headers=people.bureau()
+    )
+    cards = {c["department"]: (c["received"], c["closed"]) for c in response.json()["items"]}
+    assert cards == {
+        "HOTLINE_CENTER": ({"hotline": 2}, {"hotline": 1}),
+        OTHER_DEPT: ({"hotline": 1}, {}),
+    }
+
+
+async def test_a_problem_given_back_counts_for_the_center_again(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """A 交办单 the department gave back (退回, not its matter) is the center's again until it
+    is handed to the next unit."""
+    at = {"received_at": now().isoformat()}
+    problem = case_fields(department="ENTERPRISE_CENTER")
+    await events.send("ys.visits.problem.created", {**problem, **at, "source": "visit"})
+    await events.send("ys.visits.problem.assigned", {**problem, "department": OTHER_DEPT})
+    await events.send("ys.visits.problem.returned", {**problem, "department": OTHER_DEPT})
+    response = await ratings.client.get(
+        "/api/v1/ratings/scorecards", params={"month": MONTH}, headers=people.bureau()
+    )
+    cards = {c["department"]: c["received"] for c in response.json()["items"]}
+    assert cards == {"ENTERPRISE_CENTER": {"visits": 1}}
+
+
 async def test_an_escalation_rises_then_closes_on_its_stage(
     ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
 ) -> None:
@@ -253,6 +303,7 @@ async def test_a_reopened_ticket_is_open_again_and_its_redo_escalates(
     ticket = case_fields()
     received = now().isoformat()
     await events.send(f"{TICKET}.created", {**ticket, "received_at": received})
+    await events.send(f"{TICKET}.dispatched", ticket)  # the department's from 派单 on
     closed = {**ticket, "received_at": received, "closed_at": now().isoformat()}
     await events.send(f"{TICKET}.closed", closed)
     assert (await scorecard(ratings, people))["closed"] == {"hotline": 1}

@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 from playwright.sync_api import expect
+
+from yingshang.clock import SHANGHAI
 
 STALE = "该事项已被他人修改，页面已更新为最新内容；您填写的内容仍在表单中，请核对后再次提交"
 DESKTOP = {"width": 1366, "height": 768}
@@ -348,9 +351,9 @@ def test_bulletin_opens_with_charts_prints_and_its_csv_downloads(console: Any) -
     assert re.fullmatch(r"bulletin-\d{4}-\d{2}\.csv", download.suggested_filename)
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     header = text.splitlines()[0].split(",")
-    assert header[:3] == ["month", "scope", "key"]
-    assert {"count", "county_good_rate", "national_good_rate"} <= set(header)
-    assert ",county,*," in text
+    assert header[:3] == ["月份", "范围", "编码"]  # read by county staff: in Chinese
+    assert {"评价数", "好评率%(县规则)", "好评率%(国家规则)"} <= set(header)
+    assert ",全县,*," in text
     windows = page.locator("section:has(h2:has-text('窗口排名')) tbody")
     expect(windows).to_contain_text("凤冈县政务服务中心大厅 · 综合受理窗口1")  # rated above
     expect(windows).not_to_contain_text("HALL_COUNTY")  # by name, never the code
@@ -392,6 +395,64 @@ def test_a_stale_page_says_someone_else_changed_the_case(console: Any) -> None:
 
 
 TICKETS, PROBLEMS = "/api/v1/hotline/tickets", "/api/v1/visits/problems"
+
+
+# The bureau's 部门考核 columns, as they read a unit with nothing received, finished or timed.
+IDLE_UNIT_ROW = """async () => {
+  const { SCORECARD_COLUMNS } = await import("/console/js/pages/home-bureau.js");
+  const ratings = { county_good_rate: null, bad: 0, rank: null, flagged: false };
+  const card = { department: "FGJ", received: {}, closed: {}, stages: [], on_time_rate: null,
+    overdue_now: 0, escalations: {}, ratings };
+  return SCORECARD_COLUMNS.map((column) => [column.label, String(column.value(card))]);
+}"""
+
+
+def _wait_for_scorecard(console: Any, department: str, timeout: float = 60.0) -> None:
+    """Until the ratings service's scorecards of this month hold ``department``."""
+    month = f"{datetime.now(SHANGHAI):%Y-%m}"
+    deadline = time.monotonic() + timeout
+    with console.api("bureau") as api:
+        while time.monotonic() < deadline:
+            listed = api.get("/api/v1/ratings/scorecards", params={"month": month})
+            assert listed.status_code == 200, listed.text
+            if any(c["department"] == department for c in listed.json()["items"]):
+                return
+            time.sleep(0.25)
+    raise AssertionError(f"no scorecard of {department} in {month}")
+
+
+def test_scorecards_count_a_ticket_from_its_dispatch_and_say_what_their_rate_is(
+    console: Any,
+) -> None:
+    """A ticket waiting for 派单 names no 承办单位 in the operator's queue (its category's
+    department has not received it; 部门考核 counts it for the 12345 center). The scorecards'
+    rate is that of the timed stages completed in the month, as its column and note say, and
+    a unit with none reads "—"."""
+    with console.api("operator2") as api:
+        body = {
+            "type": "complaint",
+            "category_code": "SCJG_FOOD",  # the dispatch catalogue leads to 市场监督管理局
+            "title": f"餐馆卫生问题{_unique()}",
+            "content": "某餐馆后厨卫生条件差，请相关部门核查处理。",
+        }
+        made = api.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert made.status_code == 201, made.text
+    number = made.json()["number"]
+    page = console.new_page()
+    console.sign_in(page, "operator")
+    row = page.locator(f"section:has(h2:has-text('待派单')) tr:has-text('{number}')")
+    expect(row).to_be_visible()
+    assert "市场监督管理局" not in row.inner_text()
+    assert row.locator("td").nth(4).inner_text() == "—"  # 承办单位
+
+    _wait_for_scorecard(console, "HOTLINE_CENTER")  # the ticket counted: the table has rows
+    console.sign_in(page, "bureau")
+    cards = page.locator("section:has(h2:has-text('部门考核'))")
+    expect(cards.locator("th:text-is('环节按时率')")).to_be_visible()
+    expect(cards).not_to_contain_text("按时办结率")
+    expect(cards.locator(".scorecard-note")).to_contain_text("未派单")
+    idle = dict(page.evaluate(IDLE_UNIT_ROW))
+    assert (idle["本月受理"], idle["本月办结"], idle["环节按时率"]) == ("0", "0", "—")
 
 
 def _new_ticket(api: httpx.Client, kind: str, title: str) -> dict[str, Any]:

@@ -63,3 +63,18 @@ def ensure_utc(at: datetime) -> datetime:
     if at.tzinfo is None:
         return at.replace(tzinfo=UTC)
     return at.astimezone(UTC)
+
+
+def county_minute(at: datetime) -> str:
+    """``2026-06-03 17:30``: an instant as the county reads it (Asia/Shanghai, to the minute)."""
+    return f"{ensure_utc(at).astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+
+
+def county_due(at: datetime) -> str:
+    """A due time as the county writes it (the console, SMS, exports): a working-day limit ends
+    at 24:00 of its last day, so midnight reads ``2026-06-03 24:00``, not the next day's
+    00:00 (read as one day later); any other instant as :func:`county_minute`."""
+    local = ensure_utc(at).astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return f"{local - timedelta(days=1):%Y-%m-%d} 24:00"
+    return county_minute(at)

@@ -7,7 +7,7 @@ exports open in a spreadsheet as text; dates outside the county's range are 422 
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 
@@ -65,11 +65,20 @@ async def test_an_export_opens_in_a_spreadsheet_as_text(
     export = await complaints.client.get(f"{BASE}/cases/export", headers=people.officer)
     assert export.status_code == 200
     rows = list(csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))))
-    assert [r["title"] for r in rows] == ["'" + title]
-    # times as the county reads them: Asia/Shanghai, to the minute
+    assert [r["标题"] for r in rows] == ["'" + title]
+    # the console's words for the columns, and its words for a flag
+    headers = "案件编号 状态 类别 被投诉单位 责任单位 标题 企业名称 实名投诉 登记时间 时限"
+    assert list(rows[0]) == [*headers.split(), "已超期", "已督办"]
+    assert (rows[0]["实名投诉"], rows[0]["已超期"]) == ("是", "否")
+    # times as the county reads them: Asia/Shanghai, to the minute; the time limit, a
+    # working-day one, ends at 24:00 of its last day as the console and the SMS say (not
+    # 00:00 of the next day, read as a day more)
     listed = (await complaints.client.get(f"{BASE}/cases", headers=people.officer)).json()
     received = datetime.fromisoformat(listed["items"][0]["received_at"])
-    assert rows[0]["received_at"] == f"{received.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+    assert rows[0]["登记时间"] == f"{received.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+    due = datetime.fromisoformat(listed["items"][0]["due_at"]).astimezone(SHANGHAI)
+    assert (due.hour, due.minute) == (0, 0)
+    assert rows[0]["时限"] == f"{due - timedelta(days=1):%Y-%m-%d} 24:00"
 
 
 async def test_dates_outside_the_countys_range_are_422_problems(

@@ -208,7 +208,7 @@ PRODUCED: dict[str, tuple[type[BaseModel], str, tuple[str, ...]]] = {
     "problem.assigned": (ProblemAssigned, "交办: handed to a department", OVERSIGHT),
     "problem.signed": (ProblemSigned, "签收 by the department's head", ("gateway",)),
     "problem.contacted": (ProblemContacted, "联系: the enterprise contacted", ("gateway",)),
-    "problem.returned": (ProblemReturned, "退回 by the department", ("gateway",)),
+    "problem.returned": (ProblemReturned, "退回 by the department", OVERSIGHT),
     "problem.proposed": (ProblemProposed, "solution proposed", ("gateway",)),
     "problem.progress_reported": (ProgressReported, "monthly progress", ("gateway",)),
     "problem.solved": (ProblemSolved, "reported solved, awaiting confirmation", ("gateway",)),

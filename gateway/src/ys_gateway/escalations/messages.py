@@ -8,9 +8,9 @@ never anything about the requester (the deadline events carry ids only anyway).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from yingshang.clock import SHANGHAI, ensure_utc
+from yingshang.clock import county_due
 from yingshang.time.terms import Target
 
 WARNING = "deadline_warning"  # 时限预警, to the department's heads
@@ -63,15 +63,6 @@ def template_for(event: str, audience: Target, *, by_hand: bool = False) -> str:
     return WARNING if event == "warning" else BY_TARGET[audience]
 
 
-def county_time(at: datetime) -> str:
-    """``2026-06-03 17:30`` in Asia/Shanghai; a working-day limit ends at 24:00 of its last
-    day, so midnight reads ``2026-06-03 24:00`` (not the next day's 00:00)."""
-    local = ensure_utc(at).astimezone(SHANGHAI)
-    if (local.hour, local.minute, local.second) == (0, 0, 0):
-        return f"{local - timedelta(days=1):%Y-%m-%d} 24:00"
-    return f"{local:%Y-%m-%d %H:%M}"
-
-
 def params_for(
     *, kind: str, case_number: str, stage: str, level: int, due_at: datetime, department: str
 ) -> dict[str, str]:
@@ -81,6 +72,6 @@ def params_for(
         "case": CASE_KINDS.get(kind, kind),
         "stage": STAGES.get(stage, stage),
         "department": department,
-        "due": county_time(due_at),
+        "due": county_due(due_at),
         "level": str(level),
     }

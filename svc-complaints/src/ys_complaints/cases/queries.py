@@ -134,20 +134,22 @@ async def duplicates(
     return [summary(row, principal) for row in (await session.scalars(stmt)).all()]
 
 
+# (field, header): the console's words for the list's columns (lists.js, COMPLAINT_COLUMNS)
 EXPORT_COLUMNS = (
-    "number",
-    "state_label",
-    "category_label",
-    "respondent",
-    "department",
-    "title",
-    "enterprise_name",
-    "real_name",
-    "received_at",
-    "due_at",
-    "overdue",
-    "supervised",
+    ("number", "案件编号"),
+    ("state_label", "状态"),
+    ("category_label", "类别"),
+    ("respondent", "被投诉单位"),
+    ("department", "责任单位"),
+    ("title", "标题"),
+    ("enterprise_name", "企业名称"),
+    ("real_name", "实名投诉"),
+    ("received_at", "登记时间"),
+    ("due_at", "时限"),
+    ("overdue", "已超期"),
+    ("supervised", "已督办"),
 )
+DUE_COLUMNS = frozenset({"due_at"})
 
 
 async def export_csv(session: AsyncSession, principal: Principal, f: Filters) -> str:
@@ -156,8 +158,8 @@ async def export_csv(session: AsyncSession, principal: Principal, f: Filters) ->
     rows = (await session.scalars(stmt)).all()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow([header for _, header in EXPORT_COLUMNS])
     for row in rows:
         view = summary(row, principal).model_dump()
-        writer.writerow([cell(view[k]) for k in EXPORT_COLUMNS])
+        writer.writerow([cell(view[k], due=k in DUE_COLUMNS) for k, _ in EXPORT_COLUMNS])
     return "\ufeff" + out.getvalue()

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yingshang.clock import SHANGHAI, ensure_utc, now
 from yingshang.time.models import CANCELLED, COMPLETED, OPEN_STATUSES, DeadlineStage
 from yingshang.time.store import current_calendar
+from ys_hotline.access import CENTER
 from ys_hotline.tickets.models import CASE_KIND, ClockRound, Ticket
 from ys_hotline.tickets.vocabulary import is_good
 
@@ -63,7 +64,10 @@ class StatRow(BaseModel):
 def _key(ticket: Any, by: GroupBy) -> str:
     if by == "month":
         return f"{ticket.received_at.astimezone(SHANGHAI):%Y-%m}"
-    value = {"type": ticket.type, "department": ticket.department, "channel": ticket.source}[by]
+    # 承办单位: a ticket no department holds yet (or answered at intake) is the center's, as
+    # in the bureau's scorecards
+    department = ticket.department or CENTER
+    value = {"type": ticket.type, "department": department, "channel": ticket.source}[by]
     return str(value or "-")
 
 

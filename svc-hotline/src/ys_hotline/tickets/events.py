@@ -261,9 +261,10 @@ PRODUCED: dict[str, tuple[type[CaseEvent], str]] = {
     "merged": (Merged, "并单: merged into an earlier ticket"),
     "transferred": (Transferred, "Transferred to the complaints center (enterprise in full)"),
 }
-CONSUMERS = {"revisited": ("ratings",), "transferred": ("complaints",), "closed": ("ratings",),
-             "created": ("ratings",), "reopened": ("ratings",),
-             "dispatched": ("ratings",)}  # fmt: skip
+CONSUMERS = {"revisited": ("ratings",), "transferred": ("complaints", "ratings"),
+             "closed": ("ratings",), "created": ("ratings",), "reopened": ("ratings",),
+             "dispatched": ("ratings",), "return_approved": ("ratings",),
+             "merged": ("ratings",)}  # fmt: skip
 
 
 def register_produced(catalogue: EventCatalogue) -> EventCatalogue:

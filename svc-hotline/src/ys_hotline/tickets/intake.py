@@ -1,8 +1,9 @@
 """Intake (受理): a ticket from an operator, the console, the public form or the province.
 
 The real creation path: validate, refuse excluded matters, look the category up in the
-dispatch catalogue, hint duplicates, number the ticket, start the 办理 clock from the
-original receipt time, and write the timeline entry and the ``created`` event.
+dispatch catalogue (派单 routes it later: no unit holds the ticket before), hint duplicates,
+number the ticket, start the 办理 clock from the original receipt time, and write the
+timeline entry and the ``created`` event.
 """
 
 from dataclasses import dataclass
@@ -20,7 +21,6 @@ from yingshang.ids import uuid7
 from yingshang.prepared import as_loaded, column_values, insert_row
 from yingshang.problems import Invalid
 from yingshang.time.models import DeadlineStage
-from ys_hotline.access import CENTER
 from ys_hotline.catalogue import service as catalogue
 from ys_hotline.tickets import duplicates, events, kit, stages
 from ys_hotline.tickets.machine import Stage
@@ -86,7 +86,8 @@ async def create(
     received_at = body.received_at or at
     if received_at > at + CLOCK_SKEW:
         raise Invalid("受理时间不能晚于现在", field="received_at")
-    route = await catalogue.routing(session, body.category_code) if body.category_code else None
+    if body.category_code:  # an active category of the dispatch catalogue
+        await catalogue.routing(session, body.category_code)
     number = await kit.next_number(session, received_at)
     code, code_hash = kit.issue_query_code(number)
     phone = body.requester.phone
@@ -98,12 +99,14 @@ async def create(
         content=body.content,
         since=duplicates.window_start(at, window_days),
     )
+    # No unit holds the ticket until 派单 (its category's lead department is only where the
+    # dispatch will send it): 承办单位 and the events' department stay empty until then.
     assigned = {
         "requester_phone_index": phone_indexes[0] if phone_indexes else None,
         "number": number,
         "query_code_hash": code_hash,
-        "department": (route.lead_department if route else None) or CENTER,
-        "co_departments": route.co_departments if route else [],
+        "department": None,
+        "co_departments": [],
         "duplicate_hints": [hint.id_text for hint in found],
     }
     ticket = _new_ticket(body, source, client, principal, received_at, at, assigned)

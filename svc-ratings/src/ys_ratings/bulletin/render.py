@@ -28,6 +28,8 @@ COLUMNS: list[tuple[str, str]] = [
 ]
 FLAGGED_ROW = '<tr class="flagged">'
 SECTIONS = [("departments", "部门"), ("windows", "窗口"), ("staff", "工作人员")]
+# The CSV is read by county staff: its header row and its 范围 column in Chinese.
+SCOPES = {"county": "全县", "department": "部门", "window": "窗口", "staff": "工作人员"}
 
 
 def _cell(line: BulletinLine, field: str) -> str:
@@ -42,11 +44,10 @@ def _cell(line: BulletinLine, field: str) -> str:
 def to_csv(report: BulletinOut) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["month", "scope", *[name for name, _ in COLUMNS]])
+    writer.writerow(["月份", "范围", *[label for _, label in COLUMNS]])
     for line in report.all_lines():
-        writer.writerow(
-            [report.month, line.scope, *[safe_cell(_cell(line, f)) for f, _ in COLUMNS]]
-        )
+        cells = [safe_cell(_cell(line, f)) for f, _ in COLUMNS]
+        writer.writerow([report.month, SCOPES[line.scope], *cells])
     return "\ufeff" + out.getvalue()  # BOM: spreadsheet software then reads the Chinese right
 
 

@@ -1,9 +1,9 @@
 """Durable consumers of every service's stream: what svc-ratings reads and what it does.
 
 * ``oversight``: created / closed / warning / overdue / escalated / stage_completed of every
-  case kind (its own rectifications included), ``reopened`` of the kinds that reopen and the
-  assignment (派单 / 交办) of the kinds a center hands to a unit → facts, scorecards, the 督办
-  ledger;
+  case kind (its own rectifications included), ``reopened`` of the kinds that reopen, the
+  assignment (派单 / 交办) of the kinds a center hands to a unit and its undoing (an approved
+  退单, a 退回), and the 12345 并单 / 转办 → facts, scorecards, the 督办 ledger;
 * ``ratings``: ``completed`` (approvals, complaints, visits) → invitations; 12345
   ``revisited`` → a rating through the hotline channel;
 * ``directory``: the gateway's department and user changes → names printed in the bulletin
@@ -28,6 +28,7 @@ from ys_ratings.events import SERVICE
 from ys_ratings.intake.payloads import (
     CaseAssigned,
     CaseClosed,
+    CaseCommon,
     CaseCompleted,
     CaseCreated,
     CaseReopened,
@@ -53,6 +54,11 @@ ASSIGNED = {
     ("complaints", "case"): "assigned",
     ("visits", "problem"): "assigned",
 }
+# ... and given back by the unit as not its matter (approved 退单, 退回): the center's again.
+RELEASED = {("hotline", "ticket"): "return_approved", ("visits", "problem"): "returned"}
+# Cases that become no unit's 受理: a merged duplicate (并单), a ticket transferred to the
+# complaints center (counted there as the complaints case it became).
+EXCLUDED = {("hotline", "ticket"): ("merged", "transferred")}
 
 
 # The gateway's department and user changes (``ratings-gateway-directory``).
@@ -64,14 +70,23 @@ def _parts(event: CloudEvent) -> tuple[str, str, str]:
     return service, kind, name
 
 
+def _held(service: str, kind: str, payload: Any) -> Any:
+    """Of a kind a center hands on, only the hand-over events say which unit the case counts
+    for: the others name the department the producer has on file, which may be one that never
+    received it (a 12345 ticket's category's at intake, the unit that gave it back)."""
+    if (service, kind) in ASSIGNED:
+        return payload.model_copy(update={"department": None})
+    return payload
+
+
 async def _created(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
     service, kind, _ = _parts(event)
-    await oversight.case_created(session, service, kind, payload, event.time)
+    await oversight.case_created(session, service, kind, _held(service, kind, payload), event.time)
 
 
 async def _closed(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
     service, kind, _ = _parts(event)
-    await oversight.case_closed(session, service, kind, payload)
+    await oversight.case_closed(session, service, kind, _held(service, kind, payload))
 
 
 async def _assigned(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
@@ -79,9 +94,19 @@ async def _assigned(session: AsyncSession, event: CloudEvent, payload: Any) -> N
     await oversight.case_assigned(session, service, kind, payload)
 
 
+async def _released(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+    service, kind, _ = _parts(event)
+    await oversight.case_released(session, service, kind, payload)
+
+
+async def _excluded(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
+    service, kind, name = _parts(event)
+    await oversight.case_excluded(session, service, kind, payload, name)
+
+
 async def _reopened(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
     service, kind, _ = _parts(event)
-    await oversight.case_reopened(session, service, kind, payload, event.time)
+    await oversight.case_reopened(session, service, kind, _held(service, kind, payload), event.time)
 
 
 async def _deadline(session: AsyncSession, event: CloudEvent, payload: Any) -> None:
@@ -106,6 +131,10 @@ def _oversight_types(source: str, kinds: list[str]) -> dict[str, tuple[type[Base
             types[f"{prefix}.reopened"] = (CaseReopened, _reopened)
         if (source, kind) in ASSIGNED:
             types[f"{prefix}.{ASSIGNED[source, kind]}"] = (CaseAssigned, _assigned)
+        if (source, kind) in RELEASED:
+            types[f"{prefix}.{RELEASED[source, kind]}"] = (CaseCommon, _released)
+        for name in EXCLUDED.get((source, kind), ()):
+            types[f"{prefix}.{name}"] = (CaseCommon, _excluded)
         for name in DEADLINE_EVENTS:
             types[f"{prefix}.{name}"] = (DeadlineEvent, _deadline)
     return types

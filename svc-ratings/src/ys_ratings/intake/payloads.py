@@ -29,6 +29,11 @@ CENTERS = {
 }
 
 
+def center(service: str) -> str:
+    """The center that receives the cases of ``service`` (and holds them until handed on)."""
+    return CENTERS.get(service, service.upper())
+
+
 class CaseCommon(BaseModel):
     """Fields every case event carries (contract.md)."""
 
@@ -42,7 +47,7 @@ class CaseCommon(BaseModel):
     origin_client: str | None = Field(None, max_length=120)
 
     def responsible(self, service: str) -> str:
-        return self.department or CENTERS.get(service, service.upper())
+        return self.department or center(service)
 
 
 class CaseCreated(CaseCommon):

@@ -11,7 +11,8 @@ from ys_ratings.models import Base
 
 
 class CaseFact(IdMixin, Base):
-    """One case of any service: when it was received and closed, by which department."""
+    """One case of any service: when it was received and closed, and the unit it counts for
+    (a case handed on by a center counts for the unit it was handed to, from then on)."""
 
     __tablename__ = "ratings_case_facts"
     __table_args__ = (
@@ -31,6 +32,10 @@ class CaseFact(IdMixin, Base):
     closed_at: Mapped[datetime | None] = mapped_column()
     closed_month: Mapped[str | None] = mapped_column(String(7))
     outcome: Mapped[str | None] = mapped_column(String(60))
+    # Why the case is no unit's 受理 at all: a 12345 ticket merged into an earlier one
+    # (``merged``) or transferred to the complaints center (``transferred``, counted there as
+    # the complaints case it became).
+    excluded: Mapped[str | None] = mapped_column(String(20))
 
 
 class StageFact(IdMixin, Base):

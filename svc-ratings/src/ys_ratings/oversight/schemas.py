@@ -34,11 +34,15 @@ class Scorecard(BaseModel):
     month: str
     received: dict[str, int] = Field(
         description="matters received in the month, per service, counted for the unit handling "
-        "them (from 派单/交办 on); no 挂帮 pairing, rectification or 暗访 finding"
+        "them (from 派单/交办 on; the center before and after an approved 退单/退回); no 挂帮 "
+        "pairing, rectification or 暗访 finding, no merged or transferred 12345 ticket"
     )
     closed: dict[str, int] = Field(description="matters closed in the month, per service")
     stages: list[StageFigures] = Field(description="on-time rate per service and stage")
-    on_time_rate: float | None = Field(description="all stages completed in the month")
+    on_time_rate: float | None = Field(
+        description="环节按时率: the on-time share of the timed stages (签收, 联系, 办理, 回复, "
+        "回访 …) completed in the month, not of the matters finished; null when none completed"
+    )
     overdue_now: int = Field(description="open 督办 ledger entries right now")
     escalations: dict[str, int] = Field(description="escalations raised in the month by level")
     ratings: RatingFigures

@@ -29,10 +29,13 @@ def _card(cards: Cards, department: str) -> dict[str, Any]:
 
 
 async def _cases(session: AsyncSession, month: str, cards: Cards) -> None:
-    """Matters received and closed (办件, tickets, complaints, 交办单); the cases that are no
-    matter a unit received to handle (:data:`NOT_MATTERS`) feed only stages and the ledger."""
+    """Matters received and closed (办件, tickets, complaints, 交办单), each for the unit it
+    counts for (the one it was handed to; the center until then). The cases that are no
+    matter a unit received to handle (:data:`NOT_MATTERS`; an excluded case: a merged or
+    transferred 12345 ticket) feed only stages and the ledger."""
     f = CaseFact
-    matter = ~or_(*(and_(f.service == s, f.case_kind == k) for s, k in sorted(NOT_MATTERS)))
+    kinds = ~or_(*(and_(f.service == s, f.case_kind == k) for s, k in sorted(NOT_MATTERS)))
+    matter = and_(kinds, f.excluded.is_(None))
     for column, month_col in (("received", f.received_month), ("closed", f.closed_month)):
         rows = await session.execute(
             select(f.department, f.service, func.count())

@@ -26,6 +26,7 @@ from ys_ratings.intake.payloads import (
     CaseCreated,
     CaseReopened,
     DeadlineEvent,
+    center,
 )
 from ys_ratings.months import month_of
 from ys_ratings.oversight.models import CaseFact, LedgerEntry, StageFact
@@ -77,6 +78,7 @@ async def case_created(
             closed_at=None,
             closed_month=None,
             outcome=None,
+            excluded=None,
         )
         return
     fact = await _case(session, service, kind, p)
@@ -98,8 +100,30 @@ async def case_closed(session: AsyncSession, service: str, kind: str, p: CaseClo
 
 async def case_assigned(session: AsyncSession, service: str, kind: str, p: CaseAssigned) -> None:
     """派单 / 交办: the case counts for the unit handling it from now on (a 12345 ticket, a
-    complaint, a 交办单 received by a center and handed on; re-handed after a 退单/退回)."""
-    await _case(session, service, kind, p)
+    complaint, a 交办单 received by a center and handed on; re-handed after a 退单/退回). A
+    case handed to a unit is that unit's matter, whatever it was before (a transferred ticket
+    reopened at the 12345 center after its 回访, then dispatched)."""
+    fact = await _case(session, service, kind, p)
+    fact.excluded = None
+    await session.flush()
+
+
+async def case_released(session: AsyncSession, service: str, kind: str, p: CaseCommon) -> None:
+    """退单 approved / 退回: the unit gave the case back as not its matter; it counts for the
+    center again until it is handed to the next unit (``p.department`` names the unit that
+    gave it back)."""
+    fact = await _case(session, service, kind, p)
+    fact.department = center(service)
+    await session.flush()
+
+
+async def case_excluded(
+    session: AsyncSession, service: str, kind: str, p: CaseCommon, why: str
+) -> None:
+    """并单 / 转办: the case is no unit's 受理 (a duplicate of one counted already; a complaint
+    the complaints center counts as its own case)."""
+    fact = await _case(session, service, kind, p)
+    fact.excluded = why
     await session.flush()
 
 

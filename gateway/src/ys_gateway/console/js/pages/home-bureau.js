@@ -37,13 +37,18 @@ export const SCORECARD_COLUMNS = [
   { label: "单位", value: (s) => deptName(s.department) },
   { label: "本月受理", value: (s) => String(sum(s.received)) },
   { label: "本月办结", value: (s) => String(sum(s.closed)) },
-  { label: "按时办结率", value: (s) => pct(s.on_time_rate) },
+  // the on-time share of the timed stages completed in the month, not of the matters finished
+  { label: "环节按时率", value: (s) => pct(s.on_time_rate) },
   { label: "在办督办", value: (s) => (s.overdue_now ? tag(String(s.overdue_now), "danger") : "0") },
   { label: "好评率（县规则）", value: (s) => pct(s.ratings.county_good_rate) },
   { label: "差评", value: (s) => String(s.ratings.bad) },
   { label: "排名", value: (s) => (s.ratings.rank ? String(s.ratings.rank) : "—") },
   { label: "约谈", value: (s) => (s.ratings.flagged ? tag("连续两月末位", "danger") : "") },
 ];
+
+export const SCORECARD_NOTE = "本月受理：派单、交办到本单位的事项（未派单、直接答复的12345工单计入12345热线中心，"
+  + "并单、转侵权投诉中心的不计）。环节按时率：本月完成的各时限环节（签收、联系、办理、回复、回访等）中按时完成的比例；"
+  + "本月没有完成的环节时为“—”。";
 
 export async function bureauHome({ main }, p) {
   const month = thisMonth();
@@ -64,7 +69,8 @@ export async function bureauHome({ main }, p) {
       items("/api/v1/ratings/rectifications", { state: "invalid_review" }), "没有待审核的无效差评申请") : null,
     card("差评整改（在办）", async () => (await all("/api/v1/ratings/rectifications", {}, 400)).filter((r) => r.state !== "closed"),
       (rows) => table(RECTIFICATION_COLUMNS, rows, "没有在办的差评整改")),
-    card(`部门考核（${month}）`, () => get("/api/v1/ratings/scorecards", { month }), (s) => table(SCORECARD_COLUMNS, s.items, "本月暂无考核数据"),
+    card(`部门考核（${month}）`, () => get("/api/v1/ratings/scorecards", { month }), (s) => h("div", {}, table(SCORECARD_COLUMNS, s.items, "本月暂无考核数据"),
+      h("p", { class: "muted scorecard-note" }, SCORECARD_NOTE)),
       h("p", { class: "muted" }, h("a", { href: "/console/bulletin", "data-link": "" }, "查看月通报"), "　",
         h("a", { href: STATS_PAGE, "data-link": "" }, "查看12345热线统计"), "　",
         h("a", { href: COMPLAINTS_STATS_PAGE, "data-link": "" }, "涉企投诉统计"), "　",
