@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,12 @@ import pytest
 from nats.js.errors import NotFoundError
 from sqlalchemy import text
 
+from yingshang.clock import now
 from yingshang.db import Database
 from yingshang.processes import free_port, port_in_use
 from yingshang.testing import NatsProcess, TestIssuer, a_client, a_head, the_bureau
-from yingshang.testing.databases import TemplateDatabases
+from yingshang.testing.clock import frozen_clock
+from yingshang.testing.databases import Backend, TemplateDatabases, postgres_admin_url
 
 
 async def _notes(url: str) -> list[str]:
@@ -100,6 +103,71 @@ async def test_a_closed_session_leaves_no_copy_behind(
     assert kept.rsplit("/", 1)[-1] in await _databases_named(postgres_url, templates.session_tag)
     templates.close()
     assert await _databases_named(postgres_url, templates.session_tag) == []
+
+
+seed_runs: list[str] = []  # what each run of the seed below wrote, in order
+
+
+async def _seed_notes(db: Database) -> None:
+    """A suite's seed: one note saying when it was written."""
+    body = f"seeded at {now().isoformat()}"
+    seed_runs.append(body)
+    async with db.write() as session:
+        await session.execute(text("INSERT INTO probe_note (body) VALUES (:b)"), {"b": body})
+
+
+@pytest.mark.parametrize("marker", ["first test's row", "second test's row"])
+async def test_each_test_gets_its_own_seeded_copy(
+    migrated_db: Any, probe_dir: Path, marker: str
+) -> None:
+    url = migrated_db(probe_dir, seed=_seed_notes)
+    [seeded] = await _notes(url)  # whichever test ran first, its row is not here
+    await _add_note(url, marker)
+    assert await _notes(url) == [seeded, marker]
+    assert await _notes(migrated_db(probe_dir)) == []  # the migrated template has no seed
+
+
+@pytest.mark.db
+async def test_a_seed_is_written_once_per_frozen_instant(
+    test_backend: Backend, probe_dir: Path, tmp_path: Path
+) -> None:
+    """Copies under one frozen instant share one seeded template; under another instant the
+    seed writes again, with that instant's time; a closed session leaves none behind."""
+    templates = TemplateDatabases(tmp_path / "templates", postgres_admin_url())
+    first, second = datetime(2026, 3, 2, 2, 0, tzinfo=UTC), datetime(2026, 3, 9, 2, 0, tzinfo=UTC)
+
+    def seeded_copy() -> str:
+        return templates.copy(probe_dir, test_backend, tmp_path, _seed_notes)
+
+    seed_runs.clear()
+    try:
+        with frozen_clock(first):
+            one, two = seeded_copy(), seeded_copy()
+        with frozen_clock(second):
+            three = seeded_copy()
+        assert seed_runs == [f"seeded at {first.isoformat()}", f"seeded at {second.isoformat()}"]
+        await _add_note(one, "in the first copy only")
+        assert await _notes(one) == [seed_runs[0], "in the first copy only"]
+        assert await _notes(two) == [seed_runs[0]]
+        assert await _notes(three) == [seed_runs[1]]
+    finally:
+        templates.close()
+    if test_backend == "postgres":
+        assert await _databases_named(postgres_admin_url() or "", templates.session_tag) == []
+
+
+@pytest.mark.postgres
+async def test_postgres_copies_do_not_wait_for_the_disk_at_commit(
+    db_templates: TemplateDatabases, probe_dir: Path, tmp_path: Path
+) -> None:
+    db = Database(db_templates.copy(probe_dir, "postgres", tmp_path))
+    try:
+        async with db.read() as session:
+            setting = (await session.execute(text("SHOW synchronous_commit"))).scalar()
+    finally:
+        await db.dispose()
+        db_templates.discard(db.url)
+    assert setting == "off"
 
 
 async def test_nats_server_fixture_serves_jetstream(nats_server: str) -> None:

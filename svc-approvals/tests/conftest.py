@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from yingshang.clock import SHANGHAI, FrozenClock
+from yingshang.db import Database
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.clock import frozen_clock
 from yingshang.testing.tokens import TestIssuer
@@ -28,16 +29,17 @@ def clock() -> Iterator[FrozenClock]:
         yield frozen
 
 
-async def _seeded(sut: ServiceUnderTest) -> ServiceUnderTest:
-    async with sut.app.state.db.write() as session:
+async def county_hall(db: Database) -> None:
+    """The county hall's seed (written once into a template the tests copy)."""
+    async with db.write() as session:
         await seed(session, read_county(COUNTY))
-    return sut
 
 
 @pytest.fixture
 async def hall(service_app: Callable[..., Any], clock: FrozenClock) -> ServiceUnderTest:
     """The approvals service in-process (no broker), seeded with the county hall."""
-    return await _seeded(await service_app(create_app, Settings, SERVICE_DIR))
+    sut: ServiceUnderTest = await service_app(create_app, Settings, SERVICE_DIR, seed=county_hall)
+    return sut
 
 
 @pytest.fixture

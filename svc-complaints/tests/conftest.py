@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from yingshang.clock import FrozenClock
+from yingshang.db import Database
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.clock import frozen_clock
 from yingshang.testing.tokens import TestIssuer
@@ -23,17 +24,19 @@ def clock() -> Iterator[FrozenClock]:
         yield frozen
 
 
-async def seeded(sut: ServiceUnderTest) -> ServiceUnderTest:
-    async with sut.app.state.db.write() as session:
+async def county(db: Database) -> None:
+    """The county's departments and the default policies (written once into a template the
+    tests copy)."""
+    async with db.write() as session:
         await seed(session)
-    return sut
 
 
 @pytest.fixture
 async def complaints(service_app: Callable[..., Any], clock: FrozenClock) -> ServiceUnderTest:
     """svc-complaints in-process (no broker), seeded with the county's departments and the
     default policies."""
-    return await seeded(await service_app(create_app, Settings, SERVICE_DIR))
+    sut: ServiceUnderTest = await service_app(create_app, Settings, SERVICE_DIR, seed=county)
+    return sut
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from ys_hotline.seed import seed as seed_hotline
 from ys_hotline.settings import Settings as HotlineSettings
 
 from .builders import BASE, ENTERPRISE, People, step
-from .conftest import seeded
+from .conftest import county
 
 pytestmark = pytest.mark.nats
 HOTLINE = "/api/v1/hotline/tickets"
@@ -48,8 +48,8 @@ async def both(
     hotline = await service_app(create_hotline, HotlineSettings, HOTLINE_DIR, nats=nats_process.url)
     async with hotline.app.state.db.write() as session:
         await seed_hotline(session)
-    complaints = await seeded(
-        await service_app(create_app, Settings, SERVICE_DIR, nats=nats_process.url)
+    complaints = await service_app(
+        create_app, Settings, SERVICE_DIR, nats=nats_process.url, seed=county
     )
     for sut in (hotline, complaints):
         await eventually(lambda s=sut: asyncio.sleep(0, result=s.app.state.nats.is_connected))

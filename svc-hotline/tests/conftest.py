@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from yingshang.db import Database
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.tokens import TestIssuer
 from ys_hotline.app import SERVICE_DIR, create_app
@@ -18,10 +19,14 @@ from .builders import People
 async def hotline(service_app: Callable[..., Any]) -> ServiceUnderTest:
     """The hotline in-process (no broker): seeded with the county's departments, the dispatch
     catalogue, the 五限时 policies and the demo knowledge base."""
-    sut: ServiceUnderTest = await service_app(create_app, Settings, SERVICE_DIR)
-    async with sut.app.state.db.write() as session:
-        await seed(session)
+    sut: ServiceUnderTest = await service_app(create_app, Settings, SERVICE_DIR, seed=county)
     return sut
+
+
+async def county(db: Database) -> None:
+    """The hotline's seed (written once into a template the tests copy)."""
+    async with db.write() as session:
+        await seed(session)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from yingshang.clock import FrozenClock
+from yingshang.db import Database
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.clock import frozen_clock
 from yingshang.testing.tokens import TestIssuer
@@ -23,10 +24,14 @@ from .builders import CENTER, Events, People
 async def ratings(service_app: Callable[..., Any]) -> ServiceUnderTest:
     """svc-ratings in-process, no broker (events are applied by calling the handlers)."""
     sut: ServiceUnderTest = await service_app(
-        create_app, Settings, SERVICE_DIR, ratings_center_dept=CENTER
+        create_app, Settings, SERVICE_DIR, ratings_center_dept=CENTER, seed=county
     )
-    await seed_database(sut.app.state.db, sut.settings.county_file)  # type: ignore[attr-defined]
     return sut
+
+
+async def county(db: Database) -> None:
+    """The county's names (written once into a template the tests copy)."""
+    await seed_database(db, Settings().county_file)
 
 
 @pytest.fixture

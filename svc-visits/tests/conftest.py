@@ -9,6 +9,7 @@ import pytest
 
 from tests.builders import START, TEST_PEOPLE, People, Walk
 from yingshang.clock import FrozenClock
+from yingshang.db import Database
 from yingshang.testing.apps import ServiceUnderTest
 from yingshang.testing.clock import frozen_clock
 from yingshang.testing.tokens import TestIssuer
@@ -24,17 +25,19 @@ def clock() -> Iterator[FrozenClock]:
         yield frozen
 
 
-async def seeded(sut: ServiceUnderTest) -> ServiceUnderTest:
-    async with sut.app.state.db.write() as session:
+async def county(db: Database) -> None:
+    """The county's departments, people and halls, the default policies and the test people
+    (written once into a template the tests copy)."""
+    async with db.write() as session:
         await seed(session, Settings().county_file, people=True)
         await PEOPLE.add_missing(session, TEST_PEOPLE)
-    return sut
 
 
 @pytest.fixture
 async def visits(service_app: Callable[..., Any], clock: FrozenClock) -> ServiceUnderTest:
     """svc-visits in-process (no broker), seeded (no demo data)."""
-    return await seeded(await service_app(create_app, Settings, SERVICE_DIR))
+    sut: ServiceUnderTest = await service_app(create_app, Settings, SERVICE_DIR, seed=county)
+    return sut
 
 
 @pytest.fixture

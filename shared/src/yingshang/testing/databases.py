@@ -4,6 +4,15 @@ SQLite: the migrated template file is copied. PostgreSQL: ``CREATE DATABASE ... 
 dropped after the test (``WITH (FORCE)`` ends leftover connections). Tests never share data and
 never use ``create_all()``: every database is built by the services' own migrations.
 
+Seeded templates: the data most of a suite's tests start from (a service's seed) is written
+once per session into a template of its own, a copy of the migrated one, by the suite's seed
+function; its tests get copies of that. A seed writes under the clock of the test that first
+asks for it: a frozen clock's instant is part of the template's key.
+
+PostgreSQL copies commit without waiting for their WAL to reach the disk
+(``synchronous_commit = off``): what a test's transactions see is unchanged, only a crash of
+the server itself could lose their last commits, and a test's copy is thrown away anyway.
+
 On PostgreSQL neither making nor dropping a copy is on the tests' path: a copy costs the server
 a sixth of a second of CPU, more under load (it writes the whole database, system catalogues
 included, to its WAL), and a drop waits for a checkpoint. When a test takes a copy of a
@@ -22,14 +31,17 @@ import secrets
 import shutil
 import sqlite3
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg  # type: ignore[import-untyped]
 
+from yingshang.clock import FrozenClock, get_clock
+from yingshang.db import Database
 from yingshang.migrate import upgrade
 
 log = logging.getLogger("yingshang.testing")
@@ -37,6 +49,10 @@ Backend = Literal["sqlite", "postgres"]
 BACKENDS: tuple[Backend, ...] = ("sqlite", "postgres")
 DROPS_AT_ONCE = 4  # connections the drops of a session take at most
 T = TypeVar("T")
+# Writes a suite's starting data into a fresh migrated database (a module-level function: the
+# function itself names its template).
+Seed = Callable[[Database], Awaitable[None]]
+TemplateKey = tuple[Path, Backend, Seed | None, datetime | None]
 
 
 def selected_backend() -> Backend:
@@ -87,44 +103,49 @@ async def pg_admin(admin_url: str, *statements: str) -> None:
 
 
 class TemplateDatabases:
-    """Per-session registry of migrated templates, one per (service dir, backend)."""
+    """Per-session registry of templates, one per (service dir, backend, seed, frozen instant)."""
 
     def __init__(self, workdir: Path, pg_admin_url: str | None = None) -> None:
         self.workdir = workdir
         self.pg_admin_url = pg_admin_url
         self.session_tag = secrets.token_hex(3)  # parallel runs on one server never collide
-        self._templates: dict[tuple[Path, Backend], str] = {}
+        self._templates: dict[TemplateKey, str] = {}
         self._copies: set[str] = set()  # PostgreSQL copies made and not dropped yet
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a seeded template asks for its migrated one
         # PostgreSQL: the next copy of each template, made on a thread of its own before a
         # test asks for it; finished tests' copies, dropped on another.
         self._maker: ThreadPoolExecutor | None = None
         self._spares: dict[str, Future[str]] = {}
         self._dropper: _Dropper | None = None
 
-    def template(self, service_dir: Path, backend: Backend) -> str:
-        """The template for ``service_dir`` (a file path or a database name), migrated once."""
-        key = (Path(service_dir).resolve(), backend)
+    def template(self, service_dir: Path, backend: Backend, seed: Seed | None = None) -> str:
+        """The template for ``service_dir`` (a file path or a database name), migrated once;
+        with ``seed``, a copy of that one holding what ``seed`` writes, written once (per
+        frozen instant: a seed's timestamps are those of the clock it writes under)."""
+        clock = get_clock()
+        frozen = clock.now() if seed is not None and isinstance(clock, FrozenClock) else None
+        key = (Path(service_dir).resolve(), backend, seed, frozen)
         with self._lock:
             if key not in self._templates:
-                self._templates[key] = self._build(key[0], backend)
+                self._templates[key] = self._build(key)
             return self._templates[key]
 
-    def copy(self, service_dir: Path, backend: Backend, dest_dir: Path) -> str:
-        """A fresh migrated database for one test; returns its URL."""
-        template = self.template(service_dir, backend)
+    def copy(
+        self, service_dir: Path, backend: Backend, dest_dir: Path, seed: Seed | None = None
+    ) -> str:
+        """A fresh migrated database for one test (holding ``seed``'s data when given);
+        returns its URL."""
+        template = self.template(service_dir, backend, seed)
         if backend == "sqlite":
             target = dest_dir / f"{_slug(service_dir)}_{secrets.token_hex(4)}.sqlite3"
             shutil.copyfile(template, target)
-            return f"sqlite+aiosqlite:///{target}"
-        admin = self._require_pg()
+            return _sqlite_url(target)
         with self._lock:
             if self._maker is None:
                 self._maker = ThreadPoolExecutor(1, thread_name_prefix="ys-test-db-copies")
             mine = self._spares.pop(template, None) or self._maker.submit(self._create, template)
             self._spares[template] = self._maker.submit(self._create, template)  # the next's
-        database = mine.result()
-        return with_database(admin, database).replace("postgresql://", "postgresql+asyncpg://")
+        return self._pg_url(mine.result())
 
     def drop(self, url: str) -> None:
         """Drop a PostgreSQL copy now (no-op for SQLite files, which live in the test's tmp
@@ -151,7 +172,7 @@ class TemplateDatabases:
         if dropper is not None:
             dropper.close()
         names = sorted(self._copies)
-        names += [t for (_, backend), t in self._templates.items() if backend == "postgres"]
+        names += [t for key, t in self._templates.items() if key[1] == "postgres"]
         self._drop_databases(names, quietly=False)
         self._templates.clear()
 
@@ -160,7 +181,8 @@ class TemplateDatabases:
         database = f"ys_t_{template.removeprefix('ys_tpl_')}_{secrets.token_hex(4)}"
         self._copies.add(database)  # dropped at the end even if its test never comes
         create = f'CREATE DATABASE "{database}" TEMPLATE "{template}"'
-        run_sync(pg_admin(self._require_pg(), create))
+        no_flush_wait = f'ALTER DATABASE "{database}" SET synchronous_commit = off'
+        run_sync(pg_admin(self._require_pg(), create, no_flush_wait))
         return database
 
     def _drop_databases(self, names: list[str], quietly: bool = True) -> None:
@@ -189,7 +211,10 @@ class TemplateDatabases:
             else:
                 raise outcome
 
-    def _build(self, service_dir: Path, backend: Backend) -> str:
+    def _build(self, key: TemplateKey) -> str:
+        service_dir, backend, seed, _ = key
+        if seed is not None:
+            return self._build_seeded(service_dir, backend, seed)
         if backend == "sqlite":
             return str(self._build_sqlite(service_dir))
         admin = self._require_pg()
@@ -198,18 +223,37 @@ class TemplateDatabases:
         upgrade(service_dir, with_database(admin, database))
         return database
 
+    def _build_seeded(self, service_dir: Path, backend: Backend, seed: Seed) -> str:
+        """A copy of the migrated template with ``seed``'s data, itself a template."""
+        migrated = self.template(service_dir, backend)
+        variant = f"s{len(self._templates)}"  # unique in the session
+        if backend == "sqlite":
+            path = self.workdir / f"template-{_slug(service_dir)}-{variant}.sqlite3"
+            shutil.copyfile(migrated, path)
+            run_sync(_run_seed(_sqlite_url(path), seed))
+            _one_file(path)
+            return str(path)
+        database = f"{migrated}_{variant}"
+        create = f'CREATE DATABASE "{database}" TEMPLATE "{migrated}"'
+        run_sync(pg_admin(self._require_pg(), create))
+        try:
+            run_sync(_run_seed(self._pg_url(database), seed))
+        except BaseException:
+            self._drop_databases([database], quietly=True)
+            raise
+        return database
+
     def _build_sqlite(self, service_dir: Path) -> Path:
         self.workdir.mkdir(parents=True, exist_ok=True)
         path = self.workdir / f"template-{_slug(service_dir)}.sqlite3"
         path.unlink(missing_ok=True)
         upgrade(service_dir, f"sqlite:///{path}")
-        # One self-contained file (no -wal beside it) so a plain file copy is complete.
-        conn = sqlite3.connect(path)
-        try:
-            conn.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            conn.close()
+        _one_file(path)
         return path
+
+    def _pg_url(self, database: str) -> str:
+        url = with_database(self._require_pg(), database)
+        return url.replace("postgresql://", "postgresql+asyncpg://")
 
     def _require_pg(self) -> str:
         if not self.pg_admin_url:
@@ -246,6 +290,27 @@ class _Dropper:
                 self._drop_all(names)
             except Exception:  # left to the session's close
                 log.exception("could not drop test databases %s", names)
+
+
+async def _run_seed(url: str, seed: Seed) -> None:
+    db = Database(url)
+    try:
+        await seed(db)
+    finally:
+        await db.dispose()
+
+
+def _one_file(path: Path) -> None:
+    """One self-contained SQLite file (no -wal beside it), so a plain file copy is complete."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
 
 
 def _slug(service_dir: Path) -> str:

@@ -28,6 +28,7 @@ from yingshang.testing.apps import (
 from yingshang.testing.browser import Chromium, chromium_binary
 from yingshang.testing.databases import (
     Backend,
+    Seed,
     TemplateDatabases,
     postgres_admin_url,
     selected_backend,
@@ -111,11 +112,13 @@ def db_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TemplateD
 def migrated_db(
     db_templates: TemplateDatabases, test_backend: Backend, tmp_path: Path
 ) -> Iterator[MigratedDb]:
-    """``migrated_db(service_dir, backend=None) -> url``: this test's own migrated database."""
+    """``migrated_db(service_dir, backend=None, seed=None) -> url``: this test's own migrated
+    database; with ``seed`` (``async def seed(db: Database)``, module-level), a copy of a
+    template that ``seed`` filled once in the session."""
     made: list[str] = []
 
-    def make(service_dir: Path, backend: Backend | None = None) -> str:
-        url = db_templates.copy(service_dir, backend or test_backend, tmp_path)
+    def make(service_dir: Path, backend: Backend | None = None, seed: Seed | None = None) -> str:
+        url = db_templates.copy(service_dir, backend or test_backend, tmp_path, seed)
         made.append(url)
         return url
 
@@ -153,7 +156,8 @@ def nats_process(tmp_path: Path) -> Iterator[NatsProcess]:
 def service_settings_for(
     migrated_db: MigratedDb, issuer: TestIssuer, tmp_var: Path, request: pytest.FixtureRequest
 ) -> SettingsFor:
-    """``(Settings, service_dir, nats=False, **overrides)`` → test settings on a migrated copy.
+    """``(Settings, service_dir, nats=False, seed=None, **overrides)`` → test settings on a
+    migrated copy (holding ``seed``'s data: see ``migrated_db``).
 
     ``nats=True`` points the service at the session's nats-server (and runs its background
     workers); ``nats="nats://..."`` at that one (a test's own ``nats_process``, say)."""
@@ -163,6 +167,7 @@ def service_settings_for(
         service_dir: Path,
         *,
         nats: bool | str = False,
+        seed: Seed | None = None,
         **kw: Any,
     ) -> ServiceSettings:
         jwks = issuer.write_jwks(tmp_var / "jwks.json")
@@ -171,7 +176,7 @@ def service_settings_for(
             nats_url = request.getfixturevalue("nats_server")
         return service_settings(
             settings_cls,
-            database_url=migrated_db(service_dir),
+            database_url=migrated_db(service_dir, seed=seed),
             jwks_file=jwks,
             var_dir=tmp_var,
             nats_url=nats_url,
