@@ -147,6 +147,43 @@ def test_timeline_labels_name_steps_and_states_in_words() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("component", "name"),
+    [
+        ("deadline-sweeper", "系统（时限监控）"),
+        ("hotline", "系统（12345热线）"),
+        ("ratings", "系统（好差评）"),
+        ("enterprise", "投诉企业（凭查询码）"),
+    ],
+)
+def test_background_components_act_and_read_under_their_names_in_words(
+    component: str, name: str
+) -> None:
+    """A component's principal carries its name in words (what a note it writes records as
+    its author); its timeline entries read so, rows written under its code included."""
+    assert system_actor(component).name == name
+    labels = CASE_MACHINE.timeline_labels({})
+    entry = an_entry("accept", "dispatched", "accepted")
+    entry.actor, entry.actor_name = f"system:{component}", component  # as older rows hold it
+    assert labels.out(entry).actor_name == name
+    assert labels.out(an_entry("accept", "dispatched", "accepted")).actor_name == "冯涛"
+
+
+def test_a_component_without_a_name_in_words_is_refused_at_import() -> None:
+    with pytest.raises(KeyError):
+        system_actor("unnamed-component")
+
+
+def test_a_refused_state_names_the_step_and_the_state_in_words() -> None:
+    """409: the detail says what the step and the state are called (签收, 已签收), not codes."""
+    head = a_head("ROADS").build()
+    case = a_case("accepted", "ROADS")
+    with pytest.raises(Conflict) as refused:
+        CASE_MACHINE.check(case, "accept", head, if_match=CASE_MACHINE.etag(case))
+    assert refused.value.detail == "当前状态为“已签收”，不能签收"
+    assert refused.value.extra["state"] == "accepted"  # the codes stay for clients
+
+
 def test_a_step_has_one_label() -> None:
     with pytest.raises(ValueError, match="'dispatch' is both '派单' and '分派'"):
         CASE_MACHINE.timeline_labels({"dispatch": "分派"})

@@ -198,7 +198,10 @@ async def test_missing_and_malformed_keys(service_app: StartService) -> None:
     staff_headers = operator.headers(sut.issuer)
     missing = await sut.client.post(f"{PROBE}/required", json=1, headers=staff_headers)
     assert missing.status_code == 400
-    assert missing.json()["type"].endswith("/idempotency-key")
+    assert missing.json()["type"].endswith("/idempotency-key")  # the code clients match on
+    # ... and the words people read (the console shows them)
+    assert missing.json()["title"] == "缺少 Idempotency-Key 或格式有误"
+    assert missing.json()["detail"] == "此请求须带 Idempotency-Key 请求头（建议使用 UUID）"
     # without a token the caller is told to authenticate first, key or no key
     for headers in ({}, {"Idempotency-Key": "short"}, {"Authorization": "Basic eDp5"}):
         anonymous = await sut.client.post(f"{PROBE}/required", json=1, headers=headers)

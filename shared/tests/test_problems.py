@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from enum import StrEnum
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -49,7 +50,7 @@ async def test_date_arithmetic_past_the_calendar_is_a_422_problem() -> None:
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.json()["type"].endswith("/invalid")
-    assert "range" in response.json()["detail"]
+    assert "范围" in response.json()["detail"]
 
 
 async def test_a_refused_field_is_a_problem_worded_in_chinese() -> None:
@@ -99,6 +100,7 @@ async def test_a_value_the_database_refuses_is_a_422_problem(
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.json()["type"].endswith("/" + code)
+    assert not response.json()["detail"].isascii()  # said to people, in Chinese
 
 
 async def test_a_lost_update_race_is_a_412_problem() -> None:
@@ -108,6 +110,7 @@ async def test_a_lost_update_race_is_a_412_problem() -> None:
     assert response.status_code == 412, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.json()["type"].endswith("/stale")
+    assert not response.json()["detail"].isascii()
 
 
 async def test_other_unforeseen_errors_stay_500_problems() -> None:
@@ -115,6 +118,7 @@ async def test_other_unforeseen_errors_stay_500_problems() -> None:
     assert response.status_code == 500
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.json()["type"].endswith("/internal")
+    assert not response.json()["detail"].isascii()
 
 
 async def test_refused_requests_leave_a_log_line_with_their_request_id(
@@ -145,8 +149,30 @@ class Item(BaseModel):
     item: str
 
 
+class Delivery(StrEnum):
+    PICKUP = "pickup"
+    POSTAL = "postal"
+
+
+class Order(BaseModel):
+    name: str = Field(min_length=2)
+    delivery: Delivery
+    copies: int = Field(ge=1, le=5)
+    size: Literal["a4", "a3"]
+    note: str
+
+    @field_validator("note")
+    @classmethod
+    def _worded(cls, note: str) -> str:
+        raise ValueError("note: 说明须写清楚")
+
+
 def app_with_body() -> FastAPI:
     app = app_with("/next", None)
+
+    @app.post("/orders")
+    async def order(body: Order) -> dict[str, str]:
+        return {}
 
     @app.post("/items")
     async def take(body: Item) -> dict[str, str]:
@@ -188,6 +214,27 @@ async def test_a_body_that_is_no_json_is_a_400_naming_no_field() -> None:
     assert "JSON" in body["detail"]
     assert "field" not in body
     assert "errors" not in body
+
+
+async def test_each_refused_field_says_why_in_chinese_with_its_limits() -> None:
+    """pydantic's English messages are said again in Chinese by their ``type`` (kept as it
+    is, a code), with the limits and choices of its ``ctx``; a validator's own words (a
+    ``ValueError``) come without pydantic's "Value error, " prefix."""
+    body = {"name": "x", "delivery": "drone", "copies": 9, "size": "b5", "note": "?"}
+    response = await send(app_with_body(), "POST", "/orders", json=body)
+    assert response.status_code == 422, response.text
+    errors = {e["field"]: (e["type"], e["message"]) for e in response.json()["errors"]}
+    assert errors == {
+        "name": ("string_too_short", "至少 2 个字符"),
+        "delivery": ("enum", "应为以下之一：'pickup'、'postal'"),
+        "copies": ("less_than_equal", "应小于或等于 5"),
+        "size": ("literal_error", "应为以下之一：'a4'、'a3'"),
+        "note": ("value_error", "note: 说明须写清楚"),
+    }
+    missing = await send(app_with_body(), "POST", "/orders", json={"copies": "many"})
+    errors = {e["field"]: (e["type"], e["message"]) for e in missing.json()["errors"]}
+    assert errors["name"] == ("missing", "必须填写")
+    assert errors["copies"] == ("int_parsing", "应为整数")
 
 
 async def test_an_unknown_thing_named_in_the_body_is_a_422_on_its_field() -> None:

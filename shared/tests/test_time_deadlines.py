@@ -199,7 +199,7 @@ async def test_override_amount_keeps_the_policy_ladder(tmp_path: Path) -> None:
 async def test_refusals(tmp_path: Path) -> None:
     async with database(tmp_path) as db, db.write() as session:
         stage = await start(session)
-        with pytest.raises(Conflict, match="already being timed"):
+        with pytest.raises(Conflict, match="已在计时"):
             await start(session, case_id=stage.case_id)
         with pytest.raises(Conflict) as missing:
             await start(session, stage="nonexistent")
@@ -212,7 +212,7 @@ async def test_refusals(tmp_path: Path) -> None:
         await deadlines.cancel(session, stage, actor="u", reason="撤回")
         with pytest.raises(Conflict):
             await deadlines.pause(session, stage, actor="u")
-        with pytest.raises(Invalid, match="positive"):
+        with pytest.raises(Invalid, match="必须大于零"):
             await deadlines.extend(session, (await start(session)).id, 0, "working_days", actor="u")
     assert [e.subject.rsplit(".", 1)[1] for e in await outbox(db)] == [
         "stage_started",

@@ -166,7 +166,7 @@ async def test_a_retired_entry_is_reactivated_under_if_match(
     problem = active.json()
     assert problem["type"].endswith("/entry-not-retired")
     assert (problem["status"], problem["entry_status"]) == (409, "valid")
-    assert "only a retired entry" in problem["detail"]
+    assert "只有已停用的条目" in problem["detail"]
 
 
 async def test_an_edit_needs_the_etag_of_the_version_it_was_made_from(

@@ -66,7 +66,13 @@ async def test_transfer_and_close_on_complaint(hotline: ServiceUnderTest, people
         assert ticket is not None
         assert (ticket.state, ticket.outcome) == ("closed", "resolved")
     detail = await hotline.client.get(f"{BASE}/tickets/{t['id']}", headers=people.center_head)
-    assert "complaint_closed" in [e["action"] for e in detail.json()["timeline"]]
+    [closing] = [e for e in detail.json()["timeline"] if e["action"] == "complaint_closed"]
+    # the consumer's step reads in words: who (the hotline itself) and how the case ended
+    assert (closing["label"], closing["actor_name"], closing["note"]) == (
+        "投诉案件办结",
+        "系统（12345热线）",
+        "投诉案件已办结：企业确认办理结果",
+    )
 
 
 async def test_a_transferred_ticket_has_no_live_due_time(

@@ -112,6 +112,18 @@ def test_an_anonymous_enterprise_follows_its_complaint_and_answers_the_result_by
         answered = center.get(f"{COMPLAINTS}/{case['id']}").json()
     assert answered["state"] == "disputed"
 
+    # The center reads the answer in its own words: no code of the service behind it.
+    staff.reload()
+    expect(staff.locator("dl.kv dt:text-is('企业评价') + dd")).to_have_text("有异议")
+    objection = staff.locator("tr:has(td:text-is('企业异议'))")
+    expect(objection).to_contain_text("投诉企业（凭查询码）")
+    timeline = staff.locator("ol.timeline")
+    expect(timeline).to_contain_text("企业对办理结果有异议，转营商局督办（第 2 级）")
+    who = timeline.locator("li:has-text('企业有异议') .who").first
+    expect(who).to_have_text("投诉企业（凭查询码）")
+    for code in ("SYSTEM", "enterprise", "disputed"):
+        assert code not in staff.locator("main").inner_text(), code
+
 
 def test_a_12345_request_is_tracked_by_a_lower_case_number_with_its_promised_time(
     console: Any,

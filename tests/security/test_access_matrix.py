@@ -31,7 +31,7 @@ from yingshang.testing.services import Service, load_services
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = load_services(ROOT)
-DECLARATION_REFUSAL = "your positions do not allow this action"
+DECLARATION_REFUSAL = "您当前的岗位无权进行此操作"
 OTHER_DEPT = "TOWN_ELSEWHERE"  # a department no declaration names
 HOME = {  # a service's own center, for rules open to every department
     "gateway": "BUREAU",

@@ -27,7 +27,7 @@ from yingshang.problems import Forbidden
 from ys_gateway.models import Position, User
 
 ADMIN_DEPT, ADMIN_ROLE = COUNTY_ADMIN.dept, COUNTY_ADMIN.role
-NOT_CURRENT = "this account is no longer an active administrator at the bureau"
+NOT_CURRENT = "该账号已不是营商局的在用管理员"
 
 
 async def is_current_admin(session: AsyncSession, principal: Principal) -> bool:

@@ -66,7 +66,7 @@ async def healthz(request: Request) -> dict[str, Any]:
         limiter: RateLimiter = request.app.state.limiter
         wait = limiter.public_ip(request.client.host if request.client else "unknown")
         if wait:
-            raise TooManyRequests("too many health checks from this address", retry_after=wait)
+            raise TooManyRequests("该地址的健康检查请求过于频繁", retry_after=wait)
     timeout = request.app.state.settings.aggregate_timeout_seconds
     async with httpx.AsyncClient(timeout=timeout) as client:
         services = await asyncio.gather(

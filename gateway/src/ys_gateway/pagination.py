@@ -37,9 +37,9 @@ def decode_cursor(cursor: str) -> str:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value = orjson.loads(raw)
     except (binascii.Error, ValueError) as exc:
-        raise Invalid("cursor is not one this API issued", field="cursor") from exc
+        raise Invalid("翻页游标无效：不是本接口给出的", field="cursor") from exc
     if not isinstance(value, list) or len(value) != 1 or not isinstance(value[0], str):
-        raise Invalid("cursor is not one this API issued", field="cursor")
+        raise Invalid("翻页游标无效：不是本接口给出的", field="cursor")
     return value[0]
 
 
@@ -64,4 +64,4 @@ def _typed(key: InstrumentedAttribute[Any], value: str) -> Any:
     try:
         return python_type(value)
     except (TypeError, ValueError) as exc:
-        raise Invalid("cursor is not one this API issued", field="cursor") from exc
+        raise Invalid("翻页游标无效：不是本接口给出的", field="cursor") from exc

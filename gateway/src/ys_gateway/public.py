@@ -90,7 +90,7 @@ async def calendar(
     end: Annotated[PlausibleDate, Query(alias="to")],
 ) -> CalendarRange:
     if end < start or (end - start).days > MAX_DAYS:
-        raise Invalid(f"from..to is at most {MAX_DAYS} days, in order", field="to")
+        raise Invalid(f"起止日期（from..to）须先后有序，且最多相隔 {MAX_DAYS} 天", field="to")
     cal = await current_calendar(session)
     days_off: list[date] = []
     working_weekends: list[date] = []

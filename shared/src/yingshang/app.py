@@ -81,7 +81,11 @@ def _ops_router(service: str) -> APIRouter:
         report = await readiness_report(request.app)
         if report["status"] != "ok":
             return problem(
-                503, "Not ready", "see checks", code="not-ready", checks=report["checks"]
+                503,
+                "服务尚未就绪",
+                "见各项检查（checks）",
+                code="not-ready",
+                checks=report["checks"],
             )
         return _json(report)
 

@@ -102,11 +102,11 @@ class Attachment(IdMixin, PlumbingBase):
 
 
 class TooLarge(DomainError):
-    status, code, title = 413, "attachment-too-large", "The file is too large"
+    status, code, title = 413, "attachment-too-large", "文件过大"
 
 
 class UnsupportedType(DomainError):
-    status, code, title = 415, "attachment-type", "This type of file is not accepted"
+    status, code, title = 415, "attachment-type", "不接受该类型的文件"
 
 
 # --- storage --------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ class LocalDiskStore:
             async for chunk in chunks:
                 size += len(chunk)
                 if size > max_bytes:
-                    raise TooLarge(f"files are limited to {max_bytes} bytes")
+                    raise TooLarge(f"文件最大 {max_bytes} 字节")
                 digest.update(chunk)
                 await asyncio.to_thread(handle.write, chunk)
             await asyncio.to_thread(_sync_close, handle)
@@ -249,12 +249,12 @@ def sanitise_filename(raw: str) -> str:
 def _checked_name(kind: FileKind, name: str, declared: str | None) -> str:
     media = (declared or "").split(";")[0].strip().lower()
     if media not in _GENERIC_TYPES and media not in (kind.content_type, *kind.aliases):
-        raise Invalid(f"the file is {kind.name.upper()}, not {media}", field="file")
+        raise Invalid(f"文件实际为 {kind.name.upper()} 格式，而不是 {media}", field="file")
     stem, dot, ext = name.rpartition(".")
     if not dot or not stem:
         return name + kind.extensions[0]
     if f".{ext.lower()}" not in kind.extensions:
-        raise Invalid(f"the file is {kind.name.upper()} but its name ends .{ext}", field="file")
+        raise Invalid(f"文件实际为 {kind.name.upper()} 格式，但文件名以 .{ext} 结尾", field="file")
     return name
 
 
@@ -300,10 +300,10 @@ async def save(
 
 async def _kind(staged: Staged, allowed: Collection[str]) -> FileKind:
     if staged.size == 0:
-        raise Invalid("the file is empty", field="file")
+        raise Invalid("文件是空的", field="file")
     name = await asyncio.to_thread(sniff, staged.path)
     if name is None or name not in allowed:
-        raise UnsupportedType(f"accepted: {', '.join(sorted(allowed))}")
+        raise UnsupportedType(f"可接受的类型：{'、'.join(sorted(allowed))}")
     return KINDS[name]
 
 
@@ -353,7 +353,7 @@ async def get(
     """The attachment, only if it belongs to that case (404 otherwise)."""
     row = await session.get(Attachment, attachment_id)
     if row is None or (row.owner_kind, row.owner_id) != (owner_kind, owner_id):
-        raise NotFound("no such attachment on this case", code="attachment-not-found")
+        raise NotFound("该案件没有这个附件", code="attachment-not-found")
     return row
 
 
@@ -375,7 +375,7 @@ async def open(  # the module's verb: attachments.open(...)
     row = await get(session, owner_kind=owner_kind, owner_id=owner_id, attachment_id=attachment_id)
     if not await store.exists(row.sha256):
         log.error("attachment %s: blob %s is missing from the store", row.id, row.sha256)
-        raise NotFound("the attachment's file is missing", code="attachment-file-missing")
+        raise NotFound("附件的文件已丢失", code="attachment-file-missing")
     headers = {
         "Content-Disposition": content_disposition(row.filename),
         "Content-Length": str(row.size),

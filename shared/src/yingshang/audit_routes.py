@@ -143,7 +143,7 @@ def audit_router(service: str, prefix: str | None = None, rule: AccessRule = ADM
         ] = None,
     ) -> ChainOut:
         if (seq is None) != (anchor_hash is None):
-            raise Invalid("a published head is its seq and its hash, both", field="hash")
+            raise Invalid("核对公布的链头须同时给出序号（seq）和哈希（hash）", field="hash")
         # The head is read first: rows appended during the walk are checked too, so an ``ok``
         # answer vouches for every row up to the head it names.
         head_seq, head_hash = await audit.head(session)

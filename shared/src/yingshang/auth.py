@@ -121,14 +121,14 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
 
 
 PASSWORD_CHANGE_CLAIM = "password_change_required"  # noqa: S105 - a claim's name
-CHANGE_PASSWORD_FIRST = "change the password an administrator set first: POST /auth/password"  # noqa: S105
+CHANGE_PASSWORD_FIRST = "请先修改管理员设置的初始密码（POST /auth/password）"  # noqa: S105
 
 
 class PasswordChangeRequired(Forbidden):
     """A good token whose holder must change the password an administrator set before doing
     anything else (the gateway flags it; every service refuses it too, reached directly)."""
 
-    code, title = "password-change-required", "Password change required"
+    code, title = "password-change-required", "须先修改密码"
 
 
 class TokenVerifier:
@@ -175,14 +175,14 @@ class TokenVerifier:
         if self.jwks_file is not None:
             return json.loads(await asyncio.to_thread(self.jwks_file.read_text))
         if not self.jwks_url:
-            raise ServiceUnavailable("no JWKS configured")
+            raise ServiceUnavailable("未配置令牌公钥（JWKS）")
         try:
             async with httpx.AsyncClient(timeout=5) as client:
                 response = await client.get(self.jwks_url)
                 response.raise_for_status()
                 return response.json()
         except httpx.HTTPError as exc:
-            raise ServiceUnavailable("token keys are unavailable right now") from exc
+            raise ServiceUnavailable("暂时无法取得令牌公钥，请稍后再试") from exc
 
     async def verify(self, token: str) -> Principal:
         """The token's principal; 401 for a bad token, 403 for one whose holder must first
@@ -211,17 +211,17 @@ class TokenVerifier:
             decoded = jwt.decode(token, keys, algorithms=ALGORITHMS)
         except (ValueError, JoseError) as exc:
             if "kid" not in str(exc).lower() and not isinstance(exc, ValueError):
-                raise Unauthorized("invalid token") from exc
+                raise Unauthorized("令牌无效") from exc
             # Unknown key id: the issuer may have rotated; refetch once (rate-limited).
             keys = await self._load_keys(force=True)
             try:
                 decoded = jwt.decode(token, keys, algorithms=ALGORITHMS)
             except (ValueError, JoseError) as exc2:
-                raise Unauthorized("invalid token") from exc2
+                raise Unauthorized("令牌无效") from exc2
         try:
             self._claims.validate(decoded.claims)
         except JoseError as exc:
-            raise Unauthorized(f"token rejected: {exc.error}") from exc
+            raise Unauthorized(f"令牌被拒绝：{exc.error}") from exc
         return principal_from_claims(decoded.claims)
 
     def forget(self, token: str) -> None:
@@ -234,7 +234,7 @@ def bearer_token(request: Request) -> str | None:
         return None
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise Unauthorized("use an 'Authorization: Bearer <token>' header")
+        raise Unauthorized("请先登录（Authorization: Bearer <token>）")
     return value.strip()
 
 
@@ -261,7 +261,7 @@ class AccessRule:
         if token is None:
             if self.kind == "public":
                 return None
-            raise Unauthorized("authentication required")
+            raise Unauthorized("请先登录")
         verifier: TokenVerifier = request.app.state.verifier
         if self.kind == "public":
             try:
@@ -287,7 +287,7 @@ class AccessRule:
 
     def check(self, principal: Principal) -> None:
         if not self.allows(principal):
-            raise Forbidden("your positions do not allow this action")
+            raise Forbidden("您当前的岗位无权进行此操作")
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -383,11 +383,11 @@ def acting_as(principal: Principal, header: str | None) -> Principal:
         return principal
     dept, sep, role = header.strip().partition("/")
     if not sep or not dept or not role:
-        example = "e.g. HOTLINE_CENTER/head"
-        raise Invalid(f"{ACTING_HEADER} is DEPT/role, {example}", field=ACTING_HEADER)
+        example = "例如 HOTLINE_CENTER/head"
+        raise Invalid(f"{ACTING_HEADER} 的格式为 部门/角色，{example}", field=ACTING_HEADER)
     chosen = [p for p in principal.positions if (p.dept, p.role) == (dept, role)]
     if not chosen:
-        raise Forbidden(f"you do not hold the position {dept}/{role}")
+        raise Forbidden(f"您没有 {dept}/{role} 这个岗位")
     return replace(principal, positions=tuple(chosen))
 
 
@@ -395,7 +395,7 @@ async def get_principal(request: Request) -> Principal:
     # async: FastAPI would run a plain ``def`` dependency on a worker thread
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
-        raise Unauthorized("authentication required")
+        raise Unauthorized("请先登录")
     return principal
 
 

@@ -119,14 +119,14 @@ class IdempotencyRecord(PlumbingBase):
 
 
 class KeyInFlight(Conflict):
-    code, title = "idempotency-key-in-flight", "A request with this Idempotency-Key is running"
+    code, title = "idempotency-key-in-flight", "使用该 Idempotency-Key 的请求正在处理"
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": "1"}
 
 
 class BadIdempotencyKey(DomainError):
-    status, code, title = 400, "idempotency-key", "Idempotency-Key missing or malformed"
+    status, code, title = 400, "idempotency-key", "缺少 Idempotency-Key 或格式有误"
 
 
 class Sealer(Protocol):
@@ -278,7 +278,7 @@ async def claim(session: AsyncSession, mine: Claim) -> Response | None:
             hashlib.sha256(f"{mine.scope}\n{mine.key}".encode()).digest()[:8], "big", signed=True
         )
         if not await _TRY_LOCK.scalar(session, lock=lock):
-            raise KeyInFlight("the first request with this Idempotency-Key is still running")
+            raise KeyInFlight("使用该 Idempotency-Key 的第一个请求仍在处理，请稍后重试")
     for _attempt in range(2):
         inserted = await _INSERT_MARKER.scalar(
             session,
@@ -299,7 +299,7 @@ async def claim(session: AsyncSession, mine: Claim) -> Response | None:
                 return answer
             # past its retention (or a marker nothing finished): free the key, insert again
             await _FREE.run(session, of_scope=mine.scope, of_key=mine.row_key)
-    raise KeyInFlight("the key is changing hands; retry")
+    raise KeyInFlight("该 Idempotency-Key 正在交接，请重试")
 
 
 async def _load(session: AsyncSession, scope: str, key: str) -> _Stored | None:
@@ -319,7 +319,7 @@ def _decide(record: _Stored, mine: Claim, at: datetime) -> Response | None:
 
 def _reused() -> Invalid:
     return Invalid(
-        "this Idempotency-Key was already used for a different request",
+        "该 Idempotency-Key 已用于另一个不同的请求",
         code="idempotency-key-reused",
         field=HEADER,
     )
@@ -384,7 +384,7 @@ def parse_key(raw: str | None) -> str | None:
     if len(key) >= 2 and key[0] == key[-1] == '"':
         key = key[1:-1]
     if not _KEY.match(key):
-        raise BadIdempotencyKey("Idempotency-Key: 8-255 visible ASCII characters (use a UUID)")
+        raise BadIdempotencyKey("Idempotency-Key 应为 8–255 个可见 ASCII 字符（建议使用 UUID）")
     return key
 
 
@@ -448,12 +448,12 @@ class IdempotentRoute(TransactionalRoute, _StoresResponse):
                 return await transactional(request)
             key = parse_key(request.headers.get(HEADER))
             if key is None and self.key_required:
-                raise BadIdempotencyKey(f"this request needs an {HEADER} header (a UUID)")
+                raise BadIdempotencyKey(f"此请求须带 {HEADER} 请求头（建议使用 UUID）")
             scope = await scope_of(request, public_route=public_route) if key else None
             if key is None or scope is None:
                 return await transactional(request)
             if scope == ANONYMOUS and len(key) < ANONYMOUS_MIN_LENGTH:
-                raise BadIdempotencyKey("without a token, use a UUID as Idempotency-Key")
+                raise BadIdempotencyKey("未登录时请用 UUID 作为 Idempotency-Key")
             sealer = getattr(request.app.state, "idempotency_sealer", None)
             mine = Claim(scope, key, await request_hash(request), sealer)
             return await _run_claimed(request, transactional, mine)
@@ -477,7 +477,7 @@ async def _run_claimed(request: Request, handler: Handler, mine: Claim) -> Respo
     if held is not None:
         if held != mine.request_hash:
             raise _reused()
-        raise KeyInFlight("the first request with this Idempotency-Key is still running")
+        raise KeyInFlight("使用该 Idempotency-Key 的第一个请求仍在处理，请稍后重试")
     running[mine.scope, mine.key] = mine.request_hash
     request.state.idempotency_claim = mine
     try:
@@ -489,11 +489,14 @@ async def _run_claimed(request: Request, handler: Handler, mine: Claim) -> Respo
 def _key_parameter(required: bool) -> dict[str, Any]:
     """The header in the OpenAPI document. The route class reads and checks it itself (a
     header dependency would only parse it a second time on every request)."""
+    rule = (
+        "One key per intended creation: 8-255 visible ASCII characters, at least 16 without "
+        "a token; a UUID is recommended."
+    )
     description = (
-        "A UUID per intended creation (required)."
+        f"{rule} Required; a retry with the same key replays the first response (24 h)."
         if required
-        else "A UUID per intended creation; a retry with the same key replays the first "
-        "response (24 h)."
+        else f"{rule} A retry with the same key replays the first response (24 h)."
     )
     return {
         "name": HEADER,

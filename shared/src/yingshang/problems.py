@@ -7,7 +7,8 @@ handlers renders ``application/problem+json``. No stack trace ever reaches a cli
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any
@@ -24,8 +25,132 @@ log = logging.getLogger("yingshang.problems")
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://yingshang.gov.cn/problems/"
 # Read by people (the console shows it where no field is named): Chinese. Each entry of
-# ``errors`` keeps pydantic's ``type`` (what the console words per field) and ``message``.
+# ``errors`` keeps pydantic's ``type`` (what the console words per field, a code clients may
+# match on) and says its ``message`` in Chinese (:func:`error_message`).
 VALIDATION_TITLE = "提交的内容未通过校验"
+# pydantic's error types in words, filled from the error's ``ctx`` (its limits, the values
+# expected); a type not listed reads as the generic :data:`_SOME_ERROR`.
+_ERROR_MESSAGES: dict[str, str] = {
+    "missing": "必须填写",
+    "extra_forbidden": "不接受该字段",
+    "none_required": "此处应为空",
+    "string_type": "应为文本",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不符合要求",
+    "string_unicode": "应为有效的文本",
+    "string_not_ascii": "只能包含 ASCII 字符",
+    "enum": "应为以下之一：{expected}",
+    "literal_error": "应为以下之一：{expected}",
+    "union_tag_invalid": "类型应为以下之一：{expected_tags}",
+    "union_tag_not_found": "缺少用于区分类型的字段 {discriminator}",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数，不能有小数",
+    "int_parsing_size": "整数超出可处理的范围",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "finite_number": "应为有限的数字",
+    "decimal_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_max_digits": "最多 {max_digits} 位数字",
+    "decimal_max_places": "小数最多 {decimal_places} 位",
+    "decimal_whole_digits": "整数部分最多 {whole_digits} 位",
+    "fraction_type": "应为数字",
+    "fraction_parsing": "应为数字",
+    "multiple_of": "应为 {multiple_of} 的整数倍",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应大于或等于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "应小于或等于 {le}",
+    "bool_type": "应为是或否（true / false）",
+    "bool_parsing": "应为是或否（true / false）",
+    "list_type": "应为列表",
+    "tuple_type": "应为列表",
+    "set_type": "应为列表",
+    "too_short": "至少 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "dataclass_type": "应为对象",
+    "uuid_type": "应为 UUID",
+    "uuid_parsing": "应为 UUID",
+    "uuid_version": "UUID 版本不符",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_inexact": "应为日期，不能含时刻",
+    "date_past": "应为今天以前的日期",
+    "date_future": "应为今天以后的日期",
+    "datetime_type": "应为日期时间（ISO 8601）",
+    "datetime_parsing": "应为日期时间（ISO 8601）",
+    "datetime_from_date_parsing": "应为日期时间（ISO 8601）",
+    "datetime_object_invalid": "应为有效的日期时间",
+    "datetime_past": "应为过去的时间",
+    "datetime_future": "应为将来的时间",
+    "timezone_aware": "应带时区",
+    "timezone_naive": "不应带时区",
+    "timezone_offset": "时区偏移不符",
+    "time_type": "应为时刻（HH:MM）",
+    "time_parsing": "应为时刻（HH:MM）",
+    "time_delta_type": "应为时长",
+    "time_delta_parsing": "应为时长",
+    "url_type": "应为网址",
+    "url_parsing": "应为有效的网址",
+    "url_syntax_violation": "应为有效的网址",
+    "url_too_long": "网址最长 {max_length} 个字符",
+    "url_scheme": "网址应以 {expected_schemes} 开头",
+    "bytes_type": "应为文本",
+    "bytes_too_short": "至少 {min_length} 个字节",
+    "bytes_too_long": "最多 {max_length} 个字节",
+    "json_type": "应为 JSON 文本",
+    "is_instance_of": "类型不符",
+    "callable_type": "类型不符",
+    "frozen_set_type": "应为列表",
+    "mapping_type": "应为对象",
+    "iterable_type": "应为列表",
+    "invalid_key": "键名无效",
+    "bytes_invalid_encoding": "编码无效",
+    "unexpected_keyword_argument": "不接受该字段",
+    "missing_argument": "必须填写",
+    "missing_keyword_only_argument": "必须填写",
+    "recursion_depth_exceeded": "内容嵌套过深",
+    "frozen_field": "该字段不可修改",
+    "frozen_instance": "不可修改",
+    "recursion_loop": "内容嵌套过深",
+    "complex_type": "应为数字",
+    "complex_str_parsing": "应为数字",
+}
+_SOME_ERROR = "填写有误"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _words(value: Any) -> str:
+    """A ``ctx`` value in a message: pydantic's lists (``'a', 'b' or 'c'``) joined with 、."""
+    text = str(value)
+    return text.replace(" or ", "、").replace(", ", "、")
+
+
+def error_message(error: Mapping[str, Any]) -> str:
+    """One pydantic error (``ValidationError.errors()`` entry) in Chinese, by its ``type`` and
+    ``ctx``. A validator's own ``ValueError`` (``value_error``, ``assertion_error``) already
+    says it in the words staff read: its text, without pydantic's prefix."""
+    kind, ctx = str(error.get("type", "")), error.get("ctx") or {}
+    if kind in ("value_error", "assertion_error") and "error" in ctx:
+        return str(ctx["error"])
+    message = str(error.get("msg", ""))
+    if _CJK.search(message):  # a custom error (``PydanticCustomError``) in words already
+        return message
+    template = _ERROR_MESSAGES.get(kind)
+    if template is None:
+        return _SOME_ERROR
+    try:
+        return template.format(**{k: _words(v) for k, v in ctx.items()})
+    except (KeyError, IndexError, ValueError):
+        return template.split("{")[0].rstrip("：: ") or _SOME_ERROR
+
+
 # The problems of the framework itself (routing, body parsing, the proxy): one type per
 # status, named as the domain's are (``problems/not-found``, never ``problems/404``), with
 # the title in Chinese. Domain errors of the same status keep their own, more specific type.
@@ -201,7 +326,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     errors = [
         {
             "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body",
-            "message": e.get("msg", ""),
+            "message": error_message(e),
             "type": e.get("type", ""),
         }
         for e in exc.errors()
@@ -255,7 +380,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     if not exc.connection_invalidated and not any(m in message for m in TRANSIENT_DATABASE):
         return await _unhandled(request, exc)
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, message)
-    unavailable = ServiceUnavailable("the database is busy or unavailable; retry shortly")
+    unavailable = ServiceUnavailable("数据库繁忙或暂不可用，请稍后重试")
     return await _domain_error(request, unavailable)
 
 
@@ -263,7 +388,7 @@ async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
     # Date arithmetic past year 9999 (or before year 1) on a value the request supplied, where
     # no field type bounded it: the input is wrong, not the service. Logged to find the field.
     log.warning("out of range on %s %s", request.method, request.url.path, exc_info=exc)
-    invalid = Invalid("a date, time or number in the request is outside the range counted in")
+    invalid = Invalid("请求中的日期、时间或数字超出可计算的范围")
     return await _domain_error(request, invalid)
 
 
@@ -278,7 +403,7 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
         # database that runs writers side by side: the loser retries and reads the winner's.
         log.warning("concurrent duplicate on %s %s: %s", request.method, request.url.path,
                     message)  # fmt: skip
-        raced = Conflict("a concurrent request made the same thing; retry", code="concurrent")
+        raced = Conflict("另一个同时进行的请求刚创建了相同的内容，请重试", code="concurrent")
         return await _domain_error(request, raced)
     nul = "0x00" in message or "\\u0000" in message
     if not nul and not isinstance(exc, DataError):
@@ -286,9 +411,9 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     log.warning("value refused by the database on %s %s: %s", request.method,
                 request.url.path, message)  # fmt: skip
     if nul:
-        invalid = Invalid("text must not contain the NUL character (U+0000)", code="nul-character")
+        invalid = Invalid("文本不能包含空字符（U+0000）", code="nul-character")
     else:
-        invalid = Invalid("a value in the request does not fit what the service stores")
+        invalid = Invalid("请求中的某个值超出了服务可保存的范围")
     return await _domain_error(request, invalid)
 
 
@@ -297,7 +422,7 @@ async def _stale(request: Request, exc: Exception) -> JSONResponse:
     # check and its UPDATE … WHERE version = :old: another writer won the race (PostgreSQL
     # runs writers side by side). Nothing of this request was kept; read again and retry.
     log.warning("lost update race on %s %s: %s", request.method, request.url.path, exc)
-    stale = PreconditionFailed("it changed while this request was saving it; read it again")
+    stale = PreconditionFailed("保存期间已有人修改，请重新读取")
     return await _domain_error(request, stale)
 
 
@@ -306,7 +431,7 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     return problem(
         500,
         "内部错误",
-        "The error was logged; quote the request id.",
+        "错误已记录，请提供请求编号（request id）",
         code="internal",
         instance=request.url.path,
         request_id=_request_id(request),

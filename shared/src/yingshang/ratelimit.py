@@ -34,7 +34,7 @@ class MinuteWindow:
         while len(self.hits) > MAX_ADDRESSES:
             self.hits.popitem(last=False)
         if len(hits) >= self.per_minute:
-            raise TooManyRequests("too many requests: try again in a minute", retry_after=60)
+            raise TooManyRequests("请求过于频繁，请一分钟后再试", retry_after=60)
         hits.append(at)
 
 

@@ -138,7 +138,7 @@ class CommitGroups:
         try:
             await asyncio.shield(group.done)
         except Exception as exc:
-            raise GroupCommitFailed("the write could not be committed; retry") from exc
+            raise GroupCommitFailed("写入未能提交，请重试") from exc
 
     async def _close(self, group: Group) -> None:
         async with self.lock:

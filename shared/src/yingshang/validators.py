@@ -55,11 +55,11 @@ def normalise_uscc(value: str) -> str:
     """Upper-cased, trimmed USCC; ``ValueError`` unless 18 valid chars with a matching check."""
     code = value.strip().upper()
     if len(code) != 18:
-        raise ValueError("a unified social credit code has 18 characters")
+        raise ValueError("统一社会信用代码应为 18 位")
     if any(c not in _USCC_VALUES for c in code):
-        raise ValueError("unified social credit code contains a character outside GB 32100")
+        raise ValueError("统一社会信用代码含有 GB 32100 不允许的字符")
     if uscc_check_char(code[:17]) != code[17]:
-        raise ValueError("unified social credit code check character does not match")
+        raise ValueError("统一社会信用代码的校验位不正确")
     return code
 
 
@@ -72,10 +72,10 @@ def normalise_resident_id(value: str) -> str:
     """18-digit resident ID (GB 11643): format, plausible birth date, check character."""
     number = value.strip().upper()
     if not _RESIDENT_ID.match(number):
-        raise ValueError("a resident ID number has 17 digits and a check digit or X")
+        raise ValueError("身份证号应为 17 位数字加 1 位校验码（数字或 X）")
     _birth_date(number[6:14])
     if resident_id_check_char(number[:17]) != number[17]:
-        raise ValueError("resident ID check character does not match")
+        raise ValueError("身份证号的校验码不正确")
     return number
 
 
@@ -83,9 +83,9 @@ def _birth_date(yyyymmdd: str) -> date:
     try:
         born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
     except ValueError as exc:
-        raise ValueError("resident ID holds no valid birth date") from exc
+        raise ValueError("身份证号中的出生日期无效") from exc
     if not EARLIEST_BIRTH <= born <= now().astimezone(SHANGHAI).date():
-        raise ValueError("resident ID birth date is not plausible")
+        raise ValueError("身份证号中的出生日期不合理")
     return born
 
 
@@ -97,7 +97,7 @@ def normalise_mobile(value: str) -> str:
     if len(digits) == 13 and digits.startswith("86"):
         digits = digits[2:]
     if not _MOBILE.match(digits):
-        raise ValueError("not a mainland mobile number (11 digits starting 13-19)")
+        raise ValueError("不是有效的手机号码（11 位，以 13–19 开头）")
     return digits
 
 
@@ -105,7 +105,7 @@ def normalise_landline(value: str) -> str:
     """Landline as ``<area>-<number>[-<ext>]``, e.g. ``0851-28888888``."""
     match = _LANDLINE.match(_SEPARATORS.sub("", value))
     if not match:
-        raise ValueError("not a landline number (area code 0xx[x], 7-8 digits)")
+        raise ValueError("不是有效的固定电话号码（区号 0xx 或 0xxx，加 7–8 位号码）")
     area, number, ext = match.groups()
     return f"{area}-{number}" + (f"-{ext}" if ext else "")
 
@@ -119,20 +119,20 @@ def normalise_phone(value: str) -> str:
     try:
         return normalise_landline(value)
     except ValueError:
-        raise ValueError("not a mobile or landline phone number") from None
+        raise ValueError("不是有效的手机或固定电话号码") from None
 
 
 def normalise_implementation_code(value: str) -> str:
     """31-char 实施编码: a valid 18-char USCC of the implementing body + 13 chars [0-9A-Z]."""
     code = value.strip().upper()
     if len(code) != 31:
-        raise ValueError("an implementation code has 31 characters")
+        raise ValueError("实施编码应为 31 位")
     try:
         normalise_uscc(code[:18])
     except ValueError as exc:
-        raise ValueError(f"implementation code: the first 18 characters: {exc}") from exc
+        raise ValueError(f"实施编码的前 18 位：{exc}") from exc
     if not _IMPLEMENTATION_TAIL.match(code[18:]):
-        raise ValueError("implementation code: the last 13 characters must be 0-9 or A-Z")
+        raise ValueError("实施编码的后 13 位只能是数字或大写字母")
     return code
 
 
@@ -159,7 +159,7 @@ is_valid_implementation_code = _predicate(normalise_implementation_code)
 def _str_only(value: object) -> object:
     # Numbers must not sneak in as ints (a leading 0 of a landline would be lost).
     if not isinstance(value, str):
-        raise ValueError("expected a string")
+        raise ValueError("应为文本")
     return value
 
 
@@ -204,14 +204,14 @@ ImplementationCode = Annotated[
 def plausible_date(value: date) -> date:
     """``ValueError`` for a day outside 1900–2199 (see ``EARLIEST_DAY``)."""
     if not EARLIEST_DAY <= value <= LATEST_DAY:
-        raise ValueError(f"a date between {EARLIEST_DAY} and {LATEST_DAY}")
+        raise ValueError(f"日期应在 {EARLIEST_DAY} 至 {LATEST_DAY} 之间")
     return value
 
 
 def plausible_datetime(value: datetime) -> datetime:
     """``ValueError`` for a time whose year is outside 1900–2199, offset or not."""
     if not EARLIEST_DAY.year <= value.year <= LATEST_DAY.year:
-        raise ValueError(f"a time between {EARLIEST_DAY} and {LATEST_DAY}")
+        raise ValueError(f"时间应在 {EARLIEST_DAY} 至 {LATEST_DAY} 之间")
     return value
 
 
@@ -234,7 +234,7 @@ def not_after_today(day: date) -> date:
     """``ValueError`` for a day after the county's today (a fact that has not happened yet)."""
     current = today()
     if day > current:
-        raise ValueError(f"a day not after today ({current}, Asia/Shanghai)")
+        raise ValueError(f"日期不能晚于今天（{current}）")
     return day
 
 

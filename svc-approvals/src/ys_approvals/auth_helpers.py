@@ -12,4 +12,4 @@ def require_key_from_clients(request: Request, principal: Principal, what: str) 
     """The provincial platform retries on timeouts: what it creates carries an
     Idempotency-Key, so a retry replays the first answer instead of creating twice."""
     if principal.is_client and not request.headers.get(HEADER):
-        raise BadIdempotencyKey(f"{what} from an integration client carries an {HEADER} header")
+        raise BadIdempotencyKey(f"接口客户端提交{what}须带 {HEADER} 请求头")

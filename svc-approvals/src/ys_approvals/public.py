@@ -84,7 +84,7 @@ async def _status(
     except (NotFound, ValueError):
         matches = False
     if not matches:
-        raise NotFound("no application with that number and query code")
+        raise NotFound("没有与该编号和查询码相符的办件")
     return PublicStatusOut(
         number=app.number,
         item_name=app.item_name,

@@ -27,9 +27,7 @@ class TokenBucket:
         tokens = min(self.burst, tokens + (at - last) * self.rate)
         if tokens < 1:
             self._buckets[key] = (tokens, at)
-            raise TooManyRequests(
-                "too many lookups; wait a moment", retry_after=int(1 / self.rate) + 1
-            )
+            raise TooManyRequests("查询过于频繁，请稍候再试", retry_after=int(1 / self.rate) + 1)
         self._buckets[key] = (tokens - 1, at)
         while len(self._buckets) > self.max_keys:
             self._buckets.popitem(last=False)

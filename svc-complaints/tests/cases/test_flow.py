@@ -223,3 +223,34 @@ async def test_the_rating_names_the_complaint_rated_without_who_made_it(
     events = await events_of(complaints, case["id"])
     completed = next(e for e in events if e["type"].endswith(".completed"))["data"]
     assert completed["item_name"] == "其他：[已隐去]被要求捐赠"
+
+
+async def test_the_enterprises_dispute_reads_in_the_staffs_words(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    """The enterprise answers on the public page, no person of the staff: its objection and
+    the 督办 it opens are recorded under names and notes in words, never a component's code
+    ("enterprise", "SYSTEM") nor English."""
+    c, p = complaints.client, people
+    case = await register(c, p.clerk)
+    code = case["query_code"]
+    case = await step(c, case, "accept", p.officer)
+    case = await step(c, case, "assign", p.officer)
+    case = await step(c, case, "investigate", p.staff(), {"note": "已调取检查记录。"})
+    case = await step(c, case, "reply", p.head(), {"reply": "已责令执法人员纠正。"})
+    case = await step(c, case, "resolve", p.officer, {"result": "经核查属实，已责令纠正。"})
+    answer = {"number": case["number"], "query_code": code, "verdict": "disputed",
+              "reason": "损失至今未获补偿"}  # fmt: skip
+    disputed = await c.post(f"{BASE}/public/respond", json=answer)
+    assert disputed.status_code == 200, disputed.text
+
+    case = (await c.get(f"{BASE}/cases/{case['id']}", headers=p.officer)).json()
+    [objection] = [n for n in case["notes"] if n["kind"] == "dispute"]
+    assert objection["body"] == "损失至今未获补偿"
+    assert objection["author_name"] == "投诉企业（凭查询码）"
+    timeline = (await c.get(f"{BASE}/cases/{case['id']}/timeline", headers=p.officer)).json()
+    by_action = {e["action"]: e for e in timeline}
+    assert by_action["dispute"]["actor_name"] == "投诉企业（凭查询码）"
+    escalated = by_action["escalated"]
+    assert escalated["note"] == "企业对办理结果有异议，转营商局督办（第 2 级）"
+    assert escalated["actor_name"] == "投诉企业（凭查询码）"

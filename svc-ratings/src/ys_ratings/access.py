@@ -100,7 +100,7 @@ class Viewer:
     def require(self, department: str, what: str = "object") -> None:
         """Object-level check: an object you may not see does not exist for you."""
         if not self.sees(department):
-            raise NotFound(f"no such {what}")
+            raise NotFound("未找到，或无权查看")
 
     def acts_for(self, department: str) -> bool:
         """Holds a post in the rated department itself (not merely oversight), whichever post

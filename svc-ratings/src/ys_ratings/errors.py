@@ -6,4 +6,4 @@ from yingshang.problems import DomainError
 class Gone(DomainError):
     """410: the link existed but can no longer be used (expired)."""
 
-    status, code, title = 410, "expired", "This link has expired"
+    status, code, title = 410, "expired", "该链接已过期"

@@ -22,6 +22,7 @@ from yingshang.cases import timeline
 from yingshang.cases.rules import system_actor
 from yingshang.directory import directory_consumer
 from yingshang.events import CloudEvent, ConsumerSpec, EventCatalogue
+from yingshang.vocabulary import rating_level
 from ys_visits.clocks import SERVICE
 from ys_visits.directory.service import DEPARTMENTS, PEOPLE
 from ys_visits.enterprises.models import Enterprise
@@ -116,7 +117,7 @@ async def on_invitation(
     enterprise = await session.get(Enterprise, problem.enterprise_id)
     phone = problem.contact_phone or (enterprise.primary_phone() if enterprise else None)
     if phone is None:
-        await _note(session, problem, "rating_not_sent", "no contact phone for the 好差评 link")
+        await _note(session, problem, "rating_not_sent", "没有联系电话，未发送好差评邀请")
         return
     await notify.enqueue(
         session,
@@ -124,7 +125,7 @@ async def on_invitation(
         template="rating_invitation",
         params={"number": problem.number, "node": payload.node, "url": payload.token_url},
     )
-    await _note(session, problem, "rating_invited", "好差评 link sent by SMS")
+    await _note(session, problem, "rating_invited", "已短信发送好差评邀请")
 
 
 @ratings.on(RATING)
@@ -138,7 +139,7 @@ async def on_rating(session: AsyncSession, event: CloudEvent, payload: RatingSub
         return  # its exclusion came first (redelivery out of order): it stays out
     problem.satisfaction, problem.rating_id = payload.level, payload.rating_id
     problem.satisfaction_excluded = False
-    await _note(session, problem, "rated", f"好差评 level {payload.level}")
+    await _note(session, problem, "rated", f"好差评：{rating_level(payload.level)}")
 
 
 @ratings.on(EXCLUDED)
@@ -158,7 +159,7 @@ async def on_excluded(session: AsyncSession, event: CloudEvent, payload: RatingE
         return
     problem.rating_id, problem.satisfaction_excluded = payload.rating_id, True
     why = "无效差评审核通过" if payload.reason == "invalid_rating" else "申诉复核"
-    await _note(session, problem, "rating_excluded", f"{why}: 好差评 excluded from statistics")
+    await _note(session, problem, "rating_excluded", f"{why}：该评价不计入统计")
 
 
 CONSUMERS = (ratings, directory)

@@ -19,7 +19,7 @@ async def test_wrong_check_digit_is_refused_naming_the_field(
     assert response.headers["content-type"].startswith("application/problem+json")
     problem = response.json()
     assert [e["field"] for e in problem["errors"]] == ["uscc"]
-    assert "check character" in problem["errors"][0]["message"]
+    assert "校验位" in problem["errors"][0]["message"]
     listed = await ok(await visits.client.get(f"{BASE}/enterprises", headers=people.center))
     assert listed["items"] == []  # nothing half-written
 

@@ -121,4 +121,7 @@ async def test_a_rating_excluded_as_an_invalid_claim_leaves_the_figures_too(
     timeline = await ok(await visits.client.get(f"{BASE}/problems/{closed['id']}/timeline",
                                                 headers=people.center))  # fmt: skip
     notes = [t["note"] for t in timeline if t["action"] == "rating_excluded"]
-    assert notes == ["无效差评审核通过: 好差评 excluded from statistics"]
+    assert notes == ["无效差评审核通过：该评价不计入统计"]
+    # the ratings consumer's steps read in words: who wrote them, and the level given
+    rated = [(t["actor_name"], t["note"]) for t in timeline if t["action"] == "rated"]
+    assert rated == [("系统（好差评）", "好差评：非常不满意")]

@@ -99,7 +99,7 @@ def _cidrs(values: list[str]) -> list[str]:
     try:
         return [str(ipaddress.ip_network(v, strict=False)) for v in values]
     except ValueError as exc:
-        raise ValueError(f"not an IP range: {exc}") from exc
+        raise ValueError(f"不是有效的 IP 地址段：{exc}") from exc
 
 
 class ClientIn(BaseModel):

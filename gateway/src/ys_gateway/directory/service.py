@@ -57,7 +57,7 @@ async def create_department(
     session: AsyncSession, body: s.DepartmentIn, actor: Principal
 ) -> Department:
     if await session.get(Department, body.code) is not None:
-        raise Conflict(f"department {body.code} exists", code="duplicate")
+        raise Conflict(f"部门代码 {body.code} 已存在", code="duplicate")
     if body.parent:
         await _existing_dept(session, body.parent, "parent")
     dept = Department(code=body.code, name=body.name, kind=body.kind, parent_code=body.parent)
@@ -172,7 +172,7 @@ async def list_users(
 async def get_user(session: AsyncSession, username: str) -> User:
     user = await session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"no user {username}")
+        raise NotFound(f"没有用户 {username}")
     return user
 
 
@@ -186,7 +186,7 @@ async def create_user(
     audit_extra: dict[str, Any] | None = None,
 ) -> User:
     if await session.scalar(select(User.id).where(User.username == body.username)):
-        raise Conflict(f"user {body.username} exists", code="duplicate")
+        raise Conflict(f"用户名 {body.username} 已存在", code="duplicate")
     await _staff_no_free(session, body.staff_no, None)
     user = User(
         username=body.username,
@@ -281,7 +281,7 @@ async def _staff_no_free(session: AsyncSession, staff_no: str | None, user: User
         return
     holder = await session.scalar(select(User).where(User.staff_no == staff_no))
     if holder is not None and holder is not user:
-        raise Conflict(f"staff number {staff_no} is taken", code="duplicate", field="staff_no")
+        raise Conflict(f"工号 {staff_no} 已被占用", code="duplicate", field="staff_no")
 
 
 def _mobile_audit(user: User, changed: bool) -> dict[str, Any]:
@@ -326,7 +326,7 @@ async def list_clients(
 async def get_client(session: AsyncSession, client_id: str) -> Client:
     client = await session.get(Client, client_id)
     if client is None:
-        raise NotFound(f"no client {client_id}")
+        raise NotFound(f"没有接口客户端 {client_id}")
     return client
 
 
@@ -334,7 +334,7 @@ async def create_client(
     session: AsyncSession, body: s.ClientIn, actor: Principal, passwords: Passwords
 ) -> tuple[Client, str]:
     if await session.get(Client, body.client_id) is not None:
-        raise Conflict(f"client {body.client_id} exists", code="duplicate")
+        raise Conflict(f"接口客户端 {body.client_id} 已存在", code="duplicate")
     if body.owner_dept:
         await _existing_dept(session, body.owner_dept, "owner_dept")
     secret = secrets.token_urlsafe(32)

@@ -24,6 +24,9 @@ from ys_gateway.oauth.tokens import IssuedTokens, Issuer, find_refresh, revoke_f
 BAD_LOGIN = "invalid username or password"
 LOCKED = "too many failed sign-ins for this username; try again later"
 BAD_REFRESH = "refresh token is invalid, expired or revoked"
+BAD_LOGIN_ZH = "用户名或密码不正确"
+LOCKED_ZH = "该用户名登录失败次数过多，请稍后再试"
+BAD_REFRESH_ZH = "登录已失效（刷新令牌无效、过期或已撤销），请重新登录"
 
 
 @dataclass
@@ -35,7 +38,9 @@ class Grants:
 
     async def password(self, username: str, password: str) -> IssuedTokens:
         if not username or not password:
-            raise OAuthError("invalid_request", "username and password are required")
+            raise OAuthError(
+                "invalid_request", "username and password are required", detail="请填写用户名和密码"
+            )
         # The attempt counts as a failure before the (slow) password check, in the same write
         # transaction as the lock check: a burst of concurrent guesses cannot all pass the
         # check first and get more password checks than the threshold.
@@ -45,11 +50,11 @@ class Grants:
                 await lockout.record_failure(session, username, self.policy)
             user = None if locked else await _active_user(session, username)
         if locked:
-            raise OAuthError("invalid_grant", LOCKED)
+            raise OAuthError("invalid_grant", LOCKED, detail=LOCKED_ZH)
         stored = user.password_hash if user else None
         ok = await self.passwords.averify(stored, password)
         if not ok or user is None:
-            raise OAuthError("invalid_grant", BAD_LOGIN)
+            raise OAuthError("invalid_grant", BAD_LOGIN, detail=BAD_LOGIN_ZH)
         async with self.db.write() as session:
             await lockout.reset(session, username)
             return await self.issuer.for_user(session, user)
@@ -58,7 +63,12 @@ class Grants:
         self, client_id: str, secret: str, scope: str | None, ip: str | None, basic: bool
     ) -> IssuedTokens:
         if not client_id or not secret:
-            raise OAuthError("invalid_client", "client authentication required", status=401)
+            raise OAuthError(
+                "invalid_client",
+                "client authentication required",
+                detail="接口客户端须先认证",
+                status=401,
+            )
         async with self.db.read() as session:
             client = await session.get(Client, client_id)
             if client is not None:
@@ -67,15 +77,25 @@ class Grants:
         ok = await self.passwords.averify(client.secret_hash if usable and client else None, secret)
         if not ok or client is None:
             raise OAuthError(
-                "invalid_client", "client authentication failed", status=401, basic=basic
+                "invalid_client",
+                "client authentication failed",
+                detail="接口客户端认证失败",
+                status=401,
+                basic=basic,
             )
         if not ip_allowed(client.allowed_cidrs, ip):
-            raise OAuthError("unauthorized_client", "this client may not connect from here")
+            raise OAuthError(
+                "unauthorized_client",
+                "this client may not connect from here",
+                detail="该接口客户端不允许从此地址接入",
+            )
         return self.issuer.for_client(client, _granted_scope(client, scope))
 
     async def refresh(self, token: str) -> IssuedTokens:
         if not token:
-            raise OAuthError("invalid_request", "refresh_token is required")
+            raise OAuthError(
+                "invalid_request", "refresh_token is required", detail="缺少 refresh_token"
+            )
         async with self.db.write() as session:
             row = await find_refresh(session, token)
             user = await _refresh_owner(session, row)
@@ -85,7 +105,7 @@ class Grants:
                 row.used_at = row.revoked_at = now()
                 tokens = await self.issuer.for_user(session, user, row.family_id)
         if tokens is None:
-            raise OAuthError("invalid_grant", BAD_REFRESH)
+            raise OAuthError("invalid_grant", BAD_REFRESH, detail=BAD_REFRESH_ZH)
         return tokens
 
     async def logout(self, token: str) -> bool:
@@ -127,7 +147,9 @@ def _granted_scope(client: Client, requested: str | None) -> str:
     wanted = set(requested.split())
     if not wanted <= allowed:
         raise OAuthError(
-            "invalid_scope", f"scope not granted: {' '.join(sorted(wanted - allowed))}"
+            "invalid_scope",
+            f"scope not granted: {' '.join(sorted(wanted - allowed))}",
+            detail=f"未授予的权限范围：{' '.join(sorted(wanted - allowed))}",
         )
     return " ".join(sorted(wanted))
 

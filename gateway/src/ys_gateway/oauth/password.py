@@ -30,11 +30,11 @@ from ys_gateway.directory.schemas import Password
 from ys_gateway.directory.service import revoke_user_sessions
 from ys_gateway.models import User
 from ys_gateway.oauth import lockout
-from ys_gateway.oauth.grants import LOCKED
+from ys_gateway.oauth.grants import LOCKED_ZH
 from ys_gateway.oauth.tokens import IssuedTokens, Issuer
 
-NOT_A_PERSON = "only people signed in with a password can change one"
-INACTIVE = "this account is no longer active"
+NOT_A_PERSON = "只有用密码登录的人员可以修改密码"
+INACTIVE = "该账号已停用"
 
 
 class PasswordChangeIn(BaseModel):
@@ -43,7 +43,7 @@ class PasswordChangeIn(BaseModel):
 
 
 class WrongPassword(Forbidden):
-    code, title = "wrong-password", "Current password is wrong"
+    code, title = "wrong-password", "当前密码不正确"
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class PasswordHolder(AccessRule):
     async def __call__(self, request: Request) -> Principal | None:
         token = bearer_token(request)
         if token is None:
-            raise Unauthorized("authentication required")
+            raise Unauthorized("请先登录")
         verifier: TokenVerifier = request.app.state.verifier
         principal = await verifier.verify_identity(token)
         if principal.is_client:
@@ -84,7 +84,7 @@ class PasswordChanges:
             )
         user = await self._count_attempt(principal)
         if not await self.passwords.averify(user.password_hash, body.current_password):
-            raise WrongPassword("the current password is wrong")
+            raise WrongPassword("当前密码不正确")
         new_hash = await self.passwords.ahash(body.new_password)
         async with self.db.write() as session:
             return await self._apply(session, principal, user, new_hash)
@@ -99,7 +99,7 @@ class PasswordChanges:
             if not wait:
                 await lockout.record_failure(session, user.username, self.policy)
         if wait:
-            raise TooManyRequests(LOCKED, code="locked", retry_after=wait)
+            raise TooManyRequests(LOCKED_ZH, code="locked", retry_after=wait)
         return user
 
     async def _apply(
@@ -107,7 +107,7 @@ class PasswordChanges:
     ) -> IssuedTokens:
         user = await _person(session, principal, lock=True)
         if user.password_hash != checked.password_hash:  # an administrator reset it meanwhile
-            raise Conflict("the password was changed meanwhile; sign in again", code="changed")
+            raise Conflict("密码刚被修改过，请重新登录", code="changed")
         forced = user.password_change_required
         user.password_hash, user.password_change_required = new_hash, False
         await lockout.reset(session, user.username)

@@ -171,16 +171,24 @@ async def _grant(request: Request, form: FormData) -> dict[str, Any]:
     elif kind == "refresh_token":
         issued = await grants.refresh(_field(form, "refresh_token"))
     elif not kind:
-        raise OAuthError("invalid_request", "grant_type is required")
+        raise OAuthError("invalid_request", "grant_type is required", detail="缺少 grant_type")
     else:
-        raise OAuthError("unsupported_grant_type", f"grant_type {kind!r} is not supported")
+        raise OAuthError(
+            "unsupported_grant_type",
+            f"grant_type {kind!r} is not supported",
+            detail=f"不支持的授权方式：{kind}",
+        )
     return issued.body()
 
 
 async def _form(request: Request) -> FormData:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != FORM:
-        raise OAuthError("invalid_request", f"send the parameters as {FORM} (RFC 6749 §3.2)")
+        raise OAuthError(
+            "invalid_request",
+            f"send the parameters as {FORM} (RFC 6749 §3.2)",
+            detail=f"参数须以 {FORM} 格式提交（RFC 6749 §3.2）",
+        )
     return await request.form()
 
 
@@ -199,7 +207,11 @@ def _client_auth(request: Request, form: FormData) -> tuple[str, str, bool]:
         decoded = base64.b64decode(value.strip(), validate=True).decode()
     except (binascii.Error, UnicodeDecodeError) as exc:
         raise OAuthError(
-            "invalid_client", "malformed Basic credentials", status=401, basic=True
+            "invalid_client",
+            "malformed Basic credentials",
+            detail="Basic 认证信息格式有误",
+            status=401,
+            basic=True,
         ) from exc
     client_id, _, secret = decoded.partition(":")
     return unquote(client_id), unquote(secret), True
@@ -210,4 +222,4 @@ def _limit_ip(request: Request) -> None:
     ip = request.client.host if request.client else "unknown"
     wait = limiter.public_ip(ip)
     if wait:
-        raise TooManyRequests("too many token requests from this address", retry_after=wait)
+        raise TooManyRequests("该地址的登录请求过于频繁，请稍后再试", retry_after=wait)

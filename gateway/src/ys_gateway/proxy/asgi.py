@@ -194,7 +194,7 @@ async def _refuse_repeated(scope: Scope, send: Send, name: bytes) -> None:
             "type": PROBLEM_BASE + "bad-request",
             "title": "请求有误",
             "status": 400,
-            "detail": f"send the {field} header once",
+            "detail": f"{field} 请求头只能发送一次",
             "instance": scope["path"],
         }
     )
@@ -271,7 +271,9 @@ class Exchange:
         except Exception:
             log.exception("proxy failed on %s", self.scope["path"])
             if not self.started:
-                await self._problem(ProxyError(500, "Internal error", "quote the request id"))
+                await self._problem(
+                    ProxyError(500, "内部错误", "错误已记录，请提供请求编号（request id）")
+                )
 
     async def _admit(self) -> None:
         """Token (if any) must be valid; then the client's or the address's rate limit.
@@ -294,12 +296,12 @@ class Exchange:
     def _limit_ip(self) -> None:
         wait = self.proxy.limiter.public_ip(self._ip() or "unknown")
         if wait:
-            raise ProxyError(429, "Too many requests", "slow down", retry_after=wait)
+            raise ProxyError(429, "请求过于频繁", "请稍后再试", retry_after=wait)
 
     async def _principal(self, header: str) -> Principal:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ProxyError(401, "Authentication required", "use 'Authorization: Bearer <token>'")
+            raise ProxyError(401, "需要登录", "请先登录（Authorization: Bearer <token>）")
         verifier: TokenVerifier = self.proxy.state.verifier
         try:
             return await verifier.verify(token.strip())
@@ -311,12 +313,14 @@ class Exchange:
     def _admit_client(self, client_id: str) -> None:
         limits = self.proxy.clients.get(client_id)
         if limits is None or not limits.active:
-            raise ProxyError(401, "Authentication required", "this client is not active")
+            raise ProxyError(401, "需要登录", "该接口客户端已停用")
         if not limits.allows_ip(self._ip()):
-            raise ProxyError(403, "Forbidden", "this client may not connect from this address")
+            raise ProxyError(403, "无权操作", "该接口客户端不允许从此地址接入")
         wait = self.proxy.limiter.client(client_id, limits.per_minute)
         if wait:
-            raise ProxyError(429, "Too many requests", "client rate limit", retry_after=wait)
+            raise ProxyError(
+                429, "请求过于频繁", "超过该接口客户端的请求频率限制", retry_after=wait
+            )
 
     async def _check_pad_binding(self, body: bytes | None) -> None:
         """A window's pad is bound only to a client the gateway has (``proxy.pads``). A client
@@ -334,25 +338,25 @@ class Exchange:
         if not clients.grants(client_id, PAD_SCOPE):
             raise ProxyError(
                 422,
-                "Unprocessable content",
-                f"no active client {client_id} with scope {PAD_SCOPE}",
+                "提交的内容有误",
+                f"没有具备 {PAD_SCOPE} 权限的在用接口客户端 {client_id}",
                 code="unknown-pad-client",
             )
 
     async def _body(self) -> bytes | None:
         limit = self.proxy.max_body
         if self.clen is not None and (not self.clen.isdigit() or int(self.clen) > limit):
-            raise ProxyError(413, "Request body too large", f"at most {limit} bytes")
+            raise ProxyError(413, "请求内容过大", f"请求内容最多 {limit} 字节")
         chunks: list[bytes] = []
         size, more = 0, True
         while more:
             message = await self.receive()
             if message["type"] == "http.disconnect":
-                raise ProxyError(400, "Bad request", "client disconnected")
+                raise ProxyError(400, "请求有误", "客户端已断开连接")
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                raise ProxyError(413, "Request body too large", f"at most {limit} bytes")
+                raise ProxyError(413, "请求内容过大", f"请求内容最多 {limit} 字节")
             chunks.append(chunk)
             more = message.get("more_body", False)
         return b"".join(chunks) if size else None
@@ -368,16 +372,16 @@ class Exchange:
                     request, head_only=head_only, idempotent=method in RETRY_SAFE
                 )
             except UpstreamTimeout as exc:
-                raise ProxyError(504, "Gateway timeout", f"{pool.name} did not answer") from exc
+                raise ProxyError(504, "上游服务未及时响应", f"{pool.name} 服务未及时响应") from exc
             except UpstreamError as exc:
                 pool.failed(replica)
                 if exc.connect or (not exc.sent and method in RETRY_SAFE):
                     continue
-                raise ProxyError(502, "Bad gateway", f"{pool.name}: {exc}") from exc
+                raise ProxyError(502, "上游服务出错", f"{pool.name} 服务出错（{exc}）") from exc
             pool.succeeded(replica)
             await self._relay(answer)
             return
-        raise ProxyError(502, "Bad gateway", f"no replica of {pool.name} is reachable")
+        raise ProxyError(502, "上游服务出错", f"{pool.name} 服务的所有实例都无法连接")
 
     def _request_parts(self, body: bytes | None) -> tuple[bytes, bytes]:
         """The request as bytes around the Host value (which differs per replica)."""

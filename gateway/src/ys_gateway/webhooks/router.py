@@ -39,7 +39,7 @@ Patterns = Annotated[list[str], Field(min_length=1, max_length=50)]
 def _patterns(values: list[str]) -> list[str]:
     bad = [v for v in values if not PATTERN.match(v)]
     if bad:
-        raise ValueError(f"not event type patterns (ys.<svc>.<kind>.<event>, * or >): {bad}")
+        raise ValueError(f"不是有效的事件类型模式（ys.<服务>.<对象>.<事件>，可用 * 或 >）：{bad}")
     return values
 
 
@@ -113,14 +113,14 @@ async def _permitted(request: Request, url: AnyHttpUrl) -> str:
     try:
         await policy.check(str(url))
     except TargetRefused as exc:
-        raise Invalid(f"webhooks may not be sent there: {exc}", field="url") from exc
+        raise Invalid(f"不能向该地址推送：{exc}", field="url") from exc
     return str(url)
 
 
 async def _hook(session: SessionDep, hook_id: uuid.UUID) -> Webhook:
     hook = await session.get(Webhook, hook_id)
     if hook is None:
-        raise NotFound(f"no webhook {hook_id}")
+        raise NotFound(f"没有推送订阅 {hook_id}")
     return hook
 
 
@@ -132,9 +132,9 @@ async def create_webhook(
 ) -> WebhookCreated:
     client = await session.get(Client, body.client_id)
     if client is None:
-        raise Invalid(f"no client {body.client_id}", field="client_id")
+        raise Invalid(f"没有接口客户端 {body.client_id}", field="client_id")
     if SUBSCRIBE_SCOPE not in client.scopes:
-        raise Invalid(f"client lacks the {SUBSCRIBE_SCOPE} scope", field="client_id")
+        raise Invalid(f"该接口客户端没有 {SUBSCRIBE_SCOPE} 权限", field="client_id")
     url = await _permitted(request, body.url)
     secret, box = new_secret(), request.app.state.secrets
     assert isinstance(box, SecretBox)
@@ -247,7 +247,7 @@ async def list_deliveries(
 async def list_attempts(hook_id: uuid.UUID, seq: Seq, session: SessionDep) -> list[AttemptOut]:
     delivery = await session.get(WebhookDelivery, seq)
     if delivery is None or delivery.webhook_id != hook_id:
-        raise NotFound(f"no delivery {seq} of webhook {hook_id}")
+        raise NotFound(f"推送订阅 {hook_id} 没有第 {seq} 次推送")
     rows = await session.scalars(
         select(WebhookAttempt).where(WebhookAttempt.delivery_seq == seq).order_by(WebhookAttempt.at)
     )

@@ -55,18 +55,18 @@ def address_refusal(address: Address, allow_private: bool) -> str | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     if address.is_unspecified:
-        return "an unspecified address"
+        return "未指定的地址"
     if address.is_multicast:
-        return "a multicast address"
+        return "组播地址"
     if address.is_link_local:
-        return "a link-local address"
+        return "链路本地地址"
     if address.is_loopback:
         return None if allow_private else "a loopback address"
     if address.is_global:
         return None
     if allow_private and address.is_private and not address.is_reserved:
         return None
-    return "a private or reserved address"
+    return "私有或保留地址"
 
 
 class TargetPolicy:
@@ -84,16 +84,16 @@ class TargetPolicy:
         """The target of ``url`` if a webhook may go there; else :class:`TargetRefused`."""
         parsed = httpx.URL(url)
         if parsed.scheme not in DEFAULT_PORTS or not parsed.host:
-            raise TargetRefused("only http and https URLs with a host")
+            raise TargetRefused("只接受带主机名的 http 或 https 地址")
         port = parsed.port or DEFAULT_PORTS[parsed.scheme]
         addresses = await resolve(parsed.host, port)
         for address in addresses:
             reason = address_refusal(address, self.allow_private)
             if reason:
-                raise TargetRefused(f"{parsed.host} is {reason}")
+                raise TargetRefused(f"{parsed.host} 是{reason}")
         own = await self._own_addresses(port)
         if (parsed.host.lower(), port) in self._own or own.intersection(addresses):
-            raise TargetRefused(f"{parsed.host}:{port} is a platform endpoint")
+            raise TargetRefused(f"{parsed.host}:{port} 是本平台自己的地址")
         return Target(parsed, parsed.host, addresses[0])
 
     async def _own_addresses(self, port: int) -> set[Address]:
@@ -118,14 +118,14 @@ async def resolve(host: str, port: int) -> list[Address]:
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
-        raise TargetRefused(f"{host} does not resolve") from exc
+        raise TargetRefused(f"无法解析主机名 {host}") from exc
     addresses: list[Address] = []
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise TargetRefused(f"{host} does not resolve")
+        raise TargetRefused(f"无法解析主机名 {host}")
     return addresses
 
 

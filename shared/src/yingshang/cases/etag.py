@@ -72,16 +72,18 @@ def parse_if_match(header: str) -> list[str]:
 def check_if_match(header: str | None, case: Versioned, kind: str) -> None:
     """Raise 428 unless a real tag was sent, 412 unless one of them is the current tag."""
     if header is None or not header.strip():
-        raise PreconditionRequired("send If-Match with the ETag you read", code="if-match-required")
+        raise PreconditionRequired(
+            "请在 If-Match 请求头中带上读取时得到的 ETag", code="if-match-required"
+        )
     tags = parse_if_match(header)
     if "*" in tags:
         raise PreconditionRequired(
-            "If-Match: * is not accepted; send the ETag you read", code="if-match-required"
+            "不接受 If-Match: *，请带上读取时得到的 ETag", code="if-match-required"
         )
     current = etag_for(case, kind)
     if current not in tags:
         raise PreconditionFailed(
-            "the case changed since you read it; reload it and try again",
+            "读取之后已有人修改，请重新读取后再试",
             current_etag=current,
         )
 
@@ -93,4 +95,4 @@ async def flush_versioned(session: AsyncSession) -> None:
     try:
         await session.flush()
     except StaleDataError as exc:
-        raise PreconditionFailed("the case changed meanwhile; reload it and try again") from exc
+        raise PreconditionFailed("处理期间已有人修改，请重新读取后再试") from exc

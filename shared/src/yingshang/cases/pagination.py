@@ -86,7 +86,7 @@ class Cursor:
         return cls(sort, direction, value, ident)
 
 
-def _bad_cursor(detail: str = "the cursor is not one this list handed out") -> Invalid:
+def _bad_cursor(detail: str = "翻页游标无效：不是本列表给出的") -> Invalid:
     return Invalid(detail, code="invalid-cursor", field="cursor")
 
 
@@ -149,7 +149,7 @@ def _after(
     direction: Direction,
 ) -> Any:
     if (cursor.sort, cursor.direction) != (sort_name, direction):
-        raise _bad_cursor("the cursor belongs to another ordering of this list")
+        raise _bad_cursor("翻页游标属于本列表的另一种排序")
     value = _load_value(cursor.value, _python_type(sort))
     ident = _load_value(cursor.id, _python_type(id_col))
     if direction == "desc":
@@ -190,7 +190,7 @@ def _after_keys(cursor: Cursor, name: str, order: list[Any]) -> Any:
     """Rows after the cursor's tuple of keys: the first key greater, or equal and the second
     greater, and so on (a row comparison spelled out, as every database reads it)."""
     if (cursor.sort, cursor.direction) != (name, "asc"):
-        raise _bad_cursor("the cursor belongs to another ordering of this list")
+        raise _bad_cursor("翻页游标属于本列表的另一种排序")
     if not isinstance(cursor.value, list) or len(cursor.value) != len(order) - 1:
         raise _bad_cursor()
     raw = [*cursor.value, cursor.id]

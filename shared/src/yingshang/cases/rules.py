@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from yingshang.auth import Position, Principal
+from yingshang.vocabulary import SYSTEM_NAMES
 
 C_contra = TypeVar("C_contra", contravariant=True)
 
@@ -35,8 +36,10 @@ class SystemPrincipal(Principal):
 
 
 def system_actor(component: str) -> Principal:
-    """The principal of a background component: ``system_actor("deadline-sweeper")``."""
-    return SystemPrincipal(sub=f"system:{component}", name=component)
+    """The principal of a background component: ``system_actor("deadline-sweeper")``, named
+    as staff read it (``yingshang.vocabulary.SYSTEM_NAMES``: 系统（时限监控）); a component
+    without a name there is refused at import."""
+    return SystemPrincipal(sub=f"system:{component}", name=SYSTEM_NAMES[component])
 
 
 def first_position(

@@ -164,7 +164,7 @@ class StateMachine(Generic[C]):
         for transition in self.transitions:
             if transition.name == name:
                 return transition
-        raise NotFound(f"a {self.kind} has no action {name!r}", code="unknown-action")
+        raise NotFound(f"没有这个操作：{name}", code="unknown-action")
 
     def available(self, case: C, principal: Principal, facts: Facts = NO_FACTS) -> list[str]:
         """The transitions ``principal`` may perform on ``case`` now (the console's buttons):
@@ -198,7 +198,9 @@ class StateMachine(Generic[C]):
         transition = self.transition(name)
         position = authorise(transition.allowed, principal, case, transition.refusal)
         check_if_match(if_match, case, self.kind)
-        check_state(self.kind, name, transition.sources, case)
+        check_state(
+            self.kind, name, transition.sources, case, label=transition.label, states=self.labels
+        )
         guard = transition.guard
         if guard is not None and guard.applies(case) and not guard.holds(case, facts):
             raise Conflict(guard.detail, code=guard.code, state=case.state)
@@ -380,14 +382,24 @@ def authorise(
     return position
 
 
-_REFUSAL = Refusal("transition-forbidden", "your positions do not allow this step on this case")
+_REFUSAL = Refusal("transition-forbidden", "您的岗位无权对该案件进行此操作")
 
 
-def check_state(kind: str, name: str, sources: AbstractSet[str], case: Stateful) -> None:
-    """409 when step ``name`` is not allowed from the case's state."""
+def check_state(
+    kind: str,
+    name: str,
+    sources: AbstractSet[str],
+    case: Stateful,
+    *,
+    label: str = "",
+    states: Mapping[str, str] | None = None,
+) -> None:
+    """409 when step ``name`` is not allowed from the case's state; the detail names the step
+    and the state as staff know them (``label``, ``states``)."""
     if case.state not in sources:
+        state = (states or {}).get(case.state, case.state)
         raise Conflict(
-            f"cannot {name} a {kind} that is {case.state}",
+            f"当前状态为“{state}”，不能{label or name}",
             code="transition-not-allowed",
             state=case.state,
             allowed_from=sorted(sources),
@@ -395,13 +407,19 @@ def check_state(kind: str, name: str, sources: AbstractSet[str], case: Stateful)
 
 
 def check_step(
-    kind: str, step: Step[R], case: R, principal: Principal, *, if_match: str | None
+    kind: str,
+    step: Step[R],
+    case: R,
+    principal: Principal,
+    *,
+    if_match: str | None,
+    states: Mapping[str, str] | None = None,
 ) -> Position:
     """The checks of a step that changes no state, in a transition's order (403, 428/412, 409);
-    the position it is taken in."""
+    the position it is taken in. ``states``: the kind's state labels (its machine's)."""
     position = authorise(step.allowed, principal, case, step.refusal)
     check_if_match(if_match, case, kind)
-    check_state(kind, step.name, step.sources, case)
+    check_state(kind, step.name, step.sources, case, label=step.label, states=states)
     return position
 
 

@@ -28,6 +28,7 @@ from yingshang.db import IdMixin, PlumbingBase, UTCDateTime
 from yingshang.ids import uuid7
 from yingshang.prepared import insert_row
 from yingshang.redaction import Redactor
+from yingshang.vocabulary import system_name
 
 
 class TimelineEntry(IdMixin, PlumbingBase):
@@ -190,7 +191,8 @@ class TimelineLabels:
             from_label=_state_label(states, entry.from_state),
             to_state=entry.to_state,
             to_label=_state_label(states, entry.to_state),
-            actor_name=entry.actor_name or system_name(entry.actor),
+            # a component by its name in words (rows written before it had one included)
+            actor_name=system_name(entry.actor) or entry.actor_name,
             staff_no=entry.staff_no,
             position_dept=entry.position_dept,
             position_role=entry.position_role,
@@ -217,16 +219,6 @@ def _stage(entry: TimelineEntry) -> str | None:
         return None
     stage = (entry.data or {}).get("stage")
     return str(stage) if stage else None
-
-
-SYSTEM_NAMES = {"system:deadline-sweeper": "系统（时限监控）"}
-
-
-def system_name(actor: str) -> str | None:
-    """How staff read a background component's entries (``system:<component>``): 系统."""
-    if not actor.startswith("system:"):
-        return None
-    return SYSTEM_NAMES.get(actor, "系统")
 
 
 def _state_label(states: Mapping[str, str], state: str | None) -> str | None:

@@ -157,12 +157,12 @@ def dead_letter_router(
     ) -> ReplayOut:
         letter = await session.get(DeadLetter, letter_id, with_for_update=True)
         if letter is None:
-            raise NotFound(f"no dead letter {letter_id}")
+            raise NotFound(f"没有死信 {letter_id}")
         if letter.replayed_at is not None:
-            raise Conflict("this dead letter was replayed already", code="already-replayed")
+            raise Conflict("该死信已重放过", code="already-replayed")
         spec = specs.get(letter.consumer) or running_specs(request.app).get(letter.consumer)
         if spec is None:
-            raise Conflict(f"no consumer {letter.consumer} in this service", code="no-consumer")
+            raise Conflict(f"本服务没有消费者 {letter.consumer}", code="no-consumer")
         applied = await _replay(session, spec, letter)
         assert letter.replayed_at is not None
         return ReplayOut(id=letter.id, applied=applied, replayed_at=letter.replayed_at)
@@ -178,14 +178,12 @@ async def _replay(session: SessionDep, spec: ConsumerSpec, letter: DeadLetter) -
     except DomainError:
         raise
     except Exception as exc:  # the handler failed: the request's transaction rolls back
-        raise Conflict(
-            f"handler failed: {type(exc).__name__}: {exc}", code="handler-failed"
-        ) from exc
+        raise Conflict(f"处理失败：{type(exc).__name__}: {exc}", code="handler-failed") from exc
 
 
 def _cursor(value: str) -> int:
     if not value.isdigit():
-        raise Invalid("cursor is not one this API returned", field="cursor")
+        raise Invalid("翻页游标无效：不是本接口给出的", field="cursor")
     return int(value)
 
 

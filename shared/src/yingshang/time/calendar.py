@@ -73,7 +73,7 @@ class HolidayYear(BaseModel):
         seen: dict[date, bool] = {}
         for day in days:
             if seen.setdefault(day.date, day.is_off_day) != day.is_off_day:
-                raise ValueError(f"{day.date} is listed both as a day off and as a working day")
+                raise ValueError(f"{day.date} 同时被列为休息日和工作日")
         return days
 
     @model_validator(mode="after")
@@ -82,7 +82,7 @@ class HolidayYear(BaseModel):
         first, last = date(self.year - 1, 12, 1), date(self.year + 1, 1, 31)
         stray = [d.date.isoformat() for d in self.days if not first <= d.date <= last]
         if stray:
-            raise ValueError(f"dates outside {self.year}: {', '.join(stray[:5])}")
+            raise ValueError(f"以下日期不在 {self.year} 年的范围内：{'、'.join(stray[:5])}")
         return self
 
     def document(self) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
@@ -30,7 +31,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from yingshang.clock import ensure_utc, now
 from yingshang.ids import uuid7
 from yingshang.prepared import as_loaded, column_values, insert_row
-from yingshang.problems import Conflict, Invalid
+from yingshang.problems import Conflict, Invalid, error_message
 from yingshang.time.arithmetic import (
     Instant,
     Measure,
@@ -129,7 +130,7 @@ async def start_stage(
     does not change the stage again in this transaction (changes to it would not be saved)."""
     for name, value in (("service", service), ("case_kind", case_kind)):
         if not _SUBJECT_PART.match(value):
-            raise Invalid(f"{name} must be lower-case letters and '_'", field=name)
+            raise Invalid(f"{name} 只能由小写字母和下划线组成", field=name)
     policy: PolicyRef | None = None
     if terms is None:
         policy, policy_terms = await active_terms(session, service, case_kind, stage, urgency)
@@ -137,7 +138,7 @@ async def start_stage(
     elif amount is not None or unit is not None:
         terms = _overridden(terms, amount, unit)
     if not new_case and await open_stage(session, case_kind, case_id, stage) is not None:
-        raise Conflict(f"stage {stage!r} of this case is already being timed", code="stage-open")
+        raise Conflict(f"该案件的环节 {stage} 已在计时", code="stage-open")
     start = ensure_utc(at or now())
     values = _snapshot(policy, terms, start)
     due_at, warning_at, provisional, fire_at = _plan(
@@ -206,8 +207,9 @@ def _overridden(terms: PolicyTerms, amount: int | None, unit: Unit | str | None)
     changes = {k: v for k, v in (("amount", amount), ("unit", unit)) if v is not None}
     try:
         return PolicyTerms.model_validate({**terms.model_dump(), **changes})
-    except ValueError as exc:
-        raise Invalid(f"time limit override rejected: {exc}", field="amount") from exc
+    except ValidationError as exc:
+        reason = error_message(exc.errors()[0])
+        raise Invalid(f"时限调整未被接受：{reason}", field="amount") from exc
 
 
 async def pause(
@@ -308,11 +310,9 @@ async def extend(
     elapsed time)."""
     row = await locked(session, stage, *OPEN_STATUSES)
     if amount <= 0:
-        raise Invalid("an extension must be positive", field="amount")
+        raise Invalid("延长的时长必须大于零", field="amount")
     if unit not in set(Unit) or measure_of(unit) is not measure_of(row.unit):
-        raise Invalid(
-            f"this stage counts in {row.unit}; extend it in the same kind of unit", field="unit"
-        )
+        raise Invalid(f"该环节按 {row.unit} 计时，请用同样的单位延长", field="unit")
     added = to_measure(amount, unit)
     row.total += added
     row.remaining += added
@@ -487,5 +487,5 @@ def _anchor(row: DeadlineStage) -> datetime:
 def _not_before(at: datetime | None, floor: datetime) -> datetime:
     when = ensure_utc(at or now())
     if when < floor:
-        raise Invalid("the time given is before the stage's last change", field="at")
+        raise Invalid("所给时间早于该环节上一次变动的时间", field="at")
     return when

@@ -23,7 +23,7 @@ from yingshang.clock import now
 from yingshang.db import SessionDep, seed_lock
 from yingshang.idempotency import idempotent_post
 from yingshang.prepared import Prepared
-from yingshang.problems import Conflict, Invalid, NotFound, PreconditionFailed
+from yingshang.problems import Conflict, Invalid, NotFound, PreconditionFailed, error_message
 from yingshang.time.auditing import admin_change
 from yingshang.time.models import Policy
 from yingshang.time.terms import (
@@ -146,9 +146,7 @@ async def active_terms(
 
 
 def _missing(case_kind: str, stage: str, urgency: str) -> Conflict:
-    return Conflict(
-        f"no active time-limit policy for {case_kind}/{stage}/{urgency}", code="policy-missing"
-    )
+    return Conflict(f"没有在用的时限规则：{case_kind}/{stage}/{urgency}", code="policy-missing")
 
 
 async def require_policy(
@@ -210,12 +208,12 @@ def merged_terms(policy: Policy, patch: PolicyPatch) -> PolicyTerms:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "body"
-        raise Invalid(first["msg"], field=field, errors=_errors(exc)) from exc
+        raise Invalid(error_message(first), field=field, errors=_errors(exc)) from exc
 
 
 def _errors(exc: ValidationError) -> list[dict[str, str]]:
     return [
-        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": error_message(e)}
         for e in exc.errors()
     ]
 
@@ -278,7 +276,7 @@ def policies_router(service: str) -> APIRouter:
     ) -> Policy:
         if await find_policy(session, service, body.case_kind, body.stage, body.urgency):
             raise Conflict(
-                "a policy for this case kind, stage and urgency exists; edit it",
+                "该案件类型、环节和紧急程度的时限规则已存在，请修改它",
                 code="policy-exists",
             )
         policy = _new_policy(service, body, principal.sub)
@@ -312,7 +310,7 @@ def policies_router(service: str) -> APIRouter:
     ) -> Policy:
         policy = await _get(session, service, policy_id)
         if if_match is not None and if_match.strip() != _etag(policy):
-            raise PreconditionFailed("the policy changed since you read it")
+            raise PreconditionFailed("读取之后该时限规则已被修改，请重新读取")
         before = _snapshot(policy)
         _apply(policy, merged_terms(policy, body), body, principal.sub)
         await session.flush()
@@ -344,7 +342,7 @@ def _apply(policy: Policy, terms: PolicyTerms, patch: PolicyPatch, by: str) -> N
 async def _get(session: AsyncSession, service: str, policy_id: int) -> Policy:
     policy = await session.get(Policy, policy_id)
     if policy is None or policy.service != service:
-        raise NotFound("no such policy")
+        raise NotFound("没有这条时限规则")
     return policy
 
 

@@ -96,7 +96,7 @@ async def get_stage(
     query = select(DeadlineStage).where(DeadlineStage.id == stage_id)
     row = (await session.execute(query.with_for_update() if for_update else query)).scalar()
     if row is None:
-        raise NotFound("no such deadline stage")
+        raise NotFound("没有这个计时环节")
     return row
 
 
@@ -139,7 +139,11 @@ async def locked(
     else:
         row = await get_stage(session, stage, for_update=True)
     if row.status not in allowed:
-        raise Conflict(f"the stage is {row.status}", code="stage-state", stage_status=row.status)
+        raise Conflict(
+            f"该环节的计时状态为 {row.status}，不能进行此操作",
+            code="stage-state",
+            stage_status=row.status,
+        )
     return row
 
 

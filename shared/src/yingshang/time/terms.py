@@ -80,7 +80,7 @@ class PolicyTerms(BaseModel):
     @model_validator(mode="after")
     def _bounded(self) -> PolicyTerms:
         if self.amount * NOMINAL_SECONDS[self.unit] > MAX_NOMINAL_SECONDS:
-            raise ValueError("amount: a time limit longer than ten years is not accepted")
+            raise ValueError("amount: 时限不能超过十年")
         return self
 
     def ladder_json(self) -> list[dict[str, Any]]:
@@ -101,12 +101,12 @@ def check_ladder(ladder: list[LadderLevel]) -> None:
     """Levels numbered 1, 2, 3 ... in order, each at or after the one before."""
     for index, level in enumerate(ladder, start=1):
         if level.level != index:
-            raise ValueError(f"ladder: level {level.level} where level {index} was expected")
+            raise ValueError(f"ladder: 此处应为第 {index} 级，而不是第 {level.level} 级")
         if level.after.nominal_seconds() > MAX_NOMINAL_SECONDS:
-            raise ValueError("ladder: a level more than ten years after the due time")
+            raise ValueError("ladder: 督办级别不能在到期后十年以上")
     gaps = [level.after.nominal_seconds() for level in ladder]
     if any(later < earlier for earlier, later in itertools.pairwise(gaps)):
-        raise ValueError("ladder: each level must come at or after the level before it")
+        raise ValueError("ladder: 每一级不能早于上一级")
 
 
 def ladder_from_json(raw: list[dict[str, Any]]) -> list[LadderLevel]:

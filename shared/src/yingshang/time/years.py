@@ -165,7 +165,7 @@ def calendar_router(service: str, prefix: str | None = None) -> APIRouter:
     ) -> dict[str, Any]:
         row = await session.get(CalendarYear, year)
         if row is None:
-            raise NotFound(f"no holiday file loaded for {year}")
+            raise NotFound(f"尚未载入 {year} 年的节假日安排")
         return row.document
 
     return api

@@ -137,7 +137,7 @@ async def accept(
     outside the on-time rate); it is decided and finished on the spot (409 otherwise)."""
     if app.handling_kind == HandlingKind.instant:
         raise Conflict(
-            "a 即办件 is decided and finished on the spot, not 受理'd into review",
+            "即办件当场办结，不受理转入审查",
             code="instant-item",
         )
     await flow.step(session, app, "accept", actor, if_match, None)
@@ -169,7 +169,7 @@ async def finish_on_the_spot(
     ("on the spot"). A 即办件 left for days is still finished here (it has no other way to
     办结) but counts as late in the statistics."""
     if app.handling_kind != HandlingKind.instant:
-        raise Conflict("only a 即办件 is finished on the spot", code="not-instant")
+        raise Conflict("只有即办件可以当场办结", code="not-instant")
     await flow.step(session, app, "finish_on_the_spot", actor, if_match, None)
     at = now()
     app.accepted_at = app.decided_at = app.finished_at = at
@@ -212,7 +212,7 @@ async def request_extension(
     if_match: str | None,
 ) -> None:
     if app.extension_days:
-        raise Conflict("the statutory extension was already granted", code="extended-once")
+        raise Conflict("法定延期已批准过", code="extended-once")
     timing.require_clock(app)
     await flow.step(
         session, app, "request_extension", actor, if_match, body.reason, reason=body.reason
@@ -225,7 +225,7 @@ async def approve_extension(
 ) -> None:
     """+10 working days, the head's approval, and a notice to the applicant (art. 42)."""
     if not app.extension_request or app.extension_days:
-        raise Conflict("no pending extension request", code="no-extension-request")
+        raise Conflict("没有待审核的延期申请", code="no-extension-request")
     timing.require_clock(app)
     reason = str(app.extension_request["reason"])
     await flow.step(
@@ -248,7 +248,7 @@ def _my_part(parts: list[ApplicationPart], actor: Principal) -> ApplicationPart:
         p for p in parts if p.status == "pending" and actor.has(("staff", "head"), p.department)
     ]
     if not mine:
-        raise Forbidden("no undecided part of this application belongs to your department")
+        raise Forbidden("该办件没有属于本部门且尚未决定的部分")
     return mine[0]
 
 

@@ -40,7 +40,7 @@ async def step(
 def check_allowed(app: Application, name: str, actor: Principal) -> None:
     """Refuse early (403) before side effects that precede the transition itself."""
     if MACHINE.transition(name).allowed(actor, app) is None:
-        raise Forbidden(f"your positions do not allow {name} on this application")
+        raise Forbidden(f"您的岗位无权对该办件进行此操作（{name}）")
 
 
 def available(app: Application, actor: Principal) -> list[str]:

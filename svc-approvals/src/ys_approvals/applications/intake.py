@@ -96,10 +96,10 @@ async def _window(
     hall = await session.get(Hall, window.hall_id)
     assert hall is not None
     if actor.is_client or not actor.has(None, hall.department):
-        raise Forbidden("only the hall's own staff take in applications at its windows")
+        raise Forbidden("只有本大厅的工作人员可以在其窗口受理办件")
     only_clerk = not actor.has(("staff", "head"), hall.department)
     if only_clerk and actor.staff_no not in window.clerks:
-        raise Forbidden(f"you do not sit at window {window.code}", code="not-at-window")
+        raise Forbidden(f"您没有被安排在窗口 {window.code}", code="not-at-window")
     for item, _ in target.items:
         if not await window_takes(session, window, item.id):
             raise Invalid(
@@ -114,14 +114,12 @@ def check_channel(body: ApplicationIn, actor: Principal) -> None:
     platform); staff take window and mail submissions."""
     online = body.channel in (SubmitChannel.online, SubmitChannel.cross_province)
     if actor.is_client and not online:
-        raise Invalid("integration clients submit online or cross-province", field="channel")
+        raise Invalid("接口客户端只能提交网上申请或跨省通办申请", field="channel")
     if not actor.is_client and body.channel == SubmitChannel.online:
-        raise Invalid("online applications arrive through the provincial platform", field="channel")
+        raise Invalid("网上申请由省平台推送", field="channel")
     if actor.is_client and body.green_channel:
         # 绿色通道 is for key projects the hall designates, not a flag applicants set.
-        raise Invalid(
-            "the hall's staff put key projects on the green channel", field="green_channel"
-        )
+        raise Invalid("重点项目绿色通道由大厅工作人员设置", field="green_channel")
 
 
 # Which of an item's channels (事项 ``channels``) let it arrive by each submission channel;
@@ -140,7 +138,7 @@ def check_item_channels(body: ApplicationIn, target: Target) -> None:
     refused = [i.name for i, _ in target.items if not set(wanted) & set(i.channels)]
     if refused:
         names = "、".join(refused)
-        raise Invalid(f"not offered through the {body.channel} channel: {names}", field="channel")
+        raise Invalid(f"以下事项不能通过 {body.channel} 渠道办理：{names}", field="channel")
 
 
 def check_applicant(body: ApplicationIn, target: Target) -> None:
@@ -309,5 +307,5 @@ async def find_by_number(session: AsyncSession, number: str) -> Application:
     row = await session.execute(select(Application).where(Application.number == number))
     app = row.scalar_one_or_none()
     if app is None:
-        raise NotFound("no such application")
+        raise NotFound("没有这个办件")
     return app

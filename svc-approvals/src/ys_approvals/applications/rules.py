@@ -121,9 +121,9 @@ def pickup_notice_refused(app: Application) -> tuple[str, str] | None:
     """Why (code, text) the applicant may not be told (again) that the licence is ready to
     collect, if they may not."""
     if app.delivery_method == POSTAL:
-        return "postal-delivery", "this licence goes by free post: 送达 with the tracking number"
+        return "postal-delivery", "该证照免费邮寄送达：请填写邮件单号办理送达"
     if app.pickup_ready_at is not None:
-        return "pickup-notified", "the applicant was already told the licence is ready to collect"
+        return "pickup-notified", "已通知过申请人领取证照"
     return None
 
 

@@ -36,10 +36,10 @@ REASON_MIN = 2
 def _form_shape(container: dict[str, Any] | list[Any], depth: int = 1) -> None:
     """``ValueError`` for a form nested too deep or with an empty or overlong field name."""
     if depth > FORM_MAX_DEPTH:
-        raise ValueError(f"the form nests objects and lists deeper than {FORM_MAX_DEPTH} levels")
+        raise ValueError(f"表单嵌套不能超过 {FORM_MAX_DEPTH} 层")
     if isinstance(container, dict):
         if any(not 1 <= len(key) <= FORM_MAX_KEY for key in container):
-            raise ValueError(f"a form field name has 1 to {FORM_MAX_KEY} characters")
+            raise ValueError(f"表单字段名应为 1 至 {FORM_MAX_KEY} 个字符")
         inner = list(container.values())
     else:
         inner = container
@@ -53,7 +53,7 @@ def bounded_form(form: dict[str, Any]) -> dict[str, Any]:
     _form_shape(form)
     size = len(to_json(form))
     if size > FORM_MAX_BYTES:
-        raise ValueError(f"the form takes {size} bytes as JSON; at most {FORM_MAX_BYTES}")
+        raise ValueError(f"表单内容为 {size} 字节，最多 {FORM_MAX_BYTES} 字节")
     return form
 
 
@@ -147,13 +147,13 @@ class ApplicationIn(BaseModel):
     @model_validator(mode="after")
     def _one_target(self) -> ApplicationIn:
         if (self.item is None) == (self.package is None):
-            raise ValueError("give exactly one of item or package")
+            raise ValueError("事项（item）和套餐（package）须且只能填写一项")
         postal = self.delivery_method == DeliveryMethod.postal
         if postal and not self.postal_address:
-            raise ValueError("postal_address: postal delivery needs the address")
+            raise ValueError("postal_address: 邮寄送达须填写邮寄地址")
         if not postal and self.postal_address:
             # 个人信息最小必要 (PIPL art. 6): an address nobody posts to is not collected.
-            raise ValueError("postal_address: only a postal delivery takes an address")
+            raise ValueError("postal_address: 只有邮寄送达才填写邮寄地址")
         return self
 
 

@@ -78,10 +78,10 @@ async def visible_application(
     """The application if ``principal`` may see it; 404 otherwise (never 403)."""
     app = await session.get(Application, app_id)
     if app is None:
-        raise NotFound("no such application")
+        raise NotFound("没有这个办件")
     parts = await parts_of(session, app)
     if not access.may_see(principal, app, {p.department for p in parts}):
-        raise NotFound("no such application")
+        raise NotFound("没有这个办件")
     return app, parts
 
 

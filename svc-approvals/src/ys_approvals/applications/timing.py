@@ -114,7 +114,7 @@ def require_clock(app: Application) -> uuid.UUID:
     """The running stage to extend; 409 for an application without a time limit (a 即办件
     受理'd into review before that was refused holds none)."""
     if app.stage_id is None:
-        raise Conflict("this application has no running time limit to extend", code="no-clock")
+        raise Conflict("该办件没有正在计时、可以延长的时限", code="no-clock")
     return app.stage_id
 
 

@@ -75,7 +75,7 @@ async def _out(session: AsyncSession, appointment: Appointment) -> AppointmentOu
 async def book(
     body: BookingIn, request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> AppointmentOut:
-    require_key_from_clients(request, principal, "a booking")
+    require_key_from_clients(request, principal, "预约")
     return await _out(session, await service.book(session, body, principal))
 
 
@@ -84,7 +84,7 @@ async def book(
     response_model=list[AppointmentOut],
     summary="A hall's bookings of a day",
     dependencies=[allow(staff())],
-    responses={404: {"description": "no such hall"}},
+    responses={404: {"description": "没有这个大厅"}},
 )
 async def list_appointments(
     session: SessionDep,
@@ -94,7 +94,7 @@ async def list_appointments(
 ) -> list[AppointmentOut]:
     hall = (await session.execute(select(Hall).where(Hall.code == hall_code))).scalar()
     if hall is None or not (oversees(principal) or principal.has(None, hall.department)):
-        raise NotFound("no such hall")
+        raise NotFound("没有这个大厅")
     rows = await session.execute(
         select(Appointment)
         .join(Window, Window.id == Appointment.window_id)
@@ -136,9 +136,9 @@ async def move(
 ) -> AppointmentOut:
     place = await service.visible_appointment(session, principal, ref)
     if action not in ("cancel", "attend", "no_show"):
-        raise NotFound(f"no action {action}")
+        raise NotFound(f"没有这个操作：{action}")
     if principal.is_client and action != "cancel":
-        raise NotFound(f"no action {action}")
+        raise NotFound(f"没有这个操作：{action}")
     appointment = await service.move(session, place, action, principal, if_match)
     set_etag(response, appointment, APPOINTMENT)
     return await _out(session, appointment)
@@ -160,7 +160,7 @@ def _visit_out(request: DoorToDoorRequest) -> DoorToDoorOut:
 async def request_visit(
     body: DoorToDoorIn, request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> DoorToDoorOut:
-    require_key_from_clients(request, principal, "a door-to-door request")
+    require_key_from_clients(request, principal, "上门服务申请")
     return _visit_out(await service.request_visit(session, body, principal))
 
 

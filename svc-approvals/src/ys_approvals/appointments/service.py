@@ -181,7 +181,7 @@ async def _take_seat(session: AsyncSession, window_id: uuid.UUID, day: date, slo
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("the slot is full", code="slot-full")
+        raise Conflict("该时段已约满", code="slot-full")
 
 
 async def _release_seat(session: AsyncSession, appointment: Appointment) -> None:
@@ -206,9 +206,7 @@ async def move(
 
     def effect(row: Appointment) -> None:  # once the kit's checks passed
         if action == "no_show" and row.day > today():
-            raise Conflict(
-                "a no-show can be recorded only once the day has come", code="not-the-day"
-            )
+            raise Conflict("预约当天起才能登记爽约", code="not-the-day")
 
     await apply_transition(  # type: ignore[type-var, unused-ignore]  # see machine
         session, APPOINTMENT_MACHINE, appointment, action, actor, if_match=if_match,
@@ -226,14 +224,14 @@ async def visible_appointment(
     platform that booked it, oversight, or staff of the hall's department."""
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None:
-        raise NotFound("no such appointment")
+        raise NotFound("没有这个预约")
     place = await where(session, appointment)
     if principal.is_client:
         seen = appointment.origin_client == principal.client_id
     else:
         seen = oversees(principal) or principal.has(None, place.hall.department)
     if not seen:
-        raise NotFound("no such appointment")
+        raise NotFound("没有这个预约")
     return place
 
 
@@ -261,7 +259,7 @@ async def request_visit(
 async def get_visit(session: AsyncSession, ref: uuid.UUID) -> DoorToDoorRequest:
     row = await session.get(DoorToDoorRequest, ref)
     if row is None:
-        raise NotFound("no such request")
+        raise NotFound("没有这个申请")
     return row
 
 

@@ -121,7 +121,7 @@ class ItemUpdate(BaseModel):
         sets back to its default (committed limit); the rest may be left out, not nulled."""
         for name in sorted(self.model_fields_set - NULLABLE_ON_UPDATE):
             if getattr(self, name) is None:
-                raise ValueError(f"{name}: may be left out, not sent as null")
+                raise ValueError(f"{name}: 可以不填，但不能为 null")
         return self
 
 

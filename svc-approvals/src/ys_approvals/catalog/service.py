@@ -65,7 +65,7 @@ async def create_item(session: AsyncSession, body: ItemCreate, actor: Principal)
     check_limits(body.handling_kind, body.statutory_limit, committed)
     await DEPARTMENTS.require(session, body.department, field="department")
     if await find_by_code(session, body.code) is not None:
-        raise Conflict(f"item {body.code} already exists", code="item-exists", field="code")
+        raise Conflict(f"事项编码 {body.code} 已存在", code="item-exists", field="code")
     fields = body.model_dump(mode="json", exclude={"committed_limit"})
     item = ServiceItem(**fields, committed_limit=committed)
     session.add(item)
@@ -129,7 +129,7 @@ async def find_by_code(session: AsyncSession, code: str) -> ServiceItem | None:
 async def get_item(session: AsyncSession, item_id: uuid.UUID) -> ServiceItem:
     item = await session.get(ServiceItem, item_id)
     if item is None:
-        raise NotFound("no such item")
+        raise NotFound("没有这个事项")
     return item
 
 
@@ -140,7 +140,7 @@ async def get_by_ref(session: AsyncSession, ref: str) -> ServiceItem:
     except ValueError:
         item = await find_by_code(session, ref)
     if item is None:
-        raise NotFound("no such item")
+        raise NotFound("没有这个事项")
     return item
 
 

@@ -30,9 +30,7 @@ def check_publisher(principal: Principal, department: str) -> None:
     """A department publishes its own lists (its head or its admin); the county's
     administrators (BUREAU/admin) maintain any. Another unit's admin publishes nothing here."""
     if not (county_admin().allows(principal) or principal.has(("head", "admin"), department)):
-        raise Forbidden(
-            f"only the head or admin of {department}, or a county administrator, may publish for it"
-        )
+        raise Forbidden(f"只有 {department} 的负责人或管理员、或县级系统管理员可以为其发布")
 
 
 def _snapshot(record: DisclosureDocument | PowerEntry) -> dict[str, Any]:
@@ -105,7 +103,7 @@ async def revise(
 async def get_record(session: AsyncSession, model: type[Record], record_id: uuid.UUID) -> Record:
     record = await session.get(model, record_id)
     if record is None:
-        raise NotFound("no such record")
+        raise NotFound("没有这条记录")
     return record
 
 

@@ -69,7 +69,7 @@ class ScheduleRow(BaseModel):
     def _after_start(cls, end: str, info: object) -> str:
         start = getattr(info, "data", {}).get("start")
         if start and end <= start:
-            raise ValueError("end must be after start")
+            raise ValueError("结束时间须晚于开始时间")
         return end
 
 

@@ -18,7 +18,7 @@ from ys_approvals.halls.schemas import HallOut, ScheduleRow, WindowOut
 async def get_hall(session: AsyncSession, code: str) -> Hall:
     hall = (await session.execute(select(Hall).where(Hall.code == code))).scalar_one_or_none()
     if hall is None:
-        raise NotFound(f"no hall {code}")
+        raise NotFound(f"没有大厅 {code}")
     return hall
 
 
@@ -29,7 +29,7 @@ async def get_window(session: AsyncSession, hall_code: str, window_code: str) ->
     )
     window = row.scalar_one_or_none()
     if window is None:
-        raise NotFound(f"no window {window_code} in {hall_code}")
+        raise NotFound(f"大厅 {hall_code} 没有窗口 {window_code}")
     return window
 
 
@@ -37,9 +37,7 @@ def check_hall_manager(principal: Principal, hall: Hall) -> None:
     """The head or admin of the hall's department (HALL, or the town) arranges its windows;
     so do the county's administrators (BUREAU/admin). Another unit's admin does not."""
     if not (county_admin().allows(principal) or principal.has(("head", "admin"), hall.department)):
-        raise Forbidden(
-            "only the hall's head or admin, or a county administrator, may change its windows"
-        )
+        raise Forbidden("只有本大厅的负责人或管理员、或县级系统管理员可以调整窗口")
 
 
 async def window_item_codes(

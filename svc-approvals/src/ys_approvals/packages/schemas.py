@@ -59,7 +59,7 @@ class PackageUpdate(BaseModel):
     def _no_null_for_what_a_package_must_have(self) -> PackageUpdate:
         for name in ("name", "lead_department", "item_codes", "materials", "fee_waivers", "active"):
             if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name}: may be left out, not sent as null")
+                raise ValueError(f"{name}: 可以不填，但不能为 null")
         return self
 
 

@@ -26,7 +26,7 @@ async def find_package(session: AsyncSession, code: str) -> ItemPackage:
     row = await session.execute(select(ItemPackage).where(ItemPackage.code == code))
     package = row.scalar_one_or_none()
     if package is None:
-        raise NotFound(f"no package {code}")
+        raise NotFound(f"没有“一件事”套餐 {code}")
     return package
 
 

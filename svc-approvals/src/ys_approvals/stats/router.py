@@ -46,7 +46,7 @@ async def read_statistics(
         if department is None and len(mine) == 1:
             department = next(iter(mine))
         if department not in mine:
-            raise NotFound("no statistics for that department")
+            raise NotFound("没有该部门的统计")
     return await statistics(
         session,
         department=department,

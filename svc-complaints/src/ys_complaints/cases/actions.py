@@ -34,7 +34,7 @@ async def load(session: AsyncSession, case_id: uuid.UUID, who: Principal) -> Com
     """The case, or 404 — also when it exists but ``who`` may not see it."""
     case = await session.get(ComplaintCase, case_id)
     if case is None or not may_see(who, case):
-        raise NotFound("no such case")
+        raise NotFound("没有这个案件")
     return case
 
 
@@ -49,7 +49,7 @@ async def act(
     """Take step ``name`` on a case as ``who`` (an HTTP caller)."""
     case = await load(session, case_id, who)
     if name == URGE.name:
-        position = check_step(CASE_KIND, URGE, case, who, if_match=if_match)  # type: ignore[type-var, unused-ignore]  # see MACHINE
+        position = check_step(CASE_KIND, URGE, case, who, if_match=if_match, states=MACHINE.labels)  # type: ignore[type-var, unused-ignore]  # see MACHINE
         await urge(session, case, str(getattr(body, "note", "")), who, position)
         return case
     position = MACHINE.check(case, name, who, if_match=if_match)

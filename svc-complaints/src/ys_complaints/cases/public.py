@@ -72,7 +72,7 @@ async def _find(session: AsyncSession, number: str, code: str) -> ComplaintCase:
         await session.execute(select(ComplaintCase).where(ComplaintCase.number == number.strip()))
     ).scalar_one_or_none()
     if case is None or not numbers.query_code_matches(code, case.query_code_hash, salt=case.number):
-        raise NotFound("no case with that number and query code")
+        raise NotFound("没有与该编号和查询码相符的投诉")
     return case
 
 

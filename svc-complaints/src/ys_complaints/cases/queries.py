@@ -61,8 +61,7 @@ def query(principal: Principal, f: Filters) -> Select[ComplaintCase]:
     f.check_period()
     if f.searches_identity() and not sees_identity(principal):
         raise Forbidden(
-            "searching by the complainant's identity is reserved to the complaints center "
-            "(and the bureau, for complaints against the center)",
+            "只有侵权投诉中心（投诉针对该中心时为营商局）可以按投诉人身份查询",
             code="identity-search-forbidden",
         )
     c = ComplaintCase

@@ -120,7 +120,7 @@ async def register_case(
     registered and answered 不予受理 in one go; ``duplicates``: the enterprise's other open
     cases, for the center to see it already complained."""
     if principal.is_client and not request.headers.get(HEADER):
-        raise BadIdempotencyKey("a pushed complaint carries an Idempotency-Key")
+        raise BadIdempotencyKey("省平台推送的投诉须带 Idempotency-Key 请求头")
     origin = intake.origin_of(principal, Source(body.source))
     made = await intake.register(session, body, intake.identity_of(body), origin)
     if body.not_accepted is not None:
@@ -225,9 +225,7 @@ async def case_identity(
     or center post, and never its unmasking."""
     case = await actions.load(session, case_id, principal)
     if not may_unmask(principal, case):
-        raise Forbidden(
-            "a party to the case may not unmask the complainant", code="unmask-forbidden"
-        )
+        raise Forbidden("案件当事单位不能查看投诉人身份", code="unmask-forbidden")
     fields = ["enterprise_name", "enterprise_uscc", "contact_name", "contact_phone"]
     revealed = [f for f in fields if getattr(case, f)]
     await audit.record_unmasked_read(db, principal, (CASE_KIND, case.id), revealed, reason)

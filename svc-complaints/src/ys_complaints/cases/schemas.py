@@ -287,7 +287,7 @@ class RespondIn(TrackIn):
     @model_validator(mode="after")
     def _reason_for_dispute(self) -> Self:
         if self.verdict is Verdict.DISPUTED and not self.reason:
-            raise ValueError("reason: say what the enterprise disagrees with")
+            raise ValueError("reason: 请说明企业对哪些方面有异议")
         return self
 
 

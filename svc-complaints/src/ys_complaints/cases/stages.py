@@ -102,7 +102,7 @@ async def _start_supervision(
         actor=actor,
         from_state=case.state,
         to_state=case.state,
-        note="企业有异议: 督办 (L2 营商局)",
+        note="企业对办理结果有异议，转营商局督办（第 2 级）",
         data=escalated.data,
         event_id=escalated.id,
     )

@@ -235,7 +235,7 @@ async def check_back(
     opens: datetime | None = case.checkback_from
     if opens is not None and now() < opens:
         raise Conflict(
-            "the anti-retaliation check-back opens later",
+            "回访核查尚未到开始时间",
             code="checkback-not-due",
             opens_at=opens.isoformat(),
         )

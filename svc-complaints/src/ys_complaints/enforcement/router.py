@@ -139,5 +139,5 @@ async def read_action(
 ) -> ActionOut:
     row = await session.get(EnforcementAction, action_id)
     if row is None or not (service.sees_all(principal) or principal.has(None, row.department)):
-        raise NotFound("no such enforcement action")
+        raise NotFound("没有这条执法记录")
     return service.out(row)

@@ -51,9 +51,9 @@ class ActionIn(BaseModel):
             refuse_missing(self, ["legal_basis"], PENALTY_NEEDS_BASIS)
         # 首违不罚 is an education outcome: a first violation corrected without a penalty.
         if self.first_offence_waived and self.kind is not Kind.EDUCATION:
-            raise ValueError("first_offence_waived: 首违不罚 is recorded as education")
+            raise ValueError("first_offence_waived: 首违不罚应登记为教育类")
         if self.fine_amount is not None and self.kind is not Kind.PENALTY:
-            raise ValueError("fine_amount: only a penalty carries a fine")
+            raise ValueError("fine_amount: 只有处罚才有罚款金额")
         return self
 
 
@@ -86,7 +86,7 @@ class TargetsIn(BaseModel):
     @model_validator(mode="after")
     def _adds_up(self) -> Self:
         if self.service_min + self.penalty_max > 1:
-            raise ValueError("service_min: service and penalty shares exceed the whole")
+            raise ValueError("service_min: 服务和处罚的占比合计超过了 100%")
         return self
 
 

@@ -76,7 +76,7 @@ def scope(principal: Principal) -> ColumnElement[bool]:
 async def record(session: AsyncSession, body: ActionIn, principal: Principal) -> EnforcementAction:
     """A department records its own action (the center may record for any department)."""
     if not (is_center(principal) or principal.has(None, body.department)):
-        raise Forbidden("record enforcement actions of your own department", code="not-your-unit")
+        raise Forbidden("只能登记本部门的执法记录", code="not-your-unit")
     await directory.require(session, body.department, field="department")
     fine = body.fine_amount
     row = EnforcementAction(

@@ -156,14 +156,14 @@ async def open_finding(
 async def load(session: AsyncSession, finding_id: uuid.UUID, principal: Principal) -> Finding:
     finding = await session.get(Finding, finding_id)
     if finding is None or not (sees_all(principal) or principal.has(None, finding.department)):
-        raise NotFound("no such finding", code="finding-not-found")
+        raise NotFound("没有这个暗访问题", code="finding-not-found")
     return finding
 
 
 async def load_inspection(session: AsyncSession, inspection_id: uuid.UUID) -> Inspection:
     inspection = await session.get(Inspection, inspection_id)
     if inspection is None:
-        raise NotFound("no such inspection")
+        raise NotFound("没有这次暗访")
     return inspection
 
 

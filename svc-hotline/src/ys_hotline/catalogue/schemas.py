@@ -20,9 +20,9 @@ class CategoryIn(BaseModel):
     def _routable(self) -> "CategoryIn":
         if self.level == "county" and not self.transfer_to_complaints and not self.lead_department:
             # A town-level matter goes to the town of the place; the operator names it.
-            raise ValueError("a county-level dispatched category needs a lead_department")
+            raise ValueError("lead_department: 县级派单类别须指定主办单位")
         if self.lead_department and self.lead_department in self.co_departments:
-            raise ValueError("the lead department cannot also be a co-handling department")
+            raise ValueError("co_departments: 主办单位不能同时是协办单位")
         return self
 
 

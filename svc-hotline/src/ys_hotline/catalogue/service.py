@@ -18,7 +18,7 @@ from ys_hotline.directory.service import DEPARTMENTS
 async def get(session: AsyncSession, code: str) -> DispatchCategory:
     category = await session.get(DispatchCategory, code)
     if category is None:
-        raise NotFound(f"no dispatch category {code!r}")
+        raise NotFound(f"没有派单类别 {code}")
     return category
 
 
@@ -44,7 +44,7 @@ def _check_version(category: DispatchCategory | None, code: str, if_match: str |
     if category is not None:
         check_if_match(if_match, tagged(category), CATEGORY_KIND)
     elif if_match is not None:
-        raise PreconditionFailed(f"there is no dispatch category {code!r} to match")
+        raise PreconditionFailed(f"没有可比对的派单类别 {code}")
 
 
 class Routing(NamedTuple):
@@ -66,7 +66,7 @@ async def routing(session: AsyncSession, code: str) -> Routing:
     """The lead and co-handling departments of an active category (one prepared read)."""
     row = await _ROUTING.first(session, code=code)
     if row is None:
-        raise Invalid(f"unknown dispatch category {code!r}", field="category_code")
+        raise Invalid(f"未知的派单类别 {code}", field="category_code")
     return Routing(row[0], list(row[1] or []))
 
 
@@ -74,7 +74,7 @@ async def find_active(session: AsyncSession, code: str) -> DispatchCategory:
     """The category a ticket names; an unknown or retired one is the caller's mistake."""
     category = await session.get(DispatchCategory, code)
     if category is None or not category.active:
-        raise Invalid(f"unknown dispatch category {code!r}", field="category_code")
+        raise Invalid(f"未知的派单类别 {code}", field="category_code")
     return category
 
 

@@ -22,7 +22,7 @@ class EntryIn(BaseModel):
     @model_validator(mode="after")
     def _window(self) -> "EntryIn":
         if self.valid_from and self.valid_to and self.valid_to <= self.valid_from:
-            raise ValueError("valid_to must be after valid_from")
+            raise ValueError("valid_to: 失效日期须晚于生效日期")
         return self
 
 

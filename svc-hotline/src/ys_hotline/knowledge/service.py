@@ -50,7 +50,7 @@ async def create(session: AsyncSession, body: EntryIn, actor: str) -> KnowledgeE
 async def get(session: AsyncSession, entry_id: uuid.UUID) -> KnowledgeEntry:
     entry = await session.get(KnowledgeEntry, entry_id)
     if entry is None:
-        raise NotFound("no such knowledge-base entry")
+        raise NotFound("知识库中没有这一条")
     return entry
 
 
@@ -106,7 +106,7 @@ async def reactivate(
     entry = await _to_change(session, entry_id, if_match)
     if entry.active:
         raise Conflict(
-            "this knowledge-base entry is not retired: only a retired entry can be reactivated",
+            "该知识条目未停用：只有已停用的条目可以重新启用",
             code="entry-not-retired",
             entry_status=entry.status.value,
         )

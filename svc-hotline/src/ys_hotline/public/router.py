@@ -77,7 +77,7 @@ async def track(
     limit_per_address(request, "track", settings.public_track_per_minute)
     ticket = (await session.execute(select(Ticket).where(Ticket.number == body.number))).scalar()
     if ticket is None or not kit.query_code_matches(ticket, body.query_code):
-        raise NotFound("no request with this number and query code")
+        raise NotFound("没有与该编号和查询码相符的诉求")
     accepted = await session.execute(
         select(TicketReply.body)
         .where(TicketReply.ticket_id == ticket.id, TicketReply.verdict == "accepted")

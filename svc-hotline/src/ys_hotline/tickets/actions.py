@@ -49,7 +49,7 @@ async def _routing(session: AsyncSession, ticket: Ticket, body: schemas.Dispatch
         raise Invalid("派单须选择派单目录分类", field="category_code")
     category = await catalogue.find_active(session, code)
     if category.transfer_to_complaints:
-        raise Conflict("this category goes to the complaints center: use transfer", code="transfer")
+        raise Conflict("该类诉求应转侵权投诉中心：请使用“转投诉中心”", code="transfer")
     department = body.department or category.lead_department
     if not department:
         raise Invalid("该事项由乡镇办理，请指定承办的乡镇", field="department")
@@ -150,7 +150,7 @@ async def _pending_reply(session: AsyncSession, ticket: Ticket) -> TicketReply:
     )
     found = (await session.execute(stmt.limit(1))).scalar_one_or_none()
     if found is None:
-        raise Conflict("there is no reply waiting for review")
+        raise Conflict("没有待审核的答复")
     return found
 
 

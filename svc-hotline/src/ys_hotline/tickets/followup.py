@@ -32,9 +32,9 @@ async def request_extension(
 
     async def effect(ticket: Ticket) -> Data:
         if ticket.extension_status == EXTENSION_REQUESTED:
-            raise Conflict("an extension request is already waiting for the center")
+            raise Conflict("已有一项延期申请在等待中心审核")
         if ticket.due_at is not None and now() >= ticket.due_at:
-            raise Conflict("延期 must be requested before the deadline", code="deadline-passed")
+            raise Conflict("延期须在办理时限到期前申请", code="deadline-passed")
         ticket.extension_status, ticket.extension_days = EXTENSION_REQUESTED, body.days
         ticket.extension_reason = body.reason
         return {"days": body.days, "reason": body.reason}
@@ -55,7 +55,7 @@ async def decide_extension(
 
     async def effect(ticket: Ticket) -> Data:
         if ticket.extension_status != EXTENSION_REQUESTED:
-            raise Conflict("no extension request is waiting")
+            raise Conflict("没有待审核的延期申请")
         ticket.extension_status = "approved" if body.approve else "refused"
         if body.approve:
             row = await stages.extend_handling(
@@ -127,7 +127,7 @@ async def reopen(
 
     async def effect(ticket: Ticket) -> Data:
         if not dissatisfied(ticket):
-            raise Conflict("only a 回访 below 满意 (1 to 3) reopens a ticket")
+            raise Conflict("只有回访未达满意（1 至 3 级）的工单可以重办")
         ticket.reopen_count += 1
         ticket.closed_at = ticket.outcome = ticket.satisfaction = ticket.revisited_at = None
         ticket.extension_status = ticket.extension_days = ticket.extension_reason = None
@@ -215,8 +215,17 @@ async def transfer(
     )
 
 
+# The complaints service's outcome codes (its ``closed`` event), as the ticket's note says them.
+COMPLAINT_OUTCOMES = {
+    "resolved": "企业确认办理结果",
+    "closed_after_dispute": "企业有异议，督办后办结",
+    "not_accepted": "不予受理",
+}
+
+
 async def complaint_closed(session: AsyncSession, ticket: Ticket, outcome: str | None) -> bool:
-    """The linked complaints case closed: close the ticket (idempotent: False if not waiting)."""
+    """The linked complaints case closed: close the ticket (idempotent: False if not waiting).
+    The timeline's note says the outcome in words; the ticket keeps its code."""
     if ticket.state != Status.TRANSFERRED.value:
         return False
 
@@ -224,5 +233,6 @@ async def complaint_closed(session: AsyncSession, ticket: Ticket, outcome: str |
         t.closed_at, t.outcome = now(), (outcome or "complaint_closed")[:40]
         return {"at": t.closed_at, "outcome": t.outcome}
 
-    await finish(session, ticket, "complaint_closed", SYSTEM, note=outcome, effect=effect)
+    note = f"投诉案件已办结：{COMPLAINT_OUTCOMES.get(outcome or '', '办理完毕')}"
+    await finish(session, ticket, "complaint_closed", SYSTEM, note=note, effect=effect)
     return True

@@ -58,13 +58,13 @@ def refuse_excluded(body: TicketIn) -> None:
 def _source(body: TicketIn, principal: Principal | None) -> tuple[Source, str | None]:
     if principal is not None and principal.is_client:
         if not body.external_id:
-            raise Invalid("a pushed ticket carries the platform's external_id", field="external_id")
+            raise Invalid("省平台推送的工单须带有平台的 external_id", field="external_id")
         return Source.PROVINCE, principal.client_id
     if principal is None:
         return Source.WEB, None
     if body.source is Source.PROVINCE:
         # only the platform's own client pushes (its external id, its Idempotency-Key)
-        raise Invalid("a provincial ticket is pushed by the platform itself", field="source")
+        raise Invalid("省平台工单只能由平台推送", field="source")
     return body.source, None
 
 

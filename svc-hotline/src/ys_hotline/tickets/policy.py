@@ -40,7 +40,7 @@ def may_reveal_phone(principal: Principal, ticket: Ticket) -> bool:
 
 def ensure_visible(principal: Principal, ticket: Ticket | None) -> Ticket:
     if ticket is None or not can_see(principal, ticket):
-        raise NotFound("no such ticket")
+        raise NotFound("没有这个工单")
     return ticket
 
 

@@ -68,7 +68,7 @@ async def create_ticket(
     # dependency through its full machinery, some 1 % of an intake each.
     session = get_session(request)
     if principal.is_client and not request.headers.get(HEADER):
-        raise BadIdempotencyKey("a pushed ticket carries an Idempotency-Key")
+        raise BadIdempotencyKey("省平台推送的工单须带 Idempotency-Key 请求头")
     settings: Settings = request.app.state.settings
     made = await intake.create(session, body, principal, window_days=settings.duplicate_window_days)
     if made.replayed:
@@ -173,12 +173,10 @@ async def reveal_phone(
     of a non-confidential requester in full; the read is in the audit log with the reason."""
     ticket = await transitions.load(session, ticket_id, principal)
     if ticket.confidential:
-        raise Forbidden(
-            "a confidential requester's phone is never shown", code="confidential-requester"
-        )
+        raise Forbidden("要求保密的来电人电话不予显示", code="confidential-requester")
     if not policy.may_reveal_phone(principal, ticket):
         raise Forbidden(
-            "only the lead department holding the ticket may see the phone",
+            "只有正在办理该工单的主办单位可以查看电话",
             code="not-lead-department",
         )
     if ticket.requester_phone:

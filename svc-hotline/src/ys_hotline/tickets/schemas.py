@@ -28,9 +28,9 @@ class Requester(Body):
     @model_validator(mode="after")
     def _anonymous_has_no_name(self) -> "Requester":
         if self.anonymous and self.name:
-            raise ValueError("an anonymous request carries no name")
+            raise ValueError("name: 匿名诉求不填写姓名")
         if self.enterprise_uscc and not self.enterprise_name:
-            raise ValueError("enterprise_uscc needs enterprise_name")
+            raise ValueError("enterprise_name: 填写统一社会信用代码时须填写企业名称")
         return self
 
 

@@ -66,7 +66,7 @@ async def act(
     """Take action ``name`` on a ticket as ``who`` (an HTTP caller)."""
     ticket = await load(session, ticket_id, who)
     if name in NOTES:
-        check_step(CASE_KIND, NOTES[name], ticket, who, if_match=if_match)  # type: ignore[type-var, unused-ignore]  # see MACHINE
+        check_step(CASE_KIND, NOTES[name], ticket, who, if_match=if_match, states=MACHINE.labels)  # type: ignore[type-var, unused-ignore]  # see MACHINE
         await _annotate(session, ticket, name, who, note, effect)
         return ticket
     known = await facts(session, ticket, name)

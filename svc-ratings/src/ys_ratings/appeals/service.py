@@ -29,14 +29,14 @@ DECIDING_ROLES = ("head", "staff")  # the bureau decides (DOMAIN.md, Ratings)
 async def file(session: AsyncSession, rating: Rating, viewer: Viewer, body: AppealIn) -> Appeal:
     """Only the rated unit appeals, once at a time, and only a rating that still counts."""
     if not viewer.acts_for(rating.department):
-        raise Forbidden("only the rated department may appeal its rating", code="not-rated-unit")
+        raise Forbidden("只有被评价的单位可以对评价提出申诉", code="not-rated-unit")
     if rating.excluded:
         raise Conflict("该评价已不计入统计，无需申诉", code="already-excluded")
     pending = await session.scalar(
         select(Appeal.id).where(Appeal.rating_id == rating.id, Appeal.state == PENDING)
     )
     if pending is not None:
-        raise Conflict("an appeal of this rating is pending", code="appeal-pending")
+        raise Conflict("该评价已有申诉在审核中", code="appeal-pending")
     p = viewer.principal
     appeal = Appeal(
         rating_id=rating.id,
@@ -82,7 +82,7 @@ async def _publish(session: AsyncSession, appeal: Appeal, rating: Rating, name: 
 async def visible(session: AsyncSession, appeal_id: uuid.UUID, viewer: Viewer) -> Appeal:
     appeal = await session.get(Appeal, appeal_id)
     if appeal is None or not viewer.sees(appeal.department):
-        raise NotFound("no such appeal")
+        raise NotFound("没有这个申诉")
     return appeal
 
 
@@ -98,13 +98,13 @@ async def decide(
     appeal = await visible(session, appeal_id, viewer)
     p = viewer.principal
     if p.is_client or not p.has(DECIDING_ROLES, BUREAU):
-        raise Forbidden("the bureau decides appeals", code="not-bureau")
+        raise Forbidden("申诉由营商局复核", code="not-bureau")
     if appeal.filed_by == p.sub or viewer.acts_for(appeal.department):
         # 交叉挂职: a bureau post does not let the rated unit judge its own appeal
-        raise Forbidden("the appealing unit cannot decide its own appeal", code="own-appeal")
+        raise Forbidden("申诉单位不能复核自己的申诉", code="own-appeal")
     check_if_match(if_match, appeal, CASE_KIND)
     if appeal.state != PENDING:
-        raise Conflict(f"the appeal is already {appeal.state}", code="appeal-decided")
+        raise Conflict(f"该申诉已处理（{appeal.state}）", code="appeal-decided")
     appeal.state = UPHELD if uphold else REJECTED
     appeal.decided_by, appeal.decided_at, appeal.decision_note = p.sub, now(), body.note
     rating = await session.get(Rating, appeal.rating_id)

@@ -115,9 +115,9 @@ async def bulletin(session: AsyncSession, month: str) -> Bulletin:
 async def close_month(session: AsyncSession, month: str, actor: str) -> Bulletin:
     """Store the month's snapshot; later events (late ratings, appeals) never change it."""
     if await session.get(ClosedMonth, month) is not None:
-        raise Conflict(f"{month} is already closed", code="month-closed")
+        raise Conflict(f"{month} 已结账", code="month-closed")
     if not month_has_ended(month, now()):
-        raise Conflict(f"{month} has not ended yet", code="month-open")
+        raise Conflict(f"{month} 尚未结束", code="month-open")
     report = await bulletin(session, month)
     closed = ClosedMonth(
         month=month, closed_at=now(), closed_by=actor, ratings=report.tables.total.count

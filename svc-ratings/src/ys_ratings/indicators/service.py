@@ -77,7 +77,7 @@ def check_scores(indicator_set: IndicatorSet | None, scores: dict[str, Any]) -> 
     if not scores:
         return
     if indicator_set is None:
-        raise Conflict("no indicator set is active for this channel", code="no-indicator-set")
+        raise Conflict("该渠道没有在用的评价指标", code="no-indicator-set")
     unknown = sorted(set(scores) - indicator_set.codes())
     if unknown:
         raise Invalid(f"指标体系中没有这些指标：{'、'.join(unknown)}", field="scores")

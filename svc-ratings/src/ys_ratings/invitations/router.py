@@ -122,7 +122,7 @@ async def put_policy(
     key: str, body: PolicyIn, session: SessionDep, principal: CurrentPrincipal
 ) -> PolicyOut:
     if key not in DEFAULTS:
-        raise NotFound("no such rating policy")
+        raise NotFound("没有这条评价规则")
     if key == DEFAULT_RATING and body.enabled and body.level is None:
         raise Invalid("默认评价须选择等级（3–5）", field="level")
     row = await session.get(RatingPolicy, key)

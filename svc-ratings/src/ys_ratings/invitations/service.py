@@ -86,19 +86,19 @@ def _created_event(invitation: Invitation, token_url: str) -> CloudEvent:
 
 async def by_token(session: AsyncSession, token: str) -> Invitation:
     if not 16 <= len(token) <= 128:
-        raise NotFound("no such invitation")
+        raise NotFound("没有这个评价邀请")
     rows = await session.execute(
         select(Invitation).where(Invitation.token_hash == token_digest(token))
     )
     invitation = rows.scalar_one_or_none()
     if invitation is None:
-        raise NotFound("no such invitation")
+        raise NotFound("没有这个评价邀请")
     return invitation
 
 
 def ensure_open(invitation: Invitation) -> None:
     """A token rates once, and only before it expires."""
     if invitation.used_at is not None:
-        raise Conflict("this service has already been rated", code="already-rated")
+        raise Conflict("该服务已经评价过", code="already-rated")
     if invitation.expires_at <= now():
-        raise Gone("the rating link has expired")
+        raise Gone("评价链接已过期")

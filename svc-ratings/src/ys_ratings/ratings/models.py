@@ -10,10 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from yingshang.clock import now
 from yingshang.db import IdMixin
 from yingshang.sealing import Sealed
+from yingshang.vocabulary import RATING_LEVELS
 from ys_ratings.models import Base
 
-# Five levels (GB/T 39734-2020): 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意.
-LEVEL_NAMES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+# Five levels (GB/T 39734-2020): 5 非常满意 … 1 非常不满意 (named once in shared).
+LEVEL_NAMES = RATING_LEVELS
 BAD_MAX = 2  # national 差评 = 1–2
 COUNTY_GOOD_MIN = 4  # county rule: "基本满意就是基本不满意", only 4–5 are good
 NATIONAL_GOOD_MIN = 3  # national rule: good = not 差评

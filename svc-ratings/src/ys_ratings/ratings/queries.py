@@ -70,7 +70,7 @@ async def visible_rating(session: AsyncSession, rating_id: uuid.UUID, viewer: Vi
     rows = await session.execute(_scoped(select(Rating).where(Rating.id == rating_id), viewer))
     rating: Rating | None = rows.scalar_one_or_none()
     if rating is None:
-        raise NotFound("no such rating")
+        raise NotFound("没有这条评价")
     return rating
 
 

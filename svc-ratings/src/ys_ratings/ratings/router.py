@@ -101,7 +101,7 @@ async def unmask_rater(
 ) -> RaterOut:
     rating = await queries.visible_rating(session, rating_id, viewer)
     if not viewer.may_unmask_for(rating.department):
-        raise Forbidden("only the bureau and the committee may unmask a rater", code="no-unmask")
+        raise Forbidden("只有营商局和营商委可以查看评价人身份", code="no-unmask")
     rater, _ = rater_out(rating, reveal=True)
     await audit_unmask(session, viewer.principal, rating, body.reason)
     return rater

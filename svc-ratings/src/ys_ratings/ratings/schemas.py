@@ -84,7 +84,7 @@ class ProvinceRatingIn(BaseModel):
     def _real_name(self) -> ProvinceRatingIn:
         # 国办发〔2019〕51号: ratings are real-name.
         if self.rater.identity() is None:
-            raise ValueError("rater needs an account, id_no, uscc or phone (real-name rating)")
+            raise ValueError("rater: 实名评价须提供账号、身份证号、统一社会信用代码或电话之一")
         return self
 
 

@@ -59,7 +59,7 @@ async def record(session: AsyncSession, draft: RatingDraft) -> Rating:
     comes through here); the returned object holds its values as if loaded."""
     if await _rated_id(session, draft) is not None:
         # 国办发〔2019〕51号: one rating per 办件 per evaluation node per rater.
-        raise Conflict("this node of the 办件 has already been rated", code=ALREADY_RATED)
+        raise Conflict("该办件的这一环节已经评价过", code=ALREADY_RATED)
     indicator_set = await set_for_channel(session, draft.service_channel) if draft.scores else None
     check_scores(indicator_set, draft.scores)
     rating = as_loaded(

@@ -32,8 +32,8 @@ def refuse_staff_rater(principal: Principal | None, rated_staff_no: str | None) 
     if principal is None or principal.is_client:
         return
     if principal.staff_no and principal.staff_no == rated_staff_no:
-        raise Forbidden("staff never rate their own work", code="own-work")
-    raise Forbidden("staff may not rate on behalf of the applicant", code="staff-rater")
+        raise Forbidden("工作人员不能评价自己的工作", code="own-work")
+    raise Forbidden("工作人员不能代替办事人评价", code="staff-rater")
 
 
 async def rate_by_token(
@@ -148,7 +148,7 @@ def _draft_from_ref(
 ) -> RatingDraft:
     ref = body.case
     if ref.service is None or ref.case_kind is None or ref.case_id is None or not ref.department:
-        raise Invalid("unknown 办件: give service, case_kind, case_id and department", field="case")
+        raise Invalid("未知的办件：请提供 service、case_kind、case_id 和 department", field="case")
     return RatingDraft(
         service=ref.service,
         case_kind=ref.case_kind,

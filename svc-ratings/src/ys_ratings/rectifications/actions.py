@@ -125,7 +125,7 @@ async def spot_check(
     rect = await visible(s, rid, v)
     if v.acts_for(rect.department):
         raise Forbidden(
-            "the rated department cannot spot-check its own rectification",
+            "被评价单位不能抽查自己的整改",
             code="own-rectification",
         )
     result = SPOT_CHECK_PASSED if body.passed else SPOT_CHECK_FAILED

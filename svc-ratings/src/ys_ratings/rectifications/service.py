@@ -109,7 +109,7 @@ async def _opened(session: AsyncSession, rect: Rectification) -> None:
 async def visible(session: AsyncSession, rect_id: uuid.UUID, viewer: Viewer) -> Rectification:
     rect = await session.get(Rectification, rect_id)
     if rect is None or not viewer.sees(rect.department):
-        raise NotFound("no such rectification")
+        raise NotFound("没有这项整改")
     return rect
 
 

@@ -30,7 +30,7 @@ class DutyIn(BaseModel):
     @model_validator(mode="after")
     def _ends_after_start(self) -> "DutyIn":
         if self.end <= self.start:
-            raise ValueError("end: a sitting ends after it starts")
+            raise ValueError("end: 坐班结束时间须晚于开始时间")
         return self
 
 
@@ -66,9 +66,9 @@ class MatterIn(BaseModel):
     @model_validator(mode="after")
     def _problem_needs_enterprise(self) -> "MatterIn":
         if (self.problem is not None) != (self.outcome is Outcome.PROBLEM):
-            raise ValueError("problem: give one exactly when the outcome is 'problem'")
+            raise ValueError("problem: 办理结果为“形成交办单”时须填写交办单内容，其他结果不填")
         if self.problem is not None and self.enterprise_id is None:
-            raise ValueError("enterprise_id: a problem needs the enterprise it concerns")
+            raise ValueError("enterprise_id: 形成交办单须指明所涉企业")
         return self
 
 

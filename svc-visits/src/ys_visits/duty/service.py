@@ -59,7 +59,7 @@ async def _refuse_overlap(session: AsyncSession, body: DutyIn) -> None:
     existing = rows.scalar()
     if existing is not None:
         raise Conflict(
-            "the leader already sits at that time", code="duty-overlap", existing_id=str(existing)
+            "该领导在这一时段已有坐班安排", code="duty-overlap", existing_id=str(existing)
         )
 
 
@@ -103,7 +103,7 @@ async def get(session: AsyncSession, shift_id: uuid.UUID) -> DutyShift:
     """Any member of staff may read the duty schedule (it is on the hall's board)."""
     shift = await session.get(DutyShift, shift_id)
     if shift is None:
-        raise NotFound("no such duty sitting", code="duty-not-found")
+        raise NotFound("没有这次坐班", code="duty-not-found")
     return shift
 
 
@@ -122,7 +122,7 @@ async def act(
 
     def stamp(row: DutyShift) -> None:  # runs once the kit's checks passed
         if name != "cancel" and row.day != today():
-            raise Conflict("sign in and out on the day of the sitting", code="not-the-day")
+            raise Conflict("只能在坐班当天签到、签退", code="not-the-day")
         if name == "check_in":
             row.checked_in_at = at
         elif name == "check_out":
@@ -146,10 +146,10 @@ async def record_matter(
     shift = await get(session, shift_id)
     position = RECORDERS(who, shift)
     if position is None:
-        raise Forbidden("only the leader on duty, the hall or the center record matters")
+        raise Forbidden("只有坐班领导、政务服务大厅或非公中心可以登记事项")
     check_if_match(if_match, shift, KIND)
     if shift.state != ON_DUTY:
-        raise Conflict("matters are recorded while on duty", code="not-on-duty", state=shift.state)
+        raise Conflict("事项须在坐班期间登记", code="not-on-duty", state=shift.state)
     enterprise = await _enterprise(session, body.enterprise_id)
     matter = DutyMatter(
         shift_id=shift.id, at=now(), summary=body.summary, outcome=body.outcome.value,

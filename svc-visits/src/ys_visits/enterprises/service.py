@@ -31,7 +31,7 @@ async def by_uscc(session: AsyncSession, uscc: str) -> Enterprise | None:
 
 def _duplicate(uscc: str, existing: uuid.UUID | None) -> Conflict:
     return Conflict(
-        f"an enterprise with USCC {uscc} is already registered",
+        f"统一社会信用代码为 {uscc} 的企业已登记",
         code="uscc-registered",
         field="uscc",
         existing_id=str(existing) if existing else None,
@@ -111,7 +111,7 @@ async def named(session: AsyncSession, enterprise_id: uuid.UUID, *, field: str) 
 async def get(session: AsyncSession, enterprise_id: uuid.UUID) -> Enterprise:
     row = await session.get(Enterprise, enterprise_id)
     if row is None:
-        raise NotFound("no such enterprise", code="enterprise-not-found")
+        raise NotFound("没有这家企业", code="enterprise-not-found")
     return row
 
 

@@ -38,11 +38,11 @@ class IndicatorEdit(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> "IndicatorEdit":
         if self.lead_department in self.co_departments:
-            raise ValueError("co_departments: the lead unit is not also a co-unit")
+            raise ValueError("co_departments: 牵头单位不能同时是配合单位")
         if len(set(self.co_departments)) != len(self.co_departments):
-            raise ValueError("co_departments: a unit is named twice")
+            raise ValueError("co_departments: 有单位重复")
         if self.target_unit is not None and self.target_value is None:
-            raise ValueError("target_unit: a unit needs the target's figure")
+            raise ValueError("target_unit: 填写目标值的计量单位时须填写目标值")
         return self
 
 
@@ -63,7 +63,7 @@ class ScoreEdit(BaseModel):
     @model_validator(mode="after")
     def _rank(self) -> "ScoreEdit":
         if self.rank is not None and self.rank_of is not None and self.rank > self.rank_of:
-            raise ValueError("rank: cannot be below the last of the counties ranked")
+            raise ValueError("rank: 排名不能超过参评县（市、区）总数")
         return self
 
 

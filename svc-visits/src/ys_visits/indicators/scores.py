@@ -27,7 +27,7 @@ async def find(session: AsyncSession, indicator: Indicator, period: str) -> Scor
 async def get(session: AsyncSession, indicator: Indicator, period: str) -> Score:
     row = await find(session, indicator, period)
     if row is None:
-        raise NotFound(f"no score of {indicator.code} for {period}", code="score-not-found")
+        raise NotFound(f"指标 {indicator.code} 没有 {period} 的得分", code="score-not-found")
     return row
 
 
@@ -46,14 +46,14 @@ async def record(
     """A period's score, once: the period must have begun."""
     if not service.may_record(who, indicator):
         raise Forbidden(
-            "scores are recorded by the bureau, the lead unit's head or the indicator's owner",
+            "得分由营商局、牵头单位负责人或指标长登记",
             code="not-a-scorer",
         )
     if periods.first_day(body.period) > today():
         raise Invalid(f"评价期 {body.period} 尚未开始", field="period")
     if await find(session, indicator, body.period) is not None:
         raise Conflict(
-            f"{indicator.code} has a score for {body.period}; correct it (PUT, If-Match)",
+            f"指标 {indicator.code} 已有 {body.period} 的得分，请修改它（PUT，带 If-Match）",
             code="score-exists",
             field="period",
         )

@@ -69,7 +69,7 @@ async def _by_code(session: AsyncSession, code: str) -> Indicator | None:
 async def get(session: AsyncSession, code: str) -> Indicator:
     row = await _by_code(session, code)
     if row is None:
-        raise NotFound("no such indicator", code="indicator-not-found")
+        raise NotFound("没有这个指标", code="indicator-not-found")
     return row
 
 
@@ -136,7 +136,7 @@ async def _changed(session: AsyncSession, row: Indicator, who: Principal, name: 
 async def create(session: AsyncSession, body: IndicatorIn, who: Principal) -> Indicator:
     """A new indicator (its code unique: a second one is a 409)."""
     if await _by_code(session, body.code) is not None:
-        raise Conflict(f"indicator {body.code} exists; edit it", code="indicator-exists",
+        raise Conflict(f"指标 {body.code} 已存在，请修改它", code="indicator-exists",
                        field="code")  # fmt: skip
     await _check_units(session, body)
     row = Indicator(code=body.code, **_fields(body))
@@ -166,7 +166,7 @@ async def edit(
 def not_own(indicator: Indicator, who: Principal) -> None:
     """The bureau keeps an indicator and corrects its scores, never a person of its lead unit
     whatever bureau post they also hold (交叉挂职): no unit rewrites what it answers for."""
-    what = f"the lead unit ({indicator.lead_department}) cannot change what it answers for"
+    what = f"牵头单位（{indicator.lead_department}）不能修改本单位负责的指标"
     access.refuse_own_unit(who, indicator.lead_department, what, "own-indicator")
 
 

@@ -59,7 +59,7 @@ class MeetingIn(BaseModel):
         for name in ("participants", "indicator_codes"):
             named = getattr(self, name)
             if len(set(named)) != len(named):
-                raise ValueError(f"{name}: a code is named twice")
+                raise ValueError(f"{name}: 有代码重复")
         return self
 
 

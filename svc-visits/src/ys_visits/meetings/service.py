@@ -43,7 +43,7 @@ CHANNEL = "joint_meeting"
 async def get(session: AsyncSession, meeting_id: uuid.UUID) -> Meeting:
     meeting = await session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound("no such meeting", code="meeting-not-found")
+        raise NotFound("没有这次会议", code="meeting-not-found")
     return meeting
 
 

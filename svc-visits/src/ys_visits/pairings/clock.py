@@ -95,7 +95,7 @@ async def frequency_policy(session: AsyncSession, rank: str, scale: str) -> Poli
         policy = await find_policy(session, SERVICE, KIND, STAGE, key)
         if policy is not None and policy.active:
             return policy
-    raise Conflict(f"no active visit-frequency policy for {rank}", code="policy-missing")
+    raise Conflict(f"没有适用于 {rank} 的在用走访频次规则", code="policy-missing")
 
 
 def window_start(starts_on: date) -> datetime:
@@ -152,7 +152,7 @@ async def start_window(
         actor=actor,
         at=at,
         terms=terms,
-        note=None if terms is window else f"挂帮 ends {pairing.ends_on}: the window ends with it",
+        note=None if terms is window else f"挂帮关系于 {pairing.ends_on} 结束，本走访周期随之结束",
     )
     row.policy_id, row.policy_version = policy.id, policy.version  # the terms came from it
     pairing.visit_due_at = row.due_at
@@ -224,7 +224,7 @@ async def visited(session: AsyncSession, pairing: Pairing, on: date, actor: Acto
         return  # no window open: none was owed before the pairing's end
     noon = local_instant(on) + timedelta(hours=12)
     at = min(max(noon, row.counted_from), now())
-    await deadlines.complete_stage(session, row, actor=actor, at=at, note="走访 visit recorded")
+    await deadlines.complete_stage(session, row, actor=actor, at=at, note="已登记走访")
     await start_window(session, pairing, actor, at)
 
 

@@ -46,7 +46,7 @@ async def get_visible(session: AsyncSession, pairing_id: uuid.UUID, who: Princip
     """The pairing, or 404 — also when it exists but ``who`` may not see it."""
     pairing = await session.get(Pairing, pairing_id)
     if pairing is None or not may_see(who, pairing):
-        raise NotFound("no such pairing", code="pairing-not-found")
+        raise NotFound("没有这个挂帮关系", code="pairing-not-found")
     return pairing
 
 
@@ -66,7 +66,7 @@ async def _refuse_duplicate(session: AsyncSession, body: PairingIn) -> None:
     existing = found.scalar()
     if existing is not None:
         raise Conflict(
-            "this leader and department are already paired with the enterprise",
+            "该领导和部门已与这家企业挂帮",
             code="pairing-exists",
             existing_id=str(existing),
         )

@@ -70,7 +70,8 @@ async def act(
     """Take step ``name`` on a problem as ``who``."""
     problem = await get_visible(session, problem_id, who)
     if name == PROGRESS.name:
-        position = check_step(KIND, PROGRESS, problem, who, if_match=if_match)  # type: ignore[type-var, unused-ignore]  # see machine.MACHINE
+        states = MACHINE.labels
+        position = check_step(KIND, PROGRESS, problem, who, if_match=if_match, states=states)  # type: ignore[type-var, unused-ignore]  # see machine.MACHINE
         assert isinstance(body, s.ProgressIn)
         await report_progress(session, problem, body, who, position)
         return problem
@@ -193,7 +194,7 @@ async def confirm(session: AsyncSession, p: Problem, body: s.ConfirmIn, who: Pri
 def _not_own(p: Problem, who: Principal) -> None:
     """The bureau closes, never a person of the department handling the problem whatever
     bureau post they also hold (交叉挂职): its 销号 is a second pair of eyes."""
-    what = "the handling department cannot close its own problem"
+    what = "承办单位不能为自己的交办单销号"
     access.refuse_own_unit(who, p.department, what, "own-problem")
 
 

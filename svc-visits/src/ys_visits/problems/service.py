@@ -65,7 +65,7 @@ async def get_visible(session: AsyncSession, problem_id: uuid.UUID, who: Princip
     """The problem, or 404 — also when it exists but ``who`` may not see it."""
     problem = await session.get(Problem, problem_id)
     if problem is None or not may_see(who, problem):
-        raise NotFound("no such problem", code="problem-not-found")
+        raise NotFound("没有这个交办单", code="problem-not-found")
     return problem
 
 

@@ -47,7 +47,7 @@ def visible(principal: Principal) -> ColumnElement[bool]:
 async def get_visible(session: AsyncSession, visit_id: uuid.UUID, who: Principal) -> Visit:
     visit = await session.get(Visit, visit_id)
     if visit is None or not may_see(who, visit):
-        raise NotFound("no such visit", code="visit-not-found")
+        raise NotFound("没有这次走访", code="visit-not-found")
     return visit
 
 
@@ -56,7 +56,7 @@ async def _pairing(session: AsyncSession, body: VisitIn, who: Principal) -> Pair
         return None
     pairing = await pairings.get_visible(session, body.pairing_id, who)
     if pairing.state != ACTIVE:
-        raise Conflict("the pairing has ended", code="pairing-ended")
+        raise Conflict("该挂帮关系已结束", code="pairing-ended")
     if body.enterprise_id is not None and body.enterprise_id != pairing.enterprise_id:
         raise Invalid("该挂帮关系对应的是另一家企业", field="enterprise_id")
     if body.visited_on < pairing.starts_on:
@@ -87,7 +87,7 @@ async def _department(
         raise Invalid("请选择走访单位", field="department")
     await require_department(session, dept, field="department")
     if pairing is None and not (access.sees_all(who) or access.in_depts(who, dept)):
-        raise Forbidden("record visits of your own department", code="not-your-department")
+        raise Forbidden("只能登记本部门的走访", code="not-your-department")
     return dept
 
 

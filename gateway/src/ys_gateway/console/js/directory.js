@@ -5,6 +5,9 @@ import { COORDINATING } from "./labels.js";
 import { signedIn } from "./session.js";
 
 const names = new Map(Object.entries(COORDINATING));
+/** The position a background component acts in (a service, the deadline sweeper, the
+ * enterprise on the public page): no department; its name (系统（…）) says who it is. */
+export const SYSTEM_DEPT = "SYSTEM";
 const inactive = new Set(); // deactivated (撤销, merged): named on old cases, offered for no new work
 let loaded = null;
 
@@ -37,7 +40,7 @@ export function knownDept(code) {
 }
 
 export function deptName(code) {
-  if (!code) return "—";
+  if (!code || code === SYSTEM_DEPT) return "—";
   return names.get(code) || code;
 }
 

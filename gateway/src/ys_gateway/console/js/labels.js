@@ -128,6 +128,12 @@ export const COMPLAINT_NOTE_KINDS = {
   decision: "受理决定", reply: "单位答复", result: "反馈结果", revisit: "回访", investigation: "调查核实",
   review: "审核退回", dispute: "企业异议", urge: "催办", checkback: "回访核查",
 };
+// The enterprise's answer to the result and how the case ended (svc-complaints Verdict,
+// steps.py outcome).
+export const COMPLAINT_VERDICTS = { confirmed: "确认办理结果", disputed: "有异议" };
+export const COMPLAINT_OUTCOMES = {
+  resolved: "企业确认，办结", closed_after_dispute: "企业有异议，督办后办结", not_accepted: "不予受理",
+};
 
 export const CASE_KINDS = {
   ticket: "12345工单", application: "办件", case: "投诉案件", finding: "暗访问题",

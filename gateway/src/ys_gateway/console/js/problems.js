@@ -117,8 +117,9 @@ function fieldErrors(problem) {
   const errors = Array.isArray(problem.errors) ? problem.errors : [];
   return errors.map((e) => {
     const path = String(e.field || "");
-    // A check across fields names the field it is about: "Value error, claimed_amount: …".
-    const named = /^Value error, (\w+):\s*(.*)$/.exec(String(e.message || ""));
+    // A check across fields names the field it is about: "claimed_amount: …" (the services
+    // say it in Chinese after the name; "Value error, " before it from older services).
+    const named = /^(?:Value error, )?([A-Za-z_]\w*):\s*(.*)$/.exec(String(e.message || ""));
     const name = named ? named[1] : path === "body" ? "" : path.split(".").pop();
     // the check's own reason where it is written for people (e.g. 法人申请须填写统一社会信用代码)
     const reason = named && readable(named[2]) ? named[2] : fieldReason(e);
@@ -140,7 +141,8 @@ export function describe(status, problem) {
   }
   const known = BY_STATUS[status];
   if (known && (status >= 500 || [401, 404, 412, 428, 429].includes(status))) return known;
-  if (known && readable(p.detail)) return `${known}（${p.detail}）`;
+  // the services' details are Chinese: one that says no more than the status is not repeated
+  if (known && readable(p.detail) && p.detail !== known) return `${known}（${p.detail}）`;
   return known || (readable(p.detail) ? p.detail : `请求失败（${status}）`);
 }
 

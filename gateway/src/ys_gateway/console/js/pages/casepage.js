@@ -5,10 +5,10 @@
 import { request } from "../api.js";
 import { h, replace } from "../dom.js";
 import { draftWaits } from "../drafts.js";
-import { deptName } from "../directory.js";
+import { SYSTEM_DEPT, deptName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
 import { applyConditions, specField, versionedPage } from "../forms.js";
-import { CLOCK_STATE, SERVICES, STAGES, label } from "../labels.js";
+import { CLOCK_STATE, STAGES, label } from "../labels.js";
 import { countdownEl, kv, notFoundCard, onSubmit, section, table, tag } from "../ui.js";
 
 function actionForm(action, submit, cancel) {
@@ -57,11 +57,6 @@ function stagesTable(stages) {
   ].filter(Boolean), rows, "没有计时环节", { rowClass: (s) => (roundOf(s) < current ? "earlier-round" : null) });
 }
 
-// Steps a service took itself (an event consumed, a deadline swept) carry its name as actor.
-const SYSTEM_ACTORS = {
-  ...Object.fromEntries(Object.entries(SERVICES).map(([name, text]) => [name, `系统（${text}）`])), gateway: "系统",
-};
-
 /** A case's timeline: each step in the words its service gives it (`label`, zh-CN). */
 export function timelineList(entries) {
   if (!entries || !entries.length) return h("p", { class: "muted" }, "暂无记录");
@@ -69,7 +64,9 @@ export function timelineList(entries) {
     h("li", {},
       h("time", { datetime: e.at }, dateTime(e.at)),
       h("strong", {}, e.stage ? `${e.label}（${label(STAGES, e.stage)}）` : e.label), // a clock's entry names its stage
-      h("span", { class: "who" }, [SYSTEM_ACTORS[e.actor_name] || e.actor_name, e.staff_no && `（${e.staff_no}）`, e.position_dept && ` · ${deptName(e.position_dept)}`].filter(Boolean).join("")),
+      // a step a service took itself (an event consumed, a deadline swept) reads as the
+      // service names it (系统（好差评）), in no department
+      h("span", { class: "who" }, [e.actor_name, e.staff_no && `（${e.staff_no}）`, e.position_dept && e.position_dept !== SYSTEM_DEPT && ` · ${deptName(e.position_dept)}`].filter(Boolean).join("")),
       e.note ? h("p", {}, e.note) : null)));
 }
 

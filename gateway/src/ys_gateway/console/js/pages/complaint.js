@@ -5,7 +5,7 @@ import { get } from "../api.js";
 import { h } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
-import { COMPLAINT_CATEGORIES, COMPLAINT_EXCLUSIONS, COMPLAINT_NOTE_KINDS, label } from "../labels.js";
+import { COMPLAINT_CATEGORIES, COMPLAINT_EXCLUSIONS, COMPLAINT_NOTE_KINDS, COMPLAINT_OUTCOMES, COMPLAINT_VERDICTS, label } from "../labels.js";
 import { section, table } from "../ui.js";
 import { NOTE, firstDue, noteRequired, renderCase } from "./casepage.js";
 
@@ -90,8 +90,8 @@ function facts(c) {
     c.payment_overdue_days !== null && ["账款逾期天数", String(c.payment_overdue_days)],
     c.origin_ticket_number && ["来源工单", c.origin_ticket_number],
     c.exclusion && ["不予受理", `${label(COMPLAINT_EXCLUSIONS, c.exclusion)}；${c.referral || ""}`],
-    c.verdict && ["企业评价", c.verdict],
-    c.outcome && ["办理结果", c.outcome],
+    c.verdict && ["企业评价", label(COMPLAINT_VERDICTS, c.verdict)],
+    c.outcome && ["办理结果", label(COMPLAINT_OUTCOMES, c.outcome)],
     c.closed_at && ["办结时间", dateTime(c.closed_at)],
   ];
 }
@@ -102,7 +102,7 @@ function notes(c) {
     { label: "类型", value: (n) => label(COMPLAINT_NOTE_KINDS, n.kind) },
     { label: "内容", value: (n) => n.body },
     { label: "单位", value: (n) => deptName(n.department) },
-    { label: "记录人", value: (n) => n.author_name },
+    { label: "记录人", value: (n) => n.author_name || "—" },
     { label: "时间", value: (n) => dateTime(n.at) },
   ], c.notes));
 }
