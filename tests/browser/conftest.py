@@ -145,6 +145,35 @@ class Console:
         self.windows_used += 1
         return self.windows[self.windows_used - 1]
 
+    def take_package(self, applicant: dict[str, Any], accept: bool = False) -> dict[str, Any]:
+        """开办企业一件事 (KBQY) taken in for ``applicant`` at W01 by the clerk seated there
+        (ZW2001), accepted (受理) when asked: its 办件编号 leads with the package's code, not a
+        31-character implementation code."""
+        approvals = "/api/v1/approvals"
+        with self.api("hall_head") as api:
+            window = f"{approvals}/halls/HALL_COUNTY/windows/W01/clerks"
+            assert api.put(window, json={"staff_nos": ["ZW2001"]}).is_success
+        with self.api("clerk") as api:
+            package = api.get(f"{approvals}/packages/KBQY").json()
+            body = {
+                "package": "KBQY",
+                "channel": "window",
+                "hall_code": "HALL_COUNTY",
+                "window_code": "W01",
+                "applicant": applicant,
+                "materials": [m["name"] for m in package["materials"]],
+            }
+            made = api.post(f"{approvals}/applications", json=body)
+            assert made.status_code == 201, made.text
+            if accept:
+                path = f"{approvals}/applications/{made.json()['id']}"
+                etag = api.get(path).headers["ETag"]
+                accepted = api.post(f"{path}/accept", json={}, headers={"If-Match": etag})
+                assert accepted.status_code == 200, accepted.text
+        app: dict[str, Any] = made.json()
+        assert app["number"].startswith("KBQY"), app["number"]
+        return app
+
     def close_pages(self) -> None:
         while self.pages:
             self.pages.pop().close()

@@ -39,6 +39,14 @@ def _act(api: httpx.Client, ticket: dict[str, Any], action: str, body: Any = Non
     return post_step(api, f"{TICKETS}/{ticket['id']}", action, body)
 
 
+def _taken(console: Any, body: dict[str, Any], then: str | None = None, step: Any = None) -> Any:
+    """A ticket the operator takes (through the API), and its next step by the operator."""
+    with console.api("operator") as operator:
+        made = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert made.status_code == 201, made.text
+        return _act(operator, made.json(), then, step) if then else made.json()
+
+
 def _answered_consult(console: Any, **requester: Any) -> Any:
     """A 咨询 the operator answers at intake: closed, its 回访 clock running."""
     body = {
@@ -48,12 +56,7 @@ def _answered_consult(console: Any, **requester: Any) -> Any:
         "content": "来电人咨询开办小餐馆需要办理哪些许可。",
         "requester": requester or {"name": "王先生", "phone": "13800138000"},
     }
-    with console.api("operator") as operator:
-        made = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
-        assert made.status_code == 201, made.text
-        return _act(
-            operator, made.json(), "answer", {"answer": "请到政务服务中心市场监管窗口办理。"}
-        )
+    return _taken(console, body, "answer", {"answer": "请到政务服务中心市场监管窗口办理。"})
 
 
 def _reopened_and_signed_again(console: Any) -> None:
@@ -210,11 +213,9 @@ def test_the_dispatch_form_offers_only_active_departments(console: Any) -> None:
         "title": f"小区路灯不亮{_unique()}",
         "content": "小区路灯损坏一个月无人维修",
     }
-    with console.api("operator") as operator:
-        ticket = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
-        assert ticket.status_code == 201, ticket.text
+    ticket = _taken(console, body)
     page = console.new_page()
-    console.sign_in(page, "operator", f"/console/tickets/{ticket.json()['id']}")
+    console.sign_in(page, "operator", f"/console/tickets/{ticket['id']}")
     page.click(".action-buttons button:has-text('派单')")
     offered = page.locator(".action-form [name=department] option").all_inner_texts()
     assert "住房和城乡建设局" in offered
@@ -233,10 +234,7 @@ def test_the_center_head_finds_an_extension_request_and_a_lapsed_one_reads_so(
         "content": "楼下餐馆油烟直排，多次反映未解决。",
         "requester": {"name": "李女士", "phone": "13900139000"},
     }
-    with console.api("operator") as operator:
-        made = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
-        assert made.status_code == 201, made.text
-        ticket = _act(operator, made.json(), "dispatch")
+    ticket = _taken(console, body, "dispatch")
     with console.api("scjg_head") as department:
         ticket = _act(department, ticket, "sign")
         ticket = _act(department, ticket, "extension", {"days": 3, "reason": "需委托检测"})
@@ -275,10 +273,7 @@ def test_the_lead_department_reads_the_phone_in_full_giving_a_reason(console: An
             "content": "附近超市货架上有过期食品。",
             "requester": requester,
         }
-        with console.api("operator") as operator:
-            got = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
-            assert got.status_code == 201, got.text
-            made.append(_act(operator, got.json(), "dispatch"))
+        made.append(_taken(console, body, "dispatch"))
     plain, secret = made
 
     page = console.new_page()
@@ -311,10 +306,7 @@ def test_the_header_counts_the_limit_due_first(console: Any) -> None:
         "content": "菜市场有摊贩使用不准的秤。",
         "requester": {"name": "孙先生", "phone": "13500135000"},
     }
-    with console.api("operator") as operator:
-        got = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
-        assert got.status_code == 201, got.text
-        ticket = _act(operator, got.json(), "dispatch")
+    ticket = _taken(console, body, "dispatch")
     page = console.new_page()
     try:
         console.sign_in(page, "scjg_head", f"/console/tickets/{ticket['id']}")
@@ -353,10 +345,7 @@ def test_a_transferred_ticket_counts_no_limit_in_its_header(console: Any) -> Non
         "requester": {"name": "吴先生", "phone": "13400134000",
                       "enterprise_name": "凤冈县绿源茶业有限公司"},
     }  # fmt: skip
-    with console.api("operator") as operator:
-        got = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
-        assert got.status_code == 201, got.text
-        ticket = _act(operator, got.json(), "transfer", {})
+    ticket = _taken(console, body, "transfer", {})
     assert ticket["status"] == "transferred"
     page = console.new_page()
     try:
@@ -380,10 +369,7 @@ def test_a_department_reads_the_content_without_a_confidential_requester(console
         "content": "我是周九，电话136 5555 6666，举报某食品作坊无证生产。",
         "requester": {"name": "周九", "phone": "13655556666", "confidential": True},
     }
-    with console.api("operator") as operator:
-        got = operator.post(TICKETS, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
-        assert got.status_code == 201, got.text
-        ticket = _act(operator, got.json(), "dispatch")
+    ticket = _taken(console, body, "dispatch")
     page = console.new_page()
     try:
         console.sign_in(page, "scjg_head", f"/console/tickets/{ticket['id']}")

@@ -165,44 +165,17 @@ def test_a_phones_public_header_takes_two_rows(console: Any) -> None:
     assert overflow <= 0
 
 
-def _package_for_an_enterprise(console: Any) -> dict[str, Any]:
-    """开办企业一件事 (KBQY) for a company being formed (a 法人 without its code yet), taken in
-    and accepted (受理) at W01 by the clerk seated there: its number leads with the package's
-    code, not a 31-character implementation code."""
-    approvals = "/api/v1/approvals"
-    with console.api("hall_head") as api:
-        window = f"{approvals}/halls/HALL_COUNTY/windows/W01/clerks"
-        assert api.put(window, json={"staff_nos": ["ZW2001"]}).is_success
-    with console.api("clerk") as api:
-        package = api.get(f"{approvals}/packages/KBQY").json()
-        body = {
-            "package": "KBQY",
-            "channel": "window",
-            "hall_code": "HALL_COUNTY",
-            "window_code": "W01",
-            "applicant": {
-                "type": "legal_person",
-                "name": "刘记",
-                "phone": "13912340004",
-                "enterprise_name": f"刘记餐饮店{uuid.uuid4().hex[:4]}",
-            },
-            "materials": [m["name"] for m in package["materials"]],
-        }
-        made = api.post(f"{approvals}/applications", json=body)
-        assert made.status_code == 201, made.text
-        path = f"{approvals}/applications/{made.json()['id']}"
-        accepted = api.post(
-            f"{path}/accept", json={}, headers={"If-Match": api.get(path).headers["ETag"]}
-        )
-        assert accepted.status_code == 200, accepted.text
-    assert made.json()["number"].startswith("KBQY")
-    return dict(made.json())
-
-
 def test_a_package_is_tracked_by_its_number_and_rated_as_the_enterprise_it_served(
     console: Any,
 ) -> None:
-    app = _package_for_an_enterprise(console)
+    # for a company being formed: a 法人 without its code yet, accepted (受理) at W01
+    applicant = {
+        "type": "legal_person",
+        "name": "刘记",
+        "phone": "13912340004",
+        "enterprise_name": f"刘记餐饮店{uuid.uuid4().hex[:4]}",
+    }
+    app = console.take_package(applicant, accept=True)
     number, code = app["number"], app["query_code"]
     page = console.new_page(PHONE)
     _track(console, page, "application", f" {number.lower()} ", code)
