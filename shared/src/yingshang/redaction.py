@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from yingshang.masking import mask_phone
 
@@ -25,6 +26,7 @@ MIN_TERM = 2
 # What people put between the digits of a phone number they write out: 135 1234 5678,
 # 135-1234-5678, (0851) 2888-8888, 135.1234.5678.
 _PHONE_GAP = r"[\s\-.()（）—–]*"
+_NOT_DIGIT = re.compile(r"\D+")
 
 
 def name_forms(name: str) -> set[str]:
@@ -53,11 +55,18 @@ def _dialable(phones: Iterable[str | None]) -> list[str]:
 
 @dataclass(frozen=True)
 class Redactor:
-    """Takes one person's identity out of text. ``Redactor()`` leaves text as it is."""
+    """Takes one person's identity out of text. ``Redactor()`` leaves text as it is.
 
-    pattern: re.Pattern[str] | None = None
+    Most texts name nobody: a text that holds none of ``words`` (case-folded) and none of the
+    phones' ``digits`` among its own digits cannot match, and is returned before the pattern
+    is compiled (once per redactor, on the first text that may match: a compile costs more
+    than a whole ticket intake)."""
+
+    source: str | None = None  # the pattern (IGNORECASE)
     # the group of a phone (``p0``, ``p1`` …) → what it reads as; any other match: REDACTED
     shown: Mapping[str, str] = field(default_factory=dict)
+    words: tuple[str, ...] = ()
+    digits: tuple[str, ...] = ()
 
     @classmethod
     def hiding(
@@ -83,7 +92,26 @@ class Redactor:
         forms += [re.escape(w) for w in sorted(words, key=len, reverse=True)]
         if not forms:
             return cls()
-        return cls(re.compile("|".join(forms), re.IGNORECASE), shown)
+        return cls(
+            "|".join(forms),
+            shown,
+            words=tuple(w.casefold() for w in words),
+            digits=tuple(_NOT_DIGIT.sub("", p) for p in hidden + masked),
+        )
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        return None if self.source is None else re.compile(self.source, re.IGNORECASE)
+
+    def _may_match(self, value: str) -> bool:
+        if self.words:
+            folded = value.casefold()
+            if any(w in folded for w in self.words):
+                return True
+        if self.digits:
+            run = _NOT_DIGIT.sub("", value)
+            return any(d in run for d in self.digits)
+        return False
 
     @classmethod
     def masking_phones(cls, *phones: str | None) -> Redactor:
@@ -94,7 +122,11 @@ class Redactor:
         return self.shown.get(match.lastgroup or "", REDACTED)
 
     def text(self, value: str) -> str:
-        return value if self.pattern is None else self.pattern.sub(self._replace, value)
+        if self.source is None or not self._may_match(value):
+            return value
+        pattern = self.pattern
+        assert pattern is not None
+        return pattern.sub(self._replace, value)
 
     def optional(self, value: str | None) -> str | None:
         return None if value is None else self.text(value)
