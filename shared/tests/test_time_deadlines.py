@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from timesample.kit import SERVICE, database, frozen_clock, outbox, start
 
 from yingshang import time as deadlines
@@ -151,13 +152,16 @@ async def test_natural_and_office_time_resume_from_the_resume_instant(tmp_path: 
         assert natural.due_at == sh(2026, 12, 1, 11, 0)  # one of two hours left
 
 
+async def _handle_policy(session: AsyncSession) -> Policy:
+    """The ticket's 办理 policy row, to edit."""
+    return (await session.execute(select(Policy).where(Policy.stage == "handle"))).scalar_one()
+
+
 async def test_policy_edits_apply_to_new_stages_only(tmp_path: Path) -> None:
     async with database(tmp_path) as db, db.write() as session:
         with frozen_clock(MONDAY):
             before = await start(session, stage="handle", case_kind="ticket")
-            policy = (
-                await session.execute(select(Policy).where(Policy.stage == "handle"))
-            ).scalar_one()
+            policy = await _handle_policy(session)
             policy.amount = 2
             after = await start(session, stage="handle", case_kind="ticket")
     assert (before.amount, before.due_at) == (5, sh(2026, 11, 10))
@@ -170,9 +174,7 @@ async def test_a_ladder_edit_applies_to_the_next_stage(tmp_path: Path) -> None:
     async with database(tmp_path) as db, db.write() as session:
         with frozen_clock(MONDAY):
             before = await start(session, stage="handle", case_kind="ticket")
-            policy = (
-                await session.execute(select(Policy).where(Policy.stage == "handle"))
-            ).scalar_one()
+            policy = await _handle_policy(session)
             policy.ladder = [{**policy.ladder[0], "target": "bureau"}]
             after = await start(session, stage="handle", case_kind="ticket")
     assert before.amount == after.amount == 5

@@ -14,8 +14,8 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from yingshang.sealing import derive  # HKDF-SHA256, 32 bytes for a purpose
 
 
 class Passwords:
@@ -51,12 +51,6 @@ def shared_hash(passwords: Passwords, password: str) -> str:
 def digest(token: str) -> str:
     """SHA-256 of a high-entropy token (refresh tokens are stored only as digests)."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def derive(secret: str, purpose: str) -> bytes:
-    """A 32-byte key for ``purpose`` derived from the gateway's key secret (HKDF-SHA256)."""
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
-    return hkdf.derive(secret.encode())
 
 
 class SecretBox:
