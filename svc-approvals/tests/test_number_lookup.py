@@ -65,3 +65,27 @@ async def test_a_malformed_number_is_a_422_problem(
     assert r.status_code == 422, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
     assert "办件编号格式不正确" in r.text
+
+
+async def test_the_first_versions_lookup_takes_the_number_as_typed(
+    hall: ServiceUnderTest, people: People
+) -> None:
+    """``GET /public/applications/{number}`` (kept for the first version's callers) reads the
+    number as the track form does: spaces, full-width characters and lower case as typed by
+    an input method find the application; a number of no possible shape is a 422 problem."""
+    _, app = await food_licence_at_the_window(hall.client, people.issuer)
+    code = app["query_code"]
+    tracked = await hall.client.post(
+        f"{BASE}/public/applications/track", json={"number": app["number"], "query_code": code}
+    )
+    for typed in (as_typed(app["number"]), app["number"].lower(), f" {app['number']}"):
+        read = await hall.client.get(
+            f"{BASE}/public/applications/{typed}", params={"query_code": code}
+        )
+        assert read.status_code == 200, (typed, read.text)
+        assert read.json() == tracked.json()
+    bad = await hall.client.get(f"{BASE}/public/applications/RX20261128-00042",
+                                params={"query_code": code})  # fmt: skip
+    assert bad.status_code == 422, bad.text
+    assert bad.headers["content-type"].startswith("application/problem+json")
+    assert "办件编号格式不正确" in bad.text

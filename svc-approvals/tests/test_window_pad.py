@@ -13,7 +13,7 @@ from yingshang.events.inbox import apply_once
 from yingshang.testing.apps import ServiceUnderTest
 from ys_approvals import consumers
 
-from .builders import BASE, AnApplication, People, all_materials, item_named
+from .builders import BASE, AnApplication, People, all_materials, item_named, outbox_events
 
 PAD = f"{BASE}/halls/HALL_COUNTY/windows/W01/rating-invitation"
 FOOD = "食品经营许可"
@@ -291,3 +291,78 @@ async def test_the_pad_offers_only_the_applicant_still_at_the_window(
     assert offered.json()["invitation_id"] == f"inv-{slow['number']}-accept"
     clock.advance(timedelta(minutes=5))
     assert (await c.get(PAD, headers=pad_client(people))).status_code == 404
+
+
+async def _act(
+    hall: ServiceUnderTest,
+    app: dict[str, Any],
+    action: str,
+    headers: dict[str, str],
+    body: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    url = f"{BASE}/applications/{app['id']}"
+    etag = (await hall.client.get(url, headers=headers)).headers["ETag"]
+    r = await hall.client.post(f"{url}/{action}", json=body, headers={**headers, "If-Match": etag})
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+async def _finished_by(
+    hall: ServiceUnderTest, people: People, finisher: dict[str, str]
+) -> dict[str, Any]:
+    """Taken in and accepted at W01 (its clerk ZW2001), approved, then handed over and
+    finished (办结) by ``finisher``; the 受理 link rated at W01's pad already."""
+    app = await at_w01(hall, people)
+    await _act(hall, app, "accept", people.clerk())
+    await invite(hall, app, "accept")
+    await rated(hall, app, "accept")
+    await _act(hall, app, "approve", people.staff("SCJGJ"))
+    await _act(hall, app, "deliver", finisher, {"method": "pickup"})
+    return await _act(hall, app, "finish", finisher)
+
+
+async def test_the_finish_rating_is_offered_at_the_window_that_finished_it(
+    hall: ServiceUnderTest, people: People, clock: FrozenClock
+) -> None:
+    """办结 at the 出件窗口 (W10) of an application taken in at W01: the applicant stands at W10,
+    so W10's pad offers the 办结 rating and W01's does not (its next applicant may be there);
+    a 办结 by someone seated at no window is offered on no pad (the SMS link stays)."""
+    c, head = hall.client, people.hall_head()
+    clerks = f"{BASE}/halls/HALL_COUNTY/windows/W10/clerks"
+    seat = await c.put(clerks, json={"staff_nos": ["ZW2010"]}, headers=head)
+    assert seat.status_code == 200, seat.text
+    for window in ("W01", "W10"):
+        bind = {"client_id": f"pad-county-{window.lower()}"}
+        put = f"{BASE}/halls/HALL_COUNTY/windows/{window}/pad"
+        assert (await c.put(put, json=bind, headers=head)).status_code == 200
+    w10_pad = f"{BASE}/halls/HALL_COUNTY/windows/W10/rating-invitation"
+    w10 = pad_client(people, "pad-county-w10")
+
+    done = await _finished_by(hall, people, people.clerk("ZW2010"))
+    link = await invite(hall, done, "finish")
+    elsewhere = await c.get(PAD, headers=pad_client(people))
+    assert elsewhere.status_code == 404, elsewhere.text  # W01's pad: not its applicant
+    assert elsewhere.json()["type"].endswith("/no-open-invitation")
+    at_w10 = await c.get(w10_pad, headers=w10)
+    assert at_w10.status_code == 200, at_w10.text
+    assert (at_w10.json()["node"], at_w10.json()["token_url"]) == ("finish", link)
+    assert (await c.get(w10_pad, headers=people.clerk("ZW2010"))).json()["token_url"] == link
+    assert (done["hall_code"], done["window_code"]) == ("HALL_COUNTY", "W01")
+    assert (done["finish_hall_code"], done["finish_window_code"]) == ("HALL_COUNTY", "W10")
+    # the rating it gives is of the window that served it: the 办结 event names W10
+    completed = await outbox_events(hall, done["id"], "completed")
+    nodes = {e["data"]["node"]: e["data"]["window"] for e in completed}
+    assert nodes == {"accept": "HALL_COUNTY/W01", "finish": "HALL_COUNTY/W10"}
+
+    # W10 finishes the next applicant's application: the one before is gone at once there
+    clock.advance(timedelta(minutes=1))
+    await _finished_by(hall, people, people.clerk("ZW2010"))
+    assert (await c.get(w10_pad, headers=w10)).status_code == 404
+
+    # finished by a clerk seated at no window: where is not known, no pad offers it
+    clock.advance(timedelta(minutes=10))
+    unseated = await _finished_by(hall, people, people.clerk("ZW2009"))
+    assert (unseated["finish_hall_code"], unseated["finish_window_code"]) == (None, None)
+    await invite(hall, unseated, "finish")
+    for url, headers in ((PAD, pad_client(people)), (w10_pad, w10)):
+        assert (await c.get(url, headers=headers)).status_code == 404, url

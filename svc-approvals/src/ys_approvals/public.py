@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Path, Query, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,13 +31,17 @@ RESPONSES: dict[int | str, dict[str, str]] = {
 }
 
 
+# 办件编号 as typed (any case, full-width, spaces around), stored form after validation
+TypedNumber = AfterValidator(normalise_application_number)
+
+
 class TrackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     number: Annotated[
         str,
         Field(min_length=5, max_length=80, description="办件编号 (item code + date + n)"),
-        AfterValidator(normalise_application_number),  # as typed: any case, full-width, spaces
+        TypedNumber,
     ]
     query_code: str = Field(min_length=4, max_length=16)
 
@@ -66,7 +70,11 @@ async def track(body: TrackIn, request: Request, session: SessionDep) -> PublicS
     deprecated=True,
 )
 async def lookup(
-    number: str,
+    number: Annotated[
+        str,
+        Path(min_length=5, max_length=80, description="办件编号 as typed, like the body of track"),
+        TypedNumber,
+    ],
     request: Request,
     session: SessionDep,
     query_code: Annotated[str, Query(min_length=4, max_length=16)],

@@ -11,10 +11,21 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from tests.builders import BASE, ENTERPRISE, RESPONDENT, AComplaint, People, Walk, register, step
+from tests.builders import (
+    BASE,
+    CENTER,
+    ENTERPRISE,
+    RESPONDENT,
+    AComplaint,
+    People,
+    Walk,
+    register,
+    step,
+)
 from yingshang.cases.pagination import Cursor
 from yingshang.clock import SHANGHAI
 from yingshang.testing.apps import ServiceUnderTest
+from ys_complaints.directory import service as directory
 
 
 def wire(sut: ServiceUnderTest) -> httpx.AsyncClient:
@@ -68,7 +79,8 @@ async def test_an_export_opens_in_a_spreadsheet_as_text(
     assert [r["标题"] for r in rows] == ["'" + title]
     # the console's words for the columns, and its words for a flag
     headers = "案件编号 状态 类别 被投诉单位 责任单位 标题 企业名称 实名投诉 登记时间 时限"
-    assert list(rows[0]) == [*headers.split(), "已超期", "已督办"]
+    codes = ["被投诉单位代码", "责任单位代码"]
+    assert list(rows[0]) == [*headers.split(), "已超期", "已督办", *codes]
     assert (rows[0]["实名投诉"], rows[0]["已超期"]) == ("是", "否")
     # times as the county reads them: Asia/Shanghai, to the minute; the time limit, a
     # working-day one, ends at 24:00 of its last day as the console and the SMS say (not
@@ -79,6 +91,29 @@ async def test_an_export_opens_in_a_spreadsheet_as_text(
     due = datetime.fromisoformat(listed["items"][0]["due_at"]).astimezone(SHANGHAI)
     assert (due.hour, due.minute) == (0, 0)
     assert rows[0]["时限"] == f"{due - timedelta(days=1):%Y-%m-%d} 24:00"
+
+
+async def test_an_export_names_the_units_as_the_console_does(
+    complaints: ServiceUnderTest, people: People, walk: Walk
+) -> None:
+    """A clerk reads the units by their names in the directory (a name the gateway changed
+    included), as the console lists them; their codes stay in columns of their own."""
+    case = await walk.assigned()
+    async with complaints.app.state.db.write() as session:
+        await directory.DEPARTMENTS.upsert(session, RESPONDENT, "县市场监督管理局", "department")
+    export = await complaints.client.get(f"{BASE}/cases/export", headers=people.officer)
+    assert export.status_code == 200, export.text
+    [row] = list(csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))))
+    assert row["案件编号"] == case["number"]
+    assert (row["被投诉单位"], row["被投诉单位代码"]) == ("县市场监督管理局", RESPONDENT)
+    assert (row["责任单位"], row["责任单位代码"]) == ("县市场监督管理局", case["department"])
+    waiting = await register(complaints.client, people.clerk, AComplaint(respondent=None))
+    export = await complaints.client.get(f"{BASE}/cases/export", headers=people.officer)
+    rows = {r["案件编号"]: r for r in csv.DictReader(io.StringIO(export.text.lstrip("\ufeff")))}
+    unnamed = rows[waiting["number"]]  # at the center, no unit complained about named
+    assert (unnamed["被投诉单位"], unnamed["被投诉单位代码"]) == ("", "")
+    center_name = "非公有制经济发展侵权投诉中心"
+    assert (unnamed["责任单位"], unnamed["责任单位代码"]) == (center_name, CENTER)
 
 
 async def test_dates_outside_the_countys_range_are_422_problems(

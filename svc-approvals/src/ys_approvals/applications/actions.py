@@ -26,6 +26,7 @@ from ys_approvals.applications.schemas import (
 )
 from ys_approvals.applications.service import pauses_of
 from ys_approvals.catalog.models import HandlingKind
+from ys_approvals.halls.service import seat_of
 
 
 async def request_supplement(
@@ -173,6 +174,8 @@ async def finish_on_the_spot(
     await flow.step(session, app, "finish_on_the_spot", actor, if_match, None)
     at = now()
     app.accepted_at = app.decided_at = app.finished_at = at
+    # in the one visit at the window that took it in, unless the clerk sits at another
+    await _finished_at(session, app, actor, or_else=app.window_of("accept"))
     app.outcome = "approved"
     app.working_days_used = await timing.working_days_used(session, app, [], at)
     app.on_time = timing.same_county_day(app.materials_complete_at or app.submitted_at, at)
@@ -351,8 +354,23 @@ async def finish(
     ``completed`` (node ``finish``) and ``closed``."""
     await flow.step(session, app, "finish", actor, if_match, None)
     app.finished_at = now()
+    await _finished_at(session, app, actor)
     await enqueue(session, events.completed(app, "finish", actor))
     await _close(session, app)
+
+
+async def _finished_at(
+    session: AsyncSession,
+    app: Application,
+    actor: Principal,
+    or_else: tuple[str, str] | None = None,
+) -> None:
+    """Record where 办结 happened: the window the finishing clerk sits at (the one that took
+    the application in, if they sit at several), else ``or_else``. Only that window's pad
+    offers the 办结 rating (DOMAIN.md, Ratings: the applicant rates the window that served
+    them); finished at no window, the rating goes by SMS only."""
+    seat = await seat_of(session, app.front_office, actor.staff_no, prefer=app.window_of("accept"))
+    app.finish_hall_code, app.finish_window_code = seat or or_else or (None, None)
 
 
 async def _close(session: AsyncSession, app: Application) -> None:

@@ -68,8 +68,12 @@ def rating_channel(app: Application) -> str:
     return "online" if app.channel == "online" else "window"
 
 
-def window_ref(app: Application) -> str | None:
-    return f"{app.hall_code}/{app.window_code}" if app.window_code else None
+def window_ref(app: Application, node: Literal["accept", "finish"] = "accept") -> str | None:
+    """``hall/window`` where ``node`` was reached (:meth:`Application.window_of`); a 办结 whose
+    window is not known names the window that took the application in, where the applicant
+    was served."""
+    where = app.window_of(node) or app.window_of("accept")
+    return "/".join(where) if where else None
 
 
 def _event(app: Application, name: str, payload: BaseModel) -> CloudEvent:
@@ -93,7 +97,7 @@ def completed(app: Application, node: Literal["accept", "finish"], actor: Princi
         node=node,
         item_code=app.item_code,
         item_name=app.item_name,
-        window=window_ref(app),
+        window=window_ref(app, node),
         staff_no=actor.staff_no or app.staff_no,
         channel=rating_channel(app),
         rater_type="legal_person" if app.applicant_type == "legal_person" else "person",

@@ -23,6 +23,8 @@ class Application(IdMixin, TimestampMixin, VersionMixin, Base):
         Index("ix_applications_department", "department", "created_at"),
         # the window pad: has the window taken anyone in since (halls/pad.py)
         Index("ix_applications_window", "hall_code", "window_code", "submitted_at"),
+        # … or finished anyone's application since
+        Index("ix_applications_finish", "finish_hall_code", "finish_window_code", "finished_at"),
     )
 
     number: Mapped[str] = mapped_column(String(60), unique=True)  # 办件编号
@@ -61,6 +63,10 @@ class Application(IdMixin, TimestampMixin, VersionMixin, Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 办结 at a window: where the clerk who finished it sits (none: not at a window, or not
+    # known); the applicant served there rates it on that window's pad (halls/pad.py)
+    finish_hall_code: Mapped[str | None] = mapped_column(String(40))
+    finish_window_code: Mapped[str | None] = mapped_column(String(20))
     outcome: Mapped[str | None] = mapped_column(String(20))  # approved|rejected|refused
     decision_reason: Mapped[str | None] = mapped_column(Text)
     extension_days: Mapped[int] = mapped_column(Integer, default=0)
@@ -84,6 +90,17 @@ class Application(IdMixin, TimestampMixin, VersionMixin, Base):
     @property
     def case_key(self) -> str:
         return f"{CASE_KIND}/{self.id}"
+
+    def window_of(self, node: str) -> tuple[str, str] | None:
+        """(hall, window) where an evaluation node was reached: 受理 (``accept``) at the
+        window that took the application in, 办结 (``finish``) at the one it was finished at;
+        none when that was at no window or is not known."""
+        hall, window = (
+            (self.hall_code, self.window_code)
+            if node == "accept"
+            else (self.finish_hall_code, self.finish_window_code)
+        )
+        return (hall, window) if hall and window else None
 
 
 class ApplicationPart(IdMixin, Base):

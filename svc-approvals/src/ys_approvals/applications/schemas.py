@@ -210,6 +210,11 @@ class ApplicationOut(BaseModel):
     decided_at: datetime | None
     delivered_at: datetime | None
     finished_at: datetime | None
+    finish_hall_code: str | None = Field(
+        description="办结 at a window: the hall and window of the clerk who finished it (its "
+        "pad offers the 办结 rating); null when finished at no window or not known"
+    )
+    finish_window_code: str | None
     outcome: str | None
     decision_reason: str | None
     extension_days: int

@@ -1,13 +1,16 @@
 """The window pad (窗口评价器): the applicant just served at a window rates there.
 
 Ratings makes a one-time link per evaluation node (受理, 办结) of an application and sends it
-here (``ys.ratings.invitation.created``: the hall holds the phone for the SMS). An application
-taken in at a window keeps that link for the window's pad too; the pad asks for its window's
-latest invitation, and gets it only while open: not rated (``ys.ratings.rating.submitted``),
-not expired, and only for the applicant still at the window: a short while after the node was
-reached there (``YS_PAD_OFFER_MINUTES``, default 5) and never once the window has taken in the
-next application. An older invitation never comes back once a newer one exists: the next
-applicant at the window is not shown the one before. Whoever left the window keeps the SMS link.
+here (``ys.ratings.invitation.created``: the hall holds the phone for the SMS). A node reached
+at a window keeps that link for that window's pad too: 受理 at the window that took the
+application in, 办结 at the window it was finished at (where the finishing clerk sits; a 办结
+at no window, or at one not recorded, goes by SMS only). The pad asks for its window's latest
+invitation, and gets it only while open: not rated (``ys.ratings.rating.submitted``), not
+expired, and only for the applicant still at the window: a short while after the node was
+reached there (``YS_PAD_OFFER_MINUTES``, default 5) and never once the window has taken in or
+finished the next application. An older invitation never comes back once a newer one exists:
+the next applicant at the window is not shown the one before. Whoever left the window keeps
+the SMS link.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ PAD_SCOPE = "approvals:pad"  # the client credentials a window's pad signs in wi
 async def _row(
     session: AsyncSession, app: Application, node: str, at: datetime
 ) -> PadInvitation | None:
-    """The node's row, made if missing; none for an application not taken in at a window."""
-    if not (app.hall_code and app.window_code):
+    """The node's row, made if missing; none for a node not reached at a window."""
+    where = app.window_of(node)
+    if where is None:
         return None
     found = await session.execute(
         select(PadInvitation).where(
@@ -44,8 +48,8 @@ async def _row(
         row = PadInvitation(
             application_id=app.id,
             node=node,
-            hall_code=app.hall_code,
-            window_code=app.window_code,
+            hall_code=where[0],
+            window_code=where[1],
             received_at=at,
         )
         session.add(row)
@@ -61,7 +65,7 @@ async def remember(
     token_url: str,
     expires_at: datetime | None,
 ) -> None:
-    """Keep an invitation for the pad of the window that took the application in."""
+    """Keep an invitation for the pad of the window where the node was reached."""
     row = await _row(session, app, node, now())
     if row is None:
         return
@@ -154,24 +158,21 @@ def is_open(row: PadInvitation, at: datetime) -> bool:
 async def _still_at_the_window(
     session: AsyncSession, row: PadInvitation, at: datetime, offer_for: timedelta
 ) -> bool:
-    """The node was reached at the window a short while ago (as the application records it,
-    or when its link arrived, whichever is earlier) and the window has not started on anyone
-    else since."""
+    """The application names this window for the node, the node was reached there a short
+    while ago (as the application records it, or when its link arrived, whichever is earlier)
+    and the window has not served anyone else since: taken in or finished another
+    application."""
     app = await session.get(Application, row.application_id)
-    if app is None:
+    if app is None or app.window_of(row.node) != (row.hall_code, row.window_code):
         return False
     reached = app.accepted_at if row.node == "accept" else app.finished_at
     served_at = min(reached, row.received_at) if reached is not None else row.received_at
     if at - served_at >= offer_for:
         return False
-    next_started = await session.scalar(
-        select(
-            exists().where(
-                Application.hall_code == row.hall_code,
-                Application.window_code == row.window_code,
-                Application.id != app.id,
-                Application.submitted_at > served_at,
-            )
-        )
-    )
-    return not next_started
+    a = Application
+    taken_in = (a.hall_code == row.hall_code) & (a.window_code == row.window_code)
+    taken_in &= a.submitted_at > served_at
+    finished = (a.finish_hall_code == row.hall_code) & (a.finish_window_code == row.window_code)
+    finished &= a.finished_at > served_at
+    next_served = await session.scalar(select(exists().where(a.id != app.id, taken_in | finished)))
+    return not next_served

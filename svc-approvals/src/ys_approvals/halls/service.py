@@ -78,6 +78,30 @@ async def list_halls(session: AsyncSession) -> list[Hall]:
     return list(rows.scalars())
 
 
+async def seat_of(
+    session: AsyncSession,
+    front_office: str,
+    staff_no: str | None,
+    *,
+    prefer: tuple[str, str] | None = None,
+) -> tuple[str, str] | None:
+    """(hall, window) where the clerk ``staff_no`` is seated (``PUT …/windows/{w}/clerks``)
+    among the open windows of the halls ``front_office`` runs; seated at several, ``prefer``
+    if it is one of them (the window that took the application in). None when they sit at
+    none, or where cannot be told."""
+    if staff_no is None:
+        return None
+    rows = await session.execute(
+        select(Hall.code, Window.code, Window.clerks)
+        .join(Window, Window.hall_id == Hall.id)
+        .where(Hall.department == front_office, Hall.active.is_(True), Window.active.is_(True))
+    )
+    seats = [(hall, window) for hall, window, clerks in rows if staff_no in (clerks or [])]
+    if len(seats) == 1:
+        return seats[0]
+    return prefer if prefer in seats else None
+
+
 async def window_takes(session: AsyncSession, window: Window, item_id: uuid.UUID) -> bool:
     if window.accepts_all:
         return True

@@ -19,6 +19,7 @@ from ys_complaints.cases.models import PHONE, ComplaintCase
 from ys_complaints.cases.schemas import CaseSummary
 from ys_complaints.cases.views import summary
 from ys_complaints.cases.vocabulary import OPEN_STATES
+from ys_complaints.directory import service as directory
 
 EXPORT_LIMIT = 5000  # one export; narrow the filters for more
 DUPLICATE_HINTS = 5
@@ -133,13 +134,14 @@ async def duplicates(
     return [summary(row, principal) for row in (await session.scalars(stmt)).all()]
 
 
-# (field, header): the console's words for the list's columns (lists.js, COMPLAINT_COLUMNS)
+# (field, header): the console's words for the list's columns (lists.js, COMPLAINT_COLUMNS),
+# units by name as the console shows them; their codes last, for integrators matching rows
 EXPORT_COLUMNS = (
     ("number", "案件编号"),
     ("state_label", "状态"),
     ("category_label", "类别"),
-    ("respondent", "被投诉单位"),
-    ("department", "责任单位"),
+    ("respondent_name", "被投诉单位"),
+    ("department_name", "责任单位"),
     ("title", "标题"),
     ("enterprise_name", "企业名称"),
     ("real_name", "实名投诉"),
@@ -147,7 +149,11 @@ EXPORT_COLUMNS = (
     ("due_at", "时限"),
     ("overdue", "已超期"),
     ("supervised", "已督办"),
+    ("respondent", "被投诉单位代码"),
+    ("department", "责任单位代码"),
 )
+# a unit's name in the directory (a code it does not know stays as it is)
+NAMED_UNITS = {"respondent_name": "respondent", "department_name": "department"}
 DUE_COLUMNS = frozenset({"due_at"})
 
 
@@ -155,10 +161,13 @@ async def export_csv(session: AsyncSession, principal: Principal, f: Filters) ->
     """The filtered cases as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
     stmt = query(principal, f).order_by(ComplaintCase.received_at.desc()).limit(EXPORT_LIMIT)
     rows = (await session.scalars(stmt)).all()
+    names = await directory.names(session)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([header for _, header in EXPORT_COLUMNS])
     for row in rows:
         view = summary(row, principal).model_dump()
+        for named, code in NAMED_UNITS.items():
+            view[named] = names.get(view[code], view[code]) if view[code] else None
         writer.writerow([cell(view[k], due=k in DUE_COLUMNS) for k, _ in EXPORT_COLUMNS])
     return "\ufeff" + out.getvalue()

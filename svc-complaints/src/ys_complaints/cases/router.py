@@ -151,6 +151,8 @@ async def list_cases(
     "/export",
     response_class=Response,
     summary="The cases you may see, as CSV (same filters as the list)",
+    description="Columns as the console's list, units by name (被投诉单位, 责任单位: the names "
+    "in the directory); the last two columns hold their codes (被投诉单位代码, 责任单位代码).",
     responses={200: {"content": {"text/csv": {}}}, **SEARCH_FORBIDDEN},
     dependencies=[allow(READERS)],
 )

@@ -172,17 +172,30 @@ def _spec(
     return spec
 
 
+def oversight_spec(source: str, kinds: list[str]) -> ConsumerSpec:
+    """The consumer of ``source``'s stream that feeds facts, scorecards and the ledger."""
+    return _spec(source, "oversight", _oversight_types(source, kinds))
+
+
+def handover_types(source: str, kind: str) -> tuple[str, list[str]]:
+    """Of a kind a center hands on (:data:`ASSIGNED`): the type of the event that opens a
+    case, and those that say which unit it counts for (handed to a unit, given back, no
+    one's): the other events leave that as it is (:func:`_held`)."""
+    names = [ASSIGNED[source, kind], *EXCLUDED.get((source, kind), ())]
+    if (source, kind) in RELEASED:
+        names.append(RELEASED[source, kind])
+    prefix = f"ys.{source}.{kind}"
+    return f"{prefix}.{OPENED.get((source, kind), 'created')}", [f"{prefix}.{n}" for n in names]
+
+
 def consumer_specs(
     kinds: dict[str, list[str]], link_prefix: str, center: RatingsCenter
 ) -> list[ConsumerSpec]:
     """One durable consumer per (source stream, purpose); ``center``: whose rectifications a
     12345 回访 after a reopen may close (:func:`record_revisit`)."""
-    specs = [
-        _spec(SERVICE, "oversight", _oversight_types(SERVICE, OWN_KINDS)),
-        DIRECTORY,
-    ]
+    specs = [oversight_spec(SERVICE, OWN_KINDS), DIRECTORY]
     for source, source_kinds in sorted(kinds.items()):
-        specs.append(_spec(source, "oversight", _oversight_types(source, source_kinds)))
+        specs.append(oversight_spec(source, source_kinds))
         rating_types = _rating_types(source, source_kinds, link_prefix, center)
         if rating_types:
             specs.append(_spec(source, "ratings", rating_types))
