@@ -6,7 +6,10 @@
   (``YS_RATINGS_CENTER_DEPT`` / ``YS_RATINGS_CENTER_ROLES``) override both.
 * Overseers (the bureau, the committee, the ratings center) see every department.
 * Anyone else sees only the departments where they hold a position; an object of another
-  department answers 404.
+  department answers 404. The hall (政务服务中心; a town for its 便民服务中心) manages the
+  windows and the clerks it seats: its head and staff (:data:`HALL_ROLES`) also see every
+  rating, and every rectification, that names one of its windows (``hall_department``), whichever
+  department owns the matter — and nothing else of that department.
 * The rater's identity is shown to the ratings center only; overseers may unmask it with a
   reason (audited); the rated department never sees it (DOMAIN.md, Ratings).
 """
@@ -15,16 +18,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Protocol
 
 import yaml
 from fastapi import Depends, Request
+from sqlalchemy import ColumnElement, or_
 
 from yingshang.auth import BUREAU, COMMITTEE, ROLES, CurrentPrincipal, Principal
 from yingshang.problems import NotFound
 
 RATINGS_CENTER = "RATINGS_CENTER"
 FALLBACK_ROLES = ("clerk", "staff")
+# The hall's management reads and co-handles its windows' ratings; a window clerk (``clerk``)
+# is the one rated, not the one who reads the colleagues' ratings.
+HALL_ROLES = ("head", "staff")
+
+
+class Rated(Protocol):
+    """A rating or a rectification: the matter's department and the hall whose window it names."""
+
+    department: str
+    hall_department: str | None
+
+
+def rated_units(row: Rated) -> tuple[str, ...]:
+    """The units that answer for a rating: the matter's department, and the hall's unit when
+    the rating names a hall window (好差评 on every window and person is the hall's)."""
+    return (row.department, row.hall_department) if row.hall_department else (row.department,)
 
 
 @dataclass(frozen=True)
@@ -78,14 +98,14 @@ class Viewer:
         """Overseers outside the center may unmask with a reason (see :meth:`may_unmask_for`)."""
         return self.is_overseer and not self.is_center
 
-    def may_unmask_for(self, department: str) -> bool:
-        """The center, or an overseer who holds no post in the rated ``department``: the rated
-        party never learns who rated it, whatever other posts it holds (交叉挂职)."""
-        return self.is_center or (self.may_unmask and not self.acts_for(department))
+    def may_unmask_for(self, *units: str) -> bool:
+        """The center, or an overseer who holds no post in a rated unit: the rated party never
+        learns who rated it, whatever other posts it holds (交叉挂职)."""
+        return self.is_center or (self.may_unmask and not self.acts_for(*units))
 
-    def rated_party(self, department: str) -> bool:
-        """Sees the rating as the rated unit: no part of the rater's identity."""
-        return not self.is_center and self.acts_for(department)
+    def rated_party(self, *units: str) -> bool:
+        """Sees the rating as a rated unit: no part of the rater's identity."""
+        return not self.is_center and self.acts_for(*units)
 
     def departments(self) -> set[str] | None:
         """Departments this viewer may see (None: all)."""
@@ -93,19 +113,33 @@ class Viewer:
             return None
         return self.principal.depts()
 
-    def sees(self, department: str) -> bool:
+    def halls(self) -> set[str]:
+        """The units whose halls' window ratings this viewer reads as the hall's management."""
+        return set() if self.principal.is_client else self.principal.depts(HALL_ROLES)
+
+    def sees(self, department: str, hall_department: str | None = None) -> bool:
         depts = self.departments()
-        return depts is None or department in depts
+        return depts is None or department in depts or hall_department in self.halls()
+
+    def scope(self, department: Any, hall_department: Any) -> ColumnElement[bool] | None:
+        """:meth:`sees` as a query condition on the two columns (None: everything)."""
+        depts = self.departments()
+        if depts is None:
+            return None
+        halls = self.halls()
+        own = department.in_(sorted(depts))
+        return or_(own, hall_department.in_(sorted(halls))) if halls else own
 
     def require(self, department: str, what: str = "object") -> None:
         """Object-level check: an object you may not see does not exist for you."""
         if not self.sees(department):
             raise NotFound("未找到，或无权查看")
 
-    def acts_for(self, department: str) -> bool:
-        """Holds a post in the rated department itself (not merely oversight), whichever post
+    def acts_for(self, *units: str) -> bool:
+        """Holds a post in a rated unit itself (not merely oversight), whichever post
         ``X-Acting-Position`` names: the rated party stays the rated party."""
-        return not self.principal.is_client and department in self.principal.held_depts()
+        held = set() if self.principal.is_client else self.principal.held_depts()
+        return not held.isdisjoint(units)
 
 
 async def current_viewer(request: Request, principal: CurrentPrincipal) -> Viewer:

@@ -14,7 +14,7 @@ from yingshang.clock import now
 from yingshang.events.envelope import make_event
 from yingshang.events.outbox import enqueue
 from yingshang.problems import Conflict, Forbidden, NotFound
-from ys_ratings.access import Viewer
+from ys_ratings.access import Viewer, rated_units
 from ys_ratings.appeals.models import PENDING, REJECTED, UPHELD, Appeal
 from ys_ratings.appeals.schemas import AppealIn, DecisionIn
 from ys_ratings.events import SERVICE, AppealEvent
@@ -28,7 +28,8 @@ DECIDING_ROLES = ("head", "staff")  # the bureau decides (DOMAIN.md, Ratings)
 
 async def file(session: AsyncSession, rating: Rating, viewer: Viewer, body: AppealIn) -> Appeal:
     """Only the rated unit appeals, once at a time, and only a rating that still counts."""
-    if not viewer.acts_for(rating.department):
+    unit = next((u for u in rated_units(rating) if viewer.acts_for(u)), None)
+    if unit is None:
         raise Forbidden("只有被评价的单位可以对评价提出申诉", code="not-rated-unit")
     if rating.excluded:
         raise Conflict("该评价已不计入统计，无需申诉", code="already-excluded")
@@ -40,7 +41,7 @@ async def file(session: AsyncSession, rating: Rating, viewer: Viewer, body: Appe
     p = viewer.principal
     appeal = Appeal(
         rating_id=rating.id,
-        department=rating.department,
+        department=unit,  # the rated unit filing: the matter's department or the window's hall
         state=PENDING,
         reason=body.reason,
         filed_by=p.sub,

@@ -30,12 +30,14 @@ class Bulletin:
 
 
 async def _add_ratings(session: AsyncSession, month: str, tables: Tables) -> None:
-    # One scan of the covering index (month, excluded, department, window, staff_no, level):
-    # the groups come out in index order, so there is neither a sort nor a table lookup.
+    # One scan of the covering index (month, excluded, assessed_department, window, staff_no,
+    # level): the groups come out in index order, so there is neither a sort nor a table
+    # lookup. A rating counts for one unit only (``ratings.attribution``).
+    r = Rating
     rows = await session.execute(
-        select(Rating.department, Rating.window, Rating.staff_no, Rating.level, func.count())
-        .where(Rating.month == month, Rating.excluded == false())
-        .group_by(Rating.department, Rating.window, Rating.staff_no, Rating.level)
+        select(r.assessed_department, r.window, r.staff_no, r.level, func.count())
+        .where(r.month == month, r.excluded == false())
+        .group_by(r.assessed_department, r.window, r.staff_no, r.level)
     )
     for department, window, staff_no, level, n in rows:
         tables.add_levels((department, window, staff_no), level, n)
@@ -56,7 +58,7 @@ async def _add_rectifications(session: AsyncSession, month: str, tables: Tables)
     called = r.called_back_at.is_not(None)
     rows = await session.execute(
         select(
-            r.department,
+            r.assessed_department,
             r.window,
             r.staff_no,
             func.count(),
@@ -66,7 +68,7 @@ async def _add_rectifications(session: AsyncSession, month: str, tables: Tables)
             _counted(called),
         )
         .where(r.month == month, r.excluded == false())
-        .group_by(r.department, r.window, r.staff_no)
+        .group_by(r.assessed_department, r.window, r.staff_no)
     )
     for department, window, staff_no, *counts in rows:
         tables.add_rectifications((department, window, staff_no), RectificationCounts(*counts))

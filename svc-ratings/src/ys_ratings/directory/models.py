@@ -12,6 +12,7 @@ from yingshang.directory import DirectoryDepartment, DirectoryUser
 from ys_ratings.models import Base
 
 DEPARTMENT, WINDOW, STAFF = "department", "window", "staff"
+HALL = "hall"  # a service hall: its ``department`` is the unit running it
 
 
 class Department(DirectoryDepartment, Base):
@@ -23,12 +24,13 @@ class User(DirectoryUser, Base):
 
 
 class DirectoryEntry(Base):
-    """A label of another kind than departments and people: the windows of the halls."""
+    """A label of another kind than departments and people: the halls and their windows."""
 
     __tablename__ = "ratings_directory"
 
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     code: Mapped[str] = mapped_column(String(80), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(60))  # of a hall: the unit running it
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)

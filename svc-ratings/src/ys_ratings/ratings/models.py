@@ -44,7 +44,7 @@ class Rating(IdMixin, Base):
             "ix_ratings_ratings_bulletin",
             "month",
             "excluded",
-            "department",
+            "assessed_department",
             "window",
             "staff_no",
             "level",
@@ -60,7 +60,14 @@ class Rating(IdMixin, Base):
     case_number: Mapped[str] = mapped_column(String(80))
     node: Mapped[str] = mapped_column(String(20))
     node_at: Mapped[datetime | None] = mapped_column()
-    department: Mapped[str] = mapped_column(String(60))
+    department: Mapped[str] = mapped_column(String(60))  # the matter's (办件's) department
+    # The unit running the hall whose window the rating names (HALL for the county hall, the
+    # town for its 便民服务中心): it manages that window and its clerks, reads the rating and
+    # co-handles its rectification (ys_ratings.access).
+    hall_department: Mapped[str | None] = mapped_column(String(60))
+    # The one unit the rating counts for in the department ranking and 部门考核 (never two):
+    # the hall for the 受理 at its window, the matter's department otherwise (ratings.service).
+    assessed_department: Mapped[str] = mapped_column(String(60))
     item_code: Mapped[str | None] = mapped_column(String(64))
     item_name: Mapped[str | None] = mapped_column(String(200))
     window: Mapped[str | None] = mapped_column(String(60))

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.cases.pagination import PageRequest, paginate
@@ -31,18 +31,22 @@ class RatingFilter:
 
 
 def _scoped(stmt: Select[Any], viewer: Viewer) -> Select[Any]:
-    """Clients see what they pushed or created; staff their departments (overseers: all)."""
+    """Clients see what they pushed or created; staff their departments and the hall's
+    management its windows' ratings (overseers: all)."""
     principal = viewer.principal
     if principal.is_client:
         return stmt.where(Rating.origin_client == principal.client_id)
-    departments = viewer.departments()
-    return stmt if departments is None else stmt.where(Rating.department.in_(departments))
+    condition = viewer.scope(Rating.department, Rating.hall_department)
+    return stmt if condition is None else stmt.where(condition)
 
 
 def _filtered(stmt: Select[Any], f: RatingFilter) -> Select[Any]:
+    if f.department is not None:  # a unit's ratings: of its matters, or of its hall's windows
+        stmt = stmt.where(
+            or_(Rating.department == f.department, Rating.hall_department == f.department)
+        )
     equal = {
         "month": Rating.month,
-        "department": Rating.department,
         "service": Rating.service,
         "level": Rating.level,
         "channel": Rating.channel,

@@ -14,7 +14,7 @@ from yingshang.cases.pagination import Page, PageParams
 from yingshang.db import SessionDep
 from yingshang.idempotency import idempotent_post
 from yingshang.problems import Forbidden
-from ys_ratings.access import OVERSIGHT_DEPTS, ViewerDep
+from ys_ratings.access import OVERSIGHT_DEPTS, ViewerDep, rated_units
 from ys_ratings.appeals import service as appeals
 from ys_ratings.appeals.schemas import AppealIn, AppealOut
 from ys_ratings.months import MONTH_PATTERN
@@ -41,7 +41,9 @@ async def list_ratings(
     request: Request,
     page: PageParams,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
-    department: Annotated[str | None, Query(max_length=60)] = None,
+    department: Annotated[
+        str | None, Query(max_length=60, description="of its matters or of its hall's windows")
+    ] = None,
     service: Annotated[str | None, Query(max_length=40)] = None,
     level: Annotated[int | None, Query(ge=1, le=5)] = None,
     bad: Annotated[bool | None, Query(description="差评 (1–2) only / none")] = None,
@@ -60,7 +62,7 @@ async def list_ratings(
     items = [
         rating_out(
             r,
-            rater_out(r, reveal=reveal, hidden=viewer.rated_party(r.department))[0],
+            rater_out(r, reveal=reveal, hidden=viewer.rated_party(*rated_units(r)))[0],
             rectifications.get(r.id),
         ).model_copy(update={"staff_name": clerks.get(r.staff_no or "")})
         for r in rows
@@ -82,7 +84,7 @@ async def read_rating(
 ) -> RatingOut:
     rating = await queries.visible_rating(session, rating_id, viewer)
     rectifications = await queries.rectification_ids(session, [rating])
-    hidden = viewer.rated_party(rating.department)
+    hidden = viewer.rated_party(*rated_units(rating))
     rater, revealed = rater_out(rating, reveal=viewer.is_center, hidden=hidden)
     if revealed:
         await audit_reads(request.app.state.db, viewer.principal, [rating])
@@ -100,7 +102,7 @@ async def unmask_rater(
     rating_id: uuid.UUID, body: UnmaskIn, session: SessionDep, viewer: ViewerDep
 ) -> RaterOut:
     rating = await queries.visible_rating(session, rating_id, viewer)
-    if not viewer.may_unmask_for(rating.department):
+    if not viewer.may_unmask_for(*rated_units(rating)):
         raise Forbidden("只有营商局和营商委可以查看评价人身份", code="no-unmask")
     rater, _ = rater_out(rating, reveal=True)
     await audit_unmask(session, viewer.principal, rating, body.reason)

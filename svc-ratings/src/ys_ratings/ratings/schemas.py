@@ -125,6 +125,12 @@ class RatingOut(BaseModel):
     case_number: str
     node: str
     department: str
+    hall_department: str | None = Field(
+        None, description="the unit running the hall whose window is named (reads, co-handles)"
+    )
+    assessed_department: str = Field(
+        description="the one unit the rating counts for in the department ranking and 部门考核"
+    )
     item_code: str | None
     item_name: str | None
     window: str | None

@@ -17,6 +17,7 @@ from yingshang.problems import Conflict
 from ys_ratings.events import SERVICE, ProvincialRecord, RatingSubmitted
 from ys_ratings.indicators.service import check_scores, set_for_channel
 from ys_ratings.months import month_of
+from ys_ratings.ratings.attribution import assessed, hall_of
 from ys_ratings.ratings.drafts import RatingDraft
 from ys_ratings.ratings.models import Rating
 from ys_ratings.rectifications.service import open_for
@@ -62,10 +63,13 @@ async def record(session: AsyncSession, draft: RatingDraft) -> Rating:
         raise Conflict("该办件的这一环节已经评价过", code=ALREADY_RATED)
     indicator_set = await set_for_channel(session, draft.service_channel) if draft.scores else None
     check_scores(indicator_set, draft.scores)
+    hall = await hall_of(session, draft.window)
     rating = as_loaded(
         Rating,
         {
             **vars(draft),
+            "hall_department": hall,
+            "assessed_department": assessed(draft.department, hall, draft.node),
             "id": uuid7(),
             "indicator_set_id": indicator_set.id if indicator_set and draft.scores else None,
             "month": month_of(draft.rated_at),

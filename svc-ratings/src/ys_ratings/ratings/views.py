@@ -39,6 +39,8 @@ def rating_out(
         case_number=rating.case_number,
         node=rating.node,
         department=rating.department,
+        hall_department=rating.hall_department,
+        assessed_department=rating.assessed_department,
         item_code=rating.item_code,
         item_name=rating.item_name,
         window=rating.window,

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yingshang.clock import now
 from yingshang.problems import Forbidden
-from ys_ratings.access import RatingsCenter, Viewer
+from ys_ratings.access import RatingsCenter, Viewer, rated_units
 from ys_ratings.ratings.exclusion import exclude
 from ys_ratings.ratings.models import Rating
 from ys_ratings.rectifications.machine import (
@@ -123,7 +123,7 @@ async def spot_check(
     failed, it goes back to 整改中 with the reason (a new 整改 time limit starts). Never by the
     rated department, whatever bureau post its people also hold (交叉挂职)."""
     rect = await visible(s, rid, v)
-    if v.acts_for(rect.department):
+    if v.acts_for(*rated_units(rect)):
         raise Forbidden(
             "被评价单位不能抽查自己的整改",
             code="own-rectification",

@@ -21,7 +21,7 @@ from yingshang.cases.rules import Rule, any_of, of_case, roles, system
 from yingshang.cases.statemachine import StateMachine, Transition
 from yingshang.cases.timeline import TimelineLabels
 from yingshang.time import DEADLINE_TIMELINE
-from ys_ratings.access import RatingsCenter
+from ys_ratings.access import HALL_ROLES, RatingsCenter
 
 CASE_KIND = "rectification"
 
@@ -93,7 +93,9 @@ def _t(
 def rectification_machine(center: RatingsCenter) -> StateMachine[Any]:
     """The machine for a county's ratings center (its positions come from settings)."""
     center_staff = roles(*center.roles, depts=[center.dept])
-    department = of_case(*ROLES)
+    # The matter's department and, for a window's 差评, the hall's management co-handle it:
+    # the hall answers for its windows and clerks, the department for its matter (DOMAIN.md).
+    department = any_of(of_case(*ROLES), of_case(*HALL_ROLES, attr="hall_department"))
     reviewer = any_of(roles("head", depts=[center.dept]), roles("head", depts=[BUREAU]))
     # 抽查回访: the center's staff or the bureau's staff/head (never the rated department:
     # ``actions.spot_check``)

@@ -31,7 +31,7 @@ class Rectification(IdMixin, TimestampMixin, VersionMixin, Base):
             "ix_ratings_rectifications_bulletin",
             "month",
             "excluded",
-            "department",
+            "assessed_department",
             "window",
             "staff_no",
             "on_time",
@@ -51,6 +51,9 @@ class Rectification(IdMixin, TimestampMixin, VersionMixin, Base):
     service: Mapped[str] = mapped_column(String(40))
     case_number: Mapped[str] = mapped_column(String(80))
     department: Mapped[str] = mapped_column(String(60))
+    # The hall's unit co-handles the 差评 of its window; the figures count for the rating's unit.
+    hall_department: Mapped[str | None] = mapped_column(String(60))
+    assessed_department: Mapped[str] = mapped_column(String(60))
     window: Mapped[str | None] = mapped_column(String(60))
     staff_no: Mapped[str | None] = mapped_column(String(40))
     month: Mapped[str] = mapped_column(String(7))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import AfterValidator, BaseModel
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from yingshang.app import allow, router
 from yingshang.auth import staff
@@ -78,13 +78,14 @@ async def list_rectifications(
 ) -> Page[RectificationOut]:
     r = Rectification
     stmt = select(r)
-    departments = viewer.departments()
-    if departments is not None:
-        stmt = stmt.where(r.department.in_(departments))
+    visible = viewer.scope(r.department, r.hall_department)
+    if visible is not None:
+        stmt = stmt.where(visible)
+    if department is not None:  # of its matters, or of its hall's windows (co-handled)
+        stmt = stmt.where(or_(r.department == department, r.hall_department == department))
     for column, value in (
         (r.number, number),
         (r.state, state),
-        (r.department, department),
         (r.overdue, overdue),
         (r.month, month),
     ):

@@ -66,6 +66,12 @@ class RectificationOut(BaseModel):
     service: str
     case_number: str
     department: str
+    hall_department: str | None = Field(
+        None, description="the unit running the hall whose window is named (reads, co-handles)"
+    )
+    assessed_department: str = Field(
+        description="the one unit the rating counts for in the department ranking and 部门考核"
+    )
     window: str | None
     staff_no: str | None
     month: str

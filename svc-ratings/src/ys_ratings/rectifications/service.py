@@ -78,6 +78,8 @@ def _new(rating: Rating, number: str) -> Rectification:
         service=rating.service,
         case_number=rating.case_number,
         department=rating.department,
+        hall_department=rating.hall_department,
+        assessed_department=rating.assessed_department,
         window=rating.window,
         staff_no=rating.staff_no,
         month=rating.month,
@@ -108,7 +110,7 @@ async def _opened(session: AsyncSession, rect: Rectification) -> None:
 
 async def visible(session: AsyncSession, rect_id: uuid.UUID, viewer: Viewer) -> Rectification:
     rect = await session.get(Rectification, rect_id)
-    if rect is None or not viewer.sees(rect.department):
+    if rect is None or not viewer.sees(rect.department, rect.hall_department):
         raise NotFound("没有这项整改")
     return rect
 
