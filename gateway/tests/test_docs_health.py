@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 from starlette.applications import Starlette
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ys_gateway.app import _console_route
 from ys_gateway.settings import Settings
@@ -42,6 +44,51 @@ async def test_openapi_merges_services_and_survives_one_down(
     assert "/api/v1/hotline/me" in page.text
     assert "公开 (no token)" in page.text
     assert "暂不可用的服务" in page.text
+
+
+def slow_first_spec(app: ASGIApp, delay: float) -> ASGIApp:
+    """``app`` whose first ``/openapi.json`` answers ``delay`` seconds late (a service building
+    its spec on a loaded start)."""
+    asked: list[str] = []
+
+    async def slowed(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/openapi.json" and not asked:
+            asked.append(scope["path"])
+            await asyncio.sleep(delay)
+        await app(scope, receive, send)
+
+    return slowed
+
+
+async def test_a_service_slow_or_down_at_first_is_not_left_out_for_good(
+    settings_for: Callable[..., Settings], tmp_path: Path
+) -> None:
+    """Right after start-up a service may take longer than a refresh's timeout to build its
+    spec: the first fetch waits for it. A service that is down is named in ``x-unavailable``,
+    the partial document is marked not to be stored, and the next request asks it again."""
+    hotline_url, visits_url = nowhere(), nowhere()
+    refresh_timeout = 0.25
+    settings = settings_for(
+        upstreams=upstreams(hotline=hotline_url, visits=visits_url),
+        aggregate_timeout_seconds=refresh_timeout,
+    )
+    async with gateway_on_uvicorn(settings) as gateway:
+        jwks = f"{gateway.url}/.well-known/jwks.json"
+        slow = 4 * refresh_timeout
+        hotline = slow_first_spec(skeleton_service("hotline", jwks, str(tmp_path)), slow)
+        async with served(hotline, int(hotline_url.rsplit(":", 1)[1])):
+            first = await gateway.client.get("/openapi.json")
+            visits = skeleton_service("visits", jwks, str(tmp_path))
+            async with served(visits, int(visits_url.rsplit(":", 1)[1])):
+                second = await gateway.client.get("/openapi.json")
+    spec = first.json()
+    assert "/api/v1/hotline/me" in spec["paths"]
+    assert set(spec["info"]["x-unavailable"]) == {"approvals", "complaints", "visits", "ratings"}
+    assert first.headers["cache-control"] == "no-store"
+    spec = second.json()
+    assert {"/api/v1/hotline/me", "/api/v1/visits/me"} <= set(spec["paths"])
+    assert set(spec["info"]["x-unavailable"]) == {"approvals", "complaints", "ratings"}
+    assert second.headers["cache-control"] == "no-store"
 
 
 async def test_event_catalogue_lists_directory_events(

@@ -11,7 +11,7 @@ from typing import Any, Literal
 import httpx
 import pytest
 from fastapi import FastAPI
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -167,11 +167,42 @@ class Order(BaseModel):
         raise ValueError("note: 说明须写清楚")
 
 
+class Payer(BaseModel):
+    kind: Literal["person", "company"]
+    company: str | None = None
+
+    @model_validator(mode="after")
+    def _company_named(self) -> Payer:
+        if self.kind == "company" and not self.company:
+            raise ValueError("company: 单位付款须填写单位名称")
+        return self
+
+
+class Invoice(BaseModel):
+    payer: Payer
+    payers: list[Payer] = []
+    copies: int = 1
+
+    @model_validator(mode="after")
+    def _copies(self) -> Invoice:
+        if self.copies > 1 and not self.payers:
+            raise ValueError("copies: 多份发票须逐份写明付款人")
+        return self
+
+
 def app_with_body() -> FastAPI:
     app = app_with("/next", None)
 
     @app.post("/orders")
     async def order(body: Order) -> dict[str, str]:
+        return {}
+
+    @app.post("/invoices")
+    async def invoice(body: Invoice) -> dict[str, str]:
+        return {}
+
+    @app.post("/batches")
+    async def batch(body: list[Item]) -> dict[str, str]:
         return {}
 
     @app.post("/items")
@@ -229,12 +260,69 @@ async def test_each_refused_field_says_why_in_chinese_with_its_limits() -> None:
         "delivery": ("enum", "应为以下之一：'pickup'、'postal'"),
         "copies": ("less_than_equal", "应小于或等于 5"),
         "size": ("literal_error", "应为以下之一：'a4'、'a3'"),
-        "note": ("value_error", "note: 说明须写清楚"),
+        "note": ("value_error", "说明须写清楚"),
     }
     missing = await send(app_with_body(), "POST", "/orders", json={"copies": "many"})
     errors = {e["field"]: (e["type"], e["message"]) for e in missing.json()["errors"]}
     assert errors["name"] == ("missing", "必须填写")
     assert errors["copies"] == ("int_parsing", "应为整数")
+
+
+async def test_a_check_across_fields_refuses_the_field_it_names_where_it_sits() -> None:
+    """A model validator says which of its fields it refuses (``"company: …"``): the error is
+    on that field under the model's own place in the body (``payer.company``,
+    ``payers.1.company``; ``copies`` of the body itself), its message the reason alone."""
+    body = {
+        "payer": {"kind": "company"},
+        "payers": [{"kind": "person"}, {"kind": "company", "company": ""}],
+    }
+    response = await send(app_with_body(), "POST", "/invoices", json=body)
+    assert response.status_code == 422, response.text
+    errors = [(e["field"], e["type"], e["message"]) for e in response.json()["errors"]]
+    assert errors == [
+        ("payer.company", "value_error", "单位付款须填写单位名称"),
+        ("payers.1.company", "value_error", "单位付款须填写单位名称"),
+    ]
+    assert response.json()["detail"] == "以下字段填写有误：payer.company、payers.1.company"
+    top = await send(app_with_body(), "POST", "/invoices",
+                     json={"payer": {"kind": "person"}, "copies": 2})  # fmt: skip
+    assert [(e["field"], e["message"]) for e in top.json()["errors"]] == [
+        ("copies", "多份发票须逐份写明付款人")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "content_type"),
+    [
+        ("/orders", "text/plain"),
+        ("/orders", "text/plain; charset=utf-8"),
+        ("/batches", "application/x-www-form-urlencoded"),
+    ],
+)
+async def test_json_sent_under_another_content_type_is_a_415(url: str, content_type: str) -> None:
+    """Valid JSON labelled text/plain (or a form) is not read as JSON: a 415 that names the
+    content type to send, not a 422 saying the body should be an object."""
+    payload = b'[{"item": "x"}]' if url == "/batches" else b'{"name": "xy", "note": "?"}'
+    response = await send(
+        app_with_body(), "POST", url, content=payload, headers={"content-type": content_type}
+    )
+    assert response.status_code == 415, response.text
+    assert response.headers["content-type"] == PROBLEM_JSON
+    body = response.json()
+    assert body["type"] == PROBLEM_BASE + "unsupported-media-type"
+    assert body["title"] == "不支持的内容类型"
+    assert "application/json" in body["detail"]
+    assert content_type.split(";")[0] in body["detail"]
+    assert "errors" not in body
+    # the same body as JSON is read, and its fields are judged as usual
+    as_json = await send(
+        app_with_body(), "POST", url, content=payload,
+        headers={"content-type": "application/json; charset=utf-8"},
+    )  # fmt: skip
+    assert as_json.status_code in (200, 422), as_json.text
+    if as_json.status_code == 422:
+        assert as_json.json()["type"] == PROBLEM_BASE + "validation"
+        assert {e["field"] for e in as_json.json()["errors"]} >= {"delivery", "copies"}
 
 
 async def test_an_unknown_thing_named_in_the_body_is_a_422_on_its_field() -> None:

@@ -86,7 +86,7 @@ BAD_POLICIES: list[tuple[dict[str, Any], str]] = [
     ({**NEW, "warning_fraction": 0}, "warning_fraction"),
     ({**NEW, "case_kind": "Visit-Case"}, "case_kind"),
     ({**NEW, "urgency": "u" * 21}, "urgency"),  # the column holds 20
-    ({**NEW, "amount": 100000, "unit": "working_days"}, "body"),
+    ({**NEW, "amount": 100000, "unit": "working_days"}, "amount"),
     (
         {
             **NEW,

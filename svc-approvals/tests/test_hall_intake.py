@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 
 from yingshang.audit import AuditEntry
@@ -188,10 +189,27 @@ async def test_a_legal_person_without_a_credit_code_is_told_which_field_and_why(
         assert r.status_code == 422, r.text
         return dict(r.json())
 
-    messages = [e["message"] for e in (await without("enterprise_name"))["errors"]]
-    assert [m for m in messages if m.endswith("enterprise_name: 法人申请须填写企业名称")], messages
+    unnamed = (await without("enterprise_name"))["errors"]
+    assert [(e["field"], e["message"]) for e in unnamed] == [
+        ("applicant.enterprise_name", "法人申请须填写企业名称")
+    ]
+    # a check of the body itself names its field the same way: the field, the reason alone
+    postal = base.with_(delivery_method="postal").build()
+    r = await c.post(f"{BASE}/applications", json=postal, headers=people.clerk())
+    assert [(e["field"], e["message"]) for e in r.json()["errors"]] == [
+        ("postal_address", "邮寄送达须填写邮寄地址")
+    ]
     coded = await without("uscc")
     assert coded["field"] == "applicant.uscc"
     assert coded["detail"].startswith("法人申请须填写统一社会信用代码"), coded
+    # the complete body, as JSON labelled text/plain: the content type is named, not a field
+    plain = await c.post(
+        f"{BASE}/applications",
+        content=orjson.dumps(base.build()),
+        headers={**people.clerk(), "Content-Type": "text/plain"},
+    )
+    assert plain.status_code == 415, plain.text
+    assert plain.json()["type"] == "https://yingshang.gov.cn/problems/unsupported-media-type"
+    assert "application/json" in plain.json()["detail"]
     listed = (await c.get(f"{BASE}/applications", headers=people.clerk())).json()
     assert listed["items"] == []

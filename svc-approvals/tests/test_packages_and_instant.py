@@ -173,7 +173,7 @@ async def test_a_package_changes_against_the_version_read_and_retires(
     }
     for field, change in refusals.items():
         problem = (await revise(c, url, change, people.admin())).json()
-        named = problem.get("field") or problem["errors"][0]["message"]
+        named = problem.get("field") or problem["errors"][0]["field"]
         assert (problem["status"], field in named) == (422, True), problem
 
     # The slowest item now takes 20 days: a package on the default follows it (40% → 8).

@@ -185,8 +185,10 @@ def test_a_paused_clock_reads_as_paused_with_what_is_left(console: Any) -> None:
 
 
 def test_a_legal_person_without_a_credit_code_is_told_on_that_field(console: Any) -> None:
-    """法人 without 统一社会信用代码: the form names that field and the server's reason, not
-    「申请人」未填写完整或不符合要求."""
+    """A refused applicant field is named by the form's label with the service's own reason
+    (统一社会信用代码应为 18 位, not 「…」未填写完整或不符合要求), marked and focused, the
+    rest kept as typed; a check across fields (法人 without 企业名称) and 法人 without
+    统一社会信用代码 are told on those fields the same way."""
     _seat_the_clerk(console)
     with console.api("clerk") as api:
         food, registration = _item(api, FOOD), _item(api, "企业设立登记（营业执照）")
@@ -200,13 +202,37 @@ def test_a_legal_person_without_a_credit_code_is_told_on_that_field(console: Any
             material.check()
         page.select_option("#f-type", "legal_person")
         page.fill("#f-name", "张三")
-        page.fill("#f-phone", "13912345678")
-        page.fill("#f-enterprise_name", "凤冈县锌硒茶业有限公司")
+        page.fill("#f-phone", "138-1234-56789")
+        page.fill("#f-uscc", "91520327MA6DM8Q41")  # 17 characters
         page.select_option("#f-delivery_method", "pickup")
         form.locator("button[type=submit]").click()
-        expect(form.locator(".form-error")).to_contain_text(
-            "「统一社会信用代码」：法人申请须填写统一社会信用代码"
+        error = form.locator(".form-error")
+        expect(error).to_have_text(
+            "填写的内容有误：「联系电话」：不是有效的手机或固定电话号码；"
+            "「统一社会信用代码」：统一社会信用代码应为 18 位"
         )
+        for refused in ("#f-phone", "#f-uscc"):
+            expect(form.locator(refused)).to_have_attribute("aria-invalid", "true")
+        expect(form.locator("#f-name")).not_to_have_attribute("aria-invalid", "true")
+        expect(form.locator("#f-phone")).to_be_focused()  # the first in the form
+        assert form.locator("#f-uscc").evaluate("el => getComputedStyle(el).borderColor") != (
+            form.locator("#f-name").evaluate("el => getComputedStyle(el).borderColor")
+        )
+        assert [form.locator(f).input_value() for f in ("#f-name", "#f-phone", "#f-uscc")] == [
+            "张三", "138-1234-56789", "91520327MA6DM8Q41"
+        ]  # fmt: skip
+        console.shot(page, "intake-fields-refused")
+        page.fill("#f-phone", "13912345678")
+        page.fill("#f-uscc", "")
+        form.locator("button[type=submit]").click()
+        expect(error).to_have_text("填写的内容有误：「企业名称」：法人申请须填写企业名称")
+        expect(form.locator("#f-enterprise_name")).to_have_attribute("aria-invalid", "true")
+        expect(form.locator("#f-enterprise_name")).to_be_focused()
+        expect(form.locator("#f-uscc")).not_to_have_attribute("aria-invalid", "true")
+        page.fill("#f-enterprise_name", "凤冈县锌硒茶业有限公司")
+        form.locator("button[type=submit]").click()
+        expect(error).to_contain_text("「统一社会信用代码」：法人申请须填写统一社会信用代码")
+        expect(form.locator("#f-uscc")).to_have_attribute("aria-invalid", "true")
         # 企业设立登记 forms the company: applied for before it has its code
         page.select_option("#f-item", registration["code"])
         for material in form.locator("[data-material]").all():

@@ -93,8 +93,11 @@ def test_center_registers_an_enterprise_sees_it_masked_and_edits_it(console: Any
     console.shot(page, "enterprise-register-form")
     form.locator("button[type=submit]").click()  # the check character is wrong: refused
     expect(form.locator(".form-error")).to_have_text(
-        "填写的内容有误：「统一社会信用代码」未填写完整或不符合要求"
+        "填写的内容有误：「统一社会信用代码」：统一社会信用代码的校验位不正确"
     )
+    expect(form.locator("#f-uscc")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator("#f-uscc")).to_be_focused()
+    assert form.locator("#f-uscc").input_value() == wrong  # as typed
     form.locator("#f-uscc").fill(uscc)
     form.locator("button[type=submit]").click()
     page.wait_for_selector(f"text=已登记企业：{name}")

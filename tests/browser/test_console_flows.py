@@ -45,17 +45,35 @@ def _contact_stage_in_seconds(console: Any, page: Any, seconds: int) -> None:
     console.shot(page, "admin-policy-in-seconds")
 
 
-def _take_ticket(console: Any, page: Any, title: str, phone: str) -> str:
-    """The operator's intake form, with the knowledge base answering while she types."""
+def _take_ticket(
+    console: Any, page: Any, title: str, phone: str, mistyped: str | None = None
+) -> str:
+    """The operator's intake form, with the knowledge base answering while she types;
+    ``mistyped``: the phone typed wrong first, refused on the field the form calls 来电号码
+    (the service's 联系电话) in the service's words, the rest kept as typed."""
     console.sign_in(page, "operator")
     page.select_option("#f-type", "consult")
     page.select_option("#f-category_code", "SCJG_FOOD")
     page.fill("#f-title", title)
-    page.fill("#f-content", "来电人咨询个体工商户营业执照需要哪些材料，在哪里办理。")
+    content = "来电人咨询个体工商户营业执照需要哪些材料，在哪里办理。"
+    page.fill("#f-content", content)
     page.fill("#f-name", "王先生")
-    page.fill("#f-phone", phone)
+    page.fill("#f-phone", mistyped or phone)
     page.wait_for_selector(".kb-entry")  # the knowledge-base lookup found an answer
     page.click("form[aria-label=受理登记] button[type=submit]")
+    if mistyped:
+        form = page.locator("form[aria-label=受理登记]")
+        expect(form.locator(".form-error")).to_have_text(
+            "填写的内容有误：「来电号码」：不是有效的手机或固定电话号码"
+        )
+        expect(form.locator("#f-phone")).to_have_attribute("aria-invalid", "true")
+        expect(form.locator("#f-phone")).to_be_focused()
+        expect(form.locator("#f-title")).not_to_have_attribute("aria-invalid", "true")
+        assert (form.locator("#f-title").input_value(), form.locator("#f-content").input_value(),
+                form.locator("#f-phone").input_value()) == (title, content, mistyped)  # fmt: skip
+        page.fill("#f-phone", phone)
+        expect(form.locator("#f-phone")).not_to_have_attribute("aria-invalid", "true")
+        page.click("form[aria-label=受理登记] button[type=submit]")
     done = page.wait_for_selector("text=已受理：工单")
     number = re.search(r"RX[\d-]+", done.inner_text())
     assert number, done.inner_text()
@@ -99,7 +117,7 @@ def test_signed_ticket_goes_overdue_into_the_bureau_ledger(console: Any) -> None
     _contact_stage_in_seconds(console, page, 2)
     # a number no other test calls from: an open ticket from the same phone offers 并单
     phone = f"139{uuid.uuid4().int % 10**8:08d}"
-    number = _take_ticket(console, page, f"营业执照办理咨询{_unique()}", phone)
+    number = _take_ticket(console, page, f"营业执照办理咨询{_unique()}", phone, "138-1234-56789")
     page.click("text=查看并派单")
     page.wait_for_selector(".case-head")
     assert _fact(page, "诉求人") == f"王先生，{phone}"  # the operator reads the phone in full

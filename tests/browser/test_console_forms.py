@@ -63,7 +63,14 @@ def test_a_case_action_form_keeps_what_was_typed_through_a_422_and_a_412(console
     form.locator("[name=category]").select_option("unpaid_bills")
     form.locator("[name=note]").fill(note)
     form.locator("button[type=submit]").click()  # an unpaid bill without its amount: 422
-    expect(form.locator(".form-error")).to_contain_text("「涉及金额」")
+    # named by the form's own labels, in the service's words, each field marked
+    expect(form.locator(".form-error")).to_have_text(
+        "填写的内容有误：「拖欠金额（元，拖欠账款类）」：拖欠企业账款的投诉须填写涉及金额和账款约定支付日期；"
+        "「账款约定支付日期（拖欠账款类）」：拖欠企业账款的投诉须填写涉及金额和账款约定支付日期"
+    )
+    for refused in ("claimed_amount", "bill_due_date"):
+        expect(form.locator(f"[name={refused}]")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator("[name=claimed_amount]")).to_be_focused()
     assert form.locator("[name=category]").input_value() == "unpaid_bills"  # as typed
     assert form.locator("[name=note]").input_value() == note
     with console.api("complaints") as api:
@@ -238,9 +245,9 @@ def test_a_complaint_category_reads_the_same_on_the_public_form_and_for_the_staf
 HOTLINE_TEXT = {"#f-title": "路灯不亮", "#f-content": "小区路灯损坏一个月无人维修"}
 COMPLAINT_FACTS = "执法人员要求本企业向指定供应商购买设备。"
 COMPLAINT_TEXT = {"#f-title": "检查中要求购买设备", "#f-facts": COMPLAINT_FACTS}
-PUBLIC_CHOICES = [  # (page, the choice, its label in a problem, the fields a person fills in)
-    ("hotline", "type", "类型", HOTLINE_TEXT),
-    ("complaint", "category", "类别", COMPLAINT_TEXT),
+PUBLIC_CHOICES = [  # (page, the choice, its label on the form, the fields a person fills in)
+    ("hotline", "type", "诉求类型", HOTLINE_TEXT),
+    ("complaint", "category", "投诉类别", COMPLAINT_TEXT),
 ]
 
 
@@ -263,4 +270,5 @@ def test_the_public_forms_preselect_no_type_and_send_none_without_one(console: A
         page.click("form button[type=submit]")
         refused = page.locator("form .form-error")
         expect(refused).to_have_text(f"填写的内容有误：「{label}」必须填写")
+        expect(choice).to_have_attribute("aria-invalid", "true")
         expect(page.locator(".notice.ok")).to_have_count(0)

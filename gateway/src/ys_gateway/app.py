@@ -164,7 +164,11 @@ def _install_state(app: FastAPI, settings: Settings) -> None:
         cors_origins=settings.cors_origins,
     )
     state.webhook_targets = TargetPolicy(settings)
-    state.spec_cache = SpecCache(settings.openapi_cache_seconds, settings.aggregate_timeout_seconds)
+    state.spec_cache = SpecCache(
+        settings.openapi_cache_seconds,
+        settings.aggregate_timeout_seconds,
+        settings.openapi_first_fetch_timeout_seconds,
+    )
 
 
 def _keystore(settings: Settings, box: SecretBox) -> KeyStore:

@@ -2,6 +2,8 @@
 
 Each service's spec is fetched from its replicas and cached; a service that is down leaves its
 last good copy (or nothing) and is named in ``x-unavailable`` (a partial result, not an error).
+Such a partial document is never kept as the whole: the next request asks that service again,
+and the answer tells HTTP caches not to store it.
 Service schemas are namespaced (``hotline.TicketOut``) so equal names never collide.
 """
 
@@ -30,17 +32,23 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 
 class SpecCache:
-    """Last good spec per service, refetched when older than ``ttl`` seconds."""
+    """Last good spec per service, refetched when older than ``ttl`` seconds.
 
-    def __init__(self, ttl: float, timeout: float) -> None:
+    A refresh waits ``timeout`` for a service (its last copy stands in if it is late). A
+    service with no copy yet is waited for ``first_timeout``: a service builds its spec on its
+    first request, slowly on a busy start. One that does not answer has no copy, so the next
+    request asks it again."""
+
+    def __init__(self, ttl: float, timeout: float, first_timeout: float | None = None) -> None:
         self.ttl, self.timeout = ttl, timeout
+        self.first_timeout = max(timeout, first_timeout or timeout)
         self._specs: dict[str, tuple[float, dict[str, Any]]] = {}
         self._lock = asyncio.Lock()
 
     async def specs(self, proxy: Proxy) -> tuple[dict[str, dict[str, Any]], list[str]]:
         async with self._lock:
             stale = [n for n in proxy.pools if time.monotonic() - self._fetched(n) > self.ttl]
-            async with httpx.AsyncClient(timeout=self.timeout) as client:
+            async with httpx.AsyncClient() as client:
                 fetched = await asyncio.gather(*(self._fetch(client, proxy, n) for n in stale))
             missing = [name for name, ok in zip(stale, fetched, strict=True) if not ok]
             return {n: spec for n, (_, spec) in self._specs.items()}, missing
@@ -49,9 +57,10 @@ class SpecCache:
         return self._specs[name][0] if name in self._specs else float("-inf")
 
     async def _fetch(self, client: httpx.AsyncClient, proxy: Proxy, name: str) -> bool:
+        timeout = self.timeout if name in self._specs else self.first_timeout
         for replica in proxy.pools[name].replicas:
             try:
-                response = await client.get(replica.base + "/openapi.json")
+                response = await client.get(replica.base + "/openapi.json", timeout=timeout)
                 if response.status_code == 200:
                     self._specs[name] = (time.monotonic(), response.json())
                     return True
@@ -91,7 +100,10 @@ def _namespaced(spec: dict[str, Any], service: str) -> dict[str, Any]:
 
 @docs.get("/openapi.json", dependencies=[allow(public())], include_in_schema=False)
 async def openapi(request: Request) -> JSONResponse:
-    return JSONResponse(await merged_spec(request.app))
+    spec = await merged_spec(request.app)
+    # a document missing a service is for now only: no cache keeps it as the API
+    partial = {"Cache-Control": "no-store"} if spec["info"]["x-unavailable"] else None
+    return JSONResponse(spec, headers=partial)
 
 
 async def merged_spec(app: FastAPI) -> dict[str, Any]:

@@ -90,6 +90,8 @@ class Settings(ServiceSettings):
     # Aggregations (health, docs)
     aggregate_timeout_seconds: float = 2.0
     openapi_cache_seconds: float = 30.0
+    # A service's first spec (built on its first request): waited for longer than a refresh
+    openapi_first_fetch_timeout_seconds: float = Field(15.0, gt=0)
 
     @model_validator(mode="after")
     def _refuse_demo_key_secret(self) -> Settings:

@@ -151,6 +151,28 @@ def error_message(error: Mapping[str, Any]) -> str:
         return template.split("{")[0].rstrip("：: ") or _SOME_ERROR
 
 
+# A model's check across its fields names the field it refuses before its reason
+# (``ValueError("enterprise_name: 法人申请须填写企业名称")``): that field, under the model's own
+# place in the body, is the one refused, and the reason alone is its message.
+_NAMED = re.compile(r"([A-Za-z_]\w*):\s*(.*[\u4e00-\u9fff].*)", re.DOTALL)
+
+
+def field_error(error: Mapping[str, Any]) -> dict[str, str]:
+    """One pydantic error as an entry of a 422's ``errors``: the ``field`` it is about (dotted,
+    without the leading ``body``; a field a model validator names is added to the model's
+    path: ``applicant.enterprise_name``), its Chinese ``message`` and pydantic's ``type``."""
+    path = [str(p) for p in error.get("loc", ())]
+    if path[:1] == ["body"]:
+        path = path[1:]
+    kind, message = str(error.get("type", "")), error_message(error)
+    named = _NAMED.fullmatch(message) if kind in ("value_error", "assertion_error") else None
+    if named:
+        name, message = named.groups()
+        if path[-1:] != [name]:
+            path.append(name)
+    return {"field": ".".join(path) or "body", "message": message, "type": kind}
+
+
 # The problems of the framework itself (routing, body parsing, the proxy): one type per
 # status, named as the domain's are (``problems/not-found``, never ``problems/404``), with
 # the title in Chinese. Domain errors of the same status keep their own, more specific type.
@@ -253,6 +275,12 @@ class MalformedBody(DomainError):
     status, code, title = 400, "malformed-body", "请求内容无法解析"
 
 
+class UnsupportedMediaType(DomainError):
+    """415: a body sent under another content type than the JSON the operation reads."""
+
+    status, code, title = 415, "unsupported-media-type", "不支持的内容类型"
+
+
 class ServiceUnavailable(DomainError):
     status, code, title = 503, "unavailable", "服务暂时不可用"
 
@@ -323,14 +351,15 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         # not a field's value: the body as a whole is no JSON (pydantic's ``loc`` here is
         # the offset where parsing failed, no field)
         return await _domain_error(request, MalformedBody("请求内容不是有效的 JSON"))
-    errors = [
-        {
-            "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body",
-            "message": error_message(e),
-            "type": e.get("type", ""),
-        }
-        for e in exc.errors()
-    ]
+    declared = _media_type(request)
+    if declared and not _is_json(declared) and any(_whole_body(e) for e in exc.errors()):
+        # The operation reads JSON and got its body as something else (text/plain holding
+        # JSON, a form): the content type is what to fix, not a field.
+        wrong = UnsupportedMediaType(
+            f"请求内容须以 JSON 发送（Content-Type: application/json），收到的是 {declared}"
+        )
+        return await _domain_error(request, wrong)
+    errors = [field_error(e) for e in exc.errors()]
     fields = "、".join(e["field"] for e in errors)
     return problem(
         422,
@@ -341,6 +370,23 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         errors=errors,
         request_id=_request_id(request),
     )
+
+
+def _media_type(request: Request) -> str:
+    """The request's declared content type without its parameters (``charset``), lower-cased."""
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+def _whole_body(error: Mapping[str, Any]) -> bool:
+    """The body as a whole was refused for its kind (not an object, not a list), not for a
+    value in it nor for being left out."""
+    return tuple(error.get("loc", ())) == ("body",) and str(error.get("type")).endswith("_type")
 
 
 def _phrase(status: int) -> str | None:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from yingshang.clock import ensure_utc, now
 from yingshang.ids import uuid7
 from yingshang.prepared import as_loaded, column_values, insert_row
-from yingshang.problems import Conflict, Invalid, error_message
+from yingshang.problems import Conflict, Invalid, field_error
 from yingshang.time.arithmetic import (
     Instant,
     Measure,
@@ -208,7 +208,7 @@ def _overridden(terms: PolicyTerms, amount: int | None, unit: Unit | str | None)
     try:
         return PolicyTerms.model_validate({**terms.model_dump(), **changes})
     except ValidationError as exc:
-        reason = error_message(exc.errors()[0])
+        reason = field_error(exc.errors()[0])["message"]
         raise Invalid(f"时限调整未被接受：{reason}", field="amount") from exc
 
 

@@ -23,7 +23,7 @@ from yingshang.clock import now
 from yingshang.db import SessionDep, seed_lock
 from yingshang.idempotency import idempotent_post
 from yingshang.prepared import Prepared
-from yingshang.problems import Conflict, Invalid, NotFound, PreconditionFailed, error_message
+from yingshang.problems import Conflict, Invalid, NotFound, PreconditionFailed, field_error
 from yingshang.time.auditing import admin_change
 from yingshang.time.models import Policy
 from yingshang.time.terms import (
@@ -206,16 +206,9 @@ def merged_terms(policy: Policy, patch: PolicyPatch) -> PolicyTerms:
     try:
         return PolicyTerms.model_validate({**current, **changes})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "body"
-        raise Invalid(error_message(first), field=field, errors=_errors(exc)) from exc
-
-
-def _errors(exc: ValidationError) -> list[dict[str, str]]:
-    return [
-        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": error_message(e)}
-        for e in exc.errors()
-    ]
+        errors = [field_error(e) for e in exc.errors()]
+        first = errors[0]
+        raise Invalid(first["message"], field=first["field"], errors=errors) from exc
 
 
 def policies_router(service: str) -> APIRouter:

@@ -90,6 +90,12 @@ const BY_STATUS = {
   504: "服务响应超时，请稍后再试",
 };
 
+// The console's own words for a refused field, where the service's message says nothing more
+// (yingshang.problems words every error type; what it cannot word reads 填写有误) or would not
+// help the staff: a choice refused lists the codes offered, a field not accepted names it as
+// the API spells it.
+const GENERIC = "填写有误";
+const CONSOLE_WORDED = new Set(["enum", "literal_error", "union_tag_invalid", "extra_forbidden"]);
 const VALIDATION = {
   missing: "必须填写",
   string_too_short: "内容太短",
@@ -108,34 +114,56 @@ function codeOf(problem) {
   return type.slice(type.lastIndexOf("/") + 1);
 }
 
-/** Why one entry of a 422's `errors` was refused, in Chinese. */
-export function fieldReason(e) {
-  return VALIDATION[e.type] || (e.type === "value_error" ? "未填写完整或不符合要求" : "格式不正确");
+/** The service's own reason for one entry of a 422's `errors` (统一社会信用代码的校验位不正确,
+ * 法人申请须填写企业名称, 至少 2 个字符), or null where the console words it itself. */
+function ownReason(e) {
+  const message = String(e.message || "");
+  return readable(message) && message !== GENERIC && !CONSOLE_WORDED.has(e.type) ? message : null;
 }
 
-function fieldErrors(problem) {
+/** Why one entry of a 422's `errors` was refused, in Chinese: the service's reason, else the
+ * console's words for its type. */
+export function fieldReason(e) {
+  return ownReason(e) || VALIDATION[e.type] || (e.type === "value_error" ? "未填写完整或不符合要求" : "格式不正确");
+}
+
+/** A refused field's name for people when no form labels it: the API's field in words. */
+export const defaultLabel = (path) => fieldLabel(String(path).split(".").pop());
+
+/** The fields a 422 names (`errors[].field`, or the one `field`), as dotted paths. */
+export function refusedFields(problem) {
+  const p = problem || {};
+  const named = Array.isArray(p.errors) ? p.errors.map((e) => e.field) : [p.field];
+  return named.map((f) => String(f || "")).filter((f) => f && f !== "body");
+}
+
+/** One refused field in words: 「label」：the service's reason, or 「label」必须填写 where it says
+ * what the console would. */
+export function fieldText(label, e) {
+  const name = label ? `「${label}」` : "";
+  const own = ownReason(e);
+  if (own && own !== VALIDATION[e.type]) return name ? `${name}：${own}` : own;
+  return `${name}${fieldReason(e)}`;
+}
+
+function fieldErrors(problem, labelOf) {
   const errors = Array.isArray(problem.errors) ? problem.errors : [];
   return errors.map((e) => {
     const path = String(e.field || "");
-    // A check across fields names the field it is about: "claimed_amount: …" (the services
-    // say it in Chinese after the name; "Value error, " before it from older services).
-    const named = /^(?:Value error, )?([A-Za-z_]\w*):\s*(.*)$/.exec(String(e.message || ""));
-    const name = named ? named[1] : path === "body" ? "" : path.split(".").pop();
-    // the check's own reason where it is written for people (e.g. 法人申请须填写统一社会信用代码)
-    const reason = named && readable(named[2]) ? named[2] : fieldReason(e);
-    return name ? `「${fieldLabel(name)}」${reason}` : reason;
+    return fieldText(path && path !== "body" ? labelOf(path) : "", e);
   });
 }
 
-/** A readable Chinese message for a problem (or null body) with this HTTP status. */
-export function describe(status, problem) {
+/** A readable Chinese message for a problem (or null body) with this HTTP status; a refused
+ * field is named by `labelOf(path)` (a form's own label for it, see ui.js onSubmit). */
+export function describe(status, problem, labelOf = defaultLabel) {
   const p = problem || {};
   const code = codeOf(p);
   if (BY_CODE[code]) return BY_CODE[code];
   if (status === 422) {
-    const fields = fieldErrors(p);
+    const fields = fieldErrors(p, labelOf);
     if (fields.length) return `填写的内容有误：${fields.join("；")}`;
-    const named = p.field ? `「${fieldLabel(String(p.field).split(".").pop())}」` : "";
+    const named = p.field ? `「${labelOf(String(p.field))}」` : "";
     if (readable(p.detail)) return `填写的内容有误${named}：${p.detail}`;
     return named ? `填写的内容有误：${named}不正确` : BY_STATUS[422];
   }

@@ -2,6 +2,7 @@
 import { h, replace } from "./dom.js";
 import { keepDraft } from "./drafts.js";
 import { countdown, dueTime } from "./format.js";
+import { defaultLabel, describe, refusedFields } from "./problems.js";
 
 export function loading(text = "正在加载…") {
   return h("div", { class: "state loading", role: "status" }, h("span", { class: "spinner" }), text);
@@ -131,22 +132,65 @@ export function busyButton(text, handler, props = {}) {
   return h("span", { class: "busy" }, button, problem);
 }
 
+/** The form's control for a field a service refused (`applicant.uscc`, `contacts.1.phone`):
+ * the one of that name, else of its last parts (`uscc`), among those in use. */
+function controlFor(form, path) {
+  const parts = path.split(".");
+  for (let i = 0; i < parts.length; i += 1) {
+    const found = form.elements.namedItem(parts.slice(i).join("."));
+    const el = found instanceof RadioNodeList ? found[0] : found;
+    if (el && !el.disabled && el.type !== "hidden") return el;
+  }
+  return null;
+}
+
+/** What the form calls a control: its field's label, a checkbox's words, its aria-label. */
+function labelOf(el) {
+  const text = el.closest(".field")?.querySelector(".field-label")?.textContent
+    || el.getAttribute("aria-label") || el.closest("label")?.textContent || "";
+  return text.trim();
+}
+
+/** A refusal shown on the form: each field a 422 names is marked (aria-invalid, styled) and
+ * called by the form's own label (the hotline's 来电号码, not the API's 联系电话); the first in
+ * the form gets the focus. What was typed stays. Returns the message for the error line. */
+function showRefusal(form, error) {
+  if (!error || error.status !== 422) return error && error.message ? error.message : String(error);
+  const controls = new Map();
+  for (const path of refusedFields(error.problem)) {
+    const el = controlFor(form, path);
+    if (el) controls.set(path, el);
+  }
+  const marked = [...new Set(controls.values())];
+  for (const el of marked) el.setAttribute("aria-invalid", "true");
+  const first = marked.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1))[0];
+  first?.focus();
+  // a page's own words for the refusal (admin-parts.js explain) stay as they are
+  if (!marked.length || error.message !== describe(422, error.problem)) return error.message;
+  return describe(422, error.problem, (path) => (controls.has(path) && labelOf(controls.get(path))) || defaultLabel(path));
+}
+
 /** Submit handler with a disabled submit button and an error line while it runs: `handler(values,
  * form)` (the form, for the Idempotency-Key of a creation: api.request's `idempotent`). What
- * the user typed outlives an ended session (drafts.js). */
+ * the user typed outlives an ended session (drafts.js); a field the service refused is marked
+ * until it is changed. */
 export function onSubmit(form, handler) {
   const status = h("p", { class: "form-error", role: "alert" });
   form.append(status);
   keepDraft(form);
+  const changed = (event) => event.target.removeAttribute?.("aria-invalid");
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const submit = form.querySelector("[type=submit]");
     status.textContent = "";
+    for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
     if (submit) submit.disabled = true;
     try {
       await handler(values(form), form);
     } catch (error) {
-      status.textContent = error && error.message ? error.message : String(error);
+      status.textContent = showRefusal(form, error);
     } finally {
       if (submit) submit.disabled = false;
     }

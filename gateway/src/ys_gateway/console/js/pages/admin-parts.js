@@ -1,6 +1,7 @@
 // Pieces the system-administration pages share: their tabs, the panel a row action opens, the
 // one-time display of a password or secret, and API errors in the administrator's words.
 import { h, replace } from "../dom.js";
+import { fieldText } from "../problems.js";
 
 const TABS = [
   ["policies", "/console/home", "时限政策"],
@@ -77,17 +78,19 @@ export function explain(error, names, duplicate) {
   if (codeOf(p) === "duplicate") return p.field && names[p.field] ? `该${names[p.field]}已被使用` : duplicate;
   if (error && error.status === 422) {
     const named = (path) => String(path || "").split(".").find((part) => names[part]);
-    const fields = (Array.isArray(p.errors) ? p.errors.map((e) => named(e.field)) : [named(p.field)]).filter(Boolean);
-    if (fields.length) return `填写的内容有误：${[...new Set(fields)].map((f) => `「${names[f]}」`).join("、")}不正确或未填写完整`;
+    const entries = Array.isArray(p.errors) ? p.errors : [{ field: p.field, message: p.detail }];
+    const said = entries.filter((e) => named(e.field)).map((e) => fieldText(names[named(e.field)], e));
+    if (said.length) return `填写的内容有误：${[...new Set(said)].join("；")}`;
   }
   return error && error.message ? error.message : String(error);
 }
 
-/** Run `fn`; an API refusal is rethrown in the administrator's words. */
+/** Run `fn`; an API refusal is rethrown in the administrator's words (its status and problem
+ * kept: the form marks the fields refused). */
 export async function explained(fn, names, duplicate) {
   try {
     return await fn();
   } catch (error) {
-    throw new Error(explain(error, names, duplicate));
+    throw Object.assign(new Error(explain(error, names, duplicate)), { status: error.status, problem: error.problem });
   }
 }
