@@ -134,7 +134,11 @@ async def test_a_return_needs_its_reason(service_app: StartService) -> None:
     response = await act(sut, case_id, "return", roads_head, etag)
     assert response.status_code == 422
     assert response.json()["field"] == "note"
-    assert response.json()["detail"] == "“退单”须填写理由"  # the head reads it: the step's label
+    # the head reads it: the step's label, and the rule every step's reason follows
+    assert response.json()["detail"] == "“退单”须填写理由（至少 2 个字）"
+    for said in ("错", "  错 "):  # one character says nothing (yingshang.validators.Reason)
+        response = await act(sut, case_id, "return", roads_head, etag, note=said)
+        assert (response.status_code, response.json()["field"]) == (422, "note"), said
     response = await act(sut, case_id, "return", roads_head, etag, note="不属于本单位职责")
     assert response.status_code == 200
     assert response.json()["state"] == "returned"

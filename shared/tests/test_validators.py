@@ -16,6 +16,7 @@ from yingshang.validators import (
     Phone,
     PlausibleDate,
     PlausibleDateTime,
+    Reason,
     ResidentId,
     is_valid_implementation_code,
     is_valid_landline,
@@ -27,6 +28,7 @@ from yingshang.validators import (
     normalise_uscc,
     ordered_period,
     refuse_missing,
+    require_reason,
     resident_id_check_char,
     uscc_check_char,
 )
@@ -243,3 +245,23 @@ def test_fields_one_field_requires_are_refused_as_missing_each_at_its_name() -> 
     assert [(e["loc"], e["type"], e["msg"]) for e in refused.value.errors()] == [
         (("due",), "missing", "拖欠账款须填写")
     ]
+
+
+class Returned(BaseModel):
+    reason: Reason
+
+
+def test_a_reason_is_two_characters_once_trimmed_in_a_body_and_in_a_note() -> None:
+    """退单 with 错 says nothing: a body's ``Reason`` and a step's required note refuse it alike."""
+    assert Returned(reason="  错派  ").reason == "错派"
+    for said in ("错", "  错  ", "   "):
+        with pytest.raises(ValidationError) as info:
+            Returned(reason=said)
+        assert info.value.errors()[0]["type"] == "string_too_short"
+        with pytest.raises(Invalid) as refused:
+            require_reason(said, "“退单”")
+        assert refused.value.extra["field"] == "note"
+        assert str(refused.value.detail) == "“退单”须填写理由（至少 2 个字）"
+    with pytest.raises(Invalid):
+        require_reason(None, "“审核退回”")
+    require_reason(" 错派 ", "“退单”")  # two characters: enough

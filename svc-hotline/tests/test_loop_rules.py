@@ -427,7 +427,7 @@ async def test_a_revisit_at_basically_satisfied_may_reopen_the_ticket(
     good = await step(c, good, "revisit", people.operator, {"level": 4})
     shown = await c.get(f"{BASE}/tickets/{good['id']}", headers=people.center_head)
     assert "reopen" not in shown.json()["actions"]
-    await step(c, good, "reopen", people.center_head, {"reason": "x"}, expect=409)
+    await step(c, good, "reopen", people.center_head, {"reason": "仍不满意"}, expect=409)
 
 
 async def test_a_revisit_after_a_reopen_does_not_replace_the_rating(

@@ -76,7 +76,8 @@ async def test_the_review_of_a_return_publishes_its_decision(
     for key, approve in (("GZ-EV-02", True), ("GZ-EV-03", False)):
         t = await step(c, await pushed(hotline, people, key), "dispatch", people.operator)
         t = await step(c, t, "return", head, {"reason": "不属本部门职责"})
-        t = await step(c, t, "return-review", people.center_head, {"approve": approve})
+        decision = {"approve": approve, "note": None if approve else "属本部门职责"}
+        t = await step(c, t, "return-review", people.center_head, decision)
         outcomes[approve] = (t, await outbox_events(hotline, t["id"]))
     approved, approved_events = outcomes[True]
     event = named(approved_events, "return_approved")

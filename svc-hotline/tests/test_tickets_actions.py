@@ -44,7 +44,9 @@ async def test_actions_follow_state_and_position(hotline: ServiceUnderTest, peop
     t = await step(c, t, "extension", head, {"days": 2, "reason": "需现场核查"})
     assert await _actions(hotline, t, head) == {"sign", "return"}  # one request at a time
     assert "decide_extension" in await _actions(hotline, t, people.center_head)
-    t = await step(c, t, "extension-decision", people.center_head, {"approve": False, "note": "否"})
+    t = await step(
+        c, t, "extension-decision", people.center_head, {"approve": False, "note": "无需延期"}
+    )
     assert "decide_extension" not in await _actions(hotline, t, people.center_head)
 
     t = await step(c, t, "sign", head)

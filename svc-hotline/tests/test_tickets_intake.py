@@ -2,12 +2,13 @@
 excluded matters, duplicate hints, the county-to-town dispatch rule."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from yingshang.idempotency import IdempotencyRecord
 from yingshang.testing.apps import ServiceUnderTest
+from yingshang.testing.clock import frozen_clock
 from ys_hotline.tickets import duplicates
 
 from .builders import BASE, People, create, outbox_events, step, ticket_body, with_etag
@@ -220,3 +221,30 @@ async def test_a_body_that_is_no_json_is_a_400_naming_no_field(
     assert response.status_code == 400, response.text
     assert response.json()["type"].endswith("/malformed-body")
     assert "field" not in response.json()
+
+
+async def test_an_open_ticket_of_the_same_caller_is_a_hint_whatever_its_age(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """A caller rings back on day 8 about a matter still open: the same phone is a hint, the
+    window (duplicate_window_days, 7) bounds near-identical text from other callers only; a
+    closed ticket is never a hint (并单 joins an open one)."""
+    c, op = hotline.client, people.operator
+    lift = {"title": "电梯故障", "category_code": "ZJ_PROPERTY", "content": "3号楼电梯坏了一周。"}
+    noise = {"title": "施工噪音", "category_code": "HJ_POLLUTION", "content": "工地夜间施工扰民。"}
+    t0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    with frozen_clock(t0) as clock:
+        old = await create(c, op, requester={"phone": "13911112222"}, **lift)
+        noisy = await create(c, op, requester={"phone": "13700000003"}, **noise)
+        answered = await create(c, op, type="consult", category_code="SP_SERVICE",
+                                requester={"phone": "13911113333"})  # fmt: skip
+        await step(c, answered, "answer", op, {"answer": "请到窗口办理"})
+        clock.set(t0 + timedelta(days=8))
+        again = await create(c, op, requester={"phone": "13911112222"}, title="电梯还是坏的",
+                             category_code="RS_WAGES", content="电梯至今没修。")  # fmt: skip
+        hints = [(d["id"], d["reason"]) for d in again["duplicates"]]
+        assert hints == [(old["id"], "same_phone")]
+        like = await create(c, op, requester={"phone": "13700000004"}, **noise)
+        assert noisy["id"] not in [d["id"] for d in like["duplicates"]]  # older than the window
+        after = await create(c, op, requester={"phone": "13911113333"})
+        assert answered["id"] not in [d["id"] for d in after["duplicates"]]  # closed: no hint

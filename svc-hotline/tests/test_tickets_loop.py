@@ -75,7 +75,7 @@ async def test_full_loop_with_wrong_positions(hotline: ServiceUnderTest, people:
     await step(c, t, "archive", people.operator, expect=403)
     t = await step(c, t, "archive", people.center_head)
     assert t["status"] == "archived"
-    await step(c, t, "reopen", people.center_head, {"reason": "x"}, expect=409)
+    await step(c, t, "reopen", people.center_head, {"reason": "仍不满意"}, expect=409)
 
     actions = await _timeline_actions(hotline, t, people)
     for expected in (

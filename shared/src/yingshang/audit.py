@@ -11,7 +11,8 @@ the last hash (held to commit); on SQLite the single writer already serialises. 
 written in the caller's transaction (:func:`record`). Reads of unmasked personal data happen in
 GET routes, which have only a read session: :func:`record_unmasked_read` commits its own short
 write transaction — call it from GET routes only (inside a write route, use :func:`record` with
-the request's session; a second write transaction there would wait for the first on SQLite).
+the request's session; a second write transaction there would wait for the first on SQLite);
+so does :func:`record_search`, for a list searched by a person's phone.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ GENESIS = "0" * 64
 # pg_advisory_xact_lock key of the audit chain ("ysaudit" in ASCII).
 ADVISORY_LOCK_KEY = 0x79736175646974
 READ_UNMASKED = "personal_data.read_unmasked"
+# a list searched by a person's data (a phone): which cases it named, not the value searched
+SEARCHED = "personal_data.search"
 _VERIFY_BATCH = 1000
 
 
@@ -170,6 +173,24 @@ async def record_unmasked_read(
             object_kind=obj[0],
             object_id=obj[1],
             detail=detail,
+        )
+
+
+async def record_search(
+    db: Database,
+    principal: Principal,
+    kind: str,
+    fields: Iterable[str],
+    found: Iterable[str | uuid.UUID],
+) -> AuditEntry:
+    """Audit that ``principal`` searched the ``kind`` objects by ``fields`` of a person (e.g.
+    the requester's phone) and was shown ``found`` (ids): who looked up whom links a person
+    to their cases, as an unmasked read does. The value searched is not kept (an entry names
+    fields, never their values). Commits in its own short write transaction (GET routes)."""
+    detail = {"fields": sorted(set(fields)), "found": [str(i) for i in found]}
+    async with db.write() as session:
+        return await record(
+            session, actor=principal, action=SEARCHED, object_kind=kind, detail=detail
         )
 
 

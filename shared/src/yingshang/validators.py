@@ -6,6 +6,8 @@ the 422 problem detail naming the field (``yingshang.problems``). Outside pydant
 ``normalise_*`` functions (``ValueError`` on bad input) or the ``is_valid_*`` predicates.
 A check across two parameters (:func:`ordered_period`) raises the 422 problem itself; a
 model's rule that one field requires another names each one left out (:func:`refuse_missing`).
+A step's justification (退单, 审核退回, 延期, 不予受理 …) follows one rule everywhere: ``Reason`` in
+a body, :func:`require_reason` for a note a step makes required.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from yingshang.clock import SHANGHAI, ensure_utc, now, today
@@ -256,6 +265,33 @@ def refuse_missing(model: BaseModel, names: Iterable[str], why: str) -> None:
                 for name in absent
             ],
         )
+
+
+# The reason a step is taken for (退单, 审核退回, 不予受理, 延期 …), read by the people the step
+# sends the matter to: at least two characters once trimmed ("错" or blanks say nothing).
+REASON_MIN_LENGTH = 2
+REASON_MAX_LENGTH = 2000
+Reason = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=REASON_MIN_LENGTH, max_length=REASON_MAX_LENGTH
+    ),
+    Field(
+        description=f"理由: {REASON_MIN_LENGTH}–{REASON_MAX_LENGTH} characters once trimmed",
+    ),
+]
+
+
+def is_reason(text: str | None) -> bool:
+    """Whether ``text`` would pass as a :data:`Reason` (its length once trimmed)."""
+    return text is not None and len(text.strip()) >= REASON_MIN_LENGTH
+
+
+def require_reason(text: str | None, step: str, *, field: str = "note") -> None:
+    """A note a step makes required (a refusal, a send-back) is a :data:`Reason`: else 422 at
+    ``field``, naming the step (``step``: its label, e.g. “审核退回”)."""
+    if not is_reason(text):
+        raise Invalid(f"{step}须填写理由（至少 {REASON_MIN_LENGTH} 个字）", field=field)
 
 
 PERIOD_INSTANTS_INVERTED = "所选期间的结束时间不晚于开始时间，请重新选择日期范围"

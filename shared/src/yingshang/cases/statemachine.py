@@ -47,7 +47,8 @@ from yingshang.cases.etag import Versioned, check_if_match, etag_for, flush_vers
 from yingshang.cases.rules import Rule, describe_rule
 from yingshang.events.envelope import CloudEvent, make_event
 from yingshang.events.outbox import enqueue
-from yingshang.problems import Conflict, Forbidden, Invalid, NotFound
+from yingshang.problems import Conflict, Forbidden, NotFound
+from yingshang.validators import require_reason
 
 _NAME = re.compile(r"^[a-z][a-z_]*$")
 
@@ -341,9 +342,8 @@ async def apply_transition(
     """
     transition = machine.transition(name)
     position = machine.check(case, name, principal, if_match=if_match, facts=facts)
-    if transition.note_required and not (note and note.strip()):
-        step = f"“{transition.label}”" if transition.label else "该操作"
-        raise Invalid(f"{step}须填写理由", field="note")  # read by the person taking the step
+    if transition.note_required:  # read by the person taking the step
+        require_reason(note, f"“{transition.label}”" if transition.label else "该操作")
     from_state = case.state
     if effect is not None:
         effect(case)

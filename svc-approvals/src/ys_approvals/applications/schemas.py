@@ -17,6 +17,7 @@ from pydantic import (
 )
 from pydantic_core import to_json
 
+from yingshang.validators import Reason
 from ys_approvals.catalog.schemas import MATERIAL_NAME_MAX, MAX_MATERIALS, MaterialName
 from ys_approvals.people import IdNumber, PhoneNumber, SocialCreditCode
 
@@ -30,7 +31,6 @@ FORM_MAX_KEY = 100  # characters in a field name; Chinese labels used as names f
 # Objects and lists inside one another, the form itself counted: form → section → table →
 # row → a multiple-choice answer (a list) is 5.
 FORM_MAX_DEPTH = 5
-REASON_MIN = 2
 
 
 def _form_shape(container: dict[str, Any] | list[Any], depth: int = 1) -> None:
@@ -278,16 +278,6 @@ class SupplementIn(BaseModel):
 
     materials: list[MaterialName] = Field(min_length=1, max_length=MAX_MATERIALS)
     note: str | None = Field(None, max_length=2000)
-
-
-# A reason told to the applicant (不予受理, 不予许可, 延期): surrounding whitespace stripped,
-# then at least two characters (as the complaints service asks of its reasons): spaces are
-# no reason.
-Reason = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=REASON_MIN, max_length=2000),
-    Field(description=f"the reason, {REASON_MIN}-2000 characters once trimmed"),
-]
 
 
 class ReasonIn(BaseModel):

@@ -9,13 +9,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from yingshang.cases.numbers import case_number_of
 from yingshang.cases.pagination import Page
-from yingshang.validators import USCC, PastOrToday, Phone, refuse_missing
+from yingshang.validators import USCC, PastOrToday, Phone, Reason, refuse_missing
 from ys_complaints.cases.vocabulary import NUMBER_PREFIX, Category, Exclusion, Verdict
 
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,59}$", description="department code")]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
-Reason = Annotated[str, Field(min_length=2, max_length=2000)]
 # An unpaid bill (拖欠企业账款) is counted against its claim (recovery rate): both are
 # required for one, at intake and at 受理 alike (not for one registered 不予受理: never counted).
 BILL_FIELDS = ("claimed_amount", "bill_due_date")
@@ -282,7 +281,7 @@ class TrackIn(Strict):
 
 class RespondIn(TrackIn):
     verdict: Verdict
-    reason: str | None = Field(None, min_length=2, max_length=2000)
+    reason: Reason | None = None
 
     @model_validator(mode="after")
     def _reason_for_dispute(self) -> Self:

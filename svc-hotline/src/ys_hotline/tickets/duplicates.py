@@ -1,5 +1,14 @@
-"""Duplicate hints at intake: open tickets from the same phone, or with near-identical
-content in the same category, within N days. Hints only: merging (并单) is a decision."""
+"""Duplicate hints at intake (DOMAIN.md: the same requester raising the same matter is merged,
+并单). Hints only: merging is the operator's decision.
+
+* same phone: every open ticket of the caller, whatever its age — a caller ringing back about
+  a matter still open weeks later (reopened after a dissatisfied 回访, or long in handling) is
+  the first case of a duplicate;
+* similar content: open tickets of the same category with near-identical text received within
+  ``duplicate_window_days`` (from other callers: the window keeps a busy category's old matters
+  from being offered as today's).
+
+Closed tickets are never hinted: 并单 joins an open ticket only (``followup.merge``)."""
 
 import functools
 import hashlib
@@ -79,14 +88,18 @@ def _jaccard(left: tuple[int, int], right: tuple[int, int]) -> float:
 
 
 _T = Ticket.__table__
-_OPEN_SINCE = (_T.c.state.in_(OPEN_STATES), _T.c.received_at >= bindparam("since"))
+_OPEN = _T.c.state.in_(OPEN_STATES)
+_OPEN_SINCE = (_OPEN, _T.c.received_at >= bindparam("since"))
 # the id as stored (hex text on SQLite): a candidate's id is made a UUID only for a hint
 _ID = type_coerce(_T.c.id, String)
-# the phone is sealed: its blind index is compared (one per configured data secret)
+SAME_PHONE_HINTS = 5  # the caller's newest open tickets
+# the phone is sealed: its blind index is compared (one per configured data secret); no
+# window: an open ticket of the same caller is a hint whatever its age
 _SAME_PHONE = Prepared(
     select(_ID, _T.c.number, _T.c.title, _T.c.state)
-    .where(_T.c.requester_phone_index == bindparam("phone_index"), *_OPEN_SINCE)
-    .limit(5)
+    .where(_T.c.requester_phone_index == bindparam("phone_index"), _OPEN)
+    .order_by(_T.c.received_at.desc())
+    .limit(SAME_PHONE_HINTS)
 )
 # ids and states only: what a candidate shows and its text never change after intake, and
 # are kept in memory (``_KNOWN``); the newest open tickets of a category meet every new one
@@ -193,11 +206,11 @@ async def hints(
     since: datetime,
     exclude: uuid.UUID | None = None,
 ) -> list[Hint]:
+    """The caller's open tickets (``phone_indexes``), then open tickets of ``category`` received
+    from ``since`` on whose text is near-identical to ``content`` (module docstring)."""
     found: dict[str, Hint] = {}
     for index in phone_indexes:  # PHONE.indexes(phone): one per configured data secret
-        for id_, number, title, state in await _SAME_PHONE.all(
-            session, phone_index=index, since=since
-        ):
+        for id_, number, title, state in await _SAME_PHONE.all(session, phone_index=index):
             key = _key(id_)
             matched = _KNOWN.get(key) or _Candidate(_uuid(id_), number, title, None)
             found[key] = matched.hint(state, "same_phone")

@@ -10,6 +10,7 @@ from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.problems import Conflict, Invalid
 from yingshang.time import deadlines
+from yingshang.validators import is_reason, require_reason
 from ys_hotline.tickets import policy, schemas, stages
 from ys_hotline.tickets.machine import EXTENSION_REQUESTED, Stage
 from ys_hotline.tickets.models import CASE_KIND, Ticket
@@ -56,6 +57,8 @@ async def decide_extension(
     async def effect(ticket: Ticket) -> Data:
         if ticket.extension_status != EXTENSION_REQUESTED:
             raise Conflict("没有待审核的延期申请")
+        if not body.approve:  # the department reads why (a reason, as every step's)
+            require_reason(body.note, "“不批准延期”")
         ticket.extension_status = "approved" if body.approve else "refused"
         if body.approve:
             row = await stages.extend_handling(
@@ -160,7 +163,7 @@ async def archive(
     回访 is the ticket's rating, not a formality."""
 
     async def effect(ticket: Ticket) -> Data:
-        if ticket.state == Status.CLOSED.value and not (body.note and body.note.strip()):
+        if ticket.state == Status.CLOSED.value and not is_reason(body.note):
             raise Invalid("未回访即归档，须说明未能回访的原因", field="note")
         return {}
 

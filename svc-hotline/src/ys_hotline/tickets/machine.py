@@ -75,6 +75,8 @@ def _t(
     return Transition(name, frozenset(sources), target.value, who, label=label, **kw)  # type: ignore[arg-type]
 
 
+# ``note_required``: the step's reason, read by the unit it sends the ticket to (the one rule
+# of a reason, yingshang.validators.Reason: at least 2 characters once trimmed).
 TRANSITIONS = (
     _t("answer", "直接答复", {S.RECEIVED}, S.CLOSED, OPERATOR, event="closed"),
     _t("dispatch", "派单", {S.RECEIVED}, S.DISPATCHED, OPERATOR, event="dispatched"),
@@ -82,13 +84,14 @@ TRANSITIONS = (
     _t("contact", "联系", {S.SIGNED}, S.HANDLING, DEPT, event="contacted"),
     _t("reply", "回复", {S.HANDLING}, S.REPLIED, DEPT, event="replied"),
     _t("accept", "审核通过", {S.REPLIED}, S.CLOSED, CENTER_REVIEW, event="closed"),
-    _t("send_back", "审核退回", {S.REPLIED}, S.HANDLING, CENTER_REVIEW, event="sent_back"),
+    _t("send_back", "审核退回", {S.REPLIED}, S.HANDLING, CENTER_REVIEW, event="sent_back",
+       note_required=True),
     _t("return", "退单", {S.DISPATCHED, S.SIGNED}, S.RETURN_REQUESTED, DEPT_HEAD,
        event="returned", note_required=True),
     _t("approve_return", "退单审核通过", {S.RETURN_REQUESTED}, S.RECEIVED, CENTER_REVIEW,
        event="return_approved"),
     _t("reject_return", "退单审核不通过", {S.RETURN_REQUESTED}, S.DISPATCHED, CENTER_REVIEW,
-       event="return_rejected"),
+       event="return_rejected", note_required=True),
     _t("revisit", "回访", {S.CLOSED}, S.REVISITED, OPERATOR, event="revisited"),
     _t("reopen", "重新办理", {S.REVISITED}, S.DISPATCHED, CENTER_REVIEW, event="reopened",
        note_required=True),

@@ -19,7 +19,7 @@ from yingshang.validators import ordered_period
 from ys_hotline.access import sees_everything
 from ys_hotline.tickets import allowed, policy, stages, views
 from ys_hotline.tickets.machine import AT_DEPARTMENT, EXTENSION_REQUESTED, TIMELINE
-from ys_hotline.tickets.models import CASE_KIND, Ticket, TicketReply
+from ys_hotline.tickets.models import CASE_KIND, PHONE, Ticket, TicketReply
 from ys_hotline.tickets.schemas import (
     ReplyOut,
     StageOut,
@@ -51,6 +51,7 @@ class Filters:
     keyword: str | None = None
     queue: str | None = None
     number: str | None = None  # the exact 工单编号, normalised
+    phone: str | None = None  # the requester's phone, normalised (operators only: the router)
 
 
 # Queues of the lead department's own steps (签收 by its head, 联系, 办理): a co-handling
@@ -98,6 +99,8 @@ def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
         conditions.append(Ticket.department == f.department)
     if f.number:
         conditions.append(Ticket.number == f.number)
+    if f.phone:  # sealed: its blind index under each configured secret
+        conditions.append(Ticket.requester_phone_index.in_(PHONE.indexes(f.phone)))
     if f.received_from:
         conditions.append(Ticket.received_at >= f.received_from)
     if f.received_to:

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from yingshang.cases.timeline import TimelineOut
-from yingshang.validators import USCC, Phone, PlausibleDateTime
+from yingshang.validators import USCC, Phone, PlausibleDateTime, Reason
 from ys_hotline.tickets.vocabulary import ExcludedMatter, Source, TicketType, Urgency
 
 Text = Field(min_length=1, max_length=2000)
@@ -79,7 +79,10 @@ class AnswerIn(NoteIn):
 
 
 class ReasonIn(Body):
-    reason: str = Text
+    """退单, 重新办理, 申请延期: the reason, read by the center (the one rule of every step's
+    reason, ``yingshang.validators.Reason``)."""
+
+    reason: Reason
 
 
 class ReplyIn(Body):
@@ -90,8 +93,17 @@ class ExtensionIn(ReasonIn):
     days: int = Field(ge=1, le=30)
 
 
-class DecisionIn(NoteIn):
+class DecisionIn(Body):
+    """审核, 退单审核, 延期审核: ``approve``, or not with the reason (``note``, a ``Reason``:
+    the department reads why its reply, 退单 or 延期 was refused)."""
+
     approve: bool
+    note: str | None = Field(
+        None,
+        max_length=2000,
+        description="optional when approving; the reason, at least 2 characters once trimmed, "
+        "when refusing (审核退回, 不同意退单, 不批准延期)",
+    )
 
 
 class UrgeIn(NoteIn):
@@ -222,7 +234,11 @@ class DuplicateHint(BaseModel):
     number: str
     title: str
     status: str
-    reason: Literal["same_phone", "similar_content"]
+    reason: Literal["same_phone", "similar_content"] = Field(
+        description="same_phone: an open ticket of the same caller, whatever its age; "
+        "similar_content: an open ticket of the same category with near-identical text, "
+        "received within the last duplicate_window_days (YS_DUPLICATE_WINDOW_DAYS, 7)"
+    )
 
 
 class CreatedOut(TicketOut):
@@ -231,7 +247,10 @@ class CreatedOut(TicketOut):
         description="查询码, shown once, at creation; null in the 200 of a push of an "
         "external_id already held (only its hash is kept)",
     )
-    duplicates: list[DuplicateHint] = []
+    duplicates: list[DuplicateHint] = Field(
+        default_factory=list,
+        description="并单 hints (DuplicateHint.reason says why each); closed tickets never",
+    )
     # Not in the 201: the intake's entries are one GET away (the answer is built from memory,
     # on the hottest route); an empty list here would say there are none.
     timeline: list[TimelineOut] = Field(default_factory=list, exclude=True)

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from ys_visits.pairings.schemas import DeptCode, Name, Reason, StaffNo
+from yingshang.validators import Reason
+from ys_visits.pairings.schemas import DeptCode, Name, StaffNo
 from ys_visits.problems.schemas import LongText, ProblemIn
 
 HHMM = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]

@@ -7,12 +7,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from yingshang.validators import PlausibleDate
+from yingshang.validators import PlausibleDate, Reason
 
 DeptCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,59}$")]
 StaffNo = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2000)]
 
 
 class LeaderRank(StrEnum):

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from yingshang.validators import Phone
+from yingshang.validators import Phone, Reason
 from ys_visits.indicators.schemas import IndicatorCode
-from ys_visits.pairings.schemas import DeptCode, Reason
+from ys_visits.pairings.schemas import DeptCode
 from ys_visits.problems.vocabulary import (
     Category,
     Closure,

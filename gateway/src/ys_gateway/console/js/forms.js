@@ -14,7 +14,7 @@ export function control(spec) {
   const id = spec.id || `f-${spec.name}`;
   const required = spec.required || null;
   if (spec.type === "textarea") {
-    return textarea(spec.name, { id, required, maxlength: spec.max || null, rows: spec.rows || 3, value: spec.value ?? null });
+    return textarea(spec.name, { id, required, maxlength: spec.max || null, rows: spec.rows || 3, value: spec.value ?? null, ...(spec.attrs || {}) });
   }
   if (spec.type === "select" || spec.type === "department") {
     // A required choice starts empty: submitting without one is refused by the browser,

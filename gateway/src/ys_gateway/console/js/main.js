@@ -11,6 +11,7 @@ import { header } from "./pages/chrome.js";
 import * as login from "./pages/login.js";
 import { homePage } from "./pages/home.js";
 import { ticketPage } from "./pages/ticket.js";
+import { TICKETS_PAGE, ticketsPage } from "./pages/tickets.js";
 import { applicationPage } from "./pages/application.js";
 import { complaintPage } from "./pages/complaint.js";
 import { NEW_COMPLAINT_PAGE, newComplaintPage } from "./pages/complaint-new.js";
@@ -67,6 +68,7 @@ route("/console/public/catalog/:ref", itemPage, PUBLIC);
 route("/console/public/disclosure", disclosurePage, PUBLIC);
 route("/console/positions", login.positionsPage, { bare: true, anyPosition: true });
 route("/console/home", homePage);
+route(TICKETS_PAGE, ticketsPage);
 route("/console/tickets/:id", ticketPage);
 route("/console/applications/:id", applicationPage);
 route(NEW_COMPLAINT_PAGE, newComplaintPage); // before complaints/:id

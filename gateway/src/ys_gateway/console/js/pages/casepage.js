@@ -141,4 +141,10 @@ export async function renderCase({ main }, spec) {
 }
 
 export const NOTE = { name: "note", label: "说明", type: "textarea" };
-export const noteRequired = (text = "说明") => ({ name: "note", label: text, type: "textarea", required: true });
+// A step's reason (退单, 审核退回, 不予受理 …): the services' one rule (yingshang.validators.Reason),
+// at least this many characters once trimmed; a note a step requires is such a reason.
+export const REASON_MIN_LENGTH = 2;
+export const noteRequired = (text = "说明") => ({ name: "note", label: text, type: "textarea", required: true,
+  attrs: { minlength: REASON_MIN_LENGTH } });
+/** A required reason in the step's body (`reason`), the rule said under it. */
+export const reasonField = (text = "理由") => ({ ...noteRequired(text), name: "reason", hint: `至少 ${REASON_MIN_LENGTH} 个字` });

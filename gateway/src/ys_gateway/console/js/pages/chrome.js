@@ -8,6 +8,7 @@ import { may } from "./visits-shared.js";
 import { myDutyLink } from "./duty.js";
 import { mustChangePassword } from "./password.js";
 import { lookupBox } from "./lookup.js";
+import { TICKETS_PAGE, mayFindTickets } from "./tickets.js";
 import { STATS_PAGE, mayReadHotlineStats } from "./hotline-stats.js";
 import { mayReadInspections } from "./inspections.js";
 import { mayReadEnforcement } from "./enforcement.js";
@@ -41,6 +42,7 @@ function staffNav() {
   return [
     navGroup("办理", [
       navLink("/console/home", "工作台"),
+      mayFindTickets(p) ? navLink(TICKETS_PAGE, "工单查询") : null,
       // the enterprise service center's registry and hall duty (svc-visits): for the center,
       // oversight and, for the duty schedule, the hall
       may.seeAll(p) ? navLink("/console/enterprises", "企业库") : null,
@@ -111,7 +113,8 @@ function userBox() {
 
 export function header(publicPage) {
   const staff = session.signedIn() && !publicPage;
-  // 案件查询 by number: every staff position (not before a position is picked or the password changed)
+  // 案件查询 by number (a phone or a word: 工单查询, for those who read every ticket): every
+  // staff position (not before a position is picked or the password changed)
   const lookup = staff && session.position() && !mustChangePassword();
   return h(
     "header",

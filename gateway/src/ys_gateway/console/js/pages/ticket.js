@@ -7,12 +7,11 @@ import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
 import { COMPLAINTS_CENTER_SHORT, EXCLUDED, EXTENSION_STATUS, LEVELS, TICKET_SOURCES, TICKET_STATUS, TICKET_TYPES, URGENCY, label } from "../labels.js";
 import { field, onSubmit, section, table, textarea } from "../ui.js";
-import { NOTE, firstDue, noteRequired, renderCase } from "./casepage.js";
+import { NOTE, firstDue, noteRequired, reasonField as reason, renderCase } from "./casepage.js";
 
 const CENTER = "HOTLINE_CENTER";
 const FINISHED = ["closed", "revisited", "archived", "merged"];
 
-const reason = (text = "理由") => ({ name: "reason", label: text, type: "textarea", required: true });
 const decision = (approve) => (v) => ({ approve, note: v.note || null });
 const withNote = (v) => ({ note: v.note || null });
 const levelOptions = Object.entries(LEVELS).reverse();
