@@ -38,6 +38,7 @@ PRODUCTION = {
     "demo_password": PRODUCTION_SECRET,
     "data_secret": PRODUCTION_DATA_SECRET,
     "seed_demo": False,
+    "notify_channel": "off",  # production refuses the file channel; no SMS gateway here
 }
 BOOTSTRAP = {"bootstrap_admin_username": FIRST, "bootstrap_admin_password": FIRST_PASSWORD}
 CLERK = {

@@ -106,7 +106,8 @@ async def test_internal_addresses_are_refused_by_default_in_production(
 
 def test_private_receivers_are_off_in_production_unless_configured() -> None:
     """The setting defaults to off in production, on elsewhere, and can be set either way."""
-    base = {"key_secret": "k" * 40, "demo_password": "d" * 20, "data_secret": "s" * 40}
+    secrets = {"key_secret": "k" * 40, "demo_password": "d" * 20, "data_secret": "s" * 40}
+    base = {**secrets, "notify_channel": "off"}
     assert Settings(env="production", **base).webhook_private_allowed() is False
     assert Settings(env="production", webhook_allow_private=True, **base).webhook_private_allowed()
     assert Settings(env="dev").webhook_private_allowed() is True

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from yingshang.events.sealed import Passage
 from yingshang.processes import free_port
 from ys_gateway.app import SERVICE_DIR, create_app
 from ys_gateway.models import WebhookAttempt, WebhookDelivery
@@ -241,3 +242,28 @@ def test_masking_keeps_codes_and_hides_personal_numbers() -> None:
     assert out["note"] == "请致电 139****5678 或身份证 5203**********1234"
     assert out["item_code"] == data["item_code"]
     assert out["nested"][0]["id_number"] == "5203**********123X"
+
+
+def test_values_sealed_for_a_service_never_go_to_an_integrator() -> None:
+    """A 12345 transfer carries the complainant sealed for the complaints center: the province
+    that pushed the ticket hears of the transfer, without those fields (nor their ciphertext)."""
+    from ys_gateway.webhooks.rules import masked
+
+    sealed = Passage("hotline", "complaints")
+    data = {
+        "case_number": "RX20260302-00001",
+        "origin_client": "province",
+        "enterprise": {
+            "name": sealed.seal("enterprise.name", "凤冈县绿源茶业有限公司"),
+            "uscc": None,
+            "phone": sealed.seal("enterprise.phone", "13512345678"),
+        },
+        "content": sealed.seal("content", "某局要求企业购买指定产品。"),
+        "notes": [sealed.seal("note", "王五"), "已转侵权投诉中心"],
+    }
+    assert masked(data) == {
+        "case_number": "RX20260302-00001",
+        "origin_client": "province",
+        "enterprise": {"uscc": None},
+        "notes": ["已转侵权投诉中心"],
+    }

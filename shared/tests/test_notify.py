@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from fastapi import FastAPI, Request, Response
+from pydantic import ValidationError
 from sqlalchemy import select, text
 
 sys.path.insert(0, str(Path(__file__).parent / "eventprocs"))
@@ -234,6 +235,23 @@ async def test_channel_choice_follows_the_settings(tmp_path: Path) -> None:
     off = NotificationSender(Database("sqlite:///unused.sqlite3"), None)
     await off.start()
     assert off.readiness()["warnings"] == ["notifications are off"]
+
+
+def test_production_refuses_the_file_channel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file channel writes each recipient's phone in clear on disk (dev and tests only):
+    production starts only with the SMS gateway or with notifications off."""
+    real = {"demo_password": "a-real-password-of-the-county", "data_secret": "s" * 40}
+    monkeypatch.delenv("YS_NOTIFY_CHANNEL", raising=False)
+    with pytest.raises(ValidationError, match="file notification channel"):
+        ServiceSettings(env="production", **real)  # the default channel is the file
+    with pytest.raises(ValidationError, match="YS_NOTIFY_CHANNEL=sms_http"):
+        ServiceSettings(env="production", notify_channel="file", **real)
+    url = "https://sms.county/send"
+    sms = ServiceSettings(env="production", notify_channel="sms_http", sms_gateway_url=url, **real)
+    assert isinstance(notify.channel_from_settings(sms), SmsHttpChannel)
+    off = ServiceSettings(env="production", notify_channel="off", **real)
+    assert notify.channel_from_settings(off) is None
+    assert ServiceSettings(notify_channel="file").notify_channel == "file"  # outside production
 
 
 @pytest.mark.parametrize(

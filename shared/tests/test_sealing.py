@@ -6,7 +6,7 @@ from pydantic import ValidationError
 from sqlalchemy import Column, MetaData, String, Table, select
 
 from yingshang import sealing
-from yingshang.sealing import Sealed
+from yingshang.sealing import Sealed, SealedJSON
 from yingshang.settings import DEMO_DATA_SECRET, ServiceSettings
 
 PHONE = "13812345678"
@@ -61,6 +61,20 @@ def test_values_sealed_before_a_rotation_still_open_and_match() -> None:
         sealing.open_sealed("hotline", "phone", old)
 
 
+def test_a_json_value_is_sealed_whole_and_opens_as_it_was() -> None:
+    contacts = SealedJSON("visits", "contacts")
+    value = [{"name": "王五", "title": "总经理", "phone": PHONE}]
+    stored = contacts.process_bind_param(value, None)  # type: ignore[arg-type]
+    assert stored
+    assert stored.startswith(f"{sealing.PREFIX}{sealing.key_id('first-secret')}.")
+    for plain in (PHONE, "5678", "王五", "name"):
+        assert plain not in stored
+    assert contacts.process_result_value(stored, None) == value  # type: ignore[arg-type]
+    assert contacts.process_bind_param(None, None) is None  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="does not open"):  # its own field's associated data
+        sealing.open_sealed("visits", "phone", stored)
+
+
 def test_a_sealed_column_refuses_comparison_but_not_null_checks() -> None:
     table = Table("t", MetaData(), Column("phone", Sealed("hotline", "phone")), Column("x", String))
     with pytest.raises(TypeError, match="blind index"):
@@ -76,6 +90,7 @@ def test_production_refuses_the_demo_data_secret(monkeypatch: pytest.MonkeyPatch
             ServiceSettings(env="production")
     monkeypatch.setenv("YS_DATA_SECRET", "a-long-random-data-secret")
     monkeypatch.setenv("YS_DATA_SECRETS_PREVIOUS", '["the-one-before"]')
+    monkeypatch.setenv("YS_NOTIFY_CHANNEL", "sms_http")  # production refuses the file channel
     settings = ServiceSettings(env="production")
     ring = sealing.configure_from(settings)
     assert ring.secrets == ("a-long-random-data-secret", "the-one-before")

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from yingshang.events.envelope import CloudEvent, make_event
+from yingshang.events.sealed import Passage
 from yingshang.testing.builders import Builder
 from yingshang.testing.tokens import TestIssuer
 
@@ -190,9 +191,13 @@ class Walk:
         )
 
 
-def transferred_ticket(number: str, content: str, received_at: str) -> CloudEvent:
+def transferred_ticket(
+    number: str, content: str, received_at: str, *, sealed: bool = True
+) -> CloudEvent:
     """``ys.hotline.ticket.transferred`` as the hotline publishes it: the enterprise's identity
-    in full (center to center), against SCJGJ."""
+    in full (center to center), against SCJGJ, it and the content sealed for us (``sealed``
+    false: in clear, as the hotline published it before it sealed them)."""
+    seal = Passage("hotline", "complaints").seal if sealed else (lambda _field, value: value)
     ticket = str(uuid.uuid4())
     data = {
         "case_id": ticket,
@@ -200,12 +205,12 @@ def transferred_ticket(number: str, content: str, received_at: str) -> CloudEven
         "ticket_id": ticket,
         "category": "YS_INFRINGE",
         "enterprise": {
-            "name": ENTERPRISE["name"],
-            "uscc": ENTERPRISE["uscc"],
-            "contact_name": ENTERPRISE["contact_name"],
-            "phone": ENTERPRISE["contact_phone"],
+            "name": seal("enterprise.name", ENTERPRISE["name"]),
+            "uscc": seal("enterprise.uscc", ENTERPRISE["uscc"]),
+            "contact_name": seal("enterprise.contact_name", ENTERPRISE["contact_name"]),
+            "phone": seal("enterprise.phone", ENTERPRISE["contact_phone"]),
         },
-        "content": content,
+        "content": seal("content", content),
         "respondent_department": "SCJGJ",
         "received_at": received_at,
     }

@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from yingshang.events import ensure_stream, make_event
+from yingshang.events.sealed import Passage
 from yingshang.testing.apps import ServiceUnderTest
 from ys_hotline.app import SERVICE_DIR, create_app
 from ys_hotline.settings import Settings
@@ -51,7 +52,10 @@ async def test_transfer_round_trip_over_nats(
 
     event = await _eventually(published, "transferred event in YS_HOTLINE")
     assert event["subject"] == f"ticket/{t['id']}"
-    assert event["data"]["enterprise"]["uscc"] == "91520327MA6DM8Q41N"
+    for clear in ("91520327MA6DM8Q41N", "13512345678", "王五", "绿源", "指定产品"):
+        assert clear not in orjson.dumps(event).decode()  # the stream holds it sealed
+    uscc = event["data"]["enterprise"]["uscc"]
+    assert Passage("hotline", "complaints").open("enterprise.uscc", uscc) == "91520327MA6DM8Q41N"
 
     await ensure_stream(nats.js, "complaints")
     closed = make_event("complaints", "ys.complaints.case.closed", {

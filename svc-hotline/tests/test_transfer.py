@@ -1,13 +1,16 @@
 """Transfer of an enterprise's infringement complaint: the full enterprise goes to the
-complaints center; the ticket closes when ``ys.complaints.case.closed`` names it."""
+complaints center, sealed for it (the outbox row holds none of it in clear); the ticket closes
+when ``ys.complaints.case.closed`` names it."""
 
 import asyncio
 
+import orjson
 from alembic import command
 from sqlalchemy import select
 
 from yingshang.events import make_event
 from yingshang.events.outbox import OutboxEvent
+from yingshang.events.sealed import Passage
 from yingshang.migrate import alembic_config
 from yingshang.testing.apps import ServiceUnderTest
 from ys_hotline.app import SERVICE_DIR
@@ -42,7 +45,18 @@ async def test_transfer_and_close_on_complaint(hotline: ServiceUnderTest, people
             select(OutboxEvent).where(OutboxEvent.subject == "ys.hotline.ticket.transferred")
         )
         payload = rows.scalar_one().payload["data"]
-    assert payload["enterprise"]["phone"] == "13512345678"  # center to center: in full
+    raw = orjson.dumps(payload).decode()
+    for clear in ("13512345678", "5678", "王五", "绿源", "91520327MA6DM8Q41N", "指定产品"):
+        assert clear not in raw  # nothing of the complainant in the outbox, the stream
+    sealed, enterprise = Passage("hotline", "complaints"), payload["enterprise"]
+    opened = {name: sealed.open(f"enterprise.{name}", value) for name, value in enterprise.items()}
+    assert opened == {  # center to center: in full, for the complaints center
+        "name": "凤冈县绿源茶业有限公司",
+        "uscc": "91520327MA6DM8Q41N",
+        "contact_name": "王五",
+        "phone": "13512345678",
+    }
+    assert sealed.open("content", payload["content"]) == "某局多次到企业检查并要求购买指定产品。"
     closed = make_event(
         "complaints",
         "ys.complaints.case.closed",

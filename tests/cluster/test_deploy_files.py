@@ -87,6 +87,23 @@ def test_compose_runs_postgres_three_nats_nodes_and_two_replicas_of_everything(
                 assert source in compose["volumes"], f"{name} uses undeclared volume {source}"
 
 
+def test_production_containers_never_start_on_the_file_sms_channel(
+    compose: dict[str, Any],
+) -> None:
+    """Production refuses the file notification channel (phones in clear on disk): every
+    container in production mode names the county SMS gateway's channel unless told otherwise."""
+    production = {
+        name: service["environment"]
+        for name, service in compose["services"].items()
+        if service.get("environment", {}).get("YS_ENV") == "production"
+    }
+    built = {name for name, service in compose["services"].items() if "build" in service}
+    assert set(production) == built  # every container of ours, migration jobs included
+    for name, env in production.items():
+        assert env.get("YS_NOTIFY_CHANNEL") == "${YS_NOTIFY_CHANNEL:-sms_http}", name
+        assert "YS_SMS_GATEWAY_URL" in env, name
+
+
 def test_migration_jobs_name_what_exists(compose: dict[str, Any]) -> None:
     for spec in PLAN:
         name = spec["name"]

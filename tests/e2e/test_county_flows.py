@@ -22,6 +22,7 @@ from tests.e2e.conftest import ROOT, County, Receiver, act, eventually, key, ok
 pytestmark = pytest.mark.nats
 TICKETS = "/api/v1/hotline/tickets"
 CASES = "/api/v1/complaints/cases"
+TRANSFERRED = "ys.hotline.ticket.transferred"
 APPLICATIONS = "/api/v1/approvals/applications"
 PROBLEMS = "/api/v1/visits/problems"
 FOOD_LICENCE = "1152032768560399740100102000000"  # 食品经营许可, 市场监督管理局
@@ -182,17 +183,23 @@ def test_hotline_department_rating_rectification_and_webhooks(
     assert {e["data"]["case_number"] for e in zunyi_events} == {theirs["number"]}
 
 
-def test_hotline_transfer_to_the_complaints_center_and_back(county: County) -> None:
-    """Flow 2: an enterprise's infringement complaint goes to the complaints center, the
-    respondent department handles a redacted case, the resolution closes the ticket."""
+def test_hotline_transfer_to_the_complaints_center_and_back(county: County, receivers: Any) -> None:
+    """Flow 2: an enterprise's infringement complaint the province pushed goes to the
+    complaints center, the enterprise and its contact sealed for the center on the way (the
+    province's webhook hears of the transfer without them); the respondent department handles
+    a redacted case, the resolution closes the ticket."""
     operator, center = county.staff("operator"), county.staff("complaints")
+    province = receivers()
+    hook = subscribe(county, "province", province, ["ys.hotline.ticket.transferred"])
     body = a_ticket(
         category_code="YS_INFRINGE",
         title="执法人员指定供应商",
         content="某局执法人员检查时要求企业向指定供应商购买检测设备。",
         requester=ENTERPRISE,
+        source="province",
+        external_id="GZ-0020",
     )
-    ticket = ok(operator.post(TICKETS, json=body, headers=key()), 201)
+    ticket = ok(county.integration("province").post(TICKETS, json=body, headers=key()), 201)
     ticket = act(operator, TICKETS, ticket, "transfer", {"respondent_department": "SCJGJ"})
     assert ticket["status"] == "transferred"
 
@@ -202,7 +209,22 @@ def test_hotline_transfer_to_the_complaints_center_and_back(county: County) -> N
         return [c for c in cases if c["origin_ticket_number"] == ticket["number"]]
 
     [case] = eventually(linked, "the linked complaint case")
-    assert case["enterprise"]["name"] == ENTERPRISE["enterprise_name"]  # the center sees all
+    assert case["enterprise"] == {  # the center sees all, opened from the sealed event
+        "name": ENTERPRISE["enterprise_name"],
+        "uscc": ENTERPRISE["enterprise_uscc"],
+        "contact_name": ENTERPRISE["name"],
+        "contact_phone": ENTERPRISE["phone"],
+    }
+    assert case["facts"] == body["content"]
+    heard = eventually(lambda: province.events(hook["secret"]), "the transfer at the webhook")
+    assert {(e["type"], e["data"]["case_number"]) for e in heard} == {
+        (TRANSFERRED, ticket["number"])
+    }
+    for event in heard:
+        assert (event["data"]["enterprise"], "content" in event["data"]) == ({}, False)
+    for delivery in province.deliveries:  # neither in clear, nor masked, nor sealed
+        for secret in ("绿源", "王五", "13512345678", "****", "MA6DM8Q41N", "ys1.", "指定供应商"):
+            assert secret not in delivery.body.decode()
     case = act(center, CASES, case, "accept", {"note": "属受理范围"})
     case = act(center, CASES, case, "assign")
     respondent = county.staff("scjg_staff")

@@ -7,7 +7,8 @@ Component woken after each commit, sends pending rows through the configured cha
 retries and exponential backoff, recording attempts and the last error.
 
 Channels: :class:`SmsHttpChannel` posts JSON to the county SMS gateway (template ids from
-settings); :class:`FileChannel` appends one JSON line per message (dev and tests). Phone numbers
+settings); :class:`FileChannel` appends one JSON line per message (dev and tests; production
+refuses it, see ``ServiceSettings``: it holds each recipient's phone in clear). Phone numbers
 are stored sealed (``yingshang.sealing``: the sender opens them) and never logged in full.
 """
 
@@ -113,7 +114,8 @@ class Channel(Protocol):
 
 
 class FileChannel:
-    """Appends one JSON line per message to ``path`` (dev and tests)."""
+    """Appends one JSON line per message to ``path`` (dev and tests: the recipient in full, so
+    a test reads what was sent; production mode refuses this channel)."""
 
     name = "file"
 

@@ -14,7 +14,8 @@ values still open (a rotation; :func:`reseal` rewrites rows under the current se
 A sealed column cannot be compared in SQL (every sealing differs). A column looked up by
 equality keeps a keyed blind index beside it (HMAC-SHA256 of the normalised value, truncated to
 128 bits): :func:`keep_index` fills it whenever the ORM sets the sealed attribute, and a lookup
-matches :meth:`Sealed.indexes` (one per configured secret, the current one first).
+matches :meth:`Sealed.indexes` (one per configured secret, the current one first). A JSON
+value read only whole (an enterprise's contacts) is sealed whole: :class:`SealedJSON`.
 """
 
 from __future__ import annotations
@@ -28,18 +29,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Column as sa_column
-from sqlalchemy import String, event, select, update
+from sqlalchemy import String, Text, event, select, update
 from sqlalchemy import column as sql_column
 from sqlalchemy import table as sa_table
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.schema import Table
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import InstrumentedAttribute
@@ -207,6 +209,23 @@ class Sealed(TypeDecorator[str]):
         return [blind_index(self.service, self.name, plain, secret) for secret in keyring().secrets]
 
 
+class SealedJSON(Sealed):
+    """A JSON value stored sealed whole, as one text (no width limit): for what is read and
+    written whole and never filtered or looked up in SQL, e.g. ``SealedJSON("visits",
+    "contacts")``, an enterprise's list of contacts (names and phones)."""
+
+    impl = Text()
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return seal(self.service, self.name, orjson.dumps(value).decode())
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else orjson.loads(open_sealed(self.service, self.name, value))
+
+
 def keep_index(sealed: InstrumentedAttribute[Any], index: InstrumentedAttribute[Any]) -> None:
     """Keep ``index`` (a model's blind-index attribute) the index of ``sealed``'s value
     whenever the ORM sets it (constructors included). Rows written with
@@ -226,12 +245,24 @@ def keep_index(sealed: InstrumentedAttribute[Any], index: InstrumentedAttribute[
 @dataclass(frozen=True)
 class Column:
     """A sealed column of a table for :func:`seal_rows`: its name, its type, its blind-index
-    column (if any) and its width in clear (:func:`seal_table`, :func:`unseal_table`)."""
+    column (if any) and its type in clear (:func:`seal_table`, :func:`unseal_table`): a
+    string ``clear_length`` wide, or ``clear_type`` (``JSON()`` for a :class:`SealedJSON`)."""
 
     name: str
     kind: Sealed
     index: str | None = None
     clear_length: int = 40
+    clear_type: TypeEngine[Any] | None = None
+
+    def clear(self) -> TypeEngine[Any]:
+        return String(self.clear_length) if self.clear_type is None else self.clear_type
+
+    def cast_back(self, dialect: Dialect) -> str | None:
+        """How PostgreSQL turns the sealed text back into a clear type that is no string
+        (``contacts::JSON``); a string needs no cast."""
+        if self.clear_type is None:
+            return None
+        return f"{self.name}::{self.clear_type.compile(dialect=dialect)}"
 
 
 def seal_table(table: str, key: str, columns: Sequence[Column]) -> None:
@@ -242,9 +273,7 @@ def seal_table(table: str, key: str, columns: Sequence[Column]) -> None:
 
     with op.batch_alter_table(table) as batch:
         for c in columns:
-            batch.alter_column(
-                c.name, existing_type=String(c.clear_length), type_=String(SEALED_LENGTH)
-            )
+            batch.alter_column(c.name, existing_type=c.clear(), type_=c.kind.impl_instance)
             if c.index:
                 batch.add_column(sa_column(c.index, String(INDEX_LENGTH)))
     seal_rows(op.get_bind(), table, key, columns)
@@ -255,13 +284,17 @@ def unseal_table(table: str, key: str, columns: Sequence[Column]) -> None:
     columns first)."""
     from alembic import op
 
-    seal_rows(op.get_bind(), table, key, columns, unseal=True)
+    bind = op.get_bind()
+    seal_rows(bind, table, key, columns, unseal=True)
     with op.batch_alter_table(table) as batch:
         for c in columns:
             if c.index:
                 batch.drop_column(c.index)
             batch.alter_column(
-                c.name, existing_type=String(SEALED_LENGTH), type_=String(c.clear_length)
+                c.name,
+                existing_type=c.kind.impl_instance,
+                type_=c.clear(),
+                postgresql_using=c.cast_back(bind.dialect),
             )
 
 

@@ -2,7 +2,7 @@
 
 Every service subclasses :class:`ServiceSettings`, sets ``service`` and its default port, and
 gets a per-service database URL (``YS_<SERVICE>_DATABASE_URL`` or ``YS_DATABASE_URL``).
-Production mode refuses the documented demo secrets.
+Production mode refuses the documented demo secrets, and the file notification channel.
 """
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 1000
     relay_backlog_warn_seconds: float = 60.0  # readiness warns when the oldest unsent is older
     outbox_retention_hours: float = 72.0  # sent outbox rows are purged after this
-    # Notifications (yingshang.notify): "file" writes JSON lines (dev, tests); "sms_http" posts
-    # to the county SMS gateway with the template ids below; "off" keeps them pending.
+    # Notifications (yingshang.notify): "file" writes JSON lines (dev, tests; refused in
+    # production: recipients' phones in clear on disk); "sms_http" posts to the county SMS
+    # gateway with the template ids below; "off" keeps them pending.
     notify_channel: Literal["file", "sms_http", "off"] = "file"
     notify_file: Path | None = None  # default: <var_dir>/notifications.jsonl
     notify_poll_seconds: float = 2.0
@@ -78,6 +79,11 @@ class ServiceSettings(BaseSettings):
             raise ValueError("production mode refuses the demo password: set YS_DEMO_PASSWORD")
         if self.env == "production" and self.data_secret in {DEMO_DATA_SECRET, *DEMO_SECRETS}:
             raise ValueError("production mode refuses the demo data secret: set YS_DATA_SECRET")
+        if self.env == "production" and self.notify_channel == "file":
+            raise ValueError(
+                "production mode refuses the file notification channel (it writes phone numbers "
+                "in clear to disk): set YS_NOTIFY_CHANNEL=sms_http and YS_SMS_GATEWAY_URL, or off"
+            )
         return self
 
     def db_url(self) -> str:

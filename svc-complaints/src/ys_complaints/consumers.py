@@ -2,7 +2,10 @@
 
 * ``ys.hotline.ticket.transferred`` — an enterprise's infringement complaint taken by 12345:
   open ONE linked case per ticket, however often the event arrives (inbox + the unique
-  ``origin_ticket_id``); when the case closes, ``ys.complaints.case.closed`` names the ticket;
+  ``origin_ticket_id``); when the case closes, ``ys.complaints.case.closed`` names the ticket.
+  The enterprise and the content come sealed for us (``FROM_HOTLINE``) and are opened as the
+  payload is validated; in clear, as the hotline sent them before it sealed them, they are
+  taken as they are;
 * ``ys.ratings.invitation.created`` — the 好差评 link of one of our cases: SMS it to the
   contact we hold (ratings never sees the phone);
 * ``ys.gateway.department.*`` — keep the local list of departments and towns current
@@ -11,6 +14,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +24,7 @@ from yingshang.cases.rules import system_actor
 from yingshang.clock import ensure_utc, now
 from yingshang.directory import directory_consumer
 from yingshang.events import CloudEvent, ConsumerSpec, EventCatalogue
+from yingshang.events.sealed import Passage
 from yingshang.validators import is_valid_uscc, normalise_phone, normalise_uscc
 from ys_complaints.cases import intake
 from ys_complaints.cases.models import CASE_KIND, ComplaintCase
@@ -32,17 +37,28 @@ SERVICE = "complaints"
 TRANSFER = "ys.hotline.ticket.transferred"
 INVITATION = "ys.ratings.invitation.created"
 HOTLINE = system_actor("hotline-transfer")
+FROM_HOTLINE = Passage("hotline", SERVICE)  # what 12345 seals for us alone
 
 
 class TransferredEnterprise(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    uscc: str | None = Field(None, max_length=40)
-    contact_name: str | None = Field(None, max_length=80)
-    phone: str | None = Field(None, max_length=40)
+    """The complainant, each field opened from its sealing for us (``FROM_HOTLINE``) before
+    its own checks."""
+
+    name: Annotated[str, FROM_HOTLINE.opened("enterprise.name")] = Field(
+        min_length=1, max_length=200
+    )
+    uscc: Annotated[str, FROM_HOTLINE.opened("enterprise.uscc")] | None = Field(None, max_length=40)
+    contact_name: Annotated[str, FROM_HOTLINE.opened("enterprise.contact_name")] | None = Field(
+        None, max_length=80
+    )
+    phone: Annotated[str, FROM_HOTLINE.opened("enterprise.phone")] | None = Field(
+        None, max_length=40
+    )
 
 
 class TicketTransferred(BaseModel):
-    """``ys.hotline.ticket.transferred`` (contract): the enterprise in full, center to center."""
+    """``ys.hotline.ticket.transferred`` (contract): the enterprise in full, center to center,
+    it and the content sealed for us on the way."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -53,7 +69,7 @@ class TicketTransferred(BaseModel):
     ticket_id: uuid.UUID
     enterprise: TransferredEnterprise
     category: str | None = Field(None, max_length=60)
-    content: str = Field(min_length=1, max_length=20000)
+    content: Annotated[str, FROM_HOTLINE.opened("content")] = Field(min_length=1, max_length=20000)
     respondent_department: str | None = Field(None, max_length=60)
     received_at: datetime
 

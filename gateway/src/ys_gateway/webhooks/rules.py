@@ -1,5 +1,9 @@
 """Who receives what: type patterns, scope and ownership, and masking of payloads.
 
+Payloads go out masked, and without the fields a producer sealed for one consumer service
+(``yingshang.events.sealed``: the 12345 transfer's complainant and content, for the complaints
+center): an integrator holds no key to them, and their ciphertext is no business of its own.
+
 Ownership: an event goes to a client only when its payload names that client as the origin,
 ``data.origin_client`` (the provincial platform gets the events of the tickets and
 applications it pushed). Producers MUST copy the creating client's id into ``origin_client``
@@ -12,14 +16,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from yingshang.events.sealed import without_sealed
 from yingshang.masking import mask_numbers
 
 SUBSCRIBE_SCOPE = "events:subscribe"
 DIRECTORY_SCOPE = "directory:read"
 PATTERN = re.compile(r"^ys(\.([a-z_]+|\*)){0,3}(\.>)?$")
-# Phone and ID numbers masked wherever they appear (payloads should carry none): the one
-# masker of JSON-like data, shared with the audit log's listing.
-masked = mask_numbers
+
+
+def masked(data: dict[str, Any]) -> Any:
+    """A payload as an integrator receives it: sealed fields left out, phone and ID numbers
+    masked wherever they appear (``mask_numbers``, the one masker of JSON-like data, shared
+    with the audit log's listing; payloads should carry none)."""
+    return mask_numbers(without_sealed(data))
 
 
 def matches(patterns: list[str], event_type: str) -> bool:

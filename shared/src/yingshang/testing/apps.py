@@ -185,9 +185,10 @@ async def production_seeded(
     service_dir: Path,
     seed_component: Callable[[FastAPI], Any],
 ) -> ServiceUnderTest:
-    """The service as production starts it (``env=production``, the seed on), its start-up
-    seed run as the app runs it (``seed_component``: the app's seed factory); the seed must
-    report itself done."""
+    """The service as production starts it (``env=production``, the seed on; no SMS gateway
+    here, so notifications off: production refuses the file channel), its start-up seed run
+    as the app runs it (``seed_component``: the app's seed factory); the seed must report
+    itself done."""
     sut: ServiceUnderTest = await start(
         create_app,
         settings_cls,
@@ -195,6 +196,7 @@ async def production_seeded(
         env="production",
         demo_password=PRODUCTION_SECRET,
         data_secret=PRODUCTION_DATA_SECRET,
+        notify_channel="off",
         seed_on_start=True,
     )
     seeder = seed_component(sut.app)

@@ -1,7 +1,9 @@
 """Event payloads of the ticket (contract: /work event contract, ``ys.hotline.ticket.*``).
 
 Payloads carry ids and masked data only, except ``transferred`` (center to center: the
-complaints center needs the enterprise in full to open its linked case). Every event names
+complaints center needs the enterprise in full to open its linked case): its enterprise and
+content travel sealed for svc-complaints (``TO_COMPLAINTS``, ``yingshang.events.sealed``), so
+the outbox, the stream, dead letters and webhooks hold nothing of them. Every event names
 the ticket's ``source`` and, for a ticket pushed by a platform, the ``external_id`` it was
 pushed with, so the platform matches what it hears to what it sent without a GET; ``closed``
 carries the answer the requester is given, phone and ID numbers in it masked. Free text (an
@@ -19,12 +21,14 @@ from pydantic import BaseModel
 from yingshang.clock import now
 from yingshang.events.catalogue import EventCatalogue
 from yingshang.events.envelope import CloudEvent, make_event
+from yingshang.events.sealed import Passage, SealedValue
 from yingshang.masking import mask_numbers
 from ys_hotline.tickets.models import CASE_KIND, Ticket
 from ys_hotline.tickets.views import department_redactor
 
 SERVICE = "hotline"
 PREFIX = f"ys.{SERVICE}.{CASE_KIND}"
+TO_COMPLAINTS = Passage(SERVICE, "complaints")  # the complainant, for the complaints center alone
 
 
 class CaseEvent(BaseModel):
@@ -125,17 +129,23 @@ class Merged(CaseEvent):
 
 
 class Enterprise(BaseModel):
-    name: str
-    uscc: str | None
-    contact_name: str | None
-    phone: str | None
+    """The complainant (the enterprise and the person who called), every field sealed for
+    svc-complaints (``TO_COMPLAINTS``): its identity is the complaints center's alone."""
+
+    name: SealedValue
+    uscc: SealedValue | None
+    contact_name: SealedValue | None
+    phone: SealedValue | None
 
 
 class Transferred(CaseEvent):
+    """转办 to the complaints center: ``enterprise`` and ``content`` (the caller's own words)
+    sealed for svc-complaints, which opens them to register its linked case."""
+
     ticket_id: str
     enterprise: Enterprise
     category: str | None
-    content: str
+    content: SealedValue
     respondent_department: str | None
     received_at: datetime
 
@@ -185,17 +195,17 @@ def _revisited(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
 
 def _transferred(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
     enterprise = Enterprise(
-        name=ticket.enterprise_name or "",
-        uscc=ticket.enterprise_uscc,
-        contact_name=ticket.requester_name,
-        phone=ticket.requester_phone,
+        name=TO_COMPLAINTS.seal("enterprise.name", ticket.enterprise_name or ""),
+        uscc=TO_COMPLAINTS.seal("enterprise.uscc", ticket.enterprise_uscc),
+        contact_name=TO_COMPLAINTS.seal("enterprise.contact_name", ticket.requester_name),
+        phone=TO_COMPLAINTS.seal("enterprise.phone", ticket.requester_phone),
     )
     return Transferred(
         **common(ticket),
         ticket_id=str(ticket.id),
         enterprise=enterprise,
         category=ticket.category_code,
-        content=ticket.content,
+        content=TO_COMPLAINTS.seal("content", ticket.content),
         respondent_department=data.get("respondent_department"),
         received_at=ticket.received_at,
     )
@@ -259,7 +269,10 @@ PRODUCED: dict[str, tuple[type[CaseEvent], str]] = {
     "reopened": (Reopened, "Reopened after a dissatisfied 回访"),
     "archived": (Archived, "归档: the ticket's file is closed"),
     "merged": (Merged, "并单: merged into an earlier ticket"),
-    "transferred": (Transferred, "Transferred to the complaints center (enterprise in full)"),
+    "transferred": (
+        Transferred,
+        "Transferred to the complaints center (enterprise and content sealed for it)",
+    ),
 }
 CONSUMERS = {"revisited": ("ratings",), "transferred": ("complaints", "ratings"),
              "closed": ("ratings",), "created": ("ratings",), "reopened": ("ratings",),

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from sqlalchemy import JSON, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingshang.db import IdMixin, TimestampMixin, VersionMixin
+from yingshang.sealing import SealedJSON
 from ys_visits.models import Base
 
 KIND = "enterprise"  # ETag kind
@@ -28,8 +29,9 @@ class Enterprise(IdMixin, TimestampMixin, VersionMixin, Base):
     # "|龙头企业|配套企业|": searchable with LIKE on every database, shown as a list.
     tags_text: Mapped[str] = mapped_column(String(400), default="")
     # [{name, title, phone}]; the first is the contact the center calls. Phones are personal
-    # data: masked in responses, unmasked only with a reason (audited).
-    contacts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # data: masked in responses, unmasked only with a reason (audited), and the list sealed
+    # whole at rest (names and phones; read whole, never searched in SQL).
+    contacts: Mapped[list[dict[str, Any]]] = mapped_column(SealedJSON("visits", "contacts"))
     created_by: Mapped[str] = mapped_column(String(120))
 
     @property
