@@ -532,3 +532,46 @@ async def test_a_merged_duplicate_is_received_not_closed(
     stats = await c.get(f"{BASE}/stats", params={"by": "type"}, headers=people.center_head)
     row = next(r for r in stats.json() if r["key"] == "complaint")
     assert (row["received"], row["closed"], row["average_working_days_to_close"]) == (2, 0, None)
+
+
+async def test_a_list_row_says_the_limit_the_ticket_is_under_now(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """五限时: a list row carries the running clock due first, as the ticket page's header
+    counts it (签收 in 待签收, 联系 then 办理 in 待办理, 回访 in 待回访), not only the 办理
+    limit (``due_at``), which runs from receipt and is days further off."""
+    c, head = hotline.client, people.head("SCJGJ")
+
+    async def listed(t: dict[str, Any], queue: str, who: dict[str, str]) -> dict[str, Any]:
+        page = await c.get(f"{BASE}/tickets", params={"queue": queue}, headers=who)
+        assert page.status_code == 200, page.text
+        [row] = [r for r in page.json()["items"] if r["id"] == t["id"]]
+        detail = (await c.get(f"{BASE}/tickets/{t['id']}", headers=who)).json()
+        running = {s["stage"]: s["due_at"] for s in detail["stages"] if s["state"] == "running"}
+        clock = row["current_clock"]
+        assert clock is not None, row
+        assert clock["due_at"] == running[clock["stage"]], (row, running)
+        assert clock["due_at"] == min(running.values()), (clock, running)
+        return dict(row)
+
+    t = await step(c, await create(c, people.operator), "dispatch", people.operator)
+    row = await listed(t, "to_sign", head)
+    assert row["current_clock"]["stage"] == "sign"
+    assert row["current_clock"]["due_at"] < row["due_at"]  # 1 working day, not the 12 of 办理
+    t = await step(c, t, "sign", head)
+    assert (await listed(t, "to_handle", head))["current_clock"]["stage"] == "contact"
+    t = await step(c, t, "contact", head)
+    row = await listed(t, "to_handle", head)
+    assert row["current_clock"] == {"stage": "handle", "due_at": row["due_at"]}
+
+    answered = await create(c, people.operator, type="consult", category_code="SCJG_FOOD")
+    answered = await step(c, answered, "answer", people.operator, {"answer": "请到窗口办理"})
+    row = await listed(answered, "to_revisit", people.operator)
+    assert row["current_clock"]["stage"] == "revisit"
+    answered = await step(c, answered, "revisit", people.operator, {"level": 5})
+    page = await c.get(f"{BASE}/tickets", params={"number": answered["number"]},
+                       headers=people.operator)  # fmt: skip
+    assert [r["current_clock"] for r in page.json()["items"]] == [None]  # no clock runs
+
+    spec = (await c.get("/openapi.json")).json()["components"]["schemas"]
+    assert "current_clock" in spec["TicketSummary"]["properties"]

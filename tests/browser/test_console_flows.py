@@ -892,6 +892,25 @@ COUNT_ON_THE_CALENDAR = """async () => {
   };
 }"""
 
+# How late a case is, on the same calendar: due 2026-09-29 24:00 (a Tuesday), across the
+# National Day week; the page loaded as every console page is (a year back from today).
+COUNT_LATE = """async () => {
+  const calendar = await import("/console/js/calendar.js");
+  const format = await import("/console/js/format.js");
+  await calendar.loadCalendar("2026-09-01", 120);
+  const due = "2026-09-29T16:00:00Z";
+  const late = (now) => format.countdown(due, Date.parse(now)).text;
+  const counted = {
+    sameNight: late("2026-09-30T13:30:00Z"),
+    afterTheHolidays: late("2026-10-08T02:00:00Z"),
+    bulletin: late("2026-10-13T02:00:00Z"),
+    walked: late("2026-11-28T14:00:00Z"),
+  };
+  await calendar.loadClockCalendar(format.today());
+  const yearAgo = new Date(Date.now() - 300 * 86_400_000).toISOString();
+  return { ...counted, yearAgo: format.countdown(yearAgo) };
+}"""
+
 
 def test_countdowns_count_working_days_on_the_county_calendar(console: Any) -> None:
     """The stack loads a county holiday file for 2027; the console's countdown counts with it
@@ -909,3 +928,15 @@ def test_countdowns_count_working_days_on_the_county_calendar(console: Any) -> N
     assert counted["unpublished"][2] is False
     # a limit ending at midnight ends at 24:00 of its last day, as people write it
     assert counted["dueShown"] == ["2027-01-05 24:00", "2027-01-05 16:30"]
+    late = page.evaluate(COUNT_LATE)
+    # under one whole working day late: hours, as the time left is shown
+    assert late["sameNight"] == "已超时 21:30:00"
+    # 30 Sep worked; 1–7 Oct 国庆 off: one working day late, not 8 days 10 hours
+    assert late["afterTheHolidays"] == "已超时 1 个工作日"
+    # 30 Sep, 8, 9, 10 (a make-up Saturday) and 12 Oct: five, when the 通报 is due
+    assert late["bulletin"] == "已超时 5 个工作日"
+    # the walkthrough's ticket at 22:00 on 28 Nov (59 days 22 hours): 39 working days
+    assert late["walked"] == "已超时 39 个工作日"
+    # a page counts on the county calendar a year back (no Monday–Friday estimate)
+    assert re.fullmatch(r"已超时 \d+ 个工作日", late["yearAgo"]["text"]), late
+    assert (late["yearAgo"]["tone"], late["yearAgo"]["note"]) == ("danger", ""), late

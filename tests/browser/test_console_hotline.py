@@ -296,9 +296,17 @@ def test_the_lead_department_reads_the_phone_in_full_giving_a_reason(console: An
     page.close()
 
 
+def _listed_clock(page: Any, section: str, number: str) -> Any:
+    """The 时限 cell of a ticket's row in a home page's list."""
+    row = page.locator(f"section:has(h2:has-text('{section}')) tbody tr:has-text('{number}')")
+    expect(row).to_have_count(1)
+    return row.locator(".due")
+
+
 def test_the_header_counts_the_limit_due_first(console: Any) -> None:
     """A department head reads the limit it must meet next: 签收 while the ticket waits for
-    签收, then 联系 (one working day), not the 办理 limit days away."""
+    签收, then 联系 (one working day), not the 办理 limit days away — on the ticket's page and
+    in the home page's lists (待签收, 待办理) alike."""
     body = {
         "type": "help",
         "category_code": "SCJG_FOOD",
@@ -312,10 +320,22 @@ def test_the_header_counts_the_limit_due_first(console: Any) -> None:
         console.sign_in(page, "scjg_head", f"/console/tickets/{ticket['id']}")
         clock = page.locator(".case-head .head-clock")
         expect(clock).to_contain_text("签收时限：")
+        signing = clock.locator("[data-due]").get_attribute("data-due")
+        page.goto(f"{console.base}/console/home")
+        listed = _listed_clock(page, "12345 待签收", ticket["number"])
+        expect(listed).to_contain_text("签收 ")
+        assert listed.locator("[data-due]").get_attribute("data-due") == signing
+        assert signing != ticket["due_at"]  # the 办理 limit runs from receipt, days away
+
         with console.api("scjg_head") as department:
             _act(department, ticket, "sign")
-        page.click(".case-head button:has-text('刷新')")
+        page.goto(f"{console.base}/console/tickets/{ticket['id']}")
         expect(clock).to_contain_text("联系时限：")
+        contact = clock.locator("[data-due]").get_attribute("data-due")
+        page.goto(f"{console.base}/console/home")
+        listed = _listed_clock(page, "12345 待办理", ticket["number"])
+        expect(listed).to_contain_text("联系 ")
+        assert listed.locator("[data-due]").get_attribute("data-due") == contact
     finally:
         page.close()
 

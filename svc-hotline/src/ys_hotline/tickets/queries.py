@@ -244,15 +244,7 @@ def view_as(
         reopen_count=ticket.reopen_count,
         version=ticket.version,
         stages=clocks,
-        actions=allowed.available(ticket, principal, running_clocks(clocks)),
+        actions=allowed.available(ticket, principal, views.running_clocks(clocks)),
         phone_revealable=bool(ticket.requester_phone)
         and policy.may_reveal_phone(principal, ticket),
     )
-
-
-_RUNNING = frozenset({RUNNING, "overdue"})  # a running clock past due reads as overdue
-
-
-def running_clocks(clocks: list[StageOut]) -> dict[str, datetime]:
-    """The due times of the running clocks among ``clocks``, by stage (the machine's guards)."""
-    return {c.stage: c.due_at for c in clocks if c.state in _RUNNING and c.due_at is not None}

@@ -167,6 +167,11 @@ class StageOut(BaseModel):
     round: int = Field(1, description="第 n 轮: 1, or 1 + the reopens before the clock started")
 
 
+class ClockDue(BaseModel):
+    stage: str = Field(description="sign, contact, handle, feedback or revisit (五限时)")
+    due_at: datetime
+
+
 class TicketSummary(BaseModel):
     id: uuid.UUID
     number: str
@@ -178,7 +183,15 @@ class TicketSummary(BaseModel):
     status: str
     department: str | None
     received_at: datetime
-    due_at: datetime | None
+    due_at: datetime | None = Field(
+        description="办理: the handling limit counted from received_at (an approved 延期 "
+        "included); null without one"
+    )
+    current_clock: ClockDue | None = Field(
+        description="the limit the ticket is under now: of its running clocks (past due "
+        "included), the one due first (签收 before 办理 while it waits for 签收, 联系 after, "
+        "回访 once closed); null while none runs. due_at stays the 办理 limit."
+    )
     overdue: bool
     escalation_level: int
     urge_count: int

@@ -10,14 +10,16 @@ the requester block: what the block hides or masks does not come back through th
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from yingshang.auth import Principal
 from yingshang.redaction import Redactor
+from yingshang.time.models import RUNNING
 from ys_hotline.access import is_center, is_operator, is_oversight
 from ys_hotline.tickets import kit
 from ys_hotline.tickets.models import Ticket
-from ys_hotline.tickets.schemas import RequesterOut, StageOut, TicketSummary
+from ys_hotline.tickets.schemas import ClockDue, RequesterOut, StageOut, TicketSummary
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,27 @@ def revealed(ticket: Ticket, seen: Disclosure) -> list[str]:
     return [f for f in ("requester_name", "requester_phone") if getattr(ticket, f)]
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_RUNNING = frozenset({RUNNING, "overdue"})  # a running clock past due reads as overdue
+
+
+def running_clocks(clocks: list[StageOut]) -> dict[str, datetime]:
+    """The due times of the running clocks among ``clocks``, by stage (the machine's guards)."""
+    return {c.stage: c.due_at for c in clocks if c.state in _RUNNING and c.due_at is not None}
+
+
+def current_clock(clocks: list[StageOut]) -> ClockDue | None:
+    """The limit the ticket is under now: of its running clocks, the one due first; on a tie,
+    the one started last (the step the ticket has reached: its 签收 before the 办理 that runs
+    from receipt). The ticket page's header and the lists count this one."""
+    running = [c for c in clocks if c.state in _RUNNING and c.due_at is not None]
+    if not running:
+        return None
+    first = min(running, key=lambda c: (c.due_at, -(c.started_at or EPOCH).timestamp()))
+    assert first.due_at is not None  # as filtered
+    return ClockDue(stage=first.stage, due_at=first.due_at)
+
+
 def summary(ticket: Ticket, stages: list[StageOut], redact: Redactor) -> TicketSummary:
     return TicketSummary(**summary_fields(ticket, stages, redact))
 
@@ -106,6 +129,7 @@ def summary_fields(ticket: Ticket, stages: list[StageOut], redact: Redactor) -> 
         "department": ticket.department,
         "received_at": ticket.received_at,
         "due_at": ticket.due_at,
+        "current_clock": current_clock(stages),
         "overdue": any(s.state == "overdue" for s in stages),
         "escalation_level": level,
         "urge_count": ticket.urge_count,

@@ -4,7 +4,8 @@
 // range, and in years without holiday data, Monday–Friday is assumed (and said so).
 import { publicGet } from "./api.js";
 
-const SPAN_DAYS = 800; // the gateway's longest range: a countdown rarely looks further
+const SPAN_DAYS = 800; // the gateway's longest range
+const BACK_DAYS = 366; // a year back for how late a case is; the rest ahead for what is left
 const state = { first: null, last: null, off: new Set(), worked: new Set(), provisional: new Set() };
 let loading = null;
 
@@ -19,6 +20,12 @@ function isoDayOf(number) {
 
 function yearOf(number) {
   return new Date(number * 86_400_000).getUTCFullYear();
+}
+
+/** The calendar the page's clocks count on around `today` (YYYY-MM-DD): a year back (已超时 N 个
+ * 工作日) and the rest of the gateway's range ahead (剩余 N 个工作日). */
+export function loadClockCalendar(today) {
+  return loadCalendar(isoDayOf(dayNumberOf(today) - BACK_DAYS));
 }
 
 /** Load the calendar from `fromDay` (YYYY-MM-DD) for the next SPAN_DAYS; once per page load. */

@@ -89,11 +89,24 @@ function dayNumber(iso) {
   return dayNumberOf(date(iso));
 }
 
-/** The days counted from tomorrow up to the due day (Shanghai): 24:00 belongs to the day it ends. */
+/** The due day (Shanghai) of a limit: 24:00 belongs to the day it ends. */
+const dueDay = (dueIso) => dayNumber(new Date(dueIso).getTime() - 1);
+
+/** The days counted from tomorrow up to the due day (Shanghai). */
 function daysToCount(dueIso, now) {
-  const first = dayNumber(now) + 1;
-  const last = dayNumber(new Date(dueIso).getTime() - 1);
-  return { first, last };
+  return { first: dayNumber(now) + 1, last: dueDay(dueIso) };
+}
+
+/** The days a late case has been late for: from the day after its due day up to yesterday,
+ * whole days only (the ladder's 催办 comes one working day after the due time, the 通报 five). */
+function daysLate(dueIso, now) {
+  return { first: dueDay(dueIso) + 1, last: dayNumber(now) - 1 };
+}
+
+function workingDaysIn({ first, last }) {
+  let count = 0;
+  for (let day = first; day <= last; day += 1) if (isWorkingDay(day)) count += 1;
+  return count;
 }
 
 /**
@@ -102,16 +115,22 @@ function daysToCount(dueIso, now) {
  * how far away it is.
  */
 export function workingDaysUntil(dueIso, now = Date.now()) {
-  const { first, last } = daysToCount(dueIso, now);
-  let count = 0;
-  for (let day = first; day <= last; day += 1) if (isWorkingDay(day)) count += 1;
-  return count;
+  return workingDaysIn(daysToCount(dueIso, now));
+}
+
+/** Whole working days past the due day (Shanghai) up to yesterday, on the same calendar:
+ * due 2026-09-29 24:00, on 2026-11-28 it is 39 (the National Day holidays not counted). */
+export function workingDaysLate(dueIso, now = Date.now()) {
+  return workingDaysIn(daysLate(dueIso, now));
+}
+
+function knownSpan({ first, last }) {
+  return known(first) && known(Math.max(first, last));
 }
 
 /** Whether the count to `dueIso` used only known calendar days (no Monday–Friday assumption). */
 export function calendarKnown(dueIso, now = Date.now()) {
-  const { first, last } = daysToCount(dueIso, now);
-  return known(first) && known(Math.max(first, last));
+  return knownSpan(daysToCount(dueIso, now));
 }
 
 function clock(ms) {
@@ -122,19 +141,24 @@ function clock(ms) {
   return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
 }
 
-function overdueText(late) {
-  const hours = Math.floor(late / 3_600_000);
-  if (hours >= 24) return `已超时 ${Math.floor(hours / 24)} 天 ${hours % 24} 小时`;
-  return `已超时 ${clock(late)}`;
-}
+const ESTIMATED = "（节假日未公布，按周一至周五估算）";
 
-/** {text, tone} of a live countdown to `dueIso`: working days when far, h:mm:ss when near. */
+/**
+ * {text, tone, note} of a live countdown to `dueIso`, both ways in working days on the
+ * county's calendar: 剩余 N 个工作日 / 已超时 N 个工作日, and h:mm:ss when less than one whole
+ * working day is left or has passed.
+ */
 export function countdown(dueIso, now = Date.now()) {
   if (!dueIso) return { text: "无时限", tone: "muted" };
   const left = new Date(dueIso).getTime() - now;
-  if (left <= 0) return { text: overdueText(-left), tone: "danger" };
+  if (left <= 0) {
+    const late = workingDaysLate(dueIso, now);
+    if (late === 0) return { text: `已超时 ${clock(-left)}`, tone: "danger" };
+    const note = knownSpan(daysLate(dueIso, now)) ? "" : ESTIMATED;
+    return { text: `已超时 ${late} 个工作日`, tone: "danger", note };
+  }
   const days = workingDaysUntil(dueIso, now);
   if (left < 86_400_000 || days === 0) return { text: `剩余 ${clock(left)}`, tone: "warning" };
-  const note = calendarKnown(dueIso, now) ? "" : "（节假日未公布，按周一至周五估算）";
+  const note = calendarKnown(dueIso, now) ? "" : ESTIMATED;
   return { text: `剩余 ${days} 个工作日`, tone: days <= 1 ? "warning" : "ok", note };
 }

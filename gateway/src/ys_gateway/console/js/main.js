@@ -1,7 +1,7 @@
 // The console: staff pages behind a login, public pages (rate, submit, track, disclosure).
 import { h, replace } from "./dom.js";
 import { loadDepartments } from "./directory.js";
-import { loadCalendar } from "./calendar.js";
+import { loadClockCalendar } from "./calendar.js";
 import { offerDrafts, saveDrafts } from "./drafts.js";
 import { today } from "./format.js";
 import { loading, errorBox, notFoundCard } from "./ui.js";
@@ -154,7 +154,7 @@ async function draw(pathname, query) {
   if (!found) return notFound(main);
   if (!found.public && !found.bare) offerDrafts();
   try {
-    await Promise.all([loadDepartments(), loadCalendar(today())]);
+    await Promise.all([loadDepartments(), loadClockCalendar(today())]);
     if (top && top.isConnected) redrawHeader(top, header(found.public)); // the position by its unit's name
     await found.page({ main, params: found.params, query, onLeave });
   } catch (error) {

@@ -115,10 +115,10 @@ function pausedClock(a) {
     `已暂停计时（${text}）`);
 }
 
-/** The clock of the header: handling until the decision (补正, 特别程序: stopped, shown with
- * what is left), then the delivery of a licence granted until posted, handed over or ready to
- * collect. */
-function runningDue(a) {
+/** The application's clock, in its header and in lists: handling until the decision (补正,
+ * 特别程序: stopped, shown with what is left), then the delivery of a licence granted until
+ * posted, handed over or ready to collect. */
+export function runningDue(a) {
   if (a.decided_at) return a.delivery_on_time === null && a.delivery_due_at ? { at: a.delivery_due_at, stage: "delivery" } : null;
   if (["finished", "refused"].includes(a.status) || !a.due_at) return null;
   return PAUSED.includes(a.status) ? pausedClock(a) : { at: a.due_at, stage: "handling" };

@@ -9,24 +9,32 @@ import {
 } from "../labels.js";
 import { navigate } from "../router.js";
 import { countdownEl, errorBox, loading, section, table, tag, values, withLoading } from "../ui.js";
+import { runningDue } from "./application.js";
 
 const caseLink = (href, text) => h("a", { href, "data-link": "" }, text);
 
-function dueCell(row, open = true) {
-  if (!open) return "—";
-  return h("span", { class: "due" }, countdownEl(row.due_at),
-    row.escalation_level ? tag(`${row.escalation_level}级督办`, "danger") : null);
+function escalated(row) {
+  return row.escalation_level ? tag(`${row.escalation_level}级督办`, "danger") : null;
 }
 
-/** The application's running clock: 办理 until the decision, then 送达 for a licence granted
- * until it is posted, handed over or ready to collect; none after that. */
-function applicationDue(a) {
-  if (["finished", "refused"].includes(a.status)) return "—";
-  if (!a.decided_at) return dueCell(a);
-  if (a.delivery_due_at && a.delivery_on_time === null) {
-    return h("span", { class: "due" }, "送达 ", countdownEl(a.delivery_due_at));
-  }
-  return "—";
+function dueCell(row, open = true) {
+  if (!open) return "—";
+  return h("span", { class: "due" }, countdownEl(row.due_at), escalated(row));
+}
+
+/** The clock of the stage a case is at, named (签收 剩余 1 个工作日), as its page's header has
+ * it: {at, stage}, an element (a stopped clock) or none. */
+function stageDueCell(row, due) {
+  if (!due) return "—";
+  if (due instanceof Node) return due;
+  return h("span", { class: "due" }, `${label(STAGES, due.stage)} `, countdownEl(due.at), escalated(row));
+}
+
+/** A ticket's clock now (五限时): the running one due first — 签收 while it waits for 签收,
+ * 联系 then 办理, 回访 once closed — not the 办理 limit alone. */
+export function ticketDue(t) {
+  const clock = t.current_clock;
+  return clock ? { at: clock.due_at, stage: clock.stage } : null;
 }
 
 export const TICKET_COLUMNS = [
@@ -36,7 +44,7 @@ export const TICKET_COLUMNS = [
   { label: "状态", value: (t) => label(TICKET_STATUS, t.status) },
   { label: "承办单位", value: (t) => deptName(t.department) },
   { label: "受理时间", value: (t) => dateTime(t.received_at) },
-  { label: "办理时限", value: (t) => dueCell(t, !["closed", "revisited", "archived", "merged"].includes(t.status)) },
+  { label: "时限", value: (t) => stageDueCell(t, ticketDue(t)) },
 ];
 
 export const APPLICATION_COLUMNS = [
@@ -46,7 +54,7 @@ export const APPLICATION_COLUMNS = [
   { label: "状态", value: (a) => label(APPLICATION_STATUS, a.status) },
   { label: "部门", value: (a) => deptName(a.department) },
   { label: "收件时间", value: (a) => dateTime(a.submitted_at) },
-  { label: "时限", value: applicationDue },
+  { label: "时限", value: (a) => stageDueCell(a, runningDue(a)) },
 ];
 
 export const COMPLAINT_COLUMNS = [

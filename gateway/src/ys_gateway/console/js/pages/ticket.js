@@ -7,10 +7,10 @@ import { deptName } from "../directory.js";
 import { dateTime } from "../format.js";
 import { COMPLAINTS_CENTER_SHORT, EXCLUDED, EXTENSION_STATUS, LEVELS, TICKET_SOURCES, TICKET_STATUS, TICKET_TYPES, URGENCY, label } from "../labels.js";
 import { field, onSubmit, section, table, textarea } from "../ui.js";
-import { NOTE, firstDue, noteRequired, reasonField as reason, renderCase } from "./casepage.js";
+import { NOTE, noteRequired, reasonField as reason, renderCase } from "./casepage.js";
+import { ticketDue } from "./lists.js";
 
 const CENTER = "HOTLINE_CENTER";
-const FINISHED = ["closed", "revisited", "archived", "merged"];
 
 const decision = (approve) => (v) => ({ approve, note: v.note || null });
 const withNote = (v) => ({ note: v.note || null });
@@ -178,9 +178,9 @@ export async function ticketPage(ctx) {
     url: `/api/v1/hotline/tickets/${encodeURIComponent(ctx.params.id)}`,
     title: (t) => `工单 ${t.number}`,
     status: (t) => label(TICKET_STATUS, t.status),
-    // the limit due first among the running ones (签收, then 联系, 办理 …); none while no clock
-    // runs (已转办: the complaints center times the case, the 办理 clock is cancelled)
-    due: (t) => (FINISHED.includes(t.status) ? null : firstDue(t.stages)),
+    // the limit due first among the running ones (签收, then 联系, 办理 … 回访), as the lists
+    // show it; none while no clock runs (已转办: the complaints center times the case)
+    due: ticketDue,
     facts,
     extra: (t) => h("div", {}, replies(t), t.excluded_matter ? section("不予受理", label(EXCLUDED, t.excluded_matter)) : null),
     stages: (t) => t.stages,
