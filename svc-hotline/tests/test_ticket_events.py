@@ -66,6 +66,23 @@ async def test_contact_send_back_and_archive_publish_their_events(
         }
 
 
+async def test_the_return_visit_names_the_closure_it_rates(
+    hotline: ServiceUnderTest, people: People
+) -> None:
+    """回访 is the ticket's 好差评 rating: its event carries the 办结 it rates (the upward
+    report's 受理/办结时间 of the rating)."""
+    c, dept = hotline.client, people.staff("SCJGJ")
+    t = await step(c, await pushed(hotline, people, "GZ-EV-04"), "dispatch", people.operator)
+    t = await step(c, t, "sign", people.head("SCJGJ"))
+    t = await step(c, t, "contact", dept, {"note": "已电话联系"})
+    t = await step(c, t, "reply", dept, {"body": "已责令整改。"})
+    t = await step(c, t, "review", people.center_head, {"approve": True})
+    t = await step(c, t, "revisit", people.operator, {"level": 4})
+    events = await outbox_events(hotline, t["id"])
+    closed_at = named(events, "closed")["data"]["closed_at"]
+    assert named(events, "revisited")["data"]["closed_at"] == closed_at
+
+
 async def test_the_review_of_a_return_publishes_its_decision(
     hotline: ServiceUnderTest, people: People
 ) -> None:

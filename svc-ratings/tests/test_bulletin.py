@@ -123,6 +123,38 @@ async def test_closing_freezes_the_month_against_late_events(
     assert twice.status_code == 409
 
 
+async def test_a_closed_month_names_its_closer_and_every_csv_line_says_its_status(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """关账 names who closed (as the token named them), and the CSV's every line says whether
+    it is the live count or the closed snapshot, when it was taken and by whom: a download
+    made before the close never passes for the closed month's."""
+    await rated(ratings, events, 5)
+    params = {"month": OCTOBER, "format": "csv"}
+    live = await ratings.client.get(REPORT, params=params, headers=people.bureau())
+    header, *rows = live.text.lstrip("\ufeff").splitlines()
+    assert header.endswith(",状态,统计时间,关账人")
+    assert rows
+    assert all(r.endswith(",未关账（实时统计）,2026-10-15 10:00,") for r in rows)
+    clock.set(datetime(2026, 11, 2, 1, 30, tzinfo=UTC))
+    closer = people.issuer.headers(("BUREAU", "head"), name="王建国", sub="user:closer")
+    closed = await ratings.client.post(f"{REPORT}/{OCTOBER}/close", headers=closer)
+    assert closed.status_code == 201, closed.text
+    answer = closed.json()
+    assert (answer["closed_by"], answer["closed_by_name"]) == ("user:closer", "王建国")
+    clock.advance(timedelta(days=3))
+    assert (await bulletin(ratings, people))["closed_by_name"] == "王建国"
+    snapshot = await ratings.client.get(REPORT, params=params, headers=people.bureau())
+    rows = snapshot.text.lstrip("\ufeff").splitlines()[1:]
+    assert rows
+    assert all(r.endswith(",已关账,2026-11-02 09:30,王建国") for r in rows)
+    html = await ratings.client.get(
+        REPORT, params={**params, "format": "html"}, headers=people.bureau()
+    )
+    assert "关账人: 王建国" in html.text
+    assert "统计时间: 2026-11-02 09:30" in html.text
+
+
 async def test_bottom_two_months_running_is_flagged(
     ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
 ) -> None:

@@ -2,12 +2,14 @@
 
 import asyncio
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from yingshang.db import normalise_url
+from yingshang.clock import ensure_utc
+from yingshang.db import UTCDateTime, normalise_url
 from yingshang.migrate import alembic_config
 from yingshang.testing.drift import schema_drift
 from yingshang.testing.plugin import MigratedDb
@@ -52,3 +54,58 @@ async def test_a_closed_month_keeps_its_rates_through_the_due_columns(
     assert migrated == [(2, 2)]
     load_models()
     assert await schema_drift(url, Base.metadata, lambda n: n.startswith("ratings_")) == []
+
+
+async def test_stored_return_visits_get_the_closure_the_case_facts_hold(
+    migrated_db: MigratedDb,
+) -> None:
+    """A 12345 rating stored before its 办结时间 was kept gets the ticket's closure from the
+    case facts, when that closure came before the visit; a later one (a reopened ticket
+    closed again) is not the closure the visit rated: left empty."""
+    url = migrated_db(SERVICE_DIR)
+    config = alembic_config(SERVICE_DIR, url)
+    await asyncio.to_thread(command.downgrade, config, "ratings_0011")
+    first, later = uuid.uuid4(), uuid.uuid4()
+    visited = datetime(2026, 10, 14, 8, 0, tzinfo=UTC)
+    closures = {first: visited - timedelta(days=1), later: visited + timedelta(hours=2)}
+    engine = create_async_engine(normalise_url(url))
+    try:
+        async with engine.begin() as connection:
+            for case_id, closed_at in closures.items():
+                await connection.execute(_FACTS.insert().values(
+                    id=uuid.uuid4(), service="hotline", case_kind="ticket", case_id=case_id,
+                    case_number=f"RX{case_id.hex[:8]}", department="ZJJ", closed_at=closed_at,
+                ))  # fmt: skip
+                await connection.execute(_RATINGS.insert().values(
+                    id=uuid.uuid4(), service="hotline", case_kind="ticket", case_id=case_id,
+                    case_number=f"RX{case_id.hex[:8]}", node="revisit", department="ZJJ",
+                    assessed_department="ZJJ", channel="hotline", rater_type="person", level=4,
+                    scores={}, rater_key="applicant", rated_at=visited, month="2026-10",
+                    excluded=False, source="hotline", created_at=visited,
+                ))  # fmt: skip
+        await asyncio.to_thread(command.upgrade, config, "heads")
+        async with engine.connect() as connection:
+            found = await connection.execute(sa.select(_RATINGS.c.case_id, _RATINGS.c.node_at))
+            filled = {row.case_id: row.node_at for row in found}
+    finally:
+        await engine.dispose()
+    assert filled[later] is None
+    assert filled[first] is not None
+    assert ensure_utc(filled[first]) == closures[first]
+
+
+_FACTS = sa.table(
+    "ratings_case_facts",
+    sa.column("id", sa.Uuid()), sa.column("case_id", sa.Uuid()),
+    sa.column("closed_at", UTCDateTime()),
+    *(sa.column(c) for c in ("service", "case_kind", "case_number", "department")),
+)  # fmt: skip
+_RATINGS = sa.table(
+    "ratings_ratings",
+    sa.column("id", sa.Uuid()), sa.column("case_id", sa.Uuid()), sa.column("scores", sa.JSON()),
+    sa.column("rated_at", UTCDateTime()), sa.column("created_at", UTCDateTime()),
+    sa.column("node_at", UTCDateTime()), sa.column("excluded", sa.Boolean()),
+    *(sa.column(c) for c in ("service", "case_kind", "case_number", "node", "department",
+                             "assessed_department", "channel", "rater_type", "level",
+                             "rater_key", "month", "source")),
+)  # fmt: skip

@@ -3,6 +3,8 @@ indicator sets as versioned data."""
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,7 +19,7 @@ from ys_ratings.app import SERVICE_DIR, create_app
 from ys_ratings.seed import seed_database
 from ys_ratings.settings import Settings
 
-from .builders import CENTER, Events, People, rated
+from .builders import CENTER, Events, People, case_fields, rated
 
 EXPORT = "/api/v1/ratings/reports/province-export"
 
@@ -96,6 +98,43 @@ async def test_monthly_export_pages_and_csv(
         EXPORT, params={"month": "2026-10"}, headers=people.department()
     )
     assert denied.status_code == 403
+
+
+async def _export_row(ratings: ServiceUnderTest, people: People, number: str) -> dict[str, str]:
+    response = await ratings.client.get(
+        EXPORT, params={"month": "2026-10", "format": "csv"}, headers=people.bureau()
+    )
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    return next(row for row in rows if row["办件编号"] == number)
+
+
+def _visit(**overrides: Any) -> dict[str, Any]:
+    visit = {**case_fields(), "level": 4, "staff_no": "RX1001", "rater_type": "person"}
+    return {**visit, "revisited_at": "2026-10-14T08:00:00Z", **overrides}
+
+
+async def test_a_return_visit_reports_the_tickets_closure_as_its_node_time(
+    ratings: ServiceUnderTest, events: Events, people: People, clock: FrozenClock
+) -> None:
+    """The upward report's 受理/办结时间 of a 12345 rating (node 回访): the 办结 the visit
+    rates, as the ``revisited`` event says; from an older producer's event (no ``closed_at``),
+    the closure the case facts hold — unless it came after the visit (a later round's)."""
+    carried = _visit(closed_at="2026-10-13T09:30:00Z")
+    await events.send("ys.hotline.ticket.revisited", carried)
+    row = await _export_row(ratings, people, carried["case_number"])
+    assert (row["评价节点"], row["受理/办结时间"]) == ("revisit", "2026-10-13T09:30:00Z")
+    [submitted] = await events.outbox("ys.ratings.rating.submitted")
+    assert submitted["data"]["province"]["node_at"] == "2026-10-13T09:30:00Z"
+    older, reclosed = _visit(), _visit()
+    for visit, closed_at in ((older, "2026-10-12T07:00:00Z"), (reclosed, "2026-10-14T09:00:00Z")):
+        closure = {**case_fields(), "received_at": "2026-10-09T01:00:00Z", "closed_at": closed_at}
+        closure.update({k: visit[k] for k in ("case_id", "case_number", "department")})
+        await events.send("ys.hotline.ticket.closed", closure)
+        await events.send("ys.hotline.ticket.revisited", visit)
+    assert (await _export_row(ratings, people, older["case_number"]))[
+        "受理/办结时间"
+    ] == "2026-10-12T07:00:00Z"
+    assert (await _export_row(ratings, people, reclosed["case_number"]))["受理/办结时间"] == ""
 
 
 async def test_indicator_sets_are_versioned_data(

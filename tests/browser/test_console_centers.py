@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
@@ -231,3 +232,38 @@ def test_the_complaints_center_goes_by_one_name(console: Any) -> None:
         console.sign_in(page, user, path)
         expect(page.locator("main")).to_contain_text(shown)
         assert set(_center_names(page)) == {"侵权投诉中心"}, (user, path)
+
+
+def test_each_list_of_the_center_exports_as_it_filters(console: Any) -> None:
+    """导出 CSV on each list of the center's workbench: the export of that list's own filters
+    (``GET /api/v1/complaints/cases/export``), named after the list."""
+    mark = _unique()
+    numbers = []
+    with console.api("complaints") as api:
+        for title in (f"许可申请逾期未答复{mark}", f"检查收费标准未公示{mark}"):
+            complaint = {"real_name": False, "respondent": "SCJGJ", "category": "inaction",
+                         "title": title, "facts": "申请材料齐全，逾期两个月未作决定。"}  # fmt: skip
+            key = {"Idempotency-Key": str(uuid.uuid4())}
+            made = api.post(CASES, json=complaint, headers=key)
+            assert made.status_code == 201, made.text
+            numbers.append(made.json()["number"])
+        url = f"{CASES}/{made.json()['id']}/accept"  # the second one leaves 待受理
+        accepted = api.post(url, json={}, headers={"If-Match": made.headers["etag"]})
+        assert accepted.status_code == 200, accepted.text
+    waiting, taken = numbers
+    page = console.new_page()
+    console.sign_in(page, "complaints")
+    listed = page.locator("section:has(h2:has-text('待受理'))")
+    expect(listed.locator(f"a:has-text('{waiting}')")).to_be_visible()
+    with page.expect_download() as info:
+        listed.get_by_role("button", name="导出 CSV").click()
+    assert info.value.suggested_filename == "涉企投诉-待受理.csv"
+    exported = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert waiting in exported
+    assert taken not in exported  # accepted: another list's
+    handling = page.locator("section:has(h2:has-text('办理中'))")
+    with page.expect_download() as info:
+        handling.get_by_role("button", name="导出 CSV").click()
+    exported = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert taken in exported
+    assert waiting not in exported

@@ -9,6 +9,7 @@ package with a material missing and a postal delivery."""
 
 from __future__ import annotations
 
+import random
 import re
 import time
 import uuid
@@ -379,6 +380,55 @@ def test_bulletin_opens_with_charts_prints_and_its_csv_downloads(console: Any) -
     page.emulate_media(media="print")  # printable: no navigation or buttons on paper
     assert not page.locator("header.top").is_visible()
     assert page.locator("h2:has-text('部门排名')").is_visible()
+
+
+def _past_months(count: int) -> list[str]:
+    """Months no other test reads (one stack serves the session), for a test closing them."""
+    picked = random.sample(range(19 * 12), count)
+    return [f"{2001 + n // 12}-{n % 12 + 1:02d}" for n in picked]
+
+
+def test_the_bureau_closes_a_month_after_confirming_and_reads_who_closed_it(
+    console: Any,
+) -> None:
+    """关账 on the 月通报 page, for the positions the API allows: a confirmation first; a
+    refusal in the API's words (a colleague closed the month meanwhile); once closed, the page
+    and every line of the CSV name the closer and say 已关账. The current month cannot be closed
+    yet; the committee reads the bulletin but is offered no 关账."""
+    raced, month = _past_months(2)
+    page = console.new_page()
+    console.sign_in(page, "bureau", f"/console/bulletin?month={raced}")
+    page.get_by_role("button", name="关账", exact=True).click()
+    confirm = page.locator("[role=group][aria-label^='关账']")
+    expect(confirm).to_contain_text("关账不能撤销")
+    with console.api("bureau_staff") as api:  # meanwhile, a colleague
+        closed = api.post(f"/api/v1/ratings/reports/monthly/{raced}/close")
+        assert closed.status_code == 201, closed.text
+    confirm.get_by_role("button", name="确认关账").click()
+    expect(confirm.locator(".form-error")).to_have_text(f"无法关账：{raced} 已结账")
+
+    page.goto(f"{console.base}/console/bulletin?month={month}")
+    page.get_by_role("button", name="关账", exact=True).click()
+    page.get_by_role("button", name="取消").click()  # nothing closed
+    expect(page.locator(".kv")).to_contain_text("实时统计，未关账")
+    page.get_by_role("button", name="关账", exact=True).click()
+    page.get_by_role("button", name="确认关账").click()
+    expect(page.locator(".notice.ok")).to_contain_text(f"{month} 已关账")
+    expect(page.locator(".kv")).to_contain_text("已关账")
+    expect(page.locator(".kv dd").last).to_have_text("王建国")  # 关账人, not an account id
+    expect(page.get_by_role("button", name="关账", exact=True)).to_have_count(0)
+    with page.expect_download() as info:
+        page.click("button:has-text('下载 CSV')")
+    header, *lines = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert header.endswith(",状态,统计时间,关账人")
+    assert lines
+    assert all(",已关账," in line and line.endswith(",王建国") for line in lines)
+
+    page.goto(f"{console.base}/console/bulletin")  # this month: not yet
+    expect(page.locator(".toolbar")).to_contain_text("本月结束后方可关账")
+    console.sign_in(page, "committee", f"/console/bulletin?month={raced}")
+    page.wait_for_selector("h2:has-text('部门排名')")
+    expect(page.locator(".toolbar button:has-text('关账')")).to_have_count(0)
 
 
 def test_a_stale_page_says_someone_else_changed_the_case(console: Any) -> None:

@@ -189,6 +189,44 @@ async def test_a_dispute_goes_to_supervision_and_reopens(
     assert "dispute" in [n["kind"] for n in unit_view["notes"]]
 
 
+async def test_the_enterprise_is_told_of_the_supervision_and_the_reopening(
+    complaints: ServiceUnderTest, people: People
+) -> None:
+    """After its 异议 the enterprise reads on its tracking page that the center will call back
+    and the bureau supervises; once the center hands the case back to a unit (重新交办), the
+    page says so and an SMS tells it, as the decision and the result did — in fixed words:
+    neither the center's notes (回访, the reopening's reason) nor anybody's name."""
+    c, p = complaints.client, people
+    case = await register(c, p.clerk)
+    track = {"number": case["number"], "query_code": case["query_code"]}
+    case = await step(c, case, "accept", p.officer)
+    case = await step(c, case, "assign", p.officer)
+    case = await step(c, case, "investigate", p.staff(), {"note": "已调取检查记录。"})
+    case = await step(c, case, "reply", p.head(), {"reply": "已责令执法人员纠正。"})
+    case = await step(c, case, "resolve", p.officer, {"result": "经核查属实，已责令纠正。"})
+    answer = {**track, "verdict": "disputed", "reason": "损失至今未获补偿"}
+    disputed = (await c.post(f"{BASE}/public/respond", json=answer)).json()
+    assert disputed["messages"][-1]["body"] == (
+        "您对办理结果提出的异议已收到。投诉中心将回访核实，并已提请营商局督办。"
+    )
+    case = (await c.get(f"{BASE}/cases/{case['id']}", headers=p.officer)).json()
+    case = await step(c, case, "revisit", p.clerk, {"note": "电话回访张经理，了解诉求。"})
+    case = await step(c, case, "reopen", p.officer, {"note": "执法人员敷衍，重新交办"})
+    tracked = (await c.post(f"{BASE}/public/track", json=track)).json()
+    assert (tracked["state"], tracked["state_label"]) == ("assigned", "已重新交办")
+    assert [m["kind"] for m in tracked["messages"]] == [
+        "decision", "result", "progress", "progress"]  # fmt: skip
+    assert tracked["messages"][-1]["body"] == (
+        "经回访核实，投诉中心已将您的投诉重新交办责任单位办理，营商局督办；办理结果将再次反馈给您。"
+    )
+    told = "".join(m["body"] for m in tracked["messages"])
+    assert not [word for word in ("张经理", "敷衍", "损失至今", "重新交办，") if word in told]
+    assert await sms(complaints) == ["complaint_decision", "complaint_result", "complaint_reopened"]
+    case = await step(c, case, "investigate", p.staff(), {"note": "再次核查。"})
+    tracked = (await c.post(f"{BASE}/public/track", json=track)).json()
+    assert tracked["state_label"] == "已重新交办"
+
+
 async def test_preconditions(complaints: ServiceUnderTest, people: People, walk: Walk) -> None:
     c, p = complaints.client, people
     case = await walk.accepted()

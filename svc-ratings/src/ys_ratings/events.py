@@ -43,7 +43,9 @@ class ProvincialRecord(BaseModel):
     item_name: str | None = Field(None, description="事项名称")
     department: str = Field(description="部门编码")
     node: str = Field(description="评价节点: accept 受理 / finish 办结 / revisit 回访")
-    node_at: datetime | None = Field(None, description="受理/办结时间")
+    node_at: datetime | None = Field(
+        None, description="受理/办结时间: the rated node's (a 12345 回访: the ticket's 办结)"
+    )
     staff_no: str | None = Field(None, description="窗口工号")
     window: str | None = None
     rater_type: int = Field(description="0 自然人 / 1 法人")

@@ -32,7 +32,14 @@ from ys_complaints.cases.schemas import (
     TrackIn,
     TrackOut,
 )
-from ys_complaints.cases.vocabulary import LABELS, PUBLIC_NOTES, NoteKind, Source, State, Verdict
+from ys_complaints.cases.vocabulary import (
+    PUBLIC_NOTES,
+    NoteKind,
+    Source,
+    State,
+    Verdict,
+    public_label,
+)
 from ys_complaints.settings import Settings
 
 api = router("/api/v1/complaints/public", tags=["public"])
@@ -86,7 +93,7 @@ async def _track(session: AsyncSession, case: ComplaintCase) -> TrackOut:
     return TrackOut(
         number=case.number,
         state=case.state,
-        state_label=LABELS[State(case.state)],
+        state_label=public_label(State(case.state), case.dispute_count),
         received_at=case.received_at,
         closed_at=case.closed_at,
         messages=messages,

@@ -57,6 +57,12 @@ def _fen(amount: Any) -> int | None:
 # What the enterprise reads when its complaint is accepted (public tracking, PUBLIC_NOTES);
 # the center's 说明, when given, follows as a sentence of its own.
 ACCEPTED_TEXT = "您反映的问题已受理，将交责任单位调查处理。"
+# ... and when it disputes the result (DOMAIN.md: dissatisfied → 回访 + 督办 L2), then when the
+# center hands the case back to a unit: fixed words, neither the center's notes nor names.
+DISPUTED_TEXT = "您对办理结果提出的异议已收到。投诉中心将回访核实，并已提请营商局督办。"
+REOPENED_TEXT = (
+    "经回访核实，投诉中心已将您的投诉重新交办责任单位办理，营商局督办；办理结果将再次反馈给您。"
+)
 
 
 def yuan_text(fen: int) -> str:
@@ -199,6 +205,7 @@ async def dispute(
     case.verdict = Verdict.DISPUTED.value
     case.dispute_count += 1
     await write_note(session, case, NoteKind.DISPUTE, body.note, who, at)
+    await write_note(session, case, NoteKind.PROGRESS, DISPUTED_TEXT, who, at)
     return Step(note=body.note)
 
 
@@ -214,7 +221,11 @@ async def revisit(
 async def reopen(
     session: AsyncSession, case: ComplaintCase, body: s.ReasonIn, who: Principal, at: Position
 ) -> Step:
+    """重新交办 after the 回访: the enterprise is told on its tracking page and by SMS (the
+    reason stays the center's note)."""
     case.verdict, case.resolved_at, case.replied_at = None, None, None
+    await write_note(session, case, NoteKind.PROGRESS, REOPENED_TEXT, who, at)
+    await tell(session, case, "complaint_reopened")
     return Step(note=body.note)
 
 

@@ -38,6 +38,15 @@ LABELS = {
     State.CHECKED_BACK: "已回访核查",
 }
 OPEN_STATES = frozenset(State) - {State.NOT_ACCEPTED, State.CLOSED, State.CHECKED_BACK}
+# What the enterprise's tracking page calls a case handled again after its dispute (重新交办):
+# not the 已交办 it read before the result.
+REDO_STATES = frozenset({State.ASSIGNED, State.INVESTIGATING, State.REPLIED})
+REOPENED_LABEL = "已重新交办"
+
+
+def public_label(state: State, dispute_count: int) -> str:
+    """The state as the enterprise reads it (public tracking)."""
+    return REOPENED_LABEL if dispute_count and state in REDO_STATES else LABELS[state]
 
 
 class Category(StrEnum):
@@ -125,7 +134,8 @@ class NoteKind(StrEnum):
     REVISIT = "revisit"  # 回访 by the center (center only)
     CHECKBACK = "checkback"  # anti-retaliation check-back (center only)
     URGE = "urge"  # 催办 / 督办
+    PROGRESS = "progress"  # 进展告知: the course after a dispute, told to the enterprise (public)
 
 
-PUBLIC_NOTES = frozenset({NoteKind.RESULT, NoteKind.DECISION})
+PUBLIC_NOTES = frozenset({NoteKind.RESULT, NoteKind.DECISION, NoteKind.PROGRESS})
 CENTER_ONLY_NOTES = frozenset({NoteKind.REVISIT, NoteKind.CHECKBACK})

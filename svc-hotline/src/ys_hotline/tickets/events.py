@@ -98,13 +98,15 @@ class Closed(CaseEvent):
 class Revisited(CaseEvent):
     """The return visit IS the ticket's 好差评 rating (channel hotline): one score, not two.
     ``round`` 1 is the rating; a 回访 after a reopen (2, 3, …) is the requester's verdict on
-    the redo, which svc-ratings records beside the rating."""
+    the redo, which svc-ratings records beside the rating. ``closed_at``: the 办结 the visit
+    rates (the upward report's 受理/办结时间 of the rating)."""
 
     level: int
     round: int = 1
     staff_no: str | None
     comment: str | None
     revisited_at: datetime
+    closed_at: datetime | None
     rater_type: Literal["person", "legal_person"]
     service: str = SERVICE
     case_kind: str = CASE_KIND
@@ -188,6 +190,7 @@ def _revisited(ticket: Ticket, data: dict[str, Any]) -> CaseEvent:
         staff_no=ticket.handler_staff_no,
         comment=_text(ticket, data.get("comment")),
         revisited_at=ticket.revisited_at or data["at"],
+        closed_at=ticket.closed_at,
         rater_type=data.get("rater_type", "person"),
         round=data.get("round", 1),
     )

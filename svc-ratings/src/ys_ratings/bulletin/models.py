@@ -19,6 +19,8 @@ class ClosedMonth(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     closed_at: Mapped[datetime] = mapped_column()
     closed_by: Mapped[str] = mapped_column(String(120))
+    # the closer's name as the token gave it then (none for a month closed before it was kept)
+    closed_by_name: Mapped[str | None] = mapped_column(String(120))
     ratings: Mapped[int] = mapped_column(Integer)
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 from html import escape
 
-from yingshang.spreadsheet import safe_cell
+from yingshang.spreadsheet import cell, safe_cell
 from ys_ratings.bulletin.schemas import BulletinLine, BulletinOut
 
 COLUMNS: list[tuple[str, str]] = [
@@ -26,6 +26,10 @@ COLUMNS: list[tuple[str, str]] = [
     ("rank", "排名"),
     ("flagged", "连续两月末位"),
 ]
+# Every line says whether the month is closed, when its figures were taken and who closed it:
+# a live download (未关账) never passes for a closed month's snapshot.
+STATUS_COLUMNS = ["状态", "统计时间", "关账人"]
+STATUS = {"closed": "已关账", "open": "未关账（实时统计）"}
 FLAGGED_ROW = '<tr class="flagged">'
 SECTIONS = [("departments", "部门"), ("windows", "窗口"), ("staff", "工作人员")]
 # The CSV is read by county staff: its header row and its 范围 column in Chinese.
@@ -41,13 +45,18 @@ def _cell(line: BulletinLine, field: str) -> str:
     return str(value)
 
 
+def _status(report: BulletinOut) -> list[str]:
+    return [STATUS[report.status], cell(report.computed_at), cell(report.closed_by_name)]
+
+
 def to_csv(report: BulletinOut) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["月份", "范围", *[label for _, label in COLUMNS]])
+    writer.writerow(["月份", "范围", *[label for _, label in COLUMNS], *STATUS_COLUMNS])
+    status = _status(report)
     for line in report.all_lines():
         cells = [safe_cell(_cell(line, f)) for f, _ in COLUMNS]
-        writer.writerow([report.month, SCOPES[line.scope], *cells])
+        writer.writerow([report.month, SCOPES[line.scope], *cells, *status])
     return "\ufeff" + out.getvalue()  # BOM: spreadsheet software then reads the Chinese right
 
 
@@ -75,6 +84,8 @@ def _table(lines: list[BulletinLine]) -> str:
 
 def to_html(report: BulletinOut) -> str:
     status = "已关账(快照)" if report.status == "closed" else "未关账(实时)"
+    if report.closed_by_name:
+        status += f" · 关账人: {report.closed_by_name}"
     sections = "".join(
         f"<h2>{escape(title)}</h2>{_table(getattr(report, name))}" for name, title in SECTIONS
     )
@@ -82,7 +93,7 @@ def to_html(report: BulletinOut) -> str:
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{escape(report.month)} 好差评月通报</title><style>{STYLE}</style></head><body>"
         f"<h1>{escape(report.month)} 政务服务好差评月通报</h1>"
-        f"<p>状态: {escape(status)} · 生成时间: {escape(report.computed_at.isoformat())}</p>"
+        f"<p>状态: {escape(status)} · 统计时间: {escape(cell(report.computed_at))}</p>"
         "<p>县规则: 仅“满意”“非常满意”为好评(基本满意就是基本不满意); 国家规则: 非差评即好评。</p>"
         f"<h2>全县</h2>{_table([report.total])}{sections}</body></html>"
     )

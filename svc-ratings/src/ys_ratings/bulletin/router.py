@@ -60,7 +60,7 @@ async def close_month(
     principal: CurrentPrincipal,
     month: Annotated[str, Path(pattern=MONTH_PATTERN)],
 ) -> BulletinOut:
-    return BulletinOut.of(await service.close_month(session, month, principal.sub))
+    return BulletinOut.of(await service.close_month(session, month, principal))
 
 
 @api.get(

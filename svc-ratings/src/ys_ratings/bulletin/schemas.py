@@ -63,7 +63,8 @@ class BulletinOut(BaseModel):
     month: str
     status: Literal["open", "closed"]
     computed_at: datetime
-    closed_by: str | None
+    closed_by: str | None = Field(description="the closer's account id")
+    closed_by_name: str | None = Field(description="the closer's name (关账人)")
     total: BulletinLine
     departments: list[BulletinLine]
     windows: list[BulletinLine]
@@ -82,6 +83,7 @@ class BulletinOut(BaseModel):
             status="closed" if report.closed else "open",
             computed_at=report.computed_at,
             closed_by=report.closed.closed_by if report.closed else None,
+            closed_by_name=report.closed.closed_by_name if report.closed else None,
             total=BulletinLine.of("county", "*", report.tables.total),
             departments=lines("department"),
             windows=lines("window"),

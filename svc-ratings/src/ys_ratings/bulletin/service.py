@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, case, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.auth import Principal
 from yingshang.clock import now
 from yingshang.problems import Conflict
 from ys_ratings.bulletin.figures import SCOPE_COLUMNS, RectificationCounts, Tables, Tally
@@ -114,7 +115,7 @@ async def bulletin(session: AsyncSession, month: str) -> Bulletin:
     return Bulletin(month, tables, None, now(), await labels(session))
 
 
-async def close_month(session: AsyncSession, month: str, actor: str) -> Bulletin:
+async def close_month(session: AsyncSession, month: str, actor: Principal) -> Bulletin:
     """Store the month's snapshot; later events (late ratings, appeals) never change it."""
     if await session.get(ClosedMonth, month) is not None:
         raise Conflict(f"{month} 已结账", code="month-closed")
@@ -122,7 +123,11 @@ async def close_month(session: AsyncSession, month: str, actor: str) -> Bulletin
         raise Conflict(f"{month} 尚未结束", code="month-open")
     report = await bulletin(session, month)
     closed = ClosedMonth(
-        month=month, closed_at=now(), closed_by=actor, ratings=report.tables.total.count
+        month=month,
+        closed_at=now(),
+        closed_by=actor.sub,
+        closed_by_name=actor.name or None,
+        ratings=report.tables.total.count,
     )
     session.add(closed)
     session.add(_row(month, "county", COUNTY_KEY, report.tables.total, None))

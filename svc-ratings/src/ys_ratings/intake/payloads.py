@@ -94,6 +94,9 @@ class TicketRevisited(CaseCommon):
     staff_no: str | None = Field(None, max_length=40)
     comment: Text | None = None
     revisited_at: UTC
+    # the 办结 the visit rates: the upward report's 受理/办结时间 (absent from the events of a
+    # producer older than the field: then the closure the case facts hold stands in)
+    closed_at: UTC | None = None
     rater_type: RaterType = "person"
     # 1: the ticket's rating; 2, 3, …: a 回访 after a reopen (the rater's word on the redo).
     round: int = Field(1, ge=1, le=1000)

@@ -11,12 +11,14 @@ case (``reopened``, e.g. a 12345 ticket after a dissatisfied 回访) is open aga
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yingshang.clock import ensure_utc
 from yingshang.ids import uuid7
 from yingshang.prepared import Prepared, insert_row
 from ys_ratings.intake.payloads import (
@@ -96,6 +98,17 @@ async def case_closed(session: AsyncSession, service: str, kind: str, p: CaseClo
     raised_before = (LedgerEntry.case_id == p.case_id) & (LedgerEntry.since <= p.closed_at)
     await _close_ledger(session, raised_before, p.closed_at, "closed", service)
     await session.flush()
+
+
+async def closed_by(
+    session: AsyncSession, service: str, case_id: uuid.UUID, at: datetime
+) -> datetime | None:
+    """The case's closure as its facts hold it, if it came no later than ``at`` (a closure
+    after ``at`` is of a later round: a ticket reopened and closed again)."""
+    closed = await session.scalar(
+        select(CaseFact.closed_at).where(CaseFact.service == service, CaseFact.case_id == case_id)
+    )
+    return closed if closed is not None and ensure_utc(closed) <= ensure_utc(at) else None
 
 
 async def case_assigned(session: AsyncSession, service: str, kind: str, p: CaseAssigned) -> None:

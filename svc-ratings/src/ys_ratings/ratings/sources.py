@@ -17,6 +17,7 @@ from ys_ratings.intake.payloads import TicketRevisited
 from ys_ratings.invitations import service as invitations
 from ys_ratings.invitations.models import Invitation
 from ys_ratings.invitations.policies import DEFAULT_RATING, get_policy
+from ys_ratings.oversight.service import closed_by
 from ys_ratings.ratings import service
 from ys_ratings.ratings.drafts import RatingDraft, from_invitation, rater_key
 from ys_ratings.ratings.models import LEVEL_NAMES, Rating
@@ -90,6 +91,10 @@ async def record_revisit(
     if payload.round > 1 and (rating := await service.existing(session, draft)) is not None:
         await _follow_up(session, rating, payload, center)
         return None
+    # 受理/办结时间 of the upward report: the 办结 the visit rates
+    draft.node_at = payload.closed_at or await closed_by(
+        session, "hotline", payload.case_id, payload.revisited_at
+    )
     try:
         return await service.record(session, draft)
     except Conflict as exc:

@@ -126,7 +126,7 @@ export const COMPLAINT_SOURCES = {
 };
 export const COMPLAINT_NOTE_KINDS = {
   decision: "受理决定", reply: "单位答复", result: "反馈结果", revisit: "回访", investigation: "调查核实",
-  review: "审核退回", dispute: "企业异议", urge: "催办", checkback: "回访核查",
+  review: "审核退回", dispute: "企业异议", urge: "催办", checkback: "回访核查", progress: "告知企业",
 };
 // The enterprise's answer to the result and how the case ended (svc-complaints Verdict,
 // steps.py outcome).

@@ -1,16 +1,25 @@
-// 月通报: the monthly 好差评 bulletin with rankings and charts; printable; CSV download.
+// 月通报: the monthly 好差评 bulletin with rankings and charts; printable; CSV download; 关账
+// (month-end closing) for the positions the API allows.
 // County rule: only 满意 and 非常满意 are good (基本满意就是基本不满意); the national rate is shown too.
-import { download, get } from "../api.js";
+import { download, get, request } from "../api.js";
 import { barChart, lineChart } from "../charts.js";
 import { h, replace } from "../dom.js";
 import { deptName, windowName } from "../directory.js";
 import { dateTime, monthBefore, pct, thisMonth } from "../format.js";
 import { SERVICES, label } from "../labels.js";
 import { navigate } from "../router.js";
-import { busyButton, field, input, kv, section, table, tag, withLoading } from "../ui.js";
+import * as session from "../session.js";
+import { busyButton, field, input, kv, notice, section, table, tag, withLoading } from "../ui.js";
+import { confirmStep, openPanel } from "./admin-parts.js";
 
 const REPORT = "/api/v1/ratings/reports/monthly";
 const TREND_MONTHS = 6;
+// 关账: the bureau's and the ratings center's staff and heads (ys_ratings/access.py
+// MONTH_CLOSERS, bulletin/router.py close_month).
+const CLOSERS = ["BUREAU", "RATINGS_CENTER"];
+const CLOSING_ROLES = ["head", "staff"];
+const mayClose = (p) => Boolean(p) && CLOSERS.includes(p.dept) && CLOSING_ROLES.includes(p.role);
+const CLOSE_TEXT = "关账后，本月通报固定为当前数据的快照：此后到达的评价、申诉结果不再改变本月的排名和比率。关账不能撤销。";
 
 /** The bulletin names what it ranks (department, window, staff member); the code otherwise. */
 function lineName(line) {
@@ -76,7 +85,30 @@ function summary(report) {
     ["差评按期整改", `${t.rectified_on_time}/${t.rectifications_due}`],
     ["差评回访率", pct(t.callback_rate)],
     ["统计时间", dateTime(report.computed_at)],
+    report.status === "closed" && ["关账人", report.closed_by_name || "（未记录）"],
   ]);
+}
+
+/** POST …/close; a refusal (409: 2026-10 已结账, 2026-11 尚未结束) in the API's own words. */
+async function closeMonth(month) {
+  try {
+    await request(`${REPORT}/${month}/close`, { method: "POST", idempotent: true });
+  } catch (error) {
+    if (error.status === 409 && error.problem.detail) throw new Error(`无法关账：${error.problem.detail}`);
+    throw error;
+  }
+}
+
+/** 关账 for an open month that has ended, after a confirmation in `panel`; `closed()` then. */
+function closeControl(report, panel, closed) {
+  if (report.status === "closed" || !mayClose(session.position())) return null;
+  if (report.month >= thisMonth()) return h("span", { class: "muted" }, "本月结束后方可关账");
+  const confirm = () => confirmStep(`关账 ${report.month}`, CLOSE_TEXT, "确认关账", async () => {
+    await closeMonth(report.month);
+    replace(panel);
+    await closed();
+  }, () => replace(panel));
+  return h("button", { type: "button", onClick: () => openPanel(panel, confirm()) }, "关账");
 }
 
 function render({ report, months, trend, cards }) {
@@ -100,11 +132,22 @@ export async function bulletinPage({ main, query }) {
   const picker = input("month", { type: "month", value: month, max: thisMonth() });
   picker.addEventListener("change", () => picker.value && navigate(`/console/bulletin?month=${picker.value}`));
   const body = h("div");
+  const closing = h("span"); // 关账, once the report says the month is open
+  const panel = h("div", { class: "no-print" }); // its confirmation
+  const show = (data) => {
+    replace(closing, closeControl(data.report, panel, async () => {
+      replace(body, show(await load(month)));
+      notice(body, `${month} 已关账：本月通报已固定为快照`, "ok");
+    }));
+    return render(data);
+  };
   replace(main,
     h("div", { class: "case-head" }, h("h1", {}, `好差评月通报（${month}）`)),
     h("div", { class: "toolbar no-print" }, field("月份", picker),
       h("button", { type: "button", onClick: () => window.print() }, "打印"),
-      busyButton("下载 CSV", () => download(`${REPORT}?month=${month}&format=csv`, `bulletin-${month}.csv`))),
+      busyButton("下载 CSV", () => download(`${REPORT}?month=${month}&format=csv`, `bulletin-${month}.csv`)),
+      closing),
+    panel,
     body);
-  await withLoading(body, () => load(month), render);
+  await withLoading(body, () => load(month), show);
 }

@@ -9,7 +9,7 @@ import { section, table, tag, withLoading } from "../ui.js";
 import { STATS_PAGE } from "./hotline-stats.js";
 import { COMPLAINTS_STATS_PAGE } from "./complaints-stats.js";
 import { VISITS_STATS_PAGE } from "./visits-stats.js";
-import { COMPLAINT_COLUMNS, LEDGER_BRIEF, RECTIFICATION_COLUMNS, items, listSection } from "./lists.js";
+import { LEDGER_BRIEF, RECTIFICATION_COLUMNS, complaintList, items, listSection } from "./lists.js";
 import { APPEALS, APPEAL_COLUMNS } from "./appeals.js";
 
 // A complaint against the complaints center itself is the bureau's to decide (no one judges
@@ -60,8 +60,8 @@ export async function bureauHome({ main }, p) {
       card("督办级别分布", () => ledger, levelChart),
       card("督办台账（最新）", () => ledger, (rows) => h("div", {}, table(LEDGER_BRIEF, rows.slice(-10).reverse(), "当前没有督办事项"),
         h("p", {}, h("a", { href: "/console/escalations", "data-link": "" }, `查看全部督办台账（${rows.length} 件）`))))),
-    p.dept === "BUREAU" ? listSection(`${COMPLAINTS_CENTER_SHORT}被投诉案件（由营商局办理）`, COMPLAINT_COLUMNS,
-      items("/api/v1/complaints/cases", AGAINST_THE_CENTER), "没有待营商局办理的投诉") : null,
+    p.dept === "BUREAU" ? complaintList(`${COMPLAINTS_CENTER_SHORT}被投诉案件（由营商局办理）`,
+      AGAINST_THE_CENTER, "没有待营商局办理的投诉") : null,
     // two paths to undo a 差评, told apart: the rated unit's 申诉 of the rating itself, and its
     // 申请无效差评 on the rectification the 差评 opened (审核 by the head of the bureau/center)
     p.dept === "BUREAU" ? listSection("评价申诉待复核（对好差评评价的申诉）", APPEAL_COLUMNS, items(APPEALS, { state: "pending" }), "没有待复核的评价申诉") : null,

@@ -10,7 +10,7 @@ import { bureauHome } from "./home-bureau.js";
 import { hallHome } from "./home-hall.js";
 import { hotlineHome } from "./home-hotline.js";
 import {
-  APPLICATION_COLUMNS, COMPLAINT_COLUMNS, TICKET_COLUMNS, items, listSection,
+  APPLICATION_COLUMNS, COMPLAINT_COLUMNS, TICKET_COLUMNS, complaintList, items, listSection,
 } from "./lists.js";
 import { ownRectifications } from "./own-rectifications.js";
 import { FINDING_COLUMNS } from "./finding.js";
@@ -52,11 +52,11 @@ function complaintsHome({ main }) {
     title(main, `${COMPLAINTS_CENTER_SHORT} · 工作台`),
     h("nav", { class: "action-buttons", "aria-label": "中心业务" },
       go(NEW_COMPLAINT_PAGE, "登记投诉", "button"), go(COMPLAINTS_STATS_PAGE, "投诉统计")),
-    listSection("待受理", COMPLAINT_COLUMNS, items(C, { status: "registered" }), "没有待受理的投诉"),
-    listSection("待审核答复", COMPLAINT_COLUMNS, items(C, { status: "replied" }), "没有待审核的答复"),
-    listSection("企业有异议 / 已回访", COMPLAINT_COLUMNS, items(C, { status: ["disputed", "revisited"] }), "没有"),
-    listSection("办理中", COMPLAINT_COLUMNS, items(C, { status: ["accepted", "assigned", "investigating", "resolved"] }), "没有办理中的投诉"),
-    listSection("已超时", COMPLAINT_COLUMNS, items(C, { overdue: true }), "没有超时案件"),
+    complaintList("待受理", { status: "registered" }, "没有待受理的投诉"),
+    complaintList("待审核答复", { status: "replied" }, "没有待审核的答复"),
+    complaintList("企业有异议 / 已回访", { status: ["disputed", "revisited"] }, "没有"),
+    complaintList("办理中", { status: ["accepted", "assigned", "investigating", "resolved"] }, "没有办理中的投诉"),
+    complaintList("已超时", { overdue: true }, "没有超时案件"),
     listSection("暗访问题（待验证）", FINDING_COLUMNS, items("/api/v1/complaints/findings", { state: "rectified" }), "没有待验证的暗访问题"),
   );
 }

@@ -1,5 +1,5 @@
 // Case lists shared by the home pages: each kind's columns, links and a loader per section.
-import { get } from "../api.js";
+import { download, get, withQuery } from "../api.js";
 import { h, replace } from "../dom.js";
 import { deptName } from "../directory.js";
 import { dateTime, dueTime } from "../format.js";
@@ -8,7 +8,7 @@ import {
   TICKET_STATUS, TICKET_TYPES, URGENCY, label,
 } from "../labels.js";
 import { navigate } from "../router.js";
-import { countdownEl, errorBox, loading, section, table, tag, values, withLoading } from "../ui.js";
+import { busyButton, countdownEl, errorBox, loading, section, table, tag, values, withLoading } from "../ui.js";
 import { runningDue } from "./application.js";
 
 const caseLink = (href, text) => h("a", { href, "data-link": "" }, text);
@@ -117,6 +117,22 @@ export function listSection(title, columns, load, emptyText, extra) {
 }
 
 export const items = (path, params) => async () => (await get(path, params)).items || [];
+
+/** 导出 CSV of a list: the API's `<path>/export` with the list's own filters, as `filename`
+ * (a list's name, without what a file name may not hold). */
+export function exportButton(path, params, filename) {
+  const name = `${filename.replace(/[\\/:*?"<>|\s]+/g, "")}.csv`;
+  return h("div", { class: "actions no-print" },
+    busyButton("导出 CSV", () => download(withQuery(`${path}/export`, params), name)));
+}
+
+const COMPLAINTS = "/api/v1/complaints/cases";
+
+/** A list of complaint cases with its 导出 CSV (the export of the same filters). */
+export function complaintList(title, params, emptyText) {
+  return listSection(title, COMPLAINT_COLUMNS, items(COMPLAINTS, params), emptyText,
+    exportButton(COMPLAINTS, params, `涉企投诉-${title}`));
+}
 
 /**
  * A list the API pages with a cursor, `limit` rows at a time, with "加载更多" while it has more
