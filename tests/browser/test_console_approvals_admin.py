@@ -79,7 +79,7 @@ def test_the_county_administrator_keeps_the_catalogue(console: Any) -> None:
     form.locator("#f-materials-1-required").uncheck()
     form.locator("button[type=submit]").click()  # the service refuses, in its own words
     expect(form.locator(".form-error")).to_have_text(
-        "填写的内容有误「承诺时限」：承诺时限 25 个工作日超过了法定时限 20 个工作日："
+        "填写的内容有误「承诺时限（工作日）」：承诺时限 25 个工作日超过了法定时限 20 个工作日："
         "承诺时限只能等于或短于法定时限"
     )
     console.shot(page, "approvals-item-committed-refused")
