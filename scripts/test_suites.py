@@ -4,7 +4,8 @@
 
 Budgets are guidance: a suite over budget prints a loud warning, it does not fail. A suite that
 collects no test fails (pytest exit code 5), so an empty run can never pass as green.
-Extra pytest arguments: ``PYTEST_ARGS="-k hotline -x"``; parallel workers: ``WORKERS=2``;
+Extra pytest arguments: ``PYTEST_ARGS="-k hotline -x"``; parallel workers: ``WORKERS=2``
+(``WORKERS=0``: none, also for a suite that has its own);
 per-package processes at once in the unit suites: ``SUITE_PARALLEL=1`` (default 2).
 """
 
@@ -40,6 +41,7 @@ class Suite:
     needs_postgres: bool = False
     per_path: bool = False
     parallel: int = 1  # per-path runs at once (their output is printed as each finishes)
+    workers: int = 0  # pytest-xdist workers of each run (0: the tests run in pytest's process)
 
     def runs(self) -> list[list[str]]:
         present = [p for p in self.paths if (ROOT / p).exists()]
@@ -65,7 +67,10 @@ SUITES = [
     ),
     Suite("e2e", ["tests/e2e"], 180),
     Suite("faults+security", ["tests/faults", "tests/security"], 180),
-    Suite("browser", ["tests/browser"], 90),
+    # Two workers, each with its own stack and Chromium (tests/browser/conftest.py): one test's
+    # chain (pytest, Playwright, Chromium, the gateway, a service) keeps a little over one core
+    # busy, so one worker leaves half the machine idle; a second stack's start costs less.
+    Suite("browser", ["tests/browser"], 90, workers=2),
     Suite("cluster", ["tests/cluster"], 90),
 ]
 
@@ -100,9 +105,11 @@ def suite_env(suite: Suite) -> dict[str, str]:
 
 def pytest_command(suite: Suite, paths: list[str], junit: Path) -> list[str]:
     command = [sys.executable, "-m", "pytest", *paths, *suite.args, f"--junitxml={junit}", "-q"]
-    workers = os.environ.get("WORKERS")
-    if workers and workers != "0":
-        command += ["-n", workers]
+    workers = os.environ.get("WORKERS") or str(suite.workers)
+    if workers != "0":
+        # worksteal: a worker that ran out of tests takes some of the other's queue, so a run
+        # of long tests on one worker does not leave the other idle at the end
+        command += ["-n", workers, "--dist", "worksteal"]
     return command + shlex.split(os.environ.get("PYTEST_ARGS", ""))
 
 

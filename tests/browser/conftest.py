@@ -2,15 +2,17 @@
 
 One supervised stack, one browser and one browser context serve the whole session (Chromium
 starts while the stack migrates; a context kept open keeps its caches and processes warm: a
-third less of the browser's work for each page). A test's second and further pages are windows
-(contexts) the session keeps as well: a new context loads and compiles every console module anew,
-about twice the browser's work for its first page. Every test has its own pages, closed when it
-ends, and its own data; no test shares a session with another: the console keeps its session
-per tab (sessionStorage) and nothing in cookies or localStorage (but the window pad's setup, whose
-test opens the pad in a context of its own, ``own=True``). A test about something other than
-signing in starts signed in (``console.sign_in``: a token from ``POST /auth/token`` kept in the
-tab as the console's login form keeps it); the tests about signing in walk the login form
-(``console.login``).
+third less of the browser's work for each page). ``make test`` runs the suite in two
+pytest-xdist workers (scripts/test_suites.py), each a session with a stack and a browser of
+its own: no test sees another worker's data or settings. A test's second and further pages
+are windows (contexts) the session keeps as well: a new context loads and compiles every
+console module anew, about twice the browser's work for its first page. Every test has its
+own pages, closed when it ends, and its own data; no test shares a session with another: the
+console keeps its session per tab (sessionStorage) and nothing in cookies or localStorage (but
+the window pad's setup, whose test opens the pad in a context of its own, ``own=True``). A
+test about something other than signing in starts signed in (``console.sign_in``: a token from
+``POST /auth/token`` kept in the tab as the console's login form keeps it); the tests about
+signing in walk the login form (``console.login``).
 Screenshots (``console.shot``) go to ``test-artifacts/console/`` (git-ignored) to be looked at
 when ``YS_TEST_SCREENSHOTS=1``; a full-page screenshot costs ~0.2 s of CPU, some 80 of them a
 tenth of the suite, so ``make test`` takes none.
@@ -36,7 +38,7 @@ import httpx
 import pytest
 
 from yingshang.settings import DEMO_PASSWORD
-from yingshang.testing.browser import chromium_binary, playwright_launch_options
+from yingshang.testing.browser import headless_binary, playwright_launch_options
 from yingshang.testing.stack import SupervisedStack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,14 +49,17 @@ TABLET = {"width": 768, "height": 1024}
 STARTUP_SECONDS = 300.0  # a loaded CI machine migrates and seeds six services slowly
 # A county holiday file (a made-up 2027: 元旦 off, a 春节 make-up Saturday) every process loads.
 CALENDAR_2027 = ROOT / "shared" / "tests" / "data" / "holiday-cn-2027-fixture.json"
-# Test settings: a cheap password hash (each login verifies one), a quicker SMS outbox, and
+# Test settings: a cheap password hash (each login verifies one), a quicker deadline sweep, and
 # the console's assets kept by the browser (one release all session long): each page load
-# would otherwise revalidate its ~70 modules at the gateway, one request each.
+# would otherwise revalidate its ~70 modules at the gateway, one request each. The outbox
+# relay and the SMS sender are woken by every commit of their service: their polls are only a
+# fallback, and polling often costs six idle services more CPU than anything else they do
+# between the tests' requests (a relay poll of 0.25 s and an SMS poll of 0.5 s: 19 % of a core).
 FAST = {
     "YS_PASSWORD_TIME_COST": "1",
     "YS_PASSWORD_MEMORY_KIB": "8192",
-    "YS_NOTIFY_POLL_SECONDS": "0.5",
-    "YS_RELAY_POLL_SECONDS": "0.25",  # events reach the ratings service sooner
+    "YS_NOTIFY_POLL_SECONDS": "5",
+    "YS_RELAY_POLL_SECONDS": "5",
     "YS_SWEEP_INTERVAL_SECONDS": "0.5",  # an overdue stage reaches the 督办 ledger sooner
     "YS_CALENDAR_FILES": json.dumps([str(CALENDAR_2027)]),
     "YS_CONSOLE_MAX_AGE_SECONDS": "3600",
@@ -238,7 +243,7 @@ def running_console() -> Iterator[Console]:
     started them); Chromium is launched while it migrates. The stack's directory is its own, not
     pytest's numbered tmp: concurrent pytest sessions prune those, and this one lives for the
     whole session."""
-    binary = chromium_binary()
+    binary = headless_binary()
     if binary is None:
         pytest.skip("browser test: install Debian's chromium and fonts-noto-cjk (make test does)")
     from playwright.sync_api import sync_playwright
